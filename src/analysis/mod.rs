@@ -1,0 +1,343 @@
+//! Text analysis: one definition of "a word" shared by indexing, querying and highlighting.
+//!
+//! A word is a run of Unicode letters and digits; an apostrophe (`'` or `’`) between two of them
+//! stays inside the word (`Ukraine’s`, `don't`). Each word is normalised once into its **exact**
+//! form — lowercased, diacritics folded (`Kyïv` → `kyiv`, `Côte` → `cote`), `’` → `'` — and its
+//! English **stem** (`guarantees` → `guarante`).
+//!
+//! Both forms are indexed at the word's position in the same field: the exact form as is, the
+//! stem with [`STEM_PREFIX`] and only when it differs from the exact form. So a quoted phrase
+//! matches exact words in order (`"security guarantee"` does not match `security guarantees`),
+//! while an unquoted word matches every word sharing its stem (see [`Analyzer::term_forms`]).
+//! Later stages add more tokens at the same positions (entity ids), which is why positions are
+//! explicit rather than counted by tantivy.
+//!
+//! Normalising and stemming cost more than everything else in indexing, so an [`Analyzer`]
+//! remembers the forms of every distinct spelling it has seen: each is stemmed once, not once per
+//! occurrence.
+
+pub mod passages;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, RawTokenizer, TextAnalyzer, Token, TokenStream, Tokenizer,
+};
+
+/// Marks a stem token, so stems never collide with exact words in the same field.
+pub const STEM_PREFIX: char = '~';
+
+/// The name under which the tantivy tokenizer for attache's text fields is registered.
+pub const TOKENIZER_NAME: &str = "attache";
+
+/// Beyond this many distinct spellings the cache starts afresh, bounding its memory.
+const CACHE_LIMIT: usize = 1 << 19;
+
+/// The normalised forms of one spelling.
+#[derive(Debug, Clone)]
+struct Forms {
+    exact: Box<str>,
+    stem: Option<Box<str>>,
+}
+
+/// Turns text into words and their normalised forms; cheap to clone, one per thread.
+#[derive(Clone)]
+pub struct Analyzer {
+    stemmer: frostem::Stemmer,
+    folder: TextAnalyzer,
+    cache: HashMap<Box<str>, Forms>,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Analyzer::new()
+    }
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analyzer")
+            .field("cached", &self.cache.len())
+            .finish()
+    }
+}
+
+/// A word of the text: where it is and its normalised forms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word<'a> {
+    /// Byte range of the word in the analysed text.
+    pub span: Range<usize>,
+    /// Lowercased, diacritic-folded form.
+    pub exact: &'a str,
+    /// English stem, when it differs from `exact`.
+    pub stem: Option<&'a str>,
+}
+
+impl Analyzer {
+    /// A new analyzer with an empty cache.
+    pub fn new() -> Analyzer {
+        Analyzer {
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
+            folder: TextAnalyzer::builder(RawTokenizer::default())
+                .filter(AsciiFoldingFilter)
+                .build(),
+            cache: HashMap::new(),
+        }
+    }
+
+    /// Calls `f` with each word of `text`, in order.
+    pub fn for_each_word(&mut self, text: &str, mut f: impl FnMut(Word<'_>)) {
+        for span in word_spans(text) {
+            let forms = self.forms(&text[span.clone()]);
+            f(Word {
+                span,
+                exact: &forms.exact,
+                stem: forms.stem.as_deref(),
+            });
+        }
+    }
+
+    /// The words of `text` as owned (exact, stem) pairs; used for short query strings.
+    pub fn words(&mut self, text: &str) -> Vec<(String, Option<String>)> {
+        let mut out = Vec::new();
+        self.for_each_word(text, |w| {
+            out.push((w.exact.to_owned(), w.stem.map(str::to_owned)))
+        });
+        out
+    }
+
+    /// Appends the index tokens of `text` to `tokens`: per word, the exact form and, when it
+    /// differs, the prefixed stem, both at the word's position. Returns the number of positions.
+    pub fn tokenize(&mut self, text: &str, tokens: &mut Vec<Token>) -> usize {
+        let mut position = 0;
+        self.for_each_word(text, |w| {
+            let token = |text: String| Token {
+                offset_from: w.span.start,
+                offset_to: w.span.end,
+                position,
+                text,
+                position_length: 1,
+            };
+            tokens.push(token(w.exact.to_owned()));
+            if let Some(stem) = w.stem {
+                tokens.push(token(stem_token(stem)));
+            }
+            position += 1;
+        });
+        position
+    }
+
+    /// The index tokens an unquoted query word may match: every indexed word with the same
+    /// stem carries either the stem token or, when the word is its own stem, the stem itself.
+    pub fn term_forms(&mut self, exact: &str, stem: Option<&str>) -> Vec<String> {
+        let stem = stem.unwrap_or(exact);
+        let mut forms = Vec::with_capacity(2);
+        if self.forms(stem).stem.is_none() {
+            forms.push(stem.to_owned());
+        }
+        forms.push(stem_token(stem));
+        forms
+    }
+
+    fn forms(&mut self, raw: &str) -> &Forms {
+        if !self.cache.contains_key(raw) {
+            if self.cache.len() >= CACHE_LIMIT {
+                self.cache.clear();
+            }
+            let forms = self.compute(raw);
+            self.cache.insert(raw.into(), forms);
+        }
+        &self.cache[raw]
+    }
+
+    fn compute(&mut self, raw: &str) -> Forms {
+        let exact: String = if raw.is_ascii() {
+            raw.to_ascii_lowercase()
+        } else {
+            let lower = raw.to_lowercase().replace('’', "'");
+            let mut folded = String::with_capacity(lower.len());
+            let mut stream = self.folder.token_stream(&lower);
+            while let Some(token) = stream.next() {
+                folded.push_str(&token.text);
+            }
+            folded
+        };
+        let stem = self.stemmer.stem(&exact);
+        let stem = (stem != exact).then(|| stem.into_owned().into_boxed_str());
+        Forms {
+            exact: exact.into_boxed_str(),
+            stem,
+        }
+    }
+}
+
+/// The index token of a stem.
+pub fn stem_token(stem: &str) -> String {
+    let mut s = String::with_capacity(stem.len() + 1);
+    s.push(STEM_PREFIX);
+    s.push_str(stem);
+    s
+}
+
+/// Byte ranges of the words of `text`.
+pub fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, _) = chars.by_ref().find(|(_, c)| c.is_alphanumeric())?;
+        let mut end = text.len();
+        while let Some(&(i, c)) = chars.peek() {
+            if c.is_alphanumeric() {
+                chars.next();
+            } else if (c == '\'' || c == '’')
+                && text[i + c.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric)
+            {
+                chars.next();
+            } else {
+                end = i;
+                break;
+            }
+        }
+        Some(start..end)
+    })
+}
+
+/// attache's analysis as a tantivy tokenizer, registered as [`TOKENIZER_NAME`] so tantivy can
+/// open and write the schema's text fields; attache itself feeds those fields pre-tokenized.
+#[derive(Clone, Default)]
+pub struct AttacheTokenizer {
+    analyzer: Analyzer,
+    tokens: Vec<Token>,
+}
+
+/// The token stream of [`AttacheTokenizer`].
+pub struct VecTokenStream<'a> {
+    tokens: &'a mut Vec<Token>,
+    next: usize,
+}
+
+impl Tokenizer for AttacheTokenizer {
+    type TokenStream<'a> = VecTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream<'a> {
+        self.tokens.clear();
+        self.analyzer.tokenize(text, &mut self.tokens);
+        VecTokenStream {
+            tokens: &mut self.tokens,
+            next: 0,
+        }
+    }
+}
+
+impl TokenStream for VecTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exact_words(text: &str) -> Vec<String> {
+        Analyzer::new()
+            .words(text)
+            .into_iter()
+            .map(|w| w.0)
+            .collect()
+    }
+
+    #[test]
+    fn words_keep_inner_apostrophes_and_split_on_punctuation() {
+        assert_eq!(
+            exact_words("Ukraine’s 28-point plan — “productive,” U.S. don't 'quoted'"),
+            [
+                "ukraine's",
+                "28",
+                "point",
+                "plan",
+                "productive",
+                "u",
+                "s",
+                "don't",
+                "quoted"
+            ]
+        );
+    }
+
+    #[test]
+    fn diacritics_and_case_fold_but_other_scripts_stay() {
+        assert_eq!(
+            exact_words("Kyïv Türkiye Côte d'Ivoire ZELENSKYY Зеленський Київ"),
+            [
+                "kyiv",
+                "turkiye",
+                "cote",
+                "d'ivoire",
+                "zelenskyy",
+                "зеленський",
+                "київ"
+            ]
+        );
+    }
+
+    #[test]
+    fn stems_only_when_they_differ() {
+        let words = Analyzer::new().words("guarantees guarantee security the nation Ukraine's");
+        let stems: Vec<_> = words.iter().map(|w| w.1.as_deref()).collect();
+        assert_eq!(
+            stems,
+            [
+                Some("guarante"),
+                Some("guarante"),
+                Some("secur"),
+                None,
+                None,
+                Some("ukrain")
+            ]
+        );
+    }
+
+    #[test]
+    fn tokens_share_the_position_of_their_word() {
+        let mut tokens = Vec::new();
+        let positions = Analyzer::new().tokenize("Security guarantees", &mut tokens);
+        let got: Vec<_> = tokens
+            .iter()
+            .map(|t| (t.text.as_str(), t.position, t.offset_from..t.offset_to))
+            .collect();
+        assert_eq!(positions, 2);
+        assert_eq!(
+            got,
+            [
+                ("security", 0, 0..8),
+                ("~secur", 0, 0..8),
+                ("guarantees", 1, 9..19),
+                ("~guarante", 1, 9..19),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unquoted_word_matches_the_exact_and_the_stem_token() {
+        let mut analyzer = Analyzer::new();
+        assert_eq!(analyzer.term_forms("nation", None), ["nation", "~nation"]);
+        // "guarante" is not a word whose own stem is "guarante": only the stem token can match.
+        assert_eq!(
+            analyzer.term_forms("guarantees", Some("guarante")),
+            ["~guarante"]
+        );
+    }
+}

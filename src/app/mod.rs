@@ -1,0 +1,44 @@
+//! The only code that prints: one file per command. Converts clap arguments into the library's
+//! configs, draws progress, renders results, and decides exit codes.
+
+mod index;
+mod search;
+mod stats;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command, IndexLocation};
+
+/// The default index folder, relative to the working directory.
+const DEFAULT_INDEX: &str = "index";
+/// The default corpus, relative to the working directory.
+const DEFAULT_CORPUS: &str = "corpus";
+
+/// Runs one command.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Index(args) => index::run(args),
+        Command::Search(args) => search::run(args),
+        Command::Stats(args) => stats::run(args),
+    }
+}
+
+impl IndexLocation {
+    /// The index folder and whether it is the default one.
+    fn resolve(&self) -> (PathBuf, bool) {
+        match &self.index {
+            Some(dir) => (dir.clone(), false),
+            None => (PathBuf::from(DEFAULT_INDEX), true),
+        }
+    }
+}
+
+/// Whether an error is a closed pipe (`attache search … | head`), which is not a failure.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,52 @@
+//! `attache stats`: what the index holds.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use attache::index::IndexDir;
+use attache::search::Searcher;
+use attache::stats::stats;
+
+use crate::cli::StatsArgs;
+
+pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
+    let (path, _) = args.location.resolve();
+    let searcher = Searcher::open(&IndexDir::new(path))?;
+    let s = stats(&searcher)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &s)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(out, "index       {}", s.generation)?;
+    writeln!(out, "articles    {}", s.articles)?;
+    writeln!(out, "passages    {}", s.passages)?;
+    writeln!(out, "segments    {}", s.segments)?;
+    if let (Some(first), Some(last)) = (&s.first_date, &s.last_date) {
+        writeln!(out, "dates       {first} to {last}")?;
+    }
+    writeln!(out, "size        {:.1} MB", s.size_bytes as f64 / 1e6)?;
+    if !s.metadata_fields.is_empty() {
+        writeln!(out, "metadata    {}", s.metadata_fields.join(", "))?;
+    }
+    if !s.sources.is_empty() {
+        writeln!(out, "sources")?;
+        for source in &s.sources {
+            writeln!(out, "  {:>8} passages  {}", source.passages, source.source)?;
+        }
+    }
+    if let Some(run) = &s.last_run {
+        writeln!(
+            out,
+            "last run    {} articles, {} passages, {} skipped, {:.1} MB in {:.1} s from {}",
+            run.articles,
+            run.passages,
+            run.skipped,
+            run.bytes as f64 / 1e6,
+            run.seconds,
+            run.roots.join(", ")
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,101 @@
+//! The command line, declared with clap. Doc comments here are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use attache::corpus::Date;
+
+/// Full-text search over dated diplomatic coverage, ranked by passage.
+#[derive(Debug, Parser)]
+#[command(name = "attache", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the index from corpus files and folders (default: corpus/).
+    Index(IndexArgs),
+    /// Search passages; exits 0 with hits, 1 with none, 2 on error.
+    Search(SearchArgs),
+    /// Show what the index holds.
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IndexLocation {
+    /// Index folder [default: index/].
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Files and folders to index: *.txt articles, *.jsonl/*.ndjson JSON Lines.
+    #[arg(value_name = "PATH", default_value = "corpus")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Threads for parsing and analysis [default: all cores].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Memory budget of the index writer, in MB.
+    #[arg(long, value_name = "MB", default_value_t = 512)]
+    pub memory: usize,
+    /// Exit with status 3 if any input was skipped.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print only warnings and the summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Also report files ignored for their type.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query: words (AND by default), "exact phrases", "phrase"~N, OR, NOT, -exclude,
+    /// field:value, date:[2025-11-01 TO 2025-11-30], term^2. Several arguments are joined
+    /// with spaces; put `--` before a query that starts with `-`.
+    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Number of passages to show.
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
+    pub limit: usize,
+    /// Only articles dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<Date>,
+    /// Only articles dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<Date>,
+    /// Write JSON Lines: one object per hit, then a summary.
+    #[arg(long, conflicts_with = "count")]
+    pub json: bool,
+    /// Print only the number of matching passages and articles.
+    #[arg(long)]
+    pub count: bool,
+    /// When to colour the output.
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Write JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}

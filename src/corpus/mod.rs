@@ -1,0 +1,271 @@
+//! Reading a corpus: walking files and folders and parsing them into [`Article`]s.
+//!
+//! Two formats are read (see [`text`] and [`jsonl`]); every other file is ignored. Inputs are
+//! visited in sorted order so runs are reproducible. A broken file or line never stops a run:
+//! it becomes a [`Warning`] (`path: line N: why`), and the articles around it are still read.
+
+pub mod date;
+pub mod jsonl;
+pub mod text;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use date::Date;
+
+use crate::error::{Error, Result};
+
+/// One dated article, speech or statement, before it is split into passages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    /// Unique id: the path relative to the walked root, or the `id` field of a JSON line.
+    pub id: String,
+    /// Publication date, at the precision the source gives.
+    pub date: Date,
+    /// The given title, or the body's first sentence.
+    pub title: String,
+    /// Publication or outlet, when known.
+    pub source: Option<String>,
+    /// Where the article was published, when known.
+    pub url: Option<String>,
+    /// Other named values (`country`, `speaker`, …), in input order.
+    pub meta: Vec<(String, String)>,
+    /// The full text.
+    pub body: String,
+}
+
+/// A bad file or line that was skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The file at fault.
+    pub path: PathBuf,
+    /// The 1-based line at fault, when one line is.
+    pub line: Option<usize>,
+    /// What is wrong, lowercase.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.path.display())?;
+        if let Some(line) = self.line {
+            write!(f, "line {line}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// The formats attache reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `*.txt`: `date YYYY-MM-DD`, optional headers, then the body.
+    Text,
+    /// `*.jsonl`, `*.ndjson`: one JSON object per line.
+    JsonLines,
+}
+
+impl Format {
+    /// The format of a file, judged by its name; `None` for files attache does not read.
+    pub fn of(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()? {
+            "txt" => Some(Format::Text),
+            "jsonl" | "ndjson" => Some(Format::JsonLines),
+            _ => None,
+        }
+    }
+}
+
+/// One file to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// The file.
+    pub path: PathBuf,
+    /// Its id prefix: the path relative to the walked root, with `/` separators.
+    pub relative: String,
+    /// How to read it.
+    pub format: Format,
+    /// Size in bytes, for progress.
+    pub size: u64,
+}
+
+/// What walking the corpus roots found.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// Readable files, sorted within each root, roots in the order given.
+    pub files: Vec<Input>,
+    /// Files skipped because attache does not read their type.
+    pub ignored: usize,
+    /// Folders or files that could not be walked.
+    pub warnings: Vec<Warning>,
+}
+
+impl Inputs {
+    /// Total bytes of the readable files.
+    pub fn total_bytes(&self) -> u64 {
+        self.files.iter().map(|f| f.size).sum()
+    }
+}
+
+/// Walks `roots` (files or folders) in sorted order.
+///
+/// # Errors
+/// A root that does not exist is an error: nothing would be indexed from it.
+pub fn walk(roots: &[PathBuf]) -> Result<Inputs> {
+    let mut inputs = Inputs::default();
+    for root in roots {
+        if !root.exists() {
+            return Err(Error::Invalid(format!(
+                "corpus path '{}' does not exist",
+                root.display()
+            )));
+        }
+        let walker = walkdir::WalkDir::new(root)
+            .follow_links(true)
+            .sort_by_file_name();
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    let path = err.path().unwrap_or(root).to_path_buf();
+                    let message = err
+                        .io_error()
+                        .map_or_else(|| err.to_string(), |e| e.to_string().to_lowercase());
+                    inputs.warnings.push(Warning {
+                        path,
+                        line: None,
+                        message,
+                    });
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let path = entry.path();
+            let Some(format) = Format::of(path) else {
+                inputs.ignored += 1;
+                continue;
+            };
+            let relative = if entry.depth() == 0 {
+                path.file_name().unwrap_or_default().to_string_lossy()
+            } else {
+                path.strip_prefix(root).unwrap_or(path).to_string_lossy()
+            };
+            inputs.files.push(Input {
+                path: path.to_path_buf(),
+                relative: relative.replace('\\', "/"),
+                format,
+                size: entry.metadata().map_or(0, |m| m.len()),
+            });
+        }
+    }
+    Ok(inputs)
+}
+
+/// What reading an input yields, in file order.
+#[derive(Debug)]
+pub enum Record {
+    /// A good article; `line` is where it starts (1 for text files).
+    Article(Article, usize),
+    /// A bad line or file that was skipped.
+    Warning(Warning),
+}
+
+/// Reads one input, streaming its records to `sink`.
+///
+/// # Errors
+/// Only when the file cannot be opened or read at all; bad content becomes warnings.
+pub fn read(input: &Input, sink: &mut dyn FnMut(Record)) -> Result<()> {
+    match input.format {
+        Format::Text => text::read(input, sink),
+        Format::JsonLines => jsonl::read(input, sink),
+    }
+}
+
+/// A title from the body: its first sentence, cut at a word boundary to about 120 characters.
+pub fn title_from_body(body: &str) -> String {
+    const MAX: usize = 120;
+    let first = body.trim_start().lines().next().unwrap_or("");
+    let sentence_end = first
+        .match_indices(['.', '!', '?'])
+        .map(|(i, _)| i + 1)
+        .find(|&end| ends_sentence(first, end))
+        .unwrap_or(first.len());
+    let sentence = first[..sentence_end].trim();
+    if sentence.chars().count() <= MAX {
+        return sentence.to_owned();
+    }
+    let cut = sentence
+        .char_indices()
+        .nth(MAX)
+        .map_or(sentence.len(), |(i, _)| i);
+    let cut = sentence[..cut].rfind(' ').unwrap_or(cut);
+    format!(
+        "{}…",
+        sentence[..cut].trim_end_matches([',', ';', ':', ' '])
+    )
+}
+
+/// Whether the terminal punctuation just before byte `end` of `line` closes a sentence: it is
+/// followed by a space and a capital, and does not close an abbreviation (`U.S.`, `Mr.`).
+fn ends_sentence(line: &str, end: usize) -> bool {
+    let mut rest = line[end..].chars();
+    if !rest.next().is_some_and(char::is_whitespace) {
+        return false;
+    }
+    if !rest
+        .next()
+        .is_some_and(|c| c.is_uppercase() || "\"“‘(".contains(c))
+    {
+        return false;
+    }
+    let word = line[..end - 1].rsplit(' ').next().unwrap_or("");
+    !(word.contains('.') || matches!(word, "Mr" | "Mrs" | "Ms" | "Dr" | "St" | "No"))
+        && word.chars().count() > 1
+}
+
+/// The 1-based line of byte `offset` in `bytes`.
+pub(crate) fn line_of(bytes: &[u8], offset: usize) -> usize {
+    bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_the_first_sentence_cut_near_120_chars() {
+        assert_eq!(
+            title_from_body("Moscow rejected the European version outright. More text."),
+            "Moscow rejected the European version outright."
+        );
+        let long = "President Donald Trump struck a cautious yet optimistic tone on Russia-Ukraine \
+                    peace talks on Monday morning, following a meeting between his top \
+                    representatives and Ukrainian officials in Geneva on Sunday.";
+        let title = title_from_body(long);
+        assert!(title.chars().count() <= 121, "{title}");
+        assert_eq!(
+            title,
+            "President Donald Trump struck a cautious yet optimistic tone on Russia-Ukraine peace \
+             talks on Monday morning, following…"
+        );
+        assert_eq!(
+            title_from_body("U.S. plan sparks pushback"),
+            "U.S. plan sparks pushback"
+        );
+    }
+
+    #[test]
+    fn warnings_read_path_line_why() {
+        let w = Warning {
+            path: "corpus/a.jsonl".into(),
+            line: Some(3),
+            message: "malformed JSON".into(),
+        };
+        assert_eq!(w.to_string(), "corpus/a.jsonl: line 3: malformed JSON");
+    }
+}

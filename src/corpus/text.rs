@@ -1,0 +1,190 @@
+//! The article text format (`*.txt`).
+//!
+//! ```text
+//!  date 2025-11-24 President Donald Trump struck a cautious yet optimistic tone …
+//!
+//! Trump shared his thoughts in a post on Truth Social:
+//! ```
+//!
+//! Optional leading whitespace, the word `date`, an ISO date (`2025-11-24`, `2025-11`, `2025`),
+//! then the body, on the same line or the next. When the date stands alone on its line, header
+//! lines `title …`, `source …` and `url …` may follow before the body. Paragraphs are separated
+//! by blank lines. The article id is the file's path relative to the walked root.
+
+use std::io::Read;
+
+use super::{Article, Input, Record, Warning, line_of, title_from_body};
+use crate::error::{Error, Result};
+
+/// How far into a file to look for NUL bytes when deciding that it is binary.
+const BINARY_PROBE: usize = 8192;
+
+/// Reads one article file.
+///
+/// # Errors
+/// Only when the file cannot be read; bad content is reported to `sink` as a warning.
+pub fn read(input: &Input, sink: &mut dyn FnMut(Record)) -> Result<()> {
+    let mut bytes = Vec::with_capacity(input.size as usize);
+    std::fs::File::open(&input.path)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .map_err(|e| Error::io(&input.path, e))?;
+    match parse(&input.relative, &bytes) {
+        Ok(article) => sink(Record::Article(article, 1)),
+        Err((line, message)) => sink(Record::Warning(Warning {
+            path: input.path.clone(),
+            line,
+            message,
+        })),
+    }
+    Ok(())
+}
+
+/// Parses the bytes of an article file; the error is the line at fault (if one is) and why.
+pub fn parse(id: &str, bytes: &[u8]) -> Result<Article, (Option<usize>, String)> {
+    if bytes[..bytes.len().min(BINARY_PROBE)].contains(&0) {
+        return Err((None, "binary file (contains NUL bytes), skipped".into()));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        let message = format!("invalid UTF-8 at byte {offset}");
+        (Some(line_of(bytes, offset)), message)
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let start = text.len() - text.trim_start().len();
+    let line = line_of(text.as_bytes(), start);
+    let no_date = || {
+        let message = "no date: the file must start with `date YYYY-MM-DD`".to_owned();
+        (Some(line), message)
+    };
+    let rest = text[start..].strip_prefix("date").ok_or_else(no_date)?;
+    if !rest.starts_with([' ', '\t']) {
+        return Err(no_date());
+    }
+    let rest = rest.trim_start_matches([' ', '\t']);
+    let date_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let date = rest[..date_end].parse().map_err(|why| (Some(line), why))?;
+    let rest = &rest[date_end..];
+
+    let mut title = None;
+    let mut source = None;
+    let mut url = None;
+    let same_line = rest.split('\n').next().unwrap_or("");
+    let body = if same_line.trim().is_empty() {
+        // The date stands alone: header lines may follow.
+        let mut rest = rest.get(same_line.len() + 1..).unwrap_or("");
+        loop {
+            let line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+            let header = rest[..line_end].trim();
+            let (key, value) = header.split_once([' ', '\t']).unwrap_or((header, ""));
+            let slot = match key {
+                "title" => &mut title,
+                "source" => &mut source,
+                "url" => &mut url,
+                "" if line_end > 0 => {
+                    rest = &rest[line_end..];
+                    continue;
+                }
+                _ => break,
+            };
+            *slot = Some(value.trim().to_owned());
+            rest = &rest[line_end..];
+        }
+        rest
+    } else {
+        rest
+    };
+    let body = body.trim();
+    if body.is_empty() {
+        return Err((Some(line), "empty body: nothing after the date".into()));
+    }
+    Ok(Article {
+        id: id.to_owned(),
+        date,
+        title: title
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| title_from_body(body)),
+        source: source.filter(|s| !s.is_empty()),
+        url: url.filter(|u| !u.is_empty()),
+        meta: Vec::new(),
+        body: body.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(text: &str) -> Article {
+        parse("a.txt", text.as_bytes()).unwrap()
+    }
+
+    fn err(bytes: &[u8]) -> (Option<usize>, String) {
+        parse("a.txt", bytes).unwrap_err()
+    }
+
+    #[test]
+    fn reads_the_sample_layout_with_the_body_on_the_date_line() {
+        let a = ok(" date 2025-11-24 Moscow rejected the plan.\n\nSecond paragraph.");
+        assert_eq!(a.date.to_string(), "2025-11-24");
+        assert_eq!(a.title, "Moscow rejected the plan.");
+        assert_eq!(a.body, "Moscow rejected the plan.\n\nSecond paragraph.");
+        assert_eq!((a.source, a.url), (None, None));
+    }
+
+    #[test]
+    fn reads_headers_when_the_date_stands_alone() {
+        let a = ok(
+            "date 2025-11\ntitle Geneva talks\nsource Reuters\nurl https://x.test/a\n\nBody text.",
+        );
+        assert_eq!(a.date.to_string(), "2025-11");
+        assert_eq!(a.title, "Geneva talks");
+        assert_eq!(a.source.as_deref(), Some("Reuters"));
+        assert_eq!(a.url.as_deref(), Some("https://x.test/a"));
+        assert_eq!(a.body, "Body text.");
+    }
+
+    #[test]
+    fn a_body_line_that_is_not_a_header_starts_the_body() {
+        let a = ok("date 2025\nTitle IX was cited.\nsource of trouble");
+        assert_eq!(a.body, "Title IX was cited.\nsource of trouble");
+    }
+
+    #[test]
+    fn bad_files_say_which_line_and_why() {
+        let cases: [(&[u8], Option<usize>, &str); 6] = [
+            (
+                b"\n\nhello world",
+                Some(3),
+                "no date: the file must start with `date YYYY-MM-DD`",
+            ),
+            (
+                b"dated 2025 x",
+                Some(1),
+                "no date: the file must start with `date YYYY-MM-DD`",
+            ),
+            (
+                b"date 2025-13-45 x",
+                Some(1),
+                "invalid date '2025-13-45': month 13 does not exist",
+            ),
+            (
+                b"date 2025-11-24\n\n  \n",
+                Some(1),
+                "empty body: nothing after the date",
+            ),
+            (
+                b"date 2025 ok\nline two \xff\xfe",
+                Some(2),
+                "invalid UTF-8 at byte 22",
+            ),
+            (
+                b"date 2025 \x00\x01\x02",
+                None,
+                "binary file (contains NUL bytes), skipped",
+            ),
+        ];
+        for (bytes, line, message) in cases {
+            assert_eq!(err(bytes), (line, message.to_owned()), "{bytes:?}");
+        }
+    }
+}

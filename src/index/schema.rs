@@ -1,0 +1,116 @@
+//! The index schema: the only place field names live.
+//!
+//! One tantivy document per passage. Text fields are fed pre-tokenized by
+//! [`crate::analysis::Analyzer`] (exact and stem tokens at explicit positions), so the same code
+//! decides what a word is at index and at query time. Article-level values (date, title, source,
+//! metadata) are copied onto each passage so a hit needs one document fetch.
+
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+
+use crate::analysis::TOKENIZER_NAME;
+use crate::error::{Error, Result};
+
+/// Bumped whenever the schema or the token scheme changes; an index with another version is
+/// refused instead of being searched wrongly.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Separates a metadata key from its value in the tokens of [`Fields::meta`]: `country:ukr`.
+pub const META_SEPARATOR: char = ':';
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Article id, untokenized: deletes, tie-breaks. Stored, fast.
+    pub article_id: Field,
+    /// 64-bit hash of the article id, for counting distinct articles cheaply. Fast.
+    pub article_key: Field,
+    /// Passage number within the article, from 0. Stored, fast.
+    pub passage: Field,
+    /// First and last day of the article's date period (days since 1970-01-01). Indexed, fast.
+    pub day_lo: Field,
+    /// See `day_lo`.
+    pub day_hi: Field,
+    /// The passage text, analysed with positions.
+    pub text: Field,
+    /// The article title, analysed.
+    pub title: Field,
+    /// The article source, analysed.
+    pub source: Field,
+    /// The article source as written, for listing sources. Indexed untokenized.
+    pub source_key: Field,
+    /// Metadata tokens `key:word`, with positions so `speaker:"Volodymyr Zelenskyy"` works.
+    pub meta: Field,
+    /// The passage text as stored and shown.
+    pub body: Field,
+    /// Article-level values for display, as JSON (see `crate::index::document::Info`).
+    pub info: Field,
+}
+
+/// Builds the schema.
+pub fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let analysed = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER_NAME)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        article_id: b.add_text_field("article_id", STRING | STORED | FAST),
+        article_key: b.add_u64_field("article_key", FAST),
+        passage: b.add_u64_field("passage", STORED | FAST),
+        day_lo: b.add_i64_field("day_lo", INDEXED | FAST),
+        day_hi: b.add_i64_field("day_hi", INDEXED | FAST),
+        text: b.add_text_field("text", analysed.clone()),
+        title: b.add_text_field("title", analysed.clone()),
+        source: b.add_text_field("source", analysed.clone()),
+        source_key: b.add_text_field("source_key", STRING),
+        meta: b.add_text_field("meta", analysed),
+        body: b.add_text_field("body", STORED),
+        info: b.add_text_field("info", STORED),
+    };
+    (b.build(), fields)
+}
+
+impl Fields {
+    /// Looks the fields up in an opened index's schema.
+    ///
+    /// # Errors
+    /// When a field is missing: the index was not written by this version.
+    pub fn from_schema(schema: &Schema) -> Result<Fields> {
+        let get = |name: &str| {
+            schema
+                .get_field(name)
+                .map_err(|_| Error::Invalid(format!("index schema has no field '{name}'")))
+        };
+        Ok(Fields {
+            article_id: get("article_id")?,
+            article_key: get("article_key")?,
+            passage: get("passage")?,
+            day_lo: get("day_lo")?,
+            day_hi: get("day_hi")?,
+            text: get("text")?,
+            title: get("title")?,
+            source: get("source")?,
+            source_key: get("source_key")?,
+            meta: get("meta")?,
+            body: get("body")?,
+            info: get("info")?,
+        })
+    }
+}
+
+/// The fast-field names the search collectors read.
+pub mod fast {
+    /// See [`super::Fields::article_id`].
+    pub const ARTICLE_ID: &str = "article_id";
+    /// See [`super::Fields::article_key`].
+    pub const ARTICLE_KEY: &str = "article_key";
+    /// See [`super::Fields::passage`].
+    pub const PASSAGE: &str = "passage";
+    /// See [`super::Fields::day_hi`].
+    pub const DAY_HI: &str = "day_hi";
+    /// See [`super::Fields::day_lo`].
+    pub const DAY_LO: &str = "day_lo";
+}

@@ -1,0 +1,52 @@
+//! attache: full-text search over dated diplomatic coverage — articles, speeches, statements —
+//! ranked by passage.
+//!
+//! Data flows one way; each arrow is a module boundary:
+//!
+//! ```text
+//! indexing:  corpus files ─walk─▶ Article ─split─▶ passages ─analyse─▶ tantivy documents ─▶ index/
+//! searching: query text ─parse─▶ Node ─plan─▶ tantivy Query ─collect─▶ Hit ─render─▶ text / JSON
+//! ```
+//!
+//! * [`corpus`] walks files and folders and parses the article formats into [`corpus::Article`].
+//! * [`analysis`] splits articles into passages and defines what a word is, once, for indexing,
+//!   querying and highlighting.
+//! * [`index`] owns the schema, builds an index and swaps it in atomically.
+//! * [`search`] parses and plans queries and ranks passages.
+//! * [`render`] turns results into terminal text or JSON Lines.
+//!
+//! The library never prints; the `attache` binary owns the terminal.
+//!
+//! ```no_run
+//! use attache::index::{IndexDir, build};
+//! use attache::search::{SearchRequest, Searcher};
+//!
+//! let dir = IndexDir::new("index");
+//! let options = build::BuildOptions {
+//!     roots: vec!["corpus".into()],
+//!     threads: 2,
+//!     memory_bytes: 512 << 20,
+//! };
+//! build::build(&dir, &options, &mut build::Silent)?;
+//! let mut searcher = Searcher::open(&dir)?;
+//! let results = searcher.search(&SearchRequest {
+//!     query: "\"security guarantee\"".into(),
+//!     limit: 10,
+//!     since: None,
+//!     until: None,
+//! })?;
+//! for hit in &results.hits {
+//!     println!("{} {}#{} {}", hit.info.date, hit.article_id, hit.passage, hit.snippet.text);
+//! }
+//! # Ok::<(), attache::Error>(())
+//! ```
+
+pub mod analysis;
+pub mod corpus;
+pub mod error;
+pub mod index;
+pub mod render;
+pub mod search;
+pub mod stats;
+
+pub use error::{Error, Result};

@@ -1,0 +1,227 @@
+//! Searching: query text → parsed query → tantivy query → ranked passages with snippets.
+
+pub mod collect;
+pub mod parse;
+pub mod plan;
+pub mod snippet;
+
+use std::ops::Range;
+use std::time::{Duration, Instant};
+
+use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::schema::Value;
+use tantivy::{IndexReader, ReloadPolicy, TantivyDocument};
+
+use crate::analysis::Analyzer;
+use crate::corpus::Date;
+use crate::error::{Error, Result};
+use crate::index::document::Info;
+use crate::index::schema::META_SEPARATOR;
+use crate::index::{IndexDir, OpenIndex};
+use collect::Passages;
+use plan::{BUILTIN_FIELDS, Planner};
+pub use snippet::Snippet;
+
+/// A search to run.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    /// The query, in attache's query syntax.
+    pub query: String,
+    /// How many hits to return.
+    pub limit: usize,
+    /// Only articles whose date period ends on or after this date's start.
+    pub since: Option<Date>,
+    /// Only articles whose date period starts on or before this date's end.
+    pub until: Option<Date>,
+}
+
+/// One ranked passage.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// 1-based rank.
+    pub rank: usize,
+    /// BM25 score.
+    pub score: f32,
+    /// The article id.
+    pub article_id: String,
+    /// The passage number within the article, from 0.
+    pub passage: u64,
+    /// Article-level values: date as written, title, source, url, metadata.
+    pub info: Info,
+    /// The whole passage.
+    pub text: String,
+    /// Byte ranges of `text` that matched.
+    pub highlights: Vec<Range<usize>>,
+    /// The best short window of `text`.
+    pub snippet: Snippet,
+}
+
+/// What a search found.
+#[derive(Debug, Clone)]
+pub struct SearchResults {
+    /// The top hits, best first.
+    pub hits: Vec<Hit>,
+    /// Every matching passage, counted exactly.
+    pub passages_matched: u64,
+    /// Distinct articles among them.
+    pub articles_matched: u64,
+    /// Time spent searching, fetching and snippeting.
+    pub took: Duration,
+}
+
+/// An open index ready for queries. Cheap to clone: clones share the index and reader.
+#[derive(Clone)]
+pub struct Searcher {
+    open: std::sync::Arc<OpenIndex>,
+    reader: IndexReader,
+    analyzer: Analyzer,
+}
+
+impl Searcher {
+    /// Opens the live index of `dir`.
+    ///
+    /// # Errors
+    /// When there is no index, it is incompatible, or it cannot be read.
+    pub fn open(dir: &IndexDir) -> Result<Searcher> {
+        let open = dir.open()?;
+        let reader = open
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Searcher {
+            open: std::sync::Arc::new(open),
+            reader,
+            analyzer: Analyzer::new(),
+        })
+    }
+
+    /// The opened index.
+    pub fn index(&self) -> &OpenIndex {
+        &self.open
+    }
+
+    /// The index reader.
+    pub fn reader(&self) -> &IndexReader {
+        &self.reader
+    }
+
+    /// Plans `request` into a tantivy query and the words to highlight.
+    ///
+    /// # Errors
+    /// [`Error::Query`] naming what is wrong and where.
+    pub fn plan(&mut self, request: &SearchRequest) -> Result<plan::Plan> {
+        let node = parse::parse(&request.query).map_err(|e| Error::Query(e.to_string()))?;
+        let fields = self.open.fields;
+        let searcher = self.reader.searcher();
+        let has_meta_key =
+            |key: &str| meta_keys(&searcher, fields.meta, Some(key)).is_ok_and(|k| !k.is_empty());
+        let known_fields = || {
+            let mut names: Vec<String> = BUILTIN_FIELDS.iter().map(|s| s.to_string()).collect();
+            names.extend(meta_keys(&searcher, fields.meta, None).unwrap_or_default());
+            names
+        };
+        let mut planner = Planner {
+            fields: &fields,
+            analyzer: &mut self.analyzer,
+            has_meta_key: &has_meta_key,
+            known_fields: &known_fields,
+        };
+        let mut plan = planner.plan(&node).map_err(|e| {
+            let column = request.query[..e.span.start].chars().count() + 1;
+            Error::Query(format!("column {column}: {}", e.message))
+        })?;
+        if request.since.is_some() || request.until.is_some() {
+            let filter = planner.date_filter(request.since, request.until);
+            plan.query = Box::new(BooleanQuery::new(vec![
+                (Occur::Must, plan.query),
+                (Occur::Must, filter),
+            ]));
+        }
+        Ok(plan)
+    }
+
+    /// Runs a search: the top `limit` passages with snippets, and exact counts.
+    ///
+    /// # Errors
+    /// A malformed query ([`Error::Query`]) or a failure reading the index.
+    pub fn search(&mut self, request: &SearchRequest) -> Result<SearchResults> {
+        let started = Instant::now();
+        let plan = self.plan(request)?;
+        let searcher = self.reader.searcher();
+        let collected = searcher.search(
+            plan.query.as_ref() as &dyn Query,
+            &Passages {
+                limit: request.limit,
+            },
+        )?;
+        let fields = self.open.fields;
+        let mut hits = Vec::with_capacity(collected.top.len());
+        for (i, candidate) in collected.top.into_iter().enumerate() {
+            let doc: TantivyDocument = searcher.doc(candidate.address)?;
+            let text = doc
+                .get_first(fields.body)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned();
+            let info = doc
+                .get_first(fields.info)
+                .and_then(|v| v.as_str())
+                .and_then(|s| serde_json::from_str(s).ok())
+                .ok_or_else(|| Error::Invalid(format!(
+                    "index document for {}#{} has no readable info: rebuild with `attache index --full`",
+                    candidate.article_id, candidate.passage
+                )))?;
+            let highlights = snippet::highlights(&mut self.analyzer, &text, &plan.highlight);
+            let snippet = snippet::snippet(&text, &highlights);
+            hits.push(Hit {
+                rank: i + 1,
+                score: candidate.score,
+                article_id: candidate.article_id,
+                passage: candidate.passage,
+                info,
+                text,
+                highlights,
+                snippet,
+            });
+        }
+        Ok(SearchResults {
+            hits,
+            passages_matched: collected.passages,
+            articles_matched: collected.articles,
+            took: started.elapsed(),
+        })
+    }
+}
+
+/// Metadata keys present in the index: all of them, or just `only` if it is present.
+pub fn meta_keys(
+    searcher: &tantivy::Searcher,
+    field: tantivy::schema::Field,
+    only: Option<&str>,
+) -> Result<Vec<String>> {
+    let mut keys = std::collections::BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let terms = inverted.terms();
+        let mut stream = match only {
+            Some(key) => {
+                let lo = format!("{key}{META_SEPARATOR}");
+                let hi = format!("{key}{}", char::from(META_SEPARATOR as u8 + 1));
+                terms.range().ge(lo).lt(hi).into_stream()
+            }
+            None => terms.range().into_stream(),
+        }
+        .map_err(|e| Error::io("index", e))?;
+        while let Some((term, _)) = stream.next() {
+            let term = String::from_utf8_lossy(term);
+            if let Some((key, _)) = term.split_once(META_SEPARATOR) {
+                keys.insert(key.to_owned());
+                if only.is_some() {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(keys.into_iter().collect())
+}

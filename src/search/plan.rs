@@ -1,0 +1,344 @@
+//! Planning: the parsed query ([`Node`]) becomes a tantivy query, plus what to highlight.
+//!
+//! * An unquoted word matches every word with its stem, the exact spelling scoring a little
+//!   higher; a word that analyses into several (`self-determination`, `U.S.`) is an exact phrase.
+//! * A quoted phrase matches the exact words in order (slop from `~N`); quoted single words are
+//!   exact, unstemmed.
+//! * `title:` and `source:` use the same analysis; metadata fields (`country:UKR`) match whole
+//!   words of the value; `id:` matches an article id exactly; `date:` takes a date or a range
+//!   and matches articles whose date period overlaps it.
+
+use std::ops::Bound;
+
+use tantivy::Term;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur as TOccur, PhraseQuery, Query,
+    RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+
+use super::parse::{Field as QField, Node, Occur, Span};
+use crate::analysis::Analyzer;
+use crate::corpus::Date;
+use crate::index::document::meta_key;
+use crate::index::schema::{Fields, META_SEPARATOR};
+
+/// Extra weight of the exact spelling over other words with the same stem.
+const EXACT_BONUS: f32 = 0.25;
+
+/// Fields every index has; metadata fields come on top.
+pub const BUILTIN_FIELDS: [&str; 5] = ["text", "title", "source", "date", "id"];
+
+/// A planning error: what is wrong and where in the query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanError {
+    /// What is wrong.
+    pub message: String,
+    /// Where, as a byte range of the query.
+    pub span: Span,
+}
+
+/// What the snippet should mark.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Highlight {
+    /// Each entry: the index tokens (exact or stem) that make a word a match.
+    pub words: Vec<Vec<String>>,
+    /// Exact word sequences, with their slop.
+    pub phrases: Vec<(Vec<String>, u32)>,
+}
+
+/// The query to run and the words to highlight.
+pub struct Plan {
+    /// The tantivy query.
+    pub query: Box<dyn Query>,
+    /// What to mark in snippets.
+    pub highlight: Highlight,
+}
+
+/// Turns parsed queries into tantivy queries for one index.
+pub struct Planner<'a> {
+    /// The index's fields.
+    pub fields: &'a Fields,
+    /// The shared analysis.
+    pub analyzer: &'a mut Analyzer,
+    /// Whether a metadata key exists in the index (lowercase key).
+    pub has_meta_key: &'a dyn Fn(&str) -> bool,
+    /// Known field names, for the unknown-field error.
+    pub known_fields: &'a dyn Fn() -> Vec<String>,
+}
+
+enum Target {
+    Analysed(Field),
+    Meta(String),
+    Id,
+    Date,
+}
+
+impl Planner<'_> {
+    /// Plans a parsed query.
+    ///
+    /// # Errors
+    /// Unknown fields, bad dates and words with nothing searchable in them.
+    pub fn plan(&mut self, node: &Node) -> Result<Plan, PlanError> {
+        let mut highlight = Highlight::default();
+        let query = self.node(node, &mut highlight, true)?;
+        Ok(Plan { query, highlight })
+    }
+
+    fn node(
+        &mut self,
+        node: &Node,
+        hl: &mut Highlight,
+        positive: bool,
+    ) -> Result<Box<dyn Query>, PlanError> {
+        match node {
+            Node::Bool(clauses) => {
+                let mut subqueries = Vec::with_capacity(clauses.len() + 1);
+                for (occur, clause) in clauses {
+                    let occur = match occur {
+                        Occur::Must => TOccur::Must,
+                        Occur::Should => TOccur::Should,
+                        Occur::MustNot => TOccur::MustNot,
+                    };
+                    let sub_positive = positive && occur != TOccur::MustNot;
+                    subqueries.push((occur, self.node(clause, hl, sub_positive)?));
+                }
+                if subqueries.iter().all(|(o, _)| *o == TOccur::MustNot) {
+                    subqueries.push((TOccur::Must, Box::new(AllQuery)));
+                }
+                Ok(Box::new(BooleanQuery::new(subqueries)))
+            }
+            Node::Boost(inner, boost) => Ok(Box::new(BoostQuery::new(
+                self.node(inner, hl, positive)?,
+                *boost,
+            ))),
+            Node::Term { field, text, span } => match self.target(field.as_ref())? {
+                Target::Analysed(f) => self.word_query(f, text, span, hl, positive),
+                Target::Meta(key) => self.meta_query(&key, text, 0, span),
+                Target::Id => Ok(Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.article_id, text),
+                    IndexRecordOption::Basic,
+                ))),
+                Target::Date => {
+                    let date = parse_date(text, span)?;
+                    Ok(self.date_filter(Some(date), Some(date)))
+                }
+            },
+            Node::Phrase {
+                field,
+                text,
+                slop,
+                span,
+            } => match self.target(field.as_ref())? {
+                Target::Analysed(f) => self.phrase_query(f, text, *slop, span, hl, positive),
+                Target::Meta(key) => self.meta_query(&key, text, *slop, span),
+                Target::Id => Ok(Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.article_id, text),
+                    IndexRecordOption::Basic,
+                ))),
+                Target::Date => {
+                    let date = parse_date(text.trim(), span)?;
+                    Ok(self.date_filter(Some(date), Some(date)))
+                }
+            },
+            Node::Range {
+                field,
+                lower,
+                upper,
+                span,
+                lower_inclusive,
+                upper_inclusive,
+            } => {
+                if !matches!(self.target(Some(field))?, Target::Date) {
+                    return Err(PlanError {
+                        message: format!("ranges work on `date:` only, not on `{}:`", field.name),
+                        span: span.clone(),
+                    });
+                }
+                let lower = lower.as_deref().map(|d| parse_date(d, span)).transpose()?;
+                let upper = upper.as_deref().map(|d| parse_date(d, span)).transpose()?;
+                // `{…}` excludes the bound's whole period, `[…]` includes it.
+                let first = lower.map(|d| {
+                    if *lower_inclusive {
+                        d.first_day()
+                    } else {
+                        d.last_day() + 1
+                    }
+                });
+                let last = upper.map(|d| {
+                    if *upper_inclusive {
+                        d.last_day()
+                    } else {
+                        d.first_day() - 1
+                    }
+                });
+                Ok(self.day_filter(first, last))
+            }
+            Node::Entity { span, .. } => Err(PlanError {
+                message: "entity search (`@name`) needs entity recognition, which this index \
+                          does not have; search the name as a word instead"
+                    .into(),
+                span: span.clone(),
+            }),
+        }
+    }
+
+    fn target(&self, field: Option<&QField>) -> Result<Target, PlanError> {
+        let Some(field) = field else {
+            return Ok(Target::Analysed(self.fields.text));
+        };
+        Ok(match field.name.as_str() {
+            "text" => Target::Analysed(self.fields.text),
+            "title" => Target::Analysed(self.fields.title),
+            "source" => Target::Analysed(self.fields.source),
+            "id" => Target::Id,
+            "date" => Target::Date,
+            name => {
+                let key = meta_key(name);
+                if key != name || !(self.has_meta_key)(&key) {
+                    return Err(PlanError {
+                        message: format!(
+                            "unknown field '{}' (fields: {})",
+                            field.name,
+                            (self.known_fields)().join(", ")
+                        ),
+                        span: field.span.clone(),
+                    });
+                }
+                Target::Meta(key)
+            }
+        })
+    }
+
+    fn word_query(
+        &mut self,
+        field: Field,
+        text: &str,
+        span: &Span,
+        hl: &mut Highlight,
+        positive: bool,
+    ) -> Result<Box<dyn Query>, PlanError> {
+        let words = self.analyzer.words(text);
+        match words.as_slice() {
+            [] => Err(nothing_searchable(text, span)),
+            [(exact, stem)] => {
+                let forms = self.analyzer.term_forms(exact, stem.as_deref());
+                let mut clauses: Vec<(TOccur, Box<dyn Query>)> = forms
+                    .iter()
+                    .map(|form| (TOccur::Should, term_query(field, form)))
+                    .collect();
+                if stem.is_some() {
+                    let bonus = BoostQuery::new(term_query(field, exact), EXACT_BONUS);
+                    clauses.push((TOccur::Should, Box::new(bonus)));
+                }
+                if positive && field == self.fields.text {
+                    hl.words.push(forms);
+                }
+                Ok(Box::new(BooleanQuery::new(clauses)))
+            }
+            _ => self.phrase_query(field, text, 0, span, hl, positive),
+        }
+    }
+
+    fn phrase_query(
+        &mut self,
+        field: Field,
+        text: &str,
+        slop: u32,
+        span: &Span,
+        hl: &mut Highlight,
+        positive: bool,
+    ) -> Result<Box<dyn Query>, PlanError> {
+        let words: Vec<String> = self.analyzer.words(text).into_iter().map(|w| w.0).collect();
+        if words.is_empty() {
+            return Err(nothing_searchable(text, span));
+        }
+        if positive && field == self.fields.text {
+            if words.len() == 1 {
+                hl.words.push(words.clone());
+            } else {
+                hl.phrases.push((words.clone(), slop));
+            }
+        }
+        Ok(exact_sequence(field, &words, slop))
+    }
+
+    fn meta_query(
+        &mut self,
+        key: &str,
+        text: &str,
+        slop: u32,
+        span: &Span,
+    ) -> Result<Box<dyn Query>, PlanError> {
+        let words: Vec<String> = self
+            .analyzer
+            .words(text)
+            .into_iter()
+            .map(|(exact, _)| format!("{key}{META_SEPARATOR}{exact}"))
+            .collect();
+        if words.is_empty() {
+            return Err(nothing_searchable(text, span));
+        }
+        Ok(exact_sequence(self.fields.meta, &words, slop))
+    }
+
+    /// Articles whose date period overlaps the periods from `lower` to `upper`; scores nothing.
+    pub fn date_filter(&self, lower: Option<Date>, upper: Option<Date>) -> Box<dyn Query> {
+        self.day_filter(lower.map(|d| d.first_day()), upper.map(|d| d.last_day()))
+    }
+
+    /// Articles whose date period overlaps the days `first..=last`; scores nothing.
+    fn day_filter(&self, first: Option<i64>, last: Option<i64>) -> Box<dyn Query> {
+        let mut clauses: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
+        if let Some(first) = first {
+            let term = Term::from_field_i64(self.fields.day_hi, first);
+            let range = RangeQuery::new(Bound::Included(term), Bound::Unbounded);
+            clauses.push((TOccur::Must, Box::new(range)));
+        }
+        if let Some(last) = last {
+            let term = Term::from_field_i64(self.fields.day_lo, last);
+            let range = RangeQuery::new(Bound::Unbounded, Bound::Included(term));
+            clauses.push((TOccur::Must, Box::new(range)));
+        }
+        if clauses.is_empty() {
+            return Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0));
+        }
+        Box::new(ConstScoreQuery::new(
+            Box::new(BooleanQuery::new(clauses)),
+            0.0,
+        ))
+    }
+}
+
+fn term_query(field: Field, token: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, token),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+fn exact_sequence(field: Field, words: &[String], slop: u32) -> Box<dyn Query> {
+    if let [word] = words {
+        return term_query(field, word);
+    }
+    let terms = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (i, Term::from_field_text(field, w)))
+        .collect();
+    Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+}
+
+fn parse_date(text: &str, span: &Span) -> Result<Date, PlanError> {
+    text.parse().map_err(|message| PlanError {
+        message,
+        span: span.clone(),
+    })
+}
+
+fn nothing_searchable(text: &str, span: &Span) -> PlanError {
+    PlanError {
+        message: format!("'{text}' has no letters or digits to search for"),
+        span: span.clone(),
+    }
+}

@@ -1,0 +1,129 @@
+//! What an index holds: counts, date range, sources, metadata fields, size on disk.
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+use tantivy::schema::Value;
+use tantivy::{DocAddress, TantivyDocument};
+
+use crate::error::{Error, Result};
+use crate::index::build::RunSummary;
+use crate::index::document::Info;
+use crate::index::schema::fast;
+use crate::search::{Searcher, meta_keys};
+
+/// A summary of an index.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexStats {
+    /// The live generation folder.
+    pub generation: String,
+    /// Distinct articles.
+    pub articles: u64,
+    /// Passages (documents).
+    pub passages: u64,
+    /// Segments in the live generation.
+    pub segments: usize,
+    /// The earliest article date, as written.
+    pub first_date: Option<String>,
+    /// The latest article date, as written.
+    pub last_date: Option<String>,
+    /// Sources with their passage counts, most passages first.
+    pub sources: Vec<SourceCount>,
+    /// Metadata field names, searchable as `name:value`.
+    pub metadata_fields: Vec<String>,
+    /// Bytes on disk.
+    pub size_bytes: u64,
+    /// The last indexing run.
+    pub last_run: Option<RunSummary>,
+}
+
+/// A source and how many passages it has.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceCount {
+    /// The source as written.
+    pub source: String,
+    /// Its passages.
+    pub passages: u64,
+}
+
+/// Computes the summary of the index `searcher` has open.
+///
+/// # Errors
+/// When the index cannot be read.
+pub fn stats(searcher: &Searcher) -> Result<IndexStats> {
+    let open = searcher.index();
+    let fields = open.fields;
+    let tsearcher = searcher.reader().searcher();
+    let mut keys = HashSet::new();
+    let mut first: Option<(i64, DocAddress)> = None;
+    let mut last: Option<(i64, DocAddress)> = None;
+    let mut sources = std::collections::BTreeMap::<String, u64>::new();
+    for (ord, segment) in tsearcher.segment_readers().iter().enumerate() {
+        let fast_fields = segment.fast_fields();
+        let key = fast_fields.u64(fast::ARTICLE_KEY)?;
+        let lo = fast_fields.i64(fast::DAY_LO)?;
+        let hi = fast_fields.i64(fast::DAY_HI)?;
+        for doc in segment.doc_ids_alive() {
+            keys.extend(key.first(doc));
+            let address = DocAddress::new(ord as u32, doc);
+            if let Some(day) = lo.first(doc)
+                && first.is_none_or(|(d, _)| day < d)
+            {
+                first = Some((day, address));
+            }
+            if let Some(day) = hi.first(doc)
+                && last.is_none_or(|(d, _)| day > d)
+            {
+                last = Some((day, address));
+            }
+        }
+        let terms = segment.inverted_index(fields.source_key)?;
+        let mut stream = terms
+            .terms()
+            .stream()
+            .map_err(|e| Error::io(&open.generation, e))?;
+        while let Some((term, info)) = stream.next() {
+            *sources
+                .entry(String::from_utf8_lossy(term).into_owned())
+                .or_default() += u64::from(info.doc_freq);
+        }
+    }
+    let date_of = |found: Option<(i64, DocAddress)>| -> Result<Option<String>> {
+        let Some((_, address)) = found else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = tsearcher.doc(address)?;
+        let info: Option<Info> = doc
+            .get_first(fields.info)
+            .and_then(|v| v.as_str())
+            .and_then(|s| serde_json::from_str(s).ok());
+        Ok(info.map(|i| i.date))
+    };
+    let mut sources: Vec<SourceCount> = sources
+        .into_iter()
+        .map(|(source, passages)| SourceCount { source, passages })
+        .collect();
+    sources.sort_by(|a, b| b.passages.cmp(&a.passages).then(a.source.cmp(&b.source)));
+    Ok(IndexStats {
+        generation: open.generation.display().to_string(),
+        articles: keys.len() as u64,
+        passages: tsearcher.num_docs(),
+        segments: tsearcher.segment_readers().len(),
+        first_date: date_of(first)?,
+        last_date: date_of(last)?,
+        sources,
+        metadata_fields: meta_keys(&tsearcher, fields.meta, None)?,
+        size_bytes: dir_size(&open.generation),
+        last_run: open.manifest.last_run.clone(),
+    })
+}
+
+fn dir_size(path: &std::path::Path) -> u64 {
+    walkdir::WalkDir::new(path)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
+}
