@@ -125,12 +125,11 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
+/// serde_json's message, lowercase, with its "line 1" dropped: the warning gives the line.
 fn lowercase(e: serde_json::Error) -> String {
-    let s = e.to_string();
-    let mut chars = s.chars();
-    chars
-        .next()
-        .map_or(s.clone(), |c| c.to_lowercase().chain(chars).collect())
+    e.to_string()
+        .replace(" at line 1 column ", " at column ")
+        .to_lowercase()
 }
 
 #[cfg(test)]
