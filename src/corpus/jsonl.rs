@@ -177,7 +177,7 @@ mod tests {
             ),
             (
                 b"{\"id\": \"a\", \"date\": \"2023\", \"body\": \"\xff\"}",
-                "invalid UTF-8 at byte 36 of the line",
+                "invalid UTF-8 at byte 37 of the line",
             ),
         ];
         for (line, want) in cases {
