@@ -187,19 +187,17 @@ pub fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
         let (start, _) = chars.by_ref().find(|(_, c)| c.is_alphanumeric())?;
         let mut end = text.len();
         while let Some(&(i, c)) = chars.peek() {
-            if c.is_alphanumeric() {
-                chars.next();
-            } else if (c == '\'' || c == '’')
-                && text[i + c.len_utf8()..]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_alphanumeric)
-            {
-                chars.next();
-            } else {
+            let joins = c.is_alphanumeric()
+                || ((c == '\'' || c == '’')
+                    && text[i + c.len_utf8()..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphanumeric));
+            if !joins {
                 end = i;
                 break;
             }
+            chars.next();
         }
         Some(start..end)
     })

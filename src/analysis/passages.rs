@@ -1,7 +1,470 @@
-//! TEMPORARY stub until the splitter lands.
+//! Passage splitting: turns an article body into the passages that get indexed and ranked.
+//!
+//! This module owns the definition of a passage. It works in three steps:
+//!
+//! 1. **Lines.** `\r\n` and a lone `\r` both end a line. A form feed (`\u{c}`, a page
+//!    break) counts as a blank line.
+//! 2. **Paragraphs.** The layout is detected per body. If the median non-blank line is
+//!    shorter than [`WRAP_MEDIAN`] characters and fewer than half of the lines end a
+//!    sentence, the body is *hard-wrapped* (for example UN records from 1993 to 2014). Its
+//!    lines are joined, and a paragraph ends at a blank line or at a sentence end in either
+//!    of two places: at the end of a line clearly shorter than the wrap width, or before a
+//!    short or indented line (an indented first line that lost its indent). Otherwise each
+//!    line is a paragraph: news articles, most speeches, one-sentence-per-line transcripts.
+//!    In both layouts, a paragraph runs on into the next one if it does not end a sentence
+//!    or has fewer than [`PACK_WORDS`] words. This joins quoted fragments (`“determined`),
+//!    headings, a colon line that introduces a quote, sentences cut by a page break (and
+//!    its footer), and runs of one-line sentences. A short last paragraph joins the one
+//!    before it. A word hyphenated across a line break (`peace-\nkeeping`) is joined
+//!    back without a space.
+//! 3. **Passages.** A paragraph of more than [`MAX_WORDS`] words is cut at sentence
+//!    boundaries into greedy chunks of at most [`MAX_WORDS`] words. A chunk smaller than
+//!    [`MIN_WORDS`] is never cut off on its own. Before an oversized sentence it leads that
+//!    sentence. At the end it is balanced against the previous chunk, or merged into it. A
+//!    sentence over [`MAX_WORDS`] words stays whole up to [`HARD_MAX_WORDS`]; a longer one
+//!    (or text without sentence ends) is cut evenly at word boundaries.
+//!
+//! Sentence ends: `.` `!` `?` `…`, then optional closing quotes or brackets, then a word
+//! that starts with an uppercase letter, a digit or an opening quote or bracket. A
+//! sentence never ends after a listed abbreviation (`Mr.`, `etc.`) or after dotted
+//! single letters (`J.`, `U.S.`, `e.g.`).
+//!
+//! Invariants: passages keep the body's order. Each passage is trimmed, never empty, and
+//! separates words with exactly one ASCII space. Taken together, the passages hold exactly
+//! the body's whitespace-separated words: none is dropped, duplicated or reordered. The
+//! one exception is a line-end hyphen, which is glued to the next word. No passage has
+//! more than [`HARD_MAX_WORDS`] words, and one has more than [`MAX_WORDS`] only around a
+//! sentence too long to split. Below [`PACK_WORDS`] words there is only a tiny body, or
+//! (rarely) the tail after such a sentence.
+
+/// Target maximum passage size, in words.
+pub const MAX_WORDS: usize = 150;
+/// Absolute maximum passage size; a longer sentence is cut at word boundaries.
+pub const HARD_MAX_WORDS: usize = 300;
+/// Smallest chunk that a long paragraph may be cut into.
+pub const MIN_WORDS: usize = 40;
+/// A paragraph with fewer words than this runs on into the next one.
+pub const PACK_WORDS: usize = 30;
+/// Median line length (in characters) under which a body may be hard-wrapped.
+pub const WRAP_MEDIAN: usize = 100;
+
+const OPENERS: [char; 9] = ['“', '"', '‘', '\'', '(', '[', '«', '¿', '¡'];
+const CLOSERS: [char; 7] = ['”', '"', '’', '\'', ')', ']', '»'];
+/// Words that end in a period without ending a sentence. Dotted single letters (`U.S.`,
+/// `J.`, `e.g.`) are recognised by their shape instead.
+const ABBREVIATIONS: [&str; 44] = [
+    "Mr", "Mrs", "Ms", "Messrs", "Mme", "Dr", "St", "Mt", "No", "Nos", "Gen", "Col", "Lt", "Sgt",
+    "Gov", "Sen", "Rep", "Prof", "Rev", "Hon", "Amb", "Jr", "Sr", "Co", "Corp", "Inc", "Ltd", "vs",
+    "etc", "cf", "Art", "Para", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept",
+    "Oct", "Nov", "Dec",
+];
+
+/// Splits `body` into passages, in order.
+///
+/// Each passage is normalised: trimmed, with every run of whitespace collapsed to one
+/// ASCII space. None is empty, and a body with no words gives an empty `Vec`. The layout
+/// (paragraph per line, blank-line paragraphs, hard-wrapped lines) is detected from the body
+/// itself. Passages hold at most about [`MAX_WORDS`] words. See the module docs for the
+/// heuristics and the exact guarantees.
 pub fn split_passages(body: &str) -> Vec<String> {
-    body.split("\n\n")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty())
-        .collect()
+    let text = paragraphs(body);
+    let (mut words, mut chunks, mut out) = (Vec::new(), Vec::new(), Vec::new());
+    for para in text.split('\n').filter(|p| !p.is_empty()) {
+        words.clear();
+        words.extend(para.split(' '));
+        chunk(&words, &mut chunks);
+        out.extend(
+            chunks
+                .iter()
+                .map(|&(start, end)| words[start..end].join(" ")),
+        );
+    }
+    out
+}
+
+/// Normalises `body` into paragraphs: one per `'\n'`-separated segment, with words
+/// separated by single spaces. Lines are borrowed; only the result is built up.
+fn paragraphs(body: &str) -> String {
+    let mut lines = Vec::new();
+    for (i, page) in body.split('\u{c}').enumerate() {
+        if i > 0 {
+            lines.push(""); // a page break is a blank line
+        }
+        for line in page.split('\n') {
+            lines.extend(line.strip_suffix('\r').unwrap_or(line).split('\r'));
+        }
+    }
+    let lens: Vec<usize> = lines.iter().map(|l| l.trim().chars().count()).collect();
+    let mut sorted: Vec<usize> = lens.iter().copied().filter(|&n| n > 0).collect();
+    let n = sorted.len();
+    if n == 0 {
+        return String::new();
+    }
+    let median = *sorted.select_nth_unstable(n / 2).1;
+    let width = *sorted.select_nth_unstable(n * 9 / 10).1;
+    // Wrapped text ends most lines mid-sentence; one-sentence-per-line transcripts do not.
+    let ended = lines
+        .iter()
+        .filter(|l| l.split_whitespace().next_back().is_some_and(ends_sentence));
+    let wrapped = median < WRAP_MEDIAN && ended.count() * 2 < n;
+
+    let mut text = String::with_capacity(body.len());
+    // Start of the last word, words in the open paragraph, and whether a break is pending.
+    let (mut last_start, mut para_words, mut at_break) = (0, 0, false);
+    for (i, line) in lines.iter().enumerate() {
+        let Some(first) = line.split_whitespace().next() else {
+            at_break = true;
+            continue;
+        };
+        let last = &text[last_start..];
+        let hyphen = last
+            .strip_suffix('-')
+            .is_some_and(|s| s.ends_with(char::is_alphanumeric))
+            && first.starts_with(char::is_alphanumeric);
+        if !text.is_empty() && !hyphen {
+            if at_break && para_words >= PACK_WORDS && ends_sentence(last) {
+                text.push('\n');
+                para_words = 0;
+            } else {
+                text.push(' ');
+            }
+        }
+        for (j, word) in line.split_whitespace().enumerate() {
+            if j > 0 {
+                text.push(' ');
+            }
+            last_start = text.len();
+            text.push_str(word);
+            para_words += 1;
+        }
+        at_break = !wrapped || {
+            let next = lines.get(i + 1).copied().unwrap_or("");
+            let next_len = lens.get(i + 1).copied().unwrap_or(0);
+            let short = lens[i] * 4 < width * 3 || (next_len > 0 && next_len * 20 < width * 17);
+            let indented = next.starts_with([' ', '\t']) && !line.starts_with([' ', '\t']);
+            let next_first = next.split_whitespace().next().unwrap_or("");
+            (short || indented) && boundary(&text[last_start..], next_first)
+        };
+    }
+    // A short last paragraph has no successor to absorb it, so it joins its predecessor.
+    if para_words < PACK_WORDS
+        && let Some(i) = text.rfind('\n')
+    {
+        text.replace_range(i..=i, " ");
+    }
+    text
+}
+
+fn ends_sentence(word: &str) -> bool {
+    word.trim_end_matches(CLOSERS)
+        .ends_with(['.', '!', '?', '…'])
+}
+
+fn is_abbreviation(word: &str) -> bool {
+    let Some(stem) = word.trim_start_matches(OPENERS).strip_suffix('.') else {
+        return false;
+    };
+    // `J.`, `U.S.`, `e.g.`, `a.m.`: every dot-separated part is a single letter.
+    let letters = stem.split('.').all(|part| {
+        let mut chars = part.chars();
+        chars.next().is_some_and(char::is_alphabetic) && chars.next().is_none()
+    });
+    letters || ABBREVIATIONS.contains(&stem)
+}
+
+/// Whether a sentence ends between `word` and the following word `next`.
+fn boundary(word: &str, next: &str) -> bool {
+    ends_sentence(word)
+        && !is_abbreviation(word)
+        && next
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_numeric() || OPENERS.contains(&c))
+}
+
+/// Fills `out` with the `[start, end)` word ranges of the passages of one paragraph.
+fn chunk(words: &[&str], out: &mut Vec<(usize, usize)>) {
+    out.clear();
+    let n = words.len();
+    if n <= MAX_WORDS {
+        out.push((0, n));
+        return;
+    }
+    let (mut start, mut sentence) = (0, 0); // start of the open chunk and of its last sentence
+    for i in 0..n {
+        if i + 1 < n && !boundary(words[i], words[i + 1]) {
+            continue;
+        }
+        let end = i + 1;
+        // Close the chunk before this sentence if the sentence would overflow it, unless
+        // the chunk is too small to stand alone (a paragraph number, a short lead-in).
+        if end - start > MAX_WORDS && sentence - start >= MIN_WORDS {
+            out.push((start, sentence));
+            start = sentence;
+        }
+        let len = end - start;
+        if len > MAX_WORDS {
+            let parts = if len > HARD_MAX_WORDS {
+                len.div_ceil(MAX_WORDS)
+            } else {
+                1
+            };
+            out.extend(
+                (0..parts).map(|j| (start + len * j / parts, start + len * (j + 1) / parts)),
+            );
+            start = end;
+        }
+        sentence = end;
+    }
+    if start < n {
+        out.push((start, n));
+    }
+    // Balance a short tail: move the previous chunk's last sentences into it, at the
+    // boundary that minimises the larger of the two (so neither grows past the old maximum).
+    // If that cannot help (the previous chunk is one long sentence), merge the two.
+    if let [.., (p_start, p_end), (_, end)] = out[..]
+        && end - p_end < MIN_WORDS
+    {
+        let best = (p_start + 1..=p_end)
+            .filter(|&j| j == p_end || boundary(words[j - 1], words[j]))
+            .min_by_key(|&j| (j - p_start).max(end - j))
+            .unwrap_or(p_end);
+        let k = out.len();
+        if end - best < MIN_WORDS && end - p_start <= HARD_MAX_WORDS {
+            out.pop();
+            out[k - 2].1 = end;
+        } else {
+            (out[k - 2].1, out[k - 1].0) = (best, best);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SENTENCES: [&str; 4] = [
+        "The Secretary-General met the foreign ministers in Geneva on Tuesday to discuss the ceasefire.",
+        "Mr. Guterres said the U.S. delegation, led by J. F. Kelly, would return next week.",
+        "“We cannot accept a world in which borders are changed by force,” one envoy told reporters.",
+        "Talks on humanitarian access, e.g. to Gaza, will resume at 10 a.m. in Room 3.",
+    ];
+
+    /// `n` sentences of prose on one line.
+    fn prose(n: usize) -> String {
+        let text = SENTENCES.iter().cycle().take(n);
+        text.copied().collect::<Vec<_>>().join(" ")
+    }
+
+    /// Splits `body`, checking the invariants that every input must satisfy.
+    fn split(body: &str) -> Vec<String> {
+        let passages = split_passages(body);
+        for p in &passages {
+            assert_eq!(*p, p.split_whitespace().collect::<Vec<_>>().join(" "));
+            assert!(words(p) <= HARD_MAX_WORDS, "{p}");
+        }
+        // No character is lost, duplicated or moved; only the hyphen join drops a space.
+        let squash = |s: &str| s.split_whitespace().collect::<String>();
+        assert_eq!(squash(&passages.join(" ")), squash(body));
+        if !body.split_whitespace().any(|w| w.ends_with('-')) {
+            let words: Vec<&str> = passages.iter().flat_map(|p| p.split(' ')).collect();
+            assert_eq!(words, body.split_whitespace().collect::<Vec<_>>());
+        }
+        passages
+    }
+
+    fn words(passage: &str) -> usize {
+        passage.split(' ').count()
+    }
+
+    /// Whether every passage has between `min` and [`MAX_WORDS`] words.
+    fn sized(passages: &[String], min: usize) -> bool {
+        passages
+            .iter()
+            .all(|p| (min..=MAX_WORDS).contains(&words(p)))
+    }
+
+    #[test]
+    fn small_bodies_and_hyphens() {
+        let cases: [(&str, &[&str]); 8] = [
+            ("", &[]),
+            ("   ", &[]),
+            ("\n\n\r\n\t\u{c} \u{a0}\r", &[]),
+            ("  Hello,\r\n  world.  ", &["Hello, world."]),
+            (
+                "the right to self-\ndetermination.",
+                &["the right to self-determination."],
+            ),
+            ("the post-\n\u{c}2015 agenda", &["the post-2015 agenda"]),
+            (
+                "after the war —\nand since -\nthen.",
+                &["after the war — and since - then."],
+            ),
+            (
+                "Paragraph one.\u{c}Paragraph two.",
+                &["Paragraph one. Paragraph two."],
+            ),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(split(body), expected, "{body:?}");
+        }
+    }
+
+    #[test]
+    fn news_paragraphs_separated_by_blank_lines() {
+        let quote = "“Is it really possible that the United States, after all it has done for \
+                     the world, is asked to pay for everyone else’s mistakes? We will not do it. \
+                     GOD BLESS AMERICA!” he wrote.";
+        let body = format!(
+            "Trump shared his thoughts in a post on Truth Social:\n\n{quote}\n\n{}\n",
+            prose(16)
+        );
+        let passages = split(&body);
+        assert_eq!(passages.len(), 3, "{passages:#?}");
+        // The colon line introduces the quote, so it is not a passage of its own.
+        assert!(
+            passages[0].starts_with("Trump shared his thoughts in a post on Truth Social: “Is")
+        );
+        assert!(passages[0].ends_with("he wrote."));
+        assert!(sized(&passages[1..], MIN_WORDS));
+    }
+
+    #[test]
+    fn one_paragraph_per_line_merges_fragments() {
+        let body = "As more than a year has elapsed since the United Nations Charter was signed at \
+            the San Francisco Conference, it is now possible for us to sum up to some extent the \
+            results of the work carried out with a view to the establishment of a stable peace.\n\
+            Fifty-one nations signed this “Peace Charter”. The preamble to the Charter states:\n\
+            “We the peoples of the United Nations,\n“determined\n\
+            “To save succeeding generations from the scourge of war, which twice in our lifetime \
+            has brought untold sorrow to mankind, and\n\
+            “To reaffirm faith in fundamental human rights …”\n";
+        let passages = split(&format!("{body}{}", prose(6)));
+        assert_eq!(passages.len(), 3, "{passages:#?}");
+        assert!(passages[1].contains(
+            "states: “We the peoples of the United Nations, “determined “To save succeeding"
+        ));
+    }
+
+    #[test]
+    fn hard_wrapped_lines_are_joined() {
+        let para1 = "At the beginning of the third millennium,\nfaster means of travel that began \
+            in the nineteenth\ncentury with railroad technology are today hurtling us\naround the \
+            globe at even faster speeds. Dramatic\nchanges are taking place at all levels and in \
+            all modes\nof communication. The peace-\nkeeping operations are a part of it.\n";
+        let para2 = "In this new age, immensely significant\ndevelopments can take place as more \
+            quickly than the\nmind can follow them. But as the philosopher Paul\nVirillio warns \
+            us, with every new technology comes\nthe potential for a new accident.\n";
+        // Then a long paragraph, greedily wrapped at 50 characters.
+        let mut body = format!("{para1}{para2}");
+        let mut width = 0;
+        for word in prose(30).split(' ') {
+            width = if width + word.len() > 50 {
+                0
+            } else {
+                width + word.len() + 1
+            };
+            body.push_str(word);
+            body.push(if width == 0 { '\n' } else { ' ' });
+        }
+        let passages = split(&body);
+        assert!(passages[0].starts_with("At the beginning of the third millennium, faster"));
+        assert!(passages[0].ends_with("The peace-keeping operations are a part of it."));
+        assert!(passages[1].starts_with("In this new age, immensely significant developments"));
+        let lines: Vec<&str> = body.lines().map(str::trim).collect();
+        assert!(sized(&passages, PACK_WORDS));
+        assert!(
+            passages.iter().all(|p| !lines.contains(&p.as_str())),
+            "a single line"
+        );
+    }
+
+    #[test]
+    fn line_breaks_trailing_spaces_and_page_breaks() {
+        let body = "It is an honour \nfor me to represent my country, the Principality of \n\
+            Andorra, in the Assembly, which for almost seven \ndecades has been meeting annually \
+            to speak of peace, \ndevelopment and justice.\n\nThe year 2014 will mark 100 years \
+            since the \nbeginning of the First World War and 70 years since \nthe landing of the \
+            Allies in Normandy, which was the \nbeginning of the end of the Second World War. \n";
+        let expected = split(body);
+        assert_eq!(expected.len(), 2);
+        assert!(expected[0].starts_with("It is an honour for me to represent my country"));
+        assert!(expected[1].starts_with("The year 2014 will mark"));
+        let cases = [
+            body.replace('\n', "\r\n"),
+            body.replace('\n', "\r"),
+            body.replace("\n\n", "\n\u{c}"),
+            body.replace("\n\n", "\u{c}"),
+        ];
+        for variant in &cases {
+            assert_eq!(split(variant), expected, "{variant:?}");
+        }
+        // A page break in mid-sentence (with its footer) does not end the paragraph.
+        let paged = body.replace(
+            "70 years since \n",
+            "70 years since \n14-54321 3/7\n\n\u{c}\n",
+        );
+        assert!(split(&paged)[1].contains("70 years since 14-54321 3/7 the landing"));
+    }
+
+    #[test]
+    fn short_lines_of_sentences_are_packed() {
+        // One sentence per line (2020s transcripts): not one passage per sentence.
+        let body = "We mourn the millions lost. \n \nThey lower the risk of transmission. \n \n"
+            .repeat(30);
+        assert!(sized(&split(&body), PACK_WORDS));
+    }
+
+    #[test]
+    fn long_paragraphs_are_chunked_at_sentence_boundaries() {
+        for sentences in [10, 11, 12, 20, 33, 80] {
+            let body = prose(sentences);
+            let passages = split(&body);
+            for p in &passages {
+                assert!(
+                    (MIN_WORDS..=MAX_WORDS).contains(&words(p)),
+                    "{sentences}: {p}"
+                );
+                assert!(p.ends_with('.'), "{p}");
+                // Abbreviations and initials never end a passage.
+                assert!(
+                    !["Mr.", "U.S.", "J.", "F.", "e.g.", "a.m."]
+                        .iter()
+                        .any(|a| p.ends_with(a))
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn sentence_boundaries() {
+        let cases = [
+            ("war.", "The", true),
+            ("force,”", "one", false),
+            ("force.”", "“We", true),
+            ("now?", "2015", true),
+            ("1945.", "In", true),
+            ("Mr.", "Smith", false),
+            ("(U.S.", "Government", false),
+            ("J.", "F.", false),
+            ("etc.", "The", false),
+            ("peace.", "and", false),
+        ];
+        for (word, next, expected) in cases {
+            assert_eq!(boundary(word, next), expected, "{word} {next}");
+        }
+    }
+
+    #[test]
+    fn no_newlines_at_all() {
+        let long = prose(400);
+        assert!(long.split(' ').count() > 5000);
+        // Without sentence boundaries, the text is cut evenly at word boundaries.
+        let unpunctuated = "peace and security for all ".repeat(1000);
+        for body in [&long, &unpunctuated] {
+            let passages = split(body);
+            assert!(passages.len() >= 5000 / MAX_WORDS, "{}", passages.len());
+            assert!(sized(&passages, MIN_WORDS));
+        }
+    }
 }

@@ -84,6 +84,8 @@ struct Reporter {
     started: Instant,
     last_log: Instant,
     total: u64,
+    files: usize,
+    files_started: usize,
     file: String,
 }
 
@@ -95,6 +97,8 @@ impl Reporter {
             started: Instant::now(),
             last_log: Instant::now(),
             total: 0,
+            files: 0,
+            files_started: 0,
             file: String::new(),
         }
     }
@@ -107,8 +111,9 @@ impl Reporter {
 }
 
 impl Progress for Reporter {
-    fn start(&mut self, _files: usize, bytes: u64) {
+    fn start(&mut self, files: usize, bytes: u64) {
         self.total = bytes;
+        self.files = files;
         if self.quiet || !std::io::stderr().is_terminal() {
             return;
         }
@@ -125,6 +130,7 @@ impl Progress for Reporter {
     }
 
     fn file(&mut self, input: &Input) {
+        self.files_started += 1;
         self.file = input.relative.clone();
     }
 
@@ -134,15 +140,22 @@ impl Progress for Reporter {
         if let Some(bar) = &self.bar {
             bar.set_position(counts.bytes.min(self.total));
             bar.set_message(format!(
-                "{} articles, {} passages, {rate:.0} articles/s, {} skipped  {}",
-                counts.articles, counts.passages, counts.skipped, self.file
+                "file {}/{}, {} articles, {} passages, {rate:.0} articles/s, {} skipped  {}",
+                self.files_started,
+                self.files,
+                counts.articles,
+                counts.passages,
+                counts.skipped,
+                self.file
             ));
         } else if !self.quiet && self.last_log.elapsed() >= LOG_EVERY {
             self.last_log = Instant::now();
             eprintln!(
-                "indexing: {:.1}/{:.1} MB, {} articles, {} passages, {rate:.0} articles/s, {} skipped, at {}",
+                "indexing: {:.1}/{:.1} MB, file {}/{}, {} articles, {} passages, {rate:.0} articles/s, {} skipped, at {}",
                 counts.bytes as f64 / 1e6,
                 self.total as f64 / 1e6,
+                self.files_started,
+                self.files,
                 counts.articles,
                 counts.passages,
                 counts.skipped,

@@ -111,12 +111,13 @@ mod tests {
 
     #[test]
     fn marks_ranges_only_with_colour() {
+        let ushakov = [Range { start: 5, end: 12 }];
         assert_eq!(
-            mark("said Ushakov here", &[5..12], "<", ">"),
+            mark("said Ushakov here", &ushakov, "<", ">"),
             "said <Ushakov> here"
         );
         assert_eq!(
-            mark("said Ushakov here", &[5..12], "", ""),
+            mark("said Ushakov here", &ushakov, "", ""),
             "said Ushakov here"
         );
     }
