@@ -24,7 +24,7 @@ pub enum Error {
         path: PathBuf,
     },
     /// The index was written by an incompatible version of attache.
-    #[error("{}: {why}: rebuild with `attache index --full`", path.display())]
+    #[error("{}: {why}: rebuild with `attache index`", path.display())]
     IncompatibleIndex {
         /// The index folder.
         path: PathBuf,

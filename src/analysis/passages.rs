@@ -12,7 +12,8 @@
 //!    short or indented line (an indented first line that lost its indent). Otherwise each
 //!    line is a paragraph: news articles, most speeches, one-sentence-per-line transcripts.
 //!    In both layouts, a paragraph runs on into the next one if it does not end a sentence
-//!    or has fewer than [`PACK_WORDS`] words. This joins quoted fragments (`“determined`),
+//!    or (unless the body's paragraphs are set apart by blank lines, as in news articles,
+//!    where the author chose them) has fewer than [`PACK_WORDS`] words. This joins quoted fragments (`“determined`),
 //!    headings, a colon line that introduces a quote, sentences cut by a page break (and
 //!    its footer), and runs of one-line sentences. A short last paragraph joins the one
 //!    before it. A word hyphenated across a line break (`peace-\nkeeping`) is joined
@@ -86,8 +87,10 @@ pub fn split_passages(body: &str) -> Vec<String> {
 /// separated by single spaces. Lines are borrowed; only the result is built up.
 fn paragraphs(body: &str) -> String {
     let mut lines = Vec::new();
+    let mut page_breaks = Vec::new();
     for (i, page) in body.split('\u{c}').enumerate() {
         if i > 0 {
+            page_breaks.push(lines.len());
             lines.push(""); // a page break is a blank line
         }
         for line in page.split('\n') {
@@ -107,6 +110,14 @@ fn paragraphs(body: &str) -> String {
         .iter()
         .filter(|l| l.split_whitespace().next_back().is_some_and(ends_sentence));
     let wrapped = median < WRAP_MEDIAN && ended.count() * 2 < n;
+    // Paragraphs set apart by blank lines (news articles) were chosen by their author: a short
+    // one that ends a sentence stays a passage of its own instead of being packed.
+    // (Page breaks do not count: they fall wherever the page ended.)
+    let blank_breaks = (1..lines.len())
+        .filter(|&i| lens[i - 1] == 0 && lens[i] > 0 && !page_breaks.contains(&(i - 1)))
+        .count();
+    let authored = !wrapped && median >= WRAP_MEDIAN && blank_breaks * 3 >= n;
+    let pack = if authored { 1 } else { PACK_WORDS };
 
     let mut text = String::with_capacity(body.len());
     // Start of the last word, words in the open paragraph, and whether a break is pending.
@@ -122,7 +133,7 @@ fn paragraphs(body: &str) -> String {
             .is_some_and(|s| s.ends_with(char::is_alphanumeric))
             && first.starts_with(char::is_alphanumeric);
         if !text.is_empty() && !hyphen {
-            if at_break && para_words >= PACK_WORDS && ends_sentence(last) {
+            if at_break && para_words >= pack && ends_sentence(last) {
                 text.push('\n');
                 para_words = 0;
             } else {
@@ -147,7 +158,7 @@ fn paragraphs(body: &str) -> String {
         };
     }
     // A short last paragraph has no successor to absorb it, so it joins its predecessor.
-    if para_words < PACK_WORDS
+    if para_words < pack
         && let Some(i) = text.rfind('\n')
     {
         text.replace_range(i..=i, " ");
@@ -327,6 +338,21 @@ mod tests {
         );
         assert!(passages[0].ends_with("he wrote."));
         assert!(sized(&passages[1..], MIN_WORDS));
+    }
+
+    #[test]
+    fn short_authored_paragraphs_stay_passages_of_their_own() {
+        // From a news article: one short paragraph per statement, set apart by blank lines.
+        let body = "Moscow rejected the European version outright.\n\n\
+            “The European plan, at first glance... is completely unconstructive and does not work \
+            for us,” Kremlin aide Yuri Ushakov said in Moscow.\n\n\
+            Turmoil in Kyiv The leaked U.S draft ignited alarm in Kyiv and several European \
+            capitals for appearing to favor Russia’s territorial claims.\n\n\
+            Both the US and Ukraine described the talks as productive.";
+        let passages = split(body);
+        assert_eq!(passages.len(), 4, "{passages:#?}");
+        assert!(passages[1].starts_with("“The European plan"));
+        assert!(passages[1].ends_with("Ushakov said in Moscow."));
     }
 
     #[test]

@@ -169,7 +169,7 @@ impl Searcher {
                 .and_then(|v| v.as_str())
                 .and_then(|s| serde_json::from_str(s).ok())
                 .ok_or_else(|| Error::Invalid(format!(
-                    "index document for {}#{} has no readable info: rebuild with `attache index --full`",
+                    "index document for {}#{} has no readable info: rebuild with `attache index`",
                     candidate.article_id, candidate.passage
                 )))?;
             let highlights = snippet::highlights(&mut self.analyzer, &text, &plan.highlight);

@@ -199,7 +199,13 @@ mod tests {
             "tail ".repeat(100)
         );
         let at = text.find("Ushakov").unwrap();
-        let s = snippet(&text, &[Range { start: at, end: at + 7 }]);
+        let s = snippet(
+            &text,
+            &[Range {
+                start: at,
+                end: at + 7,
+            }],
+        );
         assert!(
             s.text.starts_with('…') && s.text.ends_with('…'),
             "{}",
