@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use attache::corpus::Date;
+use attache::entities::Kind;
 
 /// Full-text search over dated diplomatic coverage, ranked by passage.
 #[derive(Debug, Parser)]
@@ -22,6 +23,49 @@ pub enum Command {
     Search(SearchArgs),
     /// Show what the index holds.
     Stats(StatsArgs),
+    /// List the entities most mentioned in the passages matching QUERY (or in all passages).
+    Entities(EntitiesArgs),
+    /// Show what the index knows of one entity: spellings seen, first and last mention.
+    Entity(EntityArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EntitiesArgs {
+    /// Only passages matching this query (same syntax as `search`).
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Only passages that mention this entity (`@ushakov`, `Zelenskyy`): who appears alongside it?
+    #[arg(long, value_name = "ENTITY")]
+    pub with: Option<String>,
+    /// Only entities of this type: person, state, org, place, unknown.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub kind: Option<Kind>,
+    /// Only articles dated on or after DATE.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<Date>,
+    /// Only articles dated on or before DATE.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<Date>,
+    /// Number of entities to list.
+    #[arg(long, short = 'n', value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+    /// Write JSON Lines, one object per entity.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EntityArgs {
+    /// The entity, by id or any spelling: `@zelensky`, `Zelenskyy`, `"Volodymyr Zelensky"`.
+    #[arg(value_name = "ENTITY", required = true, num_args = 1..)]
+    pub name: Vec<String>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Write JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -44,6 +88,9 @@ pub struct IndexArgs {
     /// Memory budget of the index writer, in MB.
     #[arg(long, value_name = "MB", default_value_t = 512)]
     pub memory: usize,
+    /// Skip entity recognition (to measure its cost; `@entity` queries then find nothing).
+    #[arg(long)]
+    pub no_entities: bool,
     /// Exit with status 3 if any input was skipped.
     #[arg(long)]
     pub strict: bool,
@@ -73,6 +120,9 @@ pub struct SearchArgs {
     /// Only articles dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub until: Option<Date>,
+    /// Match words as spelled: a known alias (`Kiev`) does not also find its entity (Kyiv).
+    #[arg(long)]
+    pub strict_spelling: bool,
     /// Write JSON Lines: one object per hit, then a summary.
     #[arg(long, conflicts_with = "count")]
     pub json: bool,

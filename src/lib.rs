@@ -26,15 +26,11 @@
 //!     roots: vec!["corpus".into()],
 //!     threads: 2,
 //!     memory_bytes: 512 << 20,
+//!     entities: true,
 //! };
 //! build::build(&dir, &options, &mut build::Silent)?;
 //! let mut searcher = Searcher::open(&dir)?;
-//! let results = searcher.search(&SearchRequest {
-//!     query: "\"security guarantee\"".into(),
-//!     limit: 10,
-//!     since: None,
-//!     until: None,
-//! })?;
+//! let results = searcher.search(&SearchRequest::new("\"security guarantee\"", 10))?;
 //! for hit in &results.hits {
 //!     println!("{} {}#{} {}", hit.info.date, hit.article_id, hit.passage, hit.snippet.text);
 //! }
@@ -43,6 +39,7 @@
 
 pub mod analysis;
 pub mod corpus;
+pub mod entities;
 pub mod error;
 pub mod index;
 pub mod render;

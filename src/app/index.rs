@@ -22,6 +22,7 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
         roots: args.paths.clone(),
         threads: args.threads.unwrap_or_else(default_threads),
         memory_bytes: args.memory << 20,
+        entities: !args.no_entities,
     };
     let summary = build_index(&IndexDir::new(dir), &options, args.quiet)?;
     if args.verbose && summary.ignored_files > 0 {

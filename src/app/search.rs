@@ -24,6 +24,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
             roots: default_roots(),
             threads: default_threads(),
             memory_bytes: 512 << 20,
+            entities: true,
         };
         let summary = build_index(&dir, &options, false)?;
         eprintln!(
@@ -37,6 +38,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         limit: if args.count { 0 } else { args.limit },
         since: args.since,
         until: args.until,
+        expand_aliases: !args.strict_spelling,
     };
     let results = searcher.search(&request)?;
     let stdout = std::io::stdout();

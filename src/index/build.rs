@@ -18,6 +18,7 @@ use super::document::article_documents;
 use super::{IndexDir, Manifest, register_tokenizer, schema};
 use crate::analysis::Analyzer;
 use crate::corpus::{self, Article, Input, Record, Warning};
+use crate::entities::{Gazetteer, Recognizer};
 use crate::error::{Error, Result};
 
 /// The smallest memory budget tantivy accepts per writer thread.
@@ -32,6 +33,8 @@ pub struct BuildOptions {
     pub threads: usize,
     /// Memory budget of tantivy's writer, in bytes, across its threads.
     pub memory_bytes: usize,
+    /// Recognise entities (on by default; off only to measure its cost).
+    pub entities: bool,
 }
 
 /// What an indexing run did; also kept in the index for `attache stats`.
@@ -168,13 +171,18 @@ fn build_into(
         for _ in 0..threads {
             scope.spawn(|| {
                 let mut analyzer = Analyzer::new();
+                let mut recognizer = options
+                    .entities
+                    .then(|| Recognizer::new(Gazetteer::builtin()));
                 loop {
                     let next = receiver.lock().expect("receiver lock").recv();
                     let Ok(article) = next else { return };
                     if failed.load(Ordering::Relaxed) {
                         continue; // keep draining so the reader never blocks
                     }
-                    for doc in article_documents(&fields, &mut analyzer, &article) {
+                    let docs =
+                        article_documents(&fields, &mut analyzer, recognizer.as_mut(), &article);
+                    for doc in docs {
                         if let Err(e) = writer.add_document(doc) {
                             failure
                                 .lock()

@@ -5,8 +5,9 @@ use tantivy::TantivyDocument;
 use tantivy::tokenizer::{PreTokenizedString, Token};
 
 use super::schema::{Fields, META_SEPARATOR};
-use crate::analysis::{Analyzer, passages::split_passages};
+use crate::analysis::{Analyzer, STEM_PREFIX, passages::split_passages};
 use crate::corpus::Article;
+use crate::entities::{ENTITY_PREFIX, Mention, Recognizer, WordRef};
 
 /// Article-level values stored with every passage, for display.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,6 +39,7 @@ pub fn article_key(id: &str) -> u64 {
 pub fn article_documents(
     fields: &Fields,
     analyzer: &mut Analyzer,
+    recognizer: Option<&mut Recognizer<'_>>,
     article: &Article,
 ) -> Vec<TantivyDocument> {
     let passages = split_passages(&article.body);
@@ -56,6 +58,10 @@ pub fn article_documents(
         .map(|s| pre_tokenized(analyzer, s));
     let meta = meta_tokens(analyzer, &article.meta);
     let key = article_key(&article.id);
+    let mut recognizer = recognizer;
+    if let Some(r) = recognizer.as_deref_mut() {
+        r.start_article();
+    }
 
     let mut docs = Vec::with_capacity(passages.len());
     for (number, text) in passages.into_iter().enumerate() {
@@ -65,7 +71,20 @@ pub fn article_documents(
         doc.add_u64(fields.passage, number as u64);
         doc.add_i64(fields.day_lo, article.date.first_day());
         doc.add_i64(fields.day_hi, article.date.last_day());
-        doc.add_pre_tokenized_text(fields.text, pre_tokenized(analyzer, &text));
+        let mut tokens = Vec::new();
+        analyzer.tokenize(&text, &mut tokens);
+        let mentions = match recognizer.as_deref_mut() {
+            Some(r) => recognize(r, &text, &mut tokens),
+            None => Vec::new(),
+        };
+        add_entities(&mut doc, fields, &mentions);
+        doc.add_pre_tokenized_text(
+            fields.text,
+            PreTokenizedString {
+                text: String::new(),
+                tokens,
+            },
+        );
         doc.add_pre_tokenized_text(fields.title, title.clone());
         if let Some(source) = &source {
             doc.add_pre_tokenized_text(fields.source, source.clone());
@@ -79,6 +98,52 @@ pub fn article_documents(
         docs.push(doc);
     }
     docs
+}
+
+/// Recognises the entities of a passage and adds an `@id` token at each word of each
+/// mention, so phrases and proximity work across spellings.
+fn recognize(recognizer: &mut Recognizer<'_>, text: &str, tokens: &mut Vec<Token>) -> Vec<Mention> {
+    let words: Vec<WordRef<'_>> = tokens
+        .iter()
+        .filter(|t| !t.text.starts_with(STEM_PREFIX))
+        .map(|t| WordRef {
+            span: (t.offset_from, t.offset_to),
+            exact: &t.text,
+        })
+        .collect();
+    let mentions = recognizer.passage(text, &words);
+    for m in &mentions {
+        for position in m.words.clone() {
+            tokens.push(Token {
+                offset_from: m.span.start,
+                offset_to: m.span.end,
+                position,
+                text: format!("{ENTITY_PREFIX}{}", m.id),
+                position_length: 1,
+            });
+        }
+    }
+    mentions
+}
+
+/// Stores the mentions and indexes their ids, types and spellings.
+fn add_entities(doc: &mut TantivyDocument, fields: &Fields, mentions: &[Mention]) {
+    if mentions.is_empty() {
+        return;
+    }
+    let mut kinds: Vec<&str> = Vec::new();
+    for m in mentions {
+        doc.add_text(fields.entity, format!("{}:{}", m.kind, m.id));
+        doc.add_text(fields.entity_alias, format!("{}\t{}", m.id, m.alias));
+        if !kinds.contains(&m.kind.as_str()) {
+            kinds.push(m.kind.as_str());
+        }
+    }
+    for kind in kinds {
+        doc.add_text(fields.entity_type, kind);
+    }
+    let json = serde_json::to_string(mentions).expect("mentions serialize");
+    doc.add_text(fields.entities, json);
 }
 
 /// Tokens for an analysed field. The original text is not kept: these fields are not stored.

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 
 /// Bumped whenever the schema or the token scheme changes; an index with another version is
 /// refused instead of being searched wrongly.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Separates a metadata key from its value in the tokens of [`Fields::meta`]: `country:ukr`.
 pub const META_SEPARATOR: char = ':';
@@ -46,6 +46,14 @@ pub struct Fields {
     pub body: Field,
     /// Article-level values for display, as JSON (see `crate::index::document::Info`).
     pub info: Field,
+    /// One `type:id` value per entity mention (`person:zelensky`), for counting. Fast.
+    pub entity: Field,
+    /// One `id<TAB>alias` value per mention, for the spellings seen. Fast.
+    pub entity_alias: Field,
+    /// The types of the passage's entities, for `type:person`. Indexed untokenized.
+    pub entity_type: Field,
+    /// The passage's mentions as JSON (see [`crate::entities::Mention`]). Stored.
+    pub entities: Field,
 }
 
 /// Builds the schema.
@@ -57,11 +65,11 @@ pub fn build() -> (Schema, Fields) {
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let fields = Fields {
-        article_id: b.add_text_field("article_id", STRING | STORED | FAST),
-        article_key: b.add_u64_field("article_key", FAST),
-        passage: b.add_u64_field("passage", STORED | FAST),
-        day_lo: b.add_i64_field("day_lo", INDEXED | FAST),
-        day_hi: b.add_i64_field("day_hi", INDEXED | FAST),
+        article_id: b.add_text_field(fast::ARTICLE_ID, STRING | STORED | FAST),
+        article_key: b.add_u64_field(fast::ARTICLE_KEY, FAST),
+        passage: b.add_u64_field(fast::PASSAGE, STORED | FAST),
+        day_lo: b.add_i64_field(fast::DAY_LO, INDEXED | FAST),
+        day_hi: b.add_i64_field(fast::DAY_HI, INDEXED | FAST),
         text: b.add_text_field("text", analysed.clone()),
         title: b.add_text_field("title", analysed.clone()),
         source: b.add_text_field("source", analysed.clone()),
@@ -69,6 +77,10 @@ pub fn build() -> (Schema, Fields) {
         meta: b.add_text_field("meta", analysed),
         body: b.add_text_field("body", STORED),
         info: b.add_text_field("info", STORED),
+        entity: b.add_text_field(fast::ENTITY, STRING | FAST),
+        entity_alias: b.add_text_field(fast::ENTITY_ALIAS, FAST),
+        entity_type: b.add_text_field("entity_type", STRING),
+        entities: b.add_text_field("entities", STORED),
     };
     (b.build(), fields)
 }
@@ -85,11 +97,11 @@ impl Fields {
                 .map_err(|_| Error::Invalid(format!("index schema has no field '{name}'")))
         };
         Ok(Fields {
-            article_id: get("article_id")?,
-            article_key: get("article_key")?,
-            passage: get("passage")?,
-            day_lo: get("day_lo")?,
-            day_hi: get("day_hi")?,
+            article_id: get(fast::ARTICLE_ID)?,
+            article_key: get(fast::ARTICLE_KEY)?,
+            passage: get(fast::PASSAGE)?,
+            day_lo: get(fast::DAY_LO)?,
+            day_hi: get(fast::DAY_HI)?,
             text: get("text")?,
             title: get("title")?,
             source: get("source")?,
@@ -97,6 +109,10 @@ impl Fields {
             meta: get("meta")?,
             body: get("body")?,
             info: get("info")?,
+            entity: get(fast::ENTITY)?,
+            entity_alias: get(fast::ENTITY_ALIAS)?,
+            entity_type: get("entity_type")?,
+            entities: get("entities")?,
         })
     }
 }
@@ -113,4 +129,8 @@ pub mod fast {
     pub const DAY_HI: &str = "day_hi";
     /// See [`super::Fields::day_lo`].
     pub const DAY_LO: &str = "day_lo";
+    /// See [`super::Fields::entity`].
+    pub const ENTITY: &str = "entity";
+    /// See [`super::Fields::entity_alias`].
+    pub const ENTITY_ALIAS: &str = "entity_alias";
 }

@@ -2,11 +2,13 @@
 //!
 //! ```text
 //! {"type":"hit","rank":1,"score":3.2,"article_id":"a.txt","passage":4,"date":"2025-11-24",
-//!  "title":"…","source":null,"url":null,"meta":{},"text":"…","snippet":"…","highlights":[[5,12]]}
+//!  "title":"…","source":null,"url":null,"meta":{},"text":"…","snippet":"…","highlights":[[5,12]],
+//!  "entities":[{"id":"ushakov","type":"person","name":"Yuri Ushakov","alias":"Yuri Ushakov","span":[0,12]}]}
 //! {"type":"summary","hits":1,"passages_matched":1,"articles_matched":1,"took_ms":0.8}
 //! ```
 //!
-//! `highlights` are byte ranges `[start, end)` into `text`.
+//! `highlights` are byte ranges `[start, end)` into `text`; `entities` lists the passage's
+//! entity mentions as `{"id","type","name","alias","span":[start,end]}`.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -32,6 +34,18 @@ pub struct HitJson<'a> {
     text: &'a str,
     snippet: &'a str,
     highlights: Vec<[usize; 2]>,
+    entities: Vec<EntityJson<'a>>,
+}
+
+/// One entity mention on the wire.
+#[derive(Debug, Serialize)]
+pub struct EntityJson<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    name: &'a str,
+    alias: &'a str,
+    span: [usize; 2],
 }
 
 /// The closing summary on the wire.
@@ -66,6 +80,17 @@ impl<'a> From<&'a Hit> for HitJson<'a> {
             text: &hit.text,
             snippet: &hit.snippet.text,
             highlights: hit.highlights.iter().map(|r| [r.start, r.end]).collect(),
+            entities: hit
+                .entities
+                .iter()
+                .map(|m| EntityJson {
+                    id: &m.id,
+                    kind: m.kind.as_str(),
+                    name: &m.name,
+                    alias: &m.alias,
+                    span: [m.span.start, m.span.end],
+                })
+                .collect(),
         }
     }
 }

@@ -14,6 +14,8 @@ const BOLD_RED: &str = "\x1b[1;31m";
 const GREEN: &str = "\x1b[32m";
 const BOLD: &str = "\x1b[1m";
 const DIM: &str = "\x1b[2m";
+const UNDERLINE: &str = "\x1b[4m";
+const NO_UNDERLINE: &str = "\x1b[24m";
 const RESET: &str = "\x1b[0m";
 
 /// Writes hits as readable text: a header line, the location line, the highlighted snippet.
@@ -49,13 +51,41 @@ pub fn text(out: &mut dyn Write, results: &SearchResults, color: bool) -> io::Re
             write!(out, "  {}{key}={value}{}", paint(DIM), reset)?;
         }
         writeln!(out)?;
-        let marked = mark(
-            &hit.snippet.text,
-            &hit.snippet.highlights,
-            paint(BOLD_RED),
-            reset,
-        );
-        writeln!(out, "   {marked}")?;
+        let mut names: Vec<&str> = Vec::new();
+        for m in &hit.entities {
+            if !names.contains(&m.name.as_str()) {
+                names.push(&m.name);
+            }
+        }
+        if !names.is_empty() {
+            writeln!(
+                out,
+                "   {}entities: {}{}",
+                paint(DIM),
+                names.join(", "),
+                reset
+            )?;
+        }
+        let mut marks: Vec<(Range<usize>, &str, &str)> = hit
+            .snippet
+            .highlights
+            .iter()
+            .map(|r| (r.clone(), paint(BOLD_RED), reset))
+            .collect();
+        if color {
+            // Entity mentions are underlined, unless already highlighted.
+            for m in &hit.entities {
+                if let Some(r) = hit.snippet.locate(&m.span)
+                    && !marks
+                        .iter()
+                        .any(|(h, _, _)| h.start < r.end && r.start < h.end)
+                {
+                    marks.push((r, UNDERLINE, NO_UNDERLINE));
+                }
+            }
+        }
+        marks.sort_by_key(|(r, _, _)| r.start);
+        writeln!(out, "   {}", mark(&hit.snippet.text, &marks))?;
         writeln!(out)?;
     }
     Ok(())
@@ -71,14 +101,11 @@ fn heading(hit: &Hit) -> String {
     }
 }
 
-/// `text` with `ranges` wrapped in `on` … `off`.
-fn mark(text: &str, ranges: &[Range<usize>], on: &str, off: &str) -> String {
-    if on.is_empty() {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len() + ranges.len() * 12);
+/// `text` with each sorted, non-overlapping range wrapped in its `on` … `off` codes.
+fn mark(text: &str, marks: &[(Range<usize>, &str, &str)]) -> String {
+    let mut out = String::with_capacity(text.len() + marks.len() * 12);
     let mut at = 0;
-    for r in ranges {
+    for (r, on, off) in marks {
         out.push_str(&text[at..r.start]);
         out.push_str(on);
         out.push_str(&text[r.clone()]);
@@ -110,15 +137,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn marks_ranges_only_with_colour() {
-        let ushakov = [Range { start: 5, end: 12 }];
-        assert_eq!(
-            mark("said Ushakov here", &ushakov, "<", ">"),
-            "said <Ushakov> here"
-        );
-        assert_eq!(
-            mark("said Ushakov here", &ushakov, "", ""),
-            "said Ushakov here"
-        );
+    fn marks_ranges_with_their_codes() {
+        let marks = [(5..12, "<", ">"), (13..17, "_", "_")];
+        assert_eq!(mark("said Ushakov here", &marks), "said <Ushakov> _here_");
+        assert_eq!(mark("said Ushakov here", &[]), "said Ushakov here");
     }
 }

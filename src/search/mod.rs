@@ -1,6 +1,7 @@
 //! Searching: query text → parsed query → tantivy query → ranked passages with snippets.
 
 pub mod collect;
+pub mod entities;
 pub mod parse;
 pub mod plan;
 pub mod snippet;
@@ -14,6 +15,7 @@ use tantivy::{IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::analysis::Analyzer;
 use crate::corpus::Date;
+use crate::entities::{Gazetteer, Mention};
 use crate::error::{Error, Result};
 use crate::index::document::Info;
 use crate::index::schema::META_SEPARATOR;
@@ -33,6 +35,21 @@ pub struct SearchRequest {
     pub since: Option<Date>,
     /// Only articles whose date period starts on or before this date's end.
     pub until: Option<Date>,
+    /// Whether a plain word that is a known alias also finds its entity (`Kiev` → Kyiv).
+    pub expand_aliases: bool,
+}
+
+impl SearchRequest {
+    /// A request for the top `limit` passages matching `query`, with alias expansion.
+    pub fn new(query: impl Into<String>, limit: usize) -> SearchRequest {
+        SearchRequest {
+            query: query.into(),
+            limit,
+            since: None,
+            until: None,
+            expand_aliases: true,
+        }
+    }
 }
 
 /// One ranked passage.
@@ -54,6 +71,8 @@ pub struct Hit {
     pub highlights: Vec<Range<usize>>,
     /// The best short window of `text`.
     pub snippet: Snippet,
+    /// The entities mentioned in the passage, in text order.
+    pub entities: Vec<Mention>,
 }
 
 /// What a search found.
@@ -126,6 +145,8 @@ impl Searcher {
             analyzer: &mut self.analyzer,
             has_meta_key: &has_meta_key,
             known_fields: &known_fields,
+            gazetteer: Gazetteer::builtin(),
+            expand_aliases: request.expand_aliases,
         };
         let mut plan = planner.plan(&node).map_err(|e| {
             let column = request.query[..e.span.start].chars().count() + 1;
@@ -172,7 +193,17 @@ impl Searcher {
                     "index document for {}#{} has no readable info: rebuild with `attache index`",
                     candidate.article_id, candidate.passage
                 )))?;
-            let highlights = snippet::highlights(&mut self.analyzer, &text, &plan.highlight);
+            let entities: Vec<Mention> = match doc.get_first(fields.entities).and_then(|v| v.as_str()) {
+                Some(json) => serde_json::from_str(json).map_err(|e| {
+                    Error::Invalid(format!(
+                        "index document for {}#{} has unreadable entities ({e}): rebuild with `attache index`",
+                        candidate.article_id, candidate.passage
+                    ))
+                })?,
+                None => Vec::new(),
+            };
+            let highlights =
+                snippet::highlights(&mut self.analyzer, &text, &plan.highlight, &entities);
             let snippet = snippet::snippet(&text, &highlights);
             hits.push(Hit {
                 rank: i + 1,
@@ -183,6 +214,7 @@ impl Searcher {
                 text,
                 highlights,
                 snippet,
+                entities,
             });
         }
         Ok(SearchResults {

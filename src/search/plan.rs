@@ -7,6 +7,10 @@
 //! * `title:` and `source:` use the same analysis; metadata fields (`country:UKR`) match whole
 //!   words of the value; `id:` matches an article id exactly; `date:` takes a date or a range
 //!   and matches articles whose date period overlaps it.
+//! * `@zelensky`, `@Zelenskyy`, `entity:"Volodymyr Zelensky"` match the entity's mentions under
+//!   any spelling; inside a phrase, `"@zelensky security"~5` works across spellings. A plain
+//!   word that is a known alias (`Kiev`) also matches its entity's mentions, the word itself
+//!   scoring on top. `type:person` keeps passages with an entity of that type.
 
 use std::ops::Bound;
 
@@ -20,6 +24,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use super::parse::{Field as QField, Node, Occur, Span};
 use crate::analysis::Analyzer;
 use crate::corpus::Date;
+use crate::entities::{ENTITY_PREFIX, Gazetteer, Kind};
 use crate::index::document::meta_key;
 use crate::index::schema::{Fields, META_SEPARATOR};
 
@@ -27,7 +32,7 @@ use crate::index::schema::{Fields, META_SEPARATOR};
 const EXACT_BONUS: f32 = 0.25;
 
 /// Fields every index has; metadata fields come on top.
-pub const BUILTIN_FIELDS: [&str; 5] = ["text", "title", "source", "date", "id"];
+pub const BUILTIN_FIELDS: [&str; 7] = ["text", "title", "source", "date", "id", "entity", "type"];
 
 /// A planning error: what is wrong and where in the query.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +50,8 @@ pub struct Highlight {
     pub words: Vec<Vec<String>>,
     /// Exact word sequences, with their slop.
     pub phrases: Vec<(Vec<String>, u32)>,
+    /// Entity ids whose mentions to mark.
+    pub entities: Vec<String>,
 }
 
 /// The query to run and the words to highlight.
@@ -65,6 +72,10 @@ pub struct Planner<'a> {
     pub has_meta_key: &'a dyn Fn(&str) -> bool,
     /// Known field names, for the unknown-field error.
     pub known_fields: &'a dyn Fn() -> Vec<String>,
+    /// The entities queries may name.
+    pub gazetteer: &'a Gazetteer,
+    /// Whether a plain word that is a known alias also finds its entity (`Kiev` → `@kyiv`).
+    pub expand_aliases: bool,
 }
 
 enum Target {
@@ -72,6 +83,8 @@ enum Target {
     Meta(String),
     Id,
     Date,
+    Entity,
+    EntityType,
 }
 
 impl Planner<'_> {
@@ -123,6 +136,8 @@ impl Planner<'_> {
                     let date = parse_date(text, span)?;
                     Ok(self.date_filter(Some(date), Some(date)))
                 }
+                Target::Entity => self.entity_query(text, span, hl, positive),
+                Target::EntityType => self.type_filter(text, span),
             },
             Node::Phrase {
                 field,
@@ -140,6 +155,8 @@ impl Planner<'_> {
                     let date = parse_date(text.trim(), span)?;
                     Ok(self.date_filter(Some(date), Some(date)))
                 }
+                Target::Entity => self.entity_query(text, span, hl, positive),
+                Target::EntityType => self.type_filter(text.trim(), span),
             },
             Node::Range {
                 field,
@@ -174,12 +191,7 @@ impl Planner<'_> {
                 });
                 Ok(self.day_filter(first, last))
             }
-            Node::Entity { span, .. } => Err(PlanError {
-                message: "entity search (`@name`) needs entity recognition, which this index \
-                          does not have; search the name as a word instead"
-                    .into(),
-                span: span.clone(),
-            }),
+            Node::Entity { text, span } => self.entity_query(text, span, hl, positive),
         }
     }
 
@@ -193,6 +205,8 @@ impl Planner<'_> {
             "source" => Target::Analysed(self.fields.source),
             "id" => Target::Id,
             "date" => Target::Date,
+            "entity" => Target::Entity,
+            "type" => Target::EntityType,
             name => {
                 let key = meta_key(name);
                 if key != name || !(self.has_meta_key)(&key) {
@@ -234,6 +248,16 @@ impl Planner<'_> {
                 if positive && field == self.fields.text {
                     hl.words.push(forms);
                 }
+                if self.expand_aliases
+                    && field == self.fields.text
+                    && let Some(entity) = self.gazetteer.lookup_alias(self.analyzer, text)
+                {
+                    let token = format!("{ENTITY_PREFIX}{}", entity.id);
+                    clauses.push((TOccur::Should, term_query(field, &token)));
+                    if positive {
+                        hl.entities.push(entity.id.clone());
+                    }
+                }
                 Ok(Box::new(BooleanQuery::new(clauses)))
             }
             _ => self.phrase_query(field, text, 0, span, hl, positive),
@@ -249,9 +273,33 @@ impl Planner<'_> {
         hl: &mut Highlight,
         positive: bool,
     ) -> Result<Box<dyn Query>, PlanError> {
-        let words: Vec<String> = self.analyzer.words(text).into_iter().map(|w| w.0).collect();
+        let mut words: Vec<String> = Vec::new();
+        let mut entities = Vec::new();
+        for chunk in text.split_whitespace() {
+            match chunk.strip_prefix(ENTITY_PREFIX) {
+                Some(name) if field == self.fields.text => {
+                    let id = self.entity_id(name, span)?;
+                    words.push(format!("{ENTITY_PREFIX}{id}"));
+                    entities.push(id);
+                }
+                _ => words.extend(self.analyzer.words(chunk).into_iter().map(|w| w.0)),
+            }
+        }
         if words.is_empty() {
             return Err(nothing_searchable(text, span));
+        }
+        if !entities.is_empty() {
+            // Mark the entity's mentions and the phrase's words one by one.
+            if positive {
+                hl.entities.extend(entities);
+                hl.words.extend(
+                    words
+                        .iter()
+                        .filter(|w| !w.starts_with(ENTITY_PREFIX))
+                        .map(|w| vec![w.clone()]),
+                );
+            }
+            return Ok(exact_sequence(field, &words, slop));
         }
         if positive && field == self.fields.text {
             if words.len() == 1 {
@@ -282,32 +330,83 @@ impl Planner<'_> {
         Ok(exact_sequence(self.fields.meta, &words, slop))
     }
 
-    /// Articles whose date period overlaps the periods from `lower` to `upper`; scores nothing.
-    pub fn date_filter(&self, lower: Option<Date>, upper: Option<Date>) -> Box<dyn Query> {
-        self.day_filter(lower.map(|d| d.first_day()), upper.map(|d| d.last_day()))
+    /// Passages mentioning the entity named by id or alias (`zelensky`, `Зеленський`); a name
+    /// the gazetteer lacks is looked up as a proposed entity (`Joseph Garba` → `joseph-garba`).
+    fn entity_query(
+        &mut self,
+        text: &str,
+        span: &Span,
+        hl: &mut Highlight,
+        positive: bool,
+    ) -> Result<Box<dyn Query>, PlanError> {
+        let id = self.entity_id(text, span)?;
+        let query = term_query(self.fields.text, &format!("{ENTITY_PREFIX}{id}"));
+        if positive {
+            hl.entities.push(id);
+        }
+        Ok(query)
     }
 
-    /// Articles whose date period overlaps the days `first..=last`; scores nothing.
-    fn day_filter(&self, first: Option<i64>, last: Option<i64>) -> Box<dyn Query> {
-        let mut clauses: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
-        if let Some(first) = first {
-            let term = Term::from_field_i64(self.fields.day_hi, first);
-            let range = RangeQuery::new(Bound::Included(term), Bound::Unbounded);
-            clauses.push((TOccur::Must, Box::new(range)));
+    fn entity_id(&mut self, text: &str, span: &Span) -> Result<String, PlanError> {
+        if let Some(entity) = self.gazetteer.lookup(self.analyzer, text) {
+            return Ok(entity.id.clone());
         }
-        if let Some(last) = last {
-            let term = Term::from_field_i64(self.fields.day_lo, last);
-            let range = RangeQuery::new(Bound::Unbounded, Bound::Included(term));
-            clauses.push((TOccur::Must, Box::new(range)));
+        let words: Vec<String> = self.analyzer.words(text).into_iter().map(|w| w.0).collect();
+        if words.is_empty() {
+            return Err(nothing_searchable(text, span));
         }
-        if clauses.is_empty() {
-            return Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0));
-        }
-        Box::new(ConstScoreQuery::new(
-            Box::new(BooleanQuery::new(clauses)),
-            0.0,
-        ))
+        Ok(words.join("-"))
     }
+
+    /// Passages with an entity of the given type; scores nothing.
+    fn type_filter(&self, text: &str, span: &Span) -> Result<Box<dyn Query>, PlanError> {
+        let kind: Kind = text.to_lowercase().parse().map_err(|message| PlanError {
+            message,
+            span: span.clone(),
+        })?;
+        let term = Term::from_field_text(self.fields.entity_type, kind.as_str());
+        let query = TermQuery::new(term, IndexRecordOption::Basic);
+        Ok(Box::new(ConstScoreQuery::new(Box::new(query), 0.0)))
+    }
+
+    /// Articles whose date period overlaps the periods from `lower` to `upper`; scores nothing.
+    pub fn date_filter(&self, lower: Option<Date>, upper: Option<Date>) -> Box<dyn Query> {
+        date_filter(self.fields, lower, upper)
+    }
+
+    fn day_filter(&self, first: Option<i64>, last: Option<i64>) -> Box<dyn Query> {
+        day_filter(self.fields, first, last)
+    }
+}
+
+/// Articles whose date period overlaps the periods from `lower` to `upper`; scores nothing.
+pub fn date_filter(fields: &Fields, lower: Option<Date>, upper: Option<Date>) -> Box<dyn Query> {
+    day_filter(
+        fields,
+        lower.map(|d| d.first_day()),
+        upper.map(|d| d.last_day()),
+    )
+}
+
+/// Articles whose date period overlaps the days `first..=last`; scores nothing.
+fn day_filter(fields: &Fields, first: Option<i64>, last: Option<i64>) -> Box<dyn Query> {
+    let mut clauses: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
+    if let Some(first) = first {
+        let term = Term::from_field_i64(fields.day_hi, first);
+        let range = RangeQuery::new(Bound::Included(term), Bound::Unbounded);
+        clauses.push((TOccur::Must, Box::new(range)));
+    }
+    if let Some(last) = last {
+        let term = Term::from_field_i64(fields.day_lo, last);
+        let range = RangeQuery::new(Bound::Unbounded, Bound::Included(term));
+        clauses.push((TOccur::Must, Box::new(range)));
+    }
+    let filter: Box<dyn Query> = if clauses.is_empty() {
+        Box::new(AllQuery)
+    } else {
+        Box::new(BooleanQuery::new(clauses))
+    };
+    Box::new(ConstScoreQuery::new(filter, 0.0))
 }
 
 fn term_query(field: Field, token: &str) -> Box<dyn Query> {

@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use super::plan::Highlight;
 use crate::analysis::{Analyzer, stem_token};
+use crate::entities::Mention;
 
 /// Passages up to this many bytes are shown whole.
 const MAX_SNIPPET: usize = 280;
@@ -21,6 +22,19 @@ pub struct Snippet {
     pub text: String,
     /// Byte ranges of `text` to highlight.
     pub highlights: Vec<Range<usize>>,
+    /// The window's byte range in the passage.
+    pub window: Range<usize>,
+    /// Bytes of `…` before the window in `text`.
+    pub lead: usize,
+}
+
+impl Snippet {
+    /// Where a byte range of the passage lies in the snippet text, if inside the window.
+    pub fn locate(&self, range: &Range<usize>) -> Option<Range<usize>> {
+        (range.start >= self.window.start && range.end <= self.window.end).then(|| {
+            range.start - self.window.start + self.lead..range.end - self.window.start + self.lead
+        })
+    }
 }
 
 struct WordInfo {
@@ -29,8 +43,14 @@ struct WordInfo {
     stem: Option<String>,
 }
 
-/// Byte ranges of `text` that match `highlight`, sorted and non-overlapping.
-pub fn highlights(analyzer: &mut Analyzer, text: &str, highlight: &Highlight) -> Vec<Range<usize>> {
+/// Byte ranges of `text` that match `highlight`, sorted and non-overlapping; `mentions` are
+/// the passage's entity mentions, marked when the query names their entity.
+pub fn highlights(
+    analyzer: &mut Analyzer,
+    text: &str,
+    highlight: &Highlight,
+    mentions: &[Mention],
+) -> Vec<Range<usize>> {
     let mut words = Vec::new();
     analyzer.for_each_word(text, |w| {
         words.push(WordInfo {
@@ -62,6 +82,12 @@ pub fn highlights(analyzer: &mut Analyzer, text: &str, highlight: &Highlight) ->
             }
         }
     }
+    ranges.extend(
+        mentions
+            .iter()
+            .filter(|m| highlight.entities.contains(&m.id))
+            .map(|m| m.span.clone()),
+    );
     ranges.sort_by_key(|r| (r.start, r.end));
     let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
     for r in ranges {
@@ -99,6 +125,8 @@ pub fn snippet(text: &str, highlights: &[Range<usize>]) -> Snippet {
         return Snippet {
             text: text.to_owned(),
             highlights: highlights.to_vec(),
+            window: 0..text.len(),
+            lead: 0,
         };
     }
     let mut best = (0, 0);
@@ -120,15 +148,17 @@ pub fn snippet(text: &str, highlights: &[Range<usize>]) -> Snippet {
     let end = word_boundary_before(text, (start + MAX_SNIPPET).min(text.len()));
     let prefix = if start > 0 { "…" } else { "" };
     let suffix = if end < text.len() { "…" } else { "" };
-    let shift = |r: &Range<usize>| r.start - start + prefix.len()..r.end - start + prefix.len();
-    Snippet {
+    let mut snippet = Snippet {
         text: format!("{prefix}{}{suffix}", &text[start..end]),
-        highlights: highlights
-            .iter()
-            .filter(|r| r.start >= start && r.end <= end)
-            .map(shift)
-            .collect(),
-    }
+        highlights: Vec::new(),
+        window: start..end,
+        lead: prefix.len(),
+    };
+    snippet.highlights = highlights
+        .iter()
+        .filter_map(|r| snippet.locate(r))
+        .collect();
+    snippet
 }
 
 /// The start of the first word at or after byte `at`.
@@ -160,7 +190,7 @@ mod tests {
     use super::*;
 
     fn marked<'a>(text: &'a str, hl: &Highlight) -> Vec<&'a str> {
-        highlights(&mut Analyzer::new(), text, hl)
+        highlights(&mut Analyzer::new(), text, hl, &[])
             .into_iter()
             .map(|r| &text[r])
             .collect()
@@ -171,12 +201,12 @@ mod tests {
         let text = "Security guarantees matter; the security guarantee architecture holds.";
         let hl = Highlight {
             words: vec![vec!["~guarante".into()]],
-            phrases: vec![],
+            ..Highlight::default()
         };
         assert_eq!(marked(text, &hl), ["guarantees", "guarantee"]);
         let hl = Highlight {
-            words: vec![],
             phrases: vec![(vec!["security".into(), "guarantee".into()], 0)],
+            ..Highlight::default()
         };
         assert_eq!(marked(text, &hl), ["security guarantee"]);
     }
@@ -185,8 +215,8 @@ mod tests {
     fn sloppy_phrases_mark_their_words() {
         let text = "Kremlin aide Yuri Ushakov said";
         let hl = Highlight {
-            words: vec![],
             phrases: vec![(vec!["kremlin".into(), "ushakov".into()], 3)],
+            ..Highlight::default()
         };
         assert_eq!(marked(text, &hl), ["Kremlin", "Ushakov"]);
     }

@@ -1,0 +1,455 @@
+//! The gazetteer: known entities and every spelling of them, from `data/entities.tsv`.
+//!
+//! The data file is embedded in the binary. Each alias is matched over the analysed words of a
+//! passage (lowercased, diacritic-folded), so `Kyïv` and `KYIV` find the alias `Kyiv`; an alias
+//! written as an acronym (`US`, `U.S.`, `NATO`) matches only in its written case, so the pronoun
+//! "us" is never the United States.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::analysis::Analyzer;
+
+/// The embedded gazetteer.
+const BUILTIN: &str = include_str!("../../data/entities.tsv");
+
+/// What an entity is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// A person.
+    Person,
+    /// A state, present or historic.
+    State,
+    /// An organisation.
+    Org,
+    /// A city, region or other place.
+    Place,
+    /// A proposed name whose kind is not known.
+    Unknown,
+}
+
+impl Kind {
+    /// Every kind, for help and errors.
+    pub const ALL: [Kind; 5] = [
+        Kind::Person,
+        Kind::State,
+        Kind::Org,
+        Kind::Place,
+        Kind::Unknown,
+    ];
+
+    /// The kind's name as written in data, queries and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Person => "person",
+            Kind::State => "state",
+            Kind::Org => "org",
+            Kind::Place => "place",
+            Kind::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Kind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Kind, String> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| {
+                format!("unknown entity type '{s}' (types: person, state, org, place, unknown)")
+            })
+    }
+}
+
+/// A known entity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entity {
+    /// Canonical id, typed as `@id` in queries.
+    pub id: String,
+    /// What it is.
+    pub kind: Kind,
+    /// Display name.
+    pub name: String,
+    /// Every spelling, the name included.
+    pub aliases: Vec<String>,
+}
+
+/// One alias as matched: its entity and, for acronyms, the exact text required.
+#[derive(Debug, Clone)]
+struct Alias {
+    entity: usize,
+    /// The alias as written in the data.
+    text: String,
+    /// For acronyms: the text of the matched words as written (`US`, `U.S`).
+    exact_case: Option<String>,
+}
+
+/// The known entities and a matcher over their aliases.
+pub struct Gazetteer {
+    entities: Vec<Entity>,
+    by_id: HashMap<String, usize>,
+    /// Aliases by their folded key (see [`key`]); several when only case tells them apart.
+    by_key: HashMap<String, Vec<Alias>>,
+    keys: Vec<String>,
+    matcher: AhoCorasick,
+}
+
+impl fmt::Debug for Gazetteer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Gazetteer")
+            .field("entities", &self.entities.len())
+            .field("aliases", &self.keys.len())
+            .finish()
+    }
+}
+
+/// A gazetteer match within a passage's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    /// Index of the entity.
+    pub entity: usize,
+    /// The alias that matched, as written in the gazetteer.
+    pub alias: String,
+    /// Word indices covered.
+    pub words: std::ops::Range<usize>,
+}
+
+impl Gazetteer {
+    /// The gazetteer shipped with attache, parsed once.
+    pub fn builtin() -> &'static Gazetteer {
+        static BUILT: OnceLock<Gazetteer> = OnceLock::new();
+        BUILT.get_or_init(|| {
+            Gazetteer::parse(BUILTIN).unwrap_or_else(|e| panic!("data/entities.tsv: {e}"))
+        })
+    }
+
+    /// Parses gazetteer data (`id<TAB>type<TAB>name<TAB>alias|alias|…`).
+    ///
+    /// # Errors
+    /// `line N: why` for a malformed line, a bad type, a duplicate id or an alias claimed by
+    /// two entities.
+    pub fn parse(data: &str) -> Result<Gazetteer, String> {
+        let mut analyzer = Analyzer::new();
+        let mut entities = Vec::new();
+        let mut by_id = HashMap::new();
+        let mut by_key: HashMap<String, Vec<Alias>> = HashMap::new();
+        for (n, line) in data.lines().enumerate() {
+            let line_no = n + 1;
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let cols: Vec<&str> = line.split('\t').collect();
+            let [id, kind, name, aliases] = cols[..] else {
+                return Err(format!("line {line_no}: expected 4 tab-separated columns"));
+            };
+            let kind: Kind = kind.parse().map_err(|e| format!("line {line_no}: {e}"))?;
+            let index = entities.len();
+            if by_id.insert(id.to_owned(), index).is_some() {
+                return Err(format!("line {line_no}: duplicate id '{id}'"));
+            }
+            let mut all: Vec<String> = vec![name.to_owned()];
+            for alias in aliases.split('|').map(str::trim).filter(|a| !a.is_empty()) {
+                if !all.iter().any(|a| a == alias) {
+                    all.push(alias.to_owned());
+                }
+            }
+            for alias in &all {
+                let k = key(&mut analyzer, alias);
+                if k.trim().is_empty() {
+                    return Err(format!("line {line_no}: alias '{alias}' has no words"));
+                }
+                let exact_case = is_acronym(alias).then(|| alias.trim_end_matches('.').to_owned());
+                let slot = by_key.entry(k).or_default();
+                // Two entities may share a key only when both aliases are acronyms written
+                // differently (none do today, but case is what tells them apart).
+                let clash = slot.iter().any(|a| {
+                    a.entity != index
+                        && (a.exact_case.is_none()
+                            || exact_case.is_none()
+                            || a.exact_case == exact_case)
+                });
+                if clash {
+                    return Err(format!(
+                        "line {line_no}: alias '{alias}' of '{id}' already belongs to another entity"
+                    ));
+                }
+                if !slot
+                    .iter()
+                    .any(|a| a.entity == index && a.exact_case == exact_case)
+                {
+                    slot.push(Alias {
+                        entity: index,
+                        text: alias.clone(),
+                        exact_case,
+                    });
+                }
+            }
+            entities.push(Entity {
+                id: id.to_owned(),
+                kind,
+                name: name.to_owned(),
+                aliases: all,
+            });
+        }
+        let mut keys: Vec<String> = by_key.keys().cloned().collect();
+        keys.sort();
+        let matcher = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&keys)
+            .map_err(|e| format!("cannot build the alias matcher: {e}"))?;
+        Ok(Gazetteer {
+            entities,
+            by_id,
+            by_key,
+            keys,
+            matcher,
+        })
+    }
+
+    /// All entities, in file order.
+    pub fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    /// The entity at `index`.
+    pub fn entity(&self, index: usize) -> &Entity {
+        &self.entities[index]
+    }
+
+    /// The entity with this id.
+    pub fn by_id(&self, id: &str) -> Option<&Entity> {
+        self.by_id.get(id).map(|&i| &self.entities[i])
+    }
+
+    /// The entity a query names: by id, or by any alias (acronyms in their written case).
+    pub fn lookup(&self, analyzer: &mut Analyzer, text: &str) -> Option<&Entity> {
+        self.by_id(&text.to_lowercase())
+            .or_else(|| self.lookup_alias(analyzer, text))
+    }
+
+    /// The entity one of whose aliases is `text` (acronyms in their written case).
+    pub fn lookup_alias(&self, analyzer: &mut Analyzer, text: &str) -> Option<&Entity> {
+        let aliases = self.by_key.get(&key(analyzer, text))?;
+        let written = text.trim_end_matches('.');
+        aliases
+            .iter()
+            .find(|a| a.exact_case.as_deref().is_none_or(|c| c == written))
+            .map(|a| &self.entities[a.entity])
+    }
+
+    /// Finds aliases among a passage's words: `folded` is [`folded_words`] of them, `surface`
+    /// gives the original text of a word range (for the acronym case check). Leftmost-longest,
+    /// on word boundaries.
+    pub fn find(
+        &self,
+        folded: &FoldedWords,
+        surface: impl Fn(std::ops::Range<usize>) -> String,
+    ) -> Vec<Match> {
+        let mut out = Vec::new();
+        for m in self.matcher.find_iter(&folded.text) {
+            let (Some(first), Some(end)) =
+                (folded.word_at_start(m.start()), folded.word_at_end(m.end()))
+            else {
+                continue;
+            };
+            let words = first..end;
+            let aliases = &self.by_key[&self.keys[m.pattern().as_usize()]];
+            let written = surface(words.clone());
+            if let Some(alias) = aliases
+                .iter()
+                .find(|a| a.exact_case.as_deref().is_none_or(|c| c == written))
+            {
+                out.push(Match {
+                    entity: alias.entity,
+                    alias: alias.text.clone(),
+                    words,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// A passage's folded words laid out for matching: ` w0  w1  w2 ` (each word between single
+/// spaces, words two spaces apart), so every alias key (` united  states `) can only match whole
+/// words and adjacent matches never share a character.
+#[derive(Debug, Default)]
+pub struct FoldedWords {
+    text: String,
+    starts: Vec<usize>,
+}
+
+impl FoldedWords {
+    /// Lays out `words` (folded exact forms, in order). A possessive `'s` is dropped:
+    /// "Ukraine’s security" mentions Ukraine.
+    pub fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> FoldedWords {
+        let mut folded = FoldedWords::default();
+        for word in words {
+            let word = word.strip_suffix("'s").unwrap_or(word);
+            folded.starts.push(folded.text.len());
+            folded.text.push(' ');
+            folded.text.push_str(word);
+            folded.text.push(' ');
+        }
+        folded
+    }
+
+    fn word_at_start(&self, offset: usize) -> Option<usize> {
+        self.starts.binary_search(&offset).ok()
+    }
+
+    fn word_at_end(&self, offset: usize) -> Option<usize> {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => Some(i),
+            Err(i) if offset == self.text.len() => Some(i),
+            Err(_) => None,
+        }
+    }
+}
+
+/// The matching key of an alias or query text: its folded words laid out like [`FoldedWords`].
+pub fn key(analyzer: &mut Analyzer, text: &str) -> String {
+    let words = analyzer.words(text);
+    FoldedWords::new(words.iter().map(|w| w.0.as_str())).text
+}
+
+/// Whether an alias is an acronym, matched only in its written case: 2–6 capitals, possibly
+/// dotted or with digits (`US`, `U.S.`, `NATO`, `G20`), and no lowercase letter.
+fn is_acronym(alias: &str) -> bool {
+    let letters = alias.chars().filter(|c| c.is_alphabetic()).count();
+    (2..=6).contains(&letters)
+        && alias
+            .chars()
+            .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DATA: &str = "# test\n\
+        united-states\tstate\tUnited States\tUnited States|US|U.S.|American\n\
+        ukraine\tstate\tUkraine\tUkrainian\n\
+        kyiv\tplace\tKyiv\tKiev|Київ\n\
+        zelensky\tperson\tVolodymyr Zelensky\tZelensky|Zelenskyy|Зеленський\n";
+
+    fn found(g: &Gazetteer, text: &str) -> Vec<(String, String)> {
+        let mut analyzer = Analyzer::new();
+        let mut spans = Vec::new();
+        let mut words = Vec::new();
+        analyzer.for_each_word(text, |w| {
+            spans.push(w.span);
+            words.push(w.exact.to_owned());
+        });
+        let folded = FoldedWords::new(words.iter().map(String::as_str));
+        let surface =
+            |r: std::ops::Range<usize>| text[spans[r.start].start..spans[r.end - 1].end].to_owned();
+        g.find(&folded, surface)
+            .into_iter()
+            .map(|m| (g.entity(m.entity).id.clone(), surface(m.words)))
+            .collect()
+    }
+
+    #[test]
+    fn finds_aliases_folded_longest_first_on_word_boundaries() {
+        let g = Gazetteer::parse(DATA).unwrap();
+        assert_eq!(
+            found(
+                &g,
+                "President Volodymyr Zelensky met United States envoys in Kyïv; Zelenskyy thanked KIEV"
+            ),
+            [
+                ("zelensky".into(), "Volodymyr Zelensky".into()),
+                ("united-states".into(), "United States".into()),
+                ("kyiv".into(), "Kyïv".into()),
+                ("zelensky".into(), "Zelenskyy".into()),
+                ("kyiv".into(), "KIEV".into()),
+            ]
+        );
+        assert_eq!(found(&g, "Ukrainians and Americans"), []);
+        assert_eq!(
+            found(&g, "Ukrainian and US officials; Kyiv’s allies"),
+            [
+                ("ukraine".into(), "Ukrainian".into()),
+                ("united-states".into(), "US".into()),
+                ("kyiv".into(), "Kyiv’s".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn acronyms_match_only_in_their_written_case() {
+        let g = Gazetteer::parse(DATA).unwrap();
+        assert_eq!(found(&g, "does not work for us"), []);
+        assert_eq!(
+            found(&g, "a US security guarantee; the U.S. draft; Us"),
+            [
+                ("united-states".into(), "US".into()),
+                ("united-states".into(), "U.S".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn lookup_by_id_or_any_alias() {
+        let g = Gazetteer::parse(DATA).unwrap();
+        let mut a = Analyzer::new();
+        for q in [
+            "zelensky",
+            "Zelenskyy",
+            "Зеленський",
+            "Volodymyr Zelensky",
+            "ZELENSKY",
+        ] {
+            assert_eq!(
+                g.lookup(&mut a, q).map(|e| e.id.as_str()),
+                Some("zelensky"),
+                "{q}"
+            );
+        }
+        assert_eq!(g.lookup(&mut a, "us").map(|e| e.id.as_str()), None);
+        assert_eq!(
+            g.lookup(&mut a, "US").map(|e| e.id.as_str()),
+            Some("united-states")
+        );
+    }
+
+    #[test]
+    fn bad_data_names_the_line() {
+        let cases = [
+            ("a\tstate\tA\n", "line 1: expected 4 tab-separated columns"),
+            (
+                "a\tcity\tA\tA\n",
+                "line 1: unknown entity type 'city' (types: person, state, org, place, unknown)",
+            ),
+            (
+                "a\tstate\tA\tA\na\tstate\tB\tB\n",
+                "line 2: duplicate id 'a'",
+            ),
+            (
+                "a\tstate\tA\tX\nb\tstate\tB\tx\n",
+                "line 2: alias 'x' of 'b' already belongs to another entity",
+            ),
+        ];
+        for (data, want) in cases {
+            assert_eq!(Gazetteer::parse(data).unwrap_err(), want);
+        }
+    }
+
+    #[test]
+    fn the_builtin_gazetteer_parses() {
+        assert!(Gazetteer::builtin().entities().len() > 10);
+    }
+}

@@ -1,0 +1,633 @@
+//! Proposing entities the gazetteer lacks, from capitalisation and titles.
+//!
+//! A run of capitalised words (with inner connectors: "Bank of England", "Boutros
+//! Boutros-Ghali") that no gazetteer alias covered is a candidate. Sentence-initial filler
+//! ("The", "After", weekdays, months) is trimmed from its front. Then:
+//! * a title before or inside the run ("Kremlin aide Yuri Ushakov", "Secretary of the Army
+//!   Daniel Driscoll", "Mr. Garba") makes it a `person`, named by up to three words after the
+//!   title;
+//! * an organisation word ("Ministry", "Council", "Party") makes it an `org`;
+//! * otherwise two to four words that are not stock diplomatic phrases ("Member States",
+//!   "Second World War") make an `unknown` entity.
+//!
+//! A single capitalised word is proposed only so the [`super::Recognizer`] can resolve it to a
+//! person met earlier in the article by surname; it is never an entity on its own.
+
+use std::ops::Range;
+
+use super::{Kind, WordRef};
+
+/// An entity proposed by capitalisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    /// Id: the folded words joined by `-`.
+    pub id: String,
+    /// What it seems to be.
+    pub kind: Kind,
+    /// Word positions of the name (titles excluded).
+    pub words: Range<usize>,
+    /// The folded last word, for surname lookups.
+    pub key: String,
+}
+
+/// Lowercase words that may join capitalised ones inside a name.
+const CONNECTORS: &[&str] = &[
+    "of", "the", "de", "von", "van", "bin", "ibn", "al", "la", "le", "du", "da", "del", "der",
+    "dos", "das", "y",
+];
+
+/// Abbreviated honorifics whose period does not end a sentence.
+const HONORIFICS: &[&str] = &["mr", "mrs", "ms", "dr", "messrs", "mme", "st", "gen", "sen"];
+
+/// Capitalised words that start sentences or name dates, never names.
+const FILLER: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "in",
+    "on",
+    "at",
+    "but",
+    "and",
+    "or",
+    "after",
+    "before",
+    "still",
+    "both",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "his",
+    "her",
+    "our",
+    "their",
+    "its",
+    "as",
+    "for",
+    "from",
+    "with",
+    "without",
+    "when",
+    "while",
+    "if",
+    "yet",
+    "so",
+    "also",
+    "however",
+    "then",
+    "there",
+    "here",
+    "what",
+    "why",
+    "how",
+    "who",
+    "let",
+    "may",
+    "today",
+    "all",
+    "no",
+    "not",
+    "my",
+    "your",
+    "one",
+    "some",
+    "many",
+    "every",
+    "each",
+    "such",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "is",
+    "are",
+    "was",
+    "were",
+    "do",
+    "does",
+    "did",
+    "don't",
+    "thank",
+    "thanks",
+    "mr",
+    "mrs",
+    "ms",
+    "madam",
+    "sir",
+    "dear",
+    "ladies",
+    "gentlemen",
+    "god",
+    "allah",
+];
+
+/// Titles, offices and office words: before a name they make it a person and are not part of it.
+const TITLES: &[&str] = &[
+    "president",
+    "prime",
+    "minister",
+    "foreign",
+    "secretary",
+    "general",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "messrs",
+    "mme",
+    "ambassador",
+    "envoy",
+    "special",
+    "chancellor",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "sheikh",
+    "emir",
+    "sultan",
+    "gen",
+    "senator",
+    "sen",
+    "governor",
+    "vice",
+    "deputy",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "director",
+    "commissioner",
+    "representative",
+    "spokesman",
+    "spokeswoman",
+    "aide",
+    "adviser",
+    "advisor",
+    "justice",
+    "judge",
+    "pope",
+    "cardinal",
+    "his",
+    "her",
+    "excellency",
+    "majesty",
+    "highness",
+    "lord",
+    "sir",
+    "dame",
+    "colonel",
+    "admiral",
+    "marshal",
+    "army",
+    "navy",
+    "state",
+    "defense",
+    "defence",
+    "treasury",
+    "interior",
+    "affairs",
+    "national",
+    "security",
+    "head",
+    "chief",
+    "premier",
+    "first",
+    "lady",
+    "senior",
+    "former",
+    "late",
+    "sheikha",
+    "archbishop",
+    "reverend",
+    "rev",
+    "professor",
+    "prof",
+    "captain",
+    "lieutenant",
+    "major",
+    "sergeant",
+    "commander",
+    "field",
+];
+
+/// Lowercase words that, right before a capitalised run, introduce a person.
+const CUES: &[&str] = &[
+    "aide",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "envoy",
+    "adviser",
+    "advisor",
+    "minister",
+    "president",
+    "secretary",
+    "ambassador",
+    "chancellor",
+    "negotiator",
+    "official",
+    "diplomat",
+    "commander",
+    "leader",
+    "chief",
+    "premier",
+    "senator",
+    "governor",
+    "general",
+    "colonel",
+    "king",
+    "queen",
+    "prince",
+    "sheikh",
+    "emir",
+    "pope",
+    "judge",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+];
+
+/// Words that make a name an organisation.
+const ORG_WORDS: &[&str] = &[
+    "council",
+    "committee",
+    "commission",
+    "organization",
+    "organisation",
+    "agency",
+    "ministry",
+    "department",
+    "party",
+    "bank",
+    "fund",
+    "union",
+    "association",
+    "institute",
+    "foundation",
+    "court",
+    "group",
+    "forum",
+    "movement",
+    "front",
+    "forces",
+    "corporation",
+    "company",
+    "inc",
+    "ltd",
+    "university",
+    "office",
+    "programme",
+    "program",
+    "parliament",
+    "congress",
+    "league",
+    "alliance",
+    "federation",
+    "network",
+    "service",
+    "services",
+    "authority",
+    "board",
+    "centre",
+    "center",
+    "society",
+    "coalition",
+    "secretariat",
+    "tribunal",
+    "news",
+    "times",
+    "post",
+    "social",
+    "media",
+    "agency's",
+];
+
+/// Capitalised words of stock phrases that are not entities ("Member States", "Second World
+/// War", "Heads of State", "Millennium Development Goals").
+const GENERIC: &[&str] = &[
+    "member",
+    "members",
+    "states",
+    "nations",
+    "world",
+    "war",
+    "wars",
+    "government",
+    "governments",
+    "charter",
+    "goals",
+    "goal",
+    "development",
+    "agenda",
+    "declaration",
+    "resolution",
+    "resolutions",
+    "treaty",
+    "convention",
+    "protocol",
+    "summit",
+    "session",
+    "sessions",
+    "decade",
+    "year",
+    "years",
+    "day",
+    "excellency",
+    "excellencies",
+    "majesty",
+    "highness",
+    "president",
+    "presidents",
+    "madam",
+    "sir",
+    "god",
+    "almighty",
+    "allah",
+    "heads",
+    "head",
+    "state",
+    "chapter",
+    "article",
+    "paragraph",
+    "part",
+    "section",
+    "annex",
+    "millennium",
+    "sustainable",
+    "plan",
+    "action",
+    "report",
+    "international",
+    "global",
+    "north",
+    "south",
+    "east",
+    "west",
+    "western",
+    "eastern",
+    "northern",
+    "southern",
+    "mr",
+    "mrs",
+    "ms",
+    "second",
+    "first",
+    "third",
+    "great",
+    "powers",
+    "power",
+    "peace",
+    "security",
+    "human",
+    "rights",
+    "republic",
+    "kingdom",
+    "people",
+    "peoples",
+    "delegation",
+    "delegations",
+    "organization",
+    "assembly",
+    "secretary",
+    "general",
+    "honour",
+    "honor",
+    "thank",
+    "you",
+    "your",
+    "i",
+    "we",
+    "truth",
+    "talks",
+    "plan",
+    "agreement",
+    "accords",
+    "accord",
+    "act",
+    "law",
+    "constitution",
+    "court",
+    "prize",
+    "award",
+    "goals",
+    "fund",
+    "conference",
+    "round",
+    "initiative",
+    "strategy",
+    "framework",
+    "partnership",
+    "process",
+    "negotiations",
+    "cold",
+    "new",
+    "old",
+    "central",
+    "latin",
+    "america",
+    "americas",
+    "africa",
+    "asia",
+    "europe",
+    "oceania",
+    "pacific",
+    "atlantic",
+    "indian",
+    "ocean",
+    "arctic",
+    "antarctic",
+    "caribbean",
+    "islands",
+    "island",
+    "sea",
+    "gulf",
+    "river",
+    "mountains",
+    "valley",
+    "council",
+    "committee",
+    "commission",
+];
+
+/// Proposes names in a passage. `covered[i]` marks words already in a gazetteer mention.
+pub fn propose(text: &str, words: &[WordRef<'_>], covered: &[bool]) -> Vec<Proposal> {
+    let n = words.len();
+    let exact = |i: usize| words[i].exact.strip_suffix("'s").unwrap_or(words[i].exact);
+    let cap = |i: usize| {
+        text[words[i].span.0..]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
+    };
+    let gap = |i: usize| &text[words[i - 1].span.1..words[i].span.0];
+    let inner_gap = |i: usize| {
+        let g = gap(i);
+        g.chars().all(char::is_whitespace) && !g.contains('\n') && !g.is_empty()
+            || g == "-"
+            || HONORIFICS.contains(&exact(i - 1)) && g.starts_with('.') && g[1..].trim().is_empty()
+    };
+    let mut proposals = Vec::new();
+    let mut i = 0;
+    while i < n {
+        if covered[i] || !cap(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i + 1;
+        while end < n && !covered[end] && inner_gap(end) {
+            if cap(end) {
+                end += 1;
+            } else if CONNECTORS.contains(&exact(end))
+                && end + 1 < n
+                && !covered[end + 1]
+                && cap(end + 1)
+                && inner_gap(end + 1)
+            {
+                end += 2;
+            } else {
+                break;
+            }
+        }
+        i = end;
+        // A run right before a gazetteer mention holds its first names or titles.
+        if end < n && covered[end] && inner_gap(end) {
+            continue;
+        }
+        let mut a = start;
+        while a < end && (FILLER.contains(&exact(a)) || CONNECTORS.contains(&exact(a))) {
+            a += 1;
+        }
+        let run = a;
+        let cued = start > 0 && CUES.contains(&exact(start - 1)) && inner_gap(start);
+        let mut titled = false;
+        while a < end && (TITLES.contains(&exact(a)) || CONNECTORS.contains(&exact(a))) {
+            a += 1;
+            titled = true;
+        }
+        if a >= end {
+            continue;
+        }
+        let kind = if (run..end).any(|w| ORG_WORDS.contains(&exact(w))) {
+            a = run;
+            Kind::Org
+        } else if titled || cued {
+            a = a.max(end.saturating_sub(3));
+            Kind::Person
+        } else if end - a >= 2 && end - a <= 4 && !(a..end).any(|w| GENERIC.contains(&exact(w))) {
+            Kind::Unknown
+        } else if end - a == 1 {
+            Kind::Unknown
+        } else {
+            continue;
+        };
+        if kind == Kind::Org && (end - a > 6 || (a..end).all(|w| GENERIC.contains(&exact(w)))) {
+            continue;
+        }
+        let id = (a..end).map(exact).collect::<Vec<_>>().join("-");
+        proposals.push(Proposal {
+            id,
+            kind,
+            words: a..end,
+            key: exact(end - 1).to_owned(),
+        });
+    }
+    proposals
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Analyzer;
+
+    fn proposed(text: &str) -> Vec<(String, Kind)> {
+        let mut analyzer = Analyzer::new();
+        let mut spans = Vec::new();
+        let mut exacts = Vec::new();
+        analyzer.for_each_word(text, |w| {
+            spans.push((w.span.start, w.span.end));
+            exacts.push(w.exact.to_owned());
+        });
+        let words: Vec<WordRef<'_>> = spans
+            .iter()
+            .zip(&exacts)
+            .map(|(&span, exact)| WordRef { span, exact })
+            .collect();
+        propose(text, &words, &vec![false; words.len()])
+            .into_iter()
+            .filter(|p| p.words.len() > 1 || p.kind != Kind::Unknown)
+            .map(|p| (p.id, p.kind))
+            .collect()
+    }
+
+    #[test]
+    fn titles_make_people_and_are_not_part_of_the_name() {
+        assert_eq!(
+            proposed("the White House said that Secretary of the Army Daniel Driscoll agreed"),
+            [
+                ("white-house".into(), Kind::Unknown),
+                ("daniel-driscoll".into(), Kind::Person)
+            ]
+        );
+        assert_eq!(
+            proposed("said in Moscow by Kremlin aide Yuri Ushakov."),
+            [("yuri-ushakov".into(), Kind::Person)]
+        );
+        assert_eq!(
+            proposed("predecessor, His Excellency Mr. Joseph Garba for his stewardship"),
+            [("joseph-garba".into(), Kind::Person)]
+        );
+    }
+
+    #[test]
+    fn organisations_and_unknown_names() {
+        assert_eq!(
+            proposed("a statement from the Ministry of Foreign Affairs and Truth Social posts"),
+            [
+                ("ministry-of-foreign-affairs".into(), Kind::Org),
+                ("truth-social".into(), Kind::Org)
+            ]
+        );
+        assert_eq!(
+            proposed("the Geneva Graduate Institute hosted Anna Lindh"),
+            [
+                ("geneva-graduate-institute".into(), Kind::Org),
+                ("anna-lindh".into(), Kind::Unknown)
+            ]
+        );
+    }
+
+    #[test]
+    fn stock_phrases_and_sentence_starts_are_not_entities() {
+        assert_eq!(
+            proposed("All Member States since the Second World War. The Talks"),
+            []
+        );
+        assert_eq!(
+            proposed("Turmoil in Kyiv. Moscow rejected it. After Sunday’s meeting"),
+            []
+        );
+    }
+}

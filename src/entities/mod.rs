@@ -1,0 +1,168 @@
+//! Entities: people, states, organisations and places, recognised in passages at index time.
+//!
+//! Two passes per passage:
+//! 1. the [`gazetteer`] finds known entities under any of their spellings;
+//! 2. the [`heuristic`] pass proposes names the gazetteer lacks — capitalised word sequences,
+//!    typed `person` when a title introduces them ("Kremlin aide Yuri Ushakov", "Mr. Joseph
+//!    Garba"), `org` when they carry an organisation word, `unknown` otherwise.
+//!
+//! A [`Recognizer`] lives for one article at a time: a person met with a full name is
+//! remembered, so a later surname alone ("Garba said") resolves to the same entity.
+//!
+//! The same gazetteer answers queries (`@zelensky`, `@Зеленський`), so index and query agree.
+
+pub mod gazetteer;
+pub mod heuristic;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use gazetteer::FoldedWords;
+pub use gazetteer::{Entity, Gazetteer, Kind};
+
+/// Prefix of the entity tokens indexed in the text field: `@zelensky`.
+pub const ENTITY_PREFIX: char = '@';
+
+/// One recognised mention in a passage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    /// Canonical id.
+    pub id: String,
+    /// What it is.
+    #[serde(rename = "type", with = "kind_serde")]
+    pub kind: Kind,
+    /// Display name.
+    pub name: String,
+    /// The spelling that matched: a gazetteer alias, or the name as written.
+    pub alias: String,
+    /// Byte range in the passage text.
+    pub span: Range<usize>,
+    /// Word positions covered (as indexed).
+    #[serde(skip)]
+    pub words: Range<usize>,
+}
+
+mod kind_serde {
+    use super::Kind;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(kind: &Kind, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(kind.as_str())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Kind, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A word of a passage as recognition sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct WordRef<'a> {
+    /// Byte range in the passage text.
+    pub span: (usize, usize),
+    /// Folded exact form.
+    pub exact: &'a str,
+}
+
+/// Recognises entities in the passages of one article after another.
+pub struct Recognizer<'g> {
+    gazetteer: &'g Gazetteer,
+    analyzer: crate::analysis::Analyzer,
+    /// People met so far in this article, by folded surname: (id, kind, name).
+    people: HashMap<String, (String, Kind, String)>,
+}
+
+impl<'g> Recognizer<'g> {
+    /// A recognizer over `gazetteer`.
+    pub fn new(gazetteer: &'g Gazetteer) -> Recognizer<'g> {
+        Recognizer {
+            gazetteer,
+            analyzer: crate::analysis::Analyzer::new(),
+            people: HashMap::new(),
+        }
+    }
+
+    /// Forgets the people of the previous article.
+    pub fn start_article(&mut self) {
+        self.people.clear();
+    }
+
+    /// The mentions in one passage, in text order.
+    pub fn passage(&mut self, text: &str, words: &[WordRef<'_>]) -> Vec<Mention> {
+        let surface =
+            |r: Range<usize>| -> Range<usize> { words[r.start].span.0..words[r.end - 1].span.1 };
+        let folded = FoldedWords::new(words.iter().map(|w| w.exact));
+        let found = self
+            .gazetteer
+            .find(&folded, |r| text[surface(r)].to_owned());
+        let mut mentions: Vec<Mention> = found
+            .into_iter()
+            .map(|m| {
+                let entity = self.gazetteer.entity(m.entity);
+                Mention {
+                    id: entity.id.clone(),
+                    kind: entity.kind,
+                    name: entity.name.clone(),
+                    alias: m.alias,
+                    span: surface(m.words.clone()),
+                    words: m.words,
+                }
+            })
+            .collect();
+        for m in &mentions {
+            if m.kind == Kind::Person {
+                self.remember(m);
+            }
+        }
+        let covered: Vec<bool> = {
+            let mut covered = vec![false; words.len()];
+            for m in &mentions {
+                covered[m.words.clone()].fill(true);
+            }
+            covered
+        };
+        for proposal in heuristic::propose(text, words, &covered) {
+            let span = surface(proposal.words.clone());
+            let written = text[span.clone()].to_owned();
+            let mention = match self.people.get(&proposal.key) {
+                Some((id, kind, name)) if proposal.words.len() == 1 => Mention {
+                    id: id.clone(),
+                    kind: *kind,
+                    name: name.clone(),
+                    alias: written,
+                    span,
+                    words: proposal.words,
+                },
+                _ if proposal.words.len() == 1 && proposal.kind != Kind::Person => continue,
+                _ => Mention {
+                    id: proposal.id,
+                    kind: proposal.kind,
+                    name: written.clone(),
+                    alias: written,
+                    span,
+                    words: proposal.words,
+                },
+            };
+            if mention.kind == Kind::Person {
+                self.remember(&mention);
+            }
+            mentions.push(mention);
+        }
+        mentions.sort_by_key(|m| m.words.start);
+        mentions
+    }
+
+    /// Remembers a person by the surname of their full name, for later surname-only mentions.
+    fn remember(&mut self, mention: &Mention) {
+        let words = self.analyzer.words(&mention.name);
+        if let [_, .., (surname, _)] = words.as_slice() {
+            let surname = surname.strip_suffix("'s").unwrap_or(surname).to_owned();
+            self.people
+                .entry(surname)
+                .or_insert_with(|| (mention.id.clone(), mention.kind, mention.name.clone()));
+        }
+    }
+}

@@ -1,0 +1,429 @@
+//! Entity statistics over the index: which entities the matching passages mention most
+//! (`attache entities`), and what the index knows of one entity (`attache entity`).
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query};
+use tantivy::schema::Value;
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument};
+
+use super::{SearchRequest, Searcher, plan};
+use crate::corpus::Date;
+use crate::entities::{Gazetteer, Kind};
+use crate::error::Result;
+use crate::index::document::Info;
+use crate::index::schema::fast;
+
+/// How often an entity is mentioned in a set of passages.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityCount {
+    /// Canonical id.
+    pub id: String,
+    /// What it is.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Display name: the gazetteer's, or the spelling most often seen.
+    pub name: String,
+    /// Passages mentioning it.
+    pub passages: u64,
+    /// Distinct articles mentioning it.
+    pub articles: u64,
+    /// Mentions in all.
+    pub mentions: u64,
+}
+
+/// What the index knows of one entity.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntityProfile {
+    /// How often, and its names.
+    #[serde(flatten)]
+    pub count: EntityCount,
+    /// Spellings seen, most frequent first, with their mention counts.
+    pub aliases: Vec<(String, u64)>,
+    /// Date of the earliest article mentioning it, as written.
+    pub first_date: Option<String>,
+    /// Date of the latest article mentioning it, as written.
+    pub last_date: Option<String>,
+}
+
+/// Which passages to count entities in.
+#[derive(Debug, Clone, Default)]
+pub struct EntitiesRequest {
+    /// Only passages matching this query; all passages when `None`.
+    pub query: Option<String>,
+    /// Only passages mentioning this entity (id or alias); it is left out of the result.
+    pub with: Option<String>,
+    /// Only entities of this type.
+    pub kind: Option<Kind>,
+    /// Only articles dated on or after this.
+    pub since: Option<Date>,
+    /// Only articles dated on or before this.
+    pub until: Option<Date>,
+    /// How many entities to list.
+    pub limit: usize,
+}
+
+/// The entities most mentioned in the passages `request` selects, most passages first (ties:
+/// more mentions, then id).
+///
+/// # Errors
+/// A malformed query or a failure reading the index.
+pub fn top_entities(
+    searcher: &mut Searcher,
+    request: &EntitiesRequest,
+) -> Result<Vec<EntityCount>> {
+    let mut clauses = Vec::new();
+    if let Some(q) = &request.query {
+        clauses.push(format!("({q})"));
+    }
+    let with = match &request.with {
+        Some(w) => Some(resolve(searcher, w)),
+        None => None,
+    };
+    if let Some(id) = &with {
+        clauses.push(format!("@{id}"));
+    }
+    let query = selection(searcher, &clauses.join(" "), request.since, request.until)?;
+    let tally = searcher
+        .reader()
+        .searcher()
+        .search(query.as_ref(), &Tally { only: None })?;
+    let mut counts: Vec<EntityCount> = tally
+        .into_iter()
+        .filter(|(id, t)| Some(id) != with.as_ref() && request.kind.is_none_or(|k| k == t.kind))
+        .map(|(id, t)| t.count(id))
+        .collect();
+    counts.sort_by(|a, b| {
+        b.passages
+            .cmp(&a.passages)
+            .then(b.mentions.cmp(&a.mentions))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    counts.truncate(request.limit);
+    Ok(counts)
+}
+
+/// What the index knows of the entity named by `name` (id or alias), or `None` if it is never
+/// mentioned.
+///
+/// # Errors
+/// A failure reading the index.
+pub fn entity_profile(searcher: &mut Searcher, name: &str) -> Result<Option<EntityProfile>> {
+    let id = resolve(searcher, name);
+    let query = selection(searcher, &format!("@{id}"), None, None)?;
+    let tsearcher = searcher.reader().searcher();
+    let mut tally = tsearcher.search(
+        query.as_ref(),
+        &Tally {
+            only: Some(id.clone()),
+        },
+    )?;
+    let Some(t) = tally.remove(&id) else {
+        return Ok(None);
+    };
+    let date_of = |found: Option<(i64, DocAddress)>| -> Result<Option<String>> {
+        let Some((_, address)) = found else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = tsearcher.doc(address)?;
+        let fields = searcher.index().fields;
+        Ok(doc
+            .get_first(fields.info)
+            .and_then(|v| v.as_str())
+            .and_then(|s| serde_json::from_str::<Info>(s).ok())
+            .map(|i| i.date))
+    };
+    let mut aliases: Vec<(String, u64)> = t.aliases.iter().map(|(a, n)| (a.clone(), *n)).collect();
+    aliases.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(Some(EntityProfile {
+        first_date: date_of(t.first)?,
+        last_date: date_of(t.last)?,
+        aliases,
+        count: t.count(id),
+    }))
+}
+
+/// An entity's id from an id, an alias, or `@`-prefixed either.
+fn resolve(searcher: &mut Searcher, name: &str) -> String {
+    let name = name.trim().trim_start_matches('@').trim_matches('"');
+    match Gazetteer::builtin().lookup(&mut searcher.analyzer, name) {
+        Some(entity) => entity.id.clone(),
+        None => {
+            let words: Vec<String> = searcher
+                .analyzer
+                .words(name)
+                .into_iter()
+                .map(|w| w.0)
+                .collect();
+            words.join("-")
+        }
+    }
+}
+
+/// The passages matching `query` (all when empty) within the dates.
+fn selection(
+    searcher: &mut Searcher,
+    query: &str,
+    since: Option<Date>,
+    until: Option<Date>,
+) -> Result<Box<dyn Query>> {
+    if query.trim().is_empty() {
+        if since.is_none() && until.is_none() {
+            return Ok(Box::new(AllQuery));
+        }
+        let filter = plan::date_filter(&searcher.index().fields, since, until);
+        return Ok(Box::new(BooleanQuery::new(vec![(Occur::Must, filter)])));
+    }
+    let mut request = SearchRequest::new(query, 0);
+    request.since = since;
+    request.until = until;
+    Ok(searcher.plan(&request)?.query)
+}
+
+/// Counts for one entity while collecting.
+#[derive(Debug, Default)]
+struct EntityTally {
+    kind: Option<Kind>,
+    passages: u64,
+    mentions: u64,
+    articles: HashSet<u64>,
+    aliases: HashMap<String, u64>,
+    first: Option<(i64, DocAddress)>,
+    last: Option<(i64, DocAddress)>,
+}
+
+/// Merged tallies; kind resolved.
+struct Merged {
+    kind: Kind,
+    passages: u64,
+    mentions: u64,
+    articles: u64,
+    aliases: HashMap<String, u64>,
+    first: Option<(i64, DocAddress)>,
+    last: Option<(i64, DocAddress)>,
+}
+
+impl Merged {
+    fn count(&self, id: String) -> EntityCount {
+        let name = Gazetteer::builtin()
+            .by_id(&id)
+            .map(|e| e.name.clone())
+            .or_else(|| {
+                // A proposed entity is named by its fullest spelling ("Donald Trump", not
+                // the later "Trump"), then its most frequent.
+                let words = |a: &str| a.split_whitespace().count();
+                self.aliases
+                    .iter()
+                    .max_by(|a, b| {
+                        words(a.0)
+                            .cmp(&words(b.0))
+                            .then(a.1.cmp(b.1))
+                            .then_with(|| b.0.cmp(a.0))
+                    })
+                    .map(|(a, _)| a.clone())
+            })
+            .unwrap_or_else(|| id.clone());
+        EntityCount {
+            id,
+            kind: self.kind.as_str(),
+            name,
+            passages: self.passages,
+            articles: self.articles,
+            mentions: self.mentions,
+        }
+    }
+}
+
+/// Collects entity tallies from the `entity` and `entity_alias` fast fields.
+struct Tally {
+    /// Only tally this id (for a profile).
+    only: Option<String>,
+}
+
+struct SegmentTally {
+    segment: SegmentOrdinal,
+    entity: Option<StrColumn>,
+    alias: Option<StrColumn>,
+    key: Column<u64>,
+    day_lo: Column<i64>,
+    day_hi: Column<i64>,
+    /// Per entity ordinal: passages, mentions, and the per-doc "seen" stamp.
+    per_ord: Vec<(u64, u64, DocId)>,
+    per_alias: Vec<u64>,
+    pairs: HashSet<(u64, u64)>,
+    dates: HashMap<u64, (Option<(i64, DocId)>, Option<(i64, DocId)>)>,
+    track_dates: bool,
+}
+
+impl Collector for Tally {
+    type Fruit = HashMap<String, Merged>;
+    type Child = SegmentTally;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentTally> {
+        let ff = reader.fast_fields();
+        let entity = ff.str(fast::ENTITY)?;
+        let alias = ff.str(fast::ENTITY_ALIAS)?;
+        let ords = entity.as_ref().map_or(0, |c| c.num_terms());
+        let alias_ords = alias.as_ref().map_or(0, |c| c.num_terms());
+        Ok(SegmentTally {
+            segment,
+            entity,
+            alias,
+            key: ff.u64(fast::ARTICLE_KEY)?,
+            day_lo: ff.i64(fast::DAY_LO)?,
+            day_hi: ff.i64(fast::DAY_HI)?,
+            per_ord: vec![(0, 0, DocId::MAX); ords],
+            per_alias: vec![0; alias_ords],
+            pairs: HashSet::new(),
+            dates: HashMap::new(),
+            track_dates: self.only.is_some(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<HashMap<String, EntityTally>>,
+    ) -> tantivy::Result<HashMap<String, Merged>> {
+        let mut merged: HashMap<String, EntityTally> = HashMap::new();
+        for fruit in fruits {
+            for (id, t) in fruit {
+                if self.only.as_ref().is_some_and(|only| *only != id) {
+                    continue;
+                }
+                let m = merged.entry(id).or_default();
+                m.kind = m.kind.or(t.kind);
+                m.passages += t.passages;
+                m.mentions += t.mentions;
+                m.articles.extend(t.articles);
+                for (alias, n) in t.aliases {
+                    *m.aliases.entry(alias).or_default() += n;
+                }
+                m.first = earliest(m.first, t.first, |a, b| a < b);
+                m.last = earliest(m.last, t.last, |a, b| a > b);
+            }
+        }
+        Ok(merged
+            .into_iter()
+            .filter_map(|(id, t)| {
+                Some((
+                    id,
+                    Merged {
+                        kind: t.kind?,
+                        passages: t.passages,
+                        mentions: t.mentions,
+                        articles: t.articles.len() as u64,
+                        aliases: t.aliases,
+                        first: t.first,
+                        last: t.last,
+                    },
+                ))
+            })
+            .collect())
+    }
+}
+
+fn earliest(
+    a: Option<(i64, DocAddress)>,
+    b: Option<(i64, DocAddress)>,
+    better: impl Fn(i64, i64) -> bool,
+) -> Option<(i64, DocAddress)> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(if better(y.0, x.0) { y } else { x }),
+        (x, y) => x.or(y),
+    }
+}
+
+impl SegmentCollector for SegmentTally {
+    type Fruit = HashMap<String, EntityTally>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let Some(entity) = &self.entity else { return };
+        let key = self.key.first(doc).unwrap_or(0);
+        for ord in entity.term_ords(doc) {
+            let slot = &mut self.per_ord[ord as usize];
+            slot.1 += 1;
+            if slot.2 != doc {
+                slot.2 = doc;
+                slot.0 += 1;
+                self.pairs.insert((ord, key));
+                if self.track_dates {
+                    let lo = self.day_lo.first(doc).unwrap_or(i64::MAX);
+                    let hi = self.day_hi.first(doc).unwrap_or(i64::MIN);
+                    let dates = self.dates.entry(ord).or_default();
+                    if dates.0.is_none_or(|(d, _)| lo < d) {
+                        dates.0 = Some((lo, doc));
+                    }
+                    if dates.1.is_none_or(|(d, _)| hi > d) {
+                        dates.1 = Some((hi, doc));
+                    }
+                }
+            }
+        }
+        if let Some(alias) = &self.alias {
+            for ord in alias.term_ords(doc) {
+                self.per_alias[ord as usize] += 1;
+            }
+        }
+    }
+
+    fn harvest(self) -> HashMap<String, EntityTally> {
+        let mut out: HashMap<String, EntityTally> = HashMap::new();
+        let Some(entity) = &self.entity else {
+            return out;
+        };
+        let mut value = String::new();
+        let mut ids = vec![None; self.per_ord.len()];
+        for (ord, &(passages, mentions, _)) in self.per_ord.iter().enumerate() {
+            if passages == 0 {
+                continue;
+            }
+            value.clear();
+            if !entity.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
+                continue;
+            }
+            let Some((kind, id)) = value.split_once(':') else {
+                continue;
+            };
+            let t = out.entry(id.to_owned()).or_default();
+            t.kind = kind.parse().ok();
+            t.passages += passages;
+            t.mentions += mentions;
+            if let Some((first, last)) = self.dates.get(&(ord as u64)) {
+                let address = |(d, doc): (i64, DocId)| (d, DocAddress::new(self.segment, doc));
+                t.first = first.map(address);
+                t.last = last.map(address);
+            }
+            ids[ord] = Some(id.to_owned());
+        }
+        for (ord, key) in self.pairs {
+            if let Some(id) = &ids[ord as usize] {
+                out.get_mut(id).expect("tallied").articles.insert(key);
+            }
+        }
+        if let Some(alias) = &self.alias {
+            for (ord, &n) in self.per_alias.iter().enumerate() {
+                value.clear();
+                if n == 0 || !alias.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
+                    continue;
+                }
+                if let Some((id, spelling)) = value.split_once('\t')
+                    && let Some(t) = out.get_mut(id)
+                {
+                    *t.aliases.entry(spelling.to_owned()).or_default() += n;
+                }
+            }
+        }
+        out
+    }
+}
