@@ -60,12 +60,12 @@ pub fn default_roots() -> Vec<PathBuf> {
 
 fn summary_line(s: &RunSummary) -> String {
     let mut line = format!(
-        "indexed {} article{}, {} passage{} ({:.1} MB in {:.1} s)",
+        "indexed {} article{}, {} passage{} ({} in {:.1} s)",
         s.articles,
         plural(s.articles),
         s.passages,
         plural(s.passages),
-        s.bytes as f64 / 1e6,
+        super::human_bytes(s.bytes),
         s.seconds
     );
     if s.skipped > 0 {

@@ -7,6 +7,7 @@ use attache::index::IndexDir;
 use attache::search::Searcher;
 use attache::stats::stats;
 
+use super::human_bytes;
 use crate::cli::StatsArgs;
 
 pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
@@ -26,7 +27,7 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
     if let (Some(first), Some(last)) = (&s.first_date, &s.last_date) {
         writeln!(out, "dates       {first} to {last}")?;
     }
-    writeln!(out, "size        {:.1} MB", s.size_bytes as f64 / 1e6)?;
+    writeln!(out, "size        {}", human_bytes(s.size_bytes))?;
     if !s.metadata_fields.is_empty() {
         writeln!(out, "metadata    {}", s.metadata_fields.join(", "))?;
     }
@@ -39,11 +40,11 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
     if let Some(run) = &s.last_run {
         writeln!(
             out,
-            "last run    {} articles, {} passages, {} skipped, {:.1} MB in {:.1} s from {}",
+            "last run    {} articles, {} passages, {} skipped, {} in {:.1} s from {}",
             run.articles,
             run.passages,
             run.skipped,
-            run.bytes as f64 / 1e6,
+            human_bytes(run.bytes),
             run.seconds,
             run.roots.join(", ")
         )?;

@@ -44,7 +44,13 @@ pub fn read_from(reader: impl Read, input: &Input, sink: &mut dyn FnMut(Record))
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        match parse_line(&buf) {
+        let line_end = buf.len()
+            - buf
+                .iter()
+                .rev()
+                .take_while(|b| matches!(b, b'\n' | b'\r'))
+                .count();
+        match parse_line(&buf[..line_end]) {
             Ok(article) => sink(Record::Article(article, line)),
             Err(message) => sink(Record::Warning(Warning {
                 path: input.path.clone(),

@@ -306,6 +306,11 @@ impl FoldedWords {
         folded
     }
 
+    /// Whether a [`key`] occurs among these words.
+    pub fn contains(&self, key: &str) -> bool {
+        self.text.contains(key)
+    }
+
     fn word_at_start(&self, offset: usize) -> Option<usize> {
         self.starts.binary_search(&offset).ok()
     }

@@ -536,9 +536,8 @@ pub fn propose(text: &str, words: &[WordRef<'_>], covered: &[bool]) -> Vec<Propo
         } else if titled || cued {
             a = a.max(end.saturating_sub(3));
             Kind::Person
-        } else if end - a >= 2 && end - a <= 4 && !(a..end).any(|w| GENERIC.contains(&exact(w))) {
-            Kind::Unknown
-        } else if end - a == 1 {
+        } else if end - a == 1 || (end - a <= 4 && !(a..end).any(|w| GENERIC.contains(&exact(w)))) {
+            // A single word only serves surname lookups; see the module docs.
             Kind::Unknown
         } else {
             continue;

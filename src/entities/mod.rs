@@ -22,6 +22,27 @@ use serde::{Deserialize, Serialize};
 use gazetteer::FoldedWords;
 pub use gazetteer::{Entity, Gazetteer, Kind};
 
+/// Words that, anywhere in the passage, show that an alias means something else: Georgia the
+/// US state is not Georgia the country.
+const VETOES: &[(&str, &[&str])] = &[(
+    "georgia",
+    &[
+        "atlanta",
+        "state of georgia",
+        "georgia state",
+        "u.s. state",
+        "us state",
+        "american state",
+        "savannah",
+        "governor of georgia",
+        "georgia governor",
+        "georgia senator",
+        "senator from georgia",
+        "georgia republican",
+        "georgia democrat",
+    ],
+)];
+
 /// Prefix of the entity tokens indexed in the text field: `@zelensky`.
 pub const ENTITY_PREFIX: char = '@';
 
@@ -68,6 +89,19 @@ pub struct WordRef<'a> {
 }
 
 /// Recognises entities in the passages of one article after another.
+///
+/// ```
+/// use attache::entities::{Gazetteer, Recognizer, WordRef};
+/// use attache::analysis::Analyzer;
+///
+/// let text = "Kremlin aide Yuri Ushakov said; Ushakov added that the US would not.";
+/// let mut words = Vec::new();
+/// Analyzer::new().for_each_word(text, |w| words.push(((w.span.start, w.span.end), w.exact.to_owned())));
+/// let words: Vec<WordRef> = words.iter().map(|(span, exact)| WordRef { span: *span, exact }).collect();
+/// let mut recognizer = Recognizer::new(Gazetteer::builtin());
+/// let ids: Vec<String> = recognizer.passage(text, &words).into_iter().map(|m| m.id).collect();
+/// assert_eq!(ids, ["kremlin", "ushakov", "ushakov", "united-states"]);
+/// ```
 pub struct Recognizer<'g> {
     gazetteer: &'g Gazetteer,
     analyzer: crate::analysis::Analyzer,
@@ -95,9 +129,18 @@ impl<'g> Recognizer<'g> {
         let surface =
             |r: Range<usize>| -> Range<usize> { words[r.start].span.0..words[r.end - 1].span.1 };
         let folded = FoldedWords::new(words.iter().map(|w| w.exact));
-        let found = self
+        let mut found = self
             .gazetteer
             .find(&folded, |r| text[surface(r)].to_owned());
+        found.retain(|m| {
+            let id = self.gazetteer.entity(m.entity).id.as_str();
+            !VETOES.iter().any(|(vetoed, cues)| {
+                *vetoed == id
+                    && cues
+                        .iter()
+                        .any(|cue| folded.contains(&gazetteer::key(&mut self.analyzer, cue)))
+            })
+        });
         let mut mentions: Vec<Mention> = found
             .into_iter()
             .map(|m| {

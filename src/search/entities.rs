@@ -79,10 +79,7 @@ pub fn top_entities(
     if let Some(q) = &request.query {
         clauses.push(format!("({q})"));
     }
-    let with = match &request.with {
-        Some(w) => Some(resolve(searcher, w)),
-        None => None,
-    };
+    let with = request.with.as_ref().map(|w| resolve(searcher, w));
     if let Some(id) = &with {
         clauses.push(format!("@{id}"));
     }
@@ -243,6 +240,9 @@ struct Tally {
     only: Option<String>,
 }
 
+/// The earliest and latest (day, doc) seen for an entity in a segment.
+type FirstLast = (Option<(i64, DocId)>, Option<(i64, DocId)>);
+
 struct SegmentTally {
     segment: SegmentOrdinal,
     entity: Option<StrColumn>,
@@ -254,7 +254,7 @@ struct SegmentTally {
     per_ord: Vec<(u64, u64, DocId)>,
     per_alias: Vec<u64>,
     pairs: HashSet<(u64, u64)>,
-    dates: HashMap<u64, (Option<(i64, DocId)>, Option<(i64, DocId)>)>,
+    dates: HashMap<u64, FirstLast>,
     track_dates: bool,
 }
 

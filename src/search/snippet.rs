@@ -82,10 +82,19 @@ pub fn highlights(
             }
         }
     }
+    // A mention of a queried entity is marked whole, unless a word the query spelled out
+    // already marks its part of it: `Ushakov` marks "Ushakov" in "Yuri Ushakov", `@ushakov`
+    // marks the whole name, and `Kiev` marks "Kyiv".
+    let spelled = ranges.clone();
     ranges.extend(
         mentions
             .iter()
             .filter(|m| highlight.entities.contains(&m.id))
+            .filter(|m| {
+                !spelled
+                    .iter()
+                    .any(|r| r.start >= m.span.start && r.end <= m.span.end)
+            })
             .map(|m| m.span.clone()),
     );
     ranges.sort_by_key(|r| (r.start, r.end));

@@ -1,0 +1,1089 @@
+//! End-to-end tests of the `attache` binary: each test copies the sample corpus (and fixtures)
+//! into its own temporary directory and runs the binary there, as a user would.
+//!
+//! The sample corpus is two real articles dated 2025-11-24: `000_f6c3cfa837515be5.txt` (the
+//! White House readout of the Geneva talks) and `002_f7abc5a888bb3888.txt` (Trump's remarks,
+//! Europe's counter-proposal, Ushakov's rejection). Fixtures live in `tests/fixtures/`.
+//!
+//! The test over the full UN General Debate Corpus (../shared/corpora/ungdc, 10,952 speeches) is
+//! ignored by default because it indexes about 200 MB. Run it with a release build:
+//!
+//! ```text
+//! cargo test --release -- --ignored ungdc
+//! ```
+
+mod util;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use util::{Output, Search, TestEnv, assert_no_panic};
+
+const READOUT: &str = "000_f6c3cfa837515be5.txt";
+const REMARKS: &str = "002_f7abc5a888bb3888.txt";
+
+/// A sample-corpus environment with its index built.
+fn indexed_sample() -> TestEnv {
+    let env = TestEnv::new();
+    env.index();
+    env
+}
+
+/// Asserts that `out` is a single-line error: exit 2, nothing on stdout, one stderr line.
+fn assert_one_line_error(out: &Output) -> &str {
+    assert_eq!(out.code, 2, "expected an error\n{out}");
+    assert_no_panic(out);
+    assert_eq!(out.stdout, "", "an error prints nothing on stdout\n{out}");
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "expected exactly one stderr line\n{out}");
+    lines[0]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Searching the sample corpus
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn security_guarantee_phrase_finds_passages_in_both_articles() {
+    let env = indexed_sample();
+    let search = env.search_json("\"security guarantee\"", &[]);
+    assert_eq!(search.articles(), [READOUT, REMARKS], "{}", search.out);
+    for (hit, marks) in search.hits.iter().zip(search.highlighted()) {
+        let text = hit["text"].as_str().unwrap();
+        assert!(text.contains("security guarantee"), "{text}");
+        // The readout also says "security guarantees", which the exact phrase does not match:
+        // only the singular is marked (as one range or as two words).
+        assert_eq!(
+            marks.join(" "),
+            "security guarantee",
+            "the phrase must be highlighted, and only the phrase, in:\n{text}"
+        );
+    }
+    assert_eq!(env.count("\"security guarantee\""), (2, 2));
+}
+
+#[test]
+fn ushakov_is_in_exactly_one_passage_and_highlighted_byte_for_byte() {
+    let env = indexed_sample();
+    let search = env.search_json("Ushakov", &[]);
+    assert_eq!(search.hits.len(), 1, "{}", search.out);
+    assert_eq!(search.summary["passages_matched"], 1);
+    assert_eq!(search.summary["articles_matched"], 1);
+    let hit = &search.hits[0];
+    assert_eq!(hit["article_id"], REMARKS);
+    let text = hit["text"].as_str().unwrap();
+    let start = text.find("Ushakov").expect("the passage names Ushakov");
+    assert_eq!(
+        hit["highlights"],
+        serde_json::json!([[start, start + "Ushakov".len()]]),
+        "highlights must cover exactly the bytes of `Ushakov` in:\n{text}"
+    );
+    assert!(
+        text.contains("Kremlin aide Yuri Ushakov said in Moscow"),
+        "{text}"
+    );
+    assert!(
+        hit["snippet"].as_str().unwrap().contains("Ushakov"),
+        "{hit}"
+    );
+}
+
+#[test]
+fn unquoted_words_are_stemmed_and_quoted_words_are_exact() {
+    // The readout says "security guarantees" and "security guarantee"; the remarks only say
+    // "a US security guarantee". So `guarantees` must reach the remarks through its stem, while
+    // the quoted, unstemmed `"guarantees"` finds only the readout.
+    let env = indexed_sample();
+    let stemmed = env.search_json("guarantees", &[]);
+    assert_eq!(stemmed.articles(), [READOUT, REMARKS], "{}", stemmed.out);
+    let (remarks, marks) = stemmed
+        .hits
+        .iter()
+        .zip(stemmed.highlighted())
+        .find(|(h, _)| h["article_id"] == REMARKS)
+        .unwrap();
+    let text = remarks["text"].as_str().unwrap();
+    assert!(
+        text.contains("security guarantee") && !text.contains("guarantees"),
+        "{text}"
+    );
+    assert_eq!(marks, ["guarantee"], "the stem match is highlighted");
+
+    let exact = env.search_json("\"guarantees\"", &[]);
+    assert_eq!(exact.articles(), [READOUT], "{}", exact.out);
+    let (stemmed_passages, _) = env.count("guarantees");
+    let (exact_passages, _) = env.count("\"guarantees\"");
+    assert!(
+        stemmed_passages > exact_passages,
+        "stemming must widen the match: {stemmed_passages} vs {exact_passages}"
+    );
+    // Every passage saying "security guarantee" is among the stemmed matches (on this corpus
+    // they are the same passages: each mention of a guarantee is a security guarantee).
+    assert!(stemmed_passages >= env.count("\"security guarantee\"").0);
+}
+
+#[test]
+fn a_quoted_phrase_is_exact_so_security_guarantees_skips_the_singular_only_passage() {
+    let env = indexed_sample();
+    let search = env.search_json("\"security guarantees\"", &[]);
+    assert_eq!(search.articles(), [READOUT], "{}", search.out);
+    for hit in &search.hits {
+        assert!(
+            hit["text"]
+                .as_str()
+                .unwrap()
+                .contains("security guarantees"),
+            "{hit}"
+        );
+    }
+    for marks in search.highlighted() {
+        assert_eq!(marks.join(" "), "security guarantees");
+    }
+}
+
+#[test]
+fn since_and_until_filter_by_article_date() {
+    let env = indexed_sample();
+    let before = env.run_ok(&["search", "Ushakov", "--until", "2025-11-23"], 1);
+    assert_eq!(before.stdout, "", "{before}");
+    let on = env.search_json("Ushakov", &["--since", "2025-11-24"]);
+    assert_eq!(on.locations().len(), 1, "{}", on.out);
+    let after = env.run_ok(&["search", "Ushakov", "--since", "2025-11-25"], 1);
+    assert_eq!(after.stdout, "", "{after}");
+    let month = env.search_json("Ushakov", &["--since", "2025-11", "--until", "2025-11"]);
+    assert_eq!(month.hits.len(), 1, "{}", month.out);
+    let year = env.search_json("Ushakov", &["--until", "2025"]);
+    assert_eq!(year.hits.len(), 1, "{}", year.out);
+}
+
+/// A `[start, end]` byte range into `text`: non-empty, inside it, on character boundaries.
+fn byte_range(range: &Value, text: &str) -> (usize, usize) {
+    let pair = range.as_array().expect("a range is [start, end]");
+    assert_eq!(pair.len(), 2, "{range}");
+    let (start, end) = (
+        pair[0].as_u64().expect("a byte offset") as usize,
+        pair[1].as_u64().expect("a byte offset") as usize,
+    );
+    assert!(
+        start < end && end <= text.len(),
+        "range {start}..{end} is empty or outside a text of {} bytes",
+        text.len()
+    );
+    assert!(
+        text.is_char_boundary(start) && text.is_char_boundary(end),
+        "range {start}..{end} splits a character of {text:?}"
+    );
+    (start, end)
+}
+
+/// Checks one `--json` output against the documented schema.
+fn assert_follows_schema(search: &Search) {
+    let out = &search.out;
+    let hit_keys = [
+        "article_id",
+        "date",
+        "entities",
+        "highlights",
+        "meta",
+        "passage",
+        "rank",
+        "score",
+        "snippet",
+        "source",
+        "text",
+        "title",
+        "type",
+        "url",
+    ];
+    let mut last_score = f64::INFINITY;
+    for (i, hit) in search.hits.iter().enumerate() {
+        let object = hit.as_object().unwrap_or_else(|| panic!("{hit}\n{out}"));
+        let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
+        keys.sort();
+        assert_eq!(keys, hit_keys, "hit keys\n{out}");
+        assert_eq!(hit["type"], "hit");
+        assert_eq!(
+            hit["rank"].as_u64(),
+            Some(i as u64 + 1),
+            "ranks are 1..n\n{out}"
+        );
+        let score = hit["score"].as_f64().expect("score is a number");
+        assert!(
+            score <= last_score,
+            "hits are best first: {score} after {last_score}\n{out}"
+        );
+        last_score = score;
+        assert!(!hit["article_id"].as_str().unwrap().is_empty());
+        assert!(hit["passage"].is_u64(), "passage is a number: {hit}");
+        let date = hit["date"].as_str().expect("date is a string");
+        assert!(
+            [4, 7, 10].contains(&date.len()) && date[..4].bytes().all(|b| b.is_ascii_digit()),
+            "date as written: {date}"
+        );
+        assert!(hit["title"].is_string(), "{hit}");
+        assert!(
+            hit["source"].is_string() || hit["source"].is_null(),
+            "{hit}"
+        );
+        assert!(hit["url"].is_string() || hit["url"].is_null(), "{hit}");
+        let meta = hit["meta"].as_object().expect("meta is an object");
+        assert!(meta.values().all(Value::is_string), "{hit}");
+        let text = hit["text"].as_str().expect("text is a string");
+        let snippet = hit["snippet"].as_str().expect("snippet is a string");
+        assert!(!snippet.trim().is_empty(), "empty snippet: {hit}");
+        let highlights = hit["highlights"]
+            .as_array()
+            .expect("highlights is an array");
+        let mut previous_end = 0;
+        for range in highlights {
+            let (start, end) = byte_range(range, text);
+            assert!(
+                previous_end <= start,
+                "highlights overlap or are out of order: {hit}"
+            );
+            previous_end = end;
+        }
+        let entities = hit["entities"].as_array().expect("entities is an array");
+        let mut previous_start = 0;
+        for entity in entities {
+            let object = entity.as_object().expect("an entity is an object");
+            let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
+            keys.sort();
+            assert_eq!(keys, ["alias", "id", "name", "span", "type"], "{entity}");
+            for key in ["alias", "id", "name"] {
+                assert!(
+                    !entity[key].as_str().expect("a string").is_empty(),
+                    "{entity}"
+                );
+            }
+            assert!(
+                ["person", "state", "org", "place", "unknown"]
+                    .contains(&entity["type"].as_str().unwrap()),
+                "{entity}"
+            );
+            let (start, _) = byte_range(&entity["span"], text);
+            assert!(previous_start <= start, "entities in text order: {hit}");
+            previous_start = start;
+        }
+    }
+    let summary = search.summary.as_object().expect("summary is an object");
+    let mut keys: Vec<&str> = summary.keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "articles_matched",
+            "hits",
+            "passages_matched",
+            "took_ms",
+            "type"
+        ],
+        "summary keys\n{out}"
+    );
+    let hits = summary["hits"].as_u64().expect("hits is a number");
+    let passages = summary["passages_matched"].as_u64().unwrap();
+    let articles = summary["articles_matched"].as_u64().unwrap();
+    assert_eq!(hits, search.hits.len() as u64, "{out}");
+    assert!(hits <= passages && articles <= passages, "{out}");
+    assert_eq!(articles == 0, passages == 0, "{out}");
+    assert!(summary["took_ms"].as_f64().unwrap() >= 0.0, "{out}");
+}
+
+#[test]
+fn json_output_follows_the_schema_line_by_line() {
+    let env = indexed_sample();
+    let all = env.search_json("Ukraine", &["--limit", "100"]);
+    assert_follows_schema(&all);
+    assert!(all.hits.len() > 3, "{}", all.out);
+    assert_eq!(
+        all.summary["passages_matched"].as_u64(),
+        Some(all.hits.len() as u64),
+        "with a large limit every matching passage is shown"
+    );
+    assert_eq!(all.summary["articles_matched"], 2);
+    for (hit, marks) in all.hits.iter().zip(all.highlighted()) {
+        assert_eq!(hit["date"], "2025-11-24");
+        assert_eq!(hit["source"], Value::Null);
+        assert_eq!(hit["url"], Value::Null);
+        assert_eq!(hit["meta"], serde_json::json!({}));
+        assert!(!marks.is_empty(), "nothing highlighted in {hit}");
+        for mark in marks {
+            assert!(mark.to_lowercase().starts_with("ukrain"), "{mark:?}");
+        }
+    }
+
+    let limited = env.search_json("Ukraine", &["--limit", "3"]);
+    assert_follows_schema(&limited);
+    assert_eq!(limited.hits.len(), 3);
+    assert_eq!(
+        limited.summary["passages_matched"],
+        all.summary["passages_matched"]
+    );
+    assert_eq!(limited.locations(), all.locations()[..3]);
+
+    assert_follows_schema(&env.search_json("\"security guarantee\"", &[]));
+    let none = env.search_json("zanzibar", &[]);
+    assert_follows_schema(&none);
+    assert_eq!(none.out.code, 1);
+    assert_eq!(none.hits.len(), 0);
+}
+
+#[test]
+fn exit_codes_are_0_with_hits_1_without_and_2_on_error() {
+    let env = indexed_sample();
+    let hits = env.run_ok(&["search", "Geneva"], 0);
+    assert!(hits.stdout.contains("Geneva"), "{hits}");
+    let none = env.run_ok(&["search", "zanzibar"], 1);
+    assert_eq!(none.stdout, "", "{none}");
+    assert_one_line_error(&env.run(&["search", "\"unbalanced"]));
+}
+
+#[test]
+fn each_bad_query_is_one_error_line_naming_its_column() {
+    let env = indexed_sample();
+    let cases = [
+        (
+            "\"unbalanced",
+            "attache: bad query: column 1: unbalanced quote",
+        ),
+        (
+            "Ushakov \"unbalanced",
+            "attache: bad query: column 9: unbalanced quote",
+        ),
+        (
+            "nosuchfield:x",
+            "attache: bad query: column 1: unknown field 'nosuchfield'",
+        ),
+        (
+            "Ushakov nosuchfield:x",
+            "attache: bad query: column 9: unknown field 'nosuchfield'",
+        ),
+        (
+            "date:2025-13-45",
+            "attache: bad query: column 6: invalid date '2025-13-45'",
+        ),
+        (
+            "Kyïv date:2025-13-45",
+            "attache: bad query: column 11: invalid date '2025-13-45'",
+        ),
+    ];
+    for (query, want) in cases {
+        let out = env.run(&["search", query]);
+        let line = assert_one_line_error(&out);
+        assert!(
+            line.starts_with(want),
+            "{query:?}: got {line:?}, want {want:?}…"
+        );
+    }
+}
+
+#[test]
+fn since_with_an_impossible_date_is_rejected_with_the_reason() {
+    let env = indexed_sample();
+    for flag in ["--since", "--until"] {
+        let out = env.run(&["search", "Ushakov", flag, "2025-13-45"]);
+        assert_eq!(out.code, 2, "{out}");
+        assert_no_panic(&out);
+        assert_eq!(out.stdout, "", "{out}");
+        assert!(
+            out.stderr
+                .contains("invalid date '2025-13-45': month 13 does not exist"),
+            "{out}"
+        );
+        assert!(
+            out.stderr.contains(flag),
+            "the message names the flag\n{out}"
+        );
+    }
+}
+
+#[test]
+fn query_operators_or_not_fields_ranges_and_boosts() {
+    let env = indexed_sample();
+    let (ushakov, _) = env.count("Ushakov");
+    let (zelensky, _) = env.count("Zelensky");
+    let (either, _) = env.count("Ushakov OR Zelensky");
+    assert!(ushakov >= 1 && zelensky >= 1, "{ushakov} {zelensky}");
+    assert!(either >= ushakov.max(zelensky), "OR widens: {either}");
+    // Inclusion–exclusion: |A or B| + |A and B| = |A| + |B|.
+    assert_eq!(either + env.count("Ushakov Zelensky").0, ushakov + zelensky);
+    assert_eq!(
+        either + env.count("Ushakov AND Zelensky").0,
+        ushakov + zelensky
+    );
+
+    for query in ["Kyiv NOT Moscow", "Kyiv -Moscow"] {
+        let search = env.search_json(query, &["--limit", "100"]);
+        assert!(!search.hits.is_empty(), "{}", search.out);
+        for hit in &search.hits {
+            let text = hit["text"].as_str().unwrap();
+            assert!(
+                text.contains("Kyiv") && !text.contains("Moscow"),
+                "{query}: {text}"
+            );
+        }
+    }
+    let (kyiv, _) = env.count("Kyiv");
+    let (kyiv_moscow, _) = env.count("Kyiv Moscow");
+    assert_eq!(env.count("Kyiv -Moscow").0, kyiv - kyiv_moscow);
+
+    let by_id = env.search_json(&format!("id:{READOUT}"), &["--limit", "100"]);
+    assert_eq!(by_id.articles(), [READOUT], "{}", by_id.out);
+    let all = env.count("date:[2025-11-01 TO 2025-11-30]");
+    assert_eq!(all.1, 2);
+    assert_eq!(env.count("date:2025-11"), all);
+    assert_eq!(env.count("date:2025-11-24"), all);
+    env.run_ok(&["search", "date:[2025-12-01 TO *]"], 1);
+    assert_eq!(env.count("\"European partners\"").1, 2);
+
+    let plain = env.search_json("Kyiv Ukraine", &["--limit", "100"]);
+    let boosted = env.search_json("Kyiv^2 Ukraine", &["--limit", "100"]);
+    let mut a = plain.locations();
+    let mut b = boosted.locations();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b, "a boost changes scores, not matches");
+}
+
+#[test]
+fn text_output_shows_rank_date_title_location_metadata_and_snippet() {
+    let env = TestEnv::empty();
+    env.add_fixtures("meta").index();
+    let out = env.run_ok(
+        &[
+            "search",
+            "country:UKR \"nuclear arsenal\"",
+            "--color",
+            "never",
+        ],
+        0,
+    );
+    assert_eq!(
+        out.stdout,
+        "\
+1. 2023  Ukraine at the 78th session · UN General Debate
+   ungdc-78-UKR#0  country=UKR  session=78  speaker=Volodymyr Zelenskyy
+   We must prevent the use of any nuclear arsenal as blackmail. The grain corridor works.
+
+",
+        "\n{out}"
+    );
+    assert!(
+        out.stderr
+            .starts_with("1 hit shown of 1 matching passage in 1 article ("),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_same_search_gives_identical_output_every_time() {
+    let env = indexed_sample();
+    let args = ["search", "Ukraine", "--limit", "50", "--color", "never"];
+    let first = env.run_ok(&args, 0);
+    assert!(first.stdout.lines().count() > 10, "{first}");
+    let second = env.run_ok(&args, 0);
+    assert_eq!(first.stdout, second.stdout);
+    env.run_ok(&["index", "--threads", "2", "--quiet"], 0);
+    let rebuilt = env.run_ok(&args, 0);
+    assert_eq!(
+        first.stdout, rebuilt.stdout,
+        "a rebuilt index ranks the same"
+    );
+}
+
+/// `text` without its SGR escapes (`ESC [ digits/semicolons m`).
+fn strip_sgr(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("\x1b[") {
+        out.push_str(&rest[..at]);
+        let code = &rest[at + 2..];
+        let len = code
+            .find(|c: char| !(c.is_ascii_digit() || c == ';'))
+            .expect("an SGR sequence is terminated");
+        assert_eq!(&code[len..len + 1], "m", "not an SGR sequence: {rest:?}");
+        rest = &code[len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether `line` shows `word` directly between an SGR colour code and a reset.
+fn painted(line: &str, word: &str) -> bool {
+    line.match_indices(&format!("{word}\x1b[0m"))
+        .any(|(at, _)| {
+            let before = &line[..at];
+            before.ends_with('m')
+                && before.rfind("\x1b[").is_some_and(|escape| {
+                    before[escape + 2..before.len() - 1]
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b == b';')
+                })
+        })
+}
+
+#[test]
+fn color_always_marks_the_highlighted_word_and_piped_output_has_none() {
+    let env = indexed_sample();
+    let plain = env.run_ok(&["search", "Ushakov", "--color", "never"], 0);
+    let colored = env.run_ok(&["search", "Ushakov", "--color", "always"], 0);
+    assert!(colored.stdout.contains('\x1b'), "{colored}");
+    assert_eq!(
+        strip_sgr(&colored.stdout),
+        plain.stdout,
+        "colour adds escapes and nothing else"
+    );
+    let snippet = colored
+        .stdout
+        .lines()
+        .find(|l| l.contains("said in Moscow"))
+        .unwrap_or_else(|| panic!("no snippet line\n{colored}"));
+    let search = env.search_json("Ushakov", &[]);
+    let marks = &search.highlighted()[0];
+    assert!(!marks.is_empty(), "{}", search.out);
+    for mark in marks {
+        assert!(
+            painted(snippet, mark),
+            "the highlighted {mark:?} is not between a colour code and a reset: {snippet:?}"
+        );
+    }
+
+    for args in [
+        &["search", "Ushakov"][..],
+        &["search", "Ushakov", "--color", "auto"],
+    ] {
+        let piped = env.run_ok(args, 0);
+        assert_eq!(piped.stdout, plain.stdout, "piped output is not coloured");
+        assert!(!piped.stdout.contains('\x1b'), "{piped}");
+    }
+    assert!(
+        plain.stdout.contains("Kremlin aide Yuri Ushakov said"),
+        "{plain}"
+    );
+}
+
+#[test]
+fn search_with_a_missing_index_folder_names_it() {
+    let env = TestEnv::new();
+    let out = env.run(&["search", "x", "--index", "/nonexistent"]);
+    let line = assert_one_line_error(&out);
+    assert!(line.contains("/nonexistent"), "{out}");
+    assert!(
+        !env.path().join("index").exists(),
+        "an explicit --index is never built implicitly"
+    );
+    assert!(!Path::new("/nonexistent").exists());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Analysis: case and diacritic folding
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn diacritics_and_case_fold_in_words_and_phrases() {
+    let env = TestEnv::empty();
+    env.add_fixtures("folding").index();
+    let cases = [
+        ("Kyiv", "Kyïv"),
+        ("kyiv", "Kyïv"),
+        ("Kyïv", "Kyïv"),
+        ("KYÏV", "Kyïv"),
+        ("turkiye", "Türkiye"),
+        ("TÜRKIYE", "Türkiye"),
+        ("\"cote d'ivoire\"", "Côte d'Ivoire"),
+        ("\"CÔTE D'IVOIRE\"", "Côte d'Ivoire"),
+        ("elysee", "ÉLYSÉE"),
+    ];
+    for (query, marked) in cases {
+        let search = env.search_json(query, &[]);
+        assert_eq!(
+            search.articles(),
+            ["black_sea.txt"],
+            "{query}\n{}",
+            search.out
+        );
+        let marks: Vec<String> = search.highlighted().iter().map(|m| m.join(" ")).collect();
+        assert_eq!(marks, [marked], "{query}");
+    }
+    env.run_ok(&["search", "\"cote divoire\""], 1);
+}
+
+#[test]
+fn text_file_headers_give_title_source_and_url() {
+    let env = TestEnv::empty();
+    env.add_fixtures("folding").index();
+    let search = env.search_json("Ankara", &[]);
+    assert_eq!(search.hits.len(), 1, "{}", search.out);
+    let hit = &search.hits[0];
+    assert_eq!(hit["date"], "2025-11-22");
+    assert_eq!(hit["title"], "Black Sea talks");
+    assert_eq!(hit["source"], "Agence Test");
+    assert_eq!(hit["url"], "https://example.test/black-sea");
+    assert!(
+        hit["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Envoys met in Kyïv")
+    );
+    assert_eq!(env.count("title:\"black sea\""), (1, 1));
+    assert_eq!(env.count("source:agence"), (1, 1));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Indexing
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn first_search_builds_the_missing_index_and_the_second_reuses_it() {
+    let env = TestEnv::new();
+    assert!(!env.path().join("index").exists());
+    let first = env.run_ok(&["search", "Ushakov"], 0);
+    assert!(
+        first
+            .stderr
+            .contains("no index at index/ yet: building it from corpus/ first"),
+        "{first}"
+    );
+    assert!(first.stdout.contains("Ushakov"), "{first}");
+    let generation = env.current_generation();
+
+    let second = env.run_ok(&["search", "Ushakov"], 0);
+    assert!(
+        !second.stderr.contains("no index") && !second.stderr.contains("indexed"),
+        "the second search must not rebuild\n{second}"
+    );
+    assert_eq!(second.stdout, first.stdout);
+    assert_eq!(env.current_generation(), generation);
+    assert_eq!(env.index_entries(), ["CURRENT", generation.as_str()]);
+}
+
+/// The sample corpus plus `tests/fixtures/bad/` and two files written as bytes.
+fn corpus_with_bad_inputs() -> TestEnv {
+    let env = TestEnv::new();
+    env.add_fixtures("bad");
+    env.write(
+        "corpus/bad_utf8.txt",
+        b"date 2025-11-20 A valid first line.\nThen \xff\xfe broken bytes about a wombat.\n",
+    );
+    env.write(
+        "corpus/binary.txt",
+        b"date 2025-11-20 \x00\x01\x02\x03\x89PNG binary",
+    );
+    env
+}
+
+#[test]
+fn bad_inputs_are_warned_counted_and_skipped_while_good_articles_are_indexed() {
+    let env = corpus_with_bad_inputs();
+    let out = env.run_ok(&["index", "--threads", "1"], 0);
+    let warnings = out.warnings();
+    let expected = [
+        ("corpus/bad_date.txt: line 1: ", "invalid date '2025-13-45'"),
+        ("corpus/bad_utf8.txt: line 2: ", "invalid UTF-8"),
+        ("corpus/binary.txt: ", "binary file"),
+        ("corpus/empty_body.txt: line 1: ", "empty body"),
+        ("corpus/mixed.jsonl: line 2: ", "malformed JSON"),
+        ("corpus/mixed.jsonl: line 4: ", "missing field `date`"),
+        (
+            "corpus/mixed.jsonl: line 5: ",
+            "duplicate article id 'good-1'",
+        ),
+        ("corpus/no_date.txt: line 1: ", "no date"),
+    ];
+    for (prefix, why) in expected {
+        let prefix = format!("warning: {prefix}");
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.starts_with(&prefix) && w[prefix.len()..].contains(why)),
+            "no warning `{prefix}…{why}…`\n{out}"
+        );
+    }
+    assert_eq!(
+        warnings.len(),
+        expected.len(),
+        "one warning per bad input\n{out}"
+    );
+    let binary = warnings.iter().find(|w| w.contains("binary.txt")).unwrap();
+    assert!(
+        !binary.contains("line"),
+        "a whole-file problem has no line: {binary}"
+    );
+    assert!(
+        !out.stderr.contains("notes.md") && !out.stderr.contains("table.csv"),
+        "ignored file types are not warned about\n{out}"
+    );
+    let summary = out.stderr.lines().last().unwrap();
+    assert!(
+        summary.starts_with("indexed 6 articles, ")
+            && summary.ends_with("; skipped 8 (see warnings above)"),
+        "{out}"
+    );
+
+    // The good articles, including the good lines around the bad ones in mixed.jsonl.
+    for (word, id) in [
+        ("okapi", "good-1"),
+        ("narwhal", "good-2"),
+        ("capybara", "good-3"),
+        ("marmoset", "good.txt"),
+        ("Ushakov", REMARKS),
+    ] {
+        let search = env.search_json(word, &[]);
+        assert_eq!(search.articles(), [id], "{word}\n{}", search.out);
+    }
+    // Nothing from the skipped inputs (the duplicate good-1 included).
+    for word in [
+        "tapir", "axolotl", "pangolin", "wombat", "quokka", "zanzibar",
+    ] {
+        env.run_ok(&["search", word], 1);
+    }
+    let stats = stats_json(&env);
+    assert_eq!(stats["articles"], 6);
+    assert_eq!(stats["last_run"]["skipped"], 8);
+}
+
+#[test]
+fn strict_indexing_exits_3_when_something_was_skipped() {
+    let env = corpus_with_bad_inputs();
+    let out = env.run(&["index", "--threads", "1", "--strict"]);
+    assert_eq!(out.code, 3, "{out}");
+    assert_no_panic(&out);
+    assert_eq!(out.warnings().len(), 8, "{out}");
+    assert!(out.stderr.contains("skipped 8"), "{out}");
+
+    let clean = TestEnv::new();
+    clean.add_fixtures("folding");
+    clean.write("corpus/notes.md", "# ignored\n");
+    let out = clean.run_ok(&["index", "--threads", "1", "--strict"], 0);
+    assert_eq!(out.warnings(), Vec::<&str>::new(), "{out}");
+}
+
+#[test]
+fn verbose_indexing_reports_ignored_file_types() {
+    let env = corpus_with_bad_inputs();
+    let quiet = env.run_ok(&["index", "--threads", "1"], 0);
+    assert!(!quiet.stderr.contains("ignored"), "{quiet}");
+    let verbose = env.run_ok(&["index", "--threads", "1", "--verbose"], 0);
+    assert!(verbose.stderr.contains("ignored 2 file"), "{verbose}");
+}
+
+/// Regression: the newline ending a JSON line was parsed with it, so an unterminated string
+/// was reported as `line 4: malformed JSON: … at line 2 column 0`, naming a second, wrong line.
+#[test]
+fn a_malformed_jsonl_line_names_only_its_own_line_number() {
+    let env = TestEnv::empty();
+    env.write(
+        "corpus/speeches.jsonl",
+        concat!(
+            r#"{"id": "a", "date": "2025", "body": "first"}"#,
+            "\n",
+            r#"{"id": "b", "date": "2025", "body": "second"}"#,
+            "\n",
+            r#"{"id": "c", "date": 2025-11-02, "body": "third"}"#,
+            "\n",
+            r#"{"id": "d", "date": "2025", "body": "unterminated"#,
+            "\n",
+            r#"{"id": "e", "date": "2025", "body": "fifth"}"#,
+            "\n",
+        ),
+    );
+    let out = env.run_ok(&["index", "--threads", "1"], 0);
+    let warnings = out.warnings();
+    assert_eq!(warnings.len(), 2, "{out}");
+    assert!(
+        warnings[0].starts_with("warning: corpus/speeches.jsonl: line 3: malformed JSON: "),
+        "{out}"
+    );
+    assert!(
+        warnings[1].starts_with("warning: corpus/speeches.jsonl: line 4: malformed JSON: "),
+        "{out}"
+    );
+    for warning in warnings {
+        let why = warning.split_once(": malformed JSON: ").unwrap().1;
+        assert!(
+            !why.contains("line "),
+            "the message must not name another line: {warning}"
+        );
+    }
+    assert_eq!(env.count("fifth"), (1, 1));
+}
+
+#[test]
+fn metadata_fields_are_searchable_as_name_value() {
+    let env = TestEnv::new();
+    env.add_fixtures("meta").index();
+    let ukraine = env.search_json("country:UKR", &[]);
+    assert_eq!(
+        ukraine.articles(),
+        ["ungdc-77-UKR", "ungdc-78-UKR"],
+        "{}",
+        ukraine.out
+    );
+    assert_eq!(ukraine.hits[0]["meta"]["country"], "UKR");
+    assert_eq!(ukraine.hits[0]["meta"]["speaker"], "Volodymyr Zelenskyy");
+    assert_eq!(ukraine.hits[0]["source"], "UN General Debate");
+    assert_eq!(env.count("country:ukr"), (2, 2));
+
+    let speaker = env.search_json("speaker:\"Volodymyr Zelenskyy\"", &[]);
+    assert_eq!(
+        speaker.articles(),
+        ["ungdc-77-UKR", "ungdc-78-UKR"],
+        "{}",
+        speaker.out
+    );
+    let session = env.search_json("session:78", &[]);
+    assert_eq!(
+        session.articles(),
+        ["ungdc-78-FRA", "ungdc-78-UKR"],
+        "{}",
+        session.out
+    );
+    assert_eq!(session.hits[0]["meta"]["session"], "78");
+
+    let both = env.search_json("country:UKR \"nuclear arsenal\"", &[]);
+    assert_eq!(both.articles(), ["ungdc-78-UKR"], "{}", both.out);
+    assert_eq!(both.highlighted()[0].join(" "), "nuclear arsenal");
+    env.run_ok(&["search", "country:FRA Ushakov"], 1);
+    assert_eq!(env.count("country:UKR date:2022"), (1, 1));
+}
+
+#[test]
+fn an_unknown_field_error_lists_the_metadata_fields() {
+    let env = TestEnv::new();
+    env.add_fixtures("meta").index();
+    let out = env.run(&["search", "nosuchfield:x"]);
+    let line = assert_one_line_error(&out);
+    assert!(line.contains("unknown field 'nosuchfield'"), "{out}");
+    for field in [
+        "title", "source", "date", "id", "country", "session", "speaker",
+    ] {
+        assert!(line.contains(field), "`{field}` is not listed: {line}");
+    }
+}
+
+#[test]
+fn reindexing_after_deleting_a_file_removes_its_passages() {
+    let env = indexed_sample();
+    let first = env.current_generation();
+    assert_eq!(env.count("Ushakov"), (1, 1));
+    env.remove(&format!("corpus/{REMARKS}"));
+    env.index();
+    env.run_ok(&["search", "Ushakov"], 1);
+    let all = env.search_json("date:2025-11-24", &["--limit", "100"]);
+    assert_eq!(all.articles(), [READOUT], "{}", all.out);
+    let second = env.current_generation();
+    assert_ne!(first, second, "a re-index builds a new generation");
+    assert_eq!(
+        env.index_entries(),
+        ["CURRENT", second.as_str()],
+        "old generation removed"
+    );
+}
+
+/// Writes `bulk/bulk.jsonl`: `articles` one-passage articles of 300 words, ~2.6 kB each, so
+/// that 8,000 take seconds to index even in a release build.
+fn write_bulk_corpus(env: &TestEnv, articles: usize) {
+    let words = [
+        "delegation",
+        "envoy",
+        "summit",
+        "treaty",
+        "ceasefire",
+        "sanctions",
+        "corridor",
+        "grain",
+        "reactor",
+        "inspection",
+        "mandate",
+        "protocol",
+        "accord",
+        "ministers",
+        "council",
+        "resolution",
+        "observer",
+    ];
+    let mut jsonl = String::new();
+    for i in 0..articles {
+        let body: Vec<&str> = (0..300)
+            .map(|j| words[(i * 7 + j * 3) % words.len()])
+            .collect();
+        let line = serde_json::json!({
+            "id": format!("bulk-{i}"),
+            "date": "2024-01-01",
+            "body": body.join(" "),
+        });
+        jsonl.push_str(&line.to_string());
+        jsonl.push('\n');
+    }
+    env.write("bulk/bulk.jsonl", jsonl);
+}
+
+#[test]
+fn an_interrupted_index_run_keeps_the_old_index_and_the_next_run_cleans_up() {
+    let env = indexed_sample();
+    let generation = env.current_generation();
+    let before = env.search_json("Ushakov OR Geneva", &["--limit", "100"]);
+    assert!(before.hits.len() > 1, "{}", before.out);
+    write_bulk_corpus(&env, 8000);
+
+    let mut child = env.spawn(&["index", "bulk", "--threads", "2", "--quiet"]);
+    let started = Instant::now();
+    while !env.index_entries().iter().any(|n| n.starts_with(".tmp-")) {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the index run ended ({status}) before its build folder was seen");
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no build folder appeared"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(
+        !status.success(),
+        "the index run finished before it was killed; write a bigger bulk corpus"
+    );
+    assert!(
+        env.index_entries().iter().any(|n| n.starts_with(".tmp-")),
+        "the killed run leaves its build folder: {:?}",
+        env.index_entries()
+    );
+
+    assert_eq!(env.current_generation(), generation);
+    let after = env.search_json("Ushakov OR Geneva", &["--limit", "100"]);
+    assert_eq!(after.locations(), before.locations(), "{}", after.out);
+    assert_eq!(after.hits, before.hits);
+    env.run_ok(&["search", "ceasefire"], 1);
+    assert_eq!(stats_json(&env)["articles"], 2);
+
+    env.index();
+    let entries = env.index_entries();
+    assert!(
+        !entries.iter().any(|n| n.starts_with(".tmp-")),
+        "the next run removes the leftovers: {entries:?}"
+    );
+    assert_eq!(entries, ["CURRENT", env.current_generation().as_str()]);
+    let rebuilt = env.search_json("Ushakov OR Geneva", &["--limit", "100"]);
+    assert_eq!(rebuilt.locations(), before.locations());
+}
+
+#[test]
+fn an_index_run_on_a_missing_path_fails_up_front_and_keeps_the_old_index() {
+    let env = indexed_sample();
+    let entries = env.index_entries();
+    let before = env.search_json("Ushakov", &[]);
+    let out = env.run(&["index", "no-such-corpus", "--threads", "1"]);
+    let line = assert_one_line_error(&out);
+    assert!(
+        line.contains("'no-such-corpus'") && line.contains("does not exist"),
+        "{out}"
+    );
+    assert_eq!(env.index_entries(), entries, "nothing written");
+    let after = env.search_json("Ushakov", &[]);
+    assert_eq!(after.hits, before.hits);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stats
+// ---------------------------------------------------------------------------------------------
+
+fn stats_json(env: &TestEnv) -> Value {
+    let out = env.run_ok(&["stats", "--json"], 0);
+    serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e})\n{out}"))
+}
+
+#[test]
+fn stats_json_reports_articles_passages_dates_and_size() {
+    let env = TestEnv::new();
+    let built = env.index();
+    let passages = env.count("date:2025-11-24").0;
+    assert!(
+        built
+            .stderr
+            .contains(&format!("indexed 2 articles, {passages} passages")),
+        "{built}"
+    );
+    let stats = stats_json(&env);
+    assert_eq!(stats["articles"], 2, "{stats:#}");
+    assert_eq!(stats["passages"].as_u64(), Some(passages), "{stats:#}");
+    assert_eq!(stats["first_date"], "2025-11-24");
+    assert_eq!(stats["last_date"], "2025-11-24");
+    assert!(stats["size_bytes"].as_u64().unwrap() > 0, "{stats:#}");
+    assert_eq!(stats["last_run"]["articles"], 2);
+    assert_eq!(stats["last_run"]["skipped"], 0);
+}
+
+#[test]
+fn stats_text_reports_articles_passages_dates_and_a_nonzero_size() {
+    let env = indexed_sample();
+    let passages = env.count("date:2025-11-24").0.to_string();
+    let out = env.run_ok(&["stats"], 0);
+    let lines: Vec<Vec<&str>> = out
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    let line = |key: &str| {
+        lines
+            .iter()
+            .find(|words| words.first() == Some(&key))
+            .unwrap_or_else(|| panic!("no `{key}` line\n{out}"))
+            .clone()
+    };
+    assert_eq!(line("articles"), ["articles", "2"], "{out}");
+    assert_eq!(line("passages"), ["passages", passages.as_str()], "{out}");
+    assert_eq!(
+        line("dates"),
+        ["dates", "2025-11-24", "to", "2025-11-24"],
+        "{out}"
+    );
+    let size = line("size");
+    let number: f64 = size[1]
+        .parse()
+        .unwrap_or_else(|_| panic!("size is not a number\n{out}"));
+    assert!(
+        number > 0.0,
+        "a {}-byte index must not be reported as `{}`\n{out}",
+        stats_json(&env)["size_bytes"],
+        size[1..].join(" ")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The full UN General Debate Corpus (ignored: run with `cargo test --release -- --ignored ungdc`)
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+#[ignore = "indexes ~200 MB; run with `cargo test --release -- --ignored ungdc`"]
+fn ungdc_full_corpus_has_10952_speeches_and_finds_ukraine_2023() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/ungdc");
+    if !corpus.is_dir() {
+        eprintln!("skipped: no UNGDC corpus at {}", corpus.display());
+        return;
+    }
+    let corpus = corpus.canonicalize().unwrap();
+    let env = TestEnv::empty();
+    let built = env.run_ok(&["index", corpus.to_str().unwrap(), "--quiet"], 0);
+    assert_eq!(built.warnings(), Vec::<&str>::new(), "{built}");
+    assert!(built.stderr.contains("indexed 10952 articles"), "{built}");
+    let stats = stats_json(&env);
+    assert_eq!(stats["articles"], 10_952, "{stats:#}");
+    assert_eq!(stats["first_date"], "1946");
+    assert_eq!(stats["last_date"], "2024");
+
+    let search = env.search_json("country:UKR \"nuclear arsenal\"", &["--limit", "100"]);
+    assert!(
+        search.articles().iter().any(|id| id == "ungdc-78-UKR"),
+        "the 2023 speech is missing from {:?}\n{}",
+        search.articles(),
+        search.out
+    );
+    for hit in &search.hits {
+        assert_eq!(hit["meta"]["country"], "UKR", "{hit}");
+    }
+    assert_follows_schema(&search);
+}
