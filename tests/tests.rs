@@ -1087,3 +1087,248 @@ fn ungdc_full_corpus_has_10952_speeches_and_finds_ukraine_2023() {
     }
     assert_follows_schema(&search);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Entities
+// ---------------------------------------------------------------------------------------------
+
+/// The `id`s of a hit's entity mentions, and the text each mention covers.
+fn mentions(hit: &Value) -> Vec<(String, String)> {
+    let text = hit["text"].as_str().unwrap();
+    hit["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let span = m["span"].as_array().unwrap();
+            let (start, end) = (span[0].as_u64().unwrap(), span[1].as_u64().unwrap());
+            (
+                m["id"].as_str().unwrap().to_owned(),
+                text[start as usize..end as usize].to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_entity_is_found_under_any_spelling_of_the_query() {
+    let env = indexed_sample();
+    let expected = env.search_json("@zelensky", &[]).locations();
+    assert_eq!(expected.len(), 2, "{expected:?}");
+    for query in [
+        "@Zelenskyy",
+        "@Zelenskiy",
+        "@Зеленський",
+        "@\"Volodymyr Zelensky\"",
+        "entity:zelensky",
+    ] {
+        assert_eq!(env.search_json(query, &[]).locations(), expected, "{query}");
+    }
+    // A plain word that is an alias finds the entity's mentions too, unless told not to.
+    assert_eq!(env.search_json("Zelenskyy", &[]).locations(), expected);
+    let strict = env.search_json("Zelenskyy", &["--strict-spelling"]);
+    assert!(strict.hits.is_empty(), "{}", strict.out);
+}
+
+#[test]
+fn at_ushakov_finds_exactly_the_passage_quoting_him() {
+    let env = indexed_sample();
+    let search = env.search_json("@ushakov", &[]);
+    assert_eq!(search.hits.len(), 1, "{}", search.out);
+    let hit = &search.hits[0];
+    assert_eq!(hit["article_id"], REMARKS);
+    assert!(
+        hit["text"]
+            .as_str()
+            .unwrap()
+            .contains("Kremlin aide Yuri Ushakov said")
+    );
+    // An entity query marks the whole mention.
+    assert_eq!(search.highlighted()[0], ["Yuri Ushakov"]);
+    let entity = hit["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "ushakov")
+        .expect("the Ushakov mention");
+    assert_eq!(entity["type"], "person");
+    assert_eq!(entity["name"], "Yuri Ushakov");
+}
+
+#[test]
+fn the_pronoun_us_is_not_the_united_states_but_a_us_guarantee_is() {
+    let env = indexed_sample();
+    let ushakov = env.search_json("\"does not work for us\"", &[]);
+    assert_eq!(ushakov.hits.len(), 1, "{}", ushakov.out);
+    let ids: Vec<String> = mentions(&ushakov.hits[0])
+        .into_iter()
+        .map(|m| m.0)
+        .collect();
+    assert!(!ids.contains(&"united-states".to_owned()), "{ids:?}");
+
+    let guarantee = env.search_json("\"a US security guarantee\"", &[]);
+    assert_eq!(guarantee.hits.len(), 1, "{}", guarantee.out);
+    assert!(
+        mentions(&guarantee.hits[0]).contains(&("united-states".into(), "US".into())),
+        "{}",
+        guarantee.out
+    );
+
+    // Searching `US` ranks every passage with a recognised mention above the pronoun.
+    let us = env.search_json("US", &["--limit", "50"]);
+    let last = us.hits.last().expect("hits");
+    assert!(
+        last["text"]
+            .as_str()
+            .unwrap()
+            .contains("does not work for us"),
+        "{}",
+        us.out
+    );
+    for hit in &us.hits[..us.hits.len() - 1] {
+        assert!(
+            mentions(hit).iter().any(|m| m.0 == "united-states"),
+            "{hit}"
+        );
+    }
+}
+
+#[test]
+fn entity_tokens_work_inside_phrases_across_spellings() {
+    let env = TestEnv::empty();
+    env.write(
+        "corpus/a.txt",
+        "date 2025-11-20 Zelenskyy spoke at length about security with European leaders.",
+    );
+    env.write(
+        "corpus/b.txt",
+        "date 2025-11-21 Security was not what Zelensky raised first.",
+    );
+    env.write(
+        "corpus/c.txt",
+        "date 2025-11-22 Zelenskiy thanked the partners who had stood with Ukraine through a long \
+         and difficult winter, and only then turned to security.",
+    );
+    env.index();
+    // Within five positions, in either order (slop, as in Lucene), whatever the spelling.
+    let near = env.search_json("\"@zelensky security\"~5", &[]);
+    assert_eq!(near.articles(), ["a.txt", "b.txt"], "{}", near.out);
+    let exact = env.search_json("\"@zelensky spoke\"", &[]);
+    assert_eq!(exact.articles(), ["a.txt"], "{}", exact.out);
+    let far = env.search_json("\"@zelensky security\"~25", &[]);
+    assert_eq!(far.articles(), ["a.txt", "b.txt", "c.txt"], "{}", far.out);
+}
+
+#[test]
+fn a_known_alias_finds_its_entity_and_the_exact_spelling_ranks_first() {
+    let env = TestEnv::new();
+    env.write(
+        "corpus/kiev.txt",
+        "date 2025-11-20 Talks in Kiev ended without a deal.",
+    );
+    env.index();
+    let search = env.search_json("Kiev", &["--limit", "50"]);
+    assert_eq!(search.hits[0]["article_id"], "kiev.txt", "{}", search.out);
+    // The sample articles say Kyiv, never Kiev: they are found through the entity.
+    assert!(
+        search.articles().contains(&REMARKS.to_owned()),
+        "{}",
+        search.out
+    );
+    let strict = env.search_json("Kiev", &["--strict-spelling"]);
+    assert_eq!(strict.articles(), ["kiev.txt"], "{}", strict.out);
+}
+
+#[test]
+fn type_filters_keep_passages_with_an_entity_of_that_type() {
+    let env = indexed_sample();
+    let people = env.search_json("Moscow type:person", &[]);
+    assert!(!people.hits.is_empty(), "{}", people.out);
+    for hit in &people.hits {
+        let types: Vec<&Value> = hit["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| &m["type"])
+            .collect();
+        assert!(types.iter().any(|t| *t == "person"), "{hit}");
+    }
+    let bad = env.run(&["search", "type:city"]);
+    assert!(
+        assert_one_line_error(&bad).contains("unknown entity type 'city'"),
+        "{bad}"
+    );
+}
+
+#[test]
+fn entities_with_ushakov_lists_the_kremlin() {
+    let env = indexed_sample();
+    let out = env.run_ok(&["entities", "--with", "@ushakov", "--json"], 0);
+    let ids: Vec<String> = out
+        .stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert!(ids.contains(&"kremlin".to_owned()), "{out}");
+    assert!(
+        !ids.contains(&"ushakov".to_owned()),
+        "the entity itself is left out\n{out}"
+    );
+}
+
+#[test]
+fn entities_lists_the_most_mentioned_with_counts() {
+    let env = indexed_sample();
+    let out = env.run_ok(&["entities", "--json", "--limit", "3"], 0);
+    let rows: Vec<Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 3, "{out}");
+    assert_eq!(rows[0]["id"], "ukraine", "{out}");
+    assert_eq!(rows[0]["type"], "state");
+    assert_eq!(rows[0]["articles"], 2);
+    for pair in rows.windows(2) {
+        assert!(
+            pair[0]["passages"].as_u64() >= pair[1]["passages"].as_u64(),
+            "{out}"
+        );
+    }
+    let people = env.run_ok(&["entities", "--type", "person", "--json"], 0);
+    for line in people.stdout.lines() {
+        assert_eq!(
+            serde_json::from_str::<Value>(line).unwrap()["type"],
+            "person",
+            "{people}"
+        );
+    }
+}
+
+#[test]
+fn entity_shows_spellings_and_mention_dates() {
+    let env = TestEnv::new();
+    env.write("corpus/early.txt", "date 2025-03 Zelenskyy met the envoys.");
+    env.index();
+    let out = env.run_ok(&["entity", "Зеленський", "--json"], 0);
+    let profile: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(profile["id"], "zelensky");
+    assert_eq!(profile["first_date"], "2025-03");
+    assert_eq!(profile["last_date"], "2025-11-24");
+    assert_eq!(profile["mentions"], 3);
+    let spellings: Vec<&str> = profile["aliases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a[0].as_str().unwrap())
+        .collect();
+    assert!(spellings.contains(&"Zelenskyy"), "{out}");
+    assert!(spellings.contains(&"Zelensky"), "{out}");
+    let missing = env.run(&["entity", "@nobody-at-all"]);
+    assert_eq!(missing.code, 1, "{missing}");
+}

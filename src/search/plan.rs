@@ -31,6 +31,9 @@ use crate::index::schema::{Fields, META_SEPARATOR};
 /// Extra weight of the exact spelling over other words with the same stem.
 const EXACT_BONUS: f32 = 0.25;
 
+/// Weight of a word's own matches when it also names an entity (see `word_query`).
+const SPELLING_UNDER_ENTITY: f32 = 0.25;
+
 /// Fields every index has; metadata fields come on top.
 pub const BUILTIN_FIELDS: [&str; 7] = ["text", "title", "source", "date", "id", "entity", "type"];
 
@@ -233,8 +236,8 @@ impl Planner<'_> {
         positive: bool,
     ) -> Result<Box<dyn Query>, PlanError> {
         let words = self.analyzer.words(text);
-        match words.as_slice() {
-            [] => Err(nothing_searchable(text, span)),
+        let spelled = match words.as_slice() {
+            [] => return Err(nothing_searchable(text, span)),
             [(exact, stem)] => {
                 let forms = self.analyzer.term_forms(exact, stem.as_deref());
                 let mut clauses: Vec<(TOccur, Box<dyn Query>)> = forms
@@ -248,20 +251,30 @@ impl Planner<'_> {
                 if positive && field == self.fields.text {
                     hl.words.push(forms);
                 }
-                if self.expand_aliases
-                    && field == self.fields.text
-                    && let Some(entity) = self.gazetteer.lookup_alias(self.analyzer, text)
-                {
-                    let token = format!("{ENTITY_PREFIX}{}", entity.id);
-                    clauses.push((TOccur::Should, term_query(field, &token)));
-                    if positive {
-                        hl.entities.push(entity.id.clone());
-                    }
-                }
-                Ok(Box::new(BooleanQuery::new(clauses)))
+                Box::new(BooleanQuery::new(clauses))
             }
-            _ => self.phrase_query(field, text, 0, span, hl, positive),
+            _ => self.phrase_query(field, text, 0, span, hl, positive)?,
+        };
+        if !(self.expand_aliases && field == self.fields.text) {
+            return Ok(spelled);
         }
+        let Some(entity) = self.gazetteer.lookup_alias(self.analyzer, text) else {
+            return Ok(spelled);
+        };
+        // The entity's mentions carry the score; the spelling adds to it, so "Kiev" ranks a
+        // passage saying Kiev above one saying Kyiv, and the letters alone (the pronoun "us" for
+        // `US`) rank below every recognised mention.
+        if positive {
+            hl.entities.push(entity.id.clone());
+        }
+        let token = format!("{ENTITY_PREFIX}{}", entity.id);
+        Ok(Box::new(BooleanQuery::new(vec![
+            (TOccur::Should, term_query(field, &token)),
+            (
+                TOccur::Should,
+                Box::new(BoostQuery::new(spelled, SPELLING_UNDER_ENTITY)),
+            ),
+        ])))
     }
 
     fn phrase_query(
