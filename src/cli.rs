@@ -27,6 +27,39 @@ pub enum Command {
     Entities(EntitiesArgs),
     /// Show what the index knows of one entity: spellings seen, first and last mention.
     Entity(EntityArgs),
+    /// Measure query latency and throughput on an index.
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Queries, one per line, `#` comments.
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "../shared/queries/public.txt"
+    )]
+    pub queries: PathBuf,
+    /// Measured runs per query.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub runs: usize,
+    /// Unmeasured runs per query before measuring.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub warmup: usize,
+    /// Threads for the concurrent throughput run [default: all cores].
+    #[arg(long, value_name = "T")]
+    pub threads: Option<usize>,
+    /// Hits fetched and snippeted per query.
+    #[arg(long, value_name = "K", default_value_t = 10)]
+    pub limit: usize,
+    /// Write the whole report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Compare with an earlier `--json` report: per-query ratios of median latency.
+    #[arg(long, value_name = "PREVIOUS.json")]
+    pub compare: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

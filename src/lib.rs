@@ -38,6 +38,7 @@
 //! ```
 
 pub mod analysis;
+pub mod bench;
 pub mod corpus;
 pub mod entities;
 pub mod error;

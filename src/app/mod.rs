@@ -1,6 +1,7 @@
 //! The only code that prints: one file per command. Converts clap arguments into the library's
 //! configs, draws progress, renders results, and decides exit codes.
 
+mod bench;
 mod entities;
 mod index;
 mod search;
@@ -24,6 +25,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats(args) => stats::run(args),
         Command::Entities(args) => entities::list(args),
         Command::Entity(args) => entities::profile(args),
+        Command::Bench(args) => bench::run(args),
     }
 }
 

@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::index::document::Info;
 use crate::index::schema::META_SEPARATOR;
 use crate::index::{IndexDir, OpenIndex};
+pub use collect::Collected;
 use collect::Passages;
 use plan::{BUILTIN_FIELDS, Planner};
 pub use snippet::Snippet;
@@ -169,37 +170,52 @@ impl Searcher {
     pub fn search(&mut self, request: &SearchRequest) -> Result<SearchResults> {
         let started = Instant::now();
         let plan = self.plan(request)?;
+        let collected = self.collect(&plan, request.limit)?;
+        let passages_matched = collected.passages;
+        let articles_matched = collected.articles;
+        let hits = self.hits(&plan, collected)?;
+        Ok(SearchResults {
+            hits,
+            passages_matched,
+            articles_matched,
+            took: started.elapsed(),
+        })
+    }
+
+    /// Runs a planned query: the top `limit` passages (not yet fetched) and exact counts.
+    ///
+    /// # Errors
+    /// A failure reading the index.
+    pub fn collect(&self, plan: &plan::Plan, limit: usize) -> Result<Collected> {
         let searcher = self.reader.searcher();
-        let collected = searcher.search(
-            plan.query.as_ref() as &dyn Query,
-            &Passages {
-                limit: request.limit,
-            },
-        )?;
+        Ok(searcher.search(plan.query.as_ref() as &dyn Query, &Passages { limit })?)
+    }
+
+    /// Fetches collected passages and builds their snippets.
+    ///
+    /// # Errors
+    /// A failure reading the index, or stored values this version cannot read.
+    pub fn hits(&mut self, plan: &plan::Plan, collected: Collected) -> Result<Vec<Hit>> {
+        let searcher = self.reader.searcher();
         let fields = self.open.fields;
+        let unreadable = |c: &collect::Candidate, what: &str| {
+            Error::Invalid(format!(
+                "index document for {}#{} has unreadable {what}: rebuild with `attache index`",
+                c.article_id, c.passage
+            ))
+        };
         let mut hits = Vec::with_capacity(collected.top.len());
         for (i, candidate) in collected.top.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(candidate.address)?;
-            let text = doc
-                .get_first(fields.body)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_owned();
-            let info = doc
-                .get_first(fields.info)
-                .and_then(|v| v.as_str())
+            let stored = |field| doc.get_first(field).and_then(|v| v.as_str());
+            let text = stored(fields.body).unwrap_or_default().to_owned();
+            let info: Info = stored(fields.info)
                 .and_then(|s| serde_json::from_str(s).ok())
-                .ok_or_else(|| Error::Invalid(format!(
-                    "index document for {}#{} has no readable info: rebuild with `attache index`",
-                    candidate.article_id, candidate.passage
-                )))?;
-            let entities: Vec<Mention> = match doc.get_first(fields.entities).and_then(|v| v.as_str()) {
-                Some(json) => serde_json::from_str(json).map_err(|e| {
-                    Error::Invalid(format!(
-                        "index document for {}#{} has unreadable entities ({e}): rebuild with `attache index`",
-                        candidate.article_id, candidate.passage
-                    ))
-                })?,
+                .ok_or_else(|| unreadable(&candidate, "info"))?;
+            let entities: Vec<Mention> = match stored(fields.entities) {
+                Some(json) => {
+                    serde_json::from_str(json).map_err(|_| unreadable(&candidate, "entities"))?
+                }
                 None => Vec::new(),
             };
             let highlights =
@@ -217,12 +233,7 @@ impl Searcher {
                 entities,
             });
         }
-        Ok(SearchResults {
-            hits,
-            passages_matched: collected.passages,
-            articles_matched: collected.articles,
-            took: started.elapsed(),
-        })
+        Ok(hits)
     }
 }
 
