@@ -538,7 +538,7 @@ fn color_always_marks_the_highlighted_word_and_piped_output_has_none() {
     let snippet = colored
         .stdout
         .lines()
-        .find(|l| l.contains("said in Moscow"))
+        .find(|l| strip_sgr(l).contains("said in Moscow"))
         .unwrap_or_else(|| panic!("no snippet line\n{colored}"));
     let search = env.search_json("Ushakov", &[]);
     let marks = &search.highlighted()[0];

@@ -17,19 +17,28 @@
 //! occurrence.
 
 pub mod passages;
+pub mod tokenizer;
 
-use std::collections::HashMap;
+pub use tokenizer::{
+    AttacheTokenizer, META_SEPARATOR, META_TOKENIZER_NAME, MetaTokenizer, annotate, meta_value,
+};
+
 use std::ops::Range;
 
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, RawTokenizer, TextAnalyzer, Token, TokenStream, Tokenizer,
-};
+use rustc_hash::FxHashMap;
+
+use tantivy::tokenizer::{AsciiFoldingFilter, RawTokenizer, TextAnalyzer, Token, TokenStream};
 
 /// Marks a stem token, so stems never collide with exact words in the same field.
 pub const STEM_PREFIX: char = '~';
+const STEM_PREFIX_STR: &str = "~";
 
 /// The name under which the tantivy tokenizer for attache's text fields is registered.
 pub const TOKENIZER_NAME: &str = "attache";
+
+/// Separates a text field's value from the extra tokens annotated after it (see
+/// [`annotate`]); never part of indexed text.
+pub const ANNOTATION: char = '\0';
 
 /// Beyond this many distinct spellings the cache starts afresh, bounding its memory.
 const CACHE_LIMIT: usize = 1 << 19;
@@ -46,7 +55,9 @@ struct Forms {
 pub struct Analyzer {
     stemmer: frostem::Stemmer,
     folder: TextAnalyzer,
-    cache: HashMap<Box<str>, Forms>,
+    /// Spelling → index into `forms`.
+    cache: FxHashMap<Box<str>, u32>,
+    forms: Vec<Forms>,
 }
 
 impl Default for Analyzer {
@@ -82,7 +93,8 @@ impl Analyzer {
             folder: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(AsciiFoldingFilter)
                 .build(),
-            cache: HashMap::new(),
+            cache: FxHashMap::default(),
+            forms: Vec::new(),
         }
     }
 
@@ -98,6 +110,29 @@ impl Analyzer {
         }
     }
 
+    /// The words of `text` as (byte range, exact form) pairs, borrowing the forms from the
+    /// analyzer's cache: no allocation per word once spellings are known.
+    pub fn exact_spans<'s>(
+        &'s mut self,
+        text: &str,
+        spans: &mut Vec<(Range<usize>, u32)>,
+    ) -> Vec<(Range<usize>, &'s str)> {
+        // The cache is only ever cleared here, before any index into it is taken.
+        if self.forms.len() >= CACHE_LIMIT {
+            self.cache.clear();
+            self.forms.clear();
+        }
+        spans.clear();
+        for span in word_spans(text) {
+            let index = self.form_index(&text[span.clone()]);
+            spans.push((span, index));
+        }
+        spans
+            .iter()
+            .map(|(span, i)| (span.clone(), &*self.forms[*i as usize].exact))
+            .collect()
+    }
+
     /// The words of `text` as owned (exact, stem) pairs; used for short query strings.
     pub fn words(&mut self, text: &str) -> Vec<(String, Option<String>)> {
         let mut out = Vec::new();
@@ -107,24 +142,20 @@ impl Analyzer {
         out
     }
 
-    /// Appends the index tokens of `text` to `tokens`: per word, the exact form and, when it
-    /// differs, the prefixed stem, both at the word's position. Returns the number of positions.
+    /// Fills `tokens` (replacing its contents, reusing its strings) with the index tokens of
+    /// `text`: per word, the exact form and, when it differs, the prefixed stem, both at the
+    /// word's position. Returns the number of positions.
     pub fn tokenize(&mut self, text: &str, tokens: &mut Vec<Token>) -> usize {
+        let mut len = 0;
         let mut position = 0;
         self.for_each_word(text, |w| {
-            let token = |text: String| Token {
-                offset_from: w.span.start,
-                offset_to: w.span.end,
-                position,
-                text,
-                position_length: 1,
-            };
-            tokens.push(token(w.exact.to_owned()));
+            push_token(tokens, &mut len, w.exact, "", w.span.clone(), position);
             if let Some(stem) = w.stem {
-                tokens.push(token(stem_token(stem)));
+                push_token(tokens, &mut len, stem, STEM_PREFIX_STR, w.span, position);
             }
             position += 1;
         });
+        tokens.truncate(len);
         position
     }
 
@@ -141,28 +172,50 @@ impl Analyzer {
     }
 
     fn forms(&mut self, raw: &str) -> &Forms {
-        if !self.cache.contains_key(raw) {
-            if self.cache.len() >= CACHE_LIMIT {
-                self.cache.clear();
-            }
-            let forms = self.compute(raw);
-            self.cache.insert(raw.into(), forms);
+        if self.forms.len() >= CACHE_LIMIT {
+            self.cache.clear();
+            self.forms.clear();
         }
-        &self.cache[raw]
+        let index = self.form_index(raw);
+        &self.forms[index as usize]
+    }
+
+    /// The index of a spelling's forms, computing them on first sight. Never clears the cache.
+    fn form_index(&mut self, raw: &str) -> u32 {
+        if let Some(&i) = self.cache.get(raw) {
+            return i;
+        }
+        let forms = self.compute(raw);
+        let index = self.forms.len() as u32;
+        self.cache.insert(raw.into(), index);
+        self.forms.push(forms);
+        index
+    }
+
+    /// The exact forms of the words of `text`, without stemming: for keys and lookups that
+    /// never need stems (gazetteer aliases), where stemming would be most of the cost.
+    pub fn exact_words(&mut self, text: &str) -> Vec<String> {
+        word_spans(text)
+            .map(|span| self.fold(&text[span]))
+            .collect()
+    }
+
+    /// Lowercases and folds diacritics; `’` becomes `'`.
+    fn fold(&mut self, raw: &str) -> String {
+        if raw.is_ascii() {
+            return raw.to_ascii_lowercase();
+        }
+        let lower = raw.to_lowercase().replace('’', "'");
+        let mut folded = String::with_capacity(lower.len());
+        let mut stream = self.folder.token_stream(&lower);
+        while let Some(token) = stream.next() {
+            folded.push_str(&token.text);
+        }
+        folded
     }
 
     fn compute(&mut self, raw: &str) -> Forms {
-        let exact: String = if raw.is_ascii() {
-            raw.to_ascii_lowercase()
-        } else {
-            let lower = raw.to_lowercase().replace('’', "'");
-            let mut folded = String::with_capacity(lower.len());
-            let mut stream = self.folder.token_stream(&lower);
-            while let Some(token) = stream.next() {
-                folded.push_str(&token.text);
-            }
-            folded
-        };
+        let exact = self.fold(raw);
         let stem = self.stemmer.stem(&exact);
         let stem = (stem != exact).then(|| stem.into_owned().into_boxed_str());
         Forms {
@@ -170,6 +223,29 @@ impl Analyzer {
             stem,
         }
     }
+}
+
+/// Writes token number `*len` of `tokens`, reusing the string already there.
+fn push_token(
+    tokens: &mut Vec<Token>,
+    len: &mut usize,
+    text: &str,
+    prefix: &str,
+    span: Range<usize>,
+    position: usize,
+) {
+    if *len == tokens.len() {
+        tokens.push(Token::default());
+    }
+    let token = &mut tokens[*len];
+    token.text.clear();
+    token.text.push_str(prefix);
+    token.text.push_str(text);
+    token.offset_from = span.start;
+    token.offset_to = span.end;
+    token.position = position;
+    token.position_length = 1;
+    *len += 1;
 }
 
 /// The index token of a stem.
@@ -201,48 +277,6 @@ pub fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
         }
         Some(start..end)
     })
-}
-
-/// attache's analysis as a tantivy tokenizer, registered as [`TOKENIZER_NAME`] so tantivy can
-/// open and write the schema's text fields; attache itself feeds those fields pre-tokenized.
-#[derive(Clone, Default)]
-pub struct AttacheTokenizer {
-    analyzer: Analyzer,
-    tokens: Vec<Token>,
-}
-
-/// The token stream of [`AttacheTokenizer`].
-pub struct VecTokenStream<'a> {
-    tokens: &'a mut Vec<Token>,
-    next: usize,
-}
-
-impl Tokenizer for AttacheTokenizer {
-    type TokenStream<'a> = VecTokenStream<'a>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream<'a> {
-        self.tokens.clear();
-        self.analyzer.tokenize(text, &mut self.tokens);
-        VecTokenStream {
-            tokens: &mut self.tokens,
-            next: 0,
-        }
-    }
-}
-
-impl TokenStream for VecTokenStream<'_> {
-    fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
-    }
-
-    fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
-    }
 }
 
 #[cfg(test)]

@@ -8,9 +8,9 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::analysis::Analyzer;
 
@@ -77,11 +77,11 @@ impl FromStr for Kind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entity {
     /// Canonical id, typed as `@id` in queries.
-    pub id: String,
+    pub id: Arc<str>,
     /// What it is.
     pub kind: Kind,
     /// Display name.
-    pub name: String,
+    pub name: Arc<str>,
     /// Every spelling, the name included.
     pub aliases: Vec<String>,
 }
@@ -91,7 +91,7 @@ pub struct Entity {
 struct Alias {
     entity: usize,
     /// The alias as written in the data.
-    text: String,
+    text: Arc<str>,
     /// For acronyms: the text of the matched words as written (`US`, `U.S`).
     exact_case: Option<String>,
 }
@@ -103,7 +103,8 @@ pub struct Gazetteer {
     /// Aliases by their folded key (see [`key`]); several when only case tells them apart.
     by_key: HashMap<String, Vec<Alias>>,
     keys: Vec<String>,
-    matcher: AhoCorasick,
+    /// Built on first use: queries only look aliases up, indexing scans text with it.
+    matcher: OnceLock<AhoCorasick>,
 }
 
 impl fmt::Debug for Gazetteer {
@@ -121,7 +122,7 @@ pub struct Match {
     /// Index of the entity.
     pub entity: usize,
     /// The alias that matched, as written in the gazetteer.
-    pub alias: String,
+    pub alias: Arc<str>,
     /// Word indices covered.
     pub words: std::ops::Range<usize>,
 }
@@ -191,30 +192,26 @@ impl Gazetteer {
                 {
                     slot.push(Alias {
                         entity: index,
-                        text: alias.clone(),
+                        text: alias.as_str().into(),
                         exact_case,
                     });
                 }
             }
             entities.push(Entity {
-                id: id.to_owned(),
+                id: id.into(),
                 kind,
-                name: name.to_owned(),
+                name: name.into(),
                 aliases: all,
             });
         }
         let mut keys: Vec<String> = by_key.keys().cloned().collect();
         keys.sort();
-        let matcher = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&keys)
-            .map_err(|e| format!("cannot build the alias matcher: {e}"))?;
         Ok(Gazetteer {
             entities,
             by_id,
             by_key,
             keys,
-            matcher,
+            matcher: OnceLock::new(),
         })
     }
 
@@ -252,21 +249,36 @@ impl Gazetteer {
     /// Finds aliases among a passage's words: `folded` is [`folded_words`] of them, `surface`
     /// gives the original text of a word range (for the acronym case check). Leftmost-longest,
     /// on word boundaries.
-    pub fn find(
+    pub fn find<'t>(
         &self,
         folded: &FoldedWords,
-        surface: impl Fn(std::ops::Range<usize>) -> String,
+        surface: impl Fn(std::ops::Range<usize>) -> &'t str,
     ) -> Vec<Match> {
         let mut out = Vec::new();
-        for m in self.matcher.find_iter(&folded.text) {
+        let matcher = self.matcher.get_or_init(|| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
+                .build(&self.keys)
+                .expect("alias keys are plain strings")
+        });
+        for m in matcher.find_iter(&folded.text) {
             let (Some(first), Some(end)) =
                 (folded.word_at_start(m.start()), folded.word_at_end(m.end()))
             else {
                 continue;
             };
             let words = first..end;
+            if compound_part(folded, &words, &surface) {
+                continue;
+            }
             let aliases = &self.by_key[&self.keys[m.pattern().as_usize()]];
             let written = surface(words.clone());
+            // "the EU's envoy": the possessive is not part of the acronym.
+            let written = written
+                .strip_suffix("'s")
+                .or_else(|| written.strip_suffix("’s"))
+                .unwrap_or(written);
             if let Some(alias) = aliases
                 .iter()
                 .find(|a| a.exact_case.as_deref().is_none_or(|c| c == written))
@@ -279,6 +291,26 @@ impl Gazetteer {
             }
         }
         out
+    }
+}
+
+/// Prefixes that make a new word of a name: "Inter-American" is not the United States.
+const COMPOUND_PREFIXES: [&str; 5] = ["inter", "pan", "trans", "intra", "sub"];
+
+/// Whether the match is the tail of a compound like "Inter-American" or "pan-African".
+fn compound_part<'t>(
+    folded: &FoldedWords,
+    words: &std::ops::Range<usize>,
+    surface: &impl Fn(std::ops::Range<usize>) -> &'t str,
+) -> bool {
+    if words.start == 0 {
+        return false;
+    }
+    let previous = words.start - 1;
+    COMPOUND_PREFIXES.contains(&folded.word(previous)) && {
+        let joined = surface(previous..words.end);
+        let prefix = surface(previous..words.start);
+        joined[prefix.len()..].starts_with('-')
     }
 }
 
@@ -296,6 +328,15 @@ impl FoldedWords {
     /// "Ukraine’s security" mentions Ukraine.
     pub fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> FoldedWords {
         let mut folded = FoldedWords::default();
+        folded.fill(words);
+        folded
+    }
+
+    /// Lays out `words` again, reusing the buffers.
+    pub fn fill<'a>(&mut self, words: impl IntoIterator<Item = &'a str>) {
+        let folded = self;
+        folded.text.clear();
+        folded.starts.clear();
         for word in words {
             let word = word.strip_suffix("'s").unwrap_or(word);
             folded.starts.push(folded.text.len());
@@ -303,7 +344,13 @@ impl FoldedWords {
             folded.text.push_str(word);
             folded.text.push(' ');
         }
-        folded
+    }
+
+    /// The folded word at `index`.
+    pub fn word(&self, index: usize) -> &str {
+        let start = self.starts[index] + 1;
+        let end = self.starts.get(index + 1).map_or(self.text.len(), |&s| s) - 1;
+        &self.text[start..end]
     }
 
     /// Whether a [`key`] occurs among these words.
@@ -326,8 +373,8 @@ impl FoldedWords {
 
 /// The matching key of an alias or query text: its folded words laid out like [`FoldedWords`].
 pub fn key(analyzer: &mut Analyzer, text: &str) -> String {
-    let words = analyzer.words(text);
-    FoldedWords::new(words.iter().map(|w| w.0.as_str())).text
+    let words = analyzer.exact_words(text);
+    FoldedWords::new(words.iter().map(String::as_str)).text
 }
 
 /// Whether an alias is an acronym, matched only in its written case: 2–6 capitals, possibly
@@ -359,11 +406,15 @@ mod tests {
             words.push(w.exact.to_owned());
         });
         let folded = FoldedWords::new(words.iter().map(String::as_str));
-        let surface =
-            |r: std::ops::Range<usize>| text[spans[r.start].start..spans[r.end - 1].end].to_owned();
+        let surface = |r: std::ops::Range<usize>| &text[spans[r.start].start..spans[r.end - 1].end];
         g.find(&folded, surface)
             .into_iter()
-            .map(|m| (g.entity(m.entity).id.clone(), surface(m.words)))
+            .map(|m| {
+                (
+                    g.entity(m.entity).id.to_string(),
+                    surface(m.words).to_owned(),
+                )
+            })
             .collect()
     }
 
@@ -399,6 +450,10 @@ mod tests {
         let g = Gazetteer::parse(DATA).unwrap();
         assert_eq!(found(&g, "does not work for us"), []);
         assert_eq!(
+            found(&g, "the US’s envoy and Inter-American talks"),
+            [("united-states".into(), "US’s".into())]
+        );
+        assert_eq!(
             found(&g, "a US security guarantee; the U.S. draft; Us"),
             [
                 ("united-states".into(), "US".into()),
@@ -418,15 +473,11 @@ mod tests {
             "Volodymyr Zelensky",
             "ZELENSKY",
         ] {
-            assert_eq!(
-                g.lookup(&mut a, q).map(|e| e.id.as_str()),
-                Some("zelensky"),
-                "{q}"
-            );
+            assert_eq!(g.lookup(&mut a, q).map(|e| &*e.id), Some("zelensky"), "{q}");
         }
-        assert_eq!(g.lookup(&mut a, "us").map(|e| e.id.as_str()), None);
+        assert_eq!(g.lookup(&mut a, "us").map(|e| &*e.id), None);
         assert_eq!(
-            g.lookup(&mut a, "US").map(|e| e.id.as_str()),
+            g.lookup(&mut a, "US").map(|e| &*e.id),
             Some("united-states")
         );
     }

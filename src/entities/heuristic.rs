@@ -14,20 +14,35 @@
 //! person met earlier in the article by surname; it is never an entity on its own.
 
 use std::ops::Range;
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashSet;
 
 use super::{Kind, WordRef};
 
 /// An entity proposed by capitalisation.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Proposal {
-    /// Id: the folded words joined by `-`.
-    pub id: String,
+pub struct Proposal<'a> {
     /// What it seems to be.
     pub kind: Kind,
     /// Word positions of the name (titles excluded).
     pub words: Range<usize>,
     /// The folded last word, for surname lookups.
-    pub key: String,
+    pub key: &'a str,
+}
+
+impl Proposal<'_> {
+    /// The proposed entity's id: the folded words joined by `-`.
+    pub fn id(&self, words: &[WordRef<'_>]) -> String {
+        let mut id = String::new();
+        for (i, w) in words[self.words.clone()].iter().enumerate() {
+            if i > 0 {
+                id.push('-');
+            }
+            id.push_str(w.exact.strip_suffix("'s").unwrap_or(w.exact));
+        }
+        id
+    }
 }
 
 /// Lowercase words that may join capitalised ones inside a name.
@@ -471,8 +486,36 @@ const GENERIC: &[&str] = &[
     "commission",
 ];
 
+/// The word lists as sets, built once: a passage asks them several times per capitalised word.
+struct Lists {
+    connectors: FxHashSet<&'static str>,
+    honorifics: FxHashSet<&'static str>,
+    filler: FxHashSet<&'static str>,
+    titles: FxHashSet<&'static str>,
+    cues: FxHashSet<&'static str>,
+    org_words: FxHashSet<&'static str>,
+    generic: FxHashSet<&'static str>,
+}
+
+fn lists() -> &'static Lists {
+    static LISTS: OnceLock<Lists> = OnceLock::new();
+    LISTS.get_or_init(|| {
+        let set = |words: &[&'static str]| words.iter().copied().collect();
+        Lists {
+            connectors: set(CONNECTORS),
+            honorifics: set(HONORIFICS),
+            filler: set(FILLER),
+            titles: set(TITLES),
+            cues: set(CUES),
+            org_words: set(ORG_WORDS),
+            generic: set(GENERIC),
+        }
+    })
+}
+
 /// Proposes names in a passage. `covered[i]` marks words already in a gazetteer mention.
-pub fn propose(text: &str, words: &[WordRef<'_>], covered: &[bool]) -> Vec<Proposal> {
+pub fn propose<'a>(text: &str, words: &[WordRef<'a>], covered: &[bool]) -> Vec<Proposal<'a>> {
+    let lists = lists();
     let n = words.len();
     let exact = |i: usize| words[i].exact.strip_suffix("'s").unwrap_or(words[i].exact);
     let cap = |i: usize| {
@@ -486,7 +529,9 @@ pub fn propose(text: &str, words: &[WordRef<'_>], covered: &[bool]) -> Vec<Propo
         let g = gap(i);
         g.chars().all(char::is_whitespace) && !g.contains('\n') && !g.is_empty()
             || g == "-"
-            || HONORIFICS.contains(&exact(i - 1)) && g.starts_with('.') && g[1..].trim().is_empty()
+            || lists.honorifics.contains(exact(i - 1))
+                && g.starts_with('.')
+                && g[1..].trim().is_empty()
     };
     let mut proposals = Vec::new();
     let mut i = 0;
@@ -500,7 +545,7 @@ pub fn propose(text: &str, words: &[WordRef<'_>], covered: &[bool]) -> Vec<Propo
         while end < n && !covered[end] && inner_gap(end) {
             if cap(end) {
                 end += 1;
-            } else if CONNECTORS.contains(&exact(end))
+            } else if lists.connectors.contains(exact(end))
                 && end + 1 < n
                 && !covered[end + 1]
                 && cap(end + 1)
@@ -517,40 +562,42 @@ pub fn propose(text: &str, words: &[WordRef<'_>], covered: &[bool]) -> Vec<Propo
             continue;
         }
         let mut a = start;
-        while a < end && (FILLER.contains(&exact(a)) || CONNECTORS.contains(&exact(a))) {
+        while a < end && (lists.filler.contains(exact(a)) || lists.connectors.contains(exact(a))) {
             a += 1;
         }
         let run = a;
-        let cued = start > 0 && CUES.contains(&exact(start - 1)) && inner_gap(start);
+        let cued = start > 0 && lists.cues.contains(exact(start - 1)) && inner_gap(start);
         let mut titled = false;
-        while a < end && (TITLES.contains(&exact(a)) || CONNECTORS.contains(&exact(a))) {
+        while a < end && (lists.titles.contains(exact(a)) || lists.connectors.contains(exact(a))) {
             a += 1;
             titled = true;
         }
         if a >= end {
             continue;
         }
-        let kind = if (run..end).any(|w| ORG_WORDS.contains(&exact(w))) {
+        let kind = if (run..end).any(|w| lists.org_words.contains(exact(w))) {
             a = run;
             Kind::Org
         } else if titled || cued {
             a = a.max(end.saturating_sub(3));
             Kind::Person
-        } else if end - a == 1 || (end - a <= 4 && !(a..end).any(|w| GENERIC.contains(&exact(w)))) {
+        } else if end - a == 1
+            || (end - a <= 4 && !(a..end).any(|w| lists.generic.contains(exact(w))))
+        {
             // A single word only serves surname lookups; see the module docs.
             Kind::Unknown
         } else {
             continue;
         };
-        if kind == Kind::Org && (end - a > 6 || (a..end).all(|w| GENERIC.contains(&exact(w)))) {
+        if kind == Kind::Org && (end - a > 6 || (a..end).all(|w| lists.generic.contains(exact(w))))
+        {
             continue;
         }
-        let id = (a..end).map(exact).collect::<Vec<_>>().join("-");
+        let last = words[end - 1].exact;
         proposals.push(Proposal {
-            id,
             kind,
             words: a..end,
-            key: exact(end - 1).to_owned(),
+            key: last.strip_suffix("'s").unwrap_or(last),
         });
     }
     proposals
@@ -577,7 +624,7 @@ mod tests {
         propose(text, &words, &vec![false; words.len()])
             .into_iter()
             .filter(|p| p.words.len() > 1 || p.kind != Kind::Unknown)
-            .map(|p| (p.id, p.kind))
+            .map(|p| (p.id(&words), p.kind))
             .collect()
     }
 

@@ -17,6 +17,7 @@ pub mod heuristic;
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -51,14 +52,14 @@ pub const ENTITY_PREFIX: char = '@';
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mention {
     /// Canonical id.
-    pub id: String,
+    pub id: Arc<str>,
     /// What it is.
     #[serde(rename = "type", with = "kind_serde")]
     pub kind: Kind,
     /// Display name.
-    pub name: String,
+    pub name: Arc<str>,
     /// The spelling that matched: a gazetteer alias, or the name as written.
-    pub alias: String,
+    pub alias: Arc<str>,
     /// Byte range in the passage text.
     pub span: Range<usize>,
     /// Word positions covered (as indexed).
@@ -100,14 +101,15 @@ pub struct WordRef<'a> {
 /// Analyzer::new().for_each_word(text, |w| words.push(((w.span.start, w.span.end), w.exact.to_owned())));
 /// let words: Vec<WordRef> = words.iter().map(|(span, exact)| WordRef { span: *span, exact }).collect();
 /// let mut recognizer = Recognizer::new(Gazetteer::builtin());
-/// let ids: Vec<String> = recognizer.passage(text, &words).into_iter().map(|m| m.id).collect();
+/// let ids: Vec<String> = recognizer.passage(text, &words).iter().map(|m| m.id.to_string()).collect();
 /// assert_eq!(ids, ["kremlin", "ushakov", "ushakov", "united-states"]);
 /// ```
 pub struct Recognizer<'g> {
     gazetteer: &'g Gazetteer,
     analyzer: crate::analysis::Analyzer,
+    folded: FoldedWords,
     /// People met so far in this article, by folded surname: (id, kind, name).
-    people: HashMap<String, (String, Kind, String)>,
+    people: HashMap<String, (Arc<str>, Kind, Arc<str>)>,
 }
 
 impl<'g> Recognizer<'g> {
@@ -116,6 +118,7 @@ impl<'g> Recognizer<'g> {
         Recognizer {
             gazetteer,
             analyzer: crate::analysis::Analyzer::new(),
+            folded: FoldedWords::default(),
             people: HashMap::new(),
         }
     }
@@ -129,12 +132,11 @@ impl<'g> Recognizer<'g> {
     pub fn passage(&mut self, text: &str, words: &[WordRef<'_>]) -> Vec<Mention> {
         let surface =
             |r: Range<usize>| -> Range<usize> { words[r.start].span.0..words[r.end - 1].span.1 };
-        let folded = FoldedWords::new(words.iter().map(|w| w.exact));
-        let mut found = self
-            .gazetteer
-            .find(&folded, |r| text[surface(r)].to_owned());
+        let folded = &mut self.folded;
+        folded.fill(words.iter().map(|w| w.exact));
+        let mut found = self.gazetteer.find(folded, |r| &text[surface(r)]);
         found.retain(|m| {
-            let id = self.gazetteer.entity(m.entity).id.as_str();
+            let id = &*self.gazetteer.entity(m.entity).id;
             !VETOES.iter().any(|(vetoed, cues)| {
                 *vetoed == id
                     && cues
@@ -169,23 +171,31 @@ impl<'g> Recognizer<'g> {
             covered
         };
         for proposal in heuristic::propose(text, words, &covered) {
+            let single = proposal.words.len() == 1;
+            let known = if single {
+                self.people.get(proposal.key)
+            } else {
+                None
+            };
+            if single && known.is_none() && proposal.kind != Kind::Person {
+                continue;
+            }
             let span = surface(proposal.words.clone());
             let written = text[span.clone()].to_owned();
-            let mention = match self.people.get(&proposal.key) {
-                Some((id, kind, name)) if proposal.words.len() == 1 => Mention {
+            let mention = match known {
+                Some((id, kind, name)) => Mention {
                     id: id.clone(),
                     kind: *kind,
                     name: name.clone(),
-                    alias: written,
+                    alias: written.into(),
                     span,
                     words: proposal.words,
                 },
-                _ if proposal.words.len() == 1 && proposal.kind != Kind::Person => continue,
-                _ => Mention {
-                    id: proposal.id,
+                None => Mention {
+                    id: proposal.id(words).into(),
                     kind: proposal.kind,
-                    name: written.clone(),
-                    alias: written,
+                    name: written.as_str().into(),
+                    alias: written.into(),
                     span,
                     words: proposal.words,
                 },

@@ -14,9 +14,8 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 use tantivy::{Index, IndexWriter, TantivyDocument};
 
-use super::document::article_documents;
+use super::document::DocumentBuilder;
 use super::{IndexDir, Manifest, register_tokenizer, schema};
-use crate::analysis::Analyzer;
 use crate::corpus::{self, Article, Input, Record, Warning};
 use crate::entities::{Gazetteer, Recognizer};
 use crate::error::{Error, Result};
@@ -140,7 +139,7 @@ fn build_into(
     let index = Index::create_in_dir(tmp, schema)?;
     register_tokenizer(&index);
     let threads = options.threads.max(1);
-    let writer_threads = (threads / 2)
+    let writer_threads = threads
         .clamp(1, 8)
         .min(options.memory_bytes / MIN_MEMORY_PER_THREAD)
         .max(1);
@@ -170,18 +169,17 @@ fn build_into(
     let cancelled = std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
-                let mut analyzer = Analyzer::new();
-                let mut recognizer = options
+                let recognizer = options
                     .entities
                     .then(|| Recognizer::new(Gazetteer::builtin()));
+                let mut builder = DocumentBuilder::new(recognizer);
                 loop {
                     let next = receiver.lock().expect("receiver lock").recv();
                     let Ok(article) = next else { return };
                     if failed.load(Ordering::Relaxed) {
                         continue; // keep draining so the reader never blocks
                     }
-                    let docs =
-                        article_documents(&fields, &mut analyzer, recognizer.as_mut(), &article);
+                    let docs = builder.article(&fields, &article);
                     for doc in docs {
                         if let Err(e) = writer.add_document(doc) {
                             failure

@@ -2,10 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 use tantivy::TantivyDocument;
-use tantivy::tokenizer::{PreTokenizedString, Token};
 
-use super::schema::{Fields, META_SEPARATOR};
-use crate::analysis::{Analyzer, STEM_PREFIX, passages::split_passages};
+use super::schema::Fields;
+use crate::analysis::{Analyzer, annotate, meta_value, passages::split_passages};
 use crate::corpus::Article;
 use crate::entities::{ENTITY_PREFIX, Mention, Recognizer, WordRef};
 
@@ -35,95 +34,92 @@ pub fn article_key(id: &str) -> u64 {
     })
 }
 
-/// The documents of one article, one per passage, in passage order.
-pub fn article_documents(
-    fields: &Fields,
-    analyzer: &mut Analyzer,
-    recognizer: Option<&mut Recognizer<'_>>,
-    article: &Article,
-) -> Vec<TantivyDocument> {
-    let passages = split_passages(&article.body);
-    let info = Info {
-        date: article.date.to_string(),
-        title: article.title.clone(),
-        source: article.source.clone(),
-        url: article.url.clone(),
-        meta: article.meta.clone(),
-    };
-    let info = serde_json::to_string(&info).expect("info serializes");
-    let title = pre_tokenized(analyzer, &article.title);
-    let source = article
-        .source
-        .as_deref()
-        .map(|s| pre_tokenized(analyzer, s));
-    let meta = meta_tokens(analyzer, &article.meta);
-    let key = article_key(&article.id);
-    let mut recognizer = recognizer;
-    if let Some(r) = recognizer.as_deref_mut() {
-        r.start_article();
-    }
-
-    let mut docs = Vec::with_capacity(passages.len());
-    for (number, text) in passages.into_iter().enumerate() {
-        let mut doc = TantivyDocument::default();
-        doc.add_text(fields.article_id, &article.id);
-        doc.add_u64(fields.article_key, key);
-        doc.add_u64(fields.passage, number as u64);
-        doc.add_i64(fields.day_lo, article.date.first_day());
-        doc.add_i64(fields.day_hi, article.date.last_day());
-        let mut tokens = Vec::new();
-        analyzer.tokenize(&text, &mut tokens);
-        let mentions = match recognizer.as_deref_mut() {
-            Some(r) => recognize(r, &text, &mut tokens),
-            None => Vec::new(),
-        };
-        add_entities(&mut doc, fields, &mentions);
-        doc.add_pre_tokenized_text(
-            fields.text,
-            PreTokenizedString {
-                text: String::new(),
-                tokens,
-            },
-        );
-        doc.add_pre_tokenized_text(fields.title, title.clone());
-        if let Some(source) = &source {
-            doc.add_pre_tokenized_text(fields.source, source.clone());
-            doc.add_text(fields.source_key, article.source.as_deref().unwrap_or(""));
-        }
-        if !meta.tokens.is_empty() {
-            doc.add_pre_tokenized_text(fields.meta, meta.clone());
-        }
-        doc.add_text(fields.body, &text);
-        doc.add_text(fields.info, &info);
-        docs.push(doc);
-    }
-    docs
+/// Reusable buffers for turning articles into documents, one per worker thread.
+pub struct DocumentBuilder<'g> {
+    analyzer: Analyzer,
+    recognizer: Option<Recognizer<'g>>,
+    spans: Vec<(std::ops::Range<usize>, u32)>,
 }
 
-/// Recognises the entities of a passage and adds an `@id` token at each word of each
-/// mention, so phrases and proximity work across spellings.
-fn recognize(recognizer: &mut Recognizer<'_>, text: &str, tokens: &mut Vec<Token>) -> Vec<Mention> {
-    let words: Vec<WordRef<'_>> = tokens
-        .iter()
-        .filter(|t| !t.text.starts_with(STEM_PREFIX))
-        .map(|t| WordRef {
-            span: (t.offset_from, t.offset_to),
-            exact: &t.text,
-        })
-        .collect();
-    let mentions = recognizer.passage(text, &words);
-    for m in &mentions {
-        for position in m.words.clone() {
-            tokens.push(Token {
-                offset_from: m.span.start,
-                offset_to: m.span.end,
-                position,
-                text: format!("{ENTITY_PREFIX}{}", m.id),
-                position_length: 1,
-            });
+impl<'g> DocumentBuilder<'g> {
+    /// A builder; with a recognizer, passages carry their entity mentions.
+    pub fn new(recognizer: Option<Recognizer<'g>>) -> DocumentBuilder<'g> {
+        DocumentBuilder {
+            analyzer: Analyzer::new(),
+            recognizer,
+            spans: Vec::new(),
         }
     }
-    mentions
+
+    /// The documents of one article, one per passage, in passage order.
+    pub fn article(&mut self, fields: &Fields, article: &Article) -> Vec<TantivyDocument> {
+        let passages = split_passages(&article.body);
+        let info = Info {
+            date: article.date.to_string(),
+            title: article.title.clone(),
+            source: article.source.clone(),
+            url: article.url.clone(),
+            meta: article.meta.clone(),
+        };
+        let info = serde_json::to_string(&info).expect("info serializes");
+        let meta: Vec<String> = article
+            .meta
+            .iter()
+            .map(|(k, v)| (meta_key(k), v))
+            .filter(|(k, _)| !k.is_empty())
+            .map(|(k, v)| meta_value(&k, v))
+            .collect();
+        let key = article_key(&article.id);
+        if let Some(r) = &mut self.recognizer {
+            r.start_article();
+        }
+
+        let mut docs = Vec::with_capacity(passages.len());
+        for (number, text) in passages.into_iter().enumerate() {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(fields.article_id, &article.id);
+            doc.add_u64(fields.article_key, key);
+            doc.add_u64(fields.passage, number as u64);
+            doc.add_i64(fields.day_lo, article.date.first_day());
+            doc.add_i64(fields.day_hi, article.date.last_day());
+            let mentions = self.mentions(&text);
+            add_entities(&mut doc, fields, &mentions);
+            let extra = mentions
+                .iter()
+                .map(|m| (m.words.clone(), format!("{ENTITY_PREFIX}{}", m.id)))
+                .collect::<Vec<_>>();
+            let value = annotate(&text, extra.iter().map(|(w, t)| (w.clone(), t.as_str())));
+            doc.add_text(fields.text, value);
+            doc.add_text(fields.title, &article.title);
+            if let Some(source) = &article.source {
+                doc.add_text(fields.source, source);
+                doc.add_text(fields.source_key, source);
+            }
+            for value in &meta {
+                doc.add_text(fields.meta, value);
+            }
+            doc.add_text(fields.body, &text);
+            doc.add_text(fields.info, &info);
+            docs.push(doc);
+        }
+        docs
+    }
+
+    /// The entity mentions of a passage (none without a recognizer).
+    fn mentions(&mut self, text: &str) -> Vec<Mention> {
+        let Some(recognizer) = &mut self.recognizer else {
+            return Vec::new();
+        };
+        let spans = self.analyzer.exact_spans(text, &mut self.spans);
+        let words: Vec<WordRef<'_>> = spans
+            .into_iter()
+            .map(|(span, exact)| WordRef {
+                span: (span.start, span.end),
+                exact,
+            })
+            .collect();
+        recognizer.passage(text, &words)
+    }
 }
 
 /// Stores the mentions and indexes their ids, types and spellings.
@@ -144,44 +140,6 @@ fn add_entities(doc: &mut TantivyDocument, fields: &Fields, mentions: &[Mention]
     }
     let json = serde_json::to_string(mentions).expect("mentions serialize");
     doc.add_text(fields.entities, json);
-}
-
-/// Tokens for an analysed field. The original text is not kept: these fields are not stored.
-fn pre_tokenized(analyzer: &mut Analyzer, text: &str) -> PreTokenizedString {
-    let mut tokens = Vec::new();
-    analyzer.tokenize(text, &mut tokens);
-    PreTokenizedString {
-        text: String::new(),
-        tokens,
-    }
-}
-
-/// Metadata tokens: `key:word` per exact word of each value, positions continuing across values
-/// with a gap, so a phrase never spans two values.
-pub fn meta_tokens(analyzer: &mut Analyzer, meta: &[(String, String)]) -> PreTokenizedString {
-    let mut tokens = Vec::new();
-    let mut position = 0;
-    for (key, value) in meta {
-        let key = meta_key(key);
-        if key.is_empty() {
-            continue;
-        }
-        analyzer.for_each_word(value, |w| {
-            tokens.push(Token {
-                offset_from: 0,
-                offset_to: 0,
-                position,
-                text: format!("{key}{META_SEPARATOR}{}", w.exact),
-                position_length: 1,
-            });
-            position += 1;
-        });
-        position += 10;
-    }
-    PreTokenizedString {
-        text: String::new(),
-        tokens,
-    }
 }
 
 /// A metadata key as indexed and queried: lowercase ASCII letters, digits and `_`.

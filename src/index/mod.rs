@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use tantivy::Index;
 
-use crate::analysis::{AttacheTokenizer, TOKENIZER_NAME};
+use crate::analysis::{AttacheTokenizer, META_TOKENIZER_NAME, MetaTokenizer, TOKENIZER_NAME};
 use crate::error::{Error, Result};
 use schema::{FORMAT_VERSION, Fields};
 
@@ -200,11 +200,11 @@ impl IndexDir {
     }
 }
 
-/// Registers attache's analysis under [`TOKENIZER_NAME`] so tantivy accepts the schema.
+/// Registers attache's tokenizers, which the schema's text fields name.
 pub fn register_tokenizer(index: &Index) {
-    index
-        .tokenizers()
-        .register(TOKENIZER_NAME, AttacheTokenizer::default());
+    let tokenizers = index.tokenizers();
+    tokenizers.register(TOKENIZER_NAME, AttacheTokenizer::default());
+    tokenizers.register(META_TOKENIZER_NAME, MetaTokenizer::default());
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {

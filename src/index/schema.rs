@@ -1,23 +1,23 @@
 //! The index schema: the only place field names live.
 //!
-//! One tantivy document per passage. Text fields are fed pre-tokenized by
-//! [`crate::analysis::Analyzer`] (exact and stem tokens at explicit positions), so the same code
-//! decides what a word is at index and at query time. Article-level values (date, title, source,
+//! One tantivy document per passage. Text fields are tokenized by attache's own tokenizers
+//! ([`crate::analysis::tokenizer`]: exact and stem tokens at shared positions, entity tokens
+//! annotated onto the value), so the same code decides what a word is at index and at query
+//! time. Article-level values (date, title, source,
 //! metadata) are copied onto each passage so a hit needs one document fetch.
 
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
-use crate::analysis::TOKENIZER_NAME;
+use crate::analysis::{META_TOKENIZER_NAME, TOKENIZER_NAME};
 use crate::error::{Error, Result};
 
 /// Bumped whenever the schema or the token scheme changes; an index with another version is
 /// refused instead of being searched wrongly.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
-/// Separates a metadata key from its value in the tokens of [`Fields::meta`]: `country:ukr`.
-pub const META_SEPARATOR: char = ':';
+pub use crate::analysis::META_SEPARATOR;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -74,7 +74,14 @@ pub fn build() -> (Schema, Fields) {
         title: b.add_text_field("title", analysed.clone()),
         source: b.add_text_field("source", analysed.clone()),
         source_key: b.add_text_field("source_key", STRING),
-        meta: b.add_text_field("meta", analysed),
+        meta: b.add_text_field(
+            "meta",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(META_TOKENIZER_NAME)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        ),
         body: b.add_text_field("body", STORED),
         info: b.add_text_field("info", STORED),
         entity: b.add_text_field(fast::ENTITY, STRING | FAST),

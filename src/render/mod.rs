@@ -53,7 +53,7 @@ pub fn text(out: &mut dyn Write, results: &SearchResults, color: bool) -> io::Re
         writeln!(out)?;
         let mut names: Vec<&str> = Vec::new();
         for m in &hit.entities {
-            if !names.contains(&m.name.as_str()) {
+            if !names.contains(&&*m.name) {
                 names.push(&m.name);
             }
         }

@@ -147,7 +147,7 @@ pub fn entity_profile(searcher: &mut Searcher, name: &str) -> Result<Option<Enti
 fn resolve(searcher: &mut Searcher, name: &str) -> String {
     let name = name.trim().trim_start_matches('@').trim_matches('"');
     match Gazetteer::builtin().lookup(&mut searcher.analyzer, name) {
-        Some(entity) => entity.id.clone(),
+        Some(entity) => entity.id.to_string(),
         None => {
             let words: Vec<String> = searcher
                 .analyzer
@@ -207,7 +207,7 @@ impl Merged {
     fn count(&self, id: String) -> EntityCount {
         let name = Gazetteer::builtin()
             .by_id(&id)
-            .map(|e| e.name.clone())
+            .map(|e| e.name.to_string())
             .or_else(|| {
                 // A proposed entity is named by its fullest spelling ("Donald Trump", not
                 // the later "Trump"), then its most frequent.

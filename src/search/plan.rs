@@ -265,7 +265,7 @@ impl Planner<'_> {
         // passage saying Kiev above one saying Kyiv, and the letters alone (the pronoun "us" for
         // `US`) rank below every recognised mention.
         if positive {
-            hl.entities.push(entity.id.clone());
+            hl.entities.push(entity.id.to_string());
         }
         let token = format!("{ENTITY_PREFIX}{}", entity.id);
         Ok(Box::new(BooleanQuery::new(vec![
@@ -362,7 +362,7 @@ impl Planner<'_> {
 
     fn entity_id(&mut self, text: &str, span: &Span) -> Result<String, PlanError> {
         if let Some(entity) = self.gazetteer.lookup(self.analyzer, text) {
-            return Ok(entity.id.clone());
+            return Ok(entity.id.to_string());
         }
         let words: Vec<String> = self.analyzer.words(text).into_iter().map(|w| w.0).collect();
         if words.is_empty() {

@@ -89,7 +89,7 @@ pub fn highlights(
     ranges.extend(
         mentions
             .iter()
-            .filter(|m| highlight.entities.contains(&m.id))
+            .filter(|m| highlight.entities.iter().any(|id| **id == *m.id))
             .filter(|m| {
                 !spelled
                     .iter()
