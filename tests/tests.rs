@@ -1332,3 +1332,37 @@ fn entity_shows_spellings_and_mention_dates() {
     let missing = env.run(&["entity", "@nobody-at-all"]);
     assert_eq!(missing.code, 1, "{missing}");
 }
+
+/// Recognition quality on the hand-labelled passages of `tests/fixtures/entities/` (see its
+/// README for the labelling rules): the README reports the figures this prints.
+#[test]
+fn entity_recognition_meets_its_precision_and_recall_floor() {
+    let labelled = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/entities/labelled.jsonl"),
+    )
+    .expect("the labelled set");
+    let scores =
+        attache::entities::eval::evaluate(attache::entities::Gazetteer::builtin(), &labelled)
+            .expect("a well-formed labelled set");
+    println!(
+        "entity recognition on {} passages, {} labelled mentions: precision {:.3}, recall {:.3}",
+        scores.passages,
+        scores.gold,
+        scores.precision(),
+        scores.recall()
+    );
+    for error in &scores.errors {
+        println!("  {error}");
+    }
+    assert!(scores.passages >= 40, "the set needs at least 40 passages");
+    assert!(
+        scores.precision() >= 0.90,
+        "precision {:.3} < 0.90",
+        scores.precision()
+    );
+    assert!(
+        scores.recall() >= 0.85,
+        "recall {:.3} < 0.85",
+        scores.recall()
+    );
+}

@@ -103,6 +103,8 @@ pub struct Gazetteer {
     /// Aliases by their folded key (see [`key`]); several when only case tells them apart.
     by_key: HashMap<String, Vec<Alias>>,
     keys: Vec<String>,
+    /// People by their folded surname, where one person alone has it.
+    surnames: HashMap<String, usize>,
     /// Built on first use: queries only look aliases up, indexing scans text with it.
     matcher: OnceLock<AhoCorasick>,
 }
@@ -167,6 +169,8 @@ impl Gazetteer {
                 }
             }
             for alias in &all {
+                // "the White House": the article is text around the name, not part of it.
+                let alias = strip_article(alias);
                 let k = key(&mut analyzer, alias);
                 if k.trim().is_empty() {
                     return Err(format!("line {line_no}: alias '{alias}' has no words"));
@@ -192,7 +196,7 @@ impl Gazetteer {
                 {
                     slot.push(Alias {
                         entity: index,
-                        text: alias.as_str().into(),
+                        text: alias.into(),
                         exact_case,
                     });
                 }
@@ -206,11 +210,28 @@ impl Gazetteer {
         }
         let mut keys: Vec<String> = by_key.keys().cloned().collect();
         keys.sort();
+        let mut surnames: HashMap<String, Option<usize>> = HashMap::new();
+        for (index, entity) in entities.iter().enumerate() {
+            if entity.kind != Kind::Person {
+                continue;
+            }
+            if let Some(surname) = analyzer.exact_words(&entity.name).pop() {
+                surnames
+                    .entry(surname)
+                    .and_modify(|e| *e = None)
+                    .or_insert(Some(index));
+            }
+        }
+        let surnames = surnames
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v?)))
+            .collect();
         Ok(Gazetteer {
             entities,
             by_id,
             by_key,
             keys,
+            surnames,
             matcher: OnceLock::new(),
         })
     }
@@ -228,6 +249,11 @@ impl Gazetteer {
     /// The entity with this id.
     pub fn by_id(&self, id: &str) -> Option<&Entity> {
         self.by_id.get(id).map(|&i| &self.entities[i])
+    }
+
+    /// The one known person with this folded surname ("Mr. Lie" is Trygve Lie), if any.
+    pub fn person_by_surname(&self, surname: &str) -> Option<&Entity> {
+        self.surnames.get(surname).map(|&i| &self.entities[i])
     }
 
     /// The entity a query names: by id, or by any alias (acronyms in their written case).
@@ -294,6 +320,33 @@ impl Gazetteer {
     }
 }
 
+/// Russian and Ukrainian names decline ("Москва", "в Москве", "Ушакова"): a Cyrillic word is
+/// matched by its stem, with Ukrainian letters read as their Russian counterparts first so one
+/// stemmer serves both ("Сполученим Штатам" is "Сполучені Штати"). Names whose stem would be
+/// shorter than four letters are matched as written.
+fn cyrillic_stem(word: &str) -> Option<String> {
+    if !word.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c)) {
+        return None;
+    }
+    let russian: String = word
+        .chars()
+        .map(|c| match c {
+            'і' | 'ї' => 'и',
+            'є' => 'е',
+            'ґ' => 'г',
+            'ё' => 'е',
+            c => c,
+        })
+        .collect();
+    let stemmer = frostem::Stemmer::new(frostem::Algorithm::Russian);
+    let stem = stemmer.stem(&russian);
+    // A stem this short would merge different names (Хания, Ханой → хан).
+    if stem.chars().count() < 4 {
+        return Some(russian);
+    }
+    Some(stem.into_owned())
+}
+
 /// Prefixes that make a new word of a name: "Inter-American" is not the United States.
 const COMPOUND_PREFIXES: [&str; 5] = ["inter", "pan", "trans", "intra", "sub"];
 
@@ -339,6 +392,8 @@ impl FoldedWords {
         folded.starts.clear();
         for word in words {
             let word = word.strip_suffix("'s").unwrap_or(word);
+            let stemmed = cyrillic_stem(word);
+            let word = stemmed.as_deref().unwrap_or(word);
             folded.starts.push(folded.text.len());
             folded.text.push(' ');
             folded.text.push_str(word);
@@ -375,6 +430,14 @@ impl FoldedWords {
 pub fn key(analyzer: &mut Analyzer, text: &str) -> String {
     let words = analyzer.exact_words(text);
     FoldedWords::new(words.iter().map(String::as_str)).text
+}
+
+/// An alias without a leading "the".
+fn strip_article(alias: &str) -> &str {
+    match alias.split_once(' ') {
+        Some((the, rest)) if the.eq_ignore_ascii_case("the") && !rest.is_empty() => rest,
+        _ => alias,
+    }
 }
 
 /// Whether an alias is an acronym, matched only in its written case: 2–6 capitals, possibly
@@ -441,6 +504,22 @@ mod tests {
                 ("ukraine".into(), "Ukrainian".into()),
                 ("united-states".into(), "US".into()),
                 ("kyiv".into(), "Kyiv’s".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn cyrillic_names_match_in_any_case_form() {
+        let g = Gazetteer::parse(
+            "moscow\tplace\tMoscow\tMoscow|Москва\n\
+             united-states\tstate\tUnited States\tСполучені Штати\n",
+        )
+        .unwrap();
+        assert_eq!(
+            found(&g, "переговоры в Москве и Сполученим Штатам"),
+            [
+                ("moscow".into(), "Москве".into()),
+                ("united-states".into(), "Сполученим Штатам".into()),
             ]
         );
     }

@@ -34,15 +34,20 @@ pub struct Proposal<'a> {
 impl Proposal<'_> {
     /// The proposed entity's id: the folded words joined by `-`.
     pub fn id(&self, words: &[WordRef<'_>]) -> String {
-        let mut id = String::new();
-        for (i, w) in words[self.words.clone()].iter().enumerate() {
-            if i > 0 {
-                id.push('-');
-            }
-            id.push_str(w.exact.strip_suffix("'s").unwrap_or(w.exact));
-        }
-        id
+        slug(words, self.words.clone())
     }
+}
+
+/// The id of a name found in the text: its folded words joined by `-`.
+pub fn slug(words: &[WordRef<'_>], range: Range<usize>) -> String {
+    let mut id = String::new();
+    for (i, w) in words[range].iter().enumerate() {
+        if i > 0 {
+            id.push('-');
+        }
+        id.push_str(w.exact.strip_suffix("'s").unwrap_or(w.exact));
+    }
+    id
 }
 
 /// Lowercase words that may join capitalised ones inside a name.
@@ -159,6 +164,45 @@ const FILLER: &[&str] = &[
 
 /// Titles, offices and office words: before a name they make it a person and are not part of it.
 const TITLES: &[&str] = &[
+    "ministers",
+    "presidents",
+    "secretaries",
+    "ambassadors",
+    "delegates",
+    "representatives",
+    "leaders",
+    "kings",
+    "envoys",
+    "governors",
+    "senators",
+    "generals",
+    "comrade",
+    "comrades",
+    "chairperson",
+    "emperor",
+    "empress",
+    "crown",
+    "generalissimo",
+    "marshal",
+    "президент",
+    "президента",
+    "премьер",
+    "прем'єр",
+    "министр",
+    "міністр",
+    "глава",
+    "посол",
+    "помощник",
+    "помічник",
+    "советник",
+    "радник",
+    "генсек",
+    "генеральный",
+    "генеральний",
+    "секретарь",
+    "секретар",
+    "пан",
+    "господин",
     "president",
     "prime",
     "minister",
@@ -286,6 +330,13 @@ const CUES: &[&str] = &[
 
 /// Words that make a name an organisation.
 const ORG_WORDS: &[&str] = &[
+    "mission",
+    "missions",
+    "observers",
+    "staff",
+    "chiefs",
+    "tribunal",
+    "institution",
     "council",
     "committee",
     "commission",
@@ -513,26 +564,144 @@ fn lists() -> &'static Lists {
     })
 }
 
-/// Proposes names in a passage. `covered[i]` marks words already in a gazetteer mention.
-pub fn propose<'a>(text: &str, words: &[WordRef<'a>], covered: &[bool]) -> Vec<Proposal<'a>> {
-    let lists = lists();
-    let n = words.len();
-    let exact = |i: usize| words[i].exact.strip_suffix("'s").unwrap_or(words[i].exact);
-    let cap = |i: usize| {
-        text[words[i].span.0..]
+/// A passage's words with the questions the heuristics ask of them.
+struct View<'t, 'w, 'a> {
+    text: &'t str,
+    words: &'w [WordRef<'a>],
+    lists: &'static Lists,
+}
+
+impl<'a> View<'_, '_, 'a> {
+    /// The folded word without a possessive.
+    fn exact(&self, i: usize) -> &'a str {
+        let w = self.words[i].exact;
+        w.strip_suffix("'s").unwrap_or(w)
+    }
+
+    /// Whether the word starts with a capital.
+    fn cap(&self, i: usize) -> bool {
+        self.text[self.words[i].span.0..]
             .chars()
             .next()
             .is_some_and(char::is_uppercase)
-    };
-    let gap = |i: usize| &text[words[i - 1].span.1..words[i].span.0];
-    let inner_gap = |i: usize| {
-        let g = gap(i);
+    }
+
+    /// Whether the word starts the passage or follows sentence punctuation.
+    fn sentence_start(&self, i: usize) -> bool {
+        i == 0 || {
+            let g = &self.text[self.words[i - 1].span.1..self.words[i].span.0];
+            g.contains(['.', '!', '?', ':', ';', '“', '"', '(', '\n'])
+                && !(self.lists.honorifics.contains(self.exact(i - 1)) && g.trim() == ".")
+        }
+    }
+
+    /// Whether words `i - 1` and `i` can belong to one name: only spaces between them (no
+    /// line break), a hyphen, or an honorific's period ("Mr. Annan").
+    fn inner_gap(&self, i: usize) -> bool {
+        let g = &self.text[self.words[i - 1].span.1..self.words[i].span.0];
         g.chars().all(char::is_whitespace) && !g.contains('\n') && !g.is_empty()
             || g == "-"
-            || lists.honorifics.contains(exact(i - 1))
+            || self.lists.honorifics.contains(self.exact(i - 1))
                 && g.starts_with('.')
                 && g[1..].trim().is_empty()
+    }
+}
+
+/// Long organisation names that contain known entities ("United Nations Assistance Mission
+/// for Rwanda", "Central Committee of the Communist Party of the Soviet Union"): capitalised
+/// words joined by `of`/`the`/`for`/`in`/`on`, at least one of them covered by a gazetteer
+/// mention and one uncovered organisation word. The name is one mention, not its parts.
+pub fn org_spans(text: &str, words: &[WordRef<'_>], covered: &[bool]) -> Vec<Range<usize>> {
+    const JOINERS: [&str; 6] = ["of", "the", "for", "in", "on", "de"];
+    let v = View {
+        text,
+        words,
+        lists: lists(),
     };
+    let n = words.len();
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < n {
+        if !v.cap(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i + 1;
+        while end < n && v.inner_gap(end) {
+            if v.cap(end) {
+                end += 1;
+                continue;
+            }
+            // Joiners only inside the name: the next capitalised word must follow.
+            let mut j = end;
+            while j < n && JOINERS.contains(&v.exact(j)) && v.inner_gap(j) && !v.cap(j) {
+                j += 1;
+            }
+            if j > end && j < n && v.cap(j) && v.inner_gap(j) {
+                end = j + 1;
+            } else {
+                break;
+            }
+        }
+        i = end;
+        let mut a = start;
+        while a < end
+            && !covered[a]
+            && (v.lists.filler.contains(v.exact(a))
+                || v.lists.titles.contains(v.exact(a))
+                || JOINERS.contains(&v.exact(a)))
+        {
+            a += 1;
+        }
+        let has_known = (a..end).any(|w| covered[w]);
+        let has_org_word = (a..end).any(|w| !covered[w] && v.lists.org_words.contains(v.exact(w)));
+        if end - a >= 3 && has_known && has_org_word {
+            spans.push(a..end);
+        }
+    }
+    spans
+}
+
+/// The first word of a person's name that ends at `start`: given names and patronymics just
+/// before a recognised surname ("Mikhail Sergeivich Gorbachev"), never titles.
+pub fn given_names(text: &str, words: &[WordRef<'_>], covered: &[bool], start: usize) -> usize {
+    let v = View {
+        text,
+        words,
+        lists: lists(),
+    };
+    let mut first = start;
+    while first > 0
+        && start - first < 3
+        && !covered[first - 1]
+        && v.cap(first - 1)
+        && v.inner_gap(first)
+        && !v.lists.titles.contains(v.exact(first - 1))
+        && !v.lists.filler.contains(v.exact(first - 1))
+        && !v.lists.generic.contains(v.exact(first - 1))
+    {
+        first -= 1;
+    }
+    // A capital that starts the passage or a sentence ("Ask Prigozhin") is not a given name.
+    while first < start && v.sentence_start(first) {
+        first += 1;
+    }
+    first
+}
+
+/// Proposes names in a passage. `covered[i]` marks words already in a gazetteer mention.
+pub fn propose<'a>(text: &str, words: &[WordRef<'a>], covered: &[bool]) -> Vec<Proposal<'a>> {
+    let v = View {
+        text,
+        words,
+        lists: lists(),
+    };
+    let lists = v.lists;
+    let n = words.len();
+    let exact = |i: usize| v.exact(i);
+    let cap = |i: usize| v.cap(i);
+    let inner_gap = |i: usize| v.inner_gap(i);
     let mut proposals = Vec::new();
     let mut i = 0;
     while i < n {

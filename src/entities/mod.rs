@@ -158,22 +158,52 @@ impl<'g> Recognizer<'g> {
                 }
             })
             .collect();
+        let mut covered = vec![false; words.len()];
+        for m in &mentions {
+            covered[m.words.clone()].fill(true);
+        }
+        // A long organisation name is one mention, not the known entities inside it.
+        for org in heuristic::org_spans(text, words, &covered) {
+            mentions.retain(|m| m.words.end <= org.start || m.words.start >= org.end);
+            covered[org.clone()].fill(true);
+            let span = surface(org.clone());
+            let written: Arc<str> = text[span.clone()].into();
+            mentions.push(Mention {
+                id: heuristic::slug(words, org.clone()).into(),
+                kind: Kind::Org,
+                name: written.clone(),
+                alias: written,
+                span,
+                words: org,
+            });
+        }
+        // Given names before a known person's surname belong to the mention.
+        for m in &mut mentions {
+            if m.kind == Kind::Person {
+                let first = heuristic::given_names(text, words, &covered, m.words.start);
+                if first < m.words.start {
+                    covered[first..m.words.start].fill(true);
+                    m.words.start = first;
+                    m.span.start = words[first].span.0;
+                }
+            }
+        }
         for m in &mentions {
             if m.kind == Kind::Person {
                 self.remember(m);
             }
         }
-        let covered: Vec<bool> = {
-            let mut covered = vec![false; words.len()];
-            for m in &mentions {
-                covered[m.words.clone()].fill(true);
-            }
-            covered
-        };
         for proposal in heuristic::propose(text, words, &covered) {
             let single = proposal.words.len() == 1;
+            // A surname alone: a person met earlier in the article, or the one known person
+            // with that surname when a title introduces it ("Mr. Lie").
             let known = if single {
-                self.people.get(proposal.key)
+                self.people.get(proposal.key).cloned().or_else(|| {
+                    (proposal.kind == Kind::Person)
+                        .then(|| self.gazetteer.person_by_surname(proposal.key))
+                        .flatten()
+                        .map(|e| (e.id.clone(), e.kind, e.name.clone()))
+                })
             } else {
                 None
             };
@@ -181,21 +211,21 @@ impl<'g> Recognizer<'g> {
                 continue;
             }
             let span = surface(proposal.words.clone());
-            let written = text[span.clone()].to_owned();
+            let written: Arc<str> = text[span.clone()].into();
             let mention = match known {
                 Some((id, kind, name)) => Mention {
-                    id: id.clone(),
-                    kind: *kind,
-                    name: name.clone(),
-                    alias: written.into(),
+                    id,
+                    kind,
+                    name,
+                    alias: written,
                     span,
                     words: proposal.words,
                 },
                 None => Mention {
                     id: proposal.id(words).into(),
                     kind: proposal.kind,
-                    name: written.as_str().into(),
-                    alias: written.into(),
+                    name: written.clone(),
+                    alias: written,
                     span,
                     words: proposal.words,
                 },
