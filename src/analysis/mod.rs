@@ -58,6 +58,9 @@ pub struct Analyzer {
     /// Spelling → index into `forms`.
     cache: FxHashMap<Box<str>, u32>,
     forms: Vec<Forms>,
+    /// Bumped whenever the cache is cleared, so form indices of an older generation are
+    /// known to be stale.
+    generation: u64,
 }
 
 impl Default for Analyzer {
@@ -73,6 +76,9 @@ impl std::fmt::Debug for Analyzer {
             .finish()
     }
 }
+
+/// A word as [`Analyzer::exact_spans`] gives it: byte range, exact form, form index.
+pub type SpannedForm<'s> = (Range<usize>, &'s str, u32);
 
 /// A word of the text: where it is and its normalised forms.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,6 +101,7 @@ impl Analyzer {
                 .build(),
             cache: FxHashMap::default(),
             forms: Vec::new(),
+            generation: 0,
         }
     }
 
@@ -110,27 +117,35 @@ impl Analyzer {
         }
     }
 
-    /// The words of `text` as (byte range, exact form) pairs, borrowing the forms from the
-    /// analyzer's cache: no allocation per word once spellings are known.
+    /// The words of `text` as (byte range, exact form, form index), borrowing the forms from
+    /// the analyzer's cache: no allocation per word once spellings are known. A form index
+    /// names a distinct spelling within the returned cache generation (the cache starts afresh
+    /// when it grows too large, and the generation changes then).
     pub fn exact_spans<'s>(
         &'s mut self,
         text: &str,
         spans: &mut Vec<(Range<usize>, u32)>,
-    ) -> Vec<(Range<usize>, &'s str)> {
-        // The cache is only ever cleared here, before any index into it is taken.
-        if self.forms.len() >= CACHE_LIMIT {
-            self.cache.clear();
-            self.forms.clear();
-        }
+    ) -> (u64, Vec<SpannedForm<'s>>) {
+        // The cache is only ever cleared before any index into it is taken.
+        self.bound_cache();
         spans.clear();
         for span in word_spans(text) {
             let index = self.form_index(&text[span.clone()]);
             spans.push((span, index));
         }
-        spans
+        let words = spans
             .iter()
-            .map(|(span, i)| (span.clone(), &*self.forms[*i as usize].exact))
-            .collect()
+            .map(|(span, i)| (span.clone(), &*self.forms[*i as usize].exact, *i))
+            .collect();
+        (self.generation, words)
+    }
+
+    fn bound_cache(&mut self) {
+        if self.forms.len() >= CACHE_LIMIT {
+            self.cache.clear();
+            self.forms.clear();
+            self.generation += 1;
+        }
     }
 
     /// The words of `text` as owned (exact, stem) pairs; used for short query strings.
@@ -172,10 +187,7 @@ impl Analyzer {
     }
 
     fn forms(&mut self, raw: &str) -> &Forms {
-        if self.forms.len() >= CACHE_LIMIT {
-            self.cache.clear();
-            self.forms.clear();
-        }
+        self.bound_cache();
         let index = self.form_index(raw);
         &self.forms[index as usize]
     }

@@ -20,16 +20,26 @@ const KEY_VALUE: char = '\u{1f}';
 /// Separates a metadata key from the word in metadata tokens: `country:ukr`.
 pub const META_SEPARATOR: char = ':';
 
-/// A text field value carrying extra tokens: `(word positions, token)` pairs, in position
-/// order. `ANNOTATION` characters inside `text` become spaces.
+/// A text field value carrying extra tokens: `(word positions, prefix, name)` triples in
+/// position order, each indexed as the token `prefix` + `name`. `ANNOTATION` characters inside
+/// `text` become spaces.
 pub fn annotate<'a>(
     text: &str,
-    extra: impl IntoIterator<Item = (std::ops::Range<usize>, &'a str)>,
+    extra: impl IntoIterator<Item = (std::ops::Range<usize>, char, &'a str)>,
 ) -> String {
-    let mut value: String = text.replace(ANNOTATION, " ");
-    for (words, token) in extra {
-        use std::fmt::Write;
-        let _ = write!(value, "{ANNOTATION}{} {} {token}", words.start, words.end);
+    use std::fmt::Write;
+    let mut value = String::with_capacity(text.len() + 64);
+    if text.contains(ANNOTATION) {
+        value.push_str(&text.replace(ANNOTATION, " "));
+    } else {
+        value.push_str(text);
+    }
+    for (words, prefix, name) in extra {
+        let _ = write!(
+            value,
+            "{ANNOTATION}{} {} {prefix}{name}",
+            words.start, words.end
+        );
     }
     value
 }
@@ -44,6 +54,10 @@ pub fn meta_value(key: &str, value: &str) -> String {
 pub struct AttacheTokenizer {
     analyzer: Analyzer,
     tokens: Vec<Token>,
+    /// Annotation tokens of the previous value, kept for their allocations.
+    spare: Vec<Token>,
+    /// How many of `tokens` are word tokens (the rest are annotations).
+    word_tokens: usize,
 }
 
 impl Tokenizer for AttacheTokenizer {
@@ -52,7 +66,11 @@ impl Tokenizer for AttacheTokenizer {
     fn token_stream<'a>(&'a mut self, value: &'a str) -> VecTokenStream<'a> {
         let mut parts = value.split(ANNOTATION);
         let text = parts.next().unwrap_or("");
+        // The previous value's annotation tokens go to `spare` before `tokenize` truncates.
+        let from = self.word_tokens.min(self.tokens.len());
+        self.spare.extend(self.tokens.drain(from..));
         self.analyzer.tokenize(text, &mut self.tokens);
+        self.word_tokens = self.tokens.len();
         for extra in parts {
             let mut fields = extra.splitn(3, ' ');
             let (Some(start), Some(end), Some(token)) = (
@@ -63,13 +81,12 @@ impl Tokenizer for AttacheTokenizer {
                 continue;
             };
             for position in start..end {
-                self.tokens.push(Token {
-                    offset_from: 0,
-                    offset_to: 0,
-                    position,
-                    text: token.to_owned(),
-                    position_length: 1,
-                });
+                let mut reused = self.spare.pop().unwrap_or_default();
+                reused.text.clear();
+                reused.text.push_str(token);
+                reused.position = position;
+                reused.position_length = 1;
+                self.tokens.push(reused);
             }
         }
         VecTokenStream {
@@ -148,7 +165,10 @@ mod tests {
 
     #[test]
     fn annotated_tokens_join_the_words_at_their_positions() {
-        let value = annotate("President Volodymyr Zelensky spoke", [(1..3, "@zelensky")]);
+        let value = annotate(
+            "President Volodymyr Zelensky spoke",
+            [(1..3, '@', "zelensky")],
+        );
         let got = tokens(&mut AttacheTokenizer::default(), &value);
         let at = |p: usize| -> Vec<&str> {
             got.iter()

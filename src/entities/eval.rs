@@ -15,7 +15,7 @@
 
 use serde::Deserialize;
 
-use super::{Gazetteer, Recognizer, WordRef};
+use super::{Gazetteer, Recognizer};
 use crate::analysis::Analyzer;
 
 /// One labelled passage.
@@ -152,13 +152,5 @@ fn recognize(
     recognizer: &mut Recognizer<'_>,
     text: &str,
 ) -> Vec<super::Mention> {
-    let mut words = Vec::new();
-    analyzer.for_each_word(text, |w| {
-        words.push(((w.span.start, w.span.end), w.exact.to_owned()))
-    });
-    let refs: Vec<WordRef<'_>> = words
-        .iter()
-        .map(|(span, exact)| WordRef { span: *span, exact })
-        .collect();
-    recognizer.passage(text, &refs)
+    recognizer.recognize(analyzer, text)
 }

@@ -10,7 +10,8 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind};
+use rustc_hash::FxHashMap;
 
 use crate::analysis::Analyzer;
 
@@ -103,6 +104,10 @@ pub struct Gazetteer {
     /// Aliases by their folded key (see [`key`]); several when only case tells them apart.
     by_key: HashMap<String, Vec<Alias>>,
     keys: Vec<String>,
+    /// Every word of every alias (as [`match_form`]s), numbered from 1.
+    word_ids: FxHashMap<String, u32>,
+    /// Each key's words as encoded ids (see [`encode`]), in the order of `keys`.
+    patterns: Vec<Vec<u8>>,
     /// People by their folded surname, where one person alone has it.
     surnames: HashMap<String, usize>,
     /// Built on first use: queries only look aliases up, indexing scans text with it.
@@ -210,6 +215,19 @@ impl Gazetteer {
         }
         let mut keys: Vec<String> = by_key.keys().cloned().collect();
         keys.sort();
+        let mut word_ids: FxHashMap<String, u32> = FxHashMap::default();
+        let patterns = keys
+            .iter()
+            .map(|key| {
+                let mut pattern = Vec::new();
+                for word in key.split_whitespace() {
+                    let next = word_ids.len() as u32 + 1;
+                    let id = *word_ids.entry(word.to_owned()).or_insert(next);
+                    pattern.extend_from_slice(&encode(id));
+                }
+                pattern
+            })
+            .collect();
         let mut surnames: HashMap<String, Option<usize>> = HashMap::new();
         for (index, entity) in entities.iter().enumerate() {
             if entity.kind != Kind::Person {
@@ -231,6 +249,8 @@ impl Gazetteer {
             by_id,
             by_key,
             keys,
+            word_ids,
+            patterns,
             surnames,
             matcher: OnceLock::new(),
         })
@@ -272,30 +292,39 @@ impl Gazetteer {
             .map(|a| &self.entities[a.entity])
     }
 
-    /// Finds aliases among a passage's words: `folded` is [`folded_words`] of them, `surface`
-    /// gives the original text of a word range (for the acronym case check). Leftmost-longest,
-    /// on word boundaries.
+    /// The id of a word in the aliases' vocabulary (0 for a word no alias uses); `form` is
+    /// the word's [`match_form`].
+    pub fn word_id(&self, form: &str) -> u32 {
+        self.word_ids.get(form).copied().unwrap_or(0)
+    }
+
+    /// Finds aliases among a passage's words, leftmost-longest: `ids` are the words'
+    /// [`Gazetteer::word_id`]s, `exact` gives a word's folded form and `surface` the original
+    /// text of a word range (for the acronym case check).
     pub fn find<'t>(
         &self,
-        folded: &FoldedWords,
+        ids: &[u32],
+        exact: impl Fn(usize) -> &'t str,
         surface: impl Fn(std::ops::Range<usize>) -> &'t str,
     ) -> Vec<Match> {
         let mut out = Vec::new();
+        if ids.iter().all(|&id| id == 0) {
+            return out;
+        }
         let matcher = self.matcher.get_or_init(|| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
-                .kind(Some(AhoCorasickKind::ContiguousNFA))
-                .build(&self.keys)
-                .expect("alias keys are plain strings")
+                .build(&self.patterns)
+                .expect("alias patterns are plain bytes")
         });
-        for m in matcher.find_iter(&folded.text) {
-            let (Some(first), Some(end)) =
-                (folded.word_at_start(m.start()), folded.word_at_end(m.end()))
-            else {
-                continue;
-            };
-            let words = first..end;
-            if compound_part(folded, &words, &surface) {
+        let mut bytes = Vec::with_capacity(ids.len() * WORD_BYTES);
+        for &id in ids {
+            bytes.extend_from_slice(&encode(id));
+        }
+        for m in matcher.find_iter(&bytes) {
+            // Every match is word-aligned: see `encode`.
+            let words = m.start() / WORD_BYTES..m.end() / WORD_BYTES;
+            if compound_part(&exact, &words, &surface) {
                 continue;
             }
             let aliases = &self.by_key[&self.keys[m.pattern().as_usize()]];
@@ -325,7 +354,7 @@ impl Gazetteer {
 /// stemmer serves both ("Сполученим Штатам" is "Сполучені Штати"). Names whose stem would be
 /// shorter than four letters are matched as written.
 fn cyrillic_stem(word: &str) -> Option<String> {
-    if !word.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c)) {
+    if word.is_ascii() || !word.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c)) {
         return None;
     }
     let russian: String = word
@@ -352,7 +381,7 @@ const COMPOUND_PREFIXES: [&str; 5] = ["inter", "pan", "trans", "intra", "sub"];
 
 /// Whether the match is the tail of a compound like "Inter-American" or "pan-African".
 fn compound_part<'t>(
-    folded: &FoldedWords,
+    exact: &impl Fn(usize) -> &'t str,
     words: &std::ops::Range<usize>,
     surface: &impl Fn(std::ops::Range<usize>) -> &'t str,
 ) -> bool {
@@ -360,10 +389,35 @@ fn compound_part<'t>(
         return false;
     }
     let previous = words.start - 1;
-    COMPOUND_PREFIXES.contains(&folded.word(previous)) && {
+    COMPOUND_PREFIXES.contains(&exact(previous)) && {
         let joined = surface(previous..words.end);
         let prefix = surface(previous..words.start);
         joined[prefix.len()..].starts_with('-')
+    }
+}
+
+/// Bytes per word in the matcher's input.
+const WORD_BYTES: usize = 4;
+
+/// A word id as matcher input: three 7-bit digits, then a 0x80 end mark. The mark occurs only
+/// at the end of a word, so a pattern (whole words) can only match at word boundaries.
+fn encode(id: u32) -> [u8; WORD_BYTES] {
+    debug_assert!(id < 1 << 21, "alias vocabulary too large");
+    [
+        (id >> 14 & 0x7f) as u8,
+        (id >> 7 & 0x7f) as u8,
+        (id & 0x7f) as u8,
+        0x80,
+    ]
+}
+
+/// How a word is compared with alias words: folded, without a possessive `'s`, and Cyrillic
+/// words by stem (see [`cyrillic_stem`]).
+pub fn match_form(exact: &str) -> std::borrow::Cow<'_, str> {
+    let word = exact.strip_suffix("'s").unwrap_or(exact);
+    match cyrillic_stem(word) {
+        Some(stem) => std::borrow::Cow::Owned(stem),
+        None => std::borrow::Cow::Borrowed(word),
     }
 }
 
@@ -391,12 +445,10 @@ impl FoldedWords {
         folded.text.clear();
         folded.starts.clear();
         for word in words {
-            let word = word.strip_suffix("'s").unwrap_or(word);
-            let stemmed = cyrillic_stem(word);
-            let word = stemmed.as_deref().unwrap_or(word);
+            let word = match_form(word);
             folded.starts.push(folded.text.len());
             folded.text.push(' ');
-            folded.text.push_str(word);
+            folded.text.push_str(&word);
             folded.text.push(' ');
         }
     }
@@ -411,18 +463,6 @@ impl FoldedWords {
     /// Whether a [`key`] occurs among these words.
     pub fn contains(&self, key: &str) -> bool {
         self.text.contains(key)
-    }
-
-    fn word_at_start(&self, offset: usize) -> Option<usize> {
-        self.starts.binary_search(&offset).ok()
-    }
-
-    fn word_at_end(&self, offset: usize) -> Option<usize> {
-        match self.starts.binary_search(&offset) {
-            Ok(i) => Some(i),
-            Err(i) if offset == self.text.len() => Some(i),
-            Err(_) => None,
-        }
     }
 }
 
@@ -462,15 +502,12 @@ mod tests {
 
     fn found(g: &Gazetteer, text: &str) -> Vec<(String, String)> {
         let mut analyzer = Analyzer::new();
-        let mut spans = Vec::new();
-        let mut words = Vec::new();
-        analyzer.for_each_word(text, |w| {
-            spans.push(w.span);
-            words.push(w.exact.to_owned());
-        });
-        let folded = FoldedWords::new(words.iter().map(String::as_str));
-        let surface = |r: std::ops::Range<usize>| &text[spans[r.start].start..spans[r.end - 1].end];
-        g.find(&folded, surface)
+        let mut buffer = Vec::new();
+        let (_, words) = analyzer.exact_spans(text, &mut buffer);
+        let ids: Vec<u32> = words.iter().map(|w| g.word_id(&match_form(w.1))).collect();
+        let surface =
+            |r: std::ops::Range<usize>| &text[words[r.start].0.start..words[r.end - 1].0.end];
+        g.find(&ids, |i| words[i].1, surface)
             .into_iter()
             .map(|m| {
                 (

@@ -16,7 +16,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::FxHashMap;
 
 use super::{Kind, WordRef};
 
@@ -537,41 +537,72 @@ const GENERIC: &[&str] = &[
     "commission",
 ];
 
-/// The word lists as sets, built once: a passage asks them several times per capitalised word.
-struct Lists {
-    connectors: FxHashSet<&'static str>,
-    honorifics: FxHashSet<&'static str>,
-    filler: FxHashSet<&'static str>,
-    titles: FxHashSet<&'static str>,
-    cues: FxHashSet<&'static str>,
-    org_words: FxHashSet<&'static str>,
-    generic: FxHashSet<&'static str>,
+/// Which lists a word is on, as bits.
+mod list {
+    pub const CONNECTOR: u16 = 1;
+    pub const HONORIFIC: u16 = 1 << 1;
+    pub const FILLER: u16 = 1 << 2;
+    pub const TITLE: u16 = 1 << 3;
+    pub const CUE: u16 = 1 << 4;
+    pub const ORG: u16 = 1 << 5;
+    pub const GENERIC: u16 = 1 << 6;
+    pub const JOINER: u16 = 1 << 7;
 }
 
-fn lists() -> &'static Lists {
-    static LISTS: OnceLock<Lists> = OnceLock::new();
+/// Every listed word with the lists it is on, built once: one lookup per word answers them all.
+fn lists() -> &'static FxHashMap<&'static str, u16> {
+    static LISTS: OnceLock<FxHashMap<&'static str, u16>> = OnceLock::new();
     LISTS.get_or_init(|| {
-        let set = |words: &[&'static str]| words.iter().copied().collect();
-        Lists {
-            connectors: set(CONNECTORS),
-            honorifics: set(HONORIFICS),
-            filler: set(FILLER),
-            titles: set(TITLES),
-            cues: set(CUES),
-            org_words: set(ORG_WORDS),
-            generic: set(GENERIC),
+        let mut map: FxHashMap<&'static str, u16> = FxHashMap::default();
+        for (words, bit) in [
+            (CONNECTORS, list::CONNECTOR),
+            (HONORIFICS, list::HONORIFIC),
+            (FILLER, list::FILLER),
+            (TITLES, list::TITLE),
+            (CUES, list::CUE),
+            (ORG_WORDS, list::ORG),
+            (GENERIC, list::GENERIC),
+            (JOINERS, list::JOINER),
+        ] {
+            for word in words {
+                *map.entry(word).or_default() |= bit;
+            }
         }
+        map
     })
 }
 
-/// A passage's words with the questions the heuristics ask of them.
-struct View<'t, 'w, 'a> {
-    text: &'t str,
-    words: &'w [WordRef<'a>],
-    lists: &'static Lists,
+/// The lists a folded word is on, as bits (possessive `'s` ignored).
+pub fn list_bits(exact: &str) -> u16 {
+    let word = exact.strip_suffix("'s").unwrap_or(exact);
+    lists().get(word).copied().unwrap_or(0)
 }
 
-impl<'a> View<'_, '_, 'a> {
+/// Lowercase words that may join the parts of a long organisation name.
+const JOINERS: &[&str] = &["of", "the", "for", "in", "on", "de"];
+
+/// A passage's words with the questions the heuristics ask of them, each answered once.
+pub struct View<'t, 'w, 'a> {
+    text: &'t str,
+    words: &'w [WordRef<'a>],
+    /// Per word: the lists its spelling is on ([`list_bits`]).
+    lists: &'w [u16],
+}
+
+impl<'t, 'w, 'a> View<'t, 'w, 'a> {
+    /// A view of a passage's words, with each word's [`list_bits`].
+    pub fn new(text: &'t str, words: &'w [WordRef<'a>], lists: &'w [u16]) -> View<'t, 'w, 'a> {
+        View { text, words, lists }
+    }
+
+    fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    fn is(&self, i: usize, list: u16) -> bool {
+        self.lists[i] & list != 0
+    }
+
     /// The folded word without a possessive.
     fn exact(&self, i: usize) -> &'a str {
         let w = self.words[i].exact;
@@ -580,30 +611,40 @@ impl<'a> View<'_, '_, 'a> {
 
     /// Whether the word starts with a capital.
     fn cap(&self, i: usize) -> bool {
-        self.text[self.words[i].span.0..]
-            .chars()
-            .next()
-            .is_some_and(char::is_uppercase)
+        let at = self.words[i].span.0;
+        let first = self.text.as_bytes()[at];
+        if first.is_ascii() {
+            first.is_ascii_uppercase()
+        } else {
+            self.text[at..]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+        }
     }
 
-    /// Whether the word starts the passage or follows sentence punctuation.
-    fn sentence_start(&self, i: usize) -> bool {
-        i == 0 || {
-            let g = &self.text[self.words[i - 1].span.1..self.words[i].span.0];
-            g.contains(['.', '!', '?', ':', ';', '“', '"', '(', '\n'])
-                && !(self.lists.honorifics.contains(self.exact(i - 1)) && g.trim() == ".")
-        }
+    /// The text between words `i - 1` and `i`.
+    fn gap(&self, i: usize) -> &'t str {
+        &self.text[self.words[i - 1].span.1..self.words[i].span.0]
     }
 
     /// Whether words `i - 1` and `i` can belong to one name: only spaces between them (no
     /// line break), a hyphen, or an honorific's period ("Mr. Annan").
     fn inner_gap(&self, i: usize) -> bool {
-        let g = &self.text[self.words[i - 1].span.1..self.words[i].span.0];
-        g.chars().all(char::is_whitespace) && !g.contains('\n') && !g.is_empty()
+        let g = self.gap(i);
+        g == " "
             || g == "-"
-            || self.lists.honorifics.contains(self.exact(i - 1))
-                && g.starts_with('.')
-                && g[1..].trim().is_empty()
+            || (g.bytes().all(|b| b == b' ' || b == b'\t') && !g.is_empty())
+            || self.is(i - 1, list::HONORIFIC) && g.starts_with('.') && g[1..].trim().is_empty()
+    }
+
+    /// Whether the word starts the passage or follows sentence punctuation.
+    fn sentence_start(&self, i: usize) -> bool {
+        i == 0 || {
+            let g = self.gap(i);
+            g.contains(['.', '!', '?', ':', ';', '“', '"', '(', '\n'])
+                && !(self.is(i - 1, list::HONORIFIC) && g.trim() == ".")
+        }
     }
 }
 
@@ -611,14 +652,8 @@ impl<'a> View<'_, '_, 'a> {
 /// for Rwanda", "Central Committee of the Communist Party of the Soviet Union"): capitalised
 /// words joined by `of`/`the`/`for`/`in`/`on`, at least one of them covered by a gazetteer
 /// mention and one uncovered organisation word. The name is one mention, not its parts.
-pub fn org_spans(text: &str, words: &[WordRef<'_>], covered: &[bool]) -> Vec<Range<usize>> {
-    const JOINERS: [&str; 6] = ["of", "the", "for", "in", "on", "de"];
-    let v = View {
-        text,
-        words,
-        lists: lists(),
-    };
-    let n = words.len();
+pub fn org_spans(v: &View<'_, '_, '_>, covered: &[bool]) -> Vec<Range<usize>> {
+    let n = v.len();
     let mut spans = Vec::new();
     let mut i = 0;
     while i < n {
@@ -635,7 +670,7 @@ pub fn org_spans(text: &str, words: &[WordRef<'_>], covered: &[bool]) -> Vec<Ran
             }
             // Joiners only inside the name: the next capitalised word must follow.
             let mut j = end;
-            while j < n && JOINERS.contains(&v.exact(j)) && v.inner_gap(j) && !v.cap(j) {
+            while j < n && v.is(j, list::JOINER) && v.inner_gap(j) && !v.cap(j) {
                 j += 1;
             }
             if j > end && j < n && v.cap(j) && v.inner_gap(j) {
@@ -645,17 +680,15 @@ pub fn org_spans(text: &str, words: &[WordRef<'_>], covered: &[bool]) -> Vec<Ran
             }
         }
         i = end;
+        if end - start < 3 {
+            continue;
+        }
         let mut a = start;
-        while a < end
-            && !covered[a]
-            && (v.lists.filler.contains(v.exact(a))
-                || v.lists.titles.contains(v.exact(a))
-                || JOINERS.contains(&v.exact(a)))
-        {
+        while a < end && !covered[a] && v.is(a, list::FILLER | list::TITLE | list::JOINER) {
             a += 1;
         }
         let has_known = (a..end).any(|w| covered[w]);
-        let has_org_word = (a..end).any(|w| !covered[w] && v.lists.org_words.contains(v.exact(w)));
+        let has_org_word = (a..end).any(|w| !covered[w] && v.is(w, list::ORG));
         if end - a >= 3 && has_known && has_org_word {
             spans.push(a..end);
         }
@@ -665,21 +698,14 @@ pub fn org_spans(text: &str, words: &[WordRef<'_>], covered: &[bool]) -> Vec<Ran
 
 /// The first word of a person's name that ends at `start`: given names and patronymics just
 /// before a recognised surname ("Mikhail Sergeivich Gorbachev"), never titles.
-pub fn given_names(text: &str, words: &[WordRef<'_>], covered: &[bool], start: usize) -> usize {
-    let v = View {
-        text,
-        words,
-        lists: lists(),
-    };
+pub fn given_names(v: &View<'_, '_, '_>, covered: &[bool], start: usize) -> usize {
     let mut first = start;
     while first > 0
         && start - first < 3
         && !covered[first - 1]
         && v.cap(first - 1)
         && v.inner_gap(first)
-        && !v.lists.titles.contains(v.exact(first - 1))
-        && !v.lists.filler.contains(v.exact(first - 1))
-        && !v.lists.generic.contains(v.exact(first - 1))
+        && !v.is(first - 1, list::TITLE | list::FILLER | list::GENERIC)
     {
         first -= 1;
     }
@@ -691,34 +717,25 @@ pub fn given_names(text: &str, words: &[WordRef<'_>], covered: &[bool], start: u
 }
 
 /// Proposes names in a passage. `covered[i]` marks words already in a gazetteer mention.
-pub fn propose<'a>(text: &str, words: &[WordRef<'a>], covered: &[bool]) -> Vec<Proposal<'a>> {
-    let v = View {
-        text,
-        words,
-        lists: lists(),
-    };
-    let lists = v.lists;
-    let n = words.len();
-    let exact = |i: usize| v.exact(i);
-    let cap = |i: usize| v.cap(i);
-    let inner_gap = |i: usize| v.inner_gap(i);
+pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool]) -> Vec<Proposal<'a>> {
+    let n = v.len();
     let mut proposals = Vec::new();
     let mut i = 0;
     while i < n {
-        if covered[i] || !cap(i) {
+        if covered[i] || !v.cap(i) {
             i += 1;
             continue;
         }
         let start = i;
         let mut end = i + 1;
-        while end < n && !covered[end] && inner_gap(end) {
-            if cap(end) {
+        while end < n && !covered[end] && v.inner_gap(end) {
+            if v.cap(end) {
                 end += 1;
-            } else if lists.connectors.contains(exact(end))
+            } else if v.is(end, list::CONNECTOR)
                 && end + 1 < n
                 && !covered[end + 1]
-                && cap(end + 1)
-                && inner_gap(end + 1)
+                && v.cap(end + 1)
+                && v.inner_gap(end + 1)
             {
                 end += 2;
             } else {
@@ -727,46 +744,42 @@ pub fn propose<'a>(text: &str, words: &[WordRef<'a>], covered: &[bool]) -> Vec<P
         }
         i = end;
         // A run right before a gazetteer mention holds its first names or titles.
-        if end < n && covered[end] && inner_gap(end) {
+        if end < n && covered[end] && v.inner_gap(end) {
             continue;
         }
         let mut a = start;
-        while a < end && (lists.filler.contains(exact(a)) || lists.connectors.contains(exact(a))) {
+        while a < end && v.is(a, list::FILLER | list::CONNECTOR) {
             a += 1;
         }
         let run = a;
-        let cued = start > 0 && lists.cues.contains(exact(start - 1)) && inner_gap(start);
+        let cued = start > 0 && v.is(start - 1, list::CUE) && v.inner_gap(start);
         let mut titled = false;
-        while a < end && (lists.titles.contains(exact(a)) || lists.connectors.contains(exact(a))) {
+        while a < end && v.is(a, list::TITLE | list::CONNECTOR) {
             a += 1;
             titled = true;
         }
         if a >= end {
             continue;
         }
-        let kind = if (run..end).any(|w| lists.org_words.contains(exact(w))) {
+        let kind = if (run..end).any(|w| v.is(w, list::ORG)) {
             a = run;
             Kind::Org
         } else if titled || cued {
             a = a.max(end.saturating_sub(3));
             Kind::Person
-        } else if end - a == 1
-            || (end - a <= 4 && !(a..end).any(|w| lists.generic.contains(exact(w))))
-        {
+        } else if end - a == 1 || (end - a <= 4 && !(a..end).any(|w| v.is(w, list::GENERIC))) {
             // A single word only serves surname lookups; see the module docs.
             Kind::Unknown
         } else {
             continue;
         };
-        if kind == Kind::Org && (end - a > 6 || (a..end).all(|w| lists.generic.contains(exact(w))))
-        {
+        if kind == Kind::Org && (end - a > 6 || (a..end).all(|w| v.is(w, list::GENERIC))) {
             continue;
         }
-        let last = words[end - 1].exact;
         proposals.push(Proposal {
             kind,
             words: a..end,
-            key: last.strip_suffix("'s").unwrap_or(last),
+            key: v.exact(end - 1),
         });
     }
     proposals
@@ -790,7 +803,8 @@ mod tests {
             .zip(&exacts)
             .map(|(&span, exact)| WordRef { span, exact })
             .collect();
-        propose(text, &words, &vec![false; words.len()])
+        let lists: Vec<u16> = words.iter().map(|w| list_bits(w.exact)).collect();
+        propose(&View::new(text, &words, &lists), &vec![false; words.len()])
             .into_iter()
             .filter(|p| p.words.len() > 1 || p.kind != Kind::Unknown)
             .map(|p| (p.id(&words), p.kind))

@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::Analyzer;
 use gazetteer::FoldedWords;
 pub use gazetteer::{Entity, Gazetteer, Kind};
 
@@ -93,15 +94,13 @@ pub struct WordRef<'a> {
 /// Recognises entities in the passages of one article after another.
 ///
 /// ```
-/// use attache::entities::{Gazetteer, Recognizer, WordRef};
 /// use attache::analysis::Analyzer;
+/// use attache::entities::{Gazetteer, Recognizer};
 ///
 /// let text = "Kremlin aide Yuri Ushakov said; Ushakov added that the US would not.";
-/// let mut words = Vec::new();
-/// Analyzer::new().for_each_word(text, |w| words.push(((w.span.start, w.span.end), w.exact.to_owned())));
-/// let words: Vec<WordRef> = words.iter().map(|(span, exact)| WordRef { span: *span, exact }).collect();
 /// let mut recognizer = Recognizer::new(Gazetteer::builtin());
-/// let ids: Vec<String> = recognizer.passage(text, &words).iter().map(|m| m.id.to_string()).collect();
+/// let mentions = recognizer.recognize(&mut Analyzer::new(), text);
+/// let ids: Vec<&str> = mentions.iter().map(|m| &*m.id).collect();
 /// assert_eq!(ids, ["kremlin", "ushakov", "ushakov", "united-states"]);
 /// ```
 pub struct Recognizer<'g> {
@@ -110,6 +109,12 @@ pub struct Recognizer<'g> {
     folded: FoldedWords,
     /// People met so far in this article, by folded surname: (id, kind, name).
     people: HashMap<String, (Arc<str>, Kind, Arc<str>)>,
+    /// Per form index of the caller's analyzer: the alias-vocabulary id and the heuristic list
+    /// bits of that spelling, so each distinct spelling is looked up once.
+    memo: Vec<Option<(u32, u16)>>,
+    /// The analyzer generation `memo` belongs to.
+    generation: u64,
+    spans: Vec<(Range<usize>, u32)>,
 }
 
 impl<'g> Recognizer<'g> {
@@ -120,6 +125,9 @@ impl<'g> Recognizer<'g> {
             analyzer: crate::analysis::Analyzer::new(),
             folded: FoldedWords::default(),
             people: HashMap::new(),
+            memo: Vec::new(),
+            generation: 0,
+            spans: Vec::new(),
         }
     }
 
@@ -128,22 +136,70 @@ impl<'g> Recognizer<'g> {
         self.people.clear();
     }
 
-    /// The mentions in one passage, in text order.
-    pub fn passage(&mut self, text: &str, words: &[WordRef<'_>]) -> Vec<Mention> {
+    /// The mentions in one passage, in text order; `analyzer` splits it into words (one
+    /// analyzer per recognizer, as its spellings are remembered between passages).
+    pub fn recognize(&mut self, analyzer: &mut Analyzer, text: &str) -> Vec<Mention> {
+        let mut spans = std::mem::take(&mut self.spans);
+        let (generation, found) = analyzer.exact_spans(text, &mut spans);
+        if generation != self.generation {
+            self.generation = generation;
+            self.memo.clear();
+        }
+        let mut ids = Vec::with_capacity(found.len());
+        let mut lists = Vec::with_capacity(found.len());
+        let mut words = Vec::with_capacity(found.len());
+        for (span, exact, form) in found {
+            let form = form as usize;
+            if form >= self.memo.len() {
+                self.memo.resize(form + 1, None);
+            }
+            let (id, list) = *self.memo[form].get_or_insert_with(|| {
+                (
+                    self.gazetteer.word_id(&gazetteer::match_form(exact)),
+                    heuristic::list_bits(exact),
+                )
+            });
+            ids.push(id);
+            lists.push(list);
+            words.push(WordRef {
+                span: (span.start, span.end),
+                exact,
+            });
+        }
+        let mentions = self.passage(text, &words, &ids, &lists);
+        self.spans = spans;
+        mentions
+    }
+
+    /// The mentions in one passage given its words, their alias-vocabulary ids and list bits.
+    fn passage(
+        &mut self,
+        text: &str,
+        words: &[WordRef<'_>],
+        ids: &[u32],
+        lists: &[u16],
+    ) -> Vec<Mention> {
         let surface =
             |r: Range<usize>| -> Range<usize> { words[r.start].span.0..words[r.end - 1].span.1 };
-        let folded = &mut self.folded;
-        folded.fill(words.iter().map(|w| w.exact));
-        let mut found = self.gazetteer.find(folded, |r| &text[surface(r)]);
-        found.retain(|m| {
+        let mut found = self
+            .gazetteer
+            .find(ids, |i| words[i].exact, |r| &text[surface(r)]);
+        if found.iter().any(|m| {
             let id = &*self.gazetteer.entity(m.entity).id;
-            !VETOES.iter().any(|(vetoed, cues)| {
-                *vetoed == id
-                    && cues
-                        .iter()
-                        .any(|cue| folded.contains(&gazetteer::key(&mut self.analyzer, cue)))
-            })
-        });
+            VETOES.iter().any(|(vetoed, _)| *vetoed == id)
+        }) {
+            let folded = &mut self.folded;
+            folded.fill(words.iter().map(|w| w.exact));
+            found.retain(|m| {
+                let id = &*self.gazetteer.entity(m.entity).id;
+                !VETOES.iter().any(|(vetoed, cues)| {
+                    *vetoed == id
+                        && cues
+                            .iter()
+                            .any(|cue| folded.contains(&gazetteer::key(&mut self.analyzer, cue)))
+                })
+            });
+        }
         let mut mentions: Vec<Mention> = found
             .into_iter()
             .map(|m| {
@@ -163,7 +219,8 @@ impl<'g> Recognizer<'g> {
             covered[m.words.clone()].fill(true);
         }
         // A long organisation name is one mention, not the known entities inside it.
-        for org in heuristic::org_spans(text, words, &covered) {
+        let view = heuristic::View::new(text, words, lists);
+        for org in heuristic::org_spans(&view, &covered) {
             mentions.retain(|m| m.words.end <= org.start || m.words.start >= org.end);
             covered[org.clone()].fill(true);
             let span = surface(org.clone());
@@ -180,7 +237,7 @@ impl<'g> Recognizer<'g> {
         // Given names before a known person's surname belong to the mention.
         for m in &mut mentions {
             if m.kind == Kind::Person {
-                let first = heuristic::given_names(text, words, &covered, m.words.start);
+                let first = heuristic::given_names(&view, &covered, m.words.start);
                 if first < m.words.start {
                     covered[first..m.words.start].fill(true);
                     m.words.start = first;
@@ -193,7 +250,7 @@ impl<'g> Recognizer<'g> {
                 self.remember(m);
             }
         }
-        for proposal in heuristic::propose(text, words, &covered) {
+        for proposal in heuristic::propose(&view, &covered) {
             let single = proposal.words.len() == 1;
             // A surname alone: a person met earlier in the article, or the one known person
             // with that surname when a title introduces it ("Mr. Lie").

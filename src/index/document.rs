@@ -6,7 +6,7 @@ use tantivy::TantivyDocument;
 use super::schema::Fields;
 use crate::analysis::{Analyzer, annotate, meta_value, passages::split_passages};
 use crate::corpus::Article;
-use crate::entities::{ENTITY_PREFIX, Mention, Recognizer, WordRef};
+use crate::entities::{ENTITY_PREFIX, Mention, Recognizer};
 
 /// Article-level values stored with every passage, for display.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,7 +38,6 @@ pub fn article_key(id: &str) -> u64 {
 pub struct DocumentBuilder<'g> {
     analyzer: Analyzer,
     recognizer: Option<Recognizer<'g>>,
-    spans: Vec<(std::ops::Range<usize>, u32)>,
 }
 
 impl<'g> DocumentBuilder<'g> {
@@ -47,7 +46,6 @@ impl<'g> DocumentBuilder<'g> {
         DocumentBuilder {
             analyzer: Analyzer::new(),
             recognizer,
-            spans: Vec::new(),
         }
     }
 
@@ -86,9 +84,8 @@ impl<'g> DocumentBuilder<'g> {
             add_entities(&mut doc, fields, &mentions);
             let extra = mentions
                 .iter()
-                .map(|m| (m.words.clone(), format!("{ENTITY_PREFIX}{}", m.id)))
-                .collect::<Vec<_>>();
-            let value = annotate(&text, extra.iter().map(|(w, t)| (w.clone(), t.as_str())));
+                .map(|m| (m.words.clone(), ENTITY_PREFIX, &*m.id));
+            let value = annotate(&text, extra);
             doc.add_text(fields.text, value);
             doc.add_text(fields.title, &article.title);
             if let Some(source) = &article.source {
@@ -107,18 +104,10 @@ impl<'g> DocumentBuilder<'g> {
 
     /// The entity mentions of a passage (none without a recognizer).
     fn mentions(&mut self, text: &str) -> Vec<Mention> {
-        let Some(recognizer) = &mut self.recognizer else {
-            return Vec::new();
-        };
-        let spans = self.analyzer.exact_spans(text, &mut self.spans);
-        let words: Vec<WordRef<'_>> = spans
-            .into_iter()
-            .map(|(span, exact)| WordRef {
-                span: (span.start, span.end),
-                exact,
-            })
-            .collect();
-        recognizer.passage(text, &words)
+        match &mut self.recognizer {
+            Some(recognizer) => recognizer.recognize(&mut self.analyzer, text),
+            None => Vec::new(),
+        }
     }
 }
 
@@ -128,9 +117,18 @@ fn add_entities(doc: &mut TantivyDocument, fields: &Fields, mentions: &[Mention]
         return;
     }
     let mut kinds: Vec<&str> = Vec::new();
+    let mut value = String::new();
     for m in mentions {
-        doc.add_text(fields.entity, format!("{}:{}", m.kind, m.id));
-        doc.add_text(fields.entity_alias, format!("{}\t{}", m.id, m.alias));
+        value.clear();
+        value.push_str(m.kind.as_str());
+        value.push(':');
+        value.push_str(&m.id);
+        doc.add_text(fields.entity, &value);
+        value.clear();
+        value.push_str(&m.id);
+        value.push('\t');
+        value.push_str(&m.alias);
+        doc.add_text(fields.entity_alias, &value);
         if !kinds.contains(&m.kind.as_str()) {
             kinds.push(m.kind.as_str());
         }
