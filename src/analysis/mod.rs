@@ -77,6 +77,13 @@ impl std::fmt::Debug for Analyzer {
     }
 }
 
+/// The form index of a word [`Analyzer::exact_spans`] did not look up.
+pub const NO_FORM: u32 = u32::MAX;
+
+fn spans_start(spans: &[(Range<usize>, u32)], i: usize) -> usize {
+    spans[i].0.start
+}
+
 /// A word as [`Analyzer::exact_spans`] gives it: byte range, exact form, form index.
 pub type SpannedForm<'s> = (Range<usize>, &'s str, u32);
 
@@ -121,21 +128,55 @@ impl Analyzer {
     /// the analyzer's cache: no allocation per word once spellings are known. A form index
     /// names a distinct spelling within the returned cache generation (the cache starts afresh
     /// when it grows too large, and the generation changes then).
+    ///
+    /// With `near_capitals`, only words up to two before or one after a capitalised
+    /// word are looked up — names and the words around them, which is all entity recognition
+    /// reads — and the others come back with the form index [`NO_FORM`] and an empty form,
+    /// saving most cache lookups.
     pub fn exact_spans<'s>(
         &'s mut self,
         text: &str,
         spans: &mut Vec<(Range<usize>, u32)>,
+        near_capitals: bool,
     ) -> (u64, Vec<SpannedForm<'s>>) {
         // The cache is only ever cleared before any index into it is taken.
         self.bound_cache();
         spans.clear();
-        for span in word_spans(text) {
-            let index = self.form_index(&text[span.clone()]);
-            spans.push((span, index));
+        spans.extend(word_spans(text).map(|span| (span, NO_FORM)));
+        let capital = |i: usize| {
+            let first = text.as_bytes()[spans_start(spans, i)];
+            if first.is_ascii() {
+                first.is_ascii_uppercase()
+            } else {
+                text[spans_start(spans, i)..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase)
+            }
+        };
+        let caps: Vec<bool> = if near_capitals {
+            (0..spans.len()).map(capital).collect()
+        } else {
+            Vec::new()
+        };
+        for i in 0..spans.len() {
+            let needed = !near_capitals
+                || caps[i.saturating_sub(1)..(i + 3).min(caps.len())]
+                    .iter()
+                    .any(|&c| c);
+            if needed {
+                spans[i].1 = self.form_index(&text[spans[i].0.clone()]);
+            }
         }
         let words = spans
             .iter()
-            .map(|(span, i)| (span.clone(), &*self.forms[*i as usize].exact, *i))
+            .map(|(span, i)| {
+                let exact = match *i {
+                    NO_FORM => "",
+                    i => &*self.forms[i as usize].exact,
+                };
+                (span.clone(), exact, *i)
+            })
             .collect();
         (self.generation, words)
     }

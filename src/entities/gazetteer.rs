@@ -503,7 +503,7 @@ mod tests {
     fn found(g: &Gazetteer, text: &str) -> Vec<(String, String)> {
         let mut analyzer = Analyzer::new();
         let mut buffer = Vec::new();
-        let (_, words) = analyzer.exact_spans(text, &mut buffer);
+        let (_, words) = analyzer.exact_spans(text, &mut buffer, false);
         let ids: Vec<u32> = words.iter().map(|w| g.word_id(&match_form(w.1))).collect();
         let surface =
             |r: std::ops::Range<usize>| &text[words[r.start].0.start..words[r.end - 1].0.end];

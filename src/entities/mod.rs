@@ -140,7 +140,7 @@ impl<'g> Recognizer<'g> {
     /// analyzer per recognizer, as its spellings are remembered between passages).
     pub fn recognize(&mut self, analyzer: &mut Analyzer, text: &str) -> Vec<Mention> {
         let mut spans = std::mem::take(&mut self.spans);
-        let (generation, found) = analyzer.exact_spans(text, &mut spans);
+        let (generation, found) = analyzer.exact_spans(text, &mut spans, true);
         if generation != self.generation {
             self.generation = generation;
             self.memo.clear();
@@ -149,6 +149,15 @@ impl<'g> Recognizer<'g> {
         let mut lists = Vec::with_capacity(found.len());
         let mut words = Vec::with_capacity(found.len());
         for (span, exact, form) in found {
+            if form == crate::analysis::NO_FORM {
+                ids.push(0);
+                lists.push(0);
+                words.push(WordRef {
+                    span: (span.start, span.end),
+                    exact,
+                });
+                continue;
+            }
             let form = form as usize;
             if form >= self.memo.len() {
                 self.memo.resize(form + 1, None);
