@@ -412,7 +412,7 @@ fn encode(id: u32) -> [u8; WORD_BYTES] {
 }
 
 /// How a word is compared with alias words: folded, without a possessive `'s`, and Cyrillic
-/// words by stem (see [`cyrillic_stem`]).
+/// words by stem (see `cyrillic_stem`).
 pub fn match_form(exact: &str) -> std::borrow::Cow<'_, str> {
     let word = exact.strip_suffix("'s").unwrap_or(exact);
     match cyrillic_stem(word) {
