@@ -138,28 +138,22 @@ impl Progress for Reporter {
     fn advance(&mut self, counts: &Counts) {
         let elapsed = self.started.elapsed().as_secs_f64().max(1e-3);
         let rate = counts.articles as f64 / elapsed;
+        let status = || {
+            format!(
+                "file {}/{}, {} articles, {} passages, {rate:.0} articles/s, {} skipped",
+                self.files_started, self.files, counts.articles, counts.passages, counts.skipped
+            )
+        };
         if let Some(bar) = &self.bar {
             bar.set_position(counts.bytes.min(self.total));
-            bar.set_message(format!(
-                "file {}/{}, {} articles, {} passages, {rate:.0} articles/s, {} skipped  {}",
-                self.files_started,
-                self.files,
-                counts.articles,
-                counts.passages,
-                counts.skipped,
-                self.file
-            ));
+            bar.set_message(format!("{}  {}", status(), self.file));
         } else if !self.quiet && self.last_log.elapsed() >= LOG_EVERY {
             self.last_log = Instant::now();
             eprintln!(
-                "indexing: {:.1}/{:.1} MB, file {}/{}, {} articles, {} passages, {rate:.0} articles/s, {} skipped, at {}",
+                "indexing: {:.1}/{:.1} MB, {}, at {}",
                 counts.bytes as f64 / 1e6,
                 self.total as f64 / 1e6,
-                self.files_started,
-                self.files,
-                counts.articles,
-                counts.passages,
-                counts.skipped,
+                status(),
                 self.file
             );
         }
