@@ -311,25 +311,55 @@ pub fn stem_token(stem: &str) -> String {
 
 /// Byte ranges of the words of `text`.
 pub fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut chars = text.char_indices().peekable();
+    let bytes = text.as_bytes();
+    let mut at = 0;
     std::iter::from_fn(move || {
-        let (start, _) = chars.by_ref().find(|(_, c)| c.is_alphanumeric())?;
-        let mut end = text.len();
-        while let Some(&(i, c)) = chars.peek() {
-            let joins = c.is_alphanumeric()
-                || ((c == '\'' || c == '’')
-                    && text[i + c.len_utf8()..]
-                        .chars()
-                        .next()
-                        .is_some_and(char::is_alphanumeric));
-            if !joins {
-                end = i;
+        // Skip to the next word character; ASCII bytes are judged without decoding.
+        loop {
+            let &b = bytes.get(at)?;
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() {
+                    break;
+                }
+                at += 1;
+            } else {
+                let c = text[at..].chars().next().expect("a char boundary");
+                if c.is_alphanumeric() {
+                    break;
+                }
+                at += c.len_utf8();
+            }
+        }
+        let start = at;
+        while let Some(&b) = bytes.get(at) {
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() {
+                    at += 1;
+                    continue;
+                }
+                if b == b'\'' && next_is_word_char(text, at + 1) {
+                    at += 1;
+                    continue;
+                }
                 break;
             }
-            chars.next();
+            let c = text[at..].chars().next().expect("a char boundary");
+            let joins = c.is_alphanumeric()
+                || (c == '’' && next_is_word_char(text, at + c.len_utf8()));
+            if !joins {
+                break;
+            }
+            at += c.len_utf8();
         }
-        Some(start..end)
+        Some(start..at)
     })
+}
+
+/// Whether a letter or digit starts at byte `at` of `text`.
+fn next_is_word_char(text: &str, at: usize) -> bool {
+    text.get(at..)
+        .and_then(|rest| rest.chars().next())
+        .is_some_and(char::is_alphanumeric)
 }
 
 #[cfg(test)]

@@ -102,7 +102,9 @@ pub struct Gazetteer {
     entities: Vec<Entity>,
     by_id: HashMap<String, usize>,
     /// Aliases by their folded key (see [`key`]); several when only case tells them apart.
-    by_key: HashMap<String, Vec<Alias>>,
+    by_key: FxHashMap<String, usize>,
+    /// The aliases of each key, in the order of `keys`.
+    aliases: Vec<Vec<Alias>>,
     keys: Vec<String>,
     /// Every word of every alias (as [`match_form`]s), numbered from 1.
     word_ids: FxHashMap<String, u32>,
@@ -215,6 +217,12 @@ impl Gazetteer {
         }
         let mut keys: Vec<String> = by_key.keys().cloned().collect();
         keys.sort();
+        let aliases: Vec<Vec<Alias>> = keys
+            .iter()
+            .map(|k| by_key.remove(k).expect("a key of the map"))
+            .collect();
+        let by_key: FxHashMap<String, usize> =
+            keys.iter().enumerate().map(|(i, k)| (k.clone(), i)).collect();
         let mut word_ids: FxHashMap<String, u32> = FxHashMap::default();
         let patterns = keys
             .iter()
@@ -248,6 +256,7 @@ impl Gazetteer {
             entities,
             by_id,
             by_key,
+            aliases,
             keys,
             word_ids,
             patterns,
@@ -284,7 +293,7 @@ impl Gazetteer {
 
     /// The entity one of whose aliases is `text` (acronyms in their written case).
     pub fn lookup_alias(&self, analyzer: &mut Analyzer, text: &str) -> Option<&Entity> {
-        let aliases = self.by_key.get(&key(analyzer, text))?;
+        let aliases = &self.aliases[*self.by_key.get(&key(analyzer, text))?];
         let written = text.trim_end_matches('.');
         aliases
             .iter()
@@ -317,17 +326,34 @@ impl Gazetteer {
                 .build(&self.patterns)
                 .expect("alias patterns are plain bytes")
         });
-        let mut bytes = Vec::with_capacity(ids.len() * WORD_BYTES);
-        for &id in ids {
-            bytes.extend_from_slice(&encode(id));
-        }
-        for m in matcher.find_iter(&bytes) {
+        // Only runs of words from the aliases' vocabulary can hold a match: scan those alone.
+        let mut bytes = Vec::new();
+        let mut matches = Vec::new();
+        let mut at = 0;
+        while at < ids.len() {
+            if ids[at] == 0 {
+                at += 1;
+                continue;
+            }
+            let start = at;
+            while at < ids.len() && ids[at] != 0 {
+                at += 1;
+            }
+            bytes.clear();
+            for &id in &ids[start..at] {
+                bytes.extend_from_slice(&encode(id));
+            }
             // Every match is word-aligned: see `encode`.
-            let words = m.start() / WORD_BYTES..m.end() / WORD_BYTES;
+            matches.extend(matcher.find_iter(&bytes).map(|m| {
+                let words = start + m.start() / WORD_BYTES..start + m.end() / WORD_BYTES;
+                (words, m.pattern().as_usize())
+            }));
+        }
+        for (words, pattern) in matches {
             if compound_part(&exact, &words, &surface) {
                 continue;
             }
-            let aliases = &self.by_key[&self.keys[m.pattern().as_usize()]];
+            let aliases = &self.aliases[pattern];
             let written = surface(words.clone());
             // "the EU's envoy": the possessive is not part of the acronym.
             let written = written
