@@ -20,7 +20,8 @@ pub mod passages;
 pub mod tokenizer;
 
 pub use tokenizer::{
-    AttacheTokenizer, META_SEPARATOR, META_TOKENIZER_NAME, MetaTokenizer, annotate, meta_value,
+    AttacheTokenizer, META_SEPARATOR, META_TOKENIZER_NAME, MetaTokenizer, TOKENS_TOKENIZER_NAME,
+    TokensTokenizer, encode, meta_value,
 };
 
 use std::ops::Range;
@@ -35,10 +36,6 @@ const STEM_PREFIX_STR: &str = "~";
 
 /// The name under which the tantivy tokenizer for attache's text fields is registered.
 pub const TOKENIZER_NAME: &str = "attache";
-
-/// Separates a text field's value from the extra tokens annotated after it (see
-/// [`annotate`]); never part of indexed text.
-pub const ANNOTATION: char = '\0';
 
 /// Beyond this many distinct spellings the cache starts afresh, bounding its memory.
 const CACHE_LIMIT: usize = 1 << 19;
@@ -84,8 +81,18 @@ fn spans_start(spans: &[(Range<usize>, u32)], i: usize) -> usize {
     spans[i].0.start
 }
 
-/// A word as [`Analyzer::exact_spans`] gives it: byte range, exact form, form index.
-pub type SpannedForm<'s> = (Range<usize>, &'s str, u32);
+/// A word as [`Analyzer::exact_spans`] gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpannedForm<'s> {
+    /// Byte range in the text.
+    pub span: Range<usize>,
+    /// Exact form (empty when not looked up).
+    pub exact: &'s str,
+    /// English stem, when it differs from `exact`.
+    pub stem: Option<&'s str>,
+    /// Index of the spelling in the analyzer's cache, or [`NO_FORM`].
+    pub form: u32,
+}
 
 /// A word of the text: where it is and its normalised forms.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,11 +178,19 @@ impl Analyzer {
         let words = spans
             .iter()
             .map(|(span, i)| {
-                let exact = match *i {
-                    NO_FORM => "",
-                    i => &*self.forms[i as usize].exact,
+                let (exact, stem) = match *i {
+                    NO_FORM => ("", None),
+                    i => {
+                        let forms = &self.forms[i as usize];
+                        (&*forms.exact, forms.stem.as_deref())
+                    }
                 };
-                (span.clone(), exact, *i)
+                SpannedForm {
+                    span: span.clone(),
+                    exact,
+                    stem,
+                    form: *i,
+                }
             })
             .collect();
         (self.generation, words)
@@ -344,8 +359,8 @@ pub fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
                 break;
             }
             let c = text[at..].chars().next().expect("a char boundary");
-            let joins = c.is_alphanumeric()
-                || (c == '’' && next_is_word_char(text, at + c.len_utf8()));
+            let joins =
+                c.is_alphanumeric() || (c == '’' && next_is_word_char(text, at + c.len_utf8()));
             if !joins {
                 break;
             }

@@ -1,15 +1,20 @@
-//! attache's analysis as tantivy tokenizers, so tantivy's indexing threads tokenize the text
-//! fields themselves (no pre-tokenized values to serialize and copy).
+//! attache's analysis as tantivy tokenizers.
 //!
-//! * [`AttacheTokenizer`] (`attache`): the text, title and source fields. A value may carry
-//!   extra tokens after an [`ANNOTATION`] separator — `text\0start end token\0…` — each indexed
-//!   at word positions `start..end` of the text; entity ids travel this way.
+//! * [`TokensTokenizer`] (`attache_tokens`): the passage text field. Indexing threads analyse
+//!   each passage once, for entity recognition and for the index alike, and hand tantivy the
+//!   result already analysed, in a compact text form ([`encode`]): per word, its tokens
+//!   (exact form, stem, entity ids) joined by [`TOKEN_SEP`], words joined by [`WORD_SEP`].
+//!   Decoding it is a split, so tantivy's threads spend their time on postings.
+//! * [`AttacheTokenizer`] (`attache`): short text fields given as written (title, source):
+//!   the same analysis, done by tantivy.
 //! * [`MetaTokenizer`] (`attache_meta`): metadata values `key\x1fvalue`, indexed as one
 //!   `key:word` token per word of the value.
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-use super::{ANNOTATION, Analyzer};
+use std::ops::Range;
+
+use super::{Analyzer, STEM_PREFIX, SpannedForm};
 
 /// The name under which [`MetaTokenizer`] is registered.
 pub const META_TOKENIZER_NAME: &str = "attache_meta";
@@ -20,28 +25,77 @@ const KEY_VALUE: char = '\u{1f}';
 /// Separates a metadata key from the word in metadata tokens: `country:ukr`.
 pub const META_SEPARATOR: char = ':';
 
-/// A text field value carrying extra tokens: `(word positions, prefix, name)` triples in
-/// position order, each indexed as the token `prefix` + `name`. `ANNOTATION` characters inside
-/// `text` become spaces.
-pub fn annotate<'a>(
-    text: &str,
-    extra: impl IntoIterator<Item = (std::ops::Range<usize>, char, &'a str)>,
+/// Separates the tokens of one word in an [`encode`]d value.
+pub const TOKEN_SEP: char = '\u{1}';
+/// Separates words in an [`encode`]d value.
+pub const WORD_SEP: char = '\u{2}';
+
+/// The name under which [`TokensTokenizer`] is registered.
+pub const TOKENS_TOKENIZER_NAME: &str = "attache_tokens";
+
+/// Encodes analysed words for the text field: each word's exact form, its stem token when it
+/// has one, and the extra tokens `(word positions, prefix, name)` covering it (in position
+/// order, as entity mentions are), so that every token lands at its word's position.
+pub fn encode<'a>(
+    words: &[SpannedForm<'_>],
+    extra: impl IntoIterator<Item = (Range<usize>, char, &'a str)>,
 ) -> String {
-    use std::fmt::Write;
-    let mut value = String::with_capacity(text.len() + 64);
-    if text.contains(ANNOTATION) {
-        value.push_str(&text.replace(ANNOTATION, " "));
-    } else {
-        value.push_str(text);
-    }
-    for (words, prefix, name) in extra {
-        let _ = write!(
-            value,
-            "{ANNOTATION}{} {} {prefix}{name}",
-            words.start, words.end
-        );
+    let mut value = String::with_capacity(words.len() * 10);
+    let mut extra = extra.into_iter().peekable();
+    let mut open: Vec<(Range<usize>, char, &str)> = Vec::new();
+    for (position, word) in words.iter().enumerate() {
+        if position > 0 {
+            value.push(WORD_SEP);
+        }
+        value.push_str(word.exact);
+        if let Some(stem) = word.stem {
+            value.push(TOKEN_SEP);
+            value.push(STEM_PREFIX);
+            value.push_str(stem);
+        }
+        while let Some(next) = extra.next_if(|(words, _, _)| words.start <= position) {
+            open.push(next);
+        }
+        open.retain(|(words, _, _)| words.end > position);
+        for (_, prefix, name) in &open {
+            value.push(TOKEN_SEP);
+            value.push(*prefix);
+            value.push_str(name);
+        }
     }
     value
+}
+
+/// Decodes [`encode`]d values for tantivy; see the module docs.
+#[derive(Clone, Default)]
+pub struct TokensTokenizer {
+    tokens: Vec<Token>,
+}
+
+impl Tokenizer for TokensTokenizer {
+    type TokenStream<'a> = VecTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, value: &'a str) -> VecTokenStream<'a> {
+        let mut len = 0;
+        for (position, word) in value.split(WORD_SEP).enumerate() {
+            for token in word.split(TOKEN_SEP).filter(|t| !t.is_empty()) {
+                if len == self.tokens.len() {
+                    self.tokens.push(Token::default());
+                }
+                let slot = &mut self.tokens[len];
+                slot.text.clear();
+                slot.text.push_str(token);
+                slot.position = position;
+                slot.position_length = 1;
+                len += 1;
+            }
+        }
+        self.tokens.truncate(len);
+        VecTokenStream {
+            tokens: &mut self.tokens,
+            next: 0,
+        }
+    }
 }
 
 /// A metadata field value for `key` and `value`.
@@ -49,46 +103,18 @@ pub fn meta_value(key: &str, value: &str) -> String {
     format!("{key}{KEY_VALUE}{value}")
 }
 
-/// Tokenizes attache's text fields; see the module docs.
+/// Tokenizes short text fields as written; see the module docs.
 #[derive(Clone, Default)]
 pub struct AttacheTokenizer {
     analyzer: Analyzer,
     tokens: Vec<Token>,
-    /// Annotation tokens of the previous value, kept for their allocations.
-    spare: Vec<Token>,
-    /// How many of `tokens` are word tokens (the rest are annotations).
-    word_tokens: usize,
 }
 
 impl Tokenizer for AttacheTokenizer {
     type TokenStream<'a> = VecTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, value: &'a str) -> VecTokenStream<'a> {
-        let mut parts = value.split(ANNOTATION);
-        let text = parts.next().unwrap_or("");
-        // The previous value's annotation tokens go to `spare` before `tokenize` truncates.
-        let from = self.word_tokens.min(self.tokens.len());
-        self.spare.extend(self.tokens.drain(from..));
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream<'a> {
         self.analyzer.tokenize(text, &mut self.tokens);
-        self.word_tokens = self.tokens.len();
-        for extra in parts {
-            let mut fields = extra.splitn(3, ' ');
-            let (Some(start), Some(end), Some(token)) = (
-                fields.next().and_then(|n| n.parse::<usize>().ok()),
-                fields.next().and_then(|n| n.parse::<usize>().ok()),
-                fields.next(),
-            ) else {
-                continue;
-            };
-            for position in start..end {
-                let mut reused = self.spare.pop().unwrap_or_default();
-                reused.text.clear();
-                reused.text.push_str(token);
-                reused.position = position;
-                reused.position_length = 1;
-                self.tokens.push(reused);
-            }
-        }
         VecTokenStream {
             tokens: &mut self.tokens,
             next: 0,
@@ -164,12 +190,13 @@ mod tests {
     }
 
     #[test]
-    fn annotated_tokens_join_the_words_at_their_positions() {
-        let value = annotate(
-            "President Volodymyr Zelensky spoke",
-            [(1..3, '@', "zelensky")],
-        );
-        let got = tokens(&mut AttacheTokenizer::default(), &value);
+    fn encoded_words_carry_their_stems_and_entities_at_their_positions() {
+        let text = "President Volodymyr Zelensky spoke";
+        let mut analyzer = Analyzer::new();
+        let mut buffer = Vec::new();
+        let (_, words) = analyzer.exact_spans(text, &mut buffer, false);
+        let value = encode(&words, [(1..3, '@', "zelensky")]);
+        let got = tokens(&mut TokensTokenizer::default(), &value);
         let at = |p: usize| -> Vec<&str> {
             got.iter()
                 .filter(|t| t.1 == p)
@@ -183,10 +210,14 @@ mod tests {
     }
 
     #[test]
-    fn a_separator_inside_the_text_cannot_forge_tokens() {
-        let value = annotate("a\u{0}0 1 @forged b", []);
-        let got = tokens(&mut AttacheTokenizer::default(), &value);
-        assert!(got.iter().all(|t| !t.0.starts_with('@')), "{got:?}");
+    fn encoding_gives_the_same_tokens_as_analysing_the_text() {
+        let text = "Ukraine’s security guarantees — Kyïv, 28-point plan";
+        let mut analyzer = Analyzer::new();
+        let mut buffer = Vec::new();
+        let (_, words) = analyzer.exact_spans(text, &mut buffer, false);
+        let decoded = tokens(&mut TokensTokenizer::default(), &encode(&words, []));
+        let analysed = tokens(&mut AttacheTokenizer::default(), text);
+        assert_eq!(decoded, analysed);
     }
 
     #[test]

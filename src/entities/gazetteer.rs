@@ -221,8 +221,11 @@ impl Gazetteer {
             .iter()
             .map(|k| by_key.remove(k).expect("a key of the map"))
             .collect();
-        let by_key: FxHashMap<String, usize> =
-            keys.iter().enumerate().map(|(i, k)| (k.clone(), i)).collect();
+        let by_key: FxHashMap<String, usize> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.clone(), i))
+            .collect();
         let mut word_ids: FxHashMap<String, u32> = FxHashMap::default();
         let patterns = keys
             .iter()
@@ -530,10 +533,13 @@ mod tests {
         let mut analyzer = Analyzer::new();
         let mut buffer = Vec::new();
         let (_, words) = analyzer.exact_spans(text, &mut buffer, false);
-        let ids: Vec<u32> = words.iter().map(|w| g.word_id(&match_form(w.1))).collect();
+        let ids: Vec<u32> = words
+            .iter()
+            .map(|w| g.word_id(&match_form(w.exact)))
+            .collect();
         let surface =
-            |r: std::ops::Range<usize>| &text[words[r.start].0.start..words[r.end - 1].0.end];
-        g.find(&ids, |i| words[i].1, surface)
+            |r: std::ops::Range<usize>| &text[words[r.start].span.start..words[r.end - 1].span.end];
+        g.find(&ids, |i| words[i].exact, surface)
             .into_iter()
             .map(|m| {
                 (

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::Analyzer;
+use crate::analysis::{Analyzer, SpannedForm};
 use gazetteer::FoldedWords;
 pub use gazetteer::{Entity, Gazetteer, Kind};
 
@@ -140,7 +140,20 @@ impl<'g> Recognizer<'g> {
     /// analyzer per recognizer, as its spellings are remembered between passages).
     pub fn recognize(&mut self, analyzer: &mut Analyzer, text: &str) -> Vec<Mention> {
         let mut spans = std::mem::take(&mut self.spans);
-        let (generation, found) = analyzer.exact_spans(text, &mut spans, true);
+        let (generation, words) = analyzer.exact_spans(text, &mut spans, true);
+        let mentions = self.recognize_words(text, generation, &words);
+        self.spans = spans;
+        mentions
+    }
+
+    /// The mentions in one passage whose words an analyzer of the given cache generation has
+    /// already looked up (see [`Analyzer::exact_spans`]).
+    pub fn recognize_words(
+        &mut self,
+        text: &str,
+        generation: u64,
+        found: &[SpannedForm<'_>],
+    ) -> Vec<Mention> {
         if generation != self.generation {
             self.generation = generation;
             self.memo.clear();
@@ -148,17 +161,18 @@ impl<'g> Recognizer<'g> {
         let mut ids = Vec::with_capacity(found.len());
         let mut lists = Vec::with_capacity(found.len());
         let mut words = Vec::with_capacity(found.len());
-        for (span, exact, form) in found {
-            if form == crate::analysis::NO_FORM {
+        for word in found {
+            let (exact, span) = (word.exact, &word.span);
+            words.push(WordRef {
+                span: (span.start, span.end),
+                exact,
+            });
+            if word.form == crate::analysis::NO_FORM {
                 ids.push(0);
                 lists.push(0);
-                words.push(WordRef {
-                    span: (span.start, span.end),
-                    exact,
-                });
                 continue;
             }
-            let form = form as usize;
+            let form = word.form as usize;
             if form >= self.memo.len() {
                 self.memo.resize(form + 1, None);
             }
@@ -170,14 +184,8 @@ impl<'g> Recognizer<'g> {
             });
             ids.push(id);
             lists.push(list);
-            words.push(WordRef {
-                span: (span.start, span.end),
-                exact,
-            });
         }
-        let mentions = self.passage(text, &words, &ids, &lists);
-        self.spans = spans;
-        mentions
+        self.passage(text, &words, &ids, &lists)
     }
 
     /// The mentions in one passage given its words, their alias-vocabulary ids and list bits.

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::TantivyDocument;
 
 use super::schema::Fields;
-use crate::analysis::{Analyzer, annotate, meta_value, passages::split_passages};
+use crate::analysis::{Analyzer, encode, meta_value, passages::split_passages};
 use crate::corpus::Article;
 use crate::entities::{ENTITY_PREFIX, Mention, Recognizer};
 
@@ -38,6 +38,7 @@ pub fn article_key(id: &str) -> u64 {
 pub struct DocumentBuilder<'g> {
     analyzer: Analyzer,
     recognizer: Option<Recognizer<'g>>,
+    spans: Vec<(std::ops::Range<usize>, u32)>,
 }
 
 impl<'g> DocumentBuilder<'g> {
@@ -46,6 +47,7 @@ impl<'g> DocumentBuilder<'g> {
         DocumentBuilder {
             analyzer: Analyzer::new(),
             recognizer,
+            spans: Vec::new(),
         }
     }
 
@@ -80,13 +82,17 @@ impl<'g> DocumentBuilder<'g> {
             doc.add_u64(fields.passage, number as u64);
             doc.add_i64(fields.day_lo, article.date.first_day());
             doc.add_i64(fields.day_hi, article.date.last_day());
-            let mentions = self.mentions(&text);
-            add_entities(&mut doc, fields, &mentions);
+            // One analysis of the passage serves recognition and the index.
+            let (generation, words) = self.analyzer.exact_spans(&text, &mut self.spans, false);
+            let mentions = match &mut self.recognizer {
+                Some(recognizer) => recognizer.recognize_words(&text, generation, &words),
+                None => Vec::new(),
+            };
             let extra = mentions
                 .iter()
                 .map(|m| (m.words.clone(), ENTITY_PREFIX, &*m.id));
-            let value = annotate(&text, extra);
-            doc.add_text(fields.text, value);
+            doc.add_text(fields.text, encode(&words, extra));
+            add_entities(&mut doc, fields, &mentions);
             doc.add_text(fields.title, &article.title);
             if let Some(source) = &article.source {
                 doc.add_text(fields.source, source);
@@ -100,14 +106,6 @@ impl<'g> DocumentBuilder<'g> {
             docs.push(doc);
         }
         docs
-    }
-
-    /// The entity mentions of a passage (none without a recognizer).
-    fn mentions(&mut self, text: &str) -> Vec<Mention> {
-        match &mut self.recognizer {
-            Some(recognizer) => recognizer.recognize(&mut self.analyzer, text),
-            None => Vec::new(),
-        }
     }
 }
 

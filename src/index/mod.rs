@@ -23,7 +23,10 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use tantivy::Index;
 
-use crate::analysis::{AttacheTokenizer, META_TOKENIZER_NAME, MetaTokenizer, TOKENIZER_NAME};
+use crate::analysis::{
+    AttacheTokenizer, META_TOKENIZER_NAME, MetaTokenizer, TOKENIZER_NAME, TOKENS_TOKENIZER_NAME,
+    TokensTokenizer,
+};
 use crate::error::{Error, Result};
 use schema::{FORMAT_VERSION, Fields};
 
@@ -205,6 +208,7 @@ pub fn register_tokenizer(index: &Index) {
     let tokenizers = index.tokenizers();
     tokenizers.register(TOKENIZER_NAME, AttacheTokenizer::default());
     tokenizers.register(META_TOKENIZER_NAME, MetaTokenizer::default());
+    tokenizers.register(TOKENS_TOKENIZER_NAME, TokensTokenizer::default());
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -1,21 +1,21 @@
 //! The index schema: the only place field names live.
 //!
 //! One tantivy document per passage. Text fields are tokenized by attache's own tokenizers
-//! ([`crate::analysis::tokenizer`]: exact and stem tokens at shared positions, entity tokens
-//! annotated onto the value), so the same code decides what a word is at index and at query
-//! time. Article-level values (date, title, source,
+//! ([`crate::analysis::tokenizer`]: exact and stem tokens at shared positions; the passage text
+//! arrives analysed, with its entity tokens), so the same code decides what a word is at index
+//! and at query time. Article-level values (date, title, source,
 //! metadata) are copied onto each passage so a hit needs one document fetch.
 
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
-use crate::analysis::{META_TOKENIZER_NAME, TOKENIZER_NAME};
+use crate::analysis::{META_TOKENIZER_NAME, TOKENIZER_NAME, TOKENS_TOKENIZER_NAME};
 use crate::error::{Error, Result};
 
 /// Bumped whenever the schema or the token scheme changes; an index with another version is
 /// refused instead of being searched wrongly.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 pub use crate::analysis::META_SEPARATOR;
 
@@ -70,7 +70,14 @@ pub fn build() -> (Schema, Fields) {
         passage: b.add_u64_field(fast::PASSAGE, STORED | FAST),
         day_lo: b.add_i64_field(fast::DAY_LO, INDEXED | FAST),
         day_hi: b.add_i64_field(fast::DAY_HI, INDEXED | FAST),
-        text: b.add_text_field("text", analysed.clone()),
+        text: b.add_text_field(
+            "text",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(TOKENS_TOKENIZER_NAME)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        ),
         title: b.add_text_field("title", analysed.clone()),
         source: b.add_text_field("source", analysed.clone()),
         source_key: b.add_text_field("source_key", STRING),
