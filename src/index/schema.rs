@@ -59,36 +59,17 @@ pub struct Fields {
 /// Builds the schema.
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let analysed = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(TOKENIZER_NAME)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
     let fields = Fields {
         article_id: b.add_text_field(fast::ARTICLE_ID, STRING | STORED | FAST),
         article_key: b.add_u64_field(fast::ARTICLE_KEY, FAST),
         passage: b.add_u64_field(fast::PASSAGE, STORED | FAST),
         day_lo: b.add_i64_field(fast::DAY_LO, INDEXED | FAST),
         day_hi: b.add_i64_field(fast::DAY_HI, INDEXED | FAST),
-        text: b.add_text_field(
-            "text",
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(TOKENS_TOKENIZER_NAME)
-                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-            ),
-        ),
-        title: b.add_text_field("title", analysed.clone()),
-        source: b.add_text_field("source", analysed.clone()),
+        text: b.add_text_field("text", positional(TOKENS_TOKENIZER_NAME)),
+        title: b.add_text_field("title", positional(TOKENIZER_NAME)),
+        source: b.add_text_field("source", positional(TOKENIZER_NAME)),
         source_key: b.add_text_field("source_key", STRING),
-        meta: b.add_text_field(
-            "meta",
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(META_TOKENIZER_NAME)
-                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-            ),
-        ),
+        meta: b.add_text_field("meta", positional(META_TOKENIZER_NAME)),
         body: b.add_text_field("body", STORED),
         info: b.add_text_field("info", STORED),
         entity: b.add_text_field(fast::ENTITY, STRING | FAST),
@@ -97,6 +78,15 @@ pub fn build() -> (Schema, Fields) {
         entities: b.add_text_field("entities", STORED),
     };
     (b.build(), fields)
+}
+
+/// A text field indexed by `tokenizer` with frequencies and positions, not stored.
+fn positional(tokenizer: &str) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    )
 }
 
 impl Fields {
