@@ -5,7 +5,6 @@
 //! written as an acronym (`US`, `U.S.`, `NATO`) matches only in its written case, so the pronoun
 //! "us" is never the United States.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
@@ -100,20 +99,14 @@ struct Alias {
 /// The known entities and a matcher over their aliases.
 pub struct Gazetteer {
     entities: Vec<Entity>,
-    by_id: HashMap<String, usize>,
+    by_id: FxHashMap<String, usize>,
     /// Aliases by their folded key (see [`key`]); several when only case tells them apart.
     by_key: FxHashMap<String, usize>,
     /// The aliases of each key, in the order of `keys`.
     aliases: Vec<Vec<Alias>>,
     keys: Vec<String>,
-    /// Every word of every alias (as [`match_form`]s), numbered from 1.
-    word_ids: FxHashMap<String, u32>,
-    /// Each key's words as encoded ids (see [`encode`]), in the order of `keys`.
-    patterns: Vec<Vec<u8>>,
-    /// People by their folded surname, where one person alone has it.
-    surnames: HashMap<String, usize>,
-    /// Built on first use: queries only look aliases up, indexing scans text with it.
-    matcher: OnceLock<AhoCorasick>,
+    /// What scanning text needs; built on first use, as queries only look aliases up.
+    matching: OnceLock<Matching>,
 }
 
 impl fmt::Debug for Gazetteer {
@@ -122,6 +115,60 @@ impl fmt::Debug for Gazetteer {
             .field("entities", &self.entities.len())
             .field("aliases", &self.keys.len())
             .finish()
+    }
+}
+
+/// The gazetteer's text-scanning side.
+struct Matching {
+    /// Every word of every alias (as [`match_form`]s), numbered from 1.
+    word_ids: FxHashMap<String, u32>,
+    /// Matches each key's words, encoded (see [`encode`]); pattern `i` is `keys[i]`.
+    matcher: AhoCorasick,
+    /// People by their folded surname, where one person alone has it.
+    surnames: FxHashMap<String, usize>,
+}
+
+impl Matching {
+    fn build(keys: &[String], entities: &[Entity]) -> Matching {
+        let mut word_ids: FxHashMap<String, u32> = FxHashMap::default();
+        let patterns: Vec<Vec<u8>> = keys
+            .iter()
+            .map(|key| {
+                let mut pattern = Vec::new();
+                for word in key.split_whitespace() {
+                    let next = word_ids.len() as u32 + 1;
+                    let id = *word_ids.entry(word.to_owned()).or_insert(next);
+                    pattern.extend_from_slice(&encode(id));
+                }
+                pattern
+            })
+            .collect();
+        let matcher = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .expect("alias patterns are plain bytes");
+        let mut analyzer = Analyzer::new();
+        let mut surnames: FxHashMap<String, Option<usize>> = FxHashMap::default();
+        for (index, entity) in entities.iter().enumerate() {
+            if entity.kind != Kind::Person {
+                continue;
+            }
+            if let Some(surname) = analyzer.exact_words(&entity.name).pop() {
+                surnames
+                    .entry(surname)
+                    .and_modify(|e| *e = None)
+                    .or_insert(Some(index));
+            }
+        }
+        let surnames = surnames
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v?)))
+            .collect();
+        Matching {
+            word_ids,
+            matcher,
+            surnames,
+        }
     }
 }
 
@@ -153,15 +200,17 @@ impl Gazetteer {
     pub fn parse(data: &str) -> Result<Gazetteer, String> {
         let mut analyzer = Analyzer::new();
         let mut entities = Vec::new();
-        let mut by_id = HashMap::new();
-        let mut by_key: HashMap<String, Vec<Alias>> = HashMap::new();
+        let mut by_id = FxHashMap::default();
+        let mut by_key: FxHashMap<String, usize> = FxHashMap::default();
+        let mut aliases: Vec<Vec<Alias>> = Vec::new();
+        let mut keys: Vec<String> = Vec::new();
         for (n, line) in data.lines().enumerate() {
             let line_no = n + 1;
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
             }
             let cols: Vec<&str> = line.split('\t').collect();
-            let [id, kind, name, aliases] = cols[..] else {
+            let [id, kind, name, spellings] = cols[..] else {
                 return Err(format!("line {line_no}: expected 4 tab-separated columns"));
             };
             let kind: Kind = kind.parse().map_err(|e| format!("line {line_no}: {e}"))?;
@@ -170,7 +219,11 @@ impl Gazetteer {
                 return Err(format!("line {line_no}: duplicate id '{id}'"));
             }
             let mut all: Vec<String> = vec![name.to_owned()];
-            for alias in aliases.split('|').map(str::trim).filter(|a| !a.is_empty()) {
+            for alias in spellings
+                .split('|')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+            {
                 if !all.iter().any(|a| a == alias) {
                     all.push(alias.to_owned());
                 }
@@ -183,7 +236,15 @@ impl Gazetteer {
                     return Err(format!("line {line_no}: alias '{alias}' has no words"));
                 }
                 let exact_case = is_acronym(alias).then(|| alias.trim_end_matches('.').to_owned());
-                let slot = by_key.entry(k).or_default();
+                let slot = match by_key.get(&k) {
+                    Some(&i) => &mut aliases[i],
+                    None => {
+                        by_key.insert(k.clone(), keys.len());
+                        keys.push(k);
+                        aliases.push(Vec::new());
+                        aliases.last_mut().expect("just pushed")
+                    }
+                };
                 // Two entities may share a key only when both aliases are acronyms written
                 // differently (none do today, but case is what tells them apart).
                 let clash = slot.iter().any(|a| {
@@ -215,56 +276,13 @@ impl Gazetteer {
                 aliases: all,
             });
         }
-        let mut keys: Vec<String> = by_key.keys().cloned().collect();
-        keys.sort();
-        let aliases: Vec<Vec<Alias>> = keys
-            .iter()
-            .map(|k| by_key.remove(k).expect("a key of the map"))
-            .collect();
-        let by_key: FxHashMap<String, usize> = keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (k.clone(), i))
-            .collect();
-        let mut word_ids: FxHashMap<String, u32> = FxHashMap::default();
-        let patterns = keys
-            .iter()
-            .map(|key| {
-                let mut pattern = Vec::new();
-                for word in key.split_whitespace() {
-                    let next = word_ids.len() as u32 + 1;
-                    let id = *word_ids.entry(word.to_owned()).or_insert(next);
-                    pattern.extend_from_slice(&encode(id));
-                }
-                pattern
-            })
-            .collect();
-        let mut surnames: HashMap<String, Option<usize>> = HashMap::new();
-        for (index, entity) in entities.iter().enumerate() {
-            if entity.kind != Kind::Person {
-                continue;
-            }
-            if let Some(surname) = analyzer.exact_words(&entity.name).pop() {
-                surnames
-                    .entry(surname)
-                    .and_modify(|e| *e = None)
-                    .or_insert(Some(index));
-            }
-        }
-        let surnames = surnames
-            .into_iter()
-            .filter_map(|(k, v)| Some((k, v?)))
-            .collect();
         Ok(Gazetteer {
             entities,
             by_id,
             by_key,
             aliases,
             keys,
-            word_ids,
-            patterns,
-            surnames,
-            matcher: OnceLock::new(),
+            matching: OnceLock::new(),
         })
     }
 
@@ -285,7 +303,15 @@ impl Gazetteer {
 
     /// The one known person with this folded surname ("Mr. Lie" is Trygve Lie), if any.
     pub fn person_by_surname(&self, surname: &str) -> Option<&Entity> {
-        self.surnames.get(surname).map(|&i| &self.entities[i])
+        self.matching()
+            .surnames
+            .get(surname)
+            .map(|&i| &self.entities[i])
+    }
+
+    fn matching(&self) -> &Matching {
+        self.matching
+            .get_or_init(|| Matching::build(&self.keys, &self.entities))
     }
 
     /// The entity a query names: by id, or by any alias (acronyms in their written case).
@@ -307,7 +333,7 @@ impl Gazetteer {
     /// The id of a word in the aliases' vocabulary (0 for a word no alias uses); `form` is
     /// the word's [`match_form`].
     pub fn word_id(&self, form: &str) -> u32 {
-        self.word_ids.get(form).copied().unwrap_or(0)
+        self.matching().word_ids.get(form).copied().unwrap_or(0)
     }
 
     /// Finds aliases among a passage's words, leftmost-longest: `ids` are the words'
@@ -323,12 +349,7 @@ impl Gazetteer {
         if ids.iter().all(|&id| id == 0) {
             return out;
         }
-        let matcher = self.matcher.get_or_init(|| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&self.patterns)
-                .expect("alias patterns are plain bytes")
-        });
+        let matcher = &self.matching().matcher;
         // Only runs of words from the aliases' vocabulary can hold a match: scan those alone.
         let mut bytes = Vec::new();
         let mut matches = Vec::new();

@@ -146,7 +146,7 @@ impl Searcher {
             analyzer: &mut self.analyzer,
             has_meta_key: &has_meta_key,
             known_fields: &known_fields,
-            gazetteer: Gazetteer::builtin(),
+            gazetteer: Gazetteer::builtin,
             expand_aliases: request.expand_aliases,
         };
         let mut plan = planner.plan(&node).map_err(|e| {

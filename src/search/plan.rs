@@ -75,8 +75,9 @@ pub struct Planner<'a> {
     pub has_meta_key: &'a dyn Fn(&str) -> bool,
     /// Known field names, for the unknown-field error.
     pub known_fields: &'a dyn Fn() -> Vec<String>,
-    /// The entities queries may name.
-    pub gazetteer: &'a Gazetteer,
+    /// The entities queries may name; called only when a query needs them, as loading the
+    /// gazetteer is most of a short query's cost.
+    pub gazetteer: fn() -> &'static Gazetteer,
     /// Whether a plain word that is a known alias also finds its entity (`Kiev` → `@kyiv`).
     pub expand_aliases: bool,
 }
@@ -258,7 +259,7 @@ impl Planner<'_> {
         if !(self.expand_aliases && field == self.fields.text) {
             return Ok(spelled);
         }
-        let Some(entity) = self.gazetteer.lookup_alias(self.analyzer, text) else {
+        let Some(entity) = (self.gazetteer)().lookup_alias(self.analyzer, text) else {
             return Ok(spelled);
         };
         // The entity's mentions carry the score; the spelling adds to it, so "Kiev" ranks a
@@ -361,7 +362,7 @@ impl Planner<'_> {
     }
 
     fn entity_id(&mut self, text: &str, span: &Span) -> Result<String, PlanError> {
-        if let Some(entity) = self.gazetteer.lookup(self.analyzer, text) {
+        if let Some(entity) = (self.gazetteer)().lookup(self.analyzer, text) {
             return Ok(entity.id.to_string());
         }
         let words: Vec<String> = self.analyzer.words(text).into_iter().map(|w| w.0).collect();
