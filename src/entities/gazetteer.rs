@@ -518,8 +518,21 @@ impl FoldedWords {
 
 /// The matching key of an alias or query text: its folded words laid out like [`FoldedWords`].
 pub fn key(analyzer: &mut Analyzer, text: &str) -> String {
-    let words = analyzer.exact_words(text);
-    FoldedWords::new(words.iter().map(String::as_str)).text
+    let mut key = String::with_capacity(text.len() + 8);
+    for span in crate::analysis::word_spans(text) {
+        let raw = &text[span];
+        key.push(' ');
+        if raw.is_ascii() {
+            // Most aliases: lowercase in place, no folding or stemming to do.
+            let word = raw.strip_suffix("'s").unwrap_or(raw);
+            key.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            let exact = analyzer.exact_words(raw).pop().unwrap_or_default();
+            key.push_str(&match_form(&exact));
+        }
+        key.push(' ');
+    }
+    key
 }
 
 /// An alias without a leading "the".
