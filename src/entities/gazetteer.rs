@@ -296,6 +296,11 @@ impl Gazetteer {
         &self.entities[index]
     }
 
+    /// The index of the entity with this id.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
     /// The entity with this id.
     pub fn by_id(&self, id: &str) -> Option<&Entity> {
         self.by_id.get(id).map(|&i| &self.entities[i])
@@ -471,43 +476,20 @@ pub fn match_form(exact: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// A passage's folded words laid out for matching: ` w0  w1  w2 ` (each word between single
-/// spaces, words two spaces apart), so every alias key (` united  states `) can only match whole
-/// words and adjacent matches never share a character.
+/// A passage's words laid out like alias [`key`]s — each word's [`match_form`] between single
+/// spaces, words two spaces apart — so a key is found among them only as whole words.
 #[derive(Debug, Default)]
 pub struct FoldedWords {
     text: String,
-    starts: Vec<usize>,
 }
 
 impl FoldedWords {
-    /// Lays out `words` (folded exact forms, in order). A possessive `'s` is dropped:
-    /// "Ukraine’s security" mentions Ukraine.
-    pub fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> FoldedWords {
-        let mut folded = FoldedWords::default();
-        folded.fill(words);
-        folded
-    }
-
-    /// Lays out `words` again, reusing the buffers.
+    /// Lays out `words` (exact forms, in order), reusing the buffer.
     pub fn fill<'a>(&mut self, words: impl IntoIterator<Item = &'a str>) {
-        let folded = self;
-        folded.text.clear();
-        folded.starts.clear();
+        self.text.clear();
         for word in words {
-            let word = match_form(word);
-            folded.starts.push(folded.text.len());
-            folded.text.push(' ');
-            folded.text.push_str(&word);
-            folded.text.push(' ');
+            push_key_word(&mut self.text, &match_form(word));
         }
-    }
-
-    /// The folded word at `index`.
-    pub fn word(&self, index: usize) -> &str {
-        let start = self.starts[index] + 1;
-        let end = self.starts.get(index + 1).map_or(self.text.len(), |&s| s) - 1;
-        &self.text[start..end]
     }
 
     /// Whether a [`key`] occurs among these words.
@@ -516,21 +498,27 @@ impl FoldedWords {
     }
 }
 
-/// The matching key of an alias or query text: its folded words laid out like [`FoldedWords`].
+/// Appends one word to a key or a [`FoldedWords`] layout.
+fn push_key_word(key: &mut String, form: &str) {
+    key.push(' ');
+    key.push_str(form);
+    key.push(' ');
+}
+
+/// The matching key of an alias or query text: its words' [`match_form`]s laid out like
+/// [`FoldedWords`].
 pub fn key(analyzer: &mut Analyzer, text: &str) -> String {
     let mut key = String::with_capacity(text.len() + 8);
     for span in crate::analysis::word_spans(text) {
         let raw = &text[span];
-        key.push(' ');
         if raw.is_ascii() {
-            // Most aliases: lowercase in place, no folding or stemming to do.
-            let word = raw.strip_suffix("'s").unwrap_or(raw);
-            key.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            // Most aliases: the match form is the lowercase word, no folding or stemming.
+            let lower = raw.to_ascii_lowercase();
+            push_key_word(&mut key, &match_form(&lower));
         } else {
             let exact = analyzer.exact_words(raw).pop().unwrap_or_default();
-            key.push_str(&match_form(&exact));
+            push_key_word(&mut key, &match_form(&exact));
         }
-        key.push(' ');
     }
     key
 }

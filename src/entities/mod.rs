@@ -107,6 +107,8 @@ pub struct Recognizer<'g> {
     gazetteer: &'g Gazetteer,
     analyzer: crate::analysis::Analyzer,
     folded: FoldedWords,
+    /// Entities (by index) with the keys of the words that veto them ([`VETOES`]).
+    vetoes: Vec<(usize, Vec<String>)>,
     /// People met so far in this article, by folded surname: (id, kind, name).
     people: HashMap<String, (Arc<str>, Kind, Arc<str>)>,
     /// Per form index of the caller's analyzer: the alias-vocabulary id and the heuristic list
@@ -120,10 +122,23 @@ pub struct Recognizer<'g> {
 impl<'g> Recognizer<'g> {
     /// A recognizer over `gazetteer`.
     pub fn new(gazetteer: &'g Gazetteer) -> Recognizer<'g> {
+        let mut analyzer = crate::analysis::Analyzer::new();
+        let vetoes = VETOES
+            .iter()
+            .filter_map(|(id, cues)| {
+                let entity = gazetteer.index_of(id)?;
+                let keys = cues
+                    .iter()
+                    .map(|cue| gazetteer::key(&mut analyzer, cue))
+                    .collect();
+                Some((entity, keys))
+            })
+            .collect();
         Recognizer {
             gazetteer,
-            analyzer: crate::analysis::Analyzer::new(),
+            analyzer,
             folded: FoldedWords::default(),
+            vetoes,
             people: HashMap::new(),
             memo: Vec::new(),
             generation: 0,
@@ -201,20 +216,12 @@ impl<'g> Recognizer<'g> {
         let mut found = self
             .gazetteer
             .find(ids, |i| words[i].exact, |r| &text[surface(r)]);
-        if found.iter().any(|m| {
-            let id = &*self.gazetteer.entity(m.entity).id;
-            VETOES.iter().any(|(vetoed, _)| *vetoed == id)
-        }) {
+        let vetoable = |m: &gazetteer::Match| self.vetoes.iter().find(|(e, _)| *e == m.entity);
+        if found.iter().any(|m| vetoable(m).is_some()) {
             let folded = &mut self.folded;
             folded.fill(words.iter().map(|w| w.exact));
             found.retain(|m| {
-                let id = &*self.gazetteer.entity(m.entity).id;
-                !VETOES.iter().any(|(vetoed, cues)| {
-                    *vetoed == id
-                        && cues
-                            .iter()
-                            .any(|cue| folded.contains(&gazetteer::key(&mut self.analyzer, cue)))
-                })
+                vetoable(m).is_none_or(|(_, cues)| !cues.iter().any(|cue| folded.contains(cue)))
             });
         }
         let mut mentions: Vec<Mention> = found
@@ -315,12 +322,33 @@ impl<'g> Recognizer<'g> {
 
     /// Remembers a person by the surname of their full name, for later surname-only mentions.
     fn remember(&mut self, mention: &Mention) {
-        let words = self.analyzer.words(&mention.name);
-        if let [_, .., (surname, _)] = words.as_slice() {
+        let words = self.analyzer.exact_words(&mention.name);
+        if let [_, .., surname] = words.as_slice() {
             let surname = surname.strip_suffix("'s").unwrap_or(surname).to_owned();
             self.people
                 .entry(surname)
                 .or_insert_with(|| (mention.id.clone(), mention.kind, mention.name.clone()));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(text: &str) -> Vec<String> {
+        let mut recognizer = Recognizer::new(Gazetteer::builtin());
+        recognizer
+            .recognize(&mut Analyzer::new(), text)
+            .iter()
+            .map(|m| m.id.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn georgia_is_the_country_unless_the_passage_says_it_is_the_us_state() {
+        assert!(ids("Russia and Georgia signed a ceasefire.").contains(&"georgia".to_owned()));
+        let us_state = ids("Voters in Atlanta, Georgia, went to the polls.");
+        assert!(!us_state.contains(&"georgia".to_owned()), "{us_state:?}");
     }
 }
