@@ -3,12 +3,10 @@
 use std::collections::HashSet;
 
 use serde::Serialize;
-use tantivy::schema::Value;
-use tantivy::{DocAddress, TantivyDocument};
+use tantivy::DocAddress;
 
 use crate::error::{Error, Result};
 use crate::index::build::RunSummary;
-use crate::index::document::Info;
 use crate::index::schema::fast;
 use crate::search::{Searcher, meta_keys};
 
@@ -89,15 +87,7 @@ pub fn stats(searcher: &Searcher) -> Result<IndexStats> {
         }
     }
     let date_of = |found: Option<(i64, DocAddress)>| -> Result<Option<String>> {
-        let Some((_, address)) = found else {
-            return Ok(None);
-        };
-        let doc: TantivyDocument = tsearcher.doc(address)?;
-        let info: Option<Info> = doc
-            .get_first(fields.info)
-            .and_then(|v| v.as_str())
-            .and_then(|s| serde_json::from_str(s).ok());
-        Ok(info.map(|i| i.date))
+        found.map_or(Ok(None), |(_, address)| searcher.stored_date(address))
     };
     let mut sources: Vec<SourceCount> = sources
         .into_iter()

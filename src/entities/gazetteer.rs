@@ -325,6 +325,17 @@ impl Gazetteer {
             .or_else(|| self.lookup_alias(analyzer, text))
     }
 
+    /// The id a query means by `text`: a known entity's (by id or alias), or else the id a name
+    /// the gazetteer lacks is indexed under (its folded words joined by `-`: `Joseph Garba` →
+    /// `joseph-garba`); `None` when `text` has no words.
+    pub fn resolve_id(&self, analyzer: &mut Analyzer, text: &str) -> Option<String> {
+        if let Some(entity) = self.lookup(analyzer, text) {
+            return Some(entity.id.to_string());
+        }
+        let words = analyzer.exact_words(text);
+        (!words.is_empty()).then(|| words.join("-"))
+    }
+
     /// The entity one of whose aliases is `text` (acronyms in their written case).
     pub fn lookup_alias(&self, analyzer: &mut Analyzer, text: &str) -> Option<&Entity> {
         let aliases = &self.aliases[*self.by_key.get(&key(analyzer, text))?];

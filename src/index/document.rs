@@ -26,6 +26,13 @@ pub struct Info {
     pub meta: Vec<(String, String)>,
 }
 
+/// The article-level values stored with a passage, if readable.
+pub fn stored_info(doc: &TantivyDocument, fields: &Fields) -> Option<Info> {
+    use tantivy::schema::Value;
+    let json = doc.get_first(fields.info)?.as_str()?;
+    serde_json::from_str(json).ok()
+}
+
 /// A stable 64-bit hash of an article id (FNV-1a), so distinct articles can be counted from a
 /// fast field; stable across builds and platforms because it is persisted in the index.
 pub fn article_key(id: &str) -> u64 {

@@ -7,14 +7,12 @@ use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query};
-use tantivy::schema::Value;
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::{SearchRequest, Searcher, plan};
 use crate::corpus::Date;
 use crate::entities::{Gazetteer, Kind};
 use crate::error::Result;
-use crate::index::document::Info;
 use crate::index::schema::fast;
 
 /// How often an entity is mentioned in a set of passages.
@@ -122,16 +120,7 @@ pub fn entity_profile(searcher: &mut Searcher, name: &str) -> Result<Option<Enti
         return Ok(None);
     };
     let date_of = |found: Option<(i64, DocAddress)>| -> Result<Option<String>> {
-        let Some((_, address)) = found else {
-            return Ok(None);
-        };
-        let doc: TantivyDocument = tsearcher.doc(address)?;
-        let fields = searcher.index().fields;
-        Ok(doc
-            .get_first(fields.info)
-            .and_then(|v| v.as_str())
-            .and_then(|s| serde_json::from_str::<Info>(s).ok())
-            .map(|i| i.date))
+        found.map_or(Ok(None), |(_, address)| searcher.stored_date(address))
     };
     let mut aliases: Vec<(String, u64)> = t.aliases.iter().map(|(a, n)| (a.clone(), *n)).collect();
     aliases.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -146,18 +135,9 @@ pub fn entity_profile(searcher: &mut Searcher, name: &str) -> Result<Option<Enti
 /// An entity's id from an id, an alias, or `@`-prefixed either.
 fn resolve(searcher: &mut Searcher, name: &str) -> String {
     let name = name.trim().trim_start_matches('@').trim_matches('"');
-    match Gazetteer::builtin().lookup(&mut searcher.analyzer, name) {
-        Some(entity) => entity.id.to_string(),
-        None => {
-            let words: Vec<String> = searcher
-                .analyzer
-                .words(name)
-                .into_iter()
-                .map(|w| w.0)
-                .collect();
-            words.join("-")
-        }
-    }
+    Gazetteer::builtin()
+        .resolve_id(&mut searcher.analyzer, name)
+        .unwrap_or_default()
 }
 
 /// The passages matching `query` (all when empty) within the dates.

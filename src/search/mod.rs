@@ -17,7 +17,7 @@ use crate::analysis::Analyzer;
 use crate::corpus::Date;
 use crate::entities::{Gazetteer, Mention};
 use crate::error::{Error, Result};
-use crate::index::document::Info;
+use crate::index::document::{Info, stored_info};
 use crate::index::schema::META_SEPARATOR;
 use crate::index::{IndexDir, OpenIndex};
 pub use collect::Collected;
@@ -191,6 +191,15 @@ impl Searcher {
         Ok(searcher.search(plan.query.as_ref() as &dyn Query, &Passages { limit })?)
     }
 
+    /// The date, as written, of the article a stored passage belongs to.
+    ///
+    /// # Errors
+    /// A failure reading the document store.
+    pub fn stored_date(&self, address: tantivy::DocAddress) -> Result<Option<String>> {
+        let doc: TantivyDocument = self.reader.searcher().doc(address)?;
+        Ok(stored_info(&doc, &self.open.fields).map(|info| info.date))
+    }
+
     /// Fetches collected passages and builds their snippets.
     ///
     /// # Errors
@@ -209,9 +218,7 @@ impl Searcher {
             let doc: TantivyDocument = searcher.doc(candidate.address)?;
             let stored = |field| doc.get_first(field).and_then(|v| v.as_str());
             let text = stored(fields.body).unwrap_or_default().to_owned();
-            let info: Info = stored(fields.info)
-                .and_then(|s| serde_json::from_str(s).ok())
-                .ok_or_else(|| unreadable(&candidate, "info"))?;
+            let info = stored_info(&doc, &fields).ok_or_else(|| unreadable(&candidate, "info"))?;
             let entities: Vec<Mention> = match stored(fields.entities) {
                 Some(json) => {
                     serde_json::from_str(json).map_err(|_| unreadable(&candidate, "entities"))?

@@ -362,14 +362,9 @@ impl Planner<'_> {
     }
 
     fn entity_id(&mut self, text: &str, span: &Span) -> Result<String, PlanError> {
-        if let Some(entity) = (self.gazetteer)().lookup(self.analyzer, text) {
-            return Ok(entity.id.to_string());
-        }
-        let words: Vec<String> = self.analyzer.words(text).into_iter().map(|w| w.0).collect();
-        if words.is_empty() {
-            return Err(nothing_searchable(text, span));
-        }
-        Ok(words.join("-"))
+        (self.gazetteer)()
+            .resolve_id(self.analyzer, text)
+            .ok_or_else(|| nothing_searchable(text, span))
     }
 
     /// Passages with an entity of the given type; scores nothing.
