@@ -119,7 +119,7 @@ pub struct IndexArgs {
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
     /// Memory budget of the index writer, in MB.
-    #[arg(long, value_name = "MB", default_value_t = 512)]
+    #[arg(long, value_name = "MB", default_value_t = crate::app::DEFAULT_MEMORY_MB)]
     pub memory: usize,
     /// Skip entity recognition (to measure its cost; `@entity` queries then find nothing).
     #[arg(long)]

@@ -58,7 +58,8 @@ pub fn default_roots() -> Vec<PathBuf> {
     vec![PathBuf::from(super::DEFAULT_CORPUS)]
 }
 
-fn summary_line(s: &RunSummary) -> String {
+/// The closing line of an indexing run.
+pub fn summary_line(s: &RunSummary) -> String {
     let mut line = format!(
         "indexed {} article{}, {} passage{} ({} in {:.1} s)",
         s.articles,

@@ -14,6 +14,8 @@ use crate::cli::{Cli, Command, IndexLocation};
 
 /// The default index folder, relative to the working directory.
 const DEFAULT_INDEX: &str = "index";
+/// The default memory budget of the index writer, in MB.
+pub const DEFAULT_MEMORY_MB: usize = 512;
 /// The default corpus, relative to the working directory.
 const DEFAULT_CORPUS: &str = "corpus";
 

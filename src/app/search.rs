@@ -8,7 +8,7 @@ use attache::index::build::BuildOptions;
 use attache::render;
 use attache::search::{SearchRequest, Searcher};
 
-use super::index::{build_index, default_roots, default_threads};
+use super::index::{build_index, default_roots, default_threads, summary_line};
 use crate::cli::{ColorChoice, SearchArgs};
 
 pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
@@ -23,14 +23,11 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         let options = BuildOptions {
             roots: default_roots(),
             threads: default_threads(),
-            memory_bytes: 512 << 20,
+            memory_bytes: super::DEFAULT_MEMORY_MB << 20,
             entities: true,
         };
         let summary = build_index(&dir, &options, false)?;
-        eprintln!(
-            "indexed {} articles, {} passages",
-            summary.articles, summary.passages
-        );
+        eprintln!("{}", summary_line(&summary));
     }
     let mut searcher = Searcher::open(&dir)?;
     let request = SearchRequest {
