@@ -17,8 +17,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build the index from corpus files and folders (default: corpus/).
+    /// Index corpus files and folders (default: corpus/): adds new articles, replaces changed
+    /// ones and removes those gone from the paths given; `--full` rebuilds from scratch.
     Index(IndexArgs),
+    /// Merge the index's segments into one and purge deleted passages.
+    Optimize(OptimizeArgs),
     /// Search passages; exits 0 with hits, 1 with none, 2 on error.
     Search(SearchArgs),
     /// Show what the index holds.
@@ -109,12 +112,40 @@ pub struct IndexLocation {
 }
 
 #[derive(Debug, Args)]
+pub struct OptimizeArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Write the result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct IndexArgs {
-    /// Files and folders to index: *.txt articles, *.jsonl/*.ndjson JSON Lines.
+    /// Files and folders to index: *.txt articles; *.jsonl/*.ndjson JSON Lines, also
+    /// gzip- or zstd-compressed (*.jsonl.gz, *.jsonl.zst); `-` reads JSON Lines from stdin.
     #[arg(value_name = "PATH", default_value = "corpus")]
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub location: IndexLocation,
+    /// Rebuild from scratch into a new index and swap it in when complete.
+    #[arg(long)]
+    pub full: bool,
+    /// Print what would be added, changed and removed, and write nothing.
+    #[arg(long, short = 'n', conflicts_with = "full")]
+    pub dry_run: bool,
+    /// Also remove indexed articles from outside the paths given that this run did not see.
+    #[arg(long)]
+    pub prune: bool,
+    /// Write the run summary as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Commit at least every MB megabytes of input (updates only).
+    #[arg(long, value_name = "MB", default_value_t = 256)]
+    pub checkpoint_mb: u64,
+    /// Commit at least every SECONDS (updates only).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub checkpoint_secs: u64,
     /// Threads for parsing and analysis [default: all cores].
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,

@@ -24,12 +24,24 @@ pub enum Error {
         path: PathBuf,
     },
     /// The index was written by an incompatible version of attache.
-    #[error("{}: {why}: rebuild with `attache index`", path.display())]
+    #[error("{}: {why}: rebuild with `attache index --full`", path.display())]
     IncompatibleIndex {
         /// The index folder.
         path: PathBuf,
         /// What is incompatible.
         why: String,
+    },
+    /// Another process holds the index's writer lock.
+    #[error(
+        "{}: index is being written by another attache process (pid {}); wait for it to finish",
+        path.display(),
+        pid.map_or_else(|| "unknown".to_owned(), |p| p.to_string())
+    )]
+    Locked {
+        /// The index folder.
+        path: PathBuf,
+        /// The process holding the lock, when it wrote its id.
+        pid: Option<u32>,
     },
     /// The query could not be understood.
     #[error("bad query: {0}")]
@@ -41,7 +53,7 @@ pub enum Error {
     #[error("{0}")]
     Strict(String),
     /// An indexing run was cancelled before it finished.
-    #[error("indexing interrupted: the previous index is still live")]
+    #[error("indexing interrupted: the index keeps what was committed; run `attache index` again to finish")]
     Interrupted,
     /// The search engine failed.
     #[error("index error: {0}")]

@@ -11,7 +11,8 @@
 //! * [`corpus`] walks files and folders and parses the article formats into [`corpus::Article`].
 //! * [`analysis`] splits articles into passages and defines what a word is, once, for indexing,
 //!   querying and highlighting.
-//! * [`index`] owns the schema, builds an index and swaps it in atomically.
+//! * [`index`] owns the schema and builds or updates an index: incrementally, in parallel,
+//!   committing at checkpoints, or rebuilt in full and swapped in atomically.
 //! * [`search`] parses and plans queries and ranks passages.
 //! * [`render`] turns results into terminal text or JSON Lines.
 //!
@@ -22,13 +23,10 @@
 //! use attache::search::{SearchRequest, Searcher};
 //!
 //! let dir = IndexDir::new("index");
-//! let options = build::BuildOptions {
-//!     roots: vec!["corpus".into()],
-//!     threads: 2,
-//!     memory_bytes: 512 << 20,
-//!     entities: true,
-//! };
-//! build::build(&dir, &options, &mut build::Silent)?;
+//! // Adds new articles, replaces changed ones, removes those gone from corpus/.
+//! let options = build::BuildOptions::new(vec!["corpus".into()]);
+//! let run = build::build(&dir, &options, &mut build::Silent)?;
+//! println!("{} added, {} changed, {} removed", run.added, run.changed, run.removed);
 //! let mut searcher = Searcher::open(&dir)?;
 //! let results = searcher.search(&SearchRequest::new("\"security guarantee\"", 10))?;
 //! for hit in &results.hits {

@@ -21,6 +21,10 @@ pub struct IndexStats {
     pub passages: u64,
     /// Segments in the live generation.
     pub segments: usize,
+    /// Passages deleted by incremental runs but still on disk (`attache optimize` purges them).
+    pub deleted_passages: u64,
+    /// Deleted passages as a share of all passages on disk, 0 to 1.
+    pub deleted_ratio: f64,
     /// The earliest article date, as written.
     pub first_date: Option<String>,
     /// The latest article date, as written.
@@ -94,26 +98,33 @@ pub fn stats(searcher: &Searcher) -> Result<IndexStats> {
         .map(|(source, passages)| SourceCount { source, passages })
         .collect();
     sources.sort_by(|a, b| b.passages.cmp(&a.passages).then(a.source.cmp(&b.source)));
+    let deleted: u64 = tsearcher
+        .segment_readers()
+        .iter()
+        .map(|s| u64::from(s.num_deleted_docs()))
+        .sum();
+    let on_disk: u64 = tsearcher
+        .segment_readers()
+        .iter()
+        .map(|s| u64::from(s.max_doc()))
+        .sum();
     Ok(IndexStats {
         generation: open.generation.display().to_string(),
         articles: keys.len() as u64,
         passages: tsearcher.num_docs(),
         segments: tsearcher.segment_readers().len(),
+        deleted_passages: deleted,
+        deleted_ratio: if on_disk == 0 {
+            0.0
+        } else {
+            deleted as f64 / on_disk as f64
+        },
         first_date: date_of(first)?,
         last_date: date_of(last)?,
         sources,
         metadata_fields: meta_keys(&tsearcher, fields.meta, None)?,
-        size_bytes: dir_size(&open.generation),
-        last_run: open.manifest.last_run.clone(),
+        size_bytes: crate::index::dir_size(&open.generation),
+        last_run: open.last_run(),
     })
 }
 
-fn dir_size(path: &std::path::Path) -> u64 {
-    walkdir::WalkDir::new(path)
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter_map(|e| e.metadata().ok())
-        .filter(|m| m.is_file())
-        .map(|m| m.len())
-        .sum()
-}

@@ -656,7 +656,7 @@ fn first_search_builds_the_missing_index_and_the_second_reuses_it() {
     );
     assert_eq!(second.stdout, first.stdout);
     assert_eq!(env.current_generation(), generation);
-    assert_eq!(env.index_entries(), ["CURRENT", generation.as_str()]);
+    assert_eq!(env.index_entries(), [".lock", "CURRENT", generation.as_str()]);
 }
 
 /// The sample corpus plus `tests/fixtures/bad/` and two files written as bytes.
@@ -717,7 +717,7 @@ fn bad_inputs_are_warned_counted_and_skipped_while_good_articles_are_indexed() {
     );
     let summary = out.stderr.lines().last().unwrap();
     assert!(
-        summary.starts_with("indexed 6 articles, ")
+        summary.starts_with("added 6, changed 0, removed 0 articles, 0 unchanged; ")
             && summary.ends_with("; skipped 8 (see warnings above)"),
         "{out}"
     );
@@ -869,17 +869,27 @@ fn reindexing_after_deleting_a_file_removes_its_passages() {
     let first = env.current_generation();
     assert_eq!(env.count("Ushakov"), (1, 1));
     env.remove(&format!("corpus/{REMARKS}"));
-    env.index();
+    let out = env.run_ok(&["index", "--threads", "1"], 0);
+    assert!(
+        out.stderr
+            .contains("added 0, changed 0, removed 1 article, 1 unchanged; 0 passages written"),
+        "{out}"
+    );
     env.run_ok(&["search", "Ushakov"], 1);
     let all = env.search_json("date:2025-11-24", &["--limit", "100"]);
     assert_eq!(all.articles(), [READOUT], "{}", all.out);
+    assert_eq!(env.current_generation(), first, "an update works in place");
+
+    env.run_ok(&["index", "--full", "--threads", "1", "--quiet"], 0);
     let second = env.current_generation();
-    assert_ne!(first, second, "a re-index builds a new generation");
+    assert_ne!(first, second, "a full rebuild builds a new generation");
     assert_eq!(
         env.index_entries(),
-        ["CURRENT", second.as_str()],
+        [".lock", "CURRENT", second.as_str()],
         "old generation removed"
     );
+    let rebuilt = env.search_json("date:2025-11-24", &["--limit", "100"]);
+    assert_eq!(rebuilt.locations(), all.locations());
 }
 
 /// Writes `bulk/bulk.jsonl`: `articles` one-passage articles of 300 words, ~2.6 kB each, so
@@ -921,14 +931,14 @@ fn write_bulk_corpus(env: &TestEnv, articles: usize) {
 }
 
 #[test]
-fn an_interrupted_index_run_keeps_the_old_index_and_the_next_run_cleans_up() {
+fn an_interrupted_full_rebuild_keeps_the_old_index_and_the_next_run_cleans_up() {
     let env = indexed_sample();
     let generation = env.current_generation();
     let before = env.search_json("Ushakov OR Geneva", &["--limit", "100"]);
     assert!(before.hits.len() > 1, "{}", before.out);
     write_bulk_corpus(&env, 8000);
 
-    let mut child = env.spawn(&["index", "bulk", "--threads", "2", "--quiet"]);
+    let mut child = env.spawn(&["index", "bulk", "--full", "--threads", "2", "--quiet"]);
     let started = Instant::now();
     while !env.index_entries().iter().any(|n| n.starts_with(".tmp-")) {
         if let Some(status) = child.try_wait().unwrap() {
@@ -960,13 +970,16 @@ fn an_interrupted_index_run_keeps_the_old_index_and_the_next_run_cleans_up() {
     env.run_ok(&["search", "ceasefire"], 1);
     assert_eq!(stats_json(&env)["articles"], 2);
 
-    env.index();
+    env.run_ok(&["index", "--full", "--threads", "1", "--quiet"], 0);
     let entries = env.index_entries();
     assert!(
         !entries.iter().any(|n| n.starts_with(".tmp-")),
         "the next run removes the leftovers: {entries:?}"
     );
-    assert_eq!(entries, ["CURRENT", env.current_generation().as_str()]);
+    assert_eq!(
+        entries,
+        [".lock", "CURRENT", env.current_generation().as_str()]
+    );
     let rebuilt = env.search_json("Ushakov OR Geneva", &["--limit", "100"]);
     assert_eq!(rebuilt.locations(), before.locations());
 }
@@ -1004,7 +1017,7 @@ fn stats_json_reports_articles_passages_dates_and_size() {
     assert!(
         built
             .stderr
-            .contains(&format!("indexed 2 articles, {passages} passages")),
+            .contains(&format!("added 2, changed 0, removed 0 articles, 0 unchanged; {passages} passages written")),
         "{built}"
     );
     let stats = stats_json(&env);
@@ -1014,7 +1027,11 @@ fn stats_json_reports_articles_passages_dates_and_size() {
     assert_eq!(stats["last_date"], "2025-11-24");
     assert!(stats["size_bytes"].as_u64().unwrap() > 0, "{stats:#}");
     assert_eq!(stats["last_run"]["articles"], 2);
+    assert_eq!(stats["last_run"]["added"], 2);
+    assert_eq!(stats["last_run"]["complete"], true);
     assert_eq!(stats["last_run"]["skipped"], 0);
+    assert_eq!(stats["segments"].as_u64().map(|n| n >= 1), Some(true));
+    assert_eq!(stats["deleted_passages"], 0);
 }
 
 #[test]

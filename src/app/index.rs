@@ -1,6 +1,6 @@
 //! `attache index`: build the index, drawing progress and reporting bad inputs.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use attache::corpus::{Input, Warning};
 use attache::index::IndexDir;
-use attache::index::build::{self, BuildOptions, Counts, Progress, RunSummary};
+use attache::index::build::{self, BuildOptions, Change, Counts, Mode, Progress, RunSummary};
 
 use crate::cli::IndexArgs;
 
@@ -19,26 +19,47 @@ const LOG_EVERY: Duration = Duration::from_secs(10);
 pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
     let (dir, _) = args.location.resolve();
     let options = BuildOptions {
-        roots: args.paths.clone(),
         threads: args.threads.unwrap_or_else(default_threads),
         memory_bytes: args.memory << 20,
         entities: !args.no_entities,
+        full: args.full,
+        dry_run: args.dry_run,
+        prune: args.prune,
+        checkpoint_bytes: args.checkpoint_mb.max(1) << 20,
+        checkpoint_interval: Duration::from_secs(args.checkpoint_secs.max(1)),
+        ..BuildOptions::new(args.paths.clone())
     };
-    let summary = build_index(&IndexDir::new(dir), &options, args.quiet)?;
+    let mut progress = Reporter::new(args.quiet);
+    progress.list_changes = args.dry_run && !args.json;
+    progress.keep_changes = args.dry_run && args.json;
+    let summary = build::build(&IndexDir::new(dir), &options, &mut progress);
+    progress.finish();
+    let summary = summary?;
     if args.verbose && summary.ignored_files > 0 {
         eprintln!(
-            "ignored {} file(s) of other types (attache reads *.txt, *.jsonl, *.ndjson)",
+            "ignored {} file(s) of other types (attache reads *.txt, *.jsonl, *.ndjson, \
+             *.jsonl.gz, *.jsonl.zst)",
             summary.ignored_files
         );
     }
-    eprintln!("{}", summary_line(&summary));
+    if args.json {
+        let mut value = serde_json::to_value(&summary)?;
+        if args.dry_run {
+            value["changes"] = serde_json::to_value(&progress.changes)?;
+        }
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer(&mut out, &value)?;
+        writeln!(out)?;
+    } else {
+        eprintln!("{}", summary_line(&summary));
+    }
     if args.strict && summary.skipped > 0 {
         return Ok(ExitCode::from(3));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Builds an index with progress on stderr; shared by `index` and `search`'s first run.
+/// Indexes with progress on stderr; used by `search`'s first run.
 pub fn build_index(
     dir: &IndexDir,
     options: &BuildOptions,
@@ -60,15 +81,51 @@ pub fn default_roots() -> Vec<PathBuf> {
 
 /// The closing line of an indexing run.
 pub fn summary_line(s: &RunSummary) -> String {
-    let mut line = format!(
-        "indexed {} article{}, {} passage{} ({} in {:.1} s)",
-        s.articles,
-        plural(s.articles),
-        s.passages,
-        plural(s.passages),
+    let read = format!(
+        "{} in {:.1} s, {:.1} MB/s",
         super::human_bytes(s.bytes),
-        s.seconds
+        s.seconds,
+        s.megabytes_per_second
     );
+    let mut line = match s.mode {
+        Mode::DryRun => format!(
+            "dry run: would add {}, change {}, remove {} article{}; {} unchanged ({read}); \
+             nothing written",
+            s.added,
+            s.changed,
+            s.removed,
+            plural(s.removed),
+            s.unchanged
+        ),
+        Mode::Full => format!(
+            "indexed {} article{}, {} passage{} ({read})",
+            s.articles,
+            plural(s.articles),
+            s.passages,
+            plural(s.passages)
+        ),
+        Mode::Update => format!(
+            "added {}, changed {}, removed {} article{}, {} unchanged; {} passage{} written \
+             ({read})",
+            s.added,
+            s.changed,
+            s.removed,
+            plural(s.removed),
+            s.unchanged,
+            s.passages,
+            plural(s.passages)
+        ),
+    };
+    if let Some(because) = &s.rebuilt_because {
+        line.push_str(&format!("; rebuilt in full: {because}"));
+    }
+    if s.kept > 0 {
+        line.push_str(&format!(
+            "; kept {} article{} whose file could not be read",
+            s.kept,
+            plural(s.kept)
+        ));
+    }
     if s.skipped > 0 {
         line.push_str(&format!("; skipped {} (see warnings above)", s.skipped));
     }
@@ -77,6 +134,14 @@ pub fn summary_line(s: &RunSummary) -> String {
 
 fn plural(n: u64) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// The ids a dry run would add, change and remove, for `--json`.
+#[derive(Debug, Default, serde::Serialize)]
+struct Changes {
+    add: Vec<String>,
+    change: Vec<String>,
+    remove: Vec<String>,
 }
 
 /// Draws a bar on a terminal; otherwise logs a plain line every [`LOG_EVERY`].
@@ -89,6 +154,11 @@ struct Reporter {
     files: usize,
     files_started: usize,
     file: String,
+    /// Print each change on stdout (a dry run).
+    list_changes: bool,
+    /// Keep each change for the JSON summary (a dry run with `--json`).
+    keep_changes: bool,
+    changes: Changes,
 }
 
 impl Reporter {
@@ -102,6 +172,9 @@ impl Reporter {
             files: 0,
             files_started: 0,
             file: String::new(),
+            list_changes: false,
+            keep_changes: false,
+            changes: Changes::default(),
         }
     }
 
@@ -119,13 +192,16 @@ impl Progress for Reporter {
         if self.quiet || !std::io::stderr().is_terminal() {
             return;
         }
+        // Standard input has no known size: a spinner with the bytes read and the rate.
+        let template = match bytes {
+            0 => "{spinner} {bytes} {bytes_per_sec}  {msg}",
+            _ => "{spinner} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}  {msg}",
+        };
         let bar = ProgressBar::new(bytes);
         bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}  {msg}",
-            )
-            .expect("valid template")
-            .progress_chars("=> "),
+            ProgressStyle::with_template(template)
+                .expect("valid template")
+                .progress_chars("=> "),
         );
         bar.enable_steady_tick(Duration::from_millis(120));
         self.bar = Some(bar);
@@ -138,15 +214,29 @@ impl Progress for Reporter {
 
     fn advance(&mut self, counts: &Counts) {
         let elapsed = self.started.elapsed().as_secs_f64().max(1e-3);
-        let rate = counts.articles as f64 / elapsed;
+        let rate = |n: u64| n as f64 / elapsed;
         let status = || {
             format!(
-                "file {}/{}, {} articles, {} passages, {rate:.0} articles/s, {} skipped",
-                self.files_started, self.files, counts.articles, counts.passages, counts.skipped
+                "file {}/{}, {} articles ({:.0}/s), {} to write, {} passages ({:.0}/s), \
+                 {} entities ({:.0}/s), {} skipped",
+                self.files_started,
+                self.files,
+                counts.articles,
+                rate(counts.articles),
+                counts.written,
+                counts.passages,
+                rate(counts.passages),
+                counts.entities,
+                rate(counts.entities),
+                counts.skipped
             )
         };
         if let Some(bar) = &self.bar {
-            bar.set_position(counts.bytes.min(self.total));
+            let position = match self.total {
+                0 => counts.bytes,
+                total => counts.bytes.min(total),
+            };
+            bar.set_position(position);
             bar.set_message(format!("{}  {}", status(), self.file));
         } else if !self.quiet && self.last_log.elapsed() >= LOG_EVERY {
             self.last_log = Instant::now();
@@ -161,7 +251,42 @@ impl Progress for Reporter {
     }
 
     fn warning(&mut self, warning: &Warning) {
-        let line = format!("warning: {warning}");
+        self.say(&format!("warning: {warning}"));
+    }
+
+    fn change(&mut self, change: Change, id: &str) {
+        let verb = match change {
+            Change::Add => "add",
+            Change::Change => "change",
+            Change::Remove => "remove",
+        };
+        if self.list_changes {
+            println!("{verb} {id}");
+        }
+        if self.keep_changes {
+            let list = match change {
+                Change::Add => &mut self.changes.add,
+                Change::Change => &mut self.changes.change,
+                Change::Remove => &mut self.changes.remove,
+            };
+            list.push(id.to_owned());
+        }
+    }
+
+    fn checkpoint(&mut self, counts: &Counts) {
+        if self.bar.is_none() && !self.quiet {
+            eprintln!(
+                "indexing: checkpoint committed after {} articles, {:.1} MB",
+                counts.articles,
+                counts.bytes as f64 / 1e6
+            );
+        }
+    }
+}
+
+impl Reporter {
+    /// Prints a line on stderr without tearing the bar.
+    fn say(&self, line: &str) {
         match &self.bar {
             Some(bar) => bar.suspend(|| eprintln!("{line}")),
             None => eprintln!("{line}"),

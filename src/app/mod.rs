@@ -4,6 +4,7 @@
 mod bench;
 mod entities;
 mod index;
+mod optimize;
 mod search;
 mod stats;
 
@@ -23,6 +24,7 @@ const DEFAULT_CORPUS: &str = "corpus";
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Index(args) => index::run(args),
+        Command::Optimize(args) => optimize::run(args),
         Command::Search(args) => search::run(args),
         Command::Stats(args) => stats::run(args),
         Command::Entities(args) => entities::list(args),

@@ -21,10 +21,9 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
             super::DEFAULT_CORPUS
         );
         let options = BuildOptions {
-            roots: default_roots(),
             threads: default_threads(),
             memory_bytes: super::DEFAULT_MEMORY_MB << 20,
-            entities: true,
+            ..BuildOptions::new(default_roots())
         };
         let summary = build_index(&dir, &options, false)?;
         eprintln!("{}", summary_line(&summary));

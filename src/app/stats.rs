@@ -24,6 +24,17 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
     writeln!(out, "articles    {}", s.articles)?;
     writeln!(out, "passages    {}", s.passages)?;
     writeln!(out, "segments    {}", s.segments)?;
+    writeln!(
+        out,
+        "deleted     {} passages ({:.1}% of those on disk{})",
+        s.deleted_passages,
+        s.deleted_ratio * 100.0,
+        if s.deleted_passages > 0 {
+            "; `attache optimize` purges them"
+        } else {
+            ""
+        }
+    )?;
     if let (Some(first), Some(last)) = (&s.first_date, &s.last_date) {
         writeln!(out, "dates       {first} to {last}")?;
     }
@@ -38,14 +49,25 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
         }
     }
     if let Some(run) = &s.last_run {
+        let state = if run.complete {
+            ""
+        } else {
+            " (interrupted: `attache index` resumes it)"
+        };
         writeln!(
             out,
-            "last run    {} articles, {} passages, {} skipped, {} in {:.1} s from {}",
-            run.articles,
+            "last run    {}{state}: {} added, {} changed, {} removed, {} unchanged; \
+             {} passages written; {} skipped; {} in {:.1} s ({:.1} MB/s) from {}",
+            serde_json::to_value(run.mode)?.as_str().unwrap_or("update"),
+            run.added,
+            run.changed,
+            run.removed,
+            run.unchanged,
             run.passages,
             run.skipped,
             human_bytes(run.bytes),
             run.seconds,
+            run.megabytes_per_second,
             run.roots.join(", ")
         )?;
     }

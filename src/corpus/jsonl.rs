@@ -34,9 +34,22 @@ pub fn read_from(reader: impl Read, input: &Input, sink: &mut dyn FnMut(Record))
     let mut line = 0;
     loop {
         buf.clear();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::io(&input.path, e))?;
+        let n = match reader.read_until(b'\n', &mut buf) {
+            Ok(n) => n,
+            // A damaged compressed stream or a failing disk: keep what was read before.
+            Err(e) if line > 0 => {
+                sink(Record::Warning(Warning {
+                    path: input.path.clone(),
+                    line: Some(line + 1),
+                    message: format!(
+                        "read error: {}; the rest of the file is skipped",
+                        e.to_string().to_lowercase()
+                    ),
+                }));
+                return Ok(());
+            }
+            Err(e) => return Err(Error::io(&input.path, e)),
+        };
         if n == 0 {
             return Ok(());
         }

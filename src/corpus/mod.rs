@@ -9,7 +9,10 @@ pub mod jsonl;
 pub mod text;
 
 use std::fmt;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use date::Date;
 
@@ -60,20 +63,30 @@ impl fmt::Display for Warning {
 pub enum Format {
     /// `*.txt`: `date YYYY-MM-DD`, optional headers, then the body.
     Text,
-    /// `*.jsonl`, `*.ndjson`: one JSON object per line.
+    /// `*.jsonl`, `*.ndjson`: one JSON object per line; also gzip- or zstd-compressed
+    /// (`*.jsonl.gz`, `*.jsonl.zst`), and `-` for standard input.
     JsonLines,
 }
 
 impl Format {
     /// The format of a file, judged by its name; `None` for files attache does not read.
     pub fn of(path: &Path) -> Option<Format> {
-        match path.extension()?.to_str()? {
+        let name = path.file_name()?.to_str()?;
+        let name = name
+            .strip_suffix(".gz")
+            .or_else(|| name.strip_suffix(".zst"))
+            .unwrap_or(name);
+        match Path::new(name).extension()?.to_str()? {
+            "txt" if name.len() < path.file_name()?.len() => None,
             "txt" => Some(Format::Text),
             "jsonl" | "ndjson" => Some(Format::JsonLines),
             _ => None,
         }
     }
 }
+
+/// The name standard input goes by in ids' origins and warnings.
+pub const STDIN: &str = "<stdin>";
 
 /// One file to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,8 +97,87 @@ pub struct Input {
     pub relative: String,
     /// How to read it.
     pub format: Format,
-    /// Size in bytes, for progress.
+    /// Size in bytes, for progress (0 for standard input).
     pub size: u64,
+    /// Whether this is standard input (`-`) rather than a file.
+    pub stdin: bool,
+    /// Where its articles come from, as kept in the index: the root's canonical path joined with
+    /// `relative` (so a file reached through a symlink still belongs to its root), or `<stdin>`.
+    pub origin: String,
+}
+
+impl Input {
+    /// A warning about line `line` of this input.
+    pub fn warning(&self, line: usize, message: String) -> Warning {
+        Warning {
+            path: self.path.clone(),
+            line: Some(line),
+            message,
+        }
+    }
+
+    /// A warning about this input as a whole.
+    pub fn warning_whole(&self, message: String) -> Warning {
+        Warning {
+            path: self.path.clone(),
+            line: None,
+            message,
+        }
+    }
+
+    /// Standard input, read as JSON Lines.
+    pub fn stdin() -> Input {
+        Input {
+            path: PathBuf::from(STDIN),
+            relative: STDIN.to_owned(),
+            format: Format::JsonLines,
+            size: 0,
+            stdin: true,
+            origin: STDIN.to_owned(),
+        }
+    }
+
+    /// Opens the input for reading, decompressing gzip and zstd streams (recognised by their
+    /// first bytes, whatever the name). Every byte taken from the underlying file or pipe is
+    /// added to `consumed`, for progress.
+    ///
+    /// # Errors
+    /// When the file cannot be opened or its first bytes cannot be read.
+    pub fn open(&self, consumed: Arc<AtomicU64>) -> Result<Box<dyn BufRead>> {
+        let raw: Box<dyn Read> = if self.stdin {
+            Box::new(std::io::stdin().lock())
+        } else {
+            Box::new(std::fs::File::open(&self.path).map_err(|e| Error::io(&self.path, e))?)
+        };
+        let mut reader = BufReader::with_capacity(1 << 16, Counting { inner: raw, consumed });
+        let magic = reader.fill_buf().map_err(|e| Error::io(&self.path, e))?;
+        Ok(if magic.starts_with(&[0x1f, 0x8b]) {
+            Box::new(BufReader::with_capacity(
+                1 << 16,
+                flate2::bufread::MultiGzDecoder::new(reader),
+            ))
+        } else if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            let decoder =
+                zstd::Decoder::with_buffer(reader).map_err(|e| Error::io(&self.path, e))?;
+            Box::new(BufReader::with_capacity(1 << 16, decoder))
+        } else {
+            Box::new(reader)
+        })
+    }
+}
+
+/// Counts the bytes read through it.
+struct Counting<R> {
+    inner: R,
+    consumed: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.consumed.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 /// What walking the corpus roots found.
@@ -97,6 +189,9 @@ pub struct Inputs {
     pub ignored: usize,
     /// Folders or files that could not be walked.
     pub warnings: Vec<Warning>,
+    /// The origins (see [`Input::origin`]) of what could not be walked: articles indexed from
+    /// there earlier are kept rather than judged removed.
+    pub unreadable: Vec<String>,
 }
 
 impl Inputs {
@@ -113,12 +208,28 @@ impl Inputs {
 pub fn walk(roots: &[PathBuf]) -> Result<Inputs> {
     let mut inputs = Inputs::default();
     for root in roots {
+        if root.as_os_str() == "-" {
+            inputs.files.push(Input::stdin());
+            continue;
+        }
         if !root.exists() {
             return Err(Error::Invalid(format!(
                 "corpus path '{}' does not exist",
                 root.display()
             )));
         }
+        let canonical = root
+            .canonicalize()
+            .map_err(|e| Error::io(root, e))?
+            .to_string_lossy()
+            .into_owned();
+        let origin_of = |path: &Path| match path.strip_prefix(root) {
+            Ok(rest) if !rest.as_os_str().is_empty() => Path::new(&canonical)
+                .join(rest)
+                .to_string_lossy()
+                .into_owned(),
+            _ => canonical.clone(),
+        };
         let walker = walkdir::WalkDir::new(root)
             .follow_links(true)
             .sort_by_file_name();
@@ -130,6 +241,7 @@ pub fn walk(roots: &[PathBuf]) -> Result<Inputs> {
                     let message = err
                         .io_error()
                         .map_or_else(|| err.to_string(), |e| e.to_string().to_lowercase());
+                    inputs.unreadable.push(origin_of(&path));
                     inputs.warnings.push(Warning {
                         path,
                         line: None,
@@ -156,6 +268,8 @@ pub fn walk(roots: &[PathBuf]) -> Result<Inputs> {
                 relative: relative.replace('\\', "/"),
                 format,
                 size: entry.metadata().map_or(0, |m| m.len()),
+                stdin: false,
+                origin: origin_of(path),
             });
         }
     }
@@ -176,9 +290,22 @@ pub enum Record {
 /// # Errors
 /// Only when the file cannot be opened or read at all; bad content becomes warnings.
 pub fn read(input: &Input, sink: &mut dyn FnMut(Record)) -> Result<()> {
+    read_counted(input, Arc::default(), sink)
+}
+
+/// [`read`], adding every byte taken from the file or pipe to `consumed`, for progress.
+///
+/// # Errors
+/// As [`read`].
+pub fn read_counted(
+    input: &Input,
+    consumed: Arc<AtomicU64>,
+    sink: &mut dyn FnMut(Record),
+) -> Result<()> {
+    let reader = input.open(consumed)?;
     match input.format {
-        Format::Text => text::read(input, sink),
-        Format::JsonLines => jsonl::read(input, sink),
+        Format::Text => text::read_from(reader, input, sink),
+        Format::JsonLines => jsonl::read_from(reader, input, sink),
     }
 }
 

@@ -24,9 +24,18 @@ const BINARY_PROBE: usize = 8192;
 /// # Errors
 /// Only when the file cannot be read; bad content is reported to `sink` as a warning.
 pub fn read(input: &Input, sink: &mut dyn FnMut(Record)) -> Result<()> {
+    let file = std::fs::File::open(&input.path).map_err(|e| Error::io(&input.path, e))?;
+    read_from(file, input, sink)
+}
+
+/// Reads one article from any reader, reporting `input.path` in warnings.
+///
+/// # Errors
+/// Only when reading fails; bad content is reported to `sink` as a warning.
+pub fn read_from(mut reader: impl Read, input: &Input, sink: &mut dyn FnMut(Record)) -> Result<()> {
     let mut bytes = Vec::with_capacity(input.size as usize);
-    std::fs::File::open(&input.path)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
+    reader
+        .read_to_end(&mut bytes)
         .map_err(|e| Error::io(&input.path, e))?;
     match parse(&input.relative, &bytes) {
         Ok(article) => sink(Record::Article(article, 1)),

@@ -192,6 +192,12 @@ impl Gazetteer {
         })
     }
 
+    /// A fingerprint of the shipped gazetteer data: an index whose entities were recognised
+    /// with other data is rebuilt rather than updated.
+    pub fn builtin_fingerprint() -> String {
+        format!("{:016x}", xxhash_rust::xxh3::xxh3_64(BUILTIN.as_bytes()))
+    }
+
     /// Parses gazetteer data (`id<TAB>type<TAB>name<TAB>alias|alias|…`).
     ///
     /// # Errors

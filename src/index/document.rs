@@ -46,6 +46,7 @@ pub struct DocumentBuilder<'g> {
     analyzer: Analyzer,
     recognizer: Option<Recognizer<'g>>,
     spans: Vec<(std::ops::Range<usize>, u32)>,
+    mentions: u64,
 }
 
 impl<'g> DocumentBuilder<'g> {
@@ -55,11 +56,19 @@ impl<'g> DocumentBuilder<'g> {
             analyzer: Analyzer::new(),
             recognizer,
             spans: Vec::new(),
+            mentions: 0,
         }
     }
 
-    /// The documents of one article, one per passage, in passage order.
-    pub fn article(&mut self, fields: &Fields, article: &Article) -> Vec<TantivyDocument> {
+    /// The documents of one article, one per passage, in passage order. The first carries the
+    /// article's content hash and origin (see [`super::catalog`]).
+    pub fn article(
+        &mut self,
+        fields: &Fields,
+        article: &Article,
+        hash: u64,
+        origin: &str,
+    ) -> Vec<TantivyDocument> {
         let passages = split_passages(&article.body);
         let info = Info {
             date: article.date.to_string(),
@@ -81,12 +90,17 @@ impl<'g> DocumentBuilder<'g> {
             r.start_article();
         }
 
+        self.mentions = 0;
         let mut docs = Vec::with_capacity(passages.len());
         for (number, text) in passages.into_iter().enumerate() {
             let mut doc = TantivyDocument::default();
             doc.add_text(fields.article_id, &article.id);
             doc.add_u64(fields.article_key, key);
             doc.add_u64(fields.passage, number as u64);
+            if number == 0 {
+                doc.add_u64(fields.article_hash, hash);
+                doc.add_text(fields.origin, origin);
+            }
             doc.add_i64(fields.day_lo, article.date.first_day());
             doc.add_i64(fields.day_hi, article.date.last_day());
             // One analysis of the passage serves recognition and the index.
@@ -99,6 +113,7 @@ impl<'g> DocumentBuilder<'g> {
                 .iter()
                 .map(|m| (m.words.clone(), ENTITY_PREFIX, &*m.id));
             doc.add_text(fields.text, encode(&words, extra));
+            self.mentions += mentions.len() as u64;
             add_entities(&mut doc, fields, &mentions);
             doc.add_text(fields.title, &article.title);
             if let Some(source) = &article.source {
@@ -113,6 +128,13 @@ impl<'g> DocumentBuilder<'g> {
             docs.push(doc);
         }
         docs
+    }
+}
+
+impl DocumentBuilder<'_> {
+    /// Entity mentions recognised in the last article built.
+    pub fn mentions(&self) -> u64 {
+        self.mentions
     }
 }
 

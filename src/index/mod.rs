@@ -4,16 +4,20 @@
 //!
 //! ```text
 //! index/CURRENT        the name of the live generation, e.g. "gen-000002"
-//! index/gen-000002/    a complete tantivy index plus attache.json (format stamp, last run)
-//! index/.tmp-4242/     a build in progress (process 4242)
+//! index/gen-000002/    a tantivy index plus attache.json (format stamp, indexing settings)
+//! index/.tmp-4242/     a full rebuild in progress (process 4242)
+//! index/.lock          held (flock) by the process writing the index; holds its pid
 //! ```
 //!
-//! A build writes a fresh `.tmp-*` folder and, only once it is complete and committed, renames
-//! it to the next generation and atomically replaces `CURRENT` (write a temporary file, then
-//! rename). A failed or interrupted build therefore leaves the previous generation live and
-//! searchable; its leftovers are removed by the next build.
+//! Incremental runs update the live generation in place through tantivy's commits, which
+//! searches see atomically. A full rebuild writes a fresh `.tmp-*` folder and, only once it is
+//! complete and committed, renames it to the next generation and atomically replaces `CURRENT`
+//! (write a temporary file, then rename). A failed or interrupted rebuild therefore leaves the
+//! previous generation live and searchable; its leftovers are removed by the next build.
 
 pub mod build;
+pub mod catalog;
+pub mod optimize;
 pub mod document;
 pub mod schema;
 
@@ -34,16 +38,55 @@ const CURRENT: &str = "CURRENT";
 const MANIFEST: &str = "attache.json";
 const GEN_PREFIX: &str = "gen-";
 const TMP_PREFIX: &str = ".tmp-";
+const LOCK: &str = ".lock";
 
-/// The stamp and history written beside every generation.
+/// The stamp written beside every generation: what wrote it, and with which settings.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
     /// [`FORMAT_VERSION`] of the build that wrote it.
     pub format: u32,
     /// The attache version that wrote it.
     pub attache_version: String,
-    /// What the last indexing run did.
-    pub last_run: Option<build::RunSummary>,
+    /// Whether entities were recognised.
+    #[serde(default = "yes")]
+    pub entities: bool,
+    /// The fingerprint of the gazetteer entities were recognised with.
+    #[serde(default)]
+    pub gazetteer: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Manifest {
+    /// The stamp of an index this attache builds.
+    pub fn new(entities: bool) -> Manifest {
+        Manifest {
+            format: FORMAT_VERSION,
+            attache_version: env!("CARGO_PKG_VERSION").to_owned(),
+            entities,
+            gazetteer: crate::entities::Gazetteer::builtin_fingerprint(),
+        }
+    }
+
+    /// Why an index stamped `self` cannot simply be updated into one stamped `wanted`.
+    pub fn differs_from(&self, wanted: &Manifest) -> Option<String> {
+        if self.entities != wanted.entities {
+            let was = if self.entities { "on" } else { "off" };
+            return Some(format!("entity recognition was {was} when it was built"));
+        }
+        if self.entities && self.gazetteer != wanted.gazetteer {
+            return Some("the entity gazetteer has changed since it was built".into());
+        }
+        None
+    }
+}
+
+/// Held while a process writes an index; released when dropped or when the process dies.
+#[derive(Debug)]
+pub struct WriterLock {
+    _file: fs::File,
 }
 
 /// An index location (default `index/`).
@@ -126,6 +169,42 @@ impl IndexDir {
         })
     }
 
+    /// Takes the index's writer lock, or fails at once naming the process that holds it.
+    ///
+    /// # Errors
+    /// [`Error::Locked`] when another process writes the index; I/O errors otherwise.
+    pub fn lock(&self) -> Result<WriterLock> {
+        use std::io::{Read, Seek, Write};
+        fs::create_dir_all(&self.path).map_err(|e| Error::io(&self.path, e))?;
+        let path = self.path.join(LOCK);
+        let mut file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        match file.try_lock() {
+            Ok(()) => {
+                let pid = std::process::id().to_string();
+                file.set_len(0)
+                    .and_then(|()| file.rewind())
+                    .and_then(|()| file.write_all(pid.as_bytes()))
+                    .map_err(|e| Error::io(&path, e))?;
+                Ok(WriterLock { _file: file })
+            }
+            Err(fs::TryLockError::WouldBlock) => {
+                let mut pid = String::new();
+                let _ = file.read_to_string(&mut pid);
+                Err(Error::Locked {
+                    path: self.path.clone(),
+                    pid: pid.trim().parse().ok(),
+                })
+            }
+            Err(fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
+        }
+    }
+
     fn incompatible(&self, why: String) -> Error {
         Error::IncompatibleIndex {
             path: self.path.clone(),
@@ -201,6 +280,26 @@ impl IndexDir {
             }
         }
     }
+}
+
+impl OpenIndex {
+    /// What the last indexing run did, as recorded with its last commit (a run that was
+    /// killed shows `complete: false`).
+    pub fn last_run(&self) -> Option<build::RunSummary> {
+        let payload = self.index.load_metas().ok()?.payload?;
+        serde_json::from_str(&payload).ok()
+    }
+}
+
+/// Bytes on disk under `path`.
+pub fn dir_size(path: &Path) -> u64 {
+    walkdir::WalkDir::new(path)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
 }
 
 /// Registers attache's tokenizers, which the schema's text fields name.

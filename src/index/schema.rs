@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 
 /// Bumped whenever the schema or the token scheme changes; an index with another version is
 /// refused instead of being searched wrongly.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 pub use crate::analysis::META_SEPARATOR;
 
@@ -28,6 +28,12 @@ pub struct Fields {
     pub article_key: Field,
     /// Passage number within the article, from 0. Stored, fast.
     pub passage: Field,
+    /// Hash of the article's content, on its first passage only: what incremental runs compare.
+    /// Fast.
+    pub article_hash: Field,
+    /// The file the article was read from (absolute path, or `<stdin>`), on its first passage
+    /// only: which roots a run may remove it from. Fast.
+    pub origin: Field,
     /// First and last day of the article's date period (days since 1970-01-01). Indexed, fast.
     pub day_lo: Field,
     /// See `day_lo`.
@@ -63,6 +69,8 @@ pub fn build() -> (Schema, Fields) {
         article_id: b.add_text_field(fast::ARTICLE_ID, STRING | STORED | FAST),
         article_key: b.add_u64_field(fast::ARTICLE_KEY, FAST),
         passage: b.add_u64_field(fast::PASSAGE, STORED | FAST),
+        article_hash: b.add_u64_field(fast::ARTICLE_HASH, FAST),
+        origin: b.add_text_field(fast::ORIGIN, STRING | FAST),
         day_lo: b.add_i64_field(fast::DAY_LO, INDEXED | FAST),
         day_hi: b.add_i64_field(fast::DAY_HI, INDEXED | FAST),
         text: b.add_text_field("text", positional(TOKENS_TOKENIZER_NAME)),
@@ -104,6 +112,8 @@ impl Fields {
             article_id: get(fast::ARTICLE_ID)?,
             article_key: get(fast::ARTICLE_KEY)?,
             passage: get(fast::PASSAGE)?,
+            article_hash: get(fast::ARTICLE_HASH)?,
+            origin: get(fast::ORIGIN)?,
             day_lo: get(fast::DAY_LO)?,
             day_hi: get(fast::DAY_HI)?,
             text: get("text")?,
@@ -129,6 +139,10 @@ pub mod fast {
     pub const ARTICLE_KEY: &str = "article_key";
     /// See [`super::Fields::passage`].
     pub const PASSAGE: &str = "passage";
+    /// See [`super::Fields::article_hash`].
+    pub const ARTICLE_HASH: &str = "article_hash";
+    /// See [`super::Fields::origin`].
+    pub const ORIGIN: &str = "origin";
     /// See [`super::Fields::day_hi`].
     pub const DAY_HI: &str = "day_hi";
     /// See [`super::Fields::day_lo`].

@@ -1,0 +1,33 @@
+//! `attache optimize`: merge segments and purge deleted passages.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use attache::index::{IndexDir, optimize};
+
+use super::human_bytes;
+use crate::cli::OptimizeArgs;
+
+pub fn run(args: OptimizeArgs) -> anyhow::Result<ExitCode> {
+    let (path, _) = args.location.resolve();
+    let report = optimize::optimize(&IndexDir::new(path))?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &report)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "optimized in {:.1} s: {} segment{} → {}, {} deleted passage{} purged, {} → {}",
+        report.seconds,
+        report.segments_before,
+        if report.segments_before == 1 { "" } else { "s" },
+        report.segments_after,
+        report.deleted_purged,
+        if report.deleted_purged == 1 { "" } else { "s" },
+        human_bytes(report.bytes_before),
+        human_bytes(report.bytes_after)
+    )?;
+    Ok(ExitCode::SUCCESS)
+}

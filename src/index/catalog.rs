@@ -1,0 +1,232 @@
+//! What an index holds, article by article: the content hash and origin of every article, read
+//! back from the fast fields of its first passage. An incremental run compares each article it
+//! reads with this catalog to decide whether to add, replace or leave it, and removes the
+//! articles of its roots that it did not see.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use tantivy::Searcher;
+use xxhash_rust::xxh3::Xxh3;
+
+use super::schema::fast;
+use crate::corpus::{Article, STDIN};
+use crate::error::Result;
+
+/// A 64-bit hash of everything indexed from an article: id, date, title, source, url,
+/// metadata and body. Stable across runs and platforms (XXH3), because it is kept in the index.
+pub fn content_hash(article: &Article) -> u64 {
+    let mut h = Xxh3::new();
+    let mut field = |bytes: &[u8]| {
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    field(article.id.as_bytes());
+    field(article.date.to_string().as_bytes());
+    field(article.title.as_bytes());
+    field(article.source.as_deref().unwrap_or("\u{0}").as_bytes());
+    field(article.url.as_deref().unwrap_or("\u{0}").as_bytes());
+    for (key, value) in &article.meta {
+        field(key.as_bytes());
+        field(value.as_bytes());
+    }
+    field(b"body");
+    field(article.body.as_bytes());
+    h.digest()
+}
+
+/// One indexed article.
+#[derive(Debug, Clone)]
+struct Entry {
+    hash: u64,
+    origin: u32,
+    seen: bool,
+}
+
+/// The articles of an index, by id.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    entries: HashMap<String, Entry>,
+    /// Distinct origins; many articles share one file.
+    origins: Vec<String>,
+}
+
+/// How an article read in this run compares with the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Not in the index.
+    New,
+    /// In the index with the same content and origin.
+    Unchanged,
+    /// In the index with other content, or read from another file of the roots given.
+    Changed,
+    /// In the index from a file outside the roots given: this run may not replace it.
+    Foreign,
+}
+
+impl Catalog {
+    /// Reads the catalog of the index `searcher` sees (deleted passages excluded).
+    ///
+    /// # Errors
+    /// When a fast field cannot be read.
+    pub fn load(searcher: &Searcher) -> Result<Catalog> {
+        let mut catalog = Catalog::default();
+        let mut origin_ids: HashMap<String, u32> = HashMap::new();
+        let (mut id, mut origin) = (String::new(), String::new());
+        for segment in searcher.segment_readers() {
+            let ff = segment.fast_fields();
+            let passage = ff.u64(fast::PASSAGE)?;
+            let hash = ff.u64(fast::ARTICLE_HASH)?;
+            let (Some(ids), Some(origins)) = (ff.str(fast::ARTICLE_ID)?, ff.str(fast::ORIGIN)?)
+            else {
+                continue;
+            };
+            for doc in segment.doc_ids_alive() {
+                if passage.first(doc) != Some(0) {
+                    continue;
+                }
+                let (Some(id_ord), Some(origin_ord)) =
+                    (ids.term_ords(doc).next(), origins.term_ords(doc).next())
+                else {
+                    continue;
+                };
+                id.clear();
+                origin.clear();
+                ids.ord_to_str(id_ord, &mut id)
+                    .map_err(tantivy::TantivyError::from)?;
+                origins
+                    .ord_to_str(origin_ord, &mut origin)
+                    .map_err(tantivy::TantivyError::from)?;
+                let next = catalog.origins.len() as u32;
+                let origin = *origin_ids.entry(origin.clone()).or_insert_with(|| {
+                    catalog.origins.push(origin.clone());
+                    next
+                });
+                let entry = Entry {
+                    hash: hash.first(doc).unwrap_or(0),
+                    origin,
+                    seen: false,
+                };
+                catalog.entries.insert(id.clone(), entry);
+            }
+        }
+        Ok(catalog)
+    }
+
+    /// Articles in the catalog.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the catalog is empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Compares an article read from `origin` with the index, and marks it seen unless it is
+    /// [`Status::Foreign`]. Returns the status and, for a foreign article, where it came from.
+    pub fn check(&mut self, id: &str, hash: u64, origin: &str, scope: &Scope) -> (Status, &str) {
+        let Some(entry) = self.entries.get_mut(id) else {
+            return (Status::New, "");
+        };
+        let indexed_from = &self.origins[entry.origin as usize];
+        if indexed_from != origin && !scope.contains(indexed_from) {
+            return (Status::Foreign, indexed_from);
+        }
+        entry.seen = true;
+        if entry.hash == hash && indexed_from == origin {
+            (Status::Unchanged, "")
+        } else {
+            (Status::Changed, "")
+        }
+    }
+
+    /// The ids of articles within `scope` that this run did not see, sorted, leaving out those
+    /// from `unreadable` origins (a folder, file or line that could not be read this time).
+    pub fn unseen(&self, scope: &Scope, unreadable: &Scope) -> Vec<String> {
+        let gone: Vec<bool> = self
+            .origins
+            .iter()
+            .map(|o| scope.contains(o) && !unreadable.contains(o))
+            .collect();
+        let mut ids: Vec<String> = self
+            .entries
+            .iter()
+            .filter(|(_, e)| !e.seen && gone[e.origin as usize])
+            .map(|(id, _)| id.clone())
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+}
+
+/// The origins a run is responsible for: everything under its roots, or everything (`--prune`).
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    everything: bool,
+    roots: Vec<String>,
+}
+
+impl Scope {
+    /// Everything under these origins (absolute paths, or `<stdin>`).
+    pub fn roots(roots: impl IntoIterator<Item = String>) -> Scope {
+        Scope {
+            everything: false,
+            roots: roots.into_iter().collect(),
+        }
+    }
+
+    /// Every origin.
+    pub fn everything() -> Scope {
+        Scope {
+            everything: true,
+            roots: Vec::new(),
+        }
+    }
+
+    /// Whether `origin` lies within the scope.
+    pub fn contains(&self, origin: &str) -> bool {
+        self.everything
+            || self.roots.iter().any(|root| {
+                if root == STDIN || origin == STDIN {
+                    root == origin
+                } else {
+                    Path::new(origin).starts_with(root)
+                }
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_hold_what_lies_under_their_roots() {
+        let scope = Scope::roots(["/data/corpus".to_owned(), STDIN.to_owned()]);
+        assert!(scope.contains("/data/corpus/a.txt"));
+        assert!(scope.contains("/data/corpus"));
+        assert!(scope.contains(STDIN));
+        assert!(!scope.contains("/data/corpus2/a.txt"));
+        assert!(!scope.contains("/data/other/a.txt"));
+        assert!(Scope::everything().contains("/anywhere"));
+        assert!(!Scope::default().contains("/anywhere"));
+    }
+
+    #[test]
+    fn content_hashes_see_every_field() {
+        let article = crate::corpus::text::parse("a.txt", b"date 2025-11-24\n\nBody text.")
+            .expect("parses");
+        let base = content_hash(&article);
+        assert_eq!(base, content_hash(&article.clone()));
+        let mut other = article.clone();
+        other.body.push('!');
+        assert_ne!(base, content_hash(&other));
+        let mut other = article.clone();
+        other.meta.push(("country".into(), "UKR".into()));
+        assert_ne!(base, content_hash(&other));
+        let mut other = article;
+        other.source = Some(String::new());
+        assert_ne!(base, content_hash(&other));
+    }
+}
