@@ -53,7 +53,9 @@ pub enum Error {
     #[error("{0}")]
     Strict(String),
     /// An indexing run was cancelled before it finished.
-    #[error("indexing interrupted: the index keeps what was committed; run `attache index` again to finish")]
+    #[error(
+        "indexing interrupted: the index keeps what was committed; run `attache index` again to finish"
+    )]
     Interrupted,
     /// The search engine failed.
     #[error("index error: {0}")]

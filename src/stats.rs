@@ -127,4 +127,3 @@ pub fn stats(searcher: &Searcher) -> Result<IndexStats> {
         last_run: open.last_run(),
     })
 }
-

@@ -12,6 +12,7 @@
 //! cargo test --release -- --ignored ungdc
 //! ```
 
+mod indexing;
 mod util;
 
 use std::path::Path;
@@ -656,7 +657,10 @@ fn first_search_builds_the_missing_index_and_the_second_reuses_it() {
     );
     assert_eq!(second.stdout, first.stdout);
     assert_eq!(env.current_generation(), generation);
-    assert_eq!(env.index_entries(), [".lock", "CURRENT", generation.as_str()]);
+    assert_eq!(
+        env.index_entries(),
+        [".lock", "CURRENT", generation.as_str()]
+    );
 }
 
 /// The sample corpus plus `tests/fixtures/bad/` and two files written as bytes.
@@ -1015,9 +1019,9 @@ fn stats_json_reports_articles_passages_dates_and_size() {
     let built = env.index();
     let passages = env.count("date:2025-11-24").0;
     assert!(
-        built
-            .stderr
-            .contains(&format!("added 2, changed 0, removed 0 articles, 0 unchanged; {passages} passages written")),
+        built.stderr.contains(&format!(
+            "added 2, changed 0, removed 0 articles, 0 unchanged; {passages} passages written"
+        )),
         "{built}"
     );
     let stats = stats_json(&env);

@@ -149,7 +149,13 @@ impl Input {
         } else {
             Box::new(std::fs::File::open(&self.path).map_err(|e| Error::io(&self.path, e))?)
         };
-        let mut reader = BufReader::with_capacity(1 << 16, Counting { inner: raw, consumed });
+        let mut reader = BufReader::with_capacity(
+            1 << 16,
+            Counting {
+                inner: raw,
+                consumed,
+            },
+        );
         let magic = reader.fill_buf().map_err(|e| Error::io(&self.path, e))?;
         Ok(if magic.starts_with(&[0x1f, 0x8b]) {
             Box::new(BufReader::with_capacity(

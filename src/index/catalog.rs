@@ -215,8 +215,8 @@ mod tests {
 
     #[test]
     fn content_hashes_see_every_field() {
-        let article = crate::corpus::text::parse("a.txt", b"date 2025-11-24\n\nBody text.")
-            .expect("parses");
+        let article =
+            crate::corpus::text::parse("a.txt", b"date 2025-11-24\n\nBody text.").expect("parses");
         let base = content_hash(&article);
         assert_eq!(base, content_hash(&article.clone()));
         let mut other = article.clone();

@@ -17,8 +17,8 @@
 
 pub mod build;
 pub mod catalog;
-pub mod optimize;
 pub mod document;
+pub mod optimize;
 pub mod schema;
 
 use std::fs;

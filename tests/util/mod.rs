@@ -100,18 +100,31 @@ impl TestEnv {
         command
     }
 
+    /// Runs the binary with `args`, `input` on its standard input.
+    pub fn run_with_stdin(&self, args: &[&str], input: &[u8]) -> Output {
+        use std::io::Write;
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start attache {args:?}: {e}"));
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        let input = input.to_vec();
+        let feeder = std::thread::spawn(move || stdin.write_all(&input));
+        let output = child.wait_with_output().expect("wait for attache");
+        feeder.join().expect("feeder").expect("write stdin");
+        Output::of(args, &output)
+    }
+
     /// Runs the binary with `args` and collects what it did.
     pub fn run(&self, args: &[&str]) -> Output {
         let output = self
             .command(args)
             .output()
             .unwrap_or_else(|e| panic!("run attache {args:?}: {e}"));
-        Output {
-            args: args.iter().map(|s| s.to_string()).collect(),
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+        Output::of(args, &output)
     }
 
     /// Starts the binary with `args` in the background, its output discarded.
@@ -196,6 +209,17 @@ pub struct Output {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
+}
+
+impl Output {
+    fn of(args: &[&str], output: &std::process::Output) -> Output {
+        Output {
+            args: args.iter().map(|s| s.to_string()).collect(),
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
 }
 
 impl Output {
