@@ -103,12 +103,23 @@ impl Searcher {
     /// # Errors
     /// When there is no index, it is incompatible, or it cannot be read.
     pub fn open(dir: &IndexDir) -> Result<Searcher> {
-        let open = dir.open()?;
-        let reader = open
-            .index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+        // An indexing run may commit, and delete the files of merged segments, between our
+        // reading of the commit and our opening of its segments: read the new commit then.
+        let mut attempts = 0;
+        let (open, reader) = loop {
+            let open = dir.open()?;
+            match open
+                .index
+                .reader_builder()
+                .reload_policy(ReloadPolicy::Manual)
+                .try_into()
+            {
+                Ok(reader) => break (open, reader),
+                Err(_) if attempts < 3 => attempts += 1,
+                Err(e) => return Err(e.into()),
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
         Ok(Searcher {
             open: std::sync::Arc::new(open),
             reader,
