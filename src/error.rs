@@ -31,6 +31,16 @@ pub enum Error {
         /// What is incompatible.
         why: String,
     },
+    /// Writing the index failed (disk full, permission denied, …).
+    #[error("{}: cannot write the index: {why}; {kept}", path.display())]
+    Write {
+        /// The index folder.
+        path: PathBuf,
+        /// What failed.
+        why: String,
+        /// What is left of the index.
+        kept: &'static str,
+    },
     /// Another process holds the index's writer lock.
     #[error(
         "{}: index is being written by another attache process (pid {}); wait for it to finish",

@@ -535,7 +535,7 @@ impl Job<'_> {
             false
         });
         if let Some(e) = failure.into_inner().expect("failure lock") {
-            return Err(e);
+            return Err(self.write_error(e));
         }
         let Reading {
             mut counts,
@@ -567,8 +567,10 @@ impl Job<'_> {
         summary.complete = !cancelled;
         if let Some(writer) = writer {
             let mut writer = writer.into_inner().expect("writer lock");
-            commit(&mut writer, summary)?;
-            writer.wait_merging_threads()?;
+            commit(&mut writer, summary).map_err(|e| self.write_error(e))?;
+            writer
+                .wait_merging_threads()
+                .map_err(|e| self.write_error(e.into()))?;
         }
         if cancelled {
             return Err(Error::Interrupted);
@@ -596,6 +598,29 @@ impl Job<'_> {
                 },
                 e => e.into(),
             })
+    }
+
+    /// A failure to write the index (disk full, permission denied…), naming the index and what
+    /// is left of it.
+    fn write_error(&self, e: Error) -> Error {
+        let why = match e {
+            Error::Tantivy(tantivy::TantivyError::IoError(io)) => io.to_string(),
+            // Tantivy's threads report I/O failures as `Internal error: 'why': …`.
+            Error::Tantivy(tantivy::TantivyError::InternalError(why)) => {
+                why.split('\'').next().unwrap_or_default().to_owned()
+            }
+            Error::Tantivy(other) => other.to_string(),
+            other => return other,
+        };
+        Error::Write {
+            path: self.dir.path().to_path_buf(),
+            why: why.to_lowercase(),
+            kept: if self.live {
+                "the index keeps everything up to its last commit"
+            } else {
+                "the previous index is still live"
+            },
+        }
     }
 
     fn finish_summary(&self, summary: &mut RunSummary, counts: &Counts) {

@@ -410,3 +410,48 @@ fn a_killed_update_resumes_without_losing_or_duplicating_articles() {
         "no kill landed between two checkpoints; the test proved nothing"
     );
 }
+
+#[test]
+fn a_write_failure_mid_run_is_one_clear_error_and_keeps_the_last_commit() {
+    let env = indexed_sample();
+    write_bulk_corpus(&env, 2500);
+    // Files may not grow past 20 kB, and the signal that would kill the process is ignored, so
+    // writes fail as on a full disk.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -f 40; trap '' XFSZ; exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_attache"))
+        .args([
+            "index",
+            "bulk",
+            "--threads",
+            "1",
+            "--checkpoint-mb",
+            "1",
+            "--quiet",
+        ])
+        .current_dir(env.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("attache: index: cannot write the index: file too large")
+            && stderr
+                .trim_end()
+                .ends_with("the index keeps everything up to its last commit"),
+        "{stderr}"
+    );
+    assert_eq!(env.count("Ushakov"), (1, 1));
+    let committed = stats_json(&env)["articles"].as_u64().unwrap();
+    assert!(committed >= 2, "the sample articles are still there");
+
+    let resumed = index_json(&env, &["bulk"]);
+    assert_eq!(
+        resumed["added"].as_u64().unwrap() + resumed["unchanged"].as_u64().unwrap(),
+        2500
+    );
+    assert_eq!(stats_json(&env)["articles"], 2502);
+}
