@@ -19,6 +19,7 @@ pub mod build;
 pub mod catalog;
 pub mod document;
 pub mod optimize;
+mod pipeline;
 pub mod schema;
 
 use std::fs;

@@ -1,0 +1,466 @@
+//! One indexing run's moving parts: the reading thread, which parses the corpus and decides
+//! what each article needs, and the worker threads, which analyse new and changed articles and
+//! hand their passages to tantivy's writer.
+//!
+//! A worker holds the writer's read lock while it deletes an article's old passages and adds
+//! its new ones; a checkpoint commit takes the write lock, so no commit holds half an article.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender};
+use std::sync::{Arc, Mutex, RwLock, mpsc};
+use std::time::Instant;
+
+use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+
+use super::IndexDir;
+use super::build::{BuildOptions, Change, Counts, Progress, RunSummary};
+use super::catalog::{Catalog, Scope, Status, content_hash};
+use super::document::DocumentBuilder;
+use super::schema::{self, Fields};
+use crate::corpus::{self, Article, Input, Record, Warning};
+use crate::entities::{Gazetteer, Recognizer};
+use crate::error::{Error, Result};
+
+/// The smallest memory budget tantivy accepts per writer thread.
+const MIN_MEMORY_PER_THREAD: usize = 15_000_000;
+/// Warnings kept in a run summary; the count of skipped inputs is always exact.
+const MAX_SUMMARY_WARNINGS: usize = 1000;
+
+type Writer = RwLock<IndexWriter<TantivyDocument>>;
+
+/// One run's inputs and settings.
+pub(super) struct Job<'a> {
+    pub dir: &'a IndexDir,
+    pub options: &'a BuildOptions,
+    pub inputs: &'a corpus::Inputs,
+    pub started: Instant,
+    /// Updating the live index in place: commit at checkpoints, and on cancel.
+    pub live: bool,
+}
+
+/// An article on its way to a worker.
+struct Work {
+    article: Article,
+    hash: u64,
+    origin: Arc<str>,
+    /// Delete the article's old passages first.
+    replace: bool,
+}
+
+/// What the workers report to the reading thread.
+#[derive(Default)]
+struct Shared {
+    passages: AtomicU64,
+    mentions: AtomicU64,
+    failed: AtomicBool,
+    failure: Mutex<Option<Error>>,
+}
+
+impl Shared {
+    fn fail(&self, e: Error) {
+        self.failure.lock().expect("failure lock").get_or_insert(e);
+        self.failed.store(true, Ordering::Relaxed);
+    }
+
+    fn failed(&self) -> bool {
+        self.failed.load(Ordering::Relaxed)
+    }
+}
+
+impl Job<'_> {
+    /// Reads every input, writes what changed into `index` (nothing when `None`), removes what
+    /// is gone, and commits.
+    pub fn run(
+        &self,
+        index: Option<&Index>,
+        catalog: &mut Catalog,
+        summary: &mut RunSummary,
+        progress: &mut dyn Progress,
+    ) -> Result<()> {
+        let (_, fields) = schema::build();
+        let threads = self.options.threads.max(1);
+        let writer = index.map(|index| self.writer(index)).transpose()?;
+        let writer = writer.map(RwLock::new);
+        summary.files = self.inputs.files.len();
+        summary.ignored_files = self.inputs.ignored;
+        let scope = self.scope();
+        let shared = Shared::default();
+        let (sender, receiver) = mpsc::sync_channel::<Work>(threads * 16);
+        let receiver = Mutex::new(receiver);
+        let mut reader = Reader {
+            job: self,
+            counts: Counts::default(),
+            summary,
+            unreadable: self.inputs.unreadable.clone(),
+            catalog,
+            scope: &scope,
+            first_seen: HashMap::new(),
+            checkpoint: Checkpoint::now(0),
+            writer: writer.as_ref(),
+            sender: Some(sender),
+            shared: &shared,
+            progress,
+            file_failed: false,
+        };
+        let cancelled = std::thread::scope(|s| {
+            if let Some(writer) = &writer {
+                for _ in 0..threads {
+                    s.spawn(|| self.work(&fields, writer, &receiver, &shared));
+                }
+            }
+            let cancelled = reader.read_all();
+            reader.sender = None; // the workers finish the queue and stop
+            cancelled
+        });
+        let (mut counts, unreadable) = (reader.counts, reader.unreadable);
+        if let Some(e) = shared.failure.into_inner().expect("failure lock") {
+            return Err(self.write_error(e));
+        }
+        counts.passages = shared.passages.into_inner();
+        counts.entities = shared.mentions.into_inner();
+        progress.advance(&counts);
+        if cancelled && !self.live {
+            return Err(Error::Interrupted);
+        }
+        if !cancelled {
+            let removed = catalog.unseen(&scope, &Scope::roots(unreadable));
+            let kept = catalog.unseen(&scope, &Scope::default()).len() - removed.len();
+            summary.kept = kept as u64;
+            summary.removed = removed.len() as u64;
+            for id in &removed {
+                progress.change(Change::Remove, id);
+            }
+            if let Some(writer) = &writer {
+                let writer = writer.read().expect("writer lock");
+                for id in &removed {
+                    writer.delete_term(Term::from_field_text(fields.article_id, id));
+                }
+            }
+        }
+        self.finish_summary(summary, &counts);
+        summary.complete = !cancelled;
+        if let Some(writer) = writer {
+            let mut writer = writer.into_inner().expect("writer lock");
+            commit(&mut writer, summary).map_err(|e| self.write_error(e))?;
+            writer
+                .wait_merging_threads()
+                .map_err(|e| self.write_error(e.into()))?;
+        }
+        if cancelled {
+            return Err(Error::Interrupted);
+        }
+        Ok(())
+    }
+
+    /// The origins this run answers for: its roots, or everything with `prune`.
+    fn scope(&self) -> Scope {
+        if self.options.prune {
+            return Scope::everything();
+        }
+        let roots = self.options.roots.iter().filter_map(|r| {
+            (r.as_os_str() != "-")
+                .then(|| r.canonicalize().ok())
+                .flatten()
+                .map(|r| r.to_string_lossy().into_owned())
+        });
+        Scope::roots(
+            self.inputs
+                .files
+                .iter()
+                .map(|i| i.origin.clone())
+                .chain(roots),
+        )
+    }
+
+    /// A worker: analyses articles from `queue` until it closes.
+    fn work(
+        &self,
+        fields: &Fields,
+        writer: &Writer,
+        queue: &Mutex<Receiver<Work>>,
+        shared: &Shared,
+    ) {
+        let recognizer = self
+            .options
+            .entities
+            .then(|| Recognizer::new(Gazetteer::builtin()));
+        let mut builder = DocumentBuilder::new(recognizer);
+        loop {
+            let next = queue.lock().expect("queue lock").recv();
+            let Ok(work) = next else { return };
+            if shared.failed() {
+                continue; // keep draining so the reader never blocks
+            }
+            let docs = builder.article(fields, &work.article, work.hash, &work.origin);
+            let passages = docs.len() as u64;
+            // Under the read lock, no commit can split the article.
+            let writer = writer.read().expect("writer lock");
+            if work.replace {
+                writer.delete_term(Term::from_field_text(fields.article_id, &work.article.id));
+            }
+            for doc in docs {
+                if let Err(e) = writer.add_document(doc) {
+                    shared.fail(e.into());
+                    break;
+                }
+            }
+            shared.passages.fetch_add(passages, Ordering::Relaxed);
+            shared
+                .mentions
+                .fetch_add(builder.mentions(), Ordering::Relaxed);
+        }
+    }
+
+    fn writer(&self, index: &Index) -> Result<IndexWriter<TantivyDocument>> {
+        let writer_threads = self
+            .options
+            .threads
+            .clamp(1, 8)
+            .min(self.options.memory_bytes / MIN_MEMORY_PER_THREAD)
+            .max(1);
+        let memory = self
+            .options
+            .memory_bytes
+            .max(writer_threads * MIN_MEMORY_PER_THREAD);
+        index
+            .writer_with_num_threads(writer_threads, memory)
+            .map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => Error::Locked {
+                    path: self.dir.path().to_path_buf(),
+                    pid: None,
+                },
+                e => e.into(),
+            })
+    }
+
+    /// A failure to write the index (disk full, permission denied…), naming the index and what
+    /// is left of it.
+    fn write_error(&self, e: Error) -> Error {
+        let why = match e {
+            Error::Tantivy(tantivy::TantivyError::IoError(io)) => io.to_string(),
+            // Tantivy's threads report I/O failures as `Internal error: 'why': …`.
+            Error::Tantivy(tantivy::TantivyError::InternalError(why)) => {
+                why.split('\'').next().unwrap_or_default().to_owned()
+            }
+            Error::Tantivy(other) => other.to_string(),
+            other => return other,
+        };
+        Error::Write {
+            path: self.dir.path().to_path_buf(),
+            why: why.to_lowercase(),
+            kept: if self.live {
+                "the index keeps everything up to its last commit"
+            } else {
+                "the previous index is still live"
+            },
+        }
+    }
+
+    fn finish_summary(&self, summary: &mut RunSummary, counts: &Counts) {
+        summary.passages = counts.passages;
+        summary.skipped = counts.skipped;
+        summary.bytes = counts.bytes;
+        summary.articles = counts.articles;
+        summary.seconds = self.started.elapsed().as_secs_f64();
+        summary.megabytes_per_second = counts.bytes as f64 / 1e6 / summary.seconds.max(1e-9);
+        summary.peak_memory_bytes = peak_memory();
+    }
+}
+
+/// The reading thread: parses the inputs in order, compares each article with the catalog,
+/// queues what must be written, and commits at checkpoints.
+struct Reader<'r> {
+    job: &'r Job<'r>,
+    counts: Counts,
+    summary: &'r mut RunSummary,
+    /// Origins that could not be wholly read: their unseen articles are kept.
+    unreadable: Vec<String>,
+    catalog: &'r mut Catalog,
+    scope: &'r Scope,
+    /// Where each id of this run was first read: input index and line.
+    first_seen: HashMap<String, (usize, usize)>,
+    checkpoint: Checkpoint,
+    writer: Option<&'r Writer>,
+    /// Closed (set to `None`) when reading ends.
+    sender: Option<SyncSender<Work>>,
+    shared: &'r Shared,
+    progress: &'r mut dyn Progress,
+    /// Whether the current input had a bad line or could not be read.
+    file_failed: bool,
+}
+
+impl Reader<'_> {
+    /// Reads every input; true when the progress callback cancelled the run.
+    fn read_all(&mut self) -> bool {
+        let inputs = self.job.inputs;
+        self.progress
+            .start(inputs.files.len(), inputs.total_bytes());
+        for warning in &inputs.warnings {
+            self.warn(warning);
+        }
+        let consumed = Arc::new(AtomicU64::new(0));
+        let mut read_before = 0;
+        for (file_index, input) in inputs.files.iter().enumerate() {
+            self.progress.file(input);
+            self.file_failed = false;
+            let origin: Arc<str> = Arc::from(input.origin.as_str());
+            let mut sink = |record: Record| {
+                self.counts.bytes = read_before + consumed.load(Ordering::Relaxed);
+                self.record(file_index, input, &origin, record);
+            };
+            if let Err(e) = corpus::read_counted(input, consumed.clone(), &mut sink) {
+                self.file_failed = true;
+                self.warn(&input.warning_whole(error_message(&e)));
+            }
+            if self.file_failed {
+                self.unreadable.push(input.origin.clone());
+            }
+            read_before += consumed.swap(0, Ordering::Relaxed);
+            self.counts.bytes = read_before;
+            self.counts.passages = self.shared.passages.load(Ordering::Relaxed);
+            self.progress.advance(&self.counts);
+            if self.shared.failed() {
+                return false;
+            }
+            if self.progress.cancelled() {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn record(&mut self, file_index: usize, input: &Input, origin: &Arc<str>, record: Record) {
+        self.counts.passages = self.shared.passages.load(Ordering::Relaxed);
+        self.counts.entities = self.shared.mentions.load(Ordering::Relaxed);
+        let (article, line) = match record {
+            Record::Article(article, line) => (article, line),
+            Record::Warning(warning) => {
+                self.file_failed = true;
+                self.warn(&warning);
+                return;
+            }
+        };
+        if let Some(&(first_file, first_line)) = self.first_seen.get(&article.id) {
+            let message = format!(
+                "duplicate article id '{}' (first seen at {}: line {first_line}), skipped",
+                article.id,
+                self.job.inputs.files[first_file].path.display()
+            );
+            self.warn(&input.warning(line, message));
+            return;
+        }
+        self.first_seen
+            .insert(article.id.clone(), (file_index, line));
+        let hash = content_hash(&article);
+        let (status, elsewhere) = self.catalog.check(&article.id, hash, origin, self.scope);
+        let change = match status {
+            Status::Unchanged => None,
+            Status::New => Some(Change::Add),
+            Status::Changed => Some(Change::Change),
+            Status::Foreign => {
+                let message = format!(
+                    "article id '{}' is already indexed from {elsewhere}, outside the paths \
+                     given; skipped (index both together, or pass --prune to let this run \
+                     replace it)",
+                    article.id
+                );
+                self.warn(&input.warning(line, message));
+                return;
+            }
+        };
+        self.counts.articles += 1;
+        match change {
+            None => self.summary.unchanged += 1,
+            Some(Change::Add) => self.summary.added += 1,
+            Some(_) => self.summary.changed += 1,
+        }
+        if let Some(change) = change {
+            self.progress.change(change, &article.id);
+            self.counts.written += 1;
+            if let Some(sender) = &self.sender
+                && self.writer.is_some()
+            {
+                let work = Work {
+                    article,
+                    hash,
+                    origin: origin.clone(),
+                    replace: change == Change::Change,
+                };
+                let _ = sender.send(work);
+            }
+        }
+        self.progress.advance(&self.counts);
+        self.checkpoint_if_due();
+    }
+
+    /// Commits what the workers have written, when a checkpoint is due in a live update.
+    fn checkpoint_if_due(&mut self) {
+        let Some(writer) = self.writer else { return };
+        if !self.job.live || !self.checkpoint.due(self.job.options, self.counts.bytes) {
+            return;
+        }
+        let mut run = self.summary.clone();
+        self.job.finish_summary(&mut run, &self.counts);
+        match commit(&mut writer.write().expect("writer lock"), &run) {
+            Ok(()) => {
+                self.checkpoint = Checkpoint::now(self.counts.bytes);
+                self.progress.checkpoint(&self.counts);
+            }
+            Err(e) => self.shared.fail(e),
+        }
+    }
+
+    fn warn(&mut self, warning: &Warning) {
+        self.counts.skipped += 1;
+        if self.summary.warnings.len() < MAX_SUMMARY_WARNINGS {
+            self.summary.warnings.push(warning.to_string());
+        }
+        self.progress.warning(warning);
+    }
+}
+
+/// When the last checkpoint was.
+struct Checkpoint {
+    bytes: u64,
+    at: Instant,
+}
+
+impl Checkpoint {
+    fn now(bytes: u64) -> Checkpoint {
+        Checkpoint {
+            bytes,
+            at: Instant::now(),
+        }
+    }
+
+    fn due(&self, options: &BuildOptions, bytes: u64) -> bool {
+        bytes - self.bytes >= options.checkpoint_bytes
+            || self.at.elapsed() >= options.checkpoint_interval
+    }
+}
+
+/// Commits with the run summary as payload.
+fn commit(writer: &mut IndexWriter<TantivyDocument>, run: &RunSummary) -> Result<()> {
+    let payload = serde_json::to_string(run).expect("summary serializes");
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(&payload);
+    prepared.commit()?;
+    Ok(())
+}
+
+/// Peak resident memory of this process (`VmHWM`), on Linux.
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// The reason of an I/O error without its path, which the warning already carries.
+fn error_message(e: &Error) -> String {
+    match e {
+        Error::Io { source, .. } => source.to_string().to_lowercase(),
+        other => other.to_string(),
+    }
+}
