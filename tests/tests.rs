@@ -1090,7 +1090,24 @@ fn ungdc_full_corpus_has_10952_speeches_and_finds_ukraine_2023() {
     let env = TestEnv::empty();
     let built = env.run_ok(&["index", corpus.to_str().unwrap(), "--quiet"], 0);
     assert_eq!(built.warnings(), Vec::<&str>::new(), "{built}");
-    assert!(built.stderr.contains("indexed 10952 articles"), "{built}");
+    assert!(
+        built
+            .stderr
+            .contains("added 10952, changed 0, removed 0 articles, 0 unchanged; 387671 passages"),
+        "{built}"
+    );
+    let again = env.run_ok(&["index", corpus.to_str().unwrap(), "--json"], 0);
+    let again: Value = serde_json::from_str(&again.stdout).unwrap();
+    assert_eq!(
+        [
+            &again["added"],
+            &again["changed"],
+            &again["removed"],
+            &again["unchanged"]
+        ],
+        [0, 0, 0, 10_952],
+        "{again}"
+    );
     let stats = stats_json(&env);
     assert_eq!(stats["articles"], 10_952, "{stats:#}");
     assert_eq!(stats["first_date"], "1946");
