@@ -194,8 +194,8 @@ impl Progress for Reporter {
         }
         // Standard input has no known size: a spinner with the bytes read and the rate.
         let template = match bytes {
-            0 => "{spinner} {bytes} {bytes_per_sec}  {msg}",
-            _ => "{spinner} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}  {msg}",
+            0 => "{spinner} {bytes} read, {bytes_per_sec}\n  {msg}",
+            _ => "{spinner} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}\n  {msg}",
         };
         let bar = ProgressBar::new(bytes);
         bar.set_style(
@@ -237,7 +237,7 @@ impl Progress for Reporter {
                 total => counts.bytes.min(total),
             };
             bar.set_position(position);
-            bar.set_message(format!("{}  {}", status(), self.file));
+            bar.set_message(format!("{}\n  {}", status(), self.file));
         } else if !self.quiet && self.last_log.elapsed() >= LOG_EVERY {
             self.last_log = Instant::now();
             eprintln!(
