@@ -269,7 +269,6 @@ fn capitalise(out: &mut String, start: usize) {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
