@@ -36,6 +36,18 @@ pub struct BuildOptions {
     pub entities: bool,
 }
 
+impl BuildOptions {
+    /// A run over `roots` with entities, all cores and 512 MB.
+    pub fn new(roots: Vec<PathBuf>) -> BuildOptions {
+        BuildOptions {
+            roots,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            memory_bytes: 512 << 20,
+            entities: true,
+        }
+    }
+}
+
 /// What an indexing run did; also kept in the index for `attache stats`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunSummary {
