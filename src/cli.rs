@@ -32,6 +32,27 @@ pub enum Command {
     Entity(EntityArgs),
     /// Measure query latency and throughput on an index.
     Bench(BenchArgs),
+    /// Write a synthetic corpus (JSON Lines) with a real corpus's term statistics.
+    Gen(GenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// Articles to write.
+    #[arg(long, value_name = "N", required_unless_present = "learn")]
+    pub articles: Option<u64>,
+    /// Seed: the same seed, count and model give byte-identical output.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Write to FILE, or to DIR/gen-sS-nN.jsonl for a folder [default: standard output].
+    #[arg(long, value_name = "FILE|DIR")]
+    pub out: Option<PathBuf>,
+    /// Sample from this model file instead of the built-in one (learned from the UNGDC).
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// Instead of articles, learn a model file from these corpus files and folders.
+    #[arg(long, value_name = "PATH", num_args = 1.., conflicts_with_all = ["articles", "model"])]
+    pub learn: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]

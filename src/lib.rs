@@ -15,6 +15,7 @@
 //!   committing at checkpoints, or rebuilt in full and swapped in atomically.
 //! * [`search`] parses and plans queries and ranks passages.
 //! * [`render`] turns results into terminal text or JSON Lines.
+//! * [`generate`] writes synthetic corpora with a real corpus's term statistics, for scale tests.
 //!
 //! The library never prints; the `attache` binary owns the terminal.
 //!
@@ -40,6 +41,7 @@ pub mod bench;
 pub mod corpus;
 pub mod entities;
 pub mod error;
+pub mod generate;
 pub mod index;
 pub mod render;
 pub mod search;

@@ -1404,3 +1404,118 @@ fn entity_recognition_meets_its_precision_and_recall_floor() {
         scores.recall()
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Synthetic corpora: attache gen
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn gen_with_the_same_seed_writes_byte_identical_articles() {
+    let env = TestEnv::empty();
+    let first = env.run_ok(&["gen", "--articles", "40", "--seed", "7"], 0);
+    let again = env.run_ok(&["gen", "--articles", "40", "--seed", "7"], 0);
+    assert_eq!(first.stdout, again.stdout);
+    assert_eq!(first.stdout.lines().count(), 40);
+    let other = env.run_ok(&["gen", "--articles", "40", "--seed", "8"], 0);
+    assert_ne!(first.stdout, other.stdout);
+
+    // A shorter run is a prefix of a longer one; a folder gets a file named after the run.
+    let shorter = env.run_ok(&["gen", "--articles", "15", "--seed", "7"], 0);
+    assert!(first.stdout.starts_with(&shorter.stdout));
+    let written = env.run_ok(
+        &["gen", "--articles", "40", "--seed", "7", "--out", "out/"],
+        0,
+    );
+    assert!(written.stderr.starts_with("wrote 40 articles"), "{written}");
+    let file = std::fs::read_to_string(env.path().join("out/gen-s7-n40.jsonl")).unwrap();
+    assert_eq!(file, first.stdout);
+
+    for line in first.stdout.lines() {
+        let article: Value = serde_json::from_str(line).unwrap();
+        let year: u32 = article["date"].as_str().unwrap()[..4].parse().unwrap();
+        assert!((1946..=2025).contains(&year), "{article}");
+        assert!(article["id"].as_str().unwrap().starts_with("gen-7-"));
+        assert!(article["body"].as_str().unwrap().len() > 800, "{article}");
+    }
+}
+
+#[test]
+fn a_generated_corpus_indexes_and_answers_word_phrase_entity_and_date_queries() {
+    let env = TestEnv::empty();
+    let out = env.run_ok(&["gen", "--articles", "300", "--seed", "3"], 0);
+    env.write("corpus/generated.jsonl", &out.stdout);
+    env.index();
+    assert_eq!(stats_json(&env)["articles"], 300);
+
+    let (passages, articles) = env.count("\"human rights\"");
+    assert!(passages > 10 && articles > 10, "{passages} in {articles}");
+    let (_, in_un) = env.count("@un");
+    assert!(
+        in_un > 100,
+        "United Nations mentioned in only {in_un} articles"
+    );
+    let (_, all) = env.count("the");
+    let (_, recent) = env.count("the date:[2000-01-01 TO 2025-12-31]");
+    assert!(0 < recent && recent < all, "{recent} of {all}");
+
+    let search = env.search_json("\"human rights\"", &["--limit", "3"]);
+    assert_eq!(search.hits.len(), 3);
+    for id in search.articles() {
+        assert!(out.stdout.contains(&format!("\"id\":\"{id}\"")), "{id}");
+    }
+}
+
+#[test]
+fn gen_learns_a_model_from_a_corpus_and_samples_only_its_words() {
+    let env = TestEnv::new();
+    let learned = env.run_ok(&["gen", "--learn", "corpus", "--out", "model.tsv"], 0);
+    assert!(learned.stderr.contains("from 2 articles"), "{learned}");
+    let model = std::fs::read_to_string(env.path().join("model.tsv")).unwrap();
+    assert!(model.contains("\nword\tthe\t"), "{model}");
+
+    let out = env.run_ok(&["gen", "--articles", "5", "--model", "model.tsv"], 0);
+    // Every word written is a listed word or a word of a listed entity spelling (the sample's
+    // few words are all listed, so no rare word is invented), capitalised at most.
+    let mut known = std::collections::HashSet::new();
+    for line in model.lines() {
+        if let Some(rest) = line
+            .strip_prefix("word\t")
+            .or(line.strip_prefix("entity\t"))
+        {
+            known.extend(rest.split('\t').next().unwrap().split(' '));
+        }
+    }
+    assert!(model.contains("rate\ttail\t0.000000"), "{model}");
+    let mut checked = 0;
+    for line in out.stdout.lines() {
+        let article: Value = serde_json::from_str(line).unwrap();
+        for word in article["body"]
+            .as_str()
+            .unwrap()
+            .split([' ', ',', '.', '\n'])
+        {
+            if word.is_empty() {
+                continue;
+            }
+            let mut chars = word.chars();
+            let lower: String = chars.next().unwrap().to_lowercase().chain(chars).collect();
+            assert!(
+                known.contains(word) || known.contains(lower.as_str()),
+                "{word} is not in the model"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 500, "{checked} words");
+}
+
+#[test]
+fn a_bad_model_file_is_one_error_line_naming_its_line() {
+    let env = TestEnv::empty();
+    env.write("bad.tsv", "format\t1\nword\tthe\tmany\n");
+    let out = env.run(&["gen", "--articles", "1", "--model", "bad.tsv"]);
+    assert_eq!(
+        assert_one_line_error(&out),
+        "attache: bad.tsv: model line 2: 'many' is not a whole number"
+    );
+}

@@ -3,6 +3,7 @@
 
 mod bench;
 mod entities;
+mod generate;
 mod index;
 mod optimize;
 mod search;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Entities(args) => entities::list(args),
         Command::Entity(args) => entities::profile(args),
         Command::Bench(args) => bench::run(args),
+        Command::Gen(args) => generate::run(args),
     }
 }
 

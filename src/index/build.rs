@@ -278,7 +278,7 @@ fn choose_target(
     if options.full {
         return fresh(summary, None);
     }
-    let open = match dir.open() {
+    let open = match dir.open_for_writing() {
         Ok(open) => open,
         Err(Error::NoIndex { .. }) if options.dry_run => {
             return Ok((Target::Dry, Catalog::default()));
@@ -289,7 +289,7 @@ fn choose_target(
             let tmp = dir.begin()?;
             drop(create_index(&tmp)?);
             dir.publish(&tmp, manifest)?;
-            dir.open()?
+            dir.open_for_writing()?
         }
         Err(e) => return Err(e),
     };

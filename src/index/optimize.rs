@@ -36,7 +36,7 @@ pub struct OptimizeReport {
 pub fn optimize(dir: &IndexDir) -> Result<OptimizeReport> {
     let started = Instant::now();
     let _lock = dir.lock()?;
-    let open = dir.open()?;
+    let open = dir.open_for_writing()?;
     // Segment metas are tracked: holding them would keep their files from being collected.
     let (ids, deleted) = {
         let metas = open.index.searchable_segment_metas()?;
