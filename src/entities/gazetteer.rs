@@ -346,6 +346,24 @@ impl Gazetteer {
             .map(|a| &self.entities[a.entity])
     }
 
+    /// Every alias as (key, entity id, the case an acronym must be written in), keys in
+    /// first-seen order and each key's aliases in file order: what [`super::aliases`] tabulates.
+    #[cfg(test)]
+    pub(super) fn alias_rows(&self) -> impl Iterator<Item = (&str, &str, Option<&str>)> {
+        self.keys
+            .iter()
+            .zip(&self.aliases)
+            .flat_map(move |(key, aliases)| {
+                aliases.iter().map(move |a| {
+                    (
+                        key.as_str(),
+                        &*self.entities[a.entity].id,
+                        a.exact_case.as_deref(),
+                    )
+                })
+            })
+    }
+
     /// The id of a word in the aliases' vocabulary (0 for a word no alias uses); `form` is
     /// the word's [`match_form`].
     pub fn word_id(&self, form: &str) -> u32 {
