@@ -52,7 +52,10 @@ struct Forms {
 pub struct Analyzer {
     stemmer: frostem::Stemmer,
     folder: TextAnalyzer,
-    /// Spelling → index into `forms`.
+    /// Spelling → index into `forms`, for spellings of up to 15 bytes (nearly all words),
+    /// packed into one integer so a lookup hashes and compares a single value.
+    short: FxHashMap<u128, u32>,
+    /// The same for longer spellings.
     cache: FxHashMap<Box<str>, u32>,
     forms: Vec<Forms>,
     /// Bumped whenever the cache is cleared, so form indices of an older generation are
@@ -69,7 +72,7 @@ impl Default for Analyzer {
 impl std::fmt::Debug for Analyzer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Analyzer")
-            .field("cached", &self.cache.len())
+            .field("cached", &self.forms.len())
             .finish()
     }
 }
@@ -113,6 +116,7 @@ impl Analyzer {
             folder: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(AsciiFoldingFilter)
                 .build(),
+            short: FxHashMap::default(),
             cache: FxHashMap::default(),
             forms: Vec::new(),
             generation: 0,
@@ -198,6 +202,7 @@ impl Analyzer {
 
     fn bound_cache(&mut self) {
         if self.forms.len() >= CACHE_LIMIT {
+            self.short.clear();
             self.cache.clear();
             self.forms.clear();
             self.generation += 1;
@@ -250,14 +255,26 @@ impl Analyzer {
 
     /// The index of a spelling's forms, computing them on first sight. Never clears the cache.
     fn form_index(&mut self, raw: &str) -> u32 {
+        if let Some(key) = short_key(raw) {
+            if let Some(&i) = self.short.get(&key) {
+                return i;
+            }
+            let index = self.push_forms(raw);
+            self.short.insert(key, index);
+            return index;
+        }
         if let Some(&i) = self.cache.get(raw) {
             return i;
         }
-        let forms = self.compute(raw);
-        let index = self.forms.len() as u32;
+        let index = self.push_forms(raw);
         self.cache.insert(raw.into(), index);
-        self.forms.push(forms);
         index
+    }
+
+    fn push_forms(&mut self, raw: &str) -> u32 {
+        let forms = self.compute(raw);
+        self.forms.push(forms);
+        (self.forms.len() - 1) as u32
     }
 
     /// The exact forms of the words of `text`, without stemming: for keys and lookups that
@@ -293,6 +310,19 @@ impl Analyzer {
     }
 }
 
+/// A spelling of up to 15 bytes as one integer: its bytes, then its length in the last byte
+/// (so no two spellings share a key).
+fn short_key(raw: &str) -> Option<u128> {
+    let bytes = raw.as_bytes();
+    if bytes.len() >= 16 {
+        return None;
+    }
+    let mut key = [0u8; 16];
+    key[..bytes.len()].copy_from_slice(bytes);
+    key[15] = bytes.len() as u8;
+    Some(u128::from_le_bytes(key))
+}
+
 /// Writes token number `*len` of `tokens`, reusing the string already there.
 fn push_token(
     tokens: &mut Vec<Token>,
@@ -324,35 +354,65 @@ pub fn stem_token(stem: &str) -> String {
     s
 }
 
+/// What a byte tells about words: an ASCII letter or digit, another ASCII byte, or part of a
+/// multi-byte character (decoded to tell).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ByteClass {
+    Word,
+    Other,
+    NonAscii,
+}
+
+static BYTE_CLASS: [ByteClass; 256] = {
+    let mut table = [ByteClass::NonAscii; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = if (b as u8).is_ascii_alphanumeric() {
+            ByteClass::Word
+        } else {
+            ByteClass::Other
+        };
+        b += 1;
+    }
+    table
+};
+
 /// Byte ranges of the words of `text`.
 pub fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let bytes = text.as_bytes();
-    let mut at = 0;
+    let class = |at: usize| BYTE_CLASS[usize::from(bytes[at])];
+    let mut next = 0;
     std::iter::from_fn(move || {
+        // A local copy, which the compiler keeps in a register through the loops.
+        let mut at = next;
         // Skip to the next word character; ASCII bytes are judged without decoding.
         loop {
-            let &b = bytes.get(at)?;
-            if b < 0x80 {
-                if b.is_ascii_alphanumeric() {
-                    break;
-                }
+            while at < bytes.len() && class(at) == ByteClass::Other {
                 at += 1;
-            } else {
-                let c = text[at..].chars().next().expect("a char boundary");
-                if c.is_alphanumeric() {
-                    break;
-                }
-                at += c.len_utf8();
             }
+            if at == bytes.len() {
+                next = at;
+                return None;
+            }
+            if class(at) == ByteClass::Word {
+                break;
+            }
+            let c = text[at..].chars().next().expect("a char boundary");
+            if c.is_alphanumeric() {
+                break;
+            }
+            at += c.len_utf8();
         }
         let start = at;
-        while let Some(&b) = bytes.get(at) {
-            if b < 0x80 {
-                if b.is_ascii_alphanumeric() {
-                    at += 1;
-                    continue;
-                }
-                if b == b'\'' && next_is_word_char(text, at + 1) {
+        loop {
+            while at < bytes.len() && class(at) == ByteClass::Word {
+                at += 1;
+            }
+            if at == bytes.len() {
+                break;
+            }
+            if class(at) == ByteClass::Other {
+                if bytes[at] == b'\'' && next_is_word_char(text, at + 1) {
                     at += 1;
                     continue;
                 }
@@ -366,6 +426,7 @@ pub fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
             }
             at += c.len_utf8();
         }
+        next = at;
         Some(start..at)
     })
 }
@@ -469,5 +530,19 @@ mod tests {
             analyzer.term_forms("guarantees", Some("guarante")),
             ["~guarante"]
         );
+    }
+
+    #[test]
+    fn long_and_short_spellings_are_remembered_apart() {
+        let mut analyzer = Analyzer::new();
+        let text = "internationalisation internationalisations nationalisation national \
+                    internationalisation abcdefghijklmno abcdefghijklmnop";
+        let first = analyzer.words(text);
+        assert_eq!(first[0], first[4]);
+        assert_eq!(first[1].1.as_deref(), Some("internationalis"));
+        assert_eq!(first[3], ("national".to_owned(), Some("nation".to_owned())));
+        assert_ne!(first[5].0, first[6].0);
+        // Known spellings give the same forms as a fresh analyzer.
+        assert_eq!(analyzer.words(text), Analyzer::new().words(text));
     }
 }

@@ -71,16 +71,96 @@ pub fn split_passages(body: &str) -> Vec<String> {
     let text = paragraphs(body);
     let (mut words, mut chunks, mut out) = (Vec::new(), Vec::new(), Vec::new());
     for para in text.split('\n').filter(|p| !p.is_empty()) {
+        // Words are one space apart: a paragraph short enough to be one passage needs no
+        // splitting into words.
+        if count_up_to(para.as_bytes(), b' ', MAX_WORDS) < MAX_WORDS {
+            out.push(para.to_owned());
+            continue;
+        }
         words.clear();
-        words.extend(para.split(' '));
+        split_spaces(para, &mut words);
         chunk(&words, &mut chunks);
-        out.extend(
-            chunks
-                .iter()
-                .map(|&(start, end)| words[start..end].join(" ")),
-        );
+        // A chunk's words are a slice of the paragraph: copy it whole.
+        let offset = |word: &str| word.as_ptr() as usize - para.as_ptr() as usize;
+        out.extend(chunks.iter().map(|&(start, end)| {
+            let last = words[end - 1];
+            para[offset(words[start])..offset(last) + last.len()].to_owned()
+        }));
     }
     out
+}
+
+/// How many times `byte` occurs in `bytes`, counting no further than `limit`.
+fn count_up_to(bytes: &[u8], byte: u8, limit: usize) -> usize {
+    let mut n = 0;
+    // Blocks of 64 bytes, each counted by a loop the compiler vectorises.
+    for block in bytes.chunks(64) {
+        n += usize::from(block.iter().fold(0u8, |n, &b| n + u8::from(b == byte)));
+        if n >= limit {
+            return limit;
+        }
+    }
+    n
+}
+
+/// Appends the words of `text`, which are one ASCII space apart, to `words`.
+fn split_spaces<'t>(text: &'t str, words: &mut Vec<&'t str>) {
+    let mut start = 0;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if b == b' ' {
+            words.push(&text[start..i]);
+            start = i + 1;
+        }
+    }
+    words.push(&text[start..]);
+}
+
+/// Appends the whitespace-separated words of `line` to `text`, one ASCII space apart.
+/// Returns how many there were, counted up to [`PACK_WORDS`] (all a paragraph's size is
+/// compared with), and where the last one starts in `text` (`last_start` when there were none).
+fn push_words(text: &mut String, line: &str, last_start: usize) -> (usize, usize) {
+    if is_normalised(line) {
+        let start = text.len();
+        text.push_str(line);
+        let words = 1 + count_up_to(line.as_bytes(), b' ', PACK_WORDS);
+        let last = line.rfind(' ').map_or(0, |i| i + 1);
+        return (words, start + last);
+    }
+    let (mut count, mut last_start) = (0, last_start);
+    for word in line.split_whitespace() {
+        if count > 0 {
+            text.push(' ');
+        }
+        last_start = text.len();
+        text.push_str(word);
+        count += 1;
+    }
+    (count.min(PACK_WORDS), last_start)
+}
+
+/// Whether `line` is non-empty, has no whitespace at either end and has its words exactly one
+/// ASCII space apart: already as a paragraph holds it.
+fn is_normalised(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    if bytes.first().is_none_or(|&b| b == b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    // Whole-line scans without a branch per byte, which the compiler vectorises: ASCII
+    // whitespace other than the space, doubled spaces, and the lead bytes of the non-ASCII
+    // whitespace characters (U+0085, U+00A0, U+1680, U+2000 to U+3000).
+    let controls = bytes
+        .iter()
+        .fold(false, |any, &b| any | (b'\t'..=b'\r').contains(&b));
+    let doubled = bytes
+        .windows(2)
+        .fold(false, |any, pair| any | (pair == b"  "));
+    if controls || doubled {
+        return false;
+    }
+    let leads = bytes.iter().fold(false, |any, &b| {
+        any | matches!(b, 0xc2 | 0xe1 | 0xe2 | 0xe3)
+    });
+    !leads || !line.chars().any(|c| !c.is_ascii() && c.is_whitespace())
 }
 
 /// Normalises `body` into paragraphs: one per `'\n'`-separated segment, with words
@@ -140,14 +220,10 @@ fn paragraphs(body: &str) -> String {
                 text.push(' ');
             }
         }
-        for (j, word) in line.split_whitespace().enumerate() {
-            if j > 0 {
-                text.push(' ');
-            }
-            last_start = text.len();
-            text.push_str(word);
-            para_words += 1;
-        }
+        let (count, last) = push_words(&mut text, line, last_start);
+        // Only ever compared with `pack`, at most PACK_WORDS: counting stops there.
+        para_words = (para_words + count).min(PACK_WORDS);
+        last_start = last;
         at_break = !wrapped || {
             let next = lines.get(i + 1).copied().unwrap_or("");
             let next_len = lens.get(i + 1).copied().unwrap_or(0);
@@ -492,5 +568,41 @@ mod tests {
             assert!(passages.len() >= 5000 / MAX_WORDS, "{}", passages.len());
             assert!(sized(&passages, MIN_WORDS));
         }
+    }
+
+    #[test]
+    fn lines_already_normalised_are_told_apart_from_those_needing_work() {
+        let cases = [
+            ("one two three", true),
+            ("Ukraine’s “plan” — 28 points", true),
+            ("", false),
+            (" leading", false),
+            ("trailing ", false),
+            ("two  spaces", false),
+            ("a\ttab", false),
+            ("no\u{a0}break", false),
+            ("ideographic\u{3000}space", false),
+            ("thin\u{2009}space", false),
+        ];
+        for (line, normalised) in cases {
+            assert_eq!(is_normalised(line), normalised, "{line:?}");
+            // Either way, the words come out one space apart.
+            let mut text = String::new();
+            let (count, last) = push_words(&mut text, line, 0);
+            assert_eq!(text, line.split_whitespace().collect::<Vec<_>>().join(" "));
+            assert_eq!(count, line.split_whitespace().count().min(PACK_WORDS));
+            assert_eq!(last, text.rfind(' ').map_or(0, |i| i + 1));
+        }
+    }
+
+    #[test]
+    fn counting_stops_at_the_limit() {
+        let text = "w ".repeat(200);
+        assert_eq!(count_up_to(text.as_bytes(), b' ', 1000), 200);
+        assert_eq!(count_up_to(text.as_bytes(), b' ', 150), 150);
+        assert_eq!(count_up_to(b"", b' ', 3), 0);
+        let mut words = Vec::new();
+        split_spaces("a bb  c", &mut words);
+        assert_eq!(words, ["a", "bb", "", "c"]);
     }
 }

@@ -69,32 +69,30 @@ pub fn encode<'a>(
 /// Decodes [`encode`]d values for tantivy; see the module docs.
 #[derive(Clone, Default)]
 pub struct TokensTokenizer {
-    tokens: Vec<Token>,
+    tokens: TokenBuffer,
 }
 
 impl Tokenizer for TokensTokenizer {
     type TokenStream<'a> = VecTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, value: &'a str) -> VecTokenStream<'a> {
-        let mut len = 0;
-        for (position, word) in value.split(WORD_SEP).enumerate() {
-            for token in word.split(TOKEN_SEP).filter(|t| !t.is_empty()) {
-                if len == self.tokens.len() {
-                    self.tokens.push(Token::default());
+        self.tokens.clear();
+        // The separators are ASCII bytes, so the value is cut at char boundaries.
+        let (token_sep, word_sep) = (TOKEN_SEP as u8, WORD_SEP as u8);
+        let (mut position, mut start) = (0, 0);
+        for (i, &b) in value.as_bytes().iter().enumerate() {
+            if b == token_sep || b == word_sep {
+                if i > start {
+                    self.tokens.push(&value[start..i], position);
                 }
-                let slot = &mut self.tokens[len];
-                slot.text.clear();
-                slot.text.push_str(token);
-                slot.position = position;
-                slot.position_length = 1;
-                len += 1;
+                position += usize::from(b == word_sep);
+                start = i + 1;
             }
         }
-        self.tokens.truncate(len);
-        VecTokenStream {
-            tokens: &mut self.tokens,
-            next: 0,
+        if value.len() > start {
+            self.tokens.push(&value[start..], position);
         }
+        self.tokens.stream()
     }
 }
 
@@ -107,18 +105,20 @@ pub fn meta_value(key: &str, value: &str) -> String {
 #[derive(Clone, Default)]
 pub struct AttacheTokenizer {
     analyzer: Analyzer,
-    tokens: Vec<Token>,
+    last: LastValue,
+    tokens: TokenBuffer,
 }
 
 impl Tokenizer for AttacheTokenizer {
     type TokenStream<'a> = VecTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream<'a> {
-        self.analyzer.tokenize(text, &mut self.tokens);
-        VecTokenStream {
-            tokens: &mut self.tokens,
-            next: 0,
-        }
+        let analyzer = &mut self.analyzer;
+        let tokens = self.last.tokens(text, |tokens| {
+            analyzer.tokenize(text, tokens);
+        });
+        self.tokens.copy(tokens);
+        self.tokens.stream()
     }
 }
 
@@ -126,18 +126,21 @@ impl Tokenizer for AttacheTokenizer {
 #[derive(Clone, Default)]
 pub struct MetaTokenizer {
     analyzer: Analyzer,
-    tokens: Vec<Token>,
+    last: LastValue,
+    tokens: TokenBuffer,
 }
 
 impl Tokenizer for MetaTokenizer {
     type TokenStream<'a> = VecTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, value: &'a str) -> VecTokenStream<'a> {
-        self.tokens.clear();
-        if let Some((key, value)) = value.split_once(KEY_VALUE) {
-            let tokens = &mut self.tokens;
+        let analyzer = &mut self.analyzer;
+        let tokens = self.last.tokens(value, |tokens| {
+            let Some((key, value)) = value.split_once(KEY_VALUE) else {
+                return;
+            };
             let mut position = 0;
-            self.analyzer.for_each_word(value, |w| {
+            analyzer.for_each_word(value, |w| {
                 tokens.push(Token {
                     offset_from: w.span.start,
                     offset_to: w.span.end,
@@ -147,9 +150,90 @@ impl Tokenizer for MetaTokenizer {
                 });
                 position += 1;
             });
+        });
+        self.tokens.copy(tokens);
+        self.tokens.stream()
+    }
+}
+
+/// The tokens of the last few values a tokenizer was given. Titles, sources and metadata
+/// repeat on every passage of an article (each field has its own tokenizer, and an article has
+/// a few metadata values), so they are analysed once per article.
+#[derive(Clone, Default)]
+struct LastValue {
+    /// (value, its tokens), at most [`LastValue::SLOTS`] of them.
+    slots: Vec<(String, Vec<Token>)>,
+    /// The slot the next new value replaces.
+    next: usize,
+}
+
+impl LastValue {
+    const SLOTS: usize = 8;
+
+    /// The tokens of `value`: remembered ones, or those `fill` writes into an emptied buffer.
+    fn tokens(&mut self, value: &str, fill: impl FnOnce(&mut Vec<Token>)) -> &[Token] {
+        let slot = match self.slots.iter().position(|(v, _)| v == value) {
+            Some(slot) => slot,
+            None => {
+                if self.slots.len() < Self::SLOTS {
+                    self.slots.push(Default::default());
+                    self.next = self.slots.len() - 1;
+                }
+                let slot = self.next;
+                self.next = (self.next + 1) % Self::SLOTS;
+                let (remembered, tokens) = &mut self.slots[slot];
+                remembered.clear();
+                remembered.push_str(value);
+                tokens.clear();
+                fill(tokens);
+                slot
+            }
+        };
+        &self.slots[slot].1
+    }
+}
+
+/// A buffer of tokens that keeps its strings between values: filling it allocates only when a
+/// value has more, or longer, tokens than any before.
+#[derive(Clone, Default)]
+struct TokenBuffer {
+    tokens: Vec<Token>,
+    len: usize,
+}
+
+impl TokenBuffer {
+    fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    /// Appends a token of one word at `position`.
+    fn push(&mut self, text: &str, position: usize) {
+        if self.len == self.tokens.len() {
+            self.tokens.push(Token::default());
         }
+        let slot = &mut self.tokens[self.len];
+        slot.text.clear();
+        slot.text.push_str(text);
+        slot.position = position;
+        slot.position_length = 1;
+        self.len += 1;
+    }
+
+    /// Replaces the contents with copies of `tokens`.
+    fn copy(&mut self, tokens: &[Token]) {
+        self.clear();
+        for token in tokens {
+            self.push(&token.text, token.position);
+            let slot = &mut self.tokens[self.len - 1];
+            slot.offset_from = token.offset_from;
+            slot.offset_to = token.offset_to;
+            slot.position_length = token.position_length;
+        }
+    }
+
+    fn stream(&mut self) -> VecTokenStream<'_> {
         VecTokenStream {
-            tokens: &mut self.tokens,
+            tokens: &mut self.tokens[..self.len],
             next: 0,
         }
     }
@@ -157,7 +241,7 @@ impl Tokenizer for MetaTokenizer {
 
 /// A token stream over a buffer of tokens.
 pub struct VecTokenStream<'a> {
-    tokens: &'a mut Vec<Token>,
+    tokens: &'a mut [Token],
     next: usize,
 }
 
@@ -231,6 +315,50 @@ mod tests {
             [
                 ("speaker:volodymyr".to_owned(), 0),
                 ("speaker:zelenskyy".to_owned(), 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn repeated_values_give_the_same_tokens_whatever_came_between() {
+        let mut tokenizer = MetaTokenizer::default();
+        let values: Vec<String> = (0..10)
+            .map(|i| meta_value("country", &format!("Land{i} Kyïv")))
+            .collect();
+        let first: Vec<_> = values.iter().map(|v| tokens(&mut tokenizer, v)).collect();
+        for (value, expected) in values.iter().zip(&first).rev() {
+            assert_eq!(&tokens(&mut tokenizer, value), expected);
+        }
+        assert_eq!(
+            first[3],
+            [
+                ("country:land3".to_owned(), 0),
+                ("country:kyiv".to_owned(), 1)
+            ]
+        );
+
+        // A consumer that rewrites tokens does not change what the next stream gives.
+        let mut title = AttacheTokenizer::default();
+        let mut stream = title.token_stream("Security guarantees");
+        while stream.advance() {
+            stream.token_mut().text.push('!');
+        }
+        assert_eq!(
+            tokens(&mut title, "Security guarantees"),
+            tokens(&mut AttacheTokenizer::default(), "Security guarantees")
+        );
+        assert_eq!(tokens(&mut title, "")[..], []);
+    }
+
+    #[test]
+    fn decoding_keeps_empty_words_as_positions() {
+        let value = format!("a{WORD_SEP}{WORD_SEP}b{TOKEN_SEP}~b{TOKEN_SEP}");
+        assert_eq!(
+            tokens(&mut TokensTokenizer::default(), &value),
+            [
+                ("a".to_owned(), 0),
+                ("b".to_owned(), 2),
+                ("~b".to_owned(), 2)
             ]
         );
     }

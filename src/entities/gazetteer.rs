@@ -124,6 +124,9 @@ struct Matching {
     word_ids: FxHashMap<String, u32>,
     /// Matches each key's words, encoded (see [`encode`]); pattern `i` is `keys[i]`.
     matcher: AhoCorasick,
+    /// By word id: the pattern that is that word alone, if any. A run of one vocabulary word
+    /// (the commonest) can only match that, so it needs no scan.
+    single: Vec<Option<u32>>,
     /// People by their folded surname, where one person alone has it.
     surnames: FxHashMap<String, usize>,
 }
@@ -147,6 +150,13 @@ impl Matching {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&patterns)
             .expect("alias patterns are plain bytes");
+        let mut single = vec![None; word_ids.len() + 1];
+        for (i, pattern) in patterns.iter().enumerate() {
+            if let [a, b, c, _] = pattern[..] {
+                let id = u32::from(a) << 14 | u32::from(b) << 7 | u32::from(c);
+                single[id as usize] = Some(i as u32);
+            }
+        }
         let mut analyzer = Analyzer::new();
         let mut surnames: FxHashMap<String, Option<usize>> = FxHashMap::default();
         for (index, entity) in entities.iter().enumerate() {
@@ -167,6 +177,7 @@ impl Matching {
         Matching {
             word_ids,
             matcher,
+            single,
             surnames,
         }
     }
@@ -352,6 +363,24 @@ impl Gazetteer {
             .map(|a| &self.entities[a.entity])
     }
 
+    /// Every alias as (key, entity id, the case an acronym must be written in), keys in
+    /// first-seen order and each key's aliases in file order: what [`super::aliases`] tabulates.
+    #[cfg(test)]
+    pub(super) fn alias_rows(&self) -> impl Iterator<Item = (&str, &str, Option<&str>)> {
+        self.keys
+            .iter()
+            .zip(&self.aliases)
+            .flat_map(move |(key, aliases)| {
+                aliases.iter().map(move |a| {
+                    (
+                        key.as_str(),
+                        &*self.entities[a.entity].id,
+                        a.exact_case.as_deref(),
+                    )
+                })
+            })
+    }
+
     /// The id of a word in the aliases' vocabulary (0 for a word no alias uses); `form` is
     /// the word's [`match_form`].
     pub fn word_id(&self, form: &str) -> u32 {
@@ -371,7 +400,7 @@ impl Gazetteer {
         if ids.iter().all(|&id| id == 0) {
             return out;
         }
-        let matcher = &self.matching().matcher;
+        let matching = self.matching();
         // Only runs of words from the aliases' vocabulary can hold a match: scan those alone.
         let mut bytes = Vec::new();
         let mut matches = Vec::new();
@@ -385,12 +414,17 @@ impl Gazetteer {
             while at < ids.len() && ids[at] != 0 {
                 at += 1;
             }
+            if at - start == 1 {
+                let single = matching.single[ids[start] as usize];
+                matches.extend(single.map(|pattern| (start..at, pattern as usize)));
+                continue;
+            }
             bytes.clear();
             for &id in &ids[start..at] {
                 bytes.extend_from_slice(&encode(id));
             }
             // Every match is word-aligned: see `encode`.
-            matches.extend(matcher.find_iter(&bytes).map(|m| {
+            matches.extend(matching.matcher.find_iter(&bytes).map(|m| {
                 let words = start + m.start() / WORD_BYTES..start + m.end() / WORD_BYTES;
                 (words, m.pattern().as_usize())
             }));

@@ -11,6 +11,7 @@
 //!
 //! The same gazetteer answers queries (`@zelensky`, `@Зеленський`), so index and query agree.
 
+pub mod aliases;
 pub mod eval;
 pub mod gazetteer;
 pub mod heuristic;

@@ -4,12 +4,20 @@
 //! then the earlier passage. Every segment keeps its own top `limit` by that key (article ids
 //! compared by their ordinal in the segment's sorted dictionary, which orders like the ids), so
 //! the merged result never depends on how documents fell into segments.
+//!
+//! Cheap per match: a passage's date, number and article ordinal are read only when its score
+//! can enter the top list; distinct articles are counted with a bitset over the segment's
+//! article ordinals, reading an article's 64-bit key (to merge segments) once per article.
+//! Article ids are turned back into text only where two segments tie on score and date; the
+//! hits read their ids from the stored documents they fetch anyway.
 
 use std::cmp::{Ordering, Reverse};
-use std::collections::{BinaryHeap, HashSet};
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
+use tantivy::index::SegmentId;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::index::schema::fast;
@@ -21,8 +29,6 @@ pub struct Candidate {
     pub score: Score,
     /// Last day of the article's date period.
     pub day: i64,
-    /// The article id.
-    pub article_id: String,
     /// The passage number.
     pub passage: u64,
     /// Where to fetch it.
@@ -40,32 +46,81 @@ pub struct Collected {
     pub articles: u64,
 }
 
-/// One segment's findings; the article keys are merged as a set, since an article's passages
-/// may lie in several segments.
+/// The fast-field columns the collector reads in one segment. Opening a column parses its
+/// header (and the article ids' dictionary index), so each segment's are opened once and
+/// shared by every search of a [`ColumnCache`].
+#[derive(Clone)]
+struct SegmentColumns {
+    day: Column<i64>,
+    passage: Column<u64>,
+    article_key: Column<u64>,
+    article_id: Option<StrColumn>,
+}
+
+impl SegmentColumns {
+    fn open(reader: &SegmentReader) -> tantivy::Result<SegmentColumns> {
+        let fast_fields = reader.fast_fields();
+        Ok(SegmentColumns {
+            day: fast_fields.i64(fast::DAY_HI)?,
+            passage: fast_fields.u64(fast::PASSAGE)?,
+            article_key: fast_fields.u64(fast::ARTICLE_KEY)?,
+            article_id: fast_fields.str(fast::ARTICLE_ID)?,
+        })
+    }
+}
+
+/// The collector's columns per segment, opened on first use; clones share them.
+#[derive(Clone, Default)]
+pub struct ColumnCache(Arc<Mutex<HashMap<SegmentId, SegmentColumns>>>);
+
+impl ColumnCache {
+    fn get(&self, reader: &SegmentReader) -> tantivy::Result<SegmentColumns> {
+        let id = reader.segment_id();
+        if let Some(columns) = self.lock().get(&id) {
+            return Ok(columns.clone());
+        }
+        let columns = SegmentColumns::open(reader)?;
+        self.lock().insert(id, columns.clone());
+        Ok(columns)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SegmentId, SegmentColumns>> {
+        // The map holds only opened columns: one left by a panicking thread is still whole.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// One segment's findings. Article keys are merged as a set, since an article's passages may
+/// lie in several segments; the article ids stay ordinals until a tie across segments needs
+/// them as text.
 pub struct SegmentFruit {
-    top: Vec<Candidate>,
+    segment: SegmentOrdinal,
+    top: Vec<Entry>,
+    article_id: Option<StrColumn>,
     passages: u64,
-    keys: HashSet<u64>,
+    keys: Vec<u64>,
 }
 
 /// Collects the top `limit` passages and the exact counts.
-pub struct Passages {
+pub struct Passages<'a> {
     /// How many passages to keep; 0 only counts.
     pub limit: usize,
+    /// Where the segments' columns are kept between searches.
+    pub columns: &'a ColumnCache,
 }
 
 /// One segment's share of the work.
 pub struct SegmentPassages {
     limit: usize,
     segment: SegmentOrdinal,
-    day: Column<i64>,
-    passage: Column<u64>,
-    article_key: Column<u64>,
-    article_id: Option<StrColumn>,
+    columns: SegmentColumns,
     heap: BinaryHeap<Reverse<Entry>>,
     passages: u64,
-    keys: HashSet<u64>,
-    last_key: Option<u64>,
+    /// One bit per article ordinal of the segment: articles already counted.
+    seen: Vec<u64>,
+    /// The keys of the articles counted, each once unless `unordered_keys`.
+    keys: Vec<u64>,
+    unordered_keys: bool,
 }
 
 /// Per-segment ranking key; `Ord` puts the better passage last.
@@ -79,18 +134,17 @@ struct Entry {
 }
 
 impl Entry {
-    fn cmp_key(&self, other: &Entry) -> Ordering {
+    /// Orders by score, then date: the part of the key that compares across segments.
+    fn cmp_score_day(&self, other: &Entry) -> Ordering {
         self.score
             .total_cmp(&other.score)
             .then(self.day.cmp(&other.day))
-            .then(other.article_ord.cmp(&self.article_ord))
-            .then(other.passage.cmp(&self.passage))
     }
 }
 
 impl PartialEq for Entry {
     fn eq(&self, other: &Entry) -> bool {
-        self.cmp_key(other) == Ordering::Equal
+        self.cmp(other) == Ordering::Equal
     }
 }
 impl Eq for Entry {}
@@ -101,11 +155,13 @@ impl PartialOrd for Entry {
 }
 impl Ord for Entry {
     fn cmp(&self, other: &Entry) -> Ordering {
-        self.cmp_key(other)
+        self.cmp_score_day(other)
+            .then(other.article_ord.cmp(&self.article_ord))
+            .then(other.passage.cmp(&self.passage))
     }
 }
 
-impl Collector for Passages {
+impl Collector for Passages<'_> {
     type Fruit = Collected;
     type Child = SegmentPassages;
 
@@ -114,18 +170,20 @@ impl Collector for Passages {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentPassages> {
-        let fast_fields = reader.fast_fields();
+        let columns = self.columns.get(reader)?;
+        let articles = columns
+            .article_id
+            .as_ref()
+            .map_or(0, |ids| ids.dictionary().num_terms());
         Ok(SegmentPassages {
             limit: self.limit,
             segment,
-            day: fast_fields.i64(fast::DAY_HI)?,
-            passage: fast_fields.u64(fast::PASSAGE)?,
-            article_key: fast_fields.u64(fast::ARTICLE_KEY)?,
-            article_id: fast_fields.str(fast::ARTICLE_ID)?,
+            columns,
             heap: BinaryHeap::with_capacity(self.limit + 1),
             passages: 0,
-            keys: HashSet::new(),
-            last_key: None,
+            seen: vec![0; articles.div_ceil(64)],
+            keys: Vec::new(),
+            unordered_keys: false,
         })
     }
 
@@ -134,24 +192,77 @@ impl Collector for Passages {
     }
 
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Collected> {
-        let mut merged = Collected::default();
-        let mut keys = HashSet::new();
-        for fruit in fruits {
-            merged.passages += fruit.passages;
-            keys.extend(fruit.keys);
-            merged.top.extend(fruit.top);
-        }
-        merged.top.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then(b.day.cmp(&a.day))
-                .then_with(|| a.article_id.cmp(&b.article_id))
-                .then(a.passage.cmp(&b.passage))
-        });
-        merged.top.truncate(self.limit);
-        merged.articles = keys.len() as u64;
-        Ok(merged)
+        let passages = fruits.iter().map(|f| f.passages).sum();
+        let with_matches: Vec<&SegmentFruit> = fruits.iter().filter(|f| f.passages > 0).collect();
+        let articles = match with_matches.as_slice() {
+            [] => 0,
+            // Keys are distinct within a segment.
+            [only] => only.keys.len(),
+            several => {
+                let mut keys: Vec<u64> = several.iter().flat_map(|f| &f.keys).copied().collect();
+                keys.sort_unstable();
+                keys.dedup();
+                keys.len()
+            }
+        };
+        Ok(Collected {
+            top: merge_top(&fruits, self.limit),
+            passages,
+            articles: articles as u64,
+        })
     }
+}
+
+/// The best `limit` entries of all segments, best first. Within a segment, article ordinals
+/// order like the ids; entries of different segments that tie on score and date compare their
+/// ids as text, looked up only for them.
+fn merge_top(fruits: &[SegmentFruit], limit: usize) -> Vec<Candidate> {
+    let entries: Vec<(usize, Entry)> = fruits
+        .iter()
+        .enumerate()
+        .flat_map(|(f, fruit)| fruit.top.iter().map(move |e| (f, *e)))
+        .collect();
+    let ids: Vec<Option<String>> = entries
+        .iter()
+        .map(|(f, e)| {
+            let ties_across = entries
+                .iter()
+                .any(|(g, o)| g != f && e.cmp_score_day(o) == Ordering::Equal);
+            ties_across.then(|| article_id(&fruits[*f], e.article_ord))
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by(|&i, &j| {
+        let ((fi, a), (fj, b)) = (&entries[i], &entries[j]);
+        b.cmp_score_day(a)
+            .then_with(|| match (fi == fj, &ids[i], &ids[j]) {
+                (false, Some(x), Some(y)) => x.cmp(y),
+                _ => a.article_ord.cmp(&b.article_ord),
+            })
+            .then(a.passage.cmp(&b.passage))
+    });
+    order.truncate(limit);
+    order
+        .into_iter()
+        .map(|i| {
+            let (f, e) = entries[i];
+            Candidate {
+                score: e.score,
+                day: e.day,
+                passage: e.passage,
+                address: DocAddress::new(fruits[f].segment, e.doc),
+            }
+        })
+        .collect()
+}
+
+/// The article id of ordinal `ord` in a segment's dictionary; empty if it cannot be read.
+fn article_id(fruit: &SegmentFruit, ord: u64) -> String {
+    let mut id = String::new();
+    if let Some(column) = &fruit.article_id {
+        let _ = column.ord_to_str(ord, &mut id);
+    }
+    id
 }
 
 impl SegmentCollector for SegmentPassages {
@@ -159,10 +270,23 @@ impl SegmentCollector for SegmentPassages {
 
     fn collect(&mut self, doc: DocId, score: Score) {
         self.passages += 1;
-        let key = self.article_key.first(doc).unwrap_or(0);
-        if self.last_key != Some(key) {
-            self.keys.insert(key);
-            self.last_key = Some(key);
+        let article_ord = match &self.columns.article_id {
+            Some(ids) => ids.ords().first(doc).unwrap_or(u64::MAX),
+            None => u64::MAX,
+        };
+        match self.seen.get_mut((article_ord / 64) as usize) {
+            Some(word) if *word & (1 << (article_ord % 64)) != 0 => {}
+            Some(word) => {
+                *word |= 1 << (article_ord % 64);
+                self.keys
+                    .push(self.columns.article_key.first(doc).unwrap_or(0));
+            }
+            // A passage without an article id: counted by its key alone, made distinct later.
+            None => {
+                self.keys
+                    .push(self.columns.article_key.first(doc).unwrap_or(0));
+                self.unordered_keys = true;
+            }
         }
         if self.limit == 0 {
             return;
@@ -175,13 +299,9 @@ impl SegmentCollector for SegmentPassages {
         }
         let entry = Entry {
             score,
-            day: self.day.first(doc).unwrap_or(i64::MIN),
-            article_ord: self
-                .article_id
-                .as_ref()
-                .and_then(|c| c.term_ords(doc).next())
-                .unwrap_or(u64::MAX),
-            passage: self.passage.first(doc).unwrap_or(0),
+            day: self.columns.day.first(doc).unwrap_or(i64::MIN),
+            article_ord,
+            passage: self.columns.passage.first(doc).unwrap_or(0),
             doc,
         };
         if self.heap.len() < self.limit {
@@ -193,29 +313,129 @@ impl SegmentCollector for SegmentPassages {
         }
     }
 
-    fn harvest(self) -> SegmentFruit {
-        let mut id = String::new();
-        let top = self
-            .heap
-            .into_iter()
-            .map(|Reverse(e)| {
-                id.clear();
-                if let Some(column) = &self.article_id {
-                    let _ = column.ord_to_str(e.article_ord, &mut id);
-                }
-                Candidate {
-                    score: e.score,
-                    day: e.day,
-                    article_id: id.clone(),
-                    passage: e.passage,
-                    address: DocAddress::new(self.segment, e.doc),
-                }
-            })
-            .collect();
+    fn harvest(mut self) -> SegmentFruit {
+        if self.unordered_keys {
+            self.keys.sort_unstable();
+            self.keys.dedup();
+        }
         SegmentFruit {
-            top,
+            segment: self.segment,
+            top: self.heap.into_iter().map(|Reverse(e)| e).collect(),
+            article_id: self.columns.article_id,
             passages: self.passages,
             keys: self.keys,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::collector::Collector;
+    use tantivy::indexer::NoMergePolicy;
+    use tantivy::query::TermQuery;
+    use tantivy::schema::{FAST, IndexRecordOption, STORED, STRING, Schema, TEXT, Value};
+    use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+
+    use super::*;
+    use crate::index::document::article_key;
+
+    /// Passages as (article id, passage, day, text), one segment per slice.
+    fn collect(segments: &[&[(&str, u64, i64, &str)]], limit: usize) -> (Collected, Vec<String>) {
+        let mut b = Schema::builder();
+        let id = b.add_text_field(fast::ARTICLE_ID, STRING | STORED | FAST);
+        let key = b.add_u64_field(fast::ARTICLE_KEY, FAST);
+        let passage = b.add_u64_field(fast::PASSAGE, STORED | FAST);
+        let day = b.add_i64_field(fast::DAY_HI, FAST);
+        let text = b.add_text_field("text", TEXT);
+        let index = Index::create_in_ram(b.build());
+        let mut writer: IndexWriter = index
+            .writer_with_num_threads(1, 15_000_000)
+            .expect("writer");
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        for segment in segments {
+            for &(article, number, days, words) in *segment {
+                let mut doc = TantivyDocument::default();
+                doc.add_text(id, article);
+                doc.add_u64(key, article_key(article));
+                doc.add_u64(passage, number);
+                doc.add_i64(day, days);
+                doc.add_text(text, words);
+                writer.add_document(doc).expect("add");
+            }
+            writer.commit().expect("commit");
+        }
+        let searcher = index.reader().expect("reader").searcher();
+        assert_eq!(searcher.segment_readers().len(), segments.len());
+        let query = TermQuery::new(
+            Term::from_field_text(text, "peace"),
+            IndexRecordOption::WithFreqs,
+        );
+        let columns = ColumnCache::default();
+        let collector = Passages {
+            limit,
+            columns: &columns,
+        };
+        let collected = searcher.search(&query, &collector).expect("search");
+        // A second search reuses the cached columns and must agree.
+        let again = searcher.search(&query, &collector).expect("search");
+        assert_eq!(collected.top, again.top);
+        let shown = collected
+            .top
+            .iter()
+            .map(|c| {
+                let doc: TantivyDocument = searcher.doc(c.address).expect("doc");
+                let article = doc.get_first(id).and_then(|v| v.as_str()).unwrap_or("?");
+                format!("{article}#{}", c.passage)
+            })
+            .collect();
+        (collected, shown)
+    }
+
+    #[test]
+    fn ties_across_segments_go_to_the_newer_date_then_the_smaller_id_then_the_passage() {
+        let (collected, shown) = collect(
+            &[
+                &[
+                    ("b", 0, 10, "peace now"),
+                    ("d", 0, 10, "peace now"),
+                    ("a", 1, 10, "peace now"),
+                    ("z", 0, 11, "peace now"),
+                ],
+                &[
+                    ("c", 0, 10, "peace now"),
+                    ("a", 0, 10, "peace now"),
+                    ("e", 0, 10, "war or peace maybe"),
+                ],
+            ],
+            10,
+        );
+        assert_eq!(shown, ["z#0", "a#0", "a#1", "b#0", "c#0", "d#0", "e#0"]);
+        assert_eq!((collected.passages, collected.articles), (7, 6));
+        let (collected, shown) = collect(
+            &[
+                &[("b", 0, 10, "peace now"), ("a", 1, 10, "peace now")],
+                &[("a", 0, 10, "peace now"), ("c", 0, 10, "no match")],
+            ],
+            2,
+        );
+        assert_eq!(shown, ["a#0", "a#1"]);
+        assert_eq!((collected.passages, collected.articles), (3, 2));
+    }
+
+    #[test]
+    fn counting_alone_skips_ranking_and_counts_articles_once() {
+        let passages: Vec<(&str, u64, i64, &str)> = (0..200)
+            .map(|i| (["x", "y", "z"][i % 3], i as u64, 1, "peace"))
+            .collect();
+        let (collected, shown) = collect(&[&passages[..120], &passages[120..]], 0);
+        assert!(shown.is_empty());
+        assert_eq!((collected.passages, collected.articles), (200, 3));
+        assert!(
+            !Passages {
+                limit: 0,
+                columns: &ColumnCache::default()
+            }
+            .requires_scoring()
+        );
     }
 }

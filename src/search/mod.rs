@@ -21,7 +21,7 @@ use crate::index::document::{Info, stored_info};
 use crate::index::schema::META_SEPARATOR;
 use crate::index::{IndexDir, OpenIndex};
 pub use collect::Collected;
-use collect::Passages;
+use collect::{ColumnCache, Passages};
 use plan::{BUILTIN_FIELDS, Planner};
 pub use snippet::Snippet;
 
@@ -95,6 +95,7 @@ pub struct Searcher {
     open: std::sync::Arc<OpenIndex>,
     reader: IndexReader,
     analyzer: Analyzer,
+    columns: ColumnCache,
 }
 
 impl Searcher {
@@ -124,6 +125,7 @@ impl Searcher {
             open: std::sync::Arc::new(open),
             reader,
             analyzer: Analyzer::new(),
+            columns: ColumnCache::default(),
         })
     }
 
@@ -199,7 +201,13 @@ impl Searcher {
     /// A failure reading the index.
     pub fn collect(&self, plan: &plan::Plan, limit: usize) -> Result<Collected> {
         let searcher = self.reader.searcher();
-        Ok(searcher.search(plan.query.as_ref() as &dyn Query, &Passages { limit })?)
+        Ok(searcher.search(
+            plan.query.as_ref() as &dyn Query,
+            &Passages {
+                limit,
+                columns: &self.columns,
+            },
+        )?)
     }
 
     /// The date, as written, of the article a stored passage belongs to.
@@ -218,22 +226,22 @@ impl Searcher {
     pub fn hits(&mut self, plan: &plan::Plan, collected: Collected) -> Result<Vec<Hit>> {
         let searcher = self.reader.searcher();
         let fields = self.open.fields;
-        let unreadable = |c: &collect::Candidate, what: &str| {
+        let unreadable = |id: &str, c: &collect::Candidate, what: &str| {
             Error::Invalid(format!(
-                "index document for {}#{} has unreadable {what}: rebuild with `attache index`",
-                c.article_id, c.passage
+                "index document for {id}#{} has unreadable {what}: rebuild with `attache index`",
+                c.passage
             ))
         };
         let mut hits = Vec::with_capacity(collected.top.len());
         for (i, candidate) in collected.top.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(candidate.address)?;
             let stored = |field| doc.get_first(field).and_then(|v| v.as_str());
+            let article_id = stored(fields.article_id).unwrap_or_default().to_owned();
+            let unreadable = |what| unreadable(&article_id, &candidate, what);
             let text = stored(fields.body).unwrap_or_default().to_owned();
-            let info = stored_info(&doc, &fields).ok_or_else(|| unreadable(&candidate, "info"))?;
+            let info = stored_info(&doc, &fields).ok_or_else(|| unreadable("info"))?;
             let entities: Vec<Mention> = match stored(fields.entities) {
-                Some(json) => {
-                    serde_json::from_str(json).map_err(|_| unreadable(&candidate, "entities"))?
-                }
+                Some(json) => serde_json::from_str(json).map_err(|_| unreadable("entities"))?,
                 None => Vec::new(),
             };
             let highlights =
@@ -242,7 +250,7 @@ impl Searcher {
             hits.push(Hit {
                 rank: i + 1,
                 score: candidate.score,
-                article_id: candidate.article_id,
+                article_id,
                 passage: candidate.passage,
                 info,
                 text,

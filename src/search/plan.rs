@@ -24,6 +24,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use super::parse::{Field as QField, Node, Occur, Span};
 use crate::analysis::Analyzer;
 use crate::corpus::Date;
+use crate::entities::aliases::builtin_alias_id;
 use crate::entities::{ENTITY_PREFIX, Gazetteer, Kind};
 use crate::index::document::meta_key;
 use crate::index::schema::{Fields, META_SEPARATOR};
@@ -75,8 +76,9 @@ pub struct Planner<'a> {
     pub has_meta_key: &'a dyn Fn(&str) -> bool,
     /// Known field names, for the unknown-field error.
     pub known_fields: &'a dyn Fn() -> Vec<String>,
-    /// The entities queries may name; called only when a query needs them, as loading the
-    /// gazetteer is most of a short query's cost.
+    /// The entities `@name` queries may name; called only when a query needs them, as loading
+    /// the gazetteer is most of a short query's cost. Plain words that are aliases of the
+    /// builtin gazetteer's entities are looked up in its table ([`builtin_alias_id`]).
     pub gazetteer: fn() -> &'static Gazetteer,
     /// Whether a plain word that is a known alias also finds its entity (`Kiev` → `@kyiv`).
     pub expand_aliases: bool,
@@ -259,16 +261,17 @@ impl Planner<'_> {
         if !(self.expand_aliases && field == self.fields.text) {
             return Ok(spelled);
         }
-        let Some(entity) = (self.gazetteer)().lookup_alias(self.analyzer, text) else {
+        // The builtin aliases' table answers without loading the gazetteer.
+        let Some(id) = builtin_alias_id(self.analyzer, text) else {
             return Ok(spelled);
         };
         // The entity's mentions carry the score; the spelling adds to it, so "Kiev" ranks a
         // passage saying Kiev above one saying Kyiv, and the letters alone (the pronoun "us" for
         // `US`) rank below every recognised mention.
         if positive {
-            hl.entities.push(entity.id.to_string());
+            hl.entities.push(id.to_owned());
         }
-        let token = format!("{ENTITY_PREFIX}{}", entity.id);
+        let token = format!("{ENTITY_PREFIX}{id}");
         Ok(Box::new(BooleanQuery::new(vec![
             (TOccur::Should, term_query(field, &token)),
             (
