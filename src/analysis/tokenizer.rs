@@ -105,7 +105,7 @@ pub fn meta_value(key: &str, value: &str) -> String {
 #[derive(Clone, Default)]
 pub struct AttacheTokenizer {
     analyzer: Analyzer,
-    last: LastValue,
+    recent: RecentValues,
     tokens: TokenBuffer,
 }
 
@@ -114,7 +114,7 @@ impl Tokenizer for AttacheTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream<'a> {
         let analyzer = &mut self.analyzer;
-        let tokens = self.last.tokens(text, |tokens| {
+        let tokens = self.recent.tokens(text, |tokens| {
             analyzer.tokenize(text, tokens);
         });
         self.tokens.copy(tokens);
@@ -126,7 +126,7 @@ impl Tokenizer for AttacheTokenizer {
 #[derive(Clone, Default)]
 pub struct MetaTokenizer {
     analyzer: Analyzer,
-    last: LastValue,
+    recent: RecentValues,
     tokens: TokenBuffer,
 }
 
@@ -135,7 +135,7 @@ impl Tokenizer for MetaTokenizer {
 
     fn token_stream<'a>(&'a mut self, value: &'a str) -> VecTokenStream<'a> {
         let analyzer = &mut self.analyzer;
-        let tokens = self.last.tokens(value, |tokens| {
+        let tokens = self.recent.tokens(value, |tokens| {
             let Some((key, value)) = value.split_once(KEY_VALUE) else {
                 return;
             };
@@ -160,14 +160,14 @@ impl Tokenizer for MetaTokenizer {
 /// repeat on every passage of an article (each field has its own tokenizer, and an article has
 /// a few metadata values), so they are analysed once per article.
 #[derive(Clone, Default)]
-struct LastValue {
-    /// (value, its tokens), at most [`LastValue::SLOTS`] of them.
+struct RecentValues {
+    /// (value, its tokens), at most [`RecentValues::SLOTS`] of them.
     slots: Vec<(String, Vec<Token>)>,
     /// The slot the next new value replaces.
     next: usize,
 }
 
-impl LastValue {
+impl RecentValues {
     const SLOTS: usize = 8;
 
     /// The tokens of `value`: remembered ones, or those `fill` writes into an emptied buffer.
