@@ -6,6 +6,7 @@
 //! its new ones; a checkpoint commit takes the write lock, so no commit holds half an article.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::{Arc, Mutex, RwLock, mpsc};
@@ -115,7 +116,7 @@ impl Job<'_> {
         });
         let (mut counts, unreadable) = (reader.counts, reader.unreadable);
         if let Some(e) = shared.failure.into_inner().expect("failure lock") {
-            return Err(self.write_error(e));
+            return Err(self.write_error(root_cause(e, writer, self.dir.path())));
         }
         counts.passages = shared.passages.into_inner();
         counts.entities = shared.mentions.into_inner();
@@ -438,6 +439,46 @@ impl Checkpoint {
         bytes - self.bytes >= options.checkpoint_bytes
             || self.at.elapsed() >= options.checkpoint_interval
     }
+}
+
+/// The error behind `e`. When one of tantivy's threads died (disk full, say), adding a document
+/// only says that the writer was killed. Preparing a commit joins the indexing threads and
+/// returns what killed one of them (the prepared commit, if any, is aborted: nothing
+/// half-written is committed); a merge thread's failure is not reported there, so a probe write
+/// into the index folder names the cause when the disk is full or not writable.
+fn root_cause(e: Error, writer: Option<Writer>, folder: &Path) -> Error {
+    let killed = |e: &Error| matches!(e, Error::Tantivy(tantivy::TantivyError::ErrorInThread(_)));
+    if !killed(&e) {
+        return e;
+    }
+    let e = match writer.map(|w| w.into_inner().expect("writer lock")) {
+        Some(mut writer) => match writer.prepare_commit() {
+            Err(cause) => cause.into(),
+            Ok(prepared) => {
+                let _ = prepared.abort();
+                e
+            }
+        },
+        None => e,
+    };
+    if !killed(&e) {
+        return e;
+    }
+    probe_write(folder).map_or(e, |io| Error::Tantivy(io.into()))
+}
+
+/// Writes and removes a few megabytes in `folder`: the I/O error, if the disk is full or the
+/// folder not writable.
+fn probe_write(folder: &Path) -> Option<std::io::Error> {
+    use std::io::Write;
+    let path = folder.join(format!(".probe-{}", std::process::id()));
+    let result = std::fs::File::create(&path).and_then(|mut file| {
+        let block = vec![0_u8; 1 << 16];
+        (0..64).try_for_each(|_| file.write_all(&block))?;
+        file.sync_all()
+    });
+    let _ = std::fs::remove_file(&path);
+    result.err()
 }
 
 /// Commits with the run summary as payload.
