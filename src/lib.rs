@@ -14,6 +14,7 @@
 //! * [`index`] owns the schema, builds an index and swaps it in atomically.
 //! * [`search`] parses and plans queries and ranks passages.
 //! * [`render`] turns results into terminal text or JSON Lines.
+//! * [`check`] verifies an index file by file.
 //!
 //! The library never prints; the `attache` binary owns the terminal.
 //!
@@ -39,6 +40,7 @@
 
 pub mod analysis;
 pub mod bench;
+pub mod check;
 pub mod corpus;
 pub mod entities;
 pub mod error;

@@ -12,6 +12,7 @@
 //! cargo test --release -- --ignored ungdc
 //! ```
 
+mod robust;
 mod util;
 
 use std::path::Path;

@@ -2,6 +2,7 @@
 //! configs, draws progress, renders results, and decides exit codes.
 
 mod bench;
+mod check;
 mod entities;
 mod index;
 mod search;
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Entities(args) => entities::list(args),
         Command::Entity(args) => entities::profile(args),
         Command::Bench(args) => bench::run(args),
+        Command::Check(args) => check::run(args),
     }
 }
 
@@ -39,6 +41,22 @@ impl IndexLocation {
             None => (PathBuf::from(DEFAULT_INDEX), true),
         }
     }
+}
+
+/// The error as one line: its causes joined by `: `, each left out when the message before it
+/// already says it (the library's errors include their source's text).
+pub fn message(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(&text);
+        }
+    }
+    line
 }
 
 /// Whether an error is a closed pipe (`attache search … | head`), which is not a failure.

@@ -13,7 +13,17 @@ use std::path::{Path, PathBuf};
 
 pub use date::Date;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, printable};
+
+/// The longest JSON line or article file read, in bytes: a longer one is reported and skipped
+/// without being held in memory, so a corrupt or hostile input cannot exhaust it.
+pub const MAX_RECORD_BYTES: usize = 16 << 20;
+
+/// The warning for a record longer than `max` bytes: `longer than 16 MB, skipped`.
+pub(crate) fn too_long(max: usize) -> String {
+    let mb = max as f64 / (1u64 << 20) as f64;
+    format!("longer than {mb} MB, skipped")
+}
 
 /// One dated article, speech or statement, before it is split into passages.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,11 +57,12 @@ pub struct Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.path.display())?;
+        let path = self.path.display().to_string();
+        write!(f, "{}: ", printable(&path))?;
         if let Some(line) = self.line {
             write!(f, "line {line}: ")?;
         }
-        f.write_str(&self.message)
+        f.write_str(&printable(&self.message))
     }
 }
 
@@ -127,9 +138,14 @@ pub fn walk(roots: &[PathBuf]) -> Result<Inputs> {
                 Ok(entry) => entry,
                 Err(err) => {
                     let path = err.path().unwrap_or(root).to_path_buf();
-                    let message = err
-                        .io_error()
-                        .map_or_else(|| err.to_string(), |e| e.to_string().to_lowercase());
+                    let message = match (err.loop_ancestor(), err.io_error()) {
+                        (Some(ancestor), _) => format!(
+                            "symlink loop: points back to {}, skipped",
+                            ancestor.display()
+                        ),
+                        (None, Some(e)) => e.to_string().to_lowercase(),
+                        (None, None) => err.to_string().to_lowercase(),
+                    };
                     inputs.warnings.push(Warning {
                         path,
                         line: None,

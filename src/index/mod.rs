@@ -102,10 +102,23 @@ impl IndexDir {
                 path: self.path.clone(),
             });
         };
+        if !generation.is_dir() || generation == self.path {
+            let why = format!(
+                "{CURRENT} names '{}', which is not there",
+                generation.display()
+            );
+            return Err(Error::Damaged {
+                path: self.path.clone(),
+                why,
+            });
+        }
         let manifest_path = generation.join(MANIFEST);
         let manifest: Manifest = match fs::read(&manifest_path) {
             Ok(bytes) => serde_json::from_slice(&bytes)
                 .map_err(|e| self.incompatible(format!("unreadable {MANIFEST}: {e}")))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(self.incompatible(format!("no format stamp ({MANIFEST})")));
+            }
             Err(e) => return Err(Error::io(manifest_path, e)),
         };
         if manifest.format != FORMAT_VERSION {
@@ -114,7 +127,7 @@ impl IndexDir {
                 manifest.format, manifest.attache_version, FORMAT_VERSION
             )));
         }
-        let index = Index::open_in_dir(&generation)?;
+        let index = Index::open_in_dir(&generation).map_err(|e| Error::damaged(&self.path, &e))?;
         register_tokenizer(&index);
         let fields =
             Fields::from_schema(&index.schema()).map_err(|e| self.incompatible(e.to_string()))?;

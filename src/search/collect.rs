@@ -4,13 +4,23 @@
 //! then the earlier passage. Every segment keeps its own top `limit` by that key (article ids
 //! compared by their ordinal in the segment's sorted dictionary, which orders like the ids), so
 //! the merged result never depends on how documents fell into segments.
+//!
+//! A search may carry a deadline. The collector drives each segment's scorer itself, checking
+//! the clock once per block of [`CHECK_EVERY`] matches, and stops every segment once the deadline
+//! has passed; [`Passages::timed_out`] then says so, and the counts are not to be trusted.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::time::Instant;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::query::Weight;
+use tantivy::{
+    COLLECT_BLOCK_BUFFER_LEN, DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader,
+    TERMINATED,
+};
 
 use crate::index::schema::fast;
 
@@ -48,10 +58,46 @@ pub struct SegmentFruit {
     keys: HashSet<u64>,
 }
 
-/// Collects the top `limit` passages and the exact counts.
+/// How many matches are collected between two looks at the clock: one block of the scorer's
+/// buffer, so the check costs one `Instant::now()` per 64 matches.
+pub const CHECK_EVERY: usize = COLLECT_BLOCK_BUFFER_LEN;
+
+/// Collects the top `limit` passages and the exact counts, or stops at a deadline.
 pub struct Passages {
     /// How many passages to keep; 0 only counts.
     pub limit: usize,
+    /// When to give up; `None` runs to the end.
+    pub deadline: Option<Instant>,
+    /// Set once a segment stopped at the deadline.
+    timed_out: AtomicBool,
+}
+
+impl Passages {
+    /// A collector for the top `limit` passages that gives up at `deadline`.
+    pub fn new(limit: usize, deadline: Option<Instant>) -> Passages {
+        Passages {
+            limit,
+            deadline,
+            timed_out: AtomicBool::new(false),
+        }
+    }
+
+    /// Whether the deadline stopped the search before every match was seen.
+    pub fn timed_out(&self) -> bool {
+        self.timed_out.load(AtomicOrdering::Relaxed)
+    }
+
+    /// Whether the deadline has passed; remembers it for [`Passages::timed_out`].
+    fn past_deadline(&self) -> bool {
+        if self.timed_out() {
+            return true;
+        }
+        let past = self.deadline.is_some_and(|d| Instant::now() >= d);
+        if past {
+            self.timed_out.store(true, AtomicOrdering::Relaxed);
+        }
+        past
+    }
 }
 
 /// One segment's share of the work.
@@ -131,6 +177,54 @@ impl Collector for Passages {
 
     fn requires_scoring(&self) -> bool {
         self.limit > 0
+    }
+
+    /// Drives the scorer block by block, like tantivy's own loop, but looks at the clock
+    /// between blocks so a pathological query stops at the deadline instead of running on.
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentFruit> {
+        let mut child = self.for_segment(segment, reader)?;
+        if self.past_deadline() {
+            return Ok(child.harvest());
+        }
+        let alive = reader.alive_bitset();
+        let is_alive = |doc: DocId| alive.is_none_or(|set| set.is_alive(doc));
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        if self.requires_scoring() {
+            let mut doc = scorer.doc();
+            while doc != TERMINATED {
+                for _ in 0..CHECK_EVERY {
+                    if is_alive(doc) {
+                        child.collect(doc, scorer.score());
+                    }
+                    doc = scorer.advance();
+                    if doc == TERMINATED {
+                        break;
+                    }
+                }
+                if doc != TERMINATED && self.past_deadline() {
+                    break;
+                }
+            }
+        } else {
+            let mut buffer = [0; COLLECT_BLOCK_BUFFER_LEN];
+            loop {
+                let n = scorer.fill_buffer(&mut buffer);
+                for &doc in &buffer[..n] {
+                    if is_alive(doc) {
+                        child.collect(doc, 0.0);
+                    }
+                }
+                if n < buffer.len() || self.past_deadline() {
+                    break;
+                }
+            }
+        }
+        Ok(child.harvest())
     }
 
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Collected> {
