@@ -36,4 +36,6 @@ for target in "${targets[@]}"; do
     echo "== $target: ${seconds}s"
     cargo fuzz run -O "$target" "corpus/$target" -- -max_total_time="$seconds" -jobs=1 -workers=1 \
         -artifact_prefix="artifacts/$target/" -print_final_stats=1 2>&1 | tail -25
+    # With -jobs, libFuzzer logs to fuzz-0.log; keep each target's.
+    mkdir -p logs && [ -f fuzz-0.log ] && mv fuzz-0.log "logs/$target.log"
 done

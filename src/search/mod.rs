@@ -265,7 +265,7 @@ impl Searcher {
         let fields = self.open.fields;
         let unreadable = |c: &collect::Candidate, what: &str| {
             Error::Invalid(format!(
-                "index document for {}#{} has unreadable {what}: rebuild with `attache index`",
+                "index document for {}#{} has unreadable {what}: rebuild with `attache index --full`",
                 c.article_id, c.passage
             ))
         };

@@ -3,7 +3,6 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::Path;
 
 use attache::corpus::{self, Record};
 
@@ -166,36 +165,6 @@ fn a_file_that_grows_after_the_walk_is_read_whole() {
     assert_eq!(bodies, ["Here. And more after the walk."]);
 }
 
-/// Peak memory of `attache ARGS` in `env`, in kB, measured by GNU time.
-fn peak_kb(env: &TestEnv, args: &[&str]) -> (crate::util::Output, u64) {
-    let time = Path::new("/usr/bin/time");
-    assert!(
-        time.exists(),
-        "these measurements need GNU time (/usr/bin/time)"
-    );
-    let output = std::process::Command::new(time)
-        .args(["-f", "peak %M"])
-        .arg(env!("CARGO_BIN_EXE_attache"))
-        .args(args)
-        .current_dir(env.path())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    let peak = stderr
-        .lines()
-        .filter_map(|l| l.strip_prefix("peak "))
-        .next_back()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no peak in {stderr}"));
-    let out = crate::util::Output {
-        args: args.iter().map(|s| s.to_string()).collect(),
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr,
-    };
-    (out, peak)
-}
-
 #[test]
 #[ignore = "writes 2 GB; run with --ignored hostile"]
 fn hostile_a_1_gb_single_line_is_skipped_in_bounded_memory() {
@@ -217,7 +186,7 @@ fn hostile_a_1_gb_single_line_is_skipped_in_bounded_memory() {
         }
     }
     env.write("corpus/small.txt", "date 2024 The wombat spoke.");
-    let (out, peak) = peak_kb(&env, &["index", "--threads", "2"]);
+    let (out, peak) = super::peak_kb(&env, &["index", "--threads", "2"]);
     assert_eq!(out.code, 0, "{out}");
     assert_eq!(
         out.warnings(),
@@ -243,7 +212,7 @@ fn hostile_a_corpus_of_100000_tiny_files_indexes_in_bounded_memory() {
         let text = format!("date 2024 Note {i} about the wombat.");
         fs::write(dir.join(format!("{i:06}.txt")), text).unwrap();
     }
-    let (out, peak) = peak_kb(&env, &["index", "--threads", "2", "--quiet"]);
+    let (out, peak) = super::peak_kb(&env, &["index", "--threads", "2", "--quiet"]);
     assert_eq!(out.code, 0, "{out}");
     eprintln!("peak memory indexing 100,000 tiny files: {peak} kB");
     assert!(peak < 600_000, "peak {peak} kB");

@@ -9,6 +9,16 @@ use crate::{assert_one_line_error, indexed_sample};
 
 const FIX: &str = "rebuild with `attache index --full`";
 
+/// Puts back the pristine copy of `index/` kept in `index.bak/`, taking it first if needed.
+fn restore_index(env: &TestEnv) {
+    let (index, backup) = (env.path().join("index"), env.path().join("index.bak"));
+    if !backup.exists() {
+        crate::util::copy_dir(&index, &backup);
+    }
+    fs::remove_dir_all(&index).unwrap();
+    crate::util::copy_dir(&backup, &index);
+}
+
 /// The live generation's files with extension `ext` (one per segment).
 fn segment_files(env: &TestEnv, ext: &str) -> Vec<PathBuf> {
     let generation = env.path().join("index").join(env.current_generation());
@@ -71,8 +81,9 @@ fn assert_every_reader_fails(env: &TestEnv, why: &str) {
 
 #[test]
 fn a_truncated_or_deleted_segment_file_is_named_with_the_fix() {
+    let env = indexed_sample();
     for ext in ["idx", "pos", "term", "store", "fast", "fieldnorm"] {
-        let env = indexed_sample();
+        restore_index(&env);
         let file = &segment_files(&env, ext)[0];
         let name = file.file_name().unwrap().to_string_lossy().into_owned();
         let len = fs::metadata(file).unwrap().len();
@@ -94,8 +105,9 @@ fn a_truncated_or_deleted_segment_file_is_named_with_the_fix() {
 
 #[test]
 fn flipped_bytes_are_found_by_check_and_never_panic_a_search() {
+    let env = indexed_sample();
     for ext in ["idx", "pos", "term", "store", "fast", "fieldnorm"] {
-        let env = indexed_sample();
+        restore_index(&env);
         let file = &segment_files(&env, ext)[0];
         let mut bytes = fs::read(file).unwrap();
         // Spare the footer (its length is stored just before the last 4 bytes), so the damage

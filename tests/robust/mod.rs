@@ -10,10 +10,13 @@
 
 mod corpora;
 mod damaged;
+mod fuzzed;
 mod props;
 mod queries;
 
 use std::path::Path;
+
+use crate::util::{Output, TestEnv};
 
 use attache::index::{IndexDir, build};
 
@@ -31,4 +34,34 @@ pub fn build_index(corpus: &Path, index: &Path) -> build::RunSummary {
 /// Whether `text` holds a character a terminal would act on (an escape, a line break).
 pub fn has_control(text: &str) -> bool {
     text.chars().any(|c| c.is_control() && c != '\n')
+}
+
+/// Peak memory of `attache ARGS` in `env`, in kB, measured by GNU time.
+pub fn peak_kb(env: &TestEnv, args: &[&str]) -> (Output, u64) {
+    let time = Path::new("/usr/bin/time");
+    assert!(
+        time.exists(),
+        "these measurements need GNU time (/usr/bin/time)"
+    );
+    let output = std::process::Command::new(time)
+        .args(["-f", "peak %M"])
+        .arg(env!("CARGO_BIN_EXE_attache"))
+        .args(args)
+        .current_dir(env.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let peak = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("peak "))
+        .next_back()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no peak in {stderr}"));
+    let out = Output {
+        args: args.iter().map(|s| s.to_string()).collect(),
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr,
+    };
+    (out, peak)
 }

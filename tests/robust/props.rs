@@ -14,7 +14,7 @@ use attache::search::{SearchRequest, Searcher};
 use super::build_index;
 
 /// The sample corpus, indexed once for every planning case.
-fn sample_searcher() -> Searcher {
+pub fn sample_searcher() -> Searcher {
     static SEARCHER: OnceLock<(tempfile::TempDir, Searcher)> = OnceLock::new();
     let (_, searcher) = SEARCHER.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();

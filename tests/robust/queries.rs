@@ -1,6 +1,7 @@
 //! Hostile queries: each gives results, or one error line naming its column; exit 2 for errors.
 
-use super::has_control;
+use super::{has_control, peak_kb};
+use crate::util::TestEnv;
 use crate::{assert_one_line_error, indexed_sample};
 
 /// A query and what it must give: `Ok(exit code)` or `Err(start of the error line)`.
@@ -14,7 +15,20 @@ fn cases() -> Vec<Case> {
     vec![
         (q(""), Err("bad query: column 1: empty query")),
         (q(" \t\n "), Err("bad query: column 1: empty query")),
-        (long, Ok(0)),
+        (
+            long.clone(),
+            Err("bad query: column 9217: too many terms: a query may hold at most 1024"),
+        ),
+        (
+            format!("\"{long}\""),
+            Err("bad query: column 1: phrase too long: 11111 words, at most 64"),
+        ),
+        ("guarantee ".repeat(1024), Ok(0)),
+        (format!("\"{}\"", "the ".repeat(64)), Ok(1)),
+        (
+            "self-".repeat(20_000),
+            Err("bad query: column 1: phrase too long: 20000 words"),
+        ),
         (
             q("\"security guarantee"),
             Err("bad query: column 1: unbalanced quote"),
@@ -161,4 +175,33 @@ fn entities_query_errors_name_the_column_of_the_query_as_typed() {
         assert_one_line_error(&out),
         "attache: bad query: column 8: unbalanced quote: the phrase starting here is never closed"
     );
+}
+
+/// Tantivy's sloppy phrase matching multiplied candidate positions for every repeated word: on a
+/// passage where every third word is "the", `"the the … the"~10` (16 words) took 1.7 GB.
+#[test]
+fn a_sloppy_phrase_of_repeated_words_stays_small_on_dense_text() {
+    let env = TestEnv::empty();
+    let filler = ["aa", "bb", "cc", "dd", "ee", "ff", "gg", "hh"];
+    for i in 0..20 {
+        let words: Vec<&str> = (0..290)
+            .map(|j| match (i * 7 + j * 13) % 10 {
+                0 | 3 | 6 => "the",
+                k => filler[(j + k) % filler.len()],
+            })
+            .collect();
+        env.write(
+            &format!("corpus/{i}.txt"),
+            format!("date 2024 {}.", words.join(" ")),
+        );
+    }
+    env.index();
+    let query = format!("\"{}\"~10", ["the"; 16].join(" "));
+    let (out, peak) = peak_kb(&env, &["search", "--count", "--timeout", "0", &query]);
+    assert_eq!(out.stdout, "20 passages in 20 articles\n", "{out}");
+    assert!(peak < 100_000, "peak {peak} kB");
+    let dense = format!("\"{}\"~32", filler.join(" "));
+    let (out, peak) = peak_kb(&env, &["search", "--count", "--timeout", "0", &dense]);
+    assert!(out.code == 0 || out.code == 1, "{out}");
+    assert!(peak < 100_000, "peak {peak} kB");
 }
