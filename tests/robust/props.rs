@@ -9,6 +9,7 @@ use proptest::prelude::*;
 use attache::Error;
 use attache::analysis::passages::split_passages;
 use attache::index::IndexDir;
+use attache::search::parse::parse;
 use attache::search::{SearchRequest, Searcher};
 
 use super::build_index;
@@ -39,6 +40,23 @@ fn query() -> impl Strategy<Value = String> {
         1 => any::<char>().prop_map(String::from),
     ];
     prop::collection::vec(piece, 0..24).prop_map(|pieces| pieces.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// Parsing any string never panics; an error is one line whose column matches its span.
+    #[test]
+    fn parsing_never_panics(q in prop_oneof![query(), any::<String>()]) {
+        match parse(&q) {
+            Ok(_) => {}
+            Err(e) => {
+                prop_assert!(q.get(e.span.clone()).is_some(), "{q:?}: {e} at {:?}", e.span);
+                prop_assert_eq!(e.column, q[..e.span.start].chars().count() + 1);
+                prop_assert!(!e.to_string().contains('\n'), "{q:?}: {e}");
+            }
+        }
+    }
 }
 
 proptest! {
