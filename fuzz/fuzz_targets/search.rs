@@ -13,7 +13,9 @@ use libfuzzer_sys::fuzz_target;
 fn searcher() -> &'static Mutex<Searcher> {
     static SEARCHER: OnceLock<Mutex<Searcher>> = OnceLock::new();
     SEARCHER.get_or_init(|| {
-        let root = std::env::temp_dir().join(format!("attache-fuzz-{}", std::process::id()));
+        // One folder, rebuilt by each run (the fuzzers run one at a time).
+        let root = std::env::temp_dir().join("attache-fuzz-search");
+        let _ = std::fs::remove_dir_all(&root);
         let corpus = root.join("corpus");
         std::fs::create_dir_all(&corpus).unwrap();
         std::fs::write(
