@@ -1,6 +1,7 @@
 //! The command line, declared with clap. Doc comments here are the `--help` text.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -34,6 +35,14 @@ pub enum Command {
     Bench(BenchArgs),
     /// Write a synthetic corpus (JSON Lines) with a real corpus's term statistics.
     Gen(GenArgs),
+    /// Verify the index: every segment file present and matching its checksum; exits 2 if not.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
 }
 
 #[derive(Debug, Args)]
@@ -217,6 +226,17 @@ pub struct SearchArgs {
     /// When to colour the output.
     #[arg(long, value_name = "WHEN", default_value = "auto")]
     pub color: ColorChoice,
+    /// Give up (exit 2) when matching takes longer than this many seconds; 0 waits forever.
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = seconds)]
+    pub timeout: Duration,
+}
+
+/// Parses a number of seconds: `10`, `0.5`, `0`.
+fn seconds(s: &str) -> Result<Duration, String> {
+    s.parse::<f64>()
+        .ok()
+        .and_then(|n| Duration::try_from_secs_f64(n).ok())
+        .ok_or_else(|| format!("'{s}' is not a number of seconds, like 10 or 0.5"))
 }
 
 #[derive(Debug, Args)]

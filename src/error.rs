@@ -4,6 +4,7 @@
 //! where a flag or command fixes it, says which. Bad *input* (a broken article or JSON line) is not
 //! an error: it is a [`crate::corpus::Warning`], reported and skipped.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 /// Everything that can make an attache operation fail.
@@ -53,9 +54,26 @@ pub enum Error {
         /// The process holding the lock, when it wrote its id.
         pid: Option<u32>,
     },
+    /// The index's files are missing, truncated or corrupt.
+    #[error("{}: damaged index: {why}: rebuild with `attache index --full`", path.display())]
+    Damaged {
+        /// The index folder.
+        path: PathBuf,
+        /// What is damaged, one line.
+        why: String,
+    },
     /// The query could not be understood.
-    #[error("bad query: {0}")]
+    #[error("bad query: {}", printable(.0))]
     Query(String),
+    /// A search ran longer than its timeout and was stopped.
+    #[error(
+        "search timed out after {}: narrow the query or raise `--timeout`",
+        seconds(*timeout)
+    )]
+    Timeout {
+        /// The allowance that ran out.
+        timeout: std::time::Duration,
+    },
     /// A value given on the command line or in a file is invalid.
     #[error("{0}")]
     Invalid(String),
@@ -82,5 +100,142 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The error for an index that tantivy could not read: which file and why, in one line.
+    pub fn damaged(path: impl Into<PathBuf>, e: &tantivy::TantivyError) -> Error {
+        let (file, what) = index_damage(e);
+        Error::Damaged {
+            path: path.into(),
+            why: match file {
+                Some(file) => format!("{file}: {what}"),
+                None => what,
+            },
+        }
+    }
+}
+
+/// What a tantivy error says is wrong with an index: the file at fault, when it names one, and
+/// what is wrong with it, as one short lowercase line.
+pub fn index_damage(e: &tantivy::TantivyError) -> (Option<String>, String) {
+    use tantivy::TantivyError as T;
+    use tantivy::directory::error::OpenReadError as R;
+    let name = |p: &std::path::Path| {
+        let name = p.file_name().map_or_else(
+            || p.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        Some(printable(&name).into_owned())
+    };
+    let (file, what) = match e {
+        T::OpenReadError(R::FileDoesNotExist(p)) => (name(p), "missing".to_owned()),
+        T::OpenReadError(R::IoError { io_error, filepath })
+            if matches!(
+                io_error.kind(),
+                std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
+            ) =>
+        {
+            (name(filepath), "truncated or corrupt".to_owned())
+        }
+        T::OpenReadError(R::IoError { io_error, filepath }) => {
+            (name(filepath), format!("cannot read: {io_error}"))
+        }
+        T::DataCorruption(d) => {
+            // The debug text ends with the whole file's content, which may be anything.
+            let text = format!("{d:?}");
+            let text = text.split(". Content:").next().unwrap_or_default();
+            (None, format!("corrupt data: {}", shorten(text, 200)))
+        }
+        T::IoError(io) => (None, format!("corrupt data: {io}")),
+        other => (None, shorten(&other.to_string(), 200)),
+    };
+    (file, printable(&what.to_lowercase()).into_owned())
+}
+
+thread_local! {
+    /// Whether this thread is inside [`reading_index`].
+    static READING_INDEX: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `read`, which reads the index at `path`, turning every failure to read it into
+/// [`Error::Damaged`]: tantivy's errors, and its panics. Tantivy trusts its files once their
+/// footers check out, and corrupt bytes inside can make it panic (an overflowing offset); such a
+/// panic is caught here and reported as damage, with the fix.
+///
+/// # Errors
+/// Those of `read`, with index failures explained.
+pub fn reading_index<T>(path: &std::path::Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
+    let outer = READING_INDEX.with(|r| r.replace(true));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
+    READING_INDEX.with(|r| r.set(outer));
+    match outcome {
+        Ok(Err(Error::Tantivy(e))) => Err(Error::damaged(path, &e)),
+        Ok(result) => result,
+        Err(_) => Err(Error::Damaged {
+            path: path.to_path_buf(),
+            why: "unreadable segment data (`attache check` names the file)".into(),
+        }),
+    }
+}
+
+/// Whether the current thread is inside [`reading_index`], whose panics become errors: a panic
+/// hook can stay quiet about those.
+pub fn is_reading_index() -> bool {
+    READING_INDEX.with(|r| r.get())
+}
+
+/// The first `max` chars of `text`, with `…` when cut.
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+/// `text` safe to print on one terminal line: control characters (including line breaks and
+/// escape sequences) and the invisible marks that reorder right-to-left text are written as
+/// escapes (`\u{1b}`), so a hostile query or file name cannot break or forge a message line.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let hostile = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(hostile) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hostile(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A duration for error messages: `10 s`, `0.5 s`.
+fn seconds(d: std::time::Duration) -> String {
+    format!("{} s", d.as_secs_f64())
+}
+
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printable_escapes_control_and_bidi_characters_only() {
+        assert_eq!(printable("Зеленський 😀 שלום"), "Зеленський 😀 שלום");
+        assert_eq!(
+            printable("a\x1b[31mb\nc\u{202e}d"),
+            "a\\u{1b}[31mb\\u{a}c\\u{202e}d"
+        );
+        let e = Error::Query("column 1: '\u{1}' has no letters".into());
+        assert_eq!(
+            e.to_string(),
+            "bad query: column 1: '\\u{1}' has no letters"
+        );
+    }
+}

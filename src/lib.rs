@@ -16,6 +16,7 @@
 //! * [`search`] parses and plans queries and ranks passages.
 //! * [`render`] turns results into terminal text or JSON Lines.
 //! * [`generate`] writes synthetic corpora with a real corpus's term statistics, for scale tests.
+//! * [`check`] verifies an index file by file.
 //!
 //! The library never prints; the `attache` binary owns the terminal.
 //!
@@ -38,6 +39,7 @@
 
 pub mod analysis;
 pub mod bench;
+pub mod check;
 pub mod corpus;
 pub mod entities;
 pub mod error;

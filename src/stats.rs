@@ -53,6 +53,10 @@ pub struct SourceCount {
 /// # Errors
 /// When the index cannot be read.
 pub fn stats(searcher: &Searcher) -> Result<IndexStats> {
+    searcher.guard(|| compute(searcher))
+}
+
+fn compute(searcher: &Searcher) -> Result<IndexStats> {
     let open = searcher.index();
     let fields = open.fields;
     let tsearcher = searcher.reader().searcher();

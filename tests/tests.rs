@@ -13,6 +13,7 @@
 //! ```
 
 mod indexing;
+mod robust;
 mod util;
 
 use std::path::Path;

@@ -2,6 +2,7 @@
 //! configs, draws progress, renders results, and decides exit codes.
 
 mod bench;
+mod check;
 mod entities;
 mod generate;
 mod index;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Entity(args) => entities::profile(args),
         Command::Bench(args) => bench::run(args),
         Command::Gen(args) => generate::run(args),
+        Command::Check(args) => check::run(args),
     }
 }
 
@@ -43,6 +45,22 @@ impl IndexLocation {
             None => (PathBuf::from(DEFAULT_INDEX), true),
         }
     }
+}
+
+/// The error as one line: its causes joined by `: `, each left out when the message before it
+/// already says it (the library's errors include their source's text).
+pub fn message(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if !line.contains(&text) {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(&text);
+        }
+    }
+    line
 }
 
 /// Whether an error is a closed pipe (`attache search … | head`), which is not a failure.

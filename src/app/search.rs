@@ -35,6 +35,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         since: args.since,
         until: args.until,
         expand_aliases: !args.strict_spelling,
+        timeout: (!args.timeout.is_zero()).then_some(args.timeout),
     };
     let results = searcher.search(&request)?;
     let stdout = std::io::stdout();

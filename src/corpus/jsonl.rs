@@ -6,13 +6,14 @@
 //!
 //! `id`, `date` and `body` are required; `title`, `source` and `url` are optional; every other
 //! top-level string or number becomes metadata, searchable as `name:value`. Files are streamed
-//! line by line, so a corpus never has to fit in memory. Blank lines are skipped.
+//! line by line, so a corpus never has to fit in memory. Blank lines are skipped, and so is a
+//! line longer than [`MAX_RECORD_BYTES`], which is read past without being held.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 
 use serde_json::{Map, Value};
 
-use super::{Article, Input, Record, Warning, title_from_body};
+use super::{Article, Input, MAX_RECORD_BYTES, Record, Warning, title_from_body, too_long};
 use crate::error::{Error, Result};
 
 /// Reads a JSON Lines file, one record per line.
@@ -29,13 +30,23 @@ pub fn read(input: &Input, sink: &mut dyn FnMut(Record)) -> Result<()> {
 /// # Errors
 /// Only when reading fails; bad lines are reported to `sink` as warnings.
 pub fn read_from(reader: impl Read, input: &Input, sink: &mut dyn FnMut(Record)) -> Result<()> {
+    read_capped(reader, input, MAX_RECORD_BYTES, sink)
+}
+
+/// [`read_from`] with lines longer than `max` bytes skipped.
+fn read_capped(
+    reader: impl Read,
+    input: &Input,
+    max: usize,
+    sink: &mut dyn FnMut(Record),
+) -> Result<()> {
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let mut buf = Vec::new();
     let mut line = 0;
     loop {
         buf.clear();
-        let n = match reader.read_until(b'\n', &mut buf) {
-            Ok(n) => n,
+        let (n, cut) = match read_line_capped(&mut reader, &mut buf, max) {
+            Ok(read) => read,
             // A damaged compressed stream or a failing disk: keep what was read before.
             Err(e) if line > 0 => {
                 sink(Record::Warning(Warning {
@@ -54,6 +65,14 @@ pub fn read_from(reader: impl Read, input: &Input, sink: &mut dyn FnMut(Record))
             return Ok(());
         }
         line += 1;
+        if cut {
+            sink(Record::Warning(Warning {
+                path: input.path.clone(),
+                line: Some(line),
+                message: too_long(max),
+            }));
+            continue;
+        }
         if buf.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
@@ -70,6 +89,42 @@ pub fn read_from(reader: impl Read, input: &Input, sink: &mut dyn FnMut(Record))
                 line: Some(line),
                 message,
             })),
+        }
+    }
+}
+
+/// Reads one line, newline included, into `buf`, holding at most `max` bytes of it. Returns the
+/// bytes consumed (0 at the end) and whether the line was longer than `max`, in which case the
+/// rest was read past and `buf` is left empty.
+fn read_line_capped(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> io::Result<(usize, bool)> {
+    let (mut consumed, mut cut) = (0, false);
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok((consumed, cut));
+        }
+        let newline = available.iter().position(|&b| b == b'\n');
+        let chunk = &available[..newline.map_or(available.len(), |i| i + 1)];
+        if !cut && buf.len() + chunk.len() > max + usize::from(newline.is_some()) {
+            cut = true;
+            *buf = Vec::new();
+        }
+        if !cut {
+            buf.extend_from_slice(chunk);
+        }
+        let n = chunk.len();
+        reader.consume(n);
+        consumed += n;
+        if newline.is_some() {
+            return Ok((consumed, cut));
         }
     }
 }
@@ -173,6 +228,58 @@ mod tests {
                 ("session".into(), "78".into())
             ]
         );
+    }
+
+    fn read_all(bytes: &[u8], max: usize) -> Vec<String> {
+        let input = Input {
+            path: "a.jsonl".into(),
+            relative: "a.jsonl".into(),
+            format: super::super::Format::JsonLines,
+            size: bytes.len() as u64,
+            stdin: false,
+            origin: "a.jsonl".into(),
+        };
+        let mut seen = Vec::new();
+        read_capped(bytes, &input, max, &mut |record| {
+            seen.push(match record {
+                Record::Article(a, line) => format!("{line}: {}", a.id),
+                Record::Warning(w) => w.to_string(),
+            })
+        })
+        .unwrap();
+        seen
+    }
+
+    #[test]
+    fn a_line_over_the_cap_is_skipped_and_the_next_lines_are_read() {
+        let ok = |id: &str| format!(r#"{{"id": "{id}", "date": "2023", "body": "Text."}}"#);
+        let exact = ok("exact");
+        let long = ok("longer");
+        let lines = [ok("a"), long.clone(), exact.clone(), long, ok("b")].join("\r\n");
+        // The cap counts the line without its line break.
+        let max = exact.len() + 1;
+        let skipped = |line| format!("a.jsonl: line {line}: {}", too_long(max));
+        assert_eq!(
+            read_all(lines.as_bytes(), max),
+            ["1: a", &skipped(2), "3: exact", &skipped(4), "5: b"]
+        );
+    }
+
+    #[test]
+    fn a_line_longer_than_the_read_buffer_is_skipped_without_holding_it() {
+        let huge = format!("{{\"body\": \"{}\"}}\n", "y".repeat(300_000));
+        let good = r#"{"id": "g", "date": "2023", "body": "Text."}"#;
+        let seen = read_all(format!("{huge}{huge}{good}").as_bytes(), 100_000);
+        assert_eq!(seen.len(), 3);
+        assert!(
+            seen[0].starts_with("a.jsonl: line 1: longer than"),
+            "{seen:?}"
+        );
+        assert!(
+            seen[1].starts_with("a.jsonl: line 2: longer than"),
+            "{seen:?}"
+        );
+        assert_eq!(seen[2], "3: g");
     }
 
     #[test]

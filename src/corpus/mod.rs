@@ -16,7 +16,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use date::Date;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, printable};
+
+/// The longest JSON line or article file read, in bytes: a longer one is reported and skipped
+/// without being held in memory, so a corrupt or hostile input cannot exhaust it.
+pub const MAX_RECORD_BYTES: usize = 16 << 20;
+
+/// The warning for a record longer than `max` bytes: `longer than 16 MB, skipped`.
+pub(crate) fn too_long(max: usize) -> String {
+    let mb = max as f64 / (1u64 << 20) as f64;
+    format!("longer than {mb} MB, skipped")
+}
 
 /// One dated article, speech or statement, before it is split into passages.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,11 +60,12 @@ pub struct Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.path.display())?;
+        let path = self.path.display().to_string();
+        write!(f, "{}: ", printable(&path))?;
         if let Some(line) = self.line {
             write!(f, "line {line}: ")?;
         }
-        f.write_str(&self.message)
+        f.write_str(&printable(&self.message))
     }
 }
 
@@ -71,13 +82,13 @@ pub enum Format {
 impl Format {
     /// The format of a file, judged by its name; `None` for files attache does not read.
     pub fn of(path: &Path) -> Option<Format> {
-        let name = path.file_name()?.to_str()?;
-        let name = name
+        let full = path.file_name()?.to_string_lossy();
+        let name = full
             .strip_suffix(".gz")
-            .or_else(|| name.strip_suffix(".zst"))
-            .unwrap_or(name);
+            .or_else(|| full.strip_suffix(".zst"))
+            .unwrap_or(&full);
         match Path::new(name).extension()?.to_str()? {
-            "txt" if name.len() < path.file_name()?.len() => None,
+            "txt" if name.len() < full.len() => None,
             "txt" => Some(Format::Text),
             "jsonl" | "ndjson" => Some(Format::JsonLines),
             _ => None,
@@ -244,9 +255,14 @@ pub fn walk(roots: &[PathBuf]) -> Result<Inputs> {
                 Ok(entry) => entry,
                 Err(err) => {
                     let path = err.path().unwrap_or(root).to_path_buf();
-                    let message = err
-                        .io_error()
-                        .map_or_else(|| err.to_string(), |e| e.to_string().to_lowercase());
+                    let message = match (err.loop_ancestor(), err.io_error()) {
+                        (Some(ancestor), _) => format!(
+                            "symlink loop: points back to {}, skipped",
+                            ancestor.display()
+                        ),
+                        (None, Some(e)) => e.to_string().to_lowercase(),
+                        (None, None) => err.to_string().to_lowercase(),
+                    };
                     inputs.unreadable.push(origin_of(&path));
                     inputs.warnings.push(Warning {
                         path,
@@ -390,6 +406,22 @@ mod tests {
             title_from_body("U.S. plan sparks pushback"),
             "U.S. plan sparks pushback"
         );
+    }
+
+    #[test]
+    fn formats_are_judged_by_name_compressed_json_lines_included() {
+        use std::os::unix::ffi::OsStrExt;
+        let of = |name: &str| Format::of(Path::new(name));
+        assert_eq!(of("a.txt"), Some(Format::Text));
+        assert_eq!(of("dir/a.jsonl"), Some(Format::JsonLines));
+        assert_eq!(of("a.ndjson.gz"), Some(Format::JsonLines));
+        assert_eq!(of("a.jsonl.zst"), Some(Format::JsonLines));
+        assert_eq!(of("a.txt.gz"), None, "compressed articles are not read");
+        assert_eq!(of("notes.gz"), None);
+        assert_eq!(of("a.md"), None);
+        // A name that is not UTF-8 is still judged by its extension.
+        let name = std::ffi::OsStr::from_bytes(b"caf\xe9.jsonl");
+        assert_eq!(Format::of(Path::new(name)), Some(Format::JsonLines));
     }
 
     #[test]

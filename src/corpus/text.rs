@@ -13,13 +13,15 @@
 
 use std::io::Read;
 
-use super::{Article, Input, Record, Warning, line_of, title_from_body};
+use super::{
+    Article, Input, MAX_RECORD_BYTES, Record, Warning, line_of, title_from_body, too_long,
+};
 use crate::error::{Error, Result};
 
 /// How far into a file to look for NUL bytes when deciding that it is binary.
 const BINARY_PROBE: usize = 8192;
 
-/// Reads one article file.
+/// Reads one article file; one longer than [`MAX_RECORD_BYTES`] is skipped unread.
 ///
 /// # Errors
 /// Only when the file cannot be read; bad content is reported to `sink` as a warning.
@@ -28,15 +30,36 @@ pub fn read(input: &Input, sink: &mut dyn FnMut(Record)) -> Result<()> {
     read_from(file, input, sink)
 }
 
-/// Reads one article from any reader, reporting `input.path` in warnings.
+/// Reads one article from any reader, reporting `input.path` in warnings; one longer than
+/// [`MAX_RECORD_BYTES`] is skipped unread.
 ///
 /// # Errors
 /// Only when reading fails; bad content is reported to `sink` as a warning.
-pub fn read_from(mut reader: impl Read, input: &Input, sink: &mut dyn FnMut(Record)) -> Result<()> {
-    let mut bytes = Vec::with_capacity(input.size as usize);
+pub fn read_from(reader: impl Read, input: &Input, sink: &mut dyn FnMut(Record)) -> Result<()> {
+    read_capped(reader, input, MAX_RECORD_BYTES, sink)
+}
+
+/// [`read_from`] with articles longer than `max` bytes skipped. The size is judged by reading,
+/// not by the walk's metadata, since the file may have grown since.
+fn read_capped(
+    reader: impl Read,
+    input: &Input,
+    max: usize,
+    sink: &mut dyn FnMut(Record),
+) -> Result<()> {
+    let mut bytes = Vec::with_capacity((input.size as usize).min(max + 1));
     reader
+        .take(max as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| Error::io(&input.path, e))?;
+    if bytes.len() > max {
+        sink(Record::Warning(Warning {
+            path: input.path.clone(),
+            line: None,
+            message: format!("file {}", too_long(max)),
+        }));
+        return Ok(());
+    }
     match parse(&input.relative, &bytes) {
         Ok(article) => sink(Record::Article(article, 1)),
         Err((line, message)) => sink(Record::Warning(Warning {
@@ -156,6 +179,37 @@ mod tests {
     fn a_body_line_that_is_not_a_header_starts_the_body() {
         let a = ok("date 2025\nTitle IX was cited.\nsource of trouble");
         assert_eq!(a.body, "Title IX was cited.\nsource of trouble");
+    }
+
+    #[test]
+    fn a_file_over_the_cap_is_skipped_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let read = |text: &str, max| {
+            let path = dir.path().join("a.txt");
+            std::fs::write(&path, text).unwrap();
+            let input = Input {
+                path: path.clone(),
+                relative: "a.txt".into(),
+                format: super::super::Format::Text,
+                size: 0, // stale on purpose: the cap is judged by reading
+                stdin: false,
+                origin: path.to_string_lossy().into_owned(),
+            };
+            let mut seen = Vec::new();
+            let file = std::fs::File::open(&path).unwrap();
+            read_capped(file, &input, max, &mut |r| {
+                seen.push(match r {
+                    Record::Article(a, _) => a.body,
+                    Record::Warning(w) => w.to_string().replace(&*path.to_string_lossy(), "a.txt"),
+                })
+            })
+            .unwrap();
+            seen
+        };
+        let text = "date 2025 Twenty bytes.";
+        assert_eq!(read(text, text.len()), ["Twenty bytes."]);
+        let skipped = format!("a.txt: file {}", too_long(text.len() - 1));
+        assert_eq!(read(text, text.len() - 1), [skipped]);
     }
 
     #[test]

@@ -296,8 +296,9 @@ fn choose_target(
     if let Some(because) = open.manifest.differs_from(manifest) {
         return fresh(summary, Some(because));
     }
-    let reader = open.index.reader()?;
-    let catalog = Catalog::load(&reader.searcher())?;
+    let catalog = crate::error::reading_index(dir.path(), || {
+        Catalog::load(&open.index.reader()?.searcher())
+    })?;
     let target = match options.dry_run {
         true => Target::Dry,
         false => Target::Live { index: open.index },

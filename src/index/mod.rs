@@ -159,10 +159,23 @@ impl IndexDir {
                 path: self.path.clone(),
             });
         };
+        if !generation.is_dir() || generation == self.path {
+            let why = format!(
+                "{CURRENT} names '{}', which is not there",
+                generation.display()
+            );
+            return Err(Error::Damaged {
+                path: self.path.clone(),
+                why,
+            });
+        }
         let manifest_path = generation.join(MANIFEST);
         let manifest: Manifest = match fs::read(&manifest_path) {
             Ok(bytes) => serde_json::from_slice(&bytes)
                 .map_err(|e| self.incompatible(format!("unreadable {MANIFEST}: {e}")))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(self.incompatible(format!("no format stamp ({MANIFEST})")));
+            }
             Err(e) => return Err(Error::io(manifest_path, e)),
         };
         if manifest.format != FORMAT_VERSION {
@@ -172,9 +185,10 @@ impl IndexDir {
             )));
         }
         let index = match access {
-            Access::Search => open_generation(&generation)?,
-            Access::Write => Index::open_in_dir(&generation)?,
-        };
+            Access::Search => open_generation(&generation),
+            Access::Write => Index::open_in_dir(&generation),
+        }
+        .map_err(|e| Error::damaged(&self.path, &e))?;
         register_tokenizer(&index);
         let fields =
             Fields::from_schema(&index.schema()).map_err(|e| self.incompatible(e.to_string()))?;
@@ -330,7 +344,7 @@ enum Access {
 /// told not to read ahead around each page it faults in: with a large block-device read-ahead
 /// (8 MB is common on virtual disks) the default turns a cold first query into hundreds of MB of
 /// reads.
-fn open_generation(generation: &Path) -> Result<Index> {
+fn open_generation(generation: &Path) -> tantivy::Result<Index> {
     #[cfg(unix)]
     let directory = tantivy::directory::MmapDirectory::open_with_madvice(
         generation,
@@ -338,8 +352,7 @@ fn open_generation(generation: &Path) -> Result<Index> {
     );
     #[cfg(not(unix))]
     let directory = tantivy::directory::MmapDirectory::open(generation);
-    let directory = directory.map_err(|e| Error::Tantivy(e.into()))?;
-    Ok(Index::open(directory)?)
+    Index::open(directory?)
 }
 
 /// Registers attache's tokenizers, which the schema's text fields name.

@@ -8,6 +8,7 @@ pub mod json;
 use std::io::{self, Write};
 use std::ops::Range;
 
+use crate::error::printable;
 use crate::search::{Hit, SearchResults};
 
 const BOLD_RED: &str = "\x1b[1;31m";
@@ -19,6 +20,8 @@ const NO_UNDERLINE: &str = "\x1b[24m";
 const RESET: &str = "\x1b[0m";
 
 /// Writes hits as readable text: a header line, the location line, the highlighted snippet.
+/// Control characters from the corpus are written as escapes (see [`printable`]), so an article
+/// cannot send codes to the terminal.
 ///
 /// # Errors
 /// When writing fails (a closed pipe, say).
@@ -36,18 +39,19 @@ pub fn text(out: &mut dyn Write, results: &SearchResults, color: bool) -> io::Re
             hit.info.date,
             reset,
             paint(BOLD),
-            heading(hit),
+            printable(&heading(hit)),
             reset
         )?;
         write!(
             out,
             "   {}{}#{}{}",
             paint(DIM),
-            hit.article_id,
+            printable(&hit.article_id),
             hit.passage,
             reset
         )?;
         for (key, value) in &hit.info.meta {
+            let (key, value) = (printable(key), printable(value));
             write!(out, "  {}{key}={value}{}", paint(DIM), reset)?;
         }
         writeln!(out)?;
@@ -106,13 +110,13 @@ fn mark(text: &str, marks: &[(Range<usize>, &str, &str)]) -> String {
     let mut out = String::with_capacity(text.len() + marks.len() * 12);
     let mut at = 0;
     for (r, on, off) in marks {
-        out.push_str(&text[at..r.start]);
+        out.push_str(&printable(&text[at..r.start]));
         out.push_str(on);
-        out.push_str(&text[r.clone()]);
+        out.push_str(&printable(&text[r.clone()]));
         out.push_str(off);
         at = r.end;
     }
-    out.push_str(&text[at..]);
+    out.push_str(&printable(&text[at..]));
     out
 }
 
@@ -141,5 +145,7 @@ mod tests {
         let marks = [(5..12, "<", ">"), (13..17, "_", "_")];
         assert_eq!(mark("said Ushakov here", &marks), "said <Ushakov> _here_");
         assert_eq!(mark("said Ushakov here", &[]), "said Ushakov here");
+        let escaped = mark("a\x1b[2Jb", &[(0..1, "<", ">")]);
+        assert_eq!(escaped, "<a>\\u{1b}[2Jb");
     }
 }

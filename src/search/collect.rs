@@ -10,15 +10,25 @@
 //! article ordinals, reading an article's 64-bit key (to merge segments) once per article.
 //! Article ids are turned back into text only where two segments tie on score and date; the
 //! hits read their ids from the stored documents they fetch anyway.
+//!
+//! A search may carry a deadline. The collector drives each segment's scorer itself, checking
+//! the clock once per block of [`CHECK_EVERY`] matches, and stops every segment once the deadline
+//! has passed; [`Passages::timed_out`] then says so, and the counts are not to be trusted.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::index::SegmentId;
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::query::Weight;
+use tantivy::{
+    COLLECT_BLOCK_BUFFER_LEN, DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader,
+    TERMINATED,
+};
 
 use crate::index::schema::fast;
 
@@ -101,12 +111,49 @@ pub struct SegmentFruit {
     keys: Vec<u64>,
 }
 
-/// Collects the top `limit` passages and the exact counts.
+/// How many matches are collected between two looks at the clock: one block of the scorer's
+/// buffer, so the check costs one `Instant::now()` per 64 matches.
+pub const CHECK_EVERY: usize = COLLECT_BLOCK_BUFFER_LEN;
+
+/// Collects the top `limit` passages and the exact counts, or stops at a deadline.
 pub struct Passages<'a> {
     /// How many passages to keep; 0 only counts.
     pub limit: usize,
     /// Where the segments' columns are kept between searches.
     pub columns: &'a ColumnCache,
+    /// When to give up; `None` runs to the end.
+    pub deadline: Option<Instant>,
+    /// Set once a segment stopped at the deadline.
+    timed_out: AtomicBool,
+}
+
+impl<'a> Passages<'a> {
+    /// A collector for the top `limit` passages that gives up at `deadline`.
+    pub fn new(limit: usize, columns: &'a ColumnCache, deadline: Option<Instant>) -> Passages<'a> {
+        Passages {
+            limit,
+            columns,
+            deadline,
+            timed_out: AtomicBool::new(false),
+        }
+    }
+
+    /// Whether the deadline stopped the search before every match was seen.
+    pub fn timed_out(&self) -> bool {
+        self.timed_out.load(AtomicOrdering::Relaxed)
+    }
+
+    /// Whether the deadline has passed; remembers it for [`Passages::timed_out`].
+    fn past_deadline(&self) -> bool {
+        if self.timed_out() {
+            return true;
+        }
+        let past = self.deadline.is_some_and(|d| Instant::now() >= d);
+        if past {
+            self.timed_out.store(true, AtomicOrdering::Relaxed);
+        }
+        past
+    }
 }
 
 /// One segment's share of the work.
@@ -189,6 +236,54 @@ impl Collector for Passages<'_> {
 
     fn requires_scoring(&self) -> bool {
         self.limit > 0
+    }
+
+    /// Drives the scorer block by block, like tantivy's own loop, but looks at the clock
+    /// between blocks so a pathological query stops at the deadline instead of running on.
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentFruit> {
+        let mut child = self.for_segment(segment, reader)?;
+        if self.past_deadline() {
+            return Ok(child.harvest());
+        }
+        let alive = reader.alive_bitset();
+        let is_alive = |doc: DocId| alive.is_none_or(|set| set.is_alive(doc));
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        if self.requires_scoring() {
+            let mut doc = scorer.doc();
+            while doc != TERMINATED {
+                for _ in 0..CHECK_EVERY {
+                    if is_alive(doc) {
+                        child.collect(doc, scorer.score());
+                    }
+                    doc = scorer.advance();
+                    if doc == TERMINATED {
+                        break;
+                    }
+                }
+                if doc != TERMINATED && self.past_deadline() {
+                    break;
+                }
+            }
+        } else {
+            let mut buffer = [0; COLLECT_BLOCK_BUFFER_LEN];
+            loop {
+                let n = scorer.fill_buffer(&mut buffer);
+                for &doc in &buffer[..n] {
+                    if is_alive(doc) {
+                        child.collect(doc, 0.0);
+                    }
+                }
+                if n < buffer.len() || self.past_deadline() {
+                    break;
+                }
+            }
+        }
+        Ok(child.harvest())
     }
 
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<Collected> {
@@ -371,10 +466,7 @@ mod tests {
             IndexRecordOption::WithFreqs,
         );
         let columns = ColumnCache::default();
-        let collector = Passages {
-            limit,
-            columns: &columns,
-        };
+        let collector = Passages::new(limit, &columns, None);
         let collected = searcher.search(&query, &collector).expect("search");
         // A second search reuses the cached columns and must agree.
         let again = searcher.search(&query, &collector).expect("search");
@@ -430,12 +522,6 @@ mod tests {
         let (collected, shown) = collect(&[&passages[..120], &passages[120..]], 0);
         assert!(shown.is_empty());
         assert_eq!((collected.passages, collected.articles), (200, 3));
-        assert!(
-            !Passages {
-                limit: 0,
-                columns: &ColumnCache::default()
-            }
-            .requires_scoring()
-        );
+        assert!(!Passages::new(0, &ColumnCache::default(), None).requires_scoring());
     }
 }

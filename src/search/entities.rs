@@ -73,19 +73,26 @@ pub fn top_entities(
     searcher: &mut Searcher,
     request: &EntitiesRequest,
 ) -> Result<Vec<EntityCount>> {
-    let mut clauses = Vec::new();
-    if let Some(q) = &request.query {
-        clauses.push(format!("({q})"));
-    }
+    // Each part is planned on its own, so an error's column is that of the query as typed.
     let with = request.with.as_ref().map(|w| resolve(searcher, w));
+    let (since, until) = (request.since, request.until);
+    let mut parts = vec![selection(
+        searcher,
+        request.query.as_deref().unwrap_or(""),
+        since,
+        until,
+    )?];
     if let Some(id) = &with {
-        clauses.push(format!("@{id}"));
+        parts.push(selection(searcher, &format!("@{id}"), None, None)?);
     }
-    let query = selection(searcher, &clauses.join(" "), request.since, request.until)?;
-    let tally = searcher
-        .reader()
-        .searcher()
-        .search(query.as_ref(), &Tally { only: None })?;
+    let query: Box<dyn Query> = match parts.len() {
+        1 => parts.remove(0),
+        _ => Box::new(BooleanQuery::new(
+            parts.into_iter().map(|q| (Occur::Must, q)).collect(),
+        )),
+    };
+    let reader = searcher.reader().searcher();
+    let tally = searcher.guard(|| Ok(reader.search(query.as_ref(), &Tally { only: None })?))?;
     let mut counts: Vec<EntityCount> = tally
         .into_iter()
         .filter(|(id, t)| Some(id) != with.as_ref() && request.kind.is_none_or(|k| k == t.kind))
@@ -110,12 +117,8 @@ pub fn entity_profile(searcher: &mut Searcher, name: &str) -> Result<Option<Enti
     let id = resolve(searcher, name);
     let query = selection(searcher, &format!("@{id}"), None, None)?;
     let tsearcher = searcher.reader().searcher();
-    let mut tally = tsearcher.search(
-        query.as_ref(),
-        &Tally {
-            only: Some(id.clone()),
-        },
-    )?;
+    let only = Some(id.clone());
+    let mut tally = searcher.guard(|| Ok(tsearcher.search(query.as_ref(), &Tally { only })?))?;
     let Some(t) = tally.remove(&id) else {
         return Ok(None);
     };

@@ -16,7 +16,7 @@ use tantivy::{IndexReader, ReloadPolicy, TantivyDocument};
 use crate::analysis::Analyzer;
 use crate::corpus::Date;
 use crate::entities::{Gazetteer, Mention};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, reading_index};
 use crate::index::document::{Info, stored_info};
 use crate::index::schema::META_SEPARATOR;
 use crate::index::{IndexDir, OpenIndex};
@@ -38,6 +38,8 @@ pub struct SearchRequest {
     pub until: Option<Date>,
     /// Whether a plain word that is a known alias also finds its entity (`Kiev` → Kyiv).
     pub expand_aliases: bool,
+    /// Give up with [`Error::Timeout`] when matching takes longer than this; `None` never does.
+    pub timeout: Option<Duration>,
 }
 
 impl SearchRequest {
@@ -49,8 +51,18 @@ impl SearchRequest {
             since: None,
             until: None,
             expand_aliases: true,
+            timeout: None,
         }
     }
+}
+
+/// When a search gives up.
+#[derive(Debug, Clone, Copy)]
+pub struct Deadline {
+    /// The moment to stop.
+    pub at: Instant,
+    /// The allowance it was computed from, for the error message.
+    pub timeout: Duration,
 }
 
 /// One ranked passage.
@@ -92,6 +104,8 @@ pub struct SearchResults {
 /// An open index ready for queries. Cheap to clone: clones share the index and reader.
 #[derive(Clone)]
 pub struct Searcher {
+    /// The index folder, for errors.
+    path: std::path::PathBuf,
     open: std::sync::Arc<OpenIndex>,
     reader: IndexReader,
     analyzer: Analyzer,
@@ -109,24 +123,36 @@ impl Searcher {
         let mut attempts = 0;
         let (open, reader) = loop {
             let open = dir.open()?;
-            match open
-                .index
-                .reader_builder()
-                .reload_policy(ReloadPolicy::Manual)
-                .try_into()
-            {
+            let reader = reading_index(dir.path(), || {
+                Ok(open
+                    .index
+                    .reader_builder()
+                    .reload_policy(ReloadPolicy::Manual)
+                    .try_into()?)
+            });
+            match reader {
                 Ok(reader) => break (open, reader),
                 Err(_) if attempts < 3 => attempts += 1,
-                Err(e) => return Err(e.into()),
+                Err(e) => return Err(e),
             }
             std::thread::sleep(Duration::from_millis(20));
         };
         Ok(Searcher {
+            path: dir.path().to_path_buf(),
             open: std::sync::Arc::new(open),
             reader,
             analyzer: Analyzer::new(),
             columns: ColumnCache::default(),
         })
+    }
+
+    /// Runs `read` on this index, explaining failures to read it as [`Error::Damaged`] (see
+    /// [`reading_index`]).
+    ///
+    /// # Errors
+    /// Those of `read`, with index failures explained.
+    pub fn guard<T>(&self, read: impl FnOnce() -> Result<T>) -> Result<T> {
+        reading_index(&self.path, read)
     }
 
     /// The opened index.
@@ -179,11 +205,21 @@ impl Searcher {
     /// Runs a search: the top `limit` passages with snippets, and exact counts.
     ///
     /// # Errors
-    /// A malformed query ([`Error::Query`]) or a failure reading the index.
+    /// A malformed query ([`Error::Query`]), a search slower than the request's timeout
+    /// ([`Error::Timeout`]) or a failure reading the index.
     pub fn search(&mut self, request: &SearchRequest) -> Result<SearchResults> {
+        let path = self.path.clone();
+        reading_index(&path, || self.search_unexplained(request))
+    }
+
+    fn search_unexplained(&mut self, request: &SearchRequest) -> Result<SearchResults> {
         let started = Instant::now();
         let plan = self.plan(request)?;
-        let collected = self.collect(&plan, request.limit)?;
+        let deadline = request.timeout.map(|timeout| Deadline {
+            at: started + timeout,
+            timeout,
+        });
+        let collected = self.collect_until(&plan, request.limit, deadline)?;
         let passages_matched = collected.passages;
         let articles_matched = collected.articles;
         let hits = self.hits(&plan, collected)?;
@@ -200,14 +236,28 @@ impl Searcher {
     /// # Errors
     /// A failure reading the index.
     pub fn collect(&self, plan: &plan::Plan, limit: usize) -> Result<Collected> {
+        self.collect_until(plan, limit, None)
+    }
+
+    /// Like [`Searcher::collect`], giving up at `deadline`.
+    ///
+    /// # Errors
+    /// [`Error::Timeout`] when the deadline passes first; a failure reading the index.
+    pub fn collect_until(
+        &self,
+        plan: &plan::Plan,
+        limit: usize,
+        deadline: Option<Deadline>,
+    ) -> Result<Collected> {
         let searcher = self.reader.searcher();
-        Ok(searcher.search(
-            plan.query.as_ref() as &dyn Query,
-            &Passages {
-                limit,
-                columns: &self.columns,
-            },
-        )?)
+        let collector = Passages::new(limit, &self.columns, deadline.map(|d| d.at));
+        let collected = searcher.search(plan.query.as_ref() as &dyn Query, &collector)?;
+        match deadline {
+            Some(Deadline { timeout, .. }) if collector.timed_out() => {
+                Err(Error::Timeout { timeout })
+            }
+            _ => Ok(collected),
+        }
     }
 
     /// The date, as written, of the article a stored passage belongs to.
@@ -228,7 +278,7 @@ impl Searcher {
         let fields = self.open.fields;
         let unreadable = |id: &str, c: &collect::Candidate, what: &str| {
             Error::Invalid(format!(
-                "index document for {id}#{} has unreadable {what}: rebuild with `attache index`",
+                "index document for {id}#{} has unreadable {what}: rebuild with `attache index --full`",
                 c.passage
             ))
         };

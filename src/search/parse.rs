@@ -27,10 +27,11 @@
 //!   are ordinary characters: `non-aggression`, `C++`, `field:-1`. `@` is a sigil
 //!   only at the start of a token, so `a@b.org` is one word.
 //! * `name:`, `@`, `~` and `^` must touch what follows them; `~` (slop) follows
-//!   phrases only, `^` (boost) follows any primary. `field:(…)` gives the field to
+//!   phrases only (at most [`MAX_SLOP`]), `^` (boost) follows any primary. `field:(…)` gives the field to
 //!   every term and phrase inside the group unless they name their own.
 //! * There are no escapes: a phrase ends at the next `"`. Parentheses nest at most
-//!   32 deep, so hostile input cannot overflow the stack.
+//!   32 deep, so hostile input cannot overflow the stack, and a query holds at most
+//!   1024 words, phrases, groups, fields and entities (see [`MAX_CLAUSES`]).
 //! * Spec quirk kept on purpose: after `)` or a closing `"` a `-` is not at a clause
 //!   start, so `(a)-b` is `(a) AND "-b"`; write `(a) -b` to exclude.
 //!
@@ -59,7 +60,7 @@
 //! The `<what>`s are: empty query/phrase/parentheses/entity, unbalanced
 //! quote/parenthesis, dangling/doubled operator, missing value, bad field
 //! name/slop/boost, malformed/misplaced range, stray `~`/`^`/`:`/`]`, too deeply
-//! nested. The tests pin the exact texts.
+//! nested, too many terms. The tests pin the exact texts.
 
 use std::fmt;
 
@@ -145,6 +146,16 @@ impl std::error::Error for ParseError {}
 /// Nesting limit for parentheses, so hostile input cannot overflow the stack.
 const MAX_DEPTH: usize = 32;
 
+/// The largest slop a phrase may have. Tantivy's sloppy phrase matching keeps candidate
+/// positions that multiply with the slop over dense text: at `~100` a dozen common words can
+/// take gigabytes for one passage, while `~32` stays in kilobytes.
+pub const MAX_SLOP: u32 = 32;
+
+/// The most words, phrases, groups, fields and entities a query may hold. Each becomes a scorer
+/// per segment with buffers of its own (about 25 kB), and every one is advanced for every
+/// matching passage; Lucene's default clause limit is the same.
+pub const MAX_CLAUSES: usize = 1024;
+
 /// Parses a query string into a [`Node`] (see the module docs for grammar and
 /// shape). Never panics; the first syntax error found is returned.
 pub fn parse(query: &str) -> Result<Node, ParseError> {
@@ -164,6 +175,7 @@ pub fn parse(query: &str) -> Result<Node, ParseError> {
         pos: 0,
         prev_end: 0,
         depth: 0,
+        clauses: 0,
     };
     let node = p.or(None)?;
     match p.peek() {
@@ -306,6 +318,8 @@ struct Parser<'q> {
     /// End of the last consumed token, to check that `:`, `@`, `~`, `^`, `+`, `-` touch.
     prev_end: usize,
     depth: usize,
+    /// Primaries parsed so far, against [`MAX_CLAUSES`].
+    clauses: usize,
 }
 
 type PResult<T> = Result<T, ParseError>;
@@ -410,6 +424,11 @@ impl<'q> Parser<'q> {
 
     fn primary(&mut self, field: Option<&Field>) -> PResult<Node> {
         let t = self.bump();
+        self.clauses += 1;
+        if self.clauses > MAX_CLAUSES && t.tok != Tok::End {
+            let msg = format!("too many terms: a query may hold at most {MAX_CLAUSES}");
+            return self.err(t.span(), msg);
+        }
         let node = match t.tok {
             Tok::Word(w) => self.term(field, w, &t)?,
             Tok::Phrase(p) => self.phrase(field, p, &t)?,
@@ -428,7 +447,7 @@ impl<'q> Parser<'q> {
         self.bump();
         // Digits and dots only: `f32::from_str` would also take `inf`, `NaN`, `1e3`.
         match arg.parse::<f32>() {
-            Ok(b) if arg.bytes().all(|b| b.is_ascii_digit() || b == b'.') => {
+            Ok(b) if b.is_finite() && arg.bytes().all(|b| b.is_ascii_digit() || b == b'.') => {
                 Ok(Node::Boost(Box::new(node), b))
             }
             _ => self.err(
@@ -463,6 +482,10 @@ impl<'q> Parser<'q> {
             self.bump();
             // Digits only: `u32::from_str` would also take a leading `+`.
             slop = match arg.parse() {
+                Ok(n) if n > MAX_SLOP && arg.bytes().all(|b| b.is_ascii_digit()) => {
+                    let msg = format!("bad slop `~{arg}`: at most {MAX_SLOP}");
+                    return self.err(c.span(), msg);
+                }
                 Ok(n) if arg.bytes().all(|b| b.is_ascii_digit()) => n,
                 _ => {
                     return self.err(
@@ -820,9 +843,11 @@ Côte:x              => column 1: bad field name `Côte`: use ascii letters, dig
 "a b"~x             => column 6: bad slop `~x`: expected a whole number, like "a b"~2
 "a b"~              => column 6: bad slop `~`: expected a whole number, like "a b"~2
 a~2                 => column 2: bad slop `~2`: `~` only follows a phrase (no fuzzy terms)
+"a b"~33            => column 6: bad slop `~33`: at most 32
 a^                  => column 2: bad boost `^`: expected a non-negative number, like a^2
 a^-1                => column 2: bad boost `^-1`: expected a non-negative number, like a^2
 a^x                 => column 2: bad boost `^x`: expected a non-negative number, like a^2
+a^99999999999999999999999999999999999999999 => column 2: bad boost `^99999999999999999999999999999999999999999`: expected a non-negative number, like a^2
 date:[2025 TO       => column 6: malformed range: this `[` is never closed
 date:{2025          => column 6: malformed range: this `{` is never closed
 date:[a b]          => column 9: malformed range: expected `TO` between the bounds, like [a TO b]
@@ -841,10 +866,13 @@ a :b                => column 3: stray `:`: a field name goes right before it, l
     fn error_messages() {
         let deep = format!("{}a{}", "(".repeat(40), ")".repeat(40));
         let deep_msg = "column 33: too deeply nested: more than 32 levels of parentheses";
+        let many = "a ".repeat(MAX_CLAUSES + 1);
+        let many_msg = "column 2049: too many terms: a query may hold at most 1024";
         let extra = [
             ("", "column 1: empty query"),
             (" \t ", "column 1: empty query"),
             (&deep, deep_msg),
+            (many.trim_end(), many_msg),
         ];
         for (q, want) in table(ERRORS).chain(extra) {
             match parse(q) {
@@ -852,6 +880,7 @@ a :b                => column 3: stray `:`: a field name goes right before it, l
                 Err(e) => assert_eq!(e.to_string(), want, "query {q:?}"),
             }
         }
+        assert!(parse(&"a ".repeat(MAX_CLAUSES)).is_ok());
         // Columns count chars, spans count bytes.
         let e = parse("Зеленський AND").unwrap_err();
         assert_eq!((e.column, e.span), (12, 21..24));

@@ -35,6 +35,11 @@ const EXACT_BONUS: f32 = 0.25;
 /// Weight of a word's own matches when it also names an entity (see `word_query`).
 const SPELLING_UNDER_ENTITY: f32 = 0.25;
 
+/// The most words a phrase may have. Matching a phrase checks every position of every word in
+/// each candidate passage, inside tantivy's scorer where no deadline is looked at, so a pasted
+/// page of text could otherwise run for minutes.
+pub const MAX_PHRASE_WORDS: usize = 64;
+
 /// Fields every index has; metadata fields come on top.
 pub const BUILTIN_FIELDS: [&str; 7] = ["text", "title", "source", "date", "id", "entity", "type"];
 
@@ -305,6 +310,7 @@ impl Planner<'_> {
         if words.is_empty() {
             return Err(nothing_searchable(text, span));
         }
+        check_phrase_length(&words, span)?;
         if !entities.is_empty() {
             // Mark the entity's mentions and the phrase's words one by one.
             if positive {
@@ -344,6 +350,7 @@ impl Planner<'_> {
         if words.is_empty() {
             return Err(nothing_searchable(text, span));
         }
+        check_phrase_length(&words, span)?;
         Ok(exact_sequence(self.fields.meta, &words, slop))
     }
 
@@ -428,16 +435,31 @@ fn term_query(field: Field, token: &str) -> Box<dyn Query> {
     ))
 }
 
-fn exact_sequence(field: Field, words: &[String], slop: u32) -> Box<dyn Query> {
-    if let [word] = words {
-        return term_query(field, word);
+fn check_phrase_length(words: &[String], span: &Span) -> Result<(), PlanError> {
+    match words.len() {
+        n if n > MAX_PHRASE_WORDS => Err(PlanError {
+            message: format!("phrase too long: {n} words, at most {MAX_PHRASE_WORDS}"),
+            span: span.clone(),
+        }),
+        _ => Ok(()),
     }
-    let terms = words
+}
+
+/// The words in order, `slop` extra words allowed between them. A sloppy phrase keeps only the
+/// first of repeated words: tantivy's sloppy matching multiplies candidate positions for every
+/// repeat, and `"the … the … the"~10` could fill the memory on one passage.
+fn exact_sequence(field: Field, words: &[String], slop: u32) -> Box<dyn Query> {
+    let mut seen = std::collections::HashSet::new();
+    let terms: Vec<(usize, Term)> = words
         .iter()
         .enumerate()
+        .filter(|(_, w)| slop == 0 || seen.insert(w.as_str()))
         .map(|(i, w)| (i, Term::from_field_text(field, w)))
         .collect();
-    Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+    match <[_; 1]>::try_from(terms) {
+        Ok([(_, term)]) => Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+        Err(terms) => Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)),
+    }
 }
 
 fn parse_date(text: &str, span: &Span) -> Result<Date, PlanError> {

@@ -1,0 +1,220 @@
+//! Hostile corpora: every bad input is reported with its path (and line), counted and skipped,
+//! and the good articles around it are still indexed.
+
+use std::fs;
+use std::io::Write;
+
+use attache::corpus::{self, Record};
+
+use crate::util::TestEnv;
+
+/// A good JSON line whose body is `body`.
+fn article(id: &str, body: &str) -> String {
+    format!("{{\"id\": \"{id}\", \"date\": \"2024-05-01\", \"body\": \"{body}\"}}\n")
+}
+
+/// Indexes the environment's corpus: the run's warnings, then the search counts of `word`.
+fn index_and_count(env: &TestEnv, word: &str) -> (Vec<String>, (u64, u64)) {
+    let out = env.run_ok(&["index", "--threads", "1"], 0);
+    let warnings = out.warnings().iter().map(|w| w.to_string()).collect();
+    (warnings, env.count(word))
+}
+
+#[test]
+fn a_json_line_nested_10000_deep_is_reported_and_skipped() {
+    let env = TestEnv::empty();
+    let deep = format!("{}1{}\n", "{\"a\": ".repeat(10_000), "}".repeat(10_000));
+    let arrays = format!("{}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    let lines = [
+        article("before", "wombat before"),
+        deep,
+        arrays,
+        article("after", "wombat after"),
+    ];
+    env.write("corpus/deep.jsonl", lines.concat());
+    let (warnings, count) = index_and_count(&env, "wombat");
+    assert_eq!(
+        warnings,
+        [
+            "warning: corpus/deep.jsonl: line 2: malformed JSON: recursion limit exceeded at column 763",
+            "warning: corpus/deep.jsonl: line 3: malformed JSON: recursion limit exceeded at column 128",
+        ]
+    );
+    assert_eq!(count, (2, 2));
+}
+
+#[test]
+fn a_json_line_over_16_mb_is_skipped_without_losing_its_neighbours() {
+    let env = TestEnv::empty();
+    let huge = article("huge", &"wombat ".repeat(2_500_000));
+    assert!(huge.len() > 16 << 20);
+    let lines = [article("a", "wombat one"), huge, article("b", "wombat two")];
+    env.write("corpus/big.jsonl", lines.concat());
+    let (warnings, count) = index_and_count(&env, "wombat");
+    assert_eq!(
+        warnings,
+        ["warning: corpus/big.jsonl: line 2: longer than 16 MB, skipped"]
+    );
+    assert_eq!(count, (2, 2));
+}
+
+#[test]
+fn a_symlink_loop_and_a_dangling_link_are_reported_and_the_walk_goes_on() {
+    let env = TestEnv::empty();
+    env.write("corpus/a/one.txt", "date 2024 The wombat spoke.");
+    let corpus = env.path().join("corpus");
+    std::os::unix::fs::symlink(&corpus, corpus.join("a/loop")).unwrap();
+    std::os::unix::fs::symlink(corpus.join("gone.txt"), corpus.join("b.txt")).unwrap();
+    let (warnings, count) = index_and_count(&env, "wombat");
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0] == "warning: corpus/a/loop: symlink loop: points back to corpus, skipped",
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[1].starts_with("warning: corpus/b.txt: ") && warnings[1].contains("no such file"),
+        "{warnings:?}"
+    );
+    assert_eq!(count, (1, 1));
+}
+
+#[test]
+fn an_unreadable_file_is_reported_and_skipped() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = TestEnv::empty();
+    env.write("corpus/a.txt", "date 2024 The wombat spoke.");
+    env.write("corpus/b.txt", "date 2024 The wombat left.");
+    let locked = env.path().join("corpus/b.txt");
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    if fs::read(&locked).is_ok() {
+        // Running as root, which reads anything: the file cannot be made unreadable.
+        eprintln!("skipped: permissions are not enforced for this user");
+        return;
+    }
+    let (warnings, count) = index_and_count(&env, "wombat");
+    assert_eq!(
+        warnings,
+        ["warning: corpus/b.txt: permission denied (os error 13)"]
+    );
+    assert_eq!(count, (1, 1));
+}
+
+#[test]
+fn a_file_name_that_is_not_utf8_is_indexed_under_a_readable_id() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let env = TestEnv::empty();
+    let name = OsStr::from_bytes(b"caf\xe9 \x1b[31m.txt");
+    fs::write(
+        env.path().join("corpus").join(name),
+        "date 2024 The wombat spoke.",
+    )
+    .unwrap();
+    env.write("corpus/bad.jsonl", "{oops\n");
+    let moved = env
+        .path()
+        .join("corpus")
+        .join(OsStr::from_bytes(b"caf\xe9.jsonl"));
+    fs::rename(env.path().join("corpus/bad.jsonl"), moved).unwrap();
+    let (warnings, count) = index_and_count(&env, "wombat");
+    // The id and the warning are printable: the bad byte is replaced, the escape escaped.
+    assert_eq!(
+        warnings,
+        [
+            "warning: corpus/caf\u{fffd}.jsonl: line 1: malformed JSON: key must be a string at column 2"
+        ]
+    );
+    assert_eq!(count, (1, 1));
+    let search = env.search_json("wombat", &[]);
+    assert_eq!(search.articles(), ["caf\u{fffd} \u{1b}[31m.txt"]);
+    let text = env.run_ok(&["search", "wombat"], 0);
+    assert!(
+        text.stdout.contains("caf\u{fffd} \\u{1b}[31m.txt#0"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_file_that_vanishes_after_the_walk_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("a.txt"), "date 2024 Here.").unwrap();
+    let inputs = corpus::walk(&[dir.path().to_path_buf()]).unwrap();
+    fs::remove_file(dir.path().join("a.txt")).unwrap();
+    let err = corpus::read(&inputs.files[0], &mut |_| panic!("nothing to read")).unwrap_err();
+    let path = dir.path().join("a.txt");
+    assert_eq!(
+        err.to_string(),
+        format!("{}: No such file or directory (os error 2)", path.display())
+    );
+}
+
+#[test]
+fn a_file_that_grows_after_the_walk_is_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.txt");
+    fs::write(&path, "date 2024 Here.").unwrap();
+    let inputs = corpus::walk(&[dir.path().to_path_buf()]).unwrap();
+    let mut file = fs::OpenOptions::new().append(true).open(&path).unwrap();
+    file.write_all(b" And more after the walk.").unwrap();
+    let mut bodies = Vec::new();
+    corpus::read(&inputs.files[0], &mut |r| match r {
+        Record::Article(a, _) => bodies.push(a.body),
+        Record::Warning(w) => panic!("{w}"),
+    })
+    .unwrap();
+    assert_eq!(bodies, ["Here. And more after the walk."]);
+}
+
+#[test]
+#[ignore = "writes 2 GB; run with --ignored hostile"]
+fn hostile_a_1_gb_single_line_is_skipped_in_bounded_memory() {
+    let env = TestEnv::empty();
+    let chunk = "x".repeat(1 << 20);
+    for name in ["corpus/huge.jsonl", "corpus/huge.txt"] {
+        let path = env.path().join(name);
+        let mut file = std::io::BufWriter::new(fs::File::create(&path).unwrap());
+        if name.ends_with(".txt") {
+            file.write_all(b"date 2024 ").unwrap();
+        }
+        for _ in 0..1024 {
+            file.write_all(chunk.as_bytes()).unwrap();
+        }
+        if name.ends_with(".jsonl") {
+            file.write_all(b"\n").unwrap();
+            file.write_all(article("after", "wombat after").as_bytes())
+                .unwrap();
+        }
+    }
+    env.write("corpus/small.txt", "date 2024 The wombat spoke.");
+    let (out, peak) = super::peak_kb(&env, &["index", "--threads", "2"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert_eq!(
+        out.warnings(),
+        [
+            "warning: corpus/huge.jsonl: line 1: longer than 16 MB, skipped",
+            "warning: corpus/huge.txt: file longer than 16 MB, skipped",
+        ]
+    );
+    eprintln!("peak memory indexing two 1 GB lines: {peak} kB");
+    assert!(peak < 400_000, "peak {peak} kB");
+    assert_eq!(env.count("wombat"), (2, 2));
+}
+
+#[test]
+#[ignore = "writes 100,000 files; run with --ignored hostile"]
+fn hostile_a_corpus_of_100000_tiny_files_indexes_in_bounded_memory() {
+    let env = TestEnv::empty();
+    for i in 0..100_000 {
+        let dir = env.path().join(format!("corpus/{:03}", i / 1000));
+        if i % 1000 == 0 {
+            fs::create_dir_all(&dir).unwrap();
+        }
+        let text = format!("date 2024 Note {i} about the wombat.");
+        fs::write(dir.join(format!("{i:06}.txt")), text).unwrap();
+    }
+    let (out, peak) = super::peak_kb(&env, &["index", "--threads", "2", "--quiet"]);
+    assert_eq!(out.code, 0, "{out}");
+    eprintln!("peak memory indexing 100,000 tiny files: {peak} kB");
+    assert!(peak < 600_000, "peak {peak} kB");
+    assert_eq!(env.count("wombat"), (100_000, 100_000));
+}

@@ -1,0 +1,215 @@
+//! Damaged indexes: every command that reads the index fails with one line naming the index
+//! folder and the fix, exit 2, never a panic; `attache check` finds damage a search may miss.
+
+use std::fs;
+use std::path::PathBuf;
+
+use crate::util::{Output, TestEnv, assert_no_panic};
+use crate::{assert_one_line_error, indexed_sample};
+
+const FIX: &str = "rebuild with `attache index --full`";
+
+/// Puts back the pristine copy of `index/` kept in `index.bak/`, taking it first if needed.
+fn restore_index(env: &TestEnv) {
+    let (index, backup) = (env.path().join("index"), env.path().join("index.bak"));
+    if !backup.exists() {
+        crate::util::copy_dir(&index, &backup);
+    }
+    fs::remove_dir_all(&index).unwrap();
+    crate::util::copy_dir(&backup, &index);
+}
+
+/// The live generation's files with extension `ext` (one per segment).
+fn segment_files(env: &TestEnv, ext: &str) -> Vec<PathBuf> {
+    let generation = env.path().join("index").join(env.current_generation());
+    let mut files: Vec<PathBuf> = fs::read_dir(&generation)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
+    files.sort();
+    assert!(
+        !files.is_empty(),
+        "no .{ext} file in {}",
+        generation.display()
+    );
+    files
+}
+
+/// Asserts that `out` is one error line about the index at `index`, with the fix.
+fn assert_index_error<'o>(out: &'o Output, why: &str) -> &'o str {
+    let line = assert_one_line_error(out);
+    assert_names_index_and_fix(line, why, out)
+}
+
+/// Asserts that `attache check` failed with one error line, after one report line per problem.
+fn assert_check_fails<'o>(out: &'o Output, why: &str) -> &'o str {
+    assert_eq!(out.code, 2, "{out}");
+    assert_no_panic(out);
+    for problem in out.stdout.lines() {
+        assert!(problem.starts_with("index/gen-"), "{problem:?}\n{out}");
+    }
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "expected exactly one stderr line\n{out}");
+    assert_names_index_and_fix(lines[0], why, out)
+}
+
+fn assert_names_index_and_fix<'o>(line: &'o str, why: &str, out: &Output) -> &'o str {
+    assert!(line.starts_with("attache: index: "), "{line:?}\n{out}");
+    assert!(line.contains(why), "{line:?} does not say {why:?}\n{out}");
+    assert!(line.ends_with(FIX), "{line:?}\n{out}");
+    line
+}
+
+/// Every command that reads the index fails the same way.
+fn assert_every_reader_fails(env: &TestEnv, why: &str) {
+    let commands: [&[&str]; 5] = [
+        &["search", "Geneva"],
+        &["search", "--count", "Geneva"],
+        &["stats"],
+        &["entities"],
+        &["check"],
+    ];
+    for args in commands {
+        let out = env.run(args);
+        match args[0] {
+            "check" => assert_check_fails(&out, why),
+            _ => assert_index_error(&out, why),
+        };
+    }
+}
+
+#[test]
+fn a_truncated_or_deleted_segment_file_is_named_with_the_fix() {
+    let env = indexed_sample();
+    for ext in ["idx", "pos", "term", "store", "fast", "fieldnorm"] {
+        restore_index(&env);
+        let file = &segment_files(&env, ext)[0];
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let len = fs::metadata(file).unwrap().len();
+        fs::OpenOptions::new()
+            .write(true)
+            .open(file)
+            .unwrap()
+            .set_len(len / 2)
+            .unwrap();
+        assert_every_reader_fails(&env, &format!("{name}: truncated or corrupt"));
+        fs::remove_file(file).unwrap();
+        let out = env.run(&["check"]);
+        assert_check_fails(&out, &format!("{name}: missing"));
+        assert!(out.stdout.ends_with(&format!("{name}: missing\n")), "{out}");
+        let search = env.run(&["search", "Geneva"]);
+        assert_index_error(&search, "damaged index");
+    }
+}
+
+#[test]
+fn flipped_bytes_are_found_by_check_and_never_panic_a_search() {
+    let env = indexed_sample();
+    for ext in ["idx", "pos", "term", "store", "fast", "fieldnorm"] {
+        restore_index(&env);
+        let file = &segment_files(&env, ext)[0];
+        let mut bytes = fs::read(file).unwrap();
+        // Spare the footer (its length is stored just before the last 4 bytes), so the damage
+        // is only found by reading or by the checksum.
+        let n = bytes.len();
+        let footer = u32::from_le_bytes(bytes[n - 8..n - 4].try_into().unwrap()) as usize + 8;
+        for i in (0..n - footer).step_by(7) {
+            bytes[i] ^= 0x5a;
+        }
+        fs::write(file, bytes).unwrap();
+        for args in [
+            &["search", "Geneva"][..],
+            &["stats"],
+            &["search", "\"security guarantee\""],
+        ] {
+            let out = env.run(args);
+            assert_no_panic(&out);
+            assert!((0..=2).contains(&out.code), "{out}");
+            if out.code == 2 {
+                assert_index_error(&out, "damaged index");
+            }
+        }
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let out = env.run(&["check"]);
+        assert_check_fails(&out, &format!("{name}: checksum mismatch"));
+    }
+}
+
+#[test]
+fn a_garbage_or_missing_meta_json_is_named_with_the_fix() {
+    let env = indexed_sample();
+    let meta = env
+        .path()
+        .join("index")
+        .join(env.current_generation())
+        .join("meta.json");
+    fs::write(&meta, "{garbage").unwrap();
+    assert_every_reader_fails(&env, "damaged index: corrupt data");
+    fs::write(&meta, "x".repeat(100_000)).unwrap();
+    let out = env.run(&["search", "Geneva"]);
+    let line = assert_index_error(&out, "corrupt data");
+    assert!(
+        line.len() < 400,
+        "the file's content is not quoted whole: {line}"
+    );
+    fs::remove_file(&meta).unwrap();
+    assert_every_reader_fails(&env, "meta.json: missing");
+}
+
+#[test]
+fn a_missing_or_foreign_version_stamp_is_refused_with_the_fix() {
+    let env = indexed_sample();
+    let stamp = env
+        .path()
+        .join("index")
+        .join(env.current_generation())
+        .join("attache.json");
+    let original = fs::read_to_string(&stamp).unwrap();
+    fs::remove_file(&stamp).unwrap();
+    assert_every_reader_fails(&env, "no format stamp (attache.json)");
+    let newer = original.replacen("\"format\": ", "\"format\": 9", 1);
+    fs::write(&stamp, newer).unwrap();
+    assert_every_reader_fails(&env, "was written by attache");
+    fs::write(&stamp, "\u{0}\u{1}").unwrap();
+    assert_every_reader_fails(&env, "unreadable attache.json");
+}
+
+#[test]
+fn a_current_pointer_to_nowhere_is_named_with_the_fix() {
+    let env = indexed_sample();
+    let current = env.path().join("index/CURRENT");
+    for pointer in ["gen-999999", "", "../../etc"] {
+        fs::write(&current, pointer).unwrap();
+        assert_every_reader_fails(&env, "damaged index: CURRENT names");
+    }
+}
+
+#[test]
+fn check_passes_a_sound_index_and_a_rebuild_repairs_a_damaged_one() {
+    let env = indexed_sample();
+    let out = env.run_ok(&["check"], 0);
+    let generation = format!("index/{}", env.current_generation());
+    assert!(
+        out.stdout.starts_with(&format!(
+            "{generation}: ok: 1 segment, 6 files, 22 passages"
+        )),
+        "{out}"
+    );
+    fs::remove_file(&segment_files(&env, "store")[0]).unwrap();
+    assert_eq!(env.run(&["check"]).code, 2);
+    // An update cannot work on a damaged index; the error says what to run.
+    let update = env.run(&["index", "--threads", "1"]);
+    assert_eq!(update.code, 2, "{update}");
+    assert!(
+        update.stderr.contains("index: damaged index: ")
+            && update
+                .stderr
+                .trim_end()
+                .ends_with("rebuild with `attache index --full`"),
+        "{update}"
+    );
+    env.run_ok(&["index", "--full", "--threads", "1", "--quiet"], 0);
+    env.run_ok(&["check"], 0);
+    env.run_ok(&["search", "Geneva"], 0);
+}

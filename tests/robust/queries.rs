@@ -1,0 +1,207 @@
+//! Hostile queries: each gives results, or one error line naming its column; exit 2 for errors.
+
+use super::{has_control, peak_kb};
+use crate::util::TestEnv;
+use crate::{assert_one_line_error, indexed_sample};
+
+/// A query and what it must give: `Ok(exit code)` or `Err(start of the error line)`.
+type Case = (String, Result<i32, &'static str>);
+
+fn cases() -> Vec<Case> {
+    let q = |s: &str| s.to_owned();
+    let long = "security ".repeat(100_000 / 9); // 100 kB
+    let deep = format!("{}Geneva{}", "(".repeat(1000), ")".repeat(1000));
+    let deep_or = format!("{}Geneva{}", "(a OR ".repeat(1000), ")".repeat(1000));
+    vec![
+        (q(""), Err("bad query: column 1: empty query")),
+        (q(" \t\n "), Err("bad query: column 1: empty query")),
+        (
+            long.clone(),
+            Err("bad query: column 9217: too many terms: a query may hold at most 1024"),
+        ),
+        (
+            format!("\"{long}\""),
+            Err("bad query: column 1: phrase too long: 11111 words, at most 64"),
+        ),
+        ("guarantee ".repeat(1024), Ok(0)),
+        (format!("\"{}\"", "the ".repeat(64)), Ok(1)),
+        (
+            "self-".repeat(20_000),
+            Err("bad query: column 1: phrase too long: 20000 words"),
+        ),
+        (
+            q("\"security guarantee"),
+            Err("bad query: column 1: unbalanced quote"),
+        ),
+        (q("\"\"\""), Err("bad query: column 3: unbalanced quote")),
+        (
+            q("(Geneva"),
+            Err("bad query: column 1: unbalanced parenthesis"),
+        ),
+        (
+            q("Geneva))"),
+            Err("bad query: column 7: unbalanced parenthesis"),
+        ),
+        (
+            q("date:[2025 TO"),
+            Err("bad query: column 6: malformed range"),
+        ),
+        (q("a ]"), Err("bad query: column 3: stray `]`")),
+        (
+            q("AND"),
+            Err("bad query: column 1: dangling operator: `AND`"),
+        ),
+        (
+            q("OR OR"),
+            Err("bad query: column 1: dangling operator: `OR`"),
+        ),
+        (
+            q("NOT"),
+            Err("bad query: column 1: dangling operator: `NOT`"),
+        ),
+        (q("-"), Err("bad query: column 1: dangling operator: `-`")),
+        (q("+"), Err("bad query: column 1: dangling operator: `+`")),
+        (q("~"), Err("bad query: column 1: stray `~`")),
+        (q("^"), Err("bad query: column 1: stray `^`")),
+        (
+            q("Geneva^1e9"),
+            Err("bad query: column 7: bad boost `^1e9`"),
+        ),
+        (
+            q("\"a b\"~99999999999"),
+            Err("bad query: column 6: bad slop"),
+        ),
+        (
+            q("nosuchfield:x"),
+            Err("bad query: column 1: unknown field 'nosuchfield'"),
+        ),
+        (
+            q("date:[x TO y]"),
+            Err("bad query: column 6: invalid date 'x'"),
+        ),
+        (
+            q("date:[2025-02-30 TO *]"),
+            Err("bad query: column 6: invalid date '2025-02-30'"),
+        ),
+        (q("date:[2025-12 TO 2025-01]"), Ok(1)),
+        (deep, Err("bad query: column 33: too deeply nested")),
+        (deep_or, Err("bad query: column 193: too deeply nested")),
+        (
+            q("\u{1}\u{7f}"),
+            Err("bad query: column 1: '\\u{1}\\u{7f}' has no letters"),
+        ),
+        (
+            q("\u{1b}]0;pwned\u{7}"),
+            Err("bad query: column 2: stray `]`"),
+        ),
+        (
+            q("\u{1b}x:1"),
+            Err("bad query: column 1: bad field name `\\u{1b}x`"),
+        ),
+        (
+            q("😀"),
+            Err("bad query: column 1: '😀' has no letters or digits"),
+        ),
+        (q("\u{202e}Geneva"), Ok(0)),
+        (
+            q("\u{202e}"),
+            Err("bad query: column 1: '\\u{202e}' has no letters"),
+        ),
+        (q("שלום עליכם"), Ok(1)),
+        (q("\"סוף\" OR Geneva"), Ok(0)),
+        (q("\u{feff}Geneva\u{7}"), Ok(0)),
+        // A term in every passage of the sample.
+        (q("the"), Ok(0)),
+    ]
+}
+
+#[test]
+fn hostile_queries_give_results_or_one_error_line_with_its_column() {
+    let env = indexed_sample();
+    for (query, want) in cases() {
+        let out = env.run(&["search", "-n", "1", "--", &query]);
+        let shown: String = query.chars().take(40).collect();
+        match want {
+            Ok(code) => {
+                assert_eq!(out.code, code, "{shown:?}\n{out}");
+                crate::util::assert_no_panic(&out);
+            }
+            Err(start) => {
+                let line = assert_one_line_error(&out);
+                assert!(
+                    line.starts_with(&format!("attache: {start}")),
+                    "{shown:?}: got {line:?}, want {start:?}…"
+                );
+                assert!(
+                    !has_control(line),
+                    "{shown:?}: unescaped control in {line:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_search_past_its_timeout_stops_with_one_error_line() {
+    let env = indexed_sample();
+    for args in [
+        &["--timeout", "0.000001"][..],
+        &["--timeout", "0.000001", "--count"],
+    ] {
+        let mut all = vec!["search"];
+        all.extend_from_slice(args);
+        all.extend(["--", "security OR Geneva"]);
+        let out = env.run(&all);
+        assert_eq!(
+            assert_one_line_error(&out),
+            "attache: search timed out after 0.000001 s: narrow the query or raise `--timeout`"
+        );
+    }
+    // 0 waits as long as it takes.
+    env.run_ok(&["search", "--timeout", "0", "Geneva"], 0);
+    let out = env.run(&["search", "--timeout", "soon", "Geneva"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr.contains("'soon' is not a number of seconds"),
+        "{out}"
+    );
+}
+
+#[test]
+fn entities_query_errors_name_the_column_of_the_query_as_typed() {
+    let env = indexed_sample();
+    let out = env.run(&["entities", "--", "Geneva \"open"]);
+    assert_eq!(
+        assert_one_line_error(&out),
+        "attache: bad query: column 8: unbalanced quote: the phrase starting here is never closed"
+    );
+}
+
+/// Tantivy's sloppy phrase matching multiplied candidate positions for every repeated word: on a
+/// passage where every third word is "the", `"the the … the"~10` (16 words) took 1.7 GB.
+#[test]
+fn a_sloppy_phrase_of_repeated_words_stays_small_on_dense_text() {
+    let env = TestEnv::empty();
+    let filler = ["aa", "bb", "cc", "dd", "ee", "ff", "gg", "hh"];
+    for i in 0..20 {
+        let words: Vec<&str> = (0..290)
+            .map(|j| match (i * 7 + j * 13) % 10 {
+                0 | 3 | 6 => "the",
+                k => filler[(j + k) % filler.len()],
+            })
+            .collect();
+        env.write(
+            &format!("corpus/{i}.txt"),
+            format!("date 2024 {}.", words.join(" ")),
+        );
+    }
+    env.index();
+    let query = format!("\"{}\"~10", ["the"; 16].join(" "));
+    let (out, peak) = peak_kb(&env, &["search", "--count", "--timeout", "0", &query]);
+    assert_eq!(out.stdout, "20 passages in 20 articles\n", "{out}");
+    assert!(peak < 100_000, "peak {peak} kB");
+    let dense = format!("\"{}\"~32", filler.join(" "));
+    let (out, peak) = peak_kb(&env, &["search", "--count", "--timeout", "0", &dense]);
+    assert!(out.code == 0 || out.code == 1, "{out}");
+    assert!(peak < 100_000, "peak {peak} kB");
+}
