@@ -147,6 +147,9 @@ impl Job<'_> {
             writer
                 .wait_merging_threads()
                 .map_err(|e| self.write_error(e.into()))?;
+            // The summary returned counts the final commit and merges too (the one stored as
+            // the commit's payload could not).
+            self.finish_summary(summary, &counts);
         }
         if cancelled {
             return Err(Error::Interrupted);
