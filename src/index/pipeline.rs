@@ -162,19 +162,15 @@ impl Job<'_> {
         if self.options.prune {
             return Scope::everything();
         }
-        let roots = self.options.roots.iter().filter_map(|r| {
-            (r.as_os_str() != "-")
-                .then(|| r.canonicalize().ok())
-                .flatten()
-                .map(|r| r.to_string_lossy().into_owned())
-        });
-        Scope::roots(
-            self.inputs
-                .files
-                .iter()
-                .map(|i| i.origin.clone())
-                .chain(roots),
-        )
+        // The roots as origins name them: canonical paths, or `<stdin>` for `-`. (Not the
+        // inputs' origins, which lie under the roots: a scope is checked root by root.)
+        Scope::roots(self.options.roots.iter().filter_map(|r| {
+            if r.as_os_str() == "-" {
+                return Some(crate::corpus::STDIN.to_owned());
+            }
+            let canonical = r.canonicalize().ok()?;
+            Some(canonical.to_string_lossy().into_owned())
+        }))
     }
 
     /// A worker: analyses articles from `queue` until it closes.
