@@ -207,7 +207,10 @@ pub fn build(
     let _lock = if options.dry_run {
         None
     } else {
-        Some(dir.lock()?)
+        let lock = dir.lock()?;
+        // Holding the lock, any build folder left here is a killed rebuild's.
+        dir.remove_stale_builds();
+        Some(lock)
     };
     let manifest = Manifest::new(options.entities);
     let mut summary = RunSummary {
