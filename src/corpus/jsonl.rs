@@ -16,15 +16,6 @@ use serde_json::{Map, Value};
 use super::{Article, Input, MAX_RECORD_BYTES, Record, Warning, title_from_body, too_long};
 use crate::error::{Error, Result};
 
-/// Reads a JSON Lines file, one record per line.
-///
-/// # Errors
-/// Only when the file cannot be opened or read; bad lines are reported to `sink` as warnings.
-pub fn read(input: &Input, sink: &mut dyn FnMut(Record)) -> Result<()> {
-    let file = std::fs::File::open(&input.path).map_err(|e| Error::io(&input.path, e))?;
-    read_from(file, input, sink)
-}
-
 /// Reads JSON Lines from any reader, reporting `input.path` in warnings.
 ///
 /// # Errors

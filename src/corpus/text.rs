@@ -21,15 +21,6 @@ use crate::error::{Error, Result};
 /// How far into a file to look for NUL bytes when deciding that it is binary.
 const BINARY_PROBE: usize = 8192;
 
-/// Reads one article file; one longer than [`MAX_RECORD_BYTES`] is skipped unread.
-///
-/// # Errors
-/// Only when the file cannot be read; bad content is reported to `sink` as a warning.
-pub fn read(input: &Input, sink: &mut dyn FnMut(Record)) -> Result<()> {
-    let file = std::fs::File::open(&input.path).map_err(|e| Error::io(&input.path, e))?;
-    read_from(file, input, sink)
-}
-
 /// Reads one article from any reader, reporting `input.path` in warnings; one longer than
 /// [`MAX_RECORD_BYTES`] is skipped unread.
 ///
