@@ -10,10 +10,11 @@
 # copy lives in a temporary folder). Builds the release binary first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/lib.sh
 runs=${1:-3}
 corpus=${2:-../shared/corpora/ungdc}
-[ -d "$corpus" ] || { echo "no corpus at $corpus" >&2; exit 2; }
-command -v jq >/dev/null || { echo "needs jq (apt-get install -y jq)" >&2; exit 2; }
+need_corpus "$corpus"
+need_jq
 cargo build --release --quiet
 bin=$PWD/target/release/attache
 tmp=$(mktemp -d)
@@ -47,7 +48,6 @@ for ((i = 1; i <= runs; i++)); do
   row revised "$("$bin" index "$tmp/corpus" --index "$tmp/index" --json --quiet)"
   row full "$("$bin" index "$tmp/corpus" --index "$tmp/index" --json --quiet --full)"
 done
-median() { printf '%s\n' $1 | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 echo
 for name in first no-change revised full; do
   printf "median %-12s %7.2f s\n" "$name" "$(median "${secs[$name]}")"

@@ -7,9 +7,10 @@
 # RUNS defaults to 5; CORPUS to ../shared/corpora/ungdc. Builds the release binary first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/lib.sh
 runs=${1:-5}
 corpus=${2:-../shared/corpora/ungdc}
-[ -d "$corpus" ] || { echo "no corpus at $corpus" >&2; exit 2; }
+need_corpus "$corpus"
 cargo build --release --quiet
 bin=target/release/attache
 tmp=$(mktemp -d)
@@ -29,7 +30,6 @@ for ((i = 1; i <= runs; i++)); do
     if [ "$mode" = with ]; then with+=("$secs"); else without+=("$secs"); fi
   done
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 w=$(median "${with[@]}"); wo=$(median "${without[@]}")
 echo
 printf "median without entities %6.2f s  %5.1f MB/s\n" "$wo" "$(echo "$mb / $wo" | bc -l)"

@@ -11,11 +11,13 @@
 # cores, 512 MB). Wall times include each tool's merges.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/lib.sh
 runs=${1:-3}
 corpus=${2:-../shared/corpora/ungdc}
 tantivy=${TANTIVY:-$(command -v tantivy || echo /tmp/tcli/bin/tantivy)}
 [ -x "$tantivy" ] || { echo "no tantivy-cli at $tantivy: cargo install tantivy-cli --root /tmp/tcli" >&2; exit 2; }
-command -v jq >/dev/null || { echo "needs jq (apt-get install -y jq)" >&2; exit 2; }
+need_corpus "$corpus"
+need_jq
 cargo build --release --quiet
 bin=$PWD/target/release/attache
 tmp=$(mktemp -d)
@@ -49,7 +51,6 @@ for ((i = 1; i <= runs; i++)); do
   rm -rf "$tmp/a"
   time_it "attache" "$bin" index "$corpus" --index "$tmp/a" --full --quiet
 done
-median() { printf '%s\n' $1 | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 echo
 for name in "tantivy-cli en_stem" "tantivy-cli default" "attache"; do
   m=$(median "${secs[$name]}")
