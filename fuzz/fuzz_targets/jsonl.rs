@@ -12,6 +12,8 @@ fuzz_target!(|bytes: &[u8]| {
         relative: "a.jsonl".into(),
         format: Format::JsonLines,
         size: bytes.len() as u64,
+        stdin: false,
+        origin: "a.jsonl".into(),
     };
     let mut last_line = 0;
     read_from(bytes, &input, &mut |record| {
