@@ -9,29 +9,29 @@
 //! line by line, so a corpus never has to fit in memory. Blank lines are skipped, and so is a
 //! line longer than [`MAX_RECORD_BYTES`], which is read past without being held.
 
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead};
 
 use serde_json::{Map, Value};
 
 use super::{Article, Input, MAX_RECORD_BYTES, Record, Warning, title_from_body, too_long};
 use crate::error::{Error, Result};
 
-/// Reads JSON Lines from any reader, reporting `input.path` in warnings.
+/// Reads JSON Lines from any buffered reader (`Input::open` gives one), reporting `input.path`
+/// in warnings.
 ///
 /// # Errors
 /// Only when reading fails; bad lines are reported to `sink` as warnings.
-pub fn read_from(reader: impl Read, input: &Input, sink: &mut dyn FnMut(Record)) -> Result<()> {
+pub fn read_from(reader: impl BufRead, input: &Input, sink: &mut dyn FnMut(Record)) -> Result<()> {
     read_capped(reader, input, MAX_RECORD_BYTES, sink)
 }
 
 /// [`read_from`] with lines longer than `max` bytes skipped.
 fn read_capped(
-    reader: impl Read,
+    mut reader: impl BufRead,
     input: &Input,
     max: usize,
     sink: &mut dyn FnMut(Record),
 ) -> Result<()> {
-    let mut reader = BufReader::with_capacity(1 << 16, reader);
     let mut buf = Vec::new();
     let mut line = 0;
     loop {
