@@ -141,22 +141,27 @@ impl Catalog {
         }
     }
 
-    /// The ids of articles within `scope` that this run did not see, sorted, leaving out those
-    /// from `unreadable` origins (a folder, file or line that could not be read this time).
-    pub fn unseen(&self, scope: &Scope, unreadable: &Scope) -> Vec<String> {
-        let gone: Vec<bool> = self
+    /// The articles within `scope` that this run did not see: the ids to remove, sorted, and how
+    /// many are kept because their origin is `unreadable` (a folder, file or line that could not
+    /// be read this time).
+    pub fn unseen(&self, scope: &Scope, unreadable: &Scope) -> (Vec<String>, u64) {
+        // Per origin: None outside the scope, else whether its unseen articles are removed.
+        let fate: Vec<Option<bool>> = self
             .origins
             .iter()
-            .map(|o| scope.contains(o) && !unreadable.contains(o))
+            .map(|o| scope.contains(o).then(|| !unreadable.contains(o)))
             .collect();
-        let mut ids: Vec<String> = self
-            .entries
-            .iter()
-            .filter(|(_, e)| !e.seen && gone[e.origin as usize])
-            .map(|(id, _)| id.clone())
-            .collect();
+        let mut ids = Vec::new();
+        let mut kept = 0;
+        for (id, entry) in self.entries.iter().filter(|(_, e)| !e.seen) {
+            match fate[entry.origin as usize] {
+                Some(true) => ids.push(id.clone()),
+                Some(false) => kept += 1,
+                None => {}
+            }
+        }
         ids.sort_unstable();
-        ids
+        (ids, kept)
     }
 }
 

@@ -125,9 +125,8 @@ impl Job<'_> {
             return Err(Error::Interrupted);
         }
         if !cancelled {
-            let removed = catalog.unseen(&scope, &Scope::roots(unreadable));
-            let kept = catalog.unseen(&scope, &Scope::default()).len() - removed.len();
-            summary.kept = kept as u64;
+            let (removed, kept) = catalog.unseen(&scope, &Scope::roots(unreadable));
+            summary.kept = kept;
             summary.removed = removed.len() as u64;
             for id in &removed {
                 progress.change(Change::Remove, id);
