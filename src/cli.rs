@@ -153,9 +153,15 @@ pub struct OptimizeArgs {
 #[derive(Debug, Args)]
 pub struct IndexArgs {
     /// Files and folders to index: *.txt articles; *.jsonl/*.ndjson JSON Lines, also
-    /// gzip- or zstd-compressed (*.jsonl.gz, *.jsonl.zst); `-` reads JSON Lines from stdin.
-    #[arg(value_name = "PATH", default_value = "corpus")]
+    /// gzip- or zstd-compressed (*.jsonl.gz, *.jsonl.zst); `-` reads JSON Lines from stdin
+    /// [default: the folders and files the index was built from, or corpus/ for a new index].
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Name the scope of the articles read from stdin (`-`): a later run with the same name
+    /// replaces the scope, removing its articles that are not piped again (an empty stdin
+    /// removes nothing). Without a name, stdin only adds and replaces articles.
+    #[arg(long, value_name = "NAME", requires = "paths")]
+    pub stdin_name: Option<String>,
     #[command(flatten)]
     pub location: IndexLocation,
     /// Rebuild from scratch into a new index and swap it in when complete.
@@ -164,7 +170,8 @@ pub struct IndexArgs {
     /// Print what would be added, changed and removed, and write nothing.
     #[arg(long, short = 'n', conflicts_with = "full")]
     pub dry_run: bool,
-    /// Also remove indexed articles from outside the paths given that this run did not see.
+    /// Also remove indexed articles from outside the paths given that this run did not see;
+    /// with --full (or a rebuild the index needs), rebuild from the paths given alone.
     #[arg(long)]
     pub prune: bool,
     /// Write the run summary as JSON on stdout.
@@ -176,6 +183,9 @@ pub struct IndexArgs {
     /// Commit at least every SECONDS (updates only).
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub checkpoint_secs: u64,
+    /// Also commit after every N articles read (updates only).
+    #[arg(long, value_name = "N")]
+    pub checkpoint_articles: Option<u64>,
     /// Threads for parsing and analysis [default: all cores].
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,

@@ -3,11 +3,14 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
 use attache::corpus::{Input, Warning};
+use attache::error::printable;
 use attache::index::IndexDir;
 use attache::index::build::{self, BuildOptions, Change, Counts, Mode, Progress, RunSummary};
 
@@ -18,7 +21,12 @@ const LOG_EVERY: Duration = Duration::from_secs(10);
 
 pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
     let (dir, _) = args.location.resolve();
+    if let Some(name) = &args.stdin_name {
+        check_stdin_name(name, &args.paths)?;
+    }
     let options = BuildOptions {
+        fallback_roots: default_roots(),
+        stdin_name: args.stdin_name.clone(),
         threads: args.threads.unwrap_or_else(default_threads),
         memory_bytes: args.memory << 20,
         entities: !args.no_entities,
@@ -27,11 +35,13 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
         prune: args.prune,
         checkpoint_bytes: args.checkpoint_mb.max(1) << 20,
         checkpoint_interval: Duration::from_secs(args.checkpoint_secs.max(1)),
+        checkpoint_articles: args.checkpoint_articles.map(|n| n.max(1)),
         ..BuildOptions::new(args.paths.clone())
     };
     let mut progress = Reporter::new(args.quiet);
     progress.list_changes = args.dry_run && !args.json;
     progress.keep_changes = args.dry_run && args.json;
+    progress.interrupt = Some(interrupt_flag()?);
     let summary = build::build(&IndexDir::new(dir), &options, &mut progress);
     progress.finish();
     let summary = summary?;
@@ -50,13 +60,62 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
         let mut out = std::io::stdout().lock();
         serde_json::to_writer(&mut out, &value)?;
         writeln!(out)?;
-    } else {
+    } else if summary.complete {
         eprintln!("{}", summary_line(&summary));
+    }
+    if !summary.complete {
+        eprintln!("{}", interrupted_line(&summary));
+        return Ok(ExitCode::from(130));
     }
     if args.strict && summary.skipped > 0 {
         return Ok(ExitCode::from(3));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A stdin scope's name is printable and short, and names the scope of a `-` in the paths.
+fn check_stdin_name(name: &str, paths: &[PathBuf]) -> anyhow::Result<()> {
+    if !paths.iter().any(|p| p.as_os_str() == "-") {
+        anyhow::bail!("--stdin-name names the articles read from stdin: add `-` to the paths");
+    }
+    if name.is_empty() || name.len() > 64 || name.contains(|c: char| c.is_control() || c == '>') {
+        anyhow::bail!(
+            "--stdin-name '{}': give 1 to 64 bytes without control characters or '>'",
+            printable(name)
+        );
+    }
+    Ok(())
+}
+
+/// Set by the first Ctrl-C (SIGINT) or SIGTERM; a second one ends the process at once (130).
+fn interrupt_flag() -> anyhow::Result<Arc<AtomicBool>> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let flag = Arc::new(AtomicBool::new(false));
+    for signal in [SIGINT, SIGTERM] {
+        signal_hook::flag::register_conditional_shutdown(signal, 130, flag.clone())?;
+        signal_hook::flag::register(signal, flag.clone())?;
+    }
+    Ok(flag)
+}
+
+/// What an interrupted run kept, and how to finish it.
+fn interrupted_line(s: &RunSummary) -> String {
+    match s.mode {
+        Mode::Full => {
+            "interrupted: the rebuild was abandoned; the previous index is still live".to_owned()
+        }
+        Mode::DryRun => "interrupted: nothing was written".to_owned(),
+        Mode::Update => {
+            let kept = s.added + s.changed;
+            format!(
+                "interrupted: kept {kept} article{} ({} read, {} removed); run `attache index` \
+                 again to finish",
+                plural(kept),
+                s.articles,
+                s.removed
+            )
+        }
+    }
 }
 
 /// Indexes with progress on stderr; used by `search`'s first run.
@@ -98,11 +157,15 @@ pub fn summary_line(s: &RunSummary) -> String {
             s.unchanged
         ),
         Mode::Full => format!(
-            "indexed {} article{}, {} passage{} ({read})",
+            "indexed {} article{}, {} passage{} ({read}); against the previous index: added \
+             {}, changed {}, removed {}",
             s.articles,
             plural(s.articles),
             s.passages,
-            plural(s.passages)
+            plural(s.passages),
+            s.added,
+            s.changed,
+            s.removed
         ),
         Mode::Update => format!(
             "added {}, changed {}, removed {} article{}, {} unchanged; {} passage{} written \
@@ -116,8 +179,19 @@ pub fn summary_line(s: &RunSummary) -> String {
             plural(s.passages)
         ),
     };
-    if let Some(because) = &s.rebuilt_because {
-        line.push_str(&format!("; rebuilt in full: {because}"));
+    match (&s.rebuilt_because, s.mode) {
+        (Some(because), Mode::DryRun) => {
+            line.push_str(&format!("; would rebuild in full: {because}"))
+        }
+        (Some(because), _) => line.push_str(&format!("; rebuilt in full: {because}")),
+        (None, _) => {}
+    }
+    for moved in &s.moved {
+        line.push_str(&format!(
+            "; found {} at its new place {}: its articles are read from there now",
+            printable(&moved.from),
+            printable(&moved.to)
+        ));
     }
     if s.kept > 0 {
         line.push_str(&format!(
@@ -159,6 +233,8 @@ struct Reporter {
     /// Keep each change for the JSON summary (a dry run with `--json`).
     keep_changes: bool,
     changes: Changes,
+    /// Set when the user interrupts the run.
+    interrupt: Option<Arc<AtomicBool>>,
 }
 
 impl Reporter {
@@ -175,6 +251,7 @@ impl Reporter {
             list_changes: false,
             keep_changes: false,
             changes: Changes::default(),
+            interrupt: None,
         }
     }
 
@@ -261,7 +338,7 @@ impl Progress for Reporter {
             Change::Remove => "remove",
         };
         if self.list_changes {
-            println!("{verb} {id}");
+            println!("{verb} {}", printable(id));
         }
         if self.keep_changes {
             let list = match change {
@@ -271,6 +348,12 @@ impl Progress for Reporter {
             };
             list.push(id.to_owned());
         }
+    }
+
+    fn cancelled(&mut self) -> bool {
+        self.interrupt
+            .as_ref()
+            .is_some_and(|flag| flag.load(Ordering::Relaxed))
     }
 
     fn checkpoint(&mut self, counts: &Counts) {

@@ -21,14 +21,18 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
             super::DEFAULT_CORPUS
         );
         let options = BuildOptions {
+            fallback_roots: default_roots(),
             threads: default_threads(),
             memory_bytes: super::DEFAULT_MEMORY_MB << 20,
-            ..BuildOptions::new(default_roots())
+            ..BuildOptions::new(Vec::new())
         };
         let summary = build_index(&dir, &options, false)?;
         eprintln!("{}", summary_line(&summary));
     }
     let mut searcher = Searcher::open(&dir)?;
+    if let Some(note) = building_note(&dir, &searcher) {
+        eprintln!("{note}");
+    }
     let request = SearchRequest {
         query: args.query.join(" "),
         limit: if args.count { 0 } else { args.limit },
@@ -64,4 +68,33 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// While a run that has not finished yet is writing the index, what the search sees of it.
+fn building_note(dir: &IndexDir, searcher: &Searcher) -> Option<String> {
+    let pid = dir.writer()?;
+    let last = searcher.index().last_run();
+    if last.as_ref().is_some_and(|run| run.complete) {
+        return None; // an update of a finished index: searches see its last commit
+    }
+    let name = dir.path().display();
+    let Some(run) = last else {
+        return Some(format!(
+            "note: {name} is being built by attache (pid {pid}): nothing is committed yet; \
+             search again in a few seconds"
+        ));
+    };
+    let read = match run.total_bytes {
+        0 => super::human_bytes(run.bytes) + " read",
+        total => format!(
+            "{:.0}% of {} read",
+            100.0 * run.bytes as f64 / total as f64,
+            super::human_bytes(total)
+        ),
+    };
+    Some(format!(
+        "note: {name} is being built by attache (pid {pid}): {} articles so far, {read}; \
+         results are partial",
+        run.added + run.changed + run.unchanged
+    ))
 }

@@ -229,6 +229,7 @@ mod tests {
             size: bytes.len() as u64,
             stdin: false,
             origin: "a.jsonl".into(),
+            anchor: String::new(),
         };
         let mut seen = Vec::new();
         read_capped(bytes, &input, max, &mut |record| {

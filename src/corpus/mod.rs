@@ -12,7 +12,7 @@ use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 pub use date::Date;
 
@@ -112,9 +112,12 @@ pub struct Input {
     pub size: u64,
     /// Whether this is standard input (`-`) rather than a file.
     pub stdin: bool,
-    /// Where its articles come from, as kept in the index: the root's canonical path joined with
-    /// `relative` (so a file reached through a symlink still belongs to its root), or `<stdin>`.
+    /// Where its articles come from, as kept in the index (a [`path_key`]): the root's canonical
+    /// path joined with the file's path under it (so a file reached through a symlink still
+    /// belongs to its root), or `<stdin>`.
     pub origin: String,
+    /// The root its id is relative to, as a [`path_key`] (empty for standard input).
+    pub anchor: String,
 }
 
 impl Input {
@@ -145,6 +148,7 @@ impl Input {
             size: 0,
             stdin: true,
             origin: STDIN.to_owned(),
+            anchor: String::new(),
         }
     }
 
@@ -155,6 +159,18 @@ impl Input {
     /// # Errors
     /// When the file cannot be opened or its first bytes cannot be read.
     pub fn open(&self, consumed: Arc<AtomicU64>) -> Result<Box<dyn BufRead>> {
+        self.open_until(consumed, None)
+    }
+
+    /// [`Input::open`], reading nothing more (an early end of input) once `stop` is set.
+    ///
+    /// # Errors
+    /// As [`Input::open`].
+    fn open_until(
+        &self,
+        consumed: Arc<AtomicU64>,
+        stop: Option<Arc<AtomicBool>>,
+    ) -> Result<Box<dyn BufRead>> {
         let raw: Box<dyn Read> = if self.stdin {
             Box::new(std::io::stdin().lock())
         } else {
@@ -165,6 +181,7 @@ impl Input {
             Counting {
                 inner: raw,
                 consumed,
+                stop,
             },
         );
         let magic = reader.fill_buf().map_err(|e| Error::io(&self.path, e))?;
@@ -183,14 +200,22 @@ impl Input {
     }
 }
 
-/// Counts the bytes read through it.
+/// Counts the bytes read through it; ends early once `stop` is set.
 struct Counting<R> {
     inner: R,
     consumed: Arc<AtomicU64>,
+    stop: Option<Arc<AtomicBool>>,
 }
 
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self
+            .stop
+            .as_ref()
+            .is_some_and(|s| s.load(Ordering::Relaxed))
+        {
+            return Ok(0);
+        }
         let n = self.inner.read(buf)?;
         self.consumed.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
@@ -209,6 +234,9 @@ pub struct Inputs {
     /// The origins (see [`Input::origin`]) of what could not be walked: articles indexed from
     /// there earlier are kept rather than judged removed.
     pub unreadable: Vec<String>,
+    /// The roots walked, as [`path_key`]s of their canonical paths, in the order given, without
+    /// those inside another (standard input is not among them).
+    pub roots: Vec<String>,
 }
 
 impl Inputs {
@@ -218,15 +246,30 @@ impl Inputs {
     }
 }
 
-/// Walks `roots` (files or folders) in sorted order.
+/// Walks `roots` (files or folders) in sorted order; ids are relative to each root.
 ///
 /// # Errors
 /// A root that does not exist is an error: nothing would be indexed from it.
 pub fn walk(roots: &[PathBuf]) -> Result<Inputs> {
+    walk_anchored(roots, &[])
+}
+
+/// Walks `roots` (files or folders) in sorted order, each file once. An article file's id is its
+/// path relative to the outermost of `anchors` (the roots an index already records, as
+/// [`path_key`]s) and `roots` that holds it, so it does not depend on which folder or file is
+/// named: `c/sub/a.txt` is `sub/a.txt` whether `c` or `c/sub` is walked, once `c` is a root. A
+/// root inside another root given is walked with it, not again.
+///
+/// # Errors
+/// A root that does not exist is an error: nothing would be indexed from it.
+pub fn walk_anchored(roots: &[PathBuf], anchors: &[String]) -> Result<Inputs> {
     let mut inputs = Inputs::default();
+    let mut given: Vec<(&PathBuf, PathBuf)> = Vec::new();
     for root in roots {
         if root.as_os_str() == "-" {
-            inputs.files.push(Input::stdin());
+            if !inputs.files.iter().any(|f| f.stdin) {
+                inputs.files.push(Input::stdin());
+            }
             continue;
         }
         if !root.exists() {
@@ -235,16 +278,37 @@ pub fn walk(roots: &[PathBuf]) -> Result<Inputs> {
                 root.display()
             )));
         }
-        let canonical = root
-            .canonicalize()
-            .map_err(|e| Error::io(root, e))?
-            .to_string_lossy()
-            .into_owned();
+        let canonical = root.canonicalize().map_err(|e| Error::io(root, e))?;
+        given.push((root, canonical));
+    }
+    // A root inside another (or named twice) is read with the outer one.
+    let outer: Vec<bool> = given
+        .iter()
+        .enumerate()
+        .map(|(i, (_, path))| {
+            !given
+                .iter()
+                .enumerate()
+                .any(|(j, (_, other))| path.starts_with(other) && (path != other || j < i))
+        })
+        .collect();
+    let anchors: Vec<PathBuf> = anchors
+        .iter()
+        .map(|a| path_of_key(a))
+        .chain(given.iter().map(|(_, c)| c.clone()))
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    for ((root, canonical), _) in given.iter().zip(&outer).filter(|(_, outer)| **outer) {
+        inputs.roots.push(path_key(canonical));
+        // The outermost root holding this one: ids are relative to it.
+        let anchor = anchors
+            .iter()
+            .filter(|a| canonical.starts_with(a))
+            .min_by_key(|a| a.components().count())
+            .unwrap_or(canonical);
+        let anchor_key = path_key(anchor);
         let origin_of = |path: &Path| match path.strip_prefix(root) {
-            Ok(rest) if !rest.as_os_str().is_empty() => Path::new(&canonical)
-                .join(rest)
-                .to_string_lossy()
-                .into_owned(),
+            Ok(rest) if !rest.as_os_str().is_empty() => canonical.join(rest),
             _ => canonical.clone(),
         };
         let walker = walkdir::WalkDir::new(root)
@@ -263,7 +327,7 @@ pub fn walk(roots: &[PathBuf]) -> Result<Inputs> {
                         (None, Some(e)) => e.to_string().to_lowercase(),
                         (None, None) => err.to_string().to_lowercase(),
                     };
-                    inputs.unreadable.push(origin_of(&path));
+                    inputs.unreadable.push(path_key(&origin_of(&path)));
                     inputs.warnings.push(Warning {
                         path,
                         line: None,
@@ -280,22 +344,94 @@ pub fn walk(roots: &[PathBuf]) -> Result<Inputs> {
                 inputs.ignored += 1;
                 continue;
             };
-            let relative = if entry.depth() == 0 {
-                path.file_name().unwrap_or_default().to_string_lossy()
-            } else {
-                path.strip_prefix(root).unwrap_or(path).to_string_lossy()
+            let origin = origin_of(path);
+            if !seen.insert(origin.clone()) {
+                continue; // reached twice through symlinks
+            }
+            let relative = match origin.strip_prefix(anchor) {
+                Ok(rest) if !rest.as_os_str().is_empty() => id_text(rest),
+                _ => id_text(Path::new(path.file_name().unwrap_or_default())),
             };
             inputs.files.push(Input {
                 path: path.to_path_buf(),
-                relative: relative.replace('\\', "/"),
+                relative,
                 format,
                 size: entry.metadata().map_or(0, |m| m.len()),
                 stdin: false,
-                origin: origin_of(path),
+                origin: path_key(&origin),
+                anchor: anchor_key.clone(),
             });
         }
     }
     Ok(inputs)
+}
+
+/// A path as the index keeps it (an article's origin, a root): its text, with each byte that is
+/// not UTF-8 written `\xNN` and a backslash written `\\`, so that paths differing only in such
+/// bytes stay distinct and [`path_of_key`] gives the path back.
+pub fn path_key(path: &Path) -> String {
+    escape_bytes(path.as_os_str().as_encoded_bytes(), true)
+}
+
+/// The path a [`path_key`] stands for.
+pub fn path_of_key(key: &str) -> PathBuf {
+    if !key.contains('\\') {
+        return PathBuf::from(key);
+    }
+    let mut bytes = Vec::with_capacity(key.len());
+    let mut rest = key.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        rest = tail;
+        if b != b'\\' {
+            bytes.push(b);
+            continue;
+        }
+        match rest {
+            [b'x', hi, lo, tail @ ..] => {
+                let hex = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
+                bytes.push(hex(*hi) << 4 | hex(*lo));
+                rest = tail;
+            }
+            [next, tail @ ..] => {
+                bytes.push(*next);
+                rest = tail;
+            }
+            [] => bytes.push(b),
+        }
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        PathBuf::from(std::ffi::OsString::from_vec(bytes))
+    }
+    #[cfg(not(unix))]
+    PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// A relative path as part of an article id: `/` separators, each byte that is not UTF-8 written
+/// `\xNN` (so two names differing only there stay two ids).
+fn id_text(relative: &Path) -> String {
+    let text = escape_bytes(relative.as_os_str().as_encoded_bytes(), false);
+    if cfg!(windows) {
+        text.replace('\\', "/")
+    } else {
+        text
+    }
+}
+
+/// `bytes` as text: UTF-8 kept, other bytes as `\xNN`, and with `backslash` a `\` doubled.
+fn escape_bytes(bytes: &[u8], backslash: bool) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        match backslash {
+            true => out.push_str(&chunk.valid().replace('\\', "\\\\")),
+            false => out.push_str(chunk.valid()),
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
 }
 
 /// What reading an input yields, in file order.
@@ -324,7 +460,24 @@ pub fn read_counted(
     consumed: Arc<AtomicU64>,
     sink: &mut dyn FnMut(Record),
 ) -> Result<()> {
-    let reader = input.open(consumed)?;
+    read_with(input, input.open(consumed)?, sink)
+}
+
+/// [`read_counted`], which stops reading once `stop` is set (a cancelled run): what follows is
+/// neither read nor reported.
+///
+/// # Errors
+/// As [`read`].
+pub fn read_until(
+    input: &Input,
+    consumed: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
+    sink: &mut dyn FnMut(Record),
+) -> Result<()> {
+    read_with(input, input.open_until(consumed, Some(stop))?, sink)
+}
+
+fn read_with(input: &Input, reader: Box<dyn BufRead>, sink: &mut dyn FnMut(Record)) -> Result<()> {
     match input.format {
         Format::Text => text::read_from(reader, input, sink),
         Format::JsonLines => jsonl::read_from(reader, input, sink),
@@ -422,6 +575,55 @@ mod tests {
         // A name that is not UTF-8 is still judged by its extension.
         let name = std::ffi::OsStr::from_bytes(b"caf\xe9.jsonl");
         assert_eq!(Format::of(Path::new(name)), Some(Format::JsonLines));
+    }
+
+    #[test]
+    fn path_keys_keep_every_byte_and_give_the_path_back() {
+        use std::os::unix::ffi::OsStrExt;
+        let raw = |b: &[u8]| PathBuf::from(std::ffi::OsStr::from_bytes(b));
+        let cases = [
+            raw(b"/data/corpus/a.txt"),
+            raw(b"/data/caf\xe9/a.txt"),
+            raw(b"/data/caf\xe8/a.txt"),
+            raw(b"/data/back\\slash/x\\x41.txt"),
+            raw("/data/Київ/ü.txt".as_bytes()),
+        ];
+        let keys: Vec<String> = cases.iter().map(|p| path_key(p)).collect();
+        assert_eq!(keys[0], "/data/corpus/a.txt");
+        assert_eq!(keys[1], "/data/caf\\xe9/a.txt");
+        assert_ne!(keys[1], keys[2]);
+        assert_eq!(keys[3], "/data/back\\\\slash/x\\\\x41.txt");
+        assert_eq!(keys[4], "/data/Київ/ü.txt");
+        for (path, key) in cases.iter().zip(&keys) {
+            assert_eq!(&path_of_key(key), path, "{key}");
+        }
+    }
+
+    #[test]
+    fn ids_do_not_depend_on_which_folder_or_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = dir.path().join("c");
+        std::fs::create_dir_all(c.join("sub")).unwrap();
+        for name in ["a.txt", "sub/a.txt", "sub/b.txt"] {
+            std::fs::write(c.join(name), "date 2024 Text.").unwrap();
+        }
+        let ids = |inputs: &Inputs| -> Vec<String> {
+            inputs.files.iter().map(|f| f.relative.clone()).collect()
+        };
+        let whole = walk(std::slice::from_ref(&c)).unwrap();
+        assert_eq!(ids(&whole), ["a.txt", "sub/a.txt", "sub/b.txt"]);
+        let anchors = whole.roots.clone();
+        // The sub-folder, once its parent is a root, keeps the parent's ids.
+        let sub = walk_anchored(&[c.join("sub")], &anchors).unwrap();
+        assert_eq!(ids(&sub), ["sub/a.txt", "sub/b.txt"]);
+        let file = walk_anchored(&[c.join("sub/b.txt")], &anchors).unwrap();
+        assert_eq!(ids(&file), ["sub/b.txt"]);
+        // Without a record, a lone folder or file is its own root.
+        assert_eq!(ids(&walk(&[c.join("sub")]).unwrap()), ["a.txt", "b.txt"]);
+        // Overlapping paths read a file once, relative to the outer one.
+        let both = walk(&[c.join("sub/b.txt"), c.clone(), c.join("sub")]).unwrap();
+        assert_eq!(ids(&both), ["a.txt", "sub/a.txt", "sub/b.txt"]);
+        assert_eq!(both.roots, [path_key(&c.canonicalize().unwrap())]);
     }
 
     #[test]

@@ -185,6 +185,7 @@ mod tests {
                 size: 0, // stale on purpose: the cap is judged by reading
                 stdin: false,
                 origin: path.to_string_lossy().into_owned(),
+                anchor: String::new(),
             };
             let mut seen = Vec::new();
             let file = std::fs::File::open(&path).unwrap();

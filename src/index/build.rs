@@ -21,16 +21,24 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use tantivy::Index;
 
-use super::catalog::Catalog;
+use super::catalog::{Catalog, Scope};
+use super::roots::Roots;
 use super::{IndexDir, Manifest, pipeline, register_tokenizer, schema};
 use crate::corpus::{self, Input, Warning};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, printable};
 
 /// How to index.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
-    /// Files and folders to index; `-` is JSON Lines on standard input.
+    /// Files and folders to index; `-` is JSON Lines on standard input. Empty: the roots the
+    /// index records, or `fallback_roots` for an index that records none.
     pub roots: Vec<PathBuf>,
+    /// What to index when no roots are given and the index records none (a first run).
+    pub fallback_roots: Vec<PathBuf>,
+    /// The scope of standard input's articles: unnamed, a run over `-` adds and replaces
+    /// articles but removes none (without `prune`); named, the run answers for the scope's
+    /// articles as for a folder's, removing those it did not see, unless the input was empty.
+    pub stdin_name: Option<String>,
     /// Threads for parsing and analysis.
     pub threads: usize,
     /// Memory budget of tantivy's writer, in bytes, across its threads.
@@ -45,8 +53,10 @@ pub struct BuildOptions {
     pub prune: bool,
     /// An update commits after at least this many bytes of input…
     pub checkpoint_bytes: u64,
-    /// …or this much time since its last commit, whichever comes first.
+    /// …or this much time since its last commit, whichever comes first…
     pub checkpoint_interval: Duration,
+    /// …or, when set, after this many articles read.
+    pub checkpoint_articles: Option<u64>,
 }
 
 impl BuildOptions {
@@ -54,6 +64,8 @@ impl BuildOptions {
     pub fn new(roots: Vec<PathBuf>) -> BuildOptions {
         BuildOptions {
             roots,
+            fallback_roots: Vec::new(),
+            stdin_name: None,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             memory_bytes: 512 << 20,
             entities: true,
@@ -62,6 +74,7 @@ impl BuildOptions {
             prune: false,
             checkpoint_bytes: 256 << 20,
             checkpoint_interval: Duration::from_secs(60),
+            checkpoint_articles: None,
         }
     }
 }
@@ -88,10 +101,14 @@ pub struct RunSummary {
     /// Why an update became a full rebuild, when it did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rebuilt_because: Option<String>,
-    /// Whether the run finished (false in the payload of a checkpoint commit).
+    /// Whether the run finished (false in the payload of a checkpoint commit, and when the run
+    /// was interrupted).
     pub complete: bool,
-    /// The roots given.
+    /// The roots read (as given, or the index's recorded roots).
     pub roots: Vec<String>,
+    /// Roots found at a new place: their articles are read from there now.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub moved: Vec<super::roots::Moved>,
     /// Files read.
     pub files: usize,
     /// Files ignored because attache does not read their type.
@@ -116,6 +133,8 @@ pub struct RunSummary {
     pub warnings: Vec<String>,
     /// Bytes of corpus read (as stored: compressed files count their compressed size).
     pub bytes: u64,
+    /// Bytes of corpus to read, as the walk found them (0 when unknown: standard input).
+    pub total_bytes: u64,
     /// Wall time.
     pub seconds: f64,
     /// Throughput: megabytes (10^6 bytes) of corpus read per second.
@@ -190,8 +209,20 @@ enum Target {
     Dry,
 }
 
+/// What the index holds before the run.
+struct Existing {
+    open: super::OpenIndex,
+    catalog: Catalog,
+    roots: Roots,
+}
+
 /// Indexes `options.roots` into `dir`: updates the live index (creating it when there is
 /// none), or rebuilds it with `full`, or only reports with `dry_run`.
+///
+/// A rebuild (asked for, or needed because the index was built with other settings) re-reads
+/// every root the index records, not only the roots given; it refuses, naming them, when some
+/// of the articles it would replace cannot be read again (a root that is gone, standard input),
+/// unless `prune` says to drop them.
 ///
 /// # Errors
 /// When a root does not exist, another process is writing the index, the index is of another
@@ -203,7 +234,6 @@ pub fn build(
     progress: &mut dyn Progress,
 ) -> Result<RunSummary> {
     let started = Instant::now();
-    let inputs = corpus::walk(&options.roots)?;
     let _lock = if options.dry_run {
         None
     } else {
@@ -213,28 +243,117 @@ pub fn build(
         Some(lock)
     };
     let manifest = Manifest::new(options.entities);
+    let existing = existing(dir, options)?;
+    let rebuild = match &existing {
+        _ if options.full => Some(None),
+        Some(e) => e.open.manifest.differs_from(&manifest).map(Some),
+        None => None,
+    };
+    let recorded = existing
+        .as_ref()
+        .map(|e| e.roots.clone())
+        .unwrap_or_default();
+    let (present, gone): (Vec<String>, Vec<String>) = recorded
+        .paths
+        .iter()
+        .cloned()
+        .partition(|r| corpus::path_of_key(r).exists());
+    let mut paths = options.roots.clone();
+    if paths.is_empty() {
+        paths = match recorded.paths.is_empty() {
+            true => options.fallback_roots.clone(),
+            false => present.iter().map(|r| corpus::path_of_key(r)).collect(),
+        };
+    }
+    if rebuild.is_some() && !options.prune {
+        paths.extend(present.iter().map(|r| corpus::path_of_key(r)));
+    }
+    let mut inputs = corpus::walk_anchored(&paths, &recorded.paths)?;
+    let stdin_origin = options
+        .stdin_name
+        .as_ref()
+        .map_or_else(|| corpus::STDIN.to_owned(), |n| format!("<stdin:{n}>"));
+    for input in inputs.files.iter_mut().filter(|f| f.stdin) {
+        input.origin = stdin_origin.clone();
+    }
+    let reads_stdin = inputs.files.iter().any(|f| f.stdin);
+    // What this run may replace: its roots and its standard input's scope.
+    let mut replaceable = match options.prune || rebuild.is_some() {
+        true => Scope::everything(),
+        false => Scope::roots(inputs.roots.iter().cloned()),
+    };
+    if reads_stdin {
+        replaceable.add(stdin_origin.clone());
+    }
+    if rebuild.is_some()
+        && !options.prune
+        && let Some(existing) = &existing
+    {
+        let mut readable = Scope::roots(inputs.roots.iter().cloned());
+        if reads_stdin {
+            readable.add(stdin_origin.clone());
+        }
+        let lost = existing.catalog.outside(&readable, &recorded);
+        if !lost.is_empty() {
+            return Err(Error::Invalid(unreadable_in_rebuild(
+                dir,
+                rebuild.as_ref().and_then(Option::as_deref),
+                &lost,
+            )));
+        }
+    }
     let mut summary = RunSummary {
-        roots: options
-            .roots
+        roots: paths
             .iter()
             .map(|r| match r.as_os_str() == "-" {
-                true => corpus::STDIN.to_owned(),
+                true => stdin_origin.clone(),
                 false => r.display().to_string(),
             })
             .collect(),
+        total_bytes: inputs.total_bytes(),
         ..RunSummary::default()
     };
-    let (target, mut catalog) = choose_target(dir, options, &manifest, &mut summary)?;
+    if options.roots.is_empty() && !gone.is_empty() && rebuild.is_none() && !options.prune {
+        // The recorded roots were read; those that are gone keep their articles.
+        for root in &gone {
+            inputs.warnings.push(corpus::Warning {
+                path: corpus::path_of_key(root),
+                line: None,
+                message: "no longer there: its articles are kept (index its new place, or \
+                          pass --prune to remove them)"
+                    .into(),
+            });
+            inputs.unreadable.push(root.clone());
+            inputs.roots.push(root.clone()); // so that its articles count as kept
+        }
+    }
+    let roots = match (rebuild.is_some(), options.prune) {
+        // A rebuild writes every article with the origin it has now.
+        (true, _) => Roots::of(inputs.roots.iter().cloned()),
+        (false, true) => Roots {
+            moved: recorded.moved.clone(),
+            ..Roots::of(inputs.roots.iter().cloned())
+        },
+        (false, false) => recorded.with(&inputs.roots),
+    };
+    let (target, mut catalog) = choose_target(dir, options, &manifest, existing, &rebuild)?;
+    summary.rebuilt_because = rebuild.flatten();
     let mut job = pipeline::Job {
         dir,
         options,
         inputs: &inputs,
         started,
         live: false,
+        fresh: false,
+        replaceable,
+        stdin_origin: reads_stdin.then_some(stdin_origin),
+        gone: if options.prune { Vec::new() } else { gone },
+        roots,
     };
     match target {
         Target::Dry => {
             summary.mode = Mode::DryRun;
+            job.fresh = summary.rebuilt_because.is_some() || options.full;
             job.run(None, &mut catalog, &mut summary, progress)?;
         }
         Target::Live { index } => {
@@ -244,16 +363,20 @@ pub fn build(
         }
         Target::Fresh { tmp, index } => {
             summary.mode = Mode::Full;
+            job.fresh = true;
             let result = job
                 .run(Some(&index), &mut catalog, &mut summary, progress)
                 .and_then(|()| {
                     drop(index);
-                    dir.publish(&tmp, &manifest)
+                    match summary.complete {
+                        true => dir.publish(&tmp, &manifest).map(drop),
+                        false => Ok(()),
+                    }
                 });
-            if let Err(e) = result {
+            if result.is_err() || !summary.complete {
                 let _ = std::fs::remove_dir_all(&tmp);
-                return Err(e);
             }
+            result?;
         }
     }
     if let Ok(Some(generation)) = dir.current() {
@@ -262,31 +385,83 @@ pub fn build(
     Ok(summary)
 }
 
-/// Decides where the run writes and loads what the index already holds.
+/// The refusal of a rebuild that would drop articles it cannot read again.
+fn unreadable_in_rebuild(dir: &IndexDir, because: Option<&str>, lost: &[(String, u64)]) -> String {
+    let total: u64 = lost.iter().map(|(_, n)| n).sum();
+    let places: Vec<String> = lost
+        .iter()
+        .map(|(root, n)| {
+            let what = match root.starts_with('<') {
+                true => format!("{root} (standard input)"),
+                false if corpus::path_of_key(root).exists() => root.clone(),
+                false => format!("{root}, which is no longer there"),
+            };
+            format!("{n} from {}", printable(&what))
+        })
+        .collect();
+    let why = because.map_or_else(String::new, |b| format!(" ({b})"));
+    format!(
+        "{}: a full rebuild{why} would drop {total} article{} it cannot read again: {}; \
+         give their paths (or pipe them with `-`) in the same run, or pass --prune to rebuild \
+         without them",
+        dir.path().display(),
+        if total == 1 { "" } else { "s" },
+        places.join(", ")
+    )
+}
+
+/// Opens the index there is, with its catalog and roots. For a full rebuild an unreadable or
+/// incompatible index is no obstacle: it is replaced.
+fn existing(dir: &IndexDir, options: &BuildOptions) -> Result<Option<Existing>> {
+    let open = match dir.open_for_writing() {
+        Ok(open) => open,
+        Err(Error::NoIndex { .. }) => return Ok(None),
+        Err(_) if options.full => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let payload = super::read_payload(&open.index);
+    let recorded = payload.and_then(|p| p.corpus_roots);
+    let moved = recorded.as_ref().map_or(&[][..], |r| &r.moved[..]);
+    let catalog = crate::error::reading_index(dir.path(), || {
+        Catalog::load(&open.index.reader()?.searcher(), moved)
+    });
+    let catalog = match catalog {
+        Ok(catalog) => catalog,
+        Err(_) if options.full => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let roots = recorded.unwrap_or_else(|| Roots::of(catalog.inferred_roots()));
+    Ok(Some(Existing {
+        open,
+        catalog,
+        roots,
+    }))
+}
+
+/// Decides where the run writes; returns the catalog of what the index holds.
 fn choose_target(
     dir: &IndexDir,
     options: &BuildOptions,
     manifest: &Manifest,
-    summary: &mut RunSummary,
+    existing: Option<Existing>,
+    rebuild: &Option<Option<String>>,
 ) -> Result<(Target, Catalog)> {
-    let fresh = |summary: &mut RunSummary, because: Option<String>| -> Result<(Target, Catalog)> {
-        summary.rebuilt_because = because;
-        if options.dry_run {
-            return Ok((Target::Dry, Catalog::default()));
-        }
+    let (open, catalog) = match existing {
+        Some(e) => (Some(e.open), e.catalog),
+        None => (None, Catalog::default()),
+    };
+    if options.dry_run {
+        return Ok((Target::Dry, catalog));
+    }
+    if rebuild.is_some() {
+        drop(open);
         let tmp = dir.begin()?;
         let index = create_index(&tmp)?;
-        Ok((Target::Fresh { tmp, index }, Catalog::default()))
-    };
-    if options.full {
-        return fresh(summary, None);
+        return Ok((Target::Fresh { tmp, index }, catalog));
     }
-    let open = match dir.open_for_writing() {
-        Ok(open) => open,
-        Err(Error::NoIndex { .. }) if options.dry_run => {
-            return Ok((Target::Dry, Catalog::default()));
-        }
-        Err(Error::NoIndex { .. }) => {
+    let open = match open {
+        Some(open) => open,
+        None => {
             // Publish an empty index first, so a first run is an update like any other:
             // it commits at checkpoints and can be resumed.
             let tmp = dir.begin()?;
@@ -294,19 +469,8 @@ fn choose_target(
             dir.publish(&tmp, manifest)?;
             dir.open_for_writing()?
         }
-        Err(e) => return Err(e),
     };
-    if let Some(because) = open.manifest.differs_from(manifest) {
-        return fresh(summary, Some(because));
-    }
-    let catalog = crate::error::reading_index(dir.path(), || {
-        Catalog::load(&open.index.reader()?.searcher())
-    })?;
-    let target = match options.dry_run {
-        true => Target::Dry,
-        false => Target::Live { index: open.index },
-    };
-    Ok((target, catalog))
+    Ok((Target::Live { index: open.index }, catalog))
 }
 
 fn create_index(path: &std::path::Path) -> Result<Index> {

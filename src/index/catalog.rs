@@ -4,13 +4,13 @@
 //! articles of its roots that it did not see.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use tantivy::Searcher;
 use xxhash_rust::xxh3::Xxh3;
 
+use super::roots::{Moved, moved_origin, within};
 use super::schema::fast;
-use crate::corpus::{Article, STDIN};
+use crate::corpus::Article;
 use crate::error::Result;
 
 /// A 64-bit hash of everything indexed from an article: id, date, title, source, url,
@@ -65,11 +65,12 @@ pub enum Status {
 }
 
 impl Catalog {
-    /// Reads the catalog of the index `searcher` sees (deleted passages excluded).
+    /// Reads the catalog of the index `searcher` sees (deleted passages excluded), with the
+    /// origins of roots that `moved` at their new place.
     ///
     /// # Errors
     /// When a fast field cannot be read.
-    pub fn load(searcher: &Searcher) -> Result<Catalog> {
+    pub fn load(searcher: &Searcher, moved: &[Moved]) -> Result<Catalog> {
         let mut catalog = Catalog::default();
         let mut origin_ids: HashMap<String, u32> = HashMap::new();
         let (mut id, mut origin) = (String::new(), String::new());
@@ -110,7 +111,65 @@ impl Catalog {
                 catalog.entries.insert(id.clone(), entry);
             }
         }
+        for m in moved {
+            catalog.relocate(&m.from, &m.to);
+        }
         Ok(catalog)
+    }
+
+    /// Takes the articles indexed from under the root `from` as read from under `to`.
+    pub fn relocate(&mut self, from: &str, to: &str) {
+        for origin in &mut self.origins {
+            if let Some(moved) = moved_origin(origin, from, to) {
+                *origin = moved;
+            }
+        }
+    }
+
+    /// Where the article `id` was indexed from, if it is indexed.
+    pub fn origin_of(&self, id: &str) -> Option<&str> {
+        let entry = self.entries.get(id)?;
+        Some(&self.origins[entry.origin as usize])
+    }
+
+    /// The roots the articles were read from, for an index that did not record them: an article
+    /// file's origin less its id (the id is its path under the root), else the file itself.
+    pub fn inferred_roots(&self) -> Vec<String> {
+        let mut roots: Vec<String> = self
+            .entries
+            .iter()
+            .map(|(id, entry)| {
+                let origin = &self.origins[entry.origin as usize];
+                match origin.strip_suffix(id.as_str()) {
+                    Some(root) if root.ends_with('/') && root.len() > 1 => {
+                        root[..root.len() - 1].to_owned()
+                    }
+                    _ => origin.clone(),
+                }
+            })
+            .filter(|origin| !origin.starts_with('<'))
+            .collect();
+        roots.sort_unstable();
+        roots.dedup();
+        roots
+    }
+
+    /// The articles whose origin lies outside `scope`, counted by origin root (the root of
+    /// `roots` holding it, else the origin itself), sorted by root.
+    pub fn outside(&self, scope: &Scope, roots: &super::roots::Roots) -> Vec<(String, u64)> {
+        let mut counts: HashMap<&str, u64> = HashMap::new();
+        for entry in self.entries.values() {
+            let origin = &self.origins[entry.origin as usize];
+            if !scope.contains(origin) {
+                *counts
+                    .entry(roots.holding(origin).unwrap_or(origin))
+                    .or_default() += 1;
+            }
+        }
+        let mut counts: Vec<(String, u64)> =
+            counts.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        counts.sort();
+        counts
     }
 
     /// Articles in the catalog.
@@ -173,7 +232,7 @@ pub struct Scope {
 }
 
 impl Scope {
-    /// Everything under these origins (absolute paths, or `<stdin>`).
+    /// Everything under these origins (absolute paths, or `<stdin…>`).
     pub fn roots(roots: impl IntoIterator<Item = String>) -> Scope {
         Scope {
             everything: false,
@@ -191,20 +250,19 @@ impl Scope {
 
     /// Whether `origin` lies within the scope.
     pub fn contains(&self, origin: &str) -> bool {
-        self.everything
-            || self.roots.iter().any(|root| {
-                if root == STDIN || origin == STDIN {
-                    root == origin
-                } else {
-                    Path::new(origin).starts_with(root)
-                }
-            })
+        self.everything || self.roots.iter().any(|root| within(origin, root))
+    }
+
+    /// Adds an origin to the scope.
+    pub fn add(&mut self, root: String) {
+        self.roots.push(root);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::corpus::STDIN;
 
     #[test]
     fn scopes_hold_what_lies_under_their_roots() {
@@ -214,6 +272,7 @@ mod tests {
         assert!(scope.contains(STDIN));
         assert!(!scope.contains("/data/corpus2/a.txt"));
         assert!(!scope.contains("/data/other/a.txt"));
+        assert!(!scope.contains("<stdin:wire>"));
         assert!(Scope::everything().contains("/anywhere"));
         assert!(!Scope::default().contains("/anywhere"));
     }

@@ -20,6 +20,7 @@ pub mod catalog;
 pub mod document;
 pub mod optimize;
 mod pipeline;
+pub mod roots;
 pub mod schema;
 
 use std::fs;
@@ -236,6 +237,27 @@ impl IndexDir {
         }
     }
 
+    /// The process writing this index now, if any. Linux lists the holders of file locks in
+    /// `/proc/locks`; elsewhere, the pid the lock file names when that process is alive.
+    pub fn writer(&self) -> Option<u32> {
+        let path = self.path.join(LOCK);
+        if let Ok(locks) = fs::read_to_string("/proc/locks") {
+            use std::os::unix::fs::MetadataExt;
+            let inode = fs::metadata(&path).ok()?.ino();
+            return locks.lines().find_map(|line| {
+                let fields: Vec<&str> = line.split_whitespace().collect();
+                let (kind, pid, file) = (fields.get(1)?, fields.get(4)?, fields.get(5)?);
+                let held = *kind == "FLOCK" && file.rsplit(':').next()? == inode.to_string();
+                held.then(|| pid.parse().ok()).flatten()
+            });
+        }
+        let pid: u32 = fs::read_to_string(&path).ok()?.trim().parse().ok()?;
+        Path::new("/proc")
+            .join(pid.to_string())
+            .exists()
+            .then_some(pid)
+    }
+
     fn incompatible(&self, why: String) -> Error {
         Error::IncompatibleIndex {
             path: self.path.clone(),
@@ -317,9 +339,19 @@ impl OpenIndex {
     /// What the last indexing run did, as recorded with its last commit (a run that was
     /// killed shows `complete: false`).
     pub fn last_run(&self) -> Option<build::RunSummary> {
-        let payload = self.index.load_metas().ok()?.payload?;
-        serde_json::from_str(&payload).ok()
+        read_payload(&self.index).map(|p| p.run)
     }
+
+    /// The corpus roots the index records (none for an index built before they were).
+    pub fn roots(&self) -> Option<roots::Roots> {
+        read_payload(&self.index).and_then(|p| p.corpus_roots)
+    }
+}
+
+/// The last commit's payload: the run that made it and the index's roots.
+pub(crate) fn read_payload(index: &Index) -> Option<roots::Payload> {
+    let payload = index.load_metas().ok()?.payload?;
+    serde_json::from_str(&payload).ok()
 }
 
 /// Bytes on disk under `path`.

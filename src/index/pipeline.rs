@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::{Arc, Mutex, RwLock, mpsc};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
@@ -18,6 +18,7 @@ use super::IndexDir;
 use super::build::{BuildOptions, Change, Counts, Progress, RunSummary};
 use super::catalog::{Catalog, Scope, Status, content_hash};
 use super::document::DocumentBuilder;
+use super::roots::{Payload, Roots, within};
 use super::schema::{self, Fields};
 use crate::corpus::{self, Article, Input, Record, Warning};
 use crate::entities::{Gazetteer, Recognizer};
@@ -38,6 +39,17 @@ pub(super) struct Job<'a> {
     pub started: Instant,
     /// Updating the live index in place: commit at checkpoints, and on cancel.
     pub live: bool,
+    /// Writing a new index: every article read is written, unchanged ones too.
+    pub fresh: bool,
+    /// The origins whose articles this run may replace.
+    pub replaceable: Scope,
+    /// The origin of standard input's articles, when the run reads it.
+    pub stdin_origin: Option<String>,
+    /// Recorded roots that are no longer there: a root given in their place that holds the
+    /// same articles at the same places is taken as where they moved.
+    pub gone: Vec<String>,
+    /// The roots to record with each commit.
+    pub roots: Roots,
 }
 
 /// An article on its way to a worker.
@@ -85,24 +97,32 @@ impl Job<'_> {
         let writer = writer.map(RwLock::new);
         summary.files = self.inputs.files.len();
         summary.ignored_files = self.inputs.ignored;
-        let scope = self.scope();
         let shared = Shared::default();
         let (sender, receiver) = mpsc::sync_channel::<Work>(threads * 16);
         let receiver = Mutex::new(receiver);
+        let first_interval = match catalog.is_empty() && self.live {
+            // A first build becomes searchable within seconds.
+            true => FIRST_CHECKPOINT.min(self.options.checkpoint_interval),
+            false => self.options.checkpoint_interval,
+        };
         let mut reader = Reader {
             job: self,
             counts: Counts::default(),
             summary,
             unreadable: self.inputs.unreadable.clone(),
             catalog,
-            scope: &scope,
+            gone: self.gone.clone(),
+            roots: self.roots.clone(),
+            foreign: HashMap::new(),
+            stdin_articles: 0,
             first_seen: HashMap::new(),
-            checkpoint: Checkpoint::now(0),
+            checkpoint: Checkpoint::now(0, 0, first_interval),
             writer: writer.as_ref(),
             sender: Some(sender),
             shared: &shared,
             progress,
             file_failed: false,
+            stop: Arc::new(AtomicBool::new(false)),
         };
         let cancelled = std::thread::scope(|s| {
             if let Some(writer) = &writer {
@@ -115,23 +135,37 @@ impl Job<'_> {
             cancelled
         });
         let (mut counts, unreadable) = (reader.counts, reader.unreadable);
+        let (roots, foreign, stdin_articles) =
+            (reader.roots, reader.foreign, reader.stdin_articles);
         if let Some(e) = shared.failure.into_inner().expect("failure lock") {
             return Err(self.write_error(root_cause(e, writer, self.dir.path())));
         }
         counts.passages = shared.passages.into_inner();
         counts.entities = shared.mentions.into_inner();
         progress.advance(&counts);
-        if cancelled && !self.live {
-            return Err(Error::Interrupted);
-        }
+        report_foreign(foreign, summary, progress);
         if !cancelled {
-            let (removed, kept) = catalog.unseen(&scope, &Scope::roots(unreadable));
+            let mut unreadable = Scope::roots(unreadable);
+            if let Some(origin) = &self.stdin_origin
+                && stdin_articles == 0
+            {
+                // An empty standard input (a failed `zcat`, say) removes nothing.
+                unreadable.add(origin.clone());
+            }
+            let scope = self.scope();
+            let (removed, kept) = match self.options.prune && counts.articles == 0 {
+                // Pruning to an input that yielded nothing would empty the index.
+                true => (Vec::new(), catalog.len() as u64),
+                false => catalog.unseen(&scope, &unreadable),
+            };
             summary.kept = kept;
             summary.removed = removed.len() as u64;
             for id in &removed {
                 progress.change(Change::Remove, id);
             }
-            if let Some(writer) = &writer {
+            if let Some(writer) = &writer
+                && !self.fresh
+            {
                 let writer = writer.read().expect("writer lock");
                 for id in &removed {
                     writer.delete_term(Term::from_field_text(fields.article_id, id));
@@ -142,7 +176,10 @@ impl Job<'_> {
         summary.complete = !cancelled;
         if let Some(writer) = writer {
             let mut writer = writer.into_inner().expect("writer lock");
-            commit(&mut writer, summary).map_err(|e| self.write_error(e))?;
+            // An interrupted rebuild is abandoned: its folder is removed, the old index stays.
+            if !(cancelled && self.fresh) {
+                commit(&mut writer, summary, &roots).map_err(|e| self.write_error(e))?;
+            }
             writer
                 .wait_merging_threads()
                 .map_err(|e| self.write_error(e.into()))?;
@@ -150,26 +187,22 @@ impl Job<'_> {
             // the commit's payload could not).
             self.finish_summary(summary, &counts);
         }
-        if cancelled {
-            return Err(Error::Interrupted);
-        }
         Ok(())
     }
 
-    /// The origins this run answers for: its roots, or everything with `prune`.
+    /// The origins whose unseen articles this run removes: its roots and a named standard
+    /// input's scope, or everything with `prune` or in a rebuild.
     fn scope(&self) -> Scope {
-        if self.options.prune {
+        if self.options.prune || self.fresh {
             return Scope::everything();
         }
-        // The roots as origins name them: canonical paths, or `<stdin>` for `-`. (Not the
-        // inputs' origins, which lie under the roots: a scope is checked root by root.)
-        Scope::roots(self.options.roots.iter().filter_map(|r| {
-            if r.as_os_str() == "-" {
-                return Some(crate::corpus::STDIN.to_owned());
-            }
-            let canonical = r.canonicalize().ok()?;
-            Some(canonical.to_string_lossy().into_owned())
-        }))
+        let mut scope = Scope::roots(self.inputs.roots.iter().cloned());
+        if let Some(origin) = &self.stdin_origin
+            && self.options.stdin_name.is_some()
+        {
+            scope.add(origin.clone());
+        }
+        scope
     }
 
     /// A worker: analyses articles from `queue` until it closes.
@@ -276,7 +309,15 @@ struct Reader<'r> {
     /// Origins that could not be wholly read: their unseen articles are kept.
     unreadable: Vec<String>,
     catalog: &'r mut Catalog,
-    scope: &'r Scope,
+    /// Recorded roots no longer there, not yet found elsewhere.
+    gone: Vec<String>,
+    /// The roots to record, with the moves found so far.
+    roots: Roots,
+    /// Articles skipped because they are indexed from outside the paths given, by where they
+    /// are indexed from: how many, and the first one's warning.
+    foreign: HashMap<String, (u64, Warning)>,
+    /// Articles read from standard input.
+    stdin_articles: u64,
     /// Where each id of this run was first read: input index and line.
     first_seen: HashMap<String, (usize, usize)>,
     checkpoint: Checkpoint,
@@ -287,6 +328,8 @@ struct Reader<'r> {
     progress: &'r mut dyn Progress,
     /// Whether the current input had a bad line or could not be read.
     file_failed: bool,
+    /// Set when the run is cancelled: reading stops at once, mid-file.
+    stop: Arc<AtomicBool>,
 }
 
 impl Reader<'_> {
@@ -301,14 +344,22 @@ impl Reader<'_> {
         let consumed = Arc::new(AtomicU64::new(0));
         let mut read_before = 0;
         for (file_index, input) in inputs.files.iter().enumerate() {
+            if self.cancelled() {
+                return true;
+            }
             self.progress.file(input);
             self.file_failed = false;
             let origin: Arc<str> = Arc::from(input.origin.as_str());
+            let stop = self.stop.clone();
             let mut sink = |record: Record| {
                 self.counts.bytes = read_before + consumed.load(Ordering::Relaxed);
                 self.record(file_index, input, &origin, record);
             };
-            if let Err(e) = corpus::read_counted(input, consumed.clone(), &mut sink) {
+            let read = corpus::read_until(input, consumed.clone(), stop, &mut sink);
+            if self.stop.load(Ordering::Relaxed) {
+                return true;
+            }
+            if let Err(e) = read {
                 self.file_failed = true;
                 self.warn(&input.warning_whole(error_message(&e)));
             }
@@ -322,14 +373,22 @@ impl Reader<'_> {
             if self.shared.failed() {
                 return false;
             }
-            if self.progress.cancelled() {
-                return true;
-            }
         }
-        false
+        self.cancelled()
+    }
+
+    /// Whether the run was cancelled; once it was, reading stops.
+    fn cancelled(&mut self) -> bool {
+        if !self.stop.load(Ordering::Relaxed) && self.progress.cancelled() {
+            self.stop.store(true, Ordering::Relaxed);
+        }
+        self.stop.load(Ordering::Relaxed)
     }
 
     fn record(&mut self, file_index: usize, input: &Input, origin: &Arc<str>, record: Record) {
+        if self.cancelled() {
+            return;
+        }
         self.counts.passages = self.shared.passages.load(Ordering::Relaxed);
         self.counts.entities = self.shared.mentions.load(Ordering::Relaxed);
         let (article, line) = match record {
@@ -351,20 +410,41 @@ impl Reader<'_> {
         }
         self.first_seen
             .insert(article.id.clone(), (file_index, line));
+        if input.stdin {
+            self.stdin_articles += 1;
+        }
+        self.find_move(&article.id, input, origin);
         let hash = content_hash(&article);
-        let (status, elsewhere) = self.catalog.check(&article.id, hash, origin, self.scope);
+        let (status, elsewhere) =
+            self.catalog
+                .check(&article.id, hash, origin, &self.job.replaceable);
         let change = match status {
             Status::Unchanged => None,
             Status::New => Some(Change::Add),
             Status::Changed => Some(Change::Change),
             Status::Foreign => {
+                let root = self
+                    .roots
+                    .holding(elsewhere)
+                    .unwrap_or(elsewhere)
+                    .to_owned();
                 let message = format!(
                     "article id '{}' is already indexed from {elsewhere}, outside the paths \
                      given; skipped (index both together, or pass --prune to let this run \
                      replace it)",
                     article.id
                 );
-                self.warn(&input.warning(line, message));
+                let warning = input.warning(line, message);
+                let first = self.foreign.entry(root).or_insert((0, warning));
+                first.0 += 1;
+                match first.0 {
+                    1 => {
+                        let warning = first.1.clone();
+                        self.warn(&warning);
+                    }
+                    // Told once for all at the end.
+                    _ => self.counts.skipped += 1,
+                }
                 return;
             }
         };
@@ -376,6 +456,8 @@ impl Reader<'_> {
         }
         if let Some(change) = change {
             self.progress.change(change, &article.id);
+        }
+        if change.is_some() || self.job.fresh {
             self.counts.written += 1;
             if let Some(sender) = &self.sender
                 && self.writer.is_some()
@@ -384,7 +466,7 @@ impl Reader<'_> {
                     article,
                     hash,
                     origin: origin.clone(),
-                    replace: change == Change::Change,
+                    replace: change == Some(Change::Change) && !self.job.fresh,
                 };
                 let _ = sender.send(work);
             }
@@ -393,17 +475,52 @@ impl Reader<'_> {
         self.checkpoint_if_due();
     }
 
+    /// When the article `id`, read from `origin`, is indexed from under a recorded root that is
+    /// no longer there, at the same place relative to it as `origin` is to its own root, that
+    /// root moved: its articles are taken as read from the new place from now on.
+    fn find_move(&mut self, id: &str, input: &Input, origin: &str) {
+        if self.gone.is_empty() || input.stdin {
+            return;
+        }
+        let Some(indexed) = self.catalog.origin_of(id) else {
+            return;
+        };
+        if indexed == origin {
+            return;
+        }
+        let Some(from) = self.gone.iter().find(|g| within(indexed, g)).cloned() else {
+            return;
+        };
+        let (old_place, new_place) = (&indexed[from.len()..], origin.get(input.anchor.len()..));
+        if !within(origin, &input.anchor) || new_place != Some(old_place) {
+            return;
+        }
+        let to = input.anchor.clone();
+        self.catalog.relocate(&from, &to);
+        self.roots.relocate(&from, &to);
+        self.gone.retain(|g| *g != from);
+        self.summary.moved.push(super::roots::Moved { from, to });
+    }
+
     /// Commits what the workers have written, when a checkpoint is due in a live update.
     fn checkpoint_if_due(&mut self) {
         let Some(writer) = self.writer else { return };
-        if !self.job.live || !self.checkpoint.due(self.job.options, self.counts.bytes) {
+        if !self.job.live
+            || !self
+                .checkpoint
+                .due(self.job.options, self.counts.bytes, self.counts.articles)
+        {
             return;
         }
         let mut run = self.summary.clone();
         self.job.finish_summary(&mut run, &self.counts);
-        match commit(&mut writer.write().expect("writer lock"), &run) {
+        match commit(&mut writer.write().expect("writer lock"), &run, &self.roots) {
             Ok(()) => {
-                self.checkpoint = Checkpoint::now(self.counts.bytes);
+                self.checkpoint = Checkpoint::now(
+                    self.counts.bytes,
+                    self.counts.articles,
+                    self.job.options.checkpoint_interval,
+                );
                 self.progress.checkpoint(&self.counts);
             }
             Err(e) => self.shared.fail(e),
@@ -419,23 +536,59 @@ impl Reader<'_> {
     }
 }
 
-/// When the last checkpoint was.
+/// One warning for the articles skipped as indexed from outside the paths given beyond the
+/// first of each place (whose own warning was given as it was read).
+fn report_foreign(
+    foreign: HashMap<String, (u64, Warning)>,
+    summary: &mut RunSummary,
+    progress: &mut dyn Progress,
+) {
+    let mut foreign: Vec<(String, (u64, Warning))> = foreign.into_iter().collect();
+    foreign.sort_by(|a, b| a.0.cmp(&b.0));
+    for (root, (n, first)) in foreign.into_iter().filter(|(_, (n, _))| *n > 1) {
+        let warning = Warning {
+            path: first.path,
+            line: None,
+            message: format!(
+                "{} more articles are already indexed from {root}, outside the paths given; \
+                 skipped (index both together, or pass --prune to let this run replace them)",
+                n - 1
+            ),
+        };
+        if summary.warnings.len() < MAX_SUMMARY_WARNINGS {
+            summary.warnings.push(warning.to_string());
+        }
+        progress.warning(&warning);
+    }
+}
+
+/// The first checkpoint of a first build comes this soon, so that searches see articles.
+const FIRST_CHECKPOINT: Duration = Duration::from_secs(2);
+
+/// When the last checkpoint was, and when the next is due.
 struct Checkpoint {
     bytes: u64,
+    articles: u64,
     at: Instant,
+    interval: Duration,
 }
 
 impl Checkpoint {
-    fn now(bytes: u64) -> Checkpoint {
+    fn now(bytes: u64, articles: u64, interval: Duration) -> Checkpoint {
         Checkpoint {
             bytes,
+            articles,
             at: Instant::now(),
+            interval,
         }
     }
 
-    fn due(&self, options: &BuildOptions, bytes: u64) -> bool {
+    fn due(&self, options: &BuildOptions, bytes: u64, articles: u64) -> bool {
         bytes - self.bytes >= options.checkpoint_bytes
-            || self.at.elapsed() >= options.checkpoint_interval
+            || options
+                .checkpoint_articles
+                .is_some_and(|n| articles - self.articles >= n)
+            || self.at.elapsed() >= self.interval
     }
 }
 
@@ -479,9 +632,17 @@ fn probe_write(folder: &Path) -> Option<std::io::Error> {
     result.err()
 }
 
-/// Commits with the run summary as payload.
-fn commit(writer: &mut IndexWriter<TantivyDocument>, run: &RunSummary) -> Result<()> {
-    let payload = serde_json::to_string(run).expect("summary serializes");
+/// Commits with the run summary and the roots as payload.
+fn commit(
+    writer: &mut IndexWriter<TantivyDocument>,
+    run: &RunSummary,
+    roots: &Roots,
+) -> Result<()> {
+    let payload = Payload {
+        run: run.clone(),
+        corpus_roots: Some(roots.clone()),
+    };
+    let payload = serde_json::to_string(&payload).expect("summary serializes");
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&payload);
     prepared.commit()?;

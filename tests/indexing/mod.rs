@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::util::{Output, TestEnv};
+
+mod safety;
 use crate::{REMARKS, assert_one_line_error, indexed_sample, stats_json, write_bulk_corpus};
 
 /// `attache index --threads 1 --json [extra…]`: the run summary.

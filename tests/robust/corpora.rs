@@ -125,12 +125,35 @@ fn a_file_name_that_is_not_utf8_is_indexed_under_a_readable_id() {
         ]
     );
     assert_eq!(count, (1, 1));
+    // The id keeps the bad byte as `\xe9`, so names differing only there stay apart.
     let search = env.search_json("wombat", &[]);
-    assert_eq!(search.articles(), ["caf\u{fffd} \u{1b}[31m.txt"]);
+    assert_eq!(search.articles(), ["caf\\xe9 \u{1b}[31m.txt"]);
     let text = env.run_ok(&["search", "wombat"], 0);
+    assert!(text.stdout.contains("caf\\xe9 \\u{1b}[31m.txt#0"), "{text}");
+}
+
+#[test]
+fn folders_whose_names_differ_only_in_bytes_that_are_not_utf8_stay_apart() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let env = TestEnv::empty();
+    for (folder, word) in [(&b"d\xe9"[..], "okapi"), (&b"d\xe8"[..], "narwhal")] {
+        let dir = env.path().join("corpus").join(OsStr::from_bytes(folder));
+        fs::create_dir(&dir).unwrap();
+        fs::write(dir.join("a.txt"), format!("date 2024 The {word} spoke.")).unwrap();
+    }
+    let out = env.run_ok(&["index", "--threads", "1"], 0);
+    assert!(out.warnings().is_empty(), "{out}");
+    assert_eq!(env.count("okapi OR narwhal"), (2, 2));
+    assert_eq!(env.search_json("okapi", &[]).articles(), ["d\\xe9/a.txt"]);
+    assert_eq!(env.search_json("narwhal", &[]).articles(), ["d\\xe8/a.txt"]);
+    // Unchanged on the next run: each origin is told apart from the other.
+    let again = env.run_ok(&["index", "--threads", "1"], 0);
     assert!(
-        text.stdout.contains("caf\u{fffd} \\u{1b}[31m.txt#0"),
-        "{text}"
+        again
+            .stderr
+            .contains("added 0, changed 0, removed 0 articles, 2 unchanged"),
+        "{again}"
     );
 }
 

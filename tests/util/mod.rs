@@ -212,7 +212,7 @@ pub struct Output {
 }
 
 impl Output {
-    fn of(args: &[&str], output: &std::process::Output) -> Output {
+    pub fn of(args: &[&str], output: &std::process::Output) -> Output {
         Output {
             args: args.iter().map(|s| s.to_string()).collect(),
             code: output.status.code().unwrap_or(-1),

@@ -1,0 +1,171 @@
+//! The corpus roots an index answers for, kept with every commit (in its payload, beside the run
+//! summary), so that a later run knows what the index was built from: a full rebuild re-reads
+//! every root, a run over a folder inside a root keeps the root's ids, and a corpus that moved is
+//! recognised at its new place instead of being indexed twice.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::build::RunSummary;
+
+/// The roots of an index: canonical folders and files, as [`crate::corpus::path_key`]s.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Roots {
+    /// Sorted; none lies inside another.
+    pub paths: Vec<String>,
+    /// Roots that moved: the articles indexed from under `from` are read from under `to` now
+    /// (their passages still name `from`, until they are rewritten).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub moved: Vec<Moved>,
+}
+
+/// A root that moved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Moved {
+    /// Where it was.
+    pub from: String,
+    /// Where it is.
+    pub to: String,
+}
+
+/// What a commit carries: the run so far and the roots.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Payload {
+    /// The run that made the commit.
+    #[serde(flatten)]
+    pub run: RunSummary,
+    /// The index's roots (absent in indexes built before they were recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corpus_roots: Option<Roots>,
+}
+
+impl Roots {
+    /// These paths, sorted, without duplicates or paths inside another.
+    pub fn of(paths: impl IntoIterator<Item = String>) -> Roots {
+        let mut paths: Vec<String> = paths.into_iter().collect();
+        paths.sort();
+        paths.dedup();
+        let outer: Vec<String> = paths
+            .iter()
+            .filter(|p| !paths.iter().any(|o| o != *p && within(p, o)))
+            .cloned()
+            .collect();
+        Roots {
+            paths: outer,
+            moved: Vec::new(),
+        }
+    }
+
+    /// These roots and `more`, with the moves recorded so far.
+    pub fn with(&self, more: &[String]) -> Roots {
+        let mut roots = Roots::of(self.paths.iter().chain(more).cloned());
+        roots.moved = self.moved.clone();
+        roots
+    }
+
+    /// Records that the root `from` is now at `to`.
+    pub fn relocate(&mut self, from: &str, to: &str) {
+        for moved in &mut self.moved {
+            if moved.to == from {
+                moved.to = to.to_owned();
+            }
+        }
+        self.moved.push(Moved {
+            from: from.to_owned(),
+            to: to.to_owned(),
+        });
+        let paths = self.paths.iter().filter(|p| *p != from).cloned();
+        let moved = std::mem::take(&mut self.moved);
+        *self = Roots::of(paths.chain([to.to_owned()]));
+        self.moved = moved;
+    }
+
+    /// The root holding `origin`, if any.
+    pub fn holding(&self, origin: &str) -> Option<&str> {
+        self.paths
+            .iter()
+            .find(|root| within(origin, root))
+            .map(String::as_str)
+    }
+}
+
+/// Whether the origin `path` is `root` or lies under it (component-wise, so `/a/bc` is not
+/// under `/a/b`). `<stdin…>` origins are only within themselves.
+pub fn within(path: &str, root: &str) -> bool {
+    if path.starts_with('<') || root.starts_with('<') {
+        return path == root;
+    }
+    Path::new(path).starts_with(root)
+}
+
+/// `origin` with the root `from` replaced by `to`, when it lies under `from`.
+pub fn moved_origin(origin: &str, from: &str, to: &str) -> Option<String> {
+    if !within(origin, from) {
+        return None;
+    }
+    Some(format!("{to}{}", &origin[from.len()..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots_are_sorted_and_hold_no_root_inside_another() {
+        let roots = Roots::of(
+            ["/c/sub", "/b", "/c", "/c", "/cd", "/b/x.jsonl"]
+                .into_iter()
+                .map(String::from),
+        );
+        assert_eq!(roots.paths, ["/b", "/c", "/cd"]);
+        assert_eq!(roots.holding("/c/sub/a.txt"), Some("/c"));
+        assert_eq!(roots.holding("/cd/a.txt"), Some("/cd"));
+        assert_eq!(roots.holding("/e/a.txt"), None);
+        assert_eq!(roots.holding("<stdin>"), None);
+    }
+
+    #[test]
+    fn a_move_replaces_the_root_and_chains_earlier_moves() {
+        let mut roots = Roots::of(["/old/c".to_owned(), "/b".to_owned()]);
+        roots.relocate("/old/c", "/new/c");
+        assert_eq!(roots.paths, ["/b", "/new/c"]);
+        roots.relocate("/new/c", "/newer/c");
+        assert_eq!(roots.paths, ["/b", "/newer/c"]);
+        assert_eq!(
+            roots.moved,
+            [
+                Moved {
+                    from: "/old/c".into(),
+                    to: "/newer/c".into()
+                },
+                Moved {
+                    from: "/new/c".into(),
+                    to: "/newer/c".into()
+                }
+            ]
+        );
+        assert_eq!(
+            moved_origin("/old/c/sub/a.txt", "/old/c", "/new/c").as_deref(),
+            Some("/new/c/sub/a.txt")
+        );
+        assert_eq!(moved_origin("/old/cd/a.txt", "/old/c", "/new/c"), None);
+    }
+
+    #[test]
+    fn payloads_without_roots_still_read_as_run_summaries() {
+        let old = r#"{"mode":"update","complete":true,"added":2,"roots":["corpus"]}"#;
+        let payload: Payload = serde_json::from_str(old).unwrap();
+        assert_eq!(payload.run.added, 2);
+        assert_eq!(payload.corpus_roots, None);
+        let new = serde_json::to_string(&Payload {
+            run: payload.run.clone(),
+            corpus_roots: Some(Roots::of(["/c".to_owned()])),
+        })
+        .unwrap();
+        let run: RunSummary = serde_json::from_str(&new).unwrap();
+        assert_eq!(run, payload.run);
+        let back: Payload = serde_json::from_str(&new).unwrap();
+        assert_eq!(back.corpus_roots.unwrap().paths, ["/c"]);
+    }
+}

@@ -1,0 +1,427 @@
+//! Routine commands never lose, duplicate or hide articles: rebuilds re-read every recorded
+//! root, ids do not depend on the path named, standard input only removes within a named
+//! scope, a corpus that moved is found again, and an interrupted run keeps what it read.
+
+use std::io::Write;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::{changes, index_json, jsonl, summary_of};
+use crate::stats_json;
+use crate::util::{Output, TestEnv};
+
+fn articles(env: &TestEnv) -> u64 {
+    stats_json(env)["articles"].as_u64().expect("articles")
+}
+
+/// `corpus/` (the two sample articles) and `other/other.jsonl` (two more), both indexed.
+fn two_roots() -> TestEnv {
+    let env = TestEnv::new();
+    env.write(
+        "other/other.jsonl",
+        jsonl(&[
+            ("other-1", "An okapi in Kinshasa."),
+            ("other-2", "A narwhal at sea."),
+        ]),
+    );
+    assert_eq!(
+        changes(&index_json(&env, &["corpus", "other"])),
+        (4, 0, 0, 0)
+    );
+    env
+}
+
+#[test]
+fn a_rebuild_the_index_needs_rereads_every_recorded_root_and_a_dry_run_says_so() {
+    let env = two_roots();
+    // Turning entity recognition off needs a full rebuild; the dry run tells the truth.
+    let dry = index_json(&env, &["corpus", "--no-entities", "--dry-run"]);
+    assert_eq!(changes(&dry), (0, 0, 0, 4), "{dry}");
+    assert!(
+        dry["rebuilt_because"]
+            .as_str()
+            .is_some_and(|b| b.contains("entity recognition was on")),
+        "{dry}"
+    );
+    let text = env.run_ok(&["index", "corpus", "--no-entities", "--dry-run"], 0);
+    assert!(
+        text.stderr
+            .contains("dry run: would add 0, change 0, remove 0 articles; 4 unchanged"),
+        "{text}"
+    );
+    let run = index_json(&env, &["corpus", "--no-entities"]);
+    assert_eq!(run["mode"], "full", "{run}");
+    assert_eq!(run["articles"], 4, "{run}");
+    assert_eq!(articles(&env), 4);
+    assert_eq!(env.search_json("okapi", &[]).articles(), ["other-1"]);
+
+    // An explicit --full over fewer roots re-reads the others too.
+    let run = index_json(&env, &["corpus", "--no-entities", "--full"]);
+    assert_eq!(run["articles"], 4, "{run}");
+    assert_eq!(articles(&env), 4);
+
+    // A rebuild that cannot re-read a root refuses, naming it, and keeps the index.
+    std::fs::remove_dir_all(env.path().join("other")).unwrap();
+    let refused = env.run(&["index", "corpus", "--threads", "1"]);
+    assert_eq!(refused.code, 2, "{refused}");
+    let line = crate::assert_one_line_error(&refused);
+    assert!(
+        line.contains(
+            "a full rebuild (entity recognition was off when it was built) would drop 2 articles"
+        ) && line.contains("/other, which is no longer there")
+            && line.contains("--prune"),
+        "{refused}"
+    );
+    let dry = env.run(&["index", "corpus", "--dry-run"]);
+    assert_eq!(dry.code, 2, "the dry run refuses too\n{dry}");
+    assert_eq!(articles(&env), 4);
+    // --prune confirms: rebuild from the paths given alone.
+    let run = index_json(&env, &["corpus", "--prune"]);
+    assert_eq!(run["articles"], 2, "{run}");
+    assert_eq!(run["removed"], 2, "{run}");
+    assert_eq!(articles(&env), 2);
+}
+
+#[test]
+fn a_run_without_paths_updates_every_recorded_root() {
+    let env = two_roots();
+    env.write(
+        "other/more.jsonl",
+        jsonl(&[("other-3", "A capybara in Caracas.")]),
+    );
+    let run = index_json(&env, &[]);
+    assert_eq!(changes(&run), (1, 0, 0, 4), "{run}");
+    assert_eq!(env.search_json("capybara", &[]).articles(), ["other-3"]);
+    // A recorded root that is gone keeps its articles, with one warning.
+    std::fs::remove_dir_all(env.path().join("other")).unwrap();
+    let out = env.run_ok(&["index", "--threads", "1", "--json"], 0);
+    let warnings = out.warnings();
+    assert_eq!(warnings.len(), 1, "{out}");
+    assert!(
+        warnings[0].contains("other: no longer there: its articles are kept"),
+        "{out}"
+    );
+    let run = summary_of(&out);
+    assert_eq!(changes(&run), (0, 0, 0, 2), "{run}");
+    assert_eq!(run["kept"], 3, "{run}");
+    assert_eq!(articles(&env), 5);
+}
+
+#[test]
+fn an_article_id_does_not_depend_on_the_folder_or_file_named() {
+    let env = TestEnv::empty();
+    for (name, word) in [
+        ("c/a.txt", "okapi"),
+        ("c/sub/a.txt", "narwhal"),
+        ("c/sub/b.txt", "capybara"),
+    ] {
+        env.write(name, format!("date 2024-05-01\n\nThe {word} delegation.\n"));
+    }
+    assert_eq!(changes(&index_json(&env, &["c"])), (3, 0, 0, 0));
+    // The sub-folder alone: same ids, nothing removed, no warning.
+    let out = env.run_ok(&["index", "c/sub", "--threads", "1", "--json"], 0);
+    assert!(out.warnings().is_empty(), "{out}");
+    assert_eq!(changes(&summary_of(&out)), (0, 0, 0, 2), "{out}");
+    // One file of it, and overlapping paths: each file once.
+    assert_eq!(changes(&index_json(&env, &["c/sub/b.txt"])), (0, 0, 0, 1));
+    let out = env.run_ok(
+        &["index", "c", "c/sub/b.txt", "--threads", "1", "--json"],
+        0,
+    );
+    assert!(out.warnings().is_empty(), "{out}");
+    assert_eq!(changes(&summary_of(&out)), (0, 0, 0, 3), "{out}");
+    assert_eq!(articles(&env), 3);
+    assert_eq!(env.search_json("narwhal", &[]).articles(), ["sub/a.txt"]);
+    // A file removed from the sub-folder is removed by a run over the sub-folder.
+    env.remove("c/sub/b.txt");
+    assert_eq!(changes(&index_json(&env, &["c/sub"])), (0, 0, 1, 1));
+    assert_eq!(articles(&env), 2);
+}
+
+#[test]
+fn standard_input_adds_and_replaces_and_removes_only_within_a_named_scope() {
+    let env = TestEnv::new();
+    env.index();
+    let two = jsonl(&[("in-1", "An okapi."), ("in-2", "A narwhal.")]);
+    let run = |args: &[&str], input: &str| -> Value {
+        let mut all = vec!["index", "-", "--threads", "1", "--json"];
+        all.extend_from_slice(args);
+        let out = env.run_with_stdin(&all, input.as_bytes());
+        assert_eq!(out.code, 0, "{out}");
+        summary_of(&out)
+    };
+    assert_eq!(changes(&run(&[], &two)), (2, 0, 0, 0));
+    // An empty stdin (a failed `zcat`) removes nothing; another stdin run only adds.
+    assert_eq!(changes(&run(&[], "")), (0, 0, 0, 0));
+    let other = jsonl(&[("in-3", "A capybara."), ("in-1", "An okapi, revised.")]);
+    assert_eq!(changes(&run(&[], &other)), (1, 1, 0, 0));
+    assert_eq!(articles(&env), 5);
+
+    // A named scope answers for its articles like a folder.
+    let wire = jsonl(&[("wire-1", "A tapir."), ("wire-2", "A quokka.")]);
+    assert_eq!(
+        changes(&run(&["--stdin-name", "wire"], &wire)),
+        (2, 0, 0, 0)
+    );
+    let one = jsonl(&[("wire-1", "A tapir.")]);
+    assert_eq!(changes(&run(&["--stdin-name", "wire"], &one)), (0, 0, 1, 1));
+    assert_eq!(changes(&run(&["--stdin-name", "wire"], "")), (0, 0, 0, 0));
+    assert_eq!(articles(&env), 6);
+    env.run_ok(&["search", "quokka"], 1);
+    assert_eq!(env.search_json("tapir", &[]).articles(), ["wire-1"]);
+
+    // A rebuild cannot read stdin again: it refuses rather than drop those articles.
+    let refused = env.run(&["index", "--full"]);
+    assert_eq!(refused.code, 2, "{refused}");
+    let line = crate::assert_one_line_error(&refused);
+    assert!(
+        line.contains("would drop 4 articles it cannot read again: 1 from <stdin:wire> (standard input), 3 from <stdin> (standard input)"),
+        "{refused}"
+    );
+    assert_eq!(articles(&env), 6);
+    let bad = env.run(&["index", "corpus", "--stdin-name", "wire"]);
+    assert_eq!(bad.code, 2, "{bad}");
+    assert!(bad.stderr.contains("add `-` to the paths"), "{bad}");
+}
+
+#[test]
+fn a_corpus_that_moved_is_found_at_its_new_place_without_reindexing() {
+    let env = TestEnv::empty();
+    env.write("old/a.txt", "date 2024-05-01\n\nThe okapi delegation.\n");
+    env.write("old/sub/b.txt", "date 2024-05-02\n\nThe narwhal envoy.\n");
+    env.write(
+        "old/wire.jsonl",
+        jsonl(&[("w-1", "A capybara."), ("w-2", "A tapir.")]),
+    );
+    assert_eq!(changes(&index_json(&env, &["old"])), (4, 0, 0, 0));
+    std::fs::rename(env.path().join("old"), env.path().join("new")).unwrap();
+
+    let out = env.run_ok(&["index", "new", "--threads", "1", "--json"], 0);
+    assert!(out.warnings().is_empty(), "{out}");
+    let run = summary_of(&out);
+    assert_eq!(changes(&run), (0, 0, 0, 4), "{run}");
+    assert_eq!(run["passages"], 0, "nothing is re-analysed\n{run}");
+    assert_eq!(
+        run["moved"][0]["to"].as_str().map(|t| t.ends_with("/new")),
+        Some(true)
+    );
+    let again = index_json(&env, &["new"]);
+    assert_eq!(changes(&again), (0, 0, 0, 4), "{again}");
+    assert!(again.get("moved").is_none(), "found once\n{again}");
+    // --prune sees them unchanged too, and removal works at the new place.
+    assert_eq!(
+        changes(&index_json(&env, &["new", "--prune"])),
+        (0, 0, 0, 4)
+    );
+    env.remove("new/sub/b.txt");
+    assert_eq!(changes(&index_json(&env, &["new"])), (0, 0, 1, 3));
+    assert_eq!(articles(&env), 3);
+
+    // A copy (the first place still there) is one diagnosis, not one warning per article.
+    crate::util::copy_dir(&env.path().join("new"), &env.path().join("copy"));
+    let out = env.run_ok(&["index", "copy", "--threads", "1", "--json"], 0);
+    let warnings = out.warnings();
+    assert_eq!(warnings.len(), 2, "{out}");
+    assert!(warnings[0].contains("is already indexed from"), "{out}");
+    assert!(
+        warnings[1].contains("2 more articles are already indexed from")
+            && warnings[1].contains("--prune"),
+        "{out}"
+    );
+    assert_eq!(summary_of(&out)["skipped"], 3);
+    assert_eq!(articles(&env), 3);
+}
+
+/// `attache index - --json [extra…]` with its standard input, output and errors piped.
+fn spawn_stdin_run(env: &TestEnv, extra: &[&str]) -> Child {
+    let mut args = vec!["index", "-", "--threads", "2", "--json"];
+    args.extend_from_slice(extra);
+    env.command(&args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start attache index -")
+}
+
+fn bulk_lines(n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            let body = format!(
+                "Article {i}: the treaty on the grain corridor was discussed by envoy {}.",
+                i % 37
+            );
+            serde_json::json!({"id": format!("bulk-{i:05}"), "date": "2024-05-01", "body": body})
+                .to_string()
+                + "\n"
+        })
+        .collect()
+}
+
+/// Polls `stats` until the index holds at least `n` articles.
+fn wait_for_articles(env: &TestEnv, child: &mut Child, n: u64) {
+    let started = Instant::now();
+    loop {
+        let out = env.run(&["stats", "--json"]);
+        if out.code == 0 {
+            let stats: Value = serde_json::from_str(&out.stdout).unwrap();
+            if stats["articles"].as_u64().unwrap_or(0) >= n {
+                return;
+            }
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before committing {n} articles"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no commit of {n} articles"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn finish(child: Child) -> Output {
+    let output = child.wait_with_output().expect("wait for attache");
+    Output::of(&["index", "-"], &output)
+}
+
+#[test]
+fn ctrl_c_keeps_what_was_read_and_the_next_run_finishes_the_job() {
+    for signal in ["INT", "TERM"] {
+        let env = TestEnv::empty();
+        let lines = bulk_lines(500);
+        let mut child = spawn_stdin_run(&env, &["--checkpoint-articles", "200"]);
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(lines[..300].concat().as_bytes()).unwrap();
+        stdin.flush().unwrap();
+        // The first checkpoint (after 200 articles) has committed; the rest were read since.
+        wait_for_articles(&env, &mut child, 1);
+        let killed = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        // As in a shell pipeline, the signal also ends the process feeding stdin.
+        drop(stdin);
+        let out = finish(child);
+        assert_eq!(out.code, 130, "{signal}\n{out}");
+        let summary = summary_of(&out);
+        assert_eq!(summary["complete"], false, "{summary}");
+        let kept = summary["added"].as_u64().unwrap();
+        assert!(kept > 0 && kept <= 300, "{summary}");
+        assert!(
+            out.stderr.contains(&format!(
+                "interrupted: kept {kept} articles ({kept} read, 0 removed); run `attache index` again to finish"
+            )),
+            "{signal}\n{out}"
+        );
+        let stats = stats_json(&env);
+        assert_eq!(stats["articles"], kept, "{stats:#}");
+        assert_eq!(stats["last_run"]["complete"], false, "{stats:#}");
+        let text = env.run_ok(&["stats"], 0);
+        assert!(text.stdout.contains("interrupted"), "{text}");
+
+        let resumed = env.run_with_stdin(
+            &["index", "-", "--threads", "2", "--json"],
+            lines.concat().as_bytes(),
+        );
+        assert_eq!(resumed.code, 0, "{resumed}");
+        assert_eq!(changes(&summary_of(&resumed)), (500 - kept, 0, 0, kept));
+        assert_eq!(articles(&env), 500);
+        assert_eq!(env.count("treaty"), (500, 500));
+    }
+}
+
+/// Counts articles and cancels once `after` were read.
+struct CancelAfter {
+    after: u64,
+    read: u64,
+}
+
+impl attache::index::build::Progress for CancelAfter {
+    fn advance(&mut self, counts: &attache::index::build::Counts) {
+        self.read = counts.articles;
+    }
+    fn cancelled(&mut self) -> bool {
+        self.read >= self.after
+    }
+}
+
+#[test]
+fn a_cancelled_run_stops_reading_mid_file_and_commits_what_it_read() {
+    use attache::index::IndexDir;
+    use attache::index::build::{self, BuildOptions};
+    let env = TestEnv::empty();
+    env.write("corpus/bulk.jsonl", bulk_lines(3000).concat());
+    let dir = IndexDir::new(env.path().join("index"));
+    let options = BuildOptions {
+        threads: 2,
+        ..BuildOptions::new(vec![env.path().join("corpus")])
+    };
+    let mut progress = CancelAfter {
+        after: 100,
+        read: 0,
+    };
+    let summary = build::build(&dir, &options, &mut progress).unwrap();
+    assert!(!summary.complete);
+    assert_eq!(summary.added, 100, "reading stopped at once");
+    assert!(summary.bytes < 3000 * 100, "{} bytes read", summary.bytes);
+    assert_eq!(articles(&env), 100);
+
+    // An interrupted rebuild is abandoned and the index stays as it was.
+    let full = BuildOptions {
+        full: true,
+        ..options.clone()
+    };
+    let before = env.current_generation();
+    let mut progress = CancelAfter { after: 10, read: 0 };
+    let summary = build::build(&dir, &full, &mut progress).unwrap();
+    assert!(!summary.complete);
+    assert_eq!(env.current_generation(), before);
+    assert_eq!(articles(&env), 100);
+    assert_eq!(env.index_entries(), [".lock", "CURRENT", before.as_str()]);
+
+    let summary = build::build(&dir, &options, &mut build::Silent).unwrap();
+    assert_eq!((summary.added, summary.unchanged), (2900, 100));
+}
+
+#[test]
+fn a_first_build_is_searchable_within_seconds_and_searches_say_it_is_being_built() {
+    let env = TestEnv::empty();
+    crate::write_bulk_corpus(&env, 8000);
+    let mut child = env.spawn(&["index", "bulk", "--threads", "2", "--quiet"]);
+    let started = Instant::now();
+    let mut seen = None;
+    while started.elapsed() < Duration::from_secs(30) && child.try_wait().unwrap().is_none() {
+        if env.path().join("index/CURRENT").exists() {
+            let out = env.run(&["search", "treaty", "--count"]);
+            if out.code == 0 {
+                seen = Some((started.elapsed(), out));
+                break;
+            }
+            assert!(
+                out.code == 1 && out.stderr.contains("is being built"),
+                "{out}"
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let running = child.try_wait().unwrap().is_none();
+    let (after, out) = seen.expect("no search saw articles while the first build ran");
+    assert!(running, "the build ended before a search saw articles");
+    assert!(
+        after < Duration::from_secs(15),
+        "first results after {after:?}"
+    );
+    assert!(
+        out.stderr
+            .contains("note: index is being built by attache (pid ")
+            && out.stderr.contains("articles so far"),
+        "{out}"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
