@@ -425,3 +425,14 @@ fn a_first_build_is_searchable_within_seconds_and_searches_say_it_is_being_built
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[test]
+fn a_dry_run_prints_ids_with_control_characters_escaped() {
+    let env = TestEnv::empty();
+    env.write(
+        "corpus/a.jsonl",
+        jsonl(&[("evil\u{1b}[2J\nid", "An okapi."), ("plain", "A narwhal.")]),
+    );
+    let dry = env.run_ok(&["index", "--dry-run", "--threads", "1"], 0);
+    assert_eq!(dry.stdout, "add evil\\u{1b}[2J\\u{a}id\nadd plain\n", "{dry}");
+}
