@@ -35,6 +35,9 @@ pub struct IndexStats {
     pub metadata_fields: Vec<String>,
     /// Bytes on disk.
     pub size_bytes: u64,
+    /// The folders and files the index was built from (empty for an index built before they
+    /// were recorded).
+    pub roots: Vec<String>,
     /// The last indexing run.
     pub last_run: Option<RunSummary>,
 }
@@ -128,6 +131,7 @@ fn compute(searcher: &Searcher) -> Result<IndexStats> {
         sources,
         metadata_fields: meta_keys(&tsearcher, fields.meta, None)?,
         size_bytes: crate::index::dir_size(&open.generation),
+        roots: open.roots().map(|r| r.paths).unwrap_or_default(),
         last_run: open.last_run(),
     })
 }

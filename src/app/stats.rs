@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use attache::error::printable;
 use attache::index::IndexDir;
 use attache::search::Searcher;
 use attache::stats::stats;
@@ -47,6 +48,9 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
         for source in &s.sources {
             writeln!(out, "  {:>8} passages  {}", source.passages, source.source)?;
         }
+    }
+    if !s.roots.is_empty() {
+        writeln!(out, "roots       {}", printable(&s.roots.join(", ")))?;
     }
     if let Some(run) = &s.last_run {
         let state = if run.complete {

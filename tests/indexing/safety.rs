@@ -87,6 +87,13 @@ fn a_rebuild_the_index_needs_rereads_every_recorded_root_and_a_dry_run_says_so()
 #[test]
 fn a_run_without_paths_updates_every_recorded_root() {
     let env = two_roots();
+    let roots = stats_json(&env)["roots"].clone();
+    let ends: Vec<bool> = ["/corpus", "/other"]
+        .iter()
+        .zip(roots.as_array().expect("roots"))
+        .map(|(end, root)| root.as_str().is_some_and(|r| r.ends_with(end)))
+        .collect();
+    assert_eq!(ends, [true, true], "{roots}");
     env.write(
         "other/more.jsonl",
         jsonl(&[("other-3", "A capybara in Caracas.")]),
