@@ -13,7 +13,8 @@ use crate::cli::StatsArgs;
 
 pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
     let (path, _) = args.location.resolve();
-    let searcher = Searcher::open(&IndexDir::new(path))?;
+    let dir = IndexDir::new(path);
+    let searcher = Searcher::open(&dir)?;
     let s = stats(&searcher)?;
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -53,10 +54,10 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
         writeln!(out, "roots       {}", printable(&s.roots.join(", ")))?;
     }
     if let Some(run) = &s.last_run {
-        let state = if run.complete {
-            ""
-        } else {
-            " (interrupted: `attache index` resumes it)"
+        let state = match (run.complete, dir.writer()) {
+            (true, _) => String::new(),
+            (false, Some(pid)) => format!(" (in progress: attache pid {pid} is writing the index)"),
+            (false, None) => " (interrupted: `attache index` resumes it)".to_owned(),
         };
         writeln!(
             out,

@@ -429,8 +429,18 @@ fn a_first_build_is_searchable_within_seconds_and_searches_say_it_is_being_built
             && out.stderr.contains("articles so far"),
         "{out}"
     );
+    let stats = env.run_ok(&["stats"], 0);
+    assert!(
+        stats.stdout.contains(&format!(
+            "(in progress: attache pid {} is writing the index)",
+            child.id()
+        )),
+        "{stats}"
+    );
     child.kill().unwrap();
     child.wait().unwrap();
+    let stats = env.run_ok(&["stats"], 0);
+    assert!(stats.stdout.contains("(interrupted: "), "{stats}");
 }
 
 #[test]
@@ -441,5 +451,8 @@ fn a_dry_run_prints_ids_with_control_characters_escaped() {
         jsonl(&[("evil\u{1b}[2J\nid", "An okapi."), ("plain", "A narwhal.")]),
     );
     let dry = env.run_ok(&["index", "--dry-run", "--threads", "1"], 0);
-    assert_eq!(dry.stdout, "add evil\\u{1b}[2J\\u{a}id\nadd plain\n", "{dry}");
+    assert_eq!(
+        dry.stdout, "add evil\\u{1b}[2J\\u{a}id\nadd plain\n",
+        "{dry}"
+    );
 }
