@@ -249,92 +249,25 @@ pub fn build(
         Some(e) => e.open.manifest.differs_from(&manifest).map(Some),
         None => None,
     };
-    let recorded = existing
-        .as_ref()
-        .map(|e| e.roots.clone())
-        .unwrap_or_default();
-    let (present, gone): (Vec<String>, Vec<String>) = recorded
-        .paths
-        .iter()
-        .cloned()
-        .partition(|r| corpus::path_of_key(r).exists());
-    let mut paths = options.roots.clone();
-    if paths.is_empty() {
-        paths = match recorded.paths.is_empty() {
-            true => options.fallback_roots.clone(),
-            false => present.iter().map(|r| corpus::path_of_key(r)).collect(),
-        };
-    }
-    if rebuild.is_some() && !options.prune {
-        paths.extend(present.iter().map(|r| corpus::path_of_key(r)));
-    }
-    let mut inputs = corpus::walk_anchored(&paths, &recorded.paths)?;
-    let stdin_origin = options
-        .stdin_name
-        .as_ref()
-        .map_or_else(|| corpus::STDIN.to_owned(), |n| format!("<stdin:{n}>"));
-    for input in inputs.files.iter_mut().filter(|f| f.stdin) {
-        input.origin = stdin_origin.clone();
-    }
-    let reads_stdin = inputs.files.iter().any(|f| f.stdin);
-    // What this run may replace: its roots and its standard input's scope.
-    let mut replaceable = match options.prune || rebuild.is_some() {
-        true => Scope::everything(),
-        false => Scope::roots(inputs.roots.iter().cloned()),
-    };
-    if reads_stdin {
-        replaceable.add(stdin_origin.clone());
-    }
-    if rebuild.is_some()
-        && !options.prune
-        && let Some(existing) = &existing
-    {
-        let mut readable = Scope::roots(inputs.roots.iter().cloned());
-        if reads_stdin {
-            readable.add(stdin_origin.clone());
-        }
-        let lost = existing.catalog.outside(&readable, &recorded);
-        if !lost.is_empty() {
-            return Err(Error::Invalid(unreadable_in_rebuild(
-                dir,
-                rebuild.as_ref().and_then(Option::as_deref),
-                &lost,
-            )));
-        }
-    }
+    let plan = Plan::new(dir, options, existing.as_ref(), rebuild.as_ref())?;
+    let Plan {
+        paths,
+        inputs,
+        stdin_origin,
+        replaceable,
+        gone,
+        roots,
+    } = plan;
     let mut summary = RunSummary {
         roots: paths
             .iter()
-            .map(|r| match r.as_os_str() == "-" {
-                true => stdin_origin.clone(),
-                false => r.display().to_string(),
+            .map(|r| match (r.as_os_str() == "-", &stdin_origin) {
+                (true, Some(origin)) => origin.clone(),
+                _ => r.display().to_string(),
             })
             .collect(),
         total_bytes: inputs.total_bytes(),
         ..RunSummary::default()
-    };
-    if options.roots.is_empty() && !gone.is_empty() && rebuild.is_none() && !options.prune {
-        // The recorded roots were read; those that are gone keep their articles.
-        for root in &gone {
-            inputs.warnings.push(corpus::Warning {
-                path: corpus::path_of_key(root),
-                line: None,
-                message: "no longer there: its articles are kept (index its new place, or \
-                          pass --prune to remove them)"
-                    .into(),
-            });
-            inputs.unreadable.push(root.clone());
-            inputs.roots.push(root.clone()); // so that its articles count as kept
-        }
-    }
-    let roots = match (rebuild.is_some(), options.prune) {
-        // A rebuild writes every article with the origin it has now.
-        (true, _) => Roots::of(inputs.roots.iter().cloned()),
-        (false, true) => Roots {
-            moved: recorded.moved.clone(),
-            ..Roots::of(inputs.roots.iter().cloned())
-        },
-        (false, false) => recorded.with(&inputs.roots),
     };
     let (target, mut catalog) = choose_target(dir, options, &manifest, existing, &rebuild)?;
     summary.rebuilt_because = rebuild.flatten();
@@ -346,8 +279,8 @@ pub fn build(
         live: false,
         fresh: false,
         replaceable,
-        stdin_origin: reads_stdin.then_some(stdin_origin),
-        gone: if options.prune { Vec::new() } else { gone },
+        stdin_origin,
+        gone,
         roots,
     };
     match target {
@@ -383,6 +316,112 @@ pub fn build(
         summary.index_bytes = super::dir_size(&generation);
     }
     Ok(summary)
+}
+
+/// What a run reads and answers for, decided from the paths given and what the index records.
+struct Plan {
+    /// The paths walked: those given, or the recorded roots (and, in a rebuild, both).
+    paths: Vec<PathBuf>,
+    inputs: corpus::Inputs,
+    /// The origin of standard input's articles, when the run reads it.
+    stdin_origin: Option<String>,
+    /// What the run may replace.
+    replaceable: Scope,
+    /// Recorded roots no longer there (none with `prune`).
+    gone: Vec<String>,
+    /// The roots to record.
+    roots: Roots,
+}
+
+impl Plan {
+    /// Walks what the run reads. A rebuild (`Some`, with why the index needs one) reads every
+    /// recorded root too, and fails when it would drop articles it cannot read again, unless
+    /// `prune`.
+    fn new(
+        dir: &IndexDir,
+        options: &BuildOptions,
+        existing: Option<&Existing>,
+        rebuild: Option<&Option<String>>,
+    ) -> Result<Plan> {
+        let because = rebuild.and_then(Option::as_deref);
+        let rebuild = rebuild.is_some();
+        let recorded = existing.map(|e| e.roots.clone()).unwrap_or_default();
+        let (present, gone): (Vec<String>, Vec<String>) = recorded
+            .paths
+            .iter()
+            .cloned()
+            .partition(|r| corpus::path_of_key(r).exists());
+        let mut paths = options.roots.clone();
+        if paths.is_empty() {
+            paths = match recorded.paths.is_empty() {
+                true => options.fallback_roots.clone(),
+                false => present.iter().map(|r| corpus::path_of_key(r)).collect(),
+            };
+        }
+        if rebuild && !options.prune {
+            paths.extend(present.iter().map(|r| corpus::path_of_key(r)));
+        }
+        let mut inputs = corpus::walk_anchored(&paths, &recorded.paths)?;
+        let stdin_origin = options
+            .stdin_name
+            .as_ref()
+            .map_or_else(|| corpus::STDIN.to_owned(), |n| format!("<stdin:{n}>"));
+        let mut read_stdin = false;
+        for input in inputs.files.iter_mut().filter(|f| f.stdin) {
+            input.origin = stdin_origin.clone();
+            read_stdin = true;
+        }
+        let stdin_origin = read_stdin.then_some(stdin_origin);
+        // What the run can read again: its roots and its standard input's scope.
+        let mut readable = Scope::roots(inputs.roots.iter().cloned());
+        if let Some(origin) = &stdin_origin {
+            readable.add(origin.clone());
+        }
+        if rebuild
+            && !options.prune
+            && let Some(existing) = existing
+        {
+            let lost = existing.catalog.outside(&readable, &recorded);
+            if !lost.is_empty() {
+                return Err(Error::Invalid(unreadable_in_rebuild(dir, because, &lost)));
+            }
+        }
+        let replaceable = match options.prune || rebuild {
+            true => Scope::everything(),
+            false => readable,
+        };
+        if options.roots.is_empty() && !gone.is_empty() && !rebuild && !options.prune {
+            // The recorded roots were read; those that are gone keep their articles.
+            for root in &gone {
+                inputs.warnings.push(corpus::Warning {
+                    path: corpus::path_of_key(root),
+                    line: None,
+                    message: "no longer there: its articles are kept (index its new place, or \
+                              pass --prune to remove them)"
+                        .into(),
+                });
+                inputs.unreadable.push(root.clone());
+                inputs.roots.push(root.clone()); // so that its articles count as kept
+            }
+        }
+        let roots = match (rebuild, options.prune) {
+            // A rebuild writes every article with the origin it has now.
+            (true, _) => Roots::of(inputs.roots.iter().cloned()),
+            (false, true) => Roots {
+                moved: recorded.moved.clone(),
+                ..Roots::of(inputs.roots.iter().cloned())
+            },
+            (false, false) => recorded.with(&inputs.roots),
+        };
+        Ok(Plan {
+            paths,
+            inputs,
+            stdin_origin,
+            replaceable,
+            gone: if options.prune { Vec::new() } else { gone },
+            roots,
+        })
+    }
 }
 
 /// The refusal of a rebuild that would drop articles it cannot read again.
