@@ -395,7 +395,10 @@ mod tests {
                 &["entities", "--limit", "0"],
                 "error: invalid value '0' for '--limit <N>': 0 is not in 1..=10000",
             ),
-            (&["bench", "--runs", "1", "--warmup", "0", "--threads", "1024"], "ok"),
+            (
+                &["bench", "--runs", "1", "--warmup", "0", "--threads", "1024"],
+                "ok",
+            ),
             (
                 &["bench", "--runs", "0"],
                 "error: invalid value '0' for '--runs <N>': 0 is not in 1..=100000",
@@ -413,10 +416,21 @@ mod tests {
                 "error: invalid value '10001' for '--limit <K>': 10001 is not in 1..=10000",
             ),
             (
-                &["index", "--threads", "1024", "--memory", "15", "--checkpoint-mb", "1048576"],
+                &[
+                    "index",
+                    "--threads",
+                    "1024",
+                    "--memory",
+                    "15",
+                    "--checkpoint-mb",
+                    "1048576",
+                ],
                 "ok",
             ),
-            (&["index", "--memory", "4095", "--checkpoint-secs", "86400"], "ok"),
+            (
+                &["index", "--memory", "4095", "--checkpoint-secs", "86400"],
+                "ok",
+            ),
             (
                 &["index", "--threads", "100000"],
                 "error: invalid value '100000' for '--threads <N>': 100000 is not in 1..=1024",

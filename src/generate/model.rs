@@ -145,8 +145,16 @@ impl Model {
                 true,
             ),
             ("year", sum(&mut self.years.iter().map(|&(_, n)| n)), true),
-            ("entity", sum(&mut self.entities.iter().map(|e| e.count)), false),
-            ("country", sum(&mut self.countries.iter().map(|c| c.count)), false),
+            (
+                "entity",
+                sum(&mut self.entities.iter().map(|e| e.count)),
+                false,
+            ),
+            (
+                "country",
+                sum(&mut self.countries.iter().map(|c| c.count)),
+                false,
+            ),
         ];
         for (kind, total, needed) in tables {
             let why = if total > u128::from(u64::MAX) {

@@ -42,7 +42,14 @@ fn numeric_options_out_of_range_are_refused_before_anything_runs() {
         0,
     );
     env.run_ok(
-        &["search", "Ushakov", "--limit", "10000", "--timeout", "86400"],
+        &[
+            "search",
+            "Ushakov",
+            "--limit",
+            "10000",
+            "--timeout",
+            "86400",
+        ],
         0,
     );
 }
