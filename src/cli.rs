@@ -77,7 +77,7 @@ pub struct GenArgs {
     )]
     pub articles: Option<u64>,
     /// Seed: the same seed, count and model give byte-identical output.
-    #[arg(long, value_name = "S", default_value_t = 1)]
+    #[arg(long, value_name = "S", default_value_t = 1, value_parser = whole(0, u64::MAX))]
     pub seed: u64,
     /// Write to FILE, or to DIR/gen-sS-nN.jsonl for a folder [default: standard output].
     #[arg(long, value_name = "FILE|DIR")]
@@ -466,6 +466,15 @@ mod tests {
                 "error: invalid value '0' for '--checkpoint-secs <SECONDS>': 0 is not in 1..=86400",
             ),
             (&["gen", "--articles", "1000000000"], "ok"),
+            (
+                &["gen", "--articles", "1", "--seed", "18446744073709551615"],
+                "ok",
+            ),
+            (
+                &["gen", "--articles", "1", "--seed", "18446744073709551616"],
+                "error: invalid value '18446744073709551616' for '--seed <S>': \
+                 18446744073709551616 is not in 0..=18446744073709551615",
+            ),
             (
                 &["gen", "--articles", "0"],
                 "error: invalid value '0' for '--articles <N>': 0 is not in 1..=1000000000",
