@@ -48,9 +48,10 @@
 //! the planner adds the match-all such a purely negative `Bool` needs. `+` is
 //! accepted for Lucene habits but, AND being the default, means the same as no
 //! prefix. Nested `Bool`s are never flattened. Texts keep their original spelling
-//! (unescaped, in form C); spans are byte ranges of the query as typed, covering the leaf's own text (a phrase's span includes its
-//! quotes and slop, an entity's its `@`, a range's its brackets; field names and
-//! boosts are not included — `Field::span` covers the name).
+//! (unescaped, in form C); spans are byte ranges of the query as typed, covering the
+//! leaf's own text (a phrase's span includes its quotes and slop, an entity's its
+//! `@`, a range's its brackets; field names and boosts are not included —
+//! `Field::span` covers the name).
 //!
 //! # Errors
 //!
