@@ -18,11 +18,11 @@ use crate::stats;
 pub struct BenchOptions {
     /// The queries, in attache's syntax.
     pub queries: Vec<String>,
-    /// Measured runs per query.
+    /// Measured runs per query, at least 1.
     pub runs: usize,
     /// Unmeasured runs per query before measuring.
     pub warmup: usize,
-    /// Threads for the concurrent throughput run.
+    /// Threads for the concurrent throughput run, at least 1.
     pub threads: usize,
     /// Hits fetched and snippeted per query (top-K).
     pub limit: usize,
@@ -143,14 +143,36 @@ pub fn parse_queries(text: &str) -> Vec<String> {
         .collect()
 }
 
+impl BenchOptions {
+    /// Checks that there is something to measure: queries, at least one run and one thread.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] saying which is missing.
+    pub fn validate(&self) -> Result<()> {
+        if self.queries.is_empty() {
+            return Err(Error::Invalid("no queries to measure".into()));
+        }
+        if self.runs == 0 {
+            return Err(Error::Invalid(
+                "0 measured runs: measure at least 1 run per query".into(),
+            ));
+        }
+        if self.threads == 0 {
+            return Err(Error::Invalid(
+                "0 threads: the throughput run needs at least 1".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Measures every query.
 ///
 /// # Errors
-/// Only when the index cannot be read; a query that fails is reported in its row.
+/// Options that measure nothing (see [`BenchOptions::validate`]) and a failure to read the
+/// index; a query that fails is reported in its row.
 pub fn run(searcher: &Searcher, options: &BenchOptions) -> Result<BenchReport> {
-    if options.queries.is_empty() {
-        return Err(Error::Invalid("no queries to measure".into()));
-    }
+    options.validate()?;
     let stats = stats::stats(searcher)?;
     let metas = searcher.index().index.load_metas()?;
     let mut local = searcher.clone();
@@ -168,7 +190,7 @@ pub fn run(searcher: &Searcher, options: &BenchOptions) -> Result<BenchReport> {
         .map(|(q, _)| q)
         .collect();
     let qps_single = throughput(searcher, &good, options, 1)?;
-    let qps_threads = throughput(searcher, &good, options, options.threads.max(1))?;
+    let qps_threads = throughput(searcher, &good, options, options.threads)?;
     Ok(BenchReport {
         index: Fingerprint {
             generation: stats.generation,
@@ -212,7 +234,7 @@ fn measure(
     }
     let (mut plan_t, mut search_t, mut fetch_t, mut total_t) = (vec![], vec![], vec![], vec![]);
     let mut hits = 0;
-    for _ in 0..options.runs.max(1) {
+    for _ in 0..options.runs {
         let t0 = Instant::now();
         let plan = match searcher.plan(&request) {
             Ok(plan) => plan,
@@ -259,7 +281,7 @@ fn throughput(
                 let mut local = searcher.clone();
                 scope.spawn(move || -> Result<usize> {
                     let mut done = 0;
-                    for run in 0..options.runs.max(1) {
+                    for run in 0..options.runs {
                         for i in 0..queries.len() {
                             // Threads start at different queries so they do not move in step.
                             let query = queries[(i + t + run) % queries.len()];
@@ -322,6 +344,44 @@ pub fn compare(current: &BenchReport, previous: &BenchReport) -> Vec<(String, f6
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn options_that_measure_nothing_are_refused() {
+        let ok = BenchOptions {
+            queries: vec!["ushakov".into()],
+            runs: 1,
+            warmup: 0,
+            threads: 1,
+            limit: 10,
+        };
+        assert!(ok.validate().is_ok());
+        let cases = [
+            (
+                BenchOptions {
+                    queries: Vec::new(),
+                    ..ok.clone()
+                },
+                "no queries to measure",
+            ),
+            (
+                BenchOptions {
+                    runs: 0,
+                    ..ok.clone()
+                },
+                "0 measured runs: measure at least 1 run per query",
+            ),
+            (
+                BenchOptions {
+                    threads: 0,
+                    ..ok.clone()
+                },
+                "0 threads: the throughput run needs at least 1",
+            ),
+        ];
+        for (options, want) in cases {
+            assert_eq!(options.validate().unwrap_err().to_string(), want);
+        }
+    }
 
     #[test]
     fn percentiles_use_the_nearest_rank() {

@@ -1,12 +1,33 @@
 //! The command line, declared with clap. Doc comments here are the `--help` text.
 
+use std::fmt::Display;
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use attache::corpus::Date;
 use attache::entities::Kind;
+
+/// The most hits `search` shows and `bench` fetches, and the most entities `entities` lists.
+/// Results are fetched and snippeted one by one; past a few thousand a narrower query serves
+/// better than a longer list.
+pub const MAX_LIMIT: usize = 10_000;
+/// The most threads `index` and `bench` start.
+pub const MAX_THREADS: usize = 1024;
+/// The writer's memory budget in MB, as tantivy 0.27 accepts it: each writer thread's arena
+/// must hold at least 15,000,000 bytes (15 MB is 15,728,640) and less than 2^32 - 1,000,000
+/// bytes (4095 MB is 4,293,918,720); a single writer thread may be given the whole budget.
+pub const MEMORY_MB: (usize, usize) = (15, 4095);
+/// The most megabytes between two checkpoints: 1 TB.
+pub const MAX_CHECKPOINT_MB: u64 = 1 << 20;
+/// The longest `--timeout` and `--checkpoint-secs`: a day.
+pub const MAX_SECONDS: u64 = 86_400;
+/// The most measured or warm-up runs per query in `bench`.
+pub const MAX_RUNS: usize = 100_000;
+/// The most articles `gen` writes in one run (about 3 TB).
+pub const MAX_ARTICLES: u64 = 1_000_000_000;
 
 /// Full-text search over dated diplomatic coverage, ranked by passage.
 #[derive(Debug, Parser)]
@@ -47,11 +68,16 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct GenArgs {
-    /// Articles to write.
-    #[arg(long, value_name = "N", required_unless_present = "learn")]
+    /// Articles to write, 1 to 1000000000.
+    #[arg(
+        long,
+        value_name = "N",
+        required_unless_present = "learn",
+        value_parser = whole(1, MAX_ARTICLES)
+    )]
     pub articles: Option<u64>,
     /// Seed: the same seed, count and model give byte-identical output.
-    #[arg(long, value_name = "S", default_value_t = 1)]
+    #[arg(long, value_name = "S", default_value_t = 1, value_parser = whole(0, u64::MAX))]
     pub seed: u64,
     /// Write to FILE, or to DIR/gen-sS-nN.jsonl for a folder [default: standard output].
     #[arg(long, value_name = "FILE|DIR")]
@@ -75,17 +101,17 @@ pub struct BenchArgs {
         default_value = "../shared/queries/public.txt"
     )]
     pub queries: PathBuf,
-    /// Measured runs per query.
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    /// Measured runs per query, 1 to 100000.
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = whole(1, MAX_RUNS))]
     pub runs: usize,
-    /// Unmeasured runs per query before measuring.
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    /// Unmeasured runs per query before measuring, 0 to 100000.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = whole(0, MAX_RUNS))]
     pub warmup: usize,
-    /// Threads for the concurrent throughput run [default: all cores].
-    #[arg(long, value_name = "T")]
+    /// Threads for the concurrent throughput run, 1 to 1024 [default: all cores].
+    #[arg(long, value_name = "T", value_parser = whole(1, MAX_THREADS))]
     pub threads: Option<usize>,
-    /// Hits fetched and snippeted per query.
-    #[arg(long, value_name = "K", default_value_t = 10)]
+    /// Hits fetched and snippeted per query, 1 to 10000.
+    #[arg(long, value_name = "K", default_value_t = 10, value_parser = whole(1, MAX_LIMIT))]
     pub limit: usize,
     /// Write the whole report as JSON.
     #[arg(long)]
@@ -114,8 +140,14 @@ pub struct EntitiesArgs {
     /// Only articles dated on or before DATE.
     #[arg(long, value_name = "DATE")]
     pub until: Option<Date>,
-    /// Number of entities to list.
-    #[arg(long, short = 'n', value_name = "N", default_value_t = 20)]
+    /// Number of entities to list, 1 to 10000.
+    #[arg(
+        long,
+        short = 'n',
+        value_name = "N",
+        default_value_t = 20,
+        value_parser = whole(1, MAX_LIMIT)
+    )]
     pub limit: usize,
     /// Write JSON Lines, one object per entity.
     #[arg(long)]
@@ -177,20 +209,35 @@ pub struct IndexArgs {
     /// Write the run summary as JSON on stdout.
     #[arg(long)]
     pub json: bool,
-    /// Commit at least every MB megabytes of input (updates only).
-    #[arg(long, value_name = "MB", default_value_t = 256)]
+    /// Commit at least every MB megabytes of input (updates only), 1 to 1048576.
+    #[arg(
+        long,
+        value_name = "MB",
+        default_value_t = 256,
+        value_parser = whole(1, MAX_CHECKPOINT_MB)
+    )]
     pub checkpoint_mb: u64,
-    /// Commit at least every SECONDS (updates only).
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    /// Commit at least every SECONDS (updates only), 1 to 86400.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 60,
+        value_parser = whole(1, MAX_SECONDS)
+    )]
     pub checkpoint_secs: u64,
-    /// Also commit after every N articles read (updates only).
-    #[arg(long, value_name = "N")]
+    /// Also commit after every N articles read (updates only), 1 to 1000000000.
+    #[arg(long, value_name = "N", value_parser = whole(1, MAX_ARTICLES))]
     pub checkpoint_articles: Option<u64>,
-    /// Threads for parsing and analysis [default: all cores].
-    #[arg(long, value_name = "N")]
+    /// Threads for parsing and analysis, 1 to 1024 [default: all cores].
+    #[arg(long, value_name = "N", value_parser = whole(1, MAX_THREADS))]
     pub threads: Option<usize>,
-    /// Memory budget of the index writer, in MB.
-    #[arg(long, value_name = "MB", default_value_t = crate::app::DEFAULT_MEMORY_MB)]
+    /// Memory budget of the index writer, in MB, 15 to 4095 (tantivy's bounds).
+    #[arg(
+        long,
+        value_name = "MB",
+        default_value_t = crate::app::DEFAULT_MEMORY_MB,
+        value_parser = whole(MEMORY_MB.0, MEMORY_MB.1)
+    )]
     pub memory: usize,
     /// Skip entity recognition (to measure its cost; `@entity` queries then find nothing).
     #[arg(long)]
@@ -215,8 +262,14 @@ pub struct SearchArgs {
     pub query: Vec<String>,
     #[command(flatten)]
     pub location: IndexLocation,
-    /// Number of passages to show.
-    #[arg(long, short = 'n', value_name = "N", default_value_t = 10)]
+    /// Number of passages to show, 1 to 10000.
+    #[arg(
+        long,
+        short = 'n',
+        value_name = "N",
+        default_value_t = 10,
+        value_parser = whole(1, MAX_LIMIT)
+    )]
     pub limit: usize,
     /// Only articles dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
@@ -236,17 +289,37 @@ pub struct SearchArgs {
     /// When to colour the output.
     #[arg(long, value_name = "WHEN", default_value = "auto")]
     pub color: ColorChoice,
-    /// Give up (exit 2) when matching takes longer than this many seconds; 0 waits forever.
+    /// Give up (exit 2) when matching takes longer than this many seconds, up to 86400;
+    /// 0 waits forever.
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = seconds)]
     pub timeout: Duration,
 }
 
-/// Parses a number of seconds: `10`, `0.5`, `0`.
+/// A parser of whole numbers in `lo..=hi`, for clap. Its error, after clap's `invalid value
+/// 'V' for '--flag <N>': `, names the range: `0 is not in 1..=10000`.
+fn whole<T>(lo: T, hi: T) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static
+where
+    T: FromStr + PartialOrd + Display + Copy + Send + Sync + 'static,
+{
+    move |s: &str| match s.parse::<T>() {
+        Ok(n) if lo <= n && n <= hi => Ok(n),
+        // Digits only: out of range, however many there are.
+        _ if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+            Err(format!("{s} is not in {lo}..={hi}"))
+        }
+        _ => Err(format!("'{s}' is not a whole number in {lo}..={hi}")),
+    }
+}
+
+/// Parses a number of seconds from 0 to [`MAX_SECONDS`]: `10`, `0.5`, `0`.
 fn seconds(s: &str) -> Result<Duration, String> {
     s.parse::<f64>()
         .ok()
+        .filter(|n| (0.0..=MAX_SECONDS as f64).contains(n))
         .and_then(|n| Duration::try_from_secs_f64(n).ok())
-        .ok_or_else(|| format!("'{s}' is not a number of seconds, like 10 or 0.5"))
+        .ok_or_else(|| {
+            format!("'{s}' is not a number of seconds in 0..={MAX_SECONDS}, like 10 or 0.5")
+        })
 }
 
 #[derive(Debug, Args)]
@@ -263,4 +336,176 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    /// The first line of clap's error for `args`, or `ok`.
+    fn first_line(args: &[&str]) -> String {
+        match Cli::try_parse_from(std::iter::once("attache").chain(args.iter().copied())) {
+            Ok(_) => "ok".to_owned(),
+            Err(e) => e.to_string().lines().next().unwrap_or("").to_owned(),
+        }
+    }
+
+    #[test]
+    fn every_numeric_option_is_bounded_with_an_error_naming_the_range() {
+        let cases: &[(&[&str], &str)] = &[
+            (&["search", "x", "--limit", "10000"], "ok"),
+            (
+                &["search", "x", "--limit", "0"],
+                "error: invalid value '0' for '--limit <N>': 0 is not in 1..=10000",
+            ),
+            (
+                &["search", "x", "-n", "1000000000"],
+                "error: invalid value '1000000000' for '--limit <N>': 1000000000 is not in 1..=10000",
+            ),
+            (
+                &["search", "x", "--limit", "9223372036854775807"],
+                "error: invalid value '9223372036854775807' for '--limit <N>': \
+                 9223372036854775807 is not in 1..=10000",
+            ),
+            (
+                &["search", "x", "--limit", "99999999999999999999999"],
+                "error: invalid value '99999999999999999999999' for '--limit <N>': \
+                 99999999999999999999999 is not in 1..=10000",
+            ),
+            (
+                &["search", "x", "--limit", "ten"],
+                "error: invalid value 'ten' for '--limit <N>': 'ten' is not a whole number in 1..=10000",
+            ),
+            (&["search", "x", "--timeout", "86400"], "ok"),
+            (&["search", "x", "--timeout", "0"], "ok"),
+            (&["search", "x", "--timeout", "0.5"], "ok"),
+            (
+                &["search", "x", "--timeout", "1e19"],
+                "error: invalid value '1e19' for '--timeout <SECS>': '1e19' is not a number of \
+                 seconds in 0..=86400, like 10 or 0.5",
+            ),
+            (
+                &["search", "x", "--timeout", "86400.5"],
+                "error: invalid value '86400.5' for '--timeout <SECS>': '86400.5' is not a number \
+                 of seconds in 0..=86400, like 10 or 0.5",
+            ),
+            (
+                &["search", "x", "--timeout", "NaN"],
+                "error: invalid value 'NaN' for '--timeout <SECS>': 'NaN' is not a number of \
+                 seconds in 0..=86400, like 10 or 0.5",
+            ),
+            (
+                &["search", "x", "--timeout=-1"],
+                "error: invalid value '-1' for '--timeout <SECS>': '-1' is not a number of \
+                 seconds in 0..=86400, like 10 or 0.5",
+            ),
+            (&["entities", "--limit", "10000"], "ok"),
+            (
+                &["entities", "--limit", "0"],
+                "error: invalid value '0' for '--limit <N>': 0 is not in 1..=10000",
+            ),
+            (
+                &["bench", "--runs", "1", "--warmup", "0", "--threads", "1024"],
+                "ok",
+            ),
+            (
+                &["bench", "--runs", "0"],
+                "error: invalid value '0' for '--runs <N>': 0 is not in 1..=100000",
+            ),
+            (
+                &["bench", "--warmup", "100001"],
+                "error: invalid value '100001' for '--warmup <N>': 100001 is not in 0..=100000",
+            ),
+            (
+                &["bench", "--threads", "0"],
+                "error: invalid value '0' for '--threads <T>': 0 is not in 1..=1024",
+            ),
+            (
+                &["bench", "--limit", "10001"],
+                "error: invalid value '10001' for '--limit <K>': 10001 is not in 1..=10000",
+            ),
+            (
+                &[
+                    "index",
+                    "--threads",
+                    "1024",
+                    "--memory",
+                    "15",
+                    "--checkpoint-mb",
+                    "1048576",
+                ],
+                "ok",
+            ),
+            (
+                &["index", "--memory", "4095", "--checkpoint-secs", "86400"],
+                "ok",
+            ),
+            (
+                &["index", "--threads", "100000"],
+                "error: invalid value '100000' for '--threads <N>': 100000 is not in 1..=1024",
+            ),
+            (
+                &["index", "--threads", "0"],
+                "error: invalid value '0' for '--threads <N>': 0 is not in 1..=1024",
+            ),
+            (
+                &["index", "--memory", "10000"],
+                "error: invalid value '10000' for '--memory <MB>': 10000 is not in 15..=4095",
+            ),
+            (
+                &["index", "--memory", "17592186044416"],
+                "error: invalid value '17592186044416' for '--memory <MB>': 17592186044416 is not \
+                 in 15..=4095",
+            ),
+            (
+                &["index", "--memory", "14"],
+                "error: invalid value '14' for '--memory <MB>': 14 is not in 15..=4095",
+            ),
+            (
+                &["index", "--checkpoint-mb", "0"],
+                "error: invalid value '0' for '--checkpoint-mb <MB>': 0 is not in 1..=1048576",
+            ),
+            (
+                &["index", "--checkpoint-mb", "17592186044416"],
+                "error: invalid value '17592186044416' for '--checkpoint-mb <MB>': \
+                 17592186044416 is not in 1..=1048576",
+            ),
+            (
+                &["index", "--checkpoint-secs", "0"],
+                "error: invalid value '0' for '--checkpoint-secs <SECONDS>': 0 is not in 1..=86400",
+            ),
+            (&["index", "--checkpoint-articles", "1"], "ok"),
+            (
+                &["index", "--checkpoint-articles", "0"],
+                "error: invalid value '0' for '--checkpoint-articles <N>': 0 is not in \
+                 1..=1000000000",
+            ),
+            (&["gen", "--articles", "1000000000"], "ok"),
+            (
+                &["gen", "--articles", "1", "--seed", "18446744073709551615"],
+                "ok",
+            ),
+            (
+                &["gen", "--articles", "1", "--seed", "18446744073709551616"],
+                "error: invalid value '18446744073709551616' for '--seed <S>': \
+                 18446744073709551616 is not in 0..=18446744073709551615",
+            ),
+            (
+                &["gen", "--articles", "0"],
+                "error: invalid value '0' for '--articles <N>': 0 is not in 1..=1000000000",
+            ),
+        ];
+        for (args, want) in cases {
+            assert_eq!(first_line(args), *want, "attache {}", args.join(" "));
+        }
+    }
+
+    #[test]
+    fn the_memory_bounds_fit_tantivys_arena_per_thread() {
+        // tantivy 0.27: MEMORY_BUDGET_NUM_BYTES_MIN and MEMORY_BUDGET_NUM_BYTES_MAX.
+        let (min, max) = (15_000_000, u32::MAX as usize - 1_000_000);
+        assert!(MEMORY_MB.0 << 20 >= min && (MEMORY_MB.0 - 1) << 20 < min);
+        assert!(MEMORY_MB.1 << 20 < max && (MEMORY_MB.1 + 1) << 20 >= max);
+    }
 }

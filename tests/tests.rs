@@ -13,6 +13,7 @@
 //! ```
 
 mod indexing;
+mod input;
 mod robust;
 mod util;
 

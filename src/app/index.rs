@@ -33,9 +33,10 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
         full: args.full,
         dry_run: args.dry_run,
         prune: args.prune,
-        checkpoint_bytes: args.checkpoint_mb.max(1) << 20,
-        checkpoint_interval: Duration::from_secs(args.checkpoint_secs.max(1)),
-        checkpoint_articles: args.checkpoint_articles.map(|n| n.max(1)),
+        // The arguments' parsers bound these (see `cli`), so the shifts cannot overflow.
+        checkpoint_bytes: args.checkpoint_mb << 20,
+        checkpoint_interval: Duration::from_secs(args.checkpoint_secs),
+        checkpoint_articles: args.checkpoint_articles,
         ..BuildOptions::new(args.paths.clone())
     };
     let mut progress = Reporter::new(args.quiet);

@@ -13,6 +13,7 @@ use std::io::{self, BufRead};
 
 use serde_json::{Map, Value};
 
+use super::clean::{MAX_ID_BYTES, check_id, nfc_owned, strip_bom};
 use super::{Article, Input, MAX_RECORD_BYTES, Record, Warning, title_from_body, too_long};
 use crate::error::{Error, Result};
 
@@ -64,16 +65,18 @@ fn read_capped(
             }));
             continue;
         }
-        if buf.iter().all(u8::is_ascii_whitespace) {
+        // A byte-order mark may open the file (or the stream, compressed or not).
+        let record = if line == 1 { strip_bom(&buf) } else { &buf[..] };
+        if record.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let line_end = buf.len()
-            - buf
+        let line_end = record.len()
+            - record
                 .iter()
                 .rev()
                 .take_while(|b| matches!(b, b'\n' | b'\r'))
                 .count();
-        match parse_line(&buf[..line_end]) {
+        match parse_line(&record[..line_end]) {
             Ok(article) => sink(Record::Article(article, line)),
             Err(message) => sink(Record::Warning(Warning {
                 path: input.path.clone(),
@@ -120,7 +123,8 @@ fn read_line_capped(
     }
 }
 
-/// Parses one JSON line into an article; the error says what is wrong.
+/// Parses one JSON line into an article, its strings in Unicode form C (see [`super::clean`]);
+/// the error says what is wrong.
 pub fn parse_line(bytes: &[u8]) -> Result<Article, String> {
     let text = std::str::from_utf8(bytes)
         .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()))?;
@@ -135,6 +139,8 @@ pub fn parse_line(bytes: &[u8]) -> Result<Article, String> {
         Some(_) => return Err("field `id` must be a non-empty string".into()),
         None => return Err("missing field `id`".into()),
     };
+    let id = nfc_owned(id);
+    check_id(&id).map_err(|n| format!("id is {n} bytes, longer than {MAX_ID_BYTES}; skipped"))?;
     let date = required_str(&mut object, "date")?
         .parse()
         .map_err(|why| format!("{why} (article '{id}')"))?;
@@ -148,8 +154,8 @@ pub fn parse_line(bytes: &[u8]) -> Result<Article, String> {
     let meta = object
         .into_iter()
         .filter_map(|(key, value)| match value {
-            Value::String(s) if !s.is_empty() => Some((key, s)),
-            Value::Number(n) => Some((key, n.to_string())),
+            Value::String(s) if !s.is_empty() => Some((nfc_owned(key), nfc_owned(s))),
+            Value::Number(n) => Some((nfc_owned(key), n.to_string())),
             _ => None,
         })
         .collect();
@@ -168,10 +174,11 @@ fn required_str(object: &mut Map<String, Value>, key: &str) -> Result<String, St
     optional_str(object, key)?.ok_or_else(|| format!("missing field `{key}`"))
 }
 
+/// The string value of `key`, in Unicode form C.
 fn optional_str(object: &mut Map<String, Value>, key: &str) -> Result<Option<String>, String> {
     match object.remove(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
+        Some(Value::String(s)) => Ok(Some(nfc_owned(s))),
         Some(other) => Err(format!(
             "field `{key}` must be a string, not {}",
             kind(&other)
@@ -272,6 +279,52 @@ mod tests {
             "{seen:?}"
         );
         assert_eq!(seen[2], "3: g");
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_skipped_and_the_first_line_read() {
+        let lines = "\u{feff}{\"id\": \"a\", \"date\": \"2023\", \"body\": \"Text.\"}\n\
+                     {\"id\": \"b\", \"date\": \"2023\", \"body\": \"Text.\"}\n";
+        assert_eq!(read_all(lines.as_bytes(), 1000), ["1: a", "2: b"]);
+        // Only at the start of the file: elsewhere it is a malformed line.
+        let late = lines.replace("\n{", "\n\u{feff}{");
+        let seen = read_all(late.trim_start_matches('\u{feff}').as_bytes(), 1000);
+        assert_eq!(seen[0], "1: a");
+        assert!(
+            seen[1].starts_with("a.jsonl: line 2: malformed JSON"),
+            "{seen:?}"
+        );
+        // A file that holds only a mark is empty.
+        assert!(read_all("\u{feff}\n".as_bytes(), 1000).is_empty());
+    }
+
+    #[test]
+    fn an_id_over_1024_bytes_is_refused_with_its_length() {
+        let line = |id: &str| format!(r#"{{"id": "{id}", "date": "2023", "body": "Text."}}"#);
+        let long = "x".repeat(70_000);
+        assert_eq!(
+            parse_line(line(&long).as_bytes()).unwrap_err(),
+            "id is 70000 bytes, longer than 1024; skipped"
+        );
+        let longest = "x".repeat(MAX_ID_BYTES);
+        assert_eq!(parse_line(line(&longest).as_bytes()).unwrap().id, longest);
+    }
+
+    #[test]
+    fn strings_are_read_in_unicode_form_c() {
+        let a = parse_line(
+            "{\"id\": \"Kyi\u{308}v-1\", \"date\": \"2023\", \"title\": \"Tu\u{308}rkiye\", \
+             \"source\": \"Co\u{302}te\", \"speaker\": \"Zelens\u{301}kyy\", \
+             \"body\": \"In Kyi\\u0308v.\"}"
+                .as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(a.id, "Kyïv-1");
+        assert_eq!(a.title, "Türkiye");
+        assert_eq!(a.source.as_deref(), Some("Côte"));
+        assert_eq!(a.meta, [("speaker".to_owned(), "Zelenśkyy".to_owned())]);
+        // An escaped combining mark is composed too: normalising follows JSON decoding.
+        assert_eq!(a.body, "In Kyïv.");
     }
 
     #[test]

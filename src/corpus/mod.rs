@@ -4,6 +4,7 @@
 //! visited in sorted order so runs are reproducible. A broken file or line never stops a run:
 //! it becomes a [`Warning`] (`path: line N: why`), and the articles around it are still read.
 
+pub mod clean;
 pub mod date;
 pub mod jsonl;
 pub mod text;

@@ -13,6 +13,7 @@
 
 use std::io::Read;
 
+use super::clean::{MAX_ID_BYTES, check_id, nfc, nfc_owned, strip_bom};
 use super::{
     Article, Input, MAX_RECORD_BYTES, Record, Warning, line_of, title_from_body, too_long,
 };
@@ -62,17 +63,30 @@ fn read_capped(
     Ok(())
 }
 
-/// Parses the bytes of an article file; the error is the line at fault (if one is) and why.
+/// Parses the bytes of an article file, whose id is `id` (its path from the walked root), into
+/// an article in Unicode form C (see [`super::clean`]); the error is the line at fault (if one
+/// is) and why.
 pub fn parse(id: &str, bytes: &[u8]) -> Result<Article, (Option<usize>, String)> {
+    let id = nfc_owned(id.to_owned());
+    if let Err(n) = check_id(&id) {
+        let message = format!(
+            "id is {n} bytes, longer than {MAX_ID_BYTES}; skipped: the id is the file's path \
+             from the folder given, so index a folder nearer the file"
+        );
+        return Err((None, message));
+    }
     if bytes[..bytes.len().min(BINARY_PROBE)].contains(&0) {
         return Err((None, "binary file (contains NUL bytes), skipped".into()));
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let offset = e.valid_up_to();
+    // Offsets in errors count from the file's first byte, byte-order mark included.
+    let bom = bytes.len() - strip_bom(bytes).len();
+    let text = std::str::from_utf8(&bytes[bom..]).map_err(|e| {
+        let offset = bom + e.valid_up_to();
         let message = format!("invalid UTF-8 at byte {offset}");
         (Some(line_of(bytes, offset)), message)
     })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = nfc(text);
+    let text = text.as_ref();
     let start = text.len() - text.trim_start().len();
     let line = line_of(text.as_bytes(), start);
     let no_date = || {
@@ -121,7 +135,7 @@ pub fn parse(id: &str, bytes: &[u8]) -> Result<Article, (Option<usize>, String)>
         return Err((Some(line), "empty body: nothing after the date".into()));
     }
     Ok(Article {
-        id: id.to_owned(),
+        id,
         date,
         title: title
             .filter(|t| !t.is_empty())
@@ -202,6 +216,48 @@ mod tests {
         assert_eq!(read(text, text.len()), ["Twenty bytes."]);
         let skipped = format!("a.txt: file {}", too_long(text.len() - 1));
         assert_eq!(read(text, text.len() - 1), [skipped]);
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_skipped() {
+        let a = ok("\u{feff}date 2025-11-24\ntitle Geneva\n\nBody.");
+        assert_eq!(
+            (a.date.to_string(), a.title, a.body),
+            ("2025-11-24".into(), "Geneva".into(), "Body.".into())
+        );
+        // Error offsets still count the mark's bytes.
+        assert_eq!(
+            err(b"\xef\xbb\xbfdate 2025 \xff"),
+            (Some(1), "invalid UTF-8 at byte 13".into())
+        );
+    }
+
+    #[test]
+    fn decomposed_text_is_read_in_unicode_form_c() {
+        let a = parse(
+            "Kyi\u{308}v.txt",
+            "date 2025\ntitle Tu\u{308}rkiye\nsource Co\u{302}te\n\nIn Kyi\u{308}v.".as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(a.id, "Kyïv.txt");
+        assert_eq!(a.title, "Türkiye");
+        assert_eq!(a.source.as_deref(), Some("Côte"));
+        assert_eq!(a.body, "In Kyïv.");
+    }
+
+    #[test]
+    fn a_path_id_over_1024_bytes_is_refused_with_its_length() {
+        let deep = format!("{}/a.txt", vec!["d".repeat(200); 6].join("/"));
+        assert_eq!(deep.len(), 1211);
+        assert_eq!(
+            parse(&deep, b"date 2025 Text.").unwrap_err(),
+            (
+                None,
+                "id is 1211 bytes, longer than 1024; skipped: the id is the file's path from \
+                 the folder given, so index a folder nearer the file"
+                    .to_owned()
+            )
+        );
     }
 
     #[test]

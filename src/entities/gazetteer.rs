@@ -13,6 +13,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use rustc_hash::FxHashMap;
 
 use crate::analysis::Analyzer;
+use crate::corpus::clean::nfc;
 
 /// The embedded gazetteer.
 const BUILTIN: &str = include_str!("../../data/entities.tsv");
@@ -346,6 +347,7 @@ impl Gazetteer {
     /// the gazetteer lacks is indexed under (its folded words joined by `-`: `Joseph Garba` →
     /// `joseph-garba`); `None` when `text` has no words.
     pub fn resolve_id(&self, analyzer: &mut Analyzer, text: &str) -> Option<String> {
+        let text = &*nfc(text);
         if let Some(entity) = self.lookup(analyzer, text) {
             return Some(entity.id.to_string());
         }
@@ -557,8 +559,10 @@ fn push_key_word(key: &mut String, form: &str) {
 }
 
 /// The matching key of an alias or query text: its words' [`match_form`]s laid out like
-/// [`FoldedWords`].
+/// [`FoldedWords`]. The text is taken in Unicode form C, as passages are indexed, so a
+/// decomposed `Tu\u{308}rkiye` has the key of `Türkiye`.
 pub fn key(analyzer: &mut Analyzer, text: &str) -> String {
+    let text = &*nfc(text);
     let mut key = String::with_capacity(text.len() + 8);
     for span in crate::analysis::word_spans(text) {
         let raw = &text[span];
@@ -728,5 +732,55 @@ mod tests {
     #[test]
     fn the_builtin_gazetteer_parses() {
         assert!(Gazetteer::builtin().entities().len() > 10);
+    }
+
+    #[test]
+    fn the_builtin_data_is_in_unicode_form_c() {
+        // Passages are indexed in form C; an alias written decomposed would still match (its
+        // key is composed), but the data should say what it means.
+        for (name, data) in [
+            ("data/entities.tsv", BUILTIN),
+            (
+                "data/alias_keys.tsv",
+                include_str!("../../data/alias_keys.tsv"),
+            ),
+        ] {
+            for (n, line) in data.lines().enumerate() {
+                assert!(
+                    unicode_normalization::is_nfc(line),
+                    "{name}: line {}: not in Unicode form C: {line}",
+                    n + 1
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_decomposed_name_resolves_like_a_composed_one() {
+        let g = Gazetteer::builtin();
+        let mut analyzer = Analyzer::new();
+        for (text, id) in [
+            ("Tu\u{308}rkiye", "turkey"),
+            ("Republic of Tu\u{308}rkiye", "turkey"),
+            ("Co\u{302}te d'Ivoire", "cote-divoire"),
+            ("Côte d'Ivoire", "cote-divoire"),
+        ] {
+            assert_eq!(
+                g.resolve_id(&mut analyzer, text).as_deref(),
+                Some(id),
+                "{text}"
+            );
+            assert_eq!(
+                crate::entities::aliases::builtin_alias_id(&mut analyzer, text),
+                Some(id),
+                "{text}"
+            );
+        }
+        // A name the gazetteer lacks gets the id of its composed spelling.
+        assert_eq!(
+            g.resolve_id(&mut analyzer, "Jose\u{301} Nun\u{303}ez")
+                .as_deref(),
+            Some("jose-nunez")
+        );
     }
 }

@@ -20,6 +20,7 @@
 
 use std::fmt::Write as _;
 
+use super::SENTENCE_WORDS;
 use crate::error::{Error, Result};
 
 /// The model file's format version.
@@ -77,19 +78,25 @@ impl Model {
         Model::parse(BUILTIN).expect("the built-in model parses")
     }
 
-    /// Reads a model file's text.
+    /// Reads a model file's text, checking that every table the generator samples from can be
+    /// sampled: some positive count, and counts that add up within 64 bits.
     ///
     /// # Errors
     /// [`Error::Invalid`] naming the line and what is wrong with it.
     pub fn parse(text: &str) -> Result<Model> {
         let mut model = Model::default();
         let mut format = None;
+        // The first line of each kind of record, for errors about a whole table.
+        let mut first_lines: Vec<(String, usize)> = Vec::new();
         for (n, line) in text.lines().enumerate() {
             let line = line.trim_end();
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
             let fields: Vec<&str> = line.split('\t').collect();
+            if !first_lines.iter().any(|(kind, _)| kind == fields[0]) {
+                first_lines.push((fields[0].to_owned(), n + 1));
+            }
             model
                 .record(&fields, &mut format)
                 .map_err(|why| Error::Invalid(format!("model line {}: {why}", n + 1)))?;
@@ -104,6 +111,12 @@ impl Model {
                 "the model has no words, sentence lengths or years".into(),
             ));
         }
+        model.check_weights(|kind| {
+            first_lines
+                .iter()
+                .find(|(k, _)| k == kind)
+                .map_or(0, |&(_, line)| line)
+        })?;
         if let Some(s) = model.successors.iter().find(|s| {
             s.word >= model.words.len() || s.next.iter().any(|&(w, _)| w >= model.words.len())
         }) {
@@ -114,6 +127,53 @@ impl Model {
             )));
         }
         Ok(model)
+    }
+
+    /// Checks that each table can be sampled; `first_line` gives where a kind of record starts.
+    fn check_weights(&self, first_line: impl Fn(&str) -> usize) -> Result<()> {
+        let sum = |counts: &mut dyn Iterator<Item = u64>| counts.map(u128::from).sum::<u128>();
+        let (shortest, longest) = SENTENCE_WORDS;
+        let tables = [
+            ("word", sum(&mut self.words.iter().map(|w| w.count)), true),
+            (
+                "sentence",
+                sum(&mut self
+                    .sentences
+                    .iter()
+                    .filter(|(len, _)| (shortest..=longest).contains(len))
+                    .map(|&(_, n)| n)),
+                true,
+            ),
+            ("year", sum(&mut self.years.iter().map(|&(_, n)| n)), true),
+            (
+                "entity",
+                sum(&mut self.entities.iter().map(|e| e.count)),
+                false,
+            ),
+            (
+                "country",
+                sum(&mut self.countries.iter().map(|c| c.count)),
+                false,
+            ),
+        ];
+        for (kind, total, needed) in tables {
+            let why = if total > u128::from(u64::MAX) {
+                format!("the `{kind}` counts add up past {}", u64::MAX)
+            } else if needed && total == 0 && kind == "sentence" {
+                format!(
+                    "no `sentence` length from {shortest} to {longest} words has a count above 0"
+                )
+            } else if needed && total == 0 {
+                format!("every `{kind}` count is 0: at least one must be above 0")
+            } else {
+                continue;
+            };
+            return Err(Error::Invalid(format!(
+                "model line {}: {why}",
+                first_line(kind)
+            )));
+        }
+        Ok(())
     }
 
     fn record(&mut self, fields: &[&str], format: &mut Option<u32>) -> Result<(), String> {
@@ -146,7 +206,13 @@ impl Model {
                 }
             }
             "sentence" => self.sentences.push((number(1)?, number(2)?)),
-            "year" => self.years.push((number(1)?, number(2)?)),
+            "year" => {
+                let year = number(1)?;
+                if !(1..=9999).contains(&year) {
+                    return Err(format!("year {year} is not in 1..=9999"));
+                }
+                self.years.push((year, number(2)?));
+            }
             "country" => self.countries.push(counted(1)?),
             "word" => self.words.push(counted(1)?),
             "entity" => self.entities.push(counted(1)?),
@@ -163,7 +229,14 @@ impl Model {
                             _ => Err(format!("'{pair}' is not word:count")),
                         }
                     })
-                    .collect::<Result<_, String>>()?;
+                    .collect::<Result<Vec<(usize, u64)>, String>>()?;
+                if next
+                    .iter()
+                    .try_fold(0u64, |sum, &(_, n)| sum.checked_add(n))
+                    .is_none()
+                {
+                    return Err(format!("the counts add up past {}", u64::MAX));
+                }
                 self.successors.push(Successors { word, total, next });
             }
             other => return Err(format!("unknown record '{other}'")),
@@ -216,6 +289,48 @@ mod tests {
         let model = Model::builtin();
         assert!(model.words.len() > 1000, "{} words", model.words.len());
         assert_eq!(Model::parse(&model.to_text("again")).unwrap(), model);
+    }
+
+    #[test]
+    fn a_table_that_cannot_be_sampled_is_named_by_its_first_line() {
+        let head = "format\t1\nsentence\t1\t5\nsentence\t12\t7\nyear\t1990\t3\n";
+        let ok = format!("{head}word\tthe\t0\nword\tpeace\t2\n");
+        assert!(Model::parse(&ok).is_ok());
+        let max = u64::MAX;
+        let cases = [
+            (
+                format!("{head}word\tthe\t0\nword\tpeace\t0\n"),
+                "model line 5: every `word` count is 0: at least one must be above 0",
+            ),
+            (
+                "format\t1\nword\tthe\t1\nyear\t1990\t0\nsentence\t12\t0\nsentence\t1\t9\n"
+                    .to_owned(),
+                "model line 4: no `sentence` length from 4 to 60 words has a count above 0",
+            ),
+            (
+                "format\t1\nword\tthe\t1\nsentence\t12\t1\nyear\t1990\t0\n".to_owned(),
+                "model line 4: every `year` count is 0: at least one must be above 0",
+            ),
+            (
+                format!("{head}word\tthe\t{max}\nword\tpeace\t1\n"),
+                "model line 5: the `word` counts add up past 18446744073709551615",
+            ),
+            (
+                format!("{ok}entity\tUN\t{max}\nentity\tEU\t{max}\n"),
+                "model line 7: the `entity` counts add up past 18446744073709551615",
+            ),
+            (
+                format!("{ok}next\t0\t9\t1:{max}\t0:1\n"),
+                "model line 7: the counts add up past 18446744073709551615",
+            ),
+            (
+                format!("{ok}year\t{max}\t1\n"),
+                "model line 7: year 18446744073709551615 is not in 1..=9999",
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(Model::parse(&text).unwrap_err().to_string(), want, "{text}");
+        }
     }
 
     #[test]

@@ -355,11 +355,11 @@ impl Plan {
         if paths.is_empty() {
             paths = match recorded.paths.is_empty() {
                 true => options.fallback_roots.clone(),
-                false => present.iter().map(|r| corpus::path_of_key(r)).collect(),
+                false => present.iter().map(|r| shown(r)).collect(),
             };
         }
         if rebuild && !options.prune {
-            paths.extend(present.iter().map(|r| corpus::path_of_key(r)));
+            paths.extend(present.iter().map(|r| shown(r)));
         }
         let mut inputs = corpus::walk_anchored(&paths, &recorded.paths)?;
         let stdin_origin = options
@@ -421,6 +421,17 @@ impl Plan {
             gone: if options.prune { Vec::new() } else { gone },
             roots,
         })
+    }
+}
+
+/// A recorded root as a path to walk: relative to the working directory when it lies under
+/// it, so that warnings and summaries read as if the user had named it.
+fn shown(root: &str) -> PathBuf {
+    let path = corpus::path_of_key(root);
+    let cwd = std::env::current_dir().and_then(|d| d.canonicalize());
+    match cwd.as_ref().map(|cwd| path.strip_prefix(cwd)) {
+        Ok(Ok(relative)) if !relative.as_os_str().is_empty() => relative.to_path_buf(),
+        _ => path,
     }
 }
 

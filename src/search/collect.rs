@@ -32,6 +32,9 @@ use tantivy::{
 
 use crate::index::schema::fast;
 
+/// Room made up front in each segment's top list; it grows as hits come, up to the limit.
+const INITIAL_HEAP: usize = 1024;
+
 /// A passage that made the top list, before its stored fields are fetched.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
@@ -226,7 +229,8 @@ impl Collector for Passages<'_> {
             limit: self.limit,
             segment,
             columns,
-            heap: BinaryHeap::with_capacity(self.limit + 1),
+            // Grown as hits come: a large `limit` must not be allocated up front.
+            heap: BinaryHeap::with_capacity(self.limit.min(INITIAL_HEAP) + 1),
             passages: 0,
             seen: vec![0; articles.div_ceil(64)],
             keys: Vec::new(),

@@ -10,7 +10,8 @@
 //! clause  = [ "+" | "-" | "NOT" ] primary
 //! primary = ( word | phrase | group | entity | field ) [ "^" number ]
 //! group   = "(" or ")"
-//! phrase  = '"' { char - '"' } '"' [ "~" digits ]
+//! phrase  = '"' { char - '"' - '\' | escape | '\' } '"' [ "~" digits ]
+//! escape  = '\"' | '\\'                            (* a quote, a backslash *)
 //! entity  = "@" ( word | phrase )
 //! field   = name ":" ( word | phrase | group | range )
 //! range   = ( "[" | "{" ) bound "TO" bound ( "]" | "}" )
@@ -29,9 +30,13 @@
 //! * `name:`, `@`, `~` and `^` must touch what follows them; `~` (slop) follows
 //!   phrases only (at most [`MAX_SLOP`]), `^` (boost) follows any primary. `field:(…)` gives the field to
 //!   every term and phrase inside the group unless they name their own.
-//! * There are no escapes: a phrase ends at the next `"`. Parentheses nest at most
+//! * Inside quotes, `\"` stands for a quote and `\\` for a backslash; any other
+//!   backslash is itself (`"C:\drafts"`). So `id:"a \"quoted\" id"` names the id
+//!   `a "quoted" id`. Outside quotes there are no escapes. Parentheses nest at most
 //!   32 deep, so hostile input cannot overflow the stack, and a query holds at most
 //!   1024 words, phrases, groups, fields and entities (see [`MAX_CLAUSES`]).
+//! * Texts are returned in Unicode normalisation form C, as article text is indexed
+//!   (see [`crate::corpus::clean`]): a decomposed `Kyïv` finds a composed one.
 //! * Spec quirk kept on purpose: after `)` or a closing `"` a `-` is not at a clause
 //!   start, so `(a)-b` is `(a) AND "-b"`; write `(a) -b` to exclude.
 //!
@@ -42,10 +47,11 @@
 //! `Should`s, and a lone exclusion stays a `Bool` (`-b` → `Bool[(MustNot, b)]`);
 //! the planner adds the match-all such a purely negative `Bool` needs. `+` is
 //! accepted for Lucene habits but, AND being the default, means the same as no
-//! prefix. Nested `Bool`s are never flattened. Texts keep their original spelling;
-//! spans are byte ranges covering the leaf's own text (a phrase's span includes its
-//! quotes and slop, an entity's its `@`, a range's its brackets; field names and
-//! boosts are not included — `Field::span` covers the name).
+//! prefix. Nested `Bool`s are never flattened. Texts keep their original spelling
+//! (unescaped, in form C); spans are byte ranges of the query as typed, covering the
+//! leaf's own text (a phrase's span includes its quotes and slop, an entity's its
+//! `@`, a range's its brackets; field names and boosts are not included —
+//! `Field::span` covers the name).
 //!
 //! # Errors
 //!
@@ -63,6 +69,8 @@
 //! nested, too many terms. The tests pin the exact texts.
 
 use std::fmt;
+
+use crate::corpus::clean::nfc;
 
 /// Byte range into the query string, for error messages and the planner.
 pub type Span = std::ops::Range<usize>;
@@ -189,7 +197,7 @@ enum Tok<'q> {
     Word(&'q str),
     /// `name:` (the colon is part of the token).
     Field(&'q str),
-    /// Content between the quotes.
+    /// Content between the quotes, escapes not yet undone (see [`unquote`]).
     Phrase(&'q str),
     /// `[` or `{`, carrying "inclusive".
     Open(bool),
@@ -268,10 +276,10 @@ fn lex(q: &str) -> Result<Vec<Token<'_>>, ParseError> {
                 clause_start = true;
                 if c == '+' { Tok::Plus } else { Tok::Minus }
             }
-            '"' => match q[end..].find('"') {
-                Some(n) => {
-                    end += n + 1;
-                    Tok::Phrase(&q[i + 1..end - 1])
+            '"' => match closing_quote(q, end) {
+                Some(close) => {
+                    end = close + 1;
+                    Tok::Phrase(&q[i + 1..close])
                 }
                 None => {
                     let msg = "unbalanced quote: the phrase starting here is never closed";
@@ -308,6 +316,43 @@ fn lex(q: &str) -> Result<Vec<Token<'_>>, ParseError> {
         out.push(Token { tok, start: i, end });
     }
     Ok(out)
+}
+
+/// The byte offset of the `"` that closes a phrase whose content starts at `from`, skipping
+/// escaped quotes and backslashes. Both are ASCII, so stepping over one byte after a backslash
+/// never lands inside a character that matters.
+fn closing_quote(q: &str, from: usize) -> Option<usize> {
+    let bytes = q.as_bytes();
+    let mut at = from;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'"' => return Some(at),
+            b'\\' => at += 2,
+            _ => at += 1,
+        }
+    }
+    None
+}
+
+/// A phrase's content with its escapes undone (`\"` → `"`, `\\` → `\`; any other backslash
+/// is kept), in Unicode form C.
+fn unquote(raw: &str) -> String {
+    let mut text = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.clone().next() {
+                Some(next @ ('"' | '\\')) => {
+                    chars.next();
+                    text.push(next);
+                }
+                _ => text.push(c),
+            }
+        } else {
+            text.push(c);
+        }
+    }
+    nfc(&text).into_owned()
 }
 
 struct Parser<'q> {
@@ -466,11 +511,12 @@ impl<'q> Parser<'q> {
             );
             return self.err(c.span(), msg);
         }
-        let (field, text, span) = (field.cloned(), text.to_string(), t.span());
+        let (field, text, span) = (field.cloned(), nfc(text).into_owned(), t.span());
         Ok(Node::Term { field, text, span })
     }
 
-    fn phrase(&mut self, field: Option<&Field>, text: &str, t: &Token) -> PResult<Node> {
+    fn phrase(&mut self, field: Option<&Field>, raw: &str, t: &Token) -> PResult<Node> {
+        let text = unquote(raw);
         if text.trim().is_empty() {
             return self.err(t.span(), "empty phrase");
         }
@@ -495,7 +541,7 @@ impl<'q> Parser<'q> {
                 }
             };
         }
-        let (field, text, span) = (field.cloned(), text.to_string(), t.start..self.prev_end);
+        let (field, span) = (field.cloned(), t.start..self.prev_end);
         Ok(Node::Phrase {
             field,
             text,
@@ -591,7 +637,8 @@ impl<'q> Parser<'q> {
         let t = self.bump();
         match t.tok {
             Tok::Word("*") => Ok(None),
-            Tok::Word(w) | Tok::Phrase(w) if w != "TO" => Ok(Some(w.to_string())),
+            Tok::Word(w) if w != "TO" => Ok(Some(nfc(w).into_owned())),
+            Tok::Phrase(p) => Ok(Some(unquote(p))),
             Tok::End => self.unclosed_range(open),
             _ => self.err(
                 t.span(),
@@ -610,20 +657,22 @@ impl<'q> Parser<'q> {
 
     fn entity(&mut self, at: &Token) -> PResult<Node> {
         let t = self.peek();
-        match t.tok {
-            Tok::Word(text) | Tok::Phrase(text) if self.glued(&t) => {
-                self.bump();
-                if text.trim().is_empty() {
-                    return self.err(t.span(), "empty phrase");
-                }
-                let (text, span) = (text.to_string(), at.start..t.end);
-                Ok(Node::Entity { text, span })
+        let text = match t.tok {
+            Tok::Word(word) if self.glued(&t) => nfc(word).into_owned(),
+            Tok::Phrase(raw) if self.glued(&t) => unquote(raw),
+            _ => {
+                return self.err(
+                    at.span(),
+                    "empty entity: `@` must be attached to a name, like @zelensky",
+                );
             }
-            _ => self.err(
-                at.span(),
-                "empty entity: `@` must be attached to a name, like @zelensky",
-            ),
+        };
+        self.bump();
+        if text.trim().is_empty() {
+            return self.err(t.span(), "empty phrase");
         }
+        let span = at.start..t.end;
+        Ok(Node::Entity { text, span })
     }
 
     /// The error for a token that cannot appear where it was found.
@@ -753,6 +802,12 @@ a^2                               => a^2
 title:x^2 -y^0.5                  => (+title:x^2 -y^0.5)
 @zelensky                         => @zelensky
 @"Volodymyr Zelensky"^2           => @Volodymyr Zelensky^2
+id:"a \"quoted\" id"              => id:"a "quoted" id"
+id:"C:\drafts\\final\\"            => id:"C:\drafts\final\"
+"\\"                              => "\"
+@"a \"b\""                         => @a "b"
+date:["\"x" TO *]                  => date:["x TO *]
+a\b                               => a\b
 "#;
 
     #[test]
@@ -822,6 +877,8 @@ title:x^2 -y^0.5                  => (+title:x^2 -y^0.5)
 
     const ERRORS: &str = r#"
 security "guarantee => column 10: unbalanced quote: the phrase starting here is never closed
+"a \"              => column 1: unbalanced quote: the phrase starting here is never closed
+"\\\"             => column 1: unbalanced quote: the phrase starting here is never closed
 Зеленський "x       => column 12: unbalanced quote: the phrase starting here is never closed
 "" a                => column 1: empty phrase
 (a b                => column 1: unbalanced parenthesis: this `(` is never closed
@@ -890,7 +947,7 @@ a :b                => column 3: stray `:`: a field name goes right before it, l
     fn never_panics_on_random_input() {
         const ALPHABET: &[&str] = &[
             "a", "\"", "(", ")", ":", "^", "~", "-", "+", "AND", "OR", "NOT", "[", "]", "TO", "*",
-            "@", " ", " ", "é", "2", "{", "}", ".",
+            "@", " ", " ", "é", "2", "{", "}", ".", "\\", "\u{308}",
         ];
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = move || {
@@ -924,6 +981,24 @@ a :b                => column 3: stray `:`: a field name goes right before it, l
         }
         // Make sure the generator exercises both outcomes.
         assert!(ok > 1000 && failed > 1000, "ok {ok}, failed {failed}");
+    }
+
+    #[test]
+    fn texts_are_composed_and_spans_stay_on_the_query_as_typed() {
+        // `Kyïv` with a combining diaeresis, `Côte` with a combining circumflex.
+        let q = "Kyi\u{308}v \"Co\u{302}te d'Ivoire\" @Tu\u{308}rkiye x:[Co\u{302}te TO *]";
+        let node = parse(q).unwrap();
+        assert_eq!(
+            show(&node),
+            "(+Kyïv +\"Côte d'Ivoire\" +@Türkiye +x:[Côte TO *])"
+        );
+        let mut got = Vec::new();
+        spans(&node, &mut got);
+        assert_eq!(got, [0..6, 7..24, 25..35, 36..37, 38..51]);
+        assert!(got.iter().all(|s| q.get(s.clone()).is_some()));
+        // Columns count the chars as typed.
+        let e = parse("Kyi\u{308}v AND").unwrap_err();
+        assert_eq!((e.column, e.span), (7, 7..10));
     }
 
     /// The 40 public benchmark queries (`/work/shared/queries/public.txt`).

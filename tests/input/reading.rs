@@ -1,0 +1,104 @@
+//! Reading JSON Lines and text articles: ids too long to index, a byte-order mark, ids holding
+//! quotes and backslashes.
+
+use std::io::Write;
+
+use super::{counts, index_json, jsonl};
+use crate::util::TestEnv;
+
+#[test]
+fn an_id_longer_than_1024_bytes_is_skipped_so_reruns_never_duplicate_it() {
+    let env = TestEnv::empty();
+    let long = "x".repeat(70_000);
+    env.write(
+        "corpus/long.jsonl",
+        jsonl(&[
+            (&long, "A pangolin crossed the border."),
+            ("short-1", "Another pangolin crossed the river."),
+        ]),
+    );
+    let warning =
+        "warning: corpus/long.jsonl: line 1: id is 70000 bytes, longer than 1024; skipped";
+    let (first, warnings) = index_json(&env);
+    assert_eq!(warnings, [warning]);
+    assert_eq!(counts(&first), [1, 0, 0, 0], "{first}");
+    assert_eq!(first["skipped"], 1, "{first}");
+    let (second, warnings) = index_json(&env);
+    assert_eq!(warnings, [warning]);
+    assert_eq!(counts(&second), [0, 0, 0, 1], "{second}");
+    assert_eq!(env.count("pangolin"), (1, 1));
+    assert_eq!(env.search_json("pangolin", &[]).articles(), ["short-1"]);
+}
+
+#[test]
+fn a_text_file_whose_path_is_over_1024_bytes_is_skipped_with_a_warning() {
+    let env = TestEnv::empty();
+    let deep = format!("{}/deep.txt", vec!["d".repeat(200); 6].join("/"));
+    env.write(&format!("corpus/{deep}"), "date 2025 A lone okapi.");
+    env.write("corpus/near.txt", "date 2025 A second okapi.");
+    let (summary, warnings) = index_json(&env);
+    assert_eq!(
+        warnings,
+        [format!(
+            "warning: corpus/{deep}: id is {} bytes, longer than 1024; skipped: the id is the \
+             file's path from the folder given, so index a folder nearer the file",
+            deep.len()
+        )]
+    );
+    assert_eq!(counts(&summary), [1, 0, 0, 0], "{summary}");
+    assert_eq!(env.count("okapi"), (1, 1));
+}
+
+#[test]
+fn a_leading_byte_order_mark_is_skipped_in_every_input() {
+    let env = TestEnv::empty();
+    let bom = "\u{feff}";
+    env.write(
+        "corpus/a.jsonl",
+        format!("{bom}{}", jsonl(&[("bom-jsonl", "An axolotl.")])),
+    );
+    env.write("corpus/b.txt", format!("{bom}date 2025 A wombat."));
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    write!(gz, "{bom}{}", jsonl(&[("bom-gz", "A dugong.")])).unwrap();
+    env.write("corpus/c.jsonl.gz", gz.finish().unwrap());
+    let zst = zstd::encode_all(
+        format!("{bom}{}", jsonl(&[("bom-zst", "A narwhal.")])).as_bytes(),
+        3,
+    )
+    .unwrap();
+    env.write("corpus/d.jsonl.zst", zst);
+    let (summary, warnings) = index_json(&env);
+    assert_eq!(warnings, Vec::<String>::new());
+    assert_eq!(counts(&summary), [4, 0, 0, 0], "{summary}");
+    for (word, id) in [
+        ("axolotl", "bom-jsonl"),
+        ("wombat", "b.txt"),
+        ("dugong", "bom-gz"),
+        ("narwhal", "bom-zst"),
+    ] {
+        assert_eq!(env.search_json(word, &[]).articles(), [id], "{word}");
+    }
+    let piped = format!("{bom}{}", jsonl(&[("bom-stdin", "A gharial.")]));
+    let out = env.run_with_stdin(&["index", "-", "--threads", "1"], piped.as_bytes());
+    assert_eq!(out.code, 0, "{out}");
+    assert_eq!(out.warnings(), Vec::<&str>::new(), "{out}");
+    assert_eq!(env.search_json("gharial", &[]).articles(), ["bom-stdin"]);
+}
+
+#[test]
+fn an_id_holding_quotes_and_a_backslash_is_found_with_an_escaped_id_query() {
+    let env = TestEnv::empty();
+    let id = r#"memo "B" \ annex"#;
+    env.write(
+        "corpus/a.jsonl",
+        jsonl(&[(id, "A tapir."), ("memo B annex", "A tapir again.")]),
+    );
+    env.index();
+    let search = env.search_json(r#"id:"memo \"B\" \\ annex""#, &[]);
+    assert_eq!(search.articles(), [id], "{}", search.out);
+    // A backslash before any other character is itself.
+    env.write("corpus/b.jsonl", jsonl(&[(r"C:\drafts", "A quokka.")]));
+    env.index();
+    let search = env.search_json(r#"id:"C:\drafts""#, &[]);
+    assert_eq!(search.articles(), [r"C:\drafts"], "{}", search.out);
+}
