@@ -15,7 +15,7 @@ use attache::entities::Kind;
 /// better than a longer list.
 pub const MAX_LIMIT: usize = 10_000;
 /// The most threads `index` and `bench` start.
-pub const MAX_THREADS: usize = 1024;
+pub const MAX_THREADS: usize = attache::index::build::MAX_THREADS;
 /// The writer's memory budget in MB, as tantivy 0.27 accepts it: each writer thread's arena
 /// must hold at least 15,000,000 bytes (15 MB is 15,728,640) and less than 2^32 - 1,000,000
 /// bytes (4095 MB is 4,293,918,720); a single writer thread may be given the whole budget.

@@ -27,6 +27,9 @@ use super::{IndexDir, Manifest, pipeline, register_tokenizer, schema};
 use crate::corpus::{self, Input, Warning};
 use crate::error::{Error, Result, printable};
 
+/// The most threads a run analyses with.
+pub const MAX_THREADS: usize = 1024;
+
 /// How to index.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -234,6 +237,12 @@ pub fn build(
     progress: &mut dyn Progress,
 ) -> Result<RunSummary> {
     let started = Instant::now();
+    if !(1..=MAX_THREADS).contains(&options.threads) {
+        return Err(Error::Invalid(format!(
+            "{} indexing threads: give 1 to {MAX_THREADS}",
+            options.threads
+        )));
+    }
     let _lock = if options.dry_run {
         None
     } else {

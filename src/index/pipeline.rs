@@ -26,6 +26,8 @@ use crate::error::{Error, Result};
 
 /// The smallest memory budget tantivy accepts per writer thread.
 const MIN_MEMORY_PER_THREAD: usize = 15_000_000;
+/// The largest memory budget tantivy accepts per writer thread (below 4 GB less 1 MB).
+const MAX_MEMORY_PER_THREAD: usize = (u32::MAX as usize) - 1_000_001;
 /// Warnings kept in a run summary; the count of skipped inputs is always exact.
 const MAX_SUMMARY_WARNINGS: usize = 1000;
 
@@ -251,10 +253,11 @@ impl Job<'_> {
             .clamp(1, 8)
             .min(self.options.memory_bytes / MIN_MEMORY_PER_THREAD)
             .max(1);
-        let memory = self
-            .options
-            .memory_bytes
-            .max(writer_threads * MIN_MEMORY_PER_THREAD);
+        // Within tantivy's bounds per thread, whatever a library caller asks for.
+        let memory = self.options.memory_bytes.clamp(
+            writer_threads * MIN_MEMORY_PER_THREAD,
+            writer_threads * MAX_MEMORY_PER_THREAD,
+        );
         index
             .writer_with_num_threads(writer_threads, memory)
             .map_err(|e| match e {

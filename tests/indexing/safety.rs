@@ -456,3 +456,25 @@ fn a_dry_run_prints_ids_with_control_characters_escaped() {
         "{dry}"
     );
 }
+
+#[test]
+fn library_callers_get_an_error_for_absurd_threads_and_a_bounded_writer_for_absurd_memory() {
+    use attache::index::IndexDir;
+    use attache::index::build::{self, BuildOptions};
+    let env = TestEnv::new();
+    let dir = IndexDir::new(env.path().join("index"));
+    let options = BuildOptions {
+        threads: 100_000,
+        ..BuildOptions::new(vec![env.path().join("corpus")])
+    };
+    let err = build::build(&dir, &options, &mut build::Silent).unwrap_err();
+    assert_eq!(err.to_string(), "100000 indexing threads: give 1 to 1024");
+    assert!(!env.path().join("index").exists(), "nothing was written");
+    let options = BuildOptions {
+        threads: 2,
+        memory_bytes: 1 << 44,
+        ..options
+    };
+    let summary = build::build(&dir, &options, &mut build::Silent).unwrap();
+    assert_eq!(summary.added, 2);
+}
