@@ -299,7 +299,7 @@ fn choose_target(
     if let Some(because) = open.manifest.differs_from(manifest) {
         return fresh(summary, Some(because));
     }
-    let catalog = crate::error::reading_index(dir.path(), || {
+    let catalog = super::reading_index(dir.path(), || {
         Catalog::load(&open.index.reader()?.searcher())
     })?;
     let target = match options.dry_run {
@@ -311,7 +311,7 @@ fn choose_target(
 
 fn create_index(path: &std::path::Path) -> Result<Index> {
     let (schema, _) = schema::build();
-    let index = Index::create_in_dir(path, schema)?;
+    let index = super::create_in(path, schema)?;
     register_tokenizer(&index);
     Ok(index)
 }

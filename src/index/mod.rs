@@ -3,24 +3,34 @@
 //! An index folder holds generations and a pointer:
 //!
 //! ```text
-//! index/CURRENT        the name of the live generation, e.g. "gen-000002"
-//! index/gen-000002/    a tantivy index plus attache.json (format stamp, indexing settings)
-//! index/.tmp-4242/     a full rebuild in progress (process 4242)
-//! index/.lock          held (flock) by the process writing the index; holds its pid
+//! index/CURRENT                 the name of the live generation, e.g. "gen-000002"
+//! index/gen-000002/             a tantivy index plus attache.json (format stamp, settings)
+//! index/.attache-build-4242/    a full rebuild in progress (process 4242)
+//! index/.lock                   held (flock) by the process writing the index; holds its pid
 //! ```
 //!
 //! Incremental runs update the live generation in place through tantivy's commits, which
-//! searches see atomically. A full rebuild writes a fresh `.tmp-*` folder and, only once it is
+//! searches see atomically. A full rebuild writes a fresh build folder and, only once it is
 //! complete and committed, renames it to the next generation and atomically replaces `CURRENT`
 //! (write a temporary file, then rename). A failed or interrupted rebuild therefore leaves the
-//! previous generation live and searchable; its leftovers are removed by the next build.
+//! previous generation live and searchable. Only the holder of `.lock` builds, so whoever holds
+//! it knows every build folder it did not make itself is a dead run's, and removes it; nothing
+//! else in the folder is ever removed.
+//!
+//! Readers take no lock: a reader that finds files gone because a writer changed the index
+//! under it (a commit, a merge, a generation swap) reads the new state again
+//! ([`IndexDir::retrying`]), and a failure is reported only when it persists on an unchanged
+//! index.
 
 pub mod build;
 pub mod catalog;
+pub mod directory;
 pub mod document;
 pub mod optimize;
 mod pipeline;
+mod read;
 pub mod schema;
+pub mod verify;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -33,12 +43,17 @@ use crate::analysis::{
     TokensTokenizer,
 };
 use crate::error::{Error, Result};
+use directory::{Access, IndexDirectory};
+pub use read::{IndexState, reading_index};
 use schema::{FORMAT_VERSION, Fields};
 
 const CURRENT: &str = "CURRENT";
 const MANIFEST: &str = "attache.json";
 const GEN_PREFIX: &str = "gen-";
-const TMP_PREFIX: &str = ".tmp-";
+/// The build folder of a full rebuild, followed by the pid of the process that made it.
+const BUILD_PREFIX: &str = ".attache-build-";
+/// The name build folders had before [`BUILD_PREFIX`]; removed only when they hold an index.
+const OLD_BUILD_PREFIX: &str = ".tmp-";
 const LOCK: &str = ".lock";
 
 /// The stamp written beside every generation: what wrote it, and with which settings.
@@ -138,7 +153,7 @@ impl IndexDir {
     /// [`Error::NoIndex`] when nothing was built here, [`Error::IncompatibleIndex`] when the
     /// format stamp differs, I/O and tantivy errors otherwise.
     pub fn open(&self) -> Result<OpenIndex> {
-        self.open_with(Access::Search)
+        self.open_with(Access::Read)
     }
 
     /// [`IndexDir::open`] for writing: indexing and merging read segments sequentially, so the
@@ -184,11 +199,10 @@ impl IndexDir {
                 manifest.format, manifest.attache_version, FORMAT_VERSION
             )));
         }
-        let index = match access {
-            Access::Search => open_generation(&generation),
-            Access::Write => Index::open_in_dir(&generation),
-        }
-        .map_err(|e| Error::damaged(&self.path, &e))?;
+        let index = IndexDirectory::open(&generation, access)
+            .map_err(tantivy::TantivyError::from)
+            .and_then(Index::open)
+            .map_err(|e| self.unreadable(&generation, &e))?;
         register_tokenizer(&index);
         let fields =
             Fields::from_schema(&index.schema()).map_err(|e| self.incompatible(e.to_string()))?;
@@ -229,10 +243,27 @@ impl IndexDir {
                 let _ = file.read_to_string(&mut pid);
                 Err(Error::Locked {
                     path: self.path.clone(),
-                    pid: pid.trim().parse().ok(),
+                    pid: attache_process(&pid),
                 })
             }
             Err(fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
+        }
+    }
+
+    /// The error for a generation tantivy could not open or read: a file it cannot read for
+    /// lack of permission is named as such, anything else is damage.
+    fn unreadable(&self, generation: &Path, e: &tantivy::TantivyError) -> Error {
+        use tantivy::directory::error::OpenReadError;
+        match e {
+            tantivy::TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath })
+                if io_error.kind() == std::io::ErrorKind::PermissionDenied =>
+            {
+                Error::io(
+                    generation.join(filepath),
+                    std::io::Error::new(io_error.kind(), io_error.to_string()),
+                )
+            }
+            e => Error::damaged(&self.path, e),
         }
     }
 
@@ -244,12 +275,13 @@ impl IndexDir {
     }
 
     /// Creates an empty build folder for this process, removing leftovers of dead builds.
+    /// Called only while holding the writer lock ([`IndexDir::lock`]).
     fn begin(&self) -> Result<PathBuf> {
         fs::create_dir_all(&self.path).map_err(|e| Error::io(&self.path, e))?;
         self.remove_stale_builds();
         let tmp = self
             .path
-            .join(format!("{TMP_PREFIX}{}", std::process::id()));
+            .join(format!("{BUILD_PREFIX}{}", std::process::id()));
         if tmp.exists() {
             fs::remove_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
         }
@@ -295,22 +327,67 @@ impl IndexDir {
             .collect())
     }
 
-    /// Removes `.tmp-PID` folders whose process is gone (a crashed or killed build).
+    /// Removes the build folders of killed or failed rebuilds. Called only while holding the
+    /// writer lock ([`IndexDir::lock`]): only its holder builds, so every build folder is then
+    /// stale. A folder named like the old build folders (`.tmp-PID`) is removed only when it
+    /// holds a tantivy index and no folder, as attache's did; nothing else is touched.
     fn remove_stale_builds(&self) {
         let Ok(entries) = fs::read_dir(&self.path) else {
             return;
         };
         for entry in entries.filter_map(|e| e.ok()) {
             let name = entry.file_name();
-            let Some(pid) = name.to_str().and_then(|n| n.strip_prefix(TMP_PREFIX)) else {
-                continue;
-            };
-            let alive = Path::new("/proc").join(pid).exists();
-            if !alive || pid == std::process::id().to_string() {
+            let Some(name) = name.to_str() else { continue };
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            let ours = name
+                .strip_prefix(BUILD_PREFIX)
+                .is_some_and(|pid| pid.parse::<u32>().is_ok());
+            let old = name
+                .strip_prefix(OLD_BUILD_PREFIX)
+                .is_some_and(|pid| pid.parse::<u32>().is_ok())
+                && looks_like_a_build(&entry.path());
+            if is_dir && (ours || old) {
                 let _ = fs::remove_dir_all(entry.path());
             }
         }
     }
+}
+
+/// Whether `folder` looks like one of attache's build folders: a tantivy index (`meta.json`
+/// or `.managed.json`) with files only.
+fn looks_like_a_build(folder: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return false;
+    };
+    let mut tantivy = false;
+    for entry in entries {
+        let Ok(entry) = entry else { return false };
+        if !entry.file_type().is_ok_and(|t| t.is_file()) {
+            return false;
+        }
+        tantivy |= matches!(
+            entry.file_name().to_str(),
+            Some("meta.json" | ".managed.json")
+        );
+    }
+    tantivy
+}
+
+/// The pid written in the writer lock, if that process is alive and is attache: a lock taken
+/// by another program (`flock index/.lock …`) leaves the last writer's pid in the file, and a
+/// pid may since have been reused.
+fn attache_process(written: &str) -> Option<u32> {
+    let pid: u32 = written.trim().parse().ok()?;
+    if pid == std::process::id() {
+        return None;
+    }
+    let proc = Path::new("/proc").join(pid.to_string());
+    let name = match fs::read_link(proc.join("exe")) {
+        Ok(exe) => exe.file_name()?.to_string_lossy().into_owned(),
+        // Another user's process: its `exe` is private, its command name is not.
+        Err(_) => fs::read_to_string(proc.join("comm")).ok()?,
+    };
+    name.trim().starts_with("attache").then_some(pid)
 }
 
 impl OpenIndex {
@@ -333,26 +410,11 @@ pub fn dir_size(path: &Path) -> u64 {
         .sum()
 }
 
-/// What an index is opened for.
-#[derive(Debug, Clone, Copy)]
-enum Access {
-    Search,
-    Write,
-}
-
-/// Opens a generation's tantivy index for searching. Reads are random-access, so the kernel is
-/// told not to read ahead around each page it faults in: with a large block-device read-ahead
-/// (8 MB is common on virtual disks) the default turns a cold first query into hundreds of MB of
-/// reads.
-fn open_generation(generation: &Path) -> tantivy::Result<Index> {
-    #[cfg(unix)]
-    let directory = tantivy::directory::MmapDirectory::open_with_madvice(
-        generation,
-        tantivy::directory::Advice::Random,
-    );
-    #[cfg(not(unix))]
-    let directory = tantivy::directory::MmapDirectory::open(generation);
-    Index::open(directory?)
+/// Creates an empty tantivy index in the new folder `path`, through [`IndexDirectory`] so that
+/// its files are created with the umask (see [`directory`]).
+fn create_in(path: &Path, schema: tantivy::schema::Schema) -> tantivy::Result<Index> {
+    let directory = IndexDirectory::open(path, Access::Write)?;
+    Index::create(directory, schema, tantivy::IndexSettings::default())
 }
 
 /// Registers attache's tokenizers, which the schema's text fields name.

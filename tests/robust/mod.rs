@@ -13,6 +13,7 @@ mod damaged;
 mod fuzzed;
 mod props;
 mod queries;
+mod runs;
 
 use std::path::Path;
 
