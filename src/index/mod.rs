@@ -260,7 +260,7 @@ impl IndexDir {
             {
                 Error::io(
                     generation.join(filepath),
-                    std::io::Error::new(io_error.kind(), io_error.to_string()),
+                    std::io::Error::new(io_error.kind(), io_error.to_string().to_lowercase()),
                 )
             }
             e => Error::damaged(&self.path, e),

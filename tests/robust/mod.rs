@@ -8,6 +8,7 @@
 //! cargo test --release -- --ignored hostile
 //! ```
 
+mod access;
 mod corpora;
 mod damaged;
 mod fuzzed;
