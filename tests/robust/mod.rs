@@ -9,6 +9,7 @@
 //! ```
 
 mod access;
+mod concurrent;
 mod corpora;
 mod damaged;
 mod fuzzed;
