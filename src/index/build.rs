@@ -240,7 +240,11 @@ pub fn build(
         Target::Live { index } => {
             summary.mode = Mode::Update;
             job.live = true;
-            job.run(Some(&index), &mut catalog, &mut summary, progress)?;
+            let result = job.run(Some(&index), &mut catalog, &mut summary, progress);
+            if result.is_err() {
+                super::collect_garbage(&index); // a failed segment's files
+            }
+            result?;
         }
         Target::Fresh { tmp, index } => {
             summary.mode = Mode::Full;

@@ -417,6 +417,17 @@ fn create_in(path: &Path, schema: tantivy::schema::Schema) -> tantivy::Result<In
     Index::create(directory, schema, tantivy::IndexSettings::default())
 }
 
+/// Removes the files of `index` that no commit references (those of a segment or merge that
+/// failed before its commit), with a writer of its own: best effort, after a failure, once the
+/// failed writer is dropped.
+pub(crate) fn collect_garbage(index: &Index) {
+    let writer: tantivy::Result<tantivy::IndexWriter<tantivy::TantivyDocument>> =
+        index.writer_with_num_threads(1, 15_000_000);
+    if let Ok(writer) = writer {
+        let _ = writer.garbage_collect_files().wait();
+    }
+}
+
 /// Registers attache's tokenizers, which the schema's text fields name.
 pub fn register_tokenizer(index: &Index) {
     let tokenizers = index.tokenizers();

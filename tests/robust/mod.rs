@@ -13,6 +13,7 @@ mod concurrent;
 mod corpora;
 mod damaged;
 mod fuzzed;
+mod leftovers;
 mod props;
 mod queries;
 mod runs;
