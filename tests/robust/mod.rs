@@ -14,6 +14,7 @@ mod corpora;
 mod damaged;
 mod fuzzed;
 mod leftovers;
+mod locks;
 mod props;
 mod queries;
 mod runs;
