@@ -85,11 +85,16 @@ fn run_as_other(env: &TestEnv, args: &[&str]) -> Option<Output> {
 #[test]
 fn index_files_are_created_with_the_umask_including_meta_json() {
     let env = indexed_sample();
-    // An update rewrites meta.json through tantivy's atomic write, which used a 0600 file.
+    // Every commit rewrites meta.json through an atomic write, which used a 0600 file: after
+    // updates, a merge and a full rebuild.
     env.write(
         "corpus/new.txt",
         " date 2025-11-25 A wombat visited Geneva.\n",
     );
+    env.index();
+    env.run_ok(&["optimize"], 0);
+    env.run_ok(&["index", "--full", "--threads", "1", "--quiet"], 0);
+    env.write("corpus/new.txt", " date 2025-11-25 A wombat left Geneva.\n");
     env.index();
     let (file, folder) = (0o666 & !umask(), 0o777 & !umask());
     for (path, mode) in modes(&env.path().join("index")) {
