@@ -66,16 +66,16 @@ fn check_once(dir: &IndexDir) -> Result<CheckReport> {
         .map_err(|e| Error::damaged(dir.path(), &e))?;
     let verified = verify_files(&open, &metas);
     let mut problems = verified.problems;
-    if problems.is_empty()
-        && let Err(e) = Searcher::open_once(dir)
-    {
-        problems.push(Problem {
-            path: open.generation.clone(),
-            what: match e {
-                Error::Damaged { why, .. } => why,
-                other => other.to_string(),
-            },
-        });
+    if problems.is_empty() {
+        match Searcher::open_once(dir) {
+            Ok(_) => {}
+            Err(Error::Damaged { why, .. }) => problems.push(Problem {
+                path: open.generation.clone(),
+                what: why,
+            }),
+            // Not damage: a file it may not read, or a bug (an internal error).
+            Err(e) => return Err(e),
+        }
     }
     Ok(CheckReport {
         generation: open.generation.clone(),

@@ -130,11 +130,11 @@ fn match_phrase(words: &[WordInfo], phrase: &[String], slop: u32) -> Option<Vec<
 
 /// The best window of `text` around `highlights`: the one holding the most of them.
 ///
-/// The window starts at a word boundary up to [`LEAD`] bytes before its first highlight and
-/// ends at the last word boundary that keeps its highlights, at most [`MAX_SNIPPET`] bytes
-/// later. A run without spaces (a long URL, a word in a script written without spaces) may
-/// leave no boundary where one is wanted: the window is then cut inside the run, on a character
-/// boundary, so it always holds its first highlight and never slices a character.
+/// The window starts at a word boundary up to 60 bytes before its first highlight and ends at
+/// the last word boundary that keeps its highlights, at most 280 bytes later. A run without
+/// spaces (a long URL, a word in a script written without spaces) may leave no boundary where
+/// one is wanted: the window is then cut inside the run, on a character boundary, so it always
+/// holds its first highlight (when one fits) and never slices a character.
 pub fn snippet(text: &str, highlights: &[Range<usize>]) -> Snippet {
     if text.len() <= MAX_SNIPPET {
         return Snippet {
@@ -194,8 +194,8 @@ fn word_start(text: &str, from: usize, keep: usize) -> usize {
 }
 
 /// Where a window that must hold `..keep` and may run to byte `limit` ends: at the last space
-/// in `keep..limit`, or at `limit` (on a character boundary) when a run
-/// without spaces covers that stretch. Never before `keep`.
+/// in `keep..limit`, or at `limit` (on a character boundary) when a run without spaces covers
+/// that stretch. Never before `keep`.
 fn word_end(text: &str, keep: usize, limit: usize) -> usize {
     if limit >= text.len() {
         return text.len();
