@@ -5,33 +5,13 @@
 //! files must exist and match the checksum tantivy wrote in their footer, and the whole index
 //! must open for reading. The library reports; `attache check` prints and picks the exit code.
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use tantivy::index::SegmentComponent;
-
-use crate::error::{Error, Result, index_damage};
+use crate::error::{Error, Result};
 use crate::index::IndexDir;
+pub use crate::index::verify::Problem;
+use crate::index::verify::verify_files;
 use crate::search::Searcher;
-
-/// The component files every segment has.
-const REQUIRED: [SegmentComponent; 6] = [
-    SegmentComponent::Postings,
-    SegmentComponent::Positions,
-    SegmentComponent::FastFields,
-    SegmentComponent::FieldNorms,
-    SegmentComponent::Terms,
-    SegmentComponent::Store,
-];
-
-/// One thing wrong with an index.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The file at fault.
-    pub path: PathBuf,
-    /// What is wrong, lowercase.
-    pub what: String,
-}
 
 /// What [`check`] found.
 #[derive(Debug, Clone)]
@@ -64,64 +44,43 @@ impl CheckReport {
     }
 }
 
-/// Checks the live index of `dir`, file by file.
+/// Checks the live index of `dir`, file by file. Files that a writer removes while they are
+/// checked (an update's commit, a merge, a full rebuild replacing the generation) are not
+/// damage: when the index changed under the check, the new state is checked instead.
 ///
 /// # Errors
 /// When there is no index, it is from another format, or its `meta.json` is unreadable: the
 /// index cannot be examined further, and the error says why and how to fix it.
 pub fn check(dir: &IndexDir) -> Result<CheckReport> {
+    dir.retrying(
+        || check_once(dir),
+        |outcome| outcome.as_ref().map_or(true, |r| !r.problems.is_empty()),
+    )
+}
+
+fn check_once(dir: &IndexDir) -> Result<CheckReport> {
     let open = dir.open()?;
-    let index = &open.index;
-    let metas = index
+    let metas = open
+        .index
         .searchable_segment_metas()
         .map_err(|e| Error::damaged(dir.path(), &e))?;
-    let mut problems = Vec::new();
-    let mut files = BTreeSet::new();
-    for meta in &metas {
-        let mut required: Vec<PathBuf> = REQUIRED
-            .iter()
-            .map(|c| meta.relative_path(c.clone()))
-            .collect();
-        if meta.has_deletes() {
-            required.push(meta.relative_path(SegmentComponent::Delete));
+    let verified = verify_files(&open, &metas);
+    let mut problems = verified.problems;
+    if problems.is_empty() {
+        match Searcher::open_once(dir) {
+            Ok(_) => {}
+            Err(Error::Damaged { why, .. }) => problems.push(Problem {
+                path: open.generation.clone(),
+                what: why,
+            }),
+            // Not damage: a file it may not read, or a bug (an internal error).
+            Err(e) => return Err(e),
         }
-        for file in required {
-            if open.generation.join(&file).is_file() {
-                files.insert(file);
-            } else {
-                problems.push(Problem {
-                    path: open.generation.join(&file),
-                    what: "missing".into(),
-                });
-            }
-        }
-    }
-    for file in &files {
-        let what = match index.directory().validate_checksum(file) {
-            Ok(true) => continue,
-            Ok(false) => "checksum mismatch: the file was changed or damaged".to_owned(),
-            Err(e) => index_damage(&e.into()).1,
-        };
-        problems.push(Problem {
-            path: open.generation.join(file),
-            what,
-        });
-    }
-    if problems.is_empty()
-        && let Err(e) = Searcher::open(dir)
-    {
-        problems.push(Problem {
-            path: open.generation.clone(),
-            what: match e {
-                Error::Damaged { why, .. } => why,
-                other => other.to_string(),
-            },
-        });
     }
     Ok(CheckReport {
         generation: open.generation.clone(),
         segments: metas.len(),
-        files_verified: files.len(),
+        files_verified: verified.files,
         passages: metas.iter().map(|m| u64::from(m.num_docs())).sum(),
         problems,
     })

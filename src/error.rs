@@ -44,14 +44,17 @@ pub enum Error {
     },
     /// Another process holds the index's writer lock.
     #[error(
-        "{}: index is being written by another attache process (pid {}); wait for it to finish",
+        "{}: index is being written by {}; wait for it to finish",
         path.display(),
-        pid.map_or_else(|| "unknown".to_owned(), |p| p.to_string())
+        pid.map_or_else(
+            || "another process (it holds the index's .lock)".to_owned(),
+            |p| format!("another attache process (pid {p})")
+        )
     )]
     Locked {
         /// The index folder.
         path: PathBuf,
-        /// The process holding the lock, when it wrote its id.
+        /// The attache process holding the lock, when it is known to be one.
         pid: Option<u32>,
     },
     /// The index's files are missing, truncated or corrupt.
@@ -88,6 +91,12 @@ pub enum Error {
     /// The search engine failed.
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    /// Attache itself went wrong (a panic, caught): not the index's fault nor the user's.
+    #[error(
+        "internal error: {}; this is a bug in attache, please report it",
+        printable(.0)
+    )]
+    Internal(String),
 }
 
 impl Error {
@@ -151,36 +160,73 @@ pub fn index_damage(e: &tantivy::TantivyError) -> (Option<String>, String) {
     (file, printable(&what.to_lowercase()).into_owned())
 }
 
-thread_local! {
-    /// Whether this thread is inside [`reading_index`].
-    static READING_INDEX: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+/// Why writing an index failed, as one lowercase line: the I/O error behind a tantivy error
+/// (`no space left on device`), without tantivy's debug text.
+pub fn write_reason(e: &tantivy::TantivyError) -> String {
+    use tantivy::TantivyError as T;
+    use tantivy::directory::error::{LockError, OpenReadError, OpenWriteError};
+    let why = match e {
+        T::IoError(io)
+        | T::OpenWriteError(OpenWriteError::IoError { io_error: io, .. })
+        | T::OpenReadError(OpenReadError::IoError { io_error: io, .. })
+        | T::LockFailure(LockError::IoError(io), _) => io.to_string(),
+        // Tantivy's threads report I/O failures as `Internal error: 'why': …` or
+        // `An error occurred in a thread: 'why'`.
+        T::InternalError(why) | T::ErrorInThread(why) => why
+            .trim_start_matches("An error occurred in a thread: ")
+            .trim_matches('\'')
+            .split('\'')
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+        other => other.to_string(),
+    };
+    printable(&shorten(&why.to_lowercase(), 200)).into_owned()
 }
 
-/// Runs `read`, which reads the index at `path`, turning every failure to read it into
-/// [`Error::Damaged`]: tantivy's errors, and its panics. Tantivy trusts its files once their
-/// footers check out, and corrupt bytes inside can make it panic (an overflowing offset); such a
-/// panic is caught here and reported as damage, with the fix.
-///
-/// # Errors
-/// Those of `read`, with index failures explained.
-pub fn reading_index<T>(path: &std::path::Path, read: impl FnOnce() -> Result<T>) -> Result<T> {
+thread_local! {
+    /// Whether this thread is inside [`catch_panic`].
+    static READING_INDEX: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Where the last panic on this thread happened, when the panic hook said.
+    static PANICKED_AT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `read`, catching a panic: `Err` holds the panic's message (and where it happened, when
+/// the binary's panic hook passed it to [`remember_panic`]). Tantivy trusts its files once their
+/// footers check out, and corrupt bytes inside can make it panic (an overflowing offset); so
+/// can a bug. [`crate::index::reading_index`] tells the two apart.
+pub fn catch_panic<T>(read: impl FnOnce() -> T) -> std::result::Result<T, String> {
     let outer = READING_INDEX.with(|r| r.replace(true));
+    PANICKED_AT.with(|p| p.borrow_mut().take());
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read));
     READING_INDEX.with(|r| r.set(outer));
-    match outcome {
-        Ok(Err(Error::Tantivy(e))) => Err(Error::damaged(path, &e)),
-        Ok(result) => result,
-        Err(_) => Err(Error::Damaged {
-            path: path.to_path_buf(),
-            why: "unreadable segment data (`attache check` names the file)".into(),
-        }),
-    }
+    outcome.map_err(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_owned());
+        let message = shorten(message.lines().next().unwrap_or_default(), 300);
+        match PANICKED_AT.with(|p| p.borrow_mut().take()) {
+            Some(at) => format!("{message} at {at}"),
+            None => message,
+        }
+    })
 }
 
-/// Whether the current thread is inside [`reading_index`], whose panics become errors: a panic
+/// Whether the current thread is inside [`catch_panic`], whose panics become errors: a panic
 /// hook can stay quiet about those.
 pub fn is_reading_index() -> bool {
     READING_INDEX.with(|r| r.get())
+}
+
+/// Notes where a panic happened, for the error [`catch_panic`] makes of it; the binary's panic
+/// hook calls it.
+pub fn remember_panic(info: &std::panic::PanicHookInfo<'_>) {
+    if let Some(at) = info.location() {
+        let at = format!("{}:{}:{}", at.file(), at.line(), at.column());
+        PANICKED_AT.with(|p| *p.borrow_mut() = Some(at));
+    }
 }
 
 /// The first `max` chars of `text`, with `…` when cut.
@@ -236,6 +282,66 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "bad query: column 1: '\\u{1}' has no letters"
+        );
+    }
+
+    #[test]
+    fn a_panic_is_an_internal_error_with_its_message_and_the_plea() {
+        let message = catch_panic(|| -> u32 { panic!("byte index 7 is out of bounds") });
+        let message = message.unwrap_err();
+        assert!(
+            message.starts_with("byte index 7 is out of bounds"),
+            "{message}"
+        );
+        assert_eq!(
+            Error::Internal(message.clone()).to_string(),
+            format!("internal error: {message}; this is a bug in attache, please report it")
+        );
+        assert_eq!(catch_panic(|| 42), Ok(42));
+        assert!(!is_reading_index());
+        let e = Error::Internal("a\nb".into());
+        assert_eq!(e.to_string().lines().count(), 1);
+    }
+
+    #[test]
+    fn a_lock_names_the_pid_only_of_an_attache_process() {
+        let e = Error::Locked {
+            path: "index".into(),
+            pid: Some(42),
+        };
+        assert_eq!(
+            e.to_string(),
+            "index: index is being written by another attache process (pid 42); wait for it to finish"
+        );
+        let e = Error::Locked {
+            path: "index".into(),
+            pid: None,
+        };
+        assert_eq!(
+            e.to_string(),
+            "index: index is being written by another process (it holds the index's .lock); \
+             wait for it to finish"
+        );
+    }
+
+    #[test]
+    fn write_failures_read_as_the_io_error_not_debug_text() {
+        use std::sync::Arc;
+        use tantivy::directory::error::OpenWriteError;
+        let full = || std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let open = tantivy::TantivyError::OpenWriteError(OpenWriteError::IoError {
+            io_error: Arc::new(full()),
+            filepath: "abc.idx".into(),
+        });
+        assert_eq!(write_reason(&open), "no storage space");
+        let io = tantivy::TantivyError::IoError(Arc::new(full()));
+        assert_eq!(write_reason(&io), "no storage space");
+        let thread = tantivy::TantivyError::InternalError(
+            "'No space left on device (os error 28)': while merging".into(),
+        );
+        assert_eq!(
+            write_reason(&thread),
+            "no space left on device (os error 28)"
         );
     }
 }

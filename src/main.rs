@@ -8,11 +8,14 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    // A panic while reading a damaged index becomes an error line naming the fix; say nothing
-    // more about it. Any other panic is reported as usual.
+    // A panic while reading the index becomes one error line (damage naming the fix, or an
+    // internal error with the panic's message and place); say nothing more about it. Any other
+    // panic is reported as usual.
     let report = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if !attache::error::is_reading_index() {
+        if attache::error::is_reading_index() {
+            attache::error::remember_panic(info);
+        } else {
             report(info);
         }
     }));

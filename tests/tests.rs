@@ -946,7 +946,11 @@ fn an_interrupted_full_rebuild_keeps_the_old_index_and_the_next_run_cleans_up() 
 
     let mut child = env.spawn(&["index", "bulk", "--full", "--threads", "2", "--quiet"]);
     let started = Instant::now();
-    while !env.index_entries().iter().any(|n| n.starts_with(".tmp-")) {
+    while !env
+        .index_entries()
+        .iter()
+        .any(|n| n.starts_with(".attache-build-"))
+    {
         if let Some(status) = child.try_wait().unwrap() {
             panic!("the index run ended ({status}) before its build folder was seen");
         }
@@ -964,7 +968,9 @@ fn an_interrupted_full_rebuild_keeps_the_old_index_and_the_next_run_cleans_up() 
         "the index run finished before it was killed; write a bigger bulk corpus"
     );
     assert!(
-        env.index_entries().iter().any(|n| n.starts_with(".tmp-")),
+        env.index_entries()
+            .iter()
+            .any(|n| n.starts_with(".attache-build-")),
         "the killed run leaves its build folder: {:?}",
         env.index_entries()
     );
@@ -980,7 +986,7 @@ fn an_interrupted_full_rebuild_keeps_the_old_index_and_the_next_run_cleans_up() 
     env.index();
     let entries = env.index_entries();
     assert!(
-        !entries.iter().any(|n| n.starts_with(".tmp-")),
+        !entries.iter().any(|n| n.starts_with(".attache-build-")),
         "the next run removes the leftovers: {entries:?}"
     );
     assert_eq!(env.current_generation(), generation);

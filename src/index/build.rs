@@ -301,7 +301,11 @@ pub fn build(
         Target::Live { index } => {
             summary.mode = Mode::Update;
             job.live = true;
-            job.run(Some(&index), &mut catalog, &mut summary, progress)?;
+            let result = job.run(Some(&index), &mut catalog, &mut summary, progress);
+            if result.is_err() {
+                super::collect_garbage(&index); // a failed segment's files
+            }
+            result?;
         }
         Target::Fresh { tmp, index } => {
             summary.mode = Mode::Full;
@@ -481,7 +485,7 @@ fn existing(dir: &IndexDir, options: &BuildOptions) -> Result<Option<Existing>> 
     let payload = super::read_payload(&open.index);
     let recorded = payload.and_then(|p| p.corpus_roots);
     let moved = recorded.as_ref().map_or(&[][..], |r| &r.moved[..]);
-    let catalog = crate::error::reading_index(dir.path(), || {
+    let catalog = super::reading_index(dir.path(), || {
         Catalog::load(&open.index.reader()?.searcher(), moved)
     });
     let catalog = match catalog {
@@ -534,7 +538,7 @@ fn choose_target(
 
 fn create_index(path: &std::path::Path) -> Result<Index> {
     let (schema, _) = schema::build();
-    let index = Index::create_in_dir(path, schema)?;
+    let index = super::create_in(path, schema)?;
     register_tokenizer(&index);
     Ok(index)
 }

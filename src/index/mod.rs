@@ -3,25 +3,36 @@
 //! An index folder holds generations and a pointer:
 //!
 //! ```text
-//! index/CURRENT        the name of the live generation, e.g. "gen-000002"
-//! index/gen-000002/    a tantivy index plus attache.json (format stamp, indexing settings)
-//! index/.tmp-4242/     a full rebuild in progress (process 4242)
-//! index/.lock          held (flock) by the process writing the index; holds its pid
+//! index/CURRENT                 the name of the live generation, e.g. "gen-000002"
+//! index/gen-000002/             a tantivy index plus attache.json (format stamp, settings)
+//! index/.attache-build-4242/    a full rebuild in progress (process 4242)
+//! index/.lock                   held (flock) by the process writing the index; holds its pid
 //! ```
 //!
 //! Incremental runs update the live generation in place through tantivy's commits, which
-//! searches see atomically. A full rebuild writes a fresh `.tmp-*` folder and, only once it is
+//! searches see atomically. A full rebuild writes a fresh build folder and, only once it is
 //! complete and committed, renames it to the next generation and atomically replaces `CURRENT`
 //! (write a temporary file, then rename). A failed or interrupted rebuild therefore leaves the
-//! previous generation live and searchable; its leftovers are removed by the next build.
+//! previous generation live and searchable. Only the holder of `.lock` builds, so whoever holds
+//! it knows every build folder it did not make itself is a dead run's, and removes it; nothing
+//! else in the folder is ever removed.
+//!
+//! Readers take no lock: a reader that finds files gone because a writer changed the index
+//! under it (a commit, a merge, a generation swap) reads the new state again
+//! ([`IndexDir::retrying`]), and a failure is reported only when it persists on an unchanged
+//! index.
 
 pub mod build;
 pub mod catalog;
+pub mod directory;
 pub mod document;
+mod lock;
 pub mod optimize;
 mod pipeline;
+mod read;
 pub mod roots;
 pub mod schema;
+pub mod verify;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -34,12 +45,18 @@ use crate::analysis::{
     TokensTokenizer,
 };
 use crate::error::{Error, Result};
+use directory::{Access, IndexDirectory};
+pub use lock::WriterLock;
+pub use read::{IndexState, reading_index};
 use schema::{FORMAT_VERSION, Fields};
 
 const CURRENT: &str = "CURRENT";
 const MANIFEST: &str = "attache.json";
 const GEN_PREFIX: &str = "gen-";
-const TMP_PREFIX: &str = ".tmp-";
+/// The build folder of a full rebuild, followed by the pid of the process that made it.
+const BUILD_PREFIX: &str = ".attache-build-";
+/// The name build folders had before [`BUILD_PREFIX`]; removed only when they hold an index.
+const OLD_BUILD_PREFIX: &str = ".tmp-";
 const LOCK: &str = ".lock";
 
 /// The stamp written beside every generation: what wrote it, and with which settings.
@@ -83,12 +100,6 @@ impl Manifest {
         }
         None
     }
-}
-
-/// Held while a process writes an index; released when dropped or when the process dies.
-#[derive(Debug)]
-pub struct WriterLock {
-    _file: fs::File,
 }
 
 /// An index location (default `index/`).
@@ -139,7 +150,7 @@ impl IndexDir {
     /// [`Error::NoIndex`] when nothing was built here, [`Error::IncompatibleIndex`] when the
     /// format stamp differs, I/O and tantivy errors otherwise.
     pub fn open(&self) -> Result<OpenIndex> {
-        self.open_with(Access::Search)
+        self.open_with(Access::Read)
     }
 
     /// [`IndexDir::open`] for writing: indexing and merging read segments sequentially, so the
@@ -185,11 +196,10 @@ impl IndexDir {
                 manifest.format, manifest.attache_version, FORMAT_VERSION
             )));
         }
-        let index = match access {
-            Access::Search => open_generation(&generation),
-            Access::Write => Index::open_in_dir(&generation),
-        }
-        .map_err(|e| Error::damaged(&self.path, &e))?;
+        let index = IndexDirectory::open(&generation, access)
+            .map_err(tantivy::TantivyError::from)
+            .and_then(Index::open)
+            .map_err(|e| self.unreadable(&generation, &e))?;
         register_tokenizer(&index);
         let fields =
             Fields::from_schema(&index.schema()).map_err(|e| self.incompatible(e.to_string()))?;
@@ -201,39 +211,20 @@ impl IndexDir {
         })
     }
 
-    /// Takes the index's writer lock, or fails at once naming the process that holds it.
-    ///
-    /// # Errors
-    /// [`Error::Locked`] when another process writes the index; I/O errors otherwise.
-    pub fn lock(&self) -> Result<WriterLock> {
-        use std::io::{Read, Seek, Write};
-        fs::create_dir_all(&self.path).map_err(|e| Error::io(&self.path, e))?;
-        let path = self.path.join(LOCK);
-        let mut file = fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| Error::io(&path, e))?;
-        match file.try_lock() {
-            Ok(()) => {
-                let pid = std::process::id().to_string();
-                file.set_len(0)
-                    .and_then(|()| file.rewind())
-                    .and_then(|()| file.write_all(pid.as_bytes()))
-                    .map_err(|e| Error::io(&path, e))?;
-                Ok(WriterLock { _file: file })
+    /// The error for a generation tantivy could not open or read: a file it cannot read for
+    /// lack of permission is named as such, anything else is damage.
+    fn unreadable(&self, generation: &Path, e: &tantivy::TantivyError) -> Error {
+        use tantivy::directory::error::OpenReadError;
+        match e {
+            tantivy::TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath })
+                if io_error.kind() == std::io::ErrorKind::PermissionDenied =>
+            {
+                Error::io(
+                    generation.join(filepath),
+                    std::io::Error::new(io_error.kind(), io_error.to_string().to_lowercase()),
+                )
             }
-            Err(fs::TryLockError::WouldBlock) => {
-                let mut pid = String::new();
-                let _ = file.read_to_string(&mut pid);
-                Err(Error::Locked {
-                    path: self.path.clone(),
-                    pid: pid.trim().parse().ok(),
-                })
-            }
-            Err(fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
+            e => Error::damaged(&self.path, e),
         }
     }
 
@@ -266,12 +257,13 @@ impl IndexDir {
     }
 
     /// Creates an empty build folder for this process, removing leftovers of dead builds.
+    /// Called only while holding the writer lock ([`IndexDir::lock`]).
     fn begin(&self) -> Result<PathBuf> {
         fs::create_dir_all(&self.path).map_err(|e| Error::io(&self.path, e))?;
         self.remove_stale_builds();
         let tmp = self
             .path
-            .join(format!("{TMP_PREFIX}{}", std::process::id()));
+            .join(format!("{BUILD_PREFIX}{}", std::process::id()));
         if tmp.exists() {
             fs::remove_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
         }
@@ -316,23 +308,6 @@ impl IndexDir {
             })
             .collect())
     }
-
-    /// Removes `.tmp-PID` folders whose process is gone (a crashed or killed build).
-    fn remove_stale_builds(&self) {
-        let Ok(entries) = fs::read_dir(&self.path) else {
-            return;
-        };
-        for entry in entries.filter_map(|e| e.ok()) {
-            let name = entry.file_name();
-            let Some(pid) = name.to_str().and_then(|n| n.strip_prefix(TMP_PREFIX)) else {
-                continue;
-            };
-            let alive = Path::new("/proc").join(pid).exists();
-            if !alive || pid == std::process::id().to_string() {
-                let _ = fs::remove_dir_all(entry.path());
-            }
-        }
-    }
 }
 
 impl OpenIndex {
@@ -365,26 +340,22 @@ pub fn dir_size(path: &Path) -> u64 {
         .sum()
 }
 
-/// What an index is opened for.
-#[derive(Debug, Clone, Copy)]
-enum Access {
-    Search,
-    Write,
+/// Creates an empty tantivy index in the new folder `path`, through [`IndexDirectory`] so that
+/// its files are created with the umask (see [`directory`]).
+fn create_in(path: &Path, schema: tantivy::schema::Schema) -> tantivy::Result<Index> {
+    let directory = IndexDirectory::open(path, Access::Write)?;
+    Index::create(directory, schema, tantivy::IndexSettings::default())
 }
 
-/// Opens a generation's tantivy index for searching. Reads are random-access, so the kernel is
-/// told not to read ahead around each page it faults in: with a large block-device read-ahead
-/// (8 MB is common on virtual disks) the default turns a cold first query into hundreds of MB of
-/// reads.
-fn open_generation(generation: &Path) -> tantivy::Result<Index> {
-    #[cfg(unix)]
-    let directory = tantivy::directory::MmapDirectory::open_with_madvice(
-        generation,
-        tantivy::directory::Advice::Random,
-    );
-    #[cfg(not(unix))]
-    let directory = tantivy::directory::MmapDirectory::open(generation);
-    Index::open(directory?)
+/// Removes the files of `index` that no commit references (those of a segment or merge that
+/// failed before its commit), with a writer of its own: best effort, after a failure, once the
+/// failed writer is dropped.
+pub(crate) fn collect_garbage(index: &Index) {
+    let writer: tantivy::Result<tantivy::IndexWriter<tantivy::TantivyDocument>> =
+        index.writer_with_num_threads(1, 15_000_000);
+    if let Ok(writer) = writer {
+        let _ = writer.garbage_collect_files().wait();
+    }
 }
 
 /// Registers attache's tokenizers, which the schema's text fields name.

@@ -8,7 +8,7 @@ use tantivy::indexer::NoMergePolicy;
 use tantivy::{IndexWriter, TantivyDocument};
 
 use super::{IndexDir, dir_size};
-use crate::error::Result;
+use crate::error::{Error, Result, write_reason};
 
 /// What [`optimize`] did.
 #[derive(Debug, Clone, Serialize)]
@@ -30,11 +30,17 @@ pub struct OptimizeReport {
 /// Merges every segment of the live index into one, purging deleted passages. Takes the
 /// writer lock; searches keep running on the segments they opened.
 ///
+/// Files no commit references (those of a merge that failed or was killed) are removed before
+/// merging, and again when the merge fails: on a full disk they are what fills it.
+///
 /// # Errors
-/// When another process writes the index, there is no index, or it cannot be written; the
-/// index stays as it was.
+/// [`Error::NoIndex`] when there is no index (nothing is created then), [`Error::Locked`] when
+/// another process writes it, [`Error::Write`] when it cannot be written; the index stays as
+/// it was.
 pub fn optimize(dir: &IndexDir) -> Result<OptimizeReport> {
     let started = Instant::now();
+    // Refuse a missing, foreign or damaged index before taking the lock, which creates files.
+    dir.open()?;
     let _lock = dir.lock()?;
     let open = dir.open_for_writing()?;
     // Segment metas are tracked: holding them would keep their files from being collected.
@@ -45,20 +51,24 @@ pub fn optimize(dir: &IndexDir) -> Result<OptimizeReport> {
     };
     let bytes_before = dir_size(&open.generation);
     let payload = open.index.load_metas()?.payload;
-    let mut writer: IndexWriter<TantivyDocument> =
-        open.index.writer_with_num_threads(1, 50_000_000)?;
+    let failed = |e: tantivy::TantivyError| Error::Write {
+        path: dir.path().to_path_buf(),
+        why: write_reason(&e),
+        kept: "the index is as it was",
+    };
+    let mut writer: IndexWriter<TantivyDocument> = open
+        .index
+        .writer_with_num_threads(1, 50_000_000)
+        .map_err(failed)?;
     writer.set_merge_policy(Box::new(NoMergePolicy));
-    if ids.len() > 1 || deleted > 0 {
-        writer.merge(&ids).wait()?;
+    writer.garbage_collect_files().wait().map_err(failed)?;
+    let merged = merge(&mut writer, &ids, deleted > 0, payload.as_deref())
+        .and_then(|()| writer.wait_merging_threads());
+    if let Err(e) = merged {
+        // The writer may be dead (a thread of it failed): collect with a fresh one.
+        super::collect_garbage(&open.index);
+        return Err(failed(e));
     }
-    // Keep the last run's record: a commit without a payload would drop it.
-    let mut prepared = writer.prepare_commit()?;
-    if let Some(payload) = &payload {
-        prepared.set_payload(payload);
-    }
-    prepared.commit()?;
-    writer.garbage_collect_files().wait()?;
-    writer.wait_merging_threads()?;
     Ok(OptimizeReport {
         segments_before: ids.len(),
         segments_after: open.index.searchable_segment_metas()?.len(),
@@ -67,4 +77,25 @@ pub fn optimize(dir: &IndexDir) -> Result<OptimizeReport> {
         bytes_after: dir_size(&open.generation),
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Merges the segments `ids` (when there are several or some hold deleted passages) and
+/// commits, keeping the last run's record `payload`.
+fn merge(
+    writer: &mut IndexWriter<TantivyDocument>,
+    ids: &[tantivy::index::SegmentId],
+    has_deletes: bool,
+    payload: Option<&str>,
+) -> tantivy::Result<()> {
+    if ids.len() > 1 || has_deletes {
+        writer.merge(ids).wait()?;
+    }
+    // Keep the last run's record: a commit without a payload would drop it.
+    let mut prepared = writer.prepare_commit()?;
+    if let Some(payload) = payload {
+        prepared.set_payload(payload);
+    }
+    prepared.commit()?;
+    writer.garbage_collect_files().wait()?;
+    Ok(())
 }

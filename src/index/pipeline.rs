@@ -258,7 +258,7 @@ impl Job<'_> {
             writer_threads * MIN_MEMORY_PER_THREAD,
             writer_threads * MAX_MEMORY_PER_THREAD,
         );
-        index
+        let writer = index
             .writer_with_num_threads(writer_threads, memory)
             .map_err(|e| match e {
                 tantivy::TantivyError::LockFailure(..) => Error::Locked {
@@ -266,7 +266,13 @@ impl Job<'_> {
                     pid: None,
                 },
                 e => e.into(),
-            })
+            })?;
+        // Files no commit references (a failed or killed run's) go first: they may fill the disk.
+        writer
+            .garbage_collect_files()
+            .wait()
+            .map_err(|e| self.write_error(e.into()))?;
+        Ok(writer)
     }
 
     /// A failure to write the index (disk full, permission denied…), naming the index and what
@@ -278,7 +284,7 @@ impl Job<'_> {
             Error::Tantivy(tantivy::TantivyError::InternalError(why)) => {
                 why.split('\'').next().unwrap_or_default().to_owned()
             }
-            Error::Tantivy(other) => other.to_string(),
+            Error::Tantivy(other) => crate::error::write_reason(&other),
             other => return other,
         };
         Error::Write {

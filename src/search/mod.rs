@@ -16,10 +16,10 @@ use tantivy::{IndexReader, ReloadPolicy, TantivyDocument};
 use crate::analysis::Analyzer;
 use crate::corpus::Date;
 use crate::entities::{Gazetteer, Mention};
-use crate::error::{Error, Result, reading_index};
+use crate::error::{Error, Result};
 use crate::index::document::{Info, stored_info};
 use crate::index::schema::META_SEPARATOR;
-use crate::index::{IndexDir, OpenIndex};
+use crate::index::{IndexDir, OpenIndex, reading_index};
 pub use collect::Collected;
 use collect::{ColumnCache, Passages};
 use plan::{BUILTIN_FIELDS, Planner};
@@ -118,25 +118,24 @@ impl Searcher {
     /// # Errors
     /// When there is no index, it is incompatible, or it cannot be read.
     pub fn open(dir: &IndexDir) -> Result<Searcher> {
-        // An indexing run may commit, and delete the files of merged segments, between our
-        // reading of the commit and our opening of its segments: read the new commit then.
-        let mut attempts = 0;
-        let (open, reader) = loop {
-            let open = dir.open()?;
-            let reader = reading_index(dir.path(), || {
-                Ok(open
-                    .index
-                    .reader_builder()
-                    .reload_policy(ReloadPolicy::Manual)
-                    .try_into()?)
-            });
-            match reader {
-                Ok(reader) => break (open, reader),
-                Err(_) if attempts < 3 => attempts += 1,
-                Err(e) => return Err(e),
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        };
+        // A writer may commit, merge (deleting the files of merged segments) or publish a new
+        // generation (deleting the old one) while we open: open the new state then.
+        dir.retrying(|| Searcher::open_once(dir), Result::is_err)
+    }
+
+    /// [`Searcher::open`] without trying again when a writer changed the index meanwhile.
+    ///
+    /// # Errors
+    /// As [`Searcher::open`].
+    pub fn open_once(dir: &IndexDir) -> Result<Searcher> {
+        let open = dir.open()?;
+        let reader = reading_index(dir.path(), || {
+            Ok(open
+                .index
+                .reader_builder()
+                .reload_policy(ReloadPolicy::Manual)
+                .try_into()?)
+        })?;
         Ok(Searcher {
             path: dir.path().to_path_buf(),
             open: std::sync::Arc::new(open),

@@ -129,6 +129,12 @@ fn match_phrase(words: &[WordInfo], phrase: &[String], slop: u32) -> Option<Vec<
 }
 
 /// The best window of `text` around `highlights`: the one holding the most of them.
+///
+/// The window starts at a word boundary up to 60 bytes before its first highlight and ends at
+/// the last word boundary that keeps its highlights, at most 280 bytes later. A run without
+/// spaces (a long URL, a word in a script written without spaces) may leave no boundary where
+/// one is wanted: the window is then cut inside the run, on a character boundary, so it always
+/// holds its first highlight (when one fits) and never slices a character.
 pub fn snippet(text: &str, highlights: &[Range<usize>]) -> Snippet {
     if text.len() <= MAX_SNIPPET {
         return Snippet {
@@ -138,23 +144,29 @@ pub fn snippet(text: &str, highlights: &[Range<usize>]) -> Snippet {
             lead: 0,
         };
     }
-    let mut best = (0, 0);
+    // (lead start, first highlight's start, last highlight's end, highlights held)
+    let mut best = (0, 0, 0, 0);
     for (i, h) in highlights.iter().enumerate() {
-        let start = h.start.saturating_sub(LEAD);
-        let count = highlights[i..]
+        // Less context before a highlight too long to fit with all of it.
+        let from = h
+            .start
+            .saturating_sub(LEAD.min(MAX_SNIPPET.saturating_sub(h.len())));
+        let held = &highlights[i..];
+        let count = held
             .iter()
-            .take_while(|r| r.end <= start + MAX_SNIPPET)
+            .take_while(|r| r.end <= from + MAX_SNIPPET)
             .count();
-        if count > best.1 {
-            best = (start, count);
+        if count > best.3 {
+            best = (from, h.start, held[count - 1].end, count);
         }
     }
-    let start = if best.0 == 0 {
+    let (from, first, last, _) = best;
+    let start = if from == 0 {
         0
     } else {
-        word_boundary_after(text, best.0)
+        word_start(text, from, first)
     };
-    let end = word_boundary_before(text, (start + MAX_SNIPPET).min(text.len()));
+    let end = word_end(text, last.max(start), start + MAX_SNIPPET);
     let prefix = if start > 0 { "…" } else { "" };
     let suffix = if end < text.len() { "…" } else { "" };
     let mut snippet = Snippet {
@@ -170,28 +182,38 @@ pub fn snippet(text: &str, highlights: &[Range<usize>]) -> Snippet {
     snippet
 }
 
-/// The start of the first word at or after byte `at`.
-fn word_boundary_after(text: &str, at: usize) -> usize {
-    let mut i = at;
-    while !text.is_char_boundary(i) {
-        i += 1;
-    }
-    match text[i..].find(' ') {
-        Some(space) if at > 0 => i + space + 1,
-        _ => i,
+/// Where a window wanting to start at byte `from` starts: after the first space in
+/// `from..keep`, or at `from` itself (on a character boundary) when a run without spaces
+/// covers that stretch. Never after `keep`.
+fn word_start(text: &str, from: usize, keep: usize) -> usize {
+    let from = floor_char_boundary(text, from.min(keep));
+    match text[from..keep].find(' ') {
+        Some(space) => from + space + 1,
+        None => from,
     }
 }
 
-/// The end of the last whole word before byte `at`.
-fn word_boundary_before(text: &str, at: usize) -> usize {
-    if at >= text.len() {
+/// Where a window that must hold `..keep` and may run to byte `limit` ends: at the last space
+/// in `keep..limit`, or at `limit` (on a character boundary) when a run without spaces covers
+/// that stretch. Never before `keep`.
+fn word_end(text: &str, keep: usize, limit: usize) -> usize {
+    if limit >= text.len() {
         return text.len();
     }
-    let mut i = at;
+    let limit = floor_char_boundary(text, limit).max(keep);
+    match text[keep..limit].rfind(' ') {
+        Some(space) => keep + space,
+        None => limit,
+    }
+}
+
+/// The largest character boundary of `text` at or before byte `at`.
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut i = at.min(text.len());
     while !text.is_char_boundary(i) {
         i -= 1;
     }
-    text[..i].rfind(' ').unwrap_or(i)
+    i
 }
 
 #[cfg(test)]
@@ -252,5 +274,117 @@ mod tests {
         );
         assert!(s.text.len() <= MAX_SNIPPET + 6);
         assert_eq!(&s.text[s.highlights[0].clone()], "Ushakov");
+    }
+
+    /// Checks what every snippet of `text` must be: its text is the window with `…` where cut,
+    /// the window lies on character boundaries and is not much longer than [`MAX_SNIPPET`],
+    /// each highlight it marks is the passage's, and it holds a highlight when one fits.
+    fn assert_sound(text: &str, highlights: &[Range<usize>]) -> Snippet {
+        let s = snippet(text, highlights);
+        let w = s.window.clone();
+        assert!(
+            w.start <= w.end && w.end <= text.len(),
+            "{w:?} in {}",
+            text.len()
+        );
+        assert!(text.is_char_boundary(w.start) && text.is_char_boundary(w.end));
+        assert!(w.len() <= MAX_SNIPPET + 3, "a window of {} bytes", w.len());
+        let prefix = if w.start > 0 { "…" } else { "" };
+        let suffix = if w.end < text.len() { "…" } else { "" };
+        assert_eq!(s.text, format!("{prefix}{}{suffix}", &text[w.clone()]));
+        let inside: Vec<&Range<usize>> = highlights
+            .iter()
+            .filter(|r| r.start >= w.start && r.end <= w.end)
+            .collect();
+        assert_eq!(s.highlights.len(), inside.len());
+        for (located, original) in s.highlights.iter().zip(inside) {
+            assert_eq!(&s.text[located.clone()], &text[original.clone()]);
+        }
+        if highlights.iter().any(|r| r.len() <= MAX_SNIPPET) {
+            assert!(!s.highlights.is_empty(), "no highlight in {:?}", s.text);
+        }
+        s
+    }
+
+    fn at(text: &str, word: &str) -> Range<usize> {
+        let start = text.find(word).unwrap();
+        start..start + word.len()
+    }
+
+    #[test]
+    fn a_long_url_next_to_a_matched_word_keeps_the_word_and_cuts_the_url() {
+        let url = format!("https://reliefweb.int/report/{}", "x".repeat(300));
+        let lead = format!("Source:{}", "-".repeat(70));
+        let cases = [
+            // The case that panicked: no space in the lead, then a run longer than a window.
+            format!(
+                "{} {lead}reliefweb {url} more words here",
+                "Some words. ".repeat(4)
+            ),
+            format!("reliefweb {url}"),
+            format!("{url} {} reliefweb", "word ".repeat(40)),
+            format!("{} reliefweb {url}", "word ".repeat(40)),
+            format!("{lead}{url} reliefweb {} end", "word ".repeat(40)),
+        ];
+        for text in &cases {
+            let s = assert_sound(text, &[at(text, "reliefweb")]);
+            assert_eq!(&s.text[s.highlights[0].clone()], "reliefweb", "{text}");
+        }
+        // A word inside the run itself.
+        let text = format!("{} {lead}{url}", "Some words. ".repeat(4));
+        let s = assert_sound(&text, &[at(&text, "reliefweb")]);
+        assert_eq!(&s.text[s.highlights[0].clone()], "reliefweb");
+    }
+
+    #[test]
+    fn runs_of_multibyte_characters_are_cut_on_character_boundaries() {
+        for run in ["é", "Жъ", "😀", "日本語"] {
+            let long = run.repeat(200);
+            let cases = [
+                format!("{long}Ushakov{long}"),
+                format!("{} Ushakov {long}", "слово ".repeat(30)),
+                format!("{long} Ushakov"),
+                format!("Ushakov {long}"),
+            ];
+            for text in &cases {
+                let s = assert_sound(text, &[at(text, "Ushakov")]);
+                assert_eq!(&s.text[s.highlights[0].clone()], "Ushakov");
+            }
+        }
+    }
+
+    /// A passage of words and long runs, ASCII and not, with highlights on some of its words.
+    fn passage_and_highlights()
+    -> impl proptest::strategy::Strategy<Value = (String, Vec<Range<usize>>)> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            4 => prop::sample::select(vec!["word", "Ushakov", "é", "Жъ", "😀", "日本", "a"])
+                .prop_map(str::to_owned),
+            1 => (prop::sample::select(vec!["x", "é", "😀", "/", "日"]), 20..400_usize)
+                .prop_map(|(c, n)| c.repeat(n)),
+        ];
+        let separator = prop::sample::select(vec![" ", " ", "", "  "]);
+        prop::collection::vec((piece, separator, any::<bool>()), 1..60).prop_map(|pieces| {
+            let mut text = String::new();
+            let mut marks = Vec::new();
+            for (piece, separator, marked) in pieces {
+                if marked {
+                    marks.push(text.len()..text.len() + piece.len());
+                }
+                text.push_str(&piece);
+                text.push_str(separator);
+            }
+            (text, marks)
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        #[test]
+        fn every_passage_and_highlight_gives_a_sound_snippet(
+            (text, marks) in passage_and_highlights()
+        ) {
+            assert_sound(&text, &marks);
+        }
     }
 }

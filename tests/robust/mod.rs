@@ -8,11 +8,16 @@
 //! cargo test --release -- --ignored hostile
 //! ```
 
+mod access;
+mod concurrent;
 mod corpora;
 mod damaged;
 mod fuzzed;
+mod leftovers;
+mod locks;
 mod props;
 mod queries;
+mod runs;
 
 use std::path::Path;
 

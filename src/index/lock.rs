@@ -1,0 +1,117 @@
+//! The writer lock, `index/.lock`, and what its holder may clean up.
+//!
+//! Only one process writes an index at a time: it holds a `flock` on `.lock` and writes its pid
+//! there, for the error another writer gets. Only the holder builds, so the holder knows that
+//! every build folder it did not make itself is a dead run's.
+
+use std::fs;
+use std::path::Path;
+
+use super::{BUILD_PREFIX, IndexDir, LOCK, OLD_BUILD_PREFIX};
+use crate::error::{Error, Result};
+
+/// Held while a process writes an index; released when dropped or when the process dies.
+#[derive(Debug)]
+pub struct WriterLock {
+    _file: fs::File,
+}
+
+impl IndexDir {
+    /// Takes the index's writer lock, or fails at once naming the process that holds it.
+    ///
+    /// # Errors
+    /// [`Error::Locked`] when another process writes the index; I/O errors otherwise.
+    pub fn lock(&self) -> Result<WriterLock> {
+        use std::io::{Read, Seek, Write};
+        fs::create_dir_all(&self.path).map_err(|e| Error::io(&self.path, e))?;
+        let path = self.path.join(LOCK);
+        let mut file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        match file.try_lock() {
+            Ok(()) => {
+                let pid = std::process::id().to_string();
+                file.set_len(0)
+                    .and_then(|()| file.rewind())
+                    .and_then(|()| file.write_all(pid.as_bytes()))
+                    .map_err(|e| Error::io(&path, e))?;
+                Ok(WriterLock { _file: file })
+            }
+            Err(fs::TryLockError::WouldBlock) => {
+                let mut pid = String::new();
+                let _ = file.read_to_string(&mut pid);
+                Err(Error::Locked {
+                    path: self.path.clone(),
+                    pid: attache_process(&pid),
+                })
+            }
+            Err(fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
+        }
+    }
+
+    /// Removes the build folders of killed or failed rebuilds. Called only while holding the
+    /// writer lock ([`IndexDir::lock`]): only its holder builds, so every build folder is then
+    /// stale. A folder named like the old build folders (`.tmp-PID`) is removed only when it
+    /// holds a tantivy index and no folder, as attache's did; nothing else is touched.
+    pub(super) fn remove_stale_builds(&self) {
+        let Ok(entries) = fs::read_dir(&self.path) else {
+            return;
+        };
+        for entry in entries.filter_map(|e| e.ok()) {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            let ours = name
+                .strip_prefix(BUILD_PREFIX)
+                .is_some_and(|pid| pid.parse::<u32>().is_ok());
+            let old = name
+                .strip_prefix(OLD_BUILD_PREFIX)
+                .is_some_and(|pid| pid.parse::<u32>().is_ok())
+                && looks_like_a_build(&entry.path());
+            if is_dir && (ours || old) {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
+
+/// Whether `folder` looks like one of attache's build folders: a tantivy index (`meta.json`
+/// or `.managed.json`) with files only.
+fn looks_like_a_build(folder: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return false;
+    };
+    let mut tantivy = false;
+    for entry in entries {
+        let Ok(entry) = entry else { return false };
+        if !entry.file_type().is_ok_and(|t| t.is_file()) {
+            return false;
+        }
+        tantivy |= matches!(
+            entry.file_name().to_str(),
+            Some("meta.json" | ".managed.json")
+        );
+    }
+    tantivy
+}
+
+/// The pid written in the writer lock, if that process is alive and is attache: a lock taken
+/// by another program (`flock index/.lock …`) leaves the last writer's pid in the file, and a
+/// pid may since have been reused.
+fn attache_process(written: &str) -> Option<u32> {
+    let pid: u32 = written.trim().parse().ok()?;
+    if pid == std::process::id() {
+        return None;
+    }
+    let proc = Path::new("/proc").join(pid.to_string());
+    let name = match fs::read_link(proc.join("exe")) {
+        Ok(exe) => exe.file_name()?.to_string_lossy().into_owned(),
+        // Another user's process: its `exe` is private, its command name is not.
+        Err(_) => fs::read_to_string(proc.join("comm")).ok()?,
+    };
+    name.trim().starts_with("attache").then_some(pid)
+}
