@@ -44,9 +44,10 @@ impl IndexDir {
             Err(fs::TryLockError::WouldBlock) => {
                 let mut pid = String::new();
                 let _ = file.read_to_string(&mut pid);
+                let holder = lock_holder(&path).or_else(|| pid.trim().parse().ok());
                 Err(Error::Locked {
                     path: self.path.clone(),
-                    pid: attache_process(&pid),
+                    pid: holder.and_then(attache_process),
                 })
             }
             Err(fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
@@ -99,11 +100,37 @@ fn looks_like_a_build(folder: &Path) -> bool {
     tantivy
 }
 
-/// The pid written in the writer lock, if that process is alive and is attache: a lock taken
-/// by another program (`flock index/.lock …`) leaves the last writer's pid in the file, and a
-/// pid may since have been reused.
-fn attache_process(written: &str) -> Option<u32> {
-    let pid: u32 = written.trim().parse().ok()?;
+impl IndexDir {
+    /// The attache process writing this index now, if any.
+    pub fn writer(&self) -> Option<u32> {
+        let path = self.path.join(LOCK);
+        let holder = match fs::read_to_string("/proc/locks") {
+            Ok(_) => lock_holder(&path),
+            // Without the kernel's list, trust the pid written (if that process is attache).
+            Err(_) => fs::read_to_string(&path).ok()?.trim().parse().ok(),
+        };
+        holder.and_then(attache_process)
+    }
+}
+
+/// The process holding a `flock` on `path`, as Linux lists it in `/proc/locks`
+/// (`1: FLOCK ADVISORY WRITE PID MAJOR:MINOR:INODE 0 EOF`).
+fn lock_holder(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    let locks = fs::read_to_string("/proc/locks").ok()?;
+    let inode = fs::metadata(path).ok()?.ino().to_string();
+    locks.lines().find_map(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let (kind, pid, file) = (fields.get(1)?, fields.get(4)?, fields.get(5)?);
+        let held = *kind == "FLOCK" && file.rsplit(':').next()? == inode;
+        held.then(|| pid.parse().ok()).flatten()
+    })
+}
+
+/// `pid`, if that process is alive and is attache: a lock taken by another program
+/// (`flock index/.lock …`) leaves the last writer's pid in the file, and a pid may since have
+/// been reused.
+fn attache_process(pid: u32) -> Option<u32> {
     if pid == std::process::id() {
         return None;
     }

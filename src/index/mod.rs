@@ -228,27 +228,6 @@ impl IndexDir {
         }
     }
 
-    /// The process writing this index now, if any. Linux lists the holders of file locks in
-    /// `/proc/locks`; elsewhere, the pid the lock file names when that process is alive.
-    pub fn writer(&self) -> Option<u32> {
-        let path = self.path.join(LOCK);
-        if let Ok(locks) = fs::read_to_string("/proc/locks") {
-            use std::os::unix::fs::MetadataExt;
-            let inode = fs::metadata(&path).ok()?.ino();
-            return locks.lines().find_map(|line| {
-                let fields: Vec<&str> = line.split_whitespace().collect();
-                let (kind, pid, file) = (fields.get(1)?, fields.get(4)?, fields.get(5)?);
-                let held = *kind == "FLOCK" && file.rsplit(':').next()? == inode.to_string();
-                held.then(|| pid.parse().ok()).flatten()
-            });
-        }
-        let pid: u32 = fs::read_to_string(&path).ok()?.trim().parse().ok()?;
-        Path::new("/proc")
-            .join(pid.to_string())
-            .exists()
-            .then_some(pid)
-    }
-
     fn incompatible(&self, why: String) -> Error {
         Error::IncompatibleIndex {
             path: self.path.clone(),
