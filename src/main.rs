@@ -6,6 +6,7 @@ mod cli;
 use std::process::ExitCode;
 
 use clap::Parser;
+use clap::error::ErrorKind;
 
 fn main() -> ExitCode {
     // A panic while reading the index becomes one error line (damage naming the fix, or an
@@ -19,7 +20,27 @@ fn main() -> ExitCode {
             report(info);
         }
     }));
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        // A bad value is one line, like every other error; clap's usage help stays for the
+        // rest (a missing argument, an unknown flag), where it shows the fix.
+        Err(e)
+            if matches!(
+                e.kind(),
+                ErrorKind::ValueValidation | ErrorKind::InvalidValue
+            ) =>
+        {
+            let text = e.render().to_string();
+            let lines: Vec<&str> = text
+                .lines()
+                .map(str::trim)
+                .take_while(|l| !l.is_empty())
+                .collect();
+            eprintln!("attache: {}", lines.join(" ").trim_start_matches("error: "));
+            return ExitCode::from(2);
+        }
+        Err(e) => e.exit(),
+    };
     match app::run(cli) {
         Ok(code) => code,
         Err(err) if app::is_broken_pipe(&err) => ExitCode::SUCCESS,
