@@ -387,20 +387,7 @@ fn a_killed_update_resumes_without_losing_or_duplicating_articles() {
         stdin.write_all(lines[..fed].concat().as_bytes()).unwrap();
         stdin.flush().unwrap();
         // Wait for a checkpoint, then kill at a moment the seed picks.
-        let started = Instant::now();
-        while !env.path().join("index/CURRENT").exists()
-            || stats_json(&env)["articles"].as_u64() == Some(0)
-        {
-            assert!(
-                child.try_wait().unwrap().is_none(),
-                "seed {seed}: the run ended"
-            );
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "seed {seed}: no checkpoint"
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        safety::wait_for_articles(&env, &mut child, 1);
         std::thread::sleep(Duration::from_millis(next_random(&mut state) % 200));
         child.kill().unwrap();
         child.wait().unwrap();

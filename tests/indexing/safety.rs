@@ -267,8 +267,8 @@ fn bulk_lines(n: usize) -> Vec<String> {
         .collect()
 }
 
-/// Polls `stats` until the index holds at least `n` articles.
-fn wait_for_articles(env: &TestEnv, child: &mut Child, n: u64) {
+/// Polls `stats` until the index holds at least `n` articles (while the run goes on).
+pub(super) fn wait_for_articles(env: &TestEnv, child: &mut Child, n: u64) {
     let started = Instant::now();
     loop {
         let out = env.run(&["stats", "--json"]);

@@ -110,7 +110,7 @@ fn index_files_are_created_with_the_umask_including_meta_json() {
 #[test]
 fn searching_works_when_the_meta_lock_file_cannot_be_created() {
     let env = indexed_sample();
-    let generation = env.path().join("index").join(env.current_generation());
+    let generation = env.generation_dir();
     // No user, root included, can create or write a file where a folder is.
     let lock = generation.join(".tantivy-meta.lock");
     fs::remove_file(&lock).unwrap();
@@ -147,11 +147,7 @@ fn a_read_only_index_of_another_user_can_be_searched() {
 #[test]
 fn an_unreadable_index_file_is_named_as_unreadable_not_damaged() {
     let env = indexed_sample();
-    let meta = env
-        .path()
-        .join("index")
-        .join(env.current_generation())
-        .join("meta.json");
+    let meta = env.generation_dir().join("meta.json");
     fs::set_permissions(&meta, fs::Permissions::from_mode(0o600)).unwrap();
     if !is_root() && fs::read(&meta).is_ok() {
         return; // the owner can read it anyway

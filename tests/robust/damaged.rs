@@ -21,7 +21,7 @@ fn restore_index(env: &TestEnv) {
 
 /// The live generation's files with extension `ext` (one per segment).
 fn segment_files(env: &TestEnv, ext: &str) -> Vec<PathBuf> {
-    let generation = env.path().join("index").join(env.current_generation());
+    let generation = env.generation_dir();
     let mut files: Vec<PathBuf> = fs::read_dir(&generation)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -139,11 +139,7 @@ fn flipped_bytes_are_found_by_check_and_never_panic_a_search() {
 #[test]
 fn a_garbage_or_missing_meta_json_is_named_with_the_fix() {
     let env = indexed_sample();
-    let meta = env
-        .path()
-        .join("index")
-        .join(env.current_generation())
-        .join("meta.json");
+    let meta = env.generation_dir().join("meta.json");
     fs::write(&meta, "{garbage").unwrap();
     assert_every_reader_fails(&env, "damaged index: corrupt data");
     fs::write(&meta, "x".repeat(100_000)).unwrap();
@@ -160,11 +156,7 @@ fn a_garbage_or_missing_meta_json_is_named_with_the_fix() {
 #[test]
 fn a_missing_or_foreign_version_stamp_is_refused_with_the_fix() {
     let env = indexed_sample();
-    let stamp = env
-        .path()
-        .join("index")
-        .join(env.current_generation())
-        .join("attache.json");
+    let stamp = env.generation_dir().join("attache.json");
     let original = fs::read_to_string(&stamp).unwrap();
     fs::remove_file(&stamp).unwrap();
     assert_every_reader_fails(&env, "no format stamp (attache.json)");

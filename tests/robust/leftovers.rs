@@ -31,7 +31,7 @@ fn write_noisy_corpus(env: &TestEnv, n: usize) {
 
 /// The live generation's segment files that belong to no segment of its `meta.json`.
 fn orphans(env: &TestEnv) -> Vec<String> {
-    let generation = env.path().join("index").join(env.current_generation());
+    let generation = env.generation_dir();
     let meta = fs::read_to_string(generation.join("meta.json")).unwrap();
     let meta: serde_json::Value = serde_json::from_str(&meta).unwrap();
     let live: BTreeSet<String> = meta["segments"]
@@ -101,7 +101,7 @@ fn a_failed_optimize_is_one_line_and_leaves_no_orphaned_files() {
 /// Leaves a copy of each file of a live segment under a new segment id, registered as
 /// tantivy's like the files of a merge killed before its commit.
 fn leave_orphans(env: &TestEnv) -> Vec<String> {
-    let generation = env.path().join("index").join(env.current_generation());
+    let generation = env.generation_dir();
     let mut made = Vec::new();
     let mut managed: Vec<String> =
         serde_json::from_str(&fs::read_to_string(generation.join(".managed.json")).unwrap())

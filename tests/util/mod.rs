@@ -89,6 +89,11 @@ impl TestEnv {
             .to_owned()
     }
 
+    /// The live generation's folder, `index/gen-…`.
+    pub fn generation_dir(&self) -> PathBuf {
+        self.path().join("index").join(self.current_generation())
+    }
+
     /// A command for the binary, run in the working directory.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_attache"));
