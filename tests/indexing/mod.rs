@@ -111,16 +111,7 @@ fn an_edit_an_addition_and_a_removal_are_reported_one_each_by_dry_and_real_runs(
 
 #[test]
 fn removal_is_judged_within_the_paths_given_unless_pruning() {
-    let env = TestEnv::new();
-    env.write(
-        "other/other.jsonl",
-        jsonl(&[
-            ("other-1", "An okapi in Kinshasa."),
-            ("other-2", "A narwhal at sea."),
-        ]),
-    );
-    let both = index_json(&env, &["corpus", "other"]);
-    assert_eq!(changes(&both), (4, 0, 0, 0));
+    let env = safety::two_roots();
 
     // Indexing corpus/ alone never deletes other/'s articles.
     env.remove(&format!("corpus/{REMARKS}"));

@@ -17,7 +17,7 @@ fn articles(env: &TestEnv) -> u64 {
 }
 
 /// `corpus/` (the two sample articles) and `other/other.jsonl` (two more), both indexed.
-fn two_roots() -> TestEnv {
+pub(super) fn two_roots() -> TestEnv {
     let env = TestEnv::new();
     env.write(
         "other/other.jsonl",
