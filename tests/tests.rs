@@ -14,6 +14,7 @@
 
 mod indexing;
 mod input;
+mod ranking;
 mod robust;
 mod util;
 

@@ -22,7 +22,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 
 use super::parse::{Field as QField, Node, Occur, Span};
-use crate::analysis::Analyzer;
+use crate::analysis::{Analyzer, stem_token};
 use crate::corpus::Date;
 use crate::entities::aliases::builtin_alias_id;
 use crate::entities::{ENTITY_PREFIX, Gazetteer, Kind};
@@ -31,6 +31,13 @@ use crate::index::schema::{Fields, META_SEPARATOR};
 
 /// Extra weight of the exact spelling over other words with the same stem.
 const EXACT_BONUS: f32 = 0.25;
+
+/// Weight of an unquoted query's words standing together, in order (see `Planner::proximity`).
+const ADJACENT_BONUS: f32 = 1.0;
+/// Weight of the same words within [`NEAR_SLOP`] extra words of each other, in order.
+const NEAR_BONUS: f32 = 0.5;
+/// How many other words may stand between the words for [`NEAR_BONUS`].
+const NEAR_SLOP: u32 = 3;
 
 /// Weight of a word's own matches when it also names an entity (see `word_query`).
 const SPELLING_UNDER_ENTITY: f32 = 0.25;
@@ -130,6 +137,9 @@ impl Planner<'_> {
                 if subqueries.iter().all(|(o, _)| *o == TOccur::MustNot) {
                     subqueries.push((TOccur::Must, Box::new(AllQuery)));
                 }
+                if positive && let Some(proximity) = self.proximity(clauses) {
+                    subqueries.push((TOccur::Should, proximity));
+                }
                 Ok(Box::new(BooleanQuery::new(subqueries)))
             }
             Node::Boost(inner, boost) => Ok(Box::new(BoostQuery::new(
@@ -204,6 +214,62 @@ impl Planner<'_> {
             }
             Node::Entity { text, span } => self.entity_query(text, span, hl, positive),
         }
+    }
+
+    /// For words that must all occur (`security guarantees`, `"South Africa" sanctions`), a
+    /// bonus for passages where they stand together in the query's order, and a smaller one
+    /// where they stand within a few words: the match set stays the same, the ranking prefers
+    /// the words used together (as eDisMax's phrase fields and Elasticsearch's phrase rescoring
+    /// do). Words compare by stem, so `security guarantees` favours *security guarantee*.
+    /// `None` for alternatives (OR), fielded clauses, entities and a single phrase.
+    fn proximity(&mut self, clauses: &[(Occur, Node)]) -> Option<Box<dyn Query>> {
+        let mut tokens = Vec::new();
+        let mut parts = 0;
+        for (occur, node) in clauses {
+            let text = match (occur, node) {
+                (Occur::MustNot, _) => continue,
+                (
+                    Occur::Must,
+                    Node::Term {
+                        field: None, text, ..
+                    },
+                ) => text,
+                (
+                    Occur::Must,
+                    Node::Phrase {
+                        field: None,
+                        text,
+                        slop: 0,
+                        ..
+                    },
+                ) if !text.contains(ENTITY_PREFIX) => text,
+                _ => return None,
+            };
+            parts += 1;
+            for (exact, stem) in self.analyzer.words(text) {
+                tokens.push(stem.map_or(exact, |s| stem_token(&s)));
+            }
+        }
+        if parts < 2 || tokens.len() < 2 || tokens.len() > MAX_PHRASE_WORDS {
+            return None;
+        }
+        let text = self.fields.text;
+        Some(Box::new(BooleanQuery::new(vec![
+            (
+                TOccur::Should,
+                Box::new(BoostQuery::new(
+                    exact_sequence(text, &tokens, 0),
+                    ADJACENT_BONUS,
+                )),
+            ),
+            (
+                TOccur::Should,
+                Box::new(BoostQuery::new(
+                    exact_sequence(text, &tokens, NEAR_SLOP),
+                    NEAR_BONUS,
+                )),
+            ),
+        ])))
     }
 
     fn target(&self, field: Option<&QField>) -> Result<Target, PlanError> {
