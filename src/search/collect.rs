@@ -321,16 +321,20 @@ fn merge_top(fruits: &[SegmentFruit], limit: usize) -> Vec<Candidate> {
         .enumerate()
         .flat_map(|(f, fruit)| fruit.top.iter().map(move |e| (f, *e)))
         .collect();
-    let ids: Vec<Option<String>> = entries
-        .iter()
-        .map(|(f, e)| {
-            let ties_across = entries
-                .iter()
-                .any(|(g, o)| g != f && e.cmp_score_day(o) == Ordering::Equal);
-            ties_across.then(|| article_id(&fruits[*f], e.article_ord))
-        })
-        .collect();
+    // Entries tying on score and date sit side by side once sorted by them: a run of ties that
+    // spans segments needs the ids as text.
     let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by(|&i, &j| entries[j].1.cmp_score_day(&entries[i].1));
+    let mut ids: Vec<Option<String>> = vec![None; entries.len()];
+    for run in order.chunk_by(|&i, &j| entries[i].1.cmp_score_day(&entries[j].1).is_eq()) {
+        let first = entries[run[0]].0;
+        if run.iter().any(|&i| entries[i].0 != first) {
+            for &i in run {
+                let (f, e) = &entries[i];
+                ids[i] = Some(article_id(&fruits[*f], e.article_ord));
+            }
+        }
+    }
     order.sort_by(|&i, &j| {
         let ((fi, a), (fj, b)) = (&entries[i], &entries[j]);
         b.cmp_score_day(a)
