@@ -26,8 +26,8 @@ use tantivy::columnar::{Column, StrColumn};
 use tantivy::index::SegmentId;
 use tantivy::query::Weight;
 use tantivy::{
-    COLLECT_BLOCK_BUFFER_LEN, DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader,
-    TERMINATED,
+    COLLECT_BLOCK_BUFFER_LEN, DocAddress, DocId, DocSet, Score, SeekDangerResult, SegmentOrdinal,
+    SegmentReader, TERMINATED,
 };
 
 use crate::index::schema::fast;
@@ -357,6 +357,59 @@ fn merge_top(fruits: &[SegmentFruit], limit: usize) -> Vec<Candidate> {
             }
         })
         .collect()
+}
+
+/// Adds the scores of the `bonuses` each candidate matches and re-sorts them, best first; equal
+/// scores and dates keep their order (which was deterministic). Each bonus is checked only at
+/// the candidates, in document order, without scanning the matches in between (tantivy's
+/// `seek_danger`), so the cost does not grow with the number of matches.
+///
+/// # Errors
+/// A failure reading the index.
+pub fn rescore(
+    searcher: &tantivy::Searcher,
+    bonuses: &[Box<dyn tantivy::query::Query>],
+    top: &mut Vec<Candidate>,
+) -> tantivy::Result<()> {
+    use tantivy::query::EnableScoring;
+    let mut order: Vec<(DocAddress, usize)> = top
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.address, i))
+        .collect();
+    order.sort_unstable();
+    for bonus in bonuses {
+        let weight = bonus.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        for run in order.chunk_by(|(a, _), (b, _)| a.segment_ord == b.segment_ord) {
+            let segment = searcher.segment_reader(run[0].0.segment_ord);
+            let (first, i) = (run[0].0.doc_id, run[0].1);
+            let (mut found, mut scorer) = weight.scorer_danger(segment, first, 1.0)?;
+            if found == SeekDangerResult::Found {
+                top[i].score += scorer.score();
+            }
+            for &(address, i) in &run[1..] {
+                // Below the lower bound a miss gave, there is no match: no need to seek.
+                if let SeekDangerResult::SeekLowerBound(bound) = found
+                    && address.doc_id < bound
+                {
+                    continue;
+                }
+                found = scorer.seek_danger(address.doc_id);
+                if found == SeekDangerResult::Found {
+                    top[i].score += scorer.score();
+                }
+            }
+        }
+    }
+    let mut ranked: Vec<(usize, Candidate)> = std::mem::take(top).into_iter().enumerate().collect();
+    ranked.sort_by(|(i, a), (j, b)| {
+        b.score
+            .total_cmp(&a.score)
+            .then(b.day.cmp(&a.day))
+            .then(i.cmp(j))
+    });
+    top.extend(ranked.into_iter().map(|(_, c)| c));
+    Ok(())
 }
 
 /// The article id of ordinal `ord` in a segment's dictionary; empty if it cannot be read.

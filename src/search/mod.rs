@@ -25,6 +25,10 @@ use collect::{ColumnCache, Passages};
 use plan::{BUILTIN_FIELDS, Planner};
 pub use snippet::Snippet;
 
+/// How many of the best passages by BM25 the plan's bonuses re-rank (at least the limit): a
+/// passage below them gains nothing, as with Elasticsearch's rescore window.
+pub const RESCORE_WINDOW: usize = 200;
+
 /// A search to run.
 #[derive(Debug, Clone)]
 pub struct SearchRequest {
@@ -249,14 +253,23 @@ impl Searcher {
         deadline: Option<Deadline>,
     ) -> Result<Collected> {
         let searcher = self.reader.searcher();
-        let collector = Passages::new(limit, &self.columns, deadline.map(|d| d.at));
-        let collected = searcher.search(plan.query.as_ref() as &dyn Query, &collector)?;
-        match deadline {
-            Some(Deadline { timeout, .. }) if collector.timed_out() => {
-                Err(Error::Timeout { timeout })
-            }
-            _ => Ok(collected),
+        // With bonuses to add, a window of the best passages by BM25 is collected and re-ranked.
+        let window = match (plan.bonuses.is_empty(), limit) {
+            (false, 1..) => limit.max(RESCORE_WINDOW),
+            _ => limit,
+        };
+        let collector = Passages::new(window, &self.columns, deadline.map(|d| d.at));
+        let mut collected = searcher.search(plan.query.as_ref() as &dyn Query, &collector)?;
+        if let Some(Deadline { timeout, .. }) = deadline
+            && collector.timed_out()
+        {
+            return Err(Error::Timeout { timeout });
         }
+        if !plan.bonuses.is_empty() && limit > 0 {
+            collect::rescore(&searcher, &plan.bonuses, &mut collected.top)?;
+            collected.top.truncate(limit);
+        }
+        Ok(collected)
     }
 
     /// The date, as written, of the article a stored passage belongs to.

@@ -72,10 +72,13 @@ pub struct Highlight {
 
 /// The query to run and the words to highlight.
 pub struct Plan {
-    /// The tantivy query.
+    /// The tantivy query: what matches, and its BM25 score.
     pub query: Box<dyn Query>,
     /// What to mark in snippets.
     pub highlight: Highlight,
+    /// Bonuses added to the score of the best passages only (the words standing together):
+    /// they reorder the top of the ranking without costing anything per match.
+    pub bonuses: Vec<Box<dyn Query>>,
 }
 
 /// Turns parsed queries into tantivy queries for one index.
@@ -112,14 +115,20 @@ impl Planner<'_> {
     /// Unknown fields, bad dates and words with nothing searchable in them.
     pub fn plan(&mut self, node: &Node) -> Result<Plan, PlanError> {
         let mut highlight = Highlight::default();
-        let query = self.node(node, &mut highlight, true)?;
-        Ok(Plan { query, highlight })
+        let mut bonuses = Vec::new();
+        let query = self.node(node, &mut highlight, &mut bonuses, true)?;
+        Ok(Plan {
+            query,
+            highlight,
+            bonuses,
+        })
     }
 
     fn node(
         &mut self,
         node: &Node,
         hl: &mut Highlight,
+        bonuses: &mut Vec<Box<dyn Query>>,
         positive: bool,
     ) -> Result<Box<dyn Query>, PlanError> {
         match node {
@@ -132,20 +141,25 @@ impl Planner<'_> {
                         Occur::MustNot => TOccur::MustNot,
                     };
                     let sub_positive = positive && occur != TOccur::MustNot;
-                    subqueries.push((occur, self.node(clause, hl, sub_positive)?));
+                    subqueries.push((occur, self.node(clause, hl, bonuses, sub_positive)?));
                 }
                 if subqueries.iter().all(|(o, _)| *o == TOccur::MustNot) {
                     subqueries.push((TOccur::Must, Box::new(AllQuery)));
                 }
-                if positive && let Some(proximity) = self.proximity(clauses) {
-                    subqueries.push((TOccur::Should, proximity));
+                if positive {
+                    bonuses.extend(self.proximity(clauses));
                 }
                 Ok(Box::new(BooleanQuery::new(subqueries)))
             }
-            Node::Boost(inner, boost) => Ok(Box::new(BoostQuery::new(
-                self.node(inner, hl, positive)?,
-                *boost,
-            ))),
+            Node::Boost(inner, boost) => {
+                let before = bonuses.len();
+                let query = self.node(inner, hl, bonuses, positive)?;
+                for bonus in &mut bonuses[before..] {
+                    let inner = std::mem::replace(bonus, Box::new(AllQuery));
+                    *bonus = Box::new(BoostQuery::new(inner, *boost));
+                }
+                Ok(Box::new(BoostQuery::new(query, *boost)))
+            }
             Node::Term { field, text, span } => match self.target(field.as_ref())? {
                 Target::Analysed(f) => self.word_query(f, text, span, hl, positive),
                 Target::Meta(key) => self.meta_query(&key, text, 0, span),
@@ -221,8 +235,8 @@ impl Planner<'_> {
     /// where they stand within a few words: the match set stays the same, the ranking prefers
     /// the words used together (as eDisMax's phrase fields and Elasticsearch's phrase rescoring
     /// do). Words compare by stem, so `security guarantees` favours *security guarantee*.
-    /// `None` for alternatives (OR), fielded clauses, entities and a single phrase.
-    fn proximity(&mut self, clauses: &[(Occur, Node)]) -> Option<Box<dyn Query>> {
+    /// None for alternatives (OR), fielded clauses, entities and a single phrase.
+    fn proximity(&mut self, clauses: &[(Occur, Node)]) -> Vec<Box<dyn Query>> {
         let mut tokens = Vec::new();
         let mut parts = 0;
         for (occur, node) in clauses {
@@ -243,7 +257,7 @@ impl Planner<'_> {
                         ..
                     },
                 ) if !text.contains(ENTITY_PREFIX) => text,
-                _ => return None,
+                _ => return Vec::new(),
             };
             parts += 1;
             for (exact, stem) in self.analyzer.words(text) {
@@ -251,25 +265,19 @@ impl Planner<'_> {
             }
         }
         if parts < 2 || tokens.len() < 2 || tokens.len() > MAX_PHRASE_WORDS {
-            return None;
+            return Vec::new();
         }
         let text = self.fields.text;
-        Some(Box::new(BooleanQuery::new(vec![
-            (
-                TOccur::Should,
-                Box::new(BoostQuery::new(
-                    exact_sequence(text, &tokens, 0),
-                    ADJACENT_BONUS,
-                )),
-            ),
-            (
-                TOccur::Should,
-                Box::new(BoostQuery::new(
-                    exact_sequence(text, &tokens, NEAR_SLOP),
-                    NEAR_BONUS,
-                )),
-            ),
-        ])))
+        vec![
+            Box::new(BoostQuery::new(
+                exact_sequence(text, &tokens, 0),
+                ADJACENT_BONUS,
+            )),
+            Box::new(BoostQuery::new(
+                exact_sequence(text, &tokens, NEAR_SLOP),
+                NEAR_BONUS,
+            )),
+        ]
     }
 
     fn target(&self, field: Option<&QField>) -> Result<Target, PlanError> {
