@@ -4,14 +4,14 @@
 For every need of needs.tsv, the pool is the union of these rankings (see README.md):
 
   attache   the need's query as `attache search` runs it, top 20
-  phrase    its words as one exact phrase, top 10 (needs of two words or more)
-  or        its words joined by OR, top 10 (needs of two words or more)
-  plain     its words without quotes, `@` or OR, top 10 (when that differs from the query)
-  era       the query with --until 1979, --since 1980 --until 1999, --since 2000, top 5 each
+  phrase    its words as one exact phrase, top 5 (needs of two words or more)
+  or        its words joined by OR, top 5 (needs of two words or more)
+  plain     its words without quotes, `@` or OR, top 5 (when that differs from the query)
+  era       the query with --until 1979, --since 1980 --until 1999, --since 2000, top 3 each
             (UNGDC needs without a date filter)
   bm25      an independent BM25 (k1 1.2, b 0.75, OR of the words, crude plural stemming)
             computed here over every line-paragraph of both corpora, with the need's
-            country and date filters, top 10, mapped to the attache passage holding it
+            country and date filters, top 5, mapped to the attache passage holding it
   sample    every passage of the sample corpus (S needs: the corpus is judged in full)
 
 Field filters (`country:CHN`) and dates (`date:[…]`) are kept in every variant. The rankings
@@ -37,7 +37,7 @@ from collections import defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ERAS = [(None, "1979"), ("1980", "1999"), ("2000", None)]
-DEPTH = {"attache": 20, "phrase": 10, "or": 10, "plain": 10, "era": 5, "bm25": 10}
+DEPTH = {"attache": 20, "phrase": 5, "or": 5, "plain": 5, "era": 3, "bm25": 5}
 
 
 def read_needs(path):
