@@ -14,6 +14,7 @@
 
 mod indexing;
 mod input;
+mod relevance_eval;
 mod robust;
 mod util;
 

@@ -91,8 +91,9 @@ pub fn compare(now: &EvalReport, before: &EvalReport) -> Comparison {
             .collect();
         let (before, now): (Vec<f64>, Vec<f64>) = pairs.iter().copied().unzip();
         let n = pairs.len().max(1) as f64;
-        let wins = pairs.iter().filter(|(b, a)| a > b).count();
-        let losses = pairs.iter().filter(|(b, a)| a < b).count();
+        // A change below float noise (a report read back from JSON) is a tie.
+        let wins = pairs.iter().filter(|(b, a)| a - b > 1e-9).count();
+        let losses = pairs.iter().filter(|(b, a)| b - a > 1e-9).count();
         MetricTest {
             metric,
             needs: pairs.len(),
