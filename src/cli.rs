@@ -58,6 +58,34 @@ pub enum Command {
     Gen(GenArgs),
     /// Verify the index: every segment file present and matching its checksum; exits 2 if not.
     Check(CheckArgs),
+    /// Score the ranking against judged needs: nDCG@10, P@10, MRR and recall@100 per need.
+    Eval(EvalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Information needs, one per line: `ID<TAB>QUERY`, further tab-separated columns (a
+    /// description) ignored, `#` comments.
+    #[arg(value_name = "QUERIES")]
+    pub queries: PathBuf,
+    /// Judgements in TREC qrels format: `ID 0 ARTICLE_ID#PASSAGE GRADE`, grades 0, 1 or 2.
+    #[arg(value_name = "QRELS")]
+    pub qrels: PathBuf,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Only the needs whose id starts with PREFIX (a part of the set).
+    #[arg(long, value_name = "PREFIX")]
+    pub only: Option<String>,
+    /// The grade MRR looks for: 2 (a passage that answers the need) or 1 (any relevant one).
+    #[arg(long, value_name = "GRADE", default_value_t = 2, value_parser = whole(1u8, 2u8))]
+    pub mrr_grade: u8,
+    /// Write the whole report as JSON (it is what `--compare` reads).
+    #[arg(long)]
+    pub json: bool,
+    /// Compare with an earlier `--json` report: per-need deltas, a paired randomisation test
+    /// and a sign test on nDCG@10 and MRR.
+    #[arg(long, value_name = "BEFORE.json")]
+    pub compare: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -490,6 +518,11 @@ mod tests {
                 &["gen", "--articles", "1", "--seed", "18446744073709551616"],
                 "error: invalid value '18446744073709551616' for '--seed <S>': \
                  18446744073709551616 is not in 0..=18446744073709551615",
+            ),
+            (&["eval", "n.tsv", "q.txt", "--mrr-grade", "1"], "ok"),
+            (
+                &["eval", "n.tsv", "q.txt", "--mrr-grade", "3"],
+                "error: invalid value '3' for '--mrr-grade <GRADE>': 3 is not in 1..=2",
             ),
             (
                 &["gen", "--articles", "0"],

@@ -17,6 +17,7 @@
 //! * [`render`] turns results into terminal text or JSON Lines.
 //! * [`generate`] writes synthetic corpora with a real corpus's term statistics, for scale tests.
 //! * [`check`] verifies an index file by file.
+//! * [`eval`] scores the ranking against a judged set of information needs.
 //!
 //! The library never prints; the `attache` binary owns the terminal.
 //!
@@ -43,6 +44,7 @@ pub mod check;
 pub mod corpus;
 pub mod entities;
 pub mod error;
+pub mod eval;
 pub mod generate;
 pub mod index;
 pub mod render;

@@ -15,6 +15,7 @@
 mod indexing;
 mod input;
 mod ranking;
+mod relevance_eval;
 mod robust;
 mod util;
 

@@ -4,6 +4,7 @@
 mod bench;
 mod check;
 mod entities;
+mod eval;
 mod generate;
 mod index;
 mod optimize;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(args) => bench::run(args),
         Command::Gen(args) => generate::run(args),
         Command::Check(args) => check::run(args),
+        Command::Eval(args) => eval::run(args),
     }
 }
 
