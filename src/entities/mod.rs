@@ -23,6 +23,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{Analyzer, SpannedForm};
+use crate::corpus::Date;
 use gazetteer::FoldedWords;
 pub use gazetteer::{Entity, Gazetteer, Kind};
 
@@ -118,6 +119,8 @@ pub struct Recognizer<'g> {
     /// The analyzer generation `memo` belongs to.
     generation: u64,
     spans: Vec<(Range<usize>, u32)>,
+    /// The day the current article's aliases are read at (`None`: today).
+    day: Option<i64>,
 }
 
 impl<'g> Recognizer<'g> {
@@ -144,12 +147,23 @@ impl<'g> Recognizer<'g> {
             memo: Vec::new(),
             generation: 0,
             spans: Vec::new(),
+            day: None,
         }
     }
 
-    /// Forgets the people of the previous article.
+    /// Forgets the people of the previous article; the next is undated, so its aliases are
+    /// read as they are meant today.
     pub fn start_article(&mut self) {
         self.people.clear();
+        self.day = None;
+    }
+
+    /// Forgets the people of the previous article; the next is dated `date`, and its aliases
+    /// are read as they were meant then (see [`gazetteer::reading_day`]): "Republic of China"
+    /// is China's seat in 1960 and Taiwan in 1980.
+    pub fn start_article_on(&mut self, date: &Date) {
+        self.people.clear();
+        self.day = Some(gazetteer::reading_day(date));
     }
 
     /// The mentions in one passage, in text order; `analyzer` splits it into words (one
@@ -214,9 +228,9 @@ impl<'g> Recognizer<'g> {
     ) -> Vec<Mention> {
         let surface =
             |r: Range<usize>| -> Range<usize> { words[r.start].span.0..words[r.end - 1].span.1 };
-        let mut found = self
-            .gazetteer
-            .find(ids, |i| words[i].exact, |r| &text[surface(r)]);
+        let mut found =
+            self.gazetteer
+                .find(self.day, ids, |i| words[i].exact, |r| &text[surface(r)]);
         let vetoable = |m: &gazetteer::Match| self.vetoes.iter().find(|(e, _)| *e == m.entity);
         if found.iter().any(|m| vetoable(m).is_some()) {
             let folded = &mut self.folded;
