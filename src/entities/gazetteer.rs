@@ -342,10 +342,16 @@ impl Gazetteer {
         })
     }
 
-    /// A fingerprint of the shipped gazetteer data: an index whose entities were recognised
-    /// with other data is rebuilt rather than updated.
+    /// A fingerprint of the shipped gazetteer data and the heuristic's word lists: an index
+    /// whose entities were recognised with other data is rebuilt rather than updated.
     pub fn builtin_fingerprint() -> String {
-        format!("{:016x}", xxhash_rust::xxh3::xxh3_64(BUILTIN.as_bytes()))
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(BUILTIN.as_bytes());
+        // The name heuristic's word lists change what is recognised too.
+        for data in super::heuristic::DATA {
+            hasher.update(data.as_bytes());
+        }
+        format!("{:016x}", hasher.digest())
     }
 
     /// Parses gazetteer data (`id<TAB>type<TAB>name<TAB>alias|alias|…`).

@@ -303,7 +303,7 @@ impl<'g> Recognizer<'g> {
             } else {
                 None
             };
-            if single && known.is_none() && proposal.kind != Kind::Person {
+            if known.is_none() && (proposal.common || (single && proposal.kind != Kind::Person)) {
                 continue;
             }
             let span = surface(proposal.words.clone());
@@ -358,6 +358,30 @@ mod tests {
             .iter()
             .map(|m| m.id.to_string())
             .collect()
+    }
+
+    #[test]
+    fn capitalised_common_words_are_no_person_and_no_entity() {
+        for text in [
+            "We welcome the one hundred and fiftieth State Member of the United Nations.",
+            "I speak as the Head of Government of a newly independent country.",
+            "The Haitian National Police made arrests; His Majesty's Government agreed.",
+            "the Declaration on the Granting of Independence to Colonial Countries and Peoples",
+            "On the centenary of the First World War we met.",
+        ] {
+            let found = ids(text);
+            assert!(
+                found
+                    .iter()
+                    .all(|id| Gazetteer::builtin().by_id(id).is_some()),
+                "{text}: {found:?}"
+            );
+        }
+        // A known person's surname is still a person, a name with an uncommon word still a
+        // name, and a place word makes common words a place's name.
+        assert_eq!(ids("Mr. Lie opened the session."), ["trygve-lie"]);
+        assert_eq!(ids("Prime Minister Ian Smith declared."), ["ian-smith"]);
+        assert_eq!(ids("They marched across Red Square."), ["red-square"]);
     }
 
     #[test]
