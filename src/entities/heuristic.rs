@@ -13,7 +13,8 @@
 //! A name made only of common words (`data/common_words.tsv`: "State Member", "Head of
 //! Government", "National Police", "Granting of Independence") is capitalised prose, not a
 //! name: it is no person and no unknown entity, unless its one word is the surname of a person
-//! already known ("Mr. Lie"); a place word at its end (`data/place_words.tsv`) makes it a name
+//! already known or it follows a personal title (`data/personal_titles.tsv`: "President
+//! Bush", "Ambassador Jarring"); a place word at its end (`data/place_words.tsv`) makes it a name
 //! again ("Red Square").
 //!
 //! A single capitalised word is proposed only so the [`super::Recognizer`] can resolve it to a
@@ -559,7 +560,11 @@ mod list {
     pub const JOINER: u16 = 1 << 7;
     pub const COMMON: u16 = 1 << 8;
     pub const PLACE: u16 = 1 << 9;
+    pub const PERSONAL: u16 = 1 << 10;
 }
+
+/// Titles that introduce only people: see the data file's header.
+const PERSONAL_TITLES: &str = include_str!("../../data/personal_titles.tsv");
 
 /// Head nouns of place names: see the data file's header.
 const PLACE_WORDS: &str = include_str!("../../data/place_words.tsv");
@@ -568,7 +573,7 @@ const PLACE_WORDS: &str = include_str!("../../data/place_words.tsv");
 const COMMON_WORDS: &str = include_str!("../../data/common_words.tsv");
 
 /// The data files whose words decide what the heuristic proposes, for the index's fingerprint.
-pub const DATA: &[&str] = &[COMMON_WORDS, PLACE_WORDS];
+pub const DATA: &[&str] = &[COMMON_WORDS, PLACE_WORDS, PERSONAL_TITLES];
 
 /// Every listed word with the lists it is on, built once: one lookup per word answers them all.
 fn lists() -> &'static FxHashMap<&'static str, u16> {
@@ -589,7 +594,11 @@ fn lists() -> &'static FxHashMap<&'static str, u16> {
                 *map.entry(word).or_default() |= bit;
             }
         }
-        for (data, bit) in [(COMMON_WORDS, list::COMMON), (PLACE_WORDS, list::PLACE)] {
+        for (data, bit) in [
+            (COMMON_WORDS, list::COMMON),
+            (PLACE_WORDS, list::PLACE),
+            (PERSONAL_TITLES, list::PERSONAL),
+        ] {
             for word in data
                 .lines()
                 .filter(|l| !l.starts_with('#') && !l.is_empty())
@@ -777,7 +786,8 @@ pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool]) -> Vec<Proposal<'a>> 
             continue;
         }
         let mut a = start;
-        while a < end && v.is(a, list::FILLER | list::CONNECTOR) {
+        // "Mr." opens sentences too, but as a personal title it is not filler.
+        while a < end && v.is(a, list::FILLER | list::CONNECTOR) && !v.is(a, list::PERSONAL) {
             a += 1;
         }
         let run = a;
@@ -809,7 +819,8 @@ pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool]) -> Vec<Proposal<'a>> 
         // Independence", "Colonial Countries"); an organisation word still makes an org.
         let common = kind != Kind::Org
             && (a..end).all(|w| v.is(w, list::COMMON | list::CONNECTOR))
-            && !(end - a > 1 && v.is(end - 1, list::PLACE));
+            && !(end - a > 1 && v.is(end - 1, list::PLACE))
+            && !(kind == Kind::Person && a > 0 && v.is(a - 1, list::PERSONAL));
         if common && kind == Kind::Unknown && end - a > 1 {
             continue;
         }

@@ -380,6 +380,7 @@ mod tests {
         // A known person's surname is still a person, a name with an uncommon word still a
         // name, and a place word makes common words a place's name.
         assert_eq!(ids("Mr. Lie opened the session."), ["trygve-lie"]);
+        assert_eq!(ids("We thank Ambassador Jarring."), ["jarring"]);
         assert_eq!(ids("Prime Minister Ian Smith declared."), ["ian-smith"]);
         assert_eq!(ids("They marched across Red Square."), ["red-square"]);
     }
