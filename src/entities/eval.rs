@@ -3,7 +3,7 @@
 //! The labelled set is JSON Lines, one passage per line:
 //!
 //! ```text
-//! {"source": "…", "context": ["earlier passage of the same article", …],
+//! {"source": "…", "date": "1960", "context": ["earlier passage of the same article", …],
 //!  "text": "Kremlin aide Yuri Ushakov said …",
 //!  "mentions": [{"span": [0, 7], "id": "kremlin", "type": "org"},
 //!               {"span": [13, 25], "id": "ushakov", "type": "person"}]}
@@ -24,6 +24,10 @@ pub struct Labelled {
     /// Where the passage comes from.
     #[serde(default)]
     pub source: String,
+    /// The article's date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`), which decides what a
+    /// date-bound alias means; undated passages are read as of today.
+    #[serde(default)]
+    pub date: Option<String>,
     /// Earlier passages of the same article.
     #[serde(default)]
     pub context: Vec<String>,
@@ -86,7 +90,14 @@ pub fn evaluate(gazetteer: &Gazetteer, jsonl: &str) -> Result<Scores, String> {
         }
         let item: Labelled =
             serde_json::from_str(line).map_err(|e| format!("line {}: {e}", n + 1))?;
-        recognizer.start_article();
+        match &item.date {
+            Some(date) => {
+                let date: crate::corpus::Date =
+                    date.parse().map_err(|e| format!("line {}: {e}", n + 1))?;
+                recognizer.start_article_on(&date);
+            }
+            None => recognizer.start_article(),
+        }
         for passage in &item.context {
             recognize(&mut analyzer, &mut recognizer, passage);
         }

@@ -13,6 +13,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use rustc_hash::FxHashMap;
 
 use crate::analysis::Analyzer;
+use crate::corpus::Date;
 use crate::corpus::clean::nfc;
 
 /// The embedded gazetteer.
@@ -87,6 +88,94 @@ pub struct Entity {
     pub aliases: Vec<String>,
 }
 
+/// The days an alias means its entity, inclusive, as days since 1970-01-01; `None` is open.
+///
+/// Written after the alias in the data: `Republic of China [..1971-10-24]`,
+/// `Republic of China [1971-10-25..]`, `Congo [1960-06-30..1971-10-26]`. Each end is a date
+/// at day, month or year precision; a start means its first day, an end its last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Period {
+    /// First day, if bounded.
+    pub from: Option<i64>,
+    /// Last day, if bounded.
+    pub to: Option<i64>,
+}
+
+impl Period {
+    /// Always valid.
+    pub const ALWAYS: Period = Period {
+        from: None,
+        to: None,
+    };
+
+    /// Whether `day` falls inside; an undated text (`None`) is read as of today, which every
+    /// period without an end contains.
+    pub fn contains(&self, day: Option<i64>) -> bool {
+        match day {
+            Some(day) => self.from.is_none_or(|f| f <= day) && self.to.is_none_or(|t| day <= t),
+            None => self.to.is_none(),
+        }
+    }
+
+    fn overlaps(&self, other: &Period) -> bool {
+        let (lo, hi) = (
+            self.from.max(other.from),
+            match (self.to, other.to) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            },
+        );
+        match (lo, hi) {
+            (Some(lo), Some(hi)) => lo <= hi,
+            _ => true,
+        }
+    }
+
+    /// Parses `FROM..TO` (either end may be empty).
+    fn parse(text: &str) -> Result<Period, String> {
+        let Some((from, to)) = text.split_once("..") else {
+            return Err(format!("period '[{text}]' is not FROM..TO"));
+        };
+        let date = |s: &str| -> Result<Option<Date>, String> {
+            let s = s.trim();
+            if s.is_empty() {
+                return Ok(None);
+            }
+            s.parse::<Date>()
+                .map(Some)
+                .map_err(|e| format!("in period '[{text}]': {e}"))
+        };
+        let period = Period {
+            from: date(from)?.map(|d| d.first_day()),
+            to: date(to)?.map(|d| d.last_day()),
+        };
+        if period == Period::ALWAYS {
+            return Err(format!("period '[{text}]' has no bound"));
+        }
+        if let (Some(f), Some(t)) = (period.from, period.to)
+            && f > t
+        {
+            return Err(format!("period '[{text}]' ends before it starts"));
+        }
+        Ok(period)
+    }
+}
+
+/// The day an article's aliases are read at: the middle day of its date, so a date known only
+/// to the year (`1971`) is read at 2 July. The middle is the day nearest to all the days the
+/// date may stand for; a boundary inside that year is placed by which half of the year it is in.
+pub fn reading_day(date: &Date) -> i64 {
+    (date.first_day() + date.last_day()).div_euclid(2)
+}
+
+/// Splits `alias [FROM..TO]` into the alias and its period.
+fn split_period(alias: &str) -> Result<(&str, Period), String> {
+    match alias.strip_suffix(']').and_then(|a| a.rsplit_once('[')) {
+        Some((name, period)) => Ok((name.trim_end(), Period::parse(period)?)),
+        None => Ok((alias, Period::ALWAYS)),
+    }
+}
+
 /// One alias as matched: its entity and, for acronyms, the exact text required.
 #[derive(Debug, Clone)]
 struct Alias {
@@ -95,6 +184,8 @@ struct Alias {
     text: Arc<str>,
     /// For acronyms: the text of the matched words as written (`US`, `U.S`).
     exact_case: Option<String>,
+    /// When the alias means this entity.
+    period: Period,
 }
 
 /// The known entities and a matcher over their aliases.
@@ -123,17 +214,31 @@ impl fmt::Debug for Gazetteer {
 struct Matching {
     /// Every word of every alias (as [`match_form`]s), numbered from 1.
     word_ids: FxHashMap<String, u32>,
-    /// Matches each key's words, encoded (see [`encode`]); pattern `i` is `keys[i]`.
-    matcher: AhoCorasick,
-    /// By word id: the pattern that is that word alone, if any. A run of one vocabulary word
-    /// (the commonest) can only match that, so it needs no scan.
-    single: Vec<Option<u32>>,
+    /// Each key's words, encoded (see [`encode`]), in the order of the gazetteer's keys.
+    patterns: Vec<Vec<u8>>,
+    /// The days on which some alias starts or stops meaning its entity, sorted: they cut time
+    /// into epochs in which every alias means one thing (epoch `i` ends before `bounds[i]`).
+    bounds: Vec<i64>,
+    /// Each epoch's matcher, built when a text of that epoch is first scanned.
+    epochs: Vec<OnceLock<Epoch>>,
     /// People by their folded surname, where one person alone has it.
     surnames: FxHashMap<String, usize>,
 }
 
+/// Matching within one epoch: only the keys that mean something then are patterns, so the
+/// longest alias of the time wins ("Republic of the Congo" in 1962 is not a name, and the
+/// "Congo" inside it is).
+struct Epoch {
+    /// Matches the epoch's keys; pattern `i` is key `keys[i]`.
+    matcher: AhoCorasick,
+    keys: Vec<u32>,
+    /// By word id: the key that is that word alone, if any. A run of one vocabulary word
+    /// (the commonest) can only match that, so it needs no scan.
+    single: Vec<Option<u32>>,
+}
+
 impl Matching {
-    fn build(keys: &[String], entities: &[Entity]) -> Matching {
+    fn build(keys: &[String], aliases: &[Vec<Alias>], entities: &[Entity]) -> Matching {
         let mut word_ids: FxHashMap<String, u32> = FxHashMap::default();
         let patterns: Vec<Vec<u8>> = keys
             .iter()
@@ -147,17 +252,15 @@ impl Matching {
                 pattern
             })
             .collect();
-        let matcher = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&patterns)
-            .expect("alias patterns are plain bytes");
-        let mut single = vec![None; word_ids.len() + 1];
-        for (i, pattern) in patterns.iter().enumerate() {
-            if let [a, b, c, _] = pattern[..] {
-                let id = u32::from(a) << 14 | u32::from(b) << 7 | u32::from(c);
-                single[id as usize] = Some(i as u32);
-            }
-        }
+        let mut bounds: Vec<i64> = aliases
+            .iter()
+            .flatten()
+            .flat_map(|a| [a.period.from, a.period.to.map(|t| t + 1)])
+            .flatten()
+            .collect();
+        bounds.sort_unstable();
+        bounds.dedup();
+        let epochs = (0..=bounds.len()).map(|_| OnceLock::new()).collect();
         let mut analyzer = Analyzer::new();
         let mut surnames: FxHashMap<String, Option<usize>> = FxHashMap::default();
         for (index, entity) in entities.iter().enumerate() {
@@ -177,10 +280,45 @@ impl Matching {
             .collect();
         Matching {
             word_ids,
-            matcher,
-            single,
+            patterns,
+            bounds,
+            epochs,
             surnames,
         }
+    }
+
+    /// The matcher for texts read at `day` (`None`: today).
+    fn epoch(&self, aliases: &[Vec<Alias>], day: Option<i64>) -> &Epoch {
+        let i = day.map_or(self.bounds.len(), |d| {
+            self.bounds.partition_point(|&b| b <= d)
+        });
+        self.epochs[i].get_or_init(|| {
+            // A day inside the epoch: every alias means the same on all of its days.
+            let day = match i {
+                _ if self.bounds.is_empty() => day,
+                0 => Some(self.bounds[0] - 1),
+                i => Some(self.bounds[i - 1]),
+            };
+            let keys: Vec<u32> = (0..aliases.len() as u32)
+                .filter(|&k| aliases[k as usize].iter().any(|a| a.period.contains(day)))
+                .collect();
+            let matcher = AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(keys.iter().map(|&k| &self.patterns[k as usize]))
+                .expect("alias patterns are plain bytes");
+            let mut single = vec![None; self.word_ids.len() + 1];
+            for &k in &keys {
+                if let [a, b, c, _] = self.patterns[k as usize][..] {
+                    let id = u32::from(a) << 14 | u32::from(b) << 7 | u32::from(c);
+                    single[id as usize] = Some(k);
+                }
+            }
+            Epoch {
+                matcher,
+                keys,
+                single,
+            }
+        })
     }
 }
 
@@ -204,10 +342,16 @@ impl Gazetteer {
         })
     }
 
-    /// A fingerprint of the shipped gazetteer data: an index whose entities were recognised
-    /// with other data is rebuilt rather than updated.
+    /// A fingerprint of the shipped gazetteer data and the heuristic's word lists: an index
+    /// whose entities were recognised with other data is rebuilt rather than updated.
     pub fn builtin_fingerprint() -> String {
-        format!("{:016x}", xxhash_rust::xxh3::xxh3_64(BUILTIN.as_bytes()))
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(BUILTIN.as_bytes());
+        // The name heuristic's word lists change what is recognised too.
+        for data in super::heuristic::DATA {
+            hasher.update(data.as_bytes());
+        }
+        format!("{:016x}", hasher.digest())
     }
 
     /// Parses gazetteer data (`id<TAB>type<TAB>name<TAB>alias|alias|…`).
@@ -236,17 +380,24 @@ impl Gazetteer {
             if by_id.insert(id.to_owned(), index).is_some() {
                 return Err(format!("line {line_no}: duplicate id '{id}'"));
             }
-            let mut all: Vec<String> = vec![name.to_owned()];
+            // The name is an alias too, for all time unless the list bounds it.
+            let mut all: Vec<(String, Period)> = Vec::new();
             for alias in spellings
                 .split('|')
                 .map(str::trim)
                 .filter(|a| !a.is_empty())
             {
-                if !all.iter().any(|a| a == alias) {
-                    all.push(alias.to_owned());
+                let (alias, period) = split_period(alias)
+                    .map_err(|e| format!("line {line_no}: alias '{alias}': {e}"))?;
+                if !all.iter().any(|(a, p)| a == alias && *p == period) {
+                    all.push((alias.to_owned(), period));
                 }
             }
-            for alias in &all {
+            if !all.iter().any(|(a, _)| a == name) {
+                all.insert(0, (name.to_owned(), Period::ALWAYS));
+            }
+            for (alias, period) in &all {
+                let period = *period;
                 // "the White House": the article is text around the name, not part of it.
                 let alias = strip_article(alias);
                 let k = key(&mut analyzer, alias);
@@ -263,10 +414,11 @@ impl Gazetteer {
                         aliases.last_mut().expect("just pushed")
                     }
                 };
-                // Two entities may share a key only when both aliases are acronyms written
-                // differently (none do today, but case is what tells them apart).
+                // Two entities may share a key only in different periods ("Republic of China"),
+                // or as acronyms written differently (none do today, but case tells them apart).
                 let clash = slot.iter().any(|a| {
                     a.entity != index
+                        && a.period.overlaps(&period)
                         && (a.exact_case.is_none()
                             || exact_case.is_none()
                             || a.exact_case == exact_case)
@@ -278,20 +430,27 @@ impl Gazetteer {
                 }
                 if !slot
                     .iter()
-                    .any(|a| a.entity == index && a.exact_case == exact_case)
+                    .any(|a| a.entity == index && a.exact_case == exact_case && a.period == period)
                 {
                     slot.push(Alias {
                         entity: index,
                         text: alias.into(),
                         exact_case,
+                        period,
                     });
+                }
+            }
+            let mut names: Vec<String> = Vec::with_capacity(all.len());
+            for (alias, _) in all {
+                if !names.contains(&alias) {
+                    names.push(alias);
                 }
             }
             entities.push(Entity {
                 id: id.into(),
                 kind,
                 name: name.into(),
-                aliases: all,
+                aliases: names,
             });
         }
         Ok(Gazetteer {
@@ -334,13 +493,14 @@ impl Gazetteer {
 
     fn matching(&self) -> &Matching {
         self.matching
-            .get_or_init(|| Matching::build(&self.keys, &self.entities))
+            .get_or_init(|| Matching::build(&self.keys, &self.aliases, &self.entities))
     }
 
-    /// The entity a query names: by id, or by any alias (acronyms in their written case).
+    /// The entity a query names: by id, or by any alias in any case (`@usa` is `@USA`: the
+    /// query names an entity explicitly, so the acronym rule for text does not apply).
     pub fn lookup(&self, analyzer: &mut Analyzer, text: &str) -> Option<&Entity> {
         self.by_id(&text.to_lowercase())
-            .or_else(|| self.lookup_alias(analyzer, text))
+            .or_else(|| self.lookup_alias_any_case(analyzer, text))
     }
 
     /// The id a query means by `text`: a known entity's (by id or alias), or else the id a name
@@ -355,25 +515,42 @@ impl Gazetteer {
         (!words.is_empty()).then(|| words.join("-"))
     }
 
-    /// The entity one of whose aliases is `text` (acronyms in their written case).
+    /// The entity one of whose aliases is `text` (acronyms in their written case). An alias
+    /// that has meant several entities over time names the one it means today, or else the one
+    /// it meant last ("Kampuchea" is Cambodia; "Republic of China" is Taiwan).
     pub fn lookup_alias(&self, analyzer: &mut Analyzer, text: &str) -> Option<&Entity> {
         let aliases = &self.aliases[*self.by_key.get(&key(analyzer, text))?];
         let written = text.trim_end_matches('.');
-        aliases
-            .iter()
-            .find(|a| a.exact_case.as_deref().is_none_or(|c| c == written))
-            .map(|a| &self.entities[a.entity])
+        preferred(
+            aliases
+                .iter()
+                .filter(|a| a.exact_case.as_deref().is_none_or(|c| c == written)),
+        )
+        .map(|a| &self.entities[a.entity])
+    }
+
+    /// Like [`Gazetteer::lookup_alias`], but an acronym in any case: what `@usa` names, as a
+    /// query after `@` names an entity explicitly.
+    pub fn lookup_alias_any_case(&self, analyzer: &mut Analyzer, text: &str) -> Option<&Entity> {
+        self.lookup_alias(analyzer, text).or_else(|| {
+            let aliases = &self.aliases[*self.by_key.get(&key(analyzer, text))?];
+            preferred(aliases.iter()).map(|a| &self.entities[a.entity])
+        })
     }
 
     /// Every alias as (key, entity id, the case an acronym must be written in), keys in
-    /// first-seen order and each key's aliases in file order: what [`super::aliases`] tabulates.
+    /// first-seen order and each key's aliases in the order a query prefers them (see
+    /// [`Gazetteer::lookup_alias`]): what [`super::aliases`] tabulates.
     #[cfg(test)]
     pub(super) fn alias_rows(&self) -> impl Iterator<Item = (&str, &str, Option<&str>)> {
         self.keys
             .iter()
             .zip(&self.aliases)
             .flat_map(move |(key, aliases)| {
-                aliases.iter().map(move |a| {
+                let mut aliases: Vec<&Alias> = aliases.iter().collect();
+                // Stable: today's meaning first, then the latest.
+                aliases.sort_by_key(|a| std::cmp::Reverse(a.period.to.unwrap_or(i64::MAX)));
+                aliases.into_iter().map(move |a| {
                     (
                         key.as_str(),
                         &*self.entities[a.entity].id,
@@ -389,11 +566,12 @@ impl Gazetteer {
         self.matching().word_ids.get(form).copied().unwrap_or(0)
     }
 
-    /// Finds aliases among a passage's words, leftmost-longest: `ids` are the words'
-    /// [`Gazetteer::word_id`]s, `exact` gives a word's folded form and `surface` the original
+    /// Finds aliases among a passage's words, leftmost-longest, as they were meant on `day`
+    /// (see [`reading_day`]; `None`: today): `ids` are the words' [`Gazetteer::word_id`]s, `exact` gives a word's folded form and `surface` the original
     /// text of a word range (for the acronym case check).
     pub fn find<'t>(
         &self,
+        day: Option<i64>,
         ids: &[u32],
         exact: impl Fn(usize) -> &'t str,
         surface: impl Fn(std::ops::Range<usize>) -> &'t str,
@@ -403,6 +581,7 @@ impl Gazetteer {
             return out;
         }
         let matching = self.matching();
+        let epoch = matching.epoch(&self.aliases, day);
         // Only runs of words from the aliases' vocabulary can hold a match: scan those alone.
         let mut bytes = Vec::new();
         let mut matches = Vec::new();
@@ -417,8 +596,8 @@ impl Gazetteer {
                 at += 1;
             }
             if at - start == 1 {
-                let single = matching.single[ids[start] as usize];
-                matches.extend(single.map(|pattern| (start..at, pattern as usize)));
+                let single = epoch.single[ids[start] as usize];
+                matches.extend(single.map(|key| (start..at, key as usize)));
                 continue;
             }
             bytes.clear();
@@ -426,9 +605,9 @@ impl Gazetteer {
                 bytes.extend_from_slice(&encode(id));
             }
             // Every match is word-aligned: see `encode`.
-            matches.extend(matching.matcher.find_iter(&bytes).map(|m| {
+            matches.extend(epoch.matcher.find_iter(&bytes).map(|m| {
                 let words = start + m.start() / WORD_BYTES..start + m.end() / WORD_BYTES;
-                (words, m.pattern().as_usize())
+                (words, epoch.keys[m.pattern().as_usize()] as usize)
             }));
         }
         for (words, pattern) in matches {
@@ -442,10 +621,9 @@ impl Gazetteer {
                 .strip_suffix("'s")
                 .or_else(|| written.strip_suffix("’s"))
                 .unwrap_or(written);
-            if let Some(alias) = aliases
-                .iter()
-                .find(|a| a.exact_case.as_deref().is_none_or(|c| c == written))
-            {
+            if let Some(alias) = aliases.iter().find(|a| {
+                a.period.contains(day) && a.exact_case.as_deref().is_none_or(|c| c == written)
+            }) {
                 out.push(Match {
                     entity: alias.entity,
                     alias: alias.text.clone(),
@@ -455,6 +633,15 @@ impl Gazetteer {
         }
         out
     }
+}
+
+/// Of the aliases a query may mean, the one meaning its entity today, else the latest; file
+/// order breaks ties.
+fn preferred<'a>(aliases: impl Iterator<Item = &'a Alias>) -> Option<&'a Alias> {
+    aliases.fold(None, |best: Option<&Alias>, a| match best {
+        Some(b) if b.period.to.unwrap_or(i64::MAX) >= a.period.to.unwrap_or(i64::MAX) => Some(b),
+        _ => Some(a),
+    })
 }
 
 /// Russian and Ukrainian names decline ("Москва", "в Москве", "Ушакова"): a Cyrillic word is
@@ -616,7 +803,7 @@ mod tests {
             .collect();
         let surface =
             |r: std::ops::Range<usize>| &text[words[r.start].span.start..words[r.end - 1].span.end];
-        g.find(&ids, |i| words[i].exact, surface)
+        g.find(None, &ids, |i| words[i].exact, surface)
             .into_iter()
             .map(|m| {
                 (
@@ -700,11 +887,179 @@ mod tests {
         ] {
             assert_eq!(g.lookup(&mut a, q).map(|e| &*e.id), Some("zelensky"), "{q}");
         }
-        assert_eq!(g.lookup(&mut a, "us").map(|e| &*e.id), None);
+        // In text an acronym matches only as written; a query naming an entity (`@usa`)
+        // ignores case.
+        assert_eq!(g.lookup_alias(&mut a, "us").map(|e| &*e.id), None);
+        for q in ["us", "US", "Us", "u.s."] {
+            assert_eq!(
+                g.lookup(&mut a, q).map(|e| &*e.id),
+                Some("united-states"),
+                "{q}"
+            );
+        }
+    }
+
+    const DATED: &str = "china\tstate\tChina\tChina|Republic of China [..1971-10-25]\n\
+        taiwan\tstate\tTaiwan\tTaiwan|Republic of China [1971-10-26..]\n\
+        drc\tstate\tDR Congo\tZaire|Congo [1960-06-30..1971-10-26]\n\
+        congo\tstate\tRepublic of the Congo\tRepublic of the Congo [1964-08-01..]|Congo [1971-10-27..1997-05-16]\n";
+
+    fn found_on(g: &Gazetteer, date: Option<&str>, text: &str) -> Vec<(String, String)> {
+        let day = date.map(|d| reading_day(&d.parse().unwrap()));
+        let mut analyzer = Analyzer::new();
+        let mut buffer = Vec::new();
+        let (_, words) = analyzer.exact_spans(text, &mut buffer, false);
+        let ids: Vec<u32> = words
+            .iter()
+            .map(|w| g.word_id(&match_form(w.exact)))
+            .collect();
+        let surface =
+            |r: std::ops::Range<usize>| &text[words[r.start].span.start..words[r.end - 1].span.end];
+        g.find(day, &ids, |i| words[i].exact, surface)
+            .into_iter()
+            .map(|m| (g.entity(m.entity).id.to_string(), surface(m.words).into()))
+            .collect()
+    }
+
+    #[test]
+    fn a_dated_alias_means_what_it_meant_on_the_articles_date() {
+        let g = Gazetteer::parse(DATED).unwrap();
+        let text = "the Republic of China and the Congo";
+        let on = |date| found_on(&g, date, text);
+        let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
         assert_eq!(
-            g.lookup(&mut a, "US").map(|e| &*e.id),
-            Some("united-states")
+            on(Some("1960")),
+            [pair("china", "Republic of China"), pair("drc", "Congo")]
         );
+        // A year is read at its middle day: 1971 is before the vote of 25 October.
+        assert_eq!(
+            on(Some("1971")),
+            [pair("china", "Republic of China"), pair("drc", "Congo")]
+        );
+        assert_eq!(
+            on(Some("1971-10-25"))[0],
+            pair("china", "Republic of China")
+        );
+        assert_eq!(
+            on(Some("1971-10-26"))[0],
+            pair("taiwan", "Republic of China")
+        );
+        assert_eq!(
+            on(Some("1980")),
+            [pair("taiwan", "Republic of China"), pair("congo", "Congo")]
+        );
+        // Today: "Congo" alone means nothing; undated text is read as of today.
+        assert_eq!(on(Some("2010")), [pair("taiwan", "Republic of China")]);
+        assert_eq!(on(None), [pair("taiwan", "Republic of China")]);
+        // The longest name of the time wins: in 1962 "Republic of the Congo" is not yet bound,
+        // so the "Congo" inside it is found.
+        assert_eq!(
+            found_on(&g, Some("1962"), "the Republic of the Congo"),
+            [pair("drc", "Congo")]
+        );
+        assert_eq!(
+            found_on(&g, Some("1980"), "the Republic of the Congo"),
+            [pair("congo", "Republic of the Congo")]
+        );
+        // Before any period: nothing.
+        assert_eq!(found_on(&g, Some("1950"), "the Congo"), []);
+    }
+
+    #[test]
+    fn a_query_takes_a_dated_alias_in_its_meaning_of_today_or_its_latest() {
+        let g = Gazetteer::parse(DATED).unwrap();
+        let mut a = Analyzer::new();
+        let id = |a: &mut Analyzer, q| g.lookup(a, q).map(|e| e.id.to_string());
+        assert_eq!(id(&mut a, "Republic of China").as_deref(), Some("taiwan"));
+        assert_eq!(id(&mut a, "Congo").as_deref(), Some("congo"));
+        assert_eq!(id(&mut a, "Zaire").as_deref(), Some("drc"));
+    }
+
+    #[test]
+    fn periods_are_checked() {
+        let cases = [
+            (
+                "a\tstate\tA\tX [1990..1980]\n",
+                "line 1: alias 'X [1990..1980]': period '[1990..1980]' ends before it starts",
+            ),
+            (
+                "a\tstate\tA\tX [..]\n",
+                "line 1: alias 'X [..]': period '[..]' has no bound",
+            ),
+            (
+                "a\tstate\tA\tX [1990]\n",
+                "line 1: alias 'X [1990]': period '[1990]' is not FROM..TO",
+            ),
+            (
+                "a\tstate\tA\tX [1990-13..]\n",
+                "line 1: alias 'X [1990-13..]': in period '[1990-13..]': invalid date '1990-13': month 13 does not exist",
+            ),
+            (
+                "a\tstate\tA\tX [..1990]\nb\tstate\tB\tX [1990-06..]\n",
+                "line 2: alias 'X' of 'b' already belongs to another entity",
+            ),
+        ];
+        for (data, want) in cases {
+            assert_eq!(Gazetteer::parse(data).unwrap_err(), want, "{data}");
+        }
+        assert!(Gazetteer::parse("a\tstate\tA\tX [..1990]\nb\tstate\tB\tX [1991..]\n").is_ok());
+    }
+
+    #[test]
+    fn the_builtin_gazetteer_reads_historic_names_by_date() {
+        let g = Gazetteer::builtin();
+        let ids = |date: &str, text: &str| -> Vec<String> {
+            found_on(g, Some(date), text)
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect()
+        };
+        let text = "the Republic of China, the Russians, Yugoslavia, the Congo, the Czechs";
+        assert_eq!(
+            ids("1960", text),
+            ["china", "ussr", "yugoslavia", "drc", "czechoslovakia"]
+        );
+        assert_eq!(
+            ids("1985", text),
+            [
+                "taiwan",
+                "ussr",
+                "yugoslavia",
+                "republic-of-the-congo",
+                "czechoslovakia"
+            ]
+        );
+        assert_eq!(
+            ids("1995", text),
+            [
+                "taiwan",
+                "russia",
+                "serbia",
+                "republic-of-the-congo",
+                "czechia"
+            ]
+        );
+        assert_eq!(
+            ids("2010", text),
+            ["taiwan", "russia", "yugoslavia", "czechia"]
+        );
+        assert_eq!(ids("1995", "the former Yugoslavia"), ["yugoslavia"]);
+        assert_eq!(
+            ids(
+                "1980",
+                "Democratic Kampuchea, Zaire, Ceylon, Burma, the German Democratic Republic, Democratic Yemen"
+            ),
+            [
+                "cambodia",
+                "drc",
+                "sri-lanka",
+                "myanmar",
+                "east-germany",
+                "south-yemen"
+            ]
+        );
+        assert_eq!(ids("1965", "the People's Republic of China"), ["china"]);
+        assert_eq!(ids("1985", "the People's Republic of China"), ["china"]);
     }
 
     #[test]

@@ -10,6 +10,13 @@
 //! * otherwise two to four words that are not stock diplomatic phrases ("Member States",
 //!   "Second World War") make an `unknown` entity.
 //!
+//! A name made only of common words (`data/common_words.tsv`: "State Member", "Head of
+//! Government", "National Police", "Granting of Independence") is capitalised prose, not a
+//! name: it is no person and no unknown entity, unless its one word is the surname of a person
+//! already known or it follows a personal title (`data/personal_titles.tsv`: "President
+//! Bush", "Ambassador Jarring"); a place word at its end (`data/place_words.tsv`) makes it a name
+//! again ("Red Square").
+//!
 //! A single capitalised word is proposed only so the [`super::Recognizer`] can resolve it to a
 //! person met earlier in the article by surname; it is never an entity on its own.
 
@@ -29,6 +36,10 @@ pub struct Proposal<'a> {
     pub words: Range<usize>,
     /// The folded last word, for surname lookups.
     pub key: &'a str,
+    /// Whether every word of the name is a common word (`data/common_words.tsv`): "State
+    /// Member", "Head of Government". Such a proposal stands only for a person already known by
+    /// that surname; otherwise it is no entity.
+    pub common: bool,
 }
 
 impl Proposal<'_> {
@@ -547,7 +558,22 @@ mod list {
     pub const ORG: u16 = 1 << 5;
     pub const GENERIC: u16 = 1 << 6;
     pub const JOINER: u16 = 1 << 7;
+    pub const COMMON: u16 = 1 << 8;
+    pub const PLACE: u16 = 1 << 9;
+    pub const PERSONAL: u16 = 1 << 10;
 }
+
+/// Titles that introduce only people: see the data file's header.
+const PERSONAL_TITLES: &str = include_str!("../../data/personal_titles.tsv");
+
+/// Head nouns of place names: see the data file's header.
+const PLACE_WORDS: &str = include_str!("../../data/place_words.tsv");
+
+/// Common words, one a line after `#` comments: see the data file's header.
+const COMMON_WORDS: &str = include_str!("../../data/common_words.tsv");
+
+/// The data files whose words decide what the heuristic proposes, for the index's fingerprint.
+pub const DATA: &[&str] = &[COMMON_WORDS, PLACE_WORDS, PERSONAL_TITLES];
 
 /// Every listed word with the lists it is on, built once: one lookup per word answers them all.
 fn lists() -> &'static FxHashMap<&'static str, u16> {
@@ -565,6 +591,18 @@ fn lists() -> &'static FxHashMap<&'static str, u16> {
             (JOINERS, list::JOINER),
         ] {
             for word in words {
+                *map.entry(word).or_default() |= bit;
+            }
+        }
+        for (data, bit) in [
+            (COMMON_WORDS, list::COMMON),
+            (PLACE_WORDS, list::PLACE),
+            (PERSONAL_TITLES, list::PERSONAL),
+        ] {
+            for word in data
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.is_empty())
+            {
                 *map.entry(word).or_default() |= bit;
             }
         }
@@ -748,7 +786,8 @@ pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool]) -> Vec<Proposal<'a>> 
             continue;
         }
         let mut a = start;
-        while a < end && v.is(a, list::FILLER | list::CONNECTOR) {
+        // "Mr." opens sentences too, but as a personal title it is not filler.
+        while a < end && v.is(a, list::FILLER | list::CONNECTOR) && !v.is(a, list::PERSONAL) {
             a += 1;
         }
         let run = a;
@@ -776,10 +815,20 @@ pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool]) -> Vec<Proposal<'a>> 
         if kind == Kind::Org && (end - a > 6 || (a..end).all(|w| v.is(w, list::GENERIC))) {
             continue;
         }
+        // Capitals on common words make a heading or a stock phrase, not a name ("Granting of
+        // Independence", "Colonial Countries"); an organisation word still makes an org.
+        let common = kind != Kind::Org
+            && (a..end).all(|w| v.is(w, list::COMMON | list::CONNECTOR))
+            && !(end - a > 1 && v.is(end - 1, list::PLACE))
+            && !(kind == Kind::Person && a > 0 && v.is(a - 1, list::PERSONAL));
+        if common && kind == Kind::Unknown && end - a > 1 {
+            continue;
+        }
         proposals.push(Proposal {
             kind,
             words: a..end,
             key: v.exact(end - 1),
+            common,
         });
     }
     proposals

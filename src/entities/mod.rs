@@ -23,6 +23,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::{Analyzer, SpannedForm};
+use crate::corpus::Date;
 use gazetteer::FoldedWords;
 pub use gazetteer::{Entity, Gazetteer, Kind};
 
@@ -118,6 +119,8 @@ pub struct Recognizer<'g> {
     /// The analyzer generation `memo` belongs to.
     generation: u64,
     spans: Vec<(Range<usize>, u32)>,
+    /// The day the current article's aliases are read at (`None`: today).
+    day: Option<i64>,
 }
 
 impl<'g> Recognizer<'g> {
@@ -144,12 +147,23 @@ impl<'g> Recognizer<'g> {
             memo: Vec::new(),
             generation: 0,
             spans: Vec::new(),
+            day: None,
         }
     }
 
-    /// Forgets the people of the previous article.
+    /// Forgets the people of the previous article; the next is undated, so its aliases are
+    /// read as they are meant today.
     pub fn start_article(&mut self) {
         self.people.clear();
+        self.day = None;
+    }
+
+    /// Forgets the people of the previous article; the next is dated `date`, and its aliases
+    /// are read as they were meant then (see [`gazetteer::reading_day`]): "Republic of China"
+    /// is China's seat in 1960 and Taiwan in 1980.
+    pub fn start_article_on(&mut self, date: &Date) {
+        self.people.clear();
+        self.day = Some(gazetteer::reading_day(date));
     }
 
     /// The mentions in one passage, in text order; `analyzer` splits it into words (one
@@ -214,9 +228,9 @@ impl<'g> Recognizer<'g> {
     ) -> Vec<Mention> {
         let surface =
             |r: Range<usize>| -> Range<usize> { words[r.start].span.0..words[r.end - 1].span.1 };
-        let mut found = self
-            .gazetteer
-            .find(ids, |i| words[i].exact, |r| &text[surface(r)]);
+        let mut found =
+            self.gazetteer
+                .find(self.day, ids, |i| words[i].exact, |r| &text[surface(r)]);
         let vetoable = |m: &gazetteer::Match| self.vetoes.iter().find(|(e, _)| *e == m.entity);
         if found.iter().any(|m| vetoable(m).is_some()) {
             let folded = &mut self.folded;
@@ -289,7 +303,7 @@ impl<'g> Recognizer<'g> {
             } else {
                 None
             };
-            if single && known.is_none() && proposal.kind != Kind::Person {
+            if known.is_none() && (proposal.common || (single && proposal.kind != Kind::Person)) {
                 continue;
             }
             let span = surface(proposal.words.clone());
@@ -344,6 +358,31 @@ mod tests {
             .iter()
             .map(|m| m.id.to_string())
             .collect()
+    }
+
+    #[test]
+    fn capitalised_common_words_are_no_person_and_no_entity() {
+        for text in [
+            "We welcome the one hundred and fiftieth State Member of the United Nations.",
+            "I speak as the Head of Government of a newly independent country.",
+            "The Haitian National Police made arrests; His Majesty's Government agreed.",
+            "the Declaration on the Granting of Independence to Colonial Countries and Peoples",
+            "On the centenary of the First World War we met.",
+        ] {
+            let found = ids(text);
+            assert!(
+                found
+                    .iter()
+                    .all(|id| Gazetteer::builtin().by_id(id).is_some()),
+                "{text}: {found:?}"
+            );
+        }
+        // A known person's surname is still a person, a name with an uncommon word still a
+        // name, and a place word makes common words a place's name.
+        assert_eq!(ids("Mr. Lie opened the session."), ["trygve-lie"]);
+        assert_eq!(ids("We thank Ambassador Jarring."), ["jarring"]);
+        assert_eq!(ids("Prime Minister Ian Smith declared."), ["ian-smith"]);
+        assert_eq!(ids("They marched across Red Square."), ["red-square"]);
     }
 
     #[test]

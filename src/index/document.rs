@@ -87,7 +87,7 @@ impl<'g> DocumentBuilder<'g> {
             .collect();
         let key = article_key(&article.id);
         if let Some(r) = &mut self.recognizer {
-            r.start_article();
+            r.start_article_on(&article.date);
         }
 
         self.mentions = 0;

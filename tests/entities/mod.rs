@@ -1,0 +1,146 @@
+//! Entities in their time, `@` lookups in any case, and what the name heuristic proposes:
+//! small hand-written corpora driven through the binary.
+
+use serde_json::Value;
+
+use crate::util::TestEnv;
+
+/// One JSON Lines article, UN General Debate style.
+fn speech(id: &str, date: &str, country: &str, body: &str) -> String {
+    serde_json::json!({"id": id, "date": date, "country": country, "body": body}).to_string() + "\n"
+}
+
+/// The ids of the articles a query finds, sorted.
+fn articles(env: &TestEnv, query: &str) -> Vec<String> {
+    let mut ids = env.search_json(query, &["--limit", "100"]).articles();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// A corpus where the same names meant other entities in other years.
+fn dated_corpus() -> TestEnv {
+    let env = TestEnv::empty();
+    let corpus = [
+        speech(
+            "chn-1960",
+            "1960",
+            "CHN",
+            "The delegation of the Republic of China has always upheld the Charter.",
+        ),
+        speech(
+            "chn-1975",
+            "1975",
+            "CHN",
+            "The so-called Republic of China on the island is no State Member.",
+        ),
+        speech(
+            "usa-1958",
+            "1958",
+            "USA",
+            "We have sought agreement with the Russians on disarmament.",
+        ),
+        speech(
+            "usa-2015",
+            "2015",
+            "USA",
+            "We have sought agreement with the Russians on Syria.",
+        ),
+        speech(
+            "tha-1982",
+            "1982",
+            "THA",
+            "Foreign forces must leave Democratic Kampuchea so that the Kampuchean people decide.",
+        ),
+        speech(
+            "lka-1965",
+            "1965",
+            "LKA",
+            "Ceylon welcomes the independence of the Congo and of Zaire's neighbours.",
+        ),
+        speech(
+            "bih-1995",
+            "1995",
+            "BIH",
+            "The army of Yugoslavia crossed the Drina; the former Yugoslavia is at war.",
+        ),
+    ];
+    env.write("corpus/speeches.jsonl", corpus.concat());
+    env.index();
+    env
+}
+
+#[test]
+fn a_historic_name_is_recognised_as_what_it_meant_in_the_articles_year() {
+    let env = dated_corpus();
+    // 1960: the Republic of China held China's seat; 1975: it is Taiwan.
+    assert_eq!(articles(&env, "country:CHN @taiwan"), ["chn-1975"]);
+    assert_eq!(articles(&env, "country:CHN @china"), ["chn-1960"]);
+    // "the Russians" of 1958 are the Soviet Union; of 2015, Russia.
+    assert_eq!(articles(&env, "@ussr"), ["usa-1958"]);
+    assert_eq!(articles(&env, "@russia"), ["usa-2015"]);
+    // "Yugoslavia" in 1995 is the FRY, whose seat Serbia continues; "the former Yugoslavia" is
+    // the federation that was.
+    assert_eq!(articles(&env, "@serbia"), ["bih-1995"]);
+    assert_eq!(articles(&env, "@yugoslavia"), ["bih-1995"]);
+    let hit = &env.search_json("@serbia", &[]).hits[0];
+    let ids: Vec<&str> = hit["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["serbia", "yugoslavia"], "{hit}");
+}
+
+#[test]
+fn an_entity_is_found_under_its_old_name() {
+    let env = dated_corpus();
+    for query in [
+        "@Cambodia",
+        "@cambodia",
+        "@Kampuchea",
+        "Kampuchea",
+        "Cambodia",
+    ] {
+        assert_eq!(articles(&env, query), ["tha-1982"], "{query}");
+    }
+    for query in ["@sri-lanka", "@Ceylon", "@\"Sri Lanka\""] {
+        assert_eq!(articles(&env, query), ["lka-1965"], "{query}");
+    }
+    // "Congo" in 1965 is the former Belgian Congo, later Zaire: the DRC.
+    assert_eq!(articles(&env, "@zaire"), ["lka-1965"]);
+    // `@` with a date-bound alias names what it names today.
+    assert_eq!(articles(&env, "@\"Republic of China\""), ["chn-1975"]);
+    assert_eq!(articles(&env, "@\"Soviet Union\""), ["usa-1958"]);
+}
+
+#[test]
+fn at_lookups_ignore_case_but_text_acronyms_do_not() {
+    let env = TestEnv::empty();
+    env.write(
+        "corpus/a.txt",
+        "date 2020-01-01\n\nThe USA and NATO met. Tell us what the usa of the poem means.\n",
+    );
+    env.index();
+    for query in ["@usa", "@Usa", "@USA", "@U.S.A.", "@us", "@united-states"] {
+        let search = env.search_json(query, &[]);
+        assert_eq!(search.hits.len(), 1, "{query}\n{}", search.out);
+        let spans: Vec<&Value> = search.hits[0]["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["id"] == "united-states")
+            .collect();
+        // Only the acronym as written in the text is a mention.
+        assert_eq!(spans.len(), 1, "{query}\n{}", search.out);
+        assert_eq!(spans[0]["alias"], "USA");
+    }
+    for query in ["@nato", "@Nato"] {
+        assert_eq!(env.search_json(query, &[]).hits.len(), 1, "{query}");
+    }
+    let profile = env.run_ok(&["entity", "usa", "--json"], 0);
+    assert!(profile.stdout.contains("\"united-states\""), "{profile}");
+    let with = env.run_ok(&["entities", "--with", "@usa", "--json"], 0);
+    assert!(with.stdout.contains("\"nato\""), "{with}");
+}
