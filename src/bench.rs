@@ -26,6 +26,8 @@ pub struct BenchOptions {
     pub threads: usize,
     /// Hits fetched and snippeted per query (top-K).
     pub limit: usize,
+    /// The ranking measured.
+    pub ranking: crate::search::Ranking,
 }
 
 /// Latency percentiles, in milliseconds.
@@ -217,7 +219,10 @@ fn measure(
     options: &BenchOptions,
     all: &mut Vec<Duration>,
 ) -> Result<QueryReport> {
-    let request = SearchRequest::new(query, options.limit);
+    let request = SearchRequest {
+        ranking: options.ranking,
+        ..SearchRequest::new(query, options.limit)
+    };
     let failed = |e: Error| QueryReport {
         query: query.to_owned(),
         hits: None,
@@ -353,6 +358,7 @@ mod tests {
             warmup: 0,
             threads: 1,
             limit: 10,
+            ranking: crate::search::Ranking::Full,
         };
         assert!(ok.validate().is_ok());
         let cases = [

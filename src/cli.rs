@@ -86,6 +86,9 @@ pub struct EvalArgs {
     /// and a sign test on nDCG@10 and MRR.
     #[arg(long, value_name = "BEFORE.json")]
     pub compare: Option<PathBuf>,
+    /// The ranking to evaluate: `full` (BM25 and the words-together bonus) or `bm25` alone.
+    #[arg(long, value_name = "RANKING", default_value = "full")]
+    pub ranking: RankingChoice,
 }
 
 #[derive(Debug, Args)]
@@ -144,6 +147,9 @@ pub struct BenchArgs {
     /// Write the whole report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// The ranking to measure: `full` (BM25 and the words-together bonus) or `bm25` alone.
+    #[arg(long, value_name = "RANKING", default_value = "full")]
+    pub ranking: RankingChoice,
     /// Compare with an earlier `--json` report: per-query ratios of median latency.
     #[arg(long, value_name = "PREVIOUS.json")]
     pub compare: Option<PathBuf>,
@@ -308,6 +314,10 @@ pub struct SearchArgs {
     /// Match words as spelled: a known alias (`Kiev`) does not also find its entity (Kyiv).
     #[arg(long)]
     pub strict_spelling: bool,
+    /// How to rank: `full` (BM25 and the bonus for an unquoted query's words standing
+    /// together) or `bm25` alone.
+    #[arg(long, value_name = "RANKING", default_value = "full")]
+    pub ranking: RankingChoice,
     /// Write JSON Lines: one object per hit, then a summary.
     #[arg(long, conflicts_with = "count")]
     pub json: bool,
@@ -357,6 +367,24 @@ pub struct StatsArgs {
     /// Write JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// How to rank passages.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RankingChoice {
+    /// BM25 and the bonuses on top.
+    Full,
+    /// BM25 alone.
+    Bm25,
+}
+
+impl From<RankingChoice> for attache::search::Ranking {
+    fn from(choice: RankingChoice) -> Self {
+        match choice {
+            RankingChoice::Full => attache::search::Ranking::Full,
+            RankingChoice::Bm25 => attache::search::Ranking::Bm25,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

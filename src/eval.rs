@@ -267,6 +267,9 @@ pub struct EvalReport {
     pub index: Fingerprint,
     /// The grade MRR looks for.
     pub mrr_grade: u8,
+    /// The ranking evaluated: `full` or `bm25`.
+    #[serde(default)]
+    pub ranking: String,
     /// Passages retrieved per need.
     pub depth: usize,
     /// Per need, in the needs file's order.
@@ -284,6 +287,8 @@ pub struct EvalOptions {
     pub qrels_file: PathBuf,
     /// The grade MRR looks for: 1 or 2.
     pub mrr_grade: u8,
+    /// The ranking to evaluate.
+    pub ranking: crate::search::Ranking,
 }
 
 /// Runs every need's query on `searcher` and scores it against `qrels`. Needs without any
@@ -302,7 +307,10 @@ pub fn evaluate(
     let mut reports = Vec::with_capacity(needs.len());
     for need in needs {
         let results = searcher
-            .search(&SearchRequest::new(&need.query, DEPTH))
+            .search(&SearchRequest {
+                ranking: options.ranking,
+                ..SearchRequest::new(&need.query, DEPTH)
+            })
             .map_err(|e| match e {
                 Error::Query(_) | Error::Timeout { .. } => Error::Invalid(format!(
                     "{}: line {}: need '{}': {e}",
@@ -337,6 +345,7 @@ pub fn evaluate(
     let stats = stats::stats(searcher)?;
     let metas = searcher.index().index.load_metas()?;
     Ok(EvalReport {
+        ranking: options.ranking.name().to_owned(),
         needs_file: options.needs_file.clone(),
         qrels_file: options.qrels_file.clone(),
         index: Fingerprint {

@@ -37,6 +37,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         warmup: args.warmup,
         threads: args.threads.unwrap_or_else(default_threads),
         limit: args.limit,
+        ranking: args.ranking.into(),
     };
     let report = bench::run(&searcher, &options)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

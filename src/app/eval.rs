@@ -54,6 +54,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         needs_file: args.queries.clone(),
         qrels_file: args.qrels.clone(),
         mrr_grade: args.mrr_grade,
+        ranking: args.ranking.into(),
     };
     let report = eval::evaluate(&mut searcher, &needs, &qrels, &options)?;
     let comparison = before.as_ref().map(|b| eval::compare(&report, b));

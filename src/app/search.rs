@@ -40,6 +40,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         until: args.until,
         expand_aliases: !args.strict_spelling,
         timeout: (!args.timeout.is_zero()).then_some(args.timeout),
+        ranking: args.ranking.into(),
     };
     let results = searcher.search(&request)?;
     let stdout = std::io::stdout();

@@ -44,6 +44,28 @@ pub struct SearchRequest {
     pub expand_aliases: bool,
     /// Give up with [`Error::Timeout`] when matching takes longer than this; `None` never does.
     pub timeout: Option<Duration>,
+    /// How passages are ranked.
+    pub ranking: Ranking,
+}
+
+/// How passages are ranked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Ranking {
+    /// BM25 and the bonuses on top (the words of an unquoted query standing together).
+    #[default]
+    Full,
+    /// BM25 alone: the baseline that the bonuses are measured against.
+    Bm25,
+}
+
+impl Ranking {
+    /// `full` or `bm25`, as the command line names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Ranking::Full => "full",
+            Ranking::Bm25 => "bm25",
+        }
+    }
 }
 
 impl SearchRequest {
@@ -56,6 +78,7 @@ impl SearchRequest {
             until: None,
             expand_aliases: true,
             timeout: None,
+            ranking: Ranking::Full,
         }
     }
 }
@@ -201,6 +224,9 @@ impl Searcher {
                 (Occur::Must, plan.query),
                 (Occur::Must, filter),
             ]));
+        }
+        if request.ranking == Ranking::Bm25 {
+            plan.bonuses.clear();
         }
         Ok(plan)
     }

@@ -50,6 +50,9 @@ fn unquoted_words_standing_together_rank_above_scattered_ones_with_the_same_matc
             search.out
         );
     }
+    // BM25 alone prefers the shortest passage.
+    let bm25 = env.search_json("security guarantee", &["--ranking", "bm25"]);
+    assert_eq!(bm25.locations()[0], "scattered.txt#0", "{}", bm25.out);
     // The match set is the words', not the phrase's.
     assert_eq!(env.count("security guarantee"), (3, 3));
     assert_eq!(env.count("\"security guarantee\""), (1, 1));
