@@ -116,7 +116,7 @@ pub struct Word<'a> {
     /// English stem, when it differs from `exact`.
     pub stem: Option<&'a str>,
     /// The word's position: the first word is at 0, and each word after the one before by
-    /// the [`Break::step`] between them.
+    /// the [`sentences::Break::step`] between them.
     pub position: usize,
 }
 

@@ -122,9 +122,14 @@ pub fn break_between(text: &str, before: Range<usize>, after: Range<usize>) -> B
     if !terminal {
         return if clause { Break::Clause } else { Break::None };
     }
-    // A sentence end is followed by whitespace: `3.5`, `U.S` and `e.g` hold no break.
+    // A sentence end is followed by whitespace. A lone period inside a word (`3.5`, `U.S`,
+    // `e.g`) holds no break; other terminal punctuation there (`Yes?No`) breaks a clause.
     let Some(space) = gap.find(char::is_whitespace) else {
-        return if clause { Break::Clause } else { Break::None };
+        return if gap == "." {
+            Break::None
+        } else {
+            Break::Clause
+        };
     };
     let start = text[..before.end]
         .rfind(char::is_whitespace)
@@ -132,12 +137,16 @@ pub fn break_between(text: &str, before: Range<usize>, after: Range<usize>) -> B
             i + text[i..].chars().next().map_or(1, char::len_utf8)
         });
     let word = &text[start..before.end + space];
-    let next = gap[space..].trim_start();
-    let next = if next.is_empty() { &text[after] } else { next };
+    let rest = gap[space..].trim_start();
+    let next = if rest.is_empty() { &text[after] } else { rest };
     if boundary(word, next) {
-        Break::Sentence
-    } else if clause || !is_abbreviation(word) && ends_sentence(word) {
-        // `glance... is`, `peace. and`: a pause inside a sentence.
+        return Break::Sentence;
+    }
+    // Terminal punctuation standing apart (`peaceful . coexistence`) or before the next word
+    // (`peaceful .coexistence`), or after a word it does not abbreviate (`glance... is`,
+    // `peace. and`): a pause inside a sentence.
+    let apart = rest.contains(TERMINALS);
+    if clause || apart || !is_abbreviation(word) && ends_sentence(word) {
         Break::Clause
     } else {
         Break::None
@@ -319,6 +328,15 @@ mod tests {
             ("Why? Because", "Why", Break::Sentence),
             ("cessation. 4", "cessation", Break::Sentence),
             ("(U.S.), the", "S", Break::Clause),
+            (
+                "climate for peaceful .coexistence. 256.",
+                "peaceful",
+                Break::Clause,
+            ),
+            ("peaceful . coexistence", "peaceful", Break::Clause),
+            ("A. B. Smith", "A", Break::None),
+            ("Yes?No", "Yes", Break::Clause),
+            ("A/78/PV.5", "PV", Break::None),
         ];
         for (text, word, expected) in cases {
             let spans: Vec<_> = crate::analysis::word_spans(text).collect();
