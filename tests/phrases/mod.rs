@@ -34,8 +34,10 @@ fn security_guarantee_does_not_match_across_a_comma() {
     // "peace and security, guarantee justice": the words are in two clauses.
     assert_eq!(env.count("\"security guarantee\""), (0, 0));
     assert_eq!(env.count("\"security guarantee justice\""), (0, 0));
-    // Typed with its comma, the phrase is the text's own, and matches.
-    assert_eq!(env.count("\"security, guarantee justice\""), (1, 1));
+    // Typed with its comma, the phrase is the text's own, and matches, marked whole.
+    let typed = env.search_json("\"security, guarantee justice\"", &[]);
+    assert_eq!(typed.locations(), ["speeches.txt#0"], "{}", typed.out);
+    assert_eq!(typed.highlighted()[0], ["security, guarantee justice"]);
     // A sloppy phrase may cross a clause.
     let sloppy = env.search_json("\"security guarantee\"~5", &[]);
     assert_eq!(sloppy.locations(), ["speeches.txt#0"], "{}", sloppy.out);
@@ -57,6 +59,12 @@ fn a_phrase_does_not_match_across_a_sentence_end_even_with_slop() {
     for slop in [1, 5, 32] {
         let query = format!("\"israel's security guarantees\"~{slop}");
         assert_eq!(env.count(&query), (0, 0), "{query}");
+        let query = format!("\"israel's guarantees\"~{slop}");
+        assert_eq!(env.count(&query), (0, 0), "{query}");
+        // Only the passage saying "security guarantees" has the two words in one sentence.
+        let query = format!("\"security guarantees\"~{slop}");
+        let sloppy = env.search_json(&query, &[]);
+        assert_eq!(sloppy.locations(), exact.locations(), "{query}");
     }
     // Within one sentence the same slop finds the words.
     assert_eq!(env.count("\"guarantor security\"~5"), (1, 1));
