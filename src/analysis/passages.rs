@@ -1,6 +1,6 @@
 //! Passage splitting: turns an article body into the passages that get indexed and ranked.
 //!
-//! This module owns the definition of a passage. It works in three steps:
+//! This module owns the definition of a passage. It works in four steps:
 //!
 //! 1. **Lines.** `\r\n` and a lone `\r` both end a line. A form feed (`\u{c}`, a page
 //!    break) counts as a blank line.
@@ -13,18 +13,18 @@
 //!    line is a paragraph: news articles, most speeches, one-sentence-per-line transcripts.
 //!    In both layouts, a paragraph runs on into the next one if it does not end a sentence
 //!    or (unless the body's paragraphs are set apart by blank lines, as in news articles,
-//!    where the author chose them) has fewer than [`PACK_WORDS`] words. This joins quoted fragments (`“determined`),
-//!    headings, a colon line that introduces a quote, sentences cut by a page break (and
-//!    its footer), and runs of one-line sentences. A short last paragraph joins the one
-//!    before it. A word hyphenated across a line break (`peace-\nkeeping`) is joined
-//!    back without a space.
+//!    where the author chose them) has fewer than [`PACK_WORDS`] words. This joins quoted
+//!    fragments (`“determined`), headings, a colon line that introduces a quote, sentences
+//!    cut by a page break (and its footer), and runs of one-line sentences. A short last
+//!    paragraph joins the one before it. A line without letters (a page number, a footer's
+//!    code, a rule) ends the paragraph before it and starts none. A word hyphenated across a
+//!    line break (`peace-\nkeeping`) is joined back without a space.
 //! 3. **Passages.** A paragraph of more than [`MAX_WORDS`] words is cut at sentence
 //!    boundaries into greedy chunks of at most [`MAX_WORDS`] words. A chunk smaller than
 //!    [`MIN_WORDS`] is never cut off on its own. Before an oversized sentence it leads that
 //!    sentence. At the end it is balanced against the previous chunk, or merged into it. A
 //!    sentence over [`MAX_WORDS`] words stays whole up to [`HARD_MAX_WORDS`]; a longer one
 //!    (or text without sentence ends) is cut evenly at word boundaries.
-//!
 //! 4. **Settling.** No passage shorter than a sentence or two stands alone. One with fewer
 //!    than [`ALONE_WORDS`] words, or fewer than [`PACK_WORDS`] without a complete sentence of
 //!    [`SENTENCE_WORDS`] words, joins a neighbour: a remnant (no letters, as a page number or a
