@@ -15,6 +15,7 @@
 mod entities;
 mod indexing;
 mod input;
+mod phrases;
 mod ranking;
 mod relevance_eval;
 mod robust;
@@ -1106,7 +1107,7 @@ fn ungdc_full_corpus_has_10952_speeches_and_finds_ukraine_2023() {
     assert!(
         built
             .stderr
-            .contains("added 10952, changed 0, removed 0 articles, 0 unchanged; 387671 passages"),
+            .contains("added 10952, changed 0, removed 0 articles, 0 unchanged; 387345 passages"),
         "{built}"
     );
     let again = env.run_ok(&["index", corpus.to_str().unwrap(), "--json"], 0);
@@ -1137,6 +1138,25 @@ fn ungdc_full_corpus_has_10952_speeches_and_finds_ukraine_2023() {
         assert_eq!(hit["meta"]["country"], "UKR", "{hit}");
     }
     assert_follows_schema(&search);
+
+    // Exact phrases stop at clause and sentence breaks: their counts equal an independent count
+    // of the same rule over the passages' text.
+    for (phrase, candidates) in [
+        ("security guarantee", "\"guarantee\""),
+        ("security guarantees", "\"guarantees\""),
+        ("nuclear arsenal", "\"arsenal\""),
+        ("two state solution", "two state solution"),
+        ("ukraine's security", "\"ukraine's\""),
+        ("peaceful coexistence", "\"coexistence\""),
+        ("human rights violations", "\"violations\""),
+        ("the arms race", "\"race\""),
+        ("immediate cessation", "\"cessation\""),
+    ] {
+        phrases::assert_phrase_count_is_independent(&env, phrase, candidates);
+    }
+    // "maintain international peace and security, guarantee justice" is not the phrase.
+    let search = env.search_json("\"security guarantee\"", &["--limit", "100"]);
+    assert_eq!(search.hits.len(), 6, "{}", search.out);
 }
 
 // ---------------------------------------------------------------------------------------------

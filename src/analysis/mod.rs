@@ -12,11 +12,18 @@
 //! Later stages add more tokens at the same positions (entity ids), which is why positions are
 //! explicit rather than counted by tantivy.
 //!
+//! Positions leave gaps where [`sentences`] finds a break between two words: one empty
+//! position at a clause break (`,` `;` `:` brackets, dashes), [`sentences::SENTENCE_GAP`] at a
+//! sentence end. So an exact phrase never bridges a clause, and no sloppy phrase bridges a
+//! sentence; hyphens and apostrophes join (`two-State`, `Ukraine’s`). Queries are analysed
+//! the same way ([`Word::position`]), so a phrase typed with its comma still matches.
+//!
 //! Normalising and stemming cost more than everything else in indexing, so an [`Analyzer`]
 //! remembers the forms of every distinct spelling it has seen: each is stemmed once, not once per
 //! occurrence.
 
 pub mod passages;
+pub mod sentences;
 pub mod tokenizer;
 
 pub use tokenizer::{
@@ -27,6 +34,8 @@ pub use tokenizer::{
 use std::ops::Range;
 
 use rustc_hash::FxHashMap;
+
+use sentences::break_between;
 
 use tantivy::tokenizer::{AsciiFoldingFilter, RawTokenizer, TextAnalyzer, Token, TokenStream};
 
@@ -106,6 +115,9 @@ pub struct Word<'a> {
     pub exact: &'a str,
     /// English stem, when it differs from `exact`.
     pub stem: Option<&'a str>,
+    /// The word's position: the first word is at 0, and each word after the one before by
+    /// the [`sentences::Break::step`] between them.
+    pub position: usize,
 }
 
 impl Analyzer {
@@ -125,12 +137,18 @@ impl Analyzer {
 
     /// Calls `f` with each word of `text`, in order.
     pub fn for_each_word(&mut self, text: &str, mut f: impl FnMut(Word<'_>)) {
+        let mut position = 0;
+        let mut before: Option<Range<usize>> = None;
         for span in word_spans(text) {
+            if let Some(before) = before.replace(span.clone()) {
+                position += break_between(text, before, span.clone()).step();
+            }
             let forms = self.forms(&text[span.clone()]);
             f(Word {
                 span,
                 exact: &forms.exact,
                 stem: forms.stem.as_deref(),
+                position,
             });
         }
     }
@@ -220,19 +238,19 @@ impl Analyzer {
 
     /// Fills `tokens` (replacing its contents, reusing its strings) with the index tokens of
     /// `text`: per word, the exact form and, when it differs, the prefixed stem, both at the
-    /// word's position. Returns the number of positions.
+    /// word's position. Returns the number of words.
     pub fn tokenize(&mut self, text: &str, tokens: &mut Vec<Token>) -> usize {
         let mut len = 0;
-        let mut position = 0;
+        let mut words = 0;
         self.for_each_word(text, |w| {
-            push_token(tokens, &mut len, w.exact, "", w.span.clone(), position);
+            push_token(tokens, &mut len, w.exact, "", w.span.clone(), w.position);
             if let Some(stem) = w.stem {
-                push_token(tokens, &mut len, stem, STEM_PREFIX_STR, w.span, position);
+                push_token(tokens, &mut len, stem, STEM_PREFIX_STR, w.span, w.position);
             }
-            position += 1;
+            words += 1;
         });
         tokens.truncate(len);
-        position
+        words
     }
 
     /// The index tokens an unquoted query word may match: every indexed word with the same

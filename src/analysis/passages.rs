@@ -1,6 +1,6 @@
 //! Passage splitting: turns an article body into the passages that get indexed and ranked.
 //!
-//! This module owns the definition of a passage. It works in three steps:
+//! This module owns the definition of a passage. It works in four steps:
 //!
 //! 1. **Lines.** `\r\n` and a lone `\r` both end a line. A form feed (`\u{c}`, a page
 //!    break) counts as a blank line.
@@ -13,22 +13,28 @@
 //!    line is a paragraph: news articles, most speeches, one-sentence-per-line transcripts.
 //!    In both layouts, a paragraph runs on into the next one if it does not end a sentence
 //!    or (unless the body's paragraphs are set apart by blank lines, as in news articles,
-//!    where the author chose them) has fewer than [`PACK_WORDS`] words. This joins quoted fragments (`“determined`),
-//!    headings, a colon line that introduces a quote, sentences cut by a page break (and
-//!    its footer), and runs of one-line sentences. A short last paragraph joins the one
-//!    before it. A word hyphenated across a line break (`peace-\nkeeping`) is joined
-//!    back without a space.
+//!    where the author chose them) has fewer than [`PACK_WORDS`] words. This joins quoted
+//!    fragments (`“determined`), headings, a colon line that introduces a quote, sentences
+//!    cut by a page break (and its footer), and runs of one-line sentences. A short last
+//!    paragraph joins the one before it. A line without letters (a page number, a footer's
+//!    code, a rule) ends the paragraph before it and starts none. A word hyphenated across a
+//!    line break (`peace-\nkeeping`) is joined back without a space.
 //! 3. **Passages.** A paragraph of more than [`MAX_WORDS`] words is cut at sentence
 //!    boundaries into greedy chunks of at most [`MAX_WORDS`] words. A chunk smaller than
 //!    [`MIN_WORDS`] is never cut off on its own. Before an oversized sentence it leads that
 //!    sentence. At the end it is balanced against the previous chunk, or merged into it. A
 //!    sentence over [`MAX_WORDS`] words stays whole up to [`HARD_MAX_WORDS`]; a longer one
 //!    (or text without sentence ends) is cut evenly at word boundaries.
+//! 4. **Settling.** No passage shorter than a sentence or two stands alone. One with fewer
+//!    than [`ALONE_WORDS`] words, or fewer than [`PACK_WORDS`] without a complete sentence of
+//!    [`SENTENCE_WORDS`] words, joins a neighbour: a remnant (no letters, as a page number or a
+//!    rule of underscores; or a continuation starting in lowercase or with closing punctuation)
+//!    and a closing line (`Thank you.`) join the passage before; a heading or a lead-in
+//!    (no final punctuation, or a colon) joins the one after. Joining never makes a passage of
+//!    more than [`HARD_MAX_WORDS`] words.
 //!
-//! Sentence ends: `.` `!` `?` `…`, then optional closing quotes or brackets, then a word
-//! that starts with an uppercase letter, a digit or an opening quote or bracket. A
-//! sentence never ends after a listed abbreviation (`Mr.`, `etc.`) or after dotted
-//! single letters (`J.`, `U.S.`, `e.g.`).
+//! Sentence ends are those of [`super::sentences`], the one definition shared with the index's
+//! phrase boundaries, titles and the generator.
 //!
 //! Invariants: passages keep the body's order. Each passage is trimmed, never empty, and
 //! separates words with exactly one ASCII space. Taken together, the passages hold exactly
@@ -37,6 +43,8 @@
 //! more than [`HARD_MAX_WORDS`] words, and one has more than [`MAX_WORDS`] only around a
 //! sentence too long to split. Below [`PACK_WORDS`] words there is only a tiny body, or
 //! (rarely) the tail after such a sentence.
+
+use super::sentences::{CLOSERS, boundary, ends_sentence, is_complete, is_remnant, sentences};
 
 /// Target maximum passage size, in words.
 pub const MAX_WORDS: usize = 150;
@@ -48,17 +56,10 @@ pub const MIN_WORDS: usize = 40;
 pub const PACK_WORDS: usize = 30;
 /// Median line length (in characters) under which a body may be hard-wrapped.
 pub const WRAP_MEDIAN: usize = 100;
-
-const OPENERS: [char; 9] = ['“', '"', '‘', '\'', '(', '[', '«', '¿', '¡'];
-const CLOSERS: [char; 7] = ['”', '"', '’', '\'', ')', ']', '»'];
-/// Words that end in a period without ending a sentence. Dotted single letters (`U.S.`,
-/// `J.`, `e.g.`) are recognised by their shape instead.
-const ABBREVIATIONS: [&str; 44] = [
-    "Mr", "Mrs", "Ms", "Messrs", "Mme", "Dr", "St", "Mt", "No", "Nos", "Gen", "Col", "Lt", "Sgt",
-    "Gov", "Sen", "Rep", "Prof", "Rev", "Hon", "Amb", "Jr", "Sr", "Co", "Corp", "Inc", "Ltd", "vs",
-    "etc", "cf", "Art", "Para", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept",
-    "Oct", "Nov", "Dec",
-];
+/// A passage with fewer words than this never stands alone.
+pub const ALONE_WORDS: usize = 12;
+/// A passage under [`PACK_WORDS`] words stands alone only with a complete sentence this long.
+pub const SENTENCE_WORDS: usize = 8;
 
 /// Splits `body` into passages, in order.
 ///
@@ -86,6 +87,80 @@ pub fn split_passages(body: &str) -> Vec<String> {
             let last = words[end - 1];
             para[offset(words[start])..offset(last) + last.len()].to_owned()
         }));
+    }
+    settle(out)
+}
+
+/// Whether `passage` is worth reading on its own: see step 4 of the module docs.
+fn stands_alone(passage: &str) -> bool {
+    let words = 1 + count_up_to(passage.as_bytes(), b' ', PACK_WORDS);
+    if words >= PACK_WORDS {
+        return true;
+    }
+    words >= ALONE_WORDS
+        && sentences(passage).any(|r| {
+            let sentence = &passage[r];
+            is_complete(sentence) && sentence.split(' ').count() >= SENTENCE_WORDS
+        })
+}
+
+/// Whether a passage too short to stand alone belongs with the passage before it (a remnant, a
+/// continuation, a closing line) rather than the one after (a heading, a lead-in).
+fn joins_previous(passage: &str) -> bool {
+    let Some(first) = passage.chars().next() else {
+        return true;
+    };
+    if !passage.chars().any(char::is_alphabetic)
+        || first.is_lowercase()
+        || CLOSERS.contains(&first) && first != '"' && first != '\''
+        || matches!(first, ',' | ';' | ':' | '.' | '…')
+    {
+        return true;
+    }
+    let last = passage.rsplit(' ').next().unwrap_or(passage);
+    ends_sentence(last)
+}
+
+/// Joins the passages that do not stand alone to a neighbour; see step 4 of the module docs.
+fn settle(passages: Vec<String>) -> Vec<String> {
+    if passages.iter().all(|p| stands_alone(p)) {
+        return passages;
+    }
+    let words = |p: &str| p.split(' ').count();
+    let mut out: Vec<String> = Vec::with_capacity(passages.len());
+    // A heading or lead-in waiting for the passage after it.
+    let mut pending: Option<String> = None;
+    for mut passage in passages {
+        if let Some(before) = pending.take() {
+            if words(&before) + words(&passage) <= HARD_MAX_WORDS {
+                passage.insert(0, ' ');
+                passage.insert_str(0, &before);
+            } else {
+                out.push(before);
+            }
+        }
+        if stands_alone(&passage) {
+            out.push(passage);
+            continue;
+        }
+        match out.last_mut() {
+            Some(last)
+                if joins_previous(&passage) && words(last) + words(&passage) <= HARD_MAX_WORDS =>
+            {
+                last.push(' ');
+                last.push_str(&passage);
+            }
+            _ => pending = Some(passage),
+        }
+    }
+    if let Some(rest) = pending {
+        match out.last_mut() {
+            Some(last) if words(last) + words(&rest) <= HARD_MAX_WORDS => {
+                last.push(' ');
+                last.push_str(&rest);
+            }
+            _ => out.push(rest),
+        }
     }
     out
 }
@@ -201,7 +276,8 @@ fn paragraphs(body: &str) -> String {
 
     let mut text = String::with_capacity(body.len());
     // Start of the last word, words in the open paragraph, and whether a break is pending.
-    let (mut last_start, mut para_words, mut at_break) = (0, 0, false);
+    // Whether the last line with letters ended a sentence.
+    let (mut last_start, mut para_words, mut at_break, mut ended) = (0, 0, false, false);
     for (i, line) in lines.iter().enumerate() {
         let Some(first) = line.split_whitespace().next() else {
             at_break = true;
@@ -212,8 +288,15 @@ fn paragraphs(body: &str) -> String {
             .strip_suffix('-')
             .is_some_and(|s| s.ends_with(char::is_alphanumeric))
             && first.starts_with(char::is_alphanumeric);
+        // A line without letters (a page number, a rule, a footer's code) is a remnant: it
+        // ends the paragraph before it, and a break pending there stays pending.
+        if !text.is_empty() && !hyphen && !line.chars().any(char::is_alphabetic) {
+            text.push(' ');
+            last_start = push_words(&mut text, line, last_start).1;
+            continue;
+        }
         if !text.is_empty() && !hyphen {
-            if at_break && para_words >= pack && ends_sentence(last) {
+            if at_break && para_words >= pack && ended {
                 text.push('\n');
                 para_words = 0;
             } else {
@@ -224,6 +307,10 @@ fn paragraphs(body: &str) -> String {
         // Only ever compared with `pack`, at most PACK_WORDS: counting stops there.
         para_words = (para_words + count).min(PACK_WORDS);
         last_start = last;
+        ended = line
+            .split_whitespace()
+            .rfind(|w| !is_remnant(w))
+            .is_some_and(ends_sentence);
         at_break = !wrapped || {
             let next = lines.get(i + 1).copied().unwrap_or("");
             let next_len = lens.get(i + 1).copied().unwrap_or(0);
@@ -240,33 +327,6 @@ fn paragraphs(body: &str) -> String {
         text.replace_range(i..=i, " ");
     }
     text
-}
-
-fn ends_sentence(word: &str) -> bool {
-    word.trim_end_matches(CLOSERS)
-        .ends_with(['.', '!', '?', '…'])
-}
-
-fn is_abbreviation(word: &str) -> bool {
-    let Some(stem) = word.trim_start_matches(OPENERS).strip_suffix('.') else {
-        return false;
-    };
-    // `J.`, `U.S.`, `e.g.`, `a.m.`: every dot-separated part is a single letter.
-    let letters = stem.split('.').all(|part| {
-        let mut chars = part.chars();
-        chars.next().is_some_and(char::is_alphabetic) && chars.next().is_none()
-    });
-    letters || ABBREVIATIONS.contains(&stem)
-}
-
-/// Whether a sentence ends between `word` and the following word `next`.
-fn boundary(word: &str, next: &str) -> bool {
-    ends_sentence(word)
-        && !is_abbreviation(word)
-        && next
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_uppercase() || c.is_numeric() || OPENERS.contains(&c))
 }
 
 /// Fills `out` with the `[start, end)` word ranges of the passages of one paragraph.
@@ -417,8 +477,9 @@ mod tests {
     }
 
     #[test]
-    fn short_authored_paragraphs_stay_passages_of_their_own() {
-        // From a news article: one short paragraph per statement, set apart by blank lines.
+    fn authored_paragraphs_stay_passages_but_not_shorter_than_a_sentence() {
+        // From a news article: one short paragraph per statement, set apart by blank lines. The
+        // statements stand alone; a six-word lead and a ten-word close join their neighbour.
         let body = "Moscow rejected the European version outright.\n\n\
             “The European plan, at first glance... is completely unconstructive and does not work \
             for us,” Kremlin aide Yuri Ushakov said in Moscow.\n\n\
@@ -426,9 +487,63 @@ mod tests {
             capitals for appearing to favor Russia’s territorial claims.\n\n\
             Both the US and Ukraine described the talks as productive.";
         let passages = split(body);
-        assert_eq!(passages.len(), 4, "{passages:#?}");
-        assert!(passages[1].starts_with("“The European plan"));
-        assert!(passages[1].ends_with("Ushakov said in Moscow."));
+        assert_eq!(passages.len(), 2, "{passages:#?}");
+        assert!(passages[0].starts_with("Moscow rejected the European version outright. “The"));
+        assert!(passages[0].ends_with("Ushakov said in Moscow."));
+        assert!(passages[1].starts_with("Turmoil in Kyiv"));
+        assert!(
+            passages[1]
+                .ends_with("claims. Both the US and Ukraine described the talks as productive.")
+        );
+    }
+
+    /// Remnants join the passage before, headings the one after; from UN speeches.
+    #[test]
+    fn fragments_headings_and_page_numbers_join_a_neighbour() {
+        let speech = "The General Assembly must act now to end this war, and we call for an \
+            immediate cessation of hostilities and the return of all hostages to their families.";
+        let next = "The humanitarian situation in Gaza has deteriorated beyond anything the world \
+            has seen in recent decades, and the Council has failed to respond to it.";
+        let cases: [(String, &[&str]); 5] = [
+            // A lone page number goes to the passage before.
+            (
+                format!("{speech}\n\n4\n\n{next}"),
+                &[&format!("{speech} 4"), next],
+            ),
+            // A rule of underscores too.
+            (
+                format!("{speech}\n\n{next}\n\n________"),
+                &[speech, &format!("{next} ________")],
+            ),
+            // A heading of about 70 characters goes to the passage after.
+            (
+                format!(
+                    "{speech}\n\nThe situation in the Middle East and the question of Palestine\n\n{next}"
+                ),
+                &[
+                    speech,
+                    &format!(
+                        "The situation in the Middle East and the question of Palestine {next}"
+                    ),
+                ],
+            ),
+            // A closing line goes to the passage before.
+            (
+                format!("{speech}\n\n{next}\n\nI thank you."),
+                &[speech, &format!("{next} I thank you.")],
+            ),
+            // A fragment that continues a sentence goes to the passage before.
+            (
+                format!("{speech}\n\nimmediate cessation. 4\n\n{next}"),
+                &[&format!("{speech} immediate cessation. 4"), next],
+            ),
+        ];
+        for (body, expected) in &cases {
+            assert_eq!(split(body), *expected, "{body}");
+        }
+        // A body too short for a passage of its own is still one passage.
+        assert_eq!(split("Thank you."), ["Thank you."]);
+        assert_eq!(split("4\n\nThank you."), ["4 Thank you."]);
     }
 
     #[test]
@@ -535,25 +650,6 @@ mod tests {
                         .any(|a| p.ends_with(a))
                 );
             }
-        }
-    }
-
-    #[test]
-    fn sentence_boundaries() {
-        let cases = [
-            ("war.", "The", true),
-            ("force,”", "one", false),
-            ("force.”", "“We", true),
-            ("now?", "2015", true),
-            ("1945.", "In", true),
-            ("Mr.", "Smith", false),
-            ("(U.S.", "Government", false),
-            ("J.", "F.", false),
-            ("etc.", "The", false),
-            ("peace.", "and", false),
-        ];
-        for (word, next, expected) in cases {
-            assert_eq!(boundary(word, next), expected, "{word} {next}");
         }
     }
 

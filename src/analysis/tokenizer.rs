@@ -3,17 +3,21 @@
 //! * [`TokensTokenizer`] (`attache_tokens`): the passage text field. Indexing threads analyse
 //!   each passage once, for entity recognition and for the index alike, and hand tantivy the
 //!   result already analysed, in a compact text form ([`encode`]): per word, its tokens
-//!   (exact form, stem, entity ids) joined by [`TOKEN_SEP`], words joined by [`WORD_SEP`].
+//!   (exact form, stem, entity ids) joined by [`TOKEN_SEP`], words joined by [`WORD_SEP`],
+//!   [`CLAUSE_SEP`] or [`SENTENCE_SEP`] (which leave the position gaps of
+//!   [`super::sentences`]).
 //!   Decoding it is a split, so tantivy's threads spend their time on postings.
 //! * [`AttacheTokenizer`] (`attache`): short text fields given as written (title, source):
 //!   the same analysis, done by tantivy.
 //! * [`MetaTokenizer`] (`attache_meta`): metadata values `key\x1fvalue`, indexed as one
-//!   `key:word` token per word of the value.
+//!   `key:word` token per word of the value, at consecutive positions (values are names and
+//!   codes, and `meta:"…"` phrases are matched word after word).
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use std::ops::Range;
 
+use super::sentences::{Break, break_between};
 use super::{Analyzer, STEM_PREFIX, SpannedForm};
 
 /// The name under which [`MetaTokenizer`] is registered.
@@ -29,14 +33,20 @@ pub const META_SEPARATOR: char = ':';
 pub const TOKEN_SEP: char = '\u{1}';
 /// Separates words in an [`encode`]d value.
 pub const WORD_SEP: char = '\u{2}';
+/// Separates words across a clause break in an [`encode`]d value.
+pub const CLAUSE_SEP: char = '\u{3}';
+/// Separates words across a sentence end in an [`encode`]d value.
+pub const SENTENCE_SEP: char = '\u{4}';
 
 /// The name under which [`TokensTokenizer`] is registered.
 pub const TOKENS_TOKENIZER_NAME: &str = "attache_tokens";
 
-/// Encodes analysed words for the text field: each word's exact form, its stem token when it
-/// has one, and the extra tokens `(word positions, prefix, name)` covering it (in position
-/// order, as entity mentions are), so that every token lands at its word's position.
+/// Encodes the analysed words of `text` for the text field: each word's exact form, its stem
+/// token when it has one, and the extra tokens `(word numbers, prefix, name)` covering it (in
+/// word order, as entity mentions are), so that every token lands at its word's position; the
+/// separator between two words says which [`Break`] lies between them.
 pub fn encode<'a>(
+    text: &str,
     words: &[SpannedForm<'_>],
     extra: impl IntoIterator<Item = (Range<usize>, char, &'a str)>,
 ) -> String {
@@ -45,7 +55,12 @@ pub fn encode<'a>(
     let mut open: Vec<(Range<usize>, char, &str)> = Vec::new();
     for (position, word) in words.iter().enumerate() {
         if position > 0 {
-            value.push(WORD_SEP);
+            let before = words[position - 1].span.clone();
+            value.push(match break_between(text, before, word.span.clone()) {
+                Break::None => WORD_SEP,
+                Break::Clause => CLAUSE_SEP,
+                Break::Sentence => SENTENCE_SEP,
+            });
         }
         value.push_str(word.exact);
         if let Some(stem) = word.stem {
@@ -78,16 +93,24 @@ impl Tokenizer for TokensTokenizer {
     fn token_stream<'a>(&'a mut self, value: &'a str) -> VecTokenStream<'a> {
         self.tokens.clear();
         // The separators are ASCII bytes, so the value is cut at char boundaries.
-        let (token_sep, word_sep) = (TOKEN_SEP as u8, WORD_SEP as u8);
+        const TOKEN: u8 = TOKEN_SEP as u8;
+        const WORD: u8 = WORD_SEP as u8;
+        const CLAUSE: u8 = CLAUSE_SEP as u8;
+        const SENTENCE: u8 = SENTENCE_SEP as u8;
         let (mut position, mut start) = (0, 0);
         for (i, &b) in value.as_bytes().iter().enumerate() {
-            if b == token_sep || b == word_sep {
-                if i > start {
-                    self.tokens.push(&value[start..i], position);
-                }
-                position += usize::from(b == word_sep);
-                start = i + 1;
+            let step = match b {
+                TOKEN => 0,
+                WORD => Break::None.step(),
+                CLAUSE => Break::Clause.step(),
+                SENTENCE => Break::Sentence.step(),
+                _ => continue,
+            };
+            if i > start {
+                self.tokens.push(&value[start..i], position);
             }
+            position += step;
+            start = i + 1;
         }
         if value.len() > start {
             self.tokens.push(&value[start..], position);
@@ -262,6 +285,7 @@ impl TokenStream for VecTokenStream<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::sentences::SENTENCE_GAP;
     use super::*;
 
     fn tokens(tokenizer: &mut impl Tokenizer, value: &str) -> Vec<(String, usize)> {
@@ -279,7 +303,7 @@ mod tests {
         let mut analyzer = Analyzer::new();
         let mut buffer = Vec::new();
         let (_, words) = analyzer.exact_spans(text, &mut buffer, false);
-        let value = encode(&words, [(1..3, '@', "zelensky")]);
+        let value = encode(text, &words, [(1..3, '@', "zelensky")]);
         let got = tokens(&mut TokensTokenizer::default(), &value);
         let at = |p: usize| -> Vec<&str> {
             got.iter()
@@ -295,13 +319,27 @@ mod tests {
 
     #[test]
     fn encoding_gives_the_same_tokens_as_analysing_the_text() {
-        let text = "Ukraine’s security guarantees — Kyïv, 28-point plan";
+        let text = "Ukraine’s security guarantees — Kyïv, 28-point plan. The U.S. delegation \
+                    (led by J. F. Kelly) left; at first glance... nothing. “We agree,” he said.";
         let mut analyzer = Analyzer::new();
         let mut buffer = Vec::new();
         let (_, words) = analyzer.exact_spans(text, &mut buffer, false);
-        let decoded = tokens(&mut TokensTokenizer::default(), &encode(&words, []));
+        let decoded = tokens(&mut TokensTokenizer::default(), &encode(text, &words, []));
         let analysed = tokens(&mut AttacheTokenizer::default(), text);
         assert_eq!(decoded, analysed);
+        let at = |word: &str| decoded.iter().find(|t| t.0 == word).unwrap().1;
+        // Words of a clause are adjacent; a clause break leaves one position, a sentence end
+        // more than any slop.
+        assert_eq!(at("security") + 1, at("guarantees"));
+        assert_eq!(at("guarantees") + 2, at("kyiv"));
+        assert_eq!(at("28") + 1, at("point"));
+        assert_eq!(at("plan") + 1 + SENTENCE_GAP, at("the"));
+        assert_eq!(at("u") + 1, at("s"));
+        assert_eq!(at("s") + 1, at("delegation"));
+        assert_eq!(at("delegation") + 2, at("led"));
+        assert_eq!(at("j") + 2, at("kelly"));
+        assert_eq!(at("glance") + 2, at("nothing"));
+        assert_eq!(at("nothing") + 1 + SENTENCE_GAP, at("we"));
     }
 
     #[test]

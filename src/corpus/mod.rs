@@ -489,12 +489,9 @@ fn read_with(input: &Input, reader: Box<dyn BufRead>, sink: &mut dyn FnMut(Recor
 pub fn title_from_body(body: &str) -> String {
     const MAX: usize = 120;
     let first = body.trim_start().lines().next().unwrap_or("");
-    let sentence_end = first
-        .match_indices(['.', '!', '?'])
-        .map(|(i, _)| i + 1)
-        .find(|&end| ends_sentence(first, end))
-        .unwrap_or(first.len());
-    let sentence = first[..sentence_end].trim();
+    let sentence = crate::analysis::sentences::sentences(first)
+        .next()
+        .map_or("", |r| &first[r]);
     if sentence.chars().count() <= MAX {
         return sentence.to_owned();
     }
@@ -507,24 +504,6 @@ pub fn title_from_body(body: &str) -> String {
         "{}…",
         sentence[..cut].trim_end_matches([',', ';', ':', ' '])
     )
-}
-
-/// Whether the terminal punctuation just before byte `end` of `line` closes a sentence: it is
-/// followed by a space and a capital, and does not close an abbreviation (`U.S.`, `Mr.`).
-fn ends_sentence(line: &str, end: usize) -> bool {
-    let mut rest = line[end..].chars();
-    if !rest.next().is_some_and(char::is_whitespace) {
-        return false;
-    }
-    if !rest
-        .next()
-        .is_some_and(|c| c.is_uppercase() || "\"“‘(".contains(c))
-    {
-        return false;
-    }
-    let word = line[..end - 1].rsplit(' ').next().unwrap_or("");
-    !(word.contains('.') || matches!(word, "Mr" | "Mrs" | "Ms" | "Dr" | "St" | "No"))
-        && word.chars().count() > 1
 }
 
 /// The 1-based line of byte `offset` in `bytes`.

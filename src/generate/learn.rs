@@ -14,6 +14,7 @@ use std::path::PathBuf;
 
 use super::model::{Counted, Model, Successors};
 use crate::analysis::passages::split_passages;
+use crate::analysis::sentences::{Break, break_between};
 use crate::analysis::{Analyzer, word_spans};
 use crate::corpus::{self, Article, Record};
 use crate::entities::{Gazetteer, Recognizer};
@@ -65,9 +66,6 @@ enum Slot<'t> {
     Word(&'t str),
     Mention(String),
 }
-
-/// Words after which a period does not end a sentence.
-const ABBREVIATIONS: [&str; 8] = ["Mr", "Mrs", "Ms", "Dr", "St", "No", "Messrs", "Mme"];
 
 /// Learns a model from the articles under `roots`.
 ///
@@ -243,14 +241,13 @@ fn each_sentence(
                     .collect();
                 let mut mention = found.iter().peekable();
                 let mut commas = 0;
-                let mut last_end = 0;
-                let mut last_word = "";
+                let mut last_span = 0..0;
                 let mut slots = Vec::new();
                 for span in word_spans(&passage) {
-                    let gap = &passage[last_end..span.start];
+                    let gap = &passage[last_span.end..span.start];
                     if !slots.is_empty()
-                        && gap.contains(['.', '!', '?'])
-                        && !ABBREVIATIONS.contains(&last_word)
+                        && break_between(&passage, last_span.clone(), span.clone())
+                            == Break::Sentence
                     {
                         f(Event::Sentence(&slots, commas));
                         slots.clear();
@@ -258,8 +255,7 @@ fn each_sentence(
                     }
                     commas += gap.matches(',').count() as u64;
                     while mention.next_if(|m| m.end <= span.start).is_some() {}
-                    last_end = span.end;
-                    last_word = &passage[span.clone()];
+                    last_span = span.clone();
                     match mention.peek() {
                         Some(m) if m.start <= span.start => {
                             if m.start == span.start {
@@ -269,7 +265,7 @@ fn each_sentence(
                         }
                         // The `s` of `Organization’s` is part of the word before.
                         _ if matches!(gap, "’" | "'") => {}
-                        _ => slots.push(Slot::Word(last_word)),
+                        _ => slots.push(Slot::Word(&passage[span])),
                     }
                 }
                 if !slots.is_empty() {

@@ -112,7 +112,7 @@ impl<'g> DocumentBuilder<'g> {
             let extra = mentions
                 .iter()
                 .map(|m| (m.words.clone(), ENTITY_PREFIX, &*m.id));
-            doc.add_text(fields.text, encode(&words, extra));
+            doc.add_text(fields.text, encode(&text, &words, extra));
             self.mentions += mentions.len() as u64;
             add_entities(&mut doc, fields, &mentions);
             doc.add_text(fields.title, &article.title);

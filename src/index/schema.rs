@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 
 /// Bumped whenever the schema or the token scheme changes; an index with another version is
 /// refused instead of being searched wrongly.
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 
 pub use crate::analysis::META_SEPARATOR;
 

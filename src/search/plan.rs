@@ -64,8 +64,8 @@ pub struct PlanError {
 pub struct Highlight {
     /// Each entry: the index tokens (exact or stem) that make a word a match.
     pub words: Vec<Vec<String>>,
-    /// Exact word sequences, with their slop.
-    pub phrases: Vec<(Vec<String>, u32)>,
+    /// Exact word sequences as (position offset, word), with their slop.
+    pub phrases: Vec<(Vec<(usize, String)>, u32)>,
     /// Entity ids whose mentions to mark.
     pub entities: Vec<String>,
 }
@@ -260,9 +260,12 @@ impl Planner<'_> {
                 _ => return Vec::new(),
             };
             parts += 1;
-            for (exact, stem) in self.analyzer.words(text) {
-                tokens.push(stem.map_or(exact, |s| stem_token(&s)));
-            }
+            // Each clause's words at their positions, after the clauses before it.
+            let base = tokens.last().map_or(0, |(p, _): &(usize, String)| p + 1);
+            self.analyzer.for_each_word(text, |w| {
+                let token = w.stem.map_or_else(|| w.exact.to_owned(), stem_token);
+                tokens.push((base + w.position, token));
+            });
         }
         if parts < 2 || tokens.len() < 2 || tokens.len() > MAX_PHRASE_WORDS {
             return Vec::new();
@@ -369,18 +372,43 @@ impl Planner<'_> {
         hl: &mut Highlight,
         positive: bool,
     ) -> Result<Box<dyn Query>, PlanError> {
-        let mut words: Vec<String> = Vec::new();
+        // Words at their positions as the index has them (gaps at clause and sentence breaks);
+        // an `@entity` chunk is one token at the position of its first word.
+        let mut analysed = Vec::new();
+        self.analyzer.for_each_word(text, |w| {
+            analysed.push((w.span, w.exact.to_owned(), w.position))
+        });
+        let mut terms: Vec<(usize, String)> = Vec::new();
         let mut entities = Vec::new();
+        let (mut shift, mut next) = (0, 0);
         for chunk in text.split_whitespace() {
+            let start = chunk.as_ptr() as usize - text.as_ptr() as usize;
+            let end = start + chunk.len();
+            let inside = next
+                + analysed[next..]
+                    .iter()
+                    .take_while(|w| w.0.end <= end)
+                    .count();
+            let words = &analysed[next..inside];
+            next = inside;
             match chunk.strip_prefix(ENTITY_PREFIX) {
                 Some(name) if field == self.fields.text => {
                     let id = self.entity_id(name, span)?;
-                    words.push(format!("{ENTITY_PREFIX}{id}"));
+                    let position = match (words.first(), words.last()) {
+                        (Some(first), Some(last)) => {
+                            let position = first.2 - shift;
+                            shift += last.2 - first.2;
+                            position
+                        }
+                        _ => terms.last().map_or(0, |t| t.0 + 1),
+                    };
+                    terms.push((position, format!("{ENTITY_PREFIX}{id}")));
                     entities.push(id);
                 }
-                _ => words.extend(self.analyzer.words(chunk).into_iter().map(|w| w.0)),
+                _ => terms.extend(words.iter().map(|w| (w.2 - shift, w.1.clone()))),
             }
         }
+        let words: Vec<String> = terms.iter().map(|t| t.1.clone()).collect();
         if words.is_empty() {
             return Err(nothing_searchable(text, span));
         }
@@ -396,16 +424,16 @@ impl Planner<'_> {
                         .map(|w| vec![w.clone()]),
                 );
             }
-            return Ok(exact_sequence(field, &words, slop));
+            return Ok(exact_sequence(field, &terms, slop));
         }
         if positive && field == self.fields.text {
             if words.len() == 1 {
                 hl.words.push(words.clone());
             } else {
-                hl.phrases.push((words.clone(), slop));
+                hl.phrases.push((terms.clone(), slop));
             }
         }
-        Ok(exact_sequence(field, &words, slop))
+        Ok(exact_sequence(field, &terms, slop))
     }
 
     fn meta_query(
@@ -425,7 +453,9 @@ impl Planner<'_> {
             return Err(nothing_searchable(text, span));
         }
         check_phrase_length(&words, span)?;
-        Ok(exact_sequence(self.fields.meta, &words, slop))
+        // Metadata values are indexed at consecutive positions.
+        let terms: Vec<(usize, String)> = words.into_iter().enumerate().collect();
+        Ok(exact_sequence(self.fields.meta, &terms, slop))
     }
 
     /// Passages mentioning the entity named by id or alias (`zelensky`, `Зеленський`); a name
@@ -522,13 +552,12 @@ fn check_phrase_length(words: &[String], span: &Span) -> Result<(), PlanError> {
 /// The words in order, `slop` extra words allowed between them. A sloppy phrase keeps only the
 /// first of repeated words: tantivy's sloppy matching multiplies candidate positions for every
 /// repeat, and `"the … the … the"~10` could fill the memory on one passage.
-fn exact_sequence(field: Field, words: &[String], slop: u32) -> Box<dyn Query> {
+fn exact_sequence(field: Field, words: &[(usize, String)], slop: u32) -> Box<dyn Query> {
     let mut seen = std::collections::HashSet::new();
     let terms: Vec<(usize, Term)> = words
         .iter()
-        .enumerate()
         .filter(|(_, w)| slop == 0 || seen.insert(w.as_str()))
-        .map(|(i, w)| (i, Term::from_field_text(field, w)))
+        .map(|(i, w)| (*i, Term::from_field_text(field, w)))
         .collect();
     match <[_; 1]>::try_from(terms) {
         Ok([(_, term)]) => Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),

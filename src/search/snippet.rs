@@ -2,7 +2,9 @@
 //!
 //! The passage is re-analysed with the same [`Analyzer`] that indexed it, so a highlight is
 //! exactly a word the query matched: a stem match (`guarantees` for `guarantee`), an exact word,
-//! or a whole phrase occurrence (`security guarantee`, marked as one range).
+//! or a whole phrase occurrence (`security guarantee`, marked as one range). Phrases are matched
+//! on the words' positions, with the index's gaps at clause and sentence breaks, so a phrase is
+//! marked only where the index matched it: never across a comma or a full stop.
 
 use std::ops::Range;
 
@@ -41,6 +43,7 @@ struct WordInfo {
     span: Range<usize>,
     exact: String,
     stem: Option<String>,
+    position: usize,
 }
 
 /// Byte ranges of `text` that match `highlight`, sorted and non-overlapping; `mentions` are
@@ -57,6 +60,7 @@ pub fn highlights(
             span: w.span,
             exact: w.exact.to_owned(),
             stem: w.stem.map(stem_token),
+            position: w.position,
         })
     });
     let mut ranges = Vec::new();
@@ -108,20 +112,30 @@ pub fn highlights(
     merged
 }
 
-/// Offsets (into `words`) of an occurrence of `phrase` starting at `words[0]`, allowing `slop`
-/// extra words in between.
-fn match_phrase(words: &[WordInfo], phrase: &[String], slop: u32) -> Option<Vec<usize>> {
-    if words.first()?.exact != phrase[0] {
+/// Offsets (into `words`) of an occurrence of `phrase` starting at `words[0]`. Each term of the
+/// phrase is `(offset, word)`; a match puts each term at its offset from the first, give or take
+/// `slop` positions in all (as the index's sloppy phrases count them), in order.
+fn match_phrase(words: &[WordInfo], phrase: &[(usize, String)], slop: u32) -> Option<Vec<usize>> {
+    let (first_offset, first) = phrase.first()?;
+    if words.first()?.exact != *first {
         return None;
     }
     let mut matched = vec![0];
     let mut budget = slop as usize;
+    // The position of the phrase's start, as the last matched term puts it.
+    let mut anchor = words[0].position as isize - *first_offset as isize;
     let mut at = 0;
-    for term in &phrase[1..] {
-        let found = (at + 1..=at + 1 + budget)
-            .take_while(|&i| i < words.len())
-            .find(|&i| words[i].exact == *term)?;
-        budget -= found - at - 1;
+    for (offset, term) in &phrase[1..] {
+        let offset = *offset as isize;
+        let found = (at + 1..words.len())
+            .take_while(|&i| words[i].position as isize - offset <= anchor + budget as isize)
+            .find(|&i| {
+                words[i].exact == *term
+                    && (words[i].position as isize - offset - anchor).unsigned_abs() <= budget
+            })?;
+        let start = words[found].position as isize - offset;
+        budget -= (start - anchor).unsigned_abs();
+        anchor = start;
         at = found;
         matched.push(found);
     }
@@ -236,17 +250,44 @@ mod tests {
         };
         assert_eq!(marked(text, &hl), ["guarantees", "guarantee"]);
         let hl = Highlight {
-            phrases: vec![(vec!["security".into(), "guarantee".into()], 0)],
+            phrases: vec![(vec![(0, "security".into()), (1, "guarantee".into())], 0)],
             ..Highlight::default()
         };
         assert_eq!(marked(text, &hl), ["security guarantee"]);
+    }
+
+    /// The index does not match a phrase across a clause or a sentence: neither does the snippet.
+    #[test]
+    fn phrases_are_not_marked_across_clauses_or_sentences() {
+        let phrase = |slop| Highlight {
+            phrases: vec![(vec![(0, "security".into()), (1, "guarantee".into())], slop)],
+            ..Highlight::default()
+        };
+        let text = "maintain international peace and security, guarantee justice";
+        assert_eq!(marked(text, &phrase(0)), Vec::<&str>::new());
+        assert_eq!(marked(text, &phrase(5)), ["security", "guarantee"]);
+        let text = "We need security. Guarantee it.";
+        assert_eq!(marked(text, &phrase(0)), Vec::<&str>::new());
+        assert_eq!(marked(text, &phrase(32)), Vec::<&str>::new());
+        // A phrase typed with its comma carries the gap in its offsets.
+        let typed = Highlight {
+            phrases: vec![(vec![(0, "security".into()), (2, "guarantee".into())], 0)],
+            ..Highlight::default()
+        };
+        let text = "peace and security, guarantee justice";
+        assert_eq!(marked(text, &typed), ["security, guarantee"]);
+        let two_state = Highlight {
+            phrases: vec![(vec![(0, "two".into()), (1, "state".into())], 0)],
+            ..Highlight::default()
+        };
+        assert_eq!(marked("the two-State solution", &two_state), ["two-State"]);
     }
 
     #[test]
     fn sloppy_phrases_mark_their_words() {
         let text = "Kremlin aide Yuri Ushakov said";
         let hl = Highlight {
-            phrases: vec![(vec!["kremlin".into(), "ushakov".into()], 3)],
+            phrases: vec![(vec![(0, "kremlin".into()), (1, "ushakov".into())], 3)],
             ..Highlight::default()
         };
         assert_eq!(marked(text, &hl), ["Kremlin", "Ushakov"]);

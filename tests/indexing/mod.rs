@@ -292,7 +292,10 @@ fn optimize_merges_segments_and_purges_deleted_passages() {
     let text = std::fs::read_to_string(&path).unwrap();
     env.write(
         &format!("corpus/{REMARKS}"),
-        format!("{text}\n\nA closing okapi paragraph.\n"),
+        format!(
+            "{text}\n\nA closing paragraph on the okapi, which none of the delegations in Geneva \
+             mentioned.\n"
+        ),
     );
     env.index();
     let before = env.search_json("Geneva OR Ushakov OR okapi", &["--limit", "100"]);

@@ -184,7 +184,7 @@ fn check_passes_a_sound_index_and_a_rebuild_repairs_a_damaged_one() {
     let generation = format!("index/{}", env.current_generation());
     assert!(
         out.stdout.starts_with(&format!(
-            "{generation}: ok: 1 segment, 6 files, 22 passages"
+            "{generation}: ok: 1 segment, 6 files, 21 passages"
         )),
         "{out}"
     );

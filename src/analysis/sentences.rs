@@ -1,0 +1,362 @@
+//! Sentence and clause boundaries: the one place that says where a sentence ends.
+//!
+//! Passage splitting cuts long paragraphs at sentence ends and judges which pieces are whole
+//! sentences; the index leaves position gaps at sentence and clause breaks (so an exact phrase
+//! never bridges a comma or a full stop); titles are the first sentence of a body; and the
+//! generator learns sentence lengths. All of them ask this module.
+//!
+//! **Sentence ends.** A sentence ends between two whitespace-separated words when the first ends
+//! in `.` `!` `?` or `…` (then optional closing quotes or brackets: `said.”`, `(1945).`), and
+//! the second starts with an uppercase letter, a digit, or an opening quote or bracket. A
+//! lowercase continuation (`glance... is`, `e.g. the`) never starts a sentence. A sentence
+//! never ends after an abbreviation: a listed word (`Mr.`, `Dr.`, `St.`, `No.`, `etc.`) or
+//! dotted single letters (`U.S.`, `U.N.`, `e.g.`, the initials of `J. F. Kennedy`). A period
+//! inside a word (`3.5`, `U.S`) is not a sentence end either: a sentence end is followed by
+//! whitespace.
+//!
+//! **Clause breaks.** Between two words, `,` `;` `:` brackets `( ) [ ] { }`, the dashes
+//! `– — ‒ ―` (not the hyphen: `two-State`, nor the apostrophe: `Ukraine’s`) and terminal
+//! punctuation that does not end a sentence and closes no abbreviation (`glance... is`)
+//! break a clause. Quotes, slashes, hyphens and other symbols do not.
+
+use std::ops::Range;
+
+/// What separates two consecutive words of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Break {
+    /// Nothing that stops a phrase: spaces, hyphens, quotes, line breaks, an abbreviation's
+    /// period.
+    None,
+    /// A clause break: `, ; : ( ) [ ] { }`, a dash, an ellipsis inside a sentence.
+    Clause,
+    /// A sentence end.
+    Sentence,
+}
+
+/// Positions left empty at a clause break: an exact phrase cannot bridge it, a sloppy one can.
+pub const CLAUSE_GAP: usize = 1;
+
+/// Positions left empty at a sentence end: more than any slop (at most 32) plus the clause gaps
+/// a phrase of at most 64 words can itself hold (63), so no phrase query bridges a sentence.
+pub const SENTENCE_GAP: usize = 96;
+
+impl Break {
+    /// How many positions the word after this break comes after the word before it.
+    pub fn step(self) -> usize {
+        match self {
+            Break::None => 1,
+            Break::Clause => 1 + CLAUSE_GAP,
+            Break::Sentence => 1 + SENTENCE_GAP,
+        }
+    }
+}
+
+/// Characters that may open a sentence before its first letter.
+pub const OPENERS: [char; 11] = ['“', '"', '‘', '\'', '(', '[', '«', '¿', '¡', '„', '‹'];
+/// Characters that may follow a sentence's final punctuation.
+pub const CLOSERS: [char; 8] = ['”', '"', '’', '\'', ')', ']', '»', '›'];
+
+/// Characters that end a sentence (when followed by whitespace and the start of a sentence).
+const TERMINALS: [char; 7] = ['.', '!', '?', '…', '。', '！', '？'];
+
+/// Characters that break a clause between two words.
+const CLAUSE_MARKS: [char; 21] = [
+    ',', ';', ':', '(', ')', '[', ']', '{', '}', '–', '—', '‒', '―', '⸺', '⸻', '，', '；', '：',
+    '（', '）', '、',
+];
+
+/// Words that end in a period without ending a sentence, as written. Dotted single letters
+/// (`U.S.`, `J.`, `e.g.`) are recognised by their shape instead.
+const ABBREVIATIONS: [&str; 62] = [
+    "Mr", "Mrs", "Ms", "Messrs", "Mme", "Mlle", "Dr", "St", "Ste", "Mt", "No", "Nos", "no", "Gen",
+    "Col", "Lt", "Sgt", "Capt", "Maj", "Cmdr", "Adm", "Gov", "Sen", "Rep", "Prof", "Rev", "Hon",
+    "Amb", "Pres", "Jr", "Sr", "Co", "Corp", "Inc", "Ltd", "Bros", "vs", "etc", "cf", "viz",
+    "approx", "Art", "art", "Para", "para", "paras", "pp", "Vol", "vol", "Jan", "Feb", "Mar",
+    "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Ph.D",
+];
+
+/// Whether `word` (whitespace-separated, with its punctuation) ends in sentence-final
+/// punctuation, maybe followed by closing quotes or brackets: `war.`, `said.”`, `(1945).`.
+pub fn ends_sentence(word: &str) -> bool {
+    word.trim_end_matches(CLOSERS).ends_with(TERMINALS)
+}
+
+/// Whether `word` (whitespace-separated) is an abbreviation whose period ends no sentence:
+/// `Mr.`, `(Dr.`, `U.S.`, `e.g.`, the initial `J.`.
+pub fn is_abbreviation(word: &str) -> bool {
+    let Some(stem) = word.trim_start_matches(OPENERS).strip_suffix('.') else {
+        return false;
+    };
+    // `J.`, `U.S.`, `e.g.`, `a.m.`: every dot-separated part is a single letter.
+    let letters = stem.split('.').all(|part| {
+        let mut chars = part.chars();
+        chars.next().is_some_and(char::is_alphabetic) && chars.next().is_none()
+    });
+    letters || ABBREVIATIONS.contains(&stem)
+}
+
+/// Whether a sentence ends between the whitespace-separated words `word` and `next`.
+pub fn boundary(word: &str, next: &str) -> bool {
+    ends_sentence(word)
+        && !is_abbreviation(word)
+        && next
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_numeric() || OPENERS.contains(&c))
+}
+
+/// The break between two consecutive words of `text`: the one at byte range `before`, and the
+/// one at `after`, with no letter or digit between them.
+pub fn break_between(text: &str, before: Range<usize>, after: Range<usize>) -> Break {
+    let gap = &text[before.end..after.start];
+    // Nearly every gap is one space: judged without decoding.
+    if gap == " " {
+        return Break::None;
+    }
+    let mut terminal = false;
+    let mut clause = false;
+    for c in gap.chars() {
+        terminal |= TERMINALS.contains(&c);
+        clause |= CLAUSE_MARKS.contains(&c);
+    }
+    if !terminal {
+        return if clause { Break::Clause } else { Break::None };
+    }
+    // A sentence end is followed by whitespace. A lone period inside a word (`3.5`, `U.S`,
+    // `e.g`) holds no break; other terminal punctuation there (`Yes?No`) breaks a clause.
+    let Some(space) = gap.find(char::is_whitespace) else {
+        return if gap == "." {
+            Break::None
+        } else {
+            Break::Clause
+        };
+    };
+    let start = text[..before.end]
+        .rfind(char::is_whitespace)
+        .map_or(0, |i| {
+            i + text[i..].chars().next().map_or(1, char::len_utf8)
+        });
+    let word = &text[start..before.end + space];
+    let rest = gap[space..].trim_start();
+    let next = if rest.is_empty() { &text[after] } else { rest };
+    if boundary(word, next) {
+        return Break::Sentence;
+    }
+    // Terminal punctuation standing apart (`peaceful . coexistence`) or before the next word
+    // (`peaceful .coexistence`), or after a word it does not abbreviate (`glance... is`,
+    // `peace. and`): a pause inside a sentence.
+    let apart = rest.contains(TERMINALS);
+    if clause || apart || !is_abbreviation(word) && ends_sentence(word) {
+        Break::Clause
+    } else {
+        Break::None
+    }
+}
+
+/// The byte ranges of the sentences of `text`, in order, each trimmed of surrounding
+/// whitespace; text after the last sentence end is a last (unfinished) sentence.
+pub fn sentences(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut words = text
+        .split_whitespace()
+        .map(move |w| {
+            let start = w.as_ptr() as usize - text.as_ptr() as usize;
+            start..start + w.len()
+        })
+        .peekable();
+    std::iter::from_fn(move || {
+        let first = words.next()?;
+        let mut end = first.end;
+        let mut word = first.clone();
+        while let Some(next) = words.peek() {
+            if boundary(&text[word.clone()], &text[next.clone()]) {
+                break;
+            }
+            word = words.next().expect("peeked");
+            end = word.end;
+        }
+        Some(first.start..end)
+    })
+}
+
+/// Whether `sentence` is a complete sentence: its last word that is not a remnant (see
+/// [`is_remnant`]) ends in sentence-final punctuation and is no abbreviation.
+pub fn is_complete(sentence: &str) -> bool {
+    sentence
+        .split_whitespace()
+        .rfind(|w| !is_remnant(w))
+        .is_some_and(|last| ends_sentence(last) && !is_abbreviation(last))
+}
+
+/// Whether a whitespace-separated word is a remnant of layout rather than text: no letters and
+/// no sentence end (a page number `4`, a footer's `3/7`, a rule `________`).
+pub fn is_remnant(word: &str) -> bool {
+    !word.chars().any(char::is_alphabetic) && !ends_sentence(word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<&str> {
+        sentences(text).map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn sentence_boundaries_between_words() {
+        let cases = [
+            ("war.", "The", true),
+            ("force,”", "one", false),
+            ("force.”", "“We", true),
+            ("now?", "2015", true),
+            ("1945.", "In", true),
+            ("Mr.", "Smith", false),
+            ("(U.S.", "Government", false),
+            ("J.", "F.", false),
+            ("etc.", "The", false),
+            ("peace.", "and", false),
+            ("said.\"", "He", true),
+            ("said.\"", "he", false),
+            ("cessation.", "4", true),
+            ("St.", "Vincent", false),
+            ("No.", "5", false),
+            ("U.N.", "Secretary-General", false),
+        ];
+        for (word, next, expected) in cases {
+            assert_eq!(boundary(word, next), expected, "{word} {next}");
+        }
+    }
+
+    /// Real sentences from the UN General Debate Corpus and the sample articles.
+    #[test]
+    fn sentences_of_real_text() {
+        let cases: [(&str, &[&str]); 9] = [
+            (
+                "Mr. Joseph Garba of Nigeria presided. The Assembly rose.",
+                &[
+                    "Mr. Joseph Garba of Nigeria presided.",
+                    "The Assembly rose.",
+                ],
+            ),
+            (
+                "President J. F. Kennedy spoke here in 1961. He called for peace.",
+                &[
+                    "President J. F. Kennedy spoke here in 1961.",
+                    "He called for peace.",
+                ],
+            ),
+            (
+                "The U.S. and the U.N. Secretariat agreed. Dr. Ralph Bunche mediated.",
+                &[
+                    "The U.S. and the U.N. Secretariat agreed.",
+                    "Dr. Ralph Bunche mediated.",
+                ],
+            ),
+            (
+                "Growth fell to 3.5 per cent in resolution No. 242 of the Council. It must rise.",
+                &[
+                    "Growth fell to 3.5 per cent in resolution No. 242 of the Council.",
+                    "It must rise.",
+                ],
+            ),
+            (
+                "“The European plan, at first glance... is completely unconstructive,” Ushakov \
+                 said. “We will not do it.”",
+                &[
+                    "“The European plan, at first glance... is completely unconstructive,” \
+                     Ushakov said.",
+                    "“We will not do it.”",
+                ],
+            ),
+            (
+                "He said: “Never again.” The world listened.",
+                &["He said: “Never again.”", "The world listened."],
+            ),
+            (
+                "the delegation of St. Vincent and the Grenadines (e.g. in Kingstown) left. Why? \
+                 Because",
+                &[
+                    "the delegation of St. Vincent and the Grenadines (e.g. in Kingstown) left.",
+                    "Why?",
+                    "Because",
+                ],
+            ),
+            (
+                "We demand an immediate cessation. 4 The situation remains grave …",
+                &[
+                    "We demand an immediate cessation.",
+                    "4 The situation remains grave …",
+                ],
+            ),
+            ("", &[]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(split(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn breaks_between_words() {
+        let cases = [
+            (
+                "peace and security, guarantee justice",
+                "security",
+                Break::Clause,
+            ),
+            ("the two-State solution", "two", Break::None),
+            ("Ukraine’s security", "Ukraine’s", Break::None),
+            ("war. The", "war", Break::Sentence),
+            ("war.\nThe", "war", Break::Sentence),
+            ("said.” “We", "said", Break::Sentence),
+            ("Mr. Guterres", "Mr", Break::None),
+            ("the U.S. delegation", "U", Break::None),
+            ("the U.S. delegation", "S", Break::None),
+            ("the U.S. Government", "S", Break::None),
+            ("J. F. Kennedy", "F", Break::None),
+            ("rose 3.5 per cent", "3", Break::None),
+            ("glance... is", "glance", Break::Clause),
+            ("peace. and", "peace", Break::Clause),
+            ("Kyiv — and Moscow", "Kyiv", Break::Clause),
+            ("Kyiv – Moscow", "Kyiv", Break::Clause),
+            ("peace (and security)", "peace", Break::Clause),
+            ("security) guarantee", "security", Break::Clause),
+            ("peace; security", "peace", Break::Clause),
+            ("as follows: peace", "follows", Break::Clause),
+            ("a “peace plan” for", "a", Break::None),
+            ("a “peace plan” for", "plan", Break::None),
+            ("and/or", "and", Break::None),
+            ("after the war -\nand", "war", Break::None),
+            ("Why? Because", "Why", Break::Sentence),
+            ("cessation. 4", "cessation", Break::Sentence),
+            ("(U.S.), the", "S", Break::Clause),
+            (
+                "climate for peaceful .coexistence. 256.",
+                "peaceful",
+                Break::Clause,
+            ),
+            ("peaceful . coexistence", "peaceful", Break::Clause),
+            ("A. B. Smith", "A", Break::None),
+            ("Yes?No", "Yes", Break::Clause),
+            ("A/78/PV.5", "PV", Break::None),
+        ];
+        for (text, word, expected) in cases {
+            let spans: Vec<_> = crate::analysis::word_spans(text).collect();
+            let i = spans
+                .iter()
+                .position(|s| &text[s.clone()] == word)
+                .unwrap_or_else(|| panic!("{word} in {text}"));
+            let got = break_between(text, spans[i].clone(), spans[i + 1].clone());
+            assert_eq!(got, expected, "after {word:?} in {text:?}");
+        }
+    }
+
+    #[test]
+    fn complete_sentences() {
+        assert!(is_complete("Thank you."));
+        assert!(is_complete("Answer me!"));
+        assert!(is_complete("He said: “Never again.”"));
+        assert!(is_complete("We call for an immediate cessation. 4"));
+        assert!(!is_complete("Statement by the President of the Republic"));
+        assert!(!is_complete("as said by Mr."));
+        assert!(!is_complete(""));
+    }
+}

@@ -1,0 +1,214 @@
+//! Phrases respect sentences and clauses: an exact phrase never matches across a comma, a
+//! colon, a bracket, a dash or a full stop, a sloppy one may cross a clause but never a sentence,
+//! and hyphens and apostrophes still join. Phrase counts are checked against an independent
+//! count of the same rule over the passages' own text.
+
+use crate::util::{Search, TestEnv};
+
+/// Sentences of UN General Debate speeches (sessions 50, 75, 78 and the 1979 record).
+const SPEECHES: &str = "\
+date 2020-09-22 Those goals were to reduce poverty, maintain international peace and security, \
+guarantee justice and human rights, promote social progress, while protecting the environment.
+
+The Palestinian State should be viable, democratic and peaceful, and it should give credible \
+undertakings as regards Israel’s security. Guarantees will be needed, yet the Palestinian State \
+is not the problem; it is the solution for reasons based on history.
+
+That country used to be a guarantor of Ukraine’s security under the Budapest Memorandum, whereby \
+security guarantees were given in exchange for its nuclear arsenal, the third largest in the world.
+
+The parties must resume direct negotiations leading to a fair and sustainable two-State solution \
+in the Middle East, with both States living side by side in peace and security.
+";
+
+fn speeches() -> TestEnv {
+    let env = TestEnv::empty();
+    env.write("corpus/speeches.txt", SPEECHES);
+    env.index();
+    env
+}
+
+#[test]
+fn security_guarantee_does_not_match_across_a_comma() {
+    let env = speeches();
+    // "peace and security, guarantee justice": the words are in two clauses.
+    assert_eq!(env.count("\"security guarantee\""), (0, 0));
+    assert_eq!(env.count("\"security guarantee justice\""), (0, 0));
+    // Typed with its comma, the phrase is the text's own, and matches, marked whole.
+    let typed = env.search_json("\"security, guarantee justice\"", &[]);
+    assert_eq!(typed.locations(), ["speeches.txt#0"], "{}", typed.out);
+    assert_eq!(typed.highlighted()[0], ["security, guarantee justice"]);
+    // A sloppy phrase may cross a clause.
+    let sloppy = env.search_json("\"security guarantee\"~5", &[]);
+    assert_eq!(sloppy.locations(), ["speeches.txt#0"], "{}", sloppy.out);
+    assert_eq!(sloppy.highlighted()[0], ["security", "guarantee"]);
+}
+
+#[test]
+fn a_phrase_does_not_match_across_a_sentence_end_even_with_slop() {
+    let env = speeches();
+    // "as regards Israel’s security.\nGuarantees will be needed"
+    assert_eq!(env.count("\"security guarantees\""), (1, 1));
+    let exact = env.search_json("\"security guarantees\"", &[]);
+    let text = exact.hits[0]["text"].as_str().unwrap();
+    assert!(text.contains("whereby security guarantees"), "{text}");
+    // The sentence end lies inside one passage, so only the positions keep the words apart.
+    let both = env.search_json("Israel guarantees", &[]);
+    let text = both.hits[0]["text"].as_str().unwrap();
+    assert!(text.contains("security. Guarantees"), "{text}");
+    for slop in [1, 5, 32] {
+        let query = format!("\"israel's security guarantees\"~{slop}");
+        assert_eq!(env.count(&query), (0, 0), "{query}");
+        let query = format!("\"israel's guarantees\"~{slop}");
+        assert_eq!(env.count(&query), (0, 0), "{query}");
+        // Only the passage saying "security guarantees" has the two words in one sentence.
+        let query = format!("\"security guarantees\"~{slop}");
+        let sloppy = env.search_json(&query, &[]);
+        assert_eq!(sloppy.locations(), exact.locations(), "{query}");
+    }
+    // Within one sentence the same slop finds the words.
+    assert_eq!(env.count("\"guarantor security\"~5"), (1, 1));
+}
+
+#[test]
+fn hyphens_and_apostrophes_still_join_the_words_of_a_phrase() {
+    let env = speeches();
+    for query in [
+        "\"two-State solution\"",
+        "\"two State solution\"",
+        "\"sustainable two-State\"",
+        "\"Ukraine’s security\"",
+        "\"Ukraine's security under the Budapest Memorandum\"",
+    ] {
+        let search = env.search_json(query, &[]);
+        assert_eq!(search.hits.len(), 1, "{query}\n{}", search.out);
+        assert!(!search.highlighted()[0].is_empty(), "{query}");
+    }
+    // The possessive is one word: its `s` does not start a phrase.
+    assert_eq!(env.count("\"s security\""), (0, 0));
+    // A comma inside a phrase found from the text still matches; without it, it does not.
+    assert_eq!(
+        env.count("\"its nuclear arsenal, the third largest\""),
+        (1, 1)
+    );
+    assert_eq!(env.count("\"arsenal the third\""), (0, 0));
+    assert_eq!(env.count("\"arsenal the third\"~1"), (1, 1));
+}
+
+/// The words of `text` as the README defines them (letters and digits, an apostrophe between two
+/// of them inside the word), lowercased, each with the text between it and the word before.
+fn words_with_gaps(text: &str) -> Vec<(String, String)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let (mut gap, mut i) = (String::new(), 0);
+    while i < chars.len() {
+        if !chars[i].is_alphanumeric() {
+            gap.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let mut word = String::new();
+        while i < chars.len() {
+            let c = chars[i];
+            let joins = matches!(c, '\'' | '’')
+                && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric())
+                && !word.is_empty();
+            if !c.is_alphanumeric() && !joins {
+                break;
+            }
+            word.extend(c.to_lowercase());
+            i += 1;
+        }
+        out.push((word.replace('’', "'"), std::mem::take(&mut gap)));
+    }
+    out
+}
+
+/// Whether `text` holds `phrase` (lowercase words) as the README's rule for exact phrases has it:
+/// the words in order, with no clause or sentence punctuation between two of them
+/// (`, ; : ( ) [ ] { }`, dashes, `. ! ? …`), only spaces, line breaks, hyphens or quotes. Written
+/// apart from the library's analysis, for phrases of ordinary words (no abbreviation or number,
+/// whose periods the library reads apart).
+fn holds_phrase(text: &str, phrase: &[&str]) -> bool {
+    const STOPS: &str = ",;:()[]{}–—‒―.!?…";
+    let words = words_with_gaps(text);
+    words.windows(phrase.len()).any(|window| {
+        window.iter().zip(phrase).all(|((w, _), p)| w == p)
+            && window[1..]
+                .iter()
+                .all(|(_, gap)| !gap.chars().any(|c| STOPS.contains(c)))
+    })
+}
+
+/// Checks that `attache search --count "PHRASE"` equals the number of passages holding the
+/// phrase by [`holds_phrase`], among the passages `candidates` finds (all fetched): a query
+/// of one word of the phrase, or of its words unquoted, so every passage holding it.
+pub fn assert_phrase_count_is_independent(env: &TestEnv, phrase: &str, candidates: &str) {
+    let words: Vec<&str> = phrase.split(' ').collect();
+    let candidates: Search = env.search_json(candidates, &["--limit", "10000"]);
+    let total = candidates.summary["passages_matched"].as_u64().unwrap();
+    assert!(
+        total <= 10_000,
+        "{phrase}: {total} candidates, too many to fetch"
+    );
+    assert_eq!(candidates.hits.len() as u64, total);
+    let mut passages = 0;
+    let mut articles = std::collections::BTreeSet::new();
+    for hit in &candidates.hits {
+        if holds_phrase(hit["text"].as_str().unwrap(), &words) {
+            passages += 1;
+            articles.insert(hit["article_id"].as_str().unwrap().to_owned());
+        }
+    }
+    let counted = env.count(&format!("\"{phrase}\""));
+    assert_eq!(
+        counted,
+        (passages, articles.len() as u64),
+        "\"{phrase}\": the index counts {counted:?}, the text holds it in {passages} passages"
+    );
+}
+
+#[test]
+fn the_independent_phrase_rule_reads_punctuation_as_the_readme_says() {
+    let phrase = ["security", "guarantee"];
+    for (text, holds) in [
+        ("a US security guarantee similar to NATO", true),
+        ("peace and security, guarantee justice", false),
+        ("Israel’s security.\nGuarantee", false),
+        ("security (guarantee)", false),
+        ("security — guarantee", false),
+        ("security-guarantee", true),
+        ("security\nguarantee", true),
+        ("security “guarantee”", true),
+        ("securityguarantee", false),
+    ] {
+        assert_eq!(holds_phrase(text, &phrase), holds, "{text}");
+    }
+    assert!(holds_phrase(
+        "Ukraine’s security",
+        &["ukraine's", "security"]
+    ));
+    assert!(!holds_phrase("Ukraine’s security", &["s", "security"]));
+}
+
+#[test]
+fn phrase_counts_equal_an_independent_count_on_the_sample_and_the_speeches() {
+    let env = TestEnv::new();
+    env.write("corpus/speeches.txt", SPEECHES);
+    env.index();
+    for (phrase, candidates) in [
+        ("security guarantee", "\"guarantee\""),
+        ("security guarantees", "\"guarantees\""),
+        ("european partners", "\"partners\""),
+        ("peace talks", "\"talks\""),
+        ("peace and security", "\"peace\""),
+        ("the united states", "\"united\""),
+        ("two state solution", "two state solution"),
+        ("nuclear arsenal", "\"arsenal\""),
+        ("the talks", "\"talks\""),
+        ("ukraine's security", "\"ukraine's\""),
+        ("security guarantee justice", "\"justice\""),
+    ] {
+        assert_phrase_count_is_independent(&env, phrase, candidates);
+    }
+}
