@@ -359,16 +359,57 @@ fn merge_top(fruits: &[SegmentFruit], limit: usize) -> Vec<Candidate> {
         .collect()
 }
 
+/// Weighs a passage's score by its length: BM25 favours short passages (a 30-word condolence
+/// note outscores a paragraph about the same person), so a passage shorter than the average
+/// keeps `(length / average) ^ EXPONENT` of its score; an average or longer one keeps it all.
+#[derive(Debug, Clone, Copy)]
+pub struct LengthPrior {
+    field: tantivy::schema::Field,
+    average: f32,
+}
+
+impl LengthPrior {
+    /// How strongly shortness is held against a passage.
+    const EXPONENT: f32 = 0.3;
+
+    /// The prior for `field`, with the average length over the whole index (in indexed tokens,
+    /// as BM25 counts them).
+    ///
+    /// # Errors
+    /// A failure reading the index.
+    pub fn of(
+        searcher: &tantivy::Searcher,
+        field: tantivy::schema::Field,
+    ) -> tantivy::Result<LengthPrior> {
+        let (mut tokens, mut docs) = (0_u64, 0_u64);
+        for segment in searcher.segment_readers() {
+            tokens += segment.inverted_index(field)?.total_num_tokens();
+            docs += u64::from(segment.max_doc());
+        }
+        Ok(LengthPrior {
+            field,
+            average: (tokens as f32 / docs.max(1) as f32).max(1.0),
+        })
+    }
+
+    /// The share of its score a passage of `length` tokens keeps.
+    pub fn weight(&self, length: u32) -> f32 {
+        (length as f32 / self.average).min(1.0).powf(Self::EXPONENT)
+    }
+}
+
 /// Adds the scores of the `bonuses` each candidate matches and re-sorts them, best first; equal
 /// scores and dates keep their order (which was deterministic). Each bonus is checked only at
 /// the candidates, in document order, without scanning the matches in between (tantivy's
-/// `seek_danger`), so the cost does not grow with the number of matches.
+/// `seek_danger`), so the cost does not grow with the number of matches. With a `prior`, each
+/// score is then weighed by the passage's length.
 ///
 /// # Errors
 /// A failure reading the index.
 pub fn rescore(
     searcher: &tantivy::Searcher,
     bonuses: &[Box<dyn tantivy::query::Query>],
+    prior: Option<LengthPrior>,
     top: &mut Vec<Candidate>,
 ) -> tantivy::Result<()> {
     use tantivy::query::EnableScoring;
@@ -398,6 +439,15 @@ pub fn rescore(
                 if found == SeekDangerResult::Found {
                     top[i].score += scorer.score();
                 }
+            }
+        }
+    }
+    if let Some(prior) = prior {
+        for run in order.chunk_by(|(a, _), (b, _)| a.segment_ord == b.segment_ord) {
+            let segment = searcher.segment_reader(run[0].0.segment_ord);
+            let norms = segment.get_fieldnorms_reader(prior.field)?;
+            for &(address, i) in run {
+                top[i].score *= prior.weight(norms.fieldnorm(address.doc_id));
             }
         }
     }

@@ -28,6 +28,9 @@ pub use snippet::Snippet;
 /// How many of the best passages by BM25 the plan's bonuses re-rank (at least the limit): a
 /// passage below them gains nothing, as with Elasticsearch's rescore window.
 pub const RESCORE_WINDOW: usize = 200;
+/// How many of the best passages by BM25 are weighed by length when there are no bonuses: the
+/// weight moves a score by less than BM25's spread over the first few dozen passages.
+pub const PRIOR_WINDOW: usize = 50;
 
 /// A search to run.
 #[derive(Debug, Clone)]
@@ -227,6 +230,7 @@ impl Searcher {
         }
         if request.ranking == Ranking::Bm25 {
             plan.bonuses.clear();
+            plan.length_prior = false;
         }
         Ok(plan)
     }
@@ -279,10 +283,13 @@ impl Searcher {
         deadline: Option<Deadline>,
     ) -> Result<Collected> {
         let searcher = self.reader.searcher();
-        // With bonuses to add, a window of the best passages by BM25 is collected and re-ranked.
-        let window = match (plan.bonuses.is_empty(), limit) {
-            (false, 1..) => limit.max(RESCORE_WINDOW),
-            _ => limit,
+        // With bonuses to add or lengths to weigh, a window of the best passages by BM25 is
+        // collected and re-ranked.
+        let window = match (plan.bonuses.is_empty(), plan.length_prior, limit) {
+            (_, _, 0) => 0,
+            (false, _, _) => limit.max(RESCORE_WINDOW),
+            (true, true, _) => limit.max(PRIOR_WINDOW),
+            (true, false, _) => limit,
         };
         let collector = Passages::new(window, &self.columns, deadline.map(|d| d.at));
         let mut collected = searcher.search(plan.query.as_ref() as &dyn Query, &collector)?;
@@ -291,8 +298,12 @@ impl Searcher {
         {
             return Err(Error::Timeout { timeout });
         }
-        if !plan.bonuses.is_empty() && limit > 0 {
-            collect::rescore(&searcher, &plan.bonuses, &mut collected.top)?;
+        if limit > 0 && (plan.length_prior || !plan.bonuses.is_empty()) {
+            let prior = match plan.length_prior {
+                true => Some(collect::LengthPrior::of(&searcher, self.open.fields.text)?),
+                false => None,
+            };
+            collect::rescore(&searcher, &plan.bonuses, prior, &mut collected.top)?;
             collected.top.truncate(limit);
         }
         Ok(collected)

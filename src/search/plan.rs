@@ -79,6 +79,9 @@ pub struct Plan {
     /// Bonuses added to the score of the best passages only (the words standing together):
     /// they reorder the top of the ranking without costing anything per match.
     pub bonuses: Vec<Box<dyn Query>>,
+    /// Whether the best passages' scores are weighed by their length, so that a one-line
+    /// mention does not outrank a paragraph about the subject (see `collect::LengthPrior`).
+    pub length_prior: bool,
 }
 
 /// Turns parsed queries into tantivy queries for one index.
@@ -121,6 +124,7 @@ impl Planner<'_> {
             query,
             highlight,
             bonuses,
+            length_prior: true,
         })
     }
 

@@ -69,3 +69,52 @@ fn unquoted_words_standing_together_rank_above_scattered_ones_with_the_same_matc
     };
     assert!(score("security guarantee") > score("guarantee security"));
 }
+
+#[test]
+fn a_paragraph_about_a_person_outranks_a_one_line_mention() {
+    let env = TestEnv::empty();
+    env.write(
+        "corpus/note.txt",
+        "date 1990-09-25\n\nWe convey our warm greetings and our best wishes to President \
+         Mikhail Gorbachev today.\n",
+    );
+    env.write(
+        "corpus/speech.txt",
+        "date 1990-09-26\n\nThe policy of new thinking pursued by President Mikhail Gorbachev \
+         has changed the climate of international relations. His proposals on the reduction of \
+         nuclear arsenals, the withdrawal of troops from Afghanistan and the peaceful settlement \
+         of regional conflicts have opened a period of negotiation between East and West. The \
+         treaty on intermediate-range missiles, signed in Washington, showed that disarmament \
+         can be verified, and the talks that followed in Geneva and Vienna carried that work \
+         further than anyone thought possible a few years ago.\n",
+    );
+    // Other passages of a speech's usual length (about 80 words).
+    let filler = "The delegation reviewed the work of the committees on trade, on development \
+                  and on the environment, and it noted the reports that the secretariat had \
+                  prepared for the session. ";
+    for i in 0..30 {
+        env.write(
+            &format!("corpus/other-{i:02}.txt"),
+            format!("date 1990-09-27\n\nRound {i}. {}\n", filler.repeat(3)),
+        );
+    }
+    env.run_ok(&["index", "--threads", "1", "--quiet"], 0);
+    let full = env.search_json("@Gorbachev", &[]);
+    assert_eq!(
+        full.locations(),
+        ["speech.txt#0", "note.txt#0"],
+        "{}",
+        full.out
+    );
+    // BM25 alone prefers the short note.
+    let bm25 = env.search_json("@Gorbachev", &["--ranking", "bm25"]);
+    assert_eq!(
+        bm25.locations(),
+        ["note.txt#0", "speech.txt#0"],
+        "{}",
+        bm25.out
+    );
+    // With more hits than the window, every shown hit is weighed alike.
+    let many = env.search_json("@Gorbachev", &["--limit", "100"]);
+    assert_eq!(many.locations(), full.locations(), "{}", many.out);
+}
