@@ -159,18 +159,50 @@ impl<'a> Passages<'a> {
     }
 }
 
-/// One segment's share of the work.
+/// One segment's share of the work. The top list is kept by score alone, with the passages
+/// that tie at its lowest score on the side: their dates, numbers and articles, which break the
+/// ties, are read only once the segment is done, for the few that made it.
 pub struct SegmentPassages {
     limit: usize,
     segment: SegmentOrdinal,
     columns: SegmentColumns,
-    heap: BinaryHeap<Reverse<Entry>>,
+    heap: BinaryHeap<Reverse<Scored>>,
+    /// Passages left out of (or pushed out of) a full `heap` with a score equal to its lowest.
+    tied: Vec<DocId>,
+    /// The score of the `tied` passages.
+    tied_score: Score,
     passages: u64,
     /// One bit per article ordinal of the segment: articles already counted.
     seen: Vec<u64>,
     /// The keys of the articles counted, each once unless `unordered_keys`.
     keys: Vec<u64>,
     unordered_keys: bool,
+}
+
+/// A passage in a segment's top list before its tie-breaking keys are read.
+#[derive(Debug, Clone, Copy)]
+struct Scored {
+    score: Score,
+    doc: DocId,
+}
+
+impl PartialEq for Scored {
+    fn eq(&self, other: &Scored) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Scored {}
+impl PartialOrd for Scored {
+    fn partial_cmp(&self, other: &Scored) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Scored {
+    fn cmp(&self, other: &Scored) -> Ordering {
+        self.score
+            .total_cmp(&other.score)
+            .then(other.doc.cmp(&self.doc))
+    }
 }
 
 /// Per-segment ranking key; `Ord` puts the better passage last.
@@ -231,6 +263,8 @@ impl Collector for Passages<'_> {
             columns,
             // Grown as hits come: a large `limit` must not be allocated up front.
             heap: BinaryHeap::with_capacity(self.limit.min(INITIAL_HEAP) + 1),
+            tied: Vec::new(),
+            tied_score: Score::NEG_INFINITY,
             passages: 0,
             seen: vec![0; articles.div_ceil(64)],
             keys: Vec::new(),
@@ -325,16 +359,31 @@ fn merge_top(fruits: &[SegmentFruit], limit: usize) -> Vec<Candidate> {
     // spans segments needs the ids as text.
     let mut order: Vec<usize> = (0..entries.len()).collect();
     order.sort_by(|&i, &j| entries[j].1.cmp_score_day(&entries[i].1));
-    let mut ids: Vec<Option<String>> = vec![None; entries.len()];
+    let mut wanted: Vec<Vec<u64>> = vec![Vec::new(); fruits.len()];
+    let mut tied = vec![false; entries.len()];
     for run in order.chunk_by(|&i, &j| entries[i].1.cmp_score_day(&entries[j].1).is_eq()) {
         let first = entries[run[0]].0;
         if run.iter().any(|&i| entries[i].0 != first) {
             for &i in run {
                 let (f, e) = &entries[i];
-                ids[i] = Some(article_id(&fruits[*f], e.article_ord));
+                wanted[*f].push(e.article_ord);
+                tied[i] = true;
             }
         }
     }
+    // One pass over each segment's dictionary for all the ids it must spell out.
+    let names: Vec<HashMap<u64, String>> = wanted
+        .into_iter()
+        .zip(fruits)
+        .map(|(ords, fruit)| article_ids(fruit, ords))
+        .collect();
+    let ids: Vec<Option<String>> = entries
+        .iter()
+        .zip(&tied)
+        .map(|((f, e), &tied)| {
+            tied.then(|| names[*f].get(&e.article_ord).cloned().unwrap_or_default())
+        })
+        .collect();
     order.sort_by(|&i, &j| {
         let ((fi, a), (fj, b)) = (&entries[i], &entries[j]);
         b.cmp_score_day(a)
@@ -462,13 +511,49 @@ pub fn rescore(
     Ok(())
 }
 
-/// The article id of ordinal `ord` in a segment's dictionary; empty if it cannot be read.
-fn article_id(fruit: &SegmentFruit, ord: u64) -> String {
-    let mut id = String::new();
-    if let Some(column) = &fruit.article_id {
-        let _ = column.ord_to_str(ord, &mut id);
+/// The article ids of the ordinals `ords` in a segment's dictionary, read in one sorted pass
+/// (looking each up alone decodes a dictionary block per id); an id that cannot be read is
+/// left out, and compares as empty.
+fn article_ids(fruit: &SegmentFruit, mut ords: Vec<u64>) -> HashMap<u64, String> {
+    let mut names = HashMap::new();
+    let Some(column) = &fruit.article_id else {
+        return names;
+    };
+    ords.sort_unstable();
+    ords.dedup();
+    let mut next = ords.iter();
+    let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+        if let Some(&ord) = next.next() {
+            names.insert(ord, String::from_utf8_lossy(bytes).into_owned());
+        }
+    });
+    names
+}
+
+impl SegmentPassages {
+    /// Keeps `doc`, whose score equals the list's lowest, `score`, on the side.
+    fn tie(&mut self, score: Score, doc: DocId) {
+        if self.tied_score != score {
+            self.tied.clear();
+            self.tied_score = score;
+        }
+        self.tied.push(doc);
     }
-    id
+
+    /// A passage's full ranking key.
+    fn entry(&self, score: Score, doc: DocId) -> Entry {
+        let article_ord = match &self.columns.article_id {
+            Some(ids) => ids.ords().first(doc).unwrap_or(u64::MAX),
+            None => u64::MAX,
+        };
+        Entry {
+            score,
+            day: self.columns.day.first(doc).unwrap_or(i64::MIN),
+            article_ord,
+            passage: self.columns.passage.first(doc).unwrap_or(0),
+            doc,
+        }
+    }
 }
 
 impl SegmentCollector for SegmentPassages {
@@ -497,25 +582,29 @@ impl SegmentCollector for SegmentPassages {
         if self.limit == 0 {
             return;
         }
-        if let Some(Reverse(worst)) = self.heap.peek()
-            && self.heap.len() >= self.limit
-            && score < worst.score
-        {
+        let scored = Scored { score, doc };
+        if self.heap.len() < self.limit {
+            self.heap.push(Reverse(scored));
             return;
         }
-        let entry = Entry {
-            score,
-            day: self.columns.day.first(doc).unwrap_or(i64::MIN),
-            article_ord,
-            passage: self.columns.passage.first(doc).unwrap_or(0),
-            doc,
+        let Some(threshold) = self.heap.peek().map(|l| l.0.score) else {
+            return;
         };
-        if self.heap.len() < self.limit {
-            self.heap.push(Reverse(entry));
-        } else if let Some(mut worst) = self.heap.peek_mut()
-            && entry > worst.0
-        {
-            *worst = Reverse(entry);
+        match score.total_cmp(&threshold) {
+            Ordering::Less => {}
+            Ordering::Equal => self.tie(threshold, doc),
+            Ordering::Greater => {
+                let out = self
+                    .heap
+                    .peek_mut()
+                    .map(|mut l| std::mem::replace(&mut l.0, scored));
+                // The passage pushed out ties with the new lowest score, or falls below it.
+                if let Some(out) = out
+                    && self.heap.peek().is_some_and(|l| l.0.score == threshold)
+                {
+                    self.tie(threshold, out.doc);
+                }
+            }
         }
     }
 
@@ -524,9 +613,24 @@ impl SegmentCollector for SegmentPassages {
             self.keys.sort_unstable();
             self.keys.dedup();
         }
+        // The tie-breaking keys, for the passages that made the list and those tied at its end.
+        let lowest = self.heap.peek().map(|l| l.0.score);
+        let tied = match lowest == Some(self.tied_score) {
+            true => std::mem::take(&mut self.tied),
+            false => Vec::new(),
+        };
+        let mut top: Vec<Entry> = self
+            .heap
+            .iter()
+            .map(|Reverse(s)| (s.score, s.doc))
+            .chain(tied.into_iter().map(|doc| (self.tied_score, doc)))
+            .map(|(score, doc)| self.entry(score, doc))
+            .collect();
+        top.sort_unstable_by(|a, b| b.cmp(a));
+        top.truncate(self.limit);
         SegmentFruit {
             segment: self.segment,
-            top: self.heap.into_iter().map(|Reverse(e)| e).collect(),
+            top,
             article_id: self.columns.article_id,
             passages: self.passages,
             keys: self.keys,

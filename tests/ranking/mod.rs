@@ -118,3 +118,38 @@ fn a_paragraph_about_a_person_outranks_a_one_line_mention() {
     let many = env.search_json("@Gorbachev", &["--limit", "100"]);
     assert_eq!(many.locations(), full.locations(), "{}", many.out);
 }
+
+#[test]
+fn passages_with_equal_scores_come_in_date_then_id_order_whatever_their_segments() {
+    let env = TestEnv::empty();
+    // Three runs, three segments; every passage scores the same for `okapi`.
+    for batch in 0..3 {
+        for i in 0..12 {
+            let n = batch + 3 * i;
+            env.write(
+                &format!("corpus/a{n:02}.txt"),
+                format!(
+                    "date 2024-05-{:02}\n\nThe okapi delegation spoke.\n",
+                    1 + n % 2
+                ),
+            );
+        }
+        env.run_ok(&["index", "--threads", "1", "--quiet"], 0);
+    }
+    assert!(crate::stats_json(&env)["segments"].as_u64().unwrap() > 1);
+    // Newest date first, then the article id.
+    let mut expected: Vec<(u32, String)> = (0..36)
+        .map(|n: u32| (1 + n % 2, format!("a{n:02}.txt#0")))
+        .collect();
+    expected.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let expected: Vec<String> = expected.into_iter().map(|(_, l)| l).collect();
+    for limit in [1, 5, 7, 20, 36] {
+        for ranking in ["full", "bm25"] {
+            let search = env.search_json(
+                "okapi",
+                &["--limit", &limit.to_string(), "--ranking", ranking],
+            );
+            assert_eq!(search.locations(), expected[..limit], "{limit} {ranking}");
+        }
+    }
+}
