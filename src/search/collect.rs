@@ -408,9 +408,10 @@ fn merge_top(fruits: &[SegmentFruit], limit: usize) -> Vec<Candidate> {
         .collect()
 }
 
-/// Weighs a passage's score by its length: BM25 favours short passages (a 30-word condolence
-/// note outscores a paragraph about the same person), so a passage shorter than the average
-/// keeps `(length / average) ^ EXPONENT` of its score; an average or longer one keeps it all.
+/// Weighs a passage's score by its length, for queries that name an entity: BM25 favours short
+/// passages, and a 30-word greeting outscores a paragraph about the same person. A passage
+/// shorter than the average keeps `(length / average) ^ EXPONENT` of its score; an average or
+/// longer one keeps it all.
 #[derive(Debug, Clone, Copy)]
 pub struct LengthPrior {
     field: tantivy::schema::Field,

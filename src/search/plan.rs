@@ -80,7 +80,9 @@ pub struct Plan {
     /// they reorder the top of the ranking without costing anything per match.
     pub bonuses: Vec<Box<dyn Query>>,
     /// Whether the best passages' scores are weighed by their length, so that a one-line
-    /// mention does not outrank a paragraph about the subject (see `collect::LengthPrior`).
+    /// mention does not outrank a paragraph about the entity asked for (see
+    /// `collect::LengthPrior`). Only for queries that name an entity: for words and phrases,
+    /// BM25's own preference for short passages measured better on the judged set.
     pub length_prior: bool,
 }
 
@@ -124,7 +126,7 @@ impl Planner<'_> {
             query,
             highlight,
             bonuses,
-            length_prior: true,
+            length_prior: names_entity(node),
         })
     }
 
@@ -503,6 +505,22 @@ impl Planner<'_> {
 
     fn day_filter(&self, first: Option<i64>, last: Option<i64>) -> Box<dyn Query> {
         day_filter(self.fields, first, last)
+    }
+}
+
+/// Whether a query asks for an entity by name (`@Gorbachev`, `entity:gorbachev`) outside an
+/// exclusion: the passages about it, not those that name it in passing, are wanted.
+fn names_entity(node: &Node) -> bool {
+    match node {
+        Node::Entity { .. } => true,
+        Node::Term { field, .. } | Node::Phrase { field, .. } => {
+            field.as_ref().is_some_and(|f| f.name == "entity")
+        }
+        Node::Bool(clauses) => clauses
+            .iter()
+            .any(|(occur, node)| *occur != Occur::MustNot && names_entity(node)),
+        Node::Boost(inner, _) => names_entity(inner),
+        Node::Range { .. } => false,
     }
 }
 
