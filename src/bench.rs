@@ -102,6 +102,24 @@ pub struct Fingerprint {
     pub opstamp: u64,
 }
 
+impl Fingerprint {
+    /// The fingerprint of the index `searcher` has open.
+    ///
+    /// # Errors
+    /// A failure reading the index.
+    pub fn of(searcher: &Searcher) -> Result<Fingerprint> {
+        let stats = stats::stats(searcher)?;
+        let metas = searcher.index().index.load_metas()?;
+        Ok(Fingerprint {
+            generation: stats.generation,
+            articles: stats.articles,
+            passages: stats.passages,
+            segments: stats.segments,
+            opstamp: metas.opstamp,
+        })
+    }
+}
+
 /// The machine it ran on.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Machine {
@@ -175,8 +193,7 @@ impl BenchOptions {
 /// index; a query that fails is reported in its row.
 pub fn run(searcher: &Searcher, options: &BenchOptions) -> Result<BenchReport> {
     options.validate()?;
-    let stats = stats::stats(searcher)?;
-    let metas = searcher.index().index.load_metas()?;
+    let index = Fingerprint::of(searcher)?;
     let mut local = searcher.clone();
     let mut reports = Vec::with_capacity(options.queries.len());
     let mut all = Vec::new();
@@ -194,13 +211,7 @@ pub fn run(searcher: &Searcher, options: &BenchOptions) -> Result<BenchReport> {
     let qps_single = throughput(searcher, &good, options, 1)?;
     let qps_threads = throughput(searcher, &good, options, options.threads)?;
     Ok(BenchReport {
-        index: Fingerprint {
-            generation: stats.generation,
-            articles: stats.articles,
-            passages: stats.passages,
-            segments: stats.segments,
-            opstamp: metas.opstamp,
-        },
+        index,
         machine: machine(),
         runs: options.runs,
         warmup: options.warmup,

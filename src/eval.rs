@@ -32,7 +32,6 @@ use serde::{Deserialize, Serialize};
 use crate::bench::Fingerprint;
 use crate::error::{Error, Result};
 use crate::search::{SearchRequest, Searcher};
-use crate::stats;
 pub use significance::{
     Comparison, MetricTest, NeedDelta, PERMUTATIONS, SEED, compare, randomisation_test, sign_test,
 };
@@ -342,19 +341,11 @@ pub fn evaluate(
             top,
         });
     }
-    let stats = stats::stats(searcher)?;
-    let metas = searcher.index().index.load_metas()?;
     Ok(EvalReport {
         ranking: options.ranking.name().to_owned(),
         needs_file: options.needs_file.clone(),
         qrels_file: options.qrels_file.clone(),
-        index: Fingerprint {
-            generation: stats.generation,
-            articles: stats.articles,
-            passages: stats.passages,
-            segments: stats.segments,
-            opstamp: metas.opstamp,
-        },
+        index: Fingerprint::of(searcher)?,
         mrr_grade: options.mrr_grade,
         depth: DEPTH,
         overall: means(&reports),

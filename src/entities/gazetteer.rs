@@ -794,24 +794,7 @@ mod tests {
         zelensky\tperson\tVolodymyr Zelensky\tZelensky|Zelenskyy|Зеленський\n";
 
     fn found(g: &Gazetteer, text: &str) -> Vec<(String, String)> {
-        let mut analyzer = Analyzer::new();
-        let mut buffer = Vec::new();
-        let (_, words) = analyzer.exact_spans(text, &mut buffer, false);
-        let ids: Vec<u32> = words
-            .iter()
-            .map(|w| g.word_id(&match_form(w.exact)))
-            .collect();
-        let surface =
-            |r: std::ops::Range<usize>| &text[words[r.start].span.start..words[r.end - 1].span.end];
-        g.find(None, &ids, |i| words[i].exact, surface)
-            .into_iter()
-            .map(|m| {
-                (
-                    g.entity(m.entity).id.to_string(),
-                    surface(m.words).to_owned(),
-                )
-            })
-            .collect()
+        found_on(g, None, text)
     }
 
     #[test]
