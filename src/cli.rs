@@ -318,6 +318,18 @@ pub struct SearchArgs {
     /// together) or `bm25` alone.
     #[arg(long, value_name = "RANKING", default_value = "full")]
     pub ranking: RankingChoice,
+    /// Order of the hits: `relevance`, `date` (oldest first: when was it first said?) or
+    /// `-date` (newest first); equal dates keep the relevance order.
+    #[arg(
+        long,
+        value_name = "ORDER",
+        default_value = "relevance",
+        allow_hyphen_values = true
+    )]
+    pub sort: SortChoice,
+    /// Skip this many hits first (paging), 0 to 10000.
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = whole(0, MAX_LIMIT))]
+    pub offset: usize,
     /// Write JSON Lines: one object per hit, then a summary.
     #[arg(long, conflicts_with = "count")]
     pub json: bool,
@@ -367,6 +379,28 @@ pub struct StatsArgs {
     /// Write JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// The order of search hits.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SortChoice {
+    /// Best first.
+    Relevance,
+    /// Oldest first.
+    Date,
+    /// Newest first.
+    #[value(name = "-date")]
+    DateDesc,
+}
+
+impl From<SortChoice> for attache::search::Sort {
+    fn from(choice: SortChoice) -> Self {
+        match choice {
+            SortChoice::Relevance => attache::search::Sort::Relevance,
+            SortChoice::Date => attache::search::Sort::Date,
+            SortChoice::DateDesc => attache::search::Sort::DateDesc,
+        }
+    }
 }
 
 /// How to rank passages.

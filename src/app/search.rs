@@ -41,6 +41,8 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         expand_aliases: !args.strict_spelling,
         timeout: (!args.timeout.is_zero()).then_some(args.timeout),
         ranking: args.ranking.into(),
+        sort: args.sort.into(),
+        offset: args.offset,
     };
     let results = searcher.search(&request)?;
     let stdout = std::io::stdout();

@@ -49,6 +49,22 @@ pub struct SearchRequest {
     pub timeout: Option<Duration>,
     /// How passages are ranked.
     pub ranking: Ranking,
+    /// The order of the hits.
+    pub sort: Sort,
+    /// Hits to skip before the first one returned (paging).
+    pub offset: usize,
+}
+
+/// The order of the hits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Best first.
+    #[default]
+    Relevance,
+    /// Oldest first ("when was this first said?"); equal dates best first.
+    Date,
+    /// Newest first; equal dates best first.
+    DateDesc,
 }
 
 /// How passages are ranked.
@@ -82,8 +98,21 @@ impl SearchRequest {
             expand_aliases: true,
             timeout: None,
             ranking: Ranking::Full,
+            sort: Sort::Relevance,
+            offset: 0,
         }
     }
+}
+
+/// Which hits of a search to return, and in what order.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    /// How many hits.
+    pub limit: usize,
+    /// How many to skip first.
+    pub offset: usize,
+    /// In what order.
+    pub sort: Sort,
 }
 
 /// When a search gives up.
@@ -252,10 +281,18 @@ impl Searcher {
             at: started + timeout,
             timeout,
         });
-        let collected = self.collect_until(&plan, request.limit, deadline)?;
+        let page = Page {
+            limit: request.limit,
+            offset: request.offset,
+            sort: request.sort,
+        };
+        let collected = self.collect_page(&plan, page, deadline)?;
         let passages_matched = collected.passages;
         let articles_matched = collected.articles;
-        let hits = self.hits(&plan, collected)?;
+        let mut hits = self.hits(&plan, collected)?;
+        for hit in &mut hits {
+            hit.rank += request.offset;
+        }
         Ok(SearchResults {
             hits,
             passages_matched,
@@ -282,11 +319,67 @@ impl Searcher {
         limit: usize,
         deadline: Option<Deadline>,
     ) -> Result<Collected> {
+        let page = Page {
+            limit,
+            offset: 0,
+            sort: Sort::Relevance,
+        };
+        self.collect_page(plan, page, deadline)
+    }
+
+    /// Like [`Searcher::collect_until`], for one page of hits in the given order. Sorting by
+    /// date collects every match (ordered by date, then score), so it costs more than the
+    /// ranked order, which keeps only the best.
+    ///
+    /// # Errors
+    /// As [`Searcher::collect_until`].
+    pub fn collect_page(
+        &self,
+        plan: &plan::Plan,
+        page: Page,
+        deadline: Option<Deadline>,
+    ) -> Result<Collected> {
+        let Page {
+            limit,
+            offset,
+            sort,
+        } = page;
+        if sort != Sort::Relevance && limit > 0 {
+            let mut collected = self.collect_ranked(plan, usize::MAX, false, deadline)?;
+            // Stable: equal dates keep the ranked order (score, then article id and passage).
+            match sort {
+                Sort::Date => collected.top.sort_by_key(|c| c.day),
+                _ => collected.top.sort_by_key(|c| std::cmp::Reverse(c.day)),
+            }
+            collected.top.drain(..offset.min(collected.top.len()));
+            collected.top.truncate(limit);
+            return Ok(collected);
+        }
+        let wanted = match limit {
+            0 => 0,
+            _ => limit.saturating_add(offset),
+        };
+        let mut collected = self.collect_ranked(plan, wanted, true, deadline)?;
+        collected.top.drain(..offset.min(collected.top.len()));
+        Ok(collected)
+    }
+
+    /// The best `limit` passages, re-ranked by the plan's corrections when `rerank`, and exact
+    /// counts.
+    fn collect_ranked(
+        &self,
+        plan: &plan::Plan,
+        limit: usize,
+        rerank: bool,
+        deadline: Option<Deadline>,
+    ) -> Result<Collected> {
         let searcher = self.reader.searcher();
         // With bonuses to add or lengths to weigh, a window of the best passages by BM25 is
         // collected and re-ranked.
+        let rerank = rerank && (plan.length_prior || !plan.bonuses.is_empty());
         let window = match (plan.bonuses.is_empty(), plan.length_prior, limit) {
             (_, _, 0) => 0,
+            _ if !rerank => limit,
             (false, _, _) => limit.max(RESCORE_WINDOW),
             (true, true, _) => limit.max(PRIOR_WINDOW),
             (true, false, _) => limit,
@@ -298,7 +391,7 @@ impl Searcher {
         {
             return Err(Error::Timeout { timeout });
         }
-        if limit > 0 && (plan.length_prior || !plan.bonuses.is_empty()) {
+        if limit > 0 && rerank {
             let prior = match plan.length_prior {
                 true => Some(collect::LengthPrior::of(&searcher, self.open.fields.text)?),
                 false => None,

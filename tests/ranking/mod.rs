@@ -153,3 +153,62 @@ fn passages_with_equal_scores_come_in_date_then_id_order_whatever_their_segments
         }
     }
 }
+
+#[test]
+fn hits_come_by_date_on_request_and_in_pages() {
+    let env = TestEnv::empty();
+    for (name, date, body) in [
+        ("a.txt", "2010-01-01", "The okapi okapi okapi delegation."),
+        (
+            "b.txt",
+            "1990-06-01",
+            "An okapi spoke at length about the trade talks in Vienna.",
+        ),
+        ("c.txt", "2000", "The okapi okapi arrived for the talks."),
+        (
+            "d.txt",
+            "2000-03-04",
+            "A last okapi, with a long speech on the state of the trade talks.",
+        ),
+    ] {
+        env.write(
+            &format!("corpus/{name}"),
+            format!("date {date}\n\n{body}\n"),
+        );
+    }
+    env.run_ok(&["index", "--threads", "1", "--quiet"], 0);
+    let ranked = env.search_json("okapi", &[]).locations();
+    assert_eq!(ranked.len(), 4);
+    let oldest = env.search_json("okapi", &["--sort", "date"]);
+    assert_eq!(
+        oldest.locations(),
+        ["b.txt#0", "d.txt#0", "c.txt#0", "a.txt#0"],
+        "{}",
+        oldest.out
+    );
+    for newest in [
+        env.search_json("okapi", &["--sort", "-date"]),
+        env.search_json("okapi", &["--sort=-date"]),
+    ] {
+        assert_eq!(
+            newest.locations(),
+            ["a.txt#0", "c.txt#0", "d.txt#0", "b.txt#0"]
+        );
+    }
+    // Pages of the ranked list, numbered from the offset.
+    let page = env.search_json("okapi", &["--limit", "2", "--offset", "1"]);
+    assert_eq!(page.locations(), ranked[1..3]);
+    let ranks: Vec<u64> = page
+        .hits
+        .iter()
+        .map(|h| h["rank"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ranks, [2, 3]);
+    assert_eq!(
+        page.summary["passages_matched"], 4,
+        "counts are of all matches"
+    );
+    let second_oldest = env.search_json("okapi", &["--sort", "date", "-n", "1", "--offset", "1"]);
+    assert_eq!(second_oldest.locations(), ["d.txt#0"]);
+    env.run_ok(&["search", "okapi", "--offset", "4"], 0);
+}
