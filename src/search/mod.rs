@@ -377,12 +377,10 @@ impl Searcher {
         // With bonuses to add or lengths to weigh, a window of the best passages by BM25 is
         // collected and re-ranked.
         let rerank = rerank && (plan.length_prior || !plan.bonuses.is_empty());
-        let window = match (plan.bonuses.is_empty(), plan.length_prior, limit) {
-            (_, _, 0) => 0,
-            _ if !rerank => limit,
-            (false, _, _) => limit.max(RESCORE_WINDOW),
-            (true, true, _) => limit.max(PRIOR_WINDOW),
-            (true, false, _) => limit,
+        let window = match (limit, rerank, plan.bonuses.is_empty()) {
+            (0, _, _) | (_, false, _) => limit,
+            (_, true, false) => limit.max(RESCORE_WINDOW),
+            (_, true, true) => limit.max(PRIOR_WINDOW),
         };
         let collector = Passages::new(window, &self.columns, deadline.map(|d| d.at));
         let mut collected = searcher.search(plan.query.as_ref() as &dyn Query, &collector)?;
