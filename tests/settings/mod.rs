@@ -229,3 +229,58 @@ fn completions_and_the_manual_page_name_the_commands() {
     let bad = env.run(&["completions", "tcsh"]);
     assert_eq!(bad.code, 2, "{bad}");
 }
+
+/// Runs `attache ARGS` on a terminal (through util-linux `script`) with `vars` set: its output,
+/// or `None` when `script` is not installed.
+fn run_on_a_terminal(env: &TestEnv, vars: &[(&str, &str)], args: &[&str]) -> Option<String> {
+    if !std::path::Path::new("/usr/bin/script").exists() {
+        return None;
+    }
+    let line = std::iter::once(env!("CARGO_BIN_EXE_attache"))
+        .chain(args.iter().copied())
+        .map(|a| format!("'{a}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut command = std::process::Command::new("/usr/bin/script");
+    command
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(env.path())
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("CLICOLOR")
+        .env_remove("ATTACHE_INDEX")
+        .env("XDG_CONFIG_HOME", env.path().join(".config"))
+        .stdin(std::process::Stdio::null());
+    for (k, v) in vars {
+        command.env(k, v);
+    }
+    let out = command.output().expect("run script");
+    assert!(out.status.success(), "{out:?}");
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn on_a_terminal_auto_colours_unless_term_is_dumb_or_no_color_is_set() {
+    let env = indexed_sample();
+    let search = ["search", "Ushakov"];
+    let Some(plain_term) = run_on_a_terminal(&env, &[("TERM", "xterm")], &search) else {
+        eprintln!("skipped: no /usr/bin/script");
+        return;
+    };
+    assert!(plain_term.contains('\x1b'), "{plain_term:?}");
+    for vars in [
+        &[("TERM", "dumb")][..],
+        &[("TERM", "xterm"), ("NO_COLOR", "1")],
+        &[("TERM", "xterm"), ("CLICOLOR", "0")],
+    ] {
+        let out = run_on_a_terminal(&env, vars, &search).unwrap();
+        assert!(out.contains("Ushakov"), "{vars:?}: {out:?}");
+        assert!(!out.contains('\x1b'), "{vars:?}: {out:?}");
+    }
+    let forced = run_on_a_terminal(
+        &env,
+        &[("TERM", "dumb")],
+        &["search", "Ushakov", "--color", "always"],
+    );
+    assert!(forced.unwrap().contains('\x1b'));
+}
