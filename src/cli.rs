@@ -60,6 +60,48 @@ pub enum Command {
     Check(CheckArgs),
     /// Score the ranking against judged needs: nDCG@10, P@10, MRR and recall@100 per need.
     Eval(EvalArgs),
+    /// Show each setting in force (index, corpus, limit, color) and where it came from: a
+    /// flag, the environment, the config file or the default.
+    Config(ConfigArgs),
+    /// Print a shell completion script: `attache completions bash > ~/.local/share/bash-completion/completions/attache`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff): `attache man > ~/.local/share/man/man1/attache.1`.
+    Man,
+}
+
+impl Command {
+    /// Where the command looks for the index, if it uses one.
+    pub fn location(&self) -> Option<&IndexLocation> {
+        match self {
+            Command::Index(a) => Some(&a.location),
+            Command::Optimize(a) => Some(&a.location),
+            Command::Search(a) => Some(&a.location),
+            Command::Stats(a) => Some(&a.location),
+            Command::Entities(a) => Some(&a.location),
+            Command::Entity(a) => Some(&a.location),
+            Command::Bench(a) => Some(&a.location),
+            Command::Check(a) => Some(&a.location),
+            Command::Eval(a) => Some(&a.location),
+            Command::Config(a) => Some(&a.location),
+            Command::Gen(_) | Command::Completions(_) | Command::Man => None,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Write JSON: each setting's `value`, `source` and `from` (the flag, variable or file).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell: bash, zsh, fish, elvish or powershell.
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -200,9 +242,9 @@ pub struct EntityArgs {
     pub json: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct IndexLocation {
-    /// Index folder [default: index/].
+    /// Index folder [default: $ATTACHE_INDEX, else `index` in the config file, else index/].
     #[arg(long, value_name = "DIR")]
     pub index: Option<PathBuf>,
 }
@@ -296,15 +338,9 @@ pub struct SearchArgs {
     pub query: Vec<String>,
     #[command(flatten)]
     pub location: IndexLocation,
-    /// Number of passages to show, 1 to 10000.
-    #[arg(
-        long,
-        short = 'n',
-        value_name = "N",
-        default_value_t = 10,
-        value_parser = whole(1, MAX_LIMIT)
-    )]
-    pub limit: usize,
+    /// Number of passages to show, 1 to 10000 [default: `limit` in the config file, else 10].
+    #[arg(long, short = 'n', value_name = "N", value_parser = whole(1, MAX_LIMIT))]
+    pub limit: Option<usize>,
     /// Only articles dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub since: Option<Date>,
@@ -336,9 +372,11 @@ pub struct SearchArgs {
     /// Print only the number of matching passages and articles.
     #[arg(long)]
     pub count: bool,
-    /// When to colour the output.
-    #[arg(long, value_name = "WHEN", default_value = "auto")]
-    pub color: ColorChoice,
+    /// When to colour the output: auto (on a terminal, unless NO_COLOR is set or TERM=dumb;
+    /// CLICOLOR_FORCE=1 forces it), always or never [default: `color` in the config file,
+    /// else auto].
+    #[arg(long, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
     /// Give up (exit 2) when matching takes longer than this many seconds, up to 86400;
     /// 0 waits forever.
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = seconds)]
@@ -421,7 +459,7 @@ impl From<RankingChoice> for attache::search::Ranking {
     }
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
     Always,

@@ -19,6 +19,7 @@ mod phrases;
 mod ranking;
 mod relevance_eval;
 mod robust;
+mod settings;
 mod util;
 
 use std::path::Path;

@@ -13,7 +13,7 @@ use super::index::default_threads;
 use crate::cli::BenchArgs;
 
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
-    let (path, _) = args.location.resolve();
+    let (path, _) = args.location.resolve()?;
     let text = std::fs::read_to_string(&args.queries).with_context(|| {
         format!(
             "cannot read queries from {}: pass --queries FILE",

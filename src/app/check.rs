@@ -9,7 +9,7 @@ use attache::index::IndexDir;
 use crate::cli::CheckArgs;
 
 pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let (path, _) = args.location.resolve();
+    let (path, _) = args.location.resolve()?;
     let dir = IndexDir::new(path);
     let report = check(&dir)?;
     let mut out = std::io::stdout().lock();

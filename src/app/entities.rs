@@ -10,7 +10,7 @@ use attache::search::entities::{EntitiesRequest, entity_profile, top_entities};
 use crate::cli::{EntitiesArgs, EntityArgs};
 
 pub fn list(args: EntitiesArgs) -> anyhow::Result<ExitCode> {
-    let (path, _) = args.location.resolve();
+    let (path, _) = args.location.resolve()?;
     let mut searcher = Searcher::open(&IndexDir::new(path))?;
     let query = args.query.join(" ");
     let request = EntitiesRequest {
@@ -53,7 +53,7 @@ pub fn list(args: EntitiesArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn profile(args: EntityArgs) -> anyhow::Result<ExitCode> {
-    let (path, _) = args.location.resolve();
+    let (path, _) = args.location.resolve()?;
     let mut searcher = Searcher::open(&IndexDir::new(path))?;
     let name = args.name.join(" ");
     let Some(p) = entity_profile(&mut searcher, &name)? else {

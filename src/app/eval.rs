@@ -48,7 +48,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         }
         None => None,
     };
-    let (path, _) = args.location.resolve();
+    let (path, _) = args.location.resolve()?;
     let mut searcher = Searcher::open(&IndexDir::new(path))?;
     let options = EvalOptions {
         needs_file: args.queries.clone(),

@@ -20,12 +20,13 @@ use crate::cli::IndexArgs;
 const LOG_EVERY: Duration = Duration::from_secs(10);
 
 pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
-    let (dir, _) = args.location.resolve();
+    let settings = args.location.settings()?;
+    let dir = settings.index.value;
     if let Some(name) = &args.stdin_name {
         check_stdin_name(name, &args.paths)?;
     }
     let options = BuildOptions {
-        fallback_roots: default_roots(),
+        fallback_roots: settings.corpus.value,
         stdin_name: args.stdin_name.clone(),
         threads: args.threads.unwrap_or_else(default_threads),
         memory_bytes: args.memory << 20,
@@ -133,10 +134,6 @@ pub fn build_index(
 
 pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-pub fn default_roots() -> Vec<PathBuf> {
-    vec![PathBuf::from(super::DEFAULT_CORPUS)]
 }
 
 /// The closing line of an indexing run.

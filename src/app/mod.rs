@@ -3,28 +3,39 @@
 
 mod bench;
 mod check;
+pub mod config;
 mod entities;
 mod eval;
 mod generate;
 mod index;
 mod optimize;
 mod search;
+mod settings;
 mod stats;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command, IndexLocation};
+use config::{Flags, Settings, Source};
 
-/// The default index folder, relative to the working directory.
-const DEFAULT_INDEX: &str = "index";
 /// The default memory budget of the index writer, in MB.
 pub const DEFAULT_MEMORY_MB: usize = 512;
-/// The default corpus, relative to the working directory.
-const DEFAULT_CORPUS: &str = "corpus";
 
-/// Runs one command.
+/// Runs one command. A missing index is reported with the flag, variable or command that
+/// fixes it, as the index's location was chosen.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let location = cli.command.location().cloned();
+    dispatch(cli).map_err(|err| match (no_index(&err), location) {
+        (Some(path), Some(location)) => match location.settings() {
+            Ok(settings) => anyhow::anyhow!(no_index_hint(&path, &settings.index.source)),
+            Err(_) => err,
+        },
+        _ => err,
+    })
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Index(args) => index::run(args),
         Command::Optimize(args) => optimize::run(args),
@@ -36,16 +47,61 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Gen(args) => generate::run(args),
         Command::Check(args) => check::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Config(args) => settings::run(args),
+        Command::Completions(args) => settings::completions(args),
+        Command::Man => settings::man(),
     }
 }
 
 impl IndexLocation {
-    /// The index folder and whether it is the default one.
-    fn resolve(&self) -> (PathBuf, bool) {
-        match &self.index {
-            Some(dir) => (dir.clone(), false),
-            None => (PathBuf::from(DEFAULT_INDEX), true),
+    /// Every setting in force, with `--index` as given here.
+    fn settings(&self) -> anyhow::Result<Settings> {
+        Settings::load(Flags {
+            index: self.index.clone(),
+            ..Flags::default()
+        })
+    }
+
+    /// The index folder (`--index`, `ATTACHE_INDEX`, the config file or `index/`) and whether
+    /// it is the default one.
+    fn resolve(&self) -> anyhow::Result<(PathBuf, bool)> {
+        let settings = self.settings()?;
+        let is_default = settings.index_is_default();
+        Ok((settings.index.value, is_default))
+    }
+}
+
+/// The index folder of a "no index" error, if `err` is one.
+fn no_index(err: &anyhow::Error) -> Option<PathBuf> {
+    err.chain().find_map(
+        |cause| match cause.downcast_ref::<attache::error::Error>() {
+            Some(attache::error::Error::NoIndex { path }) => Some(path.clone()),
+            _ => None,
+        },
+    )
+}
+
+/// "No index here", with the fix that suits where the location came from.
+fn no_index_hint(path: &std::path::Path, source: &Source) -> String {
+    let shown = path.display();
+    match source {
+        Source::Flag(flag) => {
+            format!("no index at {shown}: build one with `attache index PATH {flag} {shown}`")
         }
+        Source::Env(var) => format!(
+            "no index at {shown} (from {var}): build one with `attache index PATH`, or set \
+             {var} to an index folder"
+        ),
+        Source::File(file) => format!(
+            "no index at {shown} (from {}): build one with `attache index PATH`, or change \
+             `index` there",
+            file.display()
+        ),
+        Source::Default => format!(
+            "no index at {shown}: pass --index, set {}, or index a corpus with \
+             `attache index PATH`",
+            config::INDEX_VAR
+        ),
     }
 }
 

@@ -9,7 +9,7 @@ use super::human_bytes;
 use crate::cli::OptimizeArgs;
 
 pub fn run(args: OptimizeArgs) -> anyhow::Result<ExitCode> {
-    let (path, _) = args.location.resolve();
+    let (path, _) = args.location.resolve()?;
     let report = optimize::optimize(&IndexDir::new(path))?;
     let mut out = std::io::stdout().lock();
     if args.json {

@@ -8,20 +8,44 @@ use attache::index::build::BuildOptions;
 use attache::render;
 use attache::search::{SearchRequest, Searcher};
 
-use super::index::{build_index, default_roots, default_threads, summary_line};
+use super::config::{Flags, INDEX_VAR, Settings};
+use super::index::{build_index, default_threads, summary_line};
 use crate::cli::{ColorChoice, SearchArgs};
 
 pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
-    let (path, is_default) = args.location.resolve();
+    let settings = Settings::load(Flags {
+        index: args.location.index.clone(),
+        limit: args.limit,
+        color: args.color,
+    })?;
+    let path = settings.index.value.clone();
     let dir = IndexDir::new(&path);
-    if is_default && dir.current()?.is_none() {
+    if settings.index_is_default() && dir.current()?.is_none() {
+        let roots = &settings.corpus.value;
+        let shown = |p: &std::path::Path| format!("{}/", p.display());
+        if !roots.iter().any(|root| root.exists()) {
+            anyhow::bail!(
+                "no index at {} and no {} here: pass --index, set {INDEX_VAR}, or index a corpus \
+                 with `attache index PATH`",
+                shown(&path),
+                roots
+                    .iter()
+                    .map(|r| shown(r))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
         eprintln!(
-            "no index at {}/ yet: building it from {}/ first",
-            path.display(),
-            super::DEFAULT_CORPUS
+            "no index at {} yet: building it from {} first",
+            shown(&path),
+            roots
+                .iter()
+                .map(|r| shown(r))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         let options = BuildOptions {
-            fallback_roots: default_roots(),
+            fallback_roots: roots.clone(),
             threads: default_threads(),
             memory_bytes: super::DEFAULT_MEMORY_MB << 20,
             ..BuildOptions::new(Vec::new())
@@ -35,7 +59,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     }
     let request = SearchRequest {
         query: args.query.join(" "),
-        limit: if args.count { 0 } else { args.limit },
+        limit: if args.count { 0 } else { settings.limit.value },
         since: args.since,
         until: args.until,
         expand_aliases: !args.strict_spelling,
@@ -56,11 +80,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     } else if args.json {
         render::json::write(&mut out, &results)?;
     } else {
-        let color = match args.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => std::io::stdout().is_terminal(),
-        };
+        let color = use_color(settings.color.value);
         render::text(&mut out, &results, color)?;
         out.flush()?;
         eprintln!("{}", render::summary(&results));
@@ -71,6 +91,34 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Whether to colour standard output. A choice made by flag or config file stands (as the
+/// NO_COLOR convention asks); `auto` follows the conventions as anstyle-query reads them, the
+/// way anstream does: `NO_COLOR` (non-empty) turns colour off; `CLICOLOR_FORCE` (non-empty and
+/// not `0`) turns it on even through a pipe; `CLICOLOR=0` turns it off; otherwise a terminal
+/// gets colour unless `TERM` is `dumb` (or unset).
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            let clicolor = anstyle_query::clicolor();
+            if anstyle_query::no_color() {
+                false
+            } else if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0")
+            {
+                true
+            } else if clicolor == Some(false) {
+                false
+            } else {
+                std::io::stdout().is_terminal()
+                    && (anstyle_query::term_supports_color()
+                        || clicolor == Some(true)
+                        || anstyle_query::is_ci())
+            }
+        }
+    }
 }
 
 /// While a run that has not finished yet is writing the index, what the search sees of it.

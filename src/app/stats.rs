@@ -12,7 +12,7 @@ use super::human_bytes;
 use crate::cli::StatsArgs;
 
 pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
-    let (path, _) = args.location.resolve();
+    let (path, _) = args.location.resolve()?;
     let dir = IndexDir::new(path);
     let searcher = Searcher::open(&dir)?;
     let s = stats(&searcher)?;

@@ -8,16 +8,17 @@ pub mod json;
 use std::io::{self, Write};
 use std::ops::Range;
 
+use anstyle::{AnsiColor, Effects, Style};
+
 use crate::error::printable;
 use crate::search::{Hit, SearchResults};
 
-const BOLD_RED: &str = "\x1b[1;31m";
-const GREEN: &str = "\x1b[32m";
-const BOLD: &str = "\x1b[1m";
-const DIM: &str = "\x1b[2m";
-const UNDERLINE: &str = "\x1b[4m";
-const NO_UNDERLINE: &str = "\x1b[24m";
-const RESET: &str = "\x1b[0m";
+/// The styles of the text output (anstyle writes their SGR codes).
+const BOLD_RED: Style = AnsiColor::Red.on_default().effects(Effects::BOLD);
+const GREEN: Style = AnsiColor::Green.on_default();
+const BOLD: Style = Style::new().effects(Effects::BOLD);
+const DIM: Style = Style::new().effects(Effects::DIMMED);
+const UNDERLINE: Style = Style::new().effects(Effects::UNDERLINE);
 
 /// Writes hits as readable text: a header line, the location line, the highlighted snippet.
 /// Control characters from the corpus are written as escapes (see [`printable`]), so an article
@@ -26,8 +27,20 @@ const RESET: &str = "\x1b[0m";
 /// # Errors
 /// When writing fails (a closed pipe, say).
 pub fn text(out: &mut dyn Write, results: &SearchResults, color: bool) -> io::Result<()> {
-    let paint = |code: &'static str| if color { code } else { "" };
-    let reset = paint(RESET);
+    // A style's opening codes, or nothing without colour; `reset` closes any of them.
+    let paint = |style: Style| {
+        if color {
+            style.render().to_string()
+        } else {
+            String::new()
+        }
+    };
+    let reset = if color {
+        BOLD.render_reset().to_string()
+    } else {
+        String::new()
+    };
+    let reset = reset.as_str();
     for hit in &results.hits {
         writeln!(
             out,
@@ -70,11 +83,13 @@ pub fn text(out: &mut dyn Write, results: &SearchResults, color: bool) -> io::Re
                 reset
             )?;
         }
+        let highlight = paint(BOLD_RED);
+        let underline = paint(UNDERLINE);
         let mut marks: Vec<(Range<usize>, &str, &str)> = hit
             .snippet
             .highlights
             .iter()
-            .map(|r| (r.clone(), paint(BOLD_RED), reset))
+            .map(|r| (r.clone(), highlight.as_str(), reset))
             .collect();
         if color {
             // Entity mentions are underlined, unless already highlighted.
@@ -84,7 +99,7 @@ pub fn text(out: &mut dyn Write, results: &SearchResults, color: bool) -> io::Re
                         .iter()
                         .any(|(h, _, _)| h.start < r.end && r.start < h.end)
                 {
-                    marks.push((r, UNDERLINE, NO_UNDERLINE));
+                    marks.push((r, underline.as_str(), reset));
                 }
             }
         }

@@ -73,7 +73,12 @@ fn run_as_other(env: &TestEnv, args: &[&str]) -> Option<Output> {
     } else {
         Command::new(env!("CARGO_BIN_EXE_attache"))
     };
-    let output = command.args(args).current_dir(env.path()).output().unwrap();
+    let output = command
+        .args(args)
+        .current_dir(env.path())
+        .env_remove("ATTACHE_INDEX")
+        .output()
+        .unwrap();
     Some(Output {
         args: args.iter().map(|s| s.to_string()).collect(),
         code: output.status.code().unwrap_or(-1),

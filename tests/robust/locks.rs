@@ -81,7 +81,10 @@ fn read_only_commands_on_a_missing_index_create_nothing() {
             let out = env.run(args);
             assert_eq!(
                 assert_one_line_error(&out),
-                format!("attache: no index at {index}: build one with `attache index`"),
+                format!(
+                    "attache: no index at {index}: build one with \
+                     `attache index PATH --index {index}`"
+                ),
             );
         }
     }

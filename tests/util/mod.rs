@@ -101,7 +101,10 @@ impl TestEnv {
             .args(args)
             .current_dir(self.path())
             .env_remove("NO_COLOR")
-            .env_remove("CLICOLOR_FORCE");
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("ATTACHE_INDEX")
+            // The user's config file is never read: the environment's is `.config/attache/`.
+            .env("XDG_CONFIG_HOME", self.path().join(".config"));
         command
     }
 

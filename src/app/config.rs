@@ -1,0 +1,420 @@
+//! Where each setting comes from: a flag, else an environment variable, else the config file,
+//! else the built-in default. The index folder is `--index`, `ATTACHE_INDEX`, the file's `index`
+//! or `index/`; the default corpus roots are the file's `corpus` or `corpus/`; the search limit
+//! and colour are their flags, the file's `limit` and `color`, or 10 and `auto`.
+//!
+//! The config file is `$XDG_CONFIG_HOME/attache/config.toml`, else
+//! `~/.config/attache/config.toml`; a missing file is no error. Relative paths in it are taken
+//! from the file's folder, and a leading `~/` from the home folder, so it reads the same from
+//! anywhere. A bad file is one error line naming the file, the line and the key; a file that is
+//! there but unreadable is an error too, while one behind a folder this user cannot enter is
+//! treated as absent.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::cli::{ColorChoice, MAX_LIMIT};
+
+/// The variable naming the index folder.
+pub const INDEX_VAR: &str = "ATTACHE_INDEX";
+/// The default index folder, relative to the working directory.
+pub const DEFAULT_INDEX: &str = "index";
+/// The default corpus, relative to the working directory.
+pub const DEFAULT_CORPUS: &str = "corpus";
+/// The default number of passages `search` shows.
+pub const DEFAULT_LIMIT: usize = 10;
+
+/// Where a setting in force came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A command-line flag, by name (`--index`).
+    Flag(&'static str),
+    /// An environment variable, by name.
+    Env(&'static str),
+    /// The config file.
+    File(PathBuf),
+    /// The built-in default.
+    Default,
+}
+
+impl Source {
+    /// `flag`, `environment`, `file` or `default`, for JSON.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Source::Flag(_) => "flag",
+            Source::Env(_) => "environment",
+            Source::File(_) => "file",
+            Source::Default => "default",
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Flag(name) => write!(f, "flag {name}"),
+            Source::Env(name) => write!(f, "environment {name}"),
+            Source::File(path) => write!(f, "file {}", path.display()),
+            Source::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// A value and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting<T> {
+    pub value: T,
+    pub source: Source,
+}
+
+/// The values given on the command line, which beat every other source.
+#[derive(Debug, Default, Clone)]
+pub struct Flags {
+    pub index: Option<PathBuf>,
+    pub limit: Option<usize>,
+    pub color: Option<ColorChoice>,
+}
+
+/// Every setting in force, each with its source.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The config file looked for, if a place for it is known, and whether it exists.
+    pub file: Option<(PathBuf, bool)>,
+    pub index: Setting<PathBuf>,
+    pub corpus: Setting<Vec<PathBuf>>,
+    pub limit: Setting<usize>,
+    pub color: Setting<ColorChoice>,
+}
+
+/// The config file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    index: Option<Spanned<PathBuf>>,
+    corpus: Option<Spanned<Vec<PathBuf>>>,
+    limit: Option<Spanned<i64>>,
+    color: Option<Spanned<String>>,
+}
+
+impl Settings {
+    /// The settings for `flags`, reading the process's environment and the config file.
+    ///
+    /// # Errors
+    /// When the config file cannot be read or is not valid.
+    pub fn load(flags: Flags) -> anyhow::Result<Settings> {
+        let env = |name: &str| std::env::var_os(name);
+        let file = config_path(&env);
+        let text = match &file {
+            Some(path) => match std::fs::read_to_string(path) {
+                Ok(text) => Some(text),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                // A folder on the way that this user may not enter (`sudo -u` keeps HOME):
+                // whether a file is there cannot be known, so there is none for this user.
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::PermissionDenied
+                        && std::fs::metadata(path).is_err() =>
+                {
+                    None
+                }
+                Err(e) => {
+                    let why = e.to_string();
+                    let mut chars = why.chars();
+                    let why: String = chars
+                        .next()
+                        .into_iter()
+                        .flat_map(char::to_lowercase)
+                        .chain(chars)
+                        .collect();
+                    anyhow::bail!(
+                        "{}: {why}: make the config file readable, or set XDG_CONFIG_HOME to \
+                         another folder",
+                        path.display()
+                    )
+                }
+            },
+            None => None,
+        };
+        Settings::resolve(flags, &env, file, text.as_deref())
+    }
+
+    /// The settings for `flags`, the environment `env` and the config file at `file` holding
+    /// `text` (`None` when there is none).
+    ///
+    /// # Errors
+    /// When `text` is not a valid config file.
+    pub fn resolve(
+        flags: Flags,
+        env: &dyn Fn(&str) -> Option<OsString>,
+        file: Option<PathBuf>,
+        text: Option<&str>,
+    ) -> anyhow::Result<Settings> {
+        let parsed = match (&file, text) {
+            (Some(path), Some(text)) => parse(path, text)?,
+            _ => FileConfig::default(),
+        };
+        let from_file = || Source::File(file.clone().unwrap_or_default());
+        let base = file
+            .as_deref()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new(""));
+        let home = env("HOME").map(PathBuf::from);
+        let place = |p: &Path| config_relative(p, base, home.as_deref());
+
+        let index = if let Some(dir) = flags.index {
+            Setting {
+                value: dir,
+                source: Source::Flag("--index"),
+            }
+        } else if let Some(dir) = env(INDEX_VAR).filter(|v| !v.is_empty()) {
+            Setting {
+                value: PathBuf::from(dir),
+                source: Source::Env(INDEX_VAR),
+            }
+        } else if let Some(dir) = &parsed.index {
+            Setting {
+                value: place(dir.get_ref()),
+                source: from_file(),
+            }
+        } else {
+            Setting {
+                value: PathBuf::from(DEFAULT_INDEX),
+                source: Source::Default,
+            }
+        };
+        let corpus = match &parsed.corpus {
+            Some(roots) => Setting {
+                value: roots.get_ref().iter().map(|p| place(p)).collect(),
+                source: from_file(),
+            },
+            None => Setting {
+                value: vec![PathBuf::from(DEFAULT_CORPUS)],
+                source: Source::Default,
+            },
+        };
+        let path = file.clone().unwrap_or_default();
+        let limit = match (flags.limit, &parsed.limit) {
+            (Some(n), _) => Setting {
+                value: n,
+                source: Source::Flag("--limit"),
+            },
+            (None, Some(n)) => match usize::try_from(*n.get_ref()) {
+                Ok(v) if (1..=MAX_LIMIT).contains(&v) => Setting {
+                    value: v,
+                    source: from_file(),
+                },
+                _ => anyhow::bail!(
+                    "{}: line {}: key `limit`: {} is not in 1..={MAX_LIMIT}",
+                    path.display(),
+                    line_of(text.unwrap_or(""), n.span().start),
+                    n.get_ref()
+                ),
+            },
+            (None, None) => Setting {
+                value: DEFAULT_LIMIT,
+                source: Source::Default,
+            },
+        };
+        let color = match (flags.color, &parsed.color) {
+            (Some(c), _) => Setting {
+                value: c,
+                source: Source::Flag("--color"),
+            },
+            (None, Some(c)) => match ColorChoice::from_str(c.get_ref(), true) {
+                Ok(v) => Setting {
+                    value: v,
+                    source: from_file(),
+                },
+                Err(_) => anyhow::bail!(
+                    "{}: line {}: key `color`: '{}' is not auto, always or never",
+                    path.display(),
+                    line_of(text.unwrap_or(""), c.span().start),
+                    c.get_ref()
+                ),
+            },
+            (None, None) => Setting {
+                value: ColorChoice::Auto,
+                source: Source::Default,
+            },
+        };
+        Ok(Settings {
+            file: file.map(|f| (f, text.is_some())),
+            index,
+            corpus,
+            limit,
+            color,
+        })
+    }
+
+    /// Whether the index folder is the built-in default, which `search` may build by itself.
+    pub fn index_is_default(&self) -> bool {
+        self.index.source == Source::Default
+    }
+}
+
+/// The config file's place: `$XDG_CONFIG_HOME/attache/config.toml` (an absolute path, as the
+/// XDG spec asks), else `$HOME/.config/attache/config.toml`.
+pub fn config_path(env: &dyn Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
+    let base = env("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| {
+            env("HOME")
+                .filter(|h| !h.is_empty())
+                .map(|h| PathBuf::from(h).join(".config"))
+        })?;
+    Some(base.join("attache").join("config.toml"))
+}
+
+/// A path written in the config file: `~/…` under the home folder, a relative one under the
+/// file's folder.
+fn config_relative(path: &Path, base: &Path, home: Option<&Path>) -> PathBuf {
+    if let (Ok(rest), Some(home)) = (path.strip_prefix("~"), home) {
+        return home.join(rest);
+    }
+    if path.is_absolute() {
+        path.to_owned()
+    } else {
+        base.join(path)
+    }
+}
+
+/// Parses the config file, or says where and what is wrong in one line.
+fn parse(path: &Path, text: &str) -> anyhow::Result<FileConfig> {
+    toml::from_str(text).map_err(|e| {
+        let Some(span) = e.span() else {
+            return anyhow::anyhow!("{}: {}", path.display(), e.message());
+        };
+        let line = line_of(text, span.start);
+        let key = text
+            .lines()
+            .nth(line - 1)
+            .and_then(|l| l.split_once('='))
+            .map(|(k, _)| k.trim())
+            .filter(|k| !k.is_empty());
+        let message = e.message().trim().replace('\n', " ");
+        match key {
+            Some(key) => anyhow::anyhow!("{}: line {line}: key `{key}`: {message}", path.display()),
+            None => anyhow::anyhow!("{}: line {line}: {message}", path.display()),
+        }
+    })
+}
+
+/// The 1-based line holding byte `at` of `text`.
+fn line_of(text: &str, at: usize) -> usize {
+    text.as_bytes()[..at.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(
+        flags: Flags,
+        vars: &[(&str, &str)],
+        text: Option<&str>,
+    ) -> anyhow::Result<Settings> {
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let env = move |name: &str| {
+            vars.iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| OsString::from(v))
+        };
+        let file = Some(PathBuf::from("/etc/attache/config.toml"));
+        Settings::resolve(flags, &env, file, text)
+    }
+
+    #[test]
+    fn the_flag_beats_the_variable_beats_the_file_beats_the_default() {
+        let file = Some("index = \"idx\"\ncorpus = [\"a\", \"/b\", \"~/c\"]\nlimit = 5\n");
+        let vars = [("ATTACHE_INDEX", "/env/index"), ("HOME", "/home/u")];
+        let flags = Flags {
+            index: Some("/flag".into()),
+            ..Flags::default()
+        };
+        let s = resolve(flags, &vars, file).unwrap();
+        assert_eq!(s.index.value, Path::new("/flag"));
+        assert_eq!(s.index.source, Source::Flag("--index"));
+        let s = resolve(Flags::default(), &vars, file).unwrap();
+        assert_eq!(s.index.value, Path::new("/env/index"));
+        assert_eq!(s.index.source, Source::Env("ATTACHE_INDEX"));
+        let s = resolve(Flags::default(), &vars[1..], file).unwrap();
+        assert_eq!(s.index.value, Path::new("/etc/attache/idx"));
+        assert_eq!(
+            s.index.source,
+            Source::File("/etc/attache/config.toml".into())
+        );
+        assert_eq!(
+            s.corpus.value,
+            [
+                Path::new("/etc/attache/a"),
+                Path::new("/b"),
+                Path::new("/home/u/c")
+            ]
+        );
+        assert_eq!(s.limit.value, 5);
+        let s = resolve(Flags::default(), &[], None).unwrap();
+        assert_eq!(s.index.value, Path::new("index"));
+        assert!(s.index_is_default());
+        assert_eq!(s.corpus.value, [Path::new("corpus")]);
+        assert_eq!((s.limit.value, s.limit.source), (10, Source::Default));
+    }
+
+    #[test]
+    fn a_bad_config_file_is_one_line_naming_the_file_line_and_key() {
+        let cases = [
+            (
+                "index = \"i\"\nlimit = 0\n",
+                "/etc/attache/config.toml: line 2: key `limit`: 0 is not in 1..=10000",
+            ),
+            (
+                "color = \"pink\"",
+                "/etc/attache/config.toml: line 1: key `color`: 'pink' is not auto, always or never",
+            ),
+            (
+                "\nlimit = \"ten\"",
+                "/etc/attache/config.toml: line 2: key `limit`: invalid type: string \"ten\", expected i64",
+            ),
+            (
+                "colour = \"never\"",
+                "/etc/attache/config.toml: line 1: key `colour`: unknown field `colour`, expected \
+                 one of `index`, `corpus`, `limit`, `color`",
+            ),
+        ];
+        for (text, want) in cases {
+            let err = resolve(Flags::default(), &[], Some(text)).unwrap_err();
+            assert_eq!(err.to_string(), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_file_lives_under_xdg_config_home_else_the_home_folder() {
+        let at = |vars: &'static [(&'static str, &'static str)]| {
+            config_path(&|name: &str| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| OsString::from(v))
+            })
+        };
+        assert_eq!(
+            at(&[("XDG_CONFIG_HOME", "/x"), ("HOME", "/h")]),
+            Some("/x/attache/config.toml".into())
+        );
+        assert_eq!(
+            at(&[("XDG_CONFIG_HOME", "rel"), ("HOME", "/h")]),
+            Some("/h/.config/attache/config.toml".into())
+        );
+        assert_eq!(at(&[]), None);
+    }
+}
