@@ -2,7 +2,7 @@
 //! (which swap `CURRENT` and delete the old generation), updates (which commit in place) and
 //! merges (which delete the merged segments' files) never report a damaged index.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use attache::check::check;
@@ -13,11 +13,19 @@ use crate::indexed_sample;
 use crate::util::TestEnv;
 
 /// Runs writers (`index --full`, an update of a changed file, `optimize`) in a loop in other
-/// processes while this one opens, searches and checks the index, for `seconds`; returns the
-/// failures seen, the reads done and the writes done.
+/// processes while this one opens, searches and checks the index, for `seconds` and at least
+/// [`MIN_WRITES`] writes (however slow the machine); returns the failures seen, the reads done
+/// and the writes done.
 fn read_while_writing(env: &TestEnv, seconds: u64) -> (Vec<String>, usize, usize) {
     let dir = IndexDir::new(env.path().join("index"));
     let stop = AtomicBool::new(false);
+    let written = AtomicUsize::new(0);
+    let started = Instant::now();
+    let enough = || {
+        let elapsed = started.elapsed();
+        (elapsed >= Duration::from_secs(seconds) && written.load(Ordering::Relaxed) >= MIN_WRITES)
+            || elapsed >= Duration::from_secs(seconds.max(120))
+    };
     std::thread::scope(|s| {
         let writer = s.spawn(|| {
             let mut writes = 0;
@@ -37,11 +45,12 @@ fn read_while_writing(env: &TestEnv, seconds: u64) -> (Vec<String>, usize, usize
                 let out = env.run(args);
                 assert_eq!(out.code, 0, "{out}");
                 writes += 1;
+                written.store(writes, Ordering::Relaxed);
             }
             writes
         });
         let readers: Vec<_> = (0..READERS)
-            .map(|_| s.spawn(|| read_until(&dir, Duration::from_secs(seconds))))
+            .map(|_| s.spawn(|| read_until(&dir, &enough)))
             .collect();
         let (mut failures, mut reads) = (Vec::new(), 0);
         for reader in readers {
@@ -58,11 +67,14 @@ fn read_while_writing(env: &TestEnv, seconds: u64) -> (Vec<String>, usize, usize
 /// Reader threads: the machine has few cores, but readers mostly wait on the disk.
 const READERS: usize = 3;
 
-/// Opens, searches and checks the index in a loop for `time`: the failures, and the reads done.
-fn read_until(dir: &IndexDir, time: Duration) -> (Vec<String>, usize) {
-    let started = Instant::now();
+/// Writes to wait for at least: a rebuild, an update and a merge.
+const MIN_WRITES: usize = 3;
+
+/// Opens, searches and checks the index in a loop until `enough`: the failures, and the reads
+/// done.
+fn read_until(dir: &IndexDir, enough: &(dyn Fn() -> bool + Sync)) -> (Vec<String>, usize) {
     let (mut failures, mut reads) = (Vec::new(), 0);
-    while started.elapsed() < time {
+    while !enough() {
         let searched = Searcher::open(dir)
             .and_then(|mut searcher| searcher.search(&SearchRequest::new("Geneva", 5)));
         match searched {
@@ -86,7 +98,10 @@ fn read_until(dir: &IndexDir, time: Duration) -> (Vec<String>, usize) {
 fn assert_no_spurious_damage(seconds: u64) {
     let env = indexed_sample();
     let (failures, reads, writes) = read_while_writing(&env, seconds);
-    assert!(writes >= 3, "only {writes} writes: the test proved little");
+    assert!(
+        writes >= MIN_WRITES,
+        "only {writes} writes in 120 s: the test proved little"
+    );
     assert!(
         failures.is_empty(),
         "{} of {reads} reads failed during {writes} writes; the first: {}",
