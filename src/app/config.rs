@@ -306,11 +306,7 @@ fn parse(path: &Path, text: &str) -> anyhow::Result<FileConfig> {
 
 /// The 1-based line holding byte `at` of `text`.
 fn line_of(text: &str, at: usize) -> usize {
-    text.as_bytes()[..at.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    attache::corpus::line_of(text.as_bytes(), at)
 }
 
 #[cfg(test)]

@@ -23,26 +23,21 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     if settings.index_is_default() && dir.current()?.is_none() {
         let roots = &settings.corpus.value;
         let shown = |p: &std::path::Path| format!("{}/", p.display());
+        let corpus = roots
+            .iter()
+            .map(|r| shown(r))
+            .collect::<Vec<_>>()
+            .join(", ");
         if !roots.iter().any(|root| root.exists()) {
             anyhow::bail!(
-                "no index at {} and no {} here: pass --index, set {INDEX_VAR}, or index a corpus \
-                 with `attache index PATH`",
+                "no index at {} and no {corpus} here: pass --index, set {INDEX_VAR}, or index a \
+                 corpus with `attache index PATH`",
                 shown(&path),
-                roots
-                    .iter()
-                    .map(|r| shown(r))
-                    .collect::<Vec<_>>()
-                    .join(", ")
             );
         }
         eprintln!(
-            "no index at {} yet: building it from {} first",
-            shown(&path),
-            roots
-                .iter()
-                .map(|r| shown(r))
-                .collect::<Vec<_>>()
-                .join(", ")
+            "no index at {} yet: building it from {corpus} first",
+            shown(&path)
         );
         let options = BuildOptions {
             fallback_roots: roots.clone(),

@@ -507,7 +507,7 @@ pub fn title_from_body(body: &str) -> String {
 }
 
 /// The 1-based line of byte `offset` in `bytes`.
-pub(crate) fn line_of(bytes: &[u8], offset: usize) -> usize {
+pub fn line_of(bytes: &[u8], offset: usize) -> usize {
     bytes[..offset.min(bytes.len())]
         .iter()
         .filter(|&&b| b == b'\n')
