@@ -366,8 +366,8 @@ pub struct SearchArgs {
     /// Skip this many hits first (paging), 0 to 10000.
     #[arg(long, value_name = "N", default_value_t = 0, value_parser = whole(0, MAX_LIMIT))]
     pub offset: usize,
-    /// Write JSON Lines: one object per hit, then a summary.
-    #[arg(long, conflicts_with = "count")]
+    /// Write JSON Lines: one object per hit, then a summary (with --count, the summary alone).
+    #[arg(long)]
     pub json: bool,
     /// Print only the number of matching passages and articles.
     #[arg(long)]

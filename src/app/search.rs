@@ -66,14 +66,11 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     let results = searcher.search(&request)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    if args.count {
-        writeln!(
-            out,
-            "{} passages in {} articles",
-            results.passages_matched, results.articles_matched
-        )?;
-    } else if args.json {
+    if args.json {
+        // With --count there are no hits: the summary line alone.
         render::json::write(&mut out, &results)?;
+    } else if args.count {
+        writeln!(out, "{}", render::count(&results))?;
     } else {
         let color = use_color(settings.color.value);
         render::text(&mut out, &results, color)?;

@@ -135,9 +135,22 @@ fn mark(text: &str, marks: &[(Range<usize>, &str, &str)]) -> String {
     out
 }
 
+/// `n` and the word for one or for many.
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The answer of `search --count`: `12 passages in 9 articles`, `1 passage in 1 article`.
+pub fn count(results: &SearchResults) -> String {
+    format!(
+        "{} in {}",
+        plural(results.passages_matched, "passage", "passages"),
+        plural(results.articles_matched, "article", "articles")
+    )
+}
+
 /// The one-line summary of a search, for stderr.
 pub fn summary(results: &SearchResults) -> String {
-    let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     format!(
         "{} of {} in {} ({:.1} ms)",
         plural(results.hits.len() as u64, "hit shown", "hits shown"),

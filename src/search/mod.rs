@@ -250,6 +250,13 @@ impl Searcher {
             let column = request.query[..e.span.start].chars().count() + 1;
             Error::Query(format!("column {column}: {}", e.message))
         })?;
+        if let (Some(since), Some(until)) = (request.since, request.until)
+            && since.first_day() > until.last_day()
+        {
+            return Err(Error::Invalid(format!(
+                "--since {since} is after --until {until}: no article can match"
+            )));
+        }
         if request.since.is_some() || request.until.is_some() {
             let filter = planner.date_filter(request.since, request.until);
             plan.query = Box::new(BooleanQuery::new(vec![

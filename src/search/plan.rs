@@ -230,6 +230,18 @@ impl Planner<'_> {
                         d.first_day() - 1
                     }
                 });
+                if let (Some(first), Some(last), Some(lo), Some(hi)) = (first, last, lower, upper)
+                    && first > last
+                {
+                    let fix = match lo.first_day() > hi.last_day() {
+                        true => "put the earlier date first",
+                        false => "`{…}` leaves its dates out; `[…]` keeps them",
+                    };
+                    return Err(PlanError {
+                        message: format!("the date range from {lo} to {hi} holds no day: {fix}"),
+                        span: span.clone(),
+                    });
+                }
                 Ok(self.day_filter(first, last))
             }
             Node::Entity { text, span } => self.entity_query(text, span, hl, positive),

@@ -144,7 +144,7 @@ fn a_read_only_index_of_another_user_can_be_searched() {
         assert_no_panic(&out);
     }
     let count = run_as_other(&env, &["search", "--count", "Ushakov"]).unwrap();
-    assert_eq!(count.stdout, "1 passages in 1 articles\n", "{count}");
+    assert_eq!(count.stdout, "1 passage in 1 article\n", "{count}");
     chmod_all(&index, true);
     assert_eq!(modes(&index).len(), before.len(), "reading created no file");
 }

@@ -83,7 +83,10 @@ fn cases() -> Vec<Case> {
             q("date:[2025-02-30 TO *]"),
             Err("bad query: column 6: invalid date '2025-02-30'"),
         ),
-        (q("date:[2025-12 TO 2025-01]"), Ok(1)),
+        (
+            q("date:[2025-12 TO 2025-01]"),
+            Err("bad query: column 6: the date range from 2025-12 to 2025-01 holds no day"),
+        ),
         (deep, Err("bad query: column 33: too deeply nested")),
         (deep_or, Err("bad query: column 193: too deeply nested")),
         (
@@ -204,4 +207,49 @@ fn a_sloppy_phrase_of_repeated_words_stays_small_on_dense_text() {
     let (out, peak) = peak_kb(&env, &["search", "--count", "--timeout", "0", &dense]);
     assert!(out.code == 0 || out.code == 1, "{out}");
     assert!(peak < 100_000, "peak {peak} kB");
+}
+
+#[test]
+fn an_empty_date_range_is_an_error_not_zero_hits() {
+    let env = indexed_sample();
+    for (args, want) in [
+        (
+            &["search", "date:[2025 TO 2020]"][..],
+            "attache: bad query: column 6: the date range from 2025 to 2020 holds no day: put \
+             the earlier date first",
+        ),
+        (
+            &["search", "date:{2020 TO 2021}"][..],
+            "attache: bad query: column 6: the date range from 2020 to 2021 holds no day: `{…}` \
+             leaves its dates out; `[…]` keeps them",
+        ),
+        (
+            &["search", "Geneva", "--since", "2025", "--until", "2020"][..],
+            "attache: --since 2025 is after --until 2020: no article can match",
+        ),
+    ] {
+        let out = env.run(args);
+        assert_eq!(out.code, 2, "{out}");
+        assert_eq!(assert_one_line_error(&out), want);
+    }
+    // One-day and one-month ranges still work.
+    assert_eq!(env.count("date:[2025-11-24 TO 2025-11-24]").1, 2);
+}
+
+#[test]
+fn counts_read_in_the_singular_for_one_and_come_as_json_on_request() {
+    let env = indexed_sample();
+    let one = env.run_ok(&["search", "--count", "Ushakov"], 0);
+    assert_eq!(one.stdout, "1 passage in 1 article\n");
+    let json = env.run_ok(&["search", "--count", "--json", "Geneva"], 0);
+    let summary: serde_json::Value = serde_json::from_str(json.stdout.trim()).unwrap();
+    assert_eq!(summary["type"], "summary", "{json}");
+    assert_eq!(summary["hits"], 0);
+    assert_eq!(
+        (
+            summary["passages_matched"].as_u64(),
+            summary["articles_matched"].as_u64()
+        ),
+        (Some(env.count("Geneva").0), Some(env.count("Geneva").1))
+    );
 }

@@ -37,12 +37,12 @@ fn the_index_is_found_from_any_folder_by_variable_or_config_file() {
 
     let by_var = run_in(&env, "elsewhere", &[("ATTACHE_INDEX", &index)], &search);
     assert_eq!(by_var.code, 0, "{by_var}");
-    assert_eq!(by_var.stdout, "1 passages in 1 articles\n", "{by_var}");
+    assert_eq!(by_var.stdout, "1 passage in 1 article\n", "{by_var}");
 
     // A relative path in the config file is taken from the file's folder.
     write_config(&env, "index = \"../../index\"\n");
     let by_file = run_in(&env, "elsewhere/deeper", &[], &search);
-    assert_eq!(by_file.stdout, "1 passages in 1 articles\n", "{by_file}");
+    assert_eq!(by_file.stdout, "1 passage in 1 article\n", "{by_file}");
 
     // The flag beats the variable, which beats the file.
     let flag = run_in(
@@ -81,7 +81,7 @@ fn indexing_with_the_variable_set_builds_the_index_there_from_the_config_corpus(
     assert_eq!(out.code, 0, "{out}");
     assert!(env.path().join("shared-index/CURRENT").exists(), "{out}");
     let count = run_in(&env, "elsewhere", &vars, &["search", "--count", "Ushakov"]);
-    assert_eq!(count.stdout, "1 passages in 1 articles\n", "{count}");
+    assert_eq!(count.stdout, "1 passage in 1 article\n", "{count}");
 }
 
 #[test]
