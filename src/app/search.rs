@@ -76,6 +76,16 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         render::text(&mut out, &results, color)?;
         out.flush()?;
         eprintln!("{}", render::summary(&results));
+        if std::io::stderr().is_terminal()
+            && let Some((phrase, n)) = searcher.phrase_hint(&request)?
+        {
+            let passages = if n == 1 {
+                "passage has"
+            } else {
+                "passages have"
+            };
+            eprintln!("{n} {passages} the exact phrase: quote it, {phrase}");
+        }
     }
     out.flush()?;
     Ok(if results.passages_matched > 0 {

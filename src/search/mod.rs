@@ -407,6 +407,49 @@ impl Searcher {
         Ok(collected)
     }
 
+    /// For a query of bare words only (`security guarantee`), the same words as an exact phrase
+    /// and how many passages hold it, when some do and fewer than the words match: the hint
+    /// that quoting the query would narrow it. `None` for any other query.
+    ///
+    /// # Errors
+    /// A failure reading the index.
+    pub fn phrase_hint(&mut self, request: &SearchRequest) -> Result<Option<(String, u64)>> {
+        let Ok(parse::Node::Bool(clauses)) = parse::parse(&request.query) else {
+            return Ok(None);
+        };
+        let mut words = Vec::with_capacity(clauses.len());
+        for (occur, node) in &clauses {
+            match (occur, node) {
+                (
+                    parse::Occur::Must,
+                    parse::Node::Term {
+                        field: None, text, ..
+                    },
+                ) if !text.starts_with(crate::entities::ENTITY_PREFIX) => words.push(text.as_str()),
+                _ => return Ok(None),
+            }
+        }
+        if words.len() < 2 {
+            return Ok(None);
+        }
+        let phrase = format!("\"{}\"", words.join(" "));
+        let counted = |searcher: &mut Searcher, query: &str| {
+            let count = SearchRequest {
+                query: query.to_owned(),
+                limit: 0,
+                offset: 0,
+                sort: Sort::Relevance,
+                ..request.clone()
+            };
+            searcher.search(&count).map(|r| r.passages_matched)
+        };
+        let exact = counted(self, &phrase)?;
+        if exact == 0 || exact >= counted(self, &request.query)? {
+            return Ok(None);
+        }
+        Ok(Some((phrase, exact)))
+    }
+
     /// The date, as written, of the article a stored passage belongs to.
     ///
     /// # Errors

@@ -212,3 +212,52 @@ fn hits_come_by_date_on_request_and_in_pages() {
     assert_eq!(second_oldest.locations(), ["d.txt#0"]);
     env.run_ok(&["search", "okapi", "--offset", "4"], 0);
 }
+
+#[test]
+fn bare_words_that_also_stand_as_a_phrase_are_hinted_to_be_quoted() {
+    use attache::index::IndexDir;
+    use attache::search::{SearchRequest, Searcher};
+    let env = scattered_and_adjacent();
+    let mut searcher = Searcher::open(&IndexDir::new(env.path().join("index"))).unwrap();
+    let mut hint = |query: &str| {
+        searcher
+            .phrase_hint(&SearchRequest::new(query, 10))
+            .unwrap()
+    };
+    let (exact, words) = (
+        env.count("\"security guarantee\""),
+        env.count("security guarantee"),
+    );
+    assert_eq!((exact.0, words.0), (1, 3));
+    assert_eq!(
+        hint("security guarantee"),
+        Some(("\"security guarantee\"".to_owned(), exact.0))
+    );
+    // Nothing to say for a quoted query, an alternative, one word, or a phrase no passage has.
+    for query in [
+        "\"security guarantee\"",
+        "security OR guarantee",
+        "security",
+        "guarantee security",
+        "title:security guarantee",
+    ] {
+        assert_eq!(hint(query), None, "{query}");
+    }
+}
+
+#[test]
+fn on_a_terminal_the_footer_suggests_quoting() {
+    let env = scattered_and_adjacent();
+    let Some(out) =
+        crate::settings::run_on_a_terminal(&env, &[], &["search", "security", "guarantee"])
+    else {
+        return; // no `script` to give it a terminal
+    };
+    assert!(
+        out.contains("1 passage has the exact phrase: quote it, \"security guarantee\""),
+        "{out}"
+    );
+    // Not on a pipe: scripts get the results alone.
+    let piped = env.run_ok(&["search", "security", "guarantee"], 0);
+    assert!(!piped.stderr.contains("quote it"), "{piped}");
+}

@@ -232,7 +232,11 @@ fn completions_and_the_manual_page_name_the_commands() {
 
 /// Runs `attache ARGS` on a terminal (through util-linux `script`) with `vars` set: its output,
 /// or `None` when `script` is not installed.
-fn run_on_a_terminal(env: &TestEnv, vars: &[(&str, &str)], args: &[&str]) -> Option<String> {
+pub(crate) fn run_on_a_terminal(
+    env: &TestEnv,
+    vars: &[(&str, &str)],
+    args: &[&str],
+) -> Option<String> {
     if !std::path::Path::new("/usr/bin/script").exists() {
         return None;
     }
