@@ -83,11 +83,6 @@ pub enum Error {
     /// A corpus input was bad and `strict` indexing was asked for.
     #[error("{0}")]
     Strict(String),
-    /// An indexing run was cancelled before it finished.
-    #[error(
-        "indexing interrupted: the index keeps what was committed; run `attache index` again to finish"
-    )]
-    Interrupted,
     /// The search engine failed.
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
