@@ -84,9 +84,22 @@ fn ushakov_is_in_exactly_one_passage_and_highlighted_byte_for_byte() {
     let text = hit["text"].as_str().unwrap();
     let start = text.find("Ushakov").expect("the passage names Ushakov");
     assert_eq!(
-        hit["highlights"],
+        hit["byte_highlights"],
         serde_json::json!([[start, start + "Ushakov".len()]]),
         "highlights must cover exactly the bytes of `Ushakov` in:\n{text}"
+    );
+    let first = text[..start].chars().count();
+    assert_eq!(
+        hit["highlights"],
+        serde_json::json!([[first, first + "Ushakov".chars().count()]]),
+        "and the characters, in:\n{text}"
+    );
+    assert!(
+        hit["snippet_marked"]
+            .as_str()
+            .unwrap()
+            .contains("«Ushakov»"),
+        "{hit}"
     );
     assert!(
         text.contains("Kremlin aide Yuri Ushakov said in Moscow"),
@@ -191,14 +204,17 @@ fn assert_follows_schema(search: &Search) {
     let out = &search.out;
     let hit_keys = [
         "article_id",
+        "byte_highlights",
         "date",
         "entities",
         "highlights",
         "meta",
         "passage",
         "rank",
+        "schema",
         "score",
         "snippet",
+        "snippet_marked",
         "source",
         "text",
         "title",
@@ -212,6 +228,7 @@ fn assert_follows_schema(search: &Search) {
         keys.sort();
         assert_eq!(keys, hit_keys, "hit keys\n{out}");
         assert_eq!(hit["type"], "hit");
+        assert_eq!(hit["schema"], 1);
         assert_eq!(
             hit["rank"].as_u64(),
             Some(i as u64 + 1),
@@ -241,9 +258,9 @@ fn assert_follows_schema(search: &Search) {
         let text = hit["text"].as_str().expect("text is a string");
         let snippet = hit["snippet"].as_str().expect("snippet is a string");
         assert!(!snippet.trim().is_empty(), "empty snippet: {hit}");
-        let highlights = hit["highlights"]
+        let highlights = hit["byte_highlights"]
             .as_array()
-            .expect("highlights is an array");
+            .expect("byte_highlights is an array");
         let mut previous_end = 0;
         for range in highlights {
             let (start, end) = byte_range(range, text);
@@ -253,13 +270,44 @@ fn assert_follows_schema(search: &Search) {
             );
             previous_end = end;
         }
+        // The same ranges in characters: slicing by characters gives the same words.
+        let chars: Vec<char> = text.chars().collect();
+        let by_chars: Vec<String> = hit["highlights"]
+            .as_array()
+            .expect("highlights is an array")
+            .iter()
+            .map(|r| {
+                let (a, b) = (
+                    r[0].as_u64().unwrap() as usize,
+                    r[1].as_u64().unwrap() as usize,
+                );
+                chars[a..b].iter().collect()
+            })
+            .collect();
+        let by_bytes: Vec<&str> = highlights
+            .iter()
+            .map(|r| &text[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize])
+            .collect();
+        assert_eq!(by_chars, by_bytes, "{hit}");
+        let marked = hit["snippet_marked"]
+            .as_str()
+            .expect("snippet_marked is a string");
+        assert_eq!(
+            marked.replace(['«', '»'], ""),
+            snippet.replace(['«', '»'], ""),
+            "{hit}"
+        );
         let entities = hit["entities"].as_array().expect("entities is an array");
         let mut previous_start = 0;
         for entity in entities {
             let object = entity.as_object().expect("an entity is an object");
             let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
             keys.sort();
-            assert_eq!(keys, ["alias", "id", "name", "span", "type"], "{entity}");
+            assert_eq!(
+                keys,
+                ["alias", "byte_span", "id", "name", "span", "type"],
+                "{entity}"
+            );
             for key in ["alias", "id", "name"] {
                 assert!(
                     !entity[key].as_str().expect("a string").is_empty(),
@@ -271,7 +319,7 @@ fn assert_follows_schema(search: &Search) {
                     .contains(&entity["type"].as_str().unwrap()),
                 "{entity}"
             );
-            let (start, _) = byte_range(&entity["span"], text);
+            let (start, _) = byte_range(&entity["byte_span"], text);
             assert!(previous_start <= start, "entities in text order: {hit}");
             previous_start = start;
         }
@@ -285,6 +333,7 @@ fn assert_follows_schema(search: &Search) {
             "articles_matched",
             "hits",
             "passages_matched",
+            "schema",
             "took_ms",
             "type"
         ],
@@ -1172,7 +1221,7 @@ fn mentions(hit: &Value) -> Vec<(String, String)> {
         .unwrap()
         .iter()
         .map(|m| {
-            let span = m["span"].as_array().unwrap();
+            let span = m["byte_span"].as_array().unwrap();
             let (start, end) = (span[0].as_u64().unwrap(), span[1].as_u64().unwrap());
             (
                 m["id"].as_str().unwrap().to_owned(),

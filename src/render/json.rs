@@ -1,14 +1,17 @@
 //! The JSON Lines output of `attache search --json`: one `hit` object per line, then a `summary`.
 //!
 //! ```text
-//! {"type":"hit","rank":1,"score":3.2,"article_id":"a.txt","passage":4,"date":"2025-11-24",
-//!  "title":"…","source":null,"url":null,"meta":{},"text":"…","snippet":"…","highlights":[[5,12]],
-//!  "entities":[{"id":"ushakov","type":"person","name":"Yuri Ushakov","alias":"Yuri Ushakov","span":[0,12]}]}
-//! {"type":"summary","hits":1,"passages_matched":1,"articles_matched":1,"took_ms":0.8}
+//! {"schema":1,"type":"hit","rank":1,"score":3.2,"article_id":"a.txt","passage":4,"date":"2025-11-24",
+//!  "title":"…","source":null,"url":null,"meta":{},"text":"…","snippet":"…","snippet_marked":"…«Ushakov»…",
+//!  "highlights":[[5,12]],"byte_highlights":[[5,12]],
+//!  "entities":[{"id":"ushakov","type":"person","name":"Yuri Ushakov","alias":"Yuri Ushakov","span":[0,12],"byte_span":[0,12]}]}
+//! {"schema":1,"type":"summary","hits":1,"passages_matched":1,"articles_matched":1,"took_ms":0.8}
 //! ```
 //!
-//! `highlights` are byte ranges `[start, end)` into `text`; `entities` lists the passage's
-//! entity mentions as `{"id","type","name","alias","span":[start,end]}`.
+//! `highlights` and an entity's `span` are ranges `[start, end)` of Unicode characters of
+//! `text` (what `jq`'s string slices and most languages count); `byte_highlights` and
+//! `byte_span` are the same ranges in bytes of its UTF-8. `snippet_marked` is the snippet with
+//! each match between `«` and `»`. `schema` changes when a field changes meaning.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -17,9 +20,16 @@ use serde::Serialize;
 
 use crate::search::{Hit, SearchResults};
 
+/// The version of this wire format.
+pub const SCHEMA: u32 = 1;
+
+/// Marks around a match in `snippet_marked`.
+const MARKS: (&str, &str) = ("«", "»");
+
 /// One hit on the wire.
 #[derive(Debug, Serialize)]
 pub struct HitJson<'a> {
+    schema: u32,
     #[serde(rename = "type")]
     kind: &'static str,
     rank: usize,
@@ -33,7 +43,9 @@ pub struct HitJson<'a> {
     meta: BTreeMap<&'a str, &'a str>,
     text: &'a str,
     snippet: &'a str,
+    snippet_marked: String,
     highlights: Vec<[usize; 2]>,
+    byte_highlights: Vec<[usize; 2]>,
     entities: Vec<EntityJson<'a>>,
 }
 
@@ -46,11 +58,13 @@ pub struct EntityJson<'a> {
     name: &'a str,
     alias: &'a str,
     span: [usize; 2],
+    byte_span: [usize; 2],
 }
 
 /// The closing summary on the wire.
 #[derive(Debug, Serialize)]
 pub struct SummaryJson {
+    schema: u32,
     #[serde(rename = "type")]
     kind: &'static str,
     hits: usize,
@@ -61,7 +75,9 @@ pub struct SummaryJson {
 
 impl<'a> From<&'a Hit> for HitJson<'a> {
     fn from(hit: &'a Hit) -> Self {
+        let chars = CharOffsets::of(&hit.text);
         HitJson {
+            schema: SCHEMA,
             kind: "hit",
             rank: hit.rank,
             score: hit.score,
@@ -79,7 +95,13 @@ impl<'a> From<&'a Hit> for HitJson<'a> {
                 .collect(),
             text: &hit.text,
             snippet: &hit.snippet.text,
-            highlights: hit.highlights.iter().map(|r| [r.start, r.end]).collect(),
+            snippet_marked: marked(&hit.snippet.text, &hit.snippet.highlights),
+            highlights: hit
+                .highlights
+                .iter()
+                .map(|r| chars.range(r.start, r.end))
+                .collect(),
+            byte_highlights: hit.highlights.iter().map(|r| [r.start, r.end]).collect(),
             entities: hit
                 .entities
                 .iter()
@@ -88,7 +110,8 @@ impl<'a> From<&'a Hit> for HitJson<'a> {
                     kind: m.kind.as_str(),
                     name: &m.name,
                     alias: &m.alias,
-                    span: [m.span.start, m.span.end],
+                    span: chars.range(m.span.start, m.span.end),
+                    byte_span: [m.span.start, m.span.end],
                 })
                 .collect(),
         }
@@ -105,6 +128,7 @@ pub fn write(out: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
         out.write_all(b"\n")?;
     }
     let summary = SummaryJson {
+        schema: SCHEMA,
         kind: "summary",
         hits: results.hits.len(),
         passages_matched: results.passages_matched,
@@ -113,4 +137,77 @@ pub fn write(out: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
     };
     serde_json::to_writer(&mut *out, &summary)?;
     out.write_all(b"\n")
+}
+
+/// Byte offsets of a text turned into character offsets.
+struct CharOffsets<'a> {
+    text: &'a str,
+}
+
+impl<'a> CharOffsets<'a> {
+    fn of(text: &'a str) -> CharOffsets<'a> {
+        CharOffsets { text }
+    }
+
+    /// The character range of the byte range `start..end` (offsets inside a character count
+    /// from its start).
+    fn range(&self, start: usize, end: usize) -> [usize; 2] {
+        let count = |at: usize| {
+            let at = at.min(self.text.len());
+            let at = (0..=at)
+                .rev()
+                .find(|&i| self.text.is_char_boundary(i))
+                .unwrap_or(0);
+            self.text[..at].chars().count()
+        };
+        let first = count(start);
+        [first, first + count(end) - count(start)]
+    }
+}
+
+/// `text` with each of the byte ranges `marks` between [`MARKS`].
+fn marked(text: &str, marks: &[std::ops::Range<usize>]) -> String {
+    let mut out = String::with_capacity(text.len() + marks.len() * 4);
+    let mut at = 0;
+    for range in marks {
+        let (start, end) = (range.start.max(at), range.end.min(text.len()));
+        if start >= end || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            continue;
+        }
+        out.push_str(&text[at..start]);
+        out.push_str(MARKS.0);
+        out.push_str(&text[start..end]);
+        out.push_str(MARKS.1);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn character_offsets_count_characters_not_bytes() {
+        let text = "Kyiv’s security guarantee";
+        let chars = CharOffsets::of(text);
+        let start = text.find("security").unwrap();
+        assert_eq!(start, 9, "’ is three bytes");
+        assert_eq!(chars.range(start, start + 8), [7, 15]);
+        let sliced: String = text.chars().skip(7).take(8).collect();
+        assert_eq!(sliced, "security");
+    }
+
+    #[test]
+    fn matches_are_marked_in_the_snippet() {
+        let text = "Kyiv’s security guarantee, they said.";
+        let a = text.find("security").unwrap();
+        let b = text.find("guarantee").unwrap();
+        assert_eq!(
+            marked(text, &[a..a + 8, b..b + 9]),
+            "Kyiv’s «security» «guarantee», they said."
+        );
+        assert_eq!(marked(text, &[]), text);
+    }
 }

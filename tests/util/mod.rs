@@ -283,7 +283,7 @@ impl Search {
             .iter()
             .map(|h| {
                 let text = h["text"].as_str().unwrap();
-                h["highlights"]
+                h["byte_highlights"]
                     .as_array()
                     .unwrap()
                     .iter()
