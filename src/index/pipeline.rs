@@ -279,17 +279,12 @@ impl Job<'_> {
     /// is left of it.
     fn write_error(&self, e: Error) -> Error {
         let why = match e {
-            Error::Tantivy(tantivy::TantivyError::IoError(io)) => io.to_string(),
-            // Tantivy's threads report I/O failures as `Internal error: 'why': …`.
-            Error::Tantivy(tantivy::TantivyError::InternalError(why)) => {
-                why.split('\'').next().unwrap_or_default().to_owned()
-            }
-            Error::Tantivy(other) => crate::error::write_reason(&other),
+            Error::Tantivy(e) => crate::error::write_reason(&e),
             other => return other,
         };
         Error::Write {
             path: self.dir.path().to_path_buf(),
-            why: why.to_lowercase(),
+            why,
             kept: if self.live {
                 "the index keeps everything up to its last commit"
             } else {
