@@ -279,28 +279,27 @@ pub fn build(
         ..RunSummary::default()
     };
     let (target, mut catalog) = choose_target(dir, options, &manifest, existing, &rebuild)?;
-    summary.rebuilt_because = rebuild.flatten();
-    let mut job = pipeline::Job {
+    let job = pipeline::Job {
         dir,
         options,
         inputs: &inputs,
         started,
-        live: false,
-        fresh: false,
+        live: matches!(target, Target::Live { .. }),
+        // A rebuild writes every article read; a dry run of one reports as it would.
+        fresh: rebuild.is_some(),
         replaceable,
         stdin_origin,
         gone,
         roots,
     };
+    summary.rebuilt_because = rebuild.flatten();
     match target {
         Target::Dry => {
             summary.mode = Mode::DryRun;
-            job.fresh = summary.rebuilt_because.is_some() || options.full;
             job.run(None, &mut catalog, &mut summary, progress)?;
         }
         Target::Live { index } => {
             summary.mode = Mode::Update;
-            job.live = true;
             let result = job.run(Some(&index), &mut catalog, &mut summary, progress);
             if result.is_err() {
                 super::collect_garbage(&index); // a failed segment's files
@@ -309,7 +308,6 @@ pub fn build(
         }
         Target::Fresh { tmp, index } => {
             summary.mode = Mode::Full;
-            job.fresh = true;
             let result = job
                 .run(Some(&index), &mut catalog, &mut summary, progress)
                 .and_then(|()| {
