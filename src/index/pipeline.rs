@@ -533,11 +533,16 @@ impl Reader<'_> {
 
     fn warn(&mut self, warning: &Warning) {
         self.counts.skipped += 1;
-        if self.summary.warnings.len() < MAX_SUMMARY_WARNINGS {
-            self.summary.warnings.push(warning.to_string());
-        }
-        self.progress.warning(warning);
+        tell(self.summary, self.progress, warning);
     }
+}
+
+/// Keeps a warning in the run summary (the first [`MAX_SUMMARY_WARNINGS`]) and reports it.
+fn tell(summary: &mut RunSummary, progress: &mut dyn Progress, warning: &Warning) {
+    if summary.warnings.len() < MAX_SUMMARY_WARNINGS {
+        summary.warnings.push(warning.to_string());
+    }
+    progress.warning(warning);
 }
 
 /// One warning for the articles skipped as indexed from outside the paths given beyond the
@@ -559,10 +564,7 @@ fn report_foreign(
                 n - 1
             ),
         };
-        if summary.warnings.len() < MAX_SUMMARY_WARNINGS {
-            summary.warnings.push(warning.to_string());
-        }
-        progress.warning(&warning);
+        tell(summary, progress, &warning);
     }
 }
 
