@@ -313,33 +313,20 @@ impl Searcher {
     /// # Errors
     /// A failure reading the index.
     pub fn collect(&self, plan: &plan::Plan, limit: usize) -> Result<Collected> {
-        self.collect_until(plan, limit, None)
-    }
-
-    /// Like [`Searcher::collect`], giving up at `deadline`.
-    ///
-    /// # Errors
-    /// [`Error::Timeout`] when the deadline passes first; a failure reading the index.
-    pub fn collect_until(
-        &self,
-        plan: &plan::Plan,
-        limit: usize,
-        deadline: Option<Deadline>,
-    ) -> Result<Collected> {
         let page = Page {
             limit,
             offset: 0,
             sort: Sort::Relevance,
         };
-        self.collect_page(plan, page, deadline)
+        self.collect_page(plan, page, None)
     }
 
-    /// Like [`Searcher::collect_until`], for one page of hits in the given order. Sorting by
-    /// date collects every match (ordered by date, then score), so it costs more than the
-    /// ranked order, which keeps only the best.
+    /// Like [`Searcher::collect`], for one page of hits in the given order, giving up at
+    /// `deadline`. Sorting by date collects every match (ordered by date, then score), so it
+    /// costs more than the ranked order, which keeps only the best.
     ///
     /// # Errors
-    /// As [`Searcher::collect_until`].
+    /// [`Error::Timeout`] when the deadline passes first; a failure reading the index.
     pub fn collect_page(
         &self,
         plan: &plan::Plan,
