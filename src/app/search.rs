@@ -77,7 +77,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         out.flush()?;
         eprintln!("{}", render::summary(&results));
         if std::io::stderr().is_terminal()
-            && let Some((phrase, n)) = searcher.phrase_hint(&request)?
+            && let Some((phrase, n)) = searcher.phrase_hint(&request, results.passages_matched)?
         {
             let passages = if n == 1 {
                 "passage has"

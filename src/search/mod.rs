@@ -396,11 +396,16 @@ impl Searcher {
 
     /// For a query of bare words only (`security guarantee`), the same words as an exact phrase
     /// and how many passages hold it, when some do and fewer than the words match: the hint
-    /// that quoting the query would narrow it. `None` for any other query.
+    /// that quoting the query would narrow it. `matched` is what the query itself matched (its
+    /// results' `passages_matched`). `None` for any other query.
     ///
     /// # Errors
     /// A failure reading the index.
-    pub fn phrase_hint(&mut self, request: &SearchRequest) -> Result<Option<(String, u64)>> {
+    pub fn phrase_hint(
+        &mut self,
+        request: &SearchRequest,
+        matched: u64,
+    ) -> Result<Option<(String, u64)>> {
         let Ok(parse::Node::Bool(clauses)) = parse::parse(&request.query) else {
             return Ok(None);
         };
@@ -420,18 +425,15 @@ impl Searcher {
             return Ok(None);
         }
         let phrase = format!("\"{}\"", words.join(" "));
-        let counted = |searcher: &mut Searcher, query: &str| {
-            let count = SearchRequest {
-                query: query.to_owned(),
-                limit: 0,
-                offset: 0,
-                sort: Sort::Relevance,
-                ..request.clone()
-            };
-            searcher.search(&count).map(|r| r.passages_matched)
+        let count = SearchRequest {
+            query: phrase.clone(),
+            limit: 0,
+            offset: 0,
+            sort: Sort::Relevance,
+            ..request.clone()
         };
-        let exact = counted(self, &phrase)?;
-        if exact == 0 || exact >= counted(self, &request.query)? {
+        let exact = self.search(&count)?.passages_matched;
+        if exact == 0 || exact >= matched {
             return Ok(None);
         }
         Ok(Some((phrase, exact)))

@@ -220,9 +220,9 @@ fn bare_words_that_also_stand_as_a_phrase_are_hinted_to_be_quoted() {
     let env = scattered_and_adjacent();
     let mut searcher = Searcher::open(&IndexDir::new(env.path().join("index"))).unwrap();
     let mut hint = |query: &str| {
-        searcher
-            .phrase_hint(&SearchRequest::new(query, 10))
-            .unwrap()
+        let request = SearchRequest::new(query, 10);
+        let matched = searcher.search(&request).unwrap().passages_matched;
+        searcher.phrase_hint(&request, matched).unwrap()
     };
     let (exact, words) = (
         env.count("\"security guarantee\""),
