@@ -44,7 +44,10 @@ impl IndexDir {
             Err(fs::TryLockError::WouldBlock) => {
                 let mut pid = String::new();
                 let _ = file.read_to_string(&mut pid);
-                let holder = lock_holder(&path).or_else(|| pid.trim().parse().ok());
+                let holder = fs::read_to_string("/proc/locks")
+                    .ok()
+                    .and_then(|locks| lock_holder(&locks, &path))
+                    .or_else(|| pid.trim().parse().ok());
                 Err(Error::Locked {
                     path: self.path.clone(),
                     pid: holder.and_then(attache_process),
@@ -105,7 +108,7 @@ impl IndexDir {
     pub fn writer(&self) -> Option<u32> {
         let path = self.path.join(LOCK);
         let holder = match fs::read_to_string("/proc/locks") {
-            Ok(_) => lock_holder(&path),
+            Ok(locks) => lock_holder(&locks, &path),
             // Without the kernel's list, trust the pid written (if that process is attache).
             Err(_) => fs::read_to_string(&path).ok()?.trim().parse().ok(),
         };
@@ -113,11 +116,10 @@ impl IndexDir {
     }
 }
 
-/// The process holding a `flock` on `path`, as Linux lists it in `/proc/locks`
-/// (`1: FLOCK ADVISORY WRITE PID MAJOR:MINOR:INODE 0 EOF`).
-fn lock_holder(path: &Path) -> Option<u32> {
+/// The process holding a `flock` on `path`, as Linux lists it in `locks`, the text of
+/// `/proc/locks` (`1: FLOCK ADVISORY WRITE PID MAJOR:MINOR:INODE 0 EOF`).
+fn lock_holder(locks: &str, path: &Path) -> Option<u32> {
     use std::os::unix::fs::MetadataExt;
-    let locks = fs::read_to_string("/proc/locks").ok()?;
     let inode = fs::metadata(path).ok()?.ino().to_string();
     locks.lines().find_map(|line| {
         let fields: Vec<&str> = line.split_whitespace().collect();
