@@ -449,23 +449,12 @@ pub enum Record {
 /// # Errors
 /// Only when the file cannot be opened or read at all; bad content becomes warnings.
 pub fn read(input: &Input, sink: &mut dyn FnMut(Record)) -> Result<()> {
-    read_counted(input, Arc::default(), sink)
+    read_until(input, Arc::default(), Arc::default(), sink)
 }
 
-/// [`read`], adding every byte taken from the file or pipe to `consumed`, for progress.
-///
-/// # Errors
-/// As [`read`].
-pub fn read_counted(
-    input: &Input,
-    consumed: Arc<AtomicU64>,
-    sink: &mut dyn FnMut(Record),
-) -> Result<()> {
-    read_with(input, input.open(consumed)?, sink)
-}
-
-/// [`read_counted`], which stops reading once `stop` is set (a cancelled run): what follows is
-/// neither read nor reported.
+/// [`read`], adding every byte taken from the file or pipe to `consumed`, for progress, and
+/// reading no further once `stop` is set (a cancelled run): what follows is neither read nor
+/// reported.
 ///
 /// # Errors
 /// As [`read`].
@@ -475,10 +464,7 @@ pub fn read_until(
     stop: Arc<AtomicBool>,
     sink: &mut dyn FnMut(Record),
 ) -> Result<()> {
-    read_with(input, input.open_until(consumed, Some(stop))?, sink)
-}
-
-fn read_with(input: &Input, reader: Box<dyn BufRead>, sink: &mut dyn FnMut(Record)) -> Result<()> {
+    let reader = input.open_until(consumed, Some(stop))?;
     match input.format {
         Format::Text => text::read_from(reader, input, sink),
         Format::JsonLines => jsonl::read_from(reader, input, sink),
