@@ -214,7 +214,8 @@ enum Target {
 
 /// What the index holds before the run.
 struct Existing {
-    open: super::OpenIndex,
+    /// The index, unless it could not be opened (a full rebuild replaces it anyway).
+    open: Option<super::OpenIndex>,
     catalog: Catalog,
     roots: Roots,
 }
@@ -255,7 +256,11 @@ pub fn build(
     let existing = existing(dir, options)?;
     let rebuild = match &existing {
         _ if options.full => Some(None),
-        Some(e) => e.open.manifest.differs_from(&manifest).map(Some),
+        Some(e) => e
+            .open
+            .as_ref()
+            .and_then(|open| open.manifest.differs_from(&manifest))
+            .map(Some),
         None => None,
     };
     let plan = Plan::new(dir, options, existing.as_ref(), rebuild.as_ref())?;
@@ -472,12 +477,19 @@ fn unreadable_in_rebuild(dir: &IndexDir, because: Option<&str>, lost: &[(String,
 }
 
 /// Opens the index there is, with its catalog and roots. For a full rebuild an unreadable or
-/// incompatible index is no obstacle: it is replaced.
+/// incompatible index is no obstacle: it is replaced, and the roots it records are read again.
 fn existing(dir: &IndexDir, options: &BuildOptions) -> Result<Option<Existing>> {
+    let unopened = || {
+        dir.recorded_roots().map(|roots| Existing {
+            open: None,
+            catalog: Catalog::default(),
+            roots,
+        })
+    };
     let open = match dir.open_for_writing() {
         Ok(open) => open,
         Err(Error::NoIndex { .. }) => return Ok(None),
-        Err(_) if options.full => return Ok(None),
+        Err(_) if options.full => return Ok(unopened()),
         Err(e) => return Err(e),
     };
     let payload = super::read_payload(&open.index);
@@ -488,12 +500,12 @@ fn existing(dir: &IndexDir, options: &BuildOptions) -> Result<Option<Existing>> 
     });
     let catalog = match catalog {
         Ok(catalog) => catalog,
-        Err(_) if options.full => return Ok(None),
+        Err(_) if options.full => return Ok(unopened()),
         Err(e) => return Err(e),
     };
     let roots = recorded.unwrap_or_else(|| Roots::of(catalog.inferred_roots()));
     Ok(Some(Existing {
-        open,
+        open: Some(open),
         catalog,
         roots,
     }))
@@ -508,7 +520,7 @@ fn choose_target(
     rebuild: &Option<Option<String>>,
 ) -> Result<(Target, Catalog)> {
     let (open, catalog) = match existing {
-        Some(e) => (Some(e.open), e.catalog),
+        Some(e) => (e.open, e.catalog),
         None => (None, Catalog::default()),
     };
     if options.dry_run {

@@ -308,6 +308,18 @@ pub(crate) fn read_payload(index: &Index) -> Option<roots::Payload> {
     serde_json::from_str(&payload).ok()
 }
 
+impl IndexDir {
+    /// The corpus roots the live generation records, read from its `meta.json` without opening
+    /// the index: what a full rebuild must read again even when the index itself is of another
+    /// format or cannot be read.
+    pub(crate) fn recorded_roots(&self) -> Option<roots::Roots> {
+        let meta = fs::read(self.current().ok()??.join("meta.json")).ok()?;
+        let meta: serde_json::Value = serde_json::from_slice(&meta).ok()?;
+        let payload: roots::Payload = serde_json::from_str(meta["payload"].as_str()?).ok()?;
+        payload.corpus_roots
+    }
+}
+
 /// Bytes on disk under `path`.
 pub fn dir_size(path: &Path) -> u64 {
     walkdir::WalkDir::new(path)

@@ -478,3 +478,23 @@ fn library_callers_get_an_error_for_absurd_threads_and_a_bounded_writer_for_absu
     let summary = build::build(&dir, &options, &mut build::Silent).unwrap();
     assert_eq!(summary.added, 2);
 }
+
+#[test]
+fn a_full_rebuild_of_an_index_from_another_format_rereads_the_roots_it_records() {
+    let env = two_roots();
+    // The index is of a format this build refuses; the fix it names is a full rebuild.
+    let stamp = env.generation_dir().join("attache.json");
+    let text = std::fs::read_to_string(&stamp).unwrap();
+    let mut manifest: Value = serde_json::from_str(&text).unwrap();
+    manifest["format"] = serde_json::json!(1);
+    std::fs::write(&stamp, manifest.to_string()).unwrap();
+    let refused = env.run(&["search", "okapi"]);
+    assert!(refused.stderr.contains("attache index --full"), "{refused}");
+    let run = index_json(&env, &["--full"]);
+    assert_eq!(
+        run["articles"], 4,
+        "both recorded roots are read again\n{run}"
+    );
+    assert_eq!(articles(&env), 4);
+    assert_eq!(env.search_json("okapi", &[]).articles(), ["other-1"]);
+}
