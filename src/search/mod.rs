@@ -19,7 +19,7 @@ use crate::entities::{Gazetteer, Mention};
 use crate::error::{Error, Result};
 use crate::index::document::{Info, stored_info};
 use crate::index::schema::META_SEPARATOR;
-use crate::index::{IndexDir, OpenIndex, reading_index};
+use crate::index::{IndexDir, IndexState, OpenIndex, reading_index};
 pub use collect::Collected;
 use collect::{ColumnCache, Passages};
 use plan::{BUILTIN_FIELDS, Planner};
@@ -165,6 +165,9 @@ pub struct SearchResults {
 pub struct Searcher {
     /// The index folder, for errors.
     path: std::path::PathBuf,
+    /// The index's state when it was opened: a later failure to read it is a writer's doing
+    /// when the state has changed since.
+    state: IndexState,
     open: std::sync::Arc<OpenIndex>,
     reader: IndexReader,
     analyzer: Analyzer,
@@ -187,6 +190,7 @@ impl Searcher {
     /// # Errors
     /// As [`Searcher::open`].
     pub fn open_once(dir: &IndexDir) -> Result<Searcher> {
+        let state = dir.state();
         let open = dir.open()?;
         let reader = reading_index(dir.path(), || {
             Ok(open
@@ -197,6 +201,7 @@ impl Searcher {
         })?;
         Ok(Searcher {
             path: dir.path().to_path_buf(),
+            state,
             open: std::sync::Arc::new(open),
             reader,
             analyzer: Analyzer::new(),
@@ -278,7 +283,17 @@ impl Searcher {
     /// ([`Error::Timeout`]) or a failure reading the index.
     pub fn search(&mut self, request: &SearchRequest) -> Result<SearchResults> {
         let path = self.path.clone();
-        reading_index(&path, || self.search_unexplained(request))
+        let searched = reading_index(&path, || self.search_unexplained(request));
+        // Files are opened as a query needs them: a writer may have removed them since the
+        // index was opened (a merge, a new generation). Then the new state is searched.
+        let dir = IndexDir::new(&path);
+        match searched {
+            Err(Error::Damaged { .. }) if dir.state() != self.state => {
+                *self = Searcher::open(&dir)?;
+                reading_index(&path, || self.search_unexplained(request))
+            }
+            searched => searched,
+        }
     }
 
     fn search_unexplained(&mut self, request: &SearchRequest) -> Result<SearchResults> {

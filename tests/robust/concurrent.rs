@@ -124,3 +124,18 @@ fn reads_during_rebuilds_updates_and_merges_never_report_damage() {
 fn concurrent_reads_during_a_minute_of_writes_never_report_damage() {
     assert_no_spurious_damage(60);
 }
+
+#[test]
+fn a_search_on_an_index_replaced_since_it_was_opened_searches_the_new_one() {
+    let env = indexed_sample();
+    let dir = IndexDir::new(env.path().join("index"));
+    let mut searcher = Searcher::open(&dir).unwrap();
+    // A rebuild publishes a new generation and deletes the one this searcher opened.
+    env.run_ok(&["index", "--full", "--quiet"], 0);
+    for query in ["\"security guarantee\"", "Geneva", "@Ushakov"] {
+        let results = searcher
+            .search(&SearchRequest::new(query, 5))
+            .unwrap_or_else(|e| panic!("{query}: {e}"));
+        assert!(results.passages_matched > 0, "{query}");
+    }
+}
