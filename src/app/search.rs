@@ -99,7 +99,8 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
 /// NO_COLOR convention asks); `auto` follows the conventions as anstyle-query reads them, the
 /// way anstream does: `NO_COLOR` (non-empty) turns colour off; `CLICOLOR_FORCE` (non-empty and
 /// not `0`) turns it on even through a pipe; `CLICOLOR=0` turns it off; otherwise a terminal
-/// gets colour unless `TERM` is `dumb` (or unset).
+/// gets colour unless `TERM` is `dumb` (or unset without `CLICOLOR=1`); the `CI` variable
+/// changes nothing.
 fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
@@ -114,10 +115,12 @@ fn use_color(choice: ColorChoice) -> bool {
             } else if clicolor == Some(false) {
                 false
             } else {
+                // A terminal that says TERM=dumb gets plain text wherever it runs, CI services
+                // included; CLICOLOR=1 stands in only for a TERM that is not set.
+                let term = std::env::var_os("TERM");
                 std::io::stdout().is_terminal()
-                    && (anstyle_query::term_supports_color()
-                        || clicolor == Some(true)
-                        || anstyle_query::is_ci())
+                    && term.as_deref() != Some("dumb".as_ref())
+                    && (term.is_some() || clicolor == Some(true))
             }
         }
     }

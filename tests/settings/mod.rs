@@ -254,6 +254,7 @@ pub(crate) fn run_on_a_terminal(
         .env_remove("CLICOLOR")
         .env_remove("ATTACHE_INDEX")
         .env("XDG_CONFIG_HOME", env.path().join(".config"))
+        .env("CI", "true") // CI services set it; it must not override TERM=dumb
         .stdin(std::process::Stdio::null());
     for (k, v) in vars {
         command.env(k, v);
@@ -276,6 +277,7 @@ fn on_a_terminal_auto_colours_unless_term_is_dumb_or_no_color_is_set() {
         &[("TERM", "dumb")][..],
         &[("TERM", "xterm"), ("NO_COLOR", "1")],
         &[("TERM", "xterm"), ("CLICOLOR", "0")],
+        &[("TERM", "dumb"), ("CLICOLOR", "1")],
     ] {
         let out = run_on_a_terminal(&env, vars, &search).unwrap();
         assert!(out.contains("Ushakov"), "{vars:?}: {out:?}");
