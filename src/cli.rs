@@ -369,9 +369,13 @@ pub struct SearchArgs {
     /// Write JSON Lines: one object per hit, then a summary (with --count, the summary alone).
     #[arg(long)]
     pub json: bool,
-    /// Print only the number of matching passages and articles.
+    /// Print only the number of matching passages and articles (always counted exactly).
     #[arg(long)]
     pub count: bool,
+    /// Count every match. Without it, a ranked search stops counting after 1000 matches and
+    /// skips those that cannot reach the top, reporting "≥ 1000".
+    #[arg(long)]
+    pub exact_count: bool,
     /// When to colour the output: auto (on a terminal, unless NO_COLOR is set or TERM=dumb;
     /// CLICOLOR_FORCE=1 forces it), always or never [default: `color` in the config file,
     /// else auto].

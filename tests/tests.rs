@@ -331,6 +331,7 @@ fn assert_follows_schema(search: &Search) {
         keys,
         [
             "articles_matched",
+            "counts_exact",
             "hits",
             "passages_matched",
             "schema",

@@ -62,6 +62,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         ranking: args.ranking.into(),
         sort: args.sort.into(),
         offset: args.offset,
+        exact_count: args.exact_count,
     };
     let results = searcher.search(&request)?;
     let stdout = std::io::stdout();

@@ -5,7 +5,7 @@
 //!  "title":"…","source":null,"url":null,"meta":{},"text":"…","snippet":"…","snippet_marked":"…«Ushakov»…",
 //!  "highlights":[[5,12]],"byte_highlights":[[5,12]],
 //!  "entities":[{"id":"ushakov","type":"person","name":"Yuri Ushakov","alias":"Yuri Ushakov","span":[0,12],"byte_span":[0,12]}]}
-//! {"schema":1,"type":"summary","hits":1,"passages_matched":1,"articles_matched":1,"took_ms":0.8}
+//! {"schema":1,"type":"summary","hits":1,"passages_matched":1,"articles_matched":1,"counts_exact":true,"took_ms":0.8}
 //! ```
 //!
 //! `highlights` and an entity's `span` are ranges `[start, end)` of Unicode characters of
@@ -70,6 +70,9 @@ pub struct SummaryJson {
     hits: usize,
     passages_matched: u64,
     articles_matched: u64,
+    /// False when the counts are lower bounds (a ranked search stops counting after 1000
+    /// matches unless `--exact-count`).
+    counts_exact: bool,
     took_ms: f64,
 }
 
@@ -133,6 +136,7 @@ pub fn write(out: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
         hits: results.hits.len(),
         passages_matched: results.passages_matched,
         articles_matched: results.articles_matched,
+        counts_exact: results.counts_exact,
         took_ms: (results.took.as_secs_f64() * 1e6).round() / 1e3,
     };
     serde_json::to_writer(&mut *out, &summary)?;

@@ -149,10 +149,16 @@ pub fn count(results: &SearchResults) -> String {
     )
 }
 
-/// The one-line summary of a search, for stderr.
+/// The one-line summary of a search, for stderr. Counts that stopped early read `≥ 1000`.
 pub fn summary(results: &SearchResults) -> String {
+    let at_least = if results.counts_exact { "" } else { "≥ " };
+    let hint = if results.counts_exact {
+        ""
+    } else {
+        "; --exact-count counts them all"
+    };
     format!(
-        "{} of {} in {} ({:.1} ms)",
+        "{} of {at_least}{} in {at_least}{} ({:.1} ms{hint})",
         plural(results.hits.len() as u64, "hit shown", "hits shown"),
         plural(
             results.passages_matched,
