@@ -12,6 +12,7 @@
 //! The same gazetteer answers queries (`@zelensky`, `@Зеленський`), so index and query agree.
 
 pub mod aliases;
+pub mod attribution;
 pub mod eval;
 pub mod gazetteer;
 pub mod heuristic;
