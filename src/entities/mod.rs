@@ -152,6 +152,11 @@ impl<'g> Recognizer<'g> {
         }
     }
 
+    /// The gazetteer it recognises with.
+    pub fn gazetteer(&self) -> &'g Gazetteer {
+        self.gazetteer
+    }
+
     /// Forgets the people of the previous article; the next is undated, so its aliases are
     /// read as they are meant today.
     pub fn start_article(&mut self) {

@@ -15,6 +15,7 @@ use tantivy::{IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::analysis::Analyzer;
 use crate::corpus::Date;
+use crate::entities::attribution::Said;
 use crate::entities::{Gazetteer, Mention};
 use crate::error::{Error, Result};
 use crate::index::document::{Info, stored_info};
@@ -145,6 +146,8 @@ pub struct Hit {
     pub snippet: Snippet,
     /// The entities mentioned in the passage, in text order.
     pub entities: Vec<Mention>,
+    /// Who speaks in the passage, in the order their words start.
+    pub speakers: Vec<Said>,
 }
 
 /// What a search found.
@@ -488,6 +491,10 @@ impl Searcher {
                 Some(json) => serde_json::from_str(json).map_err(|_| unreadable("entities"))?,
                 None => Vec::new(),
             };
+            let speakers: Vec<Said> = match stored(fields.speakers) {
+                Some(json) => serde_json::from_str(json).map_err(|_| unreadable("speakers"))?,
+                None => Vec::new(),
+            };
             let highlights =
                 snippet::highlights(&mut self.analyzer, &text, &plan.highlight, &entities);
             let snippet = snippet::snippet(&text, &highlights);
@@ -501,6 +508,7 @@ impl Searcher {
                 highlights,
                 snippet,
                 entities,
+                speakers,
             });
         }
         Ok(hits)

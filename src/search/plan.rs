@@ -11,6 +11,8 @@
 //!   any spelling; inside a phrase, `"@zelensky security"~5` works across spellings. A plain
 //!   word that is a known alias (`Kiev`) also matches its entity's mentions, the word itself
 //!   scoring on top. `type:person` keeps passages with an entity of that type.
+//! * `said:@ushakov` (`said:ushakov`, `said:"Yuri Ushakov"`) keeps the passages where the entity
+//!   speaks; `quote:"…"` matches words inside quotation marks only, as `text` would.
 
 use std::ops::Bound;
 
@@ -42,13 +44,19 @@ const NEAR_SLOP: u32 = 3;
 /// Weight of a word's own matches when it also names an entity (see `word_query`).
 const SPELLING_UNDER_ENTITY: f32 = 0.25;
 
+/// The score of a passage where the speaker asked for (`said:`) speaks: words of the query
+/// rank these passages among themselves.
+const SAID_SCORE: f32 = 1.0;
+
 /// The most words a phrase may have. Matching a phrase checks every position of every word in
 /// each candidate passage, inside tantivy's scorer where no deadline is looked at, so a pasted
 /// page of text could otherwise run for minutes.
 pub const MAX_PHRASE_WORDS: usize = 64;
 
 /// Fields every index has; metadata fields come on top.
-pub const BUILTIN_FIELDS: [&str; 7] = ["text", "title", "source", "date", "id", "entity", "type"];
+pub const BUILTIN_FIELDS: [&str; 9] = [
+    "text", "title", "source", "date", "id", "entity", "type", "said", "quote",
+];
 
 /// A planning error: what is wrong and where in the query.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,6 +119,7 @@ enum Target {
     Date,
     Entity,
     EntityType,
+    Said,
 }
 
 impl Planner<'_> {
@@ -179,6 +188,7 @@ impl Planner<'_> {
                 }
                 Target::Entity => self.entity_query(text, span, hl, positive),
                 Target::EntityType => self.type_filter(text, span),
+                Target::Said => self.said_query(text, span, hl, positive),
             },
             Node::Phrase {
                 field,
@@ -198,6 +208,7 @@ impl Planner<'_> {
                 }
                 Target::Entity => self.entity_query(text, span, hl, positive),
                 Target::EntityType => self.type_filter(text.trim(), span),
+                Target::Said => self.said_query(text, span, hl, positive),
             },
             Node::Range {
                 field,
@@ -313,6 +324,8 @@ impl Planner<'_> {
             "date" => Target::Date,
             "entity" => Target::Entity,
             "type" => Target::EntityType,
+            "said" => Target::Said,
+            "quote" => Target::Analysed(self.fields.quote),
             name => {
                 let key = meta_key(name);
                 if key != name || !(self.has_meta_key)(&key) {
@@ -351,7 +364,7 @@ impl Planner<'_> {
                     let bonus = BoostQuery::new(term_query(field, exact), EXACT_BONUS);
                     clauses.push((TOccur::Should, Box::new(bonus)));
                 }
-                if positive && field == self.fields.text {
+                if positive && self.highlighted(field) {
                     hl.words.push(forms);
                 }
                 Box::new(BooleanQuery::new(clauses))
@@ -444,7 +457,7 @@ impl Planner<'_> {
             }
             return Ok(exact_sequence(field, &terms, slop));
         }
-        if positive && field == self.fields.text {
+        if positive && self.highlighted(field) {
             if words.len() == 1 {
                 hl.words.push(words.clone());
             } else {
@@ -491,6 +504,29 @@ impl Planner<'_> {
             hl.entities.push(id);
         }
         Ok(query)
+    }
+
+    /// Passages where the entity named by id or alias speaks (see
+    /// [`crate::entities::attribution`]); every one scores the same, and its mentions are marked.
+    fn said_query(
+        &mut self,
+        text: &str,
+        span: &Span,
+        hl: &mut Highlight,
+        positive: bool,
+    ) -> Result<Box<dyn Query>, PlanError> {
+        let id = self.entity_id(text, span)?;
+        let term = Term::from_field_text(self.fields.said, &id);
+        if positive {
+            hl.entities.push(id);
+        }
+        let query = TermQuery::new(term, IndexRecordOption::Basic);
+        Ok(Box::new(ConstScoreQuery::new(Box::new(query), SAID_SCORE)))
+    }
+
+    /// Whether matches in `field` are marked in snippets: the passage text, and its quotations.
+    fn highlighted(&self, field: Field) -> bool {
+        field == self.fields.text || field == self.fields.quote
     }
 
     fn entity_id(&mut self, text: &str, span: &Span) -> Result<String, PlanError> {

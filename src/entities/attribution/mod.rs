@@ -400,7 +400,8 @@ impl<'p, 'w> Passage<'p, 'w> {
         for (s, (range, bytes)) in self.sentences.iter().enumerate() {
             let mut found: Vec<Speaker> = Vec::new();
             for i in range.clone() {
-                if self.quoted[i] {
+                // A cue inside a quotation or a name ("the United States") is none.
+                if self.quoted[i] || self.owner[i].is_some() || i > range.start && self.capital(i) {
                     continue;
                 }
                 let who = if self.is(i, list::VERB) {
@@ -580,11 +581,15 @@ impl<'p, 'w> Passage<'p, 'w> {
             *negated = true;
             return true;
         }
-        let capital = self.text[self.words[w].span.clone()]
+        self.capital(w) || self.is(w, list::ROLE | list::FILLER)
+    }
+
+    /// Whether word `w` starts with a capital letter.
+    fn capital(&self, w: usize) -> bool {
+        self.text[self.words[w].span.clone()]
             .chars()
             .next()
-            .is_some_and(char::is_uppercase);
-        capital || self.is(w, list::ROLE | list::FILLER)
+            .is_some_and(char::is_uppercase)
     }
 
     /// The speakers a phrase names: its people if it names any, else everything it names.

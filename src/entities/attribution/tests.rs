@@ -199,3 +199,10 @@ fn every_country_code_names_a_state_the_gazetteer_knows() {
     }
     assert!(unknown.is_empty(), "{unknown:?}");
 }
+
+/// "States" is a reporting verb, but not in "the United States’".
+#[test]
+fn a_cue_inside_a_name_is_none() {
+    let t = "Secretary Rubio and his team reiterated the United States’ firm commitment to ensuring that Ukraine’s sovereignty, security, and future prosperity remain central to the ongoing diplomatic process.";
+    assert_eq!(ids(t), ["rubio"]);
+}
