@@ -12,6 +12,7 @@ mod optimize;
 mod search;
 mod settings;
 mod stats;
+mod who;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +44,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats(args) => stats::run(args),
         Command::Entities(args) => entities::list(args),
         Command::Entity(args) => entities::profile(args),
+        Command::Who(args) => who::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Gen(args) => generate::run(args),
         Command::Check(args) => check::run(args),

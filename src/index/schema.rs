@@ -61,7 +61,7 @@ pub struct Fields {
     /// The passage's mentions as JSON (see [`crate::entities::Mention`]). Stored.
     pub entities: Field,
     /// One value per speaker of the passage, its entity id (`ushakov`), for `said:`. Indexed
-    /// untokenized, fast.
+    /// untokenized.
     pub said: Field,
     /// One `id<TAB>type<TAB>name` value per speaker, for naming them in `who`. Fast.
     pub said_as: Field,
@@ -95,7 +95,7 @@ pub fn build() -> (Schema, Fields) {
         entity_alias: b.add_text_field(fast::ENTITY_ALIAS, FAST),
         entity_type: b.add_text_field("entity_type", STRING),
         entities: b.add_text_field("entities", STORED),
-        said: b.add_text_field(fast::SAID, STRING | FAST),
+        said: b.add_text_field("said", STRING),
         said_as: b.add_text_field(fast::SAID_AS, FAST),
         quote: b.add_text_field("quote", positional(TOKENS_TOKENIZER_NAME)),
         speakers: b.add_text_field("speakers", STORED),
@@ -142,7 +142,7 @@ impl Fields {
             entity_alias: get(fast::ENTITY_ALIAS)?,
             entity_type: get("entity_type")?,
             entities: get("entities")?,
-            said: get(fast::SAID)?,
+            said: get("said")?,
             said_as: get(fast::SAID_AS)?,
             quote: get("quote")?,
             speakers: get("speakers")?,
@@ -170,8 +170,6 @@ pub mod fast {
     pub const ENTITY: &str = "entity";
     /// See [`super::Fields::entity_alias`].
     pub const ENTITY_ALIAS: &str = "entity_alias";
-    /// See [`super::Fields::said`].
-    pub const SAID: &str = "said";
     /// See [`super::Fields::said_as`].
     pub const SAID_AS: &str = "said_as";
 }
