@@ -12,6 +12,7 @@
 //! cargo test --release -- --ignored ungdc
 //! ```
 
+mod attribution;
 mod entities;
 mod indexing;
 mod input;
@@ -216,6 +217,7 @@ fn assert_follows_schema(search: &Search) {
         "snippet",
         "snippet_marked",
         "source",
+        "speakers",
         "text",
         "title",
         "type",
@@ -522,6 +524,7 @@ fn text_output_shows_rank_date_title_location_metadata_and_snippet() {
         "\
 1. 2023  Ukraine at the 78th session · UN General Debate
    ungdc-78-UKR#0  country=UKR  session=78  speaker=Volodymyr Zelenskyy
+   said by: Volodymyr Zelensky
    We must prevent the use of any nuclear arsenal as blackmail. The grain corridor works.
 
 ",
