@@ -73,6 +73,35 @@ impl IndexLocation {
     }
 }
 
+/// The searcher of the index a command's location names.
+fn open_searcher(location: &IndexLocation) -> anyhow::Result<attache::search::Searcher> {
+    let (path, _) = location.resolve()?;
+    Ok(attache::search::Searcher::open(
+        &attache::index::IndexDir::new(path),
+    )?)
+}
+
+/// Writes each item as one line of JSON.
+fn json_lines<T: serde::Serialize>(
+    out: &mut impl std::io::Write,
+    items: &[T],
+) -> anyhow::Result<()> {
+    for item in items {
+        serde_json::to_writer(&mut *out, item)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Exit 0 when a listing found something, 1 when it is empty.
+fn listed(any: bool) -> ExitCode {
+    if any {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
 /// The index folder of a "no index" error, if `err` is one.
 fn no_index(err: &anyhow::Error) -> Option<PathBuf> {
     err.chain().find_map(

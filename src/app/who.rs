@@ -4,15 +4,12 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use attache::error::printable;
-use attache::index::IndexDir;
-use attache::search::Searcher;
 use attache::search::speakers::{WhoRequest, top_speakers};
 
 use crate::cli::WhoArgs;
 
 pub fn run(args: WhoArgs) -> anyhow::Result<ExitCode> {
-    let (path, _) = args.location.resolve()?;
-    let mut searcher = Searcher::open(&IndexDir::new(path))?;
+    let mut searcher = super::open_searcher(&args.location)?;
     let query = args.query.join(" ");
     let request = WhoRequest {
         query: (!query.trim().is_empty()).then_some(query),
@@ -23,34 +20,19 @@ pub fn run(args: WhoArgs) -> anyhow::Result<ExitCode> {
     let counts = top_speakers(&mut searcher, &request)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
-        for count in &counts {
-            serde_json::to_writer(&mut out, count)?;
-            writeln!(out)?;
-        }
-    } else {
-        if !counts.is_empty() {
-            writeln!(
-                out,
-                "{:>8} {:>8}  {:<8} speaker",
-                "passages", "articles", "type"
-            )?;
-        }
+        super::json_lines(&mut out, &counts)?;
+    } else if !counts.is_empty() {
+        writeln!(
+            out,
+            "{:>8} {:>8}  {:<8} speaker",
+            "passages", "articles", "type"
+        )?;
         for c in &counts {
-            writeln!(
-                out,
-                "{:>8} {:>8}  {:<8} {} (@{})",
-                c.passages,
-                c.articles,
-                c.kind,
-                printable(&c.name),
-                printable(&c.id)
-            )?;
+            let (name, id) = (printable(&c.name), printable(&c.id));
+            let (passages, articles, kind) = (c.passages, c.articles, &c.kind);
+            writeln!(out, "{passages:>8} {articles:>8}  {kind:<8} {name} (@{id})")?;
         }
     }
     out.flush()?;
-    Ok(if counts.is_empty() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(super::listed(!counts.is_empty()))
 }

@@ -186,9 +186,9 @@ impl Planner<'_> {
                     let date = parse_date(text, span)?;
                     Ok(self.date_filter(Some(date), Some(date)))
                 }
-                Target::Entity => self.entity_query(text, span, hl, positive),
+                Target::Entity => self.entity_query(text, span, hl, positive, false),
                 Target::EntityType => self.type_filter(text, span),
-                Target::Said => self.said_query(text, span, hl, positive),
+                Target::Said => self.entity_query(text, span, hl, positive, true),
             },
             Node::Phrase {
                 field,
@@ -206,9 +206,9 @@ impl Planner<'_> {
                     let date = parse_date(text.trim(), span)?;
                     Ok(self.date_filter(Some(date), Some(date)))
                 }
-                Target::Entity => self.entity_query(text, span, hl, positive),
+                Target::Entity => self.entity_query(text, span, hl, positive, false),
                 Target::EntityType => self.type_filter(text.trim(), span),
-                Target::Said => self.said_query(text, span, hl, positive),
+                Target::Said => self.entity_query(text, span, hl, positive, true),
             },
             Node::Range {
                 field,
@@ -255,7 +255,7 @@ impl Planner<'_> {
                 }
                 Ok(self.day_filter(first, last))
             }
-            Node::Entity { text, span } => self.entity_query(text, span, hl, positive),
+            Node::Entity { text, span } => self.entity_query(text, span, hl, positive, false),
         }
     }
 
@@ -489,39 +489,31 @@ impl Planner<'_> {
         Ok(exact_sequence(self.fields.meta, &terms, slop))
     }
 
-    /// Passages mentioning the entity named by id or alias (`zelensky`, `Зеленський`); a name
-    /// the gazetteer lacks is looked up as a proposed entity (`Joseph Garba` → `joseph-garba`).
+    /// Passages mentioning the entity named by id or alias (`zelensky`, `Зеленський`), or with
+    /// `said` those where it speaks (see [`crate::entities::attribution`]), which all score the
+    /// same; a name the gazetteer lacks is looked up as a proposed entity (`Joseph Garba` →
+    /// `joseph-garba`). Its mentions are marked.
     fn entity_query(
         &mut self,
         text: &str,
         span: &Span,
         hl: &mut Highlight,
         positive: bool,
+        said: bool,
     ) -> Result<Box<dyn Query>, PlanError> {
         let id = self.entity_id(text, span)?;
-        let query = term_query(self.fields.text, &format!("{ENTITY_PREFIX}{id}"));
+        let query = match said {
+            false => term_query(self.fields.text, &format!("{ENTITY_PREFIX}{id}")),
+            true => {
+                let term = Term::from_field_text(self.fields.said, &id);
+                let query = TermQuery::new(term, IndexRecordOption::Basic);
+                Box::new(ConstScoreQuery::new(Box::new(query), SAID_SCORE))
+            }
+        };
         if positive {
             hl.entities.push(id);
         }
         Ok(query)
-    }
-
-    /// Passages where the entity named by id or alias speaks (see
-    /// [`crate::entities::attribution`]); every one scores the same, and its mentions are marked.
-    fn said_query(
-        &mut self,
-        text: &str,
-        span: &Span,
-        hl: &mut Highlight,
-        positive: bool,
-    ) -> Result<Box<dyn Query>, PlanError> {
-        let id = self.entity_id(text, span)?;
-        let term = Term::from_field_text(self.fields.said, &id);
-        if positive {
-            hl.entities.push(id);
-        }
-        let query = TermQuery::new(term, IndexRecordOption::Basic);
-        Ok(Box::new(ConstScoreQuery::new(Box::new(query), SAID_SCORE)))
     }
 
     /// Whether matches in `field` are marked in snippets: the passage text, and its quotations.

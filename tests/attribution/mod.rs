@@ -1,8 +1,6 @@
 //! Who said it: speakers and quotes on the sample articles, `said:`, `quote:`, `attache who`,
 //! speeches, and the attribution quality floor on the hand-labelled set.
 
-use std::path::Path;
-
 use serde_json::{Value, json};
 
 use crate::util::TestEnv;
@@ -243,45 +241,19 @@ fn a_speech_is_said_by_its_speaker_or_its_country_except_the_quotes_of_others() 
 
 #[test]
 fn attribution_meets_its_precision_and_recall_floor() {
-    let labelled = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/attribution/labelled.jsonl"),
-    )
-    .expect("the labelled set");
+    let labelled = crate::util::fixture("attribution/labelled.jsonl");
     let gazetteer = attache::entities::Gazetteer::builtin();
     let scores = attache::entities::attribution::eval::evaluate(gazetteer, &labelled)
         .expect("a well-formed labelled set");
-    println!(
-        "attribution on {} sentences, {} labelled speakers: precision {:.3}, recall {:.3}",
-        scores.passages,
-        scores.gold,
-        scores.precision(),
-        scores.recall()
-    );
-    for error in &scores.errors {
-        println!("  {error}");
-    }
-    assert!(scores.passages >= 80, "the set needs at least 80 sentences");
-    assert!(
-        scores.precision() >= 0.9,
-        "precision {:.3} < 0.9",
-        scores.precision()
-    );
-    assert!(
-        scores.recall() >= 0.8,
-        "recall {:.3} < 0.8",
-        scores.recall()
-    );
+    crate::util::assert_quality("attribution", "sentences", &scores, 80, (0.9, 0.8));
 }
 
 #[test]
 #[ignore = "indexes ~200 MB; run with `cargo test --release -- --ignored ungdc_said`"]
 fn ungdc_said_finds_a_speaker_by_the_speech_metadata() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/ungdc");
-    if !corpus.is_dir() {
-        eprintln!("skipped: no UNGDC corpus at {}", corpus.display());
+    let Some(corpus) = crate::util::ungdc() else {
         return;
-    }
-    let corpus = corpus.canonicalize().unwrap();
+    };
     let env = TestEnv::empty();
     env.run_ok(&["index", corpus.to_str().unwrap(), "--quiet"], 0);
     // Zelensky speaks in Ukraine's speeches of 2019 to 2024: every passage of them is his.
