@@ -52,6 +52,8 @@ pub enum Command {
     Entities(EntitiesArgs),
     /// Show what the index knows of one entity: spellings seen, first and last mention.
     Entity(EntityArgs),
+    /// List who speaks in the passages matching QUERY (or in all passages), most passages first.
+    Who(WhoArgs),
     /// Measure query latency and throughput on an index.
     Bench(BenchArgs),
     /// Write a synthetic corpus (JSON Lines) with a real corpus's term statistics.
@@ -79,6 +81,7 @@ impl Command {
             Command::Stats(a) => Some(&a.location),
             Command::Entities(a) => Some(&a.location),
             Command::Entity(a) => Some(&a.location),
+            Command::Who(a) => Some(&a.location),
             Command::Bench(a) => Some(&a.location),
             Command::Check(a) => Some(&a.location),
             Command::Eval(a) => Some(&a.location),
@@ -226,6 +229,33 @@ pub struct EntitiesArgs {
     )]
     pub limit: usize,
     /// Write JSON Lines, one object per entity.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WhoArgs {
+    /// Only passages matching this query (same syntax as `search`).
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Only articles dated on or after DATE.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<Date>,
+    /// Only articles dated on or before DATE.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<Date>,
+    /// Number of speakers to list, 1 to 10000.
+    #[arg(
+        long,
+        short = 'n',
+        value_name = "N",
+        default_value_t = 20,
+        value_parser = whole(1, MAX_LIMIT)
+    )]
+    pub limit: usize,
+    /// Write JSON Lines, one object per speaker.
     #[arg(long)]
     pub json: bool,
 }

@@ -4,14 +4,16 @@
 //! {"schema":1,"type":"hit","rank":1,"score":3.2,"article_id":"a.txt","passage":4,"date":"2025-11-24",
 //!  "title":"…","source":null,"url":null,"meta":{},"text":"…","snippet":"…","snippet_marked":"…«Ushakov»…",
 //!  "highlights":[[5,12]],"byte_highlights":[[5,12]],
-//!  "entities":[{"id":"ushakov","type":"person","name":"Yuri Ushakov","alias":"Yuri Ushakov","span":[0,12],"byte_span":[0,12]}]}
+//!  "entities":[{"id":"ushakov","type":"person","name":"Yuri Ushakov","alias":"Yuri Ushakov","span":[0,12],"byte_span":[0,12]}],
+//!  "speakers":[{"id":"ushakov","type":"person","name":"Yuri Ushakov","spans":[[0,40]],"byte_spans":[[0,40]]}]}
 //! {"schema":1,"type":"summary","hits":1,"passages_matched":1,"articles_matched":1,"counts_exact":true,"took_ms":0.8}
 //! ```
 //!
 //! `highlights` and an entity's `span` are ranges `[start, end)` of Unicode characters of
 //! `text` (what `jq`'s string slices and most languages count); `byte_highlights` and
 //! `byte_span` are the same ranges in bytes of its UTF-8. `snippet_marked` is the snippet with
-//! each match between `«` and `»`. `schema` changes when a field changes meaning.
+//! each match between `«` and `»`. `speakers` are who speaks in the passage, with the ranges
+//! of `text` each says (`spans` in characters, `byte_spans` in bytes). `schema` changes when a field changes meaning.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -47,6 +49,18 @@ pub struct HitJson<'a> {
     highlights: Vec<[usize; 2]>,
     byte_highlights: Vec<[usize; 2]>,
     entities: Vec<EntityJson<'a>>,
+    speakers: Vec<SpeakerJson<'a>>,
+}
+
+/// One speaker of a passage on the wire.
+#[derive(Debug, Serialize)]
+pub struct SpeakerJson<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    name: &'a str,
+    spans: Vec<[usize; 2]>,
+    byte_spans: Vec<[usize; 2]>,
 }
 
 /// One entity mention on the wire.
@@ -115,6 +129,21 @@ impl<'a> From<&'a Hit> for HitJson<'a> {
                     alias: &m.alias,
                     span: chars.range(m.span.start, m.span.end),
                     byte_span: [m.span.start, m.span.end],
+                })
+                .collect(),
+            speakers: hit
+                .speakers
+                .iter()
+                .map(|s| SpeakerJson {
+                    id: &s.speaker.id,
+                    kind: s.speaker.kind.as_str(),
+                    name: &s.speaker.name,
+                    spans: s
+                        .spans
+                        .iter()
+                        .map(|r| chars.range(r.start, r.end))
+                        .collect(),
+                    byte_spans: s.spans.iter().map(|r| [r.start, r.end]).collect(),
                 })
                 .collect(),
         }

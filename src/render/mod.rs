@@ -83,6 +83,16 @@ pub fn text(out: &mut dyn Write, results: &SearchResults, color: bool) -> io::Re
                 reset
             )?;
         }
+        if !hit.speakers.is_empty() {
+            let names: Vec<&str> = hit.speakers.iter().map(|s| &*s.speaker.name).collect();
+            writeln!(
+                out,
+                "   {}said by: {}{}",
+                paint(DIM),
+                printable(&names.join(", ")),
+                reset
+            )?;
+        }
         let highlight = paint(BOLD_RED);
         let underline = paint(UNDERLINE);
         let mut marks: Vec<(Range<usize>, &str, &str)> = hit

@@ -5,6 +5,7 @@ pub mod entities;
 pub mod parse;
 pub mod plan;
 pub mod snippet;
+pub mod speakers;
 pub mod topk;
 
 use std::ops::Range;
@@ -16,6 +17,7 @@ use tantivy::{IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::analysis::Analyzer;
 use crate::corpus::Date;
+use crate::entities::attribution::Said;
 use crate::entities::{Gazetteer, Mention};
 use crate::error::{Error, Result};
 use crate::index::document::{Info, stored_info};
@@ -156,6 +158,8 @@ pub struct Hit {
     pub snippet: Snippet,
     /// The entities mentioned in the passage, in text order.
     pub entities: Vec<Mention>,
+    /// Who speaks in the passage, in the order their words start.
+    pub speakers: Vec<Said>,
 }
 
 /// What a search found.
@@ -531,6 +535,10 @@ impl Searcher {
                 Some(json) => serde_json::from_str(json).map_err(|_| unreadable("entities"))?,
                 None => Vec::new(),
             };
+            let speakers: Vec<Said> = match stored(fields.speakers) {
+                Some(json) => serde_json::from_str(json).map_err(|_| unreadable("speakers"))?,
+                None => Vec::new(),
+            };
             let highlights =
                 snippet::highlights(&mut self.analyzer, &text, &plan.highlight, &entities);
             let snippet = snippet::snippet(&text, &highlights);
@@ -544,6 +552,7 @@ impl Searcher {
                 highlights,
                 snippet,
                 entities,
+                speakers,
             });
         }
         Ok(hits)

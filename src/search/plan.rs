@@ -11,6 +11,8 @@
 //!   any spelling; inside a phrase, `"@zelensky security"~5` works across spellings. A plain
 //!   word that is a known alias (`Kiev`) also matches its entity's mentions, the word itself
 //!   scoring on top. `type:person` keeps passages with an entity of that type.
+//! * `said:@ushakov` (`said:ushakov`, `said:"Yuri Ushakov"`) keeps the passages where the entity
+//!   speaks; `quote:"…"` matches words inside quotation marks only, as `text` would.
 
 use std::ops::Bound;
 
@@ -42,13 +44,19 @@ const NEAR_SLOP: u32 = 3;
 /// Weight of a word's own matches when it also names an entity (see `word_query`).
 const SPELLING_UNDER_ENTITY: f32 = 0.25;
 
+/// The score of a passage where the speaker asked for (`said:`) speaks: words of the query
+/// rank these passages among themselves.
+const SAID_SCORE: f32 = 1.0;
+
 /// The most words a phrase may have. Matching a phrase checks every position of every word in
 /// each candidate passage, inside tantivy's scorer where no deadline is looked at, so a pasted
 /// page of text could otherwise run for minutes.
 pub const MAX_PHRASE_WORDS: usize = 64;
 
 /// Fields every index has; metadata fields come on top.
-pub const BUILTIN_FIELDS: [&str; 7] = ["text", "title", "source", "date", "id", "entity", "type"];
+pub const BUILTIN_FIELDS: [&str; 9] = [
+    "text", "title", "source", "date", "id", "entity", "type", "said", "quote",
+];
 
 /// A planning error: what is wrong and where in the query.
 #[derive(Debug, Clone, PartialEq)]
@@ -190,6 +198,7 @@ enum Target {
     Date,
     Entity,
     EntityType,
+    Said,
 }
 
 impl Planner<'_> {
@@ -272,8 +281,9 @@ impl Planner<'_> {
                     let date = parse_date(text, span)?;
                     Ok((self.date_filter(Some(date), Some(date)), Shape::Filter))
                 }
-                Target::Entity => self.entity_query(text, span, hl, positive),
+                Target::Entity => self.entity_query(text, span, hl, positive, false),
                 Target::EntityType => Ok((self.type_filter(text, span)?, Shape::Filter)),
+                Target::Said => self.entity_query(text, span, hl, positive, true),
             },
             Node::Phrase {
                 field,
@@ -288,8 +298,9 @@ impl Planner<'_> {
                     let date = parse_date(text.trim(), span)?;
                     Ok((self.date_filter(Some(date), Some(date)), Shape::Filter))
                 }
-                Target::Entity => self.entity_query(text, span, hl, positive),
+                Target::Entity => self.entity_query(text, span, hl, positive, false),
                 Target::EntityType => Ok((self.type_filter(text.trim(), span)?, Shape::Filter)),
+                Target::Said => self.entity_query(text, span, hl, positive, true),
             },
             Node::Range {
                 field,
@@ -336,7 +347,7 @@ impl Planner<'_> {
                 }
                 Ok((self.day_filter(first, last), Shape::Filter))
             }
-            Node::Entity { text, span } => self.entity_query(text, span, hl, positive),
+            Node::Entity { text, span } => self.entity_query(text, span, hl, positive, false),
         }
     }
 
@@ -405,6 +416,8 @@ impl Planner<'_> {
             "date" => Target::Date,
             "entity" => Target::Entity,
             "type" => Target::EntityType,
+            "said" => Target::Said,
+            "quote" => Target::Analysed(self.fields.quote),
             name => {
                 let key = meta_key(name);
                 if key != name || !(self.has_meta_key)(&key) {
@@ -442,7 +455,7 @@ impl Planner<'_> {
                 if stem.is_some() {
                     terms.push((Term::from_field_text(field, exact), EXACT_BONUS));
                 }
-                if positive && field == self.fields.text {
+                if positive && self.highlighted(field) {
                     hl.words.push(forms);
                 }
                 (any_of(&terms), Shape::leaf(Leaf::Any(terms)))
@@ -545,7 +558,7 @@ impl Planner<'_> {
             }
             return Ok(exact_sequence(field, &terms, slop));
         }
-        if positive && field == self.fields.text {
+        if positive && self.highlighted(field) {
             if words.len() == 1 {
                 hl.words.push(words.clone());
             } else {
@@ -577,20 +590,32 @@ impl Planner<'_> {
         Ok(exact_sequence(self.fields.meta, &terms, slop))
     }
 
-    /// Passages mentioning the entity named by id or alias (`zelensky`, `Зеленський`); a name
-    /// the gazetteer lacks is looked up as a proposed entity (`Joseph Garba` → `joseph-garba`).
+    /// Passages mentioning the entity named by id or alias (`zelensky`, `Зеленський`), or with
+    /// `said` those where it speaks (see [`crate::entities::attribution`]), which all score the
+    /// same; a name the gazetteer lacks is looked up as a proposed entity (`Joseph Garba` →
+    /// `joseph-garba`). Its mentions are marked.
     fn entity_query(
         &mut self,
         text: &str,
         span: &Span,
         hl: &mut Highlight,
         positive: bool,
+        said: bool,
     ) -> Result<(Box<dyn Query>, Shape), PlanError> {
         let id = self.entity_id(text, span)?;
-        let term = Term::from_field_text(self.fields.text, &format!("{ENTITY_PREFIX}{id}"));
         if positive {
-            hl.entities.push(id);
+            hl.entities.push(id.clone());
         }
+        if said {
+            // A constant score: not a leaf the pruned collector bounds.
+            let term = Term::from_field_text(self.fields.said, &id);
+            let query = TermQuery::new(term, IndexRecordOption::Basic);
+            return Ok((
+                Box::new(ConstScoreQuery::new(Box::new(query), SAID_SCORE)),
+                Shape::Opaque,
+            ));
+        }
+        let term = Term::from_field_text(self.fields.text, &format!("{ENTITY_PREFIX}{id}"));
         let query = Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs));
         Ok((query, Shape::leaf(Leaf::Any(vec![(term, 1.0)]))))
     }
@@ -600,6 +625,11 @@ impl Planner<'_> {
             Term::from_field_text(self.fields.article_id, id),
             IndexRecordOption::Basic,
         ))
+    }
+
+    /// Whether matches in `field` are marked in snippets: the passage text, and its quotations.
+    fn highlighted(&self, field: Field) -> bool {
+        field == self.fields.text || field == self.fields.quote
     }
 
     fn entity_id(&mut self, text: &str, span: &Span) -> Result<String, PlanError> {
