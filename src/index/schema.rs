@@ -14,8 +14,9 @@ use crate::analysis::{META_TOKENIZER_NAME, TOKENIZER_NAME, TOKENS_TOKENIZER_NAME
 use crate::error::{Error, Result};
 
 /// Bumped whenever the schema or the token scheme changes; an index with another version is
-/// refused instead of being searched wrongly.
-pub const FORMAT_VERSION: u32 = 8;
+/// refused instead of being searched wrongly. 9: fast-field dictionaries are written without
+/// zstd (tantivy without `columnar-zstd-compression`), as a search reads article ids from them.
+pub const FORMAT_VERSION: u32 = 9;
 
 pub use crate::analysis::META_SEPARATOR;
 
