@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use attache::corpus::Date;
 use attache::entities::Kind;
+use attache::index::build::defaults;
 
 /// The most hits `search` shows and `bench` fetches, and the most entities `entities` lists.
 /// Results are fetched and snippeted one by one; past a few thousand a narrower query serves
@@ -289,7 +290,7 @@ pub struct IndexArgs {
     #[arg(
         long,
         value_name = "MB",
-        default_value_t = 256,
+        default_value_t = defaults::CHECKPOINT_MB,
         value_parser = whole(1, MAX_CHECKPOINT_MB)
     )]
     pub checkpoint_mb: u64,
@@ -297,7 +298,7 @@ pub struct IndexArgs {
     #[arg(
         long,
         value_name = "SECONDS",
-        default_value_t = 60,
+        default_value_t = defaults::CHECKPOINT_SECS,
         value_parser = whole(1, MAX_SECONDS)
     )]
     pub checkpoint_secs: u64,
@@ -311,7 +312,7 @@ pub struct IndexArgs {
     #[arg(
         long,
         value_name = "MB",
-        default_value_t = crate::app::DEFAULT_MEMORY_MB,
+        default_value_t = defaults::MEMORY_MB,
         value_parser = whole(MEMORY_MB.0, MEMORY_MB.1)
     )]
     pub memory: usize,

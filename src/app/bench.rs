@@ -1,7 +1,6 @@
 //! `attache bench`: measure query latency and print the table (or the JSON report).
 
 use std::io::Write;
-use std::process::ExitCode;
 
 use anyhow::Context;
 
@@ -9,10 +8,11 @@ use attache::bench::{self, BenchOptions, BenchReport, Latency};
 use attache::index::IndexDir;
 use attache::search::Searcher;
 
-use super::index::default_threads;
 use crate::cli::BenchArgs;
+use crate::exit::Exit;
+use attache::index::build::defaults;
 
-pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: BenchArgs) -> anyhow::Result<Exit> {
     let (path, _) = args.location.resolve()?;
     let text = std::fs::read_to_string(&args.queries).with_context(|| {
         format!(
@@ -35,7 +35,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         queries: bench::parse_queries(&text),
         runs: args.runs,
         warmup: args.warmup,
-        threads: args.threads.unwrap_or_else(default_threads),
+        threads: args.threads.unwrap_or_else(defaults::threads),
         limit: args.limit,
         ranking: args.ranking.into(),
     };
@@ -66,11 +66,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     let failed = report.queries.iter().any(|q| q.error.is_some());
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if failed { Exit::Failure } else { Exit::Success })
 }
 
 fn table(out: &mut dyn Write, r: &BenchReport) -> std::io::Result<()> {

@@ -1,14 +1,14 @@
 //! `attache check`: verify every file of the index; exit 0 when sound, 2 when damaged.
 
 use std::io::Write;
-use std::process::ExitCode;
 
 use attache::check::check;
 use attache::index::IndexDir;
 
 use crate::cli::CheckArgs;
+use crate::exit::Exit;
 
-pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: CheckArgs) -> anyhow::Result<Exit> {
     let (path, _) = args.location.resolve()?;
     let dir = IndexDir::new(path);
     let report = check(&dir)?;
@@ -28,5 +28,5 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         plural(report.files_verified, "file"),
         report.passages
     )?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }

@@ -1,15 +1,15 @@
 //! `attache entities` and `attache entity`: who is mentioned, and what is known of one entity.
 
 use std::io::Write;
-use std::process::ExitCode;
 
 use attache::index::IndexDir;
 use attache::search::Searcher;
 use attache::search::entities::{EntitiesRequest, entity_profile, top_entities};
 
 use crate::cli::{EntitiesArgs, EntityArgs};
+use crate::exit::Exit;
 
-pub fn list(args: EntitiesArgs) -> anyhow::Result<ExitCode> {
+pub fn list(args: EntitiesArgs) -> anyhow::Result<Exit> {
     let (path, _) = args.location.resolve()?;
     let mut searcher = Searcher::open(&IndexDir::new(path))?;
     let query = args.query.join(" ");
@@ -46,25 +46,25 @@ pub fn list(args: EntitiesArgs) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(if counts.is_empty() {
-        ExitCode::from(1)
+        Exit::NoMatch
     } else {
-        ExitCode::SUCCESS
+        Exit::Success
     })
 }
 
-pub fn profile(args: EntityArgs) -> anyhow::Result<ExitCode> {
+pub fn profile(args: EntityArgs) -> anyhow::Result<Exit> {
     let (path, _) = args.location.resolve()?;
     let mut searcher = Searcher::open(&IndexDir::new(path))?;
     let name = args.name.join(" ");
     let Some(p) = entity_profile(&mut searcher, &name)? else {
         eprintln!("no mention of '{name}' in the index");
-        return Ok(ExitCode::from(1));
+        return Ok(Exit::NoMatch);
     };
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &p)?;
         writeln!(out)?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(Exit::Success);
     }
     let c = &p.count;
     writeln!(out, "{} (@{}, {})", c.name, c.id, c.kind)?;
@@ -82,5 +82,5 @@ pub fn profile(args: EntityArgs) -> anyhow::Result<ExitCode> {
         .map(|(a, n)| format!("{a} ({n})"))
         .collect();
     writeln!(out, "spellings   {}", aliases.join(", "))?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }

@@ -2,7 +2,6 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -15,11 +14,12 @@ use attache::index::IndexDir;
 use attache::index::build::{self, BuildOptions, Change, Counts, Mode, Progress, RunSummary};
 
 use crate::cli::IndexArgs;
+use crate::exit::Exit;
 
 /// Plain progress lines, when stderr is not a terminal, come this often.
 const LOG_EVERY: Duration = Duration::from_secs(10);
 
-pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: IndexArgs) -> anyhow::Result<Exit> {
     let settings = args.location.settings()?;
     let dir = settings.index.value;
     if let Some(name) = &args.stdin_name {
@@ -28,7 +28,7 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
     let options = BuildOptions {
         fallback_roots: settings.corpus.value,
         stdin_name: args.stdin_name.clone(),
-        threads: args.threads.unwrap_or_else(default_threads),
+        threads: args.threads.unwrap_or_else(build::defaults::threads),
         memory_bytes: args.memory << 20,
         entities: !args.no_entities,
         full: args.full,
@@ -67,12 +67,12 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
     }
     if !summary.complete {
         eprintln!("{}", interrupted_line(&summary));
-        return Ok(ExitCode::from(130));
+        return Ok(Exit::Interrupted);
     }
     if args.strict && summary.skipped > 0 {
-        return Ok(ExitCode::from(3));
+        return Ok(Exit::Skipped);
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }
 
 /// A stdin scope's name is printable and short, and names the scope of a `-` in the paths.
@@ -130,10 +130,6 @@ pub fn build_index(
     let summary = build::build(dir, options, &mut progress);
     progress.finish();
     Ok(summary?)
-}
-
-pub fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// The closing line of an indexing run.

@@ -14,17 +14,14 @@ mod settings;
 mod stats;
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use crate::cli::{Cli, Command, IndexLocation};
+use crate::exit::Exit;
 use config::{Flags, Settings, Source};
-
-/// The default memory budget of the index writer, in MB.
-pub const DEFAULT_MEMORY_MB: usize = 512;
 
 /// Runs one command. A missing index is reported with the flag, variable or command that
 /// fixes it, as the index's location was chosen.
-pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     let location = cli.command.location().cloned();
     dispatch(cli).map_err(|err| match (no_index(&err), location) {
         (Some(path), Some(location)) => match location.settings() {
@@ -35,7 +32,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Index(args) => index::run(args),
         Command::Optimize(args) => optimize::run(args),

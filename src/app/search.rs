@@ -1,7 +1,6 @@
 //! `attache search`: run a query and print the hits as text or JSON Lines.
 
 use std::io::{IsTerminal, Write};
-use std::process::ExitCode;
 
 use attache::index::IndexDir;
 use attache::index::build::BuildOptions;
@@ -9,10 +8,11 @@ use attache::render;
 use attache::search::{SearchRequest, Searcher};
 
 use super::config::{Flags, INDEX_VAR, Settings};
-use super::index::{build_index, default_threads, summary_line};
+use super::index::{build_index, summary_line};
 use crate::cli::{ColorChoice, SearchArgs};
+use crate::exit::Exit;
 
-pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
     let settings = Settings::load(Flags {
         index: args.location.index.clone(),
         limit: args.limit,
@@ -41,8 +41,6 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         );
         let options = BuildOptions {
             fallback_roots: roots.clone(),
-            threads: default_threads(),
-            memory_bytes: super::DEFAULT_MEMORY_MB << 20,
             ..BuildOptions::new(Vec::new())
         };
         let summary = build_index(&dir, &options, false)?;
@@ -89,9 +87,9 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(if results.passages_matched > 0 {
-        ExitCode::SUCCESS
+        Exit::Success
     } else {
-        ExitCode::from(1)
+        Exit::NoMatch
     })
 }
 

@@ -1,7 +1,6 @@
 //! `attache stats`: what the index holds.
 
 use std::io::Write;
-use std::process::ExitCode;
 
 use attache::error::printable;
 use attache::index::IndexDir;
@@ -10,8 +9,9 @@ use attache::stats::stats;
 
 use super::human_bytes;
 use crate::cli::StatsArgs;
+use crate::exit::Exit;
 
-pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: StatsArgs) -> anyhow::Result<Exit> {
     let (path, _) = args.location.resolve()?;
     let dir = IndexDir::new(path);
     let searcher = Searcher::open(&dir)?;
@@ -20,7 +20,7 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         serde_json::to_writer_pretty(&mut out, &s)?;
         writeln!(out)?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(Exit::Success);
     }
     writeln!(out, "index       {}", s.generation)?;
     writeln!(out, "articles    {}", s.articles)?;
@@ -76,5 +76,5 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
             run.roots.join(", ")
         )?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }
