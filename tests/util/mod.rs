@@ -297,6 +297,12 @@ impl Search {
     }
 }
 
+/// The tests' one pseudo-random generator: the library's SplitMix64, fixed by `seed`, so a
+/// test's "random" corpus or kill moment is the same on every run.
+pub fn rng(seed: u64) -> attache::generate::rng::Rng {
+    attache::generate::rng::Rng::new(seed)
+}
+
 /// Asserts that the binary did not panic.
 pub fn assert_no_panic(out: &Output) {
     assert!(!out.stderr.contains("panicked"), "attache panicked\n{out}");
