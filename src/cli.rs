@@ -29,6 +29,26 @@ pub const MAX_SECONDS: u64 = 86_400;
 pub const MAX_RUNS: usize = 100_000;
 /// The most articles `gen` writes in one run (about 3 TB).
 pub const MAX_ARTICLES: u64 = 1_000_000_000;
+/// The widest `--width`.
+pub const MAX_WIDTH: usize = 10_000;
+
+/// The query syntax in brief, after `attache search --help` (the README has the whole table).
+const QUERY_SYNTAX: &str = "\
+Query syntax:
+  security guarantees         all the words (AND is the default); unquoted words are stemmed
+  \"security guarantee\"        the exact words in order, within one clause, not stemmed
+  \"security guarantee\"~3      the words within 3 positions of each other
+  Rubio OR Witkoff            either word
+  Crimea NOT Kyiv, Crimea -Kyiv   the first without the second
+  (Iraq OR Kuwait) invasion   grouping; apartheid^2 boosts a clause
+  title:geneva, source:reuters    words of the title or the source
+  country:UKR, speaker:\"…\"    metadata fields of JSON Lines articles
+  id:ungdc-78-UKR             one article by id
+  date:2025-11, date:[1980 TO 1989-12], date:[1980 TO *]   the article's date
+  @zelensky, @\"Volodymyr Zelensky\", entity:zelensky   an entity, under any spelling
+  type:person Kremlin         passages that mention a person (person, state, org, place, unknown)
+
+Exit status: 0 with hits, 1 with none, 2 on error (with --queries: 2 if a query failed).";
 
 /// Full-text search over dated diplomatic coverage, ranked by passage.
 #[derive(Debug, Parser)]
@@ -46,6 +66,7 @@ pub enum Command {
     /// Merge the index's segments into one and purge deleted passages.
     Optimize(OptimizeArgs),
     /// Search passages; exits 0 with hits, 1 with none, 2 on error.
+    #[command(after_help = QUERY_SYNTAX)]
     Search(SearchArgs),
     /// Show what the index holds.
     Stats(StatsArgs),
@@ -138,6 +159,10 @@ pub struct EvalArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub location: IndexLocation,
+    /// Write the report as one JSON object: `ok`, `generation`, `segments`, `files_verified`,
+    /// `passages` and `problems` (`{"path", "what"}`).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -238,9 +263,11 @@ pub struct EntityArgs {
     pub name: Vec<String>,
     #[command(flatten)]
     pub location: IndexLocation,
-    /// Write JSON.
+    /// Write JSON, one object on one line.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub view: ViewArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -335,8 +362,13 @@ pub struct SearchArgs {
     /// The query: words (AND by default), "exact phrases", "phrase"~N, OR, NOT, -exclude,
     /// field:value, date:[2025-11-01 TO 2025-11-30], term^2. Several arguments are joined
     /// with spaces; put `--` before a query that starts with `-`.
-    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    #[arg(value_name = "QUERY", required_unless_present = "queries", num_args = 1..)]
     pub query: Vec<String>,
+    /// Run one query per line of FILE (`-`: standard input; blank lines and `#` comments
+    /// skipped) and write JSON Lines, each object tagged with its `query` and `line`; a bad
+    /// query is reported with its line number and the rest still run (exit 2).
+    #[arg(long, value_name = "FILE", conflicts_with = "query")]
+    pub queries: Option<PathBuf>,
     #[command(flatten)]
     pub location: IndexLocation,
     /// Number of passages to show, 1 to 10000 [default: `limit` in the config file, else 10].
@@ -382,6 +414,30 @@ pub struct SearchArgs {
     /// 0 waits forever.
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = seconds)]
     pub timeout: Duration,
+    #[command(flatten)]
+    pub view: ViewArgs,
+    /// Show text results through a pager when standard output is a terminal (auto), or never
+    /// [pager: ATTACHE_PAGER, the config file's `pager`, PAGER, else `less -FRX`].
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    pub pager: PagerChoice,
+}
+
+/// How text output fits the screen.
+#[derive(Debug, Clone, Args)]
+pub struct ViewArgs {
+    /// Wrap text output at N columns, 0 to 10000; 0 does not wrap [default: COLUMNS, else the
+    /// terminal's width, else 80].
+    #[arg(long, value_name = "N", value_parser = whole(0, MAX_WIDTH))]
+    pub width: Option<usize>,
+}
+
+/// Whether to page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PagerChoice {
+    /// Through the pager when standard output is a terminal.
+    Auto,
+    /// Never.
+    Never,
 }
 
 /// A parser of whole numbers in `lo..=hi`, for clap. Its error, after clap's `invalid value
@@ -415,9 +471,11 @@ fn seconds(s: &str) -> Result<Duration, String> {
 pub struct StatsArgs {
     #[command(flatten)]
     pub location: IndexLocation,
-    /// Write JSON.
+    /// Write JSON, one object on one line.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub view: ViewArgs,
 }
 
 /// The order of search hits.

@@ -1,6 +1,7 @@
 //! The only code that prints: one file per command. Converts clap arguments into the library's
 //! configs, draws progress, renders results, and decides exit codes.
 
+mod batch;
 mod bench;
 mod check;
 pub mod config;
@@ -9,6 +10,7 @@ mod eval;
 mod generate;
 mod index;
 mod optimize;
+mod output;
 mod search;
 mod settings;
 mod stats;

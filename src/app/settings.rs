@@ -34,6 +34,7 @@ pub fn run(args: ConfigArgs) -> anyhow::Result<Exit> {
         ("corpus", json!(corpus), &settings.corpus.source),
         ("limit", json!(settings.limit.value), &settings.limit.source),
         ("color", json!(color), &settings.color.source),
+        ("pager", json!(settings.pager.value), &settings.pager.source),
     ];
     let mut out = std::io::stdout().lock();
     if args.json {

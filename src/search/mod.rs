@@ -5,6 +5,7 @@ pub mod entities;
 pub mod parse;
 pub mod plan;
 pub mod snippet;
+pub mod suggest;
 
 use std::ops::Range;
 use std::time::{Duration, Instant};
