@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use attache::index::IndexDir;
+use attache::render::wrap::Wrap;
 use attache::search::Searcher;
 use attache::search::entities::{EntitiesRequest, entity_profile, top_entities};
 
@@ -60,12 +61,17 @@ pub fn profile(args: EntityArgs) -> anyhow::Result<Exit> {
         eprintln!("no mention of '{name}' in the index");
         return Ok(Exit::NoMatch);
     };
-    let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &p)?;
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer(&mut out, &p)?;
         writeln!(out)?;
+        out.flush()?;
         return Ok(Exit::Success);
     }
+    let mut out = Wrap::new(
+        std::io::stdout().lock(),
+        super::output::width(args.view.width),
+    );
     let c = &p.count;
     writeln!(out, "{} (@{}, {})", c.name, c.id, c.kind)?;
     writeln!(
@@ -82,5 +88,6 @@ pub fn profile(args: EntityArgs) -> anyhow::Result<Exit> {
         .map(|(a, n)| format!("{a} ({n})"))
         .collect();
     writeln!(out, "spellings   {}", aliases.join(", "))?;
+    out.flush()?;
     Ok(Exit::Success)
 }

@@ -12,6 +12,7 @@ use attache::corpus::{Input, Warning};
 use attache::error::printable;
 use attache::index::IndexDir;
 use attache::index::build::{self, BuildOptions, Change, Counts, Mode, Progress, RunSummary};
+use attache::render::wrap::fit;
 
 use crate::cli::IndexArgs;
 use crate::exit::Exit;
@@ -263,10 +264,12 @@ impl Progress for Reporter {
         if self.quiet || !std::io::stderr().is_terminal() {
             return;
         }
-        // Standard input has no known size: a spinner with the bytes read and the rate.
+        // Standard input has no known size: a spinner with the bytes read and the rate. The
+        // bar takes what the first line leaves of the terminal's width; the message's two
+        // lines are cut to fit it (see `advance`), so no line wraps and redraws stay in place.
         let template = match bytes {
             0 => "{spinner} {bytes} read, {bytes_per_sec}\n  {msg}",
-            _ => "{spinner} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}\n  {msg}",
+            _ => "{spinner} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} [{wide_bar}]\n  {msg}",
         };
         let bar = ProgressBar::new(bytes);
         bar.set_style(
@@ -308,7 +311,13 @@ impl Progress for Reporter {
                 total => counts.bytes.min(total),
             };
             bar.set_position(position);
-            bar.set_message(format!("{}\n  {}", status(), self.file));
+            // Two columns of indent, one spare so a terminal never wraps at the last column.
+            let width = usize::from(console::Term::stderr().size().1).saturating_sub(3);
+            bar.set_message(format!(
+                "{}\n  {}",
+                fit(&status(), width),
+                fit(&self.file, width)
+            ));
         } else if !self.quiet && self.last_log.elapsed() >= LOG_EVERY {
             self.last_log = Instant::now();
             eprintln!(
