@@ -193,16 +193,22 @@ pub struct GenArgs {
 pub struct BenchArgs {
     #[command(flatten)]
     pub location: IndexLocation,
-    /// Queries, one per line, `#` comments.
-    #[arg(
-        long,
-        value_name = "FILE",
-        default_value = "../shared/queries/public.txt"
-    )]
-    pub queries: PathBuf,
-    /// Measured runs per query, 1 to 100000.
+    /// Queries, one per line, `#` comments [default: the built-in list, benches/queries.txt].
+    #[arg(long, value_name = "FILE")]
+    pub queries: Option<PathBuf>,
+    /// The fewest measured runs per query, 1 to 100000.
     #[arg(long, value_name = "N", default_value_t = 20, value_parser = whole(1, MAX_RUNS))]
     pub runs: usize,
+    /// The most measured runs per query, 1 to 100000: more runs narrow the median's interval.
+    #[arg(long, value_name = "N", default_value_t = 2000, value_parser = whole(1, MAX_RUNS))]
+    pub max_runs: usize,
+    /// Stop measuring a query after this many seconds (once it has --runs runs), up to 86400.
+    #[arg(long, value_name = "SECS", default_value = "3", value_parser = seconds)]
+    pub max_seconds: Duration,
+    /// Run each query until the 95% confidence interval of its median is within this share
+    /// of the median (0.03: ±3%), 0 to 1; 0 runs until --max-runs or --max-seconds.
+    #[arg(long, value_name = "SHARE", default_value = "0.03", value_parser = share)]
+    pub precision: f64,
     /// Unmeasured runs per query before measuring, 0 to 100000.
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = whole(0, MAX_RUNS))]
     pub warmup: usize,
@@ -210,7 +216,13 @@ pub struct BenchArgs {
     #[arg(long, value_name = "T", value_parser = whole(1, MAX_THREADS))]
     pub threads: Option<usize>,
     /// Hits fetched and snippeted per query, 1 to 10000.
-    #[arg(long, value_name = "K", default_value_t = 10, value_parser = whole(1, MAX_LIMIT))]
+    #[arg(
+        long,
+        short = 'n',
+        value_name = "K",
+        default_value_t = 10,
+        value_parser = whole(1, MAX_LIMIT)
+    )]
     pub limit: usize,
     /// Write the whole report as JSON.
     #[arg(long)]
@@ -218,9 +230,14 @@ pub struct BenchArgs {
     /// The ranking to measure: `full` (BM25 and the words-together bonus) or `bm25` alone.
     #[arg(long, value_name = "RANKING", default_value = "full")]
     pub ranking: RankingChoice,
-    /// Compare with an earlier `--json` report: per-query ratios of median latency.
+    /// Compare with an earlier `--json` report: per-query ratios of median latency, whether
+    /// each is significant, and the whole run's; refused when the two measured different
+    /// indexes, build profiles, top-K or rankings.
     #[arg(long, value_name = "PREVIOUS.json")]
     pub compare: Option<PathBuf>,
+    /// Compare even when the reports measured different things, with a warning.
+    #[arg(long, requires = "compare")]
+    pub allow_mismatch: bool,
 }
 
 #[derive(Debug, Args)]
@@ -304,7 +321,7 @@ pub struct IndexArgs {
     #[arg(long)]
     pub full: bool,
     /// Print what would be added, changed and removed, and write nothing.
-    #[arg(long, short = 'n', conflicts_with = "full")]
+    #[arg(long, conflicts_with = "full")]
     pub dry_run: bool,
     /// Also remove indexed articles from outside the paths given that this run did not see;
     /// with --full (or a rebuild the index needs), rebuild from the paths given alone.
@@ -454,6 +471,14 @@ where
         }
         _ => Err(format!("'{s}' is not a whole number in {lo}..={hi}")),
     }
+}
+
+/// Parses a share from 0 to 1: `0.03`.
+fn share(s: &str) -> Result<f64, String> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|n| (0.0..=1.0).contains(n))
+        .ok_or_else(|| format!("'{s}' is not a share in 0..=1, like 0.03"))
 }
 
 /// Parses a number of seconds from 0 to [`MAX_SECONDS`]: `10`, `0.5`, `0`.
@@ -691,6 +716,21 @@ mod tests {
         for (args, want) in cases {
             assert_eq!(first_line(args), *want, "attache {}", args.join(" "));
         }
+    }
+
+    #[test]
+    fn short_n_is_limit_in_every_subcommand() {
+        use clap::CommandFactory;
+        let mut with_n = Vec::new();
+        for sub in Cli::command().get_subcommands() {
+            for arg in sub.get_arguments() {
+                if arg.get_short() == Some('n') {
+                    assert_eq!(arg.get_long(), Some("limit"), "attache {}", sub.get_name());
+                    with_n.push(sub.get_name().to_owned());
+                }
+            }
+        }
+        assert_eq!(with_n, ["search", "entities", "bench"]);
     }
 
     #[test]

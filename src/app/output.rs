@@ -151,7 +151,7 @@ mod tests {
     #[test]
     fn a_pager_that_cannot_start_leaves_the_text_to_standard_output() {
         assert!(!page("/nonexistent/attache-pager", b"text"));
-        assert!(!page("/nonexistent/attache-pager | cat", b"text"));
+        assert!(!page("LESS=R /nonexistent/attache-pager", b"text"));
         assert!(page("true", b"text"));
     }
 }

@@ -18,6 +18,13 @@ use unicode_width::UnicodeWidthStr;
 /// item (`12. `), the marker's width too; and for an unindented `label   value` line (a label
 /// of up to 15 columns, then two spaces or more), the value's column.
 pub fn hanging_indent(line: &str) -> usize {
+    let plain: String;
+    let line = if line.contains('\x1b') {
+        plain = chunks(line).filter(|(v, _)| *v).map(|(_, c)| c).collect();
+        plain.as_str()
+    } else {
+        line
+    };
     let lead = line.len() - line.trim_start_matches(' ').len();
     let rest = &line[lead..];
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
@@ -293,6 +300,10 @@ mod tests {
         assert_eq!(hanging_indent("last run    update: 2 added"), 12);
         assert_eq!(hanging_indent("plain words, no label"), 0);
         assert_eq!(hanging_indent("spellings   Зеленський (2)"), 12);
+        assert_eq!(
+            hanging_indent("\x1b[2m1.\x1b[0m \x1b[32m2025\x1b[0m  Title"),
+            3
+        );
     }
 
     #[test]

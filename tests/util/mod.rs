@@ -103,6 +103,9 @@ impl TestEnv {
             .env_remove("NO_COLOR")
             .env_remove("CLICOLOR_FORCE")
             .env_remove("ATTACHE_INDEX")
+            .env_remove("ATTACHE_PAGER")
+            .env_remove("PAGER")
+            .env_remove("COLUMNS")
             // The user's config file is never read: the environment's is `.config/attache/`.
             .env("XDG_CONFIG_HOME", self.path().join(".config"));
         command
