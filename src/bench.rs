@@ -448,7 +448,7 @@ pub fn median_ci(samples: &[Duration]) -> (f64, f64, f64) {
     if n == 0 {
         return (0.0, 0.0, 0.0);
     }
-    let median = v[(n + 1) / 2 - 1];
+    let median = v[n.div_ceil(2) - 1];
     let half = 1.96 * (n as f64).sqrt() / 2.0;
     let lo = ((n as f64 / 2.0 - half).floor() as usize).clamp(1, n);
     let hi = ((n as f64 / 2.0 + half).ceil() as usize + 1).clamp(1, n);
