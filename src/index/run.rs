@@ -1,6 +1,6 @@
 //! What an indexing run is asked to do and what it reports: the options, the progress
 //! callbacks, the summary, and the defaults the command line and the library share (one home
-//! for each). [`super::build`] runs it; [`super::pipeline`] does the reading and writing; both
+//! for each). [`super::build`] runs it; the pipeline does the reading and writing; both
 //! take these types from here, so neither depends on the other's types.
 
 use std::path::PathBuf;
