@@ -16,6 +16,8 @@ sessions=${UNGDC_SESSIONS:-5}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# The toolchain and the registry stay the user's; everything the README puts under ~ is new.
+export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
 export HOME="$work/home"
 export CARGO_INSTALL_ROOT="$HOME/.cargo"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
