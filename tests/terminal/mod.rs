@@ -328,19 +328,23 @@ fn stats_counts_leave_out_the_passages_an_update_deleted() {
 #[test]
 fn bench_reports_what_it_measured_and_refuses_to_compare_different_indexes() {
     let env = indexed_sample();
-    let args = [
-        "bench",
-        "--runs",
-        "3",
-        "--max-runs",
-        "6",
-        "--warmup",
-        "0",
-        "--threads",
-        "1",
-        "--json",
-    ];
-    let out = env.run_ok(&args, 0);
+    // A short measurement: 3 to 6 runs a query, no warm-up, one thread.
+    let quick = |extra: &[&'static str]| {
+        let mut args = vec![
+            "bench",
+            "--runs",
+            "3",
+            "--max-runs",
+            "6",
+            "--warmup",
+            "0",
+            "--threads",
+            "1",
+        ];
+        args.extend_from_slice(extra);
+        args
+    };
+    let out = env.run_ok(&quick(&["--json"]), 0);
     let report: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(report["build"]["version"], env!("CARGO_PKG_VERSION"));
     let profile = if cfg!(debug_assertions) {
@@ -375,22 +379,7 @@ fn bench_reports_what_it_measured_and_refuses_to_compare_different_indexes() {
     }
     env.write("before.json", &out.stdout);
 
-    let compared = env.run_ok(
-        &[
-            "bench",
-            "--runs",
-            "3",
-            "--max-runs",
-            "6",
-            "--warmup",
-            "0",
-            "--threads",
-            "1",
-            "--compare",
-            "before.json",
-        ],
-        0,
-    );
+    let compared = env.run_ok(&quick(&["--compare", "before.json"]), 0);
     assert!(compared.stdout.contains("overall  "), "{compared}");
     assert!(
         compared.stdout.contains("queries changed significantly"),
