@@ -4,15 +4,15 @@
 # `~/attache/index` and `~/.cargo/bin` are the script's own. Then the completion and manual
 # page commands of the same section, and a few checks that it all worked from another folder.
 #
-#   tests/install.sh            # ~/corpora/ungdc is sessions 1-5 of ../shared/corpora/ungdc
-#   UNGDC_SESSIONS=78 tests/install.sh   # more of it (indexing time grows with it)
+#   tests/install.sh            # ~/corpora/ungdc is the last 3 sessions of ../shared/corpora/ungdc
+#   UNGDC_SESSIONS=78 tests/install.sh   # all of it (indexing time grows with it)
 #
 # `cargo install` builds a release binary; CARGO_TARGET_DIR is the checkout's target/ so a
 # second run reuses it. Needs git, and cargo with the registry already fetched.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 ungdc="$repo/../shared/corpora/ungdc"
-sessions=${UNGDC_SESSIONS:-5}
+sessions=${UNGDC_SESSIONS:-3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -24,7 +24,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
 export PATH="$HOME/.cargo/bin:$PATH"
 unset ATTACHE_INDEX ATTACHE_PAGER XDG_CONFIG_HOME
 mkdir -p "$HOME/corpora/ungdc"
-for f in $(ls "$ungdc"/session-*.jsonl | head -n "$sessions"); do
+for f in $(ls "$ungdc"/session-*.jsonl | tail -n "$sessions"); do
   cp "$f" "$HOME/corpora/ungdc/"
 done
 
