@@ -103,12 +103,19 @@ fn comparison(out: &mut dyn Write, c: &Comparison) -> std::io::Result<()> {
         )?;
     }
     let moved = c.queries.iter().filter(|q| q.significant).count();
+    let verdict = if c.overall_significant {
+        "a significant change"
+    } else {
+        "no significant change"
+    };
     writeln!(
         out,
-        "overall  {:.2}x (geometric mean of the ratios; paired randomisation test p = {:.3}); \
-         {moved} of {} queries changed significantly",
+        "overall  {:.2}x (geometric mean of the ratios; paired randomisation test p = {:.3}): \
+         {verdict} (p < {} and over {}%); {moved} of {} queries changed significantly",
         c.overall_ratio,
         c.overall_p,
+        compare::ALPHA,
+        compare::MIN_OVERALL_EFFECT * 100.0,
         c.queries.len()
     )
 }

@@ -10,7 +10,9 @@
 //! percent with nothing changed (two runs of one binary, measured: up to 8% on a query, with
 //! p < 0.001), which a test within each run cannot know is drift. Across
 //! queries, a paired randomisation test on the log ratios of the medians says whether the run
-//! as a whole moved.
+//! as a whole moved; the run counts as changed when that test says so and the geometric mean
+//! of the ratios moved more than [`MIN_OVERALL_EFFECT`] (two runs of one binary on a loaded
+//! machine, measured: 0.99×, p = 0.003).
 
 use serde::Serialize;
 
@@ -21,6 +23,9 @@ use crate::eval::significance::randomisation_test;
 pub const ALPHA: f64 = 0.05;
 /// The smallest change of a median called significant: 10% either way.
 pub const MIN_EFFECT: f64 = 0.10;
+/// The smallest change of the whole run (the geometric mean of the ratios) called
+/// significant: 3% either way.
+pub const MIN_OVERALL_EFFECT: f64 = 0.03;
 
 /// One query in both reports.
 #[derive(Debug, Clone, Serialize)]
@@ -50,6 +55,8 @@ pub struct Comparison {
     pub overall_ratio: f64,
     /// Two-sided p-value of the paired randomisation test on the log ratios.
     pub overall_p: f64,
+    /// Significant at [`ALPHA`] and larger than [`MIN_OVERALL_EFFECT`].
+    pub overall_significant: bool,
 }
 
 /// What differs between two reports that makes their latencies incomparable: the index, the
@@ -144,9 +151,14 @@ pub fn compare(now: &BenchReport, before: &BenchReport) -> Comparison {
             .sum::<f64>()
             / queries.len() as f64
     };
+    let overall_ratio = mean_log.exp();
+    let overall_p = randomisation_test(&logs_before, &logs_now, 100_000, 1);
     Comparison {
-        overall_ratio: mean_log.exp(),
-        overall_p: randomisation_test(&logs_before, &logs_now, 100_000, 1),
+        overall_ratio,
+        overall_p,
+        overall_significant: overall_p < ALPHA
+            && (overall_ratio > 1.0 + MIN_OVERALL_EFFECT
+                || overall_ratio < 1.0 / (1.0 + MIN_OVERALL_EFFECT)),
         queries,
     }
 }
@@ -238,6 +250,56 @@ mod tests {
         );
         assert_eq!(mann_whitney(&a, &[]), 1.0);
         assert_eq!(mann_whitney(&[2.0; 5], &[2.0; 5]), 1.0);
+    }
+
+    /// A report of one query whose runs took `samples` ms, on the index with `meta`.
+    fn report(samples: &[f64], meta: &str, profile: &str) -> BenchReport {
+        let mut sorted = samples.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let median = sorted[sorted.len() / 2];
+        let latency = serde_json::json!({"min": 0, "p50": median, "p90": 0, "p99": 0, "max": 0});
+        serde_json::from_value(serde_json::json!({
+            "build": {"version": "0.1.0", "profile": profile},
+            "ranking": "full",
+            "index": {"generation": "g", "articles": 2, "passages": 21, "segments": 1,
+                      "opstamp": 1, "meta_hash": meta},
+            "machine": {"cores": 2, "model": "m"},
+            "runs": 20, "warmup": 0, "limit": 10, "threads": 1,
+            "queries": [{"query": "q", "hits": 1, "plan": latency, "search": latency,
+                         "fetch": latency, "total": latency, "runs": samples.len(),
+                         "median_ci": [sorted[sorted.len() / 4], sorted[sorted.len() * 3 / 4]],
+                         "samples": samples}],
+            "overall": latency, "qps_single": 1.0, "qps_threads": 1.0
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_clear_slowdown_is_significant_and_noise_is_not() {
+        let base: Vec<f64> = (0..40).map(|i| 1.0 + f64::from(i % 10) * 0.002).collect();
+        let noise: Vec<f64> = base.iter().map(|x| x * 1.01).collect();
+        let slower: Vec<f64> = base.iter().map(|x| x * 1.5).collect();
+        let before = report(&base, "aa", "release");
+        let same = compare(&report(&noise, "aa", "release"), &before);
+        assert!(!same.queries[0].significant, "{same:?}");
+        let slow = compare(&report(&slower, "aa", "release"), &before);
+        assert!(slow.queries[0].significant, "{slow:?}");
+        assert!((slow.queries[0].ratio - 1.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn reports_of_other_indexes_or_profiles_are_named_as_incomparable() {
+        let samples = [1.0, 1.1, 1.2];
+        let before = report(&samples, "aa", "release");
+        assert!(mismatches(&report(&samples, "aa", "release"), &before).is_empty());
+        assert_eq!(
+            mismatches(&report(&samples, "bb", "debug"), &before),
+            [
+                "different indexes: 2 articles, 21 passages, meta.json aa before; 2 articles, \
+                 21 passages, meta.json bb now",
+                "different build profiles: release before, debug now"
+            ]
+        );
     }
 
     #[test]
