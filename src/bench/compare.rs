@@ -136,8 +136,8 @@ pub fn compare(now: &BenchReport, before: &BenchReport) -> Comparison {
             }
             _ => false,
         };
-        let large = change.ratio > 1.0 + MIN_EFFECT || change.ratio < 1.0 / (1.0 + MIN_EFFECT);
-        change.significant = apart && large && change.p.is_some_and(|p| p < ALPHA);
+        change.significant =
+            apart && beyond(change.ratio, MIN_EFFECT) && change.p.is_some_and(|p| p < ALPHA);
     }
     let logs_before: Vec<f64> = queries.iter().map(|c| c.before.ln()).collect();
     let logs_now: Vec<f64> = queries.iter().map(|c| c.now.ln()).collect();
@@ -156,11 +156,14 @@ pub fn compare(now: &BenchReport, before: &BenchReport) -> Comparison {
     Comparison {
         overall_ratio,
         overall_p,
-        overall_significant: overall_p < ALPHA
-            && (overall_ratio > 1.0 + MIN_OVERALL_EFFECT
-                || overall_ratio < 1.0 / (1.0 + MIN_OVERALL_EFFECT)),
+        overall_significant: overall_p < ALPHA && beyond(overall_ratio, MIN_OVERALL_EFFECT),
         queries,
     }
+}
+
+/// Whether `ratio` is a change of more than `effect` either way (1.1 and 1/1.1 for 10%).
+fn beyond(ratio: f64, effect: f64) -> bool {
+    !(1.0 / (1.0 + effect)..=1.0 + effect).contains(&ratio)
 }
 
 /// Two-sided p-value of the Mann–Whitney U test of `a` against `b`: the normal approximation
