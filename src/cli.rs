@@ -74,6 +74,8 @@ pub enum Command {
     Entities(EntitiesArgs),
     /// Show what the index knows of one entity: spellings seen, first and last mention.
     Entity(EntityArgs),
+    /// List who speaks in the passages matching QUERY (or in all passages), most passages first.
+    Who(WhoArgs),
     /// Measure query latency and throughput on an index.
     Bench(BenchArgs),
     /// Write a synthetic corpus (JSON Lines) with a real corpus's term statistics.
@@ -101,6 +103,7 @@ impl Command {
             Command::Stats(a) => Some(&a.location),
             Command::Entities(a) => Some(&a.location),
             Command::Entity(a) => Some(&a.location),
+            Command::Who(a) => Some(&a.location),
             Command::Bench(a) => Some(&a.location),
             Command::Check(a) => Some(&a.location),
             Command::Eval(a) => Some(&a.location),
@@ -274,6 +277,33 @@ pub struct EntitiesArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct WhoArgs {
+    /// Only passages matching this query (same syntax as `search`).
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Only articles dated on or after DATE.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<Date>,
+    /// Only articles dated on or before DATE.
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<Date>,
+    /// Number of speakers to list, 1 to 10000.
+    #[arg(
+        long,
+        short = 'n',
+        value_name = "N",
+        default_value_t = 20,
+        value_parser = whole(1, MAX_LIMIT)
+    )]
+    pub limit: usize,
+    /// Write JSON Lines, one object per speaker.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct EntityArgs {
     /// The entity, by id or any spelling: `@zelensky`, `Zelenskyy`, `"Volodymyr Zelensky"`.
     #[arg(value_name = "ENTITY", required = true, num_args = 1..)]
@@ -419,9 +449,13 @@ pub struct SearchArgs {
     /// Write JSON Lines: one object per hit, then a summary (with --count, the summary alone).
     #[arg(long)]
     pub json: bool,
-    /// Print only the number of matching passages and articles.
+    /// Print only the number of matching passages and articles (always counted exactly).
     #[arg(long)]
     pub count: bool,
+    /// Count every match. Without it, a ranked search stops counting after 1000 matches and
+    /// skips those that cannot reach the top, reporting "≥ 1000".
+    #[arg(long)]
+    pub exact_count: bool,
     /// When to colour the output: auto (on a terminal, unless NO_COLOR is set or TERM=dumb;
     /// CLICOLOR_FORCE=1 forces it), always or never [default: `color` in the config file,
     /// else auto].
@@ -730,7 +764,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(with_n, ["search", "entities", "bench"]);
+        assert_eq!(with_n, ["search", "entities", "who", "bench"]);
     }
 
     #[test]

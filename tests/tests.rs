@@ -12,6 +12,7 @@
 //! cargo test --release -- --ignored ungdc
 //! ```
 
+mod attribution;
 mod entities;
 mod indexing;
 mod input;
@@ -217,6 +218,7 @@ fn assert_follows_schema(search: &Search) {
         "snippet",
         "snippet_marked",
         "source",
+        "speakers",
         "text",
         "title",
         "type",
@@ -332,6 +334,7 @@ fn assert_follows_schema(search: &Search) {
         keys,
         [
             "articles_matched",
+            "counts_exact",
             "hits",
             "passages_matched",
             "schema",
@@ -525,6 +528,7 @@ fn text_output_shows_rank_date_title_location_metadata_and_snippet() {
         "\
 1. 2023  Ukraine at the 78th session · UN General Debate
    ungdc-78-UKR#0  country=UKR  session=78  speaker=Volodymyr Zelenskyy
+   said by: Volodymyr Zelensky
    We must prevent the use of any nuclear arsenal as blackmail. The grain corridor works.
 
 ",
@@ -1148,12 +1152,9 @@ fn stats_text_reports_articles_passages_dates_and_a_nonzero_size() {
 #[test]
 #[ignore = "indexes ~200 MB; run with `cargo test --release -- --ignored ungdc`"]
 fn ungdc_full_corpus_has_10952_speeches_and_finds_ukraine_2023() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/ungdc");
-    if !corpus.is_dir() {
-        eprintln!("skipped: no UNGDC corpus at {}", corpus.display());
+    let Some(corpus) = util::ungdc() else {
         return;
-    }
-    let corpus = corpus.canonicalize().unwrap();
+    };
     let env = TestEnv::empty();
     let built = env.run_ok(&["index", corpus.to_str().unwrap(), "--quiet"], 0);
     assert_eq!(built.warnings(), Vec::<&str>::new(), "{built}");
@@ -1461,34 +1462,11 @@ fn entity_shows_spellings_and_mention_dates() {
 /// README for the labelling rules): the README reports the figures this prints.
 #[test]
 fn entity_recognition_meets_its_precision_and_recall_floor() {
-    let labelled = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/entities/labelled.jsonl"),
-    )
-    .expect("the labelled set");
+    let labelled = util::fixture("entities/labelled.jsonl");
     let scores =
         attache::entities::eval::evaluate(attache::entities::Gazetteer::builtin(), &labelled)
             .expect("a well-formed labelled set");
-    println!(
-        "entity recognition on {} passages, {} labelled mentions: precision {:.3}, recall {:.3}",
-        scores.passages,
-        scores.gold,
-        scores.precision(),
-        scores.recall()
-    );
-    for error in &scores.errors {
-        println!("  {error}");
-    }
-    assert!(scores.passages >= 40, "the set needs at least 40 passages");
-    assert!(
-        scores.precision() >= 0.95,
-        "precision {:.3} < 0.95",
-        scores.precision()
-    );
-    assert!(
-        scores.recall() >= 0.93,
-        "recall {:.3} < 0.93",
-        scores.recall()
-    );
+    util::assert_quality("entity recognition", "passages", &scores, 40, (0.95, 0.93));
 }
 
 // ---------------------------------------------------------------------------------------------

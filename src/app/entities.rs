@@ -2,17 +2,14 @@
 
 use std::io::Write;
 
-use attache::index::IndexDir;
 use attache::render::wrap::Wrap;
-use attache::search::Searcher;
 use attache::search::entities::{EntitiesRequest, entity_profile, top_entities};
 
 use crate::cli::{EntitiesArgs, EntityArgs};
 use crate::exit::Exit;
 
 pub fn list(args: EntitiesArgs) -> anyhow::Result<Exit> {
-    let (path, _) = args.location.resolve()?;
-    let mut searcher = Searcher::open(&IndexDir::new(path))?;
+    let mut searcher = super::open_searcher(&args.location)?;
     let query = args.query.join(" ");
     let request = EntitiesRequest {
         query: (!query.trim().is_empty()).then_some(query),
@@ -25,10 +22,7 @@ pub fn list(args: EntitiesArgs) -> anyhow::Result<Exit> {
     let counts = top_entities(&mut searcher, &request)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
-        for count in &counts {
-            serde_json::to_writer(&mut out, count)?;
-            writeln!(out)?;
-        }
+        super::json_lines(&mut out, &counts)?;
     } else {
         if !counts.is_empty() {
             writeln!(
@@ -46,16 +40,11 @@ pub fn list(args: EntitiesArgs) -> anyhow::Result<Exit> {
         }
     }
     out.flush()?;
-    Ok(if counts.is_empty() {
-        Exit::NoMatch
-    } else {
-        Exit::Success
-    })
+    Ok(super::listed(!counts.is_empty()))
 }
 
 pub fn profile(args: EntityArgs) -> anyhow::Result<Exit> {
-    let (path, _) = args.location.resolve()?;
-    let mut searcher = Searcher::open(&IndexDir::new(path))?;
+    let mut searcher = super::open_searcher(&args.location)?;
     let name = args.name.join(" ");
     let Some(p) = entity_profile(&mut searcher, &name)? else {
         eprintln!("no mention of '{name}' in the index");

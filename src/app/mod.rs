@@ -14,6 +14,7 @@ mod output;
 mod search;
 mod settings;
 mod stats;
+mod who;
 
 use std::path::PathBuf;
 
@@ -42,6 +43,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Stats(args) => stats::run(args),
         Command::Entities(args) => entities::list(args),
         Command::Entity(args) => entities::profile(args),
+        Command::Who(args) => who::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Gen(args) => generate::run(args),
         Command::Check(args) => check::run(args),
@@ -68,6 +70,31 @@ impl IndexLocation {
         let is_default = settings.index_is_default();
         Ok((settings.index.value, is_default))
     }
+}
+
+/// The searcher of the index a command's location names.
+fn open_searcher(location: &IndexLocation) -> anyhow::Result<attache::search::Searcher> {
+    let (path, _) = location.resolve()?;
+    Ok(attache::search::Searcher::open(
+        &attache::index::IndexDir::new(path),
+    )?)
+}
+
+/// Writes each item as one line of JSON.
+fn json_lines<T: serde::Serialize>(
+    out: &mut impl std::io::Write,
+    items: &[T],
+) -> anyhow::Result<()> {
+    for item in items {
+        serde_json::to_writer(&mut *out, item)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Exit 0 when a listing found something, 1 when it is empty.
+fn listed(any: bool) -> Exit {
+    if any { Exit::Success } else { Exit::NoMatch }
 }
 
 /// The index folder of a "no index" error, if `err` is one.

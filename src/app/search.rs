@@ -111,6 +111,7 @@ pub fn request(args: &SearchArgs, settings: &Settings, query: String) -> SearchR
         ranking: args.ranking.into(),
         sort: args.sort.into(),
         offset: args.offset,
+        exact_count: args.exact_count,
     }
 }
 

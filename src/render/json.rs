@@ -4,8 +4,9 @@
 //! {"schema":1,"type":"hit","rank":1,"score":3.2,"article_id":"a.txt","passage":4,"date":"2025-11-24",
 //!  "title":"…","source":null,"url":null,"meta":{},"text":"…","snippet":"…","snippet_marked":"…«Ushakov»…",
 //!  "highlights":[[5,12]],"byte_highlights":[[5,12]],
-//!  "entities":[{"id":"ushakov","type":"person","name":"Yuri Ushakov","alias":"Yuri Ushakov","span":[0,12],"byte_span":[0,12]}]}
-//! {"schema":1,"type":"summary","hits":1,"passages_matched":1,"articles_matched":1,"took_ms":0.8}
+//!  "entities":[{"id":"ushakov","type":"person","name":"Yuri Ushakov","alias":"Yuri Ushakov","span":[0,12],"byte_span":[0,12]}],
+//!  "speakers":[{"id":"ushakov","type":"person","name":"Yuri Ushakov","spans":[[0,40]],"byte_spans":[[0,40]]}]}
+//! {"schema":1,"type":"summary","hits":1,"passages_matched":1,"articles_matched":1,"counts_exact":true,"took_ms":0.8}
 //! ```
 //!
 //! With `search --queries`, every object also carries the `query` it answers and its `line` in
@@ -17,7 +18,8 @@
 //! `highlights` and an entity's `span` are ranges `[start, end)` of Unicode characters of
 //! `text` (what `jq`'s string slices and most languages count); `byte_highlights` and
 //! `byte_span` are the same ranges in bytes of its UTF-8. `snippet_marked` is the snippet with
-//! each match between `«` and `»`. `schema` changes when a field changes meaning.
+//! each match between `«` and `»`. `speakers` are who speaks in the passage, with the ranges
+//! of `text` each says (`spans` in characters, `byte_spans` in bytes). `schema` changes when a field changes meaning.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -56,6 +58,18 @@ pub struct HitJson<'a> {
     highlights: Vec<[usize; 2]>,
     byte_highlights: Vec<[usize; 2]>,
     entities: Vec<EntityJson<'a>>,
+    speakers: Vec<SpeakerJson<'a>>,
+}
+
+/// One speaker of a passage on the wire.
+#[derive(Debug, Serialize)]
+pub struct SpeakerJson<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    name: &'a str,
+    spans: Vec<[usize; 2]>,
+    byte_spans: Vec<[usize; 2]>,
 }
 
 /// One entity mention on the wire.
@@ -81,6 +95,9 @@ pub struct SummaryJson<'a> {
     hits: usize,
     passages_matched: u64,
     articles_matched: u64,
+    /// False when the counts are lower bounds (a ranked search stops counting after 1000
+    /// matches unless `--exact-count`).
+    counts_exact: bool,
     took_ms: f64,
     #[serde(skip_serializing_if = "<[Suggestion]>::is_empty")]
     suggestions: &'a [Suggestion],
@@ -151,6 +168,21 @@ impl<'a> From<&'a Hit> for HitJson<'a> {
                     byte_span: [m.span.start, m.span.end],
                 })
                 .collect(),
+            speakers: hit
+                .speakers
+                .iter()
+                .map(|s| SpeakerJson {
+                    id: &s.speaker.id,
+                    kind: s.speaker.kind.as_str(),
+                    name: &s.speaker.name,
+                    spans: s
+                        .spans
+                        .iter()
+                        .map(|r| chars.range(r.start, r.end))
+                        .collect(),
+                    byte_spans: s.spans.iter().map(|r| [r.start, r.end]).collect(),
+                })
+                .collect(),
         }
     }
 }
@@ -190,6 +222,7 @@ pub fn write_tagged(
         hits: results.hits.len(),
         passages_matched: results.passages_matched,
         articles_matched: results.articles_matched,
+        counts_exact: results.counts_exact,
         took_ms: (results.took.as_secs_f64() * 1e6).round() / 1e3,
     };
     serde_json::to_writer(&mut *out, &summary)?;

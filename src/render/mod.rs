@@ -84,6 +84,16 @@ pub fn text(out: &mut dyn Write, results: &SearchResults, color: bool) -> io::Re
                 reset
             )?;
         }
+        if !hit.speakers.is_empty() {
+            let names: Vec<&str> = hit.speakers.iter().map(|s| &*s.speaker.name).collect();
+            writeln!(
+                out,
+                "   {}said by: {}{}",
+                paint(DIM),
+                printable(&names.join(", ")),
+                reset
+            )?;
+        }
         let highlight = paint(BOLD_RED);
         let underline = paint(UNDERLINE);
         let mut marks: Vec<(Range<usize>, &str, &str)> = hit
@@ -150,10 +160,16 @@ pub fn count(results: &SearchResults) -> String {
     )
 }
 
-/// The one-line summary of a search, for stderr.
+/// The one-line summary of a search, for stderr. Counts that stopped early read `≥ 1000`.
 pub fn summary(results: &SearchResults) -> String {
+    let at_least = if results.counts_exact { "" } else { "≥ " };
+    let hint = if results.counts_exact {
+        ""
+    } else {
+        "; --exact-count counts them all"
+    };
     format!(
-        "{} of {} in {} ({:.1} ms)",
+        "{} of {at_least}{} in {at_least}{} ({:.1} ms{hint})",
         plural(results.hits.len() as u64, "hit shown", "hits shown"),
         plural(
             results.passages_matched,
