@@ -21,6 +21,7 @@ mod ranking;
 mod relevance_eval;
 mod robust;
 mod settings;
+mod terminal;
 mod util;
 
 use std::path::Path;
@@ -517,6 +518,8 @@ fn text_output_shows_rank_date_title_location_metadata_and_snippet() {
             "country:UKR \"nuclear arsenal\"",
             "--color",
             "never",
+            "--width",
+            "0",
         ],
         0,
     );

@@ -1,13 +1,14 @@
 //! `attache entities` and `attache entity`: who is mentioned, and what is known of one entity.
 
 use std::io::Write;
-use std::process::ExitCode;
 
+use attache::render::wrap::Wrap;
 use attache::search::entities::{EntitiesRequest, entity_profile, top_entities};
 
 use crate::cli::{EntitiesArgs, EntityArgs};
+use crate::exit::Exit;
 
-pub fn list(args: EntitiesArgs) -> anyhow::Result<ExitCode> {
+pub fn list(args: EntitiesArgs) -> anyhow::Result<Exit> {
     let mut searcher = super::open_searcher(&args.location)?;
     let query = args.query.join(" ");
     let request = EntitiesRequest {
@@ -42,19 +43,24 @@ pub fn list(args: EntitiesArgs) -> anyhow::Result<ExitCode> {
     Ok(super::listed(!counts.is_empty()))
 }
 
-pub fn profile(args: EntityArgs) -> anyhow::Result<ExitCode> {
+pub fn profile(args: EntityArgs) -> anyhow::Result<Exit> {
     let mut searcher = super::open_searcher(&args.location)?;
     let name = args.name.join(" ");
     let Some(p) = entity_profile(&mut searcher, &name)? else {
         eprintln!("no mention of '{name}' in the index");
-        return Ok(ExitCode::from(1));
+        return Ok(Exit::NoMatch);
     };
-    let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &p)?;
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer(&mut out, &p)?;
         writeln!(out)?;
-        return Ok(ExitCode::SUCCESS);
+        out.flush()?;
+        return Ok(Exit::Success);
     }
+    let mut out = Wrap::new(
+        std::io::stdout().lock(),
+        super::output::width(args.view.width),
+    );
     let c = &p.count;
     writeln!(out, "{} (@{}, {})", c.name, c.id, c.kind)?;
     writeln!(
@@ -71,5 +77,6 @@ pub fn profile(args: EntityArgs) -> anyhow::Result<ExitCode> {
         .map(|(a, n)| format!("{a} ({n})"))
         .collect();
     writeln!(out, "spellings   {}", aliases.join(", "))?;
-    Ok(ExitCode::SUCCESS)
+    out.flush()?;
+    Ok(Exit::Success)
 }

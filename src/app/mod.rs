@@ -1,6 +1,7 @@
 //! The only code that prints: one file per command. Converts clap arguments into the library's
 //! configs, draws progress, renders results, and decides exit codes.
 
+mod batch;
 mod bench;
 mod check;
 pub mod config;
@@ -9,23 +10,21 @@ mod eval;
 mod generate;
 mod index;
 mod optimize;
+mod output;
 mod search;
 mod settings;
 mod stats;
 mod who;
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use crate::cli::{Cli, Command, IndexLocation};
+use crate::exit::Exit;
 use config::{Flags, Settings, Source};
-
-/// The default memory budget of the index writer, in MB.
-pub const DEFAULT_MEMORY_MB: usize = 512;
 
 /// Runs one command. A missing index is reported with the flag, variable or command that
 /// fixes it, as the index's location was chosen.
-pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     let location = cli.command.location().cloned();
     dispatch(cli).map_err(|err| match (no_index(&err), location) {
         (Some(path), Some(location)) => match location.settings() {
@@ -36,7 +35,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Index(args) => index::run(args),
         Command::Optimize(args) => optimize::run(args),
@@ -94,12 +93,8 @@ fn json_lines<T: serde::Serialize>(
 }
 
 /// Exit 0 when a listing found something, 1 when it is empty.
-fn listed(any: bool) -> ExitCode {
-    if any {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    }
+fn listed(any: bool) -> Exit {
+    if any { Exit::Success } else { Exit::NoMatch }
 }
 
 /// The index folder of a "no index" error, if `err` is one.

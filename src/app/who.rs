@@ -1,14 +1,14 @@
 //! `attache who`: who speaks in the matching passages.
 
+use crate::exit::Exit;
 use std::io::Write;
-use std::process::ExitCode;
 
 use attache::error::printable;
 use attache::search::speakers::{WhoRequest, top_speakers};
 
 use crate::cli::WhoArgs;
 
-pub fn run(args: WhoArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: WhoArgs) -> anyhow::Result<Exit> {
     let mut searcher = super::open_searcher(&args.location)?;
     let query = args.query.join(" ");
     let request = WhoRequest {

@@ -9,6 +9,12 @@
 //! {"schema":1,"type":"summary","hits":1,"passages_matched":1,"articles_matched":1,"counts_exact":true,"took_ms":0.8}
 //! ```
 //!
+//! With `search --queries`, every object also carries the `query` it answers and its `line` in
+//! the file, right after `type`, and a query that fails is one line
+//! `{"schema":1,"type":"error","query":"…","line":3,"error":"column 1: …"}`. A summary with
+//! no match may carry `suggestions`: `[{"word":"ushakof","terms":["ushakov"]}]`, the index's
+//! close spellings of each query word it has never seen.
+//!
 //! `highlights` and an entity's `span` are ranges `[start, end)` of Unicode characters of
 //! `text` (what `jq`'s string slices and most languages count); `byte_highlights` and
 //! `byte_span` are the same ranges in bytes of its UTF-8. `snippet_marked` is the snippet with
@@ -20,6 +26,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::search::suggest::Suggestion;
 use crate::search::{Hit, SearchResults};
 
 /// The version of this wire format.
@@ -34,6 +41,8 @@ pub struct HitJson<'a> {
     schema: u32,
     #[serde(rename = "type")]
     kind: &'static str,
+    #[serde(flatten)]
+    tags: Tags<'a>,
     rank: usize,
     score: f32,
     article_id: &'a str,
@@ -77,10 +86,12 @@ pub struct EntityJson<'a> {
 
 /// The closing summary on the wire.
 #[derive(Debug, Serialize)]
-pub struct SummaryJson {
+pub struct SummaryJson<'a> {
     schema: u32,
     #[serde(rename = "type")]
     kind: &'static str,
+    #[serde(flatten)]
+    tags: Tags<'a>,
     hits: usize,
     passages_matched: u64,
     articles_matched: u64,
@@ -88,6 +99,31 @@ pub struct SummaryJson {
     /// matches unless `--exact-count`).
     counts_exact: bool,
     took_ms: f64,
+    #[serde(skip_serializing_if = "<[Suggestion]>::is_empty")]
+    suggestions: &'a [Suggestion],
+}
+
+/// What a batch of queries (`search --queries`) tags each object with: the query it answers
+/// and its line in the file. Both absent for a single search.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Tags<'a> {
+    /// The query, as written in the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<&'a str>,
+    /// Its 1-based line number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+/// A failed query of a batch, on the wire.
+#[derive(Debug, Serialize)]
+struct ErrorJson<'a> {
+    schema: u32,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(flatten)]
+    tags: Tags<'a>,
+    error: &'a str,
 }
 
 impl<'a> From<&'a Hit> for HitJson<'a> {
@@ -96,6 +132,7 @@ impl<'a> From<&'a Hit> for HitJson<'a> {
         HitJson {
             schema: SCHEMA,
             kind: "hit",
+            tags: Tags::default(),
             rank: hit.rank,
             score: hit.score,
             article_id: &hit.article_id,
@@ -155,13 +192,33 @@ impl<'a> From<&'a Hit> for HitJson<'a> {
 /// # Errors
 /// When writing fails.
 pub fn write(out: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
+    write_tagged(out, results, Tags::default(), &[])
+}
+
+/// Writes `results` as JSON Lines, each object tagged with `tags`, and `suggestions` in the
+/// summary when there are some.
+///
+/// # Errors
+/// When writing fails.
+pub fn write_tagged(
+    out: &mut dyn Write,
+    results: &SearchResults,
+    tags: Tags<'_>,
+    suggestions: &[Suggestion],
+) -> io::Result<()> {
     for hit in &results.hits {
-        serde_json::to_writer(&mut *out, &HitJson::from(hit))?;
+        let json = HitJson {
+            tags,
+            ..HitJson::from(hit)
+        };
+        serde_json::to_writer(&mut *out, &json)?;
         out.write_all(b"\n")?;
     }
     let summary = SummaryJson {
         schema: SCHEMA,
         kind: "summary",
+        tags,
+        suggestions,
         hits: results.hits.len(),
         passages_matched: results.passages_matched,
         articles_matched: results.articles_matched,
@@ -169,6 +226,21 @@ pub fn write(out: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
         took_ms: (results.took.as_secs_f64() * 1e6).round() / 1e3,
     };
     serde_json::to_writer(&mut *out, &summary)?;
+    out.write_all(b"\n")
+}
+
+/// Writes the line of a batch's query that failed, with why.
+///
+/// # Errors
+/// When writing fails.
+pub fn write_error(out: &mut dyn Write, tags: Tags<'_>, error: &str) -> io::Result<()> {
+    let json = ErrorJson {
+        schema: SCHEMA,
+        kind: "error",
+        tags,
+        error,
+    };
+    serde_json::to_writer(&mut *out, &json)?;
     out.write_all(b"\n")
 }
 

@@ -4,6 +4,7 @@
 //! schema changes only on purpose.
 
 pub mod json;
+pub mod wrap;
 
 use std::io::{self, Write};
 use std::ops::Range;

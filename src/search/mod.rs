@@ -6,6 +6,7 @@ pub mod parse;
 pub mod plan;
 pub mod snippet;
 pub mod speakers;
+pub mod suggest;
 pub mod topk;
 
 use std::ops::Range;

@@ -103,6 +103,9 @@ impl TestEnv {
             .env_remove("NO_COLOR")
             .env_remove("CLICOLOR_FORCE")
             .env_remove("ATTACHE_INDEX")
+            .env_remove("ATTACHE_PAGER")
+            .env_remove("PAGER")
+            .env_remove("COLUMNS")
             // The user's config file is never read: the environment's is `.config/attache/`.
             .env("XDG_CONFIG_HOME", self.path().join(".config"));
         command
@@ -295,6 +298,12 @@ impl Search {
             })
             .collect()
     }
+}
+
+/// The tests' one pseudo-random generator: the library's SplitMix64, fixed by `seed`, so a
+/// test's "random" corpus or kill moment is the same on every run.
+pub fn rng(seed: u64) -> attache::generate::rng::Rng {
+    attache::generate::rng::Rng::new(seed)
 }
 
 /// The UN General Debate Corpus (`../shared/corpora/ungdc`), or `None` (saying the test is
