@@ -143,6 +143,11 @@ impl Pruner {
         if let Some(weight) = &self.leaves[leader].phrase {
             segment.leaves[leader].matcher = Some(weight.scorer(reader, 1.0)?);
         }
+        let others_max: Score = segment.order[1..]
+            .iter()
+            .map(|&i| segment.leaves[i].max())
+            .sum();
+        segment.leaves[leader].update(threshold, others_max);
         let mut target = 0;
         let mut windows = 0_u32;
         loop {
@@ -163,7 +168,11 @@ impl Pruner {
                 if let Some(score) = segment.score(doc, threshold, others_bound.1)?
                     && score > threshold
                 {
-                    threshold = callback(doc, score);
+                    let raised = callback(doc, score);
+                    if raised != threshold {
+                        segment.leaves[leader].update(raised, others_max);
+                    }
+                    threshold = raised;
                 }
                 doc = segment.next(doc + 1, threshold);
             }
@@ -243,13 +252,13 @@ impl Segment<'_> {
         if doc == TERMINATED {
             return None;
         }
-        let (leader_bound, mut end) = self.leaves[*leader].block();
+        let (leader_bound, mut end) = self.leaves[*leader].block(doc);
         let mut others_bound = 0.0;
         for &i in others {
             if self.leaves[i].seek(doc) == TERMINATED {
                 return None;
             }
-            let (bound, last) = self.leaves[i].block();
+            let (bound, last) = self.leaves[i].block(doc);
             self.bounds[i] = bound;
             others_bound += bound;
             end = end.min(last);
@@ -328,6 +337,10 @@ struct Cursor {
     doc: DocId,
     norms: FieldNormReader,
     weight: Bm25Weight,
+    /// The best score the term can give any passage.
+    max: Score,
+    /// Whether the cursor only adds to passages others propose (see `Leaf::update`).
+    lazy: bool,
 }
 
 impl Cursor {
@@ -342,7 +355,9 @@ impl Cursor {
             index,
             doc: TERMINATED,
             norms,
+            max: weight.max_score(),
             weight,
+            lazy: false,
         };
         cursor.doc = cursor.current();
         cursor
@@ -401,10 +416,33 @@ impl Leaf {
             .sum()
     }
 
-    /// The first document from `target` on where the leaf may match, by its cursors.
+    /// The best score the leaf can give any passage.
+    fn max(&self) -> Score {
+        self.cursors.iter().map(|c| c.max).sum()
+    }
+
+    /// Lets the terms that cannot lift a passage above `threshold` on their own, with
+    /// `others` (the other leaves' best) and the weaker terms, stop proposing passages: they
+    /// are read only at the passages the others propose (MaxScore, Turtle & Flood 1995). A
+    /// word's exact spelling's bonus and an alias's letters under its entity usually go lazy
+    /// as soon as the top list fills.
+    fn update(&mut self, threshold: Score, others: Score) {
+        let mut order: Vec<usize> = (0..self.cursors.len()).collect();
+        order.sort_by(|&a, &b| self.cursors[a].max.total_cmp(&self.cursors[b].max));
+        let mut sum = others;
+        for (rank, &i) in order.iter().enumerate() {
+            sum += self.cursors[i].max;
+            // The strongest term always proposes.
+            self.cursors[i].lazy = rank + 1 < order.len() && !above(sum, threshold);
+        }
+    }
+
+    /// The first document from `target` on where the leaf may match, by its cursors that
+    /// propose passages.
     fn seek(&mut self, target: DocId) -> DocId {
         self.cursors
             .iter_mut()
+            .filter(|c| !c.lazy)
             .map(|c| c.seek(target))
             .min()
             .unwrap_or(TERMINATED)
@@ -420,11 +458,16 @@ impl Leaf {
         }
     }
 
-    /// The leaf's bound over its cursors' current blocks, and the last document they cover.
-    fn block(&mut self) -> (Score, DocId) {
+    /// The leaf's bound over its cursors' blocks from `start` on, and the last document they
+    /// cover.
+    fn block(&mut self, start: DocId) -> (Score, DocId) {
         let mut end = TERMINATED;
         let mut bound: Score = 0.0;
         for cursor in &mut self.cursors {
+            if cursor.lazy {
+                // A lazy term is not walked: brought to the window to bound it.
+                cursor.seek(start);
+            }
             if cursor.doc == TERMINATED {
                 continue;
             }
@@ -444,7 +487,10 @@ impl Leaf {
             return Some((matcher.score(), true));
         }
         let mut bound: Option<Score> = None;
-        for cursor in &self.cursors {
+        for cursor in &mut self.cursors {
+            if cursor.lazy {
+                cursor.seek(doc);
+            }
             if cursor.doc == doc {
                 let score = cursor.score();
                 bound = Some(bound.map_or(score, |b| b + score));
