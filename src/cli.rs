@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use attache::corpus::Date;
 use attache::entities::Kind;
+use attache::search::facets::{FacetBy, FacetSort};
 
 /// The most hits `search` shows and `bench` fetches, and the most entities `entities` lists.
 /// Results are fetched and snippeted one by one; past a few thousand a narrower query serves
@@ -52,6 +53,12 @@ pub enum Command {
     Entities(EntitiesArgs),
     /// Show what the index knows of one entity: spellings seen, first and last mention.
     Entity(EntityArgs),
+    /// Count the passages matching QUERY (or all) per year, month, day, metadata field,
+    /// source, entity or entity type, as a bar chart; `--svg` draws it for a report.
+    Facets(FacetsArgs),
+    /// Show an article, or a passage (`ID#N`, as search prints it) with its neighbours, with
+    /// its metadata, entities and a query's matches marked.
+    Show(ShowArgs),
     /// Measure query latency and throughput on an index.
     Bench(BenchArgs),
     /// Write a synthetic corpus (JSON Lines) with a real corpus's term statistics.
@@ -79,6 +86,8 @@ impl Command {
             Command::Stats(a) => Some(&a.location),
             Command::Entities(a) => Some(&a.location),
             Command::Entity(a) => Some(&a.location),
+            Command::Facets(a) => Some(&a.location),
+            Command::Show(a) => Some(&a.location),
             Command::Bench(a) => Some(&a.location),
             Command::Check(a) => Some(&a.location),
             Command::Eval(a) => Some(&a.location),
@@ -242,6 +251,73 @@ pub struct EntityArgs {
     pub json: bool,
 }
 
+/// The most passages `show` and `search --context` print around a passage, each way.
+pub const MAX_CONTEXT: usize = 1000;
+
+#[derive(Debug, Args)]
+pub struct FacetsArgs {
+    /// Only passages matching this query (same syntax as `search`) [default: all passages].
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// What to count by: year, month, day, source, entity, type, or a metadata field of the
+    /// index (country, speaker, session…). Dates count only as precisely as written: a
+    /// year-only date counts by year, not by month or day.
+    #[arg(long, value_name = "BY", required = true)]
+    pub by: FacetBy,
+    /// Order: `count` (most passages first) or `value` (periods oldest first, with empty
+    /// periods as zero rows) [default: value for year, month and day, else count].
+    #[arg(long, value_name = "ORDER")]
+    pub sort: Option<FacetSortChoice>,
+    /// Show the first N values in that order, 1 to 10000 [default: every period; 20 values
+    /// of other facets].
+    #[arg(long, short = 'n', value_name = "N", value_parser = whole(1, MAX_LIMIT))]
+    pub limit: Option<usize>,
+    /// Only articles dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<Date>,
+    /// Only articles dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<Date>,
+    /// Write JSON Lines: one object per value, then a summary.
+    #[arg(long)]
+    pub json: bool,
+    /// Also draw the chart as an SVG file, with the query as its title.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+    /// When to colour the output: auto, always or never (as for `search`).
+    #[arg(long, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The article id, or `ID#PASSAGE` for one passage, as search hits print them.
+    #[arg(value_name = "ID[#PASSAGE]")]
+    pub id: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// With a passage, show N passages before and after it, 0 to 1000.
+    #[arg(
+        long,
+        short = 'C',
+        value_name = "N",
+        default_value_t = 2,
+        value_parser = whole(0, MAX_CONTEXT)
+    )]
+    pub context: usize,
+    /// Highlight this query's matches (same syntax as `search`).
+    #[arg(long, short = 'q', value_name = "QUERY")]
+    pub query: Option<String>,
+    /// Write JSON Lines: the article, then one object per passage shown.
+    #[arg(long)]
+    pub json: bool,
+    /// When to colour the output: auto, always or never (as for `search`).
+    #[arg(long, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct IndexLocation {
     /// Index folder [default: $ATTACHE_INDEX, else `index` in the config file, else index/].
@@ -381,6 +457,16 @@ pub struct SearchArgs {
     /// 0 waits forever.
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = seconds)]
     pub timeout: Duration,
+    /// Under each hit, print N passages before and after it (in JSON, a `context` array),
+    /// 0 to 1000.
+    #[arg(
+        long,
+        short = 'C',
+        value_name = "N",
+        default_value_t = 0,
+        value_parser = whole(0, MAX_CONTEXT)
+    )]
+    pub context: usize,
 }
 
 /// A parser of whole numbers in `lo..=hi`, for clap. Its error, after clap's `invalid value
@@ -437,6 +523,24 @@ impl From<SortChoice> for attache::search::Sort {
             SortChoice::Relevance => attache::search::Sort::Relevance,
             SortChoice::Date => attache::search::Sort::Date,
             SortChoice::DateDesc => attache::search::Sort::DateDesc,
+        }
+    }
+}
+
+/// The order of facet values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FacetSortChoice {
+    /// Most passages first.
+    Count,
+    /// By value: periods oldest first.
+    Value,
+}
+
+impl From<FacetSortChoice> for FacetSort {
+    fn from(choice: FacetSortChoice) -> Self {
+        match choice {
+            FacetSortChoice::Count => FacetSort::Count,
+            FacetSortChoice::Value => FacetSort::Value,
         }
     }
 }

@@ -13,6 +13,7 @@
 //! ```
 
 mod entities;
+mod facets;
 mod indexing;
 mod input;
 mod phrases;
@@ -20,6 +21,7 @@ mod ranking;
 mod relevance_eval;
 mod robust;
 mod settings;
+mod show;
 mod util;
 
 use std::path::Path;
@@ -1141,6 +1143,19 @@ fn stats_text_reports_articles_passages_dates_and_a_nonzero_size() {
 // ---------------------------------------------------------------------------------------------
 // The full UN General Debate Corpus (ignored: run with `cargo test --release -- --ignored ungdc`)
 // ---------------------------------------------------------------------------------------------
+
+/// An environment whose index holds the whole UNGDC, or `None` (saying so) without the corpus.
+fn ungdc_index() -> Option<TestEnv> {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/ungdc");
+    if !corpus.is_dir() {
+        eprintln!("skipped: no UNGDC corpus at {}", corpus.display());
+        return None;
+    }
+    let corpus = corpus.canonicalize().unwrap();
+    let env = TestEnv::empty();
+    env.run_ok(&["index", corpus.to_str().unwrap(), "--quiet"], 0);
+    Some(env)
+}
 
 #[test]
 #[ignore = "indexes ~200 MB; run with `cargo test --release -- --ignored ungdc`"]

@@ -6,11 +6,13 @@ mod check;
 pub mod config;
 mod entities;
 mod eval;
+mod facets;
 mod generate;
 mod index;
 mod optimize;
 mod search;
 mod settings;
+mod show;
 mod stats;
 
 use std::path::PathBuf;
@@ -43,6 +45,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats(args) => stats::run(args),
         Command::Entities(args) => entities::list(args),
         Command::Entity(args) => entities::profile(args),
+        Command::Facets(args) => facets::run(args),
+        Command::Show(args) => show::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Gen(args) => generate::run(args),
         Command::Check(args) => check::run(args),

@@ -64,16 +64,24 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         offset: args.offset,
     };
     let results = searcher.search(&request)?;
+    let context = match args.context {
+        0 => Vec::new(),
+        n => results
+            .hits
+            .iter()
+            .map(|hit| searcher.neighbours(&hit.article_id, hit.passage, n))
+            .collect::<Result<Vec<_>, _>>()?,
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if args.json {
         // With --count there are no hits: the summary line alone.
-        render::json::write(&mut out, &results)?;
+        render::json::write(&mut out, &results, &context)?;
     } else if args.count {
         writeln!(out, "{}", render::count(&results))?;
     } else {
         let color = use_color(settings.color.value);
-        render::text(&mut out, &results, color)?;
+        render::text(&mut out, &results, &context, color)?;
         out.flush()?;
         eprintln!("{}", render::summary(&results));
         if std::io::stderr().is_terminal()
@@ -101,7 +109,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
 /// not `0`) turns it on even through a pipe; `CLICOLOR=0` turns it off; otherwise a terminal
 /// gets colour unless `TERM` is `dumb` (or unset without `CLICOLOR=1`); the `CI` variable
 /// changes nothing.
-fn use_color(choice: ColorChoice) -> bool {
+pub(super) fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

@@ -18,6 +18,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::entities::Mention;
+use crate::search::show::Passage;
 use crate::search::{Hit, SearchResults};
 
 /// The version of this wire format.
@@ -47,6 +49,16 @@ pub struct HitJson<'a> {
     highlights: Vec<[usize; 2]>,
     byte_highlights: Vec<[usize; 2]>,
     entities: Vec<EntityJson<'a>>,
+    /// With `--context`: the neighbouring passages, in order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context: Option<Vec<ContextJson<'a>>>,
+}
+
+/// A neighbouring passage on the wire.
+#[derive(Debug, Serialize)]
+pub struct ContextJson<'a> {
+    passage: u64,
+    text: &'a str,
 }
 
 /// One entity mention on the wire.
@@ -102,29 +114,52 @@ impl<'a> From<&'a Hit> for HitJson<'a> {
                 .map(|r| chars.range(r.start, r.end))
                 .collect(),
             byte_highlights: hit.highlights.iter().map(|r| [r.start, r.end]).collect(),
-            entities: hit
-                .entities
-                .iter()
-                .map(|m| EntityJson {
-                    id: &m.id,
-                    kind: m.kind.as_str(),
-                    name: &m.name,
-                    alias: &m.alias,
-                    span: chars.range(m.span.start, m.span.end),
-                    byte_span: [m.span.start, m.span.end],
-                })
-                .collect(),
+            entities: entities(&chars, &hit.entities),
+            context: None,
         }
     }
 }
 
-/// Writes `results` as JSON Lines.
+/// A passage's entity mentions on the wire, their spans in characters and bytes of its text.
+pub(crate) fn entities<'a>(
+    chars: &CharOffsets<'_>,
+    mentions: &'a [Mention],
+) -> Vec<EntityJson<'a>> {
+    mentions
+        .iter()
+        .map(|m| EntityJson {
+            id: &m.id,
+            kind: m.kind.as_str(),
+            name: &m.name,
+            alias: &m.alias,
+            span: chars.range(m.span.start, m.span.end),
+            byte_span: [m.span.start, m.span.end],
+        })
+        .collect()
+}
+
+/// Writes `results` as JSON Lines; with `context` (per hit, its neighbouring passages), each
+/// hit carries them as `context`.
 ///
 /// # Errors
 /// When writing fails.
-pub fn write(out: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
-    for hit in &results.hits {
-        serde_json::to_writer(&mut *out, &HitJson::from(hit))?;
+pub fn write(
+    out: &mut dyn Write,
+    results: &SearchResults,
+    context: &[Vec<Passage>],
+) -> io::Result<()> {
+    for (i, hit) in results.hits.iter().enumerate() {
+        let mut json = HitJson::from(hit);
+        json.context = context.get(i).map(|around| {
+            around
+                .iter()
+                .map(|n| ContextJson {
+                    passage: n.number,
+                    text: &n.text,
+                })
+                .collect()
+        });
+        serde_json::to_writer(&mut *out, &json)?;
         out.write_all(b"\n")?;
     }
     let summary = SummaryJson {
@@ -140,18 +175,18 @@ pub fn write(out: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
 }
 
 /// Byte offsets of a text turned into character offsets.
-struct CharOffsets<'a> {
+pub(crate) struct CharOffsets<'a> {
     text: &'a str,
 }
 
 impl<'a> CharOffsets<'a> {
-    fn of(text: &'a str) -> CharOffsets<'a> {
+    pub(crate) fn of(text: &'a str) -> CharOffsets<'a> {
         CharOffsets { text }
     }
 
     /// The character range of the byte range `start..end` (offsets inside a character count
     /// from its start).
-    fn range(&self, start: usize, end: usize) -> [usize; 2] {
+    pub(crate) fn range(&self, start: usize, end: usize) -> [usize; 2] {
         let count = |at: usize| {
             let at = at.min(self.text.len());
             let at = (0..=at)

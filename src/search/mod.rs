@@ -2,8 +2,10 @@
 
 pub mod collect;
 pub mod entities;
+pub mod facets;
 pub mod parse;
 pub mod plan;
+pub mod show;
 pub mod snippet;
 
 use std::ops::Range;
@@ -470,24 +472,16 @@ impl Searcher {
     pub fn hits(&mut self, plan: &plan::Plan, collected: Collected) -> Result<Vec<Hit>> {
         let searcher = self.reader.searcher();
         let fields = self.open.fields;
-        let unreadable = |id: &str, c: &collect::Candidate, what: &str| {
-            Error::Invalid(format!(
-                "index document for {id}#{} has unreadable {what}: rebuild with `attache index --full`",
-                c.passage
-            ))
-        };
         let mut hits = Vec::with_capacity(collected.top.len());
         for (i, candidate) in collected.top.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(candidate.address)?;
-            let stored = |field| doc.get_first(field).and_then(|v| v.as_str());
-            let article_id = stored(fields.article_id).unwrap_or_default().to_owned();
-            let unreadable = |what| unreadable(&article_id, &candidate, what);
-            let text = stored(fields.body).unwrap_or_default().to_owned();
-            let info = stored_info(&doc, &fields).ok_or_else(|| unreadable("info"))?;
-            let entities: Vec<Mention> = match stored(fields.entities) {
-                Some(json) => serde_json::from_str(json).map_err(|_| unreadable("entities"))?,
-                None => Vec::new(),
-            };
+            let article_id = doc
+                .get_first(fields.article_id)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned();
+            let (text, info, entities) =
+                show::stored_passage(&doc, &fields, &article_id, candidate.passage)?;
             let highlights =
                 snippet::highlights(&mut self.analyzer, &text, &plan.highlight, &entities);
             let snippet = snippet::snippet(&text, &highlights);
