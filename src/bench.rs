@@ -3,7 +3,10 @@
 //! Each query runs `warmup` times unmeasured, then `runs` times with three stages timed
 //! apart: parse + plan, search (top-K collection with exact counts), and fetch + snippets.
 //! Throughput is measured twice: one thread running every query in turn, then `threads`
-//! threads sharing the same index.
+//! threads sharing the same index. Facets over every match of a common word are timed too
+//! (see [`facets`]).
+
+pub mod facets;
 
 use std::time::{Duration, Instant};
 
@@ -152,6 +155,9 @@ pub struct BenchReport {
     pub qps_single: f64,
     /// Queries per second, `threads` threads.
     pub qps_threads: f64,
+    /// Facets over every match of a common word.
+    #[serde(default)]
+    pub facets: Vec<facets::FacetReport>,
 }
 
 /// Parses a queries file: one query per line; blank lines and `#` comments skipped.
@@ -210,6 +216,7 @@ pub fn run(searcher: &Searcher, options: &BenchOptions) -> Result<BenchReport> {
         .collect();
     let qps_single = throughput(searcher, &good, options, 1)?;
     let qps_threads = throughput(searcher, &good, options, options.threads)?;
+    let facets = facets::measure(searcher, options.runs, options.warmup)?;
     Ok(BenchReport {
         index,
         machine: machine(),
@@ -221,6 +228,7 @@ pub fn run(searcher: &Searcher, options: &BenchOptions) -> Result<BenchReport> {
         overall: Latency::of(&all),
         qps_single,
         qps_threads,
+        facets,
     })
 }
 

@@ -632,6 +632,22 @@ mod tests {
                 "error: invalid value '-1' for '--timeout <SECS>': '-1' is not a number of \
                  seconds in 0..=86400, like 10 or 0.5",
             ),
+            (&["facets", "--by", "year", "--limit", "10000"], "ok"),
+            (
+                &["facets", "--by", "year", "-n", "0"],
+                "error: invalid value '0' for '--limit <N>': 0 is not in 1..=10000",
+            ),
+            (&["show", "a.txt#3", "-C", "1000"], "ok"),
+            (
+                &["show", "a.txt#3", "-C", "1001"],
+                "error: invalid value '1001' for '--context <N>': 1001 is not in 0..=1000",
+            ),
+            (&["search", "x", "--context", "0"], "ok"),
+            (
+                &["search", "x", "--context", "many"],
+                "error: invalid value 'many' for '--context <N>': 'many' is not a whole number \
+                 in 0..=1000",
+            ),
             (&["entities", "--limit", "10000"], "ok"),
             (
                 &["entities", "--limit", "0"],

@@ -388,3 +388,70 @@ fn ungdc_nuclear_disarmament_by_year_is_the_whole_1946_to_2024_curve() {
         env.run_ok(&["facets", "--by", "year", query], 0).stdout
     );
 }
+
+#[test]
+fn bench_times_facets_over_a_common_word_by_collector_and_by_tantivy_aggregation() {
+    let env = sample_and_speeches();
+    env.write("queries.txt", "Ushakov\n");
+    let out = env.run_ok(
+        &[
+            "bench",
+            "--queries",
+            "queries.txt",
+            "--runs",
+            "2",
+            "--warmup",
+            "0",
+            "--json",
+        ],
+        0,
+    );
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    let facets = report["facets"].as_array().unwrap();
+    let rows: Vec<(&str, &str)> = facets
+        .iter()
+        .map(|f| (f["by"].as_str().unwrap(), f["method"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("year", "collector"),
+            ("country", "collector"),
+            ("entity", "collector"),
+            ("country", "tantivy_aggregation")
+        ],
+        "{out}"
+    );
+    let (passages, _) = env.count("the");
+    for f in facets {
+        assert_eq!(f["query"], "the");
+        assert_eq!(f["passages"], passages, "{out}");
+        assert!(f["latency"]["p50"].as_f64().unwrap() > 0.0, "{out}");
+    }
+    // Both ways count the same countries: the two speeches' FRA and UKR.
+    assert_eq!(
+        (&facets[1]["values"], &facets[3]["values"]),
+        (&2.into(), &2.into())
+    );
+    let (rows, _, _) = facets_json(&env, &["--by", "year", "the"]);
+    let years = rows.iter().filter(|r| r["passages"] != 0).count();
+    assert_eq!(facets[0]["values"], years, "{out}");
+    let text = env.run_ok(
+        &[
+            "bench",
+            "--queries",
+            "queries.txt",
+            "--runs",
+            "1",
+            "--warmup",
+            "0",
+        ],
+        0,
+    );
+    assert!(text.stdout.contains("  the --by year\n"), "{text}");
+    assert!(
+        text.stdout
+            .contains("  the --by country (tantivy terms aggregation, estimated articles)\n"),
+        "{text}"
+    );
+}
