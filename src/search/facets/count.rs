@@ -78,7 +78,35 @@ pub struct SegmentCounter {
     codes: Vec<u64>,
     all: Tally,
     missing: Tally,
-    per_code: FxHashMap<u64, Tally>,
+    per_code: PerCode,
+}
+
+/// Tallies by code: in a vector when the codes are bounded, else in a map.
+enum PerCode {
+    Dense(Vec<Tally>),
+    Sparse(FxHashMap<u64, Tally>),
+}
+
+impl PerCode {
+    fn get(&mut self, code: u64) -> &mut Tally {
+        match self {
+            PerCode::Dense(tallies) => &mut tallies[code as usize],
+            PerCode::Sparse(tallies) => tallies.entry(code).or_default(),
+        }
+    }
+
+    /// The codes counted, and their tallies.
+    fn counted(self) -> Vec<(u64, Tally)> {
+        match self {
+            PerCode::Dense(tallies) => tallies
+                .into_iter()
+                .enumerate()
+                .filter(|(_, t)| t.passages > 0)
+                .map(|(code, t)| (code as u64, t))
+                .collect(),
+            PerCode::Sparse(tallies) => tallies.into_iter().collect(),
+        }
+    }
 }
 
 impl Collector for FacetCollector<'_> {
@@ -90,13 +118,18 @@ impl Collector for FacetCollector<'_> {
         _segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentCounter> {
+        let values = self.dimension.for_segment(reader)?;
+        let per_code = match values.bound() {
+            Some(bound) => PerCode::Dense(vec![Tally::default(); bound]),
+            None => PerCode::Sparse(FxHashMap::default()),
+        };
         Ok(SegmentCounter {
-            values: self.dimension.for_segment(reader)?,
+            values,
             key: reader.fast_fields().u64(fast::ARTICLE_KEY)?,
             codes: Vec::new(),
             all: Tally::default(),
             missing: Tally::default(),
-            per_code: FxHashMap::default(),
+            per_code,
         })
     }
 
@@ -132,14 +165,18 @@ impl SegmentCollector for SegmentCounter {
             self.missing.add(key);
         }
         for &code in &self.codes {
-            self.per_code.entry(code).or_default().add(key);
+            self.per_code.get(code).add(key);
         }
     }
 
     fn harvest(self) -> Counts {
-        let mut values: HashMap<String, Tally> = HashMap::with_capacity(self.per_code.len());
-        for (code, tally) in self.per_code {
-            if let Some(value) = self.values.label(code) {
+        let mut counted = self.per_code.counted();
+        counted.sort_unstable_by_key(|(code, _)| *code);
+        let codes: Vec<u64> = counted.iter().map(|(code, _)| *code).collect();
+        let mut labels = self.values.labels(&codes).into_iter().peekable();
+        let mut values: HashMap<String, Tally> = HashMap::with_capacity(counted.len());
+        for (code, tally) in counted {
+            if let Some((_, value)) = labels.next_if(|(c, _)| *c == code) {
                 values.entry(value).or_default().absorb(tally);
             }
         }

@@ -32,8 +32,13 @@ pub trait Dimension: Sync {
 pub trait SegmentValues {
     /// Appends the codes of `doc`'s values to `out`, each once.
     fn codes(&mut self, doc: DocId, out: &mut Vec<u64>);
-    /// The value a code stands for.
-    fn label(&self, code: u64) -> Option<String>;
+    /// The values of `codes` (sorted, distinct), with their codes.
+    fn labels(&self, codes: &[u64]) -> Vec<(u64, String)>;
+    /// When every code is below a bound known up front (term ordinals), the bound: codes are
+    /// then counted in a vector instead of a map.
+    fn bound(&self) -> Option<usize> {
+        None
+    }
 }
 
 impl FacetBy {
@@ -101,8 +106,11 @@ impl SegmentValues for SegmentPeriods {
         out.extend(code);
     }
 
-    fn label(&self, code: u64) -> Option<String> {
-        self.periods.get(code as usize).map(Date::to_string)
+    fn labels(&self, codes: &[u64]) -> Vec<(u64, String)> {
+        codes
+            .iter()
+            .filter_map(|&c| Some((c, self.periods.get(c as usize)?.to_string())))
+            .collect()
     }
 }
 
@@ -161,11 +169,35 @@ impl Ords {
         }
     }
 
-    /// The term of an ordinal.
-    fn term(&self, ord: u64) -> Option<String> {
-        let mut term = String::new();
-        let col = self.column.as_ref()?;
-        col.ord_to_str(ord, &mut term).ok()?.then_some(term)
+    /// The terms of `ords` (sorted, distinct). The dictionary is read once, in order, from the
+    /// first of them: looking ordinals up one by one would decompress a block each time.
+    fn terms(&self, ords: &[u64]) -> Vec<(u64, String)> {
+        let (Some(col), Some(&first)) = (&self.column, ords.first()) else {
+            return Vec::new();
+        };
+        let mut key = Vec::new();
+        if !col
+            .dictionary()
+            .ord_to_term(first, &mut key)
+            .unwrap_or(false)
+        {
+            return Vec::new();
+        }
+        let Ok(mut stream) = col.dictionary().range().ge(&key).into_stream() else {
+            return Vec::new();
+        };
+        let mut terms = Vec::with_capacity(ords.len());
+        let mut wanted = ords.iter().peekable();
+        while let Some(&&ord) = wanted.peek() {
+            if !stream.advance() {
+                break;
+            }
+            if stream.term_ord() == ord {
+                terms.push((ord, String::from_utf8_lossy(stream.key()).into_owned()));
+                wanted.next();
+            }
+        }
+        terms
     }
 }
 
@@ -190,8 +222,16 @@ impl SegmentValues for SegmentFields {
         self.ords.codes(doc, out, Some);
     }
 
-    fn label(&self, code: u64) -> Option<String> {
-        self.ords.term(code).map(|t| t[self.prefix..].to_owned())
+    fn labels(&self, codes: &[u64]) -> Vec<(u64, String)> {
+        let mut terms = self.ords.terms(codes);
+        for (_, term) in &mut terms {
+            term.drain(..self.prefix.min(term.len()));
+        }
+        terms
+    }
+
+    fn bound(&self) -> Option<usize> {
+        Some(self.ords.hi as usize)
     }
 }
 
@@ -239,10 +279,20 @@ impl SegmentValues for SegmentEntities {
         }
     }
 
-    fn label(&self, code: u64) -> Option<String> {
+    fn labels(&self, codes: &[u64]) -> Vec<(u64, String)> {
         match &self.types {
-            Some(_) => Kind::ALL.get(code as usize).map(|k| k.as_str().to_owned()),
-            None => self.ords.term(code),
+            Some(_) => codes
+                .iter()
+                .filter_map(|&c| Some((c, Kind::ALL.get(c as usize)?.as_str().to_owned())))
+                .collect(),
+            None => self.ords.terms(codes),
+        }
+    }
+
+    fn bound(&self) -> Option<usize> {
+        match &self.types {
+            Some(_) => Some(Kind::ALL.len()),
+            None => Some(self.ords.hi as usize),
         }
     }
 }
