@@ -103,8 +103,9 @@ fn bar(n: u64, most: u64, width: usize) -> String {
         .round()
         .max(1.0) as usize;
     let mut bar = "█".repeat(eighths / 8);
-    if eighths % 8 > 0 {
-        bar.push(EIGHTHS[eighths % 8]);
+    let rest = eighths % 8;
+    if rest > 0 {
+        bar.push(EIGHTHS[rest]);
     }
     bar
 }

@@ -18,6 +18,9 @@ use crate::error::{Error, Result};
 use crate::index::document::{Info, stored_info};
 use crate::index::schema::{Fields, fast};
 
+/// An article's passages by number, in order, with where to fetch them.
+type Numbered = Vec<(u64, DocAddress)>;
+
 /// What to show.
 #[derive(Debug, Clone, Default)]
 pub struct ShowRequest {
@@ -132,7 +135,7 @@ impl Searcher {
     }
 
     /// The article id and passage of a location (`ID` or `ID#N`), and the article's passages.
-    fn locate(&self, location: &str) -> Result<(String, Option<u64>, Vec<(u64, DocAddress)>)> {
+    fn locate(&self, location: &str) -> Result<(String, Option<u64>, Numbered)> {
         if let Some((id, number)) = location.rsplit_once('#')
             && !number.is_empty()
             && number.bytes().all(|b| b.is_ascii_digit())
@@ -184,11 +187,11 @@ impl Searcher {
     }
 
     /// The passages of an article by number, in order; empty when the index does not hold it.
-    fn numbered(&self, article_id: &str) -> Result<Vec<(u64, DocAddress)>> {
+    fn numbered(&self, article_id: &str) -> Result<Numbered> {
         let term = Term::from_field_text(self.open.fields.article_id, article_id);
         let query = TermQuery::new(term, IndexRecordOption::Basic);
         let searcher = self.reader.searcher();
-        let mut numbered = self.guard(|| Ok(searcher.search(&query, &Numbered)?))?;
+        let mut numbered = self.guard(|| Ok(searcher.search(&query, &NumberedCollector)?))?;
         numbered.sort_unstable();
         Ok(numbered)
     }
@@ -234,16 +237,16 @@ pub fn stored_passage(
 }
 
 /// Collects the passage number and address of every matching document.
-struct Numbered;
+struct NumberedCollector;
 
 struct SegmentNumbered {
     segment: SegmentOrdinal,
     passage: Column<u64>,
-    found: Vec<(u64, DocAddress)>,
+    found: Numbered,
 }
 
-impl Collector for Numbered {
-    type Fruit = Vec<(u64, DocAddress)>;
+impl Collector for NumberedCollector {
+    type Fruit = Numbered;
     type Child = SegmentNumbered;
 
     fn for_segment(
@@ -262,13 +265,13 @@ impl Collector for Numbered {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<(u64, DocAddress)>>) -> tantivy::Result<Self::Fruit> {
+    fn merge_fruits(&self, fruits: Vec<Numbered>) -> tantivy::Result<Numbered> {
         Ok(fruits.concat())
     }
 }
 
 impl SegmentCollector for SegmentNumbered {
-    type Fruit = Vec<(u64, DocAddress)>;
+    type Fruit = Numbered;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         let number = self.passage.first(doc).unwrap_or(u64::MAX);

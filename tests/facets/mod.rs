@@ -353,7 +353,7 @@ fn facet_errors_are_one_line_naming_what_is_allowed() {
 
 #[test]
 #[ignore = "indexes ~200 MB; run with `cargo test --release -- --ignored ungdc`"]
-fn ungdc_nuclear_disarmament_by_year_is_the_whole_1946_to_2024_curve() {
+fn ungdc_nuclear_disarmament_by_year_is_one_row_a_year_up_to_2024() {
     let Some(env) = crate::ungdc_index() else {
         return;
     };

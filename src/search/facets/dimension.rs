@@ -3,7 +3,7 @@
 //! and their types.
 //!
 //! A dimension turns a passage into value codes ([`SegmentValues::codes`]) and a code back into
-//! its value ([`SegmentValues::label`]) once counting is done. Codes are the segment's own; the
+//! its value ([`SegmentValues::labels`]) once counting is done. Codes are the segment's own; the
 //! values, merged across segments, are strings. Another dimension — per-passage speakers, once
 //! passages carry attribution — is one more implementation of [`Dimension`], chosen in
 //! [`FacetBy::dimension`].
