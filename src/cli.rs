@@ -219,12 +219,8 @@ pub struct EntitiesArgs {
     /// Only entities of this type: person, state, org, place, unknown.
     #[arg(long = "type", value_name = "TYPE")]
     pub kind: Option<Kind>,
-    /// Only articles dated on or after DATE.
-    #[arg(long, value_name = "DATE")]
-    pub since: Option<Date>,
-    /// Only articles dated on or before DATE.
-    #[arg(long, value_name = "DATE")]
-    pub until: Option<Date>,
+    #[command(flatten)]
+    pub dates: DateRange,
     /// Number of entities to list, 1 to 10000.
     #[arg(
         long,
@@ -274,12 +270,8 @@ pub struct FacetsArgs {
     /// of other facets].
     #[arg(long, short = 'n', value_name = "N", value_parser = whole(1, MAX_LIMIT))]
     pub limit: Option<usize>,
-    /// Only articles dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    pub since: Option<Date>,
-    /// Only articles dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    pub until: Option<Date>,
+    #[command(flatten)]
+    pub dates: DateRange,
     /// Write JSON Lines: one object per value, then a summary.
     #[arg(long)]
     pub json: bool,
@@ -316,6 +308,17 @@ pub struct ShowArgs {
     /// When to colour the output: auto, always or never (as for `search`).
     #[arg(long, value_name = "WHEN")]
     pub color: Option<ColorChoice>,
+}
+
+/// The articles' dates a command keeps.
+#[derive(Debug, Clone, Args)]
+pub struct DateRange {
+    /// Only articles dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<Date>,
+    /// Only articles dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<Date>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -417,12 +420,8 @@ pub struct SearchArgs {
     /// Number of passages to show, 1 to 10000 [default: `limit` in the config file, else 10].
     #[arg(long, short = 'n', value_name = "N", value_parser = whole(1, MAX_LIMIT))]
     pub limit: Option<usize>,
-    /// Only articles dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    pub since: Option<Date>,
-    /// Only articles dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    pub until: Option<Date>,
+    #[command(flatten)]
+    pub dates: DateRange,
     /// Match words as spelled: a known alias (`Kiev`) does not also find its entity (Kyiv).
     #[arg(long)]
     pub strict_spelling: bool,

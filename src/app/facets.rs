@@ -4,13 +4,10 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use attache::index::IndexDir;
 use attache::render;
-use attache::search::Searcher;
 use attache::search::facets::{FacetRequest, facets};
 
-use super::config::{Flags, Settings};
-use super::search::use_color;
+use super::search::open_for_output;
 use crate::cli::FacetsArgs;
 
 /// How many values of a facet other than dates are shown without `--limit`.
@@ -19,19 +16,14 @@ pub const DEFAULT_VALUES: usize = 20;
 const DEFAULT_WIDTH: usize = 80;
 
 pub fn run(args: FacetsArgs) -> anyhow::Result<ExitCode> {
-    let settings = Settings::load(Flags {
-        index: args.location.index.clone(),
-        limit: None,
-        color: args.color,
-    })?;
-    let mut searcher = Searcher::open(&IndexDir::new(&settings.index.value))?;
+    let (mut searcher, color) = open_for_output(&args.location, args.color)?;
     let query = args.query.join(" ");
     let mut request = FacetRequest::new(query.clone(), args.by);
     if let Some(sort) = args.sort {
         request.sort = sort.into();
     }
-    request.since = args.since;
-    request.until = args.until;
+    request.since = args.dates.since;
+    request.until = args.dates.until;
     request.limit = match (args.limit, request.by.precision()) {
         (Some(n), _) => Some(n),
         (None, Some(_)) => None,
@@ -49,7 +41,6 @@ pub fn run(args: FacetsArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         render::facets::json(&mut out, &facets)?;
     } else {
-        let color = use_color(settings.color.value);
         render::facets::chart(&mut out, &facets, width(), color)?;
         out.flush()?;
         eprintln!("{}", render::facets::summary(&facets));

@@ -10,7 +10,7 @@ use attache::search::{SearchRequest, Searcher};
 
 use super::config::{Flags, INDEX_VAR, Settings};
 use super::index::{build_index, default_threads, summary_line};
-use crate::cli::{ColorChoice, SearchArgs};
+use crate::cli::{ColorChoice, IndexLocation, SearchArgs};
 
 pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     let settings = Settings::load(Flags {
@@ -55,8 +55,8 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     let request = SearchRequest {
         query: args.query.join(" "),
         limit: if args.count { 0 } else { settings.limit.value },
-        since: args.since,
-        until: args.until,
+        since: args.dates.since,
+        until: args.dates.until,
         expand_aliases: !args.strict_spelling,
         timeout: (!args.timeout.is_zero()).then_some(args.timeout),
         ranking: args.ranking.into(),
@@ -103,13 +103,29 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// The searcher of a command that reads the index and prints (`--index`, the environment,
+/// the config file or `index/`), and whether its standard output gets colour (`--color`, the
+/// config file, the conventions: see [`use_color`]).
+pub(super) fn open_for_output(
+    location: &IndexLocation,
+    color: Option<ColorChoice>,
+) -> anyhow::Result<(Searcher, bool)> {
+    let settings = Settings::load(Flags {
+        index: location.index.clone(),
+        limit: None,
+        color,
+    })?;
+    let searcher = Searcher::open(&IndexDir::new(&settings.index.value))?;
+    Ok((searcher, use_color(settings.color.value)))
+}
+
 /// Whether to colour standard output. A choice made by flag or config file stands (as the
 /// NO_COLOR convention asks); `auto` follows the conventions as anstyle-query reads them, the
 /// way anstream does: `NO_COLOR` (non-empty) turns colour off; `CLICOLOR_FORCE` (non-empty and
 /// not `0`) turns it on even through a pipe; `CLICOLOR=0` turns it off; otherwise a terminal
 /// gets colour unless `TERM` is `dumb` (or unset without `CLICOLOR=1`); the `CI` variable
 /// changes nothing.
-pub(super) fn use_color(choice: ColorChoice) -> bool {
+fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

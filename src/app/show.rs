@@ -3,22 +3,14 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use attache::index::IndexDir;
 use attache::render;
-use attache::search::Searcher;
 use attache::search::show::ShowRequest;
 
-use super::config::{Flags, Settings};
-use super::search::use_color;
+use super::search::open_for_output;
 use crate::cli::ShowArgs;
 
 pub fn run(args: ShowArgs) -> anyhow::Result<ExitCode> {
-    let settings = Settings::load(Flags {
-        index: args.location.index.clone(),
-        limit: None,
-        color: args.color,
-    })?;
-    let mut searcher = Searcher::open(&IndexDir::new(&settings.index.value))?;
+    let (mut searcher, color) = open_for_output(&args.location, args.color)?;
     let request = ShowRequest {
         location: args.id,
         context: args.context,
@@ -29,7 +21,7 @@ pub fn run(args: ShowArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         render::show::json(&mut out, &shown)?;
     } else {
-        render::show::text(&mut out, &shown, use_color(settings.color.value))?;
+        render::show::text(&mut out, &shown, color)?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

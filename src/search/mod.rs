@@ -257,13 +257,7 @@ impl Searcher {
             let column = request.query[..e.span.start].chars().count() + 1;
             Error::Query(format!("column {column}: {}", e.message))
         })?;
-        if let (Some(since), Some(until)) = (request.since, request.until)
-            && since.first_day() > until.last_day()
-        {
-            return Err(Error::Invalid(format!(
-                "--since {since} is after --until {until}: no article can match"
-            )));
-        }
+        check_dates(request.since, request.until)?;
         if request.since.is_some() || request.until.is_some() {
             let filter = planner.date_filter(request.since, request.until);
             plan.query = Box::new(BooleanQuery::new(vec![
@@ -498,6 +492,19 @@ impl Searcher {
             });
         }
         Ok(hits)
+    }
+}
+
+/// Refuses a date range that holds no day.
+///
+/// # Errors
+/// [`Error::Invalid`] naming both dates when `since` is after `until`.
+pub fn check_dates(since: Option<Date>, until: Option<Date>) -> Result<()> {
+    match (since, until) {
+        (Some(since), Some(until)) if since.first_day() > until.last_day() => Err(Error::Invalid(
+            format!("--since {since} is after --until {until}: no article can match"),
+        )),
+        _ => Ok(()),
     }
 }
 

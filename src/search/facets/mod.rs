@@ -203,13 +203,7 @@ pub fn facets(searcher: &mut Searcher, request: &FacetRequest) -> Result<Facets>
             )));
         }
     }
-    if let (Some(since), Some(until)) = (request.since, request.until)
-        && since.first_day() > until.last_day()
-    {
-        return Err(Error::Invalid(format!(
-            "--since {since} is after --until {until}: no article can match"
-        )));
-    }
+    super::check_dates(request.since, request.until)?;
     let query = selection(searcher, &request.query, request.since, request.until)?;
     let dimension = request.by.dimension();
     let collector = FacetCollector {
