@@ -65,16 +65,11 @@ pub fn chart(out: &mut dyn Write, facets: &Facets, width: usize, color: bool) ->
             0 => format!("{}{counts}{}", p.on(DIM), p.off()),
             _ => counts,
         };
-        writeln!(
-            out,
-            "{}{label}{}{:pad$} {counts} {}{}{}",
-            p.on(style),
-            p.off(),
-            "",
-            p.on(bar_style),
-            bar(row.passages, most, bar_width),
-            p.off()
-        )?;
+        write!(out, "{}{label}{}{:pad$} {counts}", p.on(style), p.off(), "")?;
+        match bar(row.passages, most, bar_width) {
+            bar if bar.is_empty() => writeln!(out)?,
+            bar => writeln!(out, " {}{bar}{}", p.on(bar_style), p.off())?,
+        }
     }
     Ok(())
 }

@@ -6,8 +6,9 @@
 //! over every match of a common word costs about what counting its matches costs. Dates count
 //! at the precision asked for and never finer than written: a speech dated `1983` counts in
 //! 1983 by year and in no month by month; [`Facets::missing`] says how many were left out.
-//! Periods are listed oldest first with the empty periods between them as zero rows, so a
-//! timeline's gaps show.
+//! Periods are listed oldest first, from the index's first period to its last (within the
+//! dates asked), an empty period as a zero row: a timeline's gaps show, and the timelines of
+//! two queries line up.
 
 pub mod count;
 pub mod dimension;
@@ -102,8 +103,8 @@ impl FacetBy {
 pub enum FacetSort {
     /// Most passages first (ties: more articles, then the value).
     Count,
-    /// By value: periods oldest first, with empty periods between as zero rows; other values
-    /// in byte order.
+    /// By value: periods oldest first, over the index's span, empty periods as zero rows;
+    /// other values in byte order.
     Value,
 }
 
@@ -211,11 +212,31 @@ pub fn facets(searcher: &mut Searcher, request: &FacetRequest) -> Result<Facets>
     };
     let reader = searcher.reader().searcher();
     let counts = searcher.guard(|| Ok(reader.search(query.as_ref(), &collector)?))?;
-    Ok(arrange(request, counts, started))
+    // A timeline spans the index's periods (within the dates asked), so that the curves of
+    // two queries line up and a word's first and last years show against the corpus's.
+    let span = match (request.by.precision(), request.sort) {
+        (Some(_), FacetSort::Value)
+            if counts.all.passages > 0 && !request.query.trim().is_empty() =>
+        {
+            let all = selection(searcher, "", request.since, request.until)?;
+            let periods = searcher.guard(|| Ok(reader.search(all.as_ref(), &collector)?))?;
+            let first = periods.values.keys().min().and_then(|v| v.parse().ok());
+            let last = periods.values.keys().max().and_then(|v| v.parse().ok());
+            first.zip(last)
+        }
+        _ => None,
+    };
+    Ok(arrange(request, counts, span, started))
 }
 
-/// Orders, fills and cuts the counted values.
-fn arrange(request: &FacetRequest, counts: Counts, started: Instant) -> Facets {
+/// Orders, fills (from the first to the last period of `span`, when given) and cuts the
+/// counted values.
+fn arrange(
+    request: &FacetRequest,
+    counts: Counts,
+    span: Option<(Date, Date)>,
+    started: Instant,
+) -> Facets {
     let count = |t: &count::Tally| Count {
         passages: t.passages,
         articles: t.articles(),
@@ -247,7 +268,7 @@ fn arrange(request: &FacetRequest, counts: Counts, started: Instant) -> Facets {
         }),
         FacetSort::Value => {
             if request.by.precision().is_some() {
-                rows = fill_periods(rows);
+                rows = fill_periods(rows, span);
             }
         }
     }
@@ -273,26 +294,34 @@ fn entity(value: &str) -> (String, Option<String>) {
     (id.to_owned(), Some(name))
 }
 
-/// Periods in date order with a zero row for each empty period between the first and last.
-fn fill_periods(rows: Vec<FacetRow>) -> Vec<FacetRow> {
+/// Periods in date order with a zero row for each empty period between the first and last,
+/// or between the ends of `span`.
+fn fill_periods(rows: Vec<FacetRow>, span: Option<(Date, Date)>) -> Vec<FacetRow> {
+    let zero = |date: Date| FacetRow {
+        value: date.to_string(),
+        name: None,
+        passages: 0,
+        articles: 0,
+    };
     let mut filled = Vec::with_capacity(rows.len());
-    let mut next: Option<Date> = None;
+    let mut next: Option<Date> = span.map(|(first, _)| first);
     for row in rows {
         let Ok(date) = row.value.parse::<Date>() else {
             filled.push(row);
             continue;
         };
         while let Some(gap) = next.filter(|n| *n < date && n.precision() == date.precision()) {
-            filled.push(FacetRow {
-                value: gap.to_string(),
-                name: None,
-                passages: 0,
-                articles: 0,
-            });
+            filled.push(zero(gap));
             next = Some(gap.next());
         }
         next = Some(date.next());
         filled.push(row);
+    }
+    if let Some((_, last)) = span {
+        while let Some(gap) = next.filter(|n| *n <= last && n.precision() == last.precision()) {
+            filled.push(zero(gap));
+            next = Some(gap.next());
+        }
     }
     filled
 }
@@ -312,7 +341,7 @@ mod tests {
 
     #[test]
     fn empty_periods_between_are_zero_rows() {
-        let filled = fill_periods(vec![row("1946", 3), row("1949", 1), row("1950", 2)]);
+        let filled = fill_periods(vec![row("1946", 3), row("1949", 1), row("1950", 2)], None);
         let shown: Vec<(&str, u64)> = filled
             .iter()
             .map(|r| (r.value.as_str(), r.passages))
@@ -327,9 +356,18 @@ mod tests {
                 ("1950", 2)
             ]
         );
-        let months = fill_periods(vec![row("2024-11", 1), row("2025-02", 1)]);
+        let months = fill_periods(vec![row("2024-11", 1), row("2025-02", 1)], None);
         let values: Vec<&str> = months.iter().map(|r| r.value.as_str()).collect();
         assert_eq!(values, ["2024-11", "2024-12", "2025-01", "2025-02"]);
+        let date = |s: &str| s.parse::<Date>().unwrap();
+        let span = Some((date("1944"), date("1947")));
+        let years = fill_periods(vec![row("1946", 3)], span);
+        let values: Vec<&str> = years.iter().map(|r| r.value.as_str()).collect();
+        assert_eq!(
+            values,
+            ["1944", "1945", "1946", "1947"],
+            "the span's ends too"
+        );
     }
 
     #[test]
