@@ -24,7 +24,7 @@ for ((i = 1; i <= runs; i++)); do
     rm -rf "$tmp/$which"
     b=$(seconds "$bin" index "$corpus" --index "$tmp/$which" --quiet)
     n=$(seconds "$bin" index "$corpus" --index "$tmp/$which" --quiet)
-    report=$("$bin" bench --index "$tmp/$which" --runs 10 --warmup 2 --json 2>/dev/null)
+    report=$("$bin" bench --index "$tmp/$which" --queries ../shared/queries/public.txt --runs 10 --warmup 2 --json 2>/dev/null)
     build[$which]+="$b " nochange[$which]+="$n "
     p50[$which]+="$(jq .overall.p50 <<<"$report") " p99[$which]+="$(jq .overall.p99 <<<"$report") "
     printf "run %d %-3s build %6.2f s  no-change %5.2f s  p50 %6.3f ms  p99 %6.3f ms\n" "$i" "$which" \

@@ -1,13 +1,21 @@
 //! Query latency measurement for `attache bench`: numbers only, the binary prints them.
 //!
-//! Each query runs `warmup` times unmeasured, then `runs` times with three stages timed
-//! apart: parse + plan, search (top-K collection with exact counts), and fetch + snippets.
-//! Throughput is measured twice: one thread running every query in turn, then `threads`
-//! threads sharing the same index. Facets over every match of a common word are timed too
-//! (see [`facets`]).
+//! Each query runs `warmup` times unmeasured, then at least `runs` times with three stages
+//! timed apart: parse + plan, search (top-K collection with exact counts), and fetch +
+//! snippets. It goes on running until the 95% confidence interval of its median total latency
+//! is within `precision` of the median (a distribution-free interval, from the order
+//! statistics), or until `max_runs` or `max_time` stop it. Throughput is measured twice: one
+//! thread running every query in turn, then `threads` threads sharing the same index. Facets
+//! over every match of a common word are timed too (see [`facets`]).
+//!
+//! A report says what it measured, so that two can be compared fairly ([`compare`]): the
+//! attache version and commit, the build profile, the index's fingerprint (down to a hash of
+//! its `meta.json`), the machine's cores and its load before and after.
 
+pub mod compare;
 pub mod facets;
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -21,8 +29,15 @@ use crate::stats;
 pub struct BenchOptions {
     /// The queries, in attache's syntax.
     pub queries: Vec<String>,
-    /// Measured runs per query, at least 1.
+    /// Measured runs per query, at least 1: the fewest, when more are needed for `precision`.
     pub runs: usize,
+    /// The most measured runs per query.
+    pub max_runs: usize,
+    /// The longest a query is measured for, once it has `runs` runs.
+    pub max_time: Duration,
+    /// The widest 95% confidence interval of a median accepted, as a share of the median on
+    /// either side (0.03: ±3%); 0 runs every query `max_runs` times or for `max_time`.
+    pub precision: f64,
     /// Unmeasured runs per query before measuring.
     pub warmup: usize,
     /// Threads for the concurrent throughput run, at least 1.
@@ -88,6 +103,18 @@ pub struct QueryReport {
     pub fetch: Latency,
     /// The three together.
     pub total: Latency,
+    /// Measured runs.
+    #[serde(default)]
+    pub runs: usize,
+    /// The 95% confidence interval of the median total latency, ms.
+    #[serde(default)]
+    pub median_ci: [f64; 2],
+    /// Whether the interval got within the precision asked before a bound stopped it.
+    #[serde(default)]
+    pub converged: bool,
+    /// Every measured total latency, ms, in the order run (what `--compare` tests).
+    #[serde(default)]
+    pub samples: Vec<f64>,
 }
 
 /// Which index was measured.
@@ -103,6 +130,9 @@ pub struct Fingerprint {
     pub segments: usize,
     /// The tantivy commit stamp.
     pub opstamp: u64,
+    /// A hash (xxh3, hex) of the generation's `meta.json`: its segments and their deletes.
+    #[serde(default)]
+    pub meta_hash: String,
 }
 
 impl Fingerprint {
@@ -113,12 +143,17 @@ impl Fingerprint {
     pub fn of(searcher: &Searcher) -> Result<Fingerprint> {
         let stats = stats::stats(searcher)?;
         let metas = searcher.index().index.load_metas()?;
+        let meta = Path::new(&searcher.index().generation).join("meta.json");
+        let meta_hash = std::fs::read(&meta)
+            .map(|bytes| format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes)))
+            .map_err(|e| Error::io(&meta, e))?;
         Ok(Fingerprint {
             generation: stats.generation,
             articles: stats.articles,
             passages: stats.passages,
             segments: stats.segments,
             opstamp: metas.opstamp,
+            meta_hash,
         })
     }
 }
@@ -130,17 +165,94 @@ pub struct Machine {
     pub cores: usize,
     /// CPU model, from /proc/cpuinfo where there is one.
     pub model: String,
+    /// Load averages over 1, 5 and 15 minutes (/proc/loadavg) when the run started; empty
+    /// where the platform does not tell.
+    #[serde(default)]
+    pub load_before: Vec<f64>,
+    /// The same when it ended.
+    #[serde(default)]
+    pub load_after: Vec<f64>,
+}
+
+/// The build that measured.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Build {
+    /// attache's version.
+    pub version: String,
+    /// The git commit, with `-dirty` when the checkout had changes; empty when unknown.
+    pub commit: String,
+    /// Where the commit came from: `build` (`ATTACHE_COMMIT` set when compiling) or
+    /// `checkout` (`git rev-parse` in the source folder when measuring).
+    pub commit_source: String,
+    /// `debug` or `release`.
+    pub profile: String,
+}
+
+impl Build {
+    /// This build. The commit is the one `ATTACHE_COMMIT` named at compile time; without it,
+    /// the source checkout's `HEAD` now (one `git` call per report, cheap beside a benchmark,
+    /// and no build script to re-run on every commit), marked as such, since the checkout may
+    /// have moved on since the build.
+    pub fn current() -> Build {
+        let (commit, source) = match option_env!("ATTACHE_COMMIT") {
+            Some(commit) => (commit.to_owned(), "build"),
+            None => (checkout_commit().unwrap_or_default(), "checkout"),
+        };
+        Build {
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            commit,
+            commit_source: source.to_owned(),
+            profile: if cfg!(debug_assertions) {
+                "debug"
+            } else {
+                "release"
+            }
+            .to_owned(),
+        }
+    }
+}
+
+/// The source checkout's `HEAD`, `-dirty` when it has changes, if git can tell.
+fn checkout_commit() -> Option<String> {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(env!("CARGO_MANIFEST_DIR"))
+            .args(args)
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    let head = git(&["rev-parse", "HEAD"]).filter(|h| !h.is_empty())?;
+    let dirty =
+        git(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
+    Some(if dirty { format!("{head}-dirty") } else { head })
 }
 
 /// A whole benchmark run.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BenchReport {
+    /// The build that measured.
+    #[serde(default)]
+    pub build: Build,
+    /// The ranking measured (`full` or `bm25`).
+    #[serde(default)]
+    pub ranking: String,
+    /// The precision asked (see [`BenchOptions::precision`]).
+    #[serde(default)]
+    pub precision: f64,
     /// The index.
     pub index: Fingerprint,
     /// The machine.
     pub machine: Machine,
-    /// Runs per query, warm-up runs, top-K, threads.
+    /// The fewest measured runs per query.
     pub runs: usize,
+    /// The most measured runs per query.
+    #[serde(default)]
+    pub max_runs: usize,
     /// Unmeasured runs per query.
     pub warmup: usize,
     /// Hits fetched per query.
@@ -159,6 +271,10 @@ pub struct BenchReport {
     #[serde(default)]
     pub facets: Vec<facets::FacetReport>,
 }
+
+/// The queries measured when none are given (`benches/queries.txt`, built in): each kind of
+/// query, with words of the sample corpus and of the UNGDC.
+pub const BUILTIN_QUERIES: &str = include_str!("../benches/queries.txt");
 
 /// Parses a queries file: one query per line; blank lines and `#` comments skipped.
 pub fn parse_queries(text: &str) -> Vec<String> {
@@ -183,6 +299,12 @@ impl BenchOptions {
                 "0 measured runs: measure at least 1 run per query".into(),
             ));
         }
+        if self.max_runs < self.runs {
+            return Err(Error::Invalid(format!(
+                "--max-runs {} is below --runs {}: raise --max-runs",
+                self.max_runs, self.runs
+            )));
+        }
         if self.threads == 0 {
             return Err(Error::Invalid(
                 "0 threads: the throughput run needs at least 1".into(),
@@ -199,6 +321,7 @@ impl BenchOptions {
 /// index; a query that fails is reported in its row.
 pub fn run(searcher: &Searcher, options: &BenchOptions) -> Result<BenchReport> {
     options.validate()?;
+    let load_before = load();
     let index = Fingerprint::of(searcher)?;
     let mut local = searcher.clone();
     let mut reports = Vec::with_capacity(options.queries.len());
@@ -217,10 +340,17 @@ pub fn run(searcher: &Searcher, options: &BenchOptions) -> Result<BenchReport> {
     let qps_single = throughput(searcher, &good, options, 1)?;
     let qps_threads = throughput(searcher, &good, options, options.threads)?;
     let facets = facets::measure(searcher, options.runs, options.warmup)?;
+    let mut machine = machine();
+    machine.load_before = load_before;
+    machine.load_after = load();
     Ok(BenchReport {
+        build: Build::current(),
+        ranking: options.ranking.name().to_owned(),
+        precision: options.precision,
         index,
-        machine: machine(),
+        machine,
         runs: options.runs,
+        max_runs: options.max_runs,
         warmup: options.warmup,
         limit: options.limit,
         threads: options.threads,
@@ -250,6 +380,10 @@ fn measure(
         search: Latency::default(),
         fetch: Latency::default(),
         total: Latency::default(),
+        runs: 0,
+        median_ci: [0.0; 2],
+        converged: false,
+        samples: Vec::new(),
     };
     for _ in 0..options.warmup {
         if let Err(e) = searcher.search(&request) {
@@ -257,8 +391,10 @@ fn measure(
         }
     }
     let (mut plan_t, mut search_t, mut fetch_t, mut total_t) = (vec![], vec![], vec![], vec![]);
-    let mut hits = 0;
-    for _ in 0..options.runs {
+    let mut hits;
+    let started = Instant::now();
+    let mut converged = false;
+    loop {
         let t0 = Instant::now();
         let plan = match searcher.plan(&request) {
             Ok(plan) => plan,
@@ -275,8 +411,21 @@ fn measure(
         search_t.push(t2 - t1);
         fetch_t.push(t3 - t2);
         total_t.push(t3 - t0);
+        let n = total_t.len();
+        // Sorting for the interval costs little beside a query; look every few runs.
+        if n >= options.runs && (n == options.runs || n % 8 == 0) {
+            let (lo, median, hi) = median_ci(&total_t);
+            if options.precision > 0.0 && hi - lo <= 2.0 * options.precision * median {
+                converged = true;
+                break;
+            }
+        }
+        if n >= options.max_runs || (n >= options.runs && started.elapsed() >= options.max_time) {
+            break;
+        }
     }
     all.extend_from_slice(&total_t);
+    let (lo, _, hi) = median_ci(&total_t);
     Ok(QueryReport {
         query: query.to_owned(),
         hits: Some(hits),
@@ -285,7 +434,44 @@ fn measure(
         search: Latency::of(&search_t),
         fetch: Latency::of(&fetch_t),
         total: Latency::of(&total_t),
+        runs: total_t.len(),
+        median_ci: [lo, hi],
+        converged,
+        samples: total_t.iter().map(|d| ms(*d)).collect(),
     })
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// The 95% confidence interval of the median of `samples`, and the median (nearest rank), in
+/// ms: the order statistics at ranks n/2 ∓ 1.96·√n/2, which bound the median with 95%
+/// probability whatever the distribution. With fewer than 6 samples, the whole range.
+pub fn median_ci(samples: &[Duration]) -> (f64, f64, f64) {
+    let mut v: Vec<f64> = samples.iter().map(|d| ms(*d)).collect();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n == 0 {
+        return (0.0, 0.0, 0.0);
+    }
+    let median = v[n.div_ceil(2) - 1];
+    let half = 1.96 * (n as f64).sqrt() / 2.0;
+    let lo = ((n as f64 / 2.0 - half).floor() as usize).clamp(1, n);
+    let hi = ((n as f64 / 2.0 + half).ceil() as usize + 1).clamp(1, n);
+    (v[lo - 1], median, v[hi - 1])
+}
+
+/// The load averages over 1, 5 and 15 minutes, from /proc/loadavg (empty elsewhere).
+pub fn load() -> Vec<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .filter_map(|v| v.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Queries per second with `threads` threads each running every query `runs` times.
@@ -343,26 +529,9 @@ pub fn machine() -> Machine {
     Machine {
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
         model,
+        load_before: Vec::new(),
+        load_after: Vec::new(),
     }
-}
-
-/// Per-query ratios of median total latency, current over previous, for queries in both.
-pub fn compare(current: &BenchReport, previous: &BenchReport) -> Vec<(String, f64, f64, f64)> {
-    current
-        .queries
-        .iter()
-        .filter_map(|q| {
-            let before = previous.queries.iter().find(|p| p.query == q.query)?;
-            (q.error.is_none() && before.error.is_none() && before.total.p50 > 0.0).then(|| {
-                (
-                    q.query.clone(),
-                    before.total.p50,
-                    q.total.p50,
-                    q.total.p50 / before.total.p50,
-                )
-            })
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -374,6 +543,9 @@ mod tests {
         let ok = BenchOptions {
             queries: vec!["ushakov".into()],
             runs: 1,
+            max_runs: 1,
+            max_time: Duration::from_secs(1),
+            precision: 0.0,
             warmup: 0,
             threads: 1,
             limit: 10,
@@ -417,6 +589,26 @@ mod tests {
             (1.0, 50.0, 90.0, 99.0, 100.0)
         );
         assert_eq!(Latency::of(&[]), Latency::default());
+    }
+
+    #[test]
+    fn the_median_interval_is_from_the_order_statistics() {
+        let samples: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        let (lo, median, hi) = median_ci(&samples);
+        // n = 100: ranks 50 ∓ 9.8, so the 40th and the 61st values.
+        assert_eq!((lo, median, hi), (40.0, 50.0, 61.0));
+        let few: Vec<Duration> = (1..=3).map(Duration::from_millis).collect();
+        assert_eq!(median_ci(&few), (1.0, 2.0, 3.0));
+        assert_eq!(median_ci(&[]), (0.0, 0.0, 0.0));
+    }
+
+    #[test]
+    fn the_built_in_queries_parse() {
+        let queries = parse_queries(BUILTIN_QUERIES);
+        assert!(queries.len() >= 10, "{queries:?}");
+        for q in &queries {
+            assert!(crate::search::parse::parse(q).is_ok(), "{q}");
+        }
     }
 
     #[test]

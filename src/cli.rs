@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use attache::corpus::Date;
 use attache::entities::Kind;
+use attache::index::build::defaults;
 use attache::search::facets::{FacetBy, FacetSort};
 
 /// The most hits `search` shows and `bench` fetches, and the most entities `entities` lists.
@@ -29,6 +30,26 @@ pub const MAX_SECONDS: u64 = 86_400;
 pub const MAX_RUNS: usize = 100_000;
 /// The most articles `gen` writes in one run (about 3 TB).
 pub const MAX_ARTICLES: u64 = 1_000_000_000;
+/// The widest `--width`.
+pub const MAX_WIDTH: usize = 10_000;
+
+/// The query syntax in brief, after `attache search --help` (the README has the whole table).
+const QUERY_SYNTAX: &str = "\
+Query syntax:
+  security guarantees         all the words (AND is the default); unquoted words are stemmed
+  \"security guarantee\"        the exact words in order, within one clause, not stemmed
+  \"security guarantee\"~3      the words within 3 positions of each other
+  Rubio OR Witkoff            either word
+  Crimea NOT Kyiv, Crimea -Kyiv   the first without the second
+  (Iraq OR Kuwait) invasion   grouping; apartheid^2 boosts a clause
+  title:geneva, source:reuters    words of the title or the source
+  country:UKR, speaker:\"…\"    metadata fields of JSON Lines articles
+  id:ungdc-78-UKR             one article by id
+  date:2025-11, date:[1980 TO 1989-12], date:[1980 TO *]   the article's date
+  @zelensky, @\"Volodymyr Zelensky\", entity:zelensky   an entity, under any spelling
+  type:person Kremlin         passages that mention a person (person, state, org, place, unknown)
+
+Exit status: 0 with hits, 1 with none, 2 on error (with --queries: 2 if a query failed).";
 
 /// Full-text search over dated diplomatic coverage, ranked by passage.
 #[derive(Debug, Parser)]
@@ -46,6 +67,7 @@ pub enum Command {
     /// Merge the index's segments into one and purge deleted passages.
     Optimize(OptimizeArgs),
     /// Search passages; exits 0 with hits, 1 with none, 2 on error.
+    #[command(after_help = QUERY_SYNTAX)]
     Search(SearchArgs),
     /// Show what the index holds.
     Stats(StatsArgs),
@@ -59,6 +81,8 @@ pub enum Command {
     /// Show an article, or a passage (`ID#N`, as search prints it) with its neighbours, with
     /// its metadata, entities and a query's matches marked.
     Show(ShowArgs),
+    /// List who speaks in the passages matching QUERY (or in all passages), most passages first.
+    Who(WhoArgs),
     /// Measure query latency and throughput on an index.
     Bench(BenchArgs),
     /// Write a synthetic corpus (JSON Lines) with a real corpus's term statistics.
@@ -88,6 +112,7 @@ impl Command {
             Command::Entity(a) => Some(&a.location),
             Command::Facets(a) => Some(&a.location),
             Command::Show(a) => Some(&a.location),
+            Command::Who(a) => Some(&a.location),
             Command::Bench(a) => Some(&a.location),
             Command::Check(a) => Some(&a.location),
             Command::Eval(a) => Some(&a.location),
@@ -146,6 +171,10 @@ pub struct EvalArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub location: IndexLocation,
+    /// Write the report as one JSON object: `ok`, `generation`, `segments`, `files_verified`,
+    /// `passages` and `problems` (`{"path", "what"}`).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -176,16 +205,22 @@ pub struct GenArgs {
 pub struct BenchArgs {
     #[command(flatten)]
     pub location: IndexLocation,
-    /// Queries, one per line, `#` comments.
-    #[arg(
-        long,
-        value_name = "FILE",
-        default_value = "../shared/queries/public.txt"
-    )]
-    pub queries: PathBuf,
-    /// Measured runs per query, 1 to 100000.
+    /// Queries, one per line, `#` comments [default: the built-in list, benches/queries.txt].
+    #[arg(long, value_name = "FILE")]
+    pub queries: Option<PathBuf>,
+    /// The fewest measured runs per query, 1 to 100000.
     #[arg(long, value_name = "N", default_value_t = 20, value_parser = whole(1, MAX_RUNS))]
     pub runs: usize,
+    /// The most measured runs per query, 1 to 100000: more runs narrow the median's interval.
+    #[arg(long, value_name = "N", default_value_t = 2000, value_parser = whole(1, MAX_RUNS))]
+    pub max_runs: usize,
+    /// Stop measuring a query after this many seconds (once it has --runs runs), up to 86400.
+    #[arg(long, value_name = "SECS", default_value = "3", value_parser = seconds)]
+    pub max_seconds: Duration,
+    /// Run each query until the 95% confidence interval of its median is within this share
+    /// of the median (0.03: ±3%), 0 to 1; 0 runs until --max-runs or --max-seconds.
+    #[arg(long, value_name = "SHARE", default_value = "0.03", value_parser = share)]
+    pub precision: f64,
     /// Unmeasured runs per query before measuring, 0 to 100000.
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = whole(0, MAX_RUNS))]
     pub warmup: usize,
@@ -193,7 +228,13 @@ pub struct BenchArgs {
     #[arg(long, value_name = "T", value_parser = whole(1, MAX_THREADS))]
     pub threads: Option<usize>,
     /// Hits fetched and snippeted per query, 1 to 10000.
-    #[arg(long, value_name = "K", default_value_t = 10, value_parser = whole(1, MAX_LIMIT))]
+    #[arg(
+        long,
+        short = 'n',
+        value_name = "K",
+        default_value_t = 10,
+        value_parser = whole(1, MAX_LIMIT)
+    )]
     pub limit: usize,
     /// Write the whole report as JSON.
     #[arg(long)]
@@ -201,9 +242,14 @@ pub struct BenchArgs {
     /// The ranking to measure: `full` (BM25 and the words-together bonus) or `bm25` alone.
     #[arg(long, value_name = "RANKING", default_value = "full")]
     pub ranking: RankingChoice,
-    /// Compare with an earlier `--json` report: per-query ratios of median latency.
+    /// Compare with an earlier `--json` report: per-query ratios of median latency, whether
+    /// each is significant, and the whole run's; refused when the two measured different
+    /// indexes, build profiles, top-K or rankings.
     #[arg(long, value_name = "PREVIOUS.json")]
     pub compare: Option<PathBuf>,
+    /// Compare even when the reports measured different things, with a warning.
+    #[arg(long, requires = "compare")]
+    pub allow_mismatch: bool,
 }
 
 #[derive(Debug, Args)]
@@ -236,15 +282,40 @@ pub struct EntitiesArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct WhoArgs {
+    /// Only passages matching this query (same syntax as `search`).
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    #[command(flatten)]
+    pub dates: DateRange,
+    /// Number of speakers to list, 1 to 10000.
+    #[arg(
+        long,
+        short = 'n',
+        value_name = "N",
+        default_value_t = 20,
+        value_parser = whole(1, MAX_LIMIT)
+    )]
+    pub limit: usize,
+    /// Write JSON Lines, one object per speaker.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct EntityArgs {
     /// The entity, by id or any spelling: `@zelensky`, `Zelenskyy`, `"Volodymyr Zelensky"`.
     #[arg(value_name = "ENTITY", required = true, num_args = 1..)]
     pub name: Vec<String>,
     #[command(flatten)]
     pub location: IndexLocation,
-    /// Write JSON.
+    /// Write JSON, one object on one line.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub view: ViewArgs,
 }
 
 /// The most passages `show` and `search --context` print around a passage, each way.
@@ -355,7 +426,7 @@ pub struct IndexArgs {
     #[arg(long)]
     pub full: bool,
     /// Print what would be added, changed and removed, and write nothing.
-    #[arg(long, short = 'n', conflicts_with = "full")]
+    #[arg(long, conflicts_with = "full")]
     pub dry_run: bool,
     /// Also remove indexed articles from outside the paths given that this run did not see;
     /// with --full (or a rebuild the index needs), rebuild from the paths given alone.
@@ -368,7 +439,7 @@ pub struct IndexArgs {
     #[arg(
         long,
         value_name = "MB",
-        default_value_t = 256,
+        default_value_t = defaults::CHECKPOINT_MB,
         value_parser = whole(1, MAX_CHECKPOINT_MB)
     )]
     pub checkpoint_mb: u64,
@@ -376,7 +447,7 @@ pub struct IndexArgs {
     #[arg(
         long,
         value_name = "SECONDS",
-        default_value_t = 60,
+        default_value_t = defaults::CHECKPOINT_SECS,
         value_parser = whole(1, MAX_SECONDS)
     )]
     pub checkpoint_secs: u64,
@@ -390,7 +461,7 @@ pub struct IndexArgs {
     #[arg(
         long,
         value_name = "MB",
-        default_value_t = crate::app::DEFAULT_MEMORY_MB,
+        default_value_t = defaults::MEMORY_MB,
         value_parser = whole(MEMORY_MB.0, MEMORY_MB.1)
     )]
     pub memory: usize,
@@ -413,8 +484,13 @@ pub struct SearchArgs {
     /// The query: words (AND by default), "exact phrases", "phrase"~N, OR, NOT, -exclude,
     /// field:value, date:[2025-11-01 TO 2025-11-30], term^2. Several arguments are joined
     /// with spaces; put `--` before a query that starts with `-`.
-    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    #[arg(value_name = "QUERY", required_unless_present = "queries", num_args = 1..)]
     pub query: Vec<String>,
+    /// Run one query per line of FILE (`-`: standard input; blank lines and `#` comments
+    /// skipped) and write JSON Lines, each object tagged with its `query` and `line`; a bad
+    /// query is reported with its line number and the rest still run (exit 2).
+    #[arg(long, value_name = "FILE", conflicts_with = "query")]
+    pub queries: Option<PathBuf>,
     #[command(flatten)]
     pub location: IndexLocation,
     /// Number of passages to show, 1 to 10000 [default: `limit` in the config file, else 10].
@@ -444,9 +520,13 @@ pub struct SearchArgs {
     /// Write JSON Lines: one object per hit, then a summary (with --count, the summary alone).
     #[arg(long)]
     pub json: bool,
-    /// Print only the number of matching passages and articles.
+    /// Print only the number of matching passages and articles (always counted exactly).
     #[arg(long)]
     pub count: bool,
+    /// Count every match. Without it, a ranked search stops counting after 1000 matches and
+    /// skips those that cannot reach the top, reporting "≥ 1000".
+    #[arg(long)]
+    pub exact_count: bool,
     /// When to colour the output: auto (on a terminal, unless NO_COLOR is set or TERM=dumb;
     /// CLICOLOR_FORCE=1 forces it), always or never [default: `color` in the config file,
     /// else auto].
@@ -466,6 +546,30 @@ pub struct SearchArgs {
         value_parser = whole(0, MAX_CONTEXT)
     )]
     pub context: usize,
+    #[command(flatten)]
+    pub view: ViewArgs,
+    /// Show text results through a pager when standard output is a terminal (auto), or never
+    /// [pager: ATTACHE_PAGER, the config file's `pager`, PAGER, else `less -FRX`].
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    pub pager: PagerChoice,
+}
+
+/// How text output fits the screen.
+#[derive(Debug, Clone, Args)]
+pub struct ViewArgs {
+    /// Wrap text output at N columns, 0 to 10000; 0 does not wrap [default: COLUMNS, else the
+    /// terminal's width, else 80].
+    #[arg(long, value_name = "N", value_parser = whole(0, MAX_WIDTH))]
+    pub width: Option<usize>,
+}
+
+/// Whether to page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PagerChoice {
+    /// Through the pager when standard output is a terminal.
+    Auto,
+    /// Never.
+    Never,
 }
 
 /// A parser of whole numbers in `lo..=hi`, for clap. Its error, after clap's `invalid value
@@ -484,6 +588,14 @@ where
     }
 }
 
+/// Parses a share from 0 to 1: `0.03`.
+fn share(s: &str) -> Result<f64, String> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|n| (0.0..=1.0).contains(n))
+        .ok_or_else(|| format!("'{s}' is not a share in 0..=1, like 0.03"))
+}
+
 /// Parses a number of seconds from 0 to [`MAX_SECONDS`]: `10`, `0.5`, `0`.
 fn seconds(s: &str) -> Result<Duration, String> {
     s.parse::<f64>()
@@ -499,9 +611,11 @@ fn seconds(s: &str) -> Result<Duration, String> {
 pub struct StatsArgs {
     #[command(flatten)]
     pub location: IndexLocation,
-    /// Write JSON.
+    /// Write JSON, one object on one line.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub view: ViewArgs,
 }
 
 /// The order of search hits.
@@ -751,6 +865,21 @@ mod tests {
         for (args, want) in cases {
             assert_eq!(first_line(args), *want, "attache {}", args.join(" "));
         }
+    }
+
+    #[test]
+    fn short_n_is_limit_in_every_subcommand() {
+        use clap::CommandFactory;
+        let mut with_n = Vec::new();
+        for sub in Cli::command().get_subcommands() {
+            for arg in sub.get_arguments() {
+                if arg.get_short() == Some('n') {
+                    assert_eq!(arg.get_long(), Some("limit"), "attache {}", sub.get_name());
+                    with_n.push(sub.get_name().to_owned());
+                }
+            }
+        }
+        assert_eq!(with_n, ["search", "entities", "facets", "who", "bench"]);
     }
 
     #[test]

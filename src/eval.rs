@@ -22,7 +22,7 @@
 //! passage that could score on it (no relevant passage; none graded `mrr_grade` for MRR): it
 //! is `None` and left out of that metric's mean, as `trec_eval` leaves such needs out.
 
-mod significance;
+pub mod significance;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -2,11 +2,13 @@
 
 mod app;
 mod cli;
+mod exit;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use clap::error::ErrorKind;
+use exit::Exit;
 
 fn main() -> ExitCode {
     // A panic while reading the index becomes one error line (damage naming the fix, or an
@@ -37,16 +39,16 @@ fn main() -> ExitCode {
                 .take_while(|l| !l.is_empty())
                 .collect();
             eprintln!("attache: {}", lines.join(" ").trim_start_matches("error: "));
-            return ExitCode::from(2);
+            return Exit::Failure.into();
         }
         Err(e) => e.exit(),
     };
     match app::run(cli) {
-        Ok(code) => code,
-        Err(err) if app::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Ok(exit) => exit.into(),
+        Err(err) if app::is_broken_pipe(&err) => Exit::Success.into(),
         Err(err) => {
             eprintln!("attache: {}", app::message(&err));
-            ExitCode::from(2)
+            Exit::Failure.into()
         }
     }
 }

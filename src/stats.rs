@@ -3,7 +3,8 @@
 use std::collections::HashSet;
 
 use serde::Serialize;
-use tantivy::DocAddress;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocSet, TERMINATED};
 
 use crate::error::{Error, Result};
 use crate::index::build::RunSummary;
@@ -29,7 +30,7 @@ pub struct IndexStats {
     pub first_date: Option<String>,
     /// The latest article date, as written.
     pub last_date: Option<String>,
-    /// Sources with their passage counts, most passages first.
+    /// Sources with their live passage counts (deleted passages left out), most passages first.
     pub sources: Vec<SourceCount>,
     /// Metadata field names, searchable as `name:value`.
     pub metadata_fields: Vec<String>,
@@ -70,6 +71,7 @@ fn compute(searcher: &Searcher) -> Result<IndexStats> {
     for (ord, segment) in tsearcher.segment_readers().iter().enumerate() {
         let fast_fields = segment.fast_fields();
         let key = fast_fields.u64(fast::ARTICLE_KEY)?;
+        let alive = segment.alive_bitset();
         let lo = fast_fields.i64(fast::DAY_LO)?;
         let hi = fast_fields.i64(fast::DAY_HI)?;
         for doc in segment.doc_ids_alive() {
@@ -86,15 +88,34 @@ fn compute(searcher: &Searcher) -> Result<IndexStats> {
                 last = Some((day, address));
             }
         }
+        // A term's doc_freq counts the passages updates deleted too: count the live ones
+        // from its postings where the segment has deletes.
         let terms = segment.inverted_index(fields.source_key)?;
         let mut stream = terms
             .terms()
             .stream()
             .map_err(|e| Error::io(&open.generation, e))?;
         while let Some((term, info)) = stream.next() {
-            *sources
-                .entry(String::from_utf8_lossy(term).into_owned())
-                .or_default() += u64::from(info.doc_freq);
+            let live = match alive {
+                None => u64::from(info.doc_freq),
+                Some(alive) => {
+                    let mut postings = terms
+                        .read_postings_from_terminfo(info, IndexRecordOption::Basic)
+                        .map_err(|e| Error::io(&open.generation, e))?;
+                    let mut n = 0;
+                    let mut doc = postings.doc();
+                    while doc != TERMINATED {
+                        n += u64::from(alive.is_alive(doc));
+                        doc = postings.advance();
+                    }
+                    n
+                }
+            };
+            if live > 0 {
+                *sources
+                    .entry(String::from_utf8_lossy(term).into_owned())
+                    .or_default() += live;
+            }
         }
     }
     let date_of = |found: Option<(i64, DocAddress)>| -> Result<Option<String>> {

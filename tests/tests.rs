@@ -12,6 +12,7 @@
 //! cargo test --release -- --ignored ungdc
 //! ```
 
+mod attribution;
 mod entities;
 mod facets;
 mod indexing;
@@ -22,6 +23,7 @@ mod relevance_eval;
 mod robust;
 mod settings;
 mod show;
+mod terminal;
 mod util;
 
 use std::path::Path;
@@ -218,6 +220,7 @@ fn assert_follows_schema(search: &Search) {
         "snippet",
         "snippet_marked",
         "source",
+        "speakers",
         "text",
         "title",
         "type",
@@ -333,6 +336,7 @@ fn assert_follows_schema(search: &Search) {
         keys,
         [
             "articles_matched",
+            "counts_exact",
             "hits",
             "passages_matched",
             "schema",
@@ -516,6 +520,8 @@ fn text_output_shows_rank_date_title_location_metadata_and_snippet() {
             "country:UKR \"nuclear arsenal\"",
             "--color",
             "never",
+            "--width",
+            "0",
         ],
         0,
     );
@@ -524,6 +530,7 @@ fn text_output_shows_rank_date_title_location_metadata_and_snippet() {
         "\
 1. 2023  Ukraine at the 78th session · UN General Debate
    ungdc-78-UKR#0  country=UKR  session=78  speaker=Volodymyr Zelenskyy
+   said by: Volodymyr Zelensky
    We must prevent the use of any nuclear arsenal as blackmail. The grain corridor works.
 
 ",
@@ -1146,12 +1153,7 @@ fn stats_text_reports_articles_passages_dates_and_a_nonzero_size() {
 
 /// An environment whose index holds the whole UNGDC, or `None` (saying so) without the corpus.
 fn ungdc_index() -> Option<TestEnv> {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/ungdc");
-    if !corpus.is_dir() {
-        eprintln!("skipped: no UNGDC corpus at {}", corpus.display());
-        return None;
-    }
-    let corpus = corpus.canonicalize().unwrap();
+    let corpus = util::ungdc()?;
     let env = TestEnv::empty();
     env.run_ok(&["index", corpus.to_str().unwrap(), "--quiet"], 0);
     Some(env)
@@ -1160,12 +1162,9 @@ fn ungdc_index() -> Option<TestEnv> {
 #[test]
 #[ignore = "indexes ~200 MB; run with `cargo test --release -- --ignored ungdc`"]
 fn ungdc_full_corpus_has_10952_speeches_and_finds_ukraine_2023() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora/ungdc");
-    if !corpus.is_dir() {
-        eprintln!("skipped: no UNGDC corpus at {}", corpus.display());
+    let Some(corpus) = util::ungdc() else {
         return;
-    }
-    let corpus = corpus.canonicalize().unwrap();
+    };
     let env = TestEnv::empty();
     let built = env.run_ok(&["index", corpus.to_str().unwrap(), "--quiet"], 0);
     assert_eq!(built.warnings(), Vec::<&str>::new(), "{built}");
@@ -1473,34 +1472,11 @@ fn entity_shows_spellings_and_mention_dates() {
 /// README for the labelling rules): the README reports the figures this prints.
 #[test]
 fn entity_recognition_meets_its_precision_and_recall_floor() {
-    let labelled = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/entities/labelled.jsonl"),
-    )
-    .expect("the labelled set");
+    let labelled = util::fixture("entities/labelled.jsonl");
     let scores =
         attache::entities::eval::evaluate(attache::entities::Gazetteer::builtin(), &labelled)
             .expect("a well-formed labelled set");
-    println!(
-        "entity recognition on {} passages, {} labelled mentions: precision {:.3}, recall {:.3}",
-        scores.passages,
-        scores.gold,
-        scores.precision(),
-        scores.recall()
-    );
-    for error in &scores.errors {
-        println!("  {error}");
-    }
-    assert!(scores.passages >= 40, "the set needs at least 40 passages");
-    assert!(
-        scores.precision() >= 0.95,
-        "precision {:.3} < 0.95",
-        scores.precision()
-    );
-    assert!(
-        scores.recall() >= 0.93,
-        "recall {:.3} < 0.93",
-        scores.recall()
-    );
+    util::assert_quality("entity recognition", "passages", &scores, 40, (0.95, 0.93));
 }
 
 // ---------------------------------------------------------------------------------------------

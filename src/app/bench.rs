@@ -1,26 +1,30 @@
 //! `attache bench`: measure query latency and print the table (or the JSON report).
 
 use std::io::Write;
-use std::process::ExitCode;
 
 use anyhow::Context;
 
+use attache::bench::compare::{self, Comparison};
 use attache::bench::facets::Method;
 use attache::bench::{self, BenchOptions, BenchReport, Latency};
 use attache::index::IndexDir;
 use attache::search::Searcher;
 
-use super::index::default_threads;
 use crate::cli::BenchArgs;
+use crate::exit::Exit;
+use attache::index::build::defaults;
 
-pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: BenchArgs) -> anyhow::Result<Exit> {
     let (path, _) = args.location.resolve()?;
-    let text = std::fs::read_to_string(&args.queries).with_context(|| {
-        format!(
-            "cannot read queries from {}: pass --queries FILE",
-            args.queries.display()
-        )
-    })?;
+    let text = match &args.queries {
+        Some(file) => std::fs::read_to_string(file).with_context(|| {
+            format!(
+                "cannot read queries from {}: pass --queries FILE",
+                file.display()
+            )
+        })?,
+        None => bench::BUILTIN_QUERIES.to_owned(),
+    };
     let previous: Option<BenchReport> = match &args.compare {
         Some(file) => {
             let json = std::fs::read_to_string(file)
@@ -35,12 +39,32 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     let options = BenchOptions {
         queries: bench::parse_queries(&text),
         runs: args.runs,
+        max_runs: args.max_runs,
+        max_time: args.max_seconds,
+        precision: args.precision,
         warmup: args.warmup,
-        threads: args.threads.unwrap_or_else(default_threads),
+        threads: args.threads.unwrap_or_else(defaults::threads),
         limit: args.limit,
         ranking: args.ranking.into(),
     };
     let report = bench::run(&searcher, &options)?;
+    // Refuse before printing anything, so a mismatch is one error line.
+    if let (Some(previous), Some(file)) = (&previous, &args.compare) {
+        let problems = compare::mismatches(&report, previous);
+        if !problems.is_empty() {
+            if !args.allow_mismatch {
+                anyhow::bail!(
+                    "cannot compare with {}: {}; measure both on the same index and build, or \
+                     pass --allow-mismatch",
+                    file.display(),
+                    problems.join("; ")
+                );
+            }
+            for problem in &problems {
+                eprintln!("WARNING: comparing reports that differ: {problem}");
+            }
+        }
+    }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
         serde_json::to_writer_pretty(&mut out, &report)?;
@@ -49,52 +73,100 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         table(&mut out, &report)?;
     }
     if let Some(previous) = &previous {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "{:>9} {:>9} {:>7}  query (median total, ms)",
-            "before", "now", "ratio"
-        )?;
-        for (query, before, now, ratio) in bench::compare(&report, previous) {
-            writeln!(out, "{before:>9.3} {now:>9.3} {ratio:>6.2}x  {query}")?;
-        }
-        let ratio = report.overall.p50 / previous.overall.p50.max(1e-9);
-        writeln!(
-            out,
-            "{:>9.3} {:>9.3} {ratio:>6.2}x  overall p50",
-            previous.overall.p50, report.overall.p50
-        )?;
+        comparison(&mut out, &compare::compare(&report, previous))?;
     }
     out.flush()?;
     let failed = report.queries.iter().any(|q| q.error.is_some());
-    Ok(if failed {
-        ExitCode::from(1)
+    Ok(if failed { Exit::Failure } else { Exit::Success })
+}
+
+/// The comparison table: per query, before, now, the ratio and whether it is significant.
+fn comparison(out: &mut dyn Write, c: &Comparison) -> std::io::Result<()> {
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{:>9} {:>9} {:>7} {:>8}  query (median total, ms; * significant: Holm-adjusted \
+         Mann-Whitney p < {}, the medians' 95% intervals apart, and a change over {}%)",
+        "before",
+        "now",
+        "ratio",
+        "p",
+        compare::ALPHA,
+        compare::MIN_EFFECT * 100.0
+    )?;
+    for q in &c.queries {
+        let p = q.p.map_or("-".to_owned(), |p| format!("{p:.3}"));
+        let mark = if q.significant { "*" } else { " " };
+        writeln!(
+            out,
+            "{:>9.3} {:>9.3} {:>6.2}x{mark} {p:>8}  {}",
+            q.before, q.now, q.ratio, q.query
+        )?;
+    }
+    let moved = c.queries.iter().filter(|q| q.significant).count();
+    let verdict = if c.overall_significant {
+        "a significant change"
     } else {
-        ExitCode::SUCCESS
-    })
+        "no significant change"
+    };
+    writeln!(
+        out,
+        "overall  {:.2}x (geometric mean of the ratios; paired randomisation test p = {:.3}): \
+         {verdict} (p < {} and over {}%); {moved} of {} queries changed significantly",
+        c.overall_ratio,
+        c.overall_p,
+        compare::ALPHA,
+        compare::MIN_OVERALL_EFFECT * 100.0,
+        c.queries.len()
+    )
 }
 
 fn table(out: &mut dyn Write, r: &BenchReport) -> std::io::Result<()> {
+    let b = &r.build;
+    let commit = match b.commit.as_str() {
+        "" => "commit unknown".to_owned(),
+        c => format!("commit {} (from the {})", c, b.commit_source),
+    };
+    writeln!(out, "attache  {} {commit}, {} build", b.version, b.profile)?;
     writeln!(
         out,
-        "index    {} ({} articles, {} passages, {} segments, opstamp {})",
-        r.index.generation, r.index.articles, r.index.passages, r.index.segments, r.index.opstamp
+        "index    {} ({} articles, {} passages, {} segments, opstamp {}, meta.json {})",
+        r.index.generation,
+        r.index.articles,
+        r.index.passages,
+        r.index.segments,
+        r.index.opstamp,
+        r.index.meta_hash
+    )?;
+    let load = |l: &[f64]| {
+        l.iter()
+            .map(|v| format!("{v:.2}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    writeln!(
+        out,
+        "machine  {} cores, {}; load {} before, {} after",
+        r.machine.cores,
+        r.machine.model,
+        load(&r.machine.load_before),
+        load(&r.machine.load_after)
     )?;
     writeln!(
         out,
-        "machine  {} cores, {}",
-        r.machine.cores, r.machine.model
-    )?;
-    writeln!(
-        out,
-        "runs     {} measured + {} warm-up per query, top {} with snippets and entities",
-        r.runs, r.warmup, r.limit
+        "runs     {} to {} measured per query until the median's 95% interval is within \
+         ±{}%, {} warm-up; top {} with snippets and entities",
+        r.runs,
+        r.max_runs,
+        r.precision * 100.0,
+        r.warmup,
+        r.limit
     )?;
     writeln!(out)?;
     writeln!(
         out,
-        "{:>8} {:>8} {:>8} {:>8} {:>8} {:>8} | {:>7} {:>7} {:>7}  query   (ms)",
-        "hits", "min", "p50", "p90", "p99", "max", "plan", "search", "fetch"
+        "{:>8} {:>8} {:>8} {:>7} {:>8} {:>8} {:>8} | {:>7} {:>7} {:>7} {:>6}  query   (ms)",
+        "hits", "min", "p50", "±95%", "p90", "p99", "max", "plan", "search", "fetch", "runs"
     )?;
     for q in &r.queries {
         match &q.error {
@@ -103,18 +175,24 @@ fn table(out: &mut dyn Write, r: &BenchReport) -> std::io::Result<()> {
             }
             None => {
                 let t = &q.total;
+                // The interval's half-width, as a share of the median; `~` when a bound stopped
+                // the runs before it was as narrow as asked.
+                let half = (q.median_ci[1] - q.median_ci[0]) / 2.0 / t.p50.max(1e-9) * 100.0;
+                let mark = if q.converged { ' ' } else { '~' };
                 writeln!(
                     out,
-                    "{:>8} {:>8.3} {:>8.3} {:>8.3} {:>8.3} {:>8.3} | {:>7.3} {:>7.3} {:>7.3}  {}",
+                    "{:>8} {:>8.3} {:>8.3} {:>6.1}%{mark}{:>8.3} {:>8.3} {:>8.3} | {:>7.3} {:>7.3} {:>7.3} {:>6}  {}",
                     q.hits.unwrap_or(0),
                     t.min,
                     t.p50,
+                    half,
                     t.p90,
                     t.p99,
                     t.max,
                     q.plan.p50,
                     q.search.p50,
                     q.fetch.p50,
+                    q.runs,
                     q.query
                 )?;
             }

@@ -1,7 +1,8 @@
 //! Where each setting comes from: a flag, else an environment variable, else the config file,
 //! else the built-in default. The index folder is `--index`, `ATTACHE_INDEX`, the file's `index`
 //! or `index/`; the default corpus roots are the file's `corpus` or `corpus/`; the search limit
-//! and colour are their flags, the file's `limit` and `color`, or 10 and `auto`.
+//! and colour are their flags, the file's `limit` and `color`, or 10 and `auto`; the pager is
+//! `ATTACHE_PAGER`, the file's `pager`, `PAGER` or `less -FRX` (git's order for its pager).
 //!
 //! The config file is `$XDG_CONFIG_HOME/attache/config.toml`, else
 //! `~/.config/attache/config.toml`; a missing file is no error. Relative paths in it are taken
@@ -28,6 +29,11 @@ pub const DEFAULT_INDEX: &str = "index";
 pub const DEFAULT_CORPUS: &str = "corpus";
 /// The default number of passages `search` shows.
 pub const DEFAULT_LIMIT: usize = 10;
+/// The variable naming attache's pager, before the file's `pager` and `PAGER`.
+pub const PAGER_VAR: &str = "ATTACHE_PAGER";
+/// The pager when nothing names one: quits at once when the text fits one screen (`-F`),
+/// passes colours through (`-R`), and leaves the text on the screen (`-X`).
+pub const DEFAULT_PAGER: &str = "less -FRX";
 
 /// Where a setting in force came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +95,8 @@ pub struct Settings {
     pub corpus: Setting<Vec<PathBuf>>,
     pub limit: Setting<usize>,
     pub color: Setting<ColorChoice>,
+    /// The pager's command line; empty (or `cat`) for none.
+    pub pager: Setting<String>,
 }
 
 /// The config file as written.
@@ -99,6 +107,7 @@ struct FileConfig {
     corpus: Option<Spanned<Vec<PathBuf>>>,
     limit: Option<Spanned<i64>>,
     color: Option<Spanned<String>>,
+    pager: Option<String>,
 }
 
 impl Settings {
@@ -241,12 +250,34 @@ impl Settings {
                 source: Source::Default,
             },
         };
+        let pager = if let Some(command) = env(PAGER_VAR) {
+            Setting {
+                value: command.to_string_lossy().into_owned(),
+                source: Source::Env(PAGER_VAR),
+            }
+        } else if let Some(command) = &parsed.pager {
+            Setting {
+                value: command.clone(),
+                source: from_file(),
+            }
+        } else if let Some(command) = env("PAGER") {
+            Setting {
+                value: command.to_string_lossy().into_owned(),
+                source: Source::Env("PAGER"),
+            }
+        } else {
+            Setting {
+                value: DEFAULT_PAGER.to_owned(),
+                source: Source::Default,
+            }
+        };
         Ok(Settings {
             file: file.map(|f| (f, text.is_some())),
             index,
             corpus,
             limit,
             color,
+            pager,
         })
     }
 
@@ -365,6 +396,26 @@ mod tests {
         assert!(s.index_is_default());
         assert_eq!(s.corpus.value, [Path::new("corpus")]);
         assert_eq!((s.limit.value, s.limit.source), (10, Source::Default));
+        assert_eq!(s.pager.value, "less -FRX");
+    }
+
+    #[test]
+    fn the_pager_is_attache_pager_then_the_file_then_pager_then_less() {
+        let file = Some("pager = \"most\"\n");
+        let vars = [("ATTACHE_PAGER", "less -R"), ("PAGER", "more")];
+        let s = resolve(Flags::default(), &vars, file).unwrap();
+        assert_eq!(s.pager.value, "less -R");
+        assert_eq!(s.pager.source, Source::Env("ATTACHE_PAGER"));
+        let s = resolve(Flags::default(), &vars[1..], file).unwrap();
+        assert_eq!(s.pager.value, "most");
+        let s = resolve(Flags::default(), &vars[1..], None).unwrap();
+        assert_eq!(
+            (s.pager.value.as_str(), s.pager.source),
+            ("more", Source::Env("PAGER"))
+        );
+        // An empty ATTACHE_PAGER is a choice: no pager.
+        let s = resolve(Flags::default(), &[("ATTACHE_PAGER", "")], file).unwrap();
+        assert_eq!(s.pager.value, "");
     }
 
     #[test]
@@ -385,7 +436,7 @@ mod tests {
             (
                 "colour = \"never\"",
                 "/etc/attache/config.toml: line 1: key `colour`: unknown field `colour`, expected \
-                 one of `index`, `corpus`, `limit`, `color`",
+                 one of `index`, `corpus`, `limit`, `color`, `pager`",
             ),
         ];
         for (text, want) in cases {

@@ -1,17 +1,15 @@
 //! `attache entities` and `attache entity`: who is mentioned, and what is known of one entity.
 
 use std::io::Write;
-use std::process::ExitCode;
 
-use attache::index::IndexDir;
-use attache::search::Searcher;
+use attache::render::wrap::Wrap;
 use attache::search::entities::{EntitiesRequest, entity_profile, top_entities};
 
 use crate::cli::{EntitiesArgs, EntityArgs};
+use crate::exit::Exit;
 
-pub fn list(args: EntitiesArgs) -> anyhow::Result<ExitCode> {
-    let (path, _) = args.location.resolve()?;
-    let mut searcher = Searcher::open(&IndexDir::new(path))?;
+pub fn list(args: EntitiesArgs) -> anyhow::Result<Exit> {
+    let mut searcher = super::open_searcher(&args.location)?;
     let query = args.query.join(" ");
     let request = EntitiesRequest {
         query: (!query.trim().is_empty()).then_some(query),
@@ -24,10 +22,7 @@ pub fn list(args: EntitiesArgs) -> anyhow::Result<ExitCode> {
     let counts = top_entities(&mut searcher, &request)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
-        for count in &counts {
-            serde_json::to_writer(&mut out, count)?;
-            writeln!(out)?;
-        }
+        super::json_lines(&mut out, &counts)?;
     } else {
         if !counts.is_empty() {
             writeln!(
@@ -45,27 +40,27 @@ pub fn list(args: EntitiesArgs) -> anyhow::Result<ExitCode> {
         }
     }
     out.flush()?;
-    Ok(if counts.is_empty() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(super::listed(!counts.is_empty()))
 }
 
-pub fn profile(args: EntityArgs) -> anyhow::Result<ExitCode> {
-    let (path, _) = args.location.resolve()?;
-    let mut searcher = Searcher::open(&IndexDir::new(path))?;
+pub fn profile(args: EntityArgs) -> anyhow::Result<Exit> {
+    let mut searcher = super::open_searcher(&args.location)?;
     let name = args.name.join(" ");
     let Some(p) = entity_profile(&mut searcher, &name)? else {
         eprintln!("no mention of '{name}' in the index");
-        return Ok(ExitCode::from(1));
+        return Ok(Exit::NoMatch);
     };
-    let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &p)?;
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer(&mut out, &p)?;
         writeln!(out)?;
-        return Ok(ExitCode::SUCCESS);
+        out.flush()?;
+        return Ok(Exit::Success);
     }
+    let mut out = Wrap::new(
+        std::io::stdout().lock(),
+        super::output::width(args.view.width),
+    );
     let c = &p.count;
     writeln!(out, "{} (@{}, {})", c.name, c.id, c.kind)?;
     writeln!(
@@ -82,5 +77,6 @@ pub fn profile(args: EntityArgs) -> anyhow::Result<ExitCode> {
         .map(|(a, n)| format!("{a} ({n})"))
         .collect();
     writeln!(out, "spellings   {}", aliases.join(", "))?;
-    Ok(ExitCode::SUCCESS)
+    out.flush()?;
+    Ok(Exit::Success)
 }

@@ -3,7 +3,6 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::ExitCode;
 
 use anyhow::Context;
 use serde::Serialize;
@@ -13,6 +12,7 @@ use attache::index::IndexDir;
 use attache::search::Searcher;
 
 use crate::cli::EvalArgs;
+use crate::exit::Exit;
 
 /// The JSON report, with the comparison when `--compare` was given (read back, it is ignored).
 #[derive(Serialize)]
@@ -23,7 +23,7 @@ struct JsonReport<'a> {
     comparison: Option<&'a Comparison>,
 }
 
-pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: EvalArgs) -> anyhow::Result<Exit> {
     let read = |path: &Path, what: &str| {
         std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the {what} {}", path.display()))
@@ -74,7 +74,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         }
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }
 
 /// A score with three decimals, or `-` when undefined.

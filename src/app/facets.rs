@@ -2,20 +2,18 @@
 //! JSON Lines, or an SVG file).
 
 use std::io::Write;
-use std::process::ExitCode;
 
 use attache::render;
 use attache::search::facets::{FacetRequest, facets};
 
 use super::search::open_for_output;
 use crate::cli::FacetsArgs;
+use crate::exit::Exit;
 
 /// How many values of a facet other than dates are shown without `--limit`.
 pub const DEFAULT_VALUES: usize = 20;
-/// The chart's width when neither `COLUMNS` nor the terminal says.
-const DEFAULT_WIDTH: usize = 80;
 
-pub fn run(args: FacetsArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: FacetsArgs) -> anyhow::Result<Exit> {
     let (mut searcher, color) = open_for_output(&args.location, args.color)?;
     let query = args.query.join(" ");
     let mut request = FacetRequest::new(query.clone(), args.by);
@@ -41,7 +39,7 @@ pub fn run(args: FacetsArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         render::facets::json(&mut out, &facets)?;
     } else {
-        render::facets::chart(&mut out, &facets, width(), color)?;
+        render::facets::chart(&mut out, &facets, super::output::width(None), color)?;
         out.flush()?;
         eprintln!("{}", render::facets::summary(&facets));
         if let Some(missing) = render::facets::missing(&facets) {
@@ -50,23 +48,8 @@ pub fn run(args: FacetsArgs) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(if facets.matched.passages > 0 {
-        ExitCode::SUCCESS
+        Exit::Success
     } else {
-        ExitCode::from(1)
+        Exit::NoMatch
     })
-}
-
-/// The chart's width: `COLUMNS` when it is a positive number, else the terminal's width when
-/// standard output is one, else 80.
-fn width() -> usize {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.trim().parse::<usize>().ok())
-        .filter(|&c| c > 0)
-        .or_else(|| {
-            console::Term::stdout()
-                .size_checked()
-                .map(|(_, columns)| usize::from(columns))
-        })
-        .unwrap_or(DEFAULT_WIDTH)
 }

@@ -3,7 +3,6 @@
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -14,8 +13,9 @@ use attache::generate::{Generator, Model};
 
 use super::human_bytes;
 use crate::cli::GenArgs;
+use crate::exit::Exit;
 
-pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: GenArgs) -> anyhow::Result<Exit> {
     if !args.learn.is_empty() {
         return learn_model(&args.learn, args.out.as_deref());
     }
@@ -32,7 +32,7 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
     let Some(out) = &args.out else {
         let mut stdout = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         generator.write(count, &mut stdout, &mut |_| {})?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(Exit::Success);
     };
     let path = output_file(out, args.seed, count)?;
     let started = Instant::now();
@@ -53,7 +53,7 @@ pub fn run(args: GenArgs) -> anyhow::Result<ExitCode> {
         path.display(),
         started.elapsed().as_secs_f64()
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }
 
 /// `--out FILE` as given; `--out DIR` (an existing folder, or a path ending in `/`) names the
@@ -71,7 +71,7 @@ fn create(path: &Path) -> anyhow::Result<File> {
     File::create(path).with_context(|| format!("cannot write {}", path.display()))
 }
 
-fn learn_model(roots: &[PathBuf], out: Option<&Path>) -> anyhow::Result<ExitCode> {
+fn learn_model(roots: &[PathBuf], out: Option<&Path>) -> anyhow::Result<Exit> {
     let started = Instant::now();
     let (model, read) = learn::learn(roots, &Limits::default())?;
     let sources: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
@@ -101,5 +101,5 @@ fn learn_model(roots: &[PathBuf], out: Option<&Path>) -> anyhow::Result<ExitCode
         started.elapsed().as_secs_f64(),
         human_bytes(text.len() as u64)
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }

@@ -2,7 +2,6 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -13,13 +12,15 @@ use attache::corpus::{Input, Warning};
 use attache::error::printable;
 use attache::index::IndexDir;
 use attache::index::build::{self, BuildOptions, Change, Counts, Mode, Progress, RunSummary};
+use attache::render::wrap::fit;
 
 use crate::cli::IndexArgs;
+use crate::exit::Exit;
 
 /// Plain progress lines, when stderr is not a terminal, come this often.
 const LOG_EVERY: Duration = Duration::from_secs(10);
 
-pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: IndexArgs) -> anyhow::Result<Exit> {
     let settings = args.location.settings()?;
     let dir = settings.index.value;
     if let Some(name) = &args.stdin_name {
@@ -28,7 +29,7 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
     let options = BuildOptions {
         fallback_roots: settings.corpus.value,
         stdin_name: args.stdin_name.clone(),
-        threads: args.threads.unwrap_or_else(default_threads),
+        threads: args.threads.unwrap_or_else(build::defaults::threads),
         memory_bytes: args.memory << 20,
         entities: !args.no_entities,
         full: args.full,
@@ -67,12 +68,12 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
     }
     if !summary.complete {
         eprintln!("{}", interrupted_line(&summary));
-        return Ok(ExitCode::from(130));
+        return Ok(Exit::Interrupted);
     }
     if args.strict && summary.skipped > 0 {
-        return Ok(ExitCode::from(3));
+        return Ok(Exit::Skipped);
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }
 
 /// A stdin scope's name is printable and short, and names the scope of a `-` in the paths.
@@ -130,10 +131,6 @@ pub fn build_index(
     let summary = build::build(dir, options, &mut progress);
     progress.finish();
     Ok(summary?)
-}
-
-pub fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// The closing line of an indexing run.
@@ -267,10 +264,12 @@ impl Progress for Reporter {
         if self.quiet || !std::io::stderr().is_terminal() {
             return;
         }
-        // Standard input has no known size: a spinner with the bytes read and the rate.
+        // Standard input has no known size: a spinner with the bytes read and the rate. The
+        // bar takes what the first line leaves of the terminal's width; the message's two
+        // lines are cut to fit it (see `advance`), so no line wraps and redraws stay in place.
         let template = match bytes {
             0 => "{spinner} {bytes} read, {bytes_per_sec}\n  {msg}",
-            _ => "{spinner} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}\n  {msg}",
+            _ => "{spinner} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} [{wide_bar}]\n  {msg}",
         };
         let bar = ProgressBar::new(bytes);
         bar.set_style(
@@ -312,7 +311,13 @@ impl Progress for Reporter {
                 total => counts.bytes.min(total),
             };
             bar.set_position(position);
-            bar.set_message(format!("{}\n  {}", status(), self.file));
+            // Two columns of indent, one spare so a terminal never wraps at the last column.
+            let width = usize::from(console::Term::stderr().size().1).saturating_sub(3);
+            bar.set_message(format!(
+                "{}\n  {}",
+                fit(&status(), width),
+                fit(&self.file, width)
+            ));
         } else if !self.quiet && self.last_log.elapsed() >= LOG_EVERY {
             self.last_log = Instant::now();
             eprintln!(

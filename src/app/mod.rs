@@ -1,6 +1,7 @@
 //! The only code that prints: one file per command. Converts clap arguments into the library's
 //! configs, draws progress, renders results, and decides exit codes.
 
+mod batch;
 mod bench;
 mod check;
 pub mod config;
@@ -10,23 +11,22 @@ mod facets;
 mod generate;
 mod index;
 mod optimize;
+mod output;
 mod search;
 mod settings;
 mod show;
 mod stats;
+mod who;
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use crate::cli::{Cli, Command, IndexLocation};
+use crate::exit::Exit;
 use config::{Flags, Settings, Source};
-
-/// The default memory budget of the index writer, in MB.
-pub const DEFAULT_MEMORY_MB: usize = 512;
 
 /// Runs one command. A missing index is reported with the flag, variable or command that
 /// fixes it, as the index's location was chosen.
-pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     let location = cli.command.location().cloned();
     dispatch(cli).map_err(|err| match (no_index(&err), location) {
         (Some(path), Some(location)) => match location.settings() {
@@ -37,7 +37,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Index(args) => index::run(args),
         Command::Optimize(args) => optimize::run(args),
@@ -47,6 +47,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Entity(args) => entities::profile(args),
         Command::Facets(args) => facets::run(args),
         Command::Show(args) => show::run(args),
+        Command::Who(args) => who::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Gen(args) => generate::run(args),
         Command::Check(args) => check::run(args),
@@ -73,6 +74,31 @@ impl IndexLocation {
         let is_default = settings.index_is_default();
         Ok((settings.index.value, is_default))
     }
+}
+
+/// The searcher of the index a command's location names.
+fn open_searcher(location: &IndexLocation) -> anyhow::Result<attache::search::Searcher> {
+    let (path, _) = location.resolve()?;
+    Ok(attache::search::Searcher::open(
+        &attache::index::IndexDir::new(path),
+    )?)
+}
+
+/// Writes each item as one line of JSON.
+fn json_lines<T: serde::Serialize>(
+    out: &mut impl std::io::Write,
+    items: &[T],
+) -> anyhow::Result<()> {
+    for item in items {
+        serde_json::to_writer(&mut *out, item)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Exit 0 when a listing found something, 1 when it is empty.
+fn listed(any: bool) -> Exit {
+    if any { Exit::Success } else { Exit::NoMatch }
 }
 
 /// The index folder of a "no index" error, if `err` is one.

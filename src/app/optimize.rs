@@ -1,21 +1,21 @@
 //! `attache optimize`: merge segments and purge deleted passages.
 
 use std::io::Write;
-use std::process::ExitCode;
 
 use attache::index::{IndexDir, optimize};
 
 use super::human_bytes;
 use crate::cli::OptimizeArgs;
+use crate::exit::Exit;
 
-pub fn run(args: OptimizeArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: OptimizeArgs) -> anyhow::Result<Exit> {
     let (path, _) = args.location.resolve()?;
     let report = optimize::optimize(&IndexDir::new(path))?;
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer(&mut out, &report)?;
         writeln!(out)?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(Exit::Success);
     }
     writeln!(
         out,
@@ -29,5 +29,5 @@ pub fn run(args: OptimizeArgs) -> anyhow::Result<ExitCode> {
         human_bytes(report.bytes_before),
         human_bytes(report.bytes_after)
     )?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }

@@ -1,18 +1,21 @@
-//! `attache search`: run a query and print the hits as text or JSON Lines.
+//! `attache search`: run a query and print the hits as text (wrapped, paged on a terminal) or
+//! JSON Lines; with `--queries`, run a file of them (see [`super::batch`]).
 
 use std::io::{IsTerminal, Write};
-use std::process::ExitCode;
 
 use attache::index::IndexDir;
 use attache::index::build::BuildOptions;
 use attache::render;
+use attache::render::json::Tags;
+use attache::search::suggest::{Suggestion, corrected, suggest};
 use attache::search::{SearchRequest, Searcher};
 
 use super::config::{Flags, INDEX_VAR, Settings};
-use super::index::{build_index, default_threads, summary_line};
+use super::index::{build_index, summary_line};
 use crate::cli::{ColorChoice, IndexLocation, SearchArgs};
+use crate::exit::Exit;
 
-pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
     let settings = Settings::load(Flags {
         index: args.location.index.clone(),
         limit: args.limit,
@@ -41,8 +44,6 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
         );
         let options = BuildOptions {
             fallback_roots: roots.clone(),
-            threads: default_threads(),
-            memory_bytes: super::DEFAULT_MEMORY_MB << 20,
             ..BuildOptions::new(Vec::new())
         };
         let summary = build_index(&dir, &options, false)?;
@@ -52,17 +53,10 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
     if let Some(note) = building_note(&dir, &searcher) {
         eprintln!("{note}");
     }
-    let request = SearchRequest {
-        query: args.query.join(" "),
-        limit: if args.count { 0 } else { settings.limit.value },
-        since: args.dates.since,
-        until: args.dates.until,
-        expand_aliases: !args.strict_spelling,
-        timeout: (!args.timeout.is_zero()).then_some(args.timeout),
-        ranking: args.ranking.into(),
-        sort: args.sort.into(),
-        offset: args.offset,
-    };
+    if let Some(file) = &args.queries {
+        return super::batch::run(&mut searcher, &args, &settings, file);
+    }
+    let request = request(&args, &settings, args.query.join(" "));
     let results = searcher.search(&request)?;
     let context = match args.context {
         0 => Vec::new(),
@@ -72,18 +66,30 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
             .map(|hit| searcher.neighbours(&hit.article_id, hit.passage, n))
             .collect::<Result<Vec<_>, _>>()?,
     };
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    if args.json {
-        // With --count there are no hits: the summary line alone.
-        render::json::write(&mut out, &results, &context)?;
-    } else if args.count {
-        writeln!(out, "{}", render::count(&results))?;
+    let suggestions = suggestions(&searcher, &request.query, results.passages_matched)?;
+    if args.json || args.count {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        if args.json {
+            // With --count there are no hits: the summary line alone.
+            let tags = Tags::default();
+            render::json::write_tagged(&mut out, &results, tags, &suggestions, &context)?;
+        } else {
+            writeln!(out, "{}", render::count(&results))?;
+        }
+        out.flush()?;
+        if !args.json {
+            did_you_mean(&request.query, &suggestions);
+        }
     } else {
         let color = use_color(settings.color.value);
-        render::text(&mut out, &results, &context, color)?;
-        out.flush()?;
+        let pager = super::output::pager(args.pager, &settings);
+        super::output::show(
+            super::output::width(args.view.width),
+            pager.as_deref(),
+            |out| render::text(out, &results, &context, color),
+        )?;
         eprintln!("{}", render::summary(&results));
+        did_you_mean(&request.query, &suggestions);
         if std::io::stderr().is_terminal()
             && let Some((phrase, n)) = searcher.phrase_hint(&request, results.passages_matched)?
         {
@@ -95,11 +101,10 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
             eprintln!("{n} {passages} the exact phrase: quote it, {phrase}");
         }
     }
-    out.flush()?;
     Ok(if results.passages_matched > 0 {
-        ExitCode::SUCCESS
+        Exit::Success
     } else {
-        ExitCode::from(1)
+        Exit::NoMatch
     })
 }
 
@@ -117,6 +122,48 @@ pub(super) fn open_for_output(
     })?;
     let searcher = Searcher::open(&IndexDir::new(&settings.index.value))?;
     Ok((searcher, use_color(settings.color.value)))
+}
+
+/// The request for `query` with the options given.
+pub fn request(args: &SearchArgs, settings: &Settings, query: String) -> SearchRequest {
+    SearchRequest {
+        query,
+        limit: if args.count { 0 } else { settings.limit.value },
+        since: args.dates.since,
+        until: args.dates.until,
+        expand_aliases: !args.strict_spelling,
+        timeout: (!args.timeout.is_zero()).then_some(args.timeout),
+        ranking: args.ranking.into(),
+        sort: args.sort.into(),
+        offset: args.offset,
+        exact_count: args.exact_count,
+    }
+}
+
+/// The close spellings of the query's unknown words, when nothing matched.
+pub fn suggestions(
+    searcher: &Searcher,
+    query: &str,
+    matched: u64,
+) -> anyhow::Result<Vec<Suggestion>> {
+    Ok(match matched {
+        0 => suggest(searcher, query)?,
+        _ => Vec::new(),
+    })
+}
+
+/// Says on stderr what the query would be with the index's spellings: `did you mean
+/// ushakov?`, with the other close spellings of a one-word query.
+fn did_you_mean(query: &str, suggestions: &[Suggestion]) {
+    let Some(fixed) = corrected(query, suggestions) else {
+        return;
+    };
+    match suggestions {
+        [one] if one.terms.len() > 1 => {
+            eprintln!("did you mean {fixed}? (or {})", one.terms[1..].join(", "))
+        }
+        _ => eprintln!("did you mean {fixed}?"),
+    }
 }
 
 /// Whether to colour standard output. A choice made by flag or config file stands (as the

@@ -2,16 +2,16 @@
 //! and how to install it.
 
 use std::io::Write;
-use std::process::ExitCode;
 
 use clap::{CommandFactory, ValueEnum};
 use serde_json::json;
 
 use super::config::Source;
 use crate::cli::{Cli, CompletionsArgs, ConfigArgs};
+use crate::exit::Exit;
 
 /// Prints each setting in force and where it came from.
-pub fn run(args: ConfigArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: ConfigArgs) -> anyhow::Result<Exit> {
     let settings = args.location.settings()?;
     let color = settings
         .color
@@ -34,6 +34,7 @@ pub fn run(args: ConfigArgs) -> anyhow::Result<ExitCode> {
         ("corpus", json!(corpus), &settings.corpus.source),
         ("limit", json!(settings.limit.value), &settings.limit.source),
         ("color", json!(color), &settings.color.source),
+        ("pager", json!(settings.pager.value), &settings.pager.source),
     ];
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -73,7 +74,7 @@ pub fn run(args: ConfigArgs) -> anyhow::Result<ExitCode> {
         writeln!(out, "{:<7} {file}", "file")?;
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }
 
 /// The flag, variable or file a setting came from, for JSON.
@@ -86,17 +87,17 @@ fn from(source: &Source) -> Option<String> {
 }
 
 /// Prints the completion script for a shell.
-pub fn completions(args: CompletionsArgs) -> anyhow::Result<ExitCode> {
+pub fn completions(args: CompletionsArgs) -> anyhow::Result<Exit> {
     let mut out = std::io::stdout().lock();
     clap_complete::generate(args.shell, &mut Cli::command(), "attache", &mut out);
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }
 
 /// Prints the manual page.
-pub fn man() -> anyhow::Result<ExitCode> {
+pub fn man() -> anyhow::Result<Exit> {
     let mut out = std::io::stdout().lock();
     clap_mangen::Man::new(Cli::command()).render(&mut out)?;
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }

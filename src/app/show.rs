@@ -1,15 +1,15 @@
 //! `attache show`: an article, or a passage with its neighbours, as text or JSON Lines.
 
 use std::io::Write;
-use std::process::ExitCode;
 
 use attache::render;
 use attache::search::show::ShowRequest;
 
 use super::search::open_for_output;
 use crate::cli::ShowArgs;
+use crate::exit::Exit;
 
-pub fn run(args: ShowArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: ShowArgs) -> anyhow::Result<Exit> {
     let (mut searcher, color) = open_for_output(&args.location, args.color)?;
     let request = ShowRequest {
         location: args.id,
@@ -24,5 +24,5 @@ pub fn run(args: ShowArgs) -> anyhow::Result<ExitCode> {
         render::show::text(&mut out, &shown, color)?;
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }

@@ -1,27 +1,31 @@
 //! `attache stats`: what the index holds.
 
 use std::io::Write;
-use std::process::ExitCode;
 
 use attache::error::printable;
 use attache::index::IndexDir;
+use attache::render::wrap::Wrap;
 use attache::search::Searcher;
 use attache::stats::stats;
 
 use super::human_bytes;
 use crate::cli::StatsArgs;
+use crate::exit::Exit;
 
-pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: StatsArgs) -> anyhow::Result<Exit> {
     let (path, _) = args.location.resolve()?;
     let dir = IndexDir::new(path);
     let searcher = Searcher::open(&dir)?;
     let s = stats(&searcher)?;
-    let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &s)?;
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer(&mut out, &s)?;
         writeln!(out)?;
-        return Ok(ExitCode::SUCCESS);
+        out.flush()?;
+        return Ok(Exit::Success);
     }
+    let width = super::output::width(args.view.width);
+    let mut out = Wrap::new(std::io::stdout().lock(), width);
     writeln!(out, "index       {}", s.generation)?;
     writeln!(out, "articles    {}", s.articles)?;
     writeln!(out, "passages    {}", s.passages)?;
@@ -76,5 +80,6 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
             run.roots.join(", ")
         )?;
     }
-    Ok(ExitCode::SUCCESS)
+    out.flush()?;
+    Ok(Exit::Success)
 }

@@ -351,6 +351,9 @@ impl Gazetteer {
         for data in super::heuristic::DATA {
             hasher.update(data.as_bytes());
         }
+        // So do attribution's cue words and country names.
+        hasher.update(super::attribution::DATA.as_bytes());
+        hasher.update(super::attribution::COUNTRY_CODES.as_bytes());
         format!("{:016x}", hasher.digest())
     }
 

@@ -12,6 +12,7 @@
 //! The same gazetteer answers queries (`@zelensky`, `@Зеленський`), so index and query agree.
 
 pub mod aliases;
+pub mod attribution;
 pub mod eval;
 pub mod gazetteer;
 pub mod heuristic;
@@ -149,6 +150,11 @@ impl<'g> Recognizer<'g> {
             spans: Vec::new(),
             day: None,
         }
+    }
+
+    /// The gazetteer it recognises with.
+    pub fn gazetteer(&self) -> &'g Gazetteer {
+        self.gazetteer
     }
 
     /// Forgets the people of the previous article; the next is undated, so its aliases are

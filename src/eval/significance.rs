@@ -11,6 +11,7 @@
 use serde::Serialize;
 
 use super::{EvalReport, Scores};
+use crate::generate::rng::Rng;
 
 /// Random swaps drawn by the randomisation test.
 pub const PERMUTATIONS: usize = 10_000;
@@ -140,14 +141,14 @@ pub fn randomisation_test(a: &[f64], b: &[f64], permutations: usize, seed: u64) 
             .count();
         return hits as f64 / total as f64;
     }
-    let mut state = seed;
+    let mut rng = Rng::new(seed);
     let mut hits = 0usize;
     for _ in 0..permutations {
         let mut bits = 0u64;
         let mut left = 0;
         let draws = sum_with(&mut |_| {
             if left == 0 {
-                bits = splitmix64(&mut state);
+                bits = rng.next_u64();
                 left = 64;
             }
             left -= 1;
@@ -177,13 +178,4 @@ pub fn sign_test(wins: usize, losses: usize) -> f64 {
         .map(|i| (ln_choose(n, i) - n as f64 * std::f64::consts::LN_2).exp())
         .sum();
     (2.0 * tail).min(1.0)
-}
-
-/// The next value of a splitmix64 generator: small, fast, and the same on every platform.
-fn splitmix64(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }

@@ -4,8 +4,9 @@ use serde::{Deserialize, Serialize};
 use tantivy::TantivyDocument;
 
 use super::schema::Fields;
-use crate::analysis::{Analyzer, encode, meta_value, passages::split_passages};
+use crate::analysis::{Analyzer, SpannedForm, encode, meta_value, passages::split_passages};
 use crate::corpus::Article;
+use crate::entities::attribution::{Attribution, article_speakers, attribute};
 use crate::entities::{ENTITY_PREFIX, Mention, Recognizer};
 
 /// Article-level values stored with every passage, for display.
@@ -87,9 +88,14 @@ impl<'g> DocumentBuilder<'g> {
             .collect();
         let facets = facet_values(article);
         let key = article_key(&article.id);
-        if let Some(r) = &mut self.recognizer {
-            r.start_article_on(&article.date);
-        }
+        // A speech's speaker says its passages (but for the quotes of others).
+        let speakers = match &mut self.recognizer {
+            Some(r) => {
+                r.start_article_on(&article.date);
+                article_speakers(r.gazetteer(), &mut self.analyzer, &article.meta)
+            }
+            None => Vec::new(),
+        };
 
         self.mentions = 0;
         let mut docs = Vec::with_capacity(passages.len());
@@ -116,6 +122,10 @@ impl<'g> DocumentBuilder<'g> {
             doc.add_text(fields.text, encode(&text, &words, extra));
             self.mentions += mentions.len() as u64;
             add_entities(&mut doc, fields, &mentions);
+            if self.recognizer.is_some() {
+                let said = attribute(&text, &words, &mentions, &speakers);
+                add_attribution(&mut doc, fields, &text, &words, &said);
+            }
             doc.add_text(fields.title, &article.title);
             if let Some(source) = &article.source {
                 doc.add_text(fields.source, source);
@@ -169,6 +179,43 @@ fn add_entities(doc: &mut TantivyDocument, fields: &Fields, mentions: &[Mention]
     }
     let json = serde_json::to_string(mentions).expect("mentions serialize");
     doc.add_text(fields.entities, json);
+}
+
+/// Indexes the speakers (for `said:` and `who`) and the quoted words (for `quote:`), and stores
+/// who says what.
+fn add_attribution(
+    doc: &mut TantivyDocument,
+    fields: &Fields,
+    text: &str,
+    words: &[SpannedForm<'_>],
+    said: &Attribution,
+) {
+    if !said.quotes.is_empty() {
+        // Unquoted words stay as empty positions, so quoted ones keep their text positions.
+        let quoted: Vec<SpannedForm<'_>> = words
+            .iter()
+            .map(|w| match said.quoted(&w.span) {
+                true => w.clone(),
+                false => SpannedForm {
+                    exact: "",
+                    stem: None,
+                    ..w.clone()
+                },
+            })
+            .collect();
+        doc.add_text(fields.quote, encode(text, &quoted, []));
+    }
+    if said.speakers.is_empty() {
+        return;
+    }
+    for s in &said.speakers {
+        let who = &s.speaker;
+        doc.add_text(fields.said, &who.id);
+        let named = format!("{}\t{}\t{}", who.id, who.kind.as_str(), who.name);
+        doc.add_text(fields.said_as, &named);
+    }
+    let json = serde_json::to_string(&said.speakers).expect("speakers serialize");
+    doc.add_text(fields.speakers, json);
 }
 
 /// What a facet value of the `source` field is keyed by.

@@ -31,6 +31,7 @@ pub mod optimize;
 mod pipeline;
 mod read;
 pub mod roots;
+pub mod run;
 pub mod schema;
 pub mod verify;
 
@@ -292,7 +293,7 @@ impl IndexDir {
 impl OpenIndex {
     /// What the last indexing run did, as recorded with its last commit (a run that was
     /// killed shows `complete: false`).
-    pub fn last_run(&self) -> Option<build::RunSummary> {
+    pub fn last_run(&self) -> Option<run::RunSummary> {
         read_payload(&self.index).map(|p| p.run)
     }
 

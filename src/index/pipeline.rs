@@ -15,10 +15,10 @@ use std::time::{Duration, Instant};
 use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use super::IndexDir;
-use super::build::{BuildOptions, Change, Counts, Progress, RunSummary};
 use super::catalog::{Catalog, Scope, Status, content_hash};
 use super::document::DocumentBuilder;
 use super::roots::{Payload, Roots, within};
+use super::run::{BuildOptions, Change, Counts, Progress, RunSummary};
 use super::schema::{self, Fields};
 use crate::corpus::{self, Article, Input, Record, Warning};
 use crate::entities::{Gazetteer, Recognizer};

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::build::RunSummary;
+use super::run::RunSummary;
 
 /// The roots of an index: canonical folders and files, as [`crate::corpus::path_key`]s.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

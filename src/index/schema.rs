@@ -14,8 +14,10 @@ use crate::analysis::{META_TOKENIZER_NAME, TOKENIZER_NAME, TOKENS_TOKENIZER_NAME
 use crate::error::{Error, Result};
 
 /// Bumped whenever the schema or the token scheme changes; an index with another version is
-/// refused instead of being searched wrongly.
-pub const FORMAT_VERSION: u32 = 8;
+/// refused instead of being searched wrongly. 9: fast-field dictionaries are written without
+/// zstd (tantivy without `columnar-zstd-compression`), as a search reads article ids from them.
+/// 10: the `facet` column of article values, for `attache facets`.
+pub const FORMAT_VERSION: u32 = 10;
 
 pub use crate::analysis::META_SEPARATOR;
 
@@ -60,6 +62,17 @@ pub struct Fields {
     pub entity_type: Field,
     /// The passage's mentions as JSON (see [`crate::entities::Mention`]). Stored.
     pub entities: Field,
+    /// One value per speaker of the passage, its entity id (`ushakov`), for `said:`. Indexed
+    /// untokenized.
+    pub said: Field,
+    /// One `id<TAB>type<TAB>name` value per speaker, for naming them in `who`. Fast.
+    pub said_as: Field,
+    /// The passage's quoted words only, analysed like `text` and at the same positions, for
+    /// `quote:`.
+    pub quote: Field,
+    /// The passage's speakers and what they say, as JSON (see
+    /// [`crate::entities::attribution::Said`]). Stored.
+    pub speakers: Field,
     /// Article-level values to count by, as written: one `key<TAB>value` per metadata value
     /// (`speaker\tVolodymyr Zelenskyy`) and `source<TAB>…`, for `attache facets`. Fast.
     pub facet: Field,
@@ -87,6 +100,10 @@ pub fn build() -> (Schema, Fields) {
         entity_alias: b.add_text_field(fast::ENTITY_ALIAS, FAST),
         entity_type: b.add_text_field("entity_type", STRING),
         entities: b.add_text_field("entities", STORED),
+        said: b.add_text_field("said", STRING),
+        said_as: b.add_text_field(fast::SAID_AS, FAST),
+        quote: b.add_text_field("quote", positional(TOKENS_TOKENIZER_NAME)),
+        speakers: b.add_text_field("speakers", STORED),
         facet: b.add_text_field(fast::FACET, FAST),
     };
     (b.build(), fields)
@@ -131,6 +148,10 @@ impl Fields {
             entity_alias: get(fast::ENTITY_ALIAS)?,
             entity_type: get("entity_type")?,
             entities: get("entities")?,
+            said: get("said")?,
+            said_as: get(fast::SAID_AS)?,
+            quote: get("quote")?,
+            speakers: get("speakers")?,
             facet: get(fast::FACET)?,
         })
     }
@@ -156,6 +177,8 @@ pub mod fast {
     pub const ENTITY: &str = "entity";
     /// See [`super::Fields::entity_alias`].
     pub const ENTITY_ALIAS: &str = "entity_alias";
+    /// See [`super::Fields::said_as`].
+    pub const SAID_AS: &str = "said_as";
     /// See [`super::Fields::facet`].
     pub const FACET: &str = "facet";
 }

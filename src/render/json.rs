@@ -4,14 +4,22 @@
 //! {"schema":1,"type":"hit","rank":1,"score":3.2,"article_id":"a.txt","passage":4,"date":"2025-11-24",
 //!  "title":"…","source":null,"url":null,"meta":{},"text":"…","snippet":"…","snippet_marked":"…«Ushakov»…",
 //!  "highlights":[[5,12]],"byte_highlights":[[5,12]],
-//!  "entities":[{"id":"ushakov","type":"person","name":"Yuri Ushakov","alias":"Yuri Ushakov","span":[0,12],"byte_span":[0,12]}]}
-//! {"schema":1,"type":"summary","hits":1,"passages_matched":1,"articles_matched":1,"took_ms":0.8}
+//!  "entities":[{"id":"ushakov","type":"person","name":"Yuri Ushakov","alias":"Yuri Ushakov","span":[0,12],"byte_span":[0,12]}],
+//!  "speakers":[{"id":"ushakov","type":"person","name":"Yuri Ushakov","spans":[[0,40]],"byte_spans":[[0,40]]}]}
+//! {"schema":1,"type":"summary","hits":1,"passages_matched":1,"articles_matched":1,"counts_exact":true,"took_ms":0.8}
 //! ```
+//!
+//! With `search --queries`, every object also carries the `query` it answers and its `line` in
+//! the file, right after `type`, and a query that fails is one line
+//! `{"schema":1,"type":"error","query":"…","line":3,"error":"column 1: …"}`. A summary with
+//! no match may carry `suggestions`: `[{"word":"ushakof","terms":["ushakov"]}]`, the index's
+//! close spellings of each query word it has never seen.
 //!
 //! `highlights` and an entity's `span` are ranges `[start, end)` of Unicode characters of
 //! `text` (what `jq`'s string slices and most languages count); `byte_highlights` and
 //! `byte_span` are the same ranges in bytes of its UTF-8. `snippet_marked` is the snippet with
-//! each match between `«` and `»`. `schema` changes when a field changes meaning.
+//! each match between `«` and `»`. `speakers` are who speaks in the passage, with the ranges
+//! of `text` each says (`spans` in characters, `byte_spans` in bytes). `schema` changes when a field changes meaning.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -19,7 +27,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::entities::Mention;
+use crate::entities::attribution::Said;
 use crate::search::show::Passage;
+use crate::search::suggest::Suggestion;
 use crate::search::{Hit, SearchResults};
 
 /// The version of this wire format.
@@ -34,6 +44,8 @@ pub struct HitJson<'a> {
     schema: u32,
     #[serde(rename = "type")]
     kind: &'static str,
+    #[serde(flatten)]
+    tags: Tags<'a>,
     rank: usize,
     score: f32,
     article_id: &'a str,
@@ -49,6 +61,7 @@ pub struct HitJson<'a> {
     highlights: Vec<[usize; 2]>,
     byte_highlights: Vec<[usize; 2]>,
     entities: Vec<EntityJson<'a>>,
+    speakers: Vec<SpeakerJson<'a>>,
     /// With `--context`: the neighbouring passages, in order.
     #[serde(skip_serializing_if = "Option::is_none")]
     context: Option<Vec<ContextJson<'a>>>,
@@ -59,6 +72,17 @@ pub struct HitJson<'a> {
 pub struct ContextJson<'a> {
     passage: u64,
     text: &'a str,
+}
+
+/// One speaker of a passage on the wire.
+#[derive(Debug, Serialize)]
+pub struct SpeakerJson<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    name: &'a str,
+    spans: Vec<[usize; 2]>,
+    byte_spans: Vec<[usize; 2]>,
 }
 
 /// One entity mention on the wire.
@@ -75,14 +99,44 @@ pub struct EntityJson<'a> {
 
 /// The closing summary on the wire.
 #[derive(Debug, Serialize)]
-pub struct SummaryJson {
+pub struct SummaryJson<'a> {
     schema: u32,
     #[serde(rename = "type")]
     kind: &'static str,
+    #[serde(flatten)]
+    tags: Tags<'a>,
     hits: usize,
     passages_matched: u64,
     articles_matched: u64,
+    /// False when the counts are lower bounds (a ranked search stops counting after 1000
+    /// matches unless `--exact-count`).
+    counts_exact: bool,
     took_ms: f64,
+    #[serde(skip_serializing_if = "<[Suggestion]>::is_empty")]
+    suggestions: &'a [Suggestion],
+}
+
+/// What a batch of queries (`search --queries`) tags each object with: the query it answers
+/// and its line in the file. Both absent for a single search.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Tags<'a> {
+    /// The query, as written in the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<&'a str>,
+    /// Its 1-based line number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+/// A failed query of a batch, on the wire.
+#[derive(Debug, Serialize)]
+struct ErrorJson<'a> {
+    schema: u32,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(flatten)]
+    tags: Tags<'a>,
+    error: &'a str,
 }
 
 impl<'a> From<&'a Hit> for HitJson<'a> {
@@ -91,6 +145,7 @@ impl<'a> From<&'a Hit> for HitJson<'a> {
         HitJson {
             schema: SCHEMA,
             kind: "hit",
+            tags: Tags::default(),
             rank: hit.rank,
             score: hit.score,
             article_id: &hit.article_id,
@@ -115,9 +170,38 @@ impl<'a> From<&'a Hit> for HitJson<'a> {
                 .collect(),
             byte_highlights: hit.highlights.iter().map(|r| [r.start, r.end]).collect(),
             entities: entities(&chars, &hit.entities),
+            speakers: speakers(&chars, &hit.speakers),
             context: None,
         }
     }
+}
+
+/// Neighbouring passages on the wire.
+fn context_json(around: &[Passage]) -> Vec<ContextJson<'_>> {
+    around
+        .iter()
+        .map(|n| ContextJson {
+            passage: n.number,
+            text: &n.text,
+        })
+        .collect()
+}
+
+/// A passage's speakers on the wire, the ranges they say in characters and bytes of its text.
+pub(crate) fn speakers<'a>(chars: &CharOffsets<'_>, said: &'a [Said]) -> Vec<SpeakerJson<'a>> {
+    said.iter()
+        .map(|s| SpeakerJson {
+            id: &s.speaker.id,
+            kind: s.speaker.kind.as_str(),
+            name: &s.speaker.name,
+            spans: s
+                .spans
+                .iter()
+                .map(|r| chars.range(r.start, r.end))
+                .collect(),
+            byte_spans: s.spans.iter().map(|r| [r.start, r.end]).collect(),
+        })
+        .collect()
 }
 
 /// A passage's entity mentions on the wire, their spans in characters and bytes of its text.
@@ -143,34 +227,59 @@ pub(crate) fn entities<'a>(
 ///
 /// # Errors
 /// When writing fails.
-pub fn write(
+pub fn write(out: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
+    write_tagged(out, results, Tags::default(), &[], &[])
+}
+
+/// Writes `results` as JSON Lines, each object tagged with `tags`, and `suggestions` in the
+/// summary when there are some; with `context` (per hit, its neighbouring passages), each hit
+/// carries them as `context`.
+///
+/// # Errors
+/// When writing fails.
+pub fn write_tagged(
     out: &mut dyn Write,
     results: &SearchResults,
+    tags: Tags<'_>,
+    suggestions: &[Suggestion],
     context: &[Vec<Passage>],
 ) -> io::Result<()> {
     for (i, hit) in results.hits.iter().enumerate() {
-        let mut json = HitJson::from(hit);
-        json.context = context.get(i).map(|around| {
-            around
-                .iter()
-                .map(|n| ContextJson {
-                    passage: n.number,
-                    text: &n.text,
-                })
-                .collect()
-        });
+        let json = HitJson {
+            tags,
+            context: context.get(i).map(|around| context_json(around)),
+            ..HitJson::from(hit)
+        };
         serde_json::to_writer(&mut *out, &json)?;
         out.write_all(b"\n")?;
     }
     let summary = SummaryJson {
         schema: SCHEMA,
         kind: "summary",
+        tags,
+        suggestions,
         hits: results.hits.len(),
         passages_matched: results.passages_matched,
         articles_matched: results.articles_matched,
+        counts_exact: results.counts_exact,
         took_ms: (results.took.as_secs_f64() * 1e6).round() / 1e3,
     };
     serde_json::to_writer(&mut *out, &summary)?;
+    out.write_all(b"\n")
+}
+
+/// Writes the line of a batch's query that failed, with why.
+///
+/// # Errors
+/// When writing fails.
+pub fn write_error(out: &mut dyn Write, tags: Tags<'_>, error: &str) -> io::Result<()> {
+    let json = ErrorJson {
+        schema: SCHEMA,
+        kind: "error",
+        tags,
+        error,
+    };
+    serde_json::to_writer(&mut *out, &json)?;
     out.write_all(b"\n")
 }
 

@@ -7,6 +7,7 @@ pub mod facets;
 pub mod json;
 pub mod show;
 pub mod svg;
+pub mod wrap;
 
 use std::io::{self, Write};
 use std::ops::Range;
@@ -14,6 +15,7 @@ use std::ops::Range;
 use anstyle::{AnsiColor, Effects, Style};
 
 use crate::entities::Mention;
+use crate::entities::attribution::Said;
 use crate::error::printable;
 use crate::search::show::Passage;
 use crate::search::{Hit, SearchResults};
@@ -99,6 +101,9 @@ pub fn text(
         if !names.is_empty() {
             writeln!(out, "   {}entities: {names}{}", p.on(DIM), reset)?;
         }
+        if let Some(names) = speaker_names(&hit.speakers) {
+            writeln!(out, "   {}said by: {names}{}", p.on(DIM), reset)?;
+        }
         let around = context.get(i).map_or(&[][..], Vec::as_slice);
         let (before, after) = around.split_at(around.partition_point(|n| n.number < hit.passage));
         let neighbour = |out: &mut dyn Write, n: &Passage| {
@@ -143,8 +148,14 @@ fn entity_names(mentions: &[Mention]) -> String {
     printable(&names.join(", ")).into_owned()
 }
 
-/// What a marked range of text is. (A speaker's mark joins these once passages carry
-/// attribution.)
+/// The names of a passage's speakers, comma-separated, if it has any.
+fn speaker_names(said: &[Said]) -> Option<String> {
+    let names: Vec<&str> = said.iter().map(|s| &*s.speaker.name).collect();
+    (!names.is_empty()).then(|| printable(&names.join(", ")).into_owned())
+}
+
+/// What a marked range of text is. (The ranges a speaker says could join these as their own
+/// kind of mark.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum MarkKind {
     /// A match of the query: bold red.
@@ -229,10 +240,16 @@ pub fn count(results: &SearchResults) -> String {
     )
 }
 
-/// The one-line summary of a search, for stderr.
+/// The one-line summary of a search, for stderr. Counts that stopped early read `≥ 1000`.
 pub fn summary(results: &SearchResults) -> String {
+    let at_least = if results.counts_exact { "" } else { "≥ " };
+    let hint = if results.counts_exact {
+        ""
+    } else {
+        "; --exact-count counts them all"
+    };
     format!(
-        "{} of {} in {} ({:.1} ms)",
+        "{} of {at_least}{} in {at_least}{} ({:.1} ms{hint})",
         plural(results.hits.len() as u64, "hit shown", "hits shown"),
         plural(
             results.passages_matched,

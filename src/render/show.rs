@@ -10,14 +10,14 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::json::{CharOffsets, EntityJson, SCHEMA, entities};
-use super::{BOLD, DIM, GREEN, Painter, entity_names, marks, painted};
+use super::json::{CharOffsets, EntityJson, SCHEMA, SpeakerJson, entities, speakers};
+use super::{BOLD, DIM, GREEN, Painter, entity_names, marks, painted, speaker_names};
 use crate::error::printable;
 use crate::search::show::{Passage, Shown};
 
 /// Writes the article's header (date, title, source, id, which passages, metadata, url), then
 /// each passage: its number (the one asked for marked `▶`), its text with the query's matches
-/// and the entity mentions marked, and the names of its entities.
+/// and the entity mentions marked, the names of its entities and who speaks in it.
 ///
 /// # Errors
 /// When writing fails.
@@ -90,6 +90,9 @@ pub fn text(out: &mut dyn Write, shown: &Shown, color: bool) -> io::Result<()> {
         if !names.is_empty() {
             writeln!(out, "    {}entities: {names}{}", p.on(DIM), off)?;
         }
+        if let Some(names) = speaker_names(&passage.speakers) {
+            writeln!(out, "    {}said by: {names}{}", p.on(DIM), off)?;
+        }
     }
     Ok(())
 }
@@ -123,6 +126,7 @@ struct PassageJson<'a> {
     highlights: Vec<[usize; 2]>,
     byte_highlights: Vec<[usize; 2]>,
     entities: Vec<EntityJson<'a>>,
+    speakers: Vec<SpeakerJson<'a>>,
 }
 
 /// Writes the article, then each passage shown, one JSON object per line.
@@ -176,5 +180,6 @@ fn passage_json<'a>(shown: &'a Shown, passage: &'a Passage) -> PassageJson<'a> {
             .map(|r| [r.start, r.end])
             .collect(),
         entities: entities(&chars, &passage.entities),
+        speakers: speakers(&chars, &passage.speakers),
     }
 }

@@ -17,7 +17,7 @@
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
-use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -31,6 +31,7 @@ use tantivy::{
 };
 
 use crate::index::schema::fast;
+use crate::search::topk::{Finished, Pruner};
 
 /// Room made up front in each segment's top list; it grows as hits come, up to the limit.
 const INITIAL_HEAP: usize = 1024;
@@ -53,10 +54,15 @@ pub struct Candidate {
 pub struct Collected {
     /// The top passages, best first.
     pub top: Vec<Candidate>,
-    /// Every matching passage, counted exactly.
+    /// The matching passages: all of them when `exact`, else those counted before the
+    /// collector began skipping (a lower bound).
     pub passages: u64,
-    /// Distinct articles among them.
+    /// Distinct articles among the passages counted.
     pub articles: u64,
+    /// Whether every match was counted.
+    pub exact: bool,
+    /// How many passages were scored in full: every match when nothing was skipped.
+    pub scored: u64,
 }
 
 /// The fast-field columns the collector reads in one segment. Opening a column parses its
@@ -111,6 +117,7 @@ pub struct SegmentFruit {
     top: Vec<Entry>,
     article_id: Option<StrColumn>,
     passages: u64,
+    scored: u64,
     keys: Vec<u64>,
 }
 
@@ -119,6 +126,11 @@ pub struct SegmentFruit {
 pub const CHECK_EVERY: usize = COLLECT_BLOCK_BUFFER_LEN;
 
 /// Collects the top `limit` passages and the exact counts, or stops at a deadline.
+///
+/// With a [`Pruner`] ([`Passages::pruned`]), the pruner matches and scores the passages;
+/// every match is counted until `count_up_to` have been; from then on, only passages that can
+/// still enter the top list are read (see `topk`), and the counts are lower bounds
+/// ([`Collected::exact`] is false).
 pub struct Passages<'a> {
     /// How many passages to keep; 0 only counts.
     pub limit: usize,
@@ -128,6 +140,16 @@ pub struct Passages<'a> {
     pub deadline: Option<Instant>,
     /// Set once a segment stopped at the deadline.
     timed_out: AtomicBool,
+    /// The pruned driver, whether the query must check its passages, and how many matches
+    /// to count before skipping.
+    pruner: Option<(&'a Pruner, bool, u64)>,
+    /// Matches counted so far, over all segments.
+    counted: AtomicU64,
+    /// Set once a segment skipped matches.
+    skipped: AtomicBool,
+    /// The lowest score of a full top list of a finished segment: no passage scoring below
+    /// it can enter the final list.
+    floor: Mutex<Score>,
 }
 
 impl<'a> Passages<'a> {
@@ -138,7 +160,28 @@ impl<'a> Passages<'a> {
             columns,
             deadline,
             timed_out: AtomicBool::new(false),
+            pruner: None,
+            counted: AtomicU64::new(0),
+            skipped: AtomicBool::new(false),
+            floor: Mutex::new(Score::NEG_INFINITY),
         }
+    }
+
+    /// Matches and scores with `pruner` (checking each passage against the query when
+    /// `check`), counting the first `count_up_to` matches, then skipping the passages that
+    /// cannot enter the top list.
+    pub fn pruned(mut self, pruner: &'a Pruner, check: bool, count_up_to: u64) -> Passages<'a> {
+        self.pruner = Some((pruner, check, count_up_to));
+        self
+    }
+
+    fn floor(&self) -> Score {
+        *self.floor.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn raise_floor(&self, to: Score) {
+        let mut floor = self.floor.lock().unwrap_or_else(|e| e.into_inner());
+        *floor = floor.max(to);
     }
 
     /// Whether the deadline stopped the search before every match was seen.
@@ -172,6 +215,8 @@ pub struct SegmentPassages {
     /// The score of the `tied` passages.
     tied_score: Score,
     passages: u64,
+    /// Passages offered to the top list.
+    scored: u64,
     /// One bit per article ordinal of the segment: articles already counted.
     seen: Vec<u64>,
     /// The keys of the articles counted, each once unless `unordered_keys`.
@@ -266,6 +311,7 @@ impl Collector for Passages<'_> {
             tied: Vec::new(),
             tied_score: Score::NEG_INFINITY,
             passages: 0,
+            scored: 0,
             seen: vec![0; articles.div_ceil(64)],
             keys: Vec::new(),
             unordered_keys: false,
@@ -286,6 +332,40 @@ impl Collector for Passages<'_> {
     ) -> tantivy::Result<SegmentFruit> {
         let mut child = self.for_segment(segment, reader)?;
         if self.past_deadline() {
+            return Ok(child.harvest());
+        }
+        if let Some((pruner, check, count_up_to)) = self.pruner
+            && self.limit > 0
+        {
+            let floor = self.floor();
+            let mut counting = self.counted.load(AtomicOrdering::Relaxed) < count_up_to;
+            if !counting {
+                self.skipped.store(true, AtomicOrdering::Relaxed);
+            }
+            let threshold = |child: &SegmentPassages, counting: bool| match counting {
+                true => Score::NEG_INFINITY,
+                false => child.threshold().max(floor),
+            };
+            let start = threshold(&child, counting);
+            let mut offer = |doc: DocId, score: Score| {
+                if counting {
+                    child.collect(doc, score);
+                    let counted = self.counted.fetch_add(1, AtomicOrdering::Relaxed) + 1;
+                    if counted >= count_up_to {
+                        counting = false;
+                        self.skipped.store(true, AtomicOrdering::Relaxed);
+                    }
+                } else {
+                    child.offer(doc, score);
+                }
+                threshold(&child, counting)
+            };
+            let check = check.then_some(weight);
+            let finished = pruner.run(check, reader, start, self.deadline, &mut offer)?;
+            if finished == Finished::TimedOut {
+                self.timed_out.store(true, AtomicOrdering::Relaxed);
+            }
+            self.raise_floor(child.threshold());
             return Ok(child.harvest());
         }
         let alive = reader.alive_bitset();
@@ -342,6 +422,8 @@ impl Collector for Passages<'_> {
             top: merge_top(&fruits, self.limit),
             passages,
             articles: articles as u64,
+            exact: !self.skipped.load(AtomicOrdering::Relaxed),
+            scored: fruits.iter().map(|f| f.scored).sum(),
         })
     }
 }
@@ -555,31 +637,9 @@ impl SegmentPassages {
             doc,
         }
     }
-}
-
-impl SegmentCollector for SegmentPassages {
-    type Fruit = SegmentFruit;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        self.passages += 1;
-        let article_ord = match &self.columns.article_id {
-            Some(ids) => ids.ords().first(doc).unwrap_or(u64::MAX),
-            None => u64::MAX,
-        };
-        match self.seen.get_mut((article_ord / 64) as usize) {
-            Some(word) if *word & (1 << (article_ord % 64)) != 0 => {}
-            Some(word) => {
-                *word |= 1 << (article_ord % 64);
-                self.keys
-                    .push(self.columns.article_key.first(doc).unwrap_or(0));
-            }
-            // A passage without an article id: counted by its key alone, made distinct later.
-            None => {
-                self.keys
-                    .push(self.columns.article_key.first(doc).unwrap_or(0));
-                self.unordered_keys = true;
-            }
-        }
+    /// Puts a passage in the top list if it belongs there (counting nothing).
+    fn offer(&mut self, doc: DocId, score: Score) {
+        self.scored += 1;
         if self.limit == 0 {
             return;
         }
@@ -609,6 +669,45 @@ impl SegmentCollector for SegmentPassages {
         }
     }
 
+    /// The score a passage must exceed to enter the full top list: just under its lowest,
+    /// since a tie may still win on date; anything while it is not full.
+    fn threshold(&self) -> Score {
+        match self.heap.len() >= self.limit {
+            true => self
+                .heap
+                .peek()
+                .map_or(Score::NEG_INFINITY, |l| l.0.score.next_down()),
+            false => Score::NEG_INFINITY,
+        }
+    }
+}
+
+impl SegmentCollector for SegmentPassages {
+    type Fruit = SegmentFruit;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.passages += 1;
+        let article_ord = match &self.columns.article_id {
+            Some(ids) => ids.ords().first(doc).unwrap_or(u64::MAX),
+            None => u64::MAX,
+        };
+        match self.seen.get_mut((article_ord / 64) as usize) {
+            Some(word) if *word & (1 << (article_ord % 64)) != 0 => {}
+            Some(word) => {
+                *word |= 1 << (article_ord % 64);
+                self.keys
+                    .push(self.columns.article_key.first(doc).unwrap_or(0));
+            }
+            // A passage without an article id: counted by its key alone, made distinct later.
+            None => {
+                self.keys
+                    .push(self.columns.article_key.first(doc).unwrap_or(0));
+                self.unordered_keys = true;
+            }
+        }
+        self.offer(doc, score);
+    }
+
     fn harvest(mut self) -> SegmentFruit {
         if self.unordered_keys {
             self.keys.sort_unstable();
@@ -634,6 +733,7 @@ impl SegmentCollector for SegmentPassages {
             top,
             article_id: self.columns.article_id,
             passages: self.passages,
+            scored: self.scored,
             keys: self.keys,
         }
     }

@@ -144,7 +144,7 @@ fn resolve(searcher: &mut Searcher, name: &str) -> String {
 }
 
 /// The passages matching `query` (all when empty) within the dates.
-pub(crate) fn selection(
+pub(super) fn selection(
     searcher: &mut Searcher,
     query: &str,
     since: Option<Date>,

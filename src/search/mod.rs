@@ -7,6 +7,9 @@ pub mod parse;
 pub mod plan;
 pub mod show;
 pub mod snippet;
+pub mod speakers;
+pub mod suggest;
+pub mod topk;
 
 use std::ops::Range;
 use std::time::{Duration, Instant};
@@ -17,6 +20,7 @@ use tantivy::{IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::analysis::Analyzer;
 use crate::corpus::Date;
+use crate::entities::attribution::Said;
 use crate::entities::{Gazetteer, Mention};
 use crate::error::{Error, Result};
 use crate::index::document::{Info, stored_info};
@@ -33,6 +37,10 @@ pub const RESCORE_WINDOW: usize = 200;
 /// How many of the best passages by BM25 are weighed by length when there are no bonuses: the
 /// weight moves a score by less than BM25's spread over the first few dozen passages.
 pub const PRIOR_WINDOW: usize = 50;
+/// How many matches a ranked search counts before it starts skipping those that cannot reach
+/// the top (as Lucene's `totalHitsThreshold`): fewer matches are counted exactly, more are
+/// reported as "at least" this many unless the request asks for exact counts.
+pub const COUNT_UP_TO: u64 = 1000;
 
 /// A search to run.
 #[derive(Debug, Clone)]
@@ -55,6 +63,8 @@ pub struct SearchRequest {
     pub sort: Sort,
     /// Hits to skip before the first one returned (paging).
     pub offset: usize,
+    /// Count every match, even when ranking alone would skip most of them.
+    pub exact_count: bool,
 }
 
 /// The order of the hits.
@@ -102,6 +112,7 @@ impl SearchRequest {
             ranking: Ranking::Full,
             sort: Sort::Relevance,
             offset: 0,
+            exact_count: false,
         }
     }
 }
@@ -115,6 +126,9 @@ pub struct Page {
     pub offset: usize,
     /// In what order.
     pub sort: Sort,
+    /// Whether every match must be counted (else counts past [`COUNT_UP_TO`] are lower
+    /// bounds).
+    pub exact_count: bool,
 }
 
 /// When a search gives up.
@@ -147,6 +161,8 @@ pub struct Hit {
     pub snippet: Snippet,
     /// The entities mentioned in the passage, in text order.
     pub entities: Vec<Mention>,
+    /// Who speaks in the passage, in the order their words start.
+    pub speakers: Vec<Said>,
 }
 
 /// What a search found.
@@ -154,10 +170,13 @@ pub struct Hit {
 pub struct SearchResults {
     /// The top hits, best first.
     pub hits: Vec<Hit>,
-    /// Every matching passage, counted exactly.
+    /// The matching passages: all of them when `counts_exact`, else a lower bound.
     pub passages_matched: u64,
-    /// Distinct articles among them.
+    /// Distinct articles among them (a lower bound unless `counts_exact`).
     pub articles_matched: u64,
+    /// Whether the counts are exact. A ranked search stops counting after [`COUNT_UP_TO`]
+    /// matches unless the request asks for exact counts.
+    pub counts_exact: bool,
     /// Time spent searching, fetching and snippeting.
     pub took: Duration,
 }
@@ -264,6 +283,7 @@ impl Searcher {
                 (Occur::Must, plan.query),
                 (Occur::Must, filter),
             ]));
+            plan.check = true;
         }
         if request.ranking == Ranking::Bm25 {
             plan.bonuses.clear();
@@ -303,10 +323,12 @@ impl Searcher {
             limit: request.limit,
             offset: request.offset,
             sort: request.sort,
+            exact_count: request.exact_count,
         };
         let collected = self.collect_page(&plan, page, deadline)?;
         let passages_matched = collected.passages;
         let articles_matched = collected.articles;
+        let counts_exact = collected.exact;
         let mut hits = self.hits(&plan, collected)?;
         for hit in &mut hits {
             hit.rank += request.offset;
@@ -315,21 +337,33 @@ impl Searcher {
             hits,
             passages_matched,
             articles_matched,
+            counts_exact,
             took: started.elapsed(),
         })
     }
 
-    /// Runs a planned query: the top `limit` passages (not yet fetched) and exact counts.
+    /// Runs a planned query: the top `limit` passages (not yet fetched) and their counts
+    /// (exact up to [`COUNT_UP_TO`]).
     ///
     /// # Errors
     /// A failure reading the index.
     pub fn collect(&self, plan: &plan::Plan, limit: usize) -> Result<Collected> {
-        let page = Page {
-            limit,
-            offset: 0,
-            sort: Sort::Relevance,
-        };
-        self.collect_page(plan, page, None)
+        self.collect_counting(plan, limit, COUNT_UP_TO)
+    }
+
+    /// Like [`Searcher::collect`], counting the first `count_up_to` matches exactly before
+    /// skipping those that cannot reach the top (`u64::MAX` counts all). The top passages do
+    /// not depend on it.
+    ///
+    /// # Errors
+    /// A failure reading the index.
+    pub fn collect_counting(
+        &self,
+        plan: &plan::Plan,
+        limit: usize,
+        count_up_to: u64,
+    ) -> Result<Collected> {
+        self.collect_ranked(plan, limit, true, count_up_to, None)
     }
 
     /// Like [`Searcher::collect`], for one page of hits in the given order, giving up at
@@ -348,9 +382,10 @@ impl Searcher {
             limit,
             offset,
             sort,
+            exact_count,
         } = page;
         if sort != Sort::Relevance && limit > 0 {
-            let mut collected = self.collect_ranked(plan, usize::MAX, false, deadline)?;
+            let mut collected = self.collect_ranked(plan, usize::MAX, false, u64::MAX, deadline)?;
             // Stable: equal dates keep the ranked order (score, then article id and passage).
             match sort {
                 Sort::Date => collected.top.sort_by_key(|c| c.day),
@@ -364,18 +399,23 @@ impl Searcher {
             0 => 0,
             _ => limit.saturating_add(offset),
         };
-        let mut collected = self.collect_ranked(plan, wanted, true, deadline)?;
+        let count_up_to = match exact_count {
+            true => u64::MAX,
+            false => COUNT_UP_TO,
+        };
+        let mut collected = self.collect_ranked(plan, wanted, true, count_up_to, deadline)?;
         collected.top.drain(..offset.min(collected.top.len()));
         Ok(collected)
     }
 
-    /// The best `limit` passages, re-ranked by the plan's corrections when `rerank`, and exact
-    /// counts.
+    /// The best `limit` passages, re-ranked by the plan's corrections when `rerank`, and
+    /// counts, exact up to `count_up_to` matches.
     fn collect_ranked(
         &self,
         plan: &plan::Plan,
         limit: usize,
         rerank: bool,
+        count_up_to: u64,
         deadline: Option<Deadline>,
     ) -> Result<Collected> {
         let searcher = self.reader.searcher();
@@ -387,7 +427,14 @@ impl Searcher {
             (_, true, false) => limit.max(RESCORE_WINDOW),
             (_, true, true) => limit.max(PRIOR_WINDOW),
         };
-        let collector = Passages::new(window, &self.columns, deadline.map(|d| d.at));
+        let pruner = match &plan.leaves {
+            Some(leaves) if window > 0 => Some(topk::Pruner::new(leaves, &searcher)?),
+            _ => None,
+        };
+        let mut collector = Passages::new(window, &self.columns, deadline.map(|d| d.at));
+        if let Some(pruner) = &pruner {
+            collector = collector.pruned(pruner, plan.check, count_up_to);
+        }
         let mut collected = searcher.search(plan.query.as_ref() as &dyn Query, &collector)?;
         if let Some(Deadline { timeout, .. }) = deadline
             && collector.timed_out()
@@ -441,6 +488,7 @@ impl Searcher {
             limit: 0,
             offset: 0,
             sort: Sort::Relevance,
+            exact_count: true,
             ..request.clone()
         };
         let exact = self.search(&count)?.passages_matched;
@@ -474,8 +522,12 @@ impl Searcher {
                 .and_then(|v| v.as_str())
                 .unwrap_or_default()
                 .to_owned();
-            let (text, info, entities) =
-                show::stored_passage(&doc, &fields, &article_id, candidate.passage)?;
+            let show::Stored {
+                text,
+                info,
+                entities,
+                speakers,
+            } = show::stored_passage(&doc, &fields, &article_id, candidate.passage)?;
             let highlights =
                 snippet::highlights(&mut self.analyzer, &text, &plan.highlight, &entities);
             let snippet = snippet::snippet(&text, &highlights);
@@ -489,6 +541,7 @@ impl Searcher {
                 highlights,
                 snippet,
                 entities,
+                speakers,
             });
         }
         Ok(hits)

@@ -13,7 +13,7 @@
 //! phrase  = '"' { char - '"' - '\' | escape | '\' } '"' [ "~" digits ]
 //! escape  = '\"' | '\\'                            (* a quote, a backslash *)
 //! entity  = "@" ( word | phrase )
-//! field   = name ":" ( word | phrase | group | range )
+//! field   = name ":" ( word | phrase | group | range | entity )
 //! range   = ( "[" | "{" ) bound "TO" bound ( "]" | "}" )
 //! bound   = word | phrase                          (* `*` = unbounded *)
 //! name    = { ascii letter | digit | "_" }          (* returned lowercased *)
@@ -578,7 +578,7 @@ impl<'q> Parser<'q> {
         let v = self.peek();
         let has_value = matches!(
             v.tok,
-            Tok::Word(_) | Tok::Phrase(_) | Tok::LParen | Tok::Open(_)
+            Tok::Word(_) | Tok::Phrase(_) | Tok::LParen | Tok::Open(_) | Tok::At
         );
         if !has_value || !self.glued(&v) {
             let msg = format!(
@@ -592,6 +592,15 @@ impl<'q> Parser<'q> {
             Tok::Word(w) => self.term(Some(&field), w, &v),
             Tok::Phrase(p) => self.phrase(Some(&field), p, &v),
             Tok::Open(inclusive) => self.range(field, &v, inclusive),
+            // `said:@ushakov`, `said:@"Yuri Ushakov"`: the field's value, named as an entity.
+            Tok::At => match self.entity(&v)? {
+                Node::Entity { text, span } => Ok(Node::Term {
+                    field: Some(field),
+                    text,
+                    span,
+                }),
+                other => Ok(other),
+            },
             _ => self.group(&v, Some(&field)),
         }
     }
@@ -789,6 +798,8 @@ Title:Ukraine                     => title:Ukraine
 title:"peace plan"~2              => title:"peace plan"~2
 title:(a OR b)                    => (?title:a ?title:b)
 title:(a body:b "c d")            => (+title:a +body:b +title:"c d")
+said:@ushakov                     => said:ushakov
+said:@"Yuri Ushakov" quote:"not work" => (+said:Yuri Ushakov +quote:"not work")
 title:AND field:-1                => (+title:AND +field:-1)
 date:2025-11                      => date:2025-11
 date:[2025-11-01 TO 2025-11-30]   => date:[2025-11-01 TO 2025-11-30]

@@ -11,6 +11,8 @@
 //!   any spelling; inside a phrase, `"@zelensky security"~5` works across spellings. A plain
 //!   word that is a known alias (`Kiev`) also matches its entity's mentions, the word itself
 //!   scoring on top. `type:person` keeps passages with an entity of that type.
+//! * `said:@ushakov` (`said:ushakov`, `said:"Yuri Ushakov"`) keeps the passages where the entity
+//!   speaks; `quote:"…"` matches words inside quotation marks only, as `text` would.
 
 use std::ops::Bound;
 
@@ -42,13 +44,19 @@ const NEAR_SLOP: u32 = 3;
 /// Weight of a word's own matches when it also names an entity (see `word_query`).
 const SPELLING_UNDER_ENTITY: f32 = 0.25;
 
+/// The score of a passage where the speaker asked for (`said:`) speaks: words of the query
+/// rank these passages among themselves.
+const SAID_SCORE: f32 = 1.0;
+
 /// The most words a phrase may have. Matching a phrase checks every position of every word in
 /// each candidate passage, inside tantivy's scorer where no deadline is looked at, so a pasted
 /// page of text could otherwise run for minutes.
 pub const MAX_PHRASE_WORDS: usize = 64;
 
 /// Fields every index has; metadata fields come on top.
-pub const BUILTIN_FIELDS: [&str; 7] = ["text", "title", "source", "date", "id", "entity", "type"];
+pub const BUILTIN_FIELDS: [&str; 9] = [
+    "text", "title", "source", "date", "id", "entity", "type", "said", "quote",
+];
 
 /// A planning error: what is wrong and where in the query.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,6 +92,85 @@ pub struct Plan {
     /// `collect::LengthPrior`). Only for queries that name an entity: for words and phrases,
     /// BM25's own preference for short passages measured better on the judged set.
     pub length_prior: bool,
+    /// The query as leaves that must all match, when it can be put so and every part that
+    /// scores is a leaf: the collector then skips the matches that cannot reach the top list
+    /// (see `topk`). `None` for anything else (alternatives of phrases, sloppy phrases…),
+    /// which tantivy's scorer matches and scores.
+    pub leaves: Option<Vec<Leaf>>,
+    /// Whether `query` narrows the leaves' matches further (filters, exclusions): each
+    /// passage the leaves find is then checked against it.
+    pub check: bool,
+}
+
+/// A part of a query that the pruned collector can bound from its terms' postings.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Leaf {
+    /// Any of these terms (with their boosts), their scores summed: an unquoted word's stem,
+    /// its exact spelling's bonus and its entity.
+    Any(Vec<(Term, f32)>),
+    /// An exact phrase: all of these terms, scored with the phrase's BM25 weight.
+    Phrase {
+        /// The phrase's terms at their positions, in order.
+        terms: Vec<(usize, Term)>,
+        /// The phrase's boost.
+        boost: f32,
+    },
+}
+
+/// How a lowered query scores, for the pruned collector.
+#[derive(Debug, Clone, PartialEq)]
+enum Shape {
+    /// All of these leaves must match, and more when `checked` (a filter or an exclusion);
+    /// the score is the sum of theirs.
+    All { leaves: Vec<Leaf>, checked: bool },
+    /// Matching only narrows, and scores nothing (a date or type filter).
+    Filter,
+    /// Anything else.
+    Opaque,
+}
+
+impl Shape {
+    fn leaf(leaf: Leaf) -> Shape {
+        Shape::All {
+            leaves: vec![leaf],
+            checked: false,
+        }
+    }
+
+    fn boosted(self, by: f32) -> Shape {
+        match self {
+            Shape::All { leaves, checked } => Shape::All {
+                checked,
+                leaves: leaves
+                    .into_iter()
+                    .map(|leaf| match leaf {
+                        Leaf::Any(terms) => {
+                            Leaf::Any(terms.into_iter().map(|(t, b)| (t, b * by)).collect())
+                        }
+                        Leaf::Phrase { terms, boost } => Leaf::Phrase {
+                            terms,
+                            boost: boost * by,
+                        },
+                    })
+                    .collect(),
+            },
+            other => other,
+        }
+    }
+
+    /// The single `Any` leaf of a one-word shape.
+    fn into_any(self) -> Option<Vec<(Term, f32)>> {
+        match self {
+            Shape::All {
+                mut leaves,
+                checked: false,
+            } if leaves.len() == 1 => match leaves.pop() {
+                Some(Leaf::Any(terms)) => Some(terms),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
 }
 
 /// Turns parsed queries into tantivy queries for one index.
@@ -111,6 +198,7 @@ enum Target {
     Date,
     Entity,
     EntityType,
+    Said,
 }
 
 impl Planner<'_> {
@@ -121,12 +209,17 @@ impl Planner<'_> {
     pub fn plan(&mut self, node: &Node) -> Result<Plan, PlanError> {
         let mut highlight = Highlight::default();
         let mut bonuses = Vec::new();
-        let query = self.node(node, &mut highlight, &mut bonuses, true)?;
+        let (query, shape) = self.node(node, &mut highlight, &mut bonuses, true)?;
         Ok(Plan {
             query,
             highlight,
             bonuses,
             length_prior: names_entity(node),
+            check: matches!(shape, Shape::All { checked: true, .. }),
+            leaves: match shape {
+                Shape::All { leaves, .. } if !leaves.is_empty() => Some(leaves),
+                _ => None,
+            },
         })
     }
 
@@ -136,10 +229,11 @@ impl Planner<'_> {
         hl: &mut Highlight,
         bonuses: &mut Vec<Box<dyn Query>>,
         positive: bool,
-    ) -> Result<Box<dyn Query>, PlanError> {
+    ) -> Result<(Box<dyn Query>, Shape), PlanError> {
         match node {
             Node::Bool(clauses) => {
                 let mut subqueries = Vec::with_capacity(clauses.len() + 1);
+                let mut shapes = Vec::with_capacity(clauses.len());
                 for (occur, clause) in clauses {
                     let occur = match occur {
                         Occur::Must => TOccur::Must,
@@ -147,38 +241,49 @@ impl Planner<'_> {
                         Occur::MustNot => TOccur::MustNot,
                     };
                     let sub_positive = positive && occur != TOccur::MustNot;
-                    subqueries.push((occur, self.node(clause, hl, bonuses, sub_positive)?));
+                    let (query, shape) = self.node(clause, hl, bonuses, sub_positive)?;
+                    subqueries.push((occur, query));
+                    shapes.push((occur, shape));
                 }
                 if subqueries.iter().all(|(o, _)| *o == TOccur::MustNot) {
                     subqueries.push((TOccur::Must, Box::new(AllQuery)));
+                    shapes.push((TOccur::Must, Shape::Opaque));
                 }
                 if positive {
                     bonuses.extend(self.proximity(clauses));
                 }
-                Ok(Box::new(BooleanQuery::new(subqueries)))
+                // One required clause alone is that clause: tantivy prunes a bare term query
+                // but not a boolean query around it.
+                if let [(TOccur::Must, _)] = subqueries.as_slice()
+                    && let (Some((_, query)), Some((_, shape))) = (subqueries.pop(), shapes.pop())
+                {
+                    return Ok((query, shape));
+                }
+                Ok((Box::new(BooleanQuery::new(subqueries)), bool_shape(shapes)))
             }
             Node::Boost(inner, boost) => {
                 let before = bonuses.len();
-                let query = self.node(inner, hl, bonuses, positive)?;
+                let (query, shape) = self.node(inner, hl, bonuses, positive)?;
                 for bonus in &mut bonuses[before..] {
                     let inner = std::mem::replace(bonus, Box::new(AllQuery));
                     *bonus = Box::new(BoostQuery::new(inner, *boost));
                 }
-                Ok(Box::new(BoostQuery::new(query, *boost)))
+                Ok((
+                    Box::new(BoostQuery::new(query, *boost)),
+                    shape.boosted(*boost),
+                ))
             }
             Node::Term { field, text, span } => match self.target(field.as_ref())? {
                 Target::Analysed(f) => self.word_query(f, text, span, hl, positive),
                 Target::Meta(key) => self.meta_query(&key, text, 0, span),
-                Target::Id => Ok(Box::new(TermQuery::new(
-                    Term::from_field_text(self.fields.article_id, text),
-                    IndexRecordOption::Basic,
-                ))),
+                Target::Id => Ok((self.id_query(text), Shape::Opaque)),
                 Target::Date => {
                     let date = parse_date(text, span)?;
-                    Ok(self.date_filter(Some(date), Some(date)))
+                    Ok((self.date_filter(Some(date), Some(date)), Shape::Filter))
                 }
-                Target::Entity => self.entity_query(text, span, hl, positive),
-                Target::EntityType => self.type_filter(text, span),
+                Target::Entity => self.entity_query(text, span, hl, positive, false),
+                Target::EntityType => Ok((self.type_filter(text, span)?, Shape::Filter)),
+                Target::Said => self.entity_query(text, span, hl, positive, true),
             },
             Node::Phrase {
                 field,
@@ -188,16 +293,14 @@ impl Planner<'_> {
             } => match self.target(field.as_ref())? {
                 Target::Analysed(f) => self.phrase_query(f, text, *slop, span, hl, positive),
                 Target::Meta(key) => self.meta_query(&key, text, *slop, span),
-                Target::Id => Ok(Box::new(TermQuery::new(
-                    Term::from_field_text(self.fields.article_id, text),
-                    IndexRecordOption::Basic,
-                ))),
+                Target::Id => Ok((self.id_query(text), Shape::Opaque)),
                 Target::Date => {
                     let date = parse_date(text.trim(), span)?;
-                    Ok(self.date_filter(Some(date), Some(date)))
+                    Ok((self.date_filter(Some(date), Some(date)), Shape::Filter))
                 }
-                Target::Entity => self.entity_query(text, span, hl, positive),
-                Target::EntityType => self.type_filter(text.trim(), span),
+                Target::Entity => self.entity_query(text, span, hl, positive, false),
+                Target::EntityType => Ok((self.type_filter(text.trim(), span)?, Shape::Filter)),
+                Target::Said => self.entity_query(text, span, hl, positive, true),
             },
             Node::Range {
                 field,
@@ -242,9 +345,9 @@ impl Planner<'_> {
                         span: span.clone(),
                     });
                 }
-                Ok(self.day_filter(first, last))
+                Ok((self.day_filter(first, last), Shape::Filter))
             }
-            Node::Entity { text, span } => self.entity_query(text, span, hl, positive),
+            Node::Entity { text, span } => self.entity_query(text, span, hl, positive, false),
         }
     }
 
@@ -291,11 +394,11 @@ impl Planner<'_> {
         let text = self.fields.text;
         vec![
             Box::new(BoostQuery::new(
-                exact_sequence(text, &tokens, 0),
+                exact_sequence(text, &tokens, 0).0,
                 ADJACENT_BONUS,
             )),
             Box::new(BoostQuery::new(
-                exact_sequence(text, &tokens, NEAR_SLOP),
+                exact_sequence(text, &tokens, NEAR_SLOP).0,
                 NEAR_BONUS,
             )),
         ]
@@ -313,6 +416,8 @@ impl Planner<'_> {
             "date" => Target::Date,
             "entity" => Target::Entity,
             "type" => Target::EntityType,
+            "said" => Target::Said,
+            "quote" => Target::Analysed(self.fields.quote),
             name => {
                 let key = meta_key(name);
                 if key != name || !(self.has_meta_key)(&key) {
@@ -337,33 +442,32 @@ impl Planner<'_> {
         span: &Span,
         hl: &mut Highlight,
         positive: bool,
-    ) -> Result<Box<dyn Query>, PlanError> {
+    ) -> Result<(Box<dyn Query>, Shape), PlanError> {
         let words = self.analyzer.words(text);
-        let spelled = match words.as_slice() {
+        let (spelled, shape) = match words.as_slice() {
             [] => return Err(nothing_searchable(text, span)),
             [(exact, stem)] => {
                 let forms = self.analyzer.term_forms(exact, stem.as_deref());
-                let mut clauses: Vec<(TOccur, Box<dyn Query>)> = forms
+                let mut terms: Vec<(Term, f32)> = forms
                     .iter()
-                    .map(|form| (TOccur::Should, term_query(field, form)))
+                    .map(|form| (Term::from_field_text(field, form), 1.0))
                     .collect();
                 if stem.is_some() {
-                    let bonus = BoostQuery::new(term_query(field, exact), EXACT_BONUS);
-                    clauses.push((TOccur::Should, Box::new(bonus)));
+                    terms.push((Term::from_field_text(field, exact), EXACT_BONUS));
                 }
-                if positive && field == self.fields.text {
+                if positive && self.highlighted(field) {
                     hl.words.push(forms);
                 }
-                Box::new(BooleanQuery::new(clauses))
+                (any_of(&terms), Shape::leaf(Leaf::Any(terms)))
             }
             _ => self.phrase_query(field, text, 0, span, hl, positive)?,
         };
         if !(self.expand_aliases && field == self.fields.text) {
-            return Ok(spelled);
+            return Ok((spelled, shape));
         }
         // The builtin aliases' table answers without loading the gazetteer.
         let Some(id) = builtin_alias_id(self.analyzer, text) else {
-            return Ok(spelled);
+            return Ok((spelled, shape));
         };
         // The entity's mentions carry the score; the spelling adds to it, so "Kiev" ranks a
         // passage saying Kiev above one saying Kyiv, and the letters alone (the pronoun "us" for
@@ -372,13 +476,23 @@ impl Planner<'_> {
             hl.entities.push(id.to_owned());
         }
         let token = format!("{ENTITY_PREFIX}{id}");
-        Ok(Box::new(BooleanQuery::new(vec![
+        let query = Box::new(BooleanQuery::new(vec![
             (TOccur::Should, term_query(field, &token)),
             (
                 TOccur::Should,
                 Box::new(BoostQuery::new(spelled, SPELLING_UNDER_ENTITY)),
             ),
-        ])))
+        ]));
+        // Flat: the entity's term and the spelling's terms, weighed as nested above.
+        let shape = match shape.boosted(SPELLING_UNDER_ENTITY).into_any() {
+            Some(spelling) => {
+                let mut terms = vec![(Term::from_field_text(field, &token), 1.0)];
+                terms.extend(spelling);
+                Shape::leaf(Leaf::Any(terms))
+            }
+            None => Shape::Opaque,
+        };
+        Ok((query, shape))
     }
 
     fn phrase_query(
@@ -389,7 +503,7 @@ impl Planner<'_> {
         span: &Span,
         hl: &mut Highlight,
         positive: bool,
-    ) -> Result<Box<dyn Query>, PlanError> {
+    ) -> Result<(Box<dyn Query>, Shape), PlanError> {
         // Words at their positions as the index has them (gaps at clause and sentence breaks);
         // an `@entity` chunk is one token at the position of its first word.
         let mut analysed = Vec::new();
@@ -444,7 +558,7 @@ impl Planner<'_> {
             }
             return Ok(exact_sequence(field, &terms, slop));
         }
-        if positive && field == self.fields.text {
+        if positive && self.highlighted(field) {
             if words.len() == 1 {
                 hl.words.push(words.clone());
             } else {
@@ -460,7 +574,7 @@ impl Planner<'_> {
         text: &str,
         slop: u32,
         span: &Span,
-    ) -> Result<Box<dyn Query>, PlanError> {
+    ) -> Result<(Box<dyn Query>, Shape), PlanError> {
         let words: Vec<String> = self
             .analyzer
             .words(text)
@@ -476,21 +590,46 @@ impl Planner<'_> {
         Ok(exact_sequence(self.fields.meta, &terms, slop))
     }
 
-    /// Passages mentioning the entity named by id or alias (`zelensky`, `Зеленський`); a name
-    /// the gazetteer lacks is looked up as a proposed entity (`Joseph Garba` → `joseph-garba`).
+    /// Passages mentioning the entity named by id or alias (`zelensky`, `Зеленський`), or with
+    /// `said` those where it speaks (see [`crate::entities::attribution`]), which all score the
+    /// same; a name the gazetteer lacks is looked up as a proposed entity (`Joseph Garba` →
+    /// `joseph-garba`). Its mentions are marked.
     fn entity_query(
         &mut self,
         text: &str,
         span: &Span,
         hl: &mut Highlight,
         positive: bool,
-    ) -> Result<Box<dyn Query>, PlanError> {
+        said: bool,
+    ) -> Result<(Box<dyn Query>, Shape), PlanError> {
         let id = self.entity_id(text, span)?;
-        let query = term_query(self.fields.text, &format!("{ENTITY_PREFIX}{id}"));
         if positive {
-            hl.entities.push(id);
+            hl.entities.push(id.clone());
         }
-        Ok(query)
+        if said {
+            // A constant score: not a leaf the pruned collector bounds.
+            let term = Term::from_field_text(self.fields.said, &id);
+            let query = TermQuery::new(term, IndexRecordOption::Basic);
+            return Ok((
+                Box::new(ConstScoreQuery::new(Box::new(query), SAID_SCORE)),
+                Shape::Opaque,
+            ));
+        }
+        let term = Term::from_field_text(self.fields.text, &format!("{ENTITY_PREFIX}{id}"));
+        let query = Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs));
+        Ok((query, Shape::leaf(Leaf::Any(vec![(term, 1.0)]))))
+    }
+
+    fn id_query(&self, id: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(self.fields.article_id, id),
+            IndexRecordOption::Basic,
+        ))
+    }
+
+    /// Whether matches in `field` are marked in snippets: the passage text, and its quotations.
+    fn highlighted(&self, field: Field) -> bool {
+        field == self.fields.text || field == self.fields.quote
     }
 
     fn entity_id(&mut self, text: &str, span: &Span) -> Result<String, PlanError> {
@@ -586,16 +725,100 @@ fn check_phrase_length(words: &[String], span: &Span) -> Result<(), PlanError> {
 /// The words in order, `slop` extra words allowed between them. A sloppy phrase keeps only the
 /// first of repeated words: tantivy's sloppy matching multiplies candidate positions for every
 /// repeat, and `"the … the … the"~10` could fill the memory on one passage.
-fn exact_sequence(field: Field, words: &[(usize, String)], slop: u32) -> Box<dyn Query> {
+fn exact_sequence(field: Field, words: &[(usize, String)], slop: u32) -> (Box<dyn Query>, Shape) {
     let mut seen = std::collections::HashSet::new();
-    let terms: Vec<(usize, Term)> = words
+    let mut terms: Vec<(usize, Term)> = words
         .iter()
         .filter(|(_, w)| slop == 0 || seen.insert(w.as_str()))
         .map(|(i, w)| (*i, Term::from_field_text(field, w)))
         .collect();
-    match <[_; 1]>::try_from(terms) {
-        Ok([(_, term)]) => Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-        Err(terms) => Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)),
+    if let [(_, term)] = terms.as_slice() {
+        let leaf = Leaf::Any(vec![(term.clone(), 1.0)]);
+        let query = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
+        return (Box::new(query), Shape::leaf(leaf));
+    }
+    // The phrase query holds its terms by position; its BM25 weight sums their idfs.
+    terms.sort_by_key(|(position, _)| *position);
+    let shape = match slop {
+        // A phrase occurs no more often than its rarest word: the bound the collector needs.
+        // A sloppy phrase may count one word's occurrence more than once.
+        0 => Shape::leaf(Leaf::Phrase {
+            terms: terms.clone(),
+            boost: 1.0,
+        }),
+        _ => Shape::Opaque,
+    };
+    (
+        Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)),
+        shape,
+    )
+}
+
+/// Any of the terms, each with its boost, their scores summed.
+fn any_of(terms: &[(Term, f32)]) -> Box<dyn Query> {
+    let clauses: Vec<(TOccur, Box<dyn Query>)> = terms
+        .iter()
+        .map(|(term, boost)| {
+            let query: Box<dyn Query> =
+                Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs));
+            let query = match *boost == 1.0 {
+                true => query,
+                false => Box::new(BoostQuery::new(query, *boost)),
+            };
+            (TOccur::Should, query)
+        })
+        .collect();
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// The shape of a boolean query: required leaves and filters make one conjunction; excluded
+/// clauses only narrow; alternatives of single words make one `Any` leaf.
+fn bool_shape(clauses: Vec<(TOccur, Shape)>) -> Shape {
+    let should = clauses.iter().any(|(o, _)| *o == TOccur::Should);
+    let must = clauses.iter().any(|(o, _)| *o == TOccur::Must);
+    if should && must {
+        // Optional clauses add to the score of passages that match the required ones.
+        return Shape::Opaque;
+    }
+    // Exclusions and filters narrow what the leaves match: each passage is checked.
+    let checked = clauses
+        .iter()
+        .any(|(o, s)| *o == TOccur::MustNot || *s == Shape::Filter);
+    if should {
+        let mut terms = Vec::new();
+        for (occur, shape) in clauses {
+            match (occur, shape.into_any()) {
+                (TOccur::Should, Some(any)) => terms.extend(any),
+                (TOccur::MustNot, _) => {}
+                _ => return Shape::Opaque,
+            }
+        }
+        return Shape::All {
+            leaves: vec![Leaf::Any(terms)],
+            checked,
+        };
+    }
+    let mut leaves = Vec::new();
+    let mut checked = checked;
+    for (occur, shape) in clauses {
+        match (occur, shape) {
+            (TOccur::MustNot, _) | (_, Shape::Filter) => {}
+            (
+                _,
+                Shape::All {
+                    leaves: more,
+                    checked: c,
+                },
+            ) => {
+                leaves.extend(more);
+                checked |= c;
+            }
+            (_, Shape::Opaque) => return Shape::Opaque,
+        }
+    }
+    match leaves.is_empty() {
+        true => Shape::Filter,
+        false => Shape::All { leaves, checked },
     }
 }
 

@@ -14,6 +14,7 @@ use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDo
 
 use super::{SearchRequest, Searcher, snippet};
 use crate::entities::Mention;
+use crate::entities::attribution::Said;
 use crate::error::{Error, Result};
 use crate::index::document::{Info, stored_info};
 use crate::index::schema::{Fields, fast};
@@ -41,9 +42,10 @@ pub struct Passage {
     pub text: String,
     /// Byte ranges of `text` that match the query, if one was given.
     pub highlights: Vec<Range<usize>>,
-    /// The entities mentioned, in text order. (Speakers, once passages carry attribution,
-    /// are read beside them here.)
+    /// The entities mentioned, in text order.
     pub entities: Vec<Mention>,
+    /// Who speaks in the passage, with the ranges they say.
+    pub speakers: Vec<Said>,
 }
 
 /// An article, or a stretch of it.
@@ -199,18 +201,32 @@ impl Searcher {
     /// One stored passage, and its article's values.
     fn passage(&self, id: &str, number: u64, address: DocAddress) -> Result<(Passage, Info)> {
         let doc: TantivyDocument = self.guard(|| Ok(self.reader.searcher().doc(address)?))?;
-        let (text, info, entities) = stored_passage(&doc, &self.open.fields, id, number)?;
+        let stored = stored_passage(&doc, &self.open.fields, id, number)?;
         let passage = Passage {
             number,
-            text,
+            text: stored.text,
             highlights: Vec::new(),
-            entities,
+            entities: stored.entities,
+            speakers: stored.speakers,
         };
-        Ok((passage, info))
+        Ok((passage, stored.info))
     }
 }
 
-/// The text, article values and entity mentions stored with a passage.
+/// What is stored with a passage.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    /// The passage text.
+    pub text: String,
+    /// Its article's values.
+    pub info: Info,
+    /// The entities mentioned, in text order.
+    pub entities: Vec<Mention>,
+    /// Who speaks in it.
+    pub speakers: Vec<Said>,
+}
+
+/// The text, article values, entity mentions and speakers stored with a passage.
 ///
 /// # Errors
 /// Stored values this version cannot read.
@@ -219,7 +235,7 @@ pub fn stored_passage(
     fields: &Fields,
     id: &str,
     number: u64,
-) -> Result<(String, Info, Vec<Mention>)> {
+) -> Result<Stored> {
     let unreadable = |what: &str| {
         Error::Invalid(format!(
             "index document for {id}#{number} has unreadable {what}: rebuild with \
@@ -227,13 +243,20 @@ pub fn stored_passage(
         ))
     };
     let stored = |field| doc.get_first(field).and_then(|v| v.as_str());
-    let text = stored(fields.body).unwrap_or_default().to_owned();
-    let info = stored_info(doc, fields).ok_or_else(|| unreadable("info"))?;
     let entities = match stored(fields.entities) {
         Some(json) => serde_json::from_str(json).map_err(|_| unreadable("entities"))?,
         None => Vec::new(),
     };
-    Ok((text, info, entities))
+    let speakers = match stored(fields.speakers) {
+        Some(json) => serde_json::from_str(json).map_err(|_| unreadable("speakers"))?,
+        None => Vec::new(),
+    };
+    Ok(Stored {
+        text: stored(fields.body).unwrap_or_default().to_owned(),
+        info: stored_info(doc, fields).ok_or_else(|| unreadable("info"))?,
+        entities,
+        speakers,
+    })
 }
 
 /// Collects the passage number and address of every matching document.

@@ -326,14 +326,6 @@ fn optimize_merges_segments_and_purges_deleted_passages() {
     assert_eq!(sorted(after.locations()), sorted(before.locations()));
 }
 
-/// A small deterministic generator (64-bit LCG), for kill times.
-fn next_random(state: &mut u64) -> u64 {
-    *state = state
-        .wrapping_mul(6_364_136_223_846_793_005)
-        .wrapping_add(1_442_695_040_888_963_407);
-    *state >> 33
-}
-
 #[test]
 fn a_killed_update_resumes_without_losing_or_duplicating_articles() {
     const ARTICLES: usize = 2500;
@@ -360,8 +352,8 @@ fn a_killed_update_resumes_without_losing_or_duplicating_articles() {
 
     for seed in [1_u64, 2, 3] {
         let env = TestEnv::empty();
-        let mut state = seed;
-        let fed = 300 + (next_random(&mut state) as usize) % (ARTICLES - 600);
+        let mut rng = crate::util::rng(seed);
+        let fed = 300 + rng.below((ARTICLES - 600) as u64) as usize;
         let mut child = env
             .command(&[
                 "index",
@@ -382,7 +374,7 @@ fn a_killed_update_resumes_without_losing_or_duplicating_articles() {
         stdin.flush().unwrap();
         // Wait for a checkpoint, then kill at a moment the seed picks.
         safety::wait_for_articles(&env, &mut child, 1);
-        std::thread::sleep(Duration::from_millis(next_random(&mut state) % 200));
+        std::thread::sleep(Duration::from_millis(rng.below(200)));
         child.kill().unwrap();
         child.wait().unwrap();
         drop(stdin);

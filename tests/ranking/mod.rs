@@ -1,5 +1,7 @@
 //! Ranking: what puts one passage above another beyond BM25.
 
+mod pruning;
+
 use crate::util::TestEnv;
 
 /// Three articles with both words once, at about the same length: together, near each other,

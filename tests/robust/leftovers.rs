@@ -11,17 +11,11 @@ use crate::util::TestEnv;
 
 /// `n` articles of pseudo-random words, which compress poorly, in `corpus/bulk.jsonl`.
 fn write_noisy_corpus(env: &TestEnv, n: usize) {
-    let mut state: u64 = 42;
-    let mut next = || {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        state >> 33
-    };
+    let mut rng = crate::util::rng(42);
     let mut jsonl = String::new();
     for i in 0..n {
         let body: Vec<String> = (0..40)
-            .map(|_| format!("w{:x}", next() % 100_000))
+            .map(|_| format!("w{:x}", rng.below(100_000)))
             .collect();
         let line = serde_json::json!({"id": format!("n{i}"), "date": "2024-01-01", "body": body.join(" ")});
         jsonl.push_str(&format!("{line}\n"));

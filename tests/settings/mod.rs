@@ -133,6 +133,7 @@ fn config_shows_each_setting_and_where_it_came_from() {
              corpus  corpus  (default)\n\
              limit   3  (file {file})\n\
              color   never  (file {file})\n\
+             pager   less -FRX  (default)\n\
              file    {file}\n"
         )
     );
@@ -253,6 +254,10 @@ pub(crate) fn run_on_a_terminal(
         .env_remove("CLICOLOR_FORCE")
         .env_remove("CLICOLOR")
         .env_remove("ATTACHE_INDEX")
+        .env_remove("PAGER")
+        .env_remove("COLUMNS")
+        // No pager unless a test names one: `less` would wait for keys that never come.
+        .env("ATTACHE_PAGER", "")
         .env("XDG_CONFIG_HOME", env.path().join(".config"))
         .env("CI", "true") // CI services set it; it must not override TERM=dumb
         .stdin(std::process::Stdio::null());

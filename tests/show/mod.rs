@@ -226,20 +226,37 @@ fn show_errors_name_what_exists() {
 #[test]
 fn search_context_prints_the_neighbours_under_each_hit() {
     let env = indexed_sample();
-    let text = env.run_ok(&["search", "Ushakov", "--context", "1"], 0);
+    // Unwrapped (`--width 0`), each passage is one line: the neighbours around the hit's own.
+    let text = env.run_ok(&["search", "Ushakov", "--context", "1", "--width", "0"], 0);
     let lines: Vec<&str> = text.stdout.lines().collect();
     assert_eq!(lines[1], format!("   {REMARKS}#9"), "{text}");
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("   #8 "))
+        .unwrap_or_else(|| panic!("no #8\n{text}"));
     assert!(
-        lines[3].starts_with("   #8 Kyiv’s European allies quickly drafted"),
+        lines[at].starts_with("   #8 Kyiv’s European allies quickly drafted"),
         "{text}"
     );
-    assert!(lines[4].starts_with("   #9 “The European plan"), "{text}");
-    assert!(lines[5].starts_with("   #10 Turmoil in Kyiv"), "{text}");
-    let without = env.run_ok(&["search", "Ushakov"], 0);
+    assert!(
+        lines[at + 1].starts_with("   #9 “The European plan"),
+        "{text}"
+    );
+    assert!(
+        lines[at + 2].starts_with("   #10 Turmoil in Kyiv"),
+        "{text}"
+    );
+    assert_eq!(lines[at + 3], "", "{text}");
+    let without = env.run_ok(&["search", "Ushakov", "--width", "0"], 0);
     assert!(!without.stdout.contains("#8"), "{without}");
-    let colored = env.run_ok(&["search", "Ushakov", "-C", "1", "--color", "always"], 0);
+    let colored = env.run_ok(
+        &[
+            "search", "Ushakov", "-C", "1", "--width", "0", "--color", "always",
+        ],
+        0,
+    );
     assert_eq!(strip_sgr(&colored.stdout), text.stdout);
-    let before = colored.stdout.lines().nth(3).unwrap();
+    let before = colored.stdout.lines().nth(at).unwrap();
     assert!(
         before.starts_with("   \x1b[2m#8 Kyiv"),
         "neighbours are dimmed: {before:?}"

@@ -103,6 +103,9 @@ impl TestEnv {
             .env_remove("NO_COLOR")
             .env_remove("CLICOLOR_FORCE")
             .env_remove("ATTACHE_INDEX")
+            .env_remove("ATTACHE_PAGER")
+            .env_remove("PAGER")
+            .env_remove("COLUMNS")
             // The user's config file is never read: the environment's is `.config/attache/`.
             .env("XDG_CONFIG_HOME", self.path().join(".config"));
         command
@@ -295,6 +298,58 @@ impl Search {
             })
             .collect()
     }
+}
+
+/// The tests' one pseudo-random generator: the library's SplitMix64, fixed by `seed`, so a
+/// test's "random" corpus or kill moment is the same on every run.
+pub fn rng(seed: u64) -> attache::generate::rng::Rng {
+    attache::generate::rng::Rng::new(seed)
+}
+
+/// The UN General Debate Corpus (`../shared/corpora/ungdc`), or `None` (saying the test is
+/// skipped) when it is not there.
+pub fn ungdc() -> Option<PathBuf> {
+    let corpus = Path::new(ROOT).join("../shared/corpora/ungdc");
+    if !corpus.is_dir() {
+        eprintln!("skipped: no UNGDC corpus at {}", corpus.display());
+        return None;
+    }
+    Some(corpus.canonicalize().expect("a readable corpus folder"))
+}
+
+/// The text of a fixture file under `tests/fixtures/`.
+pub fn fixture(relative: &str) -> String {
+    let path = Path::new(ROOT).join("tests/fixtures").join(relative);
+    fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+/// Prints a quality measurement (`what` on N `units`, precision, recall, every mistake) and
+/// asserts its floors: at least `min` units, precision and recall at least `floor`.
+pub fn assert_quality(
+    what: &str,
+    units: &str,
+    scores: &attache::entities::eval::Scores,
+    min: usize,
+    floor: (f64, f64),
+) {
+    let (precision, recall) = (scores.precision(), scores.recall());
+    println!(
+        "{what} on {} {units}, {} labelled: precision {precision:.3}, recall {recall:.3}",
+        scores.passages, scores.gold
+    );
+    for error in &scores.errors {
+        println!("  {error}");
+    }
+    assert!(
+        scores.passages >= min,
+        "the set needs at least {min} {units}"
+    );
+    assert!(
+        precision >= floor.0,
+        "precision {precision:.3} < {}",
+        floor.0
+    );
+    assert!(recall >= floor.1, "recall {recall:.3} < {}", floor.1);
 }
 
 /// Asserts that the binary did not panic.

@@ -1,0 +1,77 @@
+//! `attache search --queries FILE`: one query per line, JSON Lines out, each object tagged
+//! with its query and line. A query that fails is reported (stderr: `FILE: line N: why`;
+//! stdout: an `error` object) and the rest still run; the exit status then says so.
+
+use std::io::{BufRead, Write};
+use std::path::Path;
+
+use anyhow::Context;
+
+use attache::error::printable;
+use attache::render::json::{self, Tags};
+use attache::search::Searcher;
+
+use super::config::Settings;
+use super::search::{request, suggestions};
+use crate::cli::SearchArgs;
+use crate::exit::Exit;
+
+/// Runs every query of `file` (`-`: standard input) with the options of `args`.
+pub fn run(
+    searcher: &mut Searcher,
+    args: &SearchArgs,
+    settings: &Settings,
+    file: &Path,
+) -> anyhow::Result<Exit> {
+    let name = file.display().to_string();
+    let input: Box<dyn BufRead> = if file.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let f = std::fs::File::open(file)
+            .with_context(|| format!("cannot read queries from {name}: pass --queries FILE"))?;
+        Box::new(std::io::BufReader::new(f))
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let (mut failed, mut matched) = (0usize, false);
+    for (n, line) in input.split(b'\n').enumerate() {
+        let line = line.with_context(|| format!("cannot read queries from {name}"))?;
+        let line = String::from_utf8_lossy(&line);
+        let query = line.trim();
+        if query.is_empty() || query.starts_with('#') {
+            continue;
+        }
+        let tags = Tags {
+            query: Some(query),
+            line: Some(n + 1),
+        };
+        let outcome = searcher
+            .search(&request(args, settings, query.to_owned()))
+            .map_err(anyhow::Error::from)
+            .and_then(|results| {
+                let found = suggestions(searcher, query, results.passages_matched)?;
+                Ok((results, found))
+            });
+        match outcome {
+            Ok((results, found)) => {
+                matched |= results.passages_matched > 0;
+                json::write_tagged(&mut out, &results, tags, &found, &[])?;
+            }
+            Err(err) => {
+                failed += 1;
+                let why = super::message(&err);
+                json::write_error(&mut out, tags, &why)?;
+                // The JSON line first, so that stdout and stderr read in the same order.
+                out.flush()?;
+                eprintln!("attache: {}: line {}: {why}", printable(&name), n + 1);
+            }
+        }
+    }
+    out.flush()?;
+    Ok(if failed > 0 {
+        Exit::Failure
+    } else if matched {
+        Exit::Success
+    } else {
+        Exit::NoMatch
+    })
+}

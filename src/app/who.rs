@@ -1,0 +1,38 @@
+//! `attache who`: who speaks in the matching passages.
+
+use crate::exit::Exit;
+use std::io::Write;
+
+use attache::error::printable;
+use attache::search::speakers::{WhoRequest, top_speakers};
+
+use crate::cli::WhoArgs;
+
+pub fn run(args: WhoArgs) -> anyhow::Result<Exit> {
+    let mut searcher = super::open_searcher(&args.location)?;
+    let query = args.query.join(" ");
+    let request = WhoRequest {
+        query: (!query.trim().is_empty()).then_some(query),
+        since: args.dates.since,
+        until: args.dates.until,
+        limit: args.limit,
+    };
+    let counts = top_speakers(&mut searcher, &request)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if args.json {
+        super::json_lines(&mut out, &counts)?;
+    } else if !counts.is_empty() {
+        writeln!(
+            out,
+            "{:>8} {:>8}  {:<8} speaker",
+            "passages", "articles", "type"
+        )?;
+        for c in &counts {
+            let (name, id) = (printable(&c.name), printable(&c.id));
+            let (passages, articles, kind) = (c.passages, c.articles, &c.kind);
+            writeln!(out, "{passages:>8} {articles:>8}  {kind:<8} {name} (@{id})")?;
+        }
+    }
+    out.flush()?;
+    Ok(super::listed(!counts.is_empty()))
+}

@@ -1,0 +1,114 @@
+//! Quotation spans: which bytes of a passage stand inside quotation marks.
+//!
+//! Double quotes pair as written: `“…”`, `„…“` or `„…”`, `«…»`, `"…"` (straight quotes open and
+//! close in turn). A single `‘` or `'` opens a quote only at the start of a word (after a space,
+//! an opening bracket or the start of the passage, before a letter or digit), and closes at the
+//! next `’` or `'` that ends a word (not followed by a letter or digit), so the apostrophes of
+//! `Ukraine’s` and `don't` never open or close one. Quotes inside a quote belong to it. A quote
+//! still open at the end of the passage runs to its end: a quotation that goes on into the next
+//! paragraph opens again there, as news style writes it.
+
+use std::ops::Range;
+
+/// The byte ranges of the passage's quotations, marks included, in text order; they never
+/// overlap.
+///
+/// ```
+/// use attache::entities::attribution::quote_spans;
+///
+/// let text = "“Negotiations are ongoing,” he said of Ukraine’s ‘refined’ plan.";
+/// let quoted: Vec<&str> = quote_spans(text).into_iter().map(|r| &text[r]).collect();
+/// assert_eq!(quoted, ["“Negotiations are ongoing,”", "‘refined’"]);
+/// ```
+pub fn quote_spans(text: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let mut open: Option<(usize, char)> = None;
+    let mut chars = text.char_indices().peekable();
+    let mut before: Option<char> = None;
+    while let Some((at, c)) = chars.next() {
+        let after = chars.peek().map(|&(_, c)| c);
+        let end = at + c.len_utf8();
+        match open {
+            None => {
+                if let Some(close) = opens(c, before, after) {
+                    open = Some((at, close));
+                }
+            }
+            Some((start, close)) => {
+                let closes = match close {
+                    '’' | '\'' => {
+                        (c == '’' || c == '\'') && !after.is_some_and(char::is_alphanumeric)
+                    }
+                    '“' | '”' => c == '“' || c == '”',
+                    _ => c == close,
+                };
+                if closes {
+                    spans.push(start..end);
+                    open = None;
+                }
+            }
+        }
+        before = Some(c);
+    }
+    if let Some((start, _)) = open {
+        spans.push(start..text.len());
+    }
+    spans
+}
+
+/// The mark that closes a quote `c` opens here, if it opens one.
+fn opens(c: char, before: Option<char>, after: Option<char>) -> Option<char> {
+    let starts_word = before.is_none_or(|b| b.is_whitespace() || "([{—–-".contains(b))
+        && after.is_some_and(char::is_alphanumeric);
+    match c {
+        '“' => Some('”'),
+        '„' => Some('“'),
+        '«' => Some('»'),
+        '"' => Some('"'),
+        // Some texts open with a closing mark: only at the start of a word.
+        '”' if starts_word => Some('”'),
+        '‘' | '\'' if starts_word => Some('’'),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quoted(text: &str) -> Vec<&str> {
+        quote_spans(text).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn quotes_of_every_kind_and_apostrophes_that_are_none() {
+        let cases: [(&str, &[&str]); 8] = [
+            (
+                "were “productive” and “marked a significant step forward.”",
+                &["“productive”", "“marked a significant step forward.”"],
+            ),
+            ("He said \"no\" and \"never\".", &["\"no\"", "\"never\""]),
+            ("„Nein“, sagte er.", &["„Nein“"]),
+            ("« Non », a-t-il dit.", &["« Non »"]),
+            (
+                "Ukraine’s allies don't agree; the members' views differ.",
+                &[],
+            ),
+            (
+                "a ‘peace plan’ that Kyiv’s allies call 'unworkable'.",
+                &["‘peace plan’", "'unworkable'"],
+            ),
+            (
+                "“We will not. Never,” he said. “Not ‘now’.”",
+                &["“We will not. Never,”", "“Not ‘now’.”"],
+            ),
+            (
+                "“It goes on into the next paragraph",
+                &["“It goes on into the next paragraph"],
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(quoted(text), expected, "{text}");
+        }
+    }
+}

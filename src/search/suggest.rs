@@ -1,0 +1,223 @@
+//! "Did you mean …": for a query word the index has never seen, the index's own words that are
+//! spelled nearly the same, most frequent first.
+//!
+//! Only plain words are looked at (not phrases, fields, entities or excluded words), and only
+//! those with no passage at all under their exact form or stem. The candidates come from the
+//! passage text's term dictionary through tantivy's Levenshtein automaton (the one
+//! [`FuzzyTermQuery`] matches with, run over the dictionary's FST), first at one edit (a
+//! transposition counts as one), then, for words of five characters or more, at two. Only
+//! exact word forms are offered: stem and entity tokens, and words shorter than three
+//! characters, never are.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tantivy::Term;
+use tantivy::query::FuzzyTermQuery;
+
+use super::Searcher;
+use super::parse::{self, Node, Occur};
+use crate::analysis::{Analyzer, STEM_PREFIX};
+use crate::error::{Error, Result};
+
+/// The most spellings offered for one word.
+pub const MAX_SUGGESTIONS: usize = 3;
+
+/// Close spellings the index knows for a word it does not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suggestion {
+    /// The word as typed in the query.
+    pub word: String,
+    /// Indexed words one or two edits away, the most frequent first.
+    pub terms: Vec<String>,
+}
+
+/// The plain words of `query` (as typed) that no passage holds, each with the close spellings
+/// the index has; words without any are left out. A query that does not parse has none.
+///
+/// # Errors
+/// A failure reading the term dictionary.
+pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
+    let Ok(ast) = parse::parse(query) else {
+        return Ok(Vec::new());
+    };
+    let mut words = Vec::new();
+    plain_words(&ast, &mut words);
+    let mut analyzer = Analyzer::new();
+    let field = searcher.index().fields.text;
+    let tantivy = searcher.reader().searcher();
+    let segments = tantivy.segment_readers();
+    let mut inverted = Vec::with_capacity(segments.len());
+    for segment in segments {
+        inverted.push(segment.inverted_index(field)?);
+    }
+    let generation = &searcher.index().generation;
+    let doc_freq = |token: &str| -> Result<u64> {
+        let term = Term::from_field_text(field, token);
+        let mut n = 0;
+        for index in &inverted {
+            n += u64::from(
+                index
+                    .doc_freq(&term)
+                    .map_err(|e| Error::io(generation, e))?,
+            );
+        }
+        Ok(n)
+    };
+    let mut out: Vec<Suggestion> = Vec::new();
+    for word in words {
+        if out.iter().any(|s| s.word == word) {
+            continue;
+        }
+        let forms = analyzer.words(&word);
+        let [(exact, stem)] = forms.as_slice() else {
+            continue; // no word, or several (`self-determination`): a phrase of parts
+        };
+        let mut known = false;
+        for token in analyzer.term_forms(exact, stem.as_deref()) {
+            known |= doc_freq(&token)? > 0;
+        }
+        if known || doc_freq(exact)? > 0 || exact.chars().count() < 3 {
+            continue;
+        }
+        let mut terms = Vec::new();
+        for distance in [1u8, 2] {
+            if distance == 2 && exact.chars().count() < 5 {
+                break;
+            }
+            let automaton =
+                FuzzyTermQuery::new(Term::from_field_text(field, exact), distance, true)
+                    .automaton()
+                    .map_err(|e| Error::Invalid(format!("did you mean: {e}")))?;
+            let mut found: BTreeMap<String, u64> = BTreeMap::new();
+            for index in &inverted {
+                let mut stream = index
+                    .terms()
+                    .search(&automaton)
+                    .into_stream()
+                    .map_err(|e| Error::io(generation, e))?;
+                while let Some((bytes, info)) = stream.next() {
+                    let Ok(term) = std::str::from_utf8(bytes) else {
+                        continue;
+                    };
+                    if term != exact && is_word(term) {
+                        *found.entry(term.to_owned()).or_default() += u64::from(info.doc_freq);
+                    }
+                }
+            }
+            let mut ranked: Vec<(String, u64)> = found.into_iter().collect();
+            ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            terms = ranked
+                .into_iter()
+                .take(MAX_SUGGESTIONS)
+                .map(|(t, _)| t)
+                .collect();
+            if !terms.is_empty() {
+                break;
+            }
+        }
+        if !terms.is_empty() {
+            out.push(Suggestion { word, terms });
+        }
+    }
+    Ok(out)
+}
+
+/// Whether an indexed token is a word's exact form (not a stem or entity token).
+fn is_word(term: &str) -> bool {
+    term.chars()
+        .next()
+        .is_some_and(|c| c != STEM_PREFIX && c.is_alphanumeric())
+}
+
+/// The unfielded words of `node` that take part positively (not under `NOT` / `-`).
+fn plain_words(node: &Node, words: &mut Vec<String>) {
+    match node {
+        Node::Term {
+            field: None, text, ..
+        } if !text.starts_with(crate::entities::ENTITY_PREFIX) => words.push(text.clone()),
+        Node::Bool(clauses) => {
+            for (occur, clause) in clauses {
+                if *occur != Occur::MustNot {
+                    plain_words(clause, words);
+                }
+            }
+        }
+        Node::Boost(inner, _) => plain_words(inner, words),
+        _ => {}
+    }
+}
+
+/// The query with each word that has a suggestion replaced by its first one: what "did you
+/// mean" offers to run instead. Words are replaced where they were typed, by their spans.
+pub fn corrected(query: &str, suggestions: &[Suggestion]) -> Option<String> {
+    let Ok(ast) = parse::parse(query) else {
+        return None;
+    };
+    let mut spans = Vec::new();
+    term_spans(&ast, &mut spans);
+    spans.sort_by_key(|(span, _)| std::cmp::Reverse(span.start));
+    let mut out = query.to_owned();
+    let mut changed = false;
+    for (span, text) in spans {
+        if let Some(s) = suggestions.iter().find(|s| s.word == text)
+            && out.get(span.clone()) == Some(text.as_str())
+        {
+            out.replace_range(span, &s.terms[0]);
+            changed = true;
+        }
+    }
+    changed.then_some(out)
+}
+
+fn term_spans(node: &Node, spans: &mut Vec<(parse::Span, String)>) {
+    match node {
+        Node::Term {
+            field: None,
+            text,
+            span,
+        } => spans.push((span.clone(), text.clone())),
+        Node::Bool(clauses) => {
+            for (_, clause) in clauses {
+                term_spans(clause, spans);
+            }
+        }
+        Node::Boost(inner, _) => term_spans(inner, spans),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_positive_unfielded_words_are_looked_at() {
+        let mut words = Vec::new();
+        let ast =
+            parse::parse("ushakof \"secrity guarantee\" -kremlim title:genva @putn x^2").unwrap();
+        plain_words(&ast, &mut words);
+        assert_eq!(words, ["ushakof", "x"]);
+    }
+
+    #[test]
+    fn the_corrected_query_replaces_words_where_they_were_typed() {
+        let s = [Suggestion {
+            word: "Ushakof".into(),
+            terms: vec!["ushakov".into()],
+        }];
+        assert_eq!(
+            corrected("Ushakof said \"Ushakof\"", &s).as_deref(),
+            Some("ushakov said \"Ushakof\"")
+        );
+        assert_eq!(corrected("Kremlin", &s), None);
+    }
+
+    #[test]
+    fn stem_and_entity_tokens_are_not_words() {
+        assert!(is_word("ushakov"));
+        assert!(is_word("київ"));
+        assert!(!is_word("~guarante"));
+        assert!(!is_word("@ushakov"));
+    }
+}

@@ -1,0 +1,498 @@
+//! Top-k without scoring every match: block-max pruning over a conjunction of words and
+//! phrases.
+//!
+//! A query the planner can describe as *leaves that must all match* — a word (one or more
+//! index terms, any of which matches, their scores summed: the stem, the exact spelling's
+//! bonus, an entity's mentions) or an exact phrase — is matched and scored here rather than by
+//! tantivy's boolean scorer. A passage's score is the sum of its leaves' scores, in the
+//! query's order; a word's score is the sum of its terms' BM25 scores, in order; a phrase's is
+//! tantivy's phrase score. That is BM25 as tantivy's boolean query computes it, added up in a
+//! fixed order, so a passage scores the same in every segment and in every mode.
+//!
+//! Each leaf also gives an upper bound of its score:
+//!
+//! * a word: its exact score for a passage, and the sum of its terms' *block maxima* (the best
+//!   score in each block of 128 postings, which tantivy stores beside the postings) for a
+//!   block;
+//! * a phrase: BM25 with the phrase's weight at the frequency of its rarest word in the
+//!   passage (a phrase occurs no more often than any of its words), and the rarest word's
+//!   block maximum, with the phrase's weight, for a block.
+//!
+//! A window of documents whose bounds add up to no more than the threshold (the lowest score
+//! of a full top list) is skipped without reading it; a passage whose bound falls short is
+//! skipped before positions are read. With no threshold (while matches are being counted)
+//! every match is visited: pruning changes what is read, never what is found or how it
+//! scores. This is block-max WAND for conjunctions (Ding & Suel 2011), with phrases bounded
+//! from their words' blocks. Filters and exclusions (`date:`, `-word`) are checked with the
+//! whole query's tantivy scorer, only at the passages that would enter the top list.
+
+use std::time::Instant;
+
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::BlockSegmentPostings;
+use tantivy::query::{Bm25Weight, BoostQuery, EnableScoring, PhraseQuery, Query, Scorer, Weight};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED, Term};
+
+use crate::search::plan::Leaf as LeafSpec;
+
+/// How many windows are processed between two looks at the clock.
+const CHECK_EVERY: u32 = 64;
+
+/// The leaves' weights for one search, shared by its segments.
+pub struct Pruner {
+    leaves: Vec<LeafWeight>,
+}
+
+/// A leaf's terms, each with the BM25 weight its score or bound is computed with.
+struct LeafWeight {
+    terms: Vec<(Term, Bm25Weight)>,
+    /// For a phrase, tantivy's phrase query (with its boost), which checks the words' positions
+    /// and scores the phrase; `None` for a word.
+    phrase: Option<Box<dyn Weight>>,
+}
+
+/// Whether a run went to the end or stopped at the deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finished {
+    /// Every document that could enter the top list was seen.
+    Done,
+    /// The deadline passed first.
+    TimedOut,
+}
+
+impl Pruner {
+    /// The weights of `leaves`, with the searcher's statistics: a word's terms each with its
+    /// own BM25 weight (as tantivy's term query computes it) times its boost, a phrase's terms
+    /// all with the phrase's weight.
+    ///
+    /// # Errors
+    /// A failure reading the index's statistics.
+    pub fn new(leaves: &[LeafSpec], searcher: &tantivy::Searcher) -> tantivy::Result<Pruner> {
+        let scoring = EnableScoring::enabled_from_searcher(searcher);
+        let leaves = leaves
+            .iter()
+            .map(|leaf| {
+                Ok(match leaf {
+                    LeafSpec::Any(terms) => LeafWeight {
+                        terms: terms
+                            .iter()
+                            .map(|(term, boost)| {
+                                let one = std::slice::from_ref(term);
+                                let weight = Bm25Weight::for_terms(searcher, one)?;
+                                Ok((term.clone(), weight.boost_by(*boost)))
+                            })
+                            .collect::<tantivy::Result<_>>()?,
+                        phrase: None,
+                    },
+                    LeafSpec::Phrase { terms, boost } => {
+                        let words: Vec<Term> = terms.iter().map(|(_, t)| t.clone()).collect();
+                        let weight = Bm25Weight::for_terms(searcher, &words)?.boost_by(*boost);
+                        let query = PhraseQuery::new_with_offset_and_slop(terms.clone(), 0);
+                        let query = BoostQuery::new(Box::new(query), *boost);
+                        LeafWeight {
+                            terms: words.into_iter().map(|t| (t, weight.clone())).collect(),
+                            phrase: Some(query.weight(scoring)?),
+                        }
+                    }
+                })
+            })
+            .collect::<tantivy::Result<_>>()?;
+        Ok(Pruner { leaves })
+    }
+
+    /// Calls `callback` with every document of `reader` that matches the leaves (and `check`,
+    /// the whole query, when it has filters or exclusions) and scores above the threshold,
+    /// which starts at `threshold` and is what `callback` returns; a threshold of minus
+    /// infinity visits every match. Deleted documents are left out. Stops at `deadline`.
+    ///
+    /// # Errors
+    /// A failure reading the index.
+    pub fn run(
+        &self,
+        check: Option<&dyn Weight>,
+        reader: &SegmentReader,
+        mut threshold: Score,
+        deadline: Option<Instant>,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<Finished> {
+        let Some(leaves) = self.open(reader)? else {
+            return Ok(Finished::Done);
+        };
+        // The rarest leaf proposes the candidates; scores add up in the query's order.
+        let mut order: Vec<usize> = (0..leaves.len()).collect();
+        order.sort_by_key(|&i| leaves[i].cost());
+        let leader = order[0];
+        let mut segment = Segment {
+            exact: vec![0.0; leaves.len()],
+            bounds: vec![0.0; leaves.len()],
+            leaves,
+            order,
+            alive: reader.alive_bitset(),
+            check: check.map(|weight| Verifier::new(weight, reader)),
+            phrases: self
+                .leaves
+                .iter()
+                .map(|leaf| leaf.phrase.as_deref().map(|w| Verifier::new(w, reader)))
+                .collect(),
+        };
+        // While every match is wanted, a leading phrase finds its matches with tantivy's
+        // phrase scorer, which reads positions only where all its words are; once there is a
+        // threshold, its rarest word proposes passages and only those whose bound may beat it
+        // are checked, as other phrases are.
+        if let Some(weight) = &self.leaves[leader].phrase {
+            segment.leaves[leader].matcher = Some(weight.scorer(reader, 1.0)?);
+        }
+        let mut target = 0;
+        let mut windows = 0_u32;
+        loop {
+            windows = windows.wrapping_add(1);
+            if windows.is_multiple_of(CHECK_EVERY) && deadline.is_some_and(|d| Instant::now() >= d)
+            {
+                return Ok(Finished::TimedOut);
+            }
+            let Some((doc, end, others_bound)) = segment.window(target) else {
+                return Ok(Finished::Done);
+            };
+            if !above(others_bound.0 + others_bound.1, threshold) {
+                target = end.saturating_add(1);
+                continue;
+            }
+            let mut doc = segment.next(doc, threshold);
+            while doc <= end && doc != TERMINATED {
+                if let Some(score) = segment.score(doc, threshold, others_bound.1)?
+                    && score > threshold
+                {
+                    threshold = callback(doc, score);
+                }
+                doc = segment.next(doc + 1, threshold);
+            }
+            target = doc;
+        }
+    }
+
+    /// Each leaf's cursors in `reader`; `None` when a leaf cannot match there.
+    fn open(&self, reader: &SegmentReader) -> tantivy::Result<Option<Vec<Leaf>>> {
+        let mut leaves = Vec::with_capacity(self.leaves.len());
+        for leaf in &self.leaves {
+            let phrase = leaf.phrase.is_some();
+            let mut cursors = Vec::with_capacity(leaf.terms.len());
+            for (term, weight) in &leaf.terms {
+                let field = term.field();
+                let postings = reader
+                    .inverted_index(field)?
+                    .read_block_postings(term, IndexRecordOption::WithFreqs)?;
+                match postings {
+                    Some(postings) => {
+                        let norms = reader.get_fieldnorms_reader(field)?;
+                        cursors.push(Cursor::new(postings, norms, weight.clone()));
+                    }
+                    // A phrase needs all its words; a word's other terms may be there.
+                    None if phrase => return Ok(None),
+                    None => {}
+                }
+            }
+            if cursors.is_empty() {
+                return Ok(None);
+            }
+            if phrase {
+                // The rarest word alone bounds the phrase: walking the common words too
+                // (`of`, `the`) would cost more than the positions check that tantivy's
+                // phrase scorer makes anyway.
+                cursors.sort_by_key(|c| c.postings.doc_freq());
+                cursors.truncate(1);
+            }
+            leaves.push(Leaf {
+                cursors,
+                matcher: None,
+            });
+        }
+        Ok(Some(leaves))
+    }
+}
+
+/// Whether a bound can still beat the threshold, allowing for the rounding of sums taken in
+/// another order.
+fn above(bound: Score, threshold: Score) -> bool {
+    bound + bound.abs() * 1e-5 + 1e-6 > threshold
+}
+
+/// One segment's leaves during a run.
+struct Segment<'a> {
+    leaves: Vec<Leaf>,
+    /// The leaves, the leader (the cheapest) first.
+    order: Vec<usize>,
+    /// Each leaf's score at the passage being scored.
+    exact: Vec<Score>,
+    /// Each leaf's bound over the current window.
+    bounds: Vec<Score>,
+    alive: Option<&'a tantivy::fastfield::AliveBitSet>,
+    /// The whole query, when it narrows the leaves' matches.
+    check: Option<Verifier<'a>>,
+    /// Each phrase leaf's scorer, to check positions at a passage.
+    phrases: Vec<Option<Verifier<'a>>>,
+}
+
+impl Segment<'_> {
+    /// The window from the leader's first document from `target` on: that document, the
+    /// window's last, and the bounds of the leader and of the other leaves over it; `None`
+    /// when a leaf has no more documents.
+    fn window(&mut self, target: DocId) -> Option<(DocId, DocId, (Score, Score))> {
+        let (leader, others) = self.order.split_first()?;
+        let doc = self.leaves[*leader].seek(target);
+        if doc == TERMINATED {
+            return None;
+        }
+        let (leader_bound, mut end) = self.leaves[*leader].block();
+        let mut others_bound = 0.0;
+        for &i in others {
+            if self.leaves[i].seek(doc) == TERMINATED {
+                return None;
+            }
+            let (bound, last) = self.leaves[i].block();
+            self.bounds[i] = bound;
+            others_bound += bound;
+            end = end.min(last);
+        }
+        Some((doc, end, (leader_bound, others_bound)))
+    }
+
+    /// The leader's next candidate from `target` on: its next match while every match is
+    /// wanted, else its next posting.
+    fn next(&mut self, target: DocId, threshold: Score) -> DocId {
+        let leader = &mut self.leaves[self.order[0]];
+        match threshold {
+            Score::NEG_INFINITY => leader.next_match(target),
+            _ => leader.seek(target),
+        }
+    }
+
+    /// The score of `doc`, where the leader stands, if it matches and may beat `threshold`;
+    /// `others_bound` is the other leaves' bound over the window.
+    fn score(
+        &mut self,
+        doc: DocId,
+        threshold: Score,
+        others_bound: Score,
+    ) -> tantivy::Result<Option<Score>> {
+        let (leader, others) = self.order.split_first().expect("a pruned query has leaves");
+        let Some((first, scored)) = self.leaves[*leader].bound_at(doc) else {
+            return Ok(None);
+        };
+        // Each leaf's bound at the passage replaces its block bound, leaf by leaf.
+        let mut bound = first + others_bound;
+        self.exact[*leader] = first;
+        for &i in others {
+            if !above(bound, threshold) || self.leaves[i].seek(doc) != doc {
+                return Ok(None);
+            }
+            let Some((at, _)) = self.leaves[i].bound_at(doc) else {
+                return Ok(None);
+            };
+            bound += at - self.bounds[i];
+            self.exact[i] = at;
+        }
+        if !above(bound, threshold) || self.alive.is_some_and(|set| !set.is_alive(doc)) {
+            return Ok(None);
+        }
+        // A phrase's bound becomes its score once its positions are checked.
+        for &i in &self.order {
+            if i == *leader && scored {
+                continue;
+            }
+            if let Some(verifier) = &mut self.phrases[i] {
+                let Some(score) = verifier.score(doc)? else {
+                    return Ok(None);
+                };
+                bound += score - self.exact[i];
+                self.exact[i] = score;
+                if !above(bound, threshold) {
+                    return Ok(None);
+                }
+            }
+        }
+        if let Some(check) = &mut self.check
+            && check.score(doc)?.is_none()
+        {
+            return Ok(None);
+        }
+        Ok(Some(self.exact.iter().sum()))
+    }
+}
+
+/// A term's postings, block by block, with the term's BM25 weight.
+struct Cursor {
+    postings: BlockSegmentPostings,
+    /// The current document's index in the loaded block.
+    index: usize,
+    doc: DocId,
+    norms: FieldNormReader,
+    weight: Bm25Weight,
+}
+
+impl Cursor {
+    fn new(
+        mut postings: BlockSegmentPostings,
+        norms: FieldNormReader,
+        weight: Bm25Weight,
+    ) -> Cursor {
+        let index = postings.seek(0);
+        let mut cursor = Cursor {
+            postings,
+            index,
+            doc: TERMINATED,
+            norms,
+            weight,
+        };
+        cursor.doc = cursor.current();
+        cursor
+    }
+
+    fn current(&self) -> DocId {
+        match self.index < self.postings.block_len() {
+            true => self.postings.doc(self.index),
+            false => TERMINATED,
+        }
+    }
+
+    /// The first document from `target` on.
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc >= target {
+            return self.doc;
+        }
+        self.index = self.postings.seek(target);
+        self.doc = self.current();
+        self.doc
+    }
+
+    /// The last document of the current block.
+    fn last_in_block(&self) -> DocId {
+        match self.postings.block_len() {
+            0 => TERMINATED,
+            n => self.postings.doc(n - 1),
+        }
+    }
+
+    /// The best score in the current block (an upper bound).
+    fn block_max(&mut self) -> Score {
+        self.postings.block_max_score(&self.norms, &self.weight)
+    }
+
+    /// The score at the current document.
+    fn score(&self) -> Score {
+        let freq = self.postings.freq(self.index);
+        self.weight.score(self.norms.fieldnorm_id(self.doc), freq)
+    }
+}
+
+/// One leaf's cursors in a segment: a word's terms, or a phrase's rarest word.
+struct Leaf {
+    cursors: Vec<Cursor>,
+    /// For a phrase that leads the search, tantivy's phrase scorer, which finds its matches
+    /// and scores them.
+    matcher: Option<Box<dyn Scorer>>,
+}
+
+impl Leaf {
+    fn cost(&self) -> u64 {
+        self.cursors
+            .iter()
+            .map(|c| u64::from(c.postings.doc_freq()))
+            .sum()
+    }
+
+    /// The first document from `target` on where the leaf may match, by its cursors.
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.cursors
+            .iter_mut()
+            .map(|c| c.seek(target))
+            .min()
+            .unwrap_or(TERMINATED)
+    }
+
+    /// The first document from `target` on where the leaf matches, for the leader: a phrase's
+    /// next match, a word's next posting.
+    fn next_match(&mut self, target: DocId) -> DocId {
+        match &mut self.matcher {
+            Some(matcher) if matcher.doc() < target => matcher.seek(target),
+            Some(matcher) => matcher.doc(),
+            None => self.seek(target),
+        }
+    }
+
+    /// The leaf's bound over its cursors' current blocks, and the last document they cover.
+    fn block(&mut self) -> (Score, DocId) {
+        let mut end = TERMINATED;
+        let mut bound: Score = 0.0;
+        for cursor in &mut self.cursors {
+            if cursor.doc == TERMINATED {
+                continue;
+            }
+            end = end.min(cursor.last_in_block());
+            bound += cursor.block_max();
+        }
+        (bound, end)
+    }
+
+    /// The leaf's bound at `doc`, where its cursors stand at `doc` or after, and whether a
+    /// phrase's matcher has scored it there; `None` when it does not match there. A word's
+    /// bound is its score.
+    fn bound_at(&mut self, doc: DocId) -> Option<(Score, bool)> {
+        if let Some(matcher) = &mut self.matcher
+            && matcher.doc() == doc
+        {
+            return Some((matcher.score(), true));
+        }
+        let mut bound: Option<Score> = None;
+        for cursor in &self.cursors {
+            if cursor.doc == doc {
+                let score = cursor.score();
+                bound = Some(bound.map_or(score, |b| b + score));
+            }
+        }
+        bound.map(|b| (b, false))
+    }
+}
+
+/// Checks candidates with a tantivy scorer, in increasing document order, without moving it
+/// past them (`seek_danger`).
+struct Verifier<'a> {
+    weight: &'a dyn Weight,
+    reader: &'a SegmentReader,
+    scorer: Option<Box<dyn Scorer>>,
+    /// No match below this document (from the last miss).
+    bound: DocId,
+}
+
+impl<'a> Verifier<'a> {
+    fn new(weight: &'a dyn Weight, reader: &'a SegmentReader) -> Verifier<'a> {
+        Verifier {
+            weight,
+            reader,
+            scorer: None,
+            bound: 0,
+        }
+    }
+
+    /// The scorer's score at `doc`, if it matches.
+    fn score(&mut self, doc: DocId) -> tantivy::Result<Option<Score>> {
+        if doc < self.bound {
+            return Ok(None);
+        }
+        let found = match &mut self.scorer {
+            Some(scorer) => scorer.seek_danger(doc),
+            None => {
+                let (found, scorer) = self.weight.scorer_danger(self.reader, doc, 1.0)?;
+                self.scorer = Some(scorer);
+                found
+            }
+        };
+        match found {
+            SeekDangerResult::Found => Ok(self.scorer.as_mut().map(|s| s.score())),
+            SeekDangerResult::SeekLowerBound(bound) => {
+                self.bound = bound;
+                Ok(None)
+            }
+        }
+    }
+}
