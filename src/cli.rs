@@ -379,6 +379,12 @@ pub struct ShowArgs {
     /// When to colour the output: auto, always or never (as for `search`).
     #[arg(long, value_name = "WHEN")]
     pub color: Option<ColorChoice>,
+    #[command(flatten)]
+    pub view: ViewArgs,
+    /// Show the text through a pager when standard output is a terminal (auto), or never
+    /// (as for `search`).
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    pub pager: PagerChoice,
 }
 
 /// The articles' dates a command keeps.

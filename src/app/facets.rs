@@ -14,7 +14,7 @@ use crate::exit::Exit;
 pub const DEFAULT_VALUES: usize = 20;
 
 pub fn run(args: FacetsArgs) -> anyhow::Result<Exit> {
-    let (mut searcher, color) = open_for_output(&args.location, args.color)?;
+    let (mut searcher, color, _) = open_for_output(&args.location, args.color)?;
     let query = args.query.join(" ");
     let mut request = FacetRequest::new(query.clone(), args.by);
     if let Some(sort) = args.sort {

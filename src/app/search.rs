@@ -109,19 +109,20 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
 }
 
 /// The searcher of a command that reads the index and prints (`--index`, the environment,
-/// the config file or `index/`), and whether its standard output gets colour (`--color`, the
-/// config file, the conventions: see [`use_color`]).
+/// the config file or `index/`), whether its standard output gets colour (`--color`, the
+/// config file, the conventions: see [`use_color`]), and the settings (for the pager).
 pub(super) fn open_for_output(
     location: &IndexLocation,
     color: Option<ColorChoice>,
-) -> anyhow::Result<(Searcher, bool)> {
+) -> anyhow::Result<(Searcher, bool, Settings)> {
     let settings = Settings::load(Flags {
         index: location.index.clone(),
         limit: None,
         color,
     })?;
     let searcher = Searcher::open(&IndexDir::new(&settings.index.value))?;
-    Ok((searcher, use_color(settings.color.value)))
+    let color = use_color(settings.color.value);
+    Ok((searcher, color, settings))
 }
 
 /// The request for `query` with the options given.

@@ -10,19 +10,25 @@ use crate::cli::ShowArgs;
 use crate::exit::Exit;
 
 pub fn run(args: ShowArgs) -> anyhow::Result<Exit> {
-    let (mut searcher, color) = open_for_output(&args.location, args.color)?;
+    let (mut searcher, color, settings) = open_for_output(&args.location, args.color)?;
     let request = ShowRequest {
         location: args.id,
         context: args.context,
         query: args.query,
     };
     let shown = searcher.show(&request)?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         render::show::json(&mut out, &shown)?;
+        out.flush()?;
     } else {
-        render::show::text(&mut out, &shown, color)?;
+        // Wrapped and paged as search's text is.
+        let pager = super::output::pager(args.pager, &settings);
+        super::output::show(
+            super::output::width(args.view.width),
+            pager.as_deref(),
+            |out| render::show::text(out, &shown, color),
+        )?;
     }
-    out.flush()?;
     Ok(Exit::Success)
 }

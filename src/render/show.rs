@@ -16,8 +16,9 @@ use crate::error::printable;
 use crate::search::show::{Passage, Shown};
 
 /// Writes the article's header (date, title, source, id, which passages, metadata, url), then
-/// each passage: its number (the one asked for marked `▶`), its text with the query's matches
-/// and the entity mentions marked, the names of its entities and who speaks in it.
+/// each passage: its number (the one asked for marked `▶`) on a line of its own, then indented
+/// its text with the query's matches and the entity mentions marked, the names of its entities
+/// and who speaks in it.
 ///
 /// # Errors
 /// When writing fails.
@@ -78,14 +79,8 @@ pub fn text(out: &mut dyn Write, shown: &Shown, color: bool) -> io::Result<()> {
         let (arrow, style) = if focus { ("▶", BOLD) } else { (" ", DIM) };
         let mentions = passage.entities.iter().map(|m| m.span.clone());
         let marks = marks(&passage.highlights, mentions);
-        writeln!(
-            out,
-            "{arrow} {}#{}{}  {}",
-            p.on(style),
-            passage.number,
-            off,
-            painted(&passage.text, &marks, &p)
-        )?;
+        writeln!(out, "{arrow} {}#{}{}", p.on(style), passage.number, off)?;
+        writeln!(out, "    {}", painted(&passage.text, &marks, &p))?;
         let names = entity_names(&passage.entities);
         if !names.is_empty() {
             writeln!(out, "    {}entities: {names}{}", p.on(DIM), off)?;

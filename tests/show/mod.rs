@@ -94,7 +94,7 @@ fn show_a_passage_with_n_neighbours_marks_the_one_asked_for() {
     assert_eq!(numbers(&show_json(&env, &[&last, "-C", "1"]).1), [12, 13]);
     assert_eq!(numbers(&show_json(&env, &[&last, "-C", "0"]).1), [13]);
 
-    let text = env.run_ok(&["show", &location, "-C", "1"], 0);
+    let text = env.run_ok(&["show", &location, "-C", "1", "--width", "0"], 0);
     let lines: Vec<&str> = text.stdout.lines().collect();
     assert!(
         lines[0].starts_with("2025-11-24  US President Donald Trump on Monday"),
@@ -105,20 +105,32 @@ fn show_a_passage_with_n_neighbours_marks_the_one_asked_for() {
         format!("{REMARKS}  passages 8–10 of 14"),
         "{text}"
     );
-    // Each passage line: the focus mark or a space, the number, two spaces, the text.
+    // Each passage: the focus mark or a space and its number on a line, then its text, its
+    // entities and its speakers, indented.
     let numbered: Vec<&str> = lines
         .iter()
         .filter(|l| l.starts_with("  #") || l.starts_with("▶ #"))
-        .map(|l| l.split_once(" #").map_or("", |(_, rest)| rest))
-        .map(|rest| rest.split_once("  ").map_or("", |(n, _)| n))
+        .copied()
         .collect();
-    assert_eq!(numbered, ["8", "9", "10"], "{text}");
-    assert_eq!(lines.iter().filter(|l| l.starts_with("▶ #9  ")).count(), 1);
+    assert_eq!(numbered, ["  #8", "▶ #9", "  #10"], "{text}");
+    // Wrapped (as search is), a passage's text keeps its indent on every line.
+    let wrapped = env.run_ok(&["show", &location, "-C", "1", "--width", "40"], 0);
+    let passages = wrapped.stdout.lines().skip_while(|l| !l.starts_with("  #"));
+    for line in passages {
+        assert!(line.chars().count() <= 40, "{line:?}\n{wrapped}");
+        assert!(
+            line.is_empty()
+                || line.starts_with("    ")
+                || line.starts_with("  #")
+                || line.starts_with("▶ #"),
+            "{line:?}\n{wrapped}"
+        );
+    }
     assert!(
         text.stdout.contains(
-            "▶ #9  “The European plan, at first glance... is completely unconstructive and \
-             does not work for us,” Kremlin aide Yuri Ushakov said in Moscow.\n    entities: \
-             Europe, Kremlin, Yuri Ushakov, Moscow\n"
+            "\n▶ #9\n    “The European plan, at first glance... is completely unconstructive \
+             and does not work for us,” Kremlin aide Yuri Ushakov said in Moscow.\n    \
+             entities: Europe, Kremlin, Yuri Ushakov, Moscow\n    said by: Yuri Ushakov\n"
         ),
         "{text}"
     );
@@ -152,13 +164,22 @@ fn show_query_highlights_the_matches_as_search_does_and_colours_entities() {
         "no query, no highlights"
     );
 
-    let plain = env.run_ok(&["show", &location, "-q", "Ushakov", "--color", "never"], 0);
+    let plain = env.run_ok(
+        &[
+            "show", &location, "-q", "Ushakov", "--width", "0", "--color", "never",
+        ],
+        0,
+    );
     let colored = env.run_ok(
-        &["show", &location, "-q", "Ushakov", "--color", "always"],
+        &[
+            "show", &location, "-q", "Ushakov", "--width", "0", "--color", "always",
+        ],
         0,
     );
     assert_eq!(strip_sgr(&colored.stdout), plain.stdout);
-    let focus = colored.stdout.lines().find(|l| l.starts_with("▶")).unwrap();
+    let lines: Vec<&str> = colored.stdout.lines().collect();
+    let at = lines.iter().position(|l| l.starts_with("▶")).unwrap();
+    let focus = lines[at + 1];
     assert!(painted(focus, "Ushakov"), "{focus:?}");
     assert!(
         focus.contains("\x1b[1m\x1b[31mUshakov") || focus.contains("\x1b[1;31mUshakov"),
