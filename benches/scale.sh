@@ -37,7 +37,7 @@ now() { date +%s.%N; }
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
   echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo '+changes')"
 } | tee "$work/machine.txt"
-printf 'articles\tcorpus_bytes\tpassages\tindex_bytes\tindex_seconds\tpeak_rss_kb\tp50_ms\tp99_ms\tqps_1\n' >"$work/scale.tsv"
+printf 'articles\tcorpus_bytes\tpassages\tindex_bytes\tindex_seconds\tpeak_rss_kb\tp50_ms\tp99_ms\tqps_1\tsovereignty_ms\tterrorism_ms\n' >"$work/scale.tsv"
 for n in "${sizes[@]}"; do
   corpus="$work/gen-s$seed-n$n.jsonl"
   index="$work/index-$n"
@@ -53,16 +53,19 @@ for n in "${sizes[@]}"; do
   [ "${KEEP:-0}" = 1 ] || rm -f "$corpus"
   "$bin" bench --index "$index" --queries "$queries" --runs "$runs" --json >"$work/bench-$n.json"
   read -r passages p50 p99 qps < <(jq -r '[.index.passages, .overall.p50, .overall.p99, .qps_single] | @tsv' "$work/bench-$n.json")
-  printf '%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%.0f\n' "$n" "$bytes" "$passages" "$size" "$secs" "$rss" "$p50" "$p99" "$qps" | tee -a "$work/scale.tsv"
+  # The common words: their median total per search.
+  common() { jq -r --arg q "$1" '.queries[] | select(.query == $q) | .total.p50' "$work/bench-$n.json"; }
+  printf '%s\t%s\t%s\t%s\t%.1f\t%s\t%s\t%s\t%.0f\t%s\t%s\n' "$n" "$bytes" "$passages" "$size" "$secs" "$rss" "$p50" "$p99" "$qps" \
+    "$(common sovereignty)" "$(common terrorism)" | tee -a "$work/scale.tsv"
 done
 
 {
-  echo "| articles | corpus | passages | index size | indexing | MB/s | peak RSS | query p50 | query p99 | qps (1 thread) |"
-  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-  tail -n +2 "$work/scale.tsv" | while IFS=$'\t' read -r n bytes passages size secs rss p50 p99 qps; do
-    printf '| %s | %.0f MB | %s | %.0f MB | %.1f s | %.1f | %.0f MB | %.2f ms | %.2f ms | %s |\n' \
+  echo "| articles | corpus | passages | index size | indexing | MB/s | peak RSS | query p50 | query p99 | qps (1 thread) | sovereignty | terrorism |"
+  echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  tail -n +2 "$work/scale.tsv" | while IFS=$'\t' read -r n bytes passages size secs rss p50 p99 qps sov ter; do
+    printf '| %s | %.0f MB | %s | %.0f MB | %.1f s | %.1f | %.0f MB | %.2f ms | %.2f ms | %s | %.2f ms | %.2f ms |\n' \
       "$n" "$(echo "$bytes / 1000000" | bc -l)" "$passages" "$(echo "$size / 1000000" | bc -l)" \
-      "$secs" "$(echo "$bytes / 1000000 / $secs" | bc -l)" "$(echo "$rss / 1000" | bc -l)" "$p50" "$p99" "$qps"
+      "$secs" "$(echo "$bytes / 1000000 / $secs" | bc -l)" "$(echo "$rss / 1000" | bc -l)" "$p50" "$p99" "$qps" "$sov" "$ter"
   done
 } | tee "$work/scale.md"
 

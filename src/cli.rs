@@ -533,6 +533,11 @@ pub struct SearchArgs {
     /// skips those that cannot reach the top, reporting "≥ 1000".
     #[arg(long)]
     pub exact_count: bool,
+    /// Print how the query was read (the logical plan: `+` required, `-` excluded, a word's
+    /// index terms with their weights) and, under each hit, what its score is made of (BM25
+    /// per term and phrase, the bonus for words standing together, the length weight).
+    #[arg(long)]
+    pub explain: bool,
     /// When to colour the output: auto (on a terminal, unless NO_COLOR is set or TERM=dumb;
     /// CLICOLOR_FORCE=1 forces it), always or never [default: `color` in the config file,
     /// else auto].

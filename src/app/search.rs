@@ -138,6 +138,7 @@ pub fn request(args: &SearchArgs, settings: &Settings, query: String) -> SearchR
         sort: args.sort.into(),
         offset: args.offset,
         exact_count: args.exact_count,
+        explain: args.explain,
     }
 }
 

@@ -65,6 +65,9 @@ pub struct HitJson<'a> {
     /// With `--context`: the neighbouring passages, in order.
     #[serde(skip_serializing_if = "Option::is_none")]
     context: Option<Vec<ContextJson<'a>>>,
+    /// With `--explain`: what the score is made of.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explain: Option<ExplainJson<'a>>,
 }
 
 /// A neighbouring passage on the wire.
@@ -72,6 +75,31 @@ pub struct HitJson<'a> {
 pub struct ContextJson<'a> {
     passage: u64,
     text: &'a str,
+}
+
+/// A hit's score taken apart on the wire: `score = (Σ bm25 + Σ bonuses) × length_weight`.
+#[derive(Debug, Serialize)]
+pub struct ExplainJson<'a> {
+    bm25: Vec<PartJson<'a>>,
+    bonuses: Vec<PartJson<'a>>,
+    length_weight: Option<f32>,
+    score: f32,
+}
+
+/// One part of a score: the piece of the plan, printed, and what it adds.
+#[derive(Debug, Serialize)]
+pub struct PartJson<'a> {
+    part: &'a str,
+    score: f32,
+}
+
+/// How the query was read, on the wire (with `--explain`).
+#[derive(Debug, Serialize)]
+pub struct PlanJson<'a> {
+    logical: &'a str,
+    bonuses: &'a [String],
+    length_prior: bool,
+    pruned: bool,
 }
 
 /// One speaker of a passage on the wire.
@@ -114,6 +142,9 @@ pub struct SummaryJson<'a> {
     took_ms: f64,
     #[serde(skip_serializing_if = "<[Suggestion]>::is_empty")]
     suggestions: &'a [Suggestion],
+    /// With `--explain`: how the query was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan: Option<PlanJson<'a>>,
 }
 
 /// What a batch of queries (`search --queries`) tags each object with: the query it answers
@@ -172,6 +203,23 @@ impl<'a> From<&'a Hit> for HitJson<'a> {
             entities: entities(&chars, &hit.entities),
             speakers: speakers(&chars, &hit.speakers),
             context: None,
+            explain: hit.explanation.as_ref().map(|e| {
+                let parts = |parts: &'a [crate::search::explain::Part]| {
+                    parts
+                        .iter()
+                        .map(|p| PartJson {
+                            part: &p.label,
+                            score: p.score,
+                        })
+                        .collect()
+                };
+                ExplainJson {
+                    bm25: parts(&e.bm25),
+                    bonuses: parts(&e.bonuses),
+                    length_weight: e.length_weight,
+                    score: e.score,
+                }
+            }),
         }
     }
 }
@@ -263,6 +311,12 @@ pub fn write_tagged(
         articles_matched: results.articles_matched,
         counts_exact: results.counts_exact,
         took_ms: (results.took.as_secs_f64() * 1e6).round() / 1e3,
+        plan: results.plan.as_ref().map(|p| PlanJson {
+            logical: &p.logical,
+            bonuses: &p.bonuses,
+            length_prior: p.length_prior,
+            pruned: p.pruned,
+        }),
     };
     serde_json::to_writer(&mut *out, &summary)?;
     out.write_all(b"\n")

@@ -70,6 +70,33 @@ pub fn text(
     let p = Painter::new(color);
     let reset = p.off();
     let reset = reset.as_str();
+    if let Some(plan) = &results.plan {
+        writeln!(
+            out,
+            "{}plan: {}{}",
+            p.on(DIM),
+            printable(&plan.logical),
+            reset
+        )?;
+        if !plan.bonuses.is_empty() {
+            writeln!(
+                out,
+                "{}re-ranked by: {}{}",
+                p.on(DIM),
+                printable(&plan.bonuses.join(", ")),
+                reset
+            )?;
+        }
+        let mut how = Vec::new();
+        if plan.length_prior {
+            how.push("scores weighed by passage length");
+        }
+        how.push(match plan.pruned {
+            true => "matches that cannot reach the top are skipped (block-max)",
+            false => "every match is scored",
+        });
+        writeln!(out, "{}{}{}\n", p.on(DIM), how.join("; "), reset)?;
+    }
     for (i, hit) in results.hits.iter().enumerate() {
         writeln!(
             out,
@@ -129,6 +156,15 @@ pub fn text(
             false => format!("{}#{}{} ", p.on(BOLD), hit.passage, reset),
         };
         writeln!(out, "   {number}{}", painted(&hit.snippet.text, &marks, &p))?;
+        if let Some(explained) = &hit.explanation {
+            writeln!(
+                out,
+                "   {}{}{}",
+                p.on(DIM),
+                printable(&explanation(explained)),
+                reset
+            )?;
+        }
         for n in after {
             neighbour(out, n)?;
         }
@@ -199,6 +235,31 @@ fn painted(text: &str, marks: &[(Range<usize>, MarkKind)], p: &Painter) -> Strin
         })
         .collect();
     mark(text, &coded)
+}
+
+/// A hit's score taken apart, on one line:
+/// `score 7.214 = bm25 6.103 (~secur 2.3 + security^0.25 0.6 + …) + together 1.111 × length 0.93`.
+pub fn explanation(e: &crate::search::explain::Explanation) -> String {
+    let parts = |parts: &[crate::search::explain::Part]| {
+        parts
+            .iter()
+            .map(|p| format!("{} {:.3}", p.label, p.score))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    let bm25: f32 = e.bm25.iter().map(|p| p.score).sum();
+    let mut line = format!("score {:.3} = bm25 {bm25:.3}", e.score);
+    if !e.bm25.is_empty() {
+        line.push_str(&format!(" ({})", parts(&e.bm25)));
+    }
+    if !e.bonuses.is_empty() {
+        let bonus: f32 = e.bonuses.iter().map(|p| p.score).sum();
+        line.push_str(&format!(" + together {bonus:.3} ({})", parts(&e.bonuses)));
+    }
+    if let Some(weight) = e.length_weight {
+        line.push_str(&format!(" × length {weight:.3}"));
+    }
+    line
 }
 
 /// The title, with the source when it adds something.

@@ -524,6 +524,11 @@ impl LengthPrior {
         })
     }
 
+    /// The field whose lengths weigh.
+    pub fn field(&self) -> tantivy::schema::Field {
+        self.field
+    }
+
     /// The share of its score a passage of `length` tokens keeps.
     pub fn weight(&self, length: u32) -> f32 {
         (length as f32 / self.average).min(1.0).powf(Self::EXPONENT)

@@ -154,8 +154,8 @@ pub(super) fn selection(
         if since.is_none() && until.is_none() {
             return Ok(Box::new(AllQuery));
         }
-        let filter = plan::date_filter(&searcher.index().fields, since, until);
-        return Ok(Box::new(BooleanQuery::new(vec![(Occur::Must, filter)])));
+        let days = plan::DayFields::of(&searcher.index().fields);
+        return Ok(plan::date_filter(since, until).lower(days));
     }
     let mut request = SearchRequest::new(query, 0);
     request.since = since;

@@ -2,7 +2,9 @@
 
 pub mod collect;
 pub mod entities;
+pub mod explain;
 pub mod facets;
+pub mod logical;
 pub mod parse;
 pub mod plan;
 pub mod show;
@@ -14,7 +16,7 @@ pub mod topk;
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
-use tantivy::query::{BooleanQuery, Occur, Query};
+use tantivy::query::Query;
 use tantivy::schema::Value;
 use tantivy::{IndexReader, ReloadPolicy, TantivyDocument};
 
@@ -65,6 +67,8 @@ pub struct SearchRequest {
     pub offset: usize,
     /// Count every match, even when ranking alone would skip most of them.
     pub exact_count: bool,
+    /// Say how the query was read and take each hit's score apart.
+    pub explain: bool,
 }
 
 /// The order of the hits.
@@ -113,6 +117,7 @@ impl SearchRequest {
             sort: Sort::Relevance,
             offset: 0,
             exact_count: false,
+            explain: false,
         }
     }
 }
@@ -161,6 +166,10 @@ pub struct Hit {
     pub snippet: Snippet,
     /// The entities mentioned in the passage, in text order.
     pub entities: Vec<Mention>,
+    /// Where the passage is in the index.
+    pub address: tantivy::DocAddress,
+    /// What its score is made of, when the request asked (`explain`).
+    pub explanation: Option<explain::Explanation>,
     /// Who speaks in the passage, in the order their words start.
     pub speakers: Vec<Said>,
 }
@@ -177,6 +186,8 @@ pub struct SearchResults {
     /// Whether the counts are exact. A ranked search stops counting after [`COUNT_UP_TO`]
     /// matches unless the request asks for exact counts.
     pub counts_exact: bool,
+    /// How the query was read, when the request asked (`explain`).
+    pub plan: Option<explain::PlanSummary>,
     /// Time spent searching, fetching and snippeting.
     pub took: Duration,
 }
@@ -278,12 +289,7 @@ impl Searcher {
         })?;
         check_dates(request.since, request.until)?;
         if request.since.is_some() || request.until.is_some() {
-            let filter = planner.date_filter(request.since, request.until);
-            plan.query = Box::new(BooleanQuery::new(vec![
-                (Occur::Must, plan.query),
-                (Occur::Must, filter),
-            ]));
-            plan.check = true;
+            plan = plan.narrowed(planner.date_filter(request.since, request.until));
         }
         if request.ranking == Ranking::Bm25 {
             plan.bonuses.clear();
@@ -333,11 +339,19 @@ impl Searcher {
         for hit in &mut hits {
             hit.rank += request.offset;
         }
+        let summary = match request.explain {
+            true => {
+                self.explain_hits(&plan, &mut hits)?;
+                Some(explain::PlanSummary::of(&plan))
+            }
+            false => None,
+        };
         Ok(SearchResults {
             hits,
             passages_matched,
             articles_matched,
             counts_exact,
+            plan: summary,
             took: started.elapsed(),
         })
     }
@@ -446,10 +460,35 @@ impl Searcher {
                 true => Some(collect::LengthPrior::of(&searcher, self.open.fields.text)?),
                 false => None,
             };
-            collect::rescore(&searcher, &plan.bonuses, prior, &mut collected.top)?;
+            collect::rescore(&searcher, &plan.bonus_queries(), prior, &mut collected.top)?;
             collected.top.truncate(limit);
         }
         Ok(collected)
+    }
+
+    /// Takes each hit's score apart (see [`explain`]).
+    ///
+    /// # Errors
+    /// A failure reading the index.
+    pub fn explain_hits(&self, plan: &plan::Plan, hits: &mut [Hit]) -> Result<()> {
+        let searcher = self.reader.searcher();
+        let fields = &self.open.fields;
+        let prior = match plan.length_prior {
+            true => Some(collect::LengthPrior::of(&searcher, fields.text)?),
+            false => None,
+        };
+        let days = plan::DayFields::of(fields);
+        for hit in hits {
+            hit.explanation = Some(explain::explain(
+                &searcher,
+                plan,
+                days,
+                prior,
+                hit.address,
+                hit.score,
+            )?);
+        }
+        Ok(())
     }
 
     /// For a query of bare words only (`security guarantee`), the same words as an exact phrase
@@ -542,6 +581,8 @@ impl Searcher {
                 snippet,
                 entities,
                 speakers,
+                address: candidate.address,
+                explanation: None,
             });
         }
         Ok(hits)

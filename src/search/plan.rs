@@ -1,4 +1,5 @@
-//! Planning: the parsed query ([`Node`]) becomes a tantivy query, plus what to highlight.
+//! Planning: the parsed query ([`Node`]) becomes a logical plan ([`Logical`]), lowered to a
+//! tantivy query, plus what to highlight and the bonuses that re-rank the best passages.
 //!
 //! * An unquoted word matches every word with its stem, the exact spelling scoring a little
 //!   higher; a word that analyses into several (`self-determination`, `U.S.`) is an exact phrase.
@@ -14,15 +15,10 @@
 //! * `said:@ushakov` (`said:ushakov`, `said:"Yuri Ushakov"`) keeps the passages where the entity
 //!   speaks; `quote:"…"` matches words inside quotation marks only, as `text` would.
 
-use std::ops::Bound;
+use tantivy::query::Query;
+use tantivy::schema::Field;
 
-use tantivy::Term;
-use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur as TOccur, PhraseQuery, Query,
-    RangeQuery, TermQuery,
-};
-use tantivy::schema::{Field, IndexRecordOption};
-
+pub use super::logical::{DayFields, FieldName, Leaf, Logical};
 use super::parse::{Field as QField, Node, Occur, Span};
 use crate::analysis::{Analyzer, stem_token};
 use crate::corpus::Date;
@@ -80,13 +76,15 @@ pub struct Highlight {
 
 /// The query to run and the words to highlight.
 pub struct Plan {
-    /// The tantivy query: what matches, and its BM25 score.
+    /// What the query matches and how it scores, as `--explain` prints it.
+    pub logical: Logical,
+    /// The tantivy query lowered from `logical`: what matches, and its BM25 score.
     pub query: Box<dyn Query>,
     /// What to mark in snippets.
     pub highlight: Highlight,
     /// Bonuses added to the score of the best passages only (the words standing together):
     /// they reorder the top of the ranking without costing anything per match.
-    pub bonuses: Vec<Box<dyn Query>>,
+    pub bonuses: Vec<Logical>,
     /// Whether the best passages' scores are weighed by their length, so that a one-line
     /// mention does not outrank a paragraph about the entity asked for (see
     /// `collect::LengthPrior`). Only for queries that name an entity: for words and phrases,
@@ -100,75 +98,53 @@ pub struct Plan {
     /// Whether `query` narrows the leaves' matches further (filters, exclusions): each
     /// passage the leaves find is then checked against it.
     pub check: bool,
+    days: DayFields,
 }
 
-/// A part of a query that the pruned collector can bound from its terms' postings.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Leaf {
-    /// Any of these terms (with their boosts), their scores summed: an unquoted word's stem,
-    /// its exact spelling's bonus and its entity.
-    Any(Vec<(Term, f32)>),
-    /// An exact phrase: all of these terms, scored with the phrase's BM25 weight.
-    Phrase {
-        /// The phrase's terms at their positions, in order.
-        terms: Vec<(usize, Term)>,
-        /// The phrase's boost.
-        boost: f32,
-    },
-}
-
-/// How a lowered query scores, for the pruned collector.
-#[derive(Debug, Clone, PartialEq)]
-enum Shape {
-    /// All of these leaves must match, and more when `checked` (a filter or an exclusion);
-    /// the score is the sum of theirs.
-    All { leaves: Vec<Leaf>, checked: bool },
-    /// Matching only narrows, and scores nothing (a date or type filter).
-    Filter,
-    /// Anything else.
-    Opaque,
-}
-
-impl Shape {
-    fn leaf(leaf: Leaf) -> Shape {
-        Shape::All {
-            leaves: vec![leaf],
-            checked: false,
+impl Plan {
+    /// A plan of `logical`, lowered for the index whose date columns are `days`, with nothing
+    /// to highlight, no bonuses and no length prior.
+    pub fn new(logical: Logical, days: DayFields) -> Plan {
+        let (leaves, check) = match logical.leaves() {
+            Some((leaves, check)) => (Some(leaves), check),
+            None => (None, false),
+        };
+        Plan {
+            query: logical.lower(days),
+            logical,
+            highlight: Highlight::default(),
+            bonuses: Vec::new(),
+            length_prior: false,
+            leaves,
+            check,
+            days,
         }
     }
 
-    fn boosted(self, by: f32) -> Shape {
-        match self {
-            Shape::All { leaves, checked } => Shape::All {
-                checked,
-                leaves: leaves
-                    .into_iter()
-                    .map(|leaf| match leaf {
-                        Leaf::Any(terms) => {
-                            Leaf::Any(terms.into_iter().map(|(t, b)| (t, b * by)).collect())
-                        }
-                        Leaf::Phrase { terms, boost } => Leaf::Phrase {
-                            terms,
-                            boost: boost * by,
-                        },
-                    })
-                    .collect(),
-            },
-            other => other,
+    /// The same plan, keeping only the passages that also match `filter` (which scores
+    /// nothing).
+    pub fn narrowed(self, filter: Logical) -> Plan {
+        let logical = Logical::Bool(vec![(Occur::Must, self.logical), (Occur::Must, filter)]);
+        Plan {
+            highlight: self.highlight,
+            bonuses: self.bonuses,
+            length_prior: self.length_prior,
+            ..Plan::new(logical, self.days)
         }
     }
 
-    /// The single `Any` leaf of a one-word shape.
-    fn into_any(self) -> Option<Vec<(Term, f32)>> {
-        match self {
-            Shape::All {
-                mut leaves,
-                checked: false,
-            } if leaves.len() == 1 => match leaves.pop() {
-                Some(Leaf::Any(terms)) => Some(terms),
-                _ => None,
-            },
-            _ => None,
+    /// The bonuses as tantivy queries.
+    pub fn bonus_queries(&self) -> Vec<Box<dyn Query>> {
+        self.bonuses.iter().map(|b| b.lower(self.days)).collect()
+    }
+}
+
+impl DayFields {
+    /// The date columns of an index.
+    pub fn of(fields: &Fields) -> DayFields {
+        DayFields {
+            lo: fields.day_lo,
+            hi: fields.day_hi,
         }
     }
 }
@@ -192,7 +168,7 @@ pub struct Planner<'a> {
 }
 
 enum Target {
-    Analysed(Field),
+    Analysed(FieldName),
     Meta(String),
     Id,
     Date,
@@ -209,17 +185,13 @@ impl Planner<'_> {
     pub fn plan(&mut self, node: &Node) -> Result<Plan, PlanError> {
         let mut highlight = Highlight::default();
         let mut bonuses = Vec::new();
-        let (query, shape) = self.node(node, &mut highlight, &mut bonuses, true)?;
+        let logical = self.node(node, &mut highlight, &mut bonuses, true)?;
+        let days = DayFields::of(self.fields);
         Ok(Plan {
-            query,
             highlight,
             bonuses,
             length_prior: names_entity(node),
-            check: matches!(shape, Shape::All { checked: true, .. }),
-            leaves: match shape {
-                Shape::All { leaves, .. } if !leaves.is_empty() => Some(leaves),
-                _ => None,
-            },
+            ..Plan::new(logical, days)
         })
     }
 
@@ -227,62 +199,47 @@ impl Planner<'_> {
         &mut self,
         node: &Node,
         hl: &mut Highlight,
-        bonuses: &mut Vec<Box<dyn Query>>,
+        bonuses: &mut Vec<Logical>,
         positive: bool,
-    ) -> Result<(Box<dyn Query>, Shape), PlanError> {
+    ) -> Result<Logical, PlanError> {
         match node {
             Node::Bool(clauses) => {
-                let mut subqueries = Vec::with_capacity(clauses.len() + 1);
-                let mut shapes = Vec::with_capacity(clauses.len());
+                let mut planned = Vec::with_capacity(clauses.len());
                 for (occur, clause) in clauses {
-                    let occur = match occur {
-                        Occur::Must => TOccur::Must,
-                        Occur::Should => TOccur::Should,
-                        Occur::MustNot => TOccur::MustNot,
-                    };
-                    let sub_positive = positive && occur != TOccur::MustNot;
-                    let (query, shape) = self.node(clause, hl, bonuses, sub_positive)?;
-                    subqueries.push((occur, query));
-                    shapes.push((occur, shape));
-                }
-                if subqueries.iter().all(|(o, _)| *o == TOccur::MustNot) {
-                    subqueries.push((TOccur::Must, Box::new(AllQuery)));
-                    shapes.push((TOccur::Must, Shape::Opaque));
+                    let sub_positive = positive && *occur != Occur::MustNot;
+                    planned.push((*occur, self.node(clause, hl, bonuses, sub_positive)?));
                 }
                 if positive {
                     bonuses.extend(self.proximity(clauses));
                 }
                 // One required clause alone is that clause: tantivy prunes a bare term query
                 // but not a boolean query around it.
-                if let [(TOccur::Must, _)] = subqueries.as_slice()
-                    && let (Some((_, query)), Some((_, shape))) = (subqueries.pop(), shapes.pop())
+                if let [(Occur::Must, _)] = planned.as_slice()
+                    && let Some((_, only)) = planned.pop()
                 {
-                    return Ok((query, shape));
+                    return Ok(only);
                 }
-                Ok((Box::new(BooleanQuery::new(subqueries)), bool_shape(shapes)))
+                Ok(Logical::Bool(planned))
             }
             Node::Boost(inner, boost) => {
                 let before = bonuses.len();
-                let (query, shape) = self.node(inner, hl, bonuses, positive)?;
+                let logical = self.node(inner, hl, bonuses, positive)?;
                 for bonus in &mut bonuses[before..] {
-                    let inner = std::mem::replace(bonus, Box::new(AllQuery));
-                    *bonus = Box::new(BoostQuery::new(inner, *boost));
+                    let inner = std::mem::replace(bonus, Logical::All);
+                    *bonus = Logical::Boost(Box::new(inner), *boost);
                 }
-                Ok((
-                    Box::new(BoostQuery::new(query, *boost)),
-                    shape.boosted(*boost),
-                ))
+                Ok(Logical::Boost(Box::new(logical), *boost))
             }
             Node::Term { field, text, span } => match self.target(field.as_ref())? {
                 Target::Analysed(f) => self.word_query(f, text, span, hl, positive),
                 Target::Meta(key) => self.meta_query(&key, text, 0, span),
-                Target::Id => Ok((self.id_query(text), Shape::Opaque)),
+                Target::Id => Ok(self.id_query(text)),
                 Target::Date => {
                     let date = parse_date(text, span)?;
-                    Ok((self.date_filter(Some(date), Some(date)), Shape::Filter))
+                    Ok(self.date_filter(Some(date), Some(date)))
                 }
                 Target::Entity => self.entity_query(text, span, hl, positive, false),
-                Target::EntityType => Ok((self.type_filter(text, span)?, Shape::Filter)),
+                Target::EntityType => self.type_filter(text, span),
                 Target::Said => self.entity_query(text, span, hl, positive, true),
             },
             Node::Phrase {
@@ -293,13 +250,13 @@ impl Planner<'_> {
             } => match self.target(field.as_ref())? {
                 Target::Analysed(f) => self.phrase_query(f, text, *slop, span, hl, positive),
                 Target::Meta(key) => self.meta_query(&key, text, *slop, span),
-                Target::Id => Ok((self.id_query(text), Shape::Opaque)),
+                Target::Id => Ok(self.id_query(text)),
                 Target::Date => {
                     let date = parse_date(text.trim(), span)?;
-                    Ok((self.date_filter(Some(date), Some(date)), Shape::Filter))
+                    Ok(self.date_filter(Some(date), Some(date)))
                 }
                 Target::Entity => self.entity_query(text, span, hl, positive, false),
-                Target::EntityType => Ok((self.type_filter(text.trim(), span)?, Shape::Filter)),
+                Target::EntityType => self.type_filter(text.trim(), span),
                 Target::Said => self.entity_query(text, span, hl, positive, true),
             },
             Node::Range {
@@ -345,7 +302,14 @@ impl Planner<'_> {
                         span: span.clone(),
                     });
                 }
-                Ok((self.day_filter(first, last), Shape::Filter))
+                let label = format!(
+                    "{}{} TO {}{}",
+                    if *lower_inclusive { "[" } else { "{" },
+                    lower.map_or("*".to_owned(), |d| d.to_string()),
+                    upper.map_or("*".to_owned(), |d| d.to_string()),
+                    if *upper_inclusive { "]" } else { "}" },
+                );
+                Ok(Logical::Days { first, last, label })
             }
             Node::Entity { text, span } => self.entity_query(text, span, hl, positive, false),
         }
@@ -357,7 +321,7 @@ impl Planner<'_> {
     /// the words used together (as eDisMax's phrase fields and Elasticsearch's phrase rescoring
     /// do). Words compare by stem, so `security guarantees` favours *security guarantee*.
     /// None for alternatives (OR), fielded clauses, entities and a single phrase.
-    fn proximity(&mut self, clauses: &[(Occur, Node)]) -> Vec<Box<dyn Query>> {
+    fn proximity(&mut self, clauses: &[(Occur, Node)]) -> Vec<Logical> {
         let mut tokens = Vec::new();
         let mut parts = 0;
         for (occur, node) in clauses {
@@ -391,33 +355,38 @@ impl Planner<'_> {
         if parts < 2 || tokens.len() < 2 || tokens.len() > MAX_PHRASE_WORDS {
             return Vec::new();
         }
-        let text = self.fields.text;
+        let field = self.text();
+        let sequence = |slop| Logical::Sequence {
+            field: field.clone(),
+            words: tokens.clone(),
+            slop,
+        };
         vec![
-            Box::new(BoostQuery::new(
-                exact_sequence(text, &tokens, 0).0,
-                ADJACENT_BONUS,
-            )),
-            Box::new(BoostQuery::new(
-                exact_sequence(text, &tokens, NEAR_SLOP).0,
-                NEAR_BONUS,
-            )),
+            Logical::Boost(Box::new(sequence(0)), ADJACENT_BONUS),
+            Logical::Boost(Box::new(sequence(NEAR_SLOP)), NEAR_BONUS),
         ]
     }
 
     fn target(&self, field: Option<&QField>) -> Result<Target, PlanError> {
         let Some(field) = field else {
-            return Ok(Target::Analysed(self.fields.text));
+            return Ok(Target::Analysed(self.text()));
+        };
+        let analysed = |field: Field, name: &str| {
+            Target::Analysed(FieldName {
+                field,
+                name: name.to_owned(),
+            })
         };
         Ok(match field.name.as_str() {
-            "text" => Target::Analysed(self.fields.text),
-            "title" => Target::Analysed(self.fields.title),
-            "source" => Target::Analysed(self.fields.source),
+            "text" => analysed(self.fields.text, "text"),
+            "title" => analysed(self.fields.title, "title"),
+            "source" => analysed(self.fields.source, "source"),
             "id" => Target::Id,
             "date" => Target::Date,
             "entity" => Target::Entity,
             "type" => Target::EntityType,
             "said" => Target::Said,
-            "quote" => Target::Analysed(self.fields.quote),
+            "quote" => analysed(self.fields.quote, "quote"),
             name => {
                 let key = meta_key(name);
                 if key != name || !(self.has_meta_key)(&key) {
@@ -435,39 +404,49 @@ impl Planner<'_> {
         })
     }
 
+    /// The passage text, as the plan names it.
+    fn text(&self) -> FieldName {
+        FieldName {
+            field: self.fields.text,
+            name: "text".to_owned(),
+        }
+    }
+
     fn word_query(
         &mut self,
-        field: Field,
+        field: FieldName,
         text: &str,
         span: &Span,
         hl: &mut Highlight,
         positive: bool,
-    ) -> Result<(Box<dyn Query>, Shape), PlanError> {
+    ) -> Result<Logical, PlanError> {
         let words = self.analyzer.words(text);
-        let (spelled, shape) = match words.as_slice() {
+        let is_text = field.field == self.fields.text;
+        let spelled = match words.as_slice() {
             [] => return Err(nothing_searchable(text, span)),
             [(exact, stem)] => {
                 let forms = self.analyzer.term_forms(exact, stem.as_deref());
-                let mut terms: Vec<(Term, f32)> = forms
-                    .iter()
-                    .map(|form| (Term::from_field_text(field, form), 1.0))
-                    .collect();
+                let mut terms: Vec<(String, f32)> =
+                    forms.iter().map(|f| (f.clone(), 1.0)).collect();
                 if stem.is_some() {
-                    terms.push((Term::from_field_text(field, exact), EXACT_BONUS));
+                    terms.push((exact.clone(), EXACT_BONUS));
                 }
-                if positive && self.highlighted(field) {
+                if positive && self.highlighted(field.field) {
                     hl.words.push(forms);
                 }
-                (any_of(&terms), Shape::leaf(Leaf::Any(terms)))
+                Logical::Terms {
+                    field: field.clone(),
+                    terms,
+                }
             }
-            _ => self.phrase_query(field, text, 0, span, hl, positive)?,
+            _ => self.phrase_query(field.clone(), text, 0, span, hl, positive)?,
         };
-        if !(self.expand_aliases && field == self.fields.text) {
-            return Ok((spelled, shape));
+        if !(self.expand_aliases && is_text) {
+            return Ok(spelled);
         }
         // The builtin aliases' table answers without loading the gazetteer.
         let Some(id) = builtin_alias_id(self.analyzer, text) else {
-            return Ok((spelled, shape));
+            return Ok(spelled);
         };
         // The entity's mentions carry the score; the spelling adds to it, so "Kiev" ranks a
         // passage saying Kiev above one saying Kyiv, and the letters alone (the pronoun "us" for
@@ -475,35 +454,28 @@ impl Planner<'_> {
         if positive {
             hl.entities.push(id.to_owned());
         }
-        let token = format!("{ENTITY_PREFIX}{id}");
-        let query = Box::new(BooleanQuery::new(vec![
-            (TOccur::Should, term_query(field, &token)),
-            (
-                TOccur::Should,
-                Box::new(BoostQuery::new(spelled, SPELLING_UNDER_ENTITY)),
-            ),
-        ]));
-        // Flat: the entity's term and the spelling's terms, weighed as nested above.
-        let shape = match shape.boosted(SPELLING_UNDER_ENTITY).into_any() {
-            Some(spelling) => {
-                let mut terms = vec![(Term::from_field_text(field, &token), 1.0)];
-                terms.extend(spelling);
-                Shape::leaf(Leaf::Any(terms))
-            }
-            None => Shape::Opaque,
+        let entity = Logical::Terms {
+            field,
+            terms: vec![(format!("{ENTITY_PREFIX}{id}"), 1.0)],
         };
-        Ok((query, shape))
+        Ok(Logical::Bool(vec![
+            (Occur::Should, entity),
+            (
+                Occur::Should,
+                Logical::Boost(Box::new(spelled), SPELLING_UNDER_ENTITY),
+            ),
+        ]))
     }
 
     fn phrase_query(
         &mut self,
-        field: Field,
+        field: FieldName,
         text: &str,
         slop: u32,
         span: &Span,
         hl: &mut Highlight,
         positive: bool,
-    ) -> Result<(Box<dyn Query>, Shape), PlanError> {
+    ) -> Result<Logical, PlanError> {
         // Words at their positions as the index has them (gaps at clause and sentence breaks);
         // an `@entity` chunk is one token at the position of its first word.
         let mut analysed = Vec::new();
@@ -524,7 +496,7 @@ impl Planner<'_> {
             let words = &analysed[next..inside];
             next = inside;
             match chunk.strip_prefix(ENTITY_PREFIX) {
-                Some(name) if field == self.fields.text => {
+                Some(name) if field.field == self.fields.text => {
                     let id = self.entity_id(name, span)?;
                     let position = match (words.first(), words.last()) {
                         (Some(first), Some(last)) => {
@@ -556,16 +528,24 @@ impl Planner<'_> {
                         .map(|w| vec![w.clone()]),
                 );
             }
-            return Ok(exact_sequence(field, &terms, slop));
+            return Ok(Logical::Sequence {
+                field,
+                words: terms,
+                slop,
+            });
         }
-        if positive && self.highlighted(field) {
+        if positive && self.highlighted(field.field) {
             if words.len() == 1 {
                 hl.words.push(words.clone());
             } else {
                 hl.phrases.push((terms.clone(), slop));
             }
         }
-        Ok(exact_sequence(field, &terms, slop))
+        Ok(Logical::Sequence {
+            field,
+            words: terms,
+            slop,
+        })
     }
 
     fn meta_query(
@@ -574,7 +554,7 @@ impl Planner<'_> {
         text: &str,
         slop: u32,
         span: &Span,
-    ) -> Result<(Box<dyn Query>, Shape), PlanError> {
+    ) -> Result<Logical, PlanError> {
         let words: Vec<String> = self
             .analyzer
             .words(text)
@@ -586,8 +566,12 @@ impl Planner<'_> {
         }
         check_phrase_length(&words, span)?;
         // Metadata values are indexed at consecutive positions.
-        let terms: Vec<(usize, String)> = words.into_iter().enumerate().collect();
-        Ok(exact_sequence(self.fields.meta, &terms, slop))
+        let words: Vec<(usize, String)> = words.into_iter().enumerate().collect();
+        let field = FieldName {
+            field: self.fields.meta,
+            name: key.to_owned(),
+        };
+        Ok(Logical::Sequence { field, words, slop })
     }
 
     /// Passages mentioning the entity named by id or alias (`zelensky`, `Зеленський`), or with
@@ -601,30 +585,34 @@ impl Planner<'_> {
         hl: &mut Highlight,
         positive: bool,
         said: bool,
-    ) -> Result<(Box<dyn Query>, Shape), PlanError> {
+    ) -> Result<Logical, PlanError> {
         let id = self.entity_id(text, span)?;
         if positive {
             hl.entities.push(id.clone());
         }
         if said {
-            // A constant score: not a leaf the pruned collector bounds.
-            let term = Term::from_field_text(self.fields.said, &id);
-            let query = TermQuery::new(term, IndexRecordOption::Basic);
-            return Ok((
-                Box::new(ConstScoreQuery::new(Box::new(query), SAID_SCORE)),
-                Shape::Opaque,
-            ));
+            let field = FieldName {
+                field: self.fields.said,
+                name: "said".to_owned(),
+            };
+            let said = Logical::Keyword { field, token: id };
+            return Ok(Logical::Constant(Box::new(said), SAID_SCORE));
         }
-        let term = Term::from_field_text(self.fields.text, &format!("{ENTITY_PREFIX}{id}"));
-        let query = Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs));
-        Ok((query, Shape::leaf(Leaf::Any(vec![(term, 1.0)]))))
+        Ok(Logical::Terms {
+            field: self.text(),
+            terms: vec![(format!("{ENTITY_PREFIX}{id}"), 1.0)],
+        })
     }
 
-    fn id_query(&self, id: &str) -> Box<dyn Query> {
-        Box::new(TermQuery::new(
-            Term::from_field_text(self.fields.article_id, id),
-            IndexRecordOption::Basic,
-        ))
+    fn id_query(&self, id: &str) -> Logical {
+        let field = FieldName {
+            field: self.fields.article_id,
+            name: "id".to_owned(),
+        };
+        Logical::Keyword {
+            field,
+            token: id.to_owned(),
+        }
     }
 
     /// Whether matches in `field` are marked in snippets: the passage text, and its quotations.
@@ -639,23 +627,25 @@ impl Planner<'_> {
     }
 
     /// Passages with an entity of the given type; scores nothing.
-    fn type_filter(&self, text: &str, span: &Span) -> Result<Box<dyn Query>, PlanError> {
+    fn type_filter(&self, text: &str, span: &Span) -> Result<Logical, PlanError> {
         let kind: Kind = text.to_lowercase().parse().map_err(|message| PlanError {
             message,
             span: span.clone(),
         })?;
-        let term = Term::from_field_text(self.fields.entity_type, kind.as_str());
-        let query = TermQuery::new(term, IndexRecordOption::Basic);
-        Ok(Box::new(ConstScoreQuery::new(Box::new(query), 0.0)))
+        let field = FieldName {
+            field: self.fields.entity_type,
+            name: "type".to_owned(),
+        };
+        let token = kind.as_str().to_owned();
+        Ok(Logical::Constant(
+            Box::new(Logical::Keyword { field, token }),
+            0.0,
+        ))
     }
 
     /// Articles whose date period overlaps the periods from `lower` to `upper`; scores nothing.
-    pub fn date_filter(&self, lower: Option<Date>, upper: Option<Date>) -> Box<dyn Query> {
-        date_filter(self.fields, lower, upper)
-    }
-
-    fn day_filter(&self, first: Option<i64>, last: Option<i64>) -> Box<dyn Query> {
-        day_filter(self.fields, first, last)
+    pub fn date_filter(&self, lower: Option<Date>, upper: Option<Date>) -> Logical {
+        date_filter(lower, upper)
     }
 }
 
@@ -676,40 +666,17 @@ fn names_entity(node: &Node) -> bool {
 }
 
 /// Articles whose date period overlaps the periods from `lower` to `upper`; scores nothing.
-pub fn date_filter(fields: &Fields, lower: Option<Date>, upper: Option<Date>) -> Box<dyn Query> {
-    day_filter(
-        fields,
-        lower.map(|d| d.first_day()),
-        upper.map(|d| d.last_day()),
-    )
-}
-
-/// Articles whose date period overlaps the days `first..=last`; scores nothing.
-fn day_filter(fields: &Fields, first: Option<i64>, last: Option<i64>) -> Box<dyn Query> {
-    let mut clauses: Vec<(TOccur, Box<dyn Query>)> = Vec::new();
-    if let Some(first) = first {
-        let term = Term::from_field_i64(fields.day_hi, first);
-        let range = RangeQuery::new(Bound::Included(term), Bound::Unbounded);
-        clauses.push((TOccur::Must, Box::new(range)));
+pub fn date_filter(lower: Option<Date>, upper: Option<Date>) -> Logical {
+    let label = format!(
+        "[{} TO {}]",
+        lower.map_or("*".to_owned(), |d| d.to_string()),
+        upper.map_or("*".to_owned(), |d| d.to_string()),
+    );
+    Logical::Days {
+        first: lower.map(|d| d.first_day()),
+        last: upper.map(|d| d.last_day()),
+        label,
     }
-    if let Some(last) = last {
-        let term = Term::from_field_i64(fields.day_lo, last);
-        let range = RangeQuery::new(Bound::Unbounded, Bound::Included(term));
-        clauses.push((TOccur::Must, Box::new(range)));
-    }
-    let filter: Box<dyn Query> = if clauses.is_empty() {
-        Box::new(AllQuery)
-    } else {
-        Box::new(BooleanQuery::new(clauses))
-    };
-    Box::new(ConstScoreQuery::new(filter, 0.0))
-}
-
-fn term_query(field: Field, token: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(
-        Term::from_field_text(field, token),
-        IndexRecordOption::WithFreqs,
-    ))
 }
 
 fn check_phrase_length(words: &[String], span: &Span) -> Result<(), PlanError> {
@@ -719,106 +686,6 @@ fn check_phrase_length(words: &[String], span: &Span) -> Result<(), PlanError> {
             span: span.clone(),
         }),
         _ => Ok(()),
-    }
-}
-
-/// The words in order, `slop` extra words allowed between them. A sloppy phrase keeps only the
-/// first of repeated words: tantivy's sloppy matching multiplies candidate positions for every
-/// repeat, and `"the … the … the"~10` could fill the memory on one passage.
-fn exact_sequence(field: Field, words: &[(usize, String)], slop: u32) -> (Box<dyn Query>, Shape) {
-    let mut seen = std::collections::HashSet::new();
-    let mut terms: Vec<(usize, Term)> = words
-        .iter()
-        .filter(|(_, w)| slop == 0 || seen.insert(w.as_str()))
-        .map(|(i, w)| (*i, Term::from_field_text(field, w)))
-        .collect();
-    if let [(_, term)] = terms.as_slice() {
-        let leaf = Leaf::Any(vec![(term.clone(), 1.0)]);
-        let query = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
-        return (Box::new(query), Shape::leaf(leaf));
-    }
-    // The phrase query holds its terms by position; its BM25 weight sums their idfs.
-    terms.sort_by_key(|(position, _)| *position);
-    let shape = match slop {
-        // A phrase occurs no more often than its rarest word: the bound the collector needs.
-        // A sloppy phrase may count one word's occurrence more than once.
-        0 => Shape::leaf(Leaf::Phrase {
-            terms: terms.clone(),
-            boost: 1.0,
-        }),
-        _ => Shape::Opaque,
-    };
-    (
-        Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)),
-        shape,
-    )
-}
-
-/// Any of the terms, each with its boost, their scores summed.
-fn any_of(terms: &[(Term, f32)]) -> Box<dyn Query> {
-    let clauses: Vec<(TOccur, Box<dyn Query>)> = terms
-        .iter()
-        .map(|(term, boost)| {
-            let query: Box<dyn Query> =
-                Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs));
-            let query = match *boost == 1.0 {
-                true => query,
-                false => Box::new(BoostQuery::new(query, *boost)),
-            };
-            (TOccur::Should, query)
-        })
-        .collect();
-    Box::new(BooleanQuery::new(clauses))
-}
-
-/// The shape of a boolean query: required leaves and filters make one conjunction; excluded
-/// clauses only narrow; alternatives of single words make one `Any` leaf.
-fn bool_shape(clauses: Vec<(TOccur, Shape)>) -> Shape {
-    let should = clauses.iter().any(|(o, _)| *o == TOccur::Should);
-    let must = clauses.iter().any(|(o, _)| *o == TOccur::Must);
-    if should && must {
-        // Optional clauses add to the score of passages that match the required ones.
-        return Shape::Opaque;
-    }
-    // Exclusions and filters narrow what the leaves match: each passage is checked.
-    let checked = clauses
-        .iter()
-        .any(|(o, s)| *o == TOccur::MustNot || *s == Shape::Filter);
-    if should {
-        let mut terms = Vec::new();
-        for (occur, shape) in clauses {
-            match (occur, shape.into_any()) {
-                (TOccur::Should, Some(any)) => terms.extend(any),
-                (TOccur::MustNot, _) => {}
-                _ => return Shape::Opaque,
-            }
-        }
-        return Shape::All {
-            leaves: vec![Leaf::Any(terms)],
-            checked,
-        };
-    }
-    let mut leaves = Vec::new();
-    let mut checked = checked;
-    for (occur, shape) in clauses {
-        match (occur, shape) {
-            (TOccur::MustNot, _) | (_, Shape::Filter) => {}
-            (
-                _,
-                Shape::All {
-                    leaves: more,
-                    checked: c,
-                },
-            ) => {
-                leaves.extend(more);
-                checked |= c;
-            }
-            (_, Shape::Opaque) => return Shape::Opaque,
-        }
-    }
-    match leaves.is_empty() {
-        true => Shape::Filter,
-        false => Shape::All { leaves, checked },
     }
 }
 

@@ -1,5 +1,6 @@
 //! Ranking: what puts one passage above another beyond BM25.
 
+mod explain;
 mod pruning;
 
 use crate::util::TestEnv;

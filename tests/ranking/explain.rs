@@ -1,0 +1,121 @@
+//! `--explain`: the logical plan a query is read as, and each hit's score taken apart.
+
+use crate::util::TestEnv;
+
+/// How queries are read, as `--explain` prints the plan: `+` required, `-` excluded, a word's
+/// index terms (`~` a stem, `@` an entity) with their weights, phrases with `_` at a clause
+/// break, constant-scoring filters.
+const PLANS: &[(&str, &str)] = &[
+    ("Ushakov", "@ushakov (ushakov ~ushakov)^0.25"),
+    ("\"security guarantee\"", "\"security guarantee\""),
+    ("peace -war", "+(peac ~peac peace^0.25) -(war ~war)"),
+    (
+        "Kiev OR Moscow",
+        "(@kyiv (kiev ~kiev)^0.25) (@moscow (moscow ~moscow)^0.25)",
+    ),
+    (
+        "\"security guarantee\" date:2025-11",
+        "+\"security guarantee\" +date:[2025-11 TO 2025-11]",
+    ),
+    (
+        "@zelensky Crimea",
+        "+@zelensky +(@crimea (crimea ~crimea)^0.25)",
+    ),
+    ("said:@ushakov", "const(said:ushakov, 1)"),
+    ("title:Trump", "title:(trump ~trump)"),
+    ("self-determination", "\"self determination\""),
+    ("\"Zelensky, Putin\"", "\"zelensky _ putin\""),
+    (
+        "security^2 plan",
+        "+(secur ~secur security^0.25)^2 +(plan ~plan)",
+    ),
+    ("\"peace plan\"~3", "\"peace plan\"~3"),
+    ("type:person", "const(type:person, 0)"),
+];
+
+#[test]
+fn explain_prints_the_logical_plan_each_query_is_read_as() {
+    let env = TestEnv::new();
+    env.index();
+    for (query, plan) in PLANS {
+        let search = env.search_json(query, &["--explain"]);
+        assert_eq!(search.summary["plan"]["logical"], *plan, "{query}");
+    }
+    // Only the conjunctions of words and phrases are pruned.
+    let pruned = |q: &str| env.search_json(q, &["--explain"]).summary["plan"]["pruned"].clone();
+    assert_eq!(pruned("security guarantee"), true);
+    assert_eq!(pruned("\"peace plan\"~3"), false);
+    // Unquoted words get the bonus for standing together; an entity, the length weight.
+    let summary = env
+        .search_json("security guarantee", &["--explain"])
+        .summary;
+    assert_eq!(
+        summary["plan"]["bonuses"],
+        serde_json::json!(["\"~secur ~guarante\"^1", "\"~secur ~guarante\"~3^0.5"])
+    );
+    assert_eq!(
+        env.search_json("@zelensky", &["--explain"]).summary["plan"]["length_prior"],
+        true
+    );
+}
+
+#[test]
+fn explain_takes_each_score_apart_into_parts_that_add_up() {
+    let env = TestEnv::new();
+    env.index();
+    for query in [
+        "security guarantee",
+        "@trump peace",
+        "Kiev OR Moscow",
+        "\"peace plan\"",
+    ] {
+        let search = env.search_json(query, &["--explain", "-n", "5"]);
+        assert!(!search.hits.is_empty(), "{query}");
+        for hit in &search.hits {
+            let e = &hit["explain"];
+            let sum = |key: &str| -> f64 {
+                e[key]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| p["score"].as_f64().unwrap())
+                    .sum()
+            };
+            let weight = e["length_weight"].as_f64().unwrap_or(1.0);
+            let total = (sum("bm25") + sum("bonuses")) * weight;
+            let score = hit["score"].as_f64().unwrap();
+            assert!(
+                (total - score).abs() <= 1e-3 * score,
+                "{query}: {total} vs {score}: {e}"
+            );
+            assert_eq!(e["score"], hit["score"]);
+        }
+    }
+    // On the terminal, one line under each hit.
+    let out = env.run_ok(
+        &[
+            "search",
+            "security guarantee",
+            "--explain",
+            "-n",
+            "1",
+            "--width",
+            "0",
+        ],
+        0,
+    );
+    assert!(
+        out.stdout
+            .starts_with("plan: +(secur ~secur security^0.25) +(~guarante guarantee^0.25)\n"),
+        "{out}"
+    );
+    assert!(out.stdout.contains("\n   score "), "{out}");
+    assert!(
+        out.stdout.contains(" = bm25 ") && out.stdout.contains(" + together "),
+        "{out}"
+    );
+    // Without --explain, nothing of it.
+    let plain = env.search_json("security guarantee", &[]);
+    assert!(plain.summary.get("plan").is_none());
+    assert!(plain.hits[0].get("explain").is_none());
+}
