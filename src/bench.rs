@@ -5,13 +5,15 @@
 //! snippets. It goes on running until the 95% confidence interval of its median total latency
 //! is within `precision` of the median (a distribution-free interval, from the order
 //! statistics), or until `max_runs` or `max_time` stop it. Throughput is measured twice: one
-//! thread running every query in turn, then `threads` threads sharing the same index.
+//! thread running every query in turn, then `threads` threads sharing the same index. Facets
+//! over every match of a common word are timed too (see [`facets`]).
 //!
 //! A report says what it measured, so that two can be compared fairly ([`compare`]): the
 //! attache version and commit, the build profile, the index's fingerprint (down to a hash of
 //! its `meta.json`), the machine's cores and its load before and after.
 
 pub mod compare;
+pub mod facets;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -265,6 +267,9 @@ pub struct BenchReport {
     pub qps_single: f64,
     /// Queries per second, `threads` threads.
     pub qps_threads: f64,
+    /// Facets over every match of a common word.
+    #[serde(default)]
+    pub facets: Vec<facets::FacetReport>,
 }
 
 /// The queries measured when none are given (`benches/queries.txt`, built in): each kind of
@@ -334,6 +339,7 @@ pub fn run(searcher: &Searcher, options: &BenchOptions) -> Result<BenchReport> {
         .collect();
     let qps_single = throughput(searcher, &good, options, 1)?;
     let qps_threads = throughput(searcher, &good, options, options.threads)?;
+    let facets = facets::measure(searcher, options.runs, options.warmup)?;
     let mut machine = machine();
     machine.load_before = load_before;
     machine.load_after = load();
@@ -352,6 +358,7 @@ pub fn run(searcher: &Searcher, options: &BenchOptions) -> Result<BenchReport> {
         overall: Latency::of(&all),
         qps_single,
         qps_threads,
+        facets,
     })
 }
 

@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use attache::corpus::Date;
 use attache::entities::Kind;
 use attache::index::build::defaults;
+use attache::search::facets::{FacetBy, FacetSort};
 
 /// The most hits `search` shows and `bench` fetches, and the most entities `entities` lists.
 /// Results are fetched and snippeted one by one; past a few thousand a narrower query serves
@@ -74,6 +75,12 @@ pub enum Command {
     Entities(EntitiesArgs),
     /// Show what the index knows of one entity: spellings seen, first and last mention.
     Entity(EntityArgs),
+    /// Count the passages matching QUERY (or all) per year, month, day, metadata field,
+    /// source, entity or entity type, as a bar chart; `--svg` draws it for a report.
+    Facets(FacetsArgs),
+    /// Show an article, or a passage (`ID#N`, as search prints it) with its neighbours, with
+    /// its metadata, entities and a query's matches marked.
+    Show(ShowArgs),
     /// List who speaks in the passages matching QUERY (or in all passages), most passages first.
     Who(WhoArgs),
     /// Measure query latency and throughput on an index.
@@ -103,6 +110,8 @@ impl Command {
             Command::Stats(a) => Some(&a.location),
             Command::Entities(a) => Some(&a.location),
             Command::Entity(a) => Some(&a.location),
+            Command::Facets(a) => Some(&a.location),
+            Command::Show(a) => Some(&a.location),
             Command::Who(a) => Some(&a.location),
             Command::Bench(a) => Some(&a.location),
             Command::Check(a) => Some(&a.location),
@@ -256,12 +265,8 @@ pub struct EntitiesArgs {
     /// Only entities of this type: person, state, org, place, unknown.
     #[arg(long = "type", value_name = "TYPE")]
     pub kind: Option<Kind>,
-    /// Only articles dated on or after DATE.
-    #[arg(long, value_name = "DATE")]
-    pub since: Option<Date>,
-    /// Only articles dated on or before DATE.
-    #[arg(long, value_name = "DATE")]
-    pub until: Option<Date>,
+    #[command(flatten)]
+    pub dates: DateRange,
     /// Number of entities to list, 1 to 10000.
     #[arg(
         long,
@@ -283,12 +288,8 @@ pub struct WhoArgs {
     pub query: Vec<String>,
     #[command(flatten)]
     pub location: IndexLocation,
-    /// Only articles dated on or after DATE.
-    #[arg(long, value_name = "DATE")]
-    pub since: Option<Date>,
-    /// Only articles dated on or before DATE.
-    #[arg(long, value_name = "DATE")]
-    pub until: Option<Date>,
+    #[command(flatten)]
+    pub dates: DateRange,
     /// Number of speakers to list, 1 to 10000.
     #[arg(
         long,
@@ -315,6 +316,86 @@ pub struct EntityArgs {
     pub json: bool,
     #[command(flatten)]
     pub view: ViewArgs,
+}
+
+/// The most passages `show` and `search --context` print around a passage, each way.
+pub const MAX_CONTEXT: usize = 1000;
+
+#[derive(Debug, Args)]
+pub struct FacetsArgs {
+    /// Only passages matching this query (same syntax as `search`) [default: all passages].
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// What to count by: year, month, day, source, entity, type, or a metadata field of the
+    /// index (country, speaker, session…). Dates count only as precisely as written: a
+    /// year-only date counts by year, not by month or day.
+    #[arg(long, value_name = "BY", required = true)]
+    pub by: FacetBy,
+    /// Order: `count` (most passages first) or `value` (periods oldest first, with empty
+    /// periods as zero rows) [default: value for year, month and day, else count].
+    #[arg(long, value_name = "ORDER")]
+    pub sort: Option<FacetSortChoice>,
+    /// Show the first N values in that order, 1 to 10000 [default: every period; 20 values
+    /// of other facets].
+    #[arg(long, short = 'n', value_name = "N", value_parser = whole(1, MAX_LIMIT))]
+    pub limit: Option<usize>,
+    #[command(flatten)]
+    pub dates: DateRange,
+    /// Write JSON Lines: one object per value, then a summary.
+    #[arg(long)]
+    pub json: bool,
+    /// Also draw the chart as an SVG file, with the query as its title.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+    /// When to colour the output: auto, always or never (as for `search`).
+    #[arg(long, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The article id, or `ID#PASSAGE` for one passage, as search hits print them.
+    #[arg(value_name = "ID[#PASSAGE]")]
+    pub id: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// With a passage, show N passages before and after it, 0 to 1000.
+    #[arg(
+        long,
+        short = 'C',
+        value_name = "N",
+        default_value_t = 2,
+        value_parser = whole(0, MAX_CONTEXT)
+    )]
+    pub context: usize,
+    /// Highlight this query's matches (same syntax as `search`).
+    #[arg(long, short = 'q', value_name = "QUERY")]
+    pub query: Option<String>,
+    /// Write JSON Lines: the article, then one object per passage shown.
+    #[arg(long)]
+    pub json: bool,
+    /// When to colour the output: auto, always or never (as for `search`).
+    #[arg(long, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
+    #[command(flatten)]
+    pub view: ViewArgs,
+    /// Show the text through a pager when standard output is a terminal (auto), or never
+    /// (as for `search`).
+    #[arg(long, value_name = "WHEN", default_value = "auto")]
+    pub pager: PagerChoice,
+}
+
+/// The articles' dates a command keeps.
+#[derive(Debug, Clone, Args)]
+pub struct DateRange {
+    /// Only articles dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<Date>,
+    /// Only articles dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<Date>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -421,12 +502,8 @@ pub struct SearchArgs {
     /// Number of passages to show, 1 to 10000 [default: `limit` in the config file, else 10].
     #[arg(long, short = 'n', value_name = "N", value_parser = whole(1, MAX_LIMIT))]
     pub limit: Option<usize>,
-    /// Only articles dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    pub since: Option<Date>,
-    /// Only articles dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    pub until: Option<Date>,
+    #[command(flatten)]
+    pub dates: DateRange,
     /// Match words as spelled: a known alias (`Kiev`) does not also find its entity (Kyiv).
     #[arg(long)]
     pub strict_spelling: bool,
@@ -470,6 +547,16 @@ pub struct SearchArgs {
     /// 0 waits forever.
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = seconds)]
     pub timeout: Duration,
+    /// Under each hit, print N passages before and after it (in JSON, a `context` array),
+    /// 0 to 1000.
+    #[arg(
+        long,
+        short = 'C',
+        value_name = "N",
+        default_value_t = 0,
+        value_parser = whole(0, MAX_CONTEXT)
+    )]
+    pub context: usize,
     #[command(flatten)]
     pub view: ViewArgs,
     /// Show text results through a pager when standard output is a terminal (auto), or never
@@ -564,6 +651,24 @@ impl From<SortChoice> for attache::search::Sort {
     }
 }
 
+/// The order of facet values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FacetSortChoice {
+    /// Most passages first.
+    Count,
+    /// By value: periods oldest first.
+    Value,
+}
+
+impl From<FacetSortChoice> for FacetSort {
+    fn from(choice: FacetSortChoice) -> Self {
+        match choice {
+            FacetSortChoice::Count => FacetSort::Count,
+            FacetSortChoice::Value => FacetSort::Value,
+        }
+    }
+}
+
 /// How to rank passages.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum RankingChoice {
@@ -650,6 +755,22 @@ mod tests {
                 &["search", "x", "--timeout=-1"],
                 "error: invalid value '-1' for '--timeout <SECS>': '-1' is not a number of \
                  seconds in 0..=86400, like 10 or 0.5",
+            ),
+            (&["facets", "--by", "year", "--limit", "10000"], "ok"),
+            (
+                &["facets", "--by", "year", "-n", "0"],
+                "error: invalid value '0' for '--limit <N>': 0 is not in 1..=10000",
+            ),
+            (&["show", "a.txt#3", "-C", "1000"], "ok"),
+            (
+                &["show", "a.txt#3", "-C", "1001"],
+                "error: invalid value '1001' for '--context <N>': 1001 is not in 0..=1000",
+            ),
+            (&["search", "x", "--context", "0"], "ok"),
+            (
+                &["search", "x", "--context", "many"],
+                "error: invalid value 'many' for '--context <N>': 'many' is not a whole number \
+                 in 0..=1000",
             ),
             (&["entities", "--limit", "10000"], "ok"),
             (
@@ -769,7 +890,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(with_n, ["search", "entities", "who", "bench"]);
+        assert_eq!(with_n, ["search", "entities", "facets", "who", "bench"]);
     }
 
     #[test]

@@ -14,6 +14,7 @@
 
 mod attribution;
 mod entities;
+mod facets;
 mod indexing;
 mod input;
 mod phrases;
@@ -21,6 +22,7 @@ mod ranking;
 mod relevance_eval;
 mod robust;
 mod settings;
+mod show;
 mod terminal;
 mod util;
 
@@ -1148,6 +1150,14 @@ fn stats_text_reports_articles_passages_dates_and_a_nonzero_size() {
 // ---------------------------------------------------------------------------------------------
 // The full UN General Debate Corpus (ignored: run with `cargo test --release -- --ignored ungdc`)
 // ---------------------------------------------------------------------------------------------
+
+/// An environment whose index holds the whole UNGDC, or `None` (saying so) without the corpus.
+fn ungdc_index() -> Option<TestEnv> {
+    let corpus = util::ungdc()?;
+    let env = TestEnv::empty();
+    env.run_ok(&["index", corpus.to_str().unwrap(), "--quiet"], 0);
+    Some(env)
+}
 
 #[test]
 #[ignore = "indexes ~200 MB; run with `cargo test --release -- --ignored ungdc`"]

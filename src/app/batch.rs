@@ -54,7 +54,7 @@ pub fn run(
         match outcome {
             Ok((results, found)) => {
                 matched |= results.passages_matched > 0;
-                json::write_tagged(&mut out, &results, tags, &found)?;
+                json::write_tagged(&mut out, &results, tags, &found, &[])?;
             }
             Err(err) => {
                 failed += 1;

@@ -5,6 +5,7 @@ use std::io::Write;
 use anyhow::Context;
 
 use attache::bench::compare::{self, Comparison};
+use attache::bench::facets::Method;
 use attache::bench::{self, BenchOptions, BenchReport, Latency};
 use attache::index::IndexDir;
 use attache::search::Searcher;
@@ -208,5 +209,26 @@ fn table(out: &mut dyn Write, r: &BenchReport) -> std::io::Result<()> {
         out,
         "qps      {:.0} on 1 thread, {:.0} on {} threads",
         r.qps_single, r.qps_threads, r.threads
-    )
+    )?;
+    if r.facets.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{:>8} {:>8} {:>8} {:>8} {:>8}  facet   (ms)",
+        "passages", "values", "min", "p50", "p99"
+    )?;
+    for f in &r.facets {
+        let how = match f.method {
+            Method::Collector => "",
+            Method::TantivyAggregation => " (tantivy terms aggregation, estimated articles)",
+        };
+        writeln!(
+            out,
+            "{:>8} {:>8} {:>8.3} {:>8.3} {:>8.3}  {} --by {}{how}",
+            f.passages, f.values, f.latency.min, f.latency.p50, f.latency.p99, f.query, f.by
+        )?;
+    }
+    Ok(())
 }

@@ -15,8 +15,8 @@ pub fn list(args: EntitiesArgs) -> anyhow::Result<Exit> {
         query: (!query.trim().is_empty()).then_some(query),
         with: args.with,
         kind: args.kind,
-        since: args.since,
-        until: args.until,
+        since: args.dates.since,
+        until: args.dates.until,
         limit: args.limit,
     };
     let counts = top_entities(&mut searcher, &request)?;

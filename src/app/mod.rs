@@ -7,12 +7,14 @@ mod check;
 pub mod config;
 mod entities;
 mod eval;
+mod facets;
 mod generate;
 mod index;
 mod optimize;
 mod output;
 mod search;
 mod settings;
+mod show;
 mod stats;
 mod who;
 
@@ -43,6 +45,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Stats(args) => stats::run(args),
         Command::Entities(args) => entities::list(args),
         Command::Entity(args) => entities::profile(args),
+        Command::Facets(args) => facets::run(args),
+        Command::Show(args) => show::run(args),
         Command::Who(args) => who::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Gen(args) => generate::run(args),

@@ -12,7 +12,7 @@ use attache::search::{SearchRequest, Searcher};
 
 use super::config::{Flags, INDEX_VAR, Settings};
 use super::index::{build_index, summary_line};
-use crate::cli::{ColorChoice, SearchArgs};
+use crate::cli::{ColorChoice, IndexLocation, SearchArgs};
 use crate::exit::Exit;
 
 pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
@@ -58,12 +58,21 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
     }
     let request = request(&args, &settings, args.query.join(" "));
     let results = searcher.search(&request)?;
+    let context = match args.context {
+        0 => Vec::new(),
+        n => results
+            .hits
+            .iter()
+            .map(|hit| searcher.neighbours(&hit.article_id, hit.passage, n))
+            .collect::<Result<Vec<_>, _>>()?,
+    };
     let suggestions = suggestions(&searcher, &request.query, results.passages_matched)?;
     if args.json || args.count {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         if args.json {
             // With --count there are no hits: the summary line alone.
-            render::json::write_tagged(&mut out, &results, Tags::default(), &suggestions)?;
+            let tags = Tags::default();
+            render::json::write_tagged(&mut out, &results, tags, &suggestions, &context)?;
         } else {
             writeln!(out, "{}", render::count(&results))?;
         }
@@ -77,7 +86,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
         super::output::show(
             super::output::width(args.view.width),
             pager.as_deref(),
-            |out| render::text(out, &results, color),
+            |out| render::text(out, &results, &context, color),
         )?;
         eprintln!("{}", render::summary(&results));
         did_you_mean(&request.query, &suggestions);
@@ -99,13 +108,30 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
     })
 }
 
+/// The searcher of a command that reads the index and prints (`--index`, the environment,
+/// the config file or `index/`), whether its standard output gets colour (`--color`, the
+/// config file, the conventions: see [`use_color`]), and the settings (for the pager).
+pub(super) fn open_for_output(
+    location: &IndexLocation,
+    color: Option<ColorChoice>,
+) -> anyhow::Result<(Searcher, bool, Settings)> {
+    let settings = Settings::load(Flags {
+        index: location.index.clone(),
+        limit: None,
+        color,
+    })?;
+    let searcher = Searcher::open(&IndexDir::new(&settings.index.value))?;
+    let color = use_color(settings.color.value);
+    Ok((searcher, color, settings))
+}
+
 /// The request for `query` with the options given.
 pub fn request(args: &SearchArgs, settings: &Settings, query: String) -> SearchRequest {
     SearchRequest {
         query,
         limit: if args.count { 0 } else { settings.limit.value },
-        since: args.since,
-        until: args.until,
+        since: args.dates.since,
+        until: args.dates.until,
         expand_aliases: !args.strict_spelling,
         timeout: (!args.timeout.is_zero()).then_some(args.timeout),
         ranking: args.ranking.into(),

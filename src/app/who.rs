@@ -13,8 +13,8 @@ pub fn run(args: WhoArgs) -> anyhow::Result<Exit> {
     let query = args.query.join(" ");
     let request = WhoRequest {
         query: (!query.trim().is_empty()).then_some(query),
-        since: args.since,
-        until: args.until,
+        since: args.dates.since,
+        until: args.dates.until,
         limit: args.limit,
     };
     let counts = top_speakers(&mut searcher, &request)?;

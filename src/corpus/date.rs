@@ -32,6 +32,92 @@ impl Date {
     pub fn year(&self) -> i32 {
         self.year
     }
+
+    /// How precisely the date is known.
+    pub fn precision(&self) -> Precision {
+        match (self.month, self.day) {
+            (_, Some(_)) => Precision::Day,
+            (Some(_), None) => Precision::Month,
+            (None, None) => Precision::Year,
+        }
+    }
+
+    /// The period of `precision` holding this date: `2025-11-24` at month precision is
+    /// `2025-11`. `None` when the date is known less precisely (`2025` has no month).
+    pub fn at(&self, precision: Precision) -> Option<Date> {
+        (self.precision() >= precision).then(|| Date {
+            year: self.year,
+            month: self.month.filter(|_| precision >= Precision::Month),
+            day: self.day.filter(|_| precision >= Precision::Day),
+        })
+    }
+
+    /// The date written for the period from day `first` to day `last` (days since 1970-01-01,
+    /// as [`Date::first_day`] and [`Date::last_day`] give them), if it is one day, one month or
+    /// one year.
+    pub fn from_days(first: i64, last: i64) -> Option<Date> {
+        let (y, m, d) = civil_from_days(first);
+        let (y2, m2, d2) = civil_from_days(last);
+        let date = if first == last {
+            Date {
+                year: y,
+                month: Some(m),
+                day: Some(d),
+            }
+        } else if y == y2 && m == m2 && d == 1 && d2 == days_in_month(y, m) {
+            Date {
+                year: y,
+                month: Some(m),
+                day: None,
+            }
+        } else if y == y2 && (m, d, m2, d2) == (1, 1, 12, 31) {
+            Date {
+                year: y,
+                month: None,
+                day: None,
+            }
+        } else {
+            return None;
+        };
+        (y > 0).then_some(date)
+    }
+
+    /// The period of the same precision right after this one: the next day, month or year.
+    pub fn next(&self) -> Date {
+        match self.precision() {
+            Precision::Day => {
+                let (year, month, day) = civil_from_days(self.first_day() + 1);
+                Date {
+                    year,
+                    month: Some(month),
+                    day: Some(day),
+                }
+            }
+            Precision::Month => {
+                let month = self.month.unwrap_or(1);
+                Date {
+                    year: self.year + i32::from(month == 12),
+                    month: Some(month % 12 + 1),
+                    day: None,
+                }
+            }
+            Precision::Year => Date {
+                year: self.year + 1,
+                ..*self
+            },
+        }
+    }
+}
+
+/// How precisely a date is known, coarsest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Precision {
+    /// `2025`.
+    Year,
+    /// `2025-11`.
+    Month,
+    /// `2025-11-24`.
+    Day,
 }
 
 impl FromStr for Date {
@@ -116,6 +202,20 @@ fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The proleptic Gregorian date of a day since 1970-01-01 (H. Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i32, u8, u8) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year as i32, month, day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +237,44 @@ mod tests {
         assert_eq!((day.first_day(), day.last_day()), (0, 0));
         let day: Date = "2025-11-24".parse().unwrap();
         assert_eq!(day.first_day(), 20_416);
+    }
+
+    #[test]
+    fn a_period_of_days_reads_back_as_the_date_written() {
+        for s in [
+            "2025",
+            "2025-11",
+            "2025-11-24",
+            "1946",
+            "2024-02",
+            "2024-02-29",
+            "1970-01-01",
+        ] {
+            let d: Date = s.parse().unwrap();
+            assert_eq!(Date::from_days(d.first_day(), d.last_day()), Some(d), "{s}");
+        }
+        let nov: Date = "2025-11".parse().unwrap();
+        let dec: Date = "2025-12".parse().unwrap();
+        // Two months, or a month and a day, are no date.
+        assert_eq!(Date::from_days(nov.first_day(), dec.last_day()), None);
+        assert_eq!(Date::from_days(nov.first_day(), nov.first_day() + 3), None);
+    }
+
+    #[test]
+    fn periods_coarsen_and_follow_each_other() {
+        let day: Date = "2024-12-31".parse().unwrap();
+        assert_eq!(day.at(Precision::Month).unwrap().to_string(), "2024-12");
+        assert_eq!(day.at(Precision::Year).unwrap().to_string(), "2024");
+        let year: Date = "2023".parse().unwrap();
+        assert_eq!(year.at(Precision::Month), None, "a year has no month");
+        assert_eq!(day.next().to_string(), "2025-01-01");
+        assert_eq!(
+            day.at(Precision::Month).unwrap().next().to_string(),
+            "2025-01"
+        );
+        let leap: Date = "2024-02-28".parse().unwrap();
+        assert_eq!(leap.next().to_string(), "2024-02-29");
+        assert_eq!(year.next().to_string(), "2024");
     }
 
     #[test]

@@ -86,6 +86,7 @@ impl<'g> DocumentBuilder<'g> {
             .filter(|(k, _)| !k.is_empty())
             .map(|(k, v)| meta_value(&k, v))
             .collect();
+        let facets = facet_values(article);
         let key = article_key(&article.id);
         // A speech's speaker says its passages (but for the quotes of others).
         let speakers = match &mut self.recognizer {
@@ -132,6 +133,9 @@ impl<'g> DocumentBuilder<'g> {
             }
             for value in &meta {
                 doc.add_text(fields.meta, value);
+            }
+            for value in &facets {
+                doc.add_text(fields.facet, value);
             }
             doc.add_text(fields.body, &text);
             doc.add_text(fields.info, &info);
@@ -212,6 +216,37 @@ fn add_attribution(
     }
     let json = serde_json::to_string(&said.speakers).expect("speakers serialize");
     doc.add_text(fields.speakers, json);
+}
+
+/// What a facet value of the `source` field is keyed by.
+pub const SOURCE_FACET: &str = "source";
+
+/// Separates the key from the value in a facet value.
+pub const FACET_SEPARATOR: char = '\t';
+
+/// Separates several values in one metadata value: the UNGDC writes two speakers of one
+/// speech as `A; B`.
+pub const VALUE_SEPARATOR: &str = "; ";
+
+/// The article's values to count by (see [`super::schema::Fields::facet`]): `source<TAB>…` and
+/// `key<TAB>value` per metadata value, the key as queried ([`meta_key`]), the value as written,
+/// split at [`VALUE_SEPARATOR`], blank values left out.
+pub fn facet_values(article: &Article) -> Vec<String> {
+    let source = article.source.iter().map(|s| (SOURCE_FACET.to_owned(), s));
+    let meta = article.meta.iter().map(|(k, v)| (meta_key(k), v));
+    let mut values = Vec::new();
+    for (key, value) in source.chain(meta) {
+        if key.is_empty() {
+            continue;
+        }
+        for part in value.split(VALUE_SEPARATOR).map(str::trim) {
+            let facet = format!("{key}{FACET_SEPARATOR}{part}");
+            if !part.is_empty() && !values.contains(&facet) {
+                values.push(facet);
+            }
+        }
+    }
+    values
 }
 
 /// A metadata key as indexed and queried: lowercase ASCII letters, digits and `_`.

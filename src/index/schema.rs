@@ -16,7 +16,8 @@ use crate::error::{Error, Result};
 /// Bumped whenever the schema or the token scheme changes; an index with another version is
 /// refused instead of being searched wrongly. 9: fast-field dictionaries are written without
 /// zstd (tantivy without `columnar-zstd-compression`), as a search reads article ids from them.
-pub const FORMAT_VERSION: u32 = 9;
+/// 10: the `facet` column of article values, for `attache facets`.
+pub const FORMAT_VERSION: u32 = 10;
 
 pub use crate::analysis::META_SEPARATOR;
 
@@ -72,6 +73,9 @@ pub struct Fields {
     /// The passage's speakers and what they say, as JSON (see
     /// [`crate::entities::attribution::Said`]). Stored.
     pub speakers: Field,
+    /// Article-level values to count by, as written: one `key<TAB>value` per metadata value
+    /// (`speaker\tVolodymyr Zelenskyy`) and `source<TAB>…`, for `attache facets`. Fast.
+    pub facet: Field,
 }
 
 /// Builds the schema.
@@ -100,6 +104,7 @@ pub fn build() -> (Schema, Fields) {
         said_as: b.add_text_field(fast::SAID_AS, FAST),
         quote: b.add_text_field("quote", positional(TOKENS_TOKENIZER_NAME)),
         speakers: b.add_text_field("speakers", STORED),
+        facet: b.add_text_field(fast::FACET, FAST),
     };
     (b.build(), fields)
 }
@@ -147,6 +152,7 @@ impl Fields {
             said_as: get(fast::SAID_AS)?,
             quote: get("quote")?,
             speakers: get("speakers")?,
+            facet: get(fast::FACET)?,
         })
     }
 }
@@ -173,4 +179,6 @@ pub mod fast {
     pub const ENTITY_ALIAS: &str = "entity_alias";
     /// See [`super::Fields::said_as`].
     pub const SAID_AS: &str = "said_as";
+    /// See [`super::Fields::facet`].
+    pub const FACET: &str = "facet";
 }

@@ -26,6 +26,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::entities::Mention;
+use crate::entities::attribution::Said;
+use crate::search::show::Passage;
 use crate::search::suggest::Suggestion;
 use crate::search::{Hit, SearchResults};
 
@@ -59,9 +62,19 @@ pub struct HitJson<'a> {
     byte_highlights: Vec<[usize; 2]>,
     entities: Vec<EntityJson<'a>>,
     speakers: Vec<SpeakerJson<'a>>,
+    /// With `--context`: the neighbouring passages, in order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context: Option<Vec<ContextJson<'a>>>,
     /// With `--explain`: what the score is made of.
     #[serde(skip_serializing_if = "Option::is_none")]
     explain: Option<ExplainJson<'a>>,
+}
+
+/// A neighbouring passage on the wire.
+#[derive(Debug, Serialize)]
+pub struct ContextJson<'a> {
+    passage: u64,
+    text: &'a str,
 }
 
 /// A hit's score taken apart on the wire: `score = (Σ bm25 + Σ bonuses) × length_weight`.
@@ -187,33 +200,9 @@ impl<'a> From<&'a Hit> for HitJson<'a> {
                 .map(|r| chars.range(r.start, r.end))
                 .collect(),
             byte_highlights: hit.highlights.iter().map(|r| [r.start, r.end]).collect(),
-            entities: hit
-                .entities
-                .iter()
-                .map(|m| EntityJson {
-                    id: &m.id,
-                    kind: m.kind.as_str(),
-                    name: &m.name,
-                    alias: &m.alias,
-                    span: chars.range(m.span.start, m.span.end),
-                    byte_span: [m.span.start, m.span.end],
-                })
-                .collect(),
-            speakers: hit
-                .speakers
-                .iter()
-                .map(|s| SpeakerJson {
-                    id: &s.speaker.id,
-                    kind: s.speaker.kind.as_str(),
-                    name: &s.speaker.name,
-                    spans: s
-                        .spans
-                        .iter()
-                        .map(|r| chars.range(r.start, r.end))
-                        .collect(),
-                    byte_spans: s.spans.iter().map(|r| [r.start, r.end]).collect(),
-                })
-                .collect(),
+            entities: entities(&chars, &hit.entities),
+            speakers: speakers(&chars, &hit.speakers),
+            context: None,
             explain: hit.explanation.as_ref().map(|e| {
                 let parts = |parts: &'a [crate::search::explain::Part]| {
                     parts
@@ -235,16 +224,64 @@ impl<'a> From<&'a Hit> for HitJson<'a> {
     }
 }
 
-/// Writes `results` as JSON Lines.
+/// Neighbouring passages on the wire.
+fn context_json(around: &[Passage]) -> Vec<ContextJson<'_>> {
+    around
+        .iter()
+        .map(|n| ContextJson {
+            passage: n.number,
+            text: &n.text,
+        })
+        .collect()
+}
+
+/// A passage's speakers on the wire, the ranges they say in characters and bytes of its text.
+pub(crate) fn speakers<'a>(chars: &CharOffsets<'_>, said: &'a [Said]) -> Vec<SpeakerJson<'a>> {
+    said.iter()
+        .map(|s| SpeakerJson {
+            id: &s.speaker.id,
+            kind: s.speaker.kind.as_str(),
+            name: &s.speaker.name,
+            spans: s
+                .spans
+                .iter()
+                .map(|r| chars.range(r.start, r.end))
+                .collect(),
+            byte_spans: s.spans.iter().map(|r| [r.start, r.end]).collect(),
+        })
+        .collect()
+}
+
+/// A passage's entity mentions on the wire, their spans in characters and bytes of its text.
+pub(crate) fn entities<'a>(
+    chars: &CharOffsets<'_>,
+    mentions: &'a [Mention],
+) -> Vec<EntityJson<'a>> {
+    mentions
+        .iter()
+        .map(|m| EntityJson {
+            id: &m.id,
+            kind: m.kind.as_str(),
+            name: &m.name,
+            alias: &m.alias,
+            span: chars.range(m.span.start, m.span.end),
+            byte_span: [m.span.start, m.span.end],
+        })
+        .collect()
+}
+
+/// Writes `results` as JSON Lines; with `context` (per hit, its neighbouring passages), each
+/// hit carries them as `context`.
 ///
 /// # Errors
 /// When writing fails.
 pub fn write(out: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
-    write_tagged(out, results, Tags::default(), &[])
+    write_tagged(out, results, Tags::default(), &[], &[])
 }
 
 /// Writes `results` as JSON Lines, each object tagged with `tags`, and `suggestions` in the
-/// summary when there are some.
+/// summary when there are some; with `context` (per hit, its neighbouring passages), each hit
+/// carries them as `context`.
 ///
 /// # Errors
 /// When writing fails.
@@ -253,10 +290,12 @@ pub fn write_tagged(
     results: &SearchResults,
     tags: Tags<'_>,
     suggestions: &[Suggestion],
+    context: &[Vec<Passage>],
 ) -> io::Result<()> {
-    for hit in &results.hits {
+    for (i, hit) in results.hits.iter().enumerate() {
         let json = HitJson {
             tags,
+            context: context.get(i).map(|around| context_json(around)),
             ..HitJson::from(hit)
         };
         serde_json::to_writer(&mut *out, &json)?;
@@ -299,18 +338,18 @@ pub fn write_error(out: &mut dyn Write, tags: Tags<'_>, error: &str) -> io::Resu
 }
 
 /// Byte offsets of a text turned into character offsets.
-struct CharOffsets<'a> {
+pub(crate) struct CharOffsets<'a> {
     text: &'a str,
 }
 
 impl<'a> CharOffsets<'a> {
-    fn of(text: &'a str) -> CharOffsets<'a> {
+    pub(crate) fn of(text: &'a str) -> CharOffsets<'a> {
         CharOffsets { text }
     }
 
     /// The character range of the byte range `start..end` (offsets inside a character count
     /// from its start).
-    fn range(&self, start: usize, end: usize) -> [usize; 2] {
+    pub(crate) fn range(&self, start: usize, end: usize) -> [usize; 2] {
         let count = |at: usize| {
             let at = at.min(self.text.len());
             let at = (0..=at)

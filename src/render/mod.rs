@@ -3,7 +3,10 @@
 //! The JSON Lines wire types live here, apart from the library's own types, so the documented
 //! schema changes only on purpose.
 
+pub mod facets;
 pub mod json;
+pub mod show;
+pub mod svg;
 pub mod wrap;
 
 use std::io::{self, Write};
@@ -11,7 +14,10 @@ use std::ops::Range;
 
 use anstyle::{AnsiColor, Effects, Style};
 
+use crate::entities::Mention;
+use crate::entities::attribution::Said;
 use crate::error::printable;
+use crate::search::show::Passage;
 use crate::search::{Hit, SearchResults};
 
 /// The styles of the text output (anstyle writes their SGR codes).
@@ -21,32 +27,54 @@ const BOLD: Style = Style::new().effects(Effects::BOLD);
 const DIM: Style = Style::new().effects(Effects::DIMMED);
 const UNDERLINE: Style = Style::new().effects(Effects::UNDERLINE);
 
-/// Writes hits as readable text: a header line, the location line, the highlighted snippet.
-/// Control characters from the corpus are written as escapes (see [`printable`]), so an article
-/// cannot send codes to the terminal.
+/// A style's opening and closing codes, or nothing without colour.
+struct Painter {
+    color: bool,
+}
+
+impl Painter {
+    fn new(color: bool) -> Painter {
+        Painter { color }
+    }
+
+    /// The codes that open `style`.
+    fn on(&self, style: Style) -> String {
+        match self.color {
+            true => style.render().to_string(),
+            false => String::new(),
+        }
+    }
+
+    /// The codes that close any style.
+    fn off(&self) -> String {
+        match self.color {
+            true => BOLD.render_reset().to_string(),
+            false => String::new(),
+        }
+    }
+}
+
+/// Writes hits as readable text: a header line, the location line, the highlighted snippet;
+/// with `context` (per hit, its neighbouring passages in order), the passages before and after
+/// the snippet, dimmed. Control characters from the corpus are written as escapes (see
+/// [`printable`]), so an article cannot send codes to the terminal.
 ///
 /// # Errors
 /// When writing fails (a closed pipe, say).
-pub fn text(out: &mut dyn Write, results: &SearchResults, color: bool) -> io::Result<()> {
-    // A style's opening codes, or nothing without colour; `reset` closes any of them.
-    let paint = |style: Style| {
-        if color {
-            style.render().to_string()
-        } else {
-            String::new()
-        }
-    };
-    let reset = if color {
-        BOLD.render_reset().to_string()
-    } else {
-        String::new()
-    };
+pub fn text(
+    out: &mut dyn Write,
+    results: &SearchResults,
+    context: &[Vec<Passage>],
+    color: bool,
+) -> io::Result<()> {
+    let p = Painter::new(color);
+    let reset = p.off();
     let reset = reset.as_str();
     if let Some(plan) = &results.plan {
         writeln!(
             out,
             "{}plan: {}{}",
-            paint(DIM),
+            p.on(DIM),
             printable(&plan.logical),
             reset
         )?;
@@ -54,7 +82,7 @@ pub fn text(out: &mut dyn Write, results: &SearchResults, color: bool) -> io::Re
             writeln!(
                 out,
                 "{}re-ranked by: {}{}",
-                paint(DIM),
+                p.on(DIM),
                 printable(&plan.bonuses.join(", ")),
                 reset
             )?;
@@ -67,94 +95,146 @@ pub fn text(out: &mut dyn Write, results: &SearchResults, color: bool) -> io::Re
             true => "matches that cannot reach the top are skipped (block-max)",
             false => "every match is scored",
         });
-        writeln!(out, "{}{}{}\n", paint(DIM), how.join("; "), reset)?;
+        writeln!(out, "{}{}{}\n", p.on(DIM), how.join("; "), reset)?;
     }
-    for hit in &results.hits {
+    for (i, hit) in results.hits.iter().enumerate() {
         writeln!(
             out,
             "{}{}.{} {}{}{}  {}{}{}",
-            paint(DIM),
+            p.on(DIM),
             hit.rank,
             reset,
-            paint(GREEN),
+            p.on(GREEN),
             hit.info.date,
             reset,
-            paint(BOLD),
+            p.on(BOLD),
             printable(&heading(hit)),
             reset
         )?;
         write!(
             out,
             "   {}{}#{}{}",
-            paint(DIM),
+            p.on(DIM),
             printable(&hit.article_id),
             hit.passage,
             reset
         )?;
         for (key, value) in &hit.info.meta {
             let (key, value) = (printable(key), printable(value));
-            write!(out, "  {}{key}={value}{}", paint(DIM), reset)?;
+            write!(out, "  {}{key}={value}{}", p.on(DIM), reset)?;
         }
         writeln!(out)?;
-        let mut names: Vec<&str> = Vec::new();
-        for m in &hit.entities {
-            if !names.contains(&&*m.name) {
-                names.push(&m.name);
-            }
-        }
+        let names = entity_names(&hit.entities);
         if !names.is_empty() {
+            writeln!(out, "   {}entities: {names}{}", p.on(DIM), reset)?;
+        }
+        if let Some(names) = speaker_names(&hit.speakers) {
+            writeln!(out, "   {}said by: {names}{}", p.on(DIM), reset)?;
+        }
+        let around = context.get(i).map_or(&[][..], Vec::as_slice);
+        let (before, after) = around.split_at(around.partition_point(|n| n.number < hit.passage));
+        let neighbour = |out: &mut dyn Write, n: &Passage| {
             writeln!(
                 out,
-                "   {}entities: {}{}",
-                paint(DIM),
-                names.join(", "),
+                "   {}#{} {}{}",
+                p.on(DIM),
+                n.number,
+                printable(&n.text),
                 reset
-            )?;
+            )
+        };
+        for n in before {
+            neighbour(out, n)?;
         }
-        if !hit.speakers.is_empty() {
-            let names: Vec<&str> = hit.speakers.iter().map(|s| &*s.speaker.name).collect();
-            writeln!(
-                out,
-                "   {}said by: {}{}",
-                paint(DIM),
-                printable(&names.join(", ")),
-                reset
-            )?;
-        }
-        let highlight = paint(BOLD_RED);
-        let underline = paint(UNDERLINE);
-        let mut marks: Vec<(Range<usize>, &str, &str)> = hit
-            .snippet
-            .highlights
+        let mentions = hit
+            .entities
             .iter()
-            .map(|r| (r.clone(), highlight.as_str(), reset))
-            .collect();
-        if color {
-            // Entity mentions are underlined, unless already highlighted.
-            for m in &hit.entities {
-                if let Some(r) = hit.snippet.locate(&m.span)
-                    && !marks
-                        .iter()
-                        .any(|(h, _, _)| h.start < r.end && r.start < h.end)
-                {
-                    marks.push((r, underline.as_str(), reset));
-                }
-            }
-        }
-        marks.sort_by_key(|(r, _, _)| r.start);
-        writeln!(out, "   {}", mark(&hit.snippet.text, &marks))?;
+            .filter_map(|m| hit.snippet.locate(&m.span));
+        let marks = marks(&hit.snippet.highlights, mentions);
+        let number = match around.is_empty() {
+            true => String::new(),
+            false => format!("{}#{}{} ", p.on(BOLD), hit.passage, reset),
+        };
+        writeln!(out, "   {number}{}", painted(&hit.snippet.text, &marks, &p))?;
         if let Some(explained) = &hit.explanation {
             writeln!(
                 out,
                 "   {}{}{}",
-                paint(DIM),
+                p.on(DIM),
                 printable(&explanation(explained)),
                 reset
             )?;
         }
+        for n in after {
+            neighbour(out, n)?;
+        }
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// The distinct names of a passage's entities, in text order, comma-separated.
+fn entity_names(mentions: &[Mention]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for m in mentions {
+        if !names.contains(&&*m.name) {
+            names.push(&m.name);
+        }
+    }
+    printable(&names.join(", ")).into_owned()
+}
+
+/// The names of a passage's speakers, comma-separated, if it has any.
+fn speaker_names(said: &[Said]) -> Option<String> {
+    let names: Vec<&str> = said.iter().map(|s| &*s.speaker.name).collect();
+    (!names.is_empty()).then(|| printable(&names.join(", ")).into_owned())
+}
+
+/// What a marked range of text is. (The ranges a speaker says could join these as their own
+/// kind of mark.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MarkKind {
+    /// A match of the query: bold red.
+    Match,
+    /// An entity mention: underlined.
+    Entity,
+}
+
+/// A text's marks in order: the query's matches, and the entity mentions that overlap none.
+fn marks(
+    highlights: &[Range<usize>],
+    mentions: impl IntoIterator<Item = Range<usize>>,
+) -> Vec<(Range<usize>, MarkKind)> {
+    let mut marks: Vec<(Range<usize>, MarkKind)> = highlights
+        .iter()
+        .map(|r| (r.clone(), MarkKind::Match))
+        .collect();
+    for r in mentions {
+        if !highlights
+            .iter()
+            .any(|h| h.start < r.end && r.start < h.end)
+        {
+            marks.push((r, MarkKind::Entity));
+        }
+    }
+    marks.sort_by_key(|(r, _)| r.start);
+    marks
+}
+
+/// `text` escaped, with its marks painted (plain without colour).
+fn painted(text: &str, marks: &[(Range<usize>, MarkKind)], p: &Painter) -> String {
+    let (matched, entity, off) = (p.on(BOLD_RED), p.on(UNDERLINE), p.off());
+    let coded: Vec<(Range<usize>, &str, &str)> = marks
+        .iter()
+        .map(|(r, kind)| {
+            let on = match kind {
+                MarkKind::Match => matched.as_str(),
+                MarkKind::Entity => entity.as_str(),
+            };
+            (r.clone(), on, off.as_str())
+        })
+        .collect();
+    mark(text, &coded)
 }
 
 /// A hit's score taken apart, on one line:

@@ -3,9 +3,11 @@
 pub mod collect;
 pub mod entities;
 pub mod explain;
+pub mod facets;
 pub mod logical;
 pub mod parse;
 pub mod plan;
+pub mod show;
 pub mod snippet;
 pub mod speakers;
 pub mod suggest;
@@ -285,13 +287,7 @@ impl Searcher {
             let column = request.query[..e.span.start].chars().count() + 1;
             Error::Query(format!("column {column}: {}", e.message))
         })?;
-        if let (Some(since), Some(until)) = (request.since, request.until)
-            && since.first_day() > until.last_day()
-        {
-            return Err(Error::Invalid(format!(
-                "--since {since} is after --until {until}: no article can match"
-            )));
-        }
+        check_dates(request.since, request.until)?;
         if request.since.is_some() || request.until.is_some() {
             plan = plan.narrowed(planner.date_filter(request.since, request.until));
         }
@@ -557,28 +553,20 @@ impl Searcher {
     pub fn hits(&mut self, plan: &plan::Plan, collected: Collected) -> Result<Vec<Hit>> {
         let searcher = self.reader.searcher();
         let fields = self.open.fields;
-        let unreadable = |id: &str, c: &collect::Candidate, what: &str| {
-            Error::Invalid(format!(
-                "index document for {id}#{} has unreadable {what}: rebuild with `attache index --full`",
-                c.passage
-            ))
-        };
         let mut hits = Vec::with_capacity(collected.top.len());
         for (i, candidate) in collected.top.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(candidate.address)?;
-            let stored = |field| doc.get_first(field).and_then(|v| v.as_str());
-            let article_id = stored(fields.article_id).unwrap_or_default().to_owned();
-            let unreadable = |what| unreadable(&article_id, &candidate, what);
-            let text = stored(fields.body).unwrap_or_default().to_owned();
-            let info = stored_info(&doc, &fields).ok_or_else(|| unreadable("info"))?;
-            let entities: Vec<Mention> = match stored(fields.entities) {
-                Some(json) => serde_json::from_str(json).map_err(|_| unreadable("entities"))?,
-                None => Vec::new(),
-            };
-            let speakers: Vec<Said> = match stored(fields.speakers) {
-                Some(json) => serde_json::from_str(json).map_err(|_| unreadable("speakers"))?,
-                None => Vec::new(),
-            };
+            let article_id = doc
+                .get_first(fields.article_id)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned();
+            let show::Stored {
+                text,
+                info,
+                entities,
+                speakers,
+            } = show::stored_passage(&doc, &fields, &article_id, candidate.passage)?;
             let highlights =
                 snippet::highlights(&mut self.analyzer, &text, &plan.highlight, &entities);
             let snippet = snippet::snippet(&text, &highlights);
@@ -598,6 +586,19 @@ impl Searcher {
             });
         }
         Ok(hits)
+    }
+}
+
+/// Refuses a date range that holds no day.
+///
+/// # Errors
+/// [`Error::Invalid`] naming both dates when `since` is after `until`.
+pub fn check_dates(since: Option<Date>, until: Option<Date>) -> Result<()> {
+    match (since, until) {
+        (Some(since), Some(until)) if since.first_day() > until.last_day() => Err(Error::Invalid(
+            format!("--since {since} is after --until {until}: no article can match"),
+        )),
+        _ => Ok(()),
     }
 }
 

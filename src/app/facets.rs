@@ -1,0 +1,55 @@
+//! `attache facets`: count the matching passages per value and draw the bar chart (or write
+//! JSON Lines, or an SVG file).
+
+use std::io::Write;
+
+use attache::render;
+use attache::search::facets::{FacetRequest, facets};
+
+use super::search::open_for_output;
+use crate::cli::FacetsArgs;
+use crate::exit::Exit;
+
+/// How many values of a facet other than dates are shown without `--limit`.
+pub const DEFAULT_VALUES: usize = 20;
+
+pub fn run(args: FacetsArgs) -> anyhow::Result<Exit> {
+    let (mut searcher, color, _) = open_for_output(&args.location, args.color)?;
+    let query = args.query.join(" ");
+    let mut request = FacetRequest::new(query.clone(), args.by);
+    if let Some(sort) = args.sort {
+        request.sort = sort.into();
+    }
+    request.since = args.dates.since;
+    request.until = args.dates.until;
+    request.limit = match (args.limit, request.by.precision()) {
+        (Some(n), _) => Some(n),
+        (None, Some(_)) => None,
+        (None, None) => Some(DEFAULT_VALUES),
+    };
+    let facets = facets(&mut searcher, &request)?;
+    if let Some(path) = &args.svg {
+        let title = match query.trim() {
+            "" => format!("all passages by {}", request.by.name()),
+            q => format!("{q} by {}", request.by.name()),
+        };
+        render::svg::write(path, &facets, &title)?;
+    }
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if args.json {
+        render::facets::json(&mut out, &facets)?;
+    } else {
+        render::facets::chart(&mut out, &facets, super::output::width(None), color)?;
+        out.flush()?;
+        eprintln!("{}", render::facets::summary(&facets));
+        if let Some(missing) = render::facets::missing(&facets) {
+            eprintln!("{missing}");
+        }
+    }
+    out.flush()?;
+    Ok(if facets.matched.passages > 0 {
+        Exit::Success
+    } else {
+        Exit::NoMatch
+    })
+}

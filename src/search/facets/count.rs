@@ -1,0 +1,189 @@
+//! The facet collector: per value, the matching passages and the distinct articles among them,
+//! read from fast fields without fetching a document.
+//!
+//! Passages are counted per value code as they come. Articles are counted by their 64-bit key
+//! (the `article_key` column): an article's passages mostly lie together in a segment, so a
+//! value remembers the last article it counted and records a key only when it changes; the
+//! keys are sorted and deduplicated when the segment is done, and again across segments (an
+//! article's passages may lie in several).
+
+use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use super::dimension::{Dimension, SegmentValues};
+use crate::index::schema::fast;
+
+/// Passages counted, and the keys of their articles (sorted and distinct once merged).
+#[derive(Debug, Default, Clone)]
+pub struct Tally {
+    /// Matching passages.
+    pub passages: u64,
+    /// Keys of their articles.
+    keys: Vec<u64>,
+    /// The key last recorded, to skip the next passages of the same article.
+    last: Option<u64>,
+}
+
+impl Tally {
+    fn add(&mut self, key: u64) {
+        self.passages += 1;
+        if self.last != Some(key) {
+            self.keys.push(key);
+            self.last = Some(key);
+        }
+    }
+
+    fn absorb(&mut self, other: Tally) {
+        self.passages += other.passages;
+        self.keys.extend(other.keys);
+        self.last = None;
+    }
+
+    fn settle(&mut self) {
+        self.keys.sort_unstable();
+        self.keys.dedup();
+    }
+
+    /// Distinct articles, once settled.
+    pub fn articles(&self) -> u64 {
+        self.keys.len() as u64
+    }
+}
+
+/// What the collector found: every match, the matches without a value, and each value's.
+#[derive(Debug, Default)]
+pub struct Counts {
+    /// Every matching passage.
+    pub all: Tally,
+    /// Matching passages without a value in the dimension.
+    pub missing: Tally,
+    /// Per value.
+    pub values: HashMap<String, Tally>,
+}
+
+/// Counts matches per value of a dimension.
+pub struct FacetCollector<'a> {
+    /// The values counted.
+    pub dimension: &'a dyn Dimension,
+}
+
+/// One segment's counting.
+pub struct SegmentCounter {
+    values: Box<dyn SegmentValues>,
+    key: Column<u64>,
+    codes: Vec<u64>,
+    all: Tally,
+    missing: Tally,
+    per_code: PerCode,
+}
+
+/// Tallies by code: in a vector when the codes are bounded, else in a map.
+enum PerCode {
+    Dense(Vec<Tally>),
+    Sparse(FxHashMap<u64, Tally>),
+}
+
+impl PerCode {
+    fn get(&mut self, code: u64) -> &mut Tally {
+        match self {
+            PerCode::Dense(tallies) => &mut tallies[code as usize],
+            PerCode::Sparse(tallies) => tallies.entry(code).or_default(),
+        }
+    }
+
+    /// The codes counted, and their tallies.
+    fn counted(self) -> Vec<(u64, Tally)> {
+        match self {
+            PerCode::Dense(tallies) => tallies
+                .into_iter()
+                .enumerate()
+                .filter(|(_, t)| t.passages > 0)
+                .map(|(code, t)| (code as u64, t))
+                .collect(),
+            PerCode::Sparse(tallies) => tallies.into_iter().collect(),
+        }
+    }
+}
+
+impl Collector for FacetCollector<'_> {
+    type Fruit = Counts;
+    type Child = SegmentCounter;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentCounter> {
+        let values = self.dimension.for_segment(reader)?;
+        let per_code = match values.bound() {
+            Some(bound) => PerCode::Dense(vec![Tally::default(); bound]),
+            None => PerCode::Sparse(FxHashMap::default()),
+        };
+        Ok(SegmentCounter {
+            values,
+            key: reader.fast_fields().u64(fast::ARTICLE_KEY)?,
+            codes: Vec::new(),
+            all: Tally::default(),
+            missing: Tally::default(),
+            per_code,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Counts>) -> tantivy::Result<Counts> {
+        let mut merged = Counts::default();
+        for fruit in fruits {
+            merged.all.absorb(fruit.all);
+            merged.missing.absorb(fruit.missing);
+            for (value, tally) in fruit.values {
+                merged.values.entry(value).or_default().absorb(tally);
+            }
+        }
+        merged.all.settle();
+        merged.missing.settle();
+        merged.values.values_mut().for_each(Tally::settle);
+        Ok(merged)
+    }
+}
+
+impl SegmentCollector for SegmentCounter {
+    type Fruit = Counts;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let key = self.key.first(doc).unwrap_or(0);
+        self.all.add(key);
+        self.codes.clear();
+        self.values.codes(doc, &mut self.codes);
+        if self.codes.is_empty() {
+            self.missing.add(key);
+        }
+        for &code in &self.codes {
+            self.per_code.get(code).add(key);
+        }
+    }
+
+    fn harvest(self) -> Counts {
+        let mut counted = self.per_code.counted();
+        counted.sort_unstable_by_key(|(code, _)| *code);
+        let codes: Vec<u64> = counted.iter().map(|(code, _)| *code).collect();
+        let mut labels = self.values.labels(&codes).into_iter().peekable();
+        let mut values: HashMap<String, Tally> = HashMap::with_capacity(counted.len());
+        for (code, tally) in counted {
+            if let Some((_, value)) = labels.next_if(|(c, _)| *c == code) {
+                values.entry(value).or_default().absorb(tally);
+            }
+        }
+        Counts {
+            all: self.all,
+            missing: self.missing,
+            values,
+        }
+    }
+}

@@ -1,0 +1,308 @@
+//! Reading in context: an article's passages by number, for `attache show` (the whole article,
+//! or one passage with its neighbours) and `attache search --context`.
+//!
+//! An article's passages are found by its id term and numbered from the `passage` fast field,
+//! so only the passages shown are fetched from the store.
+
+use std::ops::Range;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
+
+use super::{SearchRequest, Searcher, snippet};
+use crate::entities::Mention;
+use crate::entities::attribution::Said;
+use crate::error::{Error, Result};
+use crate::index::document::{Info, stored_info};
+use crate::index::schema::{Fields, fast};
+
+/// An article's passages by number, in order, with where to fetch them.
+type Numbered = Vec<(u64, DocAddress)>;
+
+/// What to show.
+#[derive(Debug, Clone, Default)]
+pub struct ShowRequest {
+    /// `ID` for the whole article, or `ID#PASSAGE` as search hits print it.
+    pub location: String,
+    /// With a passage: how many passages to show before and after it.
+    pub context: usize,
+    /// Highlight this query's matches (attache's syntax).
+    pub query: Option<String>,
+}
+
+/// One passage of an article, as stored.
+#[derive(Debug, Clone)]
+pub struct Passage {
+    /// Its number within the article, from 0.
+    pub number: u64,
+    /// The passage text.
+    pub text: String,
+    /// Byte ranges of `text` that match the query, if one was given.
+    pub highlights: Vec<Range<usize>>,
+    /// The entities mentioned, in text order.
+    pub entities: Vec<Mention>,
+    /// Who speaks in the passage, with the ranges they say.
+    pub speakers: Vec<Said>,
+}
+
+/// An article, or a stretch of it.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    /// The article id.
+    pub article_id: String,
+    /// Date, title, source, url and metadata.
+    pub info: Info,
+    /// How many passages the article has.
+    pub total: u64,
+    /// The passage asked for, if one was.
+    pub focus: Option<u64>,
+    /// The passages shown, in order.
+    pub passages: Vec<Passage>,
+}
+
+impl Searcher {
+    /// The passages `request` asks for, with the query's matches highlighted.
+    ///
+    /// # Errors
+    /// An article id the index does not hold (naming ids that start alike), a passage number
+    /// the article does not have (naming those it has), a malformed query, or a failure
+    /// reading the index.
+    pub fn show(&mut self, request: &ShowRequest) -> Result<Shown> {
+        let (id, focus, numbered) = self.locate(&request.location)?;
+        let total = numbered.len() as u64;
+        let range = match focus {
+            None => 0..total,
+            Some(p) if p < total => {
+                let context = request.context as u64;
+                p.saturating_sub(context)..p.saturating_add(context).saturating_add(1).min(total)
+            }
+            Some(p) => {
+                let has = match total {
+                    1 => "only passage 0".to_owned(),
+                    n => format!("passages 0–{}", n - 1),
+                };
+                return Err(Error::Invalid(format!("article {id} has {has}, not {p}")));
+            }
+        };
+        let highlight = match &request.query {
+            Some(q) => Some(self.plan(&SearchRequest::new(q.as_str(), 0))?.highlight),
+            None => None,
+        };
+        let mut info = None;
+        let mut passages = Vec::with_capacity((range.end - range.start) as usize);
+        for (number, address) in &numbered[range.start as usize..range.end as usize] {
+            let (mut passage, stored) = self.passage(&id, *number, *address)?;
+            if let Some(highlight) = &highlight {
+                passage.highlights = snippet::highlights(
+                    &mut self.analyzer,
+                    &passage.text,
+                    highlight,
+                    &passage.entities,
+                );
+            }
+            info.get_or_insert(stored);
+            passages.push(passage);
+        }
+        let info = info.ok_or_else(|| Error::Invalid(format!("article {id} has no passages")))?;
+        Ok(Shown {
+            article_id: id,
+            info,
+            total,
+            focus,
+            passages,
+        })
+    }
+
+    /// The `context` passages before and after passage `number` of an article, in order.
+    ///
+    /// # Errors
+    /// A failure reading the index.
+    pub fn neighbours(
+        &self,
+        article_id: &str,
+        number: u64,
+        context: usize,
+    ) -> Result<Vec<Passage>> {
+        let numbered = self.numbered(article_id)?;
+        let context = context as u64;
+        let near = number.saturating_sub(context)..=number.saturating_add(context);
+        numbered
+            .iter()
+            .filter(|(n, _)| near.contains(n) && *n != number)
+            .map(|(n, address)| Ok(self.passage(article_id, *n, *address)?.0))
+            .collect()
+    }
+
+    /// The article id and passage of a location (`ID` or `ID#N`), and the article's passages.
+    fn locate(&self, location: &str) -> Result<(String, Option<u64>, Numbered)> {
+        if let Some((id, number)) = location.rsplit_once('#')
+            && !number.is_empty()
+            && number.bytes().all(|b| b.is_ascii_digit())
+        {
+            let numbered = self.numbered(id)?;
+            if !numbered.is_empty() {
+                // Digits past any u64 are a passage no article has.
+                let number = number.parse().unwrap_or(u64::MAX);
+                return Ok((id.to_owned(), Some(number), numbered));
+            }
+        }
+        let numbered = self.numbered(location)?;
+        if numbered.is_empty() {
+            return Err(self.no_article(location));
+        }
+        Ok((location.to_owned(), None, numbered))
+    }
+
+    /// "No such article", naming up to three ids that start with what was given.
+    fn no_article(&self, id: &str) -> Error {
+        let searcher = self.reader.searcher();
+        let mut alike = std::collections::BTreeSet::new();
+        let prefix = id.split('#').next().unwrap_or(id);
+        for segment in searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(self.open.fields.article_id) else {
+                continue;
+            };
+            let Ok(mut stream) = inverted.terms().range().ge(prefix).into_stream() else {
+                continue;
+            };
+            while let Some((term, _)) = stream.next() {
+                if !term.starts_with(prefix.as_bytes()) || alike.len() >= 3 {
+                    break;
+                }
+                alike.insert(String::from_utf8_lossy(term).into_owned());
+            }
+        }
+        let shown = crate::error::printable(id);
+        match alike.into_iter().take(3).collect::<Vec<_>>() {
+            ids if ids.is_empty() => Error::Invalid(format!(
+                "no article '{shown}' in the index: give an id as search prints it, \
+                 like ID#PASSAGE"
+            )),
+            ids => Error::Invalid(format!(
+                "no article '{shown}' in the index: did you mean {}?",
+                ids.join(" or ")
+            )),
+        }
+    }
+
+    /// The passages of an article by number, in order; empty when the index does not hold it.
+    fn numbered(&self, article_id: &str) -> Result<Numbered> {
+        let term = Term::from_field_text(self.open.fields.article_id, article_id);
+        let query = TermQuery::new(term, IndexRecordOption::Basic);
+        let searcher = self.reader.searcher();
+        let mut numbered = self.guard(|| Ok(searcher.search(&query, &NumberedCollector)?))?;
+        numbered.sort_unstable();
+        Ok(numbered)
+    }
+
+    /// One stored passage, and its article's values.
+    fn passage(&self, id: &str, number: u64, address: DocAddress) -> Result<(Passage, Info)> {
+        let doc: TantivyDocument = self.guard(|| Ok(self.reader.searcher().doc(address)?))?;
+        let stored = stored_passage(&doc, &self.open.fields, id, number)?;
+        let passage = Passage {
+            number,
+            text: stored.text,
+            highlights: Vec::new(),
+            entities: stored.entities,
+            speakers: stored.speakers,
+        };
+        Ok((passage, stored.info))
+    }
+}
+
+/// What is stored with a passage.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    /// The passage text.
+    pub text: String,
+    /// Its article's values.
+    pub info: Info,
+    /// The entities mentioned, in text order.
+    pub entities: Vec<Mention>,
+    /// Who speaks in it.
+    pub speakers: Vec<Said>,
+}
+
+/// The text, article values, entity mentions and speakers stored with a passage.
+///
+/// # Errors
+/// Stored values this version cannot read.
+pub fn stored_passage(
+    doc: &TantivyDocument,
+    fields: &Fields,
+    id: &str,
+    number: u64,
+) -> Result<Stored> {
+    let unreadable = |what: &str| {
+        Error::Invalid(format!(
+            "index document for {id}#{number} has unreadable {what}: rebuild with \
+             `attache index --full`"
+        ))
+    };
+    let stored = |field| doc.get_first(field).and_then(|v| v.as_str());
+    let entities = match stored(fields.entities) {
+        Some(json) => serde_json::from_str(json).map_err(|_| unreadable("entities"))?,
+        None => Vec::new(),
+    };
+    let speakers = match stored(fields.speakers) {
+        Some(json) => serde_json::from_str(json).map_err(|_| unreadable("speakers"))?,
+        None => Vec::new(),
+    };
+    Ok(Stored {
+        text: stored(fields.body).unwrap_or_default().to_owned(),
+        info: stored_info(doc, fields).ok_or_else(|| unreadable("info"))?,
+        entities,
+        speakers,
+    })
+}
+
+/// Collects the passage number and address of every matching document.
+struct NumberedCollector;
+
+struct SegmentNumbered {
+    segment: SegmentOrdinal,
+    passage: Column<u64>,
+    found: Numbered,
+}
+
+impl Collector for NumberedCollector {
+    type Fruit = Numbered;
+    type Child = SegmentNumbered;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentNumbered> {
+        Ok(SegmentNumbered {
+            segment,
+            passage: reader.fast_fields().u64(fast::PASSAGE)?,
+            found: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Numbered>) -> tantivy::Result<Numbered> {
+        Ok(fruits.concat())
+    }
+}
+
+impl SegmentCollector for SegmentNumbered {
+    type Fruit = Numbered;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let number = self.passage.first(doc).unwrap_or(u64::MAX);
+        self.found
+            .push((number, DocAddress::new(self.segment, doc)));
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.found
+    }
+}
