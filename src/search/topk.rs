@@ -375,6 +375,18 @@ impl Cursor {
         if self.doc >= target {
             return self.doc;
         }
+        // Within the loaded block (the common case, often the next posting), step there
+        // without going through the skip list.
+        let docs = self.postings.docs();
+        if docs.last().is_some_and(|&last| last >= target) {
+            let next = self.index + 1;
+            self.index = match docs.get(next) {
+                Some(&doc) if doc >= target => next,
+                _ => next + docs[next..].partition_point(|&d| d < target),
+            };
+            self.doc = docs[self.index];
+            return self.doc;
+        }
         self.index = self.postings.seek(target);
         self.doc = self.current();
         self.doc

@@ -1,0 +1,114 @@
+//! attache's ranked search against bare tantivy on the same passages, in one process:
+//! `cargo run --release --example bare_tantivy -- INDEX [RUNS]`.
+//!
+//! For each word and AND query below, bare tantivy runs a `TopDocs` top 10 (block-max WAND,
+//! no counting) over the index's stem tokens, one term query per word (`~sovereignti`), and
+//! attache plans and collects its top 10 (each word its stem, the exact spelling's bonus and,
+//! for an alias, its entity; matches counted up to 1,000; the bonus for words standing
+//! together, which re-ranks the best 200), without fetching stored passages. The two alternate
+//! run by run; the medians and their ratio are printed, then the median of the ratios. Two
+//! more columns: attache with `--ranking bm25` (no re-ranking), and attache counting nothing
+//! before it starts skipping.
+
+use std::time::Instant;
+
+use attache::analysis::{Analyzer, stem_token};
+use attache::index::IndexDir;
+use attache::search::{Ranking, SearchRequest, Searcher};
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+
+const QUERIES: &[&str] = &[
+    "sovereignty",
+    "terrorism",
+    "NATO",
+    "apartheid",
+    "Afghanistan",
+    "Mandela",
+    "disarmament",
+    "Iraq Kuwait invasion",
+    "Korea reunification",
+    "Namibia independence",
+    "security guarantees",
+    "nuclear weapons",
+];
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let index = args.next().ok_or("usage: bare_tantivy INDEX [RUNS]")?;
+    let runs: usize = args.next().map_or(Ok(200), |n| n.parse())?;
+    let dir = IndexDir::new(&index);
+    let mut searcher = Searcher::open(&dir)?;
+    let text = searcher.index().fields.text;
+    let tantivy = searcher.reader().searcher();
+    let mut analyzer = Analyzer::new();
+    println!("{runs} runs per query, alternating; median ms\n");
+    println!(
+        "{:>10} {:>10} {:>8} {:>8} {:>10}  query",
+        "tantivy", "attache", "ratio", "bm25×", "no count×"
+    );
+    let mut ratios = Vec::new();
+    for query in QUERIES {
+        let words = analyzer.words(query);
+        let terms: Vec<(Occur, Box<dyn Query>)> = words
+            .iter()
+            .map(|(exact, stem)| {
+                let token = stem.as_deref().map_or_else(|| exact.clone(), stem_token);
+                let term = tantivy::Term::from_field_text(text, &token);
+                let query: Box<dyn Query> =
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                (Occur::Must, query)
+            })
+            .collect();
+        let bare: Box<dyn Query> = match terms.len() {
+            1 => terms.into_iter().next().map(|(_, q)| q).ok_or("no word")?,
+            _ => Box::new(BooleanQuery::new(terms)),
+        };
+        let full = SearchRequest::new(*query, 10);
+        let bm25 = SearchRequest {
+            ranking: Ranking::Bm25,
+            ..full.clone()
+        };
+        let (mut t, mut a, mut b, mut u) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for run in 0..runs + 5 {
+            let start = Instant::now();
+            let top = tantivy.search(bare.as_ref(), &TopDocs::with_limit(10).order_by_score())?;
+            let bare_ms = start.elapsed().as_secs_f64() * 1e3;
+            let start = Instant::now();
+            let full_plan = searcher.plan(&full)?;
+            let ours = searcher.collect(&full_plan, 10)?;
+            let ours_ms = start.elapsed().as_secs_f64() * 1e3;
+            let start = Instant::now();
+            let bm25_plan = searcher.plan(&bm25)?;
+            let _ = searcher.collect(&bm25_plan, 10)?;
+            let bm25_ms = start.elapsed().as_secs_f64() * 1e3;
+            let start = Instant::now();
+            let uncounted = searcher.plan(&full)?;
+            let _ = searcher.collect_counting(&uncounted, 10, 0)?;
+            let uncounted_ms = start.elapsed().as_secs_f64() * 1e3;
+            if run >= 5 {
+                t.push(bare_ms);
+                a.push(ours_ms);
+                b.push(bm25_ms);
+                u.push(uncounted_ms);
+            }
+            std::hint::black_box((top, ours));
+        }
+        let (t, a, b, u) = (median(t), median(a), median(b), median(u));
+        ratios.push(a / t);
+        println!(
+            "{t:>10.3} {a:>10.3} {:>7.2}× {:>7.2}× {:>9.2}×  {query}",
+            a / t,
+            b / t,
+            u / t
+        );
+    }
+    println!("\nmedian ratio attache/tantivy: {:.2}×", median(ratios));
+    Ok(())
+}
