@@ -116,9 +116,44 @@ pub fn text(out: &mut dyn Write, results: &SearchResults, color: bool) -> io::Re
         }
         marks.sort_by_key(|(r, _, _)| r.start);
         writeln!(out, "   {}", mark(&hit.snippet.text, &marks))?;
+        for line in grouping(hit) {
+            writeln!(out, "   {}{}{}", paint(DIM), printable(&line), reset)?;
+        }
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// How many duplicates a hit's text names; `--json` lists them all.
+const NAMED_DUPLICATES: usize = 3;
+
+/// The lines under a grouped hit: `+2 more passages in this article`, `also in:
+/// 000_f6c3.txt#1 (2025-11-24), … and 2 more`.
+fn grouping(hit: &Hit) -> Vec<String> {
+    let mut lines = Vec::new();
+    if hit.more_in_article > 0 {
+        let passages = plural(hit.more_in_article, "more passage", "more passages");
+        lines.push(format!("+{passages} in this article"));
+    }
+    if !hit.duplicates.is_empty() {
+        let mut named: Vec<String> = hit
+            .duplicates
+            .iter()
+            .take(NAMED_DUPLICATES)
+            .map(|d| match &d.info.source {
+                Some(source) => {
+                    format!("{}#{} ({}, {source})", d.article_id, d.passage, d.info.date)
+                }
+                None => format!("{}#{} ({})", d.article_id, d.passage, d.info.date),
+            })
+            .collect();
+        let rest = hit.duplicates.len().saturating_sub(NAMED_DUPLICATES);
+        if rest > 0 {
+            named.push(format!("and {rest} more"));
+        }
+        lines.push(format!("also in: {}", named.join(", ")));
+    }
+    lines
 }
 
 /// The title, with the source when it adds something.
