@@ -14,6 +14,7 @@
 //! counted exactly: the query's matches within the article, by one count per article shown.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, Occur, TermQuery};
@@ -82,11 +83,10 @@ impl Searcher {
                 if at % CHECK_EVERY == CHECK_EVERY - 1 {
                     check(deadline)?;
                 }
-                if !fetched.contains_key(&candidate.address) {
-                    let passage = self.fetch(candidate, grouping.collapse)?;
-                    fetched.insert(candidate.address, passage);
-                }
-                let passage = &fetched[&candidate.address];
+                let passage = match fetched.entry(candidate.address) {
+                    Entry::Occupied(known) => known.into_mut(),
+                    Entry::Vacant(new) => new.insert(self.fetch(candidate, grouping.collapse)?),
+                };
                 grouper.place(at, &passage.article_id, &passage.print);
             }
             let more = end < collected.top.len() || (by_date.is_none() && end == window);

@@ -175,7 +175,8 @@ pub struct Hit {
     /// matches of the article, counted exactly, less those it shows. 0 on other hits.
     pub more_in_article: u64,
     /// The passages that nearly repeat this one, collapsed into it: earliest first, then in
-    /// rank order. Only those ranked within the passages grouped (see [`grouped`]).
+    /// rank order. Only those ranked within the window of passages grouped: 3 × (offset +
+    /// limit), at least 30, grown when it leaves too few hits.
     pub duplicates: Vec<Duplicate>,
 }
 
