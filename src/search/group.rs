@@ -24,7 +24,10 @@
 //! reworded from one year to the next (0.76, 0.77): these stay apart.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::collections::hash_map::Entry;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::analysis::{Analyzer, word_spans};
 
 /// Passages per article that `attache search` shows by default. Two show that an article dwells
 /// on the subject without letting it fill the page (a page of 10 spans at least five
@@ -86,17 +89,46 @@ impl Fingerprint {
     /// The fingerprint of a passage's normalised words. A passage shorter than a shingle is one
     /// shingle of all its words; one without words has none, and repeats nothing.
     pub fn of<S: AsRef<str>>(words: &[S]) -> Fingerprint {
-        let hash = |run: &[S]| {
-            let mut hasher = DefaultHasher::new();
-            for word in run {
-                word.as_ref().hash(&mut hasher);
-            }
-            hasher.finish()
+        Fingerprint::of_hashes(
+            words
+                .iter()
+                .map(|w| word_hash(w.as_ref().bytes()))
+                .collect(),
+        )
+    }
+
+    /// The fingerprint of a passage's text: its words normalised by `analyzer`, as
+    /// [`Fingerprint::of`] its [`Analyzer::exact_words`], without a string per word.
+    pub fn of_text(analyzer: &mut Analyzer, text: &str) -> Fingerprint {
+        let hashes = word_spans(text)
+            .map(|span| {
+                let word = &text[span];
+                match word.is_ascii() {
+                    true => word_hash(word.bytes().map(|b| b.to_ascii_lowercase())),
+                    false => analyzer
+                        .exact_words(word)
+                        .iter()
+                        .fold(0, |_, folded| word_hash(folded.bytes())),
+                }
+            })
+            .collect();
+        Fingerprint::of_hashes(hashes)
+    }
+
+    /// The fingerprint of a passage whose words hash to `hashes`, in order.
+    fn of_hashes(hashes: Vec<u64>) -> Fingerprint {
+        // A shingle mixes its words' hashes, each turned by its place.
+        let shingle = |run: &[u64]| {
+            let mixed = run
+                .iter()
+                .enumerate()
+                .fold(0u64, |acc, (i, h)| acc ^ h.rotate_left(21 * i as u32));
+            finish(mixed)
         };
-        let mut shingles: Vec<u64> = match words.len() {
+        let mut shingles: Vec<u64> = match hashes.len() {
             0 => Vec::new(),
-            n if n < SHINGLE => vec![hash(words)],
-            _ => words.windows(SHINGLE).map(hash).collect(),
+            n if n < SHINGLE => vec![shingle(&hashes)],
+            _ => hashes.windows(SHINGLE).map(shingle).collect(),
         };
         shingles.sort_unstable();
         shingles.dedup();
@@ -124,6 +156,40 @@ impl Fingerprint {
             }
         }
         repeats(self.len(), other.len(), shared)
+    }
+}
+
+/// FNV-1a of a word's bytes.
+fn word_hash(bytes: impl Iterator<Item = u8>) -> u64 {
+    bytes.fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// SplitMix64's finaliser: every bit of `x` moves about half of the result's.
+fn finish(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// Hashes a shingle, already a well-mixed hash, as itself.
+#[derive(Default)]
+struct AsIs(u64);
+
+impl Hasher for AsIs {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
 
@@ -171,10 +237,16 @@ pub struct Grouper {
     shown: HashMap<String, usize>,
     /// The fingerprint of each group's hit, when collapsing.
     prints: Vec<Fingerprint>,
-    /// Which groups' hits hold each shingle: a passage is compared only with the hits it shares
-    /// a shingle with.
-    postings: HashMap<u64, Vec<u32>>,
+    /// The first group whose hit holds each shingle: a passage is compared only with the hits
+    /// it shares a shingle with.
+    first: ShingleMap<u32>,
+    /// The other groups holding a shingle, when there are others (few shingles recur across
+    /// hits, so most have no list to allocate).
+    others: ShingleMap<Vec<u32>>,
 }
+
+/// A map keyed by shingle.
+type ShingleMap<V> = HashMap<u64, V, BuildHasherDefault<AsIs>>;
 
 impl Grouper {
     /// A grouper for `grouping`.
@@ -184,7 +256,8 @@ impl Grouper {
             groups: Vec::new(),
             shown: HashMap::new(),
             prints: Vec::new(),
-            postings: HashMap::new(),
+            first: ShingleMap::default(),
+            others: ShingleMap::default(),
         }
     }
 
@@ -210,8 +283,16 @@ impl Grouper {
             fills_cap: *shown == grouping.per_article,
         });
         if grouping.collapse {
+            self.first.reserve(print.len());
             for &shingle in &print.0 {
-                self.postings.entry(shingle).or_default().push(group as u32);
+                match self.first.entry(shingle) {
+                    Entry::Vacant(new) => {
+                        new.insert(group as u32);
+                    }
+                    Entry::Occupied(_) => {
+                        self.others.entry(shingle).or_default().push(group as u32)
+                    }
+                }
             }
             self.prints.push(print.clone());
         }
@@ -220,17 +301,20 @@ impl Grouper {
 
     /// The best-ranked hit that `print` nearly repeats.
     fn repeated(&self, print: &Fingerprint) -> Option<usize> {
-        let mut shared: HashMap<u32, usize> = HashMap::new();
+        // Every hit sharing a shingle, once per shingle shared: sorted, a hit's run is its count.
+        let mut sharing: Vec<u32> = Vec::new();
         for shingle in &print.0 {
-            for &group in self.postings.get(shingle).into_iter().flatten() {
-                *shared.entry(group).or_default() += 1;
+            if let Some(&group) = self.first.get(shingle) {
+                sharing.push(group);
+                sharing.extend(self.others.get(shingle).into_iter().flatten());
             }
         }
-        shared
-            .into_iter()
-            .filter(|&(group, n)| repeats(print.len(), self.prints[group as usize].len(), n))
-            .map(|(group, _)| group as usize)
-            .min()
+        sharing.sort_unstable();
+        sharing
+            .chunk_by(|a, b| a == b)
+            .map(|run| (run[0] as usize, run.len()))
+            .find(|&(group, n)| repeats(print.len(), self.prints[group].len(), n))
+            .map(|(group, _)| group)
     }
 
     /// The groups so far, in rank order of their hits.
@@ -249,8 +333,7 @@ mod tests {
     use super::*;
 
     fn print(text: &str) -> Fingerprint {
-        let words: Vec<String> = crate::analysis::Analyzer::new().exact_words(text);
-        Fingerprint::of(&words)
+        Fingerprint::of_text(&mut Analyzer::new(), text)
     }
 
     /// The Truth Social post as the two sample articles carry it.
@@ -282,6 +365,24 @@ mod tests {
             Abdulaziz Al-Nasser on his election as President of the General Assembly at its \
             sixty-sixth session.";
         assert!(!print(sgp).near_duplicate(&print(kgz)));
+    }
+
+    #[test]
+    fn a_texts_fingerprint_is_that_of_its_normalised_words() {
+        let mut analyzer = Analyzer::new();
+        for text in [
+            POST_A,
+            POST_B,
+            "Kyïv’s CÔTE d'Ivoire, Зеленський said",
+            "one two",
+            "",
+        ] {
+            let words = analyzer.exact_words(text);
+            assert_eq!(
+                Fingerprint::of_text(&mut analyzer, text),
+                Fingerprint::of(&words)
+            );
+        }
     }
 
     #[test]

@@ -138,10 +138,7 @@ impl Searcher {
         let article_id = stored(fields.article_id).unwrap_or_default().to_owned();
         let print = match collapse {
             true => {
-                let words = self
-                    .analyzer
-                    .exact_words(stored(fields.body).unwrap_or_default());
-                Fingerprint::of(&words)
+                Fingerprint::of_text(&mut self.analyzer, stored(fields.body).unwrap_or_default())
             }
             false => Fingerprint::default(),
         };
