@@ -24,7 +24,8 @@ use tantivy::{DocAddress, TantivyDocument, Term};
 use super::collect::{CHECK_EVERY, Candidate};
 use super::group::{Fingerprint, Grouper};
 use super::{
-    COUNT_UP_TO, Collected, Deadline, Duplicate, Grouping, Hit, Page, Searcher, Sort, plan,
+    COUNT_UP_TO, Collected, Deadline, Duplicate, Grouping, Hit, Page, Searcher, Sort, counts_of,
+    plan,
 };
 use crate::error::{Error, Result};
 
@@ -119,13 +120,7 @@ impl Searcher {
                 hit.duplicates = duplicates.into_iter().map(|(_, _, d)| d).collect();
                 hits.push(hit);
             }
-            let counts = Collected {
-                top: Vec::new(),
-                passages: collected.passages,
-                articles: collected.articles,
-                exact: collected.exact,
-                scored: collected.scored,
-            };
+            let counts = counts_of(collected);
             return Ok((hits, counts));
         }
     }

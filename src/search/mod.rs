@@ -359,13 +359,7 @@ impl Searcher {
         };
         let (hits, collected) = if request.group.is_none() || request.limit == 0 {
             let collected = self.collect_page(&plan, page, deadline)?;
-            let counts = Collected {
-                top: Vec::new(),
-                passages: collected.passages,
-                articles: collected.articles,
-                exact: collected.exact,
-                scored: collected.scored,
-            };
+            let counts = counts_of(&collected);
             let mut hits = self.hits(&plan, collected)?;
             for hit in &mut hits {
                 hit.rank += request.offset;
@@ -643,6 +637,17 @@ impl Searcher {
         let info =
             stored_info(doc, &fields).ok_or_else(|| unreadable(&article_id, candidate, "info"))?;
         Ok((article_id, info))
+    }
+}
+
+/// The counts of a collection, without its passages.
+fn counts_of(collected: &Collected) -> Collected {
+    Collected {
+        top: Vec::new(),
+        passages: collected.passages,
+        articles: collected.articles,
+        exact: collected.exact,
+        scored: collected.scored,
     }
 }
 
