@@ -220,6 +220,60 @@ pub fn summary(results: &SearchResults) -> String {
 mod tests {
     use super::*;
 
+    fn info(date: &str, source: Option<&str>) -> crate::index::document::Info {
+        crate::index::document::Info {
+            date: date.into(),
+            title: "Talks in Geneva".into(),
+            source: source.map(Into::into),
+            url: None,
+            meta: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_grouped_hit_says_what_more_matches_and_where_else_it_is() {
+        let duplicate = |id: &str, passage, date, source| crate::search::Duplicate {
+            article_id: id.into(),
+            passage,
+            info: info(date, source),
+        };
+        let mut hit = Hit {
+            rank: 1,
+            score: 1.0,
+            article_id: "a.txt".into(),
+            passage: 2,
+            info: info("2025-11-24", None),
+            text: "Talks went on.".into(),
+            highlights: Vec::new(),
+            snippet: crate::search::Snippet::default(),
+            entities: Vec::new(),
+            speakers: Vec::new(),
+            more_in_article: 0,
+            duplicates: Vec::new(),
+        };
+        assert!(grouping(&hit).is_empty());
+        hit.more_in_article = 1;
+        hit.duplicates = vec![duplicate("b.txt", 0, "2025-11-25", Some("Reuters"))];
+        assert_eq!(
+            grouping(&hit),
+            [
+                "+1 more passage in this article",
+                "also in: b.txt#0 (2025-11-25, Reuters)"
+            ]
+        );
+        hit.more_in_article = 7;
+        hit.duplicates = (0..5)
+            .map(|n| duplicate(&format!("c{n}.txt"), n, "2025", None))
+            .collect();
+        assert_eq!(
+            grouping(&hit),
+            [
+                "+7 more passages in this article",
+                "also in: c0.txt#0 (2025), c1.txt#1 (2025), c2.txt#2 (2025), and 2 more"
+            ]
+        );
+    }
+
     #[test]
     fn marks_ranges_with_their_codes() {
         let marks = [(5..12, "<", ">"), (13..17, "_", "_")];
