@@ -523,6 +523,19 @@ pub struct SearchArgs {
     /// Skip this many hits first (paging), 0 to 10000.
     #[arg(long, value_name = "N", default_value_t = 0, value_parser = whole(0, MAX_LIMIT))]
     pub offset: usize,
+    /// Show at most N passages of one article, 0 to 10000; 0 shows them all. The last one
+    /// shown says how many more of the article's passages match.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = attache::search::group::DEFAULT_PER_ARTICLE,
+        value_parser = whole(0, MAX_LIMIT)
+    )]
+    pub per_article: usize,
+    /// Show every passage, even one that nearly repeats a better-ranked hit (by default such
+    /// passages, a quote several outlets carry, collapse into that hit, which names them).
+    #[arg(long)]
+    pub no_collapse: bool,
     /// Write JSON Lines: one object per hit, then a summary (with --count, the summary alone).
     #[arg(long)]
     pub json: bool,

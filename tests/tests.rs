@@ -15,6 +15,7 @@
 mod attribution;
 mod entities;
 mod facets;
+mod grouping;
 mod indexing;
 mod input;
 mod phrases;
@@ -210,9 +211,11 @@ fn assert_follows_schema(search: &Search) {
         "article_id",
         "byte_highlights",
         "date",
+        "duplicates",
         "entities",
         "highlights",
         "meta",
+        "more_in_article",
         "passage",
         "rank",
         "schema",
@@ -260,6 +263,21 @@ fn assert_follows_schema(search: &Search) {
         assert!(hit["url"].is_string() || hit["url"].is_null(), "{hit}");
         let meta = hit["meta"].as_object().expect("meta is an object");
         assert!(meta.values().all(Value::is_string), "{hit}");
+        assert!(hit["more_in_article"].is_u64(), "{hit}");
+        for duplicate in hit["duplicates"]
+            .as_array()
+            .expect("duplicates is an array")
+        {
+            let mut keys: Vec<&str> = duplicate
+                .as_object()
+                .expect("a duplicate is an object")
+                .keys()
+                .map(String::as_str)
+                .collect();
+            keys.sort();
+            assert_eq!(keys, ["article_id", "date", "passage", "source", "title"]);
+            assert!(duplicate["passage"].is_u64(), "{hit}");
+        }
         let text = hit["text"].as_str().expect("text is a string");
         let snippet = hit["snippet"].as_str().expect("snippet is a string");
         assert!(!snippet.trim().is_empty(), "empty snippet: {hit}");
@@ -357,7 +375,10 @@ fn assert_follows_schema(search: &Search) {
 #[test]
 fn json_output_follows_the_schema_line_by_line() {
     let env = indexed_sample();
-    let all = env.search_json("Ukraine", &["--limit", "100"]);
+    let all = env.search_json(
+        "Ukraine",
+        &["--limit", "100", "--per-article", "0", "--no-collapse"],
+    );
     assert_follows_schema(&all);
     assert!(all.hits.len() > 3, "{}", all.out);
     assert_eq!(
@@ -1310,7 +1331,10 @@ fn the_pronoun_us_is_not_the_united_states_but_a_us_guarantee_is() {
     );
 
     // Searching `US` ranks every passage with a recognised mention above the pronoun.
-    let us = env.search_json("US", &["--limit", "50"]);
+    let us = env.search_json(
+        "US",
+        &["--limit", "50", "--per-article", "0", "--no-collapse"],
+    );
     let last = us.hits.last().expect("hits");
     assert!(
         last["text"]

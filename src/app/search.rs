@@ -8,7 +8,7 @@ use attache::index::build::BuildOptions;
 use attache::render;
 use attache::render::json::Tags;
 use attache::search::suggest::{Suggestion, corrected, suggest};
-use attache::search::{SearchRequest, Searcher};
+use attache::search::{Grouping, SearchRequest, Searcher};
 
 use super::config::{Flags, INDEX_VAR, Settings};
 use super::index::{build_index, summary_line};
@@ -139,6 +139,10 @@ pub fn request(args: &SearchArgs, settings: &Settings, query: String) -> SearchR
         offset: args.offset,
         exact_count: args.exact_count,
         explain: args.explain,
+        group: Grouping {
+            per_article: args.per_article,
+            collapse: !args.no_collapse,
+        },
     }
 }
 

@@ -5,7 +5,8 @@
 //!  "title":"…","source":null,"url":null,"meta":{},"text":"…","snippet":"…","snippet_marked":"…«Ushakov»…",
 //!  "highlights":[[5,12]],"byte_highlights":[[5,12]],
 //!  "entities":[{"id":"ushakov","type":"person","name":"Yuri Ushakov","alias":"Yuri Ushakov","span":[0,12],"byte_span":[0,12]}],
-//!  "speakers":[{"id":"ushakov","type":"person","name":"Yuri Ushakov","spans":[[0,40]],"byte_spans":[[0,40]]}]}
+//!  "speakers":[{"id":"ushakov","type":"person","name":"Yuri Ushakov","spans":[[0,40]],"byte_spans":[[0,40]]}],
+//!  "more_in_article":0,"duplicates":[{"article_id":"b.txt","passage":1,"date":"2025-11-24","title":"…","source":null}]}
 //! {"schema":1,"type":"summary","hits":1,"passages_matched":1,"articles_matched":1,"counts_exact":true,"took_ms":0.8}
 //! ```
 //!
@@ -19,7 +20,9 @@
 //! `text` (what `jq`'s string slices and most languages count); `byte_highlights` and
 //! `byte_span` are the same ranges in bytes of its UTF-8. `snippet_marked` is the snippet with
 //! each match between `«` and `»`. `speakers` are who speaks in the passage, with the ranges
-//! of `text` each says (`spans` in characters, `byte_spans` in bytes). `schema` changes when a field changes meaning.
+//! of `text` each says (`spans` in characters, `byte_spans` in bytes). `more_in_article` is,
+//! on the last hit an article may show, how many more of its passages match; `duplicates` are
+//! the passages collapsed into the hit, earliest first. `schema` changes when a field changes meaning.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -62,6 +65,8 @@ pub struct HitJson<'a> {
     byte_highlights: Vec<[usize; 2]>,
     entities: Vec<EntityJson<'a>>,
     speakers: Vec<SpeakerJson<'a>>,
+    more_in_article: u64,
+    duplicates: Vec<DuplicateJson<'a>>,
     /// With `--context`: the neighbouring passages, in order.
     #[serde(skip_serializing_if = "Option::is_none")]
     context: Option<Vec<ContextJson<'a>>>,
@@ -100,6 +105,16 @@ pub struct PlanJson<'a> {
     bonuses: &'a [String],
     length_prior: bool,
     pruned: bool,
+}
+
+/// A passage collapsed into a hit, on the wire.
+#[derive(Debug, Serialize)]
+pub struct DuplicateJson<'a> {
+    article_id: &'a str,
+    passage: u64,
+    date: &'a str,
+    title: &'a str,
+    source: Option<&'a str>,
 }
 
 /// One speaker of a passage on the wire.
@@ -220,6 +235,18 @@ impl<'a> From<&'a Hit> for HitJson<'a> {
                     score: e.score,
                 }
             }),
+            more_in_article: hit.more_in_article,
+            duplicates: hit
+                .duplicates
+                .iter()
+                .map(|d| DuplicateJson {
+                    article_id: &d.article_id,
+                    passage: d.passage,
+                    date: &d.info.date,
+                    title: &d.info.title,
+                    source: d.info.source.as_deref(),
+                })
+                .collect(),
         }
     }
 }

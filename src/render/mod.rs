@@ -156,6 +156,9 @@ pub fn text(
             false => format!("{}#{}{} ", p.on(BOLD), hit.passage, reset),
         };
         writeln!(out, "   {number}{}", painted(&hit.snippet.text, &marks, &p))?;
+        for line in grouping(hit) {
+            writeln!(out, "   {}{}{}", p.on(DIM), printable(&line), reset)?;
+        }
         if let Some(explained) = &hit.explanation {
             writeln!(
                 out,
@@ -262,6 +265,38 @@ pub fn explanation(e: &crate::search::explain::Explanation) -> String {
     line
 }
 
+/// How many duplicates a hit's text names; `--json` lists them all.
+const NAMED_DUPLICATES: usize = 3;
+
+/// The lines under a grouped hit: `+2 more passages in this article`, `also in:
+/// 000_f6c3.txt#1 (2025-11-24), … and 2 more`.
+fn grouping(hit: &Hit) -> Vec<String> {
+    let mut lines = Vec::new();
+    if hit.more_in_article > 0 {
+        let passages = plural(hit.more_in_article, "more passage", "more passages");
+        lines.push(format!("+{passages} in this article"));
+    }
+    if !hit.duplicates.is_empty() {
+        let mut named: Vec<String> = hit
+            .duplicates
+            .iter()
+            .take(NAMED_DUPLICATES)
+            .map(|d| match &d.info.source {
+                Some(source) => {
+                    format!("{}#{} ({}, {source})", d.article_id, d.passage, d.info.date)
+                }
+                None => format!("{}#{} ({})", d.article_id, d.passage, d.info.date),
+            })
+            .collect();
+        let rest = hit.duplicates.len().saturating_sub(NAMED_DUPLICATES);
+        if rest > 0 {
+            named.push(format!("and {rest} more"));
+        }
+        lines.push(format!("also in: {}", named.join(", ")));
+    }
+    lines
+}
+
 /// The title, with the source when it adds something.
 fn heading(hit: &Hit) -> String {
     match &hit.info.source {
@@ -325,6 +360,62 @@ pub fn summary(results: &SearchResults) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn info(date: &str, source: Option<&str>) -> crate::index::document::Info {
+        crate::index::document::Info {
+            date: date.into(),
+            title: "Talks in Geneva".into(),
+            source: source.map(Into::into),
+            url: None,
+            meta: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_grouped_hit_says_what_more_matches_and_where_else_it_is() {
+        let duplicate = |id: &str, passage, date, source| crate::search::Duplicate {
+            article_id: id.into(),
+            passage,
+            info: info(date, source),
+        };
+        let mut hit = Hit {
+            rank: 1,
+            score: 1.0,
+            article_id: "a.txt".into(),
+            passage: 2,
+            info: info("2025-11-24", None),
+            text: "Talks went on.".into(),
+            highlights: Vec::new(),
+            snippet: crate::search::Snippet::default(),
+            entities: Vec::new(),
+            speakers: Vec::new(),
+            address: tantivy::DocAddress::new(0, 0),
+            explanation: None,
+            more_in_article: 0,
+            duplicates: Vec::new(),
+        };
+        assert!(grouping(&hit).is_empty());
+        hit.more_in_article = 1;
+        hit.duplicates = vec![duplicate("b.txt", 0, "2025-11-25", Some("Reuters"))];
+        assert_eq!(
+            grouping(&hit),
+            [
+                "+1 more passage in this article",
+                "also in: b.txt#0 (2025-11-25, Reuters)"
+            ]
+        );
+        hit.more_in_article = 7;
+        hit.duplicates = (0..5)
+            .map(|n| duplicate(&format!("c{n}.txt"), n, "2025", None))
+            .collect();
+        assert_eq!(
+            grouping(&hit),
+            [
+                "+7 more passages in this article",
+                "also in: c0.txt#0 (2025), c1.txt#1 (2025), c2.txt#2 (2025), and 2 more"
+            ]
+        );
+    }
 
     #[test]
     fn marks_ranges_with_their_codes() {

@@ -4,6 +4,8 @@ pub mod collect;
 pub mod entities;
 pub mod explain;
 pub mod facets;
+pub mod group;
+mod grouped;
 pub mod logical;
 pub mod parse;
 pub mod plan;
@@ -30,14 +32,16 @@ use crate::index::schema::META_SEPARATOR;
 use crate::index::{IndexDir, IndexState, OpenIndex, reading_index};
 pub use collect::Collected;
 use collect::{ColumnCache, Passages};
+pub use group::Grouping;
 use plan::{BUILTIN_FIELDS, Planner};
 pub use snippet::Snippet;
 
-/// How many of the best passages by BM25 the plan's bonuses re-rank (at least the limit): a
-/// passage below them gains nothing, as with Elasticsearch's rescore window.
+/// How many of the best passages by BM25 the plan's bonuses re-rank: a passage below them
+/// gains nothing and follows them in BM25's order, as with Elasticsearch's rescore window.
 pub const RESCORE_WINDOW: usize = 200;
-/// How many of the best passages by BM25 are weighed by length when there are no bonuses: the
-/// weight moves a score by less than BM25's spread over the first few dozen passages.
+/// How many of the best passages by BM25 are weighed by length when there are no bonuses (those
+/// below follow in BM25's order): the weight moves a score by less than BM25's spread over the
+/// first few dozen passages.
 pub const PRIOR_WINDOW: usize = 50;
 /// How many matches a ranked search counts before it starts skipping those that cannot reach
 /// the top (as Lucene's `totalHitsThreshold`): fewer matches are counted exactly, more are
@@ -69,6 +73,8 @@ pub struct SearchRequest {
     pub exact_count: bool,
     /// Say how the query was read and take each hit's score apart.
     pub explain: bool,
+    /// How the ranked passages are grouped into hits (passages per article, near-duplicates).
+    pub group: Grouping,
 }
 
 /// The order of the hits.
@@ -104,7 +110,9 @@ impl Ranking {
 }
 
 impl SearchRequest {
-    /// A request for the top `limit` passages matching `query`, with alias expansion.
+    /// A request for the top `limit` passages matching `query`, with alias expansion and no
+    /// grouping: the ranking itself, as `attache eval` and `bench` measure it (`attache
+    /// search` asks for [`Grouping::default`]).
     pub fn new(query: impl Into<String>, limit: usize) -> SearchRequest {
         SearchRequest {
             query: query.into(),
@@ -118,6 +126,7 @@ impl SearchRequest {
             offset: 0,
             exact_count: false,
             explain: false,
+            group: Grouping::NONE,
         }
     }
 }
@@ -172,6 +181,25 @@ pub struct Hit {
     pub explanation: Option<explain::Explanation>,
     /// Who speaks in the passage, in the order their words start.
     pub speakers: Vec<Said>,
+    /// On the hit that shows the last passage its article may show (see
+    /// [`Grouping::per_article`]), how many more of the article's passages match: all the
+    /// matches of the article, counted exactly, less those it shows. 0 on other hits.
+    pub more_in_article: u64,
+    /// The passages that nearly repeat this one, collapsed into it: earliest first, then in
+    /// rank order. Only those ranked within the window of passages grouped: 3 × (offset +
+    /// limit), at least 30, grown when it leaves too few hits.
+    pub duplicates: Vec<Duplicate>,
+}
+
+/// A passage collapsed into a hit that it nearly repeats.
+#[derive(Debug, Clone)]
+pub struct Duplicate {
+    /// The article id.
+    pub article_id: String,
+    /// The passage number within the article.
+    pub passage: u64,
+    /// Article-level values: date as written, title, source, url, metadata.
+    pub info: Info,
 }
 
 /// What a search found.
@@ -331,14 +359,21 @@ impl Searcher {
             sort: request.sort,
             exact_count: request.exact_count,
         };
-        let collected = self.collect_page(&plan, page, deadline)?;
+        let (hits, collected) = if request.group.is_none() || request.limit == 0 {
+            let collected = self.collect_page(&plan, page, deadline)?;
+            let counts = counts_of(&collected);
+            let mut hits = self.hits(&plan, collected)?;
+            for hit in &mut hits {
+                hit.rank += request.offset;
+            }
+            (hits, counts)
+        } else {
+            self.grouped(&plan, request.group, page, deadline)?
+        };
         let passages_matched = collected.passages;
         let articles_matched = collected.articles;
         let counts_exact = collected.exact;
-        let mut hits = self.hits(&plan, collected)?;
-        for hit in &mut hits {
-            hit.rank += request.offset;
-        }
+        let mut hits = hits;
         let summary = match request.explain {
             true => {
                 self.explain_hits(&plan, &mut hits)?;
@@ -399,12 +434,7 @@ impl Searcher {
             exact_count,
         } = page;
         if sort != Sort::Relevance && limit > 0 {
-            let mut collected = self.collect_ranked(plan, usize::MAX, false, u64::MAX, deadline)?;
-            // Stable: equal dates keep the ranked order (score, then article id and passage).
-            match sort {
-                Sort::Date => collected.top.sort_by_key(|c| c.day),
-                _ => collected.top.sort_by_key(|c| std::cmp::Reverse(c.day)),
-            }
+            let mut collected = self.collect_by_date(plan, sort, deadline)?;
             collected.top.drain(..offset.min(collected.top.len()));
             collected.top.truncate(limit);
             return Ok(collected);
@@ -422,6 +452,22 @@ impl Searcher {
         Ok(collected)
     }
 
+    /// Every match, in the order of `sort` (by date): equal dates keep the ranked order (score,
+    /// then article id and passage).
+    fn collect_by_date(
+        &self,
+        plan: &plan::Plan,
+        sort: Sort,
+        deadline: Option<Deadline>,
+    ) -> Result<Collected> {
+        let mut collected = self.collect_ranked(plan, usize::MAX, false, u64::MAX, deadline)?;
+        match sort {
+            Sort::Date => collected.top.sort_by_key(|c| c.day),
+            _ => collected.top.sort_by_key(|c| std::cmp::Reverse(c.day)),
+        }
+        Ok(collected)
+    }
+
     /// The best `limit` passages, re-ranked by the plan's corrections when `rerank`, and
     /// counts, exact up to `count_up_to` matches.
     fn collect_ranked(
@@ -436,10 +482,17 @@ impl Searcher {
         // With bonuses to add or lengths to weigh, a window of the best passages by BM25 is
         // collected and re-ranked.
         let rerank = rerank && (plan.length_prior || !plan.bonuses.is_empty());
-        let window = match (limit, rerank, plan.bonuses.is_empty()) {
-            (0, _, _) | (_, false, _) => limit,
-            (_, true, false) => limit.max(RESCORE_WINDOW),
-            (_, true, true) => limit.max(PRIOR_WINDOW),
+        // The corrections re-rank a fixed number of the best passages by BM25 and those below
+        // keep BM25's order, so the ranking's first passages do not depend on how many are
+        // asked for: `-n 10` is the first ten of `-n 500`, and pages line up.
+        let rescored = match (rerank, plan.bonuses.is_empty()) {
+            (false, _) => 0,
+            (true, false) => RESCORE_WINDOW,
+            (true, true) => PRIOR_WINDOW,
+        };
+        let window = match limit {
+            0 => 0,
+            _ => limit.max(rescored),
         };
         let pruner = match &plan.leaves {
             Some(leaves) if window > 0 => Some(topk::Pruner::new(leaves, &searcher)?),
@@ -460,7 +513,9 @@ impl Searcher {
                 true => Some(collect::LengthPrior::of(&searcher, self.open.fields.text)?),
                 false => None,
             };
+            let below = collected.top.split_off(rescored.min(collected.top.len()));
             collect::rescore(&searcher, &plan.bonus_queries(), prior, &mut collected.top)?;
+            collected.top.extend(below);
             collected.top.truncate(limit);
         }
         Ok(collected)
@@ -552,41 +607,89 @@ impl Searcher {
     /// A failure reading the index, or stored values this version cannot read.
     pub fn hits(&mut self, plan: &plan::Plan, collected: Collected) -> Result<Vec<Hit>> {
         let searcher = self.reader.searcher();
-        let fields = self.open.fields;
         let mut hits = Vec::with_capacity(collected.top.len());
         for (i, candidate) in collected.top.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(candidate.address)?;
-            let article_id = doc
-                .get_first(fields.article_id)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_owned();
-            let show::Stored {
-                text,
-                info,
-                entities,
-                speakers,
-            } = show::stored_passage(&doc, &fields, &article_id, candidate.passage)?;
-            let highlights =
-                snippet::highlights(&mut self.analyzer, &text, &plan.highlight, &entities);
-            let snippet = snippet::snippet(&text, &highlights);
-            hits.push(Hit {
-                rank: i + 1,
-                score: candidate.score,
-                article_id,
-                passage: candidate.passage,
-                info,
-                text,
-                highlights,
-                snippet,
-                entities,
-                speakers,
-                address: candidate.address,
-                explanation: None,
-            });
+            hits.push(self.hit(plan, &candidate, &doc, i + 1)?);
         }
         Ok(hits)
     }
+
+    /// The hit of a collected passage, from its stored document: its values, highlights and
+    /// snippet, no grouping.
+    fn hit(
+        &mut self,
+        plan: &plan::Plan,
+        candidate: &collect::Candidate,
+        doc: &TantivyDocument,
+        rank: usize,
+    ) -> Result<Hit> {
+        let fields = self.open.fields;
+        let (article_id, _) = self.stored_article(candidate, doc)?;
+        let show::Stored {
+            text,
+            info,
+            entities,
+            speakers,
+        } = show::stored_passage(doc, &fields, &article_id, candidate.passage)?;
+        let highlights = snippet::highlights(&mut self.analyzer, &text, &plan.highlight, &entities);
+        let snippet = snippet::snippet(&text, &highlights);
+        Ok(Hit {
+            rank,
+            score: candidate.score,
+            article_id,
+            passage: candidate.passage,
+            info,
+            text,
+            highlights,
+            snippet,
+            entities,
+            speakers,
+            address: candidate.address,
+            explanation: None,
+            more_in_article: 0,
+            duplicates: Vec::new(),
+        })
+    }
+
+    /// A stored passage's article id and article-level values.
+    ///
+    /// # Errors
+    /// Stored values this version cannot read.
+    fn stored_article(
+        &self,
+        candidate: &collect::Candidate,
+        doc: &TantivyDocument,
+    ) -> Result<(String, Info)> {
+        let fields = self.open.fields;
+        let article_id = doc
+            .get_first(fields.article_id)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        let info =
+            stored_info(doc, &fields).ok_or_else(|| unreadable(&article_id, candidate, "info"))?;
+        Ok((article_id, info))
+    }
+}
+
+/// The counts of a collection, without its passages.
+fn counts_of(collected: &Collected) -> Collected {
+    Collected {
+        top: Vec::new(),
+        passages: collected.passages,
+        articles: collected.articles,
+        exact: collected.exact,
+        scored: collected.scored,
+    }
+}
+
+/// The error of a stored passage whose `what` this version cannot read.
+fn unreadable(id: &str, candidate: &collect::Candidate, what: &str) -> Error {
+    Error::Invalid(format!(
+        "index document for {id}#{} has unreadable {what}: rebuild with `attache index --full`",
+        candidate.passage
+    ))
 }
 
 /// Refuses a date range that holds no day.

@@ -10,7 +10,10 @@ const REMARKS: &str = "002_f7abc5a888bb3888.txt";
 
 /// The (passage, speaker ids) of an article's passages that have speakers, in passage order.
 fn speakers_of(env: &TestEnv, article: &str) -> Vec<(u64, Vec<String>)> {
-    let search = env.search_json(&format!("id:{article}"), &["--limit", "100"]);
+    let search = env.search_json(
+        &format!("id:{article}"),
+        &["--limit", "100", "--per-article", "0", "--no-collapse"],
+    );
     let mut out: Vec<(u64, Vec<String>)> = search
         .hits
         .iter()
@@ -31,7 +34,12 @@ fn speakers_of(env: &TestEnv, article: &str) -> Vec<(u64, Vec<String>)> {
 
 /// `article#passage` of every hit, sorted.
 fn locations(env: &TestEnv, query: &str) -> Vec<String> {
-    let mut found = env.search_json(query, &["--limit", "100"]).locations();
+    let mut found = env
+        .search_json(
+            query,
+            &["--limit", "100", "--per-article", "0", "--no-collapse"],
+        )
+        .locations();
     found.sort();
     found
 }

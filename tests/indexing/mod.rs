@@ -282,7 +282,10 @@ fn optimize_merges_segments_and_purges_deleted_passages() {
     let env = TestEnv::new();
     env.index();
     let passages = env.count("date:2025-11-24").0;
-    let remarks = env.search_json("date:2025-11-24", &["--limit", "100"]);
+    let remarks = env.search_json(
+        "date:2025-11-24",
+        &["--limit", "100", "--per-article", "0", "--no-collapse"],
+    );
     let old_passages = remarks
         .locations()
         .iter()
@@ -298,7 +301,10 @@ fn optimize_merges_segments_and_purges_deleted_passages() {
         ),
     );
     env.index();
-    let before = env.search_json("Geneva OR Ushakov OR okapi", &["--limit", "100"]);
+    let before = env.search_json(
+        "Geneva OR Ushakov OR okapi",
+        &["--limit", "100", "--per-article", "0", "--no-collapse"],
+    );
     let stats = stats_json(&env);
     assert_eq!(stats["segments"], 2, "{stats:#}");
     assert_eq!(stats["passages"], passages + 1, "{stats:#}");
@@ -318,7 +324,10 @@ fn optimize_merges_segments_and_purges_deleted_passages() {
     );
     // The same passages match; scores may move a little, since BM25 statistics count deleted
     // passages until a merge purges them.
-    let after = env.search_json("Geneva OR Ushakov OR okapi", &["--limit", "100"]);
+    let after = env.search_json(
+        "Geneva OR Ushakov OR okapi",
+        &["--limit", "100", "--per-article", "0", "--no-collapse"],
+    );
     let sorted = |mut v: Vec<String>| {
         v.sort();
         v

@@ -24,7 +24,7 @@ fn composed_and_decomposed_accents_are_found_by_the_same_queries() {
     env.add_fixtures("unicode-forms").index();
     let all = ["composed.txt", "decomposed-jsonl", "decomposed.txt"];
     for query in FOLDED_QUERIES {
-        let search = env.search_json(query, &[]);
+        let search = env.search_json(query, &["--per-article", "0", "--no-collapse"]);
         assert_eq!(search.articles(), all, "{query}\n{}", search.out);
     }
     // Stored text is composed, so highlights are byte ranges of the composed spelling.

@@ -145,7 +145,10 @@ fn holds_phrase(text: &str, phrase: &[&str]) -> bool {
 /// of one word of the phrase, or of its words unquoted, so every passage holding it.
 pub fn assert_phrase_count_is_independent(env: &TestEnv, phrase: &str, candidates: &str) {
     let words: Vec<&str> = phrase.split(' ').collect();
-    let candidates: Search = env.search_json(candidates, &["--limit", "10000"]);
+    let candidates: Search = env.search_json(
+        candidates,
+        &["--limit", "10000", "--per-article", "0", "--no-collapse"],
+    );
     let total = candidates.summary["passages_matched"].as_u64().unwrap();
     assert!(
         total <= 10_000,

@@ -150,7 +150,13 @@ fn passages_with_equal_scores_come_in_date_then_id_order_whatever_their_segments
         for ranking in ["full", "bm25"] {
             let search = env.search_json(
                 "okapi",
-                &["--limit", &limit.to_string(), "--ranking", ranking],
+                &[
+                    "--limit",
+                    &limit.to_string(),
+                    "--ranking",
+                    ranking,
+                    "--no-collapse",
+                ],
             );
             assert_eq!(search.locations(), expected[..limit], "{limit} {ranking}");
         }

@@ -33,7 +33,10 @@ fn a_long_unbroken_run_beside_a_matched_word_is_shown_not_reported_as_damage() {
         );
     }
     env.index();
-    let search = env.search_json("reliefweb", &["--limit", "100"]);
+    let search = env.search_json(
+        "reliefweb",
+        &["--limit", "100", "--per-article", "0", "--no-collapse"],
+    );
     assert_eq!(search.out.code, 0, "{}", search.out);
     assert_eq!(search.hits.len(), passages().len(), "{}", search.out);
     for hit in &search.hits {

@@ -157,8 +157,11 @@ fn config_shows_each_setting_and_where_it_came_from() {
             .filter(|l| l.starts_with(char::is_numeric))
             .count()
     };
-    assert_eq!(hits(&env.run_ok(&["search", "Ukraine"], 0)), 3);
-    assert_eq!(hits(&env.run_ok(&["search", "Ukraine", "-n", "5"], 0)), 5);
+    let every = ["--per-article", "0"];
+    let search =
+        |extra: &[&str]| env.run_ok(&[&["search", "Ukraine"], &every[..], extra].concat(), 0);
+    assert_eq!(hits(&search(&[])), 3);
+    assert_eq!(hits(&search(&["-n", "5"])), 5);
 }
 
 #[test]
