@@ -214,6 +214,7 @@ impl Pruner {
             leaves.push(Leaf {
                 cursors,
                 matcher: None,
+                words: leaf.terms.len(),
             });
         }
         Ok(Some(leaves))
@@ -418,14 +419,24 @@ struct Leaf {
     /// For a phrase that leads the search, tantivy's phrase scorer, which finds its matches
     /// and scores them.
     matcher: Option<Box<dyn Scorer>>,
+    /// How many words the leaf's phrase has (1 for a word).
+    words: usize,
 }
 
 impl Leaf {
+    /// How many passages the leaf is expected to propose. A phrase occurs in a small share
+    /// of the passages that hold its rarest word: as tantivy's phrase scorer guesses, a tenth
+    /// per word, so a phrase of common words leads a word rarer than each of them.
     fn cost(&self) -> u64 {
-        self.cursors
+        let postings: u64 = self
+            .cursors
             .iter()
             .map(|c| u64::from(c.postings.doc_freq()))
-            .sum()
+            .sum();
+        match self.words {
+            1 => postings,
+            words => postings / (10 * words as u64),
+        }
     }
 
     /// The best score the leaf can give any passage.
