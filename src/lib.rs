@@ -38,6 +38,8 @@
 //! # Ok::<(), attache::Error>(())
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod analysis;
 pub mod bench;
 pub mod check;

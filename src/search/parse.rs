@@ -78,8 +78,11 @@ pub type Span = std::ops::Range<usize>;
 /// How a clause takes part in its enclosing [`Node::Bool`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Occur {
+    /// The clause must match (words side by side, `+word`, `AND`).
     Must,
+    /// The clause may match; one of the alternatives must (`OR`).
     Should,
+    /// The clause must not match (`-word`, `NOT`).
     MustNot,
 }
 
@@ -88,29 +91,48 @@ pub enum Occur {
 pub enum Node {
     /// Clauses combined: AND-groups become Must, OR alternatives Should, exclusions MustNot.
     Bool(Vec<(Occur, Node)>),
+    /// An unquoted word, `field:word` when fielded.
     Term {
+        /// The field before `:`, if any.
         field: Option<Field>,
+        /// The word as written.
         text: String,
+        /// Where it is in the query.
         span: Span,
     },
     /// `text` is the content between the quotes; `slop` is 0 unless `~n` was given.
     Phrase {
+        /// The field before `:`, if any.
         field: Option<Field>,
+        /// The words between the quotes, as written.
         text: String,
+        /// How many other words may stand between them.
         slop: u32,
+        /// Where it is in the query.
         span: Span,
     },
     /// A bound of `None` means `*` (unbounded). `[`/`]` are inclusive, `{`/`}` exclusive.
     Range {
+        /// The field before `:` (only `date` plans).
         field: Field,
+        /// The lower bound as written, `None` for `*`.
         lower: Option<String>,
+        /// The upper bound as written, `None` for `*`.
         upper: Option<String>,
+        /// `[`: the lower bound's period is included.
         lower_inclusive: bool,
+        /// `]`: the upper bound's period is included.
         upper_inclusive: bool,
+        /// Where it is in the query.
         span: Span,
     },
     /// `@zelensky` or `@"Volodymyr Zelensky"`; `text` excludes the `@` and quotes.
-    Entity { text: String, span: Span },
+    Entity {
+        /// The name or id.
+        text: String,
+        /// Where it is in the query.
+        span: Span,
+    },
     /// `x^2`: a non-negative, finite factor.
     Boost(Box<Node>, f32),
 }
@@ -118,13 +140,16 @@ pub enum Node {
 /// A field name as written before `:`, lowercased; not validated against the index.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
+    /// The name, lowercased.
     pub name: String,
+    /// Where it is in the query.
     pub span: Span,
 }
 
 /// Why a query was rejected. Displays as `column N: message`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParseError {
+    /// What is wrong.
     pub message: String,
     /// Byte range of the offending text; always on char boundaries of the query.
     pub span: Span,
