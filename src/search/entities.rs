@@ -83,7 +83,7 @@ pub fn top_entities(
         until,
     )?];
     if let Some(id) = &with {
-        parts.push(selection(searcher, &format!("@{id}"), None, None)?);
+        parts.push(mentions(searcher, id));
     }
     let query: Box<dyn Query> = match parts.len() {
         1 => parts.remove(0),
@@ -115,7 +115,7 @@ pub fn top_entities(
 /// A failure reading the index.
 pub fn entity_profile(searcher: &mut Searcher, name: &str) -> Result<Option<EntityProfile>> {
     let id = resolve(searcher, name);
-    let query = selection(searcher, &format!("@{id}"), None, None)?;
+    let query = mentions(searcher, &id);
     let tsearcher = searcher.reader().searcher();
     let only = Some(id.clone());
     let mut tally = searcher.guard(|| Ok(tsearcher.search(query.as_ref(), &Tally { only })?))?;
@@ -141,6 +141,12 @@ fn resolve(searcher: &mut Searcher, name: &str) -> String {
     Gazetteer::builtin()
         .resolve_id(&mut searcher.analyzer, name)
         .unwrap_or_default()
+}
+
+/// The passages that mention the entity `id`, planned directly (no query text to parse).
+fn mentions(searcher: &Searcher, id: &str) -> Box<dyn Query> {
+    let fields = &searcher.index().fields;
+    plan::entity_mentions(fields, id).lower(plan::DayFields::of(fields))
 }
 
 /// The passages matching `query` (all when empty) within the dates.

@@ -665,6 +665,18 @@ fn names_entity(node: &Node) -> bool {
     }
 }
 
+/// The passages that mention the entity `id` (its mentions under any spelling), as
+/// `@id` plans: for callers that know the id and need no query text parsed.
+pub fn entity_mentions(fields: &Fields, id: &str) -> Logical {
+    Logical::Terms {
+        field: FieldName {
+            field: fields.text,
+            name: "text".to_owned(),
+        },
+        terms: vec![(format!("{ENTITY_PREFIX}{id}"), 1.0)],
+    }
+}
+
 /// Articles whose date period overlaps the periods from `lower` to `upper`; scores nothing.
 pub fn date_filter(lower: Option<Date>, upper: Option<Date>) -> Logical {
     let label = format!(
