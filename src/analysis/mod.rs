@@ -12,8 +12,8 @@
 //! Later stages add more tokens at the same positions (entity ids), which is why positions are
 //! explicit rather than counted by tantivy.
 //!
-//! Positions leave gaps where [`sentences`] finds a break between two words: one empty
-//! position at a clause break (`,` `;` `:` brackets, dashes), [`sentences::SENTENCE_GAP`] at a
+//! Positions leave gaps where `sentences` finds a break between two words: one empty
+//! position at a clause break (`,` `;` `:` brackets, dashes), `sentences::SENTENCE_GAP` at a
 //! sentence end. So an exact phrase never bridges a clause, and no sloppy phrase bridges a
 //! sentence; hyphens and apostrophes join (`two-State`, `Ukraine’s`). Queries are analysed
 //! the same way ([`Word::position`]), so a phrase typed with its comma still matches.
@@ -23,8 +23,8 @@
 //! occurrence.
 
 pub mod passages;
-pub mod sentences;
-pub mod tokenizer;
+pub(crate) mod sentences;
+pub(crate) mod tokenizer;
 
 pub use tokenizer::{
     AttacheTokenizer, META_SEPARATOR, META_TOKENIZER_NAME, MetaTokenizer, TOKENS_TOKENIZER_NAME,
@@ -116,7 +116,7 @@ pub struct Word<'a> {
     /// English stem, when it differs from `exact`.
     pub stem: Option<&'a str>,
     /// The word's position: the first word is at 0, and each word after the one before by
-    /// the [`sentences::Break::step`] between them.
+    /// the `sentences::Break::step` between them.
     pub position: usize,
 }
 

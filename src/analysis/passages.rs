@@ -33,7 +33,7 @@
 //!    (no final punctuation, or a colon) joins the one after. Joining never makes a passage of
 //!    more than [`HARD_MAX_WORDS`] words.
 //!
-//! Sentence ends are those of [`super::sentences`], the one definition shared with the index's
+//! Sentence ends are those of `super::sentences`, the one definition shared with the index's
 //! phrase boundaries, titles and the generator.
 //!
 //! Invariants: passages keep the body's order. Each passage is trimmed, never empty, and

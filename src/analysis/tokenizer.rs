@@ -5,7 +5,7 @@
 //!   result already analysed, in a compact text form ([`encode`]): per word, its tokens
 //!   (exact form, stem, entity ids) joined by [`TOKEN_SEP`], words joined by [`WORD_SEP`],
 //!   [`CLAUSE_SEP`] or [`SENTENCE_SEP`] (which leave the position gaps of
-//!   [`super::sentences`]).
+//!   `super::sentences`).
 //!   Decoding it is a split, so tantivy's threads spend their time on postings.
 //! * [`AttacheTokenizer`] (`attache`): short text fields given as written (title, source):
 //!   the same analysis, done by tantivy.
@@ -44,7 +44,7 @@ pub const TOKENS_TOKENIZER_NAME: &str = "attache_tokens";
 /// Encodes the analysed words of `text` for the text field: each word's exact form, its stem
 /// token when it has one, and the extra tokens `(word numbers, prefix, name)` covering it (in
 /// word order, as entity mentions are), so that every token lands at its word's position; the
-/// separator between two words says which [`Break`] lies between them.
+/// separator between two words says which `Break` lies between them.
 pub fn encode<'a>(
     text: &str,
     words: &[SpannedForm<'_>],

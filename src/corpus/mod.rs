@@ -1,13 +1,13 @@
 //! Reading a corpus: walking files and folders and parsing them into [`Article`]s.
 //!
-//! Two formats are read (see [`text`] and [`jsonl`]); every other file is ignored. Inputs are
+//! Two formats are read (see `text` and `jsonl`); every other file is ignored. Inputs are
 //! visited in sorted order so runs are reproducible. A broken file or line never stops a run:
 //! it becomes a [`Warning`] (`path: line N: why`), and the articles around it are still read.
 
-pub mod clean;
+pub(crate) mod clean;
 pub mod date;
-pub mod jsonl;
-pub mod text;
+pub(crate) mod jsonl;
+pub(crate) mod text;
 
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};

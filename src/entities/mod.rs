@@ -2,7 +2,7 @@
 //!
 //! Two passes per passage:
 //! 1. the [`gazetteer`] finds known entities under any of their spellings;
-//! 2. the [`heuristic`] pass proposes names the gazetteer lacks — capitalised word sequences,
+//! 2. the `heuristic` pass proposes names the gazetteer lacks — capitalised word sequences,
 //!    typed `person` when a title introduces them ("Kremlin aide Yuri Ushakov", "Mr. Joseph
 //!    Garba"), `org` when they carry an organisation word, `unknown` otherwise.
 //!
@@ -11,11 +11,11 @@
 //!
 //! The same gazetteer answers queries (`@zelensky`, `@Зеленський`), so index and query agree.
 
-pub mod aliases;
+pub(crate) mod aliases;
 pub mod attribution;
 pub mod eval;
 pub mod gazetteer;
-pub mod heuristic;
+pub(crate) mod heuristic;
 
 use std::collections::HashMap;
 use std::ops::Range;

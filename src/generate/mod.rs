@@ -28,7 +28,7 @@
 //! ```
 
 pub mod learn;
-pub mod model;
+pub(crate) mod model;
 pub mod rng;
 
 use std::io::Write;

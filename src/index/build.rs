@@ -1,7 +1,7 @@
 //! Indexing runs: incremental updates of the live index, full rebuilds, and dry runs.
 //!
 //! The calling thread walks and parses the corpus (cheap, sequential, so warnings come out in
-//! file order) and compares every article with the index's [`Catalog`]: new and changed articles
+//! file order) and compares every article with the index's `Catalog`: new and changed articles
 //! go to worker threads, which split them into passages, analyse them and hand the documents to
 //! tantivy's writer, whose own threads build the segments; unchanged ones are skipped. A changed
 //! article's old passages are deleted (by article id) and its new ones added under one lock, so

@@ -23,17 +23,17 @@
 //! index.
 
 pub mod build;
-pub mod catalog;
-pub mod directory;
-pub mod document;
+pub(crate) mod catalog;
+pub(crate) mod directory;
+pub(crate) mod document;
 mod lock;
 pub mod optimize;
 mod pipeline;
 mod read;
-pub mod roots;
+pub(crate) mod roots;
 pub mod run;
 pub mod schema;
-pub mod verify;
+pub(crate) mod verify;
 
 use std::fs;
 use std::path::{Path, PathBuf};

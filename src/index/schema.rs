@@ -1,7 +1,7 @@
 //! The index schema: the only place field names live.
 //!
 //! One tantivy document per passage. Text fields are tokenized by attache's own tokenizers
-//! ([`crate::analysis::tokenizer`]: exact and stem tokens at shared positions; the passage text
+//! (`crate::analysis::tokenizer`: exact and stem tokens at shared positions; the passage text
 //! arrives analysed, with its entity tokens), so the same code decides what a word is at index
 //! and at query time. Article-level values (date, title, source,
 //! metadata) are copied onto each passage so a hit needs one document fetch.

@@ -1,19 +1,19 @@
 //! Searching: query text → parsed query → tantivy query → ranked passages with snippets.
 
-pub mod collect;
+pub(crate) mod collect;
 pub mod entities;
 pub mod explain;
 pub mod facets;
 pub mod group;
 mod grouped;
-pub mod logical;
+pub(crate) mod logical;
 pub mod parse;
 pub mod plan;
 pub mod show;
-pub mod snippet;
+pub(crate) mod snippet;
 pub mod speakers;
 pub mod suggest;
-pub mod topk;
+pub(crate) mod topk;
 
 use std::ops::Range;
 use std::time::{Duration, Instant};

@@ -36,7 +36,7 @@
 //!   32 deep, so hostile input cannot overflow the stack, and a query holds at most
 //!   1024 words, phrases, groups, fields and entities (see [`MAX_CLAUSES`]).
 //! * Texts are returned in Unicode normalisation form C, as article text is indexed
-//!   (see [`crate::corpus::clean`]): a decomposed `Kyïv` finds a composed one.
+//!   (see `crate::corpus::clean`): a decomposed `Kyïv` finds a composed one.
 //! * Spec quirk kept on purpose: after `)` or a closing `"` a `-` is not at a clause
 //!   start, so `(a)-b` is `(a) AND "-b"`; write `(a) -b` to exclude.
 //!

@@ -161,7 +161,7 @@ pub struct Planner<'a> {
     pub known_fields: &'a dyn Fn() -> Vec<String>,
     /// The entities `@name` queries may name; called only when a query needs them, as loading
     /// the gazetteer is most of a short query's cost. Plain words that are aliases of the
-    /// builtin gazetteer's entities are looked up in its table ([`builtin_alias_id`]).
+    /// builtin gazetteer's entities are looked up in its table (`builtin_alias_id`).
     pub gazetteer: fn() -> &'static Gazetteer,
     /// Whether a plain word that is a known alias also finds its entity (`Kiev` → `@kyiv`).
     pub expand_aliases: bool,

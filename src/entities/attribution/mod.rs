@@ -1,7 +1,7 @@
 //! Attribution: who said what in a passage.
 //!
 //! A passage's **speakers** are the people and bodies its statements are attributed to, found
-//! per sentence (the sentences of [`crate::analysis::sentences`]) among the entity mentions
+//! per sentence (the sentences of `crate::analysis::sentences`) among the entity mentions
 //! already recognised, outside quotation marks ([`quote_spans`]):
 //!
 //! * a **reporting verb** (`said`, `told`, `wrote`, `warned`… — `verb` in `data/attribution.tsv`)
