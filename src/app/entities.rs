@@ -2,11 +2,14 @@
 
 use std::io::Write;
 
-use attache::render::wrap::Wrap;
+use attache::render::wrap::{Wrap, wrap_line};
 use attache::search::entities::{EntitiesRequest, entity_profile, top_entities};
 
 use crate::cli::{EntitiesArgs, EntityArgs};
 use crate::exit::Exit;
+
+/// Where a row's name starts: after the counts and the type.
+const NAME_COLUMN: usize = 37;
 
 pub fn list(args: EntitiesArgs) -> anyhow::Result<Exit> {
     let mut searcher = super::open_searcher(&args.location)?;
@@ -24,19 +27,21 @@ pub fn list(args: EntitiesArgs) -> anyhow::Result<Exit> {
     if args.json {
         super::json_lines(&mut out, &counts)?;
     } else {
+        // A long row wraps under the name column.
+        let width = super::output::width(None);
         if !counts.is_empty() {
-            writeln!(
-                out,
+            let header = format!(
                 "{:>8} {:>8} {:>8}  {:<8} entity",
                 "passages", "articles", "mentions", "type"
-            )?;
+            );
+            writeln!(out, "{}", wrap_line(&header, width, NAME_COLUMN))?;
         }
         for c in &counts {
-            writeln!(
-                out,
+            let row = format!(
                 "{:>8} {:>8} {:>8}  {:<8} {} (@{})",
                 c.passages, c.articles, c.mentions, c.kind, c.name, c.id
-            )?;
+            );
+            writeln!(out, "{}", wrap_line(&row, width, NAME_COLUMN))?;
         }
     }
     out.flush()?;

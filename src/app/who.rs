@@ -4,9 +4,13 @@ use crate::exit::Exit;
 use std::io::Write;
 
 use attache::error::printable;
+use attache::render::wrap::wrap_line;
 use attache::search::speakers::{WhoRequest, top_speakers};
 
 use crate::cli::WhoArgs;
+
+/// Where a row's name starts: after the counts and the type.
+const NAME_COLUMN: usize = 28;
 
 pub fn run(args: WhoArgs) -> anyhow::Result<Exit> {
     let mut searcher = super::open_searcher(&args.location)?;
@@ -22,15 +26,15 @@ pub fn run(args: WhoArgs) -> anyhow::Result<Exit> {
     if args.json {
         super::json_lines(&mut out, &counts)?;
     } else if !counts.is_empty() {
-        writeln!(
-            out,
-            "{:>8} {:>8}  {:<8} speaker",
-            "passages", "articles", "type"
-        )?;
+        // A long row wraps under the name column.
+        let width = super::output::width(None);
+        let header = format!("{:>8} {:>8}  {:<8} speaker", "passages", "articles", "type");
+        writeln!(out, "{}", wrap_line(&header, width, NAME_COLUMN))?;
         for c in &counts {
             let (name, id) = (printable(&c.name), printable(&c.id));
             let (passages, articles, kind) = (c.passages, c.articles, &c.kind);
-            writeln!(out, "{passages:>8} {articles:>8}  {kind:<8} {name} (@{id})")?;
+            let row = format!("{passages:>8} {articles:>8}  {kind:<8} {name} (@{id})");
+            writeln!(out, "{}", wrap_line(&row, width, NAME_COLUMN))?;
         }
     }
     out.flush()?;

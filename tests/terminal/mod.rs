@@ -411,3 +411,23 @@ fn bench_reports_what_it_measured_and_refuses_to_compare_different_indexes() {
         "{forced}"
     );
 }
+
+#[test]
+fn entity_and_speaker_lists_wrap_long_rows_to_the_width() {
+    let env = TestEnv::new();
+    env.index();
+    for args in [&["entities", "-n", "5"][..], &["who", "-n", "3"]] {
+        let out = run_in(&env, ".", &[("COLUMNS", "40")], args);
+        assert_eq!(out.code, 0, "{out}");
+        assert_fits(&out.stdout, 40);
+        // The id of a wrapped row goes on the next line, indented.
+        assert!(out.stdout.contains("\n                    (@"), "{out}");
+        let wide = run_in(&env, ".", &[("COLUMNS", "200")], args);
+        assert!(
+            wide.stdout
+                .lines()
+                .all(|l| !l.starts_with("   ") || l.contains("(@")),
+            "{wide}"
+        );
+    }
+}
