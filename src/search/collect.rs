@@ -338,7 +338,10 @@ impl Collector for Passages<'_> {
             && self.limit > 0
         {
             let floor = self.floor();
-            let mut counting = self.counted.load(AtomicOrdering::Relaxed) < count_up_to;
+            // Matches are counted while fewer than `count_up_to` are, and for as long as
+            // nothing can be skipped anyway (no top list full yet, here or in a segment before).
+            let mut counting = self.counted.load(AtomicOrdering::Relaxed) < count_up_to
+                || floor == Score::NEG_INFINITY;
             if !counting {
                 self.skipped.store(true, AtomicOrdering::Relaxed);
             }
@@ -351,7 +354,7 @@ impl Collector for Passages<'_> {
                 if counting {
                     child.collect(doc, score);
                     let counted = self.counted.fetch_add(1, AtomicOrdering::Relaxed) + 1;
-                    if counted >= count_up_to {
+                    if counted >= count_up_to && threshold(&child, false) > Score::NEG_INFINITY {
                         counting = false;
                         self.skipped.store(true, AtomicOrdering::Relaxed);
                     }

@@ -159,6 +159,13 @@ fn a_search_counts_exactly_up_to_a_thousand_matches_and_says_when_it_stopped() {
     assert!((1000..all).contains(&passages), "{passages} of {all}");
     assert_eq!(exact.summary["counts_exact"], true);
     assert_eq!(common.articles()[0], exact.articles()[0]);
+    // A page that holds every match counts them all: nothing could be skipped.
+    let every = env.search_json(
+        "the",
+        &["-n", "10000", "--per-article", "0", "--no-collapse"],
+    );
+    assert_eq!(every.summary["counts_exact"], true, "{}", every.out);
+    assert_eq!(every.hits.len() as u64, all);
     // --count always counts everything.
     let (count, _) = env.count("the");
     assert_eq!(count, all);
