@@ -26,12 +26,12 @@ use tantivy::columnar::{Column, StrColumn};
 use tantivy::index::SegmentId;
 use tantivy::query::Weight;
 use tantivy::{
-    COLLECT_BLOCK_BUFFER_LEN, DocAddress, DocId, DocSet, Score, SeekDangerResult, SegmentOrdinal,
-    SegmentReader, TERMINATED,
+    COLLECT_BLOCK_BUFFER_LEN, DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader,
+    TERMINATED,
 };
 
 use crate::index::schema::fast;
-use crate::search::topk::{Finished, Pruner};
+use crate::search::topk::{Finished, Pruner, Verifier};
 
 /// Room made up front in each segment's top list; it grows as hits come, up to the limit.
 const INITIAL_HEAP: usize = 1024;
@@ -563,21 +563,10 @@ pub fn rescore(
         let weight = bonus.weight(EnableScoring::enabled_from_searcher(searcher))?;
         for run in order.chunk_by(|(a, _), (b, _)| a.segment_ord == b.segment_ord) {
             let segment = searcher.segment_reader(run[0].0.segment_ord);
-            let (first, i) = (run[0].0.doc_id, run[0].1);
-            let (mut found, mut scorer) = weight.scorer_danger(segment, first, 1.0)?;
-            if found == SeekDangerResult::Found {
-                top[i].score += scorer.score();
-            }
-            for &(address, i) in &run[1..] {
-                // Below the lower bound a miss gave, there is no match: no need to seek.
-                if let SeekDangerResult::SeekLowerBound(bound) = found
-                    && address.doc_id < bound
-                {
-                    continue;
-                }
-                found = scorer.seek_danger(address.doc_id);
-                if found == SeekDangerResult::Found {
-                    top[i].score += scorer.score();
+            let mut bonus = Verifier::new(weight.as_ref(), segment);
+            for &(address, i) in run {
+                if let Some(score) = bonus.score(address.doc_id)? {
+                    top[i].score += score;
                 }
             }
         }

@@ -625,7 +625,7 @@ impl Searcher {
         rank: usize,
     ) -> Result<Hit> {
         let fields = self.open.fields;
-        let (article_id, _) = self.stored_article(candidate, doc)?;
+        let article_id = self.stored_id(doc);
         let show::Stored {
             text,
             info,
@@ -661,15 +661,18 @@ impl Searcher {
         candidate: &collect::Candidate,
         doc: &TantivyDocument,
     ) -> Result<(String, Info)> {
-        let fields = self.open.fields;
-        let article_id = doc
-            .get_first(fields.article_id)
+        let article_id = self.stored_id(doc);
+        let info = stored_info(doc, &self.open.fields)
+            .ok_or_else(|| unreadable(&article_id, candidate, "info"))?;
+        Ok((article_id, info))
+    }
+
+    /// A stored passage's article id.
+    fn stored_id(&self, doc: &TantivyDocument) -> String {
+        doc.get_first(self.open.fields.article_id)
             .and_then(|v| v.as_str())
             .unwrap_or_default()
-            .to_owned();
-        let info =
-            stored_info(doc, &fields).ok_or_else(|| unreadable(&article_id, candidate, "info"))?;
-        Ok((article_id, info))
+            .to_owned()
     }
 }
 

@@ -406,10 +406,7 @@ impl Planner<'_> {
 
     /// The passage text, as the plan names it.
     fn text(&self) -> FieldName {
-        FieldName {
-            field: self.fields.text,
-            name: "text".to_owned(),
-        }
+        text_field(self.fields)
     }
 
     fn word_query(
@@ -454,10 +451,8 @@ impl Planner<'_> {
         if positive {
             hl.entities.push(id.to_owned());
         }
-        let entity = Logical::Terms {
-            field,
-            terms: vec![(format!("{ENTITY_PREFIX}{id}"), 1.0)],
-        };
+        // Only the passage text expands aliases: `field` is the text.
+        let entity = entity_mentions(self.fields, id);
         Ok(Logical::Bool(vec![
             (Occur::Should, entity),
             (
@@ -598,10 +593,7 @@ impl Planner<'_> {
             let said = Logical::Keyword { field, token: id };
             return Ok(Logical::Constant(Box::new(said), SAID_SCORE));
         }
-        Ok(Logical::Terms {
-            field: self.text(),
-            terms: vec![(format!("{ENTITY_PREFIX}{id}"), 1.0)],
-        })
+        Ok(entity_mentions(self.fields, &id))
     }
 
     fn id_query(&self, id: &str) -> Logical {
@@ -669,11 +661,16 @@ fn names_entity(node: &Node) -> bool {
 /// `@id` plans: for callers that know the id and need no query text parsed.
 pub fn entity_mentions(fields: &Fields, id: &str) -> Logical {
     Logical::Terms {
-        field: FieldName {
-            field: fields.text,
-            name: "text".to_owned(),
-        },
+        field: text_field(fields),
         terms: vec![(format!("{ENTITY_PREFIX}{id}"), 1.0)],
+    }
+}
+
+/// The passage text, as the plan names it.
+fn text_field(fields: &Fields) -> FieldName {
+    FieldName {
+        field: fields.text,
+        name: "text".to_owned(),
     }
 }
 

@@ -525,7 +525,7 @@ impl Leaf {
 
 /// Checks candidates with a tantivy scorer, in increasing document order, without moving it
 /// past them (`seek_danger`).
-struct Verifier<'a> {
+pub(crate) struct Verifier<'a> {
     weight: &'a dyn Weight,
     reader: &'a SegmentReader,
     scorer: Option<Box<dyn Scorer>>,
@@ -534,7 +534,7 @@ struct Verifier<'a> {
 }
 
 impl<'a> Verifier<'a> {
-    fn new(weight: &'a dyn Weight, reader: &'a SegmentReader) -> Verifier<'a> {
+    pub(crate) fn new(weight: &'a dyn Weight, reader: &'a SegmentReader) -> Verifier<'a> {
         Verifier {
             weight,
             reader,
@@ -544,7 +544,7 @@ impl<'a> Verifier<'a> {
     }
 
     /// The scorer's score at `doc`, if it matches.
-    fn score(&mut self, doc: DocId) -> tantivy::Result<Option<Score>> {
+    pub(crate) fn score(&mut self, doc: DocId) -> tantivy::Result<Option<Score>> {
         if doc < self.bound {
             return Ok(None);
         }
