@@ -119,3 +119,24 @@ fn explain_takes_each_score_apart_into_parts_that_add_up() {
     assert!(plain.summary.get("plan").is_none());
     assert!(plain.hits[0].get("explain").is_none());
 }
+
+#[test]
+fn explaining_a_term_missing_from_a_hit_that_comes_first_in_the_index_does_not_fail() {
+    // The exact spelling's bonus (`guarantees^0.25`) is scored alone at each hit; the first
+    // passage of the index lacks it. Its explanation once sought tantivy's scorer backwards.
+    let env = TestEnv::empty();
+    env.write(
+        "corpus/a.txt",
+        "date 2024-01-01\n\nThe treaty gives one guarantee of security to the region.\n",
+    );
+    env.write(
+        "corpus/b.txt",
+        "date 2024-01-02\n\nThe treaty gives guarantees of security to the region.\n",
+    );
+    env.run_ok(&["index", "--threads", "1", "--quiet"], 0);
+    let search = env.search_json("guarantees", &["--explain"]);
+    assert_eq!(search.locations(), ["b.txt#0", "a.txt#0"], "{}", search.out);
+    let parts = |i: usize| search.hits[i]["explain"]["bm25"].to_string();
+    assert!(parts(0).contains("guarantees^0.25"), "{}", parts(0));
+    assert!(!parts(1).contains("guarantees^0.25"), "{}", parts(1));
+}
