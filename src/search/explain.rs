@@ -6,11 +6,13 @@
 //! bonus for words standing together; then the length weight, when the query names an entity.
 
 use tantivy::DocAddress;
+use tantivy::query::EnableScoring;
 
 use super::collect::LengthPrior;
 use super::logical::{DayFields, Logical};
 use super::parse::Occur;
 use super::plan::Plan;
+use super::topk::Verifier;
 use crate::error::Result;
 
 /// How a query was read.
@@ -72,18 +74,19 @@ pub fn explain(
     address: DocAddress,
     score: f32,
 ) -> Result<Explanation> {
+    let reader = searcher.segment_reader(address.segment_ord);
     let part = |piece: &Logical| -> Result<Option<Part>> {
-        let query = piece.lower(days);
-        // A piece that does not match the passage adds nothing (tantivy says so by an error).
-        Ok(query
-            .explain(searcher, address)
-            .ok()
-            .map(|e| e.value())
-            .filter(|&s| s != 0.0)
-            .map(|score| Part {
-                label: piece.to_string(),
-                score,
-            }))
+        // The piece's scorer placed at the passage, as the collector's checks place it: tantivy's
+        // own `explain` seeks a phrase's scorer backwards when its first match comes after the
+        // passage. A piece that does not match the passage adds nothing.
+        let weight = piece
+            .lower(days)
+            .weight(EnableScoring::enabled_from_searcher(searcher))?;
+        let score = Verifier::new(&*weight, reader).score(address.doc_id)?;
+        Ok(score.filter(|&s| s != 0.0).map(|score| Part {
+            label: piece.to_string(),
+            score,
+        }))
     };
     let mut bm25 = Vec::new();
     for piece in pieces(&plan.logical) {
