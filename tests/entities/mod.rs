@@ -144,3 +144,38 @@ fn at_lookups_ignore_case_but_text_acronyms_do_not() {
     let with = env.run_ok(&["entities", "--with", "@usa", "--json"], 0);
     assert!(with.stdout.contains("\"nato\""), "{with}");
 }
+
+#[test]
+fn a_word_naming_an_entity_ranks_its_name_of_the_time_by_its_mentions_not_its_spelling() {
+    // Two speeches of one length on ASEAN and the Cambodian conflict: 1983 names the country
+    // twice, as it was then called; 1995 once, as it is called now. The plain word `Cambodia`
+    // stands for the entity: its mentions rank, and today's spelling only breaks ties.
+    let env = TestEnv::empty();
+    let corpus = [
+        speech(
+            "sgp-1983",
+            "1983",
+            "SGP",
+            "The ASEAN countries ask that foreign troops leave Kampuchea and that the people of \
+             Kampuchea choose their government in free elections under international supervision.",
+        ),
+        speech(
+            "nzl-1995",
+            "1995",
+            "NZL",
+            "The ASEAN countries have welcomed Cambodia as an observer and we look forward to \
+             stronger ties of trade and investment with the region in the years to come.",
+        ),
+    ];
+    env.write("corpus/speeches.jsonl", corpus.concat());
+    env.index();
+    for query in ["@ASEAN Cambodia", "@ASEAN @Cambodia"] {
+        let search = env.search_json(query, &[]);
+        let ranked: Vec<&str> = search
+            .hits
+            .iter()
+            .map(|h| h["article_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ranked, ["sgp-1983", "nzl-1995"], "{query}\n{}", search.out);
+    }
+}
