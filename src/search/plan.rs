@@ -570,7 +570,13 @@ impl Planner<'_> {
             field: self.fields.meta,
             name: key.to_owned(),
         };
-        Ok(Logical::Sequence { field, words, slop })
+        // A filter, as `type:` and `date:` are: a metadata value says which articles, not how
+        // well a passage answers. Scored, its BM25 would rank by how long the article's
+        // metadata is (an older speech, without a `post`, outranked a newer one).
+        Ok(Logical::Constant(
+            Box::new(Logical::Sequence { field, words, slop }),
+            0.0,
+        ))
     }
 
     /// Passages mentioning the entity named by id or alias (`zelensky`, `Зеленський`), or with

@@ -270,3 +270,45 @@ fn on_a_terminal_the_footer_suggests_quoting() {
     let piped = env.run_ok(&["search", "security", "guarantee"], 0);
     assert!(!piped.stderr.contains("quote it"), "{piped}");
 }
+
+#[test]
+fn a_metadata_filter_selects_articles_without_ranking_them_by_their_metadatas_length() {
+    // Two speeches of one delegation name Taiwan once in passages of one length; 2007's
+    // carries more metadata (the speaker's post). Scored by BM25, `country:CHN` gave 1958's
+    // shorter metadata the higher score; as a filter it scores nothing, and the tie goes to
+    // the newer speech.
+    let env = TestEnv::empty();
+    let speech = |id: &str, date: &str, post: Option<&str>, body: &str| {
+        let mut line = serde_json::json!({"id": id, "date": date, "country": "CHN",
+            "speaker": "Mr. Wang", "body": body});
+        if let Some(post) = post {
+            line["post"] = post.into();
+        }
+        line.to_string() + "\n"
+    };
+    let corpus = [
+        speech(
+            "chn-1958",
+            "1958",
+            None,
+            "The farms on Taiwan were rebuilt after the war and the towns prosper.",
+        ),
+        speech(
+            "chn-2007",
+            "2007",
+            Some("Minister for Foreign Affairs of the People's Republic"),
+            "The ports on Taiwan were rebuilt after the war and the mills prosper.",
+        ),
+    ];
+    env.write("corpus/speeches.jsonl", corpus.concat());
+    env.index();
+    let search = env.search_json("country:CHN Taiwan", &[]);
+    let ranked: Vec<&str> = search
+        .hits
+        .iter()
+        .map(|h| h["article_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ranked, ["chn-2007", "chn-1958"], "{}", search.out);
+    // The filter still filters.
+    assert!(env.search_json("country:USA Taiwan", &[]).hits.is_empty());
+}
