@@ -133,9 +133,9 @@ pub fn build(
         Target::Live { index } => {
             summary.mode = Mode::Update;
             let result = job.run(Some(&index), &mut catalog, &mut summary, progress);
-            if result.is_err() {
-                super::collect_garbage(&index); // a failed segment's files
-            }
+            // A failed segment's files, or a background merge's: tantivy only logs a merge
+            // that fails (on a full disk, say), and its files would keep the disk full.
+            super::collect_garbage(&index);
             result?;
         }
         Target::Fresh { tmp, index } => {
@@ -143,6 +143,7 @@ pub fn build(
             let result = job
                 .run(Some(&index), &mut catalog, &mut summary, progress)
                 .and_then(|()| {
+                    super::collect_garbage(&index); // a failed background merge's files
                     drop(index);
                     match summary.complete {
                         true => dir.publish(&tmp, &manifest).map(drop),
