@@ -104,7 +104,7 @@ pub fn build(
             .iter()
             .map(|r| match (r.as_os_str() == "-", &stdin_origin) {
                 (true, Some(origin)) => origin.clone(),
-                _ => r.display().to_string(),
+                _ => corpus::shown(r),
             })
             .collect(),
         total_bytes: inputs.total_bytes(),

@@ -407,7 +407,7 @@ impl Reader<'_> {
             let message = format!(
                 "duplicate article id '{}' (first seen at {}: line {first_line}), skipped",
                 article.id,
-                self.job.inputs.files[first_file].path.display()
+                corpus::shown(&self.job.inputs.files[first_file].path)
             );
             self.warn(&input.warning(line, message));
             return;
