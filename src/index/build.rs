@@ -21,7 +21,7 @@ use std::time::Instant;
 use tantivy::Index;
 
 use super::catalog::{Catalog, Scope};
-use super::roots::Roots;
+use super::roots::{Roots, within};
 pub use super::run::{
     BuildOptions, Change, Counts, MAX_THREADS, Mode, Progress, RunSummary, Silent, defaults,
 };
@@ -203,7 +203,16 @@ impl Plan {
             };
         }
         if rebuild && !options.prune {
-            paths.extend(present.iter().map(|r| shown(r)));
+            // The recorded roots that no path given holds (`sample/` holds `sample`).
+            let given: Vec<String> = paths
+                .iter()
+                .filter_map(|p| p.canonicalize().ok())
+                .map(|p| corpus::path_key(&p))
+                .collect();
+            let more = present
+                .iter()
+                .filter(|r| !given.iter().any(|g| within(r, g)));
+            paths.extend(more.map(|r| shown(r)));
         }
         let mut inputs = corpus::walk_anchored(&paths, &recorded.paths)?;
         let stdin_origin = options

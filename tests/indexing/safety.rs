@@ -57,9 +57,16 @@ fn a_rebuild_the_index_needs_rereads_every_recorded_root_and_a_dry_run_says_so()
     assert_eq!(articles(&env), 4);
     assert_eq!(env.search_json("okapi", &[]).articles(), ["other-1"]);
 
-    // An explicit --full over fewer roots re-reads the others too.
+    // An explicit --full over fewer roots re-reads the others too, each once, however named.
     let run = index_json(&env, &["corpus", "--no-entities", "--full"]);
     assert_eq!(run["articles"], 4, "{run}");
+    let run = index_json(&env, &["other//", "./corpus/", "--no-entities", "--full"]);
+    assert_eq!(run["articles"], 4, "{run}");
+    assert_eq!(
+        run["roots"],
+        serde_json::json!(["other//", "./corpus/"]),
+        "{run}"
+    );
     assert_eq!(articles(&env), 4);
 
     // A rebuild that cannot re-read a root refuses, naming it, and keeps the index.
