@@ -190,7 +190,7 @@ pub fn summary_line(s: &RunSummary) -> String {
     }
     if s.kept > 0 {
         line.push_str(&format!(
-            "; kept {} article{} whose file could not be read",
+            "; kept {} article{} not read this time",
             s.kept,
             plural(s.kept)
         ));

@@ -510,3 +510,24 @@ fn a_full_rebuild_of_an_index_from_another_format_rereads_the_roots_it_records()
     assert_eq!(articles(&env), 4);
     assert_eq!(env.search_json("okapi", &[]).articles(), ["other-1"]);
 }
+
+#[test]
+fn a_prune_that_reads_no_article_removes_nothing_and_says_why() {
+    let env = TestEnv::new();
+    env.index();
+    let said = "--prune read no article, so it removed nothing: an input that yields none \
+                (a failed `zcat`, say) never empties the index";
+    for input in ["", "{\"id\": \"cut short\"\n"] {
+        let out = env.run_with_stdin(
+            &["index", "-", "--prune", "--threads", "1", "--json"],
+            input.as_bytes(),
+        );
+        assert_eq!(out.code, 0, "{out}");
+        let warnings = out.warnings();
+        assert!(warnings.last().is_some_and(|w| w.ends_with(said)), "{out}");
+        let run = summary_of(&out);
+        assert_eq!(changes(&run), (0, 0, 0, 0), "{run}");
+        assert_eq!(run["kept"], 2, "{run}");
+        assert_eq!(articles(&env), 2);
+    }
+}
