@@ -190,7 +190,7 @@ pub fn summary_line(s: &RunSummary) -> String {
     }
     if s.kept > 0 {
         line.push_str(&format!(
-            "; kept {} article{} whose file could not be read",
+            "; kept {} article{} not read this time",
             s.kept,
             plural(s.kept)
         ));
@@ -271,7 +271,7 @@ impl Progress for Reporter {
             0 => "{spinner} {bytes} read, {bytes_per_sec}\n  {msg}",
             _ => "{spinner} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} [{wide_bar}]\n  {msg}",
         };
-        let bar = ProgressBar::new(bytes);
+        let bar = ProgressBar::with_draw_target(Some(bytes), super::bar::target());
         bar.set_style(
             ProgressStyle::with_template(template)
                 .expect("valid template")
@@ -311,8 +311,9 @@ impl Progress for Reporter {
                 total => counts.bytes.min(total),
             };
             bar.set_position(position);
-            // Two columns of indent, one spare so a terminal never wraps at the last column.
-            let width = usize::from(console::Term::stderr().size().1).saturating_sub(3);
+            // Two columns of indent and, at the end, room for an echoed `^C` (see `bar`).
+            let width = usize::from(console::Term::stderr().size().1)
+                .saturating_sub(2 + super::bar::SPARE_COLUMNS);
             bar.set_message(format!(
                 "{}\n  {}",
                 fit(&status(), width),

@@ -1,6 +1,7 @@
 //! The only code that prints: one file per command. Converts clap arguments into the library's
 //! configs, draws progress, renders results, and decides exit codes.
 
+mod bar;
 mod batch;
 mod bench;
 mod check;

@@ -61,8 +61,7 @@ pub struct Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = self.path.display().to_string();
-        write!(f, "{}: ", printable(&path))?;
+        write!(f, "{}: ", printable(&shown(&self.path)))?;
         if let Some(line) = self.line {
             write!(f, "line {line}: ")?;
         }
@@ -276,7 +275,7 @@ pub fn walk_anchored(roots: &[PathBuf], anchors: &[String]) -> Result<Inputs> {
         if !root.exists() {
             return Err(Error::Invalid(format!(
                 "corpus path '{}' does not exist",
-                root.display()
+                printable(&shown(root))
             )));
         }
         let canonical = root.canonicalize().map_err(|e| Error::io(root, e))?;
@@ -372,6 +371,12 @@ pub fn walk_anchored(roots: &[PathBuf], anchors: &[String]) -> Result<Inputs> {
 /// bytes stay distinct and [`path_of_key`] gives the path back.
 pub fn path_key(path: &Path) -> String {
     escape_bytes(path.as_os_str().as_encoded_bytes(), true)
+}
+
+/// A path as attache shows it: its text, with each byte that is not UTF-8 written `\xNN`, so
+/// that two paths differing only in such bytes never look the same.
+pub fn shown(path: &Path) -> String {
+    escape_bytes(path.as_os_str().as_encoded_bytes(), false)
 }
 
 /// The path a [`path_key`] stands for.

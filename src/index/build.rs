@@ -21,7 +21,7 @@ use std::time::Instant;
 use tantivy::Index;
 
 use super::catalog::{Catalog, Scope};
-use super::roots::Roots;
+use super::roots::{Roots, within};
 pub use super::run::{
     BuildOptions, Change, Counts, MAX_THREADS, Mode, Progress, RunSummary, Silent, defaults,
 };
@@ -104,7 +104,7 @@ pub fn build(
             .iter()
             .map(|r| match (r.as_os_str() == "-", &stdin_origin) {
                 (true, Some(origin)) => origin.clone(),
-                _ => r.display().to_string(),
+                _ => corpus::shown(r),
             })
             .collect(),
         total_bytes: inputs.total_bytes(),
@@ -133,9 +133,9 @@ pub fn build(
         Target::Live { index } => {
             summary.mode = Mode::Update;
             let result = job.run(Some(&index), &mut catalog, &mut summary, progress);
-            if result.is_err() {
-                super::collect_garbage(&index); // a failed segment's files
-            }
+            // A failed segment's files, or a background merge's: tantivy only logs a merge
+            // that fails (on a full disk, say), and its files would keep the disk full.
+            super::collect_garbage(&index);
             result?;
         }
         Target::Fresh { tmp, index } => {
@@ -143,6 +143,7 @@ pub fn build(
             let result = job
                 .run(Some(&index), &mut catalog, &mut summary, progress)
                 .and_then(|()| {
+                    super::collect_garbage(&index); // a failed background merge's files
                     drop(index);
                     match summary.complete {
                         true => dir.publish(&tmp, &manifest).map(drop),
@@ -202,7 +203,16 @@ impl Plan {
             };
         }
         if rebuild && !options.prune {
-            paths.extend(present.iter().map(|r| shown(r)));
+            // The recorded roots that no path given holds (`sample/` holds `sample`).
+            let given: Vec<String> = paths
+                .iter()
+                .filter_map(|p| p.canonicalize().ok())
+                .map(|p| corpus::path_key(&p))
+                .collect();
+            let more = present
+                .iter()
+                .filter(|r| !given.iter().any(|g| within(r, g)));
+            paths.extend(more.map(|r| shown(r)));
         }
         let mut inputs = corpus::walk_anchored(&paths, &recorded.paths)?;
         let stdin_origin = options

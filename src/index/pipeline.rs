@@ -157,8 +157,18 @@ impl Job<'_> {
             let scope = self.scope();
             let (removed, kept) = match self.options.prune && counts.articles == 0 {
                 // Pruning to an input that yielded nothing would empty the index.
-                true => (Vec::new(), catalog.len() as u64),
-                false => catalog.unseen(&scope, &unreadable),
+                true if !catalog.is_empty() => {
+                    let warning = Warning {
+                        path: self.dir.path().to_path_buf(),
+                        line: None,
+                        message: "--prune read no article, so it removed nothing: an input \
+                                  that yields none (a failed `zcat`, say) never empties the index"
+                            .into(),
+                    };
+                    tell(summary, progress, &warning);
+                    (Vec::new(), catalog.len() as u64)
+                }
+                _ => catalog.unseen(&scope, &unreadable),
             };
             summary.kept = kept;
             summary.removed = removed.len() as u64;
@@ -407,7 +417,7 @@ impl Reader<'_> {
             let message = format!(
                 "duplicate article id '{}' (first seen at {}: line {first_line}), skipped",
                 article.id,
-                self.job.inputs.files[first_file].path.display()
+                corpus::shown(&self.job.inputs.files[first_file].path)
             );
             self.warn(&input.warning(line, message));
             return;

@@ -57,9 +57,16 @@ fn a_rebuild_the_index_needs_rereads_every_recorded_root_and_a_dry_run_says_so()
     assert_eq!(articles(&env), 4);
     assert_eq!(env.search_json("okapi", &[]).articles(), ["other-1"]);
 
-    // An explicit --full over fewer roots re-reads the others too.
+    // An explicit --full over fewer roots re-reads the others too, each once, however named.
     let run = index_json(&env, &["corpus", "--no-entities", "--full"]);
     assert_eq!(run["articles"], 4, "{run}");
+    let run = index_json(&env, &["other//", "./corpus/", "--no-entities", "--full"]);
+    assert_eq!(run["articles"], 4, "{run}");
+    assert_eq!(
+        run["roots"],
+        serde_json::json!(["other//", "./corpus/"]),
+        "{run}"
+    );
     assert_eq!(articles(&env), 4);
 
     // A rebuild that cannot re-read a root refuses, naming it, and keeps the index.
@@ -398,11 +405,16 @@ fn a_cancelled_run_stops_reading_mid_file_and_commits_what_it_read() {
 #[test]
 fn a_first_build_is_searchable_within_seconds_and_searches_say_it_is_being_built() {
     let env = TestEnv::empty();
-    crate::write_bulk_corpus(&env, 8000);
-    let mut child = env.spawn(&["index", "bulk", "--threads", "2", "--quiet"]);
+    // The articles arrive through a pipe the test holds open, a few at a time: the build goes
+    // on until a search has seen its first commit, however fast the machine indexes.
+    let lines = bulk_lines(8000);
+    let mut child = spawn_stdin_run(&env, &[]);
+    let mut stdin = child.stdin.take().unwrap();
     let started = Instant::now();
     let mut seen = None;
-    while started.elapsed() < Duration::from_secs(30) && child.try_wait().unwrap().is_none() {
+    for chunk in lines.chunks(4) {
+        stdin.write_all(chunk.concat().as_bytes()).unwrap();
+        stdin.flush().unwrap();
         if env.path().join("index/CURRENT").exists() {
             let out = env.run(&["search", "treaty", "--count"]);
             if out.code == 0 {
@@ -414,11 +426,10 @@ fn a_first_build_is_searchable_within_seconds_and_searches_say_it_is_being_built
                 "{out}"
             );
         }
-        std::thread::sleep(Duration::from_millis(50));
+        assert!(child.try_wait().unwrap().is_none(), "the build ended early");
+        std::thread::sleep(Duration::from_millis(20));
     }
-    let running = child.try_wait().unwrap().is_none();
     let (after, out) = seen.expect("no search saw articles while the first build ran");
-    assert!(running, "the build ended before a search saw articles");
     assert!(
         after < Duration::from_secs(15),
         "first results after {after:?}"
@@ -439,6 +450,7 @@ fn a_first_build_is_searchable_within_seconds_and_searches_say_it_is_being_built
     );
     child.kill().unwrap();
     child.wait().unwrap();
+    drop(stdin);
     let stats = env.run_ok(&["stats"], 0);
     assert!(stats.stdout.contains("(interrupted: "), "{stats}");
 }
@@ -497,4 +509,25 @@ fn a_full_rebuild_of_an_index_from_another_format_rereads_the_roots_it_records()
     );
     assert_eq!(articles(&env), 4);
     assert_eq!(env.search_json("okapi", &[]).articles(), ["other-1"]);
+}
+
+#[test]
+fn a_prune_that_reads_no_article_removes_nothing_and_says_why() {
+    let env = TestEnv::new();
+    env.index();
+    let said = "--prune read no article, so it removed nothing: an input that yields none \
+                (a failed `zcat`, say) never empties the index";
+    for input in ["", "{\"id\": \"cut short\"\n"] {
+        let out = env.run_with_stdin(
+            &["index", "-", "--prune", "--threads", "1", "--json"],
+            input.as_bytes(),
+        );
+        assert_eq!(out.code, 0, "{out}");
+        let warnings = out.warnings();
+        assert!(warnings.last().is_some_and(|w| w.ends_with(said)), "{out}");
+        let run = summary_of(&out);
+        assert_eq!(changes(&run), (0, 0, 0, 0), "{run}");
+        assert_eq!(run["kept"], 2, "{run}");
+        assert_eq!(articles(&env), 2);
+    }
 }

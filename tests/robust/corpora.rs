@@ -117,11 +117,11 @@ fn a_file_name_that_is_not_utf8_is_indexed_under_a_readable_id() {
         .join(OsStr::from_bytes(b"caf\xe9.jsonl"));
     fs::rename(env.path().join("corpus/bad.jsonl"), moved).unwrap();
     let (warnings, count) = index_and_count(&env, "wombat");
-    // The id and the warning are printable: the bad byte is replaced, the escape escaped.
+    // The id and the warning are printable: the bad byte is written `\xe9`, as in the id.
     assert_eq!(
         warnings,
         [
-            "warning: corpus/caf\u{fffd}.jsonl: line 1: malformed JSON: key must be a string at column 2"
+            "warning: corpus/caf\\xe9.jsonl: line 1: malformed JSON: key must be a string at column 2"
         ]
     );
     assert_eq!(count, (1, 1));
@@ -154,6 +154,21 @@ fn folders_whose_names_differ_only_in_bytes_that_are_not_utf8_stay_apart() {
             .stderr
             .contains("added 0, changed 0, removed 0 articles, 2 unchanged"),
         "{again}"
+    );
+    // Warnings tell the two folders apart too.
+    for folder in [&b"d\xe9"[..], &b"d\xe8"[..]] {
+        let dir = env.path().join("corpus").join(OsStr::from_bytes(folder));
+        fs::write(dir.join("bad.jsonl"), "{oops\n").unwrap();
+    }
+    let out = env.run_ok(&["index", "--threads", "1"], 0);
+    let bad = ": line 1: malformed JSON: key must be a string at column 2";
+    assert_eq!(
+        out.warnings(),
+        [
+            format!("warning: corpus/d\\xe8/bad.jsonl{bad}"),
+            format!("warning: corpus/d\\xe9/bad.jsonl{bad}")
+        ],
+        "{out}"
     );
 }
 

@@ -187,3 +187,32 @@ fn only_attache_build_folders_are_removed_never_a_users_folder() {
         [".lock", ".tmp-999999", ".tmp-notes", "CURRENT", "notes"]
     );
 }
+
+#[test]
+fn an_update_whose_background_merge_fails_leaves_no_orphaned_files() {
+    let env = TestEnv::empty();
+    write_noisy_corpus(&env, 400);
+    // Checkpoints every 20 articles make segments small enough to write; tantivy merges them
+    // in the background, and a merged segment's files outgrow the limit, as on a full disk.
+    // tantivy only logs a failed background merge: the run succeeds, its files stayed behind.
+    let out = run_with_file_limit(
+        &env,
+        30,
+        &[
+            "index",
+            "--threads",
+            "1",
+            "--checkpoint-articles",
+            "20",
+            "--quiet",
+        ],
+    );
+    assert_eq!(out.code, 0, "{out}");
+    assert_eq!(
+        orphans(&env),
+        Vec::<String>::new(),
+        "the failed merges' files are removed"
+    );
+    assert_eq!(crate::stats_json(&env)["articles"], 400);
+    env.run_ok(&["check"], 0);
+}
