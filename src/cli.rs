@@ -607,6 +607,10 @@ pub struct ExportArgs {
     #[arg(long, value_name = "NAME", default_value = attache::export::DEFAULT_NAME,
           value_parser = export_name)]
     pub name: String,
+    /// With opensearch, the most MiB of one bulk file (one bulk request), 1 to 1024.
+    #[arg(long, value_name = "MB", default_value_t = attache::export::BULK_BYTES >> 20,
+          value_parser = whole(1u64, 1024))]
+    pub bulk_mb: u64,
     /// Write the summary as one JSON object on standard output.
     #[arg(long)]
     pub json: bool,

@@ -21,6 +21,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<Exit> {
             ExportFormat::Opensearch => Format::OpenSearch,
         },
         name: args.name.clone(),
+        bulk_bytes: args.bulk_mb << 20,
     };
     let bar = match !args.quiet && std::io::stderr().is_terminal() {
         true => {

@@ -36,7 +36,8 @@ pub enum Format {
     /// Quickwit 0.8+: `index-config.yaml` and `passages.ndjson`.
     Quickwit,
     /// OpenSearch (and Elasticsearch): `mapping.json` and `bulk-NNNN.ndjson` files of `_bulk`
-    /// action and document lines, each under about [`BULK_BYTES`].
+    /// action and document lines, each within [`ExportRequest::bulk_bytes`] (an article is
+    /// never split between two files; one larger than the bound gets a file of its own).
     OpenSearch,
 }
 
@@ -50,9 +51,9 @@ impl Format {
     }
 }
 
-/// A bulk file is closed at the first article boundary past this many bytes: OpenSearch's
-/// documentation advises bulk requests of 5 to 15 MB, and its default request limit is 100 MB.
-pub const BULK_BYTES: u64 = 10 << 20;
+/// The default size bound of a bulk file: OpenSearch's documentation advises bulk requests of
+/// 5 to 15 MB, and some hosted clusters take at most 10 MiB in one request.
+pub const BULK_BYTES: u64 = 8 << 20;
 
 /// The name the other engine's index gets unless told otherwise.
 pub const DEFAULT_NAME: &str = "attache";
@@ -64,9 +65,10 @@ pub struct ExportRequest {
     pub dir: PathBuf,
     /// For which engine.
     pub format: Format,
-    /// The other engine's index name (Quickwit `index_id`, the OpenSearch index in the
-    /// commands the mapping's comment gives).
+    /// The other engine's index name (Quickwit's `index_id`).
     pub name: String,
+    /// The most bytes of one bulk file (OpenSearch), [`BULK_BYTES`] by default.
+    pub bulk_bytes: u64,
 }
 
 /// How far an export has gone, for progress.
@@ -325,7 +327,9 @@ struct Output {
     file: Option<(PathBuf, BufWriter<File>, u64)>,
     files: Vec<PathBuf>,
     bytes: u64,
-    line: Vec<u8>,
+    bulk_bytes: u64,
+    /// The article's lines, serialized before they are written.
+    lines: Vec<u8>,
 }
 
 impl Output {
@@ -336,16 +340,26 @@ impl Output {
             file: None,
             files: Vec::new(),
             bytes: 0,
-            line: Vec::new(),
+            bulk_bytes: request.bulk_bytes,
+            lines: Vec::new(),
         })
     }
 
-    /// Writes one article's documents (after their bulk action lines, for OpenSearch).
+    /// Writes one article's documents (after their bulk action lines, for OpenSearch), in a
+    /// new bulk file when they would not fit in the current one.
     fn article(&mut self, docs: &[PassageDoc]) -> Result<()> {
-        let full = self
-            .file
-            .as_ref()
-            .is_some_and(|(_, _, n)| self.format == Format::OpenSearch && *n >= BULK_BYTES);
+        self.lines.clear();
+        for doc in docs {
+            if self.format == Format::OpenSearch {
+                opensearch::action_line(&doc.passage_id, &mut self.lines);
+            }
+            serde_json::to_writer(&mut self.lines, doc).expect("documents serialize");
+            self.lines.push(b'\n');
+        }
+        let size = self.lines.len() as u64;
+        let full = self.file.as_ref().is_some_and(|(_, _, n)| {
+            self.format == Format::OpenSearch && *n > 0 && n + size > self.bulk_bytes
+        });
         if full || self.file.is_none() {
             self.close()?;
             let name = match self.format {
@@ -357,18 +371,10 @@ impl Output {
             self.file = Some((path, BufWriter::with_capacity(1 << 20, file), 0));
         }
         let (path, file, written) = self.file.as_mut().expect("opened above");
-        for doc in docs {
-            self.line.clear();
-            if self.format == Format::OpenSearch {
-                opensearch::action_line(&doc.passage_id, &mut self.line);
-            }
-            serde_json::to_writer(&mut self.line, doc).expect("documents serialize");
-            self.line.push(b'\n');
-            file.write_all(&self.line)
-                .map_err(|e| Error::io(path.as_path(), e))?;
-            *written += self.line.len() as u64;
-            self.bytes += self.line.len() as u64;
-        }
+        file.write_all(&self.lines)
+            .map_err(|e| Error::io(path.as_path(), e))?;
+        *written += size;
+        self.bytes += size;
         Ok(())
     }
 

@@ -11,6 +11,9 @@ use tantivy::{DocAddress, DocSet, TERMINATED, TantivyDocument, Term};
 use crate::error::Result;
 use crate::index::schema::{Fields, fast};
 
+/// An article's live passages: their numbers and stored documents, in order.
+pub type Passages = Vec<(u64, TantivyDocument)>;
+
 /// Calls `visit` with each article id and its live passages' stored documents, in order.
 ///
 /// # Errors
@@ -18,7 +21,7 @@ use crate::index::schema::{Fields, fast};
 pub fn articles(
     searcher: &tantivy::Searcher,
     fields: &Fields,
-    visit: &mut dyn FnMut(&str, Vec<(u64, TantivyDocument)>) -> Result<()>,
+    visit: &mut dyn FnMut(&str, Passages) -> Result<()>,
 ) -> Result<()> {
     let segments = searcher.segment_readers();
     let mut inverted = Vec::with_capacity(segments.len());
