@@ -273,17 +273,11 @@ fn start(passage: PassageLine, id: String, line: usize) -> Pending {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::Format;
 
     fn read(lines: &str) -> Vec<String> {
         let input = Input {
             path: "x.ndjson".into(),
-            relative: "x.ndjson".into(),
-            format: Format::JsonLines,
-            size: lines.len() as u64,
-            stdin: false,
-            origin: "x.ndjson".into(),
-            anchor: String::new(),
+            ..Input::stdin()
         };
         let mut seen = Vec::new();
         crate::corpus::jsonl::read_from(lines.as_bytes(), &input, &mut |record| {
