@@ -31,6 +31,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<Exit> {
                 )
                 .expect("a valid template"),
             );
+            bar.set_message(human_bytes(0));
             Some(bar)
         }
         false => None,

@@ -402,6 +402,26 @@ fn export_refuses_a_folder_that_is_not_empty_and_a_bad_name() {
 }
 
 #[test]
+fn a_terminal_sees_a_progress_bar_and_a_pipe_only_the_summary() {
+    let env = indexed();
+    let Some(screen) =
+        crate::settings::run_on_a_terminal(&env, &[], &["export", "--format", "quickwit", "qw"])
+    else {
+        return; // no `script` to give the binary a terminal
+    };
+    assert!(screen.contains("/23 passages, "), "{screen}");
+    assert!(
+        screen.contains("exported 23 passages of 4 articles"),
+        "{screen}"
+    );
+    let piped = export(&env, "opensearch", "os", &[]);
+    assert!(!piped.stderr.contains("/23 passages"), "{piped}");
+    assert_eq!(piped.stderr.lines().count(), 3, "{piped}");
+    let quiet = export(&env, "opensearch", "os2", &["--quiet"]);
+    assert_eq!(quiet.stderr.lines().count(), 2, "{quiet}");
+}
+
+#[test]
 fn the_name_given_is_the_quickwit_index_id() {
     let env = indexed();
     export(
