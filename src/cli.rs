@@ -91,6 +91,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Score the ranking against judged needs: nDCG@10, P@10, MRR and recall@100 per need.
     Eval(EvalArgs),
+    /// Export the index for Quickwit or OpenSearch/Elasticsearch: the engine's index
+    /// definition and one NDJSON document per passage, which `attache index DIR` reads back.
+    Export(ExportArgs),
     /// Show each setting in force (index, corpus, limit, color) and where it came from: a
     /// flag, the environment, the config file or the default.
     Config(ConfigArgs),
@@ -116,6 +119,7 @@ impl Command {
             Command::Bench(a) => Some(&a.location),
             Command::Check(a) => Some(&a.location),
             Command::Eval(a) => Some(&a.location),
+            Command::Export(a) => Some(&a.location),
             Command::Config(a) => Some(&a.location),
             Command::Gen(_) | Command::Completions(_) | Command::Man => None,
         }
@@ -585,6 +589,48 @@ pub struct ViewArgs {
     /// terminal's width, else 80].
     #[arg(long, value_name = "N", value_parser = whole(0, MAX_WIDTH))]
     pub width: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// The engine: quickwit (index-config.yaml, passages.ndjson) or opensearch (mapping.json,
+    /// bulk-NNNN.ndjson files of _bulk lines; Elasticsearch takes them too).
+    #[arg(long, value_enum, value_name = "ENGINE")]
+    pub format: ExportFormat,
+    /// The folder to write: new, or empty.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The other engine's index name: 3 to 255 lowercase letters, digits, '-' or '_',
+    /// starting with a letter.
+    #[arg(long, value_name = "NAME", default_value = attache::export::DEFAULT_NAME,
+          value_parser = export_name)]
+    pub name: String,
+    /// With opensearch, the most MiB of one bulk file (one bulk request), 1 to 1024.
+    #[arg(long, value_name = "MB", default_value_t = attache::export::BULK_BYTES >> 20,
+          value_parser = whole(1u64, 1024))]
+    pub bulk_mb: u64,
+    /// Write the summary as one JSON object on standard output.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bar and no hints: only the summary.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// The engines `attache export` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Quickwit 0.8 or later.
+    Quickwit,
+    /// OpenSearch, or Elasticsearch.
+    Opensearch,
+}
+
+/// `--name`, checked for both engines.
+fn export_name(name: &str) -> Result<String, String> {
+    attache::export::check_name(name).map(|()| name.to_owned())
 }
 
 /// Whether to page.

@@ -47,6 +47,7 @@ pub mod corpus;
 pub mod entities;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod generate;
 pub mod index;
 pub mod render;

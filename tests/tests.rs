@@ -14,6 +14,7 @@
 
 mod attribution;
 mod entities;
+mod export;
 mod facets;
 mod grouping;
 mod indexing;

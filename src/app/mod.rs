@@ -8,6 +8,7 @@ mod check;
 pub mod config;
 mod entities;
 mod eval;
+mod export;
 mod facets;
 mod generate;
 mod index;
@@ -53,6 +54,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Gen(args) => generate::run(args),
         Command::Check(args) => check::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Export(args) => export::run(args),
         Command::Config(args) => settings::run(args),
         Command::Completions(args) => settings::completions(args),
         Command::Man => settings::man(),

@@ -109,6 +109,13 @@ impl Date {
     }
 }
 
+/// Day `days` (since 1970-01-01) written `YYYY-MM-DD`, as exports give a period's first and last
+/// day.
+pub fn day_text(days: i64) -> String {
+    let (year, month, day) = civil_from_days(days);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 /// How precisely a date is known, coarsest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Precision {
@@ -237,6 +244,10 @@ mod tests {
         assert_eq!((day.first_day(), day.last_day()), (0, 0));
         let day: Date = "2025-11-24".parse().unwrap();
         assert_eq!(day.first_day(), 20_416);
+        assert_eq!(day_text(20_416), "2025-11-24");
+        let year: Date = "1946".parse().unwrap();
+        assert_eq!(day_text(year.first_day()), "1946-01-01");
+        assert_eq!(day_text(year.last_day()), "1946-12-31");
     }
 
     #[test]

@@ -7,13 +7,15 @@
 //! `id`, `date` and `body` are required; `title`, `source` and `url` are optional; every other
 //! top-level string or number becomes metadata, searchable as `name:value`. Files are streamed
 //! line by line, so a corpus never has to fit in memory. Blank lines are skipped, and so is a
-//! line longer than [`MAX_RECORD_BYTES`], which is read past without being held.
+//! line longer than [`MAX_RECORD_BYTES`], which is read past without being held. Passages
+//! exported by `attache export` are read here too (see [`super::exported`]).
 
 use std::io::{self, BufRead};
 
 use serde_json::{Map, Value};
 
 use super::clean::{MAX_ID_BYTES, check_id, nfc_owned, strip_bom};
+use super::exported;
 use super::{Article, Input, MAX_RECORD_BYTES, Record, Warning, title_from_body, too_long};
 use crate::error::{Error, Result};
 
@@ -35,6 +37,9 @@ fn read_capped(
 ) -> Result<()> {
     let mut buf = Vec::new();
     let mut line = 0;
+    // Exported passages are gathered into their articles; an article cut by a read error is
+    // dropped with the rest of the file.
+    let mut passages = exported::Assembler::default();
     loop {
         buf.clear();
         let (n, cut) = match read_line_capped(&mut reader, &mut buf, max) {
@@ -54,6 +59,7 @@ fn read_capped(
             Err(e) => return Err(Error::io(&input.path, e)),
         };
         if n == 0 {
+            passages.finish(sink);
             return Ok(());
         }
         line += 1;
@@ -76,7 +82,16 @@ fn read_capped(
                 .rev()
                 .take_while(|b| matches!(b, b'\n' | b'\r'))
                 .count();
-        match parse_line(&record[..line_end]) {
+        let object = match parse_object(&record[..line_end]) {
+            Ok(object) if exported::is_bulk_action(&object) => continue,
+            Ok(object) if exported::is_passage(&object) => {
+                passages.push(object, line, input, sink);
+                continue;
+            }
+            other => other,
+        };
+        passages.finish(sink);
+        match object.and_then(article_from) {
             Ok(article) => sink(Record::Article(article, line)),
             Err(message) => sink(Record::Warning(Warning {
                 path: input.path.clone(),
@@ -125,14 +140,25 @@ fn read_line_capped(
 
 /// Parses one JSON line into an article, its strings in Unicode form C (see [`super::clean`]);
 /// the error says what is wrong.
+#[cfg(test)]
 pub fn parse_line(bytes: &[u8]) -> Result<Article, String> {
+    parse_object(bytes).and_then(article_from)
+}
+
+/// One JSON line as an object; the error says what is wrong.
+fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, String> {
     let text = std::str::from_utf8(bytes)
         .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()))?;
     let value: Value =
         serde_json::from_str(text).map_err(|e| format!("malformed JSON: {}", lowercase(e)))?;
-    let Value::Object(mut object) = value else {
-        return Err("expected a JSON object".into());
-    };
+    match value {
+        Value::Object(object) => Ok(object),
+        _ => Err("expected a JSON object".into()),
+    }
+}
+
+/// The article of one JSON object, its strings in Unicode form C.
+fn article_from(mut object: Map<String, Value>) -> Result<Article, String> {
     let id = match object.remove("id") {
         Some(Value::String(s)) if !s.trim().is_empty() => s,
         Some(Value::Number(n)) => n.to_string(),
@@ -167,6 +193,7 @@ pub fn parse_line(bytes: &[u8]) -> Result<Article, String> {
         url,
         meta,
         body,
+        passages: Vec::new(),
     })
 }
 

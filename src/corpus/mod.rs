@@ -6,6 +6,7 @@
 
 pub(crate) mod clean;
 pub mod date;
+pub mod exported;
 pub(crate) mod jsonl;
 pub(crate) mod text;
 
@@ -46,6 +47,10 @@ pub struct Article {
     pub meta: Vec<(String, String)>,
     /// The full text.
     pub body: String,
+    /// The passages as given, in order, when the article was read back from an export
+    /// (`attache export`): they are indexed as they are, keeping their boundaries, and `body`
+    /// is them joined by blank lines. Empty for every other article, whose body is split.
+    pub passages: Vec<String>,
 }
 
 /// A bad file or line that was skipped.

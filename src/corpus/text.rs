@@ -144,6 +144,7 @@ pub fn parse(id: &str, bytes: &[u8]) -> Result<Article, (Option<usize>, String)>
         url: url.filter(|u| !u.is_empty()),
         meta: Vec::new(),
         body: body.to_owned(),
+        passages: Vec::new(),
     })
 }
 

@@ -32,6 +32,14 @@ pub fn content_hash(article: &Article) -> u64 {
     }
     field(b"body");
     field(article.body.as_bytes());
+    // Passages given by an export are indexed as given; the same words split by attache are
+    // another article.
+    if !article.passages.is_empty() {
+        field(b"passages");
+        for passage in &article.passages {
+            field(passage.as_bytes());
+        }
+    }
     h.digest()
 }
 

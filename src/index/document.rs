@@ -70,7 +70,10 @@ impl<'g> DocumentBuilder<'g> {
         hash: u64,
         origin: &str,
     ) -> Vec<TantivyDocument> {
-        let passages = split_passages(&article.body);
+        let passages = match article.passages.is_empty() {
+            true => split_passages(&article.body),
+            false => article.passages.clone(),
+        };
         let info = Info {
             date: article.date.to_string(),
             title: article.title.clone(),

@@ -1,0 +1,437 @@
+//! Exporting an index for another engine: `attache export --format quickwit|opensearch DIR`.
+//!
+//! An export is the engine's index definition (a Quickwit index config, [`quickwit`]; an
+//! OpenSearch or Elasticsearch mapping, [`opensearch`]) and one NDJSON document per passage
+//! ([`PassageDoc`], whose fields `crate::corpus::exported` owns), written in article-id order,
+//! each article's passages in order. Documents are streamed: one article is held at a time.
+//!
+//! The same NDJSON is an input of `attache index` (passages keep their boundaries), so an export
+//! is also a portable copy of what the index holds. What the export carries and what it cannot
+//! (attache's own ranking, sentence-bounded phrases, attribution) is told in docs/SCALE.md.
+
+pub mod opensearch;
+pub mod quickwit;
+mod walk;
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde_json::{Map, Value};
+use tantivy::TantivyDocument;
+
+use crate::corpus::Date;
+use crate::corpus::date::day_text;
+use crate::corpus::exported::PassageDoc;
+use crate::error::{Error, Result};
+use crate::index::document::meta_key;
+use crate::index::schema::Fields;
+use crate::search::Searcher;
+use crate::search::show::stored_passage;
+
+/// The engines an index can be exported to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Quickwit 0.8+: `index-config.yaml` and `passages.ndjson`.
+    Quickwit,
+    /// OpenSearch (and Elasticsearch): `mapping.json` and `bulk-NNNN.ndjson` files of `_bulk`
+    /// action and document lines, each within [`ExportRequest::bulk_bytes`] (an article is
+    /// never split between two files; one larger than the bound gets a file of its own).
+    OpenSearch,
+}
+
+impl Format {
+    /// The format's name, as `--format` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Quickwit => "quickwit",
+            Format::OpenSearch => "opensearch",
+        }
+    }
+}
+
+/// The default size bound of a bulk file: OpenSearch's documentation advises bulk requests of
+/// 5 to 15 MB, and some hosted clusters take at most 10 MiB in one request.
+pub const BULK_BYTES: u64 = 8 << 20;
+
+/// The name the other engine's index gets unless told otherwise.
+pub const DEFAULT_NAME: &str = "attache";
+
+/// What to export, and where.
+#[derive(Debug, Clone)]
+pub struct ExportRequest {
+    /// The folder to write; it must be new or empty.
+    pub dir: PathBuf,
+    /// For which engine.
+    pub format: Format,
+    /// The other engine's index name (Quickwit's `index_id`).
+    pub name: String,
+    /// The most bytes of one bulk file (OpenSearch), [`BULK_BYTES`] by default.
+    pub bulk_bytes: u64,
+}
+
+/// How far an export has gone, for progress.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Progress {
+    /// Passages written.
+    pub passages: u64,
+    /// Passages in the index.
+    pub total: u64,
+    /// Articles written.
+    pub articles: u64,
+    /// Bytes written.
+    pub bytes: u64,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone)]
+pub struct ExportSummary {
+    /// The engine.
+    pub format: Format,
+    /// The folder.
+    pub dir: PathBuf,
+    /// The files written, definition first.
+    pub files: Vec<PathBuf>,
+    /// Passages written.
+    pub passages: u64,
+    /// Articles written.
+    pub articles: u64,
+    /// Bytes written, definition included.
+    pub bytes: u64,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// Metadata keys renamed to be field names (`as written` → `as exported`).
+    pub renamed: Vec<(String, String)>,
+}
+
+/// Checks an index name for both engines: a lowercase letter, then lowercase letters, digits,
+/// `-` and `_`, 3 to 255 in all (Quickwit's index id rule, and OpenSearch's lowercase one).
+///
+/// # Errors
+/// A one-line reason naming the value.
+pub fn check_name(name: &str) -> std::result::Result<(), String> {
+    let ok = (3..=255).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    match ok {
+        true => Ok(()),
+        false => Err(format!(
+            "index name '{}' must be 3 to 255 lowercase letters, digits, '-' or '_', starting \
+             with a letter",
+            crate::error::printable(name)
+        )),
+    }
+}
+
+/// Exports the index `searcher` reads, as `request` says, reporting progress after each
+/// article.
+///
+/// # Errors
+/// A folder that is not empty or cannot be written (naming it), a bad index name, or a failure
+/// reading the index.
+pub fn export(
+    searcher: &Searcher,
+    request: &ExportRequest,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ExportSummary> {
+    let started = Instant::now();
+    check_name(&request.name).map_err(Error::Invalid)?;
+    prepare(&request.dir)?;
+    let fields = searcher.index().fields;
+    let tantivy = searcher.reader().searcher();
+    let mut out = Output::new(request)?;
+    let mut state = Progress {
+        total: tantivy.num_docs(),
+        ..Progress::default()
+    };
+    let mut keys = MetaKeys::default();
+    searcher.guard(|| {
+        walk::articles(&tantivy, &fields, &mut |id, docs| {
+            let docs = documents(id, &docs, &fields, &mut keys)?;
+            out.article(&docs)?;
+            state.passages += docs.len() as u64;
+            state.articles += 1;
+            state.bytes = out.bytes;
+            progress(state);
+            Ok(())
+        })
+    })?;
+    let mut files = out.finish()?;
+    let (name, definition) = match request.format {
+        Format::Quickwit => (quickwit::CONFIG_FILE, quickwit::index_config(&request.name)),
+        Format::OpenSearch => (
+            opensearch::MAPPING_FILE,
+            opensearch::mapping(&keys.exported()),
+        ),
+    };
+    let path = request.dir.join(name);
+    std::fs::write(&path, &definition).map_err(|e| Error::io(&path, e))?;
+    files.insert(0, path);
+    Ok(ExportSummary {
+        format: request.format,
+        dir: request.dir.clone(),
+        files,
+        passages: state.passages,
+        articles: state.articles,
+        bytes: state.bytes + definition.len() as u64,
+        seconds: started.elapsed().as_secs_f64(),
+        renamed: keys.renamed,
+    })
+}
+
+/// Creates the export folder, refusing one that holds anything: an export never mixes with
+/// older files.
+fn prepare(dir: &Path) -> Result<()> {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => match entries.next() {
+            None => Ok(()),
+            Some(_) => Err(Error::Invalid(format!(
+                "{}: export folder is not empty: name a new or empty folder",
+                dir.display()
+            ))),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Err(Error::Invalid(format!(
+            "{}: not a folder: name a new or empty folder to export to",
+            dir.display()
+        ))),
+        Err(e) => Err(Error::io(dir, e)),
+    }
+}
+
+/// The documents of one article's passages.
+fn documents(
+    id: &str,
+    docs: &[(u64, TantivyDocument)],
+    fields: &Fields,
+    keys: &mut MetaKeys,
+) -> Result<Vec<PassageDoc>> {
+    let mut out = Vec::with_capacity(docs.len());
+    for (number, doc) in docs {
+        let stored = stored_passage(doc, fields, id, *number)?;
+        let info = stored.info;
+        let date: Date = info.date.parse().map_err(|why| {
+            Error::Invalid(format!(
+                "index document for {id}#{number} has {why}: rebuild with `attache index --full`"
+            ))
+        })?;
+        let mut meta = Map::new();
+        for (key, value) in &info.meta {
+            let Some(name) = keys.name(key) else { continue };
+            let value = Value::String(value.clone());
+            match meta.get_mut(&name) {
+                None => {
+                    meta.insert(name, value);
+                }
+                Some(Value::Array(values)) => values.push(value),
+                Some(first) => *first = Value::Array(vec![first.take(), value]),
+            }
+        }
+        let mut entities: Vec<String> = Vec::new();
+        let mut types: Vec<String> = Vec::new();
+        for mention in &stored.entities {
+            push_new(&mut entities, &mention.id);
+            push_new(&mut types, mention.kind.as_str());
+        }
+        let mut speakers: Vec<String> = Vec::new();
+        for said in &stored.speakers {
+            push_new(&mut speakers, &said.speaker.id);
+        }
+        out.push(PassageDoc {
+            passage_id: format!("{id}#{number}"),
+            article_id: id.to_owned(),
+            passage: *number,
+            date: info.date,
+            date_start: format!("{}T00:00:00Z", day_text(date.first_day())),
+            date_end: format!("{}T00:00:00Z", day_text(date.last_day())),
+            title: info.title,
+            source: info.source,
+            url: info.url,
+            meta,
+            text: stored.text,
+            entities,
+            entity_types: types,
+            speakers,
+        });
+    }
+    Ok(out)
+}
+
+fn push_new(list: &mut Vec<String>, value: &str) {
+    if !list.iter().any(|v| v == value) {
+        list.push(value.to_owned());
+    }
+}
+
+/// The metadata keys met, and the field name each is exported under.
+#[derive(Default)]
+struct MetaKeys {
+    /// `(as written, as exported)`, in the order met; `None` when the key cannot be named.
+    seen: Vec<(String, Option<String>)>,
+    renamed: Vec<(String, String)>,
+}
+
+impl MetaKeys {
+    /// The field name of metadata key `key`: the key itself when it is a plain name (a letter
+    /// or `_`, then letters, digits, `_` and `-`, as both engines take without escaping), else
+    /// its query form ([`meta_key`]: `Speaker Name` → `speakername`), `m_` first if it starts
+    /// with a digit; `None` for a key with no letter or digit.
+    fn name(&mut self, key: &str) -> Option<String> {
+        if let Some((_, name)) = self.seen.iter().find(|(k, _)| k == key) {
+            return name.clone();
+        }
+        let name = if plain(key) {
+            Some(key.to_owned())
+        } else {
+            let query = meta_key(key);
+            match query.chars().next() {
+                None => None,
+                Some(c) if c.is_ascii_digit() => Some(format!("m_{query}")),
+                Some(_) => Some(query),
+            }
+        };
+        if let Some(name) = name.as_ref().filter(|n| *n != key) {
+            self.renamed.push((key.to_owned(), name.clone()));
+        }
+        self.seen.push((key.to_owned(), name.clone()));
+        name
+    }
+
+    /// The exported field names, sorted and distinct.
+    fn exported(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.seen.iter().filter_map(|(_, n)| n.clone()).collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+}
+
+/// Whether `key` is a field name both engines take as it is.
+fn plain(key: &str) -> bool {
+    key.len() <= 255
+        && key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// The NDJSON files being written.
+struct Output {
+    dir: PathBuf,
+    format: Format,
+    file: Option<(PathBuf, BufWriter<File>, u64)>,
+    files: Vec<PathBuf>,
+    bytes: u64,
+    bulk_bytes: u64,
+    /// The article's lines, serialized before they are written.
+    lines: Vec<u8>,
+}
+
+impl Output {
+    fn new(request: &ExportRequest) -> Result<Output> {
+        Ok(Output {
+            dir: request.dir.clone(),
+            format: request.format,
+            file: None,
+            files: Vec::new(),
+            bytes: 0,
+            bulk_bytes: request.bulk_bytes,
+            lines: Vec::new(),
+        })
+    }
+
+    /// Writes one article's documents (after their bulk action lines, for OpenSearch), in a
+    /// new bulk file when they would not fit in the current one.
+    fn article(&mut self, docs: &[PassageDoc]) -> Result<()> {
+        self.lines.clear();
+        for doc in docs {
+            if self.format == Format::OpenSearch {
+                opensearch::action_line(&doc.passage_id, &mut self.lines);
+            }
+            serde_json::to_writer(&mut self.lines, doc).expect("documents serialize");
+            self.lines.push(b'\n');
+        }
+        let size = self.lines.len() as u64;
+        let full = self.file.as_ref().is_some_and(|(_, _, n)| {
+            self.format == Format::OpenSearch && *n > 0 && n + size > self.bulk_bytes
+        });
+        if full || self.file.is_none() {
+            self.close()?;
+            let name = match self.format {
+                Format::Quickwit => quickwit::DOCUMENTS_FILE.to_owned(),
+                Format::OpenSearch => opensearch::bulk_file(self.files.len() + 1),
+            };
+            let path = self.dir.join(name);
+            let file = File::create(&path).map_err(|e| Error::io(&path, e))?;
+            self.file = Some((path, BufWriter::with_capacity(1 << 20, file), 0));
+        }
+        let (path, file, written) = self.file.as_mut().expect("opened above");
+        file.write_all(&self.lines)
+            .map_err(|e| Error::io(path.as_path(), e))?;
+        *written += size;
+        self.bytes += size;
+        Ok(())
+    }
+
+    fn close(&mut self) -> Result<()> {
+        if let Some((path, mut file, _)) = self.file.take() {
+            file.flush().map_err(|e| Error::io(&path, e))?;
+            self.files.push(path);
+        }
+        Ok(())
+    }
+
+    /// Closes the last file; an index without passages still gets an (empty) documents file.
+    fn finish(mut self) -> Result<Vec<PathBuf>> {
+        if self.file.is_none() && self.files.is_empty() {
+            self.article(&[])?;
+        }
+        self.close()?;
+        Ok(self.files)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metadata_keys_keep_plain_names_and_rename_the_rest() {
+        let mut keys = MetaKeys::default();
+        assert_eq!(keys.name("country").as_deref(), Some("country"));
+        assert_eq!(keys.name("Speaker Name").as_deref(), Some("speakername"));
+        assert_eq!(keys.name("a.b").as_deref(), Some("ab"));
+        assert_eq!(keys.name("2nd").as_deref(), Some("m_2nd"));
+        assert_eq!(keys.name("…"), None);
+        assert_eq!(keys.name("Speaker Name").as_deref(), Some("speakername"));
+        assert_eq!(
+            keys.renamed,
+            [
+                ("Speaker Name".to_owned(), "speakername".to_owned()),
+                ("a.b".to_owned(), "ab".to_owned()),
+                ("2nd".to_owned(), "m_2nd".to_owned())
+            ]
+        );
+        assert_eq!(keys.exported(), ["ab", "country", "m_2nd", "speakername"]);
+    }
+
+    #[test]
+    fn index_names_follow_both_engines_rules() {
+        for good in ["attache", "ungdc-2025", "a_b"] {
+            assert_eq!(check_name(good), Ok(()), "{good}");
+        }
+        for bad in ["ab", "Attache", "1abc", "-abc", "a b c", "attaché"] {
+            assert!(check_name(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            check_name("My Index").unwrap_err(),
+            "index name 'My Index' must be 3 to 255 lowercase letters, digits, '-' or '_', \
+             starting with a letter"
+        );
+    }
+}
