@@ -2,8 +2,7 @@
 //! (reading from memory cannot fail) and never a panic, however deep the nesting.
 #![no_main]
 
-use attache::corpus::jsonl::read_from;
-use attache::corpus::{Format, Input, Record};
+use attache::corpus::{Format, Input, Record, read_jsonl_from};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {
@@ -14,9 +13,10 @@ fuzz_target!(|bytes: &[u8]| {
         size: bytes.len() as u64,
         stdin: false,
         origin: "a.jsonl".into(),
+        anchor: String::new(),
     };
     let mut last_line = 0;
-    read_from(bytes, &input, &mut |record| {
+    read_jsonl_from(bytes, &input, &mut |record| {
         let line = match record {
             Record::Article(article, line) => {
                 assert!(!article.id.trim().is_empty() && !article.body.trim().is_empty());

@@ -2,11 +2,11 @@
 //! line lies within the file.
 #![no_main]
 
-use attache::corpus::text::parse;
+use attache::corpus::parse_text;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {
-    match parse("a.txt", bytes) {
+    match parse_text("a.txt", bytes) {
         Ok(article) => {
             assert!(!article.body.trim().is_empty());
             assert_eq!(article.body, article.body.trim());

@@ -17,6 +17,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 pub use date::Date;
+/// Reads JSON Lines articles from any reader, as [`read`] does from a file; the fuzz targets
+/// drive it from memory.
+pub use jsonl::read_from as read_jsonl_from;
+/// Parses one plain-text article from its bytes; the fuzz targets drive it from memory.
+pub use text::parse as parse_text;
 
 use crate::error::{Error, Result, printable};
 
