@@ -575,6 +575,10 @@ pub struct SearchArgs {
     /// skips those that cannot reach the top, reporting "≥ 1000".
     #[arg(long)]
     pub exact_count: bool,
+    /// Search a shard set's shards on up to N threads (a plain index uses one). Hits and exact
+    /// counts do not change; "at least" counts may, as the shards race.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = whole(1, MAX_THREADS))]
+    pub threads: usize,
     /// Print how the query was read (the logical plan: `+` required, `-` excluded, a word's
     /// index terms with their weights) and, under each hit, what its score is made of (BM25
     /// per term and phrase, the bonus for words standing together, the length weight).

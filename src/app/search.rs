@@ -50,6 +50,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
         eprintln!("{}", summary_line(&summary));
     }
     let mut searcher = Searcher::open(&dir)?;
+    searcher.set_threads(args.threads)?;
     if let Some(note) = building_note(&dir, &searcher) {
         eprintln!("{note}");
     }

@@ -24,6 +24,8 @@ pub struct PlanSummary {
     pub length_prior: bool,
     /// Whether the collector skips matches that cannot reach the top (block-max pruning).
     pub pruned: bool,
+    /// Which shards were searched, for a shard set.
+    pub shards: Option<super::shards::ShardsSearched>,
 }
 
 impl PlanSummary {
@@ -34,6 +36,7 @@ impl PlanSummary {
             bonuses: plan.bonuses.iter().map(ToString::to_string).collect(),
             length_prior: plan.length_prior,
             pruned: plan.leaves.is_some(),
+            shards: None,
         }
     }
 }
