@@ -18,11 +18,20 @@ pub fn run(args: ShardsArgs) -> anyhow::Result<Exit> {
         for warning in &planned.warnings {
             eprintln!("warning: {warning}");
         }
+        let articles: u64 = planned.shards.iter().map(|s| s.articles).sum();
+        let summary = format!(
+            "{} shard{} by {}, {articles} articles from {} files; nothing written",
+            planned.shards.len(),
+            if planned.shards.len() == 1 { "" } else { "s" },
+            args.shard_by,
+            planned.files
+        );
         if args.json {
             for shard in &planned.shards {
                 serde_json::to_writer(&mut out, shard)?;
                 writeln!(out)?;
             }
+            eprintln!("{summary}");
             return Ok(Exit::Success);
         }
         writeln!(
@@ -43,14 +52,7 @@ pub fn run(args: ShardsArgs) -> anyhow::Result<Exit> {
                 shard.articles
             )?;
         }
-        let articles: u64 = planned.shards.iter().map(|s| s.articles).sum();
-        eprintln!(
-            "{} shard{} by {}, {articles} articles from {} files; nothing written",
-            planned.shards.len(),
-            if planned.shards.len() == 1 { "" } else { "s" },
-            args.shard_by,
-            planned.files
-        );
+        eprintln!("{summary}");
         return Ok(Exit::Success);
     }
     let (path, _) = args.location.resolve()?;
