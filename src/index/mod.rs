@@ -194,6 +194,18 @@ impl IndexDir {
             .map_err(tantivy::TantivyError::from)
             .and_then(Index::open)
             .map_err(|e| self.unreadable(&generation, &e))?;
+        self.opened(index, manifest, generation, Vec::new())
+    }
+
+    /// An opened tantivy index as attache reads it: its tokenizers registered, its fields
+    /// found in its schema.
+    fn opened(
+        &self,
+        index: Index,
+        manifest: Manifest,
+        generation: PathBuf,
+        shards: Vec<shards::union::OpenShard>,
+    ) -> Result<OpenIndex> {
         register_tokenizer(&index);
         let fields =
             Fields::from_schema(&index.schema()).map_err(|e| self.incompatible(e.to_string()))?;
@@ -202,7 +214,7 @@ impl IndexDir {
             fields,
             manifest,
             generation,
-            shards: Vec::new(),
+            shards,
         })
     }
 

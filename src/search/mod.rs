@@ -253,13 +253,7 @@ impl Searcher {
     pub fn open_once(dir: &IndexDir) -> Result<Searcher> {
         let state = dir.state();
         let open = dir.open()?;
-        let reader = reading_index(dir.path(), || {
-            Ok(open
-                .index
-                .reader_builder()
-                .reload_policy(ReloadPolicy::Manual)
-                .try_into()?)
-        })?;
+        let reader = manual_reader(dir.path(), &open)?;
         Ok(Searcher {
             path: dir.path().to_path_buf(),
             state,
@@ -289,13 +283,7 @@ impl Searcher {
             generation: self.open.generation.clone(),
             shards: self.open.shards.clone(),
         };
-        self.reader = reading_index(&self.path, || {
-            Ok(open
-                .index
-                .reader_builder()
-                .reload_policy(ReloadPolicy::Manual)
-                .try_into()?)
-        })?;
+        self.reader = manual_reader(&self.path, &open)?;
         self.open = std::sync::Arc::new(open);
         Ok(())
     }
@@ -717,6 +705,17 @@ impl Searcher {
             .unwrap_or_default()
             .to_owned()
     }
+}
+
+/// A reader of `open` (at `path`) that sees new commits only when the searcher is opened again.
+fn manual_reader(path: &std::path::Path, open: &OpenIndex) -> Result<IndexReader> {
+    reading_index(path, || {
+        Ok(open
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?)
+    })
 }
 
 /// The counts of a collection, without its passages.

@@ -32,6 +32,38 @@ fn three_ways() -> TestEnv {
     env
 }
 
+/// Builds `set/`, the corpus sharded by year.
+fn build_by_year(env: &TestEnv) {
+    let args = [
+        "index",
+        "corpus",
+        "--index",
+        "set",
+        "--shard-by",
+        "year",
+        "--threads",
+        "1",
+        "--quiet",
+    ];
+    env.run_ok(&args, 0);
+}
+
+/// The arguments that build the shard `key` of `set/`, sharded by year, alone.
+fn one_shard(key: &str) -> Vec<&str> {
+    vec![
+        "index",
+        "corpus",
+        "--index",
+        "set",
+        "--shard-by",
+        "year",
+        "--shard",
+        key,
+        "--threads",
+        "1",
+    ]
+}
+
 /// Runs `search --json --index INDEX QUERY extra…`.
 fn search(env: &TestEnv, index: &str, query: &str, extra: &[&str]) -> Search {
     let mut args = vec!["--index", index];
@@ -201,21 +233,7 @@ fn a_date_bounded_search_reads_only_the_shards_of_its_dates() {
 fn one_shard_builds_alone_and_takes_only_its_articles() {
     let env = TestEnv::new();
     env.add_fixtures("shards");
-    let out = env.run_ok(
-        &[
-            "index",
-            "corpus",
-            "--index",
-            "set",
-            "--shard-by",
-            "year",
-            "--shard",
-            "2022",
-            "--threads",
-            "1",
-        ],
-        0,
-    );
+    let out = env.run_ok(&one_shard("2022"), 0);
     assert!(
         out.stderr.contains(
             "shard 2022: added 3, changed 0, removed 0 articles, 0 unchanged; 6 passages written"
@@ -269,21 +287,9 @@ fn two_shard_builds_at_once_both_land() {
     let env = TestEnv::new();
     env.add_fixtures("shards");
     let build = |key: &str| {
-        env.command(&[
-            "index",
-            "corpus",
-            "--index",
-            "set",
-            "--shard-by",
-            "year",
-            "--shard",
-            key,
-            "--threads",
-            "1",
-            "--quiet",
-        ])
-        .spawn()
-        .unwrap()
+        let mut args = one_shard(key);
+        args.push("--quiet");
+        env.command(&args).spawn().unwrap()
     };
     let (mut a, mut b) = (build("2021"), build("2023"));
     assert!(a.wait().unwrap().success());
@@ -314,18 +320,7 @@ fn two_shard_builds_at_once_both_land() {
 fn an_interrupted_shard_build_leaves_the_set_searchable_and_the_next_run_completes_it() {
     let env = TestEnv::new();
     env.add_fixtures("shards");
-    let args = [
-        "index",
-        "corpus",
-        "--index",
-        "set",
-        "--shard-by",
-        "year",
-        "--threads",
-        "1",
-        "--quiet",
-    ];
-    env.run_ok(&args, 0);
+    build_by_year(&env);
     let before = search(&env, "set", "grain", &["-n", "100", "--exact-count"]);
     // What a build of 2022 killed mid-run leaves: its entry marked incomplete, a build folder
     // of a dead process in the shard, the shard's index as of its last commit.
@@ -369,18 +364,7 @@ fn an_interrupted_shard_build_leaves_the_set_searchable_and_the_next_run_complet
 fn an_article_whose_year_changes_moves_to_its_new_shard() {
     let env = TestEnv::new();
     env.add_fixtures("shards");
-    let set = [
-        "index",
-        "corpus",
-        "--index",
-        "set",
-        "--shard-by",
-        "year",
-        "--threads",
-        "1",
-        "--quiet",
-    ];
-    env.run_ok(&set, 0);
+    build_by_year(&env);
     env.index();
     let coverage = std::fs::read_to_string(env.path().join("corpus/coverage.jsonl")).unwrap();
     let moved = coverage.replace(

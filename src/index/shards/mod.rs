@@ -18,7 +18,7 @@
 //! ranking, counting and grouping see global statistics and equal one index over the same
 //! articles; date-bounded searches skip the segments of shards outside their dates.
 
-pub(crate) mod union;
+pub mod union;
 
 use std::collections::BTreeSet;
 use std::fmt;

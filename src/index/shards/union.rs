@@ -21,10 +21,9 @@ use tantivy::directory::{
 use tantivy::index::SegmentId;
 
 use super::super::directory::{Access, IndexDirectory};
-use super::super::{IndexDir, Manifest, OpenIndex, register_tokenizer};
+use super::super::{IndexDir, Manifest, OpenIndex};
 use super::{Period, SetManifest};
 use crate::error::{Error, Result};
-use crate::index::schema::Fields;
 
 /// One shard of an opened set.
 #[derive(Debug, Clone)]
@@ -206,16 +205,7 @@ impl IndexDir {
             meta: Arc::new(serde_json::to_vec(&meta).expect("meta serializes")),
         };
         let index = tantivy::Index::open(directory).map_err(|e| Error::damaged(&self.path, &e))?;
-        register_tokenizer(&index);
-        let fields =
-            Fields::from_schema(&index.schema()).map_err(|e| self.incompatible(e.to_string()))?;
-        Ok(OpenIndex {
-            index,
-            fields,
-            manifest,
-            generation: self.path.clone(),
-            shards,
-        })
+        self.opened(index, manifest, self.path.clone(), shards)
     }
 
     fn damaged_shard(&self, key: &str, why: &str) -> Error {
