@@ -49,7 +49,6 @@ fn the_ungdc_shard_set_equals_one_index_on_the_public_queries() {
                 since: since.map(|d| d.parse().unwrap()),
                 until: until.map(|d| d.parse().unwrap()),
                 group: grouping,
-                explain: since.is_some(),
                 ..SearchRequest::new(query, 100)
             };
             let a = one.search(&request).unwrap();
@@ -75,7 +74,11 @@ fn the_ungdc_shard_set_equals_one_index_on_the_public_queries() {
                 "{query} {since:?}"
             );
             if since.is_some() {
-                let shards = b.plan.as_ref().and_then(|p| p.shards.clone()).unwrap();
+                // From the plan: `explain` trips a debug assertion of tantivy's phrase explain
+                // on some of these queries in debug builds, on one index as on a set.
+                let plan = set.plan(&request).unwrap();
+                let (_, shards) =
+                    attache::search::shards::pruning(set.index(), &plan.logical).expect("a set");
                 assert_eq!((shards.searched.len(), shards.total), (10, 79), "{query}");
                 assert_eq!(shards.searched[0], "1980");
             }
