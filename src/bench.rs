@@ -144,9 +144,12 @@ impl Fingerprint {
         let stats = stats::stats(searcher)?;
         let metas = searcher.index().index.load_metas()?;
         let meta = Path::new(&searcher.index().generation).join("meta.json");
-        let meta_hash = std::fs::read(&meta)
+        // Through the index's directory: a shard set's `meta.json` lists every shard's segments.
+        use tantivy::directory::Directory;
+        let meta_hash = (searcher.index().index.directory())
+            .atomic_read(Path::new("meta.json"))
             .map(|bytes| format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes)))
-            .map_err(|e| Error::io(&meta, e))?;
+            .map_err(|e| Error::io(&meta, std::io::Error::other(e.to_string())))?;
         Ok(Fingerprint {
             generation: stats.generation,
             articles: stats.articles,

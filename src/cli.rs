@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use attache::corpus::Date;
 use attache::entities::Kind;
 use attache::index::build::defaults;
+use attache::index::shards::ShardBy;
 use attache::search::facets::{FacetBy, FacetSort};
 
 /// The most hits `search` shows and `bench` fetches, and the most entities `entities` lists.
@@ -64,6 +65,8 @@ pub enum Command {
     /// Index corpus files and folders (default: corpus/): adds new articles, replaces changed
     /// ones and removes those gone from the paths given; `--full` rebuilds from scratch.
     Index(IndexArgs),
+    /// Plan a shard set from corpus files (nothing written), or list the shards of an index.
+    Shards(ShardsArgs),
     /// Merge the index's segments into one and purge deleted passages.
     Optimize(OptimizeArgs),
     /// Search passages; exits 0 with hits, 1 with none, 2 on error.
@@ -109,6 +112,7 @@ impl Command {
         match self {
             Command::Index(a) => Some(&a.location),
             Command::Optimize(a) => Some(&a.location),
+            Command::Shards(a) => Some(&a.location),
             Command::Search(a) => Some(&a.location),
             Command::Stats(a) => Some(&a.location),
             Command::Entities(a) => Some(&a.location),
@@ -487,6 +491,31 @@ pub struct IndexArgs {
     /// Also report files ignored for their type.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Write a shard set: one index per year, month or source under the index folder, with a
+    /// manifest (shards.json); searched as one index. Needed only for a set's first build.
+    #[arg(long, value_name = "KEY")]
+    pub shard_by: Option<ShardBy>,
+    /// Build or update only this shard of the set (`1985`, `1985-09`, a source), taking from
+    /// the paths only its articles: shards built by different processes land side by side.
+    #[arg(long, value_name = "KEY")]
+    pub shard: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShardsArgs {
+    /// Plan a shard set from these files and folders without writing anything: one line per
+    /// partition with its period, input files and articles. Without paths, list the shards
+    /// of --index.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// How the paths partition (with PATH).
+    #[arg(long, value_name = "KEY", default_value = "year")]
+    pub shard_by: ShardBy,
+    /// Write JSON Lines.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -550,6 +579,10 @@ pub struct SearchArgs {
     /// skips those that cannot reach the top, reporting "≥ 1000".
     #[arg(long)]
     pub exact_count: bool,
+    /// Search a shard set's shards on up to N threads (a plain index uses one). Hits and exact
+    /// counts do not change; "at least" counts may, as the shards race.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = whole(1, MAX_THREADS))]
+    pub threads: usize,
     /// Print how the query was read (the logical plan: `+` required, `-` excluded, a word's
     /// index terms with their weights) and, under each hit, what its score is made of (BM25
     /// per term and phrase, the bonus for words standing together, the length weight).

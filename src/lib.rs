@@ -15,6 +15,7 @@
 //!   committing at checkpoints, or rebuilt in full and swapped in atomically.
 //! * [`search`] parses and plans queries and ranks passages.
 //! * [`render`] turns results into terminal text or JSON Lines.
+//! * [`sharding`] builds shard sets: one index per year, month or source, searched as one.
 //! * [`generate`] writes synthetic corpora with a real corpus's term statistics, for scale tests.
 //! * [`check`] verifies an index file by file.
 //! * [`eval`] scores the ranking against a judged set of information needs.
@@ -52,6 +53,7 @@ pub mod generate;
 pub mod index;
 pub mod render;
 pub mod search;
+pub mod sharding;
 pub mod stats;
 
 pub use error::{Error, Result};

@@ -24,6 +24,7 @@ mod ranking;
 mod relevance_eval;
 mod robust;
 mod settings;
+mod shards;
 mod show;
 mod terminal;
 mod util;

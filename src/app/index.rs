@@ -12,7 +12,9 @@ use attache::corpus::{Input, Warning};
 use attache::error::printable;
 use attache::index::IndexDir;
 use attache::index::build::{self, BuildOptions, Change, Counts, Mode, Progress, RunSummary};
+use attache::index::shards::ShardBy;
 use attache::render::wrap::fit;
+use attache::sharding;
 
 use crate::cli::IndexArgs;
 use crate::exit::Exit;
@@ -45,7 +47,22 @@ pub fn run(args: IndexArgs) -> anyhow::Result<Exit> {
     progress.list_changes = args.dry_run && !args.json;
     progress.keep_changes = args.dry_run && args.json;
     progress.interrupt = Some(interrupt_flag()?);
-    let summary = build::build(&IndexDir::new(dir), &options, &mut progress);
+    let dir = IndexDir::new(dir);
+    let by = match (args.shard_by, dir.shard_set()?) {
+        (Some(by), _) => Some(by),
+        (None, set) => set.map(|s| s.shard_by),
+    };
+    if let Some(by) = by {
+        return run_set(&args, &dir, &options, by, progress);
+    }
+    if args.shard.is_some() {
+        anyhow::bail!(
+            "--shard builds one shard of a shard set, and {} is not one: add --shard-by \
+             year|month|source",
+            dir.path().display()
+        );
+    }
+    let summary = build::build(&dir, &options, &mut progress);
     progress.finish();
     let summary = summary?;
     if args.verbose && summary.ignored_files > 0 {
@@ -74,6 +91,57 @@ pub fn run(args: IndexArgs) -> anyhow::Result<Exit> {
         return Ok(Exit::Skipped);
     }
     Ok(Exit::Success)
+}
+
+/// Builds or updates a shard set (or one shard of it), one run per shard: a summary line per
+/// shard (with `--json`, the run summaries with their `shard` key, one per line).
+fn run_set(
+    args: &IndexArgs,
+    dir: &IndexDir,
+    options: &BuildOptions,
+    by: ShardBy,
+    mut progress: Reporter,
+) -> anyhow::Result<Exit> {
+    let runs = sharding::build_set(dir, options, by, args.shard.as_deref(), &mut progress);
+    progress.finish();
+    let runs = runs?;
+    let mut out = std::io::stdout().lock();
+    for run in &runs {
+        if args.json {
+            let mut value = serde_json::to_value(&run.summary)?;
+            value["shard"] = run.key.clone().into();
+            serde_json::to_writer(&mut out, &value)?;
+            writeln!(out)?;
+        } else if run.summary.complete {
+            eprintln!(
+                "shard {}: {}",
+                shown_key(&run.key),
+                summary_line(&run.summary)
+            );
+        }
+    }
+    if let Some(last) = runs.last()
+        && !last.summary.complete
+    {
+        eprintln!(
+            "shard {}: {}",
+            shown_key(&last.key),
+            interrupted_line(&last.summary)
+        );
+        return Ok(Exit::Interrupted);
+    }
+    if args.strict && runs.iter().any(|r| r.summary.skipped > 0) {
+        return Ok(Exit::Skipped);
+    }
+    Ok(Exit::Success)
+}
+
+/// A shard's key as printed: the empty key of articles without a source is named.
+pub fn shown_key(key: &str) -> String {
+    match key {
+        attache::index::shards::NO_SOURCE => "(no source)".to_owned(),
+        key => printable(key).into_owned(),
+    }
 }
 
 /// A stdin scope's name is printable and short, and names the scope of a `-` in the paths.
@@ -198,6 +266,13 @@ pub fn summary_line(s: &RunSummary) -> String {
     if s.skipped > 0 {
         line.push_str(&format!("; skipped {} (see warnings above)", s.skipped));
     }
+    if s.other_shards > 0 {
+        line.push_str(&format!(
+            "; {} article{} of other shards left out",
+            s.other_shards,
+            plural(s.other_shards)
+        ));
+    }
     line
 }
 
@@ -258,6 +333,14 @@ impl Reporter {
 }
 
 impl Progress for Reporter {
+    fn shard(&mut self, key: &str) {
+        self.finish();
+        self.bar = None;
+        self.started = Instant::now();
+        self.files_started = 0;
+        self.file = format!("shard {}", shown_key(key));
+    }
+
     fn start(&mut self, files: usize, bytes: u64) {
         self.total = bytes;
         self.files = files;

@@ -16,6 +16,7 @@ mod optimize;
 mod output;
 mod search;
 mod settings;
+mod shards;
 mod show;
 mod stats;
 mod who;
@@ -43,6 +44,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
     match cli.command {
         Command::Index(args) => index::run(args),
         Command::Optimize(args) => optimize::run(args),
+        Command::Shards(args) => shards::run(args),
         Command::Search(args) => search::run(args),
         Command::Stats(args) => stats::run(args),
         Command::Entities(args) => entities::list(args),

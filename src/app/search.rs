@@ -23,7 +23,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
     })?;
     let path = settings.index.value.clone();
     let dir = IndexDir::new(&path);
-    if settings.index_is_default() && dir.current()?.is_none() {
+    if settings.index_is_default() && dir.current()?.is_none() && !dir.is_shard_set() {
         let roots = &settings.corpus.value;
         let shown = |p: &std::path::Path| format!("{}/", p.display());
         let corpus = roots
@@ -50,6 +50,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
         eprintln!("{}", summary_line(&summary));
     }
     let mut searcher = Searcher::open(&dir)?;
+    searcher.set_threads(args.threads)?;
     if let Some(note) = building_note(&dir, &searcher) {
         eprintln!("{note}");
     }

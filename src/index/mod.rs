@@ -33,6 +33,7 @@ mod read;
 pub(crate) mod roots;
 pub mod run;
 pub mod schema;
+pub mod shards;
 pub(crate) mod verify;
 
 use std::fs;
@@ -117,8 +118,11 @@ pub struct OpenIndex {
     pub fields: Fields,
     /// The generation's stamp and history.
     pub manifest: Manifest,
-    /// The generation folder.
+    /// The generation folder (the set's folder, for a shard set).
     pub generation: PathBuf,
+    /// The shards, in key order, when the index is a shard set opened as one; empty for a
+    /// plain index.
+    pub shards: Vec<shards::union::OpenShard>,
 }
 
 impl IndexDir {
@@ -164,6 +168,9 @@ impl IndexDir {
     }
 
     fn open_with(&self, access: Access) -> Result<OpenIndex> {
+        if let Some(set) = self.shard_set()? {
+            return self.open_set(&set);
+        }
         let Some(generation) = self.current()? else {
             if self.path.join("meta.json").exists() {
                 return Err(self.incompatible("not an attache index layout".into()));
@@ -182,6 +189,37 @@ impl IndexDir {
                 why,
             });
         }
+        let manifest = self.read_manifest(&generation)?;
+        let index = IndexDirectory::open(&generation, access)
+            .map_err(tantivy::TantivyError::from)
+            .and_then(Index::open)
+            .map_err(|e| self.unreadable(&generation, &e))?;
+        self.opened(index, manifest, generation, Vec::new())
+    }
+
+    /// An opened tantivy index as attache reads it: its tokenizers registered, its fields
+    /// found in its schema.
+    fn opened(
+        &self,
+        index: Index,
+        manifest: Manifest,
+        generation: PathBuf,
+        shards: Vec<shards::union::OpenShard>,
+    ) -> Result<OpenIndex> {
+        register_tokenizer(&index);
+        let fields =
+            Fields::from_schema(&index.schema()).map_err(|e| self.incompatible(e.to_string()))?;
+        Ok(OpenIndex {
+            index,
+            fields,
+            manifest,
+            generation,
+            shards,
+        })
+    }
+
+    /// The format stamp of `generation`, refused when this attache cannot read its format.
+    fn read_manifest(&self, generation: &Path) -> Result<Manifest> {
         let manifest_path = generation.join(MANIFEST);
         let manifest: Manifest = match fs::read(&manifest_path) {
             Ok(bytes) => serde_json::from_slice(&bytes)
@@ -197,19 +235,7 @@ impl IndexDir {
                 manifest.format, manifest.attache_version, FORMAT_VERSION
             )));
         }
-        let index = IndexDirectory::open(&generation, access)
-            .map_err(tantivy::TantivyError::from)
-            .and_then(Index::open)
-            .map_err(|e| self.unreadable(&generation, &e))?;
-        register_tokenizer(&index);
-        let fields =
-            Fields::from_schema(&index.schema()).map_err(|e| self.incompatible(e.to_string()))?;
-        Ok(OpenIndex {
-            index,
-            fields,
-            manifest,
-            generation,
-        })
+        Ok(manifest)
     }
 
     /// The error for a generation tantivy could not open or read: a file it cannot read for
@@ -291,6 +317,16 @@ impl IndexDir {
 }
 
 impl OpenIndex {
+    /// Where a file of the index lies on disk: in the shard holding its segment, for a set.
+    pub fn file_path(&self, file: &Path) -> PathBuf {
+        let name = file.to_string_lossy();
+        let uuid = name.split('.').next().unwrap_or_default();
+        self.shards
+            .iter()
+            .find(|s| s.segments.iter().any(|id| id.uuid_string() == uuid))
+            .map_or_else(|| self.generation.join(file), |s| s.generation.join(file))
+    }
+
     /// What the last indexing run did, as recorded with its last commit (a run that was
     /// killed shows `complete: false`).
     pub fn last_run(&self) -> Option<run::RunSummary> {

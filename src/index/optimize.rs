@@ -38,6 +38,9 @@ pub struct OptimizeReport {
 /// another process writes it, [`Error::Write`] when it cannot be written; the index stays as
 /// it was.
 pub fn optimize(dir: &IndexDir) -> Result<OptimizeReport> {
+    if let Some(set) = dir.shard_set()? {
+        return optimize_set(dir, &set);
+    }
     let started = Instant::now();
     // Refuse a missing, foreign or damaged index before taking the lock, which creates files.
     dir.open()?;
@@ -98,4 +101,31 @@ fn merge(
     prepared.commit()?;
     writer.garbage_collect_files().wait()?;
     Ok(())
+}
+
+/// Optimizes every shard of a set, one after the other, each under its own lock.
+fn optimize_set(dir: &IndexDir, set: &super::shards::SetManifest) -> Result<OptimizeReport> {
+    let started = Instant::now();
+    let mut total = OptimizeReport {
+        segments_before: 0,
+        segments_after: 0,
+        deleted_purged: 0,
+        bytes_before: 0,
+        bytes_after: 0,
+        seconds: 0.0,
+    };
+    for entry in &set.shards {
+        let shard = dir.shard_dir(entry);
+        if shard.current()?.is_none() {
+            continue;
+        }
+        let report = optimize(&shard)?;
+        total.segments_before += report.segments_before;
+        total.segments_after += report.segments_after;
+        total.deleted_purged += report.deleted_purged;
+        total.bytes_before += report.bytes_before;
+        total.bytes_after += report.bytes_after;
+    }
+    total.seconds = started.elapsed().as_secs_f64();
+    Ok(total)
 }

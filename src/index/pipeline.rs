@@ -361,6 +361,12 @@ impl Reader<'_> {
             if self.cancelled() {
                 return true;
             }
+            if let Some(shard) = &self.job.options.shard
+                && !shard.reads(&input.path)
+            {
+                // A planning pass found none of the shard's articles there.
+                continue;
+            }
             self.progress.file(input);
             self.file_failed = false;
             let origin: Arc<str> = Arc::from(input.origin.as_str());
@@ -413,7 +419,13 @@ impl Reader<'_> {
                 return;
             }
         };
+        // A shard's build reads the articles of the others to find duplicates as one index
+        // would, and skips them silently.
+        let other_shard = (self.job.options.shard.as_ref()).is_some_and(|f| !f.holds(&article));
         if let Some(&(first_file, first_line)) = self.first_seen.get(&article.id) {
+            if other_shard {
+                return;
+            }
             let message = format!(
                 "duplicate article id '{}' (first seen at {}: line {first_line}), skipped",
                 article.id,
@@ -424,6 +436,10 @@ impl Reader<'_> {
         }
         self.first_seen
             .insert(article.id.clone(), (file_index, line));
+        if other_shard {
+            self.summary.other_shards += 1;
+            return;
+        }
         if input.stdin {
             self.stdin_articles += 1;
         }

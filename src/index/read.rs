@@ -32,6 +32,20 @@ pub struct IndexState {
 impl IndexDir {
     /// The index's current state, to tell whether it changed.
     pub fn state(&self) -> IndexState {
+        if let Ok(Some(set)) = self.shard_set() {
+            // A set changes when its manifest or any shard's commit does.
+            let mut meta = Vec::new();
+            for entry in &set.shards {
+                let shard = self.shard_dir(entry).state();
+                meta.extend(shard.current.unwrap_or_default().into_bytes());
+                meta.extend(shard.meta.unwrap_or_default());
+            }
+            let current = std::fs::read_to_string(self.path.join(super::shards::SET_MANIFEST));
+            return IndexState {
+                current: current.ok(),
+                meta: Some(meta),
+            };
+        }
         let current = std::fs::read_to_string(self.path.join(super::CURRENT)).ok();
         let meta = current
             .as_deref()

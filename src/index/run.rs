@@ -58,6 +58,9 @@ pub struct BuildOptions {
     pub checkpoint_interval: Duration,
     /// …or, when set, after this many articles read.
     pub checkpoint_articles: Option<u64>,
+    /// When set, the run builds one shard of a shard set: it takes only the shard's articles
+    /// and reads only the files the filter names (see [`super::shards`]).
+    pub shard: Option<super::shards::ShardFilter>,
 }
 
 impl BuildOptions {
@@ -76,6 +79,7 @@ impl BuildOptions {
             checkpoint_bytes: defaults::CHECKPOINT_MB << 20,
             checkpoint_interval: Duration::from_secs(defaults::CHECKPOINT_SECS),
             checkpoint_articles: None,
+            shard: None,
         }
     }
 }
@@ -130,6 +134,9 @@ pub struct RunSummary {
     pub passages: u64,
     /// Bad files and lines skipped.
     pub skipped: u64,
+    /// Articles read that belong to other shards of the set, skipped (a shard's build only).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub other_shards: u64,
     /// What was skipped and why (`path: line N: why`), the first 1,000.
     pub warnings: Vec<String>,
     /// Bytes of corpus read (as stored: compressed files count their compressed size).
@@ -177,6 +184,8 @@ pub enum Change {
 
 /// Follows an indexing run. Every method has a do-nothing default.
 pub trait Progress {
+    /// A shard set's build moves on to the shard `key` (a run of its own follows).
+    fn shard(&mut self, _key: &str) {}
     /// The corpus was walked: this many files and bytes will be read (0 bytes: unknown).
     fn start(&mut self, _files: usize, _bytes: u64) {}
     /// A file is about to be read.
@@ -199,3 +208,7 @@ pub trait Progress {
 /// A [`Progress`] that ignores everything.
 pub struct Silent;
 impl Progress for Silent {}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}

@@ -52,11 +52,11 @@ pub fn verify_files(open: &OpenIndex, metas: &[SegmentMeta]) -> Verified {
             required.push(meta.relative_path(SegmentComponent::Delete));
         }
         for file in required {
-            if open.generation.join(&file).is_file() {
+            if open.file_path(&file).is_file() {
                 files.insert(file);
             } else {
                 problems.push(Problem {
-                    path: open.generation.join(&file),
+                    path: open.file_path(&file),
                     what: "missing".into(),
                 });
             }
@@ -69,7 +69,7 @@ pub fn verify_files(open: &OpenIndex, metas: &[SegmentMeta]) -> Verified {
             Err(e) => index_damage(&e.into()).1,
         };
         problems.push(Problem {
-            path: open.generation.join(file),
+            path: open.file_path(file),
             what,
         });
     }

@@ -105,6 +105,16 @@ pub struct PlanJson<'a> {
     bonuses: &'a [String],
     length_prior: bool,
     pruned: bool,
+    /// For a shard set: the keys of the shards searched and how many the set has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shards: Option<ShardsJson<'a>>,
+}
+
+/// The shards a search of a set read, on the wire.
+#[derive(Debug, Serialize)]
+pub struct ShardsJson<'a> {
+    searched: &'a [String],
+    of: usize,
 }
 
 /// A passage collapsed into a hit, on the wire.
@@ -343,6 +353,10 @@ pub fn write_tagged(
             bonuses: &p.bonuses,
             length_prior: p.length_prior,
             pruned: p.pruned,
+            shards: p.shards.as_ref().map(|s| ShardsJson {
+                searched: &s.searched,
+                of: s.total,
+            }),
         }),
     };
     serde_json::to_writer(&mut *out, &summary)?;

@@ -95,7 +95,30 @@ pub fn text(
             true => "matches that cannot reach the top are skipped (block-max)",
             false => "every match is scored",
         });
-        writeln!(out, "{}{}{}\n", p.on(DIM), how.join("; "), reset)?;
+        let shards = plan.shards.as_ref().map(|s| {
+            format!(
+                "; shards searched: {} of {}{}",
+                s.searched.len(),
+                s.total,
+                match s.searched.as_slice() {
+                    [] => String::new(),
+                    keys if keys.len() <= 12 => format!(" ({})", printable(&keys.join(", "))),
+                    keys => format!(
+                        " ({} to {})",
+                        printable(&keys[0]),
+                        printable(&keys[keys.len() - 1])
+                    ),
+                }
+            )
+        });
+        writeln!(
+            out,
+            "{}{}{}{}\n",
+            p.on(DIM),
+            how.join("; "),
+            shards.unwrap_or_default(),
+            reset
+        )?;
     }
     for (i, hit) in results.hits.iter().enumerate() {
         writeln!(

@@ -26,6 +26,8 @@ pub struct PlanSummary {
     pub length_prior: bool,
     /// Whether the collector skips matches that cannot reach the top (block-max pruning).
     pub pruned: bool,
+    /// Which shards were searched, for a shard set.
+    pub shards: Option<super::shards::ShardsSearched>,
 }
 
 impl PlanSummary {
@@ -36,6 +38,7 @@ impl PlanSummary {
             bonuses: plan.bonuses.iter().map(ToString::to_string).collect(),
             length_prior: plan.length_prior,
             pruned: plan.leaves.is_some(),
+            shards: None,
         }
     }
 }

@@ -9,6 +9,7 @@ mod grouped;
 pub(crate) mod logical;
 pub mod parse;
 pub mod plan;
+pub mod shards;
 pub mod show;
 pub(crate) mod snippet;
 pub mod speakers;
@@ -252,13 +253,7 @@ impl Searcher {
     pub fn open_once(dir: &IndexDir) -> Result<Searcher> {
         let state = dir.state();
         let open = dir.open()?;
-        let reader = reading_index(dir.path(), || {
-            Ok(open
-                .index
-                .reader_builder()
-                .reload_policy(ReloadPolicy::Manual)
-                .try_into()?)
-        })?;
+        let reader = manual_reader(dir.path(), &open)?;
         Ok(Searcher {
             path: dir.path().to_path_buf(),
             state,
@@ -267,6 +262,30 @@ impl Searcher {
             analyzer: Analyzer::new(),
             columns: ColumnCache::default(),
         })
+    }
+
+    /// Searches a shard set's segments on up to `threads` threads (a plain index is searched
+    /// on the calling thread, as before). The hits and exact counts do not depend on it; counts
+    /// that are lower bounds may, since segments then race to fill their top lists.
+    ///
+    /// # Errors
+    /// When the threads cannot be started, or the index cannot be read again.
+    pub fn set_threads(&mut self, threads: usize) -> Result<()> {
+        if self.open.shards.is_empty() || threads <= 1 {
+            return Ok(());
+        }
+        let mut index = self.open.index.clone();
+        index.set_multithread_executor(threads)?;
+        let open = OpenIndex {
+            index,
+            fields: self.open.fields,
+            manifest: self.open.manifest.clone(),
+            generation: self.open.generation.clone(),
+            shards: self.open.shards.clone(),
+        };
+        self.reader = manual_reader(&self.path, &open)?;
+        self.open = std::sync::Arc::new(open);
+        Ok(())
     }
 
     /// Runs `read` on this index, explaining failures to read it as [`Error::Damaged`] (see
@@ -377,7 +396,9 @@ impl Searcher {
         let summary = match request.explain {
             true => {
                 self.explain_hits(&plan, &mut hits)?;
-                Some(explain::PlanSummary::of(&plan))
+                let mut summary = explain::PlanSummary::of(&plan);
+                summary.shards = shards::pruning(&self.open, &plan.logical).map(|(_, s)| s);
+                Some(summary)
             }
             false => None,
         };
@@ -502,7 +523,17 @@ impl Searcher {
         if let Some(pruner) = &pruner {
             collector = collector.pruned(pruner, plan.check, count_up_to);
         }
-        let mut collected = searcher.search(plan.query.as_ref() as &dyn Query, &collector)?;
+        let query = plan.query.as_ref() as &dyn Query;
+        let mut collected = match shards::pruning(&self.open, &plan.logical) {
+            Some((skip, _)) if !skip.is_empty() => {
+                let within = shards::Within {
+                    inner: &collector,
+                    skip: &skip,
+                };
+                searcher.search(query, &within)?
+            }
+            _ => searcher.search(query, &collector)?,
+        };
         if let Some(Deadline { timeout, .. }) = deadline
             && collector.timed_out()
         {
@@ -674,6 +705,17 @@ impl Searcher {
             .unwrap_or_default()
             .to_owned()
     }
+}
+
+/// A reader of `open` (at `path`) that sees new commits only when the searcher is opened again.
+fn manual_reader(path: &std::path::Path, open: &OpenIndex) -> Result<IndexReader> {
+    reading_index(path, || {
+        Ok(open
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?)
+    })
 }
 
 /// The counts of a collection, without its passages.

@@ -1,0 +1,183 @@
+//! Building shard sets: a whole set in one run, or one shard of it (see
+//! [`crate::index::shards`] for the layout).
+//!
+//! Each shard is an ordinary index built by [`build::build`], taking from the inputs only the
+//! articles of its partition, so it has the guarantees of any incremental run: content hashes
+//! decide what is rewritten, the roots are recorded, a killed build resumes from its last
+//! commit, and the articles that left the partition (or the corpus) are removed from it. A
+//! whole set's build first plans the corpus ([`plan::plan`]) and has each shard read only the
+//! files that hold its articles.
+
+pub mod plan;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::corpus;
+use crate::error::{Error, Result};
+use crate::index::IndexDir;
+use crate::index::build::{self, BuildOptions, Progress, RunSummary};
+use crate::index::shards::{SHARDS_FOLDER, SetManifest, ShardBy, ShardEntry, ShardFilter};
+use crate::search::Searcher;
+
+/// One shard's run.
+#[derive(Debug, Clone)]
+pub struct ShardRun {
+    /// The shard's key.
+    pub key: String,
+    /// What its run did.
+    pub summary: RunSummary,
+}
+
+/// Builds or updates the shard set in `dir`, partitioned `by`: every shard the inputs hold and
+/// every shard the set has, or only the shard `only`. `options.roots` are read (for a set that
+/// exists and no roots given, the roots its shards record). Stops at the first shard whose run
+/// fails or is interrupted: the runs so far are returned, the rest keep their last state.
+///
+/// # Errors
+/// When `dir` holds a plain index, the set is partitioned otherwise, standard input is among
+/// the roots, or a shard's run fails (its entry stays marked incomplete).
+pub fn build_set(
+    dir: &IndexDir,
+    options: &BuildOptions,
+    by: ShardBy,
+    only: Option<&str>,
+    progress: &mut dyn Progress,
+) -> Result<Vec<ShardRun>> {
+    let existing = dir.shard_set()?;
+    if existing.is_none() && dir.current()?.is_some() {
+        return Err(Error::Invalid(format!(
+            "{} holds a plain index, not a shard set: build the set in another --index",
+            dir.path().display()
+        )));
+    }
+    if let Some(set) = &existing
+        && set.shard_by != by
+    {
+        return Err(Error::Invalid(format!(
+            "{}: the shard set is sharded by {}, not {by}: pass --shard-by {} or another --index",
+            dir.path().display(),
+            set.shard_by,
+            set.shard_by
+        )));
+    }
+    let roots = match options.roots.is_empty() {
+        true => recorded_roots(dir, existing.as_ref(), &options.fallback_roots),
+        false => options.roots.clone(),
+    };
+    if roots.iter().any(|p| p.as_os_str() == "-") {
+        return Err(Error::Invalid(
+            "a shard set reads its inputs once per shard: index files or folders, not `-` \
+             (standard input)"
+                .into(),
+        ));
+    }
+    // One shard reads every input; a whole set plans first, so each shard reads only its files.
+    let (keys, planned) = match only {
+        Some(key) => (vec![only_key(existing.as_ref(), key)], None),
+        None => {
+            let planned = plan::plan(&roots, by)?;
+            let mut keys: Vec<String> = planned.shards.iter().map(|s| s.key.clone()).collect();
+            keys.extend(
+                existing
+                    .iter()
+                    .flat_map(|s| s.shards.iter().map(|e| e.key.clone())),
+            );
+            keys.sort();
+            keys.dedup();
+            (keys, Some(planned))
+        }
+    };
+    let mut runs = Vec::new();
+    for key in keys {
+        let entry = entry_of(existing.as_ref(), by, &key);
+        let shard_dir = dir.shard_dir(&entry);
+        if !options.dry_run {
+            dir.record_shard(
+                by,
+                ShardEntry {
+                    complete: false,
+                    ..entry.clone()
+                },
+            )?;
+        }
+        let filter = ShardFilter {
+            by,
+            key: key.clone(),
+            files: planned.as_ref().map(|p| Arc::new(p.files_of(&key))),
+        };
+        let shard_options = BuildOptions {
+            roots: roots.clone(),
+            shard: Some(filter),
+            ..options.clone()
+        };
+        progress.shard(&key);
+        let summary = build::build(&shard_dir, &shard_options, progress)?;
+        if !options.dry_run {
+            let (articles, passages) = counts(&shard_dir).unwrap_or((entry.articles, 0));
+            dir.record_shard(
+                by,
+                ShardEntry {
+                    articles,
+                    passages,
+                    complete: summary.complete,
+                    ..entry
+                },
+            )?;
+        }
+        let complete = summary.complete;
+        runs.push(ShardRun { key, summary });
+        if !complete {
+            break;
+        }
+    }
+    Ok(runs)
+}
+
+/// The key `--shard` names: a key of the set, or the folder name of one.
+fn only_key(existing: Option<&SetManifest>, key: &str) -> String {
+    existing
+        .and_then(|set| set.shard(key))
+        .map_or_else(|| key.to_owned(), |entry| entry.key.clone())
+}
+
+/// The manifest's entry of `key`, or a new one.
+fn entry_of(existing: Option<&SetManifest>, by: ShardBy, key: &str) -> ShardEntry {
+    if let Some(entry) = existing.and_then(|set| set.shards.iter().find(|s| s.key == key)) {
+        return entry.clone();
+    }
+    ShardEntry {
+        key: key.to_owned(),
+        folder: format!("{SHARDS_FOLDER}/{}", by.folder(key)),
+        period: by.period(key),
+        articles: 0,
+        passages: 0,
+        complete: false,
+    }
+}
+
+/// The roots the set's shards record, or `fallback` for a set that records none.
+fn recorded_roots(
+    dir: &IndexDir,
+    existing: Option<&SetManifest>,
+    fallback: &[PathBuf],
+) -> Vec<PathBuf> {
+    let mut roots: Vec<String> = existing
+        .iter()
+        .flat_map(|set| &set.shards)
+        .filter_map(|entry| dir.shard_dir(entry).recorded_roots())
+        .flat_map(|r| r.paths)
+        .collect();
+    roots.sort();
+    roots.dedup();
+    match roots.is_empty() {
+        true => fallback.to_vec(),
+        false => roots.iter().map(|r| corpus::path_of_key(r)).collect(),
+    }
+}
+
+/// A shard's articles and passages, as its index holds them now.
+fn counts(shard: &IndexDir) -> Result<(u64, u64)> {
+    let stats = crate::stats::stats(&Searcher::open(shard)?)?;
+    Ok((stats.articles, stats.passages))
+}

@@ -1,0 +1,445 @@
+//! Shard sets: a corpus built as one index and as a set by year and by source answers every
+//! query alike (scores, order, counts); date-bounded searches read only the shards of their
+//! dates; one shard builds alone, two build side by side, and an interrupted shard build
+//! leaves the set searchable.
+
+mod ungdc;
+
+use serde_json::Value;
+
+use crate::util::{Search, TestEnv};
+
+/// The sample articles and the hand-written multi-year coverage, indexed as one index
+/// (`index/`), as a set by year (`by-year/`) and as a set by source (`by-source/`).
+fn three_ways() -> TestEnv {
+    let env = TestEnv::new();
+    env.add_fixtures("shards");
+    env.index();
+    for (set, by) in [("by-year", "year"), ("by-source", "source")] {
+        let args = [
+            "index",
+            "corpus",
+            "--index",
+            set,
+            "--shard-by",
+            by,
+            "--threads",
+            "1",
+            "--quiet",
+        ];
+        env.run_ok(&args, 0);
+    }
+    env
+}
+
+/// Builds `set/`, the corpus sharded by year.
+fn build_by_year(env: &TestEnv) {
+    let args = [
+        "index",
+        "corpus",
+        "--index",
+        "set",
+        "--shard-by",
+        "year",
+        "--threads",
+        "1",
+        "--quiet",
+    ];
+    env.run_ok(&args, 0);
+}
+
+/// The arguments that build the shard `key` of `set/`, sharded by year, alone.
+fn one_shard(key: &str) -> Vec<&str> {
+    vec![
+        "index",
+        "corpus",
+        "--index",
+        "set",
+        "--shard-by",
+        "year",
+        "--shard",
+        key,
+        "--threads",
+        "1",
+    ]
+}
+
+/// Runs `search --json --index INDEX QUERY extra…`.
+fn search(env: &TestEnv, index: &str, query: &str, extra: &[&str]) -> Search {
+    let mut args = vec!["--index", index];
+    args.extend_from_slice(extra);
+    env.search_json(query, &args)
+}
+
+/// Asserts that two searches found the same hits (ids, passages, scores to 1e-5, duplicates
+/// and more-in-article) and the same counts.
+pub fn assert_same(what: &str, one: &Search, set: &Search) {
+    let key = |hit: &Value| {
+        (
+            hit["article_id"].as_str().unwrap_or_default().to_owned(),
+            hit["passage"].as_u64().unwrap_or_default(),
+            hit["more_in_article"].clone(),
+            hit["duplicates"].clone(),
+        )
+    };
+    let one_keys: Vec<_> = one.hits.iter().map(key).collect();
+    let set_keys: Vec<_> = set.hits.iter().map(key).collect();
+    assert_eq!(
+        one_keys, set_keys,
+        "{what}: other hits\n{}\n{}",
+        one.out, set.out
+    );
+    for (a, b) in one.hits.iter().zip(&set.hits) {
+        let (a, b) = (a["score"].as_f64().unwrap(), b["score"].as_f64().unwrap());
+        assert!((a - b).abs() <= 1e-5, "{what}: score {a} against {b}");
+    }
+    for count in ["passages_matched", "articles_matched", "counts_exact"] {
+        assert_eq!(
+            one.summary[count], set.summary[count],
+            "{what}: {count}\n{}\n{}",
+            one.out, set.out
+        );
+    }
+}
+
+#[test]
+fn a_shard_set_answers_like_one_index() {
+    let env = three_ways();
+    let queries: [(&str, &[&str]); 12] = [
+        ("grain corridor", &[]),
+        ("\"security guarantee\"", &[]),
+        ("ceasefire sanctions", &["--exact-count"]),
+        ("ceasefire", &["--since", "2020", "--until", "2022"]),
+        ("grain date:[2021 TO *]", &[]),
+        ("sanctions -ceasefire", &[]),
+        ("ceasefire OR \"grain corridor\"", &["--per-article", "0"]),
+        ("ceasefire", &["--sort", "date"]),
+        ("ceasefire", &["--sort=-date", "--offset", "2"]),
+        ("security", &["--ranking", "bm25", "--no-collapse"]),
+        ("source:\"Kyiv Post\" grain", &[]),
+        ("peace", &["--until", "2021-06"]),
+    ];
+    for (query, extra) in queries {
+        let mut args = vec!["-n", "100"];
+        args.extend_from_slice(extra);
+        let one = search(&env, "index", query, &args);
+        assert!(!one.hits.is_empty(), "{query}: no hits\n{}", one.out);
+        for set in ["by-year", "by-source"] {
+            let other = search(&env, set, query, &args);
+            assert_same(&format!("{query} {extra:?} in {set}"), &one, &other);
+        }
+    }
+    // What the index holds, counted over the shards.
+    let stats = |index: &str| -> Value {
+        let out = env.run_ok(&["stats", "--index", index, "--json"], 0);
+        serde_json::from_str(&out.stdout).unwrap()
+    };
+    let one = stats("index");
+    for set in ["by-year", "by-source"] {
+        let other = stats(set);
+        for key in ["articles", "passages", "first_date", "last_date", "sources"] {
+            assert_eq!(one[key], other[key], "stats {key} of {set}");
+        }
+    }
+    assert_eq!(one["articles"], 13);
+    for command in [
+        vec!["facets", "ceasefire", "--by", "year", "--json"],
+        vec!["entities", "--json"],
+        vec!["who", "--json"],
+    ] {
+        let run = |index: &str| {
+            let mut args = command.clone();
+            args.extend(["--index", index]);
+            let out = env.run_ok(&args, 0).stdout;
+            // Everything but the time taken.
+            out.lines()
+                .map(|line| {
+                    let mut value: Value = serde_json::from_str(line).unwrap();
+                    value.as_object_mut().unwrap().remove("took_ms");
+                    value
+                })
+                .collect::<Vec<Value>>()
+        };
+        assert_eq!(run("index"), run("by-year"), "{command:?}");
+        assert_eq!(run("index"), run("by-source"), "{command:?}");
+    }
+}
+
+#[test]
+fn a_date_bounded_search_reads_only_the_shards_of_its_dates() {
+    let env = three_ways();
+    let searched = |index: &str, query: &str, extra: &[&str]| -> Value {
+        let mut args = vec!["--explain"];
+        args.extend_from_slice(extra);
+        let found = search(&env, index, query, &args);
+        found.summary["plan"]["shards"].clone()
+    };
+    let years = |keys: &[&str]| serde_json::json!({"searched": keys, "of": 6});
+    assert_eq!(
+        searched(
+            "by-year",
+            "ceasefire",
+            &["--since", "2020", "--until", "2021"]
+        ),
+        years(&["2020", "2021"])
+    );
+    assert_eq!(
+        searched("by-year", "grain date:[2022-07 TO *]", &[]),
+        years(&["2022", "2023", "2025"])
+    );
+    assert_eq!(
+        searched("by-year", "grain", &[]),
+        years(&["2019", "2020", "2021", "2022", "2023", "2025"])
+    );
+    // A date that is only one of several choices narrows nothing.
+    assert_eq!(
+        searched("by-year", "grain OR date:2019", &[]),
+        years(&["2019", "2020", "2021", "2022", "2023", "2025"])
+    );
+    // Sources have no period: every shard is read.
+    let by_source = searched(
+        "by-source",
+        "ceasefire",
+        &["--since", "2020", "--until", "2020"],
+    );
+    assert_eq!(by_source["of"], 4);
+    assert_eq!(by_source["searched"].as_array().unwrap().len(), 4);
+    // A plain index has no shards to name.
+    assert_eq!(
+        searched("index", "ceasefire", &["--since", "2020"]),
+        Value::Null
+    );
+    let text = env.run_ok(
+        &[
+            "search",
+            "--index",
+            "by-year",
+            "--explain",
+            "--since",
+            "2022",
+            "grain",
+        ],
+        0,
+    );
+    assert!(
+        text.stdout
+            .replace('\n', " ")
+            .contains("shards searched: 3 of 6 (2022, 2023, 2025)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn one_shard_builds_alone_and_takes_only_its_articles() {
+    let env = TestEnv::new();
+    env.add_fixtures("shards");
+    let out = env.run_ok(&one_shard("2022"), 0);
+    assert!(
+        out.stderr.contains(
+            "shard 2022: added 3, changed 0, removed 0 articles, 0 unchanged; 6 passages written"
+        ) && out
+            .stderr
+            .contains("; 10 articles of other shards left out"),
+        "{out}"
+    );
+    let list = env.run_ok(&["shards", "--index", "set"], 0);
+    assert_eq!(
+        list.stdout,
+        "shard                    period                   articles  passages  complete\n\
+         2022                     2022-01-01..2022-12-31          3         6  yes\n"
+    );
+    let found = search(
+        &env,
+        "set",
+        "grain OR ceasefire OR sanctions",
+        &["-n", "50"],
+    );
+    let mut dates: Vec<&str> = found
+        .hits
+        .iter()
+        .map(|h| h["date"].as_str().unwrap())
+        .collect();
+    dates.dedup();
+    assert!(dates.iter().all(|d| d.starts_with("2022")), "{dates:?}");
+    // A plain index is not a set; --shard needs one.
+    let plain = env.run_ok(&["index", "--shard", "2022", "--quiet"], 2);
+    assert!(
+        plain
+            .stderr
+            .contains("--shard builds one shard of a shard set, and index is not one"),
+        "{plain}"
+    );
+    // The set keeps its partition.
+    let other = env.run_ok(
+        &["index", "corpus", "--index", "set", "--shard-by", "month"],
+        2,
+    );
+    assert!(
+        other
+            .stderr
+            .contains("the shard set is sharded by year, not month: pass --shard-by year"),
+        "{other}"
+    );
+}
+
+#[test]
+fn two_shard_builds_at_once_both_land() {
+    let env = TestEnv::new();
+    env.add_fixtures("shards");
+    let build = |key: &str| {
+        let mut args = one_shard(key);
+        args.push("--quiet");
+        env.command(&args).spawn().unwrap()
+    };
+    let (mut a, mut b) = (build("2021"), build("2023"));
+    assert!(a.wait().unwrap().success());
+    assert!(b.wait().unwrap().success());
+    let list = env.run_ok(&["shards", "--index", "set", "--json"], 0);
+    let shards: Vec<Value> = list
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let summary: Vec<(&str, u64, bool)> = shards
+        .iter()
+        .map(|s| {
+            (
+                s["key"].as_str().unwrap(),
+                s["articles"].as_u64().unwrap(),
+                s["complete"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(summary, [("2021", 2, true), ("2023", 2, true)]);
+    let stats = env.run_ok(&["stats", "--index", "set", "--json"], 0);
+    let stats: Value = serde_json::from_str(&stats.stdout).unwrap();
+    assert_eq!(stats["articles"], 4);
+}
+
+#[test]
+fn an_interrupted_shard_build_leaves_the_set_searchable_and_the_next_run_completes_it() {
+    let env = TestEnv::new();
+    env.add_fixtures("shards");
+    build_by_year(&env);
+    let before = search(&env, "set", "grain", &["-n", "100", "--exact-count"]);
+    // What a build of 2022 killed mid-run leaves: its entry marked incomplete, a build folder
+    // of a dead process in the shard, the shard's index as of its last commit.
+    let manifest = env.path().join("set/shards.json");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let mut value: Value = serde_json::from_str(&text).unwrap();
+    for shard in value["shards"].as_array_mut().unwrap() {
+        if shard["key"] == "2022" {
+            shard["complete"] = false.into();
+        }
+    }
+    std::fs::write(&manifest, serde_json::to_string_pretty(&value).unwrap()).unwrap();
+    env.write("set/shards/2022/.attache-build-999999/meta.json", "{}");
+    let during = search(&env, "set", "grain", &["-n", "100", "--exact-count"]);
+    assert_same("with 2022 incomplete", &before, &during);
+    let list = env.run_ok(&["shards", "--index", "set"], 0);
+    assert!(
+        list.stdout.contains("2022-12-31          3         6  no"),
+        "{list}"
+    );
+    // The next run (no paths, no --shard-by: the set's own) completes it and changes nothing.
+    let again = env.run_ok(&["index", "--index", "set", "--threads", "1"], 0);
+    assert!(
+        again
+            .stderr
+            .contains("shard 2022: added 0, changed 0, removed 0 articles, 3 unchanged"),
+        "{again}"
+    );
+    let list = env.run_ok(&["shards", "--index", "set"], 0);
+    assert!(!list.stdout.contains(" no\n"), "{list}");
+    assert!(
+        !env.path()
+            .join("set/shards/2022/.attache-build-999999")
+            .exists()
+    );
+    let after = search(&env, "set", "grain", &["-n", "100", "--exact-count"]);
+    assert_same("after the next run", &before, &after);
+}
+
+#[test]
+fn an_article_whose_year_changes_moves_to_its_new_shard() {
+    let env = TestEnv::new();
+    env.add_fixtures("shards");
+    build_by_year(&env);
+    env.index();
+    let coverage = std::fs::read_to_string(env.path().join("corpus/coverage.jsonl")).unwrap();
+    let moved = coverage.replace(
+        r#""id": "kp-2021-11", "date": "2021-11-20""#,
+        r#""id": "kp-2021-11", "date": "2023-11-20""#,
+    );
+    assert_ne!(moved, coverage);
+    env.write("corpus/coverage.jsonl", moved);
+    let out = env.run_ok(&["index", "--index", "set", "--threads", "1"], 0);
+    assert!(
+        out.stderr
+            .contains("shard 2021: added 0, changed 0, removed 1 article, 1 unchanged")
+            && out
+                .stderr
+                .contains("shard 2023: added 1, changed 0, removed 0 articles, 2 unchanged"),
+        "{out}"
+    );
+    env.index();
+    for query in ["\"security guarantee\"", "troops border", "grain"] {
+        let args = ["-n", "100", "--exact-count"];
+        assert_same(
+            query,
+            &search(&env, "index", query, &args),
+            &search(&env, "set", query, &args),
+        );
+    }
+}
+
+#[test]
+fn shards_plans_a_corpus_without_writing() {
+    let env = TestEnv::new();
+    env.add_fixtures("shards");
+    let out = env.run_ok(&["shards", "corpus", "--shard-by", "year", "--json"], 0);
+    let lines: Vec<Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 6, "{out}");
+    assert_eq!(
+        lines[3],
+        serde_json::json!({
+            "key": "2022",
+            "period": {"first": "2022-01-01", "last": "2022-12-31"},
+            "files": ["corpus/coverage.jsonl"],
+            "articles": 3
+        })
+    );
+    assert_eq!(lines[5]["key"], "2025");
+    assert_eq!(lines[5]["files"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        out.stderr,
+        "6 shards by year, 13 articles from 3 files; nothing written\n"
+    );
+    assert!(!env.path().join("index").exists());
+    let by_source = env.run_ok(&["shards", "corpus", "--shard-by", "source"], 0);
+    assert_eq!(
+        by_source
+            .stdout
+            .lines()
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>(),
+        [
+            "(no",
+            "source)",
+            "-",
+            "3",
+            "3",
+            "files,",
+            "from",
+            "corpus/000_f6c3cfa837515be5.txt"
+        ]
+    );
+    let stdin = env.run_ok(&["index", "-", "--index", "set", "--shard-by", "year"], 2);
+    assert!(stdin.stderr.contains("not `-` (standard input)"), "{stdin}");
+}
