@@ -56,7 +56,8 @@ def run_attache(args, capture=True):
 
 
 def plan(attache, paths, shard_by):
-    """The shards of the corpus: key, input files and article count, largest first."""
+    """The shards of the corpus (`attache shards --json`: key, period, files, articles), largest
+    first."""
     out = run_attache([attache, "shards", *paths, "--shard-by", shard_by, "--json"])
     shards = [json.loads(line) for line in out.splitlines() if line.strip()]
     return sorted(shards, key=lambda s: (-s["articles"], s["key"]))
@@ -116,7 +117,7 @@ def build(args):
     futures = {}
     for rank, shard in enumerate(shards):
         future = client.submit(
-            build_shard, attache, staging, args.shard_by, shard["key"], shard["inputs"],
+            build_shard, attache, staging, args.shard_by, shard["key"], shard["files"],
             args.threads, key=f"attache-shard-{shard['key']}-{started}", pure=False,
             retries=args.retries, priority=len(shards) - rank,
         )
