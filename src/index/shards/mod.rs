@@ -339,6 +339,7 @@ mod tests {
             url: None,
             meta: Vec::new(),
             body: String::new(),
+            passages: Vec::new(),
         }
     }
 
