@@ -155,6 +155,10 @@ impl Logical {
                 let terms = sequence_terms(field.field, words, *slop);
                 match <[_; 1]>::try_from(terms) {
                     Ok([(_, term)]) => Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                    // tantivy's sloppy phrases of three words or more depend on the segment.
+                    Err(terms) if *slop > 0 && terms.len() > 2 => {
+                        Box::new(super::sloppy::SloppyPhrase::new(terms, *slop))
+                    }
                     Err(terms) => Box::new(PhraseQuery::new_with_offset_and_slop(terms, *slop)),
                 }
             }

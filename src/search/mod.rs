@@ -11,6 +11,7 @@ pub mod parse;
 pub mod plan;
 pub mod shards;
 pub mod show;
+mod sloppy;
 pub(crate) mod snippet;
 pub mod speakers;
 pub mod suggest;
