@@ -21,7 +21,8 @@ python3 -c "import dask.distributed" 2>/dev/null ||
 
 PORT=$((20000 + RANDOM % 20000))
 PIDS=()
-cleanup() { kill "${PIDS[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+# SIGKILL: a worker whose scheduler is gone may wait for it forever after a SIGTERM.
+cleanup() { kill -9 "${PIDS[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
 echo "== single-machine build"
@@ -64,7 +65,10 @@ wait "$DRIVER" || status=$?
 [ -n "$killed" ] || { echo "FAIL: no worker was killed mid-shard" >&2; exit 1; }
 [ "$status" = 0 ] || { echo "FAIL: the driver exited $status" >&2; exit 1; }
 # The killed shard must have been built after the kill, by the other worker.
-grep "\"shard\": \"$killed\"" "$WORK/events.jsonl" | tail -1
+rebuilt=$(grep "\"shard\": \"$killed\"" "$WORK/events.jsonl" | tail -1 |
+  python3 -c "import json,sys; e=json.load(sys.stdin); print(e['pid'], e['summary']['articles'])")
+echo "shard $killed was built again by pid ${rebuilt% *} (${rebuilt#* } articles)"
+[ "${rebuilt% *}" != "$W1" ] || { echo "FAIL: the killed worker reported shard $killed" >&2; exit 1; }
 
 echo "== compare"
 fail=0
