@@ -261,7 +261,7 @@ fn a_sloppy_phrase_of_three_words_counts_what_it_finds_whatever_the_words_rarity
     for (i, (name, text)) in texts.iter().enumerate() {
         env.write(
             &format!("corpus/{name}{i:02}.txt"),
-            &format!("date 2024-01-01\n\n{text}\n"),
+            format!("date 2024-01-01\n\n{text}\n"),
         );
     }
     env.index();
