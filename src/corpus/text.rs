@@ -64,7 +64,7 @@ fn read_capped(
 }
 
 /// Parses the bytes of an article file, whose id is `id` (its path from the walked root), into
-/// an article in Unicode form C (see [`super::clean`]); the error is the line at fault (if one
+/// an article in Unicode form C (as the other readers do); the error is the line at fault (if one
 /// is) and why.
 pub fn parse(id: &str, bytes: &[u8]) -> Result<Article, (Option<usize>, String)> {
     let id = nfc_owned(id.to_owned());
