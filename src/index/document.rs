@@ -3,13 +3,13 @@
 use serde::{Deserialize, Serialize};
 use tantivy::TantivyDocument;
 
-use super::schema::Fields;
+use super::schema::{Fields, fast};
 use crate::analysis::{Analyzer, SpannedForm, encode, meta_value, passages::split_passages};
 use crate::corpus::Article;
 use crate::entities::attribution::{Attribution, article_speakers, attribute};
 use crate::entities::{ENTITY_PREFIX, Mention, Recognizer};
 
-/// Article-level values stored with every passage, for display.
+/// Article-level values of every passage, for display (the `info` fast field).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Info {
     /// The date as written in the corpus.
@@ -27,11 +27,17 @@ pub struct Info {
     pub meta: Vec<(String, String)>,
 }
 
-/// The article-level values stored with a passage, if readable.
-pub fn stored_info(doc: &TantivyDocument, fields: &Fields) -> Option<Info> {
-    use tantivy::schema::Value;
-    let json = doc.get_first(fields.info)?.as_str()?;
-    serde_json::from_str(json).ok()
+/// The article-level values of the passage at `address`, if readable: one lookup in the
+/// segment's `info` dictionary, no document fetch.
+pub fn stored_info(searcher: &tantivy::Searcher, address: tantivy::DocAddress) -> Option<Info> {
+    let segment = searcher
+        .segment_readers()
+        .get(address.segment_ord as usize)?;
+    let column = segment.fast_fields().str(fast::INFO).ok()??;
+    let ord = column.ords().first(address.doc_id)?;
+    let mut json = String::new();
+    column.ord_to_str(ord, &mut json).ok()?.then_some(())?;
+    serde_json::from_str(&json).ok()
 }
 
 /// A stable 64-bit hash of an article id (FNV-1a), so distinct articles can be counted from a

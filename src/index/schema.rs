@@ -17,7 +17,9 @@ use crate::error::{Error, Result};
 /// refused instead of being searched wrongly. 9: fast-field dictionaries are written without
 /// zstd (tantivy without `columnar-zstd-compression`), as a search reads article ids from them.
 /// 10: the `facet` column of article values, for `attache facets`.
-pub const FORMAT_VERSION: u32 = 10;
+/// 11: a smaller index (see benches/RESULTS.md, "Index size"): an article's values are a fast
+/// field, kept once per segment in its dictionary, instead of stored with every passage.
+pub const FORMAT_VERSION: u32 = 11;
 
 pub use crate::analysis::META_SEPARATOR;
 
@@ -52,7 +54,9 @@ pub struct Fields {
     pub meta: Field,
     /// The passage text as stored and shown.
     pub body: Field,
-    /// Article-level values for display, as JSON (see `crate::index::document::Info`).
+    /// Article-level values for display, as JSON (see `crate::index::document::Info`). Fast: the
+    /// same for every passage of an article, so a segment's dictionary holds it once and each
+    /// passage only its ordinal.
     pub info: Field,
     /// One `type:id` value per entity mention (`person:zelensky`), for counting. Fast.
     pub entity: Field,
@@ -95,7 +99,7 @@ pub fn build() -> (Schema, Fields) {
         source_key: b.add_text_field("source_key", STRING),
         meta: b.add_text_field("meta", positional(META_TOKENIZER_NAME)),
         body: b.add_text_field("body", STORED),
-        info: b.add_text_field("info", STORED),
+        info: b.add_text_field(fast::INFO, FAST),
         entity: b.add_text_field(fast::ENTITY, STRING | FAST),
         entity_alias: b.add_text_field(fast::ENTITY_ALIAS, FAST),
         entity_type: b.add_text_field("entity_type", STRING),
@@ -143,7 +147,7 @@ impl Fields {
             source_key: get("source_key")?,
             meta: get("meta")?,
             body: get("body")?,
-            info: get("info")?,
+            info: get(fast::INFO)?,
             entity: get(fast::ENTITY)?,
             entity_alias: get(fast::ENTITY_ALIAS)?,
             entity_type: get("entity_type")?,
@@ -181,4 +185,6 @@ pub mod fast {
     pub const SAID_AS: &str = "said_as";
     /// See [`super::Fields::facet`].
     pub const FACET: &str = "facet";
+    /// See [`super::Fields::info`].
+    pub const INFO: &str = "info";
 }

@@ -597,8 +597,7 @@ impl Searcher {
     /// # Errors
     /// A failure reading the document store.
     pub fn stored_date(&self, address: tantivy::DocAddress) -> Result<Option<String>> {
-        let doc: TantivyDocument = self.reader.searcher().doc(address)?;
-        Ok(stored_info(&doc, &self.open.fields).map(|info| info.date))
+        Ok(stored_info(&self.reader.searcher(), address).map(|info| info.date))
     }
 
     /// Fetches collected passages and builds their snippets.
@@ -631,7 +630,14 @@ impl Searcher {
             info,
             entities,
             speakers,
-        } = show::stored_passage(doc, &fields, &article_id, candidate.passage)?;
+        } = show::stored_passage(
+            &self.reader.searcher(),
+            doc,
+            candidate.address,
+            &fields,
+            &article_id,
+            candidate.passage,
+        )?;
         let highlights = snippet::highlights(&mut self.analyzer, &text, &plan.highlight, &entities);
         let snippet = snippet::snippet(&text, &highlights);
         Ok(Hit {
@@ -662,7 +668,7 @@ impl Searcher {
         doc: &TantivyDocument,
     ) -> Result<(String, Info)> {
         let article_id = self.stored_id(doc);
-        let info = stored_info(doc, &self.open.fields)
+        let info = stored_info(&self.reader.searcher(), candidate.address)
             .ok_or_else(|| unreadable(&article_id, candidate, "info"))?;
         Ok((article_id, info))
     }

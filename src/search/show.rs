@@ -200,8 +200,9 @@ impl Searcher {
 
     /// One stored passage, and its article's values.
     fn passage(&self, id: &str, number: u64, address: DocAddress) -> Result<(Passage, Info)> {
-        let doc: TantivyDocument = self.guard(|| Ok(self.reader.searcher().doc(address)?))?;
-        let stored = stored_passage(&doc, &self.open.fields, id, number)?;
+        let searcher = self.reader.searcher();
+        let doc: TantivyDocument = self.guard(|| Ok(searcher.doc(address)?))?;
+        let stored = stored_passage(&searcher, &doc, address, &self.open.fields, id, number)?;
         let passage = Passage {
             number,
             text: stored.text,
@@ -226,12 +227,15 @@ pub struct Stored {
     pub speakers: Vec<Said>,
 }
 
-/// The text, article values, entity mentions and speakers stored with a passage.
+/// The text, article values, entity mentions and speakers of the passage at `address`, whose
+/// stored document `doc` is.
 ///
 /// # Errors
 /// Stored values this version cannot read.
 pub fn stored_passage(
+    searcher: &tantivy::Searcher,
     doc: &TantivyDocument,
+    address: DocAddress,
     fields: &Fields,
     id: &str,
     number: u64,
@@ -253,7 +257,7 @@ pub fn stored_passage(
     };
     Ok(Stored {
         text: stored(fields.body).unwrap_or_default().to_owned(),
-        info: stored_info(doc, fields).ok_or_else(|| unreadable("info"))?,
+        info: stored_info(searcher, address).ok_or_else(|| unreadable("info"))?,
         entities,
         speakers,
     })
