@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::TantivyDocument;
 
 use super::schema::{Fields, fast};
+use super::stored;
 use crate::analysis::{Analyzer, SpannedForm, encode, meta_value, passages::split_passages};
 use crate::corpus::Article;
 use crate::entities::attribution::{Attribution, article_speakers, attribute};
@@ -30,14 +31,30 @@ pub struct Info {
 /// The article-level values of the passage at `address`, if readable: one lookup in the
 /// segment's `info` dictionary, no document fetch.
 pub fn stored_info(searcher: &tantivy::Searcher, address: tantivy::DocAddress) -> Option<Info> {
+    serde_json::from_str(&fast_str(searcher, address, fast::INFO)?).ok()
+}
+
+/// The id of the article the passage at `address` belongs to, from its fast field.
+pub fn stored_article_id(
+    searcher: &tantivy::Searcher,
+    address: tantivy::DocAddress,
+) -> Option<String> {
+    fast_str(searcher, address, fast::ARTICLE_ID)
+}
+
+/// The first value of the string fast field `name` of the passage at `address`.
+fn fast_str(
+    searcher: &tantivy::Searcher,
+    address: tantivy::DocAddress,
+    name: &str,
+) -> Option<String> {
     let segment = searcher
         .segment_readers()
         .get(address.segment_ord as usize)?;
-    let column = segment.fast_fields().str(fast::INFO).ok()??;
+    let column = segment.fast_fields().str(name).ok()??;
     let ord = column.ords().first(address.doc_id)?;
-    let mut json = String::new();
-    column.ord_to_str(ord, &mut json).ok()?.then_some(())?;
-    serde_json::from_str(&json).ok()
+    let mut value = String::new();
+    column.ord_to_str(ord, &mut value).ok()?.then_some(value)
 }
 
 /// A stable 64-bit hash of an article id (FNV-1a), so distinct articles can be counted from a
@@ -128,9 +145,14 @@ impl<'g> DocumentBuilder<'g> {
             doc.add_text(fields.text, encode(&text, &words, extra));
             self.mentions += mentions.len() as u64;
             add_entities(&mut doc, fields, &mentions);
-            if self.recognizer.is_some() {
-                let said = attribute(&text, &words, &mentions, &speakers);
-                add_attribution(&mut doc, fields, &text, &words, &said);
+            let said = match self.recognizer.is_some() {
+                true => attribute(&text, &words, &mentions, &speakers),
+                false => Attribution::default(),
+            };
+            add_attribution(&mut doc, fields, &text, &words, &said);
+            let marks = stored::encode(&mentions, &said.speakers);
+            if !marks.is_empty() {
+                doc.add_bytes(fields.marks, &marks);
             }
             doc.add_text(fields.title, &article.title);
             if let Some(source) = &article.source {
@@ -158,7 +180,7 @@ impl DocumentBuilder<'_> {
     }
 }
 
-/// Stores the mentions and indexes their ids, types and spellings.
+/// Indexes the mentions' ids, types and spellings.
 fn add_entities(doc: &mut TantivyDocument, fields: &Fields, mentions: &[Mention]) {
     if mentions.is_empty() {
         return;
@@ -183,12 +205,9 @@ fn add_entities(doc: &mut TantivyDocument, fields: &Fields, mentions: &[Mention]
     for kind in kinds {
         doc.add_text(fields.entity_type, kind);
     }
-    let json = serde_json::to_string(mentions).expect("mentions serialize");
-    doc.add_text(fields.entities, json);
 }
 
-/// Indexes the speakers (for `said:` and `who`) and the quoted words (for `quote:`), and stores
-/// who says what.
+/// Indexes the speakers (for `said:` and `who`) and the quoted words (for `quote:`).
 fn add_attribution(
     doc: &mut TantivyDocument,
     fields: &Fields,
@@ -211,17 +230,12 @@ fn add_attribution(
             .collect();
         doc.add_text(fields.quote, encode(text, &quoted, []));
     }
-    if said.speakers.is_empty() {
-        return;
-    }
     for s in &said.speakers {
         let who = &s.speaker;
         doc.add_text(fields.said, &who.id);
         let named = format!("{}\t{}\t{}", who.id, who.kind.as_str(), who.name);
         doc.add_text(fields.said_as, &named);
     }
-    let json = serde_json::to_string(&said.speakers).expect("speakers serialize");
-    doc.add_text(fields.speakers, json);
 }
 
 /// What a facet value of the `source` field is keyed by.

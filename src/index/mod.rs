@@ -33,6 +33,7 @@ mod read;
 pub(crate) mod roots;
 pub mod run;
 pub mod schema;
+pub mod stored;
 pub(crate) mod verify;
 
 use std::fs;

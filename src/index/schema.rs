@@ -18,7 +18,9 @@ use crate::error::{Error, Result};
 /// zstd (tantivy without `columnar-zstd-compression`), as a search reads article ids from them.
 /// 10: the `facet` column of article values, for `attache facets`.
 /// 11: a smaller index (see benches/RESULTS.md, "Index size"): an article's values are a fast
-/// field, kept once per segment in its dictionary, instead of stored with every passage.
+/// field, kept once per segment in its dictionary, instead of stored with every passage; a
+/// passage's mentions and speakers are stored in one compact binary value (`marks`) instead of
+/// JSON; article ids and passage numbers are read from their fast fields, not stored.
 pub const FORMAT_VERSION: u32 = 11;
 
 pub use crate::analysis::META_SEPARATOR;
@@ -26,11 +28,11 @@ pub use crate::analysis::META_SEPARATOR;
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
-    /// Article id, untokenized: deletes, tie-breaks. Stored, fast.
+    /// Article id, untokenized: deletes, tie-breaks. Fast (hits read it from there).
     pub article_id: Field,
     /// 64-bit hash of the article id, for counting distinct articles cheaply. Fast.
     pub article_key: Field,
-    /// Passage number within the article, from 0. Stored, fast.
+    /// Passage number within the article, from 0. Fast.
     pub passage: Field,
     /// Hash of the article's content, on its first passage only: what incremental runs compare.
     /// Fast.
@@ -64,8 +66,6 @@ pub struct Fields {
     pub entity_alias: Field,
     /// The types of the passage's entities, for `type:person`. Indexed untokenized.
     pub entity_type: Field,
-    /// The passage's mentions as JSON (see [`crate::entities::Mention`]). Stored.
-    pub entities: Field,
     /// One value per speaker of the passage, its entity id (`ushakov`), for `said:`. Indexed
     /// untokenized.
     pub said: Field,
@@ -74,9 +74,10 @@ pub struct Fields {
     /// The passage's quoted words only, analysed like `text` and at the same positions, for
     /// `quote:`.
     pub quote: Field,
-    /// The passage's speakers and what they say, as JSON (see
-    /// [`crate::entities::attribution::Said`]). Stored.
-    pub speakers: Field,
+    /// The passage's mentions and speakers (see [`crate::entities::Mention`] and
+    /// [`crate::entities::attribution::Said`]), encoded by [`crate::index::stored`]. Stored, on
+    /// passages that have either.
+    pub marks: Field,
     /// Article-level values to count by, as written: one `key<TAB>value` per metadata value
     /// (`speaker\tVolodymyr Zelenskyy`) and `source<TAB>…`, for `attache facets`. Fast.
     pub facet: Field,
@@ -86,9 +87,9 @@ pub struct Fields {
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let fields = Fields {
-        article_id: b.add_text_field(fast::ARTICLE_ID, STRING | STORED | FAST),
+        article_id: b.add_text_field(fast::ARTICLE_ID, STRING | FAST),
         article_key: b.add_u64_field(fast::ARTICLE_KEY, FAST),
-        passage: b.add_u64_field(fast::PASSAGE, STORED | FAST),
+        passage: b.add_u64_field(fast::PASSAGE, FAST),
         article_hash: b.add_u64_field(fast::ARTICLE_HASH, FAST),
         origin: b.add_text_field(fast::ORIGIN, STRING | FAST),
         day_lo: b.add_i64_field(fast::DAY_LO, INDEXED | FAST),
@@ -103,11 +104,10 @@ pub fn build() -> (Schema, Fields) {
         entity: b.add_text_field(fast::ENTITY, STRING | FAST),
         entity_alias: b.add_text_field(fast::ENTITY_ALIAS, FAST),
         entity_type: b.add_text_field("entity_type", STRING),
-        entities: b.add_text_field("entities", STORED),
         said: b.add_text_field("said", STRING),
         said_as: b.add_text_field(fast::SAID_AS, FAST),
         quote: b.add_text_field("quote", positional(TOKENS_TOKENIZER_NAME)),
-        speakers: b.add_text_field("speakers", STORED),
+        marks: b.add_bytes_field("marks", STORED),
         facet: b.add_text_field(fast::FACET, FAST),
     };
     (b.build(), fields)
@@ -151,11 +151,10 @@ impl Fields {
             entity: get(fast::ENTITY)?,
             entity_alias: get(fast::ENTITY_ALIAS)?,
             entity_type: get("entity_type")?,
-            entities: get("entities")?,
             said: get("said")?,
             said_as: get(fast::SAID_AS)?,
             quote: get("quote")?,
-            speakers: get("speakers")?,
+            marks: get("marks")?,
             facet: get(fast::FACET)?,
         })
     }

@@ -19,7 +19,6 @@ use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use tantivy::query::Query;
-use tantivy::schema::Value;
 use tantivy::{IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::analysis::Analyzer;
@@ -27,7 +26,7 @@ use crate::corpus::Date;
 use crate::entities::attribution::Said;
 use crate::entities::{Gazetteer, Mention};
 use crate::error::{Error, Result};
-use crate::index::document::{Info, stored_info};
+use crate::index::document::{Info, stored_article_id, stored_info};
 use crate::index::schema::META_SEPARATOR;
 use crate::index::{IndexDir, IndexState, OpenIndex, reading_index};
 pub use collect::Collected;
@@ -624,7 +623,7 @@ impl Searcher {
         rank: usize,
     ) -> Result<Hit> {
         let fields = self.open.fields;
-        let article_id = self.stored_id(doc);
+        let article_id = self.stored_id(candidate.address);
         let show::Stored {
             text,
             info,
@@ -662,23 +661,16 @@ impl Searcher {
     ///
     /// # Errors
     /// Stored values this version cannot read.
-    fn stored_article(
-        &self,
-        candidate: &collect::Candidate,
-        doc: &TantivyDocument,
-    ) -> Result<(String, Info)> {
-        let article_id = self.stored_id(doc);
+    fn stored_article(&self, candidate: &collect::Candidate) -> Result<(String, Info)> {
+        let article_id = self.stored_id(candidate.address);
         let info = stored_info(&self.reader.searcher(), candidate.address)
             .ok_or_else(|| unreadable(&article_id, candidate, "info"))?;
         Ok((article_id, info))
     }
 
-    /// A stored passage's article id.
-    fn stored_id(&self, doc: &TantivyDocument) -> String {
-        doc.get_first(self.open.fields.article_id)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_owned()
+    /// The article id of the passage at `address`.
+    fn stored_id(&self, address: tantivy::DocAddress) -> String {
+        stored_article_id(&self.reader.searcher(), address).unwrap_or_default()
     }
 }
 

@@ -246,17 +246,16 @@ pub fn stored_passage(
              `attache index --full`"
         ))
     };
-    let stored = |field| doc.get_first(field).and_then(|v| v.as_str());
-    let entities = match stored(fields.entities) {
-        Some(json) => serde_json::from_str(json).map_err(|_| unreadable("entities"))?,
-        None => Vec::new(),
-    };
-    let speakers = match stored(fields.speakers) {
-        Some(json) => serde_json::from_str(json).map_err(|_| unreadable("speakers"))?,
-        None => Vec::new(),
-    };
+    let stored = |field| doc.get_first(field);
+    let marks = stored(fields.marks).map_or(Some(&[][..]), |v| v.as_bytes());
+    let (entities, speakers) = marks
+        .and_then(crate::index::stored::decode)
+        .ok_or_else(|| unreadable("entities"))?;
     Ok(Stored {
-        text: stored(fields.body).unwrap_or_default().to_owned(),
+        text: stored(fields.body)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned(),
         info: stored_info(searcher, address).ok_or_else(|| unreadable("info"))?,
         entities,
         speakers,
