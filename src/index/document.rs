@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use tantivy::TantivyDocument;
 
-use super::schema::{Fields, fast};
+use super::schema::Fields;
 use super::stored;
 use crate::analysis::{Analyzer, SpannedForm, encode, meta_value, passages::split_passages};
 use crate::corpus::Article;
@@ -28,33 +28,16 @@ pub struct Info {
     pub meta: Vec<(String, String)>,
 }
 
-/// The article-level values of the passage at `address`, if readable: one lookup in the
-/// segment's `info` dictionary, no document fetch.
-pub fn stored_info(searcher: &tantivy::Searcher, address: tantivy::DocAddress) -> Option<Info> {
-    serde_json::from_str(&fast_str(searcher, address, fast::INFO)?).ok()
+/// The `info` fast-field value of an article's passages: its id, a newline, its values as
+/// JSON (which never holds a raw newline, so the last one ends the id whatever the id holds).
+pub fn article_value(id: &str, info: &Info) -> String {
+    let json = serde_json::to_string(info).expect("info serializes");
+    format!("{id}\n{json}")
 }
 
-/// The id of the article the passage at `address` belongs to, from its fast field.
-pub fn stored_article_id(
-    searcher: &tantivy::Searcher,
-    address: tantivy::DocAddress,
-) -> Option<String> {
-    fast_str(searcher, address, fast::ARTICLE_ID)
-}
-
-/// The first value of the string fast field `name` of the passage at `address`.
-fn fast_str(
-    searcher: &tantivy::Searcher,
-    address: tantivy::DocAddress,
-    name: &str,
-) -> Option<String> {
-    let segment = searcher
-        .segment_readers()
-        .get(address.segment_ord as usize)?;
-    let column = segment.fast_fields().str(name).ok()??;
-    let ord = column.ords().first(address.doc_id)?;
-    let mut value = String::new();
-    column.ord_to_str(ord, &mut value).ok()?.then_some(value)
+/// An [`article_value`] read back: the article id and its values' JSON.
+pub fn split_article_value(value: &str) -> Option<(&str, &str)> {
+    value.rsplit_once('\n')
 }
 
 /// A stable 64-bit hash of an article id (FNV-1a), so distinct articles can be counted from a
@@ -101,7 +84,7 @@ impl<'g> DocumentBuilder<'g> {
             url: article.url.clone(),
             meta: article.meta.clone(),
         };
-        let info = serde_json::to_string(&info).expect("info serializes");
+        let info = article_value(&article.id, &info);
         let meta: Vec<String> = article
             .meta
             .iter()

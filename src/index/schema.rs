@@ -56,9 +56,9 @@ pub struct Fields {
     pub meta: Field,
     /// The passage text as stored and shown.
     pub body: Field,
-    /// Article-level values for display, as JSON (see `crate::index::document::Info`). Fast: the
-    /// same for every passage of an article, so a segment's dictionary holds it once and each
-    /// passage only its ordinal.
+    /// The article id and its values for display (see `crate::index::document::article_value`).
+    /// Fast: the same for every passage of an article, so a segment's dictionary holds it once
+    /// and each passage only its ordinal.
     pub info: Field,
     /// One `type:id` value per entity mention (`person:zelensky`), for counting. Fast.
     pub entity: Field,

@@ -14,6 +14,7 @@ pub(crate) mod snippet;
 pub mod speakers;
 pub mod suggest;
 pub(crate) mod topk;
+mod values;
 
 use std::ops::Range;
 use std::time::{Duration, Instant};
@@ -26,7 +27,7 @@ use crate::corpus::Date;
 use crate::entities::attribution::Said;
 use crate::entities::{Gazetteer, Mention};
 use crate::error::{Error, Result};
-use crate::index::document::{Info, stored_article_id, stored_info};
+use crate::index::document::Info;
 use crate::index::schema::META_SEPARATOR;
 use crate::index::{IndexDir, IndexState, OpenIndex, reading_index};
 pub use collect::Collected;
@@ -231,6 +232,7 @@ pub struct Searcher {
     reader: IndexReader,
     analyzer: Analyzer,
     columns: ColumnCache,
+    values: values::ValueColumns,
 }
 
 impl Searcher {
@@ -265,6 +267,7 @@ impl Searcher {
             reader,
             analyzer: Analyzer::new(),
             columns: ColumnCache::default(),
+            values: values::ValueColumns::default(),
         })
     }
 
@@ -596,7 +599,7 @@ impl Searcher {
     /// # Errors
     /// A failure reading the document store.
     pub fn stored_date(&self, address: tantivy::DocAddress) -> Result<Option<String>> {
-        Ok(stored_info(&self.reader.searcher(), address).map(|info| info.date))
+        Ok(self.info_at(address).map(|info| info.date))
     }
 
     /// Fetches collected passages and builds their snippets.
@@ -623,20 +626,16 @@ impl Searcher {
         rank: usize,
     ) -> Result<Hit> {
         let fields = self.open.fields;
-        let article_id = self.stored_id(candidate.address);
+        let (article_id, info) = match self.article_at(candidate.address) {
+            Some((id, info)) => (id, Some(info)),
+            None => (self.stored_id(candidate.address), None),
+        };
         let show::Stored {
             text,
             info,
             entities,
             speakers,
-        } = show::stored_passage(
-            &self.reader.searcher(),
-            doc,
-            candidate.address,
-            &fields,
-            &article_id,
-            candidate.passage,
-        )?;
+        } = show::stored_passage(doc, info, &fields, &article_id, candidate.passage)?;
         let highlights = snippet::highlights(&mut self.analyzer, &text, &plan.highlight, &entities);
         let snippet = snippet::snippet(&text, &highlights);
         Ok(Hit {
@@ -662,15 +661,19 @@ impl Searcher {
     /// # Errors
     /// Stored values this version cannot read.
     fn stored_article(&self, candidate: &collect::Candidate) -> Result<(String, Info)> {
-        let article_id = self.stored_id(candidate.address);
-        let info = stored_info(&self.reader.searcher(), candidate.address)
-            .ok_or_else(|| unreadable(&article_id, candidate, "info"))?;
-        Ok((article_id, info))
+        match self.article_at(candidate.address) {
+            Some(found) => Ok(found),
+            None => Err(unreadable(
+                &self.stored_id(candidate.address),
+                candidate,
+                "info",
+            )),
+        }
     }
 
     /// The article id of the passage at `address`.
     fn stored_id(&self, address: tantivy::DocAddress) -> String {
-        stored_article_id(&self.reader.searcher(), address).unwrap_or_default()
+        self.article_id_at(address).unwrap_or_default()
     }
 }
 

@@ -16,7 +16,7 @@ use super::{SearchRequest, Searcher, snippet};
 use crate::entities::Mention;
 use crate::entities::attribution::Said;
 use crate::error::{Error, Result};
-use crate::index::document::{Info, stored_info};
+use crate::index::document::Info;
 use crate::index::schema::{Fields, fast};
 
 /// An article's passages by number, in order, with where to fetch them.
@@ -200,9 +200,9 @@ impl Searcher {
 
     /// One stored passage, and its article's values.
     fn passage(&self, id: &str, number: u64, address: DocAddress) -> Result<(Passage, Info)> {
-        let searcher = self.reader.searcher();
-        let doc: TantivyDocument = self.guard(|| Ok(searcher.doc(address)?))?;
-        let stored = stored_passage(&searcher, &doc, address, &self.open.fields, id, number)?;
+        let doc: TantivyDocument = self.guard(|| Ok(self.reader.searcher().doc(address)?))?;
+        let info = self.info_at(address);
+        let stored = stored_passage(&doc, info, &self.open.fields, id, number)?;
         let passage = Passage {
             number,
             text: stored.text,
@@ -227,15 +227,14 @@ pub struct Stored {
     pub speakers: Vec<Said>,
 }
 
-/// The text, article values, entity mentions and speakers of the passage at `address`, whose
-/// stored document `doc` is.
+/// The text, entity mentions and speakers stored with a passage (`doc`), with its article's
+/// values (`info`, from the index's fast fields).
 ///
 /// # Errors
 /// Stored values this version cannot read.
 pub fn stored_passage(
-    searcher: &tantivy::Searcher,
     doc: &TantivyDocument,
-    address: DocAddress,
+    info: Option<Info>,
     fields: &Fields,
     id: &str,
     number: u64,
@@ -256,7 +255,7 @@ pub fn stored_passage(
             .and_then(|v| v.as_str())
             .unwrap_or_default()
             .to_owned(),
-        info: stored_info(searcher, address).ok_or_else(|| unreadable("info"))?,
+        info: info.ok_or_else(|| unreadable("info"))?,
         entities,
         speakers,
     })
