@@ -7,7 +7,7 @@
 //! metadata) are copied onto each passage so a hit needs one document fetch.
 
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, IndexRecordOption, NumericOptions, STORED, Schema, TextFieldIndexing, TextOptions,
 };
 
 use crate::analysis::{META_TOKENIZER_NAME, TOKENIZER_NAME, TOKENS_TOKENIZER_NAME};
@@ -20,7 +20,8 @@ use crate::error::{Error, Result};
 /// 11: a smaller index (see benches/RESULTS.md, "Index size"): an article's values are a fast
 /// field, kept once per segment in its dictionary, instead of stored with every passage; a
 /// passage's mentions and speakers are stored in one compact binary value (`marks`) instead of
-/// JSON; article ids and passage numbers are read from their fast fields, not stored.
+/// JSON; article ids and passage numbers are read from their fast fields, not stored; fields
+/// that never score keep no field norms, and `entity` is a fast field only.
 pub const FORMAT_VERSION: u32 = 11;
 
 pub use crate::analysis::META_SEPARATOR;
@@ -60,7 +61,8 @@ pub struct Fields {
     /// Fast: the same for every passage of an article, so a segment's dictionary holds it once
     /// and each passage only its ordinal.
     pub info: Field,
-    /// One `type:id` value per entity mention (`person:zelensky`), for counting. Fast.
+    /// One `type:id` value per entity mention (`person:zelensky`), for counting. Fast only:
+    /// queries find mentions by their tokens in `text`.
     pub entity: Field,
     /// One `id<TAB>alias` value per mention, for the spellings seen. Fast.
     pub entity_alias: Field,
@@ -87,24 +89,24 @@ pub struct Fields {
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let fields = Fields {
-        article_id: b.add_text_field(fast::ARTICLE_ID, STRING | FAST),
+        article_id: b.add_text_field(fast::ARTICLE_ID, keyword() | FAST),
         article_key: b.add_u64_field(fast::ARTICLE_KEY, FAST),
         passage: b.add_u64_field(fast::PASSAGE, FAST),
         article_hash: b.add_u64_field(fast::ARTICLE_HASH, FAST),
-        origin: b.add_text_field(fast::ORIGIN, STRING | FAST),
-        day_lo: b.add_i64_field(fast::DAY_LO, INDEXED | FAST),
-        day_hi: b.add_i64_field(fast::DAY_HI, INDEXED | FAST),
+        origin: b.add_text_field(fast::ORIGIN, keyword() | FAST),
+        day_lo: b.add_i64_field(fast::DAY_LO, day()),
+        day_hi: b.add_i64_field(fast::DAY_HI, day()),
         text: b.add_text_field("text", positional(TOKENS_TOKENIZER_NAME)),
         title: b.add_text_field("title", positional(TOKENIZER_NAME)),
         source: b.add_text_field("source", positional(TOKENIZER_NAME)),
-        source_key: b.add_text_field("source_key", STRING),
-        meta: b.add_text_field("meta", positional(META_TOKENIZER_NAME)),
+        source_key: b.add_text_field("source_key", keyword()),
+        meta: b.add_text_field("meta", unscored(positional(META_TOKENIZER_NAME))),
         body: b.add_text_field("body", STORED),
         info: b.add_text_field(fast::INFO, FAST),
-        entity: b.add_text_field(fast::ENTITY, STRING | FAST),
+        entity: b.add_text_field(fast::ENTITY, FAST),
         entity_alias: b.add_text_field(fast::ENTITY_ALIAS, FAST),
-        entity_type: b.add_text_field("entity_type", STRING),
-        said: b.add_text_field("said", STRING),
+        entity_type: b.add_text_field("entity_type", keyword()),
+        said: b.add_text_field("said", keyword()),
         said_as: b.add_text_field(fast::SAID_AS, FAST),
         quote: b.add_text_field("quote", positional(TOKENS_TOKENIZER_NAME)),
         marks: b.add_bytes_field("marks", STORED),
@@ -120,6 +122,38 @@ fn positional(tokenizer: &str) -> TextOptions {
             .set_tokenizer(tokenizer)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     )
+}
+
+/// A value indexed whole (tantivy's `STRING`) without field norms: for fields that filter or
+/// are looked up (`id:`, `said:`, `type:`, deletes), never scored by length. A query that
+/// scores one anyway sees every passage at length 1, as a whole value is.
+fn keyword() -> TextOptions {
+    unscored(
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("raw")
+                .set_index_option(IndexRecordOption::Basic),
+        ),
+    )
+}
+
+/// `options` without field norms (a byte per passage and field): for fields whose matches are
+/// filters (`meta`: `speaker:"…"` scores nothing, see `search::plan`).
+fn unscored(options: TextOptions) -> TextOptions {
+    let indexing = options
+        .get_indexing_options()
+        .cloned()
+        .map(|i| i.set_fieldnorms(false));
+    match indexing {
+        Some(indexing) => options.set_indexing_options(indexing),
+        None => options,
+    }
+}
+
+/// A day number, indexed for date ranges and fast for display and counting, without field
+/// norms (ranges score nothing).
+fn day() -> NumericOptions {
+    NumericOptions::default().set_indexed().set_fast()
 }
 
 impl Fields {
