@@ -2,8 +2,9 @@
 //! prints the bytes of each segment file kind (`store`, `pos`, `idx`, …), tantivy's per-field
 //! space usage (term dictionary, postings, positions, fast fields, field norms) and the raw
 //! bytes of each stored field before compression (summed over every document; a fast,
-//! decompression-free estimate of what the store holds), and with `TEXT_BYTES` (the bytes of
-//! the corpus text) the index size as a multiple of it. benches/index_size.sh runs it on a
+//! decompression-free estimate of what the store holds), the passage text's postings and
+//! positions split by token kind (exact words, `~` stems, `@` entities), and with `TEXT_BYTES`
+//! (the bytes of the corpus text) the index size as a multiple of it. benches/index_size.sh runs it on a
 //! fresh UNGDC build.
 
 use std::collections::BTreeMap;
@@ -75,6 +76,29 @@ fn main() {
             "{name:<14} {:>10} {:>10} {:>10} {:>10} {:>10}",
             b[0], b[1], b[2], b[3], b[4]
         );
+    }
+
+    // The text field's terms by kind: terms, postings bytes, positions bytes.
+    let text = open.fields.text;
+    let mut kinds = BTreeMap::<&str, [u64; 3]>::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(text).expect("the text field");
+        let mut stream = inverted.terms().stream().expect("a term stream");
+        while let Some((term, info)) = stream.next() {
+            let kind = match term.first() {
+                Some(b'~') => "stems (~)",
+                Some(b'@') => "entities (@)",
+                _ => "exact words",
+            };
+            let k = kinds.entry(kind).or_default();
+            k[0] += 1;
+            k[1] += info.postings_range.len() as u64;
+            k[2] += info.positions_range.len() as u64;
+        }
+    }
+    println!("\ntext tokens           terms   postings  positions  (bytes)");
+    for (kind, k) in &kinds {
+        println!("{kind:<14} {:>12} {:>10} {:>10}", k[0], k[1], k[2]);
     }
 
     let mut stored = BTreeMap::<String, (u64, u64)>::new();
