@@ -4,20 +4,27 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use attache::index::IndexDir;
 use attache::index::schema::{FORMAT_VERSION, fast};
+use attache::index::{IndexDir, OpenIndex};
 use tantivy::TantivyDocument;
 use tantivy::schema::{Document, Value};
 
 use crate::util::TestEnv;
 use crate::{assert_one_line_error, indexed_sample};
 
-#[test]
-fn each_article_s_values_are_kept_once_per_segment_and_no_passage_stores_them() {
+/// The attribution fixtures (mentions, speakers, articles of several passages), indexed by one
+/// thread, and the index opened.
+fn attribution_index() -> (TestEnv, OpenIndex) {
     let env = TestEnv::new();
     env.add_fixtures("attribution");
     env.run_ok(&["index", "--threads", "1", "--quiet"], 0);
     let open = IndexDir::new(env.path().join("index")).open().unwrap();
+    (env, open)
+}
+
+#[test]
+fn each_article_s_values_are_kept_once_per_segment_and_no_passage_stores_them() {
+    let (_env, open) = attribution_index();
     let reader = open.index.reader().unwrap();
     let searcher = reader.searcher();
     let schema = open.index.schema();
@@ -65,10 +72,7 @@ fn each_article_s_values_are_kept_once_per_segment_and_no_passage_stores_them() 
 
 #[test]
 fn mentions_and_speakers_read_back_from_the_store_as_recognised() {
-    let env = TestEnv::new();
-    env.add_fixtures("attribution");
-    env.run_ok(&["index", "--threads", "1", "--quiet"], 0);
-    let open = IndexDir::new(env.path().join("index")).open().unwrap();
+    let (_env, open) = attribution_index();
     let reader = open.index.reader().unwrap();
     let searcher = reader.searcher();
     let (mut mentions, mut speakers) = (0, 0);
