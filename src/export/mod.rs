@@ -25,7 +25,7 @@ use crate::corpus::Date;
 use crate::corpus::date::day_text;
 use crate::corpus::exported::PassageDoc;
 use crate::error::{Error, Result};
-use crate::index::document::meta_key;
+use crate::index::document::{Info, meta_key};
 use crate::index::schema::Fields;
 use crate::search::Searcher;
 use crate::search::show::stored_passage;
@@ -207,13 +207,13 @@ fn prepare(dir: &Path) -> Result<()> {
 /// The documents of one article's passages.
 fn documents(
     id: &str,
-    docs: &[(u64, TantivyDocument)],
+    docs: &[(u64, TantivyDocument, Option<Info>)],
     fields: &Fields,
     keys: &mut MetaKeys,
 ) -> Result<Vec<PassageDoc>> {
     let mut out = Vec::with_capacity(docs.len());
-    for (number, doc) in docs {
-        let stored = stored_passage(doc, fields, id, *number)?;
+    for (number, doc, info) in docs {
+        let stored = stored_passage(doc, info.clone(), fields, id, *number)?;
         let info = stored.info;
         let date: Date = info.date.parse().map_err(|why| {
             Error::Invalid(format!(

@@ -9,10 +9,12 @@ use tantivy::termdict::TermMerger;
 use tantivy::{DocAddress, DocSet, TERMINATED, TantivyDocument, Term};
 
 use crate::error::Result;
+use crate::index::document::{Info, split_article_value};
 use crate::index::schema::{Fields, fast};
 
-/// An article's live passages: their numbers and stored documents, in order.
-pub type Passages = Vec<(u64, TantivyDocument)>;
+/// An article's live passages: their numbers, stored documents and the article's values (from
+/// the `info` fast field; `None` when they cannot be read), in order.
+pub type Passages = Vec<(u64, TantivyDocument, Option<Info>)>;
 
 /// Calls `visit` with each article id and its live passages' stored documents, in order.
 ///
@@ -26,9 +28,11 @@ pub fn articles(
     let segments = searcher.segment_readers();
     let mut inverted = Vec::with_capacity(segments.len());
     let mut numbers = Vec::with_capacity(segments.len());
+    let mut values = Vec::with_capacity(segments.len());
     for segment in segments {
         inverted.push(segment.inverted_index(fields.article_id)?);
         numbers.push(segment.fast_fields().u64(fast::PASSAGE)?);
+        values.push(segment.fast_fields().str(fast::INFO)?);
     }
     let streams = inverted
         .iter()
@@ -61,9 +65,20 @@ pub fn articles(
         found.sort_unstable();
         let mut docs = Vec::with_capacity(found.len());
         for &(number, address) in &found {
-            docs.push((number, searcher.doc::<TantivyDocument>(address)?));
+            let column = values[address.segment_ord as usize].as_ref();
+            let info = column.and_then(|c| info(c, address.doc_id));
+            docs.push((number, searcher.doc::<TantivyDocument>(address)?, info));
         }
         visit(&id, docs)?;
     }
     Ok(())
+}
+
+/// The article values of the passage `doc` in a segment's `info` column.
+fn info(column: &tantivy::columnar::StrColumn, doc: tantivy::DocId) -> Option<Info> {
+    let ord = column.ords().first(doc)?;
+    let mut value = String::new();
+    column.ord_to_str(ord, &mut value).ok()?.then_some(())?;
+    let (_, json) = split_article_value(&value)?;
+    serde_json::from_str(json).ok()
 }

@@ -4,12 +4,13 @@ use serde::{Deserialize, Serialize};
 use tantivy::TantivyDocument;
 
 use super::schema::Fields;
+use super::stored;
 use crate::analysis::{Analyzer, SpannedForm, encode, meta_value, passages::split_passages};
 use crate::corpus::Article;
 use crate::entities::attribution::{Attribution, article_speakers, attribute};
 use crate::entities::{ENTITY_PREFIX, Mention, Recognizer};
 
-/// Article-level values stored with every passage, for display.
+/// Article-level values of every passage, for display (the `info` fast field).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Info {
     /// The date as written in the corpus.
@@ -27,11 +28,16 @@ pub struct Info {
     pub meta: Vec<(String, String)>,
 }
 
-/// The article-level values stored with a passage, if readable.
-pub fn stored_info(doc: &TantivyDocument, fields: &Fields) -> Option<Info> {
-    use tantivy::schema::Value;
-    let json = doc.get_first(fields.info)?.as_str()?;
-    serde_json::from_str(json).ok()
+/// The `info` fast-field value of an article's passages: its id, a newline, its values as
+/// JSON (which never holds a raw newline, so the last one ends the id whatever the id holds).
+pub fn article_value(id: &str, info: &Info) -> String {
+    let json = serde_json::to_string(info).expect("info serializes");
+    format!("{id}\n{json}")
+}
+
+/// An [`article_value`] read back: the article id and its values' JSON.
+pub fn split_article_value(value: &str) -> Option<(&str, &str)> {
+    value.rsplit_once('\n')
 }
 
 /// A stable 64-bit hash of an article id (FNV-1a), so distinct articles can be counted from a
@@ -81,7 +87,7 @@ impl<'g> DocumentBuilder<'g> {
             url: article.url.clone(),
             meta: article.meta.clone(),
         };
-        let info = serde_json::to_string(&info).expect("info serializes");
+        let info = article_value(&article.id, &info);
         let meta: Vec<String> = article
             .meta
             .iter()
@@ -125,9 +131,14 @@ impl<'g> DocumentBuilder<'g> {
             doc.add_text(fields.text, encode(&text, &words, extra));
             self.mentions += mentions.len() as u64;
             add_entities(&mut doc, fields, &mentions);
-            if self.recognizer.is_some() {
-                let said = attribute(&text, &words, &mentions, &speakers);
-                add_attribution(&mut doc, fields, &text, &words, &said);
+            let said = match self.recognizer.is_some() {
+                true => attribute(&text, &words, &mentions, &speakers),
+                false => Attribution::default(),
+            };
+            add_attribution(&mut doc, fields, &text, &words, &said);
+            let marks = stored::encode(&mentions, &said.speakers);
+            if !marks.is_empty() {
+                doc.add_bytes(fields.marks, &marks);
             }
             doc.add_text(fields.title, &article.title);
             if let Some(source) = &article.source {
@@ -155,7 +166,7 @@ impl DocumentBuilder<'_> {
     }
 }
 
-/// Stores the mentions and indexes their ids, types and spellings.
+/// Indexes the mentions' ids, types and spellings.
 fn add_entities(doc: &mut TantivyDocument, fields: &Fields, mentions: &[Mention]) {
     if mentions.is_empty() {
         return;
@@ -180,12 +191,9 @@ fn add_entities(doc: &mut TantivyDocument, fields: &Fields, mentions: &[Mention]
     for kind in kinds {
         doc.add_text(fields.entity_type, kind);
     }
-    let json = serde_json::to_string(mentions).expect("mentions serialize");
-    doc.add_text(fields.entities, json);
 }
 
-/// Indexes the speakers (for `said:` and `who`) and the quoted words (for `quote:`), and stores
-/// who says what.
+/// Indexes the speakers (for `said:` and `who`) and the quoted words (for `quote:`).
 fn add_attribution(
     doc: &mut TantivyDocument,
     fields: &Fields,
@@ -208,17 +216,12 @@ fn add_attribution(
             .collect();
         doc.add_text(fields.quote, encode(text, &quoted, []));
     }
-    if said.speakers.is_empty() {
-        return;
-    }
     for s in &said.speakers {
         let who = &s.speaker;
         doc.add_text(fields.said, &who.id);
         let named = format!("{}\t{}\t{}", who.id, who.kind.as_str(), who.name);
         doc.add_text(fields.said_as, &named);
     }
-    let json = serde_json::to_string(&said.speakers).expect("speakers serialize");
-    doc.add_text(fields.speakers, json);
 }
 
 /// What a facet value of the `source` field is keyed by.

@@ -7,7 +7,7 @@
 //! metadata) are copied onto each passage so a hit needs one document fetch.
 
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, IndexRecordOption, NumericOptions, STORED, Schema, TextFieldIndexing, TextOptions,
 };
 
 use crate::analysis::{META_TOKENIZER_NAME, TOKENIZER_NAME, TOKENS_TOKENIZER_NAME};
@@ -17,18 +17,23 @@ use crate::error::{Error, Result};
 /// refused instead of being searched wrongly. 9: fast-field dictionaries are written without
 /// zstd (tantivy without `columnar-zstd-compression`), as a search reads article ids from them.
 /// 10: the `facet` column of article values, for `attache facets`.
-pub const FORMAT_VERSION: u32 = 10;
+/// 11: a smaller index (see benches/RESULTS.md, "Index size"): an article's values are a fast
+/// field, kept once per segment in its dictionary, instead of stored with every passage; a
+/// passage's mentions and speakers are stored in one compact binary value (`marks`) instead of
+/// JSON; article ids and passage numbers are read from their fast fields, not stored; fields
+/// that never score keep no field norms, and `entity` is a fast field only.
+pub const FORMAT_VERSION: u32 = 11;
 
 pub use crate::analysis::META_SEPARATOR;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
-    /// Article id, untokenized: deletes, tie-breaks. Stored, fast.
+    /// Article id, untokenized: deletes, tie-breaks. Fast (hits read it from there).
     pub article_id: Field,
     /// 64-bit hash of the article id, for counting distinct articles cheaply. Fast.
     pub article_key: Field,
-    /// Passage number within the article, from 0. Stored, fast.
+    /// Passage number within the article, from 0. Fast.
     pub passage: Field,
     /// Hash of the article's content, on its first passage only: what incremental runs compare.
     /// Fast.
@@ -52,16 +57,17 @@ pub struct Fields {
     pub meta: Field,
     /// The passage text as stored and shown.
     pub body: Field,
-    /// Article-level values for display, as JSON (see `crate::index::document::Info`).
+    /// The article id and its values for display (see `crate::index::document::article_value`).
+    /// Fast: the same for every passage of an article, so a segment's dictionary holds it once
+    /// and each passage only its ordinal.
     pub info: Field,
-    /// One `type:id` value per entity mention (`person:zelensky`), for counting. Fast.
+    /// One `type:id` value per entity mention (`person:zelensky`), for counting. Fast only:
+    /// queries find mentions by their tokens in `text`.
     pub entity: Field,
     /// One `id<TAB>alias` value per mention, for the spellings seen. Fast.
     pub entity_alias: Field,
     /// The types of the passage's entities, for `type:person`. Indexed untokenized.
     pub entity_type: Field,
-    /// The passage's mentions as JSON (see [`crate::entities::Mention`]). Stored.
-    pub entities: Field,
     /// One value per speaker of the passage, its entity id (`ushakov`), for `said:`. Indexed
     /// untokenized.
     pub said: Field,
@@ -70,9 +76,10 @@ pub struct Fields {
     /// The passage's quoted words only, analysed like `text` and at the same positions, for
     /// `quote:`.
     pub quote: Field,
-    /// The passage's speakers and what they say, as JSON (see
-    /// [`crate::entities::attribution::Said`]). Stored.
-    pub speakers: Field,
+    /// The passage's mentions and speakers (see [`crate::entities::Mention`] and
+    /// [`crate::entities::attribution::Said`]), encoded by [`crate::index::stored`]. Stored, on
+    /// passages that have either.
+    pub marks: Field,
     /// Article-level values to count by, as written: one `key<TAB>value` per metadata value
     /// (`speaker\tVolodymyr Zelenskyy`) and `source<TAB>…`, for `attache facets`. Fast.
     pub facet: Field,
@@ -82,28 +89,27 @@ pub struct Fields {
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let fields = Fields {
-        article_id: b.add_text_field(fast::ARTICLE_ID, STRING | STORED | FAST),
+        article_id: b.add_text_field(fast::ARTICLE_ID, keyword() | FAST),
         article_key: b.add_u64_field(fast::ARTICLE_KEY, FAST),
-        passage: b.add_u64_field(fast::PASSAGE, STORED | FAST),
+        passage: b.add_u64_field(fast::PASSAGE, FAST),
         article_hash: b.add_u64_field(fast::ARTICLE_HASH, FAST),
-        origin: b.add_text_field(fast::ORIGIN, STRING | FAST),
-        day_lo: b.add_i64_field(fast::DAY_LO, INDEXED | FAST),
-        day_hi: b.add_i64_field(fast::DAY_HI, INDEXED | FAST),
+        origin: b.add_text_field(fast::ORIGIN, keyword() | FAST),
+        day_lo: b.add_i64_field(fast::DAY_LO, day()),
+        day_hi: b.add_i64_field(fast::DAY_HI, day()),
         text: b.add_text_field("text", positional(TOKENS_TOKENIZER_NAME)),
         title: b.add_text_field("title", positional(TOKENIZER_NAME)),
         source: b.add_text_field("source", positional(TOKENIZER_NAME)),
-        source_key: b.add_text_field("source_key", STRING),
-        meta: b.add_text_field("meta", positional(META_TOKENIZER_NAME)),
+        source_key: b.add_text_field("source_key", keyword()),
+        meta: b.add_text_field("meta", unscored(positional(META_TOKENIZER_NAME))),
         body: b.add_text_field("body", STORED),
-        info: b.add_text_field("info", STORED),
-        entity: b.add_text_field(fast::ENTITY, STRING | FAST),
+        info: b.add_text_field(fast::INFO, FAST),
+        entity: b.add_text_field(fast::ENTITY, FAST),
         entity_alias: b.add_text_field(fast::ENTITY_ALIAS, FAST),
-        entity_type: b.add_text_field("entity_type", STRING),
-        entities: b.add_text_field("entities", STORED),
-        said: b.add_text_field("said", STRING),
+        entity_type: b.add_text_field("entity_type", keyword()),
+        said: b.add_text_field("said", keyword()),
         said_as: b.add_text_field(fast::SAID_AS, FAST),
         quote: b.add_text_field("quote", positional(TOKENS_TOKENIZER_NAME)),
-        speakers: b.add_text_field("speakers", STORED),
+        marks: b.add_bytes_field("marks", STORED),
         facet: b.add_text_field(fast::FACET, FAST),
     };
     (b.build(), fields)
@@ -116,6 +122,38 @@ fn positional(tokenizer: &str) -> TextOptions {
             .set_tokenizer(tokenizer)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     )
+}
+
+/// A value indexed whole (tantivy's `STRING`) without field norms: for fields that filter or
+/// are looked up (`id:`, `said:`, `type:`, deletes), never scored by length. A query that
+/// scores one anyway sees every passage at length 1, as a whole value is.
+fn keyword() -> TextOptions {
+    unscored(
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("raw")
+                .set_index_option(IndexRecordOption::Basic),
+        ),
+    )
+}
+
+/// `options` without field norms (a byte per passage and field): for fields whose matches are
+/// filters (`meta`: `speaker:"…"` scores nothing, see `search::plan`).
+fn unscored(options: TextOptions) -> TextOptions {
+    let indexing = options
+        .get_indexing_options()
+        .cloned()
+        .map(|i| i.set_fieldnorms(false));
+    match indexing {
+        Some(indexing) => options.set_indexing_options(indexing),
+        None => options,
+    }
+}
+
+/// A day number, indexed for date ranges and fast for display and counting, without field
+/// norms (ranges score nothing).
+fn day() -> NumericOptions {
+    NumericOptions::default().set_indexed().set_fast()
 }
 
 impl Fields {
@@ -143,15 +181,14 @@ impl Fields {
             source_key: get("source_key")?,
             meta: get("meta")?,
             body: get("body")?,
-            info: get("info")?,
+            info: get(fast::INFO)?,
             entity: get(fast::ENTITY)?,
             entity_alias: get(fast::ENTITY_ALIAS)?,
             entity_type: get("entity_type")?,
-            entities: get("entities")?,
             said: get("said")?,
             said_as: get(fast::SAID_AS)?,
             quote: get("quote")?,
-            speakers: get("speakers")?,
+            marks: get("marks")?,
             facet: get(fast::FACET)?,
         })
     }
@@ -181,4 +218,6 @@ pub mod fast {
     pub const SAID_AS: &str = "said_as";
     /// See [`super::Fields::facet`].
     pub const FACET: &str = "facet";
+    /// See [`super::Fields::info`].
+    pub const INFO: &str = "info";
 }

@@ -107,8 +107,7 @@ impl Searcher {
                 }
                 let mut duplicates: Vec<(i64, usize, Duplicate)> = Vec::new();
                 for &at in &group.duplicates {
-                    let (article_id, info) =
-                        self.stored_article(&top[at], &fetched[&top[at].address].doc)?;
+                    let (article_id, info) = self.stored_article(&top[at])?;
                     let duplicate = Duplicate {
                         article_id,
                         passage: top[at].passage,
@@ -130,7 +129,7 @@ impl Searcher {
         let doc: TantivyDocument = self.reader.searcher().doc(candidate.address)?;
         let fields = self.open.fields;
         let stored = |field| doc.get_first(field).and_then(|v| v.as_str());
-        let article_id = stored(fields.article_id).unwrap_or_default().to_owned();
+        let article_id = self.stored_id(candidate.address);
         let print = match collapse {
             true => {
                 Fingerprint::of_text(&mut self.analyzer, stored(fields.body).unwrap_or_default())

@@ -16,12 +16,12 @@ pub(crate) mod snippet;
 pub mod speakers;
 pub mod suggest;
 pub(crate) mod topk;
+mod values;
 
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use tantivy::query::Query;
-use tantivy::schema::Value;
 use tantivy::{IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::analysis::Analyzer;
@@ -29,7 +29,7 @@ use crate::corpus::Date;
 use crate::entities::attribution::Said;
 use crate::entities::{Gazetteer, Mention};
 use crate::error::{Error, Result};
-use crate::index::document::{Info, stored_info};
+use crate::index::document::Info;
 use crate::index::schema::META_SEPARATOR;
 use crate::index::{IndexDir, IndexState, OpenIndex, reading_index};
 pub use collect::Collected;
@@ -234,6 +234,7 @@ pub struct Searcher {
     reader: IndexReader,
     analyzer: Analyzer,
     columns: ColumnCache,
+    values: values::ValueColumns,
 }
 
 impl Searcher {
@@ -262,6 +263,7 @@ impl Searcher {
             reader,
             analyzer: Analyzer::new(),
             columns: ColumnCache::default(),
+            values: values::ValueColumns::default(),
         })
     }
 
@@ -629,8 +631,7 @@ impl Searcher {
     /// # Errors
     /// A failure reading the document store.
     pub fn stored_date(&self, address: tantivy::DocAddress) -> Result<Option<String>> {
-        let doc: TantivyDocument = self.reader.searcher().doc(address)?;
-        Ok(stored_info(&doc, &self.open.fields).map(|info| info.date))
+        Ok(self.info_at(address).map(|info| info.date))
     }
 
     /// Fetches collected passages and builds their snippets.
@@ -657,13 +658,16 @@ impl Searcher {
         rank: usize,
     ) -> Result<Hit> {
         let fields = self.open.fields;
-        let article_id = self.stored_id(doc);
+        let (article_id, info) = match self.article_at(candidate.address) {
+            Some((id, info)) => (id, Some(info)),
+            None => (self.stored_id(candidate.address), None),
+        };
         let show::Stored {
             text,
             info,
             entities,
             speakers,
-        } = show::stored_passage(doc, &fields, &article_id, candidate.passage)?;
+        } = show::stored_passage(doc, info, &fields, &article_id, candidate.passage)?;
         let highlights = snippet::highlights(&mut self.analyzer, &text, &plan.highlight, &entities);
         let snippet = snippet::snippet(&text, &highlights);
         Ok(Hit {
@@ -688,23 +692,20 @@ impl Searcher {
     ///
     /// # Errors
     /// Stored values this version cannot read.
-    fn stored_article(
-        &self,
-        candidate: &collect::Candidate,
-        doc: &TantivyDocument,
-    ) -> Result<(String, Info)> {
-        let article_id = self.stored_id(doc);
-        let info = stored_info(doc, &self.open.fields)
-            .ok_or_else(|| unreadable(&article_id, candidate, "info"))?;
-        Ok((article_id, info))
+    fn stored_article(&self, candidate: &collect::Candidate) -> Result<(String, Info)> {
+        match self.article_at(candidate.address) {
+            Some(found) => Ok(found),
+            None => Err(unreadable(
+                &self.stored_id(candidate.address),
+                candidate,
+                "info",
+            )),
+        }
     }
 
-    /// A stored passage's article id.
-    fn stored_id(&self, doc: &TantivyDocument) -> String {
-        doc.get_first(self.open.fields.article_id)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_owned()
+    /// The article id of the passage at `address`.
+    fn stored_id(&self, address: tantivy::DocAddress) -> String {
+        self.article_id_at(address).unwrap_or_default()
     }
 }
 

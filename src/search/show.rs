@@ -16,7 +16,7 @@ use super::{SearchRequest, Searcher, snippet};
 use crate::entities::Mention;
 use crate::entities::attribution::Said;
 use crate::error::{Error, Result};
-use crate::index::document::{Info, stored_info};
+use crate::index::document::Info;
 use crate::index::schema::{Fields, fast};
 
 /// An article's passages by number, in order, with where to fetch them.
@@ -201,7 +201,8 @@ impl Searcher {
     /// One stored passage, and its article's values.
     fn passage(&self, id: &str, number: u64, address: DocAddress) -> Result<(Passage, Info)> {
         let doc: TantivyDocument = self.guard(|| Ok(self.reader.searcher().doc(address)?))?;
-        let stored = stored_passage(&doc, &self.open.fields, id, number)?;
+        let info = self.info_at(address);
+        let stored = stored_passage(&doc, info, &self.open.fields, id, number)?;
         let passage = Passage {
             number,
             text: stored.text,
@@ -226,12 +227,14 @@ pub struct Stored {
     pub speakers: Vec<Said>,
 }
 
-/// The text, article values, entity mentions and speakers stored with a passage.
+/// The text, entity mentions and speakers stored with a passage (`doc`), with its article's
+/// values (`info`, from the index's fast fields).
 ///
 /// # Errors
 /// Stored values this version cannot read.
 pub fn stored_passage(
     doc: &TantivyDocument,
+    info: Option<Info>,
     fields: &Fields,
     id: &str,
     number: u64,
@@ -242,18 +245,17 @@ pub fn stored_passage(
              `attache index --full`"
         ))
     };
-    let stored = |field| doc.get_first(field).and_then(|v| v.as_str());
-    let entities = match stored(fields.entities) {
-        Some(json) => serde_json::from_str(json).map_err(|_| unreadable("entities"))?,
-        None => Vec::new(),
-    };
-    let speakers = match stored(fields.speakers) {
-        Some(json) => serde_json::from_str(json).map_err(|_| unreadable("speakers"))?,
-        None => Vec::new(),
-    };
+    let stored = |field| doc.get_first(field);
+    let marks = stored(fields.marks).map_or(Some(&[][..]), |v| v.as_bytes());
+    let (entities, speakers) = marks
+        .and_then(crate::index::stored::decode)
+        .ok_or_else(|| unreadable("entities"))?;
     Ok(Stored {
-        text: stored(fields.body).unwrap_or_default().to_owned(),
-        info: stored_info(doc, fields).ok_or_else(|| unreadable("info"))?,
+        text: stored(fields.body)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned(),
+        info: info.ok_or_else(|| unreadable("info"))?,
         entities,
         speakers,
     })

@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::util::{Output, TestEnv};
 
 mod safety;
+mod size;
 use crate::{REMARKS, assert_one_line_error, indexed_sample, stats_json, write_bulk_corpus};
 
 /// `attache index --threads 1 --json [extra…]`: the run summary.

@@ -1,0 +1,70 @@
+//! A hit's article id and article values ([`Info`]), read from the `info` fast field, which the
+//! index keeps once per article in each segment's dictionary rather than in the document store
+//! (see [`crate::index::schema::Fields::info`]). The id rides along with the values: looked up
+//! in the `article_id` column's dictionary instead, it would cost a scan of hundreds of short
+//! ids per hit (an sstable block is read from its start).
+//!
+//! Opening a string column reads its dictionary's index, which costs more than the lookup
+//! itself, so each segment's column is opened once and shared by every search of a
+//! [`Searcher`] (segments never change; a reloaded reader brings new ones).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tantivy::DocAddress;
+use tantivy::columnar::StrColumn;
+use tantivy::index::SegmentId;
+
+use super::Searcher;
+use crate::index::document::{Info, split_article_value};
+use crate::index::schema::fast;
+
+/// Each segment's `info` column, opened on first use; clones share them.
+#[derive(Clone, Default)]
+pub(super) struct ValueColumns(Arc<Mutex<HashMap<SegmentId, Option<StrColumn>>>>);
+
+impl ValueColumns {
+    fn get(&self, reader: &tantivy::SegmentReader) -> Option<StrColumn> {
+        let id = reader.segment_id();
+        // The map holds only opened columns: one left by a panicking thread is still whole.
+        let lock = || self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(column) = lock().get(&id) {
+            return column.clone();
+        }
+        let column = reader.fast_fields().str(fast::INFO).ok()?;
+        lock().insert(id, column.clone());
+        column
+    }
+}
+
+impl Searcher {
+    /// The id of the article the passage at `address` belongs to.
+    pub(super) fn article_id_at(&self, address: DocAddress) -> Option<String> {
+        let value = self.article_value(address)?;
+        Some(split_article_value(&value)?.0.to_owned())
+    }
+
+    /// The values of the article the passage at `address` belongs to.
+    pub(super) fn info_at(&self, address: DocAddress) -> Option<Info> {
+        Some(self.article_at(address)?.1)
+    }
+
+    /// The id and the values of the article the passage at `address` belongs to.
+    pub(super) fn article_at(&self, address: DocAddress) -> Option<(String, Info)> {
+        let value = self.article_value(address)?;
+        let (id, json) = split_article_value(&value)?;
+        Some((id.to_owned(), serde_json::from_str(json).ok()?))
+    }
+
+    /// The `info` value of the passage at `address`.
+    fn article_value(&self, address: DocAddress) -> Option<String> {
+        let searcher = self.reader.searcher();
+        let segment = searcher
+            .segment_readers()
+            .get(address.segment_ord as usize)?;
+        let column = self.values.get(segment)?;
+        let ord = column.ords().first(address.doc_id)?;
+        let mut value = String::new();
+        column.ord_to_str(ord, &mut value).ok()?.then_some(value)
+    }
+}
