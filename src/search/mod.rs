@@ -316,6 +316,12 @@ impl Searcher {
     /// [`Error::Query`] naming what is wrong and where.
     pub fn plan(&mut self, request: &SearchRequest) -> Result<plan::Plan> {
         let node = parse::parse(&request.query).map_err(|e| Error::Query(e.to_string()))?;
+        self.plan_node(&node, request)
+    }
+
+    /// Plans a parsed query (whose spans point into `request.query`) with the request's
+    /// options: dates, ranking, alias expansion.
+    fn plan_node(&mut self, node: &parse::Node, request: &SearchRequest) -> Result<plan::Plan> {
         let fields = self.open.fields;
         let searcher = self.reader.searcher();
         let has_meta_key =
@@ -333,7 +339,7 @@ impl Searcher {
             gazetteer: Gazetteer::builtin,
             expand_aliases: request.expand_aliases,
         };
-        let mut plan = planner.plan(&node).map_err(|e| {
+        let mut plan = planner.plan(node).map_err(|e| {
             let column = request.query[..e.span.start].chars().count() + 1;
             Error::Query(format!("column {column}: {}", e.message))
         })?;
@@ -610,20 +616,27 @@ impl Searcher {
         if words.len() < 2 {
             return Ok(None);
         }
-        let phrase = format!("\"{}\"", words.join(" "));
-        let count = SearchRequest {
-            query: phrase.clone(),
+        // The same words as one phrase, planned directly with the request's options.
+        let phrase = parse::Node::Phrase {
+            field: None,
+            text: words.join(" "),
+            slop: 0,
+            span: 0..request.query.len(),
+        };
+        let plan = self.plan_node(&phrase, request)?;
+        let page = Page {
             limit: 0,
             offset: 0,
             sort: Sort::Relevance,
             exact_count: true,
-            ..request.clone()
         };
-        let exact = self.search(&count)?.passages_matched;
+        let exact = self
+            .guard(|| self.collect_page(&plan, page, None))?
+            .passages;
         if exact == 0 || exact >= matched {
             return Ok(None);
         }
-        Ok(Some((phrase, exact)))
+        Ok(Some((format!("\"{}\"", words.join(" ")), exact)))
     }
 
     /// The date, as written, of the article a stored passage belongs to.
