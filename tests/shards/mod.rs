@@ -32,9 +32,9 @@ fn three_ways() -> TestEnv {
     env
 }
 
-/// Builds `set/`, the corpus sharded by year.
-fn build_by_year(env: &TestEnv) {
-    let args = [
+/// The arguments that index `corpus/` into `set/`, sharded by year, on one thread, then `extra`.
+fn by_year<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
         "index",
         "corpus",
         "--index",
@@ -43,25 +43,19 @@ fn build_by_year(env: &TestEnv) {
         "year",
         "--threads",
         "1",
-        "--quiet",
     ];
-    env.run_ok(&args, 0);
+    args.extend_from_slice(extra);
+    args
+}
+
+/// Builds `set/`, the corpus sharded by year.
+fn build_by_year(env: &TestEnv) {
+    env.run_ok(&by_year(&["--quiet"]), 0);
 }
 
 /// The arguments that build the shard `key` of `set/`, sharded by year, alone.
 fn one_shard(key: &str) -> Vec<&str> {
-    vec![
-        "index",
-        "corpus",
-        "--index",
-        "set",
-        "--shard-by",
-        "year",
-        "--shard",
-        key,
-        "--threads",
-        "1",
-    ]
+    by_year(&["--shard", key])
 }
 
 /// Runs `search --json --index INDEX QUERY extra…`.
