@@ -9,8 +9,9 @@ use tantivy::termdict::TermMerger;
 use tantivy::{DocAddress, DocSet, TERMINATED, TantivyDocument, Term};
 
 use crate::error::Result;
-use crate::index::document::{Info, split_article_value};
+use crate::index::document::Info;
 use crate::index::schema::{Fields, fast};
+use crate::search::values::{article_of, value_in};
 
 /// An article's live passages: their numbers, stored documents and the article's values (from
 /// the `info` fast field; `None` when they cannot be read), in order.
@@ -66,19 +67,11 @@ pub fn articles(
         let mut docs = Vec::with_capacity(found.len());
         for &(number, address) in &found {
             let column = values[address.segment_ord as usize].as_ref();
-            let info = column.and_then(|c| info(c, address.doc_id));
+            let value = column.and_then(|c| value_in(c, address.doc_id));
+            let info = value.and_then(|v| article_of(&v)).map(|(_, info)| info);
             docs.push((number, searcher.doc::<TantivyDocument>(address)?, info));
         }
         visit(&id, docs)?;
     }
     Ok(())
-}
-
-/// The article values of the passage `doc` in a segment's `info` column.
-fn info(column: &tantivy::columnar::StrColumn, doc: tantivy::DocId) -> Option<Info> {
-    let ord = column.ords().first(doc)?;
-    let mut value = String::new();
-    column.ord_to_str(ord, &mut value).ok()?.then_some(())?;
-    let (_, json) = split_article_value(&value)?;
-    serde_json::from_str(json).ok()
 }

@@ -16,7 +16,7 @@ pub(crate) mod snippet;
 pub mod speakers;
 pub mod suggest;
 pub(crate) mod topk;
-mod values;
+pub(crate) mod values;
 
 use std::ops::Range;
 use std::time::{Duration, Instant};

@@ -11,9 +11,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use tantivy::DocAddress;
 use tantivy::columnar::StrColumn;
 use tantivy::index::SegmentId;
+use tantivy::{DocAddress, DocId};
 
 use super::Searcher;
 use crate::index::document::{Info, split_article_value};
@@ -51,9 +51,7 @@ impl Searcher {
 
     /// The id and the values of the article the passage at `address` belongs to.
     pub(super) fn article_at(&self, address: DocAddress) -> Option<(String, Info)> {
-        let value = self.article_value(address)?;
-        let (id, json) = split_article_value(&value)?;
-        Some((id.to_owned(), serde_json::from_str(json).ok()?))
+        article_of(&self.article_value(address)?)
     }
 
     /// The `info` value of the passage at `address`.
@@ -62,9 +60,19 @@ impl Searcher {
         let segment = searcher
             .segment_readers()
             .get(address.segment_ord as usize)?;
-        let column = self.values.get(segment)?;
-        let ord = column.ords().first(address.doc_id)?;
-        let mut value = String::new();
-        column.ord_to_str(ord, &mut value).ok()?.then_some(value)
+        value_in(&self.values.get(segment)?, address.doc_id)
     }
+}
+
+/// The `info` value of the passage `doc` in its segment's `info` column.
+pub(crate) fn value_in(column: &StrColumn, doc: DocId) -> Option<String> {
+    let ord = column.ords().first(doc)?;
+    let mut value = String::new();
+    column.ord_to_str(ord, &mut value).ok()?.then_some(value)
+}
+
+/// The article id and values an `info` value holds.
+pub(crate) fn article_of(value: &str) -> Option<(String, Info)> {
+    let (id, json) = split_article_value(value)?;
+    Some((id.to_owned(), serde_json::from_str(json).ok()?))
 }
