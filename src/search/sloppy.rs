@@ -85,9 +85,9 @@ impl SloppyWeight {
         reader: &SegmentReader,
         boost: Score,
     ) -> tantivy::Result<Option<SloppyScorer>> {
+        let index = reader.inverted_index(self.field)?;
         let mut postings = Vec::with_capacity(self.terms.len());
         for (_, term) in &self.terms {
-            let index = reader.inverted_index(self.field)?;
             match index.read_postings(term, IndexRecordOption::WithFreqsAndPositions)? {
                 Some(p) => postings.push(p),
                 None => return Ok(None),
