@@ -12,8 +12,8 @@ use std::ops::Bound;
 
 use tantivy::Term;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur as TOccur, PhraseQuery, Query,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur as TOccur,
+    PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
@@ -63,6 +63,9 @@ pub enum Logical {
     },
     /// The inner clause with its scores multiplied.
     Boost(Box<Logical>, f32),
+    /// The best score of the clauses that match: one bonus read in several ways (the words
+    /// standing together as written, or as the entities they name), counted once.
+    Max(Vec<Logical>),
     /// Every passage.
     All,
 }
@@ -188,6 +191,9 @@ impl Logical {
                 Box::new(ConstScoreQuery::new(filter, 0.0))
             }
             Logical::Boost(inner, boost) => Box::new(BoostQuery::new(inner.lower(days), *boost)),
+            Logical::Max(clauses) => Box::new(DisjunctionMaxQuery::new(
+                clauses.iter().map(|c| c.lower(days)).collect(),
+            )),
             Logical::All => Box::new(AllQuery),
         }
     }
@@ -233,7 +239,9 @@ impl Logical {
             Logical::Constant(_, score) if *score == 0.0 => Shape::Filter,
             Logical::Days { .. } => Shape::Filter,
             Logical::Boost(inner, boost) => inner.shape().boosted(*boost),
-            Logical::Keyword { .. } | Logical::Constant(..) | Logical::All => Shape::Opaque,
+            Logical::Keyword { .. } | Logical::Constant(..) | Logical::Max(_) | Logical::All => {
+                Shape::Opaque
+            }
         }
     }
 }
@@ -241,7 +249,8 @@ impl Logical {
 /// Prints the plan: `+` required, `-` excluded, a word's terms in parentheses with their
 /// weights after `^` (`~` marks a stem, `@` an entity), phrases quoted (`_` where a clause or
 /// sentence break leaves a gap), fields before `:`, dates as `date:[FIRST TO LAST]`,
-/// `const(…, s)` for a clause that scores `s` wherever it matches.
+/// `const(…, s)` for a clause that scores `s` wherever it matches, `max(a | b)` for the best
+/// score of clauses that match.
 impl fmt::Display for Logical {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -300,6 +309,10 @@ impl fmt::Display for Logical {
                 Logical::Bool(_) | Logical::Constant(..) => write!(f, "({inner})^{}", trim(*boost)),
                 _ => write!(f, "{inner}^{}", trim(*boost)),
             },
+            Logical::Max(clauses) => {
+                let all: Vec<String> = clauses.iter().map(ToString::to_string).collect();
+                write!(f, "max({})", all.join(" | "))
+            }
             Logical::All => f.write_str("*"),
         }
     }
@@ -563,6 +576,19 @@ mod tests {
             (
                 Logical::Constant(Box::new(word(&[("x", 1.0)])), 1.0),
                 "const(x, 1)",
+                None,
+                false,
+            ),
+            // A bonus read two ways scores the better reading.
+            (
+                Logical::Boost(
+                    Box::new(Logical::Max(vec![
+                        phrase(&["rwanda", "~genocid"], 0),
+                        phrase(&["@rwanda", "~genocid"], 0),
+                    ])),
+                    0.5,
+                ),
+                "max(\"rwanda ~genocid\" | \"@rwanda ~genocid\")^0.5",
                 None,
                 false,
             ),

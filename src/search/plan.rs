@@ -323,19 +323,24 @@ impl Planner<'_> {
     /// where they stand within a few words: the match set stays the same, the ranking prefers
     /// the words used together (as eDisMax's phrase fields and Elasticsearch's phrase rescoring
     /// do). Words compare by stem, so `security guarantees` favours *security guarantee*.
-    /// None for alternatives (OR), fielded clauses, entities and a single phrase.
+    /// A bare word that names an entity (`Rwanda genocide`) also stands together under the
+    /// entity's other names (*Rwandan genocide*, *genocide in Rwanda*): the bonus is the better
+    /// of the two readings, so the words as written never count for less. None for
+    /// alternatives (OR), fielded clauses, entities and a single phrase.
     fn proximity(&mut self, clauses: &[(Occur, Node)]) -> Vec<Logical> {
+        // The words at their positions, and the same with each entity name as its entity.
         let mut tokens = Vec::new();
+        let mut entities = Vec::new();
         let mut parts = 0;
         for (occur, node) in clauses {
-            let text = match (occur, node) {
+            let (text, bare) = match (occur, node) {
                 (Occur::MustNot, _) => continue,
                 (
                     Occur::Must,
                     Node::Term {
                         field: None, text, ..
                     },
-                ) => text,
+                ) => (text, true),
                 (
                     Occur::Must,
                     Node::Phrase {
@@ -344,29 +349,46 @@ impl Planner<'_> {
                         slop: 0,
                         ..
                     },
-                ) if !text.contains(ENTITY_PREFIX) => text,
+                ) if !text.contains(ENTITY_PREFIX) => (text, false),
                 _ => return Vec::new(),
             };
             parts += 1;
             // Each clause's words at their positions, after the clauses before it.
             let base = tokens.last().map_or(0, |(p, _): &(usize, String)| p + 1);
+            let start = tokens.len();
             self.analyzer.for_each_word(text, |w| {
                 let token = w.stem.map_or_else(|| w.exact.to_owned(), stem_token);
                 tokens.push((base + w.position, token));
             });
+            let entity = match bare && self.expand_aliases && tokens.len() == start + 1 {
+                true => builtin_alias_id(self.analyzer, text),
+                false => None,
+            };
+            entities.extend(
+                tokens[start..]
+                    .iter()
+                    .map(|(position, token)| match entity {
+                        Some(id) => (*position, format!("{ENTITY_PREFIX}{id}")),
+                        None => (*position, token.clone()),
+                    }),
+            );
         }
         if parts < 2 || tokens.len() < 2 || tokens.len() > MAX_PHRASE_WORDS {
             return Vec::new();
         }
         let field = self.text();
-        let sequence = |slop| Logical::Sequence {
+        let sequence = |words: &Vec<(usize, String)>, slop| Logical::Sequence {
             field: field.clone(),
-            words: tokens.clone(),
+            words: words.clone(),
             slop,
         };
+        let readings = |slop| match entities == tokens {
+            true => sequence(&tokens, slop),
+            false => Logical::Max(vec![sequence(&tokens, slop), sequence(&entities, slop)]),
+        };
         vec![
-            Logical::Boost(Box::new(sequence(0)), ADJACENT_BONUS),
-            Logical::Boost(Box::new(sequence(NEAR_SLOP)), NEAR_BONUS),
+            Logical::Boost(Box::new(readings(0)), ADJACENT_BONUS),
+            Logical::Boost(Box::new(readings(NEAR_SLOP)), NEAR_BONUS),
         ]
     }
 

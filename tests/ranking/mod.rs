@@ -74,6 +74,67 @@ fn unquoted_words_standing_together_rank_above_scattered_ones_with_the_same_matc
 }
 
 #[test]
+fn a_word_naming_an_entity_stands_together_under_the_entitys_other_names() {
+    let env = TestEnv::empty();
+    // BM25 alone prefers the shortest passage, where the words are apart.
+    env.write(
+        "corpus/apart.txt",
+        "date 2001-09-20\n\nRwanda asked the Assembly for help with refugees, and spoke \
+         of genocide.\n",
+    );
+    env.write(
+        "corpus/rwandan.txt",
+        "date 2001-09-20\n\nSeven years after the Rwandan genocide, the survivors of the \
+         massacres still wait for the trials of those who planned them, the delegate said.\n",
+    );
+    env.write(
+        "corpus/written.txt",
+        "date 2001-09-20\n\nThe delegates recalled that the tribunal for the Rwanda \
+         genocide has tried only a few of those who planned the massacres of that year.\n",
+    );
+    // The name inside a longer one (*South Africa* is not *Africa*) keeps the words' reading.
+    env.write(
+        "corpus/sanctions.txt",
+        "date 1985-10-01\n\nThe delegates called for sanctions until South Africa apartheid \
+         laws are repealed, the state of emergency is lifted and the prisoners are released.\n",
+    );
+    env.write(
+        "corpus/scattered.txt",
+        "date 1985-10-01\n\nApartheid, said South Korea, must end; Africa asked for aid.\n",
+    );
+    for i in 0..30 {
+        env.write(
+            &format!("corpus/other-{i:02}.txt"),
+            format!("date 2001-09-21\n\nDelegates met for round {i} of the talks on trade.\n"),
+        );
+    }
+    env.run_ok(&["index", "--threads", "1", "--quiet"], 0);
+    let bm25 = env.search_json("Rwanda genocide", &["--ranking", "bm25"]);
+    assert_eq!(bm25.locations()[0], "apart.txt#0", "{}", bm25.out);
+    let full = env.search_json("Rwanda genocide", &[]);
+    let at = |location: &str| full.locations().iter().position(|l| l == location).unwrap();
+    assert!(at("rwandan.txt#0") < at("apart.txt#0"), "{}", full.out);
+    assert!(at("written.txt#0") < at("apart.txt#0"), "{}", full.out);
+    // The match set is the words' (and the entity's), not the phrase's.
+    assert_eq!(env.count("Rwanda genocide"), (3, 3));
+    let explain = env
+        .run_ok(
+            &["search", "Rwanda genocide", "--explain", "--color", "never"],
+            0,
+        )
+        .stdout;
+    assert!(explain.contains("max(\"rwanda ~genocid\" |"), "{explain}");
+    assert!(explain.contains("\"@rwanda ~genocid\")"), "{explain}");
+    let sanctions = env.search_json("South Africa apartheid", &[]);
+    assert_eq!(
+        sanctions.locations()[0],
+        "sanctions.txt#0",
+        "{}",
+        sanctions.out
+    );
+}
+
+#[test]
 fn a_paragraph_about_a_person_outranks_a_one_line_mention() {
     let env = TestEnv::empty();
     env.write(
