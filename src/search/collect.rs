@@ -441,12 +441,19 @@ fn merge_top(fruits: &[SegmentFruit], limit: usize) -> Vec<Candidate> {
         .flat_map(|(f, fruit)| fruit.top.iter().map(move |e| (f, *e)))
         .collect();
     // Entries tying on score and date sit side by side once sorted by them: a run of ties that
-    // spans segments needs the ids as text.
+    // spans segments needs the ids as text, unless it starts below the first `limit`, where
+    // its order cannot show.
     let mut order: Vec<usize> = (0..entries.len()).collect();
     order.sort_by(|&i, &j| entries[j].1.cmp_score_day(&entries[i].1));
     let mut wanted: Vec<Vec<u64>> = vec![Vec::new(); fruits.len()];
     let mut tied = vec![false; entries.len()];
+    let mut start = 0;
     for run in order.chunk_by(|&i, &j| entries[i].1.cmp_score_day(&entries[j].1).is_eq()) {
+        let below = start >= limit;
+        start += run.len();
+        if below {
+            break;
+        }
         let first = entries[run[0]].0;
         if run.iter().any(|&i| entries[i].0 != first) {
             for &i in run {
