@@ -78,6 +78,10 @@ const ABBREVIATIONS: [&str; 62] = [
 /// Whether `word` (whitespace-separated, with its punctuation) ends in sentence-final
 /// punctuation, maybe followed by closing quotes or brackets: `war.`, `said.”`, `(1945).`.
 pub fn ends_sentence(word: &str) -> bool {
+    // Most words end in a letter or digit, which is neither a closer nor a terminal.
+    if word.as_bytes().last().is_some_and(u8::is_ascii_alphanumeric) {
+        return false;
+    }
     word.trim_end_matches(CLOSERS).ends_with(TERMINALS)
 }
 
