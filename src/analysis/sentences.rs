@@ -160,13 +160,7 @@ pub fn break_between(text: &str, before: Range<usize>, after: Range<usize>) -> B
 /// The byte ranges of the sentences of `text`, in order, each trimmed of surrounding
 /// whitespace; text after the last sentence end is a last (unfinished) sentence.
 pub fn sentences(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut words = text
-        .split_whitespace()
-        .map(move |w| {
-            let start = w.as_ptr() as usize - text.as_ptr() as usize;
-            start..start + w.len()
-        })
-        .peekable();
+    let mut words = whitespace_words(text).peekable();
     std::iter::from_fn(move || {
         let first = words.next()?;
         let mut end = first.end;
@@ -179,6 +173,43 @@ pub fn sentences(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
             end = word.end;
         }
         Some(first.start..end)
+    })
+}
+
+/// The byte ranges of the whitespace-separated words of `text`: those of
+/// [`str::split_whitespace`], with ASCII bytes judged without decoding.
+pub fn whitespace_words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    // The length of the character at `at` and whether it is whitespace.
+    let class = move |at: usize| match bytes[at] {
+        b' ' | b'\t'..=b'\r' => (1, true),
+        b if b.is_ascii() => (1, false),
+        _ => {
+            let c = text[at..].chars().next().expect("a char boundary");
+            (c.len_utf8(), c.is_whitespace())
+        }
+    };
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        loop {
+            if at == bytes.len() {
+                return None;
+            }
+            let (len, space) = class(at);
+            if !space {
+                break;
+            }
+            at += len;
+        }
+        let start = at;
+        while at < bytes.len() {
+            let (len, space) = class(at);
+            if space {
+                break;
+            }
+            at += len;
+        }
+        Some(start..at)
     })
 }
 
@@ -200,6 +231,19 @@ pub fn is_remnant(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The words found byte by byte are those of the standard library's split, whatever
+        /// ASCII and Unicode whitespace (`\u{b}`, `\u{85}`, `\u{a0}`, `\u{2009}`) they hold.
+        #[test]
+        fn whitespace_words_split_as_the_standard_library_does(
+            text in "[a-z.é—\u{b}\u{c} \t\r\n\u{85}\u{a0}\u{2009}\u{3000}]{0,30}"
+        ) {
+            let found: Vec<&str> = whitespace_words(&text).map(|r| &text[r]).collect();
+            let expected: Vec<&str> = text.split_whitespace().collect();
+            proptest::prop_assert_eq!(found, expected);
+        }
+    }
 
     fn split(text: &str) -> Vec<&str> {
         sentences(text).map(|r| &text[r]).collect()
