@@ -159,21 +159,68 @@ pub fn break_between(text: &str, before: Range<usize>, after: Range<usize>) -> B
 
 /// The byte ranges of the sentences of `text`, in order, each trimmed of surrounding
 /// whitespace; text after the last sentence end is a last (unfinished) sentence.
+///
+/// Only a word ending in a terminal (then closers) can end a sentence, so the text is scanned
+/// for terminals and only the words around them are read.
 pub fn sentences(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut words = whitespace_words(text).peekable();
+    let bytes = text.as_bytes();
+    let trimmed = text.trim_end().len();
+    let mut start = text.len() - text.trim_start().len();
+    let mut scan = start;
     std::iter::from_fn(move || {
-        let first = words.next()?;
-        let mut end = first.end;
-        let mut word = first.clone();
-        while let Some(next) = words.peek() {
-            if boundary(&text[word.clone()], &text[next.clone()]) {
-                break;
-            }
-            word = words.next().expect("peeked");
-            end = word.end;
+        if start >= trimmed {
+            return None;
         }
-        Some(first.start..end)
+        while let Some(end) = next_sentence_end(text, &mut scan, trimmed) {
+            // The word that ends there, and the next word.
+            let word_start = text[..end]
+                .rfind(char::is_whitespace)
+                .map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+            let next_start = end + (text[end..].len() - text[end..].trim_start().len());
+            let next_end = text[next_start..]
+                .find(char::is_whitespace)
+                .map_or(text.len(), |i| next_start + i);
+            if word_start >= start
+                && boundary(&text[word_start..end], &text[next_start..next_end])
+            {
+                let sentence = start..end;
+                start = next_start;
+                scan = next_start;
+                return Some(sentence);
+            }
+        }
+        let last = start..trimmed;
+        start = bytes.len();
+        Some(last)
     })
+}
+
+/// The end of the next whitespace-separated word from byte `*at` on (before `limit`) that ends
+/// in a terminal and maybe closers (see [`ends_sentence`]), and followed by more text; `*at`
+/// moves past it. `None` when there is none.
+fn next_sentence_end(text: &str, at: &mut usize, limit: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    while *at < limit {
+        // Terminals are `.` `!` `?` or start with one of these UTF-8 lead bytes (`…`: E2,
+        // `。`: E3, `！` `？`: EF).
+        let skip = bytes[*at..limit]
+            .iter()
+            .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xe2 | 0xe3 | 0xef))?;
+        let pos = *at + skip;
+        let c = text[pos..].chars().next().expect("a char boundary");
+        *at = pos + c.len_utf8();
+        if !TERMINALS.contains(&c) {
+            continue;
+        }
+        let rest = &text[*at..limit];
+        let word_rest = rest.find(char::is_whitespace).map_or(rest, |i| &rest[..i]);
+        if word_rest.chars().all(|c| CLOSERS.contains(&c)) && word_rest.len() < rest.len() {
+            let end = *at + word_rest.len();
+            *at = end;
+            return Some(end);
+        }
+    }
+    None
 }
 
 /// The byte ranges of the whitespace-separated words of `text`: those of
@@ -231,6 +278,37 @@ pub fn is_remnant(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The sentences as first found: every whitespace-separated word read in turn.
+    fn word_by_word(text: &str) -> Vec<Range<usize>> {
+        let mut words = whitespace_words(text).peekable();
+        std::iter::from_fn(move || {
+            let first = words.next()?;
+            let mut end = first.end;
+            let mut word = first.clone();
+            while let Some(next) = words.peek() {
+                if boundary(&text[word.clone()], &text[next.clone()]) {
+                    break;
+                }
+                word = words.next().expect("peeked");
+                end = word.end;
+            }
+            Some(first.start..end)
+        })
+        .collect()
+    }
+
+    proptest::proptest! {
+        /// Jumping from terminal to terminal finds the sentences reading every word finds,
+        /// whatever terminals, closers, openers, abbreviations and whitespace the text holds.
+        #[test]
+        fn jumping_to_terminals_finds_what_reading_every_word_finds(
+            text in "(Mr|U|S|e|g|no|The|Ab|ab|1|\\.|!|\\?|…|。|？|”|\"|\\)|“|\\(| | |\n|\u{a0}|\u{85}){0,24}"
+        ) {
+            let found: Vec<Range<usize>> = sentences(&text).collect();
+            proptest::prop_assert_eq!(found, word_by_word(&text));
+        }
+    }
 
     proptest::proptest! {
         /// The words found byte by byte are those of the standard library's split, whatever
