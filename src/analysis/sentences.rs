@@ -223,43 +223,6 @@ fn next_sentence_end(text: &str, at: &mut usize, limit: usize) -> Option<usize> 
     None
 }
 
-/// The byte ranges of the whitespace-separated words of `text`: those of
-/// [`str::split_whitespace`], with ASCII bytes judged without decoding.
-pub fn whitespace_words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let bytes = text.as_bytes();
-    // The length of the character at `at` and whether it is whitespace.
-    let class = move |at: usize| match bytes[at] {
-        b' ' | b'\t'..=b'\r' => (1, true),
-        b if b.is_ascii() => (1, false),
-        _ => {
-            let c = text[at..].chars().next().expect("a char boundary");
-            (c.len_utf8(), c.is_whitespace())
-        }
-    };
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        loop {
-            if at == bytes.len() {
-                return None;
-            }
-            let (len, space) = class(at);
-            if !space {
-                break;
-            }
-            at += len;
-        }
-        let start = at;
-        while at < bytes.len() {
-            let (len, space) = class(at);
-            if space {
-                break;
-            }
-            at += len;
-        }
-        Some(start..at)
-    })
-}
-
 /// Whether `sentence` is a complete sentence: its last word that is not a remnant (see
 /// [`is_remnant`]) ends in sentence-final punctuation and is no abbreviation.
 pub fn is_complete(sentence: &str) -> bool {
@@ -278,6 +241,43 @@ pub fn is_remnant(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte ranges of the whitespace-separated words of `text`: those of
+    /// [`str::split_whitespace`], with ASCII bytes judged without decoding.
+    fn whitespace_words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+        let bytes = text.as_bytes();
+        // The length of the character at `at` and whether it is whitespace.
+        let class = move |at: usize| match bytes[at] {
+            b' ' | b'\t'..=b'\r' => (1, true),
+            b if b.is_ascii() => (1, false),
+            _ => {
+                let c = text[at..].chars().next().expect("a char boundary");
+                (c.len_utf8(), c.is_whitespace())
+            }
+        };
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            loop {
+                if at == bytes.len() {
+                    return None;
+                }
+                let (len, space) = class(at);
+                if !space {
+                    break;
+                }
+                at += len;
+            }
+            let start = at;
+            while at < bytes.len() {
+                let (len, space) = class(at);
+                if space {
+                    break;
+                }
+                at += len;
+            }
+            Some(start..at)
+        })
+    }
 
     /// The sentences as first found: every whitespace-separated word read in turn.
     fn word_by_word(text: &str) -> Vec<Range<usize>> {
