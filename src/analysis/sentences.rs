@@ -79,7 +79,11 @@ const ABBREVIATIONS: [&str; 62] = [
 /// punctuation, maybe followed by closing quotes or brackets: `war.`, `said.”`, `(1945).`.
 pub fn ends_sentence(word: &str) -> bool {
     // Most words end in a letter or digit, which is neither a closer nor a terminal.
-    if word.as_bytes().last().is_some_and(u8::is_ascii_alphanumeric) {
+    if word
+        .as_bytes()
+        .last()
+        .is_some_and(u8::is_ascii_alphanumeric)
+    {
         return false;
     }
     word.trim_end_matches(CLOSERS).ends_with(TERMINALS)
@@ -117,11 +121,21 @@ pub fn break_between(text: &str, before: Range<usize>, after: Range<usize>) -> B
     if gap == " " {
         return Break::None;
     }
-    let mut terminal = false;
-    let mut clause = false;
-    for c in gap.chars() {
-        terminal |= TERMINALS.contains(&c);
-        clause |= CLAUSE_MARKS.contains(&c);
+    let (mut terminal, mut clause) = (false, false);
+    if gap.is_ascii() {
+        // The usual gaps (`, ` `. ` `) `), judged byte by byte.
+        for b in gap.bytes() {
+            terminal |= matches!(b, b'.' | b'!' | b'?');
+            clause |= matches!(
+                b,
+                b',' | b';' | b':' | b'(' | b')' | b'[' | b']' | b'{' | b'}'
+            );
+        }
+    } else {
+        for c in gap.chars() {
+            terminal |= TERMINALS.contains(&c);
+            clause |= CLAUSE_MARKS.contains(&c);
+        }
     }
     if !terminal {
         return if clause { Break::Clause } else { Break::None };
@@ -173,15 +187,14 @@ pub fn sentences(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
         }
         while let Some(end) = next_sentence_end(text, &mut scan, trimmed) {
             // The word that ends there, and the next word.
-            let word_start = text[..end]
-                .rfind(char::is_whitespace)
-                .map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+            let word_start = text[..end].rfind(char::is_whitespace).map_or(0, |i| {
+                i + text[i..].chars().next().map_or(1, char::len_utf8)
+            });
             let next_start = end + (text[end..].len() - text[end..].trim_start().len());
             let next_end = text[next_start..]
                 .find(char::is_whitespace)
                 .map_or(text.len(), |i| next_start + i);
-            if word_start >= start
-                && boundary(&text[word_start..end], &text[next_start..next_end])
+            if word_start >= start && boundary(&text[word_start..end], &text[next_start..next_end])
             {
                 let sentence = start..end;
                 start = next_start;
@@ -223,6 +236,43 @@ fn next_sentence_end(text: &str, at: &mut usize, limit: usize) -> Option<usize> 
     None
 }
 
+/// The byte ranges of the whitespace-separated words of `text`: those of
+/// [`str::split_whitespace`], with ASCII bytes judged without decoding.
+pub(crate) fn whitespace_words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    // The length of the character at `at` and whether it is whitespace.
+    let class = move |at: usize| match bytes[at] {
+        b' ' | b'\t'..=b'\r' => (1, true),
+        b if b.is_ascii() => (1, false),
+        _ => {
+            let c = text[at..].chars().next().expect("a char boundary");
+            (c.len_utf8(), c.is_whitespace())
+        }
+    };
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        loop {
+            if at == bytes.len() {
+                return None;
+            }
+            let (len, space) = class(at);
+            if !space {
+                break;
+            }
+            at += len;
+        }
+        let start = at;
+        while at < bytes.len() {
+            let (len, space) = class(at);
+            if space {
+                break;
+            }
+            at += len;
+        }
+        Some(start..at)
+    })
+}
+
 /// Whether `sentence` is a complete sentence: its last word that is not a remnant (see
 /// [`is_remnant`]) ends in sentence-final punctuation and is no abbreviation.
 pub fn is_complete(sentence: &str) -> bool {
@@ -242,43 +292,6 @@ pub fn is_remnant(word: &str) -> bool {
 mod tests {
     use super::*;
 
-    /// The byte ranges of the whitespace-separated words of `text`: those of
-    /// [`str::split_whitespace`], with ASCII bytes judged without decoding.
-    fn whitespace_words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-        let bytes = text.as_bytes();
-        // The length of the character at `at` and whether it is whitespace.
-        let class = move |at: usize| match bytes[at] {
-            b' ' | b'\t'..=b'\r' => (1, true),
-            b if b.is_ascii() => (1, false),
-            _ => {
-                let c = text[at..].chars().next().expect("a char boundary");
-                (c.len_utf8(), c.is_whitespace())
-            }
-        };
-        let mut at = 0;
-        std::iter::from_fn(move || {
-            loop {
-                if at == bytes.len() {
-                    return None;
-                }
-                let (len, space) = class(at);
-                if !space {
-                    break;
-                }
-                at += len;
-            }
-            let start = at;
-            while at < bytes.len() {
-                let (len, space) = class(at);
-                if space {
-                    break;
-                }
-                at += len;
-            }
-            Some(start..at)
-        })
-    }
-
     /// The sentences as first found: every whitespace-separated word read in turn.
     fn word_by_word(text: &str) -> Vec<Range<usize>> {
         let mut words = whitespace_words(text).peekable();
@@ -296,6 +309,24 @@ mod tests {
             Some(first.start..end)
         })
         .collect()
+    }
+
+    #[test]
+    fn ascii_gaps_are_judged_by_the_same_lists() {
+        for b in 0..128u8 {
+            let c = char::from(b);
+            let gap = format!(" {c} ");
+            let (text, before, after) = (format!("a{gap}b"), 0..1, gap.len() + 1..gap.len() + 2);
+            let expected = match (TERMINALS.contains(&c), CLAUSE_MARKS.contains(&c)) {
+                (true, _) => Break::Clause, // a lone terminal standing apart is a pause
+                (false, true) => Break::Clause,
+                (false, false) => Break::None,
+            };
+            if c.is_alphanumeric() {
+                continue;
+            }
+            assert_eq!(break_between(&text, before, after), expected, "{c:?}");
+        }
     }
 
     proptest::proptest! {
