@@ -48,14 +48,7 @@ pub fn quote_spans(text: &str) -> Vec<Range<usize>> {
                 }
             }
             Some((start, close)) => {
-                let closes = match close {
-                    '’' | '\'' => {
-                        (c == '’' || c == '\'') && !after.is_some_and(char::is_alphanumeric)
-                    }
-                    '“' | '”' => c == '“' || c == '”',
-                    _ => c == close,
-                };
-                if closes {
+                if closes(close, c, after) {
                     spans.push(start..end);
                     open = None;
                 }
@@ -66,6 +59,16 @@ pub fn quote_spans(text: &str) -> Vec<Range<usize>> {
         spans.push(start..text.len());
     }
     spans
+}
+
+/// Whether `c`, followed by `after`, closes a quote that `close` closes: a single closing mark
+/// only at the end of a word, either curly double mark a curly quote.
+fn closes(close: char, c: char, after: Option<char>) -> bool {
+    match close {
+        '’' | '\'' => (c == '’' || c == '\'') && !after.is_some_and(char::is_alphanumeric),
+        '“' | '”' => c == '“' || c == '”',
+        _ => c == close,
+    }
 }
 
 /// Whether `c` may open or close a quote (see [`opens`] and the marks it closes with).
@@ -141,14 +144,7 @@ mod tests {
             match open {
                 None => open = opens(c, before, after).map(|close| (at, close)),
                 Some((start, close)) => {
-                    let closes = match close {
-                        '’' | '\'' => {
-                            (c == '’' || c == '\'') && !after.is_some_and(char::is_alphanumeric)
-                        }
-                        '“' | '”' => c == '“' || c == '”',
-                        _ => c == close,
-                    };
-                    if closes {
+                    if closes(close, c, after) {
                         spans.push(start..end);
                         open = None;
                     }
