@@ -44,7 +44,9 @@
 //! sentence too long to split. Below [`PACK_WORDS`] words there is only a tiny body, or
 //! (rarely) the tail after such a sentence.
 
-use super::sentences::{CLOSERS, boundary, ends_sentence, is_complete, is_remnant, sentences};
+use super::sentences::{
+    CLOSERS, boundary, ends_sentence, is_complete, is_remnant, sentences, whitespace_words,
+};
 
 /// Target maximum passage size, in words.
 pub const MAX_WORDS: usize = 150;
@@ -202,7 +204,7 @@ fn push_words(text: &mut String, line: &str, last_start: usize) -> (usize, usize
         return (words, start + last);
     }
     let (mut count, mut last_start) = (0, last_start);
-    for word in line.split_whitespace() {
+    for word in whitespace_words(line).map(|r| &line[r]) {
         if count > 0 {
             text.push(' ');
         }

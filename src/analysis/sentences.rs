@@ -78,6 +78,14 @@ const ABBREVIATIONS: [&str; 62] = [
 /// Whether `word` (whitespace-separated, with its punctuation) ends in sentence-final
 /// punctuation, maybe followed by closing quotes or brackets: `war.`, `said.”`, `(1945).`.
 pub fn ends_sentence(word: &str) -> bool {
+    // Most words end in a letter or digit, which is neither a closer nor a terminal.
+    if word
+        .as_bytes()
+        .last()
+        .is_some_and(u8::is_ascii_alphanumeric)
+    {
+        return false;
+    }
     word.trim_end_matches(CLOSERS).ends_with(TERMINALS)
 }
 
@@ -113,11 +121,21 @@ pub fn break_between(text: &str, before: Range<usize>, after: Range<usize>) -> B
     if gap == " " {
         return Break::None;
     }
-    let mut terminal = false;
-    let mut clause = false;
-    for c in gap.chars() {
-        terminal |= TERMINALS.contains(&c);
-        clause |= CLAUSE_MARKS.contains(&c);
+    let (mut terminal, mut clause) = (false, false);
+    if gap.is_ascii() {
+        // The usual gaps (`, ` `. ` `) `), judged byte by byte.
+        for b in gap.bytes() {
+            terminal |= matches!(b, b'.' | b'!' | b'?');
+            clause |= matches!(
+                b,
+                b',' | b';' | b':' | b'(' | b')' | b'[' | b']' | b'{' | b'}'
+            );
+        }
+    } else {
+        for c in gap.chars() {
+            terminal |= TERMINALS.contains(&c);
+            clause |= CLAUSE_MARKS.contains(&c);
+        }
     }
     if !terminal {
         return if clause { Break::Clause } else { Break::None };
@@ -155,26 +173,103 @@ pub fn break_between(text: &str, before: Range<usize>, after: Range<usize>) -> B
 
 /// The byte ranges of the sentences of `text`, in order, each trimmed of surrounding
 /// whitespace; text after the last sentence end is a last (unfinished) sentence.
+///
+/// Only a word ending in a terminal (then closers) can end a sentence, so the text is scanned
+/// for terminals and only the words around them are read.
 pub fn sentences(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut words = text
-        .split_whitespace()
-        .map(move |w| {
-            let start = w.as_ptr() as usize - text.as_ptr() as usize;
-            start..start + w.len()
-        })
-        .peekable();
+    let bytes = text.as_bytes();
+    let trimmed = text.trim_end().len();
+    let mut start = text.len() - text.trim_start().len();
+    let mut scan = start;
     std::iter::from_fn(move || {
-        let first = words.next()?;
-        let mut end = first.end;
-        let mut word = first.clone();
-        while let Some(next) = words.peek() {
-            if boundary(&text[word.clone()], &text[next.clone()]) {
+        if start >= trimmed {
+            return None;
+        }
+        while let Some(end) = next_sentence_end(text, &mut scan, trimmed) {
+            // The word that ends there, and the next word.
+            let word_start = text[..end].rfind(char::is_whitespace).map_or(0, |i| {
+                i + text[i..].chars().next().map_or(1, char::len_utf8)
+            });
+            let next_start = end + (text[end..].len() - text[end..].trim_start().len());
+            let next_end = text[next_start..]
+                .find(char::is_whitespace)
+                .map_or(text.len(), |i| next_start + i);
+            if word_start >= start && boundary(&text[word_start..end], &text[next_start..next_end])
+            {
+                let sentence = start..end;
+                start = next_start;
+                scan = next_start;
+                return Some(sentence);
+            }
+        }
+        let last = start..trimmed;
+        start = bytes.len();
+        Some(last)
+    })
+}
+
+/// The end of the next whitespace-separated word from byte `*at` on (before `limit`) that ends
+/// in a terminal and maybe closers (see [`ends_sentence`]), and followed by more text; `*at`
+/// moves past it. `None` when there is none.
+fn next_sentence_end(text: &str, at: &mut usize, limit: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    while *at < limit {
+        // Terminals are `.` `!` `?` or start with one of these UTF-8 lead bytes (`…`: E2,
+        // `。`: E3, `！` `？`: EF).
+        let skip = bytes[*at..limit]
+            .iter()
+            .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xe2 | 0xe3 | 0xef))?;
+        let pos = *at + skip;
+        let c = text[pos..].chars().next().expect("a char boundary");
+        *at = pos + c.len_utf8();
+        if !TERMINALS.contains(&c) {
+            continue;
+        }
+        let rest = &text[*at..limit];
+        let word_rest = rest.find(char::is_whitespace).map_or(rest, |i| &rest[..i]);
+        if word_rest.chars().all(|c| CLOSERS.contains(&c)) && word_rest.len() < rest.len() {
+            let end = *at + word_rest.len();
+            *at = end;
+            return Some(end);
+        }
+    }
+    None
+}
+
+/// The byte ranges of the whitespace-separated words of `text`: those of
+/// [`str::split_whitespace`], with ASCII bytes judged without decoding.
+pub(crate) fn whitespace_words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    // The length of the character at `at` and whether it is whitespace.
+    let class = move |at: usize| match bytes[at] {
+        b' ' | b'\t'..=b'\r' => (1, true),
+        b if b.is_ascii() => (1, false),
+        _ => {
+            let c = text[at..].chars().next().expect("a char boundary");
+            (c.len_utf8(), c.is_whitespace())
+        }
+    };
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        loop {
+            if at == bytes.len() {
+                return None;
+            }
+            let (len, space) = class(at);
+            if !space {
                 break;
             }
-            word = words.next().expect("peeked");
-            end = word.end;
+            at += len;
         }
-        Some(first.start..end)
+        let start = at;
+        while at < bytes.len() {
+            let (len, space) = class(at);
+            if space {
+                break;
+            }
+            at += len;
+        }
+        Some(start..at)
     })
 }
 
@@ -196,6 +291,68 @@ pub fn is_remnant(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The sentences as first found: every whitespace-separated word read in turn.
+    fn word_by_word(text: &str) -> Vec<Range<usize>> {
+        let mut words = whitespace_words(text).peekable();
+        std::iter::from_fn(move || {
+            let first = words.next()?;
+            let mut end = first.end;
+            let mut word = first.clone();
+            while let Some(next) = words.peek() {
+                if boundary(&text[word.clone()], &text[next.clone()]) {
+                    break;
+                }
+                word = words.next().expect("peeked");
+                end = word.end;
+            }
+            Some(first.start..end)
+        })
+        .collect()
+    }
+
+    #[test]
+    fn ascii_gaps_are_judged_by_the_same_lists() {
+        for b in 0..128u8 {
+            let c = char::from(b);
+            let gap = format!(" {c} ");
+            let (text, before, after) = (format!("a{gap}b"), 0..1, gap.len() + 1..gap.len() + 2);
+            let expected = match (TERMINALS.contains(&c), CLAUSE_MARKS.contains(&c)) {
+                (true, _) => Break::Clause, // a lone terminal standing apart is a pause
+                (false, true) => Break::Clause,
+                (false, false) => Break::None,
+            };
+            if c.is_alphanumeric() {
+                continue;
+            }
+            assert_eq!(break_between(&text, before, after), expected, "{c:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Jumping from terminal to terminal finds the sentences reading every word finds,
+        /// whatever terminals, closers, openers, abbreviations and whitespace the text holds.
+        #[test]
+        fn jumping_to_terminals_finds_what_reading_every_word_finds(
+            text in "(Mr|U|S|e|g|no|The|Ab|ab|1|\\.|!|\\?|…|。|？|”|\"|\\)|“|\\(| | |\n|\u{a0}|\u{85}){0,24}"
+        ) {
+            let found: Vec<Range<usize>> = sentences(&text).collect();
+            proptest::prop_assert_eq!(found, word_by_word(&text));
+        }
+    }
+
+    proptest::proptest! {
+        /// The words found byte by byte are those of the standard library's split, whatever
+        /// ASCII and Unicode whitespace (`\u{b}`, `\u{85}`, `\u{a0}`, `\u{2009}`) they hold.
+        #[test]
+        fn whitespace_words_split_as_the_standard_library_does(
+            text in "[a-z.é—\u{b}\u{c} \t\r\n\u{85}\u{a0}\u{2009}\u{3000}]{0,30}"
+        ) {
+            let found: Vec<&str> = whitespace_words(&text).map(|r| &text[r]).collect();
+            let expected: Vec<&str> = text.split_whitespace().collect();
+            proptest::prop_assert_eq!(found, expected);
+        }
+    }
 
     fn split(text: &str) -> Vec<&str> {
         sentences(text).map(|r| &text[r]).collect()

@@ -50,7 +50,7 @@ pub fn encode<'a>(
     words: &[SpannedForm<'_>],
     extra: impl IntoIterator<Item = (Range<usize>, char, &'a str)>,
 ) -> String {
-    let mut value = String::with_capacity(words.len() * 10);
+    let mut value = String::with_capacity(text.len() * 2);
     let mut extra = extra.into_iter().peekable();
     let mut open: Vec<(Range<usize>, char, &str)> = Vec::new();
     for (position, word) in words.iter().enumerate() {

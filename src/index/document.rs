@@ -5,9 +5,11 @@ use tantivy::TantivyDocument;
 
 use super::schema::Fields;
 use super::stored;
-use crate::analysis::{Analyzer, SpannedForm, encode, meta_value, passages::split_passages};
+use crate::analysis::{
+    Analyzer, NO_FORM, SpannedForm, encode, meta_value, passages::split_passages,
+};
 use crate::corpus::Article;
-use crate::entities::attribution::{Attribution, article_speakers, attribute};
+use crate::entities::attribution::{Attribution, article_speakers, attribute_cued, cue_bits};
 use crate::entities::{ENTITY_PREFIX, Mention, Recognizer};
 
 /// Article-level values of every passage, for display (the `info` fast field).
@@ -54,6 +56,12 @@ pub struct DocumentBuilder<'g> {
     recognizer: Option<Recognizer<'g>>,
     spans: Vec<(std::ops::Range<usize>, u32)>,
     mentions: u64,
+    /// Per form index of the analyzer (of generation `cues_of`): the spelling's attribution
+    /// cue lists, looked up on first sight.
+    cue_memo: Vec<Option<u16>>,
+    cues_of: u64,
+    /// The current passage's cue lists, word by word.
+    cues: Vec<u16>,
 }
 
 impl<'g> DocumentBuilder<'g> {
@@ -64,6 +72,9 @@ impl<'g> DocumentBuilder<'g> {
             recognizer,
             spans: Vec::new(),
             mentions: 0,
+            cue_memo: Vec::new(),
+            cues_of: 0,
+            cues: Vec::new(),
         }
     }
 
@@ -132,7 +143,14 @@ impl<'g> DocumentBuilder<'g> {
             self.mentions += mentions.len() as u64;
             add_entities(&mut doc, fields, &mentions);
             let said = match self.recognizer.is_some() {
-                true => attribute(&text, &words, &mentions, &speakers),
+                true => {
+                    if generation != self.cues_of {
+                        self.cues_of = generation;
+                        self.cue_memo.clear();
+                    }
+                    cues_of(&words, &mut self.cue_memo, &mut self.cues);
+                    attribute_cued(&text, &words, &self.cues, &mentions, &speakers)
+                }
                 false => Attribution::default(),
             };
             add_attribution(&mut doc, fields, &text, &words, &said);
@@ -164,6 +182,21 @@ impl DocumentBuilder<'_> {
     pub fn mentions(&self) -> u64 {
         self.mentions
     }
+}
+
+/// Fills `cues` with the attribution cue lists of `words`, remembered in `memo` by form index.
+fn cues_of(words: &[SpannedForm<'_>], memo: &mut Vec<Option<u16>>, cues: &mut Vec<u16>) {
+    cues.clear();
+    cues.extend(words.iter().map(|w| {
+        if w.form == NO_FORM {
+            return cue_bits(w.exact);
+        }
+        let form = w.form as usize;
+        if form >= memo.len() {
+            memo.resize(form + 1, None);
+        }
+        *memo[form].get_or_insert_with(|| cue_bits(w.exact))
+    }));
 }
 
 /// Indexes the mentions' ids, types and spellings.

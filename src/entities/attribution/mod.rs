@@ -162,8 +162,27 @@ pub fn attribute(
     mentions: &[Mention],
     article: &[Speaker],
 ) -> Attribution {
+    let cues: Vec<u16> = words.iter().map(|w| cue_bits(w.exact)).collect();
+    attribute_cued(text, words, &cues, mentions, article)
+}
+
+/// The cue lists an exact form is on, as [`attribute_cued`] takes them: a caller that meets
+/// the same spellings again and again (an indexing thread) remembers them per spelling.
+pub fn cue_bits(exact: &str) -> u16 {
+    lists().get(exact).copied().unwrap_or(0)
+}
+
+/// [`attribute`], given each word's [`cue_bits`] (`cues[i]` for `words[i]`).
+pub fn attribute_cued(
+    text: &str,
+    words: &[SpannedForm<'_>],
+    cues: &[u16],
+    mentions: &[Mention],
+    article: &[Speaker],
+) -> Attribution {
+    debug_assert_eq!(words.len(), cues.len(), "one cue entry per word");
     let quotes = quote_spans(text);
-    let passage = Passage::new(text, words, mentions, &quotes);
+    let passage = Passage::new(text, words, cues, mentions, &quotes);
     let claims = passage.claims();
     let mut speakers: Vec<Said> = Vec::new();
     let mut say = |who: &Speaker, span: Range<usize>| match speakers
@@ -316,7 +335,7 @@ struct Passage<'p, 'w> {
     words: &'p [SpannedForm<'w>],
     mentions: &'p [Mention],
     /// Per word: its lists ([`lists`]).
-    bits: Vec<u16>,
+    bits: &'p [u16],
     /// Per word: whether it stands inside a quotation.
     quoted: Vec<bool>,
     /// Per word: the mention covering it.
@@ -330,14 +349,10 @@ impl<'p, 'w> Passage<'p, 'w> {
     fn new(
         text: &'p str,
         words: &'p [SpannedForm<'w>],
+        bits: &'p [u16],
         mentions: &'p [Mention],
         quotes: &'p [Range<usize>],
     ) -> Passage<'p, 'w> {
-        let lists = lists();
-        let bits = words
-            .iter()
-            .map(|w| lists.get(w.exact).copied().unwrap_or(0))
-            .collect();
         let quoted = words
             .iter()
             .map(|w| {

@@ -23,11 +23,24 @@ use std::ops::Range;
 pub fn quote_spans(text: &str) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
     let mut open: Option<(usize, char)> = None;
-    let mut chars = text.char_indices().peekable();
-    let mut before: Option<char> = None;
-    while let Some((at, c)) = chars.next() {
-        let after = chars.peek().map(|&(_, c)| c);
+    // Only quotation marks open or close a quote, and every one of them is an ASCII quote or
+    // a character whose UTF-8 lead byte is 0xC2 (`«` `»`) or 0xE2 (`“` `”` `‘` `’` `„`): the
+    // bytes in between are skipped without decoding.
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(skip) = bytes[from..]
+        .iter()
+        .position(|&b| matches!(b, b'"' | b'\'' | 0xc2 | 0xe2))
+    {
+        let at = from + skip;
+        let c = text[at..].chars().next().expect("a char boundary");
         let end = at + c.len_utf8();
+        from = end;
+        if !is_quote_mark(c) {
+            continue;
+        }
+        let before = text[..at].chars().next_back();
+        let after = text[end..].chars().next();
         match open {
             None => {
                 if let Some(close) = opens(c, before, after) {
@@ -35,25 +48,32 @@ pub fn quote_spans(text: &str) -> Vec<Range<usize>> {
                 }
             }
             Some((start, close)) => {
-                let closes = match close {
-                    '’' | '\'' => {
-                        (c == '’' || c == '\'') && !after.is_some_and(char::is_alphanumeric)
-                    }
-                    '“' | '”' => c == '“' || c == '”',
-                    _ => c == close,
-                };
-                if closes {
+                if closes(close, c, after) {
                     spans.push(start..end);
                     open = None;
                 }
             }
         }
-        before = Some(c);
     }
     if let Some((start, _)) = open {
         spans.push(start..text.len());
     }
     spans
+}
+
+/// Whether `c`, followed by `after`, closes a quote that `close` closes: a single closing mark
+/// only at the end of a word, either curly double mark a curly quote.
+fn closes(close: char, c: char, after: Option<char>) -> bool {
+    match close {
+        '’' | '\'' => (c == '’' || c == '\'') && !after.is_some_and(char::is_alphanumeric),
+        '“' | '”' => c == '“' || c == '”',
+        _ => c == close,
+    }
+}
+
+/// Whether `c` may open or close a quote (see [`opens`] and the marks it closes with).
+fn is_quote_mark(c: char) -> bool {
+    matches!(c, '“' | '”' | '„' | '«' | '»' | '"' | '‘' | '’' | '\'')
 }
 
 /// The mark that closes a quote `c` opens here, if it opens one.
@@ -109,6 +129,44 @@ mod tests {
         ];
         for (text, expected) in cases {
             assert_eq!(quoted(text), expected, "{text}");
+        }
+    }
+
+    /// The scan as first written: every character decoded, in turn.
+    fn char_by_char(text: &str) -> Vec<Range<usize>> {
+        let mut spans = Vec::new();
+        let mut open: Option<(usize, char)> = None;
+        let mut chars = text.char_indices().peekable();
+        let mut before: Option<char> = None;
+        while let Some((at, c)) = chars.next() {
+            let after = chars.peek().map(|&(_, c)| c);
+            let end = at + c.len_utf8();
+            match open {
+                None => open = opens(c, before, after).map(|close| (at, close)),
+                Some((start, close)) => {
+                    if closes(close, c, after) {
+                        spans.push(start..end);
+                        open = None;
+                    }
+                }
+            }
+            before = Some(c);
+        }
+        if let Some((start, _)) = open {
+            spans.push(start..text.len());
+        }
+        spans
+    }
+
+    proptest::proptest! {
+        /// Skipping the bytes that cannot be quotation marks finds what decoding every
+        /// character finds, whatever mix of marks, apostrophes, letters and other characters
+        /// sharing their lead bytes (`©`, `€`, `—`) a text holds.
+        #[test]
+        fn skipping_to_the_marks_finds_what_reading_every_character_finds(
+            text in "[a-zA-Z0-9 \"'“”‘’„«»©€—–(Ā\u{a0}]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(quote_spans(&text), char_by_char(&text));
         }
     }
 }
