@@ -14,25 +14,17 @@ cd "$(dirname "$0")/.."
 source benches/lib.sh
 runs=${1:-3}
 corpus=${2:-../shared/corpora/ungdc}
-tantivy=${TANTIVY:-$(command -v tantivy || echo /tmp/tcli/bin/tantivy)}
-[ -x "$tantivy" ] || { echo "no tantivy-cli at $tantivy: cargo install tantivy-cli --root /tmp/tcli" >&2; exit 2; }
+need_tantivy
 need_corpus "$corpus"
 need_jq
 cargo build --release --quiet
 bin=$PWD/target/release/attache
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cat "$corpus"/*.jsonl | jq -c '{body: .body}' > "$tmp/bodies.json"
+tantivy_bodies "$corpus" "$tmp/bodies.json"
 mb=$(du -sb --apparent-size "$corpus"/*.jsonl | awk '{s += $1} END {printf "%.1f", s / 1e6}')
 echo "corpus $corpus ($mb MB of files, $(wc -l < "$tmp/bodies.json") bodies), $(nproc) cores, $("$tantivy" --version)"
 
-schema() { # tokenizer
-  cat <<JSON
-{"index_settings": {"docstore_compression": "lz4", "docstore_blocksize": 16384}, "segments": [],
- "schema": [{"name": "body", "type": "text", "options": {"indexing": {"record": "position",
-   "fieldnorms": true, "tokenizer": "$1"}, "stored": true, "fast": false}}], "opstamp": 0}
-JSON
-}
 declare -A secs
 time_it() { # name command...
   local start end s
@@ -45,7 +37,7 @@ time_it() { # name command...
 }
 for ((i = 1; i <= runs; i++)); do
   for tokenizer in en_stem default; do
-    rm -rf "$tmp/t" && mkdir "$tmp/t" && schema "$tokenizer" > "$tmp/t/meta.json"
+    rm -rf "$tmp/t" && mkdir "$tmp/t" && tantivy_schema "$tokenizer" > "$tmp/t/meta.json"
     time_it "tantivy-cli $tokenizer" "$tantivy" index -i "$tmp/t" -f "$tmp/bodies.json"
   done
   rm -rf "$tmp/a"
