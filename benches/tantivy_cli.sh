@@ -27,8 +27,7 @@ runs=${1:-3}
 corpus=${2:-../shared/corpora/ungdc}
 threads=${THREADS:-1 2}
 memory_mb=${MEMORY_MB:-512}
-tantivy=${TANTIVY:-$(command -v tantivy || echo /tmp/tcli/bin/tantivy)}
-[ -x "$tantivy" ] || { echo "no tantivy-cli at $tantivy: cargo install tantivy-cli --root /tmp/tcli" >&2; exit 2; }
+need_tantivy
 [ -x /usr/bin/time ] || { echo "needs GNU time at /usr/bin/time (apt-get install -y time)" >&2; exit 2; }
 need_corpus "$corpus"
 need_jq
@@ -40,18 +39,11 @@ else
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cat "$corpus"/*.jsonl | jq -c '{body: .body}' > "$tmp/bodies.json"
+tantivy_bodies "$corpus" "$tmp/bodies.json"
 mb=$(du -sb --apparent-size "$corpus"/*.jsonl | awk '{s += $1} END {printf "%.1f", s / 1e6}')
 echo "corpus $corpus ($mb MB of files, $(wc -l < "$tmp/bodies.json") bodies), $(nproc) cores, $("$tantivy" --version)"
 echo "threads: $threads; memory budget $memory_mb MB each; $runs runs; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-schema() { # tokenizer
-  cat <<JSON
-{"index_settings": {"docstore_compression": "lz4", "docstore_blocksize": 16384}, "segments": [],
- "schema": [{"name": "body", "type": "text", "options": {"indexing": {"record": "position",
-   "fieldnorms": true, "tokenizer": "$1"}, "stored": true, "fast": false}}], "opstamp": 0}
-JSON
-}
 declare -A wall cpu
 time_it() { # name command...
   local w user sys c
@@ -66,7 +58,7 @@ time_it() { # name command...
 for ((i = 1; i <= runs; i++)); do
   for t in $threads; do
     for tokenizer in en_stem default; do
-      rm -rf "$tmp/t" && mkdir "$tmp/t" && schema "$tokenizer" > "$tmp/t/meta.json"
+      rm -rf "$tmp/t" && mkdir "$tmp/t" && tantivy_schema "$tokenizer" > "$tmp/t/meta.json"
       time_it "tantivy-cli $tokenizer -t $t" "$tantivy" index -i "$tmp/t" -f "$tmp/bodies.json" \
         -t "$t" -m $((memory_mb << 20))
     done

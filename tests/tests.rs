@@ -16,6 +16,7 @@ mod attribution;
 mod entities;
 mod export;
 mod facets;
+mod floor;
 mod grouping;
 mod indexing;
 mod input;

@@ -107,6 +107,21 @@ impl IndexDir {
     /// The attache process writing this index now, if any.
     pub fn writer(&self) -> Option<u32> {
         let path = self.path.join(LOCK);
+        // A writer writes its pid into the file as soon as it holds the lock, and a pid that is
+        // no live attache process cannot be writing now: then the kernel's lock table (which
+        // every search would read) is not needed. An empty or unreadable file tells nothing, nor a
+        // live attache's pid (a finished writer's pid may have been reused).
+        match fs::read_to_string(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            Ok(text) => {
+                if let Ok(pid) = text.trim().parse()
+                    && attache_process(pid).is_none()
+                {
+                    return None;
+                }
+            }
+            Err(_) => {}
+        }
         let holder = match fs::read_to_string("/proc/locks") {
             Ok(locks) => lock_holder(&locks, &path),
             // Without the kernel's list, trust the pid written (if that process is attache).

@@ -4,6 +4,7 @@ pub(crate) mod collect;
 pub mod entities;
 pub mod explain;
 pub mod facets;
+mod fuzzy;
 pub mod group;
 mod grouped;
 pub(crate) mod logical;

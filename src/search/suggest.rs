@@ -15,8 +15,8 @@ use serde::Serialize;
 use tantivy::Term;
 use tantivy::query::FuzzyTermQuery;
 
-use super::Searcher;
 use super::parse::{self, Node, Occur};
+use super::{Searcher, fuzzy};
 use crate::analysis::{Analyzer, STEM_PREFIX};
 use crate::error::{Error, Result};
 
@@ -51,6 +51,9 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
     for segment in segments {
         inverted.push(segment.inverted_index(field)?);
     }
+    // Each segment's dictionary as an FST to walk (see [`super::fuzzy`]), opened when a word
+    // first needs it.
+    let mut fsts = None;
     let generation = &searcher.index().generation;
     let doc_freq = |token: &str| -> Result<u64> {
         let term = Term::from_field_text(field, token);
@@ -90,18 +93,38 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
                     .automaton()
                     .map_err(|e| Error::Invalid(format!("did you mean: {e}")))?;
             let mut found: BTreeMap<String, u64> = BTreeMap::new();
-            for index in &inverted {
-                let mut stream = index
-                    .terms()
-                    .search(&automaton)
-                    .into_stream()
-                    .map_err(|e| Error::io(generation, e))?;
-                while let Some((bytes, info)) = stream.next() {
-                    let Ok(term) = std::str::from_utf8(bytes) else {
-                        continue;
-                    };
-                    if term != exact && is_word(term) {
-                        *found.entry(term.to_owned()).or_default() += u64::from(info.doc_freq);
+            let mut add = |bytes: &[u8], doc_freq: u32| {
+                if let Ok(term) = std::str::from_utf8(bytes)
+                    && term != exact
+                    && is_word(term)
+                {
+                    *found.entry(term.to_owned()).or_default() += u64::from(doc_freq);
+                }
+            };
+            let fsts = fsts.get_or_insert_with(|| {
+                let index = &searcher.index().index;
+                segments
+                    .iter()
+                    .map(|segment| fuzzy::term_fst(index, segment, field))
+                    .collect::<Vec<_>>()
+            });
+            let automaton = fuzzy::WordsOnly(&automaton);
+            for (index, fst) in inverted.iter().zip(fsts.iter()) {
+                let terms = index.terms();
+                match fst {
+                    Some(fst) => fuzzy::walk(fst, &automaton, |bytes| {
+                        let info = terms.get(bytes).map_err(|e| Error::io(generation, e))?;
+                        add(bytes, info.map_or(0, |info| info.doc_freq));
+                        Ok::<(), Error>(())
+                    })?,
+                    None => {
+                        let mut stream = terms
+                            .search(&automaton)
+                            .into_stream()
+                            .map_err(|e| Error::io(generation, e))?;
+                        while let Some((bytes, info)) = stream.next() {
+                            add(bytes, info.doc_freq);
+                        }
                     }
                 }
             }
