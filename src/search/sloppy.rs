@@ -14,7 +14,9 @@ use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
+use tantivy::{
+    DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED, TantivyError, Term,
+};
 
 /// Words at their offsets in one field, within `slop` positions of where an exact phrase
 /// would put them.
@@ -259,6 +261,34 @@ impl DocSet for SloppyScorer {
         self.settle(target)
     }
 
+    /// Whether the phrase matches at `target`, reading positions at that passage only (the
+    /// default seeks to the next match, reading the positions of every passage with all the
+    /// words on the way): the re-ranking checks a few passages far apart. A miss leaves
+    /// `doc` at the last match, before `target`.
+    fn seek_danger(&mut self, target: DocId) -> SeekDangerResult {
+        if target >= TERMINATED {
+            return SeekDangerResult::SeekLowerBound(target);
+        }
+        if self.doc >= target {
+            return match self.doc == target {
+                true => SeekDangerResult::Found,
+                false => SeekDangerResult::SeekLowerBound(self.doc),
+            };
+        }
+        let doc = self.intersect(target);
+        if doc != target {
+            return SeekDangerResult::SeekLowerBound(doc);
+        }
+        match self.count() {
+            0 => SeekDangerResult::SeekLowerBound(target + 1),
+            freq => {
+                self.doc = doc;
+                self.freq = freq;
+                SeekDangerResult::Found
+            }
+        }
+    }
+
     fn doc(&self) -> DocId {
         self.doc
     }
@@ -321,6 +351,65 @@ mod tests {
         }
         // Both outcomes are exercised.
         assert!((500..4_500).contains(&matched), "{matched}");
+    }
+
+    #[test]
+    fn checking_chosen_passages_finds_what_walking_every_match_finds() {
+        use tantivy::schema::{Schema, TEXT};
+        use tantivy::{Index, IndexWriter, doc};
+        let mut schema = Schema::builder();
+        let field = schema.add_text_field("text", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut rng = crate::generate::rng::Rng::new(11);
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for _ in 0..3_000 {
+            let n = 1 + rng.next_u64() % 12;
+            let words: Vec<&str> = (0..n)
+                .map(|_| ["a", "b", "c", "d"][(rng.next_u64() % 4) as usize])
+                .collect();
+            writer.add_document(doc!(field => words.join(" "))).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let term = |w: &str| Term::from_field_text(field, w);
+        let phrase = SloppyPhrase::new(vec![(0, term("a")), (1, term("b")), (2, term("c"))], 2);
+        let weight = phrase
+            .weight(EnableScoring::enabled_from_searcher(&searcher))
+            .unwrap();
+        let reader = searcher.segment_reader(0);
+        let mut all = Vec::new();
+        let mut walk = weight.scorer(reader, 1.0).unwrap();
+        while walk.doc() != TERMINATED {
+            all.push((walk.doc(), walk.score()));
+            walk.advance();
+        }
+        assert!((100..2_900).contains(&all.len()), "{}", all.len());
+        for every in [1, 2, 7, 31] {
+            let (found, mut checker) = weight.scorer_danger(reader, 0, 1.0).unwrap();
+            let mut seen = Vec::new();
+            if found == SeekDangerResult::Found {
+                seen.push((0, checker.score()));
+            }
+            let mut next = 1;
+            for target in (1..reader.max_doc()).step_by(every) {
+                if target < next {
+                    continue;
+                }
+                match checker.seek_danger(target) {
+                    SeekDangerResult::Found => {
+                        seen.push((target, checker.score()));
+                        next = target + 1;
+                    }
+                    SeekDangerResult::SeekLowerBound(bound) => next = bound,
+                }
+            }
+            let wanted: Vec<(DocId, Score)> = all
+                .iter()
+                .copied()
+                .filter(|(d, _)| *d == 0 || d % every as u32 == 1 % every as u32)
+                .collect();
+            assert_eq!(seen, wanted, "every {every}");
+        }
     }
 
     #[test]
