@@ -545,17 +545,18 @@ impl LengthPrior {
     }
 }
 
-/// Adds the scores of the `bonuses` each candidate matches and re-sorts them, best first; equal
-/// scores and dates keep their order (which was deterministic). Each bonus is checked only at
-/// the candidates, in document order, without scanning the matches in between (tantivy's
-/// `seek_danger`), so the cost does not grow with the number of matches. With a `prior`, each
-/// score is then weighed by the passage's length.
+/// Adds the scores of the `bonuses` each candidate matches (of a bonus read several ways, the
+/// best reading's) and re-sorts them, best first; equal scores and dates keep their order
+/// (which was deterministic). Each reading is checked only at the candidates, in document
+/// order, without scanning the matches in between (tantivy's `seek_danger`), so the cost does
+/// not grow with the number of matches. With a `prior`, each score is then weighed by the
+/// passage's length.
 ///
 /// # Errors
 /// A failure reading the index.
 pub fn rescore(
     searcher: &tantivy::Searcher,
-    bonuses: &[Box<dyn tantivy::query::Query>],
+    bonuses: &[Vec<Box<dyn tantivy::query::Query>>],
     prior: Option<LengthPrior>,
     top: &mut Vec<Candidate>,
 ) -> tantivy::Result<()> {
@@ -566,13 +567,26 @@ pub fn rescore(
         .map(|(i, c)| (c.address, i))
         .collect();
     order.sort_unstable();
-    for bonus in bonuses {
-        let weight = bonus.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    for readings in bonuses {
+        let weights: Vec<Box<dyn tantivy::query::Weight>> = readings
+            .iter()
+            .map(|reading| reading.weight(scoring))
+            .collect::<tantivy::Result<_>>()?;
         for run in order.chunk_by(|(a, _), (b, _)| a.segment_ord == b.segment_ord) {
             let segment = searcher.segment_reader(run[0].0.segment_ord);
-            let mut bonus = Verifier::new(weight.as_ref(), segment);
+            let mut verifiers: Vec<Verifier> = weights
+                .iter()
+                .map(|weight| Verifier::new(weight.as_ref(), segment))
+                .collect();
             for &(address, i) in run {
-                if let Some(score) = bonus.score(address.doc_id)? {
+                let mut best: Option<Score> = None;
+                for verifier in &mut verifiers {
+                    if let Some(score) = verifier.score(address.doc_id)? {
+                        best = Some(best.map_or(score, |b| b.max(score)));
+                    }
+                }
+                if let Some(score) = best {
                     top[i].score += score;
                 }
             }

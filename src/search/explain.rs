@@ -82,10 +82,16 @@ pub fn explain(
         // The piece's scorer placed at the passage, as the collector's checks place it: tantivy's
         // own `explain` seeks a phrase's scorer backwards when its first match comes after the
         // passage. A piece that does not match the passage adds nothing.
-        let weight = piece
-            .lower(days)
-            .weight(EnableScoring::enabled_from_searcher(searcher))?;
-        let score = Verifier::new(&*weight, reader).score(address.doc_id)?;
+        // A bonus read several ways earns its best reading.
+        let mut score: Option<f32> = None;
+        for reading in piece.readings() {
+            let weight = reading
+                .lower(days)
+                .weight(EnableScoring::enabled_from_searcher(searcher))?;
+            if let Some(s) = Verifier::new(&*weight, reader).score(address.doc_id)? {
+                score = Some(score.map_or(s, |b| b.max(s)));
+            }
+        }
         Ok(score.filter(|&s| s != 0.0).map(|score| Part {
             label: piece.to_string(),
             score,

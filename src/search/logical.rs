@@ -198,6 +198,23 @@ impl Logical {
         }
     }
 
+    /// The clauses of a `max(…)`, each with the boosts around it (`max(a | b)^2` is `a^2`
+    /// and `b^2`), whose best score is the plan's; any other plan is its only reading. Checked
+    /// one by one at a passage, each reading keeps its scorer's cheap check of that passage
+    /// alone, which tantivy's disjunction scorer would replace by a walk through the matches
+    /// before it.
+    pub fn readings(&self) -> Vec<Logical> {
+        match self {
+            Logical::Max(clauses) => clauses.iter().flat_map(Logical::readings).collect(),
+            Logical::Boost(inner, boost) => inner
+                .readings()
+                .into_iter()
+                .map(|reading| Logical::Boost(Box::new(reading), *boost))
+                .collect(),
+            other => vec![other.clone()],
+        }
+    }
+
     /// The plan as leaves that must all match, when it can be put so and every part that
     /// scores is a leaf, and whether the whole query must also be checked at each passage
     /// (for its filters and exclusions). `None` for anything else (alternatives of phrases,

@@ -136,9 +136,13 @@ impl Plan {
         }
     }
 
-    /// The bonuses as tantivy queries.
-    pub fn bonus_queries(&self) -> Vec<Box<dyn Query>> {
-        self.bonuses.iter().map(|b| b.lower(self.days)).collect()
+    /// The bonuses as tantivy queries: each bonus as its readings, of which a passage earns
+    /// the best (see [`Logical::readings`]).
+    pub fn bonus_queries(&self) -> Vec<Vec<Box<dyn Query>>> {
+        self.bonuses
+            .iter()
+            .map(|b| b.readings().iter().map(|r| r.lower(self.days)).collect())
+            .collect()
     }
 }
 
