@@ -328,7 +328,7 @@ impl Planner<'_> {
     /// the words used together (as eDisMax's phrase fields and Elasticsearch's phrase rescoring
     /// do). Words compare by stem, so `security guarantees` favours *security guarantee*.
     /// A bare word that names an entity (`Rwanda genocide`) also stands together under the
-    /// entity's other names (*Rwandan genocide*, *genocide in Rwanda*): the bonus is the better
+    /// entity's other names (*the Rwandan genocide*, *Iraqi invasion*): the bonus is the better
     /// of the two readings, so the words as written never count for less. None for
     /// alternatives (OR), fielded clauses, entities and a single phrase.
     fn proximity(&mut self, clauses: &[(Occur, Node)]) -> Vec<Logical> {
