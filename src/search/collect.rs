@@ -31,7 +31,7 @@ use tantivy::{
 };
 
 use crate::index::schema::fast;
-use crate::search::topk::{Finished, Pruner, Verifier};
+use crate::search::topk::{Finished, Pruner, Verifier, best_at};
 
 /// Room made up front in each segment's top list; it grows as hits come, up to the limit.
 const INITIAL_HEAP: usize = 1024;
@@ -580,13 +580,7 @@ pub fn rescore(
                 .map(|weight| Verifier::new(weight.as_ref(), segment))
                 .collect();
             for &(address, i) in run {
-                let mut best: Option<Score> = None;
-                for verifier in &mut verifiers {
-                    if let Some(score) = verifier.score(address.doc_id)? {
-                        best = Some(best.map_or(score, |b| b.max(score)));
-                    }
-                }
-                if let Some(score) = best {
+                if let Some(score) = best_at(&mut verifiers, address.doc_id)? {
                     top[i].score += score;
                 }
             }

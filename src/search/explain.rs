@@ -12,7 +12,7 @@ use super::collect::LengthPrior;
 use super::logical::{DayFields, Logical};
 use super::parse::Occur;
 use super::plan::Plan;
-use super::topk::Verifier;
+use super::topk::{Verifier, best_at};
 use crate::error::Result;
 
 /// How a query was read.
@@ -81,17 +81,19 @@ pub fn explain(
     let part = |piece: &Logical| -> Result<Option<Part>> {
         // The piece's scorer placed at the passage, as the collector's checks place it: tantivy's
         // own `explain` seeks a phrase's scorer backwards when its first match comes after the
-        // passage. A piece that does not match the passage adds nothing.
-        // A bonus read several ways earns its best reading.
-        let mut score: Option<f32> = None;
-        for reading in piece.readings() {
-            let weight = reading
-                .lower(days)
-                .weight(EnableScoring::enabled_from_searcher(searcher))?;
-            if let Some(s) = Verifier::new(&*weight, reader).score(address.doc_id)? {
-                score = Some(score.map_or(s, |b| b.max(s)));
-            }
-        }
+        // passage. A piece that does not match the passage adds nothing; a bonus read several
+        // ways earns its best reading, as in the re-ranking.
+        let scoring = EnableScoring::enabled_from_searcher(searcher);
+        let weights = piece
+            .readings()
+            .iter()
+            .map(|reading| reading.lower(days).weight(scoring))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let mut verifiers: Vec<Verifier> = weights
+            .iter()
+            .map(|weight| Verifier::new(weight.as_ref(), reader))
+            .collect();
+        let score = best_at(&mut verifiers, address.doc_id)?;
         Ok(score.filter(|&s| s != 0.0).map(|score| Part {
             label: piece.to_string(),
             score,

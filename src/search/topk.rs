@@ -533,6 +533,21 @@ pub(crate) struct Verifier<'a> {
     bound: DocId,
 }
 
+/// The best score at `doc` among the verifiers that match there (the readings of one bonus),
+/// if any does.
+pub(crate) fn best_at(
+    verifiers: &mut [Verifier<'_>],
+    doc: DocId,
+) -> tantivy::Result<Option<Score>> {
+    let mut best: Option<Score> = None;
+    for verifier in verifiers {
+        if let Some(score) = verifier.score(doc)? {
+            best = Some(best.map_or(score, |b| b.max(score)));
+        }
+    }
+    Ok(best)
+}
+
 impl<'a> Verifier<'a> {
     pub(crate) fn new(weight: &'a dyn Weight, reader: &'a SegmentReader) -> Verifier<'a> {
         Verifier {
