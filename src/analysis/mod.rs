@@ -27,8 +27,9 @@ pub(crate) mod sentences;
 pub(crate) mod tokenizer;
 
 pub use tokenizer::{
-    AttacheTokenizer, META_SEPARATOR, META_TOKENIZER_NAME, MetaTokenizer, TOKENS_TOKENIZER_NAME,
-    TokensTokenizer, encode, meta_value,
+    AttacheTokenizer, EXACT_TOKENS_TOKENIZER_NAME, META_SEPARATOR, META_TOKENIZER_NAME,
+    MetaTokenizer, STEMS_TOKENIZER_NAME, TOKENS_TOKENIZER_NAME, TokensTokenizer, encode,
+    meta_value,
 };
 
 use std::ops::Range;

@@ -38,8 +38,15 @@ pub const CLAUSE_SEP: char = '\u{3}';
 /// Separates words across a sentence end in an [`encode`]d value.
 pub const SENTENCE_SEP: char = '\u{4}';
 
-/// The name under which [`TokensTokenizer`] is registered.
+/// The name under which [`TokensTokenizer`] is registered with every token (the `quote`
+/// field: exact forms, stems, entities).
 pub const TOKENS_TOKENIZER_NAME: &str = "attache_tokens";
+/// The name under which [`TokensTokenizer`] is registered for the passage text: exact forms
+/// and entities, without stems (those go to the `stem` field).
+pub const EXACT_TOKENS_TOKENIZER_NAME: &str = "attache_exact_tokens";
+/// The name under which [`TokensTokenizer`] is registered for the `stem` field: one token per
+/// word, its stem (its exact form when that is its own stem).
+pub const STEMS_TOKENIZER_NAME: &str = "attache_stems";
 
 /// Encodes the analysed words of `text` for the text field: each word's exact form, its stem
 /// token when it has one, and the extra tokens `(word numbers, prefix, name)` covering it (in
@@ -85,6 +92,52 @@ pub fn encode<'a>(
 #[derive(Clone, Default)]
 pub struct TokensTokenizer {
     tokens: TokenBuffer,
+    keep: Keep,
+}
+
+/// Which of an [`encode`]d value's tokens a [`TokensTokenizer`] hands tantivy.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Keep {
+    /// Every token.
+    #[default]
+    All,
+    /// Every token but the stems.
+    Exact,
+    /// Per word, its stem without the prefix (its exact form when it has no stem token), then
+    /// its entity tokens: as many tokens as [`Keep::Exact`] keeps, so a passage has the same
+    /// length in both fields.
+    Stems,
+}
+
+impl TokensTokenizer {
+    /// The tokenizer of the passage text: exact forms and entity tokens.
+    pub fn exact() -> TokensTokenizer {
+        TokensTokenizer {
+            keep: Keep::Exact,
+            ..TokensTokenizer::default()
+        }
+    }
+
+    /// The tokenizer of the `stem` field: each word's stem.
+    pub fn stems() -> TokensTokenizer {
+        TokensTokenizer {
+            keep: Keep::Stems,
+            ..TokensTokenizer::default()
+        }
+    }
+
+    /// Hands `token`, the next of an encoded value (`first` of its word), to tantivy as
+    /// `self.keep` says.
+    fn take(&mut self, token: &str, first: bool, position: usize) {
+        let stem = token.strip_prefix(STEM_PREFIX);
+        match (self.keep, stem) {
+            (Keep::All, _) | (Keep::Exact, None) => self.tokens.push(token, position),
+            (Keep::Exact, Some(_)) => {}
+            (Keep::Stems, _) if first => self.tokens.push(token, position),
+            (Keep::Stems, Some(stem)) => self.tokens.replace_last(stem),
+            (Keep::Stems, None) => self.tokens.push(token, position),
+        }
+    }
 }
 
 impl Tokenizer for TokensTokenizer {
@@ -97,7 +150,7 @@ impl Tokenizer for TokensTokenizer {
         const WORD: u8 = WORD_SEP as u8;
         const CLAUSE: u8 = CLAUSE_SEP as u8;
         const SENTENCE: u8 = SENTENCE_SEP as u8;
-        let (mut position, mut start) = (0, 0);
+        let (mut position, mut start, mut first) = (0, 0, true);
         for (i, &b) in value.as_bytes().iter().enumerate() {
             let step = match b {
                 TOKEN => 0,
@@ -107,13 +160,14 @@ impl Tokenizer for TokensTokenizer {
                 _ => continue,
             };
             if i > start {
-                self.tokens.push(&value[start..i], position);
+                self.take(&value[start..i], first, position);
             }
+            first = step > 0;
             position += step;
             start = i + 1;
         }
         if value.len() > start {
-            self.tokens.push(&value[start..], position);
+            self.take(&value[start..], first, position);
         }
         self.tokens.stream()
     }
@@ -242,6 +296,14 @@ impl TokenBuffer {
         self.len += 1;
     }
 
+    /// Replaces the text of the last token pushed.
+    fn replace_last(&mut self, text: &str) {
+        if let Some(slot) = self.len.checked_sub(1).map(|last| &mut self.tokens[last]) {
+            slot.text.clear();
+            slot.text.push_str(text);
+        }
+    }
+
     /// Replaces the contents with copies of `tokens`.
     fn copy(&mut self, tokens: &[Token]) {
         self.clear();
@@ -315,6 +377,54 @@ mod tests {
         assert_eq!(at(1), ["volodymyr", "@zelensky"]);
         assert_eq!(at(2), ["zelensky", "~zelenski", "@zelensky"]);
         assert_eq!(at(3), ["spoke"]);
+    }
+
+    #[test]
+    fn the_text_keeps_exact_forms_and_the_stem_field_one_stem_per_word_as_many_tokens() {
+        let text = "President Volodymyr Zelensky spoke of wars and war";
+        let mut analyzer = Analyzer::new();
+        let mut buffer = Vec::new();
+        let (_, words) = analyzer.exact_spans(text, &mut buffer, false);
+        let value = encode(text, &words, [(1..3, '@', "zelensky")]);
+        let texts = |got: Vec<(String, usize)>| -> Vec<String> {
+            got.into_iter().map(|(t, _)| t).collect()
+        };
+        let exact = tokens(&mut TokensTokenizer::exact(), &value);
+        let stems = tokens(&mut TokensTokenizer::stems(), &value);
+        assert_eq!(
+            texts(exact.clone()),
+            [
+                "president",
+                "volodymyr",
+                "@zelensky",
+                "zelensky",
+                "@zelensky",
+                "spoke",
+                "of",
+                "wars",
+                "and",
+                "war"
+            ]
+        );
+        // `wars` and `war` are one stem; a word that is its own stem stands as itself.
+        assert_eq!(
+            texts(stems.clone()),
+            [
+                "presid",
+                "volodymyr",
+                "@zelensky",
+                "zelenski",
+                "@zelensky",
+                "spoke",
+                "of",
+                "war",
+                "and",
+                "war"
+            ]
+        );
+        // Same positions, same count: a passage is as long in both fields.
+        let positions = |got: &[(String, usize)]| got.iter().map(|t| t.1).collect::<Vec<_>>();
+        assert_eq!(positions(&exact), positions(&stems));
     }
 
     #[test]

@@ -139,7 +139,9 @@ impl<'g> DocumentBuilder<'g> {
             let extra = mentions
                 .iter()
                 .map(|m| (m.words.clone(), ENTITY_PREFIX, &*m.id));
-            doc.add_text(fields.text, encode(&text, &words, extra));
+            let encoded = encode(&text, &words, extra);
+            doc.add_text(fields.stem, encoded.clone());
+            doc.add_text(fields.text, encoded);
             self.mentions += mentions.len() as u64;
             add_entities(&mut doc, fields, &mentions);
             let said = match self.recognizer.is_some() {

@@ -44,8 +44,8 @@ use serde::{Deserialize, Serialize};
 use tantivy::Index;
 
 use crate::analysis::{
-    AttacheTokenizer, META_TOKENIZER_NAME, MetaTokenizer, TOKENIZER_NAME, TOKENS_TOKENIZER_NAME,
-    TokensTokenizer,
+    AttacheTokenizer, EXACT_TOKENS_TOKENIZER_NAME, META_TOKENIZER_NAME, MetaTokenizer,
+    STEMS_TOKENIZER_NAME, TOKENIZER_NAME, TOKENS_TOKENIZER_NAME, TokensTokenizer,
 };
 use crate::error::{Error, Result};
 use directory::{Access, IndexDirectory};
@@ -416,6 +416,8 @@ pub fn register_tokenizer(index: &Index) {
     tokenizers.register(TOKENIZER_NAME, AttacheTokenizer::default());
     tokenizers.register(META_TOKENIZER_NAME, MetaTokenizer::default());
     tokenizers.register(TOKENS_TOKENIZER_NAME, TokensTokenizer::default());
+    tokenizers.register(EXACT_TOKENS_TOKENIZER_NAME, TokensTokenizer::exact());
+    tokenizers.register(STEMS_TOKENIZER_NAME, TokensTokenizer::stems());
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {

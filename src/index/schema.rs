@@ -10,7 +10,10 @@ use tantivy::schema::{
     FAST, Field, IndexRecordOption, NumericOptions, STORED, Schema, TextFieldIndexing, TextOptions,
 };
 
-use crate::analysis::{META_TOKENIZER_NAME, TOKENIZER_NAME, TOKENS_TOKENIZER_NAME};
+use crate::analysis::{
+    EXACT_TOKENS_TOKENIZER_NAME, META_TOKENIZER_NAME, STEMS_TOKENIZER_NAME, TOKENIZER_NAME,
+    TOKENS_TOKENIZER_NAME,
+};
 use crate::error::{Error, Result};
 
 /// Bumped whenever the schema or the token scheme changes; an index with another version is
@@ -22,7 +25,9 @@ use crate::error::{Error, Result};
 /// passage's mentions and speakers are stored in one compact binary value (`marks`) instead of
 /// JSON; article ids and passage numbers are read from their fast fields, not stored; fields
 /// that never score keep no field norms, and `entity` is a fast field only.
-pub const FORMAT_VERSION: u32 = 11;
+/// 12: one posting list per word: every word's stem in the `stem` field, without positions;
+/// the passage text keeps exact forms and entities only.
+pub const FORMAT_VERSION: u32 = 12;
 
 pub use crate::analysis::META_SEPARATOR;
 
@@ -45,8 +50,15 @@ pub struct Fields {
     pub day_lo: Field,
     /// See `day_lo`.
     pub day_hi: Field,
-    /// The passage text, analysed with positions.
+    /// The passage text, analysed with positions: each word's exact form, and the entity
+    /// tokens of the mentions over it.
     pub text: Field,
+    /// Each word of the passage as its stem (its exact form when that is its own stem), and
+    /// the entity tokens, with frequencies and no positions: an unquoted word reads one
+    /// posting list. As many tokens per passage as `text`, so a passage has the same length
+    /// in both, and a word's exact spelling, scored in `text`, never scores above the
+    /// same share of its stem's score (see `search::topk`).
+    pub stem: Field,
     /// The article title, analysed.
     pub title: Field,
     /// The article source, analysed.
@@ -96,7 +108,8 @@ pub fn build() -> (Schema, Fields) {
         origin: b.add_text_field(fast::ORIGIN, keyword() | FAST),
         day_lo: b.add_i64_field(fast::DAY_LO, day()),
         day_hi: b.add_i64_field(fast::DAY_HI, day()),
-        text: b.add_text_field("text", positional(TOKENS_TOKENIZER_NAME)),
+        text: b.add_text_field("text", positional(EXACT_TOKENS_TOKENIZER_NAME)),
+        stem: b.add_text_field("stem", counted(STEMS_TOKENIZER_NAME)),
         title: b.add_text_field("title", positional(TOKENIZER_NAME)),
         source: b.add_text_field("source", positional(TOKENIZER_NAME)),
         source_key: b.add_text_field("source_key", keyword()),
@@ -121,6 +134,15 @@ fn positional(tokenizer: &str) -> TextOptions {
         TextFieldIndexing::default()
             .set_tokenizer(tokenizer)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    )
+}
+
+/// A text field indexed by `tokenizer` with frequencies, without positions, not stored.
+fn counted(tokenizer: &str) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::WithFreqs),
     )
 }
 
@@ -176,6 +198,7 @@ impl Fields {
             day_lo: get(fast::DAY_LO)?,
             day_hi: get(fast::DAY_HI)?,
             text: get("text")?,
+            stem: get("stem")?,
             title: get("title")?,
             source: get("source")?,
             source_key: get("source_key")?,

@@ -18,7 +18,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 
 use super::parse::Occur;
-use crate::analysis::META_SEPARATOR;
+use crate::analysis::{META_SEPARATOR, STEM_PREFIX};
 
 /// A node of the logical plan.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +77,33 @@ pub struct FieldName {
     pub field: Field,
     /// Its name in the query language (`text`, `title`, a metadata key…).
     pub name: String,
+    /// For the passage text, the field of its words' stems: a token `~stem` of this field is
+    /// the stem's one term there (and, in a sequence, every word with that stem).
+    pub stems: Option<Field>,
+}
+
+impl FieldName {
+    /// A field whose tokens are all its own.
+    pub fn new(field: Field, name: &str) -> FieldName {
+        FieldName {
+            field,
+            name: name.to_owned(),
+            stems: None,
+        }
+    }
+
+    /// The index term of `token`: a stem's in the stem field, any other in this field.
+    pub fn term(&self, token: &str) -> Term {
+        match (self.stems, token.strip_prefix(STEM_PREFIX)) {
+            (Some(stems), Some(stem)) => Term::from_field_text(stems, stem),
+            _ => Term::from_field_text(self.field, token),
+        }
+    }
+
+    /// Whether `words` name stems that stand for their words (see [`FieldName::stems`]).
+    fn by_stem(&self, words: &[(usize, String)]) -> bool {
+        self.stems.is_some() && words.iter().any(|(_, w)| w.starts_with(STEM_PREFIX))
+    }
 }
 
 /// The fields the date ranges are read from.
@@ -133,17 +160,17 @@ impl Logical {
                 Box::new(BooleanQuery::new(subqueries))
             }
             Logical::Terms { field, terms } => match terms.as_slice() {
-                [(token, 1.0)] => term_query(field.field, token),
+                [(token, 1.0)] => term_query(field.term(token)),
                 // Not a boolean query of one clause: tantivy's boolean `explain` seeks its
                 // scorer backwards when the term's first passage comes after the one asked.
                 [(token, boost)] => {
-                    Box::new(BoostQuery::new(term_query(field.field, token), *boost))
+                    Box::new(BoostQuery::new(term_query(field.term(token)), *boost))
                 }
                 _ => {
                     let clauses = terms
                         .iter()
                         .map(|(token, boost)| {
-                            let query = term_query(field.field, token);
+                            let query = term_query(field.term(token));
                             let query: Box<dyn Query> = match *boost == 1.0 {
                                 true => query,
                                 false => Box::new(BoostQuery::new(query, *boost)),
@@ -156,6 +183,14 @@ impl Logical {
             },
             Logical::Sequence { field, words, slop } => {
                 let terms = sequence_terms(field.field, words, *slop);
+                if let (Some(stems), true) = (field.stems, field.by_stem(words)) {
+                    return match <[_; 1]>::try_from(terms) {
+                        Ok([_]) => term_query(field.term(&words[0].1)),
+                        Err(terms) => Box::new(
+                            super::sloppy::SloppyPhrase::new(terms, *slop).with_stems(stems),
+                        ),
+                    };
+                }
                 match <[_; 1]>::try_from(terms) {
                     Ok([(_, term)]) => Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
                     // tantivy's sloppy phrases of three words or more depend on the segment.
@@ -240,9 +275,16 @@ impl Logical {
             Logical::Terms { field, terms } => Shape::leaf(Leaf::Any(
                 terms
                     .iter()
-                    .map(|(token, boost)| (Term::from_field_text(field.field, token), *boost))
+                    .map(|(token, boost)| (field.term(token), *boost))
                     .collect(),
             )),
+            // Words by stem, as the words-together bonus reads them.
+            Logical::Sequence { field, words, .. } if field.by_stem(words) => {
+                match words.as_slice() {
+                    [(_, token)] => Shape::leaf(Leaf::Any(vec![(field.term(token), 1.0)])),
+                    _ => Shape::Opaque,
+                }
+            }
             Logical::Sequence { field, words, slop } => {
                 let terms = sequence_terms(field.field, words, *slop);
                 match (terms.as_slice(), slop) {
@@ -364,11 +406,8 @@ fn occur_of(occur: Occur) -> TOccur {
     }
 }
 
-fn term_query(field: Field, token: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(
-        Term::from_field_text(field, token),
-        IndexRecordOption::WithFreqs,
-    ))
+fn term_query(term: Term) -> Box<dyn Query> {
+    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
 }
 
 /// A sequence's terms at their positions, in order. A sloppy phrase keeps only the first of
@@ -484,10 +523,7 @@ mod tests {
     use super::*;
 
     fn text() -> FieldName {
-        FieldName {
-            field: Field::from_field_id(0),
-            name: "text".to_owned(),
-        }
+        FieldName::new(Field::from_field_id(0), "text")
     }
 
     fn word(tokens: &[(&str, f32)]) -> Logical {

@@ -361,8 +361,7 @@ impl Planner<'_> {
             let base = tokens.last().map_or(0, |(p, _): &(usize, String)| p + 1);
             let start = tokens.len();
             self.analyzer.for_each_word(text, |w| {
-                let token = w.stem.map_or_else(|| w.exact.to_owned(), stem_token);
-                tokens.push((base + w.position, token));
+                tokens.push((base + w.position, stem_token(w.stem.unwrap_or(w.exact))));
             });
             let entity = match bare && self.expand_aliases && tokens.len() == start + 1 {
                 true => builtin_alias_id(self.analyzer, text),
@@ -400,14 +399,9 @@ impl Planner<'_> {
         let Some(field) = field else {
             return Ok(Target::Analysed(self.text()));
         };
-        let analysed = |field: Field, name: &str| {
-            Target::Analysed(FieldName {
-                field,
-                name: name.to_owned(),
-            })
-        };
+        let analysed = |field: Field, name: &str| Target::Analysed(FieldName::new(field, name));
         Ok(match field.name.as_str() {
-            "text" => analysed(self.fields.text, "text"),
+            "text" => Target::Analysed(self.text()),
             "title" => analysed(self.fields.title, "title"),
             "source" => analysed(self.fields.source, "source"),
             "id" => Target::Id,
@@ -452,8 +446,12 @@ impl Planner<'_> {
             [] => return Err(nothing_searchable(text, span)),
             [(exact, stem)] => {
                 let forms = self.analyzer.term_forms(exact, stem.as_deref());
-                let mut terms: Vec<(String, f32)> =
-                    forms.iter().map(|f| (f.clone(), 1.0)).collect();
+                // The passage text's words are each one stem in the stem field: one posting
+                // list. Other fields index a word's exact form and, when it differs, its stem.
+                let mut terms: Vec<(String, f32)> = match field.stems {
+                    Some(_) => vec![(stem_token(stem.as_deref().unwrap_or(exact)), 1.0)],
+                    None => forms.iter().map(|f| (f.clone(), 1.0)).collect(),
+                };
                 if stem.is_some() {
                     terms.push((exact.clone(), EXACT_BONUS));
                 }
@@ -592,10 +590,7 @@ impl Planner<'_> {
         check_phrase_length(&words, span)?;
         // Metadata values are indexed at consecutive positions.
         let words: Vec<(usize, String)> = words.into_iter().enumerate().collect();
-        let field = FieldName {
-            field: self.fields.meta,
-            name: key.to_owned(),
-        };
+        let field = FieldName::new(self.fields.meta, key);
         // A filter, as `type:` and `date:` are: a metadata value says which articles, not how
         // well a passage answers. Scored, its BM25 would rank by how long the article's
         // metadata is (an older speech, without a `post`, outranked a newer one).
@@ -622,10 +617,7 @@ impl Planner<'_> {
             hl.entities.push(id.clone());
         }
         if said {
-            let field = FieldName {
-                field: self.fields.said,
-                name: "said".to_owned(),
-            };
+            let field = FieldName::new(self.fields.said, "said");
             let said = Logical::Keyword { field, token: id };
             return Ok(Logical::Constant(Box::new(said), SAID_SCORE));
         }
@@ -633,10 +625,7 @@ impl Planner<'_> {
     }
 
     fn id_query(&self, id: &str) -> Logical {
-        let field = FieldName {
-            field: self.fields.article_id,
-            name: "id".to_owned(),
-        };
+        let field = FieldName::new(self.fields.article_id, "id");
         Logical::Keyword {
             field,
             token: id.to_owned(),
@@ -660,10 +649,7 @@ impl Planner<'_> {
             message,
             span: span.clone(),
         })?;
-        let field = FieldName {
-            field: self.fields.entity_type,
-            name: "type".to_owned(),
-        };
+        let field = FieldName::new(self.fields.entity_type, "type");
         let token = kind.as_str().to_owned();
         Ok(Logical::Constant(
             Box::new(Logical::Keyword { field, token }),
@@ -705,8 +691,8 @@ pub fn entity_mentions(fields: &Fields, id: &str) -> Logical {
 /// The passage text, as the plan names it.
 fn text_field(fields: &Fields) -> FieldName {
     FieldName {
-        field: fields.text,
-        name: "text".to_owned(),
+        stems: Some(fields.stem),
+        ..FieldName::new(fields.text, "text")
     }
 }
 

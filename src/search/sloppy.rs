@@ -12,11 +12,19 @@
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{Postings, SegmentPostings};
-use tantivy::query::{Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::query::{
+    Bm25StatisticsProvider, Bm25Weight, EmptyScorer, EnableScoring, Explanation, Query, Scorer,
+    Weight,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{
     DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED, TantivyError, Term,
 };
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use crate::analysis::STEM_PREFIX;
 
 /// Words at their offsets in one field, within `slop` positions of where an exact phrase
 /// would put them.
@@ -25,6 +33,9 @@ pub struct SloppyPhrase {
     field: Field,
     terms: Vec<(usize, Term)>,
     slop: u32,
+    /// The field of the words' stems, when a term `~stem` stands for every word with that
+    /// stem (see [`SloppyPhrase::with_stems`]).
+    stems: Option<Field>,
 }
 
 impl SloppyPhrase {
@@ -34,8 +45,125 @@ impl SloppyPhrase {
     /// If `terms` is empty.
     pub fn new(terms: Vec<(usize, Term)>, slop: u32) -> SloppyPhrase {
         let field = terms[0].1.field();
-        SloppyPhrase { field, terms, slop }
+        SloppyPhrase {
+            field,
+            terms,
+            slop,
+            stems: None,
+        }
     }
+
+    /// The same phrase where a term `~stem` matches every word of the field whose stem it is
+    /// (the words-together bonus compares words by stem): its positions are those of the
+    /// field's words with that stem, found in each segment's dictionary (see
+    /// [`stem_class`]), and its document frequency for BM25 is the stem's in `stems`.
+    pub fn with_stems(self, stems: Field) -> SloppyPhrase {
+        SloppyPhrase {
+            stems: Some(stems),
+            ..self
+        }
+    }
+}
+
+/// The statistics of a phrase whose `~stem` terms stand for their stem in the stem field.
+struct StemStatistics<'a> {
+    inner: &'a dyn Bm25StatisticsProvider,
+    stems: Field,
+}
+
+impl Bm25StatisticsProvider for StemStatistics<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        self.inner.total_num_tokens(field)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        self.inner.total_num_docs()
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        match term
+            .value()
+            .as_str()
+            .and_then(|t| t.strip_prefix(STEM_PREFIX))
+        {
+            Some(stem) => self
+                .inner
+                .doc_freq(&Term::from_field_text(self.stems, stem)),
+            None => self.inner.doc_freq(term),
+        }
+    }
+}
+
+/// The most dictionary terms looked at for one stem's words in a segment: a short stem's
+/// prefix (`un`) covers thousands, and the bonus then keeps the words found among the first.
+const STEM_CLASS_SCAN: usize = 512;
+
+/// The most stems whose words [`stem_class`] remembers; past it, it starts afresh.
+const STEM_CLASSES_KEPT: usize = 4096;
+
+/// The words of `field` in `reader` whose stem is `stem`, in dictionary order. A word's stem
+/// is, but for a final `y` stemmed to `i` or a final `e` dropped, a prefix of the word, so the
+/// words starting with that prefix are stemmed and compared; the few irregular forms
+/// (`dying` for `die`) are not found. A segment never changes, so each segment's words of a
+/// stem are found once per process: the bonus's readings, and each search after the first,
+/// look them up.
+pub fn stem_class(
+    reader: &SegmentReader,
+    field: Field,
+    stem: &str,
+    stemmer: &frostem::Stemmer,
+) -> tantivy::Result<Arc<[Term]>> {
+    type Key = (tantivy::index::SegmentId, Field, String);
+    type Classes = HashMap<Key, Arc<[Term]>>;
+    static KEPT: Mutex<Option<Classes>> = Mutex::new(None);
+    // A map left by a panicking thread holds only whole entries.
+    let kept = || KEPT.lock().unwrap_or_else(|e| e.into_inner());
+    let key = (reader.segment_id(), field, stem.to_owned());
+    if let Some(class) = kept().as_ref().and_then(|map| map.get(&key).cloned()) {
+        return Ok(class);
+    }
+    let class: Arc<[Term]> = find_stem_class(reader, field, stem, stemmer)?.into();
+    let mut guard = kept();
+    let map = guard.get_or_insert_with(HashMap::new);
+    if map.len() >= STEM_CLASSES_KEPT {
+        map.clear();
+    }
+    map.insert(key, class.clone());
+    Ok(class)
+}
+
+/// [`stem_class`], looked for in the segment's dictionary.
+fn find_stem_class(
+    reader: &SegmentReader,
+    field: Field,
+    stem: &str,
+    stemmer: &frostem::Stemmer,
+) -> tantivy::Result<Vec<Term>> {
+    let prefix = match stem.strip_suffix(['i', 'e']) {
+        Some(p) if p.chars().count() >= 3 => p,
+        _ => stem,
+    };
+    let index = reader.inverted_index(field)?;
+    let mut upper = prefix.as_bytes().to_vec();
+    upper.push(0xff);
+    let mut stream = index
+        .terms()
+        .range()
+        .ge(prefix.as_bytes())
+        .lt(&upper)
+        .into_stream()?;
+    let mut class = Vec::new();
+    let mut seen = 0;
+    while seen < STEM_CLASS_SCAN && stream.advance() {
+        seen += 1;
+        let Ok(word) = std::str::from_utf8(stream.key()) else {
+            continue;
+        };
+        if stemmer.stem(word) == stem {
+            class.push(Term::from_field_text(field, word));
+        }
+    }
+    Ok(class)
 }
 
 impl Query for SloppyPhrase {
@@ -52,18 +180,35 @@ impl Query for SloppyPhrase {
             )));
         }
         let terms: Vec<Term> = self.terms.iter().map(|(_, t)| t.clone()).collect();
-        let bm25 = match enable_scoring {
-            EnableScoring::Enabled {
-                statistics_provider,
-                ..
-            } => Some(Bm25Weight::for_terms(statistics_provider, &terms)?),
-            EnableScoring::Disabled { .. } => None,
+        let bm25 = match (enable_scoring, self.stems) {
+            (
+                EnableScoring::Enabled {
+                    statistics_provider,
+                    ..
+                },
+                Some(stems),
+            ) => {
+                let statistics = StemStatistics {
+                    inner: statistics_provider,
+                    stems,
+                };
+                Some(Bm25Weight::for_terms(&statistics, &terms)?)
+            }
+            (
+                EnableScoring::Enabled {
+                    statistics_provider,
+                    ..
+                },
+                None,
+            ) => Some(Bm25Weight::for_terms(statistics_provider, &terms)?),
+            (EnableScoring::Disabled { .. }, _) => None,
         };
         Ok(Box::new(SloppyWeight {
             field: self.field,
             terms: self.terms.clone(),
             slop: self.slop,
             bm25,
+            stems: self.stems.is_some(),
         }))
     }
 
@@ -79,6 +224,8 @@ struct SloppyWeight {
     terms: Vec<(usize, Term)>,
     slop: u32,
     bm25: Option<Bm25Weight>,
+    /// Whether `~stem` terms stand for their stem's words.
+    stems: bool,
 }
 
 impl SloppyWeight {
@@ -89,10 +236,31 @@ impl SloppyWeight {
     ) -> tantivy::Result<Option<SloppyScorer>> {
         let index = reader.inverted_index(self.field)?;
         let mut postings = Vec::with_capacity(self.terms.len());
+        let mut stemmer = None;
         for (_, term) in &self.terms {
-            match index.read_postings(term, IndexRecordOption::WithFreqsAndPositions)? {
-                Some(p) => postings.push(p),
-                None => return Ok(None),
+            let class = match term
+                .value()
+                .as_str()
+                .and_then(|t| t.strip_prefix(STEM_PREFIX))
+            {
+                Some(stem) if self.stems => {
+                    let stemmer = stemmer
+                        .get_or_insert_with(|| frostem::Stemmer::new(frostem::Algorithm::English));
+                    stem_class(reader, self.field, stem, stemmer)?.to_vec()
+                }
+                _ => vec![term.clone()],
+            };
+            let mut any = Vec::with_capacity(class.len());
+            for term in &class {
+                if let Some(p) =
+                    index.read_postings(term, IndexRecordOption::WithFreqsAndPositions)?
+                {
+                    any.push(p);
+                }
+            }
+            match any.len() {
+                0 => return Ok(None),
+                _ => postings.push(WordPostings::new(any)),
             }
         }
         let norms = match (
@@ -145,9 +313,78 @@ impl Weight for SloppyWeight {
     }
 }
 
+/// One word's postings: a word's, or the union of those of the words sharing a stem.
+struct WordPostings {
+    /// The postings, each at its current document.
+    any: Vec<SegmentPostings>,
+    /// The first of their documents.
+    doc: DocId,
+    /// Scratch space for merging positions.
+    scratch: Vec<u32>,
+}
+
+impl WordPostings {
+    fn new(any: Vec<SegmentPostings>) -> WordPostings {
+        let doc = any.iter().map(DocSet::doc).min().unwrap_or(TERMINATED);
+        WordPostings {
+            any,
+            doc,
+            scratch: Vec::new(),
+        }
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.doc >= target {
+            return self.doc;
+        }
+        let mut doc = TERMINATED;
+        for postings in &mut self.any {
+            let at = match postings.doc() < target {
+                true => postings.seek(target),
+                false => postings.doc(),
+            };
+            doc = doc.min(at);
+        }
+        self.doc = doc;
+        doc
+    }
+
+    fn doc_freq(&self) -> u32 {
+        self.any.iter().map(SegmentPostings::doc_freq).sum()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.any.iter().map(DocSet::size_hint).sum()
+    }
+
+    /// The positions at the current document, sorted.
+    fn positions(&mut self, out: &mut Vec<u32>) {
+        out.clear();
+        let doc = self.doc;
+        let mut at = self.any.iter_mut().filter(|p| p.doc() == doc);
+        let Some(first) = at.next() else {
+            return;
+        };
+        first.positions(out);
+        let mut more = false;
+        for postings in at {
+            postings.positions(&mut self.scratch);
+            out.extend_from_slice(&self.scratch);
+            more = true;
+        }
+        if more {
+            out.sort_unstable();
+        }
+    }
+}
+
 struct SloppyScorer {
     /// Each word's postings, in the phrase's order.
-    postings: Vec<SegmentPostings>,
+    postings: Vec<WordPostings>,
     /// What brings each word's positions to where the phrase's last word would stand.
     shift: Vec<u32>,
     /// The words, rarest first.

@@ -67,6 +67,23 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
         }
         Ok(n)
     };
+    let stems = searcher.index().fields.stem;
+    let mut stem_indexes = Vec::with_capacity(segments.len());
+    for segment in segments {
+        stem_indexes.push(segment.inverted_index(stems)?);
+    }
+    let stem_freq = |stem: &str| -> Result<u64> {
+        let term = Term::from_field_text(stems, stem);
+        let mut n = 0;
+        for index in &stem_indexes {
+            n += u64::from(
+                index
+                    .doc_freq(&term)
+                    .map_err(|e| Error::io(generation, e))?,
+            );
+        }
+        Ok(n)
+    };
     let mut out: Vec<Suggestion> = Vec::new();
     for word in words {
         if out.iter().any(|s| s.word == word) {
@@ -76,10 +93,8 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
         let [(exact, stem)] = forms.as_slice() else {
             continue; // no word, or several (`self-determination`): a phrase of parts
         };
-        let mut known = false;
-        for token in analyzer.term_forms(exact, stem.as_deref()) {
-            known |= doc_freq(&token)? > 0;
-        }
+        // Known when a passage holds a word with its stem (the stem field has every word's).
+        let known = stem_freq(stem.as_deref().unwrap_or(exact))? > 0;
         if known || doc_freq(exact)? > 0 || exact.chars().count() < 3 {
             continue;
         }

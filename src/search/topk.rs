@@ -29,7 +29,7 @@
 use std::time::Instant;
 
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::postings::BlockSegmentPostings;
+use tantivy::postings::{BlockSegmentPostings, Postings};
 use tantivy::query::{Bm25Weight, BoostQuery, EnableScoring, PhraseQuery, Query, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED, Term};
@@ -42,6 +42,29 @@ const CHECK_EVERY: u32 = 64;
 /// The leaves' weights for one search, shared by its segments.
 pub struct Pruner {
     leaves: Vec<LeafWeight>,
+    /// For a query of one unquoted word of the passage text, its one posting list and its
+    /// spelling's bonus (see [`OneWord`]).
+    one_word: Option<OneWord>,
+}
+
+/// A query of one unquoted word: its stem's posting list in the stem field, walked by
+/// tantivy's block-max WAND for a single term (which skips a block by its best score without
+/// decoding it), and the exact spelling's bonus from the passage text, added at each passage
+/// the walk yields.
+///
+/// The bonus never outgrows its share of the stem's score: a passage holds its spelling no
+/// more often than words with its stem, and has as many tokens in the stem field as in the
+/// text (`index::schema`), so with BM25's term-frequency factor the same increasing function
+/// in both fields, `bonus ≤ stem score × bonus's best / stem's best`. A passage can therefore
+/// beat a threshold only if its stem scores above the threshold divided by
+/// `1 + bonus's best / stem's best`, and the walk is given that.
+struct OneWord {
+    /// tantivy's weight of the stem's term query.
+    stem: Box<dyn Weight>,
+    /// The spelling's term and weight (with its boost), if the word has one.
+    spelling: Option<(Term, Bm25Weight)>,
+    /// `1 + bonus's best / stem's best`.
+    factor: Score,
 }
 
 /// A leaf's terms, each with the BM25 weight its score or bound is computed with.
@@ -97,8 +120,9 @@ impl Pruner {
                     }
                 })
             })
-            .collect::<tantivy::Result<_>>()?;
-        Ok(Pruner { leaves })
+            .collect::<tantivy::Result<Vec<LeafWeight>>>()?;
+        let one_word = OneWord::of(&leaves, searcher)?;
+        Ok(Pruner { leaves, one_word })
     }
 
     /// Calls `callback` with every document of `reader` that matches the leaves (and `check`,
@@ -116,6 +140,9 @@ impl Pruner {
         deadline: Option<Instant>,
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<Finished> {
+        if let (Some(one_word), None) = (&self.one_word, check) {
+            return one_word.run(reader, threshold, deadline, callback);
+        }
         let Some(leaves) = self.open(reader)? else {
             return Ok(Finished::Done);
         };
@@ -218,6 +245,101 @@ impl Pruner {
             });
         }
         Ok(Some(leaves))
+    }
+}
+
+impl OneWord {
+    /// The one-word walk of `leaves`, when they are one word of the passage text with an
+    /// unboosted stem (see [`OneWord`]).
+    fn of(leaves: &[LeafWeight], searcher: &tantivy::Searcher) -> tantivy::Result<Option<OneWord>> {
+        let [leaf] = leaves else {
+            return Ok(None);
+        };
+        if leaf.phrase.is_some() {
+            return Ok(None);
+        }
+        let schema = searcher.schema();
+        let named = |term: &Term, name: &str| schema.get_field_name(term.field()) == name;
+        let (stem, spelling) = match leaf.terms.as_slice() {
+            [stem] => (stem, None),
+            [stem, spelling] if named(&spelling.0, "text") => (stem, Some(spelling.clone())),
+            _ => return Ok(None),
+        };
+        let plain = Bm25Weight::for_terms(searcher, std::slice::from_ref(&stem.0))?;
+        if !named(&stem.0, "stem") || plain.max_score() != stem.1.max_score() {
+            return Ok(None);
+        }
+        let query = tantivy::query::TermQuery::new(stem.0.clone(), IndexRecordOption::WithFreqs);
+        let scoring = EnableScoring::enabled_from_searcher(searcher);
+        let factor = 1.0
+            + spelling
+                .as_ref()
+                .map_or(0.0, |(_, w)| w.max_score() / plain.max_score());
+        Ok(Some(OneWord {
+            stem: query.weight(scoring)?,
+            spelling,
+            factor,
+        }))
+    }
+
+    /// [`Pruner::run`] for one word.
+    fn run(
+        &self,
+        reader: &SegmentReader,
+        mut threshold: Score,
+        deadline: Option<Instant>,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<Finished> {
+        let mut spelling = match &self.spelling {
+            Some((term, weight)) => {
+                let postings = reader
+                    .inverted_index(term.field())?
+                    .read_postings(term, IndexRecordOption::WithFreqs)?;
+                let norms = reader.get_fieldnorms_reader(term.field())?;
+                postings.map(|p| (p, norms, weight))
+            }
+            None => None,
+        };
+        let alive = reader.alive_bitset();
+        let factor = self.factor;
+        // What the stem must score above for the passage to beat `threshold`, with room for
+        // rounding.
+        let lower = |threshold: Score| match threshold {
+            Score::NEG_INFINITY => Score::NEG_INFINITY,
+            t => t / (factor * (1.0 + 1e-5)) - 1e-6,
+        };
+        let mut calls = 0_u32;
+        let mut finished = Finished::Done;
+        self.stem
+            .for_each_pruning(lower(threshold), reader, &mut |doc, stem| {
+                if finished == Finished::TimedOut {
+                    return Score::INFINITY;
+                }
+                calls = calls.wrapping_add(1);
+                if calls.is_multiple_of(CHECK_EVERY * 16)
+                    && deadline.is_some_and(|d| Instant::now() >= d)
+                {
+                    finished = Finished::TimedOut;
+                    return Score::INFINITY;
+                }
+                if alive.is_some_and(|set| !set.is_alive(doc)) {
+                    return lower(threshold);
+                }
+                let mut score = stem;
+                if let Some((postings, norms, weight)) = &mut spelling {
+                    if postings.doc() < doc {
+                        postings.seek(doc);
+                    }
+                    if postings.doc() == doc {
+                        score += weight.score(norms.fieldnorm_id(doc), postings.term_freq());
+                    }
+                }
+                if score > threshold {
+                    threshold = callback(doc, score);
+                }
+                lower(threshold)
+            })?;
+        Ok(finished)
     }
 }
 

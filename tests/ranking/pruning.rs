@@ -11,6 +11,8 @@ use crate::util::TestEnv;
 const QUERIES: &[&str] = &[
     "peace",
     "sovereignty",
+    "nations",
+    "developing",
     "nuclear weapons",
     "\"human rights\"",
     "\"the united nations\"",
@@ -98,6 +100,12 @@ fn skipping_matches_changes_the_counts_never_the_top_passages_or_their_scores() 
         // Counting stops after 3 matches: the rest are skipped when they cannot make the top.
         let pruned = top(&searcher, &plan, 3);
         assert_eq!(pruned, exhaustive, "{query}: pruned vs counted");
+        // A word alone is walked by tantivy's single-term block-max WAND, its spelling's
+        // bonus added at each passage; checked against the whole query at each passage, the
+        // same plan takes attache's own walk: the same passages and scores, bit for bit.
+        let mut checked = searcher.plan(&request).expect("plan");
+        checked.check = true;
+        assert_eq!(top(&searcher, &checked, 3), exhaustive, "{query}: checked");
         // tantivy's own boolean scorer: the same passages, the same scores but for rounding.
         let mut tantivy = searcher.plan(&request).expect("plan");
         tantivy.leaves = None;
