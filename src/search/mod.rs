@@ -5,6 +5,7 @@ pub mod entities;
 pub mod explain;
 pub mod facets;
 mod fuzzy;
+mod levenshtein;
 pub mod group;
 mod grouped;
 pub(crate) mod logical;

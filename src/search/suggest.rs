@@ -16,6 +16,7 @@ use tantivy::Term;
 use tantivy::query::FuzzyTermQuery;
 
 use super::parse::{self, Node, Occur};
+use super::levenshtein::Edits;
 use super::{Searcher, fuzzy};
 use crate::analysis::{Analyzer, STEM_PREFIX};
 use crate::error::{Error, Result};
@@ -83,62 +84,90 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
         if known || doc_freq(exact)? > 0 || exact.chars().count() < 3 {
             continue;
         }
-        let mut terms = Vec::new();
-        for distance in [1u8, 2] {
-            if distance == 2 && exact.chars().count() < 5 {
-                break;
-            }
-            let automaton =
-                FuzzyTermQuery::new(Term::from_field_text(field, exact), distance, true)
-                    .automaton()
-                    .map_err(|e| Error::Invalid(format!("did you mean: {e}")))?;
-            let mut found: BTreeMap<String, u64> = BTreeMap::new();
-            let mut add = |bytes: &[u8], doc_freq: u32| {
-                if let Ok(term) = std::str::from_utf8(bytes)
-                    && term != exact
-                    && is_word(term)
-                {
-                    *found.entry(term.to_owned()).or_default() += u64::from(doc_freq);
-                }
+        let budget = if exact.chars().count() < 5 { 1 } else { 2 };
+        // Each close word: its distance and its passages in all segments.
+        let mut found: BTreeMap<String, (u8, u64)> = BTreeMap::new();
+        let mut add = |bytes: &[u8], distance: u8, doc_freq: u32| -> bool {
+            let Ok(term) = std::str::from_utf8(bytes) else {
+                return false;
             };
-            let fsts = fsts.get_or_insert_with(|| {
-                let index = &searcher.index().index;
-                segments
-                    .iter()
-                    .map(|segment| fuzzy::term_fst(index, segment, field))
-                    .collect::<Vec<_>>()
-            });
-            let automaton = fuzzy::WordsOnly(&automaton);
-            for (index, fst) in inverted.iter().zip(fsts.iter()) {
-                let terms = index.terms();
-                match fst {
-                    Some(fst) => fuzzy::walk(fst, &automaton, |bytes| {
-                        let info = terms.get(bytes).map_err(|e| Error::io(generation, e))?;
-                        add(bytes, info.map_or(0, |info| info.doc_freq));
-                        Ok::<(), Error>(())
-                    })?,
-                    None => {
-                        let mut stream = terms
+            if term == exact || !is_word(term) {
+                return false;
+            }
+            found.entry(term.to_owned()).or_insert((distance, 0)).1 += u64::from(doc_freq);
+            true
+        };
+        let fsts = fsts.get_or_insert_with(|| {
+            let index = &searcher.index().index;
+            segments
+                .iter()
+                .map(|segment| fuzzy::term_fst(index, segment, field))
+                .collect::<Vec<_>>()
+        });
+        match Edits::new(exact, budget) {
+            Some(mut edits) if fsts.iter().all(Option::is_some) => {
+                for (index, fst) in inverted.iter().zip(fsts.iter().flatten()) {
+                    let terms = index.terms();
+                    let mut failed = None;
+                    fuzzy::walk(fst, &mut edits, |bytes, distance| {
+                        let doc_freq = match terms.get(bytes) {
+                            Ok(info) => info.map_or(0, |info| info.doc_freq),
+                            Err(e) => {
+                                failed.get_or_insert(e);
+                                0
+                            }
+                        };
+                        // Once a word one edit away is found, two-edit ones are not offered.
+                        if add(bytes, distance, doc_freq) && distance <= 1 {
+                            1
+                        } else {
+                            2
+                        }
+                    });
+                    if let Some(e) = failed {
+                        return Err(Error::io(generation, e));
+                    }
+                }
+            }
+            // A word too long for [`Edits`], or a dictionary the walk cannot read: tantivy's
+            // automaton through tantivy's stream, at one edit, then two.
+            _ => {
+                for distance in 1..=budget {
+                    let automaton =
+                        FuzzyTermQuery::new(Term::from_field_text(field, exact), distance, true)
+                            .automaton()
+                            .map_err(|e| Error::Invalid(format!("did you mean: {e}")))?;
+                    let automaton = fuzzy::WordsOnly(&automaton);
+                    let mut any = false;
+                    for index in &inverted {
+                        let mut stream = index
+                            .terms()
                             .search(&automaton)
                             .into_stream()
                             .map_err(|e| Error::io(generation, e))?;
                         while let Some((bytes, info)) = stream.next() {
-                            add(bytes, info.doc_freq);
+                            any |= add(bytes, distance, info.doc_freq);
                         }
+                    }
+                    if any {
+                        break;
                     }
                 }
             }
-            let mut ranked: Vec<(String, u64)> = found.into_iter().collect();
-            ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            terms = ranked
-                .into_iter()
-                .take(MAX_SUGGESTIONS)
-                .map(|(t, _)| t)
-                .collect();
-            if !terms.is_empty() {
-                break;
-            }
         }
+        // The closest words only: one edit away if any is, else two.
+        let closest = found.values().map(|&(d, _)| d.max(1)).min();
+        let mut ranked: Vec<(String, u64)> = found
+            .into_iter()
+            .filter(|&(_, (d, _))| Some(d.max(1)) == closest)
+            .map(|(term, (_, n))| (term, n))
+            .collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let terms: Vec<String> = ranked
+            .into_iter()
+            .take(MAX_SUGGESTIONS)
+            .map(|(t, _)| t)
+            .collect();
         if !terms.is_empty() {
             out.push(Suggestion { word, terms });
         }
