@@ -74,11 +74,6 @@ impl Edits {
         })
     }
 
-    /// The same query with a smaller budget (a larger one is kept as it is).
-    pub fn lower(&mut self, budget: usize) {
-        self.budget = self.budget.min(budget);
-    }
-
     /// The states before any character.
     pub fn start(&self) -> Nfa {
         let mut nfa = Nfa::default();
@@ -129,8 +124,18 @@ impl Edits {
         nfa.r[..=self.budget].iter().any(|&r| r != 0)
     }
 
-    /// The edit distance of the characters read, when it is within the budget.
+    /// Whether the characters read are within the budget of the query.
     #[inline]
+    pub fn matches(&self, nfa: &Nfa) -> bool {
+        (0..=self.budget).any(|d| {
+            let r = nfa.r[d];
+            // The highest offset is the closest to the query's end.
+            r != 0 && d as u32 + (self.len - (63 - r.leading_zeros())) <= self.budget as u32
+        })
+    }
+
+    /// The edit distance of the characters read, when it is within the budget.
+    #[cfg(test)]
     pub fn distance(&self, nfa: &Nfa) -> Option<u8> {
         let mut best = None;
         for d in 0..=self.budget {
@@ -245,7 +250,11 @@ mod tests {
                 for word in &words {
                     let ours = edits.distance_to(word);
                     let within = |d: u8| accepts(&automata[usize::from(d)], word);
-                    assert_eq!(ours.is_some(), within(budget), "{query:?} {word:?} at {budget}");
+                    assert_eq!(
+                        ours.is_some(),
+                        within(budget),
+                        "{query:?} {word:?} at {budget}"
+                    );
                     if let Some(d) = ours {
                         // The distance is the least budget tantivy accepts the word within.
                         assert!(within(d), "{query:?} {word:?}: {d}");

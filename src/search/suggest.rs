@@ -2,11 +2,12 @@
 //! spelled nearly the same, most frequent first.
 //!
 //! Only plain words are looked at (not phrases, fields, entities or excluded words), and only
-//! those with no passage at all under their exact form or stem. The candidates come from the
-//! passage text's term dictionary through tantivy's Levenshtein automaton (the one
-//! [`FuzzyTermQuery`] matches with, run over the dictionary's FST), first at one edit (a
-//! transposition counts as one), then, for words of five characters or more, at two. Only
-//! exact word forms are offered: stem and entity tokens, and words shorter than three
+//! those with no passage at all under their exact form or stem. The candidates are the words of
+//! the passage text's term dictionaries within the edit distance [`FuzzyTermQuery`] matches
+//! with (computed bit-parallel by `search::levenshtein` and walked over each dictionary's FST
+//! by `search::fuzzy`; tantivy's own automaton and stream for a word too long for that), first
+//! at one edit (a transposition counts as one), then, for words of five characters or more, at
+//! two. Only exact word forms are offered: stem and entity tokens, and words shorter than three
 //! characters, never are.
 
 use std::collections::BTreeMap;
@@ -15,8 +16,8 @@ use serde::Serialize;
 use tantivy::Term;
 use tantivy::query::FuzzyTermQuery;
 
-use super::parse::{self, Node, Occur};
 use super::levenshtein::Edits;
+use super::parse::{self, Node, Occur};
 use super::{Searcher, fuzzy};
 use crate::analysis::{Analyzer, STEM_PREFIX};
 use crate::error::{Error, Result};
@@ -85,16 +86,16 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
             continue;
         }
         let budget = if exact.chars().count() < 5 { 1 } else { 2 };
-        // Each close word: its distance and its passages in all segments.
-        let mut found: BTreeMap<String, (u8, u64)> = BTreeMap::new();
-        let mut add = |bytes: &[u8], distance: u8, doc_freq: u32| -> bool {
+        // Each close word and its passages in all segments.
+        let mut found: BTreeMap<String, u64> = BTreeMap::new();
+        let mut add = |bytes: &[u8], doc_freq: u32| -> bool {
             let Ok(term) = std::str::from_utf8(bytes) else {
                 return false;
             };
             if term == exact || !is_word(term) {
                 return false;
             }
-            found.entry(term.to_owned()).or_insert((distance, 0)).1 += u64::from(doc_freq);
+            *found.entry(term.to_owned()).or_default() += u64::from(doc_freq);
             true
         };
         let fsts = fsts.get_or_insert_with(|| {
@@ -105,27 +106,34 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
                 .collect::<Vec<_>>()
         });
         match Edits::new(exact, budget) {
-            Some(mut edits) if fsts.iter().all(Option::is_some) => {
-                for (index, fst) in inverted.iter().zip(fsts.iter().flatten()) {
-                    let terms = index.terms();
-                    let mut failed = None;
-                    fuzzy::walk(fst, &mut edits, |bytes, distance| {
-                        let doc_freq = match terms.get(bytes) {
-                            Ok(info) => info.map_or(0, |info| info.doc_freq),
-                            Err(e) => {
-                                failed.get_or_insert(e);
-                                0
-                            }
-                        };
-                        // Once a word one edit away is found, two-edit ones are not offered.
-                        if add(bytes, distance, doc_freq) && distance <= 1 {
-                            1
-                        } else {
-                            2
+            // At one edit, then, if no word is that close, at two (the walk at two edits alone,
+            // dropping to one at the first one-edit word, cost a one-edit word such as
+            // "secrity" more than it saved a two-edit one such as "giraffe").
+            Some(_) if fsts.iter().all(Option::is_some) => {
+                for b in 1..=budget {
+                    let Some(edits) = Edits::new(exact, b) else {
+                        break;
+                    };
+                    let mut any = false;
+                    for (index, fst) in inverted.iter().zip(fsts.iter().flatten()) {
+                        let terms = index.terms();
+                        let mut failed = None;
+                        fuzzy::walk(fst, &edits, |bytes| {
+                            let doc_freq = match terms.get(bytes) {
+                                Ok(info) => info.map_or(0, |info| info.doc_freq),
+                                Err(e) => {
+                                    failed.get_or_insert(e);
+                                    0
+                                }
+                            };
+                            any |= add(bytes, doc_freq);
+                        });
+                        if let Some(e) = failed {
+                            return Err(Error::io(generation, e));
                         }
-                    });
-                    if let Some(e) = failed {
-                        return Err(Error::io(generation, e));
+                    }
+                    if any {
+                        break;
                     }
                 }
             }
@@ -146,7 +154,7 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
                             .into_stream()
                             .map_err(|e| Error::io(generation, e))?;
                         while let Some((bytes, info)) = stream.next() {
-                            any |= add(bytes, distance, info.doc_freq);
+                            any |= add(bytes, info.doc_freq);
                         }
                     }
                     if any {
@@ -155,13 +163,7 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
                 }
             }
         }
-        // The closest words only: one edit away if any is, else two.
-        let closest = found.values().map(|&(d, _)| d.max(1)).min();
-        let mut ranked: Vec<(String, u64)> = found
-            .into_iter()
-            .filter(|&(_, (d, _))| Some(d.max(1)) == closest)
-            .map(|(term, (_, n))| (term, n))
-            .collect();
+        let mut ranked: Vec<(String, u64)> = found.into_iter().collect();
         ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let terms: Vec<String> = ranked
             .into_iter()
