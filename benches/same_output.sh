@@ -14,7 +14,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # No hits, misspelt (one and two edits, other scripts, inside longer queries), or too short.
 no_hits=(giraffe xqzvbnm secrity kremlim genva Ushakof "ushakof AND kremlim" "nuclear disarmamnet"
-  "\"secrity council\"" київа Türkiy qx secritycouncil)
+  "\"secrity council\"" київа Türkiy qx secritycouncil secuirty kangaro sovreignity putn giraffes
+  sovereigntysovereigntysovereigntysovereigntysovereigntysovereigntysovereignty)
 run() { # BINARY OUT
   {
     grep -v '^\s*#' "$queries" | grep -v '^\s*$'

@@ -7,6 +7,7 @@ pub mod facets;
 mod fuzzy;
 pub mod group;
 mod grouped;
+mod levenshtein;
 pub(crate) mod logical;
 pub mod parse;
 pub mod plan;

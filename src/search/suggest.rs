@@ -2,11 +2,12 @@
 //! spelled nearly the same, most frequent first.
 //!
 //! Only plain words are looked at (not phrases, fields, entities or excluded words), and only
-//! those with no passage at all under their exact form or stem. The candidates come from the
-//! passage text's term dictionary through tantivy's Levenshtein automaton (the one
-//! [`FuzzyTermQuery`] matches with, run over the dictionary's FST), first at one edit (a
-//! transposition counts as one), then, for words of five characters or more, at two. Only
-//! exact word forms are offered: stem and entity tokens, and words shorter than three
+//! those with no passage at all under their exact form or stem. The candidates are the words of
+//! the passage text's term dictionaries within the edit distance [`FuzzyTermQuery`] matches
+//! with (computed bit-parallel by `search::levenshtein` and walked over each dictionary's FST
+//! by `search::fuzzy`; tantivy's own automaton and stream for a word too long for that), first
+//! at one edit (a transposition counts as one), then, for words of five characters or more, at
+//! two. Only exact word forms are offered: stem and entity tokens, and words shorter than three
 //! characters, never are.
 
 use std::collections::BTreeMap;
@@ -15,6 +16,7 @@ use serde::Serialize;
 use tantivy::Term;
 use tantivy::query::FuzzyTermQuery;
 
+use super::levenshtein::Edits;
 use super::parse::{self, Node, Occur};
 use super::{Searcher, fuzzy};
 use crate::analysis::{Analyzer, STEM_PREFIX};
@@ -98,62 +100,91 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
         if known || doc_freq(exact)? > 0 || exact.chars().count() < 3 {
             continue;
         }
-        let mut terms = Vec::new();
-        for distance in [1u8, 2] {
-            if distance == 2 && exact.chars().count() < 5 {
-                break;
-            }
-            let automaton =
-                FuzzyTermQuery::new(Term::from_field_text(field, exact), distance, true)
-                    .automaton()
-                    .map_err(|e| Error::Invalid(format!("did you mean: {e}")))?;
-            let mut found: BTreeMap<String, u64> = BTreeMap::new();
-            let mut add = |bytes: &[u8], doc_freq: u32| {
-                if let Ok(term) = std::str::from_utf8(bytes)
-                    && term != exact
-                    && is_word(term)
-                {
-                    *found.entry(term.to_owned()).or_default() += u64::from(doc_freq);
-                }
+        let budget = if exact.chars().count() < 5 { 1 } else { 2 };
+        // Each close word and its passages in all segments.
+        let mut found: BTreeMap<String, u64> = BTreeMap::new();
+        let mut add = |bytes: &[u8], doc_freq: u32| -> bool {
+            let Ok(term) = std::str::from_utf8(bytes) else {
+                return false;
             };
-            let fsts = fsts.get_or_insert_with(|| {
-                let index = &searcher.index().index;
-                segments
-                    .iter()
-                    .map(|segment| fuzzy::term_fst(index, segment, field))
-                    .collect::<Vec<_>>()
-            });
-            let automaton = fuzzy::WordsOnly(&automaton);
-            for (index, fst) in inverted.iter().zip(fsts.iter()) {
-                let terms = index.terms();
-                match fst {
-                    Some(fst) => fuzzy::walk(fst, &automaton, |bytes| {
-                        let info = terms.get(bytes).map_err(|e| Error::io(generation, e))?;
-                        add(bytes, info.map_or(0, |info| info.doc_freq));
-                        Ok::<(), Error>(())
-                    })?,
-                    None => {
-                        let mut stream = terms
+            if term == exact || !is_word(term) {
+                return false;
+            }
+            *found.entry(term.to_owned()).or_default() += u64::from(doc_freq);
+            true
+        };
+        let fsts = fsts.get_or_insert_with(|| {
+            let index = &searcher.index().index;
+            segments
+                .iter()
+                .map(|segment| fuzzy::term_fst(index, segment, field))
+                .collect::<Vec<_>>()
+        });
+        match Edits::new(exact, budget) {
+            // At one edit, then, if no word is that close, at two (the walk at two edits alone,
+            // dropping to one at the first one-edit word, cost a one-edit word such as
+            // "secrity" more than it saved a two-edit one such as "giraffe").
+            Some(_) if fsts.iter().all(Option::is_some) => {
+                for b in 1..=budget {
+                    let Some(edits) = Edits::new(exact, b) else {
+                        break;
+                    };
+                    let mut any = false;
+                    for (index, fst) in inverted.iter().zip(fsts.iter().flatten()) {
+                        let terms = index.terms();
+                        let mut failed = None;
+                        fuzzy::walk(fst, &edits, |bytes| {
+                            let doc_freq = match terms.get(bytes) {
+                                Ok(info) => info.map_or(0, |info| info.doc_freq),
+                                Err(e) => {
+                                    failed.get_or_insert(e);
+                                    0
+                                }
+                            };
+                            any |= add(bytes, doc_freq);
+                        });
+                        if let Some(e) = failed {
+                            return Err(Error::io(generation, e));
+                        }
+                    }
+                    if any {
+                        break;
+                    }
+                }
+            }
+            // A word too long for [`Edits`], or a dictionary the walk cannot read: tantivy's
+            // automaton through tantivy's stream, at one edit, then two.
+            _ => {
+                for distance in 1..=budget {
+                    let automaton =
+                        FuzzyTermQuery::new(Term::from_field_text(field, exact), distance, true)
+                            .automaton()
+                            .map_err(|e| Error::Invalid(format!("did you mean: {e}")))?;
+                    let automaton = fuzzy::WordsOnly(&automaton);
+                    let mut any = false;
+                    for index in &inverted {
+                        let mut stream = index
+                            .terms()
                             .search(&automaton)
                             .into_stream()
                             .map_err(|e| Error::io(generation, e))?;
                         while let Some((bytes, info)) = stream.next() {
-                            add(bytes, info.doc_freq);
+                            any |= add(bytes, info.doc_freq);
                         }
+                    }
+                    if any {
+                        break;
                     }
                 }
             }
-            let mut ranked: Vec<(String, u64)> = found.into_iter().collect();
-            ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            terms = ranked
-                .into_iter()
-                .take(MAX_SUGGESTIONS)
-                .map(|(t, _)| t)
-                .collect();
-            if !terms.is_empty() {
-                break;
-            }
         }
+        let mut ranked: Vec<(String, u64)> = found.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let terms: Vec<String> = ranked
+            .into_iter()
+            .take(MAX_SUGGESTIONS)
+            .map(|(t, _)| t)
+            .collect();
         if !terms.is_empty() {
             out.push(Suggestion { word, terms });
         }

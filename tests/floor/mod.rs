@@ -72,3 +72,50 @@ fn the_binary_is_linked_position_dependent() {
     assert_eq!(&bytes[..4], b"\x7fELF");
     assert_eq!(u16::from_le_bytes([bytes[16], bytes[17]]), 2);
 }
+
+/// An article of the test corpus with `body`.
+fn article(env: &TestEnv, name: &str, body: &str) {
+    let text = format!(
+        "date 2025-11-24\ntitle {name}\nsource Agence Test\nurl https://example.test/{name}\n\n{body}\n"
+    );
+    env.write(&format!("corpus/{name}.txt"), text);
+}
+
+#[test]
+fn a_one_edit_spelling_in_a_later_segment_outranks_two_edit_ones_in_an_earlier() {
+    let env = TestEnv::empty();
+    // The first segment has only two-edit spellings of "kangaro", and has them often.
+    article(
+        &env,
+        "a",
+        "Kangaroos grazed by the road.\n\nThe kangaroos left at dawn.\n\nMore kangaroos came.",
+    );
+    env.index();
+    let long = "supercalifragilisticexpialidocious".repeat(2);
+    article(
+        &env,
+        "b",
+        &format!("One kangaroo stayed behind.\n\nThe word {long} is long."),
+    );
+    env.index();
+    let meta = std::fs::read_to_string(env.generation_dir().join("meta.json")).unwrap();
+    let meta: serde_json::Value = serde_json::from_str(&meta).unwrap();
+    assert_eq!(meta["segments"].as_array().unwrap().len(), 2, "{meta}");
+    let suggestions = |query: &str| env.search_json(query, &[]).summary["suggestions"].clone();
+    assert_eq!(
+        suggestions("kangaro"),
+        serde_json::json!([{"word": "kangaro", "terms": ["kangaroo"]}])
+    );
+    // Without the one-edit word, the two-edit ones.
+    assert_eq!(
+        suggestions("kangaroosss"),
+        serde_json::json!([{"word": "kangaroosss", "terms": ["kangaroos"]}])
+    );
+    // A word longer than the bit-parallel automaton takes (63 characters) is looked up with
+    // tantivy's.
+    let typo = format!("{}z", &long[..long.len() - 1]);
+    assert_eq!(
+        suggestions(&typo),
+        serde_json::json!([{"word": typo, "terms": [long]}])
+    );
+}
