@@ -49,43 +49,31 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
     let field = searcher.index().fields.text;
     let tantivy = searcher.reader().searcher();
     let segments = tantivy.segment_readers();
-    let mut inverted = Vec::with_capacity(segments.len());
-    for segment in segments {
-        inverted.push(segment.inverted_index(field)?);
-    }
+    let inverted = |field| -> Result<Vec<_>> {
+        let mut all = Vec::with_capacity(segments.len());
+        for segment in segments {
+            all.push(segment.inverted_index(field)?);
+        }
+        Ok(all)
+    };
+    let (words_index, stems_index) = (inverted(field)?, inverted(searcher.index().fields.stem)?);
     // Each segment's dictionary as an FST to walk (see [`super::fuzzy`]), opened when a word
     // first needs it.
     let mut fsts = None;
     let generation = &searcher.index().generation;
-    let doc_freq = |token: &str| -> Result<u64> {
-        let term = Term::from_field_text(field, token);
+    // A token's passages in all segments of `index`.
+    let doc_freq = |index: &[std::sync::Arc<tantivy::InvertedIndexReader>], term: Term| {
         let mut n = 0;
-        for index in &inverted {
+        for segment in index {
             n += u64::from(
-                index
+                segment
                     .doc_freq(&term)
                     .map_err(|e| Error::io(generation, e))?,
             );
         }
-        Ok(n)
+        Ok::<u64, Error>(n)
     };
     let stems = searcher.index().fields.stem;
-    let mut stem_indexes = Vec::with_capacity(segments.len());
-    for segment in segments {
-        stem_indexes.push(segment.inverted_index(stems)?);
-    }
-    let stem_freq = |stem: &str| -> Result<u64> {
-        let term = Term::from_field_text(stems, stem);
-        let mut n = 0;
-        for index in &stem_indexes {
-            n += u64::from(
-                index
-                    .doc_freq(&term)
-                    .map_err(|e| Error::io(generation, e))?,
-            );
-        }
-        Ok(n)
-    };
     let mut out: Vec<Suggestion> = Vec::new();
     for word in words {
         if out.iter().any(|s| s.word == word) {
@@ -96,8 +84,10 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
             continue; // no word, or several (`self-determination`): a phrase of parts
         };
         // Known when a passage holds a word with its stem (the stem field has every word's).
-        let known = stem_freq(stem.as_deref().unwrap_or(exact))? > 0;
-        if known || doc_freq(exact)? > 0 || exact.chars().count() < 3 {
+        let stem = Term::from_field_text(stems, stem.as_deref().unwrap_or(exact));
+        let known = doc_freq(&stems_index, stem)? > 0;
+        let spelled = Term::from_field_text(field, exact);
+        if known || doc_freq(&words_index, spelled)? > 0 || exact.chars().count() < 3 {
             continue;
         }
         let budget = if exact.chars().count() < 5 { 1 } else { 2 };
@@ -130,7 +120,7 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
                         break;
                     };
                     let mut any = false;
-                    for (index, fst) in inverted.iter().zip(fsts.iter().flatten()) {
+                    for (index, fst) in words_index.iter().zip(fsts.iter().flatten()) {
                         let terms = index.terms();
                         let mut failed = None;
                         fuzzy::walk(fst, &edits, |bytes| {
@@ -162,7 +152,7 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
                             .map_err(|e| Error::Invalid(format!("did you mean: {e}")))?;
                     let automaton = fuzzy::WordsOnly(&automaton);
                     let mut any = false;
-                    for index in &inverted {
+                    for index in &words_index {
                         let mut stream = index
                             .terms()
                             .search(&automaton)
