@@ -28,12 +28,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runs: usize = args.next().map_or(Ok(3000), |n| n.parse())?;
     let mut searcher = Searcher::open(&IndexDir::new(&index))?;
     let text = searcher.index().fields.text;
+    let stems = searcher.index().fields.stem;
     let tantivy = searcher.reader().searcher();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for spec in terms.split(',') {
         let (token, boost) = spec.rsplit_once(':').ok_or(usage)?;
         let boost: f32 = boost.parse()?;
-        let term = tantivy::Term::from_field_text(text, token);
+        let term = match token.strip_prefix('~') {
+            Some(stem) => tantivy::Term::from_field_text(stems, stem),
+            None => tantivy::Term::from_field_text(text, token),
+        };
         let query: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
         let query: Box<dyn Query> = match boost == 1.0 {
             true => query,

@@ -326,7 +326,8 @@ impl Planner<'_> {
     /// bonus for passages where they stand together in the query's order, and a smaller one
     /// where they stand within a few words: the match set stays the same, the ranking prefers
     /// the words used together (as eDisMax's phrase fields and Elasticsearch's phrase rescoring
-    /// do). Words compare by stem, so `security guarantees` favours *security guarantee*.
+    /// do). Bare words compare by stem, so `security guarantees` favours *security guarantee*;
+    /// a quoted phrase's words are its exact words.
     /// A bare word that names an entity (`Rwanda genocide`) also stands together under the
     /// entity's other names (*the Rwandan genocide*, *Iraqi invasion*): the bonus is the better
     /// of the two readings, so the words as written never count for less. None for
@@ -360,8 +361,13 @@ impl Planner<'_> {
             // Each clause's words at their positions, after the clauses before it.
             let base = tokens.last().map_or(0, |(p, _): &(usize, String)| p + 1);
             let start = tokens.len();
+            // A bare word stands for every word with its stem; a quoted one for itself.
             self.analyzer.for_each_word(text, |w| {
-                tokens.push((base + w.position, stem_token(w.stem.unwrap_or(w.exact))));
+                let token = match bare {
+                    true => stem_token(w.stem.unwrap_or(w.exact)),
+                    false => w.exact.to_owned(),
+                };
+                tokens.push((base + w.position, token));
             });
             let entity = match bare && self.expand_aliases && tokens.len() == start + 1 {
                 true => builtin_alias_id(self.analyzer, text),

@@ -229,11 +229,14 @@ struct SloppyWeight {
 }
 
 impl SloppyWeight {
+    /// The scorer at the first match of `reader` (with `at` `None`), or checking `at` alone
+    /// and returning whether it matches there (`seek_danger`).
     fn sloppy_scorer(
         &self,
         reader: &SegmentReader,
         boost: Score,
-    ) -> tantivy::Result<Option<SloppyScorer>> {
+        at: Option<DocId>,
+    ) -> tantivy::Result<Option<(SloppyScorer, SeekDangerResult)>> {
         let index = reader.inverted_index(self.field)?;
         let mut postings = Vec::with_capacity(self.terms.len());
         let mut stemmer = None;
@@ -285,23 +288,50 @@ impl SloppyWeight {
             freq: 0,
             positions: vec![Vec::new(); self.terms.len()],
         };
-        scorer.settle(0);
-        Ok(Some(scorer))
+        let found = match at {
+            // Checking one passage does not walk the matches before it.
+            Some(target) => scorer.check(target),
+            None => {
+                scorer.settle(0);
+                SeekDangerResult::Found
+            }
+        };
+        Ok(Some((scorer, found)))
     }
 }
 
 impl Weight for SloppyWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        Ok(match self.sloppy_scorer(reader, boost)? {
-            Some(scorer) => Box::new(scorer),
+        Ok(match self.sloppy_scorer(reader, boost, None)? {
+            Some((scorer, _)) => Box::new(scorer),
             None => Box::new(EmptyScorer),
+        })
+    }
+
+    /// A scorer that checks `target` alone: the default would first walk to the segment's
+    /// first match, reading the positions of every passage that holds all the words on the
+    /// way, for a re-ranking that looks at a few passages far apart.
+    fn scorer_danger(
+        &self,
+        reader: &SegmentReader,
+        target: DocId,
+        boost: Score,
+    ) -> tantivy::Result<(SeekDangerResult, Box<dyn Scorer>)> {
+        Ok(match self.sloppy_scorer(reader, boost, Some(target))? {
+            Some((scorer, found)) => (found, Box::new(scorer)),
+            None => (
+                SeekDangerResult::SeekLowerBound(TERMINATED),
+                Box::new(EmptyScorer),
+            ),
         })
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let not_matched =
             || TantivyError::InvalidArgument(format!("document #{doc} does not match"));
-        let mut scorer = self.sloppy_scorer(reader, 1.0)?.ok_or_else(not_matched)?;
+        let (mut scorer, _) = self
+            .sloppy_scorer(reader, 1.0, None)?
+            .ok_or_else(not_matched)?;
         if scorer.doc() > doc || scorer.seek(doc) != doc {
             return Err(not_matched());
         }
@@ -439,6 +469,23 @@ impl SloppyScorer {
         }
     }
 
+    /// Whether the phrase matches at `target` (the scorer then stands there), reading
+    /// positions at that passage only; on a miss, the first passage it could match after.
+    fn check(&mut self, target: DocId) -> SeekDangerResult {
+        let doc = self.intersect(target);
+        if doc != target {
+            return SeekDangerResult::SeekLowerBound(doc);
+        }
+        match self.count() {
+            0 => SeekDangerResult::SeekLowerBound(target + 1),
+            freq => {
+                self.doc = doc;
+                self.freq = freq;
+                SeekDangerResult::Found
+            }
+        }
+    }
+
     /// How many matches the current passage holds (see [`matches`]).
     fn count(&mut self) -> u32 {
         for (i, postings) in self.postings.iter_mut().enumerate() {
@@ -512,18 +559,7 @@ impl DocSet for SloppyScorer {
                 false => SeekDangerResult::SeekLowerBound(self.doc),
             };
         }
-        let doc = self.intersect(target);
-        if doc != target {
-            return SeekDangerResult::SeekLowerBound(doc);
-        }
-        match self.count() {
-            0 => SeekDangerResult::SeekLowerBound(target + 1),
-            freq => {
-                self.doc = doc;
-                self.freq = freq;
-                SeekDangerResult::Found
-            }
-        }
+        self.check(target)
     }
 
     fn doc(&self) -> DocId {

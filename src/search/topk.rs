@@ -241,7 +241,10 @@ impl Pruner {
             leaves.push(Leaf {
                 cursors,
                 matcher: None,
-                words: leaf.terms.len(),
+                words: match phrase {
+                    true => leaf.terms.len(),
+                    false => 1,
+                },
             });
         }
         Ok(Some(leaves))
@@ -546,9 +549,13 @@ struct Leaf {
 }
 
 impl Leaf {
-    /// How many passages the leaf is expected to propose. A phrase occurs in a small share
-    /// of the passages that hold its rarest word: as tantivy's phrase scorer guesses, a tenth
-    /// per word, so a phrase of common words leads a word rarer than each of them.
+    /// What leading costs: a word reads a posting per passage that holds it; a phrase, while
+    /// matches are counted, has tantivy's phrase scorer read the positions of each of its words
+    /// in every passage that holds its rarest word and the others, so its rarest word's
+    /// passages count once per word. A word leads a phrase of words about as common as it
+    /// (`"international law" aggression`: 0.84 against 1.68 ms when the phrase led, and
+    /// `"South Africa" sanctions` 0.57 against 1.52), and a phrase of rarer words leads a
+    /// common word (`"Middle East" peace`).
     fn cost(&self) -> u64 {
         let postings: u64 = self
             .cursors
@@ -557,7 +564,7 @@ impl Leaf {
             .sum();
         match self.words {
             1 => postings,
-            words => postings / (10 * words as u64),
+            words => postings * words as u64,
         }
     }
 
