@@ -29,7 +29,7 @@
 use std::time::Instant;
 
 use tantivy::fieldnorm::FieldNormReader;
-use tantivy::postings::{BlockSegmentPostings, Postings};
+use tantivy::postings::{BlockSegmentPostings, Postings, SegmentPostings};
 use tantivy::query::{Bm25Weight, BoostQuery, EnableScoring, PhraseQuery, Query, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED, Term};
@@ -47,24 +47,50 @@ pub struct Pruner {
     one_word: Option<OneWord>,
 }
 
-/// A query of one unquoted word: its stem's posting list in the stem field, walked by
-/// tantivy's block-max WAND for a single term (which skips a block by its best score without
-/// decoding it), and the exact spelling's bonus from the passage text, added at each passage
-/// the walk yields.
+/// A query of one unquoted word, walked by tantivy's block-max WAND for a single term (which
+/// skips a block by its best score without decoding it): its leading term's posting list (the
+/// stem's, in the stem field, or an alias's entity), with the word's other term (the exact
+/// spelling's bonus, or the alias's letters under its entity) added at each passage the walk
+/// yields. How much the other term can add bounds what the leading term must score:
 ///
-/// The bonus never outgrows its share of the stem's score: a passage holds its spelling no
-/// more often than words with its stem, and has as many tokens in the stem field as in the
-/// text (`index::schema`), so with BM25's term-frequency factor the same increasing function
-/// in both fields, `bonus ≤ stem score × bonus's best / stem's best`. A passage can therefore
-/// beat a threshold only if its stem scores above the threshold divided by
-/// `1 + bonus's best / stem's best`, and the walk is given that.
+/// * The spelling's bonus never outgrows its share of the stem's score: a passage holds its
+///   spelling no more often than words with its stem, and has as many tokens in the stem field
+///   as in the text (`index::schema`), so with BM25's term-frequency factor the same increasing
+///   function in both fields, `bonus ≤ stem score × bonus's best / stem's best`. A passage can
+///   beat a threshold only if its stem scores above the threshold divided by
+///   `1 + bonus's best / stem's best`.
+/// * Any other term adds at most its best score; the passages it matches without the leading
+///   term are walked after, with the threshold reached by then (for an alias's letters, at a
+///   twentieth of their weight, usually no block at all).
 struct OneWord {
-    /// tantivy's weight of the stem's term query.
-    stem: Box<dyn Weight>,
-    /// The spelling's term and weight (with its boost), if the word has one.
-    spelling: Option<(Term, Bm25Weight)>,
-    /// `1 + bonus's best / stem's best`.
-    factor: Score,
+    /// tantivy's weight of the leading term's query.
+    lead: Box<dyn Weight>,
+    /// The leading term, to leave its passages out of the second walk.
+    lead_term: Term,
+    /// The word's other term, if it has one.
+    other: Option<OtherTerm>,
+}
+
+/// The other term of a [`OneWord`].
+struct OtherTerm {
+    term: Term,
+    /// Its weight, with its boost.
+    weight: Bm25Weight,
+    /// How its score is bounded by the leading term's.
+    bound: Bound,
+}
+
+/// See [`OneWord`].
+enum Bound {
+    /// At most this times the leading term's score, less the leading term's: the spelling.
+    Share(Score),
+    /// At most this much, whatever the leading term scores; its passages without the leading
+    /// term are walked with `walk` (unboosted, its scores multiplied by `boost` to compare).
+    Add {
+        best: Score,
+        walk: Box<dyn Weight>,
+        boost: Score,
+    },
 }
 
 /// A leaf's terms, each with the BM25 weight its score or bound is computed with.
@@ -252,8 +278,8 @@ impl Pruner {
 }
 
 impl OneWord {
-    /// The one-word walk of `leaves`, when they are one word of the passage text with an
-    /// unboosted stem (see [`OneWord`]).
+    /// The one-word walk of `leaves`, when they are one word whose leading term is unboosted
+    /// (see [`OneWord`]).
     fn of(leaves: &[LeafWeight], searcher: &tantivy::Searcher) -> tantivy::Result<Option<OneWord>> {
         let [leaf] = leaves else {
             return Ok(None);
@@ -261,27 +287,46 @@ impl OneWord {
         if leaf.phrase.is_some() {
             return Ok(None);
         }
-        let schema = searcher.schema();
-        let named = |term: &Term, name: &str| schema.get_field_name(term.field()) == name;
-        let (stem, spelling) = match leaf.terms.as_slice() {
-            [stem] => (stem, None),
-            [stem, spelling] if named(&spelling.0, "text") => (stem, Some(spelling.clone())),
+        let (lead, other) = match leaf.terms.as_slice() {
+            [lead] => (lead, None),
+            [lead, other] => (lead, Some(other)),
             _ => return Ok(None),
         };
-        let plain = Bm25Weight::for_terms(searcher, std::slice::from_ref(&stem.0))?;
-        if !named(&stem.0, "stem") || plain.max_score() != stem.1.max_score() {
+        let unboosted =
+            |term: &Term| Bm25Weight::for_terms(searcher, std::slice::from_ref(term));
+        let lead_best = unboosted(&lead.0)?.max_score();
+        if lead_best != lead.1.max_score() {
             return Ok(None);
         }
-        let query = tantivy::query::TermQuery::new(stem.0.clone(), IndexRecordOption::WithFreqs);
         let scoring = EnableScoring::enabled_from_searcher(searcher);
-        let factor = 1.0
-            + spelling
-                .as_ref()
-                .map_or(0.0, |(_, w)| w.max_score() / plain.max_score());
+        let walk = |term: &Term| {
+            tantivy::query::TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)
+                .weight(scoring)
+        };
+        let schema = searcher.schema();
+        let named = |term: &Term, name: &str| schema.get_field_name(term.field()) == name;
+        let other = match other {
+            None => None,
+            Some((term, weight)) => {
+                let bound = match named(&lead.0, "stem") && named(term, "text") {
+                    true => Bound::Share(1.0 + weight.max_score() / lead_best),
+                    false => Bound::Add {
+                        best: weight.max_score(),
+                        walk: walk(term)?,
+                        boost: weight.max_score() / unboosted(term)?.max_score(),
+                    },
+                };
+                Some(OtherTerm {
+                    term: term.clone(),
+                    weight: weight.clone(),
+                    bound,
+                })
+            }
+        };
         Ok(Some(OneWord {
-            stem: query.weight(scoring)?,
-            spelling,
-            factor,
+            lead: walk(&lead.0)?,
+            lead_term: lead.0.clone(),
+            other,
         }))
     }
 
@@ -293,48 +338,38 @@ impl OneWord {
         deadline: Option<Instant>,
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<Finished> {
-        let mut spelling = match &self.spelling {
-            Some((term, weight)) => {
-                let postings = reader
-                    .inverted_index(term.field())?
-                    .read_postings(term, IndexRecordOption::WithFreqs)?;
-                let norms = reader.get_fieldnorms_reader(term.field())?;
-                postings.map(|p| (p, norms, weight))
-            }
+        let mut other = match &self.other {
+            Some(o) => match postings_of(reader, &o.term)? {
+                Some(p) => Some((p, reader.get_fieldnorms_reader(o.term.field())?, o)),
+                None => None,
+            },
             None => None,
         };
         let alive = reader.alive_bitset();
-        let factor = self.factor;
-        // What the stem must score above for the passage to beat `threshold`, with room for
-        // rounding.
-        let lower = |threshold: Score| match threshold {
-            Score::NEG_INFINITY => Score::NEG_INFINITY,
-            t => t / (factor * (1.0 + 1e-5)) - 1e-6,
+        // What the leading term must score above for the passage to beat `threshold`, with
+        // room for rounding.
+        let lower = |threshold: Score| match (threshold, self.other.as_ref().map(|o| &o.bound)) {
+            (Score::NEG_INFINITY, _) => Score::NEG_INFINITY,
+            (t, None) => t,
+            (t, Some(Bound::Share(factor))) => t / (factor * (1.0 + 1e-5)) - 1e-6,
+            (t, Some(Bound::Add { best, .. })) => t - best * (1.0 + 1e-5) - 1e-6,
         };
-        let mut calls = 0_u32;
-        let mut finished = Finished::Done;
-        self.stem
-            .for_each_pruning(lower(threshold), reader, &mut |doc, stem| {
-                if finished == Finished::TimedOut {
-                    return Score::INFINITY;
-                }
-                calls = calls.wrapping_add(1);
-                if calls.is_multiple_of(CHECK_EVERY * 16)
-                    && deadline.is_some_and(|d| Instant::now() >= d)
-                {
-                    finished = Finished::TimedOut;
+        let mut clock = Clock::new(deadline);
+        self.lead
+            .for_each_pruning(lower(threshold), reader, &mut |doc, lead| {
+                if clock.stopped() {
                     return Score::INFINITY;
                 }
                 if alive.is_some_and(|set| !set.is_alive(doc)) {
                     return lower(threshold);
                 }
-                let mut score = stem;
-                if let Some((postings, norms, weight)) = &mut spelling {
+                let mut score = lead;
+                if let Some((postings, norms, o)) = &mut other {
                     if postings.doc() < doc {
                         postings.seek(doc);
                     }
                     if postings.doc() == doc {
-                        score += weight.score(norms.fieldnorm_id(doc), postings.term_freq());
+                        score += o.weight.score(norms.fieldnorm_id(doc), postings.term_freq());
                     }
                 }
                 if score > threshold {
@@ -342,7 +377,74 @@ impl OneWord {
                 }
                 lower(threshold)
             })?;
-        Ok(finished)
+        // The other term's passages without the leading term, when it may match alone.
+        if let (Some(o), false) = (&self.other, clock.stopped())
+            && let Bound::Add { walk, boost, .. } = &o.bound
+            && let Some(mut postings) = postings_of(reader, &o.term)?
+        {
+            let norms = reader.get_fieldnorms_reader(o.term.field())?;
+            let mut lead = postings_of(reader, &self.lead_term)?.unwrap_or_else(SegmentPostings::empty);
+            let unboosted = |t: Score| match t {
+                Score::NEG_INFINITY => Score::NEG_INFINITY,
+                t => t / (boost * (1.0 + 1e-5)) - 1e-6,
+            };
+            walk.for_each_pruning(unboosted(threshold), reader, &mut |doc, _| {
+                if clock.stopped() {
+                    return Score::INFINITY;
+                }
+                if lead.doc() < doc {
+                    lead.seek(doc);
+                }
+                if lead.doc() == doc || alive.is_some_and(|set| !set.is_alive(doc)) {
+                    return unboosted(threshold);
+                }
+                if postings.doc() < doc {
+                    postings.seek(doc);
+                }
+                let score = o.weight.score(norms.fieldnorm_id(doc), postings.term_freq());
+                if score > threshold {
+                    threshold = callback(doc, score);
+                }
+                unboosted(threshold)
+            })?;
+        }
+        Ok(match clock.stopped() {
+            true => Finished::TimedOut,
+            false => Finished::Done,
+        })
+    }
+}
+
+/// A term's postings in a segment, with frequencies; `None` when the segment lacks it.
+fn postings_of(reader: &SegmentReader, term: &Term) -> tantivy::Result<Option<SegmentPostings>> {
+    Ok(reader
+        .inverted_index(term.field())?
+        .read_postings(term, IndexRecordOption::WithFreqs)?)
+}
+
+/// Looks at the clock every few calls, and remembers when the deadline has passed.
+struct Clock {
+    deadline: Option<Instant>,
+    calls: u32,
+    stopped: bool,
+}
+
+impl Clock {
+    fn new(deadline: Option<Instant>) -> Clock {
+        Clock {
+            deadline,
+            calls: 0,
+            stopped: false,
+        }
+    }
+
+    /// Whether the deadline has passed, by the last look.
+    fn stopped(&mut self) -> bool {
+        self.calls = self.calls.wrapping_add(1);
+        if !self.stopped && self.calls.is_multiple_of(CHECK_EVERY * 16) {
+            self.stopped = self.deadline.is_some_and(|d| Instant::now() >= d);
+        }
+        self.stopped
     }
 }
 

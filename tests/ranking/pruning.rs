@@ -13,6 +13,9 @@ const QUERIES: &[&str] = &[
     "sovereignty",
     "nations",
     "developing",
+    "Africa",
+    "Israel",
+    "US",
     "nuclear weapons",
     "\"human rights\"",
     "\"the united nations\"",
@@ -101,8 +104,9 @@ fn skipping_matches_changes_the_counts_never_the_top_passages_or_their_scores() 
         let pruned = top(&searcher, &plan, 3);
         assert_eq!(pruned, exhaustive, "{query}: pruned vs counted");
         // A word alone is walked by tantivy's single-term block-max WAND, its spelling's
-        // bonus added at each passage; checked against the whole query at each passage, the
-        // same plan takes attache's own walk: the same passages and scores, bit for bit.
+        // bonus (or an alias's letters) added at each passage; checked against the whole query
+        // at each passage, the same plan takes attache's own walk: the same passages and
+        // scores, bit for bit.
         let mut checked = searcher.plan(&request).expect("plan");
         checked.check = true;
         assert_eq!(top(&searcher, &checked, 3), exhaustive, "{query}: checked");
