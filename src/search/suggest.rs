@@ -4,11 +4,16 @@
 //! Only plain words are looked at (not phrases, fields, entities or excluded words), and only
 //! those with no passage at all under their exact form or stem. The candidates are the words of
 //! the passage text's term dictionaries within the edit distance [`FuzzyTermQuery`] matches
-//! with (computed bit-parallel by `search::levenshtein` and walked over each dictionary's FST
-//! by `search::fuzzy`; tantivy's own automaton and stream for a word too long for that), first
-//! at one edit (a transposition counts as one), then, for words of five characters or more, at
-//! two. Only exact word forms are offered: stem and entity tokens, and words shorter than three
-//! characters, never are.
+//! with (computed bit-parallel by `search::levenshtein`), first at one edit (a transposition
+//! counts as one), then, for words of five characters or more, at two. Only exact word forms
+//! are offered: stem and entity tokens, and words shorter than three characters, never are.
+//!
+//! The walk (`search::fuzzy`) goes over the generation's word list
+//! ([`crate::index::words`]): every word of all segments once, with its passages summed. When
+//! the generation has none that fits its segments (an index of an older build, a shard set,
+//! an update killed before it wrote the list), it goes over each segment's dictionary FST and
+//! sums the same numbers; tantivy's own automaton and stream serve a word too long for the
+//! bit-parallel automaton, or a dictionary the walk cannot read.
 
 use std::collections::BTreeMap;
 
