@@ -66,6 +66,12 @@ fn listed_segments(generation: &Path) -> Vec<String> {
     ids
 }
 
+/// The length of a list's header: its first two lines.
+fn header_len(list: &[u8]) -> usize {
+    let newlines = list.iter().enumerate().filter(|(_, b)| **b == b'\n');
+    newlines.map(|(i, _)| i + 1).nth(1).unwrap()
+}
+
 /// The ids of the segments `meta.json` in `generation` lists, as the list spells them.
 fn live_segments(generation: &Path) -> Vec<String> {
     let mut ids: Vec<String> = meta(generation)["segments"]
@@ -104,14 +110,7 @@ fn suggestions_from_the_word_list_are_those_from_the_term_dictionaries() {
     // term dictionaries answer, the same.
     std::fs::remove_file(&list).unwrap();
     assert_eq!(suggestions(&env, "index"), listed);
-    let header_len = bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .nth(1)
-        .unwrap()
-        .0
-        + 1;
+    let header_len = header_len(&bytes);
     let mut damaged = bytes[..header_len].to_vec();
     damaged.extend_from_slice(b"\x01\x02 not an fst");
     std::fs::write(&list, &damaged).unwrap();
@@ -124,14 +123,7 @@ fn the_search_reads_the_list_of_its_segments_and_no_other() {
     let generation = env.generation_dir();
     let list = generation.join("words.fst");
     let bytes = std::fs::read(&list).unwrap();
-    let header_len = bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .nth(1)
-        .unwrap()
-        .0
-        + 1;
+    let header_len = header_len(&bytes);
     // A list of these segments that holds a word the index does not, and holds it often: the
     // search offers it, so it read the list.
     let mut map = tantivy_fst::MapBuilder::memory();
@@ -198,32 +190,4 @@ fn the_list_is_rewritten_when_the_segments_change_and_only_then() {
     assert_ne!(rebuilt, generation);
     assert_eq!(listed_segments(&rebuilt), live_segments(&rebuilt));
     assert_eq!(suggestions(&env, "index"), updated);
-}
-
-#[test]
-fn a_shard_set_suggests_as_one_index_does() {
-    let env = TestEnv::new();
-    env.add_fixtures("shards");
-    env.index();
-    let args = [
-        "index",
-        "corpus",
-        "--index",
-        "set",
-        "--shard-by",
-        "year",
-        "--threads",
-        "1",
-    ];
-    env.run_ok(&[&args[..], &["--quiet"]].concat(), 0);
-    let words = ["ceasfire", "sanctons graim", "Ushakof", "coridor"];
-    for word in words {
-        let one = env.search_json(word, &[]).summary["suggestions"].clone();
-        let set = env.search_json(word, &["--index", "set"]).summary["suggestions"].clone();
-        assert!(
-            one.as_array().is_some_and(|s| !s.is_empty()),
-            "{word}: {one}"
-        );
-        assert_eq!(set, one, "{word}");
-    }
 }
