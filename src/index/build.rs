@@ -137,6 +137,10 @@ pub fn build(
             // that fails (on a full disk, say), and its files would keep the disk full.
             super::collect_garbage(&index);
             result?;
+            // Derived data: without it, "did you mean" walks the term dictionaries.
+            if let Ok(Some(generation)) = dir.current() {
+                let _ = super::words::refresh(&index, &generation);
+            }
         }
         Target::Fresh { tmp, index } => {
             summary.mode = Mode::Full;
@@ -144,6 +148,10 @@ pub fn build(
                 .run(Some(&index), &mut catalog, &mut summary, progress)
                 .and_then(|()| {
                     super::collect_garbage(&index); // a failed background merge's files
+                    if summary.complete {
+                        // In the build folder, so published with the generation.
+                        let _ = super::words::refresh(&index, &tmp);
+                    }
                     drop(index);
                     match summary.complete {
                         true => dir.publish(&tmp, &manifest).map(drop),

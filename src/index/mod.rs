@@ -36,6 +36,7 @@ pub mod schema;
 pub mod shards;
 pub mod stored;
 pub(crate) mod verify;
+pub mod words;
 
 use std::fs;
 use std::path::{Path, PathBuf};

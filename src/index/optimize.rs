@@ -72,6 +72,8 @@ pub fn optimize(dir: &IndexDir) -> Result<OptimizeReport> {
         super::collect_garbage(&open.index);
         return Err(failed(e));
     }
+    // One segment now: the word list of "did you mean" follows (derived data, best effort).
+    let _ = super::words::refresh(&open.index, &open.generation);
     Ok(OptimizeReport {
         segments_before: ids.len(),
         segments_after: open.index.searchable_segment_metas()?.len(),

@@ -148,6 +148,28 @@ where
         if !self.edits.alive(&nfa) {
             return;
         }
+        if !self.term.is_empty()
+            && let Some(rest) = self.edits.only_rest(&nfa)
+        {
+            if rest.is_empty() {
+                return; // the term read is the whole match, and was found above
+            }
+            // Most nodes a walk reaches are on such paths: follow the bytes, no automaton.
+            let mut node = node;
+            for &b in rest {
+                let Some(i) = node.find_input(b) else {
+                    return;
+                };
+                node = self.fst.node(node.transition_addr(i));
+            }
+            if node.is_final() {
+                let at = self.term.len();
+                self.term.extend_from_slice(rest);
+                (self.found)(&self.term);
+                self.term.truncate(at);
+            }
+            return;
+        }
         let mut next = ['\0'; 64];
         if let Some(next) = self.edits.only_next(&nfa, &mut next) {
             for &c in next {

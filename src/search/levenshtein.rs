@@ -33,6 +33,9 @@ pub struct Edits {
     others: Vec<(char, u64)>,
     /// The query's characters, to list what may follow a state with no edits left.
     chars: Vec<char>,
+    /// The query in UTF-8, and where each of its characters starts in it (and its length).
+    utf8: Vec<u8>,
+    starts: Vec<usize>,
 }
 
 /// The states of the automaton after some characters: see the module documentation.
@@ -64,6 +67,8 @@ impl Edits {
             }
         }
         let len = u32::try_from(chars.len()).ok()?;
+        let mut starts: Vec<usize> = query.char_indices().map(|(i, _)| i).collect();
+        starts.push(query.len());
         Some(Self {
             budget,
             len,
@@ -71,6 +76,8 @@ impl Edits {
             ascii,
             others,
             chars,
+            utf8: query.as_bytes().to_vec(),
+            starts,
         })
     }
 
@@ -177,6 +184,22 @@ impl Edits {
             }
         }
         Some(&out[..kept])
+    }
+
+    /// When the only way on is the rest of the query as it stands (every state has used the
+    /// whole budget, one offset is left and no swap is half done), that rest, in UTF-8: a term
+    /// read so far continues within the budget exactly when it continues with these bytes and
+    /// ends there.
+    #[inline]
+    pub fn only_rest(&self, nfa: &Nfa) -> Option<&[u8]> {
+        let last = nfa.r[self.budget];
+        if nfa.r[..self.budget].iter().any(|&r| r != 0)
+            || nfa.t[self.budget] != 0
+            || last.count_ones() != 1
+        {
+            return None;
+        }
+        Some(&self.utf8[self.starts[last.trailing_zeros() as usize]..])
     }
 
     /// The edit distance between the query and `word`, when it is within the budget.
@@ -290,6 +313,26 @@ mod tests {
         let nfa = edits.step(&edits.start(), edits.positions('a'));
         assert_eq!(edits.only_next(&nfa, &mut out), None);
         assert!(Edits::new(&"a".repeat(MAX_CHARS + 1), 1).is_none());
+    }
+
+    #[test]
+    fn with_one_state_and_no_edits_left_only_the_rest_of_the_query_can_follow() {
+        let edits = Edits::new("kyïvan", 1).unwrap();
+        let read = |word: &str| {
+            let mut nfa = edits.start();
+            for c in word.chars() {
+                nfa = edits.step(&nfa, edits.positions(c));
+            }
+            nfa
+        };
+        // "kxy" spent the edit on an inserted x: only "ïvan" follows.
+        assert_eq!(edits.only_rest(&read("kxy")), Some("ïvan".as_bytes()));
+        assert_eq!(edits.only_rest(&read("kxyïvan")), Some(&b""[..]));
+        // "k" may still spend it; "kx" spent it two ways (x inserted, or for y), so "yïvan"
+        // and "ïvan" follow; "yk" is halfway through a swap.
+        assert_eq!(edits.only_rest(&read("k")), None);
+        assert_eq!(edits.only_rest(&read("kx")), None);
+        assert_eq!(edits.only_rest(&read("yk")), None);
         assert!(Edits::new("abc", 3).is_none());
     }
 }

@@ -4,11 +4,16 @@
 //! Only plain words are looked at (not phrases, fields, entities or excluded words), and only
 //! those with no passage at all under their exact form or stem. The candidates are the words of
 //! the passage text's term dictionaries within the edit distance [`FuzzyTermQuery`] matches
-//! with (computed bit-parallel by `search::levenshtein` and walked over each dictionary's FST
-//! by `search::fuzzy`; tantivy's own automaton and stream for a word too long for that), first
-//! at one edit (a transposition counts as one), then, for words of five characters or more, at
-//! two. Only exact word forms are offered: stem and entity tokens, and words shorter than three
-//! characters, never are.
+//! with (computed bit-parallel by `search::levenshtein`), first at one edit (a transposition
+//! counts as one), then, for words of five characters or more, at two. Only exact word forms
+//! are offered: stem and entity tokens, and words shorter than three characters, never are.
+//!
+//! The walk (`search::fuzzy`) goes over the generation's word list
+//! ([`crate::index::words`]): every word of all segments once, with its passages summed. When
+//! the generation has none that fits its segments (an index of an older build, a shard set,
+//! an update killed before it wrote the list), it goes over each segment's dictionary FST and
+//! sums the same numbers; tantivy's own automaton and stream serve a word too long for the
+//! bit-parallel automaton, or a dictionary the walk cannot read.
 
 use std::collections::BTreeMap;
 
@@ -19,8 +24,9 @@ use tantivy::query::FuzzyTermQuery;
 use super::levenshtein::Edits;
 use super::parse::{self, Node, Occur};
 use super::{Searcher, fuzzy};
-use crate::analysis::{Analyzer, STEM_PREFIX};
+use crate::analysis::Analyzer;
 use crate::error::{Error, Result};
+use crate::index::words::{Words, is_word};
 
 /// The most spellings offered for one word.
 pub const MAX_SUGGESTIONS: usize = 3;
@@ -60,6 +66,9 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
     // Each segment's dictionary as an FST to walk (see [`super::fuzzy`]), opened when a word
     // first needs it.
     let mut fsts = None;
+    // The generation's word list, opened when a word first needs it; `None` inside when there
+    // is none that fits these segments.
+    let mut list = None;
     let generation = &searcher.index().generation;
     // A token's passages in all segments of `index`.
     let doc_freq = |index: &[std::sync::Arc<tantivy::InvertedIndexReader>], term: Term| {
@@ -93,16 +102,37 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
         let budget = if exact.chars().count() < 5 { 1 } else { 2 };
         // Each close word and its passages in all segments.
         let mut found: BTreeMap<String, u64> = BTreeMap::new();
-        let mut add = |bytes: &[u8], doc_freq: u32| -> bool {
+        let mut add = |bytes: &[u8], doc_freq: u64| -> bool {
             let Ok(term) = std::str::from_utf8(bytes) else {
                 return false;
             };
             if term == exact || !is_word(term) {
                 return false;
             }
-            *found.entry(term.to_owned()).or_default() += u64::from(doc_freq);
+            *found.entry(term.to_owned()).or_default() += doc_freq;
             true
         };
+        let list = list.get_or_insert_with(|| Words::open(generation, field, segments));
+        if let Some(list) = list
+            && Edits::new(exact, budget).is_some()
+        {
+            // The generation's word list: one walk instead of one per segment, with the same
+            // words and passages (see [`crate::index::words`]).
+            for b in 1..=budget {
+                let Some(edits) = Edits::new(exact, b) else {
+                    break;
+                };
+                let mut any = false;
+                fuzzy::walk(list.fst(), &edits, |bytes| {
+                    any |= add(bytes, list.doc_freq(bytes));
+                });
+                if any {
+                    break;
+                }
+            }
+            push_ranked(&mut out, word, found);
+            continue;
+        }
         let fsts = fsts.get_or_insert_with(|| {
             let index = &searcher.index().index;
             segments
@@ -131,7 +161,7 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
                                     0
                                 }
                             };
-                            any |= add(bytes, doc_freq);
+                            any |= add(bytes, u64::from(doc_freq));
                         });
                         if let Some(e) = failed {
                             return Err(Error::io(generation, e));
@@ -159,7 +189,7 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
                             .into_stream()
                             .map_err(|e| Error::io(generation, e))?;
                         while let Some((bytes, info)) = stream.next() {
-                            any |= add(bytes, info.doc_freq);
+                            any |= add(bytes, u64::from(info.doc_freq));
                         }
                     }
                     if any {
@@ -168,25 +198,24 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
                 }
             }
         }
-        let mut ranked: Vec<(String, u64)> = found.into_iter().collect();
-        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        let terms: Vec<String> = ranked
-            .into_iter()
-            .take(MAX_SUGGESTIONS)
-            .map(|(t, _)| t)
-            .collect();
-        if !terms.is_empty() {
-            out.push(Suggestion { word, terms });
-        }
+        push_ranked(&mut out, word, found);
     }
     Ok(out)
 }
 
-/// Whether an indexed token is a word's exact form (not a stem or entity token).
-fn is_word(term: &str) -> bool {
-    term.chars()
-        .next()
-        .is_some_and(|c| c != STEM_PREFIX && c.is_alphanumeric())
+/// Adds to `out` the suggestion for `word`: the most frequent of the close words `found`
+/// (ties in byte order), when there are any.
+fn push_ranked(out: &mut Vec<Suggestion>, word: String, found: BTreeMap<String, u64>) {
+    let mut ranked: Vec<(String, u64)> = found.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let terms: Vec<String> = ranked
+        .into_iter()
+        .take(MAX_SUGGESTIONS)
+        .map(|(t, _)| t)
+        .collect();
+    if !terms.is_empty() {
+        out.push(Suggestion { word, terms });
+    }
 }
 
 /// The unfielded words of `node` that take part positively (not under `NOT` / `-`).

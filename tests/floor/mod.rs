@@ -1,6 +1,8 @@
 //! What a search does before and around its query, kept cheap (`benches/floor.sh`): "did you
 //! mean" over several segments, the writer check, and the binary's link.
 
+mod words;
+
 use crate::util::TestEnv;
 
 /// The sample corpus indexed in two runs, one article each: an index of two segments.

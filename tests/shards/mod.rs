@@ -1,5 +1,5 @@
 //! Shard sets: a corpus built as one index and as a set by year and by source answers every
-//! query alike (scores, order, counts); date-bounded searches read only the shards of their
+//! query alike (scores, order, counts, "did you mean"); date-bounded searches read only the shards of their
 //! dates; one shard builds alone, two build side by side, and an interrupted shard build
 //! leaves the set searchable.
 
@@ -436,4 +436,24 @@ fn shards_plans_a_corpus_without_writing() {
     );
     let stdin = env.run_ok(&["index", "-", "--index", "set", "--shard-by", "year"], 2);
     assert!(stdin.stderr.contains("not `-` (standard input)"), "{stdin}");
+}
+
+#[test]
+fn a_shard_set_suggests_as_one_index_does() {
+    // The index has its word list ("did you mean" walks it); the set has none and walks its
+    // shards' term dictionaries.
+    let env = TestEnv::new();
+    env.add_fixtures("shards");
+    env.index();
+    build_by_year(&env);
+    let words = ["ceasfire", "sanctons graim", "Ushakof", "coridor"];
+    for word in words {
+        let one = env.search_json(word, &[]).summary["suggestions"].clone();
+        let set = search(&env, "set", word, &[]).summary["suggestions"].clone();
+        assert!(
+            one.as_array().is_some_and(|s| !s.is_empty()),
+            "{word}: {one}"
+        );
+        assert_eq!(set, one, "{word}");
+    }
 }
