@@ -38,7 +38,11 @@ use crate::error::{Error, Result};
 pub const FILE: &str = "words.fst";
 
 /// The first word of the list's first line; the number after it is the layout's version.
-const MAGIC: &str = "attache words 1";
+const MAGIC: &str = "attache words 2";
+
+/// The list ends with the xxh3 hash of its FST, little-endian: a list whose bytes changed is
+/// not walked (a damaged FST could send the walk out of bounds).
+const CHECKSUM: usize = 8;
 
 /// Whether an indexed token is a word's exact form (not a stem or entity token): what "did you
 /// mean" may offer, and what the list holds.
@@ -67,7 +71,8 @@ impl Words {
             .read_bytes()
             .ok()?;
         let fst_start = header_len(&bytes, field, &segment_ids(segments))?;
-        let fst = Fst::new(bytes.slice(fst_start..bytes.len())).ok()?;
+        let fst_end = checked_fst(&bytes, fst_start)?.len() + fst_start;
+        let fst = Fst::new(bytes.slice(fst_start..fst_end)).ok()?;
         Some(Words { fst })
     }
 
@@ -111,6 +116,14 @@ fn header_len(bytes: &[u8], field: Field, ids: &[String]) -> Option<usize> {
         .then_some(expected.len())
 }
 
+/// The FST of a list whose header is `header_len` bytes long, if its checksum matches.
+fn checked_fst(bytes: &[u8], header_len: usize) -> Option<&[u8]> {
+    let end = bytes.len().checked_sub(CHECKSUM)?;
+    let fst = bytes.get(header_len..end)?;
+    let sum = u64::from_le_bytes(bytes[end..].try_into().ok()?);
+    (xxhash_rust::xxh3::xxh3_64(fst) == sum).then_some(fst)
+}
+
 /// Writes the list of `index`'s passage text into the generation folder `folder`, unless the one
 /// there was built from the segments the index has now. Returns whether it wrote one.
 ///
@@ -129,7 +142,8 @@ pub fn refresh(index: &Index, folder: &Path) -> Result<bool> {
     let path = folder.join(FILE);
     if let Ok(existing) = std::fs::read(&path)
         && let Some(start) = header_len(&existing, field, &ids)
-        && Fst::new(&existing[start..]).is_ok()
+        && let Some(fst) = checked_fst(&existing, start)
+        && Fst::new(fst).is_ok()
     {
         return Ok(false);
     }
@@ -138,7 +152,10 @@ pub fn refresh(index: &Index, folder: &Path) -> Result<bool> {
         .iter()
         .map(|s| s.inverted_index(field))
         .collect::<tantivy::Result<Vec<Arc<InvertedIndexReader>>>>()?;
+    let start = bytes.len();
     build(&inverted, &mut bytes).map_err(|e| Error::io(&path, e))?;
+    let sum = xxhash_rust::xxh3::xxh3_64(&bytes[start..]);
+    bytes.extend_from_slice(&sum.to_le_bytes());
     atomic_write(&path, &bytes).map_err(|e| Error::io(&path, e))?;
     if let Ok(dir) = std::fs::File::open(folder) {
         dir.sync_all().map_err(|e| Error::io(folder, e))?;
@@ -310,6 +327,17 @@ mod tests {
         other.extend_from_slice(&fresh[header(open.fields.text, &ids).len()..]);
         std::fs::write(generation.join(FILE), &other).unwrap();
         assert!(listed(&dir).is_none());
+        // Nor one whose FST or checksum had a byte changed (some 200 bytes through it, and
+        // the last).
+        let start = header(open.fields.text, &ids).len();
+        let stride = ((fresh.len() - start) / 200).max(1);
+        let last = fresh.len() - 1;
+        for at in (start..fresh.len()).step_by(stride).chain([last]) {
+            let mut flipped = fresh.clone();
+            flipped[at] ^= 0x20;
+            std::fs::write(generation.join(FILE), &flipped).unwrap();
+            assert!(listed(&dir).is_none(), "byte {at} changed");
+        }
         assert!(refresh(&open.index, &generation).unwrap());
         assert!(listed(&dir).is_some());
     }

@@ -292,8 +292,7 @@ impl OneWord {
             [lead, other] => (lead, Some(other)),
             _ => return Ok(None),
         };
-        let unboosted =
-            |term: &Term| Bm25Weight::for_terms(searcher, std::slice::from_ref(term));
+        let unboosted = |term: &Term| Bm25Weight::for_terms(searcher, std::slice::from_ref(term));
         let lead_best = unboosted(&lead.0)?.max_score();
         if lead_best != lead.1.max_score() {
             return Ok(None);
@@ -369,7 +368,9 @@ impl OneWord {
                         postings.seek(doc);
                     }
                     if postings.doc() == doc {
-                        score += o.weight.score(norms.fieldnorm_id(doc), postings.term_freq());
+                        score += o
+                            .weight
+                            .score(norms.fieldnorm_id(doc), postings.term_freq());
                     }
                 }
                 if score > threshold {
@@ -383,7 +384,8 @@ impl OneWord {
             && let Some(mut postings) = postings_of(reader, &o.term)?
         {
             let norms = reader.get_fieldnorms_reader(o.term.field())?;
-            let mut lead = postings_of(reader, &self.lead_term)?.unwrap_or_else(SegmentPostings::empty);
+            let mut lead =
+                postings_of(reader, &self.lead_term)?.unwrap_or_else(SegmentPostings::empty);
             let unboosted = |t: Score| match t {
                 Score::NEG_INFINITY => Score::NEG_INFINITY,
                 t => t / (boost * (1.0 + 1e-5)) - 1e-6,
@@ -401,7 +403,9 @@ impl OneWord {
                 if postings.doc() < doc {
                     postings.seek(doc);
                 }
-                let score = o.weight.score(norms.fieldnorm_id(doc), postings.term_freq());
+                let score = o
+                    .weight
+                    .score(norms.fieldnorm_id(doc), postings.term_freq());
                 if score > threshold {
                     threshold = callback(doc, score);
                 }
