@@ -534,7 +534,12 @@ impl Searcher {
         if let Some(pruner) = &pruner {
             collector = collector.pruned(pruner, plan.check, count_up_to);
         }
-        let query = plan.query.as_ref() as &dyn Query;
+        // The pruned walk reads the leaves' own postings, and the whole query's weight only to
+        // check filters and exclusions: without them, its statistics are not worth reading.
+        let query = match (&pruner, plan.check) {
+            (Some(_), false) => &tantivy::query::EmptyQuery as &dyn Query,
+            _ => plan.query.as_ref() as &dyn Query,
+        };
         let mut collected = match shards::pruning(&self.open, &plan.logical) {
             Some((skip, _)) if !skip.is_empty() => {
                 let within = shards::Within {

@@ -118,7 +118,9 @@ impl Pruner {
     /// # Errors
     /// A failure reading the index's statistics.
     pub fn new(leaves: &[LeafSpec], searcher: &tantivy::Searcher) -> tantivy::Result<Pruner> {
-        let scoring = EnableScoring::enabled_from_searcher(searcher);
+        // Each statistic is read once: the walk's own term queries ask for them again.
+        let statistics = Statistics::new(searcher);
+        let scoring = EnableScoring::enabled_from_statistics_provider(&statistics, searcher);
         let leaves = leaves
             .iter()
             .map(|leaf| {
@@ -128,7 +130,7 @@ impl Pruner {
                             .iter()
                             .map(|(term, boost)| {
                                 let one = std::slice::from_ref(term);
-                                let weight = Bm25Weight::for_terms(searcher, one)?;
+                                let weight = Bm25Weight::for_terms(&statistics, one)?;
                                 Ok((term.clone(), weight.boost_by(*boost)))
                             })
                             .collect::<tantivy::Result<_>>()?,
@@ -136,7 +138,7 @@ impl Pruner {
                     },
                     LeafSpec::Phrase { terms, boost } => {
                         let words: Vec<Term> = terms.iter().map(|(_, t)| t.clone()).collect();
-                        let weight = Bm25Weight::for_terms(searcher, &words)?.boost_by(*boost);
+                        let weight = Bm25Weight::for_terms(&statistics, &words)?.boost_by(*boost);
                         let query = PhraseQuery::new_with_offset_and_slop(terms.clone(), 0);
                         let query = BoostQuery::new(Box::new(query), *boost);
                         LeafWeight {
@@ -147,7 +149,7 @@ impl Pruner {
                 })
             })
             .collect::<tantivy::Result<Vec<LeafWeight>>>()?;
-        let one_word = OneWord::of(&leaves, searcher)?;
+        let one_word = OneWord::of(&leaves, searcher, &statistics)?;
         Ok(Pruner { leaves, one_word })
     }
 
@@ -280,7 +282,11 @@ impl Pruner {
 impl OneWord {
     /// The one-word walk of `leaves`, when they are one word whose leading term is unboosted
     /// (see [`OneWord`]).
-    fn of(leaves: &[LeafWeight], searcher: &tantivy::Searcher) -> tantivy::Result<Option<OneWord>> {
+    fn of(
+        leaves: &[LeafWeight],
+        searcher: &tantivy::Searcher,
+        statistics: &Statistics<'_>,
+    ) -> tantivy::Result<Option<OneWord>> {
         let [leaf] = leaves else {
             return Ok(None);
         };
@@ -292,12 +298,12 @@ impl OneWord {
             [lead, other] => (lead, Some(other)),
             _ => return Ok(None),
         };
-        let unboosted = |term: &Term| Bm25Weight::for_terms(searcher, std::slice::from_ref(term));
+        let unboosted = |term: &Term| Bm25Weight::for_terms(statistics, std::slice::from_ref(term));
         let lead_best = unboosted(&lead.0)?.max_score();
         if lead_best != lead.1.max_score() {
             return Ok(None);
         }
-        let scoring = EnableScoring::enabled_from_searcher(searcher);
+        let scoring = EnableScoring::enabled_from_statistics_provider(statistics, searcher);
         let walk = |term: &Term| {
             tantivy::query::TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)
                 .weight(scoring)
@@ -416,6 +422,41 @@ impl OneWord {
             true => Finished::TimedOut,
             false => Finished::Done,
         })
+    }
+}
+
+/// The searcher's statistics for BM25, each read once (a term's passages are summed over the
+/// segments' dictionaries at each read).
+struct Statistics<'a> {
+    searcher: &'a tantivy::Searcher,
+    doc_freqs: std::cell::RefCell<std::collections::HashMap<Term, u64>>,
+}
+
+impl<'a> Statistics<'a> {
+    fn new(searcher: &'a tantivy::Searcher) -> Statistics<'a> {
+        Statistics {
+            searcher,
+            doc_freqs: Default::default(),
+        }
+    }
+}
+
+impl tantivy::query::Bm25StatisticsProvider for Statistics<'_> {
+    fn total_num_tokens(&self, field: tantivy::schema::Field) -> tantivy::Result<u64> {
+        self.searcher.total_num_tokens(field)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        self.searcher.total_num_docs()
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        if let Some(&n) = self.doc_freqs.borrow().get(term) {
+            return Ok(n);
+        }
+        let n = self.searcher.doc_freq(term)?;
+        self.doc_freqs.borrow_mut().insert(term.clone(), n);
+        Ok(n)
     }
 }
 
