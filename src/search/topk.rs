@@ -45,6 +45,26 @@ pub struct Pruner {
     /// For a query of one unquoted word of the passage text, its one posting list and its
     /// spelling's bonus (see [`OneWord`]).
     one_word: Option<OneWord>,
+    /// For a query of several unquoted words of the passage text, their stems' posting lists
+    /// and their spellings' bonuses (see [`AllWords`]).
+    all_words: Option<AllWords>,
+}
+
+/// A query of several unquoted words that must all match (no alias among them): their stems'
+/// posting lists intersected by tantivy's block-max WAND for a conjunction of terms (which
+/// skips a window by its blocks' best scores without decoding them), each word's spelling's
+/// bonus added at each passage the walk yields. Each bonus is at most its share of its stem's
+/// score (see [`OneWord`]), so a passage can beat a threshold only if its stems together score
+/// above the threshold divided by the largest `1 + bonus's best / stem's best`. At each such
+/// passage every term is read again and the words' scores added in the query's order, as
+/// attache's own walk adds them.
+struct AllWords {
+    /// tantivy's weight of the boolean query requiring every stem.
+    stems: Box<dyn Weight>,
+    /// Each word's stem and its spelling, with their weights, in the query's order.
+    words: Vec<(Weighted, Option<Weighted>)>,
+    /// The largest `1 + bonus's best / stem's best`.
+    factor: Score,
 }
 
 /// A query of one unquoted word, walked by tantivy's block-max WAND for a single term (which
@@ -92,6 +112,9 @@ enum Bound {
         boost: Score,
     },
 }
+
+/// A term and its BM25 weight (with its boost).
+type Weighted = (Term, Bm25Weight);
 
 /// A leaf's terms, each with the BM25 weight its score or bound is computed with.
 struct LeafWeight {
@@ -150,7 +173,12 @@ impl Pruner {
             })
             .collect::<tantivy::Result<Vec<LeafWeight>>>()?;
         let one_word = OneWord::of(&leaves, searcher, &statistics)?;
-        Ok(Pruner { leaves, one_word })
+        let all_words = AllWords::of(&leaves, searcher, &statistics)?;
+        Ok(Pruner {
+            leaves,
+            one_word,
+            all_words,
+        })
     }
 
     /// Calls `callback` with every document of `reader` that matches the leaves (and `check`,
@@ -170,6 +198,9 @@ impl Pruner {
     ) -> tantivy::Result<Finished> {
         if let (Some(one_word), None) = (&self.one_word, check) {
             return one_word.run(reader, threshold, deadline, callback);
+        }
+        if let (Some(all_words), None) = (&self.all_words, check) {
+            return all_words.run(reader, threshold, deadline, callback);
         }
         let Some(leaves) = self.open(reader)? else {
             return Ok(Finished::Done);
@@ -418,6 +449,127 @@ impl OneWord {
                 unboosted(threshold)
             })?;
         }
+        Ok(match clock.stopped() {
+            true => Finished::TimedOut,
+            false => Finished::Done,
+        })
+    }
+}
+
+impl AllWords {
+    /// The walk of `leaves`, when they are two words or more, each an unboosted stem with or
+    /// without its spelling (see [`AllWords`]).
+    fn of(
+        leaves: &[LeafWeight],
+        searcher: &tantivy::Searcher,
+        statistics: &Statistics<'_>,
+    ) -> tantivy::Result<Option<AllWords>> {
+        if leaves.len() < 2 {
+            return Ok(None);
+        }
+        let schema = searcher.schema();
+        let named = |term: &Term, name: &str| schema.get_field_name(term.field()) == name;
+        let mut words = Vec::with_capacity(leaves.len());
+        let mut factor: Score = 1.0;
+        for leaf in leaves {
+            let (stem, spelling) = match (&leaf.phrase, leaf.terms.as_slice()) {
+                (None, [stem]) => (stem, None),
+                (None, [stem, spelling]) if named(&spelling.0, "text") => (stem, Some(spelling)),
+                _ => return Ok(None),
+            };
+            let best = Bm25Weight::for_terms(statistics, std::slice::from_ref(&stem.0))?;
+            if !named(&stem.0, "stem") || best.max_score() != stem.1.max_score() {
+                return Ok(None);
+            }
+            if let Some((_, weight)) = spelling {
+                factor = factor.max(1.0 + weight.max_score() / best.max_score());
+            }
+            words.push((stem.clone(), spelling.cloned()));
+        }
+        let scoring = EnableScoring::enabled_from_statistics_provider(statistics, searcher);
+        let clauses = words
+            .iter()
+            .map(|((term, _), _)| {
+                let query =
+                    tantivy::query::TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
+                (
+                    tantivy::query::Occur::Must,
+                    Box::new(query) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        Ok(Some(AllWords {
+            stems: tantivy::query::BooleanQuery::new(clauses).weight(scoring)?,
+            words,
+            factor,
+        }))
+    }
+
+    /// [`Pruner::run`] for several words.
+    fn run(
+        &self,
+        reader: &SegmentReader,
+        mut threshold: Score,
+        deadline: Option<Instant>,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<Finished> {
+        // Each term's postings (`None` for a spelling the segment lacks) and norms.
+        type Read<'w> = (Option<SegmentPostings>, FieldNormReader, &'w Bm25Weight);
+        fn read<'w>(
+            reader: &SegmentReader,
+            (term, weight): &'w (Term, Bm25Weight),
+        ) -> tantivy::Result<Read<'w>> {
+            let norms = reader.get_fieldnorms_reader(term.field())?;
+            Ok((postings_of(reader, term)?, norms, weight))
+        }
+        let mut words = Vec::with_capacity(self.words.len());
+        for (stem, spelling) in &self.words {
+            let stem = read(reader, stem)?;
+            if stem.0.is_none() {
+                return Ok(Finished::Done);
+            }
+            let spelling = match spelling {
+                Some(spelling) => Some(read(reader, spelling)?),
+                None => None,
+            };
+            words.push((stem, spelling));
+        }
+        let score_at = |(postings, norms, weight): &mut Read<'_>, doc: DocId| -> Option<Score> {
+            let postings = postings.as_mut()?;
+            if postings.doc() < doc {
+                postings.seek(doc);
+            }
+            (postings.doc() == doc)
+                .then(|| weight.score(norms.fieldnorm_id(doc), postings.term_freq()))
+        };
+        let alive = reader.alive_bitset();
+        let factor = self.factor;
+        let lower = |threshold: Score| match threshold {
+            Score::NEG_INFINITY => Score::NEG_INFINITY,
+            t => t / (factor * (1.0 + 1e-5)) - 1e-6,
+        };
+        let mut clock = Clock::new(deadline);
+        self.stems
+            .for_each_pruning(lower(threshold), reader, &mut |doc, _| {
+                if clock.stopped() {
+                    return Score::INFINITY;
+                }
+                if alive.is_some_and(|set| !set.is_alive(doc)) {
+                    return lower(threshold);
+                }
+                let mut total = 0.0;
+                for (stem, spelling) in &mut words {
+                    let mut word = score_at(stem, doc).unwrap_or(0.0);
+                    if let Some(bonus) = spelling.as_mut().and_then(|s| score_at(s, doc)) {
+                        word += bonus;
+                    }
+                    total += word;
+                }
+                if total > threshold {
+                    threshold = callback(doc, total);
+                }
+                lower(threshold)
+            })?;
         Ok(match clock.stopped() {
             true => Finished::TimedOut,
             false => Finished::Done,
