@@ -38,11 +38,11 @@ use crate::error::{Error, Result};
 pub const FILE: &str = "words.fst";
 
 /// The first word of the list's first line; the number after it is the layout's version.
-const MAGIC: &str = "attache words 2";
+const MAGIC: &str = "attache words 3";
 
-/// The list ends with the xxh3 hash of its FST, little-endian: a list whose bytes changed is
-/// not walked (a damaged FST could send the walk out of bounds).
-const CHECKSUM: usize = 8;
+/// The list ends with the CRC-32 of its FST, little-endian: a list whose bytes changed is not
+/// walked (a damaged FST could send the walk out of bounds).
+const CHECKSUM: usize = 4;
 
 /// Whether an indexed token is a word's exact form (not a stem or entity token): what "did you
 /// mean" may offer, and what the list holds.
@@ -120,8 +120,8 @@ fn header_len(bytes: &[u8], field: Field, ids: &[String]) -> Option<usize> {
 fn checked_fst(bytes: &[u8], header_len: usize) -> Option<&[u8]> {
     let end = bytes.len().checked_sub(CHECKSUM)?;
     let fst = bytes.get(header_len..end)?;
-    let sum = u64::from_le_bytes(bytes[end..].try_into().ok()?);
-    (xxhash_rust::xxh3::xxh3_64(fst) == sum).then_some(fst)
+    let sum = u32::from_le_bytes(bytes[end..].try_into().ok()?);
+    (crc32fast::hash(fst) == sum).then_some(fst)
 }
 
 /// Writes the list of `index`'s passage text into the generation folder `folder`, unless the one
@@ -154,7 +154,7 @@ pub fn refresh(index: &Index, folder: &Path) -> Result<bool> {
         .collect::<tantivy::Result<Vec<Arc<InvertedIndexReader>>>>()?;
     let start = bytes.len();
     build(&inverted, &mut bytes).map_err(|e| Error::io(&path, e))?;
-    let sum = xxhash_rust::xxh3::xxh3_64(&bytes[start..]);
+    let sum = crc32fast::hash(&bytes[start..]);
     bytes.extend_from_slice(&sum.to_le_bytes());
     atomic_write(&path, &bytes).map_err(|e| Error::io(&path, e))?;
     if let Ok(dir) = std::fs::File::open(folder) {

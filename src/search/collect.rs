@@ -121,6 +121,20 @@ pub struct SegmentFruit {
     keys: Vec<u64>,
 }
 
+impl SegmentFruit {
+    /// The findings of a segment where nothing matches.
+    fn empty(segment: SegmentOrdinal) -> SegmentFruit {
+        SegmentFruit {
+            segment,
+            top: Vec::new(),
+            article_id: None,
+            passages: 0,
+            scored: 0,
+            keys: Vec::new(),
+        }
+    }
+}
+
 /// How many matches are collected between two looks at the clock: one block of the scorer's
 /// buffer, so the check costs one `Instant::now()` per 64 matches.
 pub const CHECK_EVERY: usize = COLLECT_BLOCK_BUFFER_LEN;
@@ -330,6 +344,14 @@ impl Collector for Passages<'_> {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentFruit> {
+        // A segment without the leaves' terms matches nothing: its columns are not opened
+        // (most of what a search that finds nothing would spend there).
+        if let Some((pruner, _, _)) = self.pruner
+            && self.limit > 0
+            && !pruner.may_match(reader)?
+        {
+            return Ok(SegmentFruit::empty(segment));
+        }
         let mut child = self.for_segment(segment, reader)?;
         if self.past_deadline() {
             return Ok(child.harvest());

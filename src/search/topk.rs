@@ -181,6 +181,37 @@ impl Pruner {
         })
     }
 
+    /// Whether `reader` holds, for every leaf, a term it matches by (a phrase: all its
+    /// words): when not, nothing matches there.
+    ///
+    /// # Errors
+    /// A failure reading the segment's dictionaries.
+    pub fn may_match(&self, reader: &SegmentReader) -> tantivy::Result<bool> {
+        let has = |term: &Term| -> tantivy::Result<bool> {
+            Ok(reader
+                .inverted_index(term.field())?
+                .get_term_info(term)?
+                .is_some())
+        };
+        for leaf in &self.leaves {
+            let mut found = leaf.phrase.is_some();
+            for (term, _) in &leaf.terms {
+                match (leaf.phrase.is_some(), has(term)?) {
+                    (true, false) => return Ok(false),
+                    (false, true) => {
+                        found = true;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            if !found {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
     /// Calls `callback` with every document of `reader` that matches the leaves (and `check`,
     /// the whole query, when it has filters or exclusions) and scores above the threshold,
     /// which starts at `threshold` and is what `callback` returns; a threshold of minus
