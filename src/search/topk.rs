@@ -431,15 +431,10 @@ impl OneWord {
                     return lower(threshold);
                 }
                 let mut score = lead;
-                if let Some((postings, norms, o)) = &mut other {
-                    if postings.doc() < doc {
-                        postings.seek(doc);
-                    }
-                    if postings.doc() == doc {
-                        score += o
-                            .weight
-                            .score(norms.fieldnorm_id(doc), postings.term_freq());
-                    }
+                if let Some((postings, norms, o)) = &mut other
+                    && let Some(more) = score_at(postings, norms, &o.weight, doc)
+                {
+                    score += more;
                 }
                 if score > threshold {
                     threshold = callback(doc, score);
@@ -468,23 +463,29 @@ impl OneWord {
                 if lead.doc() == doc || alive.is_some_and(|set| !set.is_alive(doc)) {
                     return unboosted(threshold);
                 }
-                if postings.doc() < doc {
-                    postings.seek(doc);
-                }
-                let score = o
-                    .weight
-                    .score(norms.fieldnorm_id(doc), postings.term_freq());
-                if score > threshold {
+                if let Some(score) = score_at(&mut postings, &norms, &o.weight, doc)
+                    && score > threshold
+                {
                     threshold = callback(doc, score);
                 }
                 unboosted(threshold)
             })?;
         }
-        Ok(match clock.stopped() {
-            true => Finished::TimedOut,
-            false => Finished::Done,
-        })
+        Ok(clock.finished())
     }
+}
+
+/// `weight`'s score at `doc`, if `postings` (at or before it) hold it.
+fn score_at(
+    postings: &mut SegmentPostings,
+    norms: &FieldNormReader,
+    weight: &Bm25Weight,
+    doc: DocId,
+) -> Option<Score> {
+    if postings.doc() < doc {
+        postings.seek(doc);
+    }
+    (postings.doc() == doc).then(|| weight.score(norms.fieldnorm_id(doc), postings.term_freq()))
 }
 
 impl AllWords {
@@ -565,13 +566,8 @@ impl AllWords {
             };
             words.push((stem, spelling));
         }
-        let score_at = |(postings, norms, weight): &mut Read<'_>, doc: DocId| -> Option<Score> {
-            let postings = postings.as_mut()?;
-            if postings.doc() < doc {
-                postings.seek(doc);
-            }
-            (postings.doc() == doc)
-                .then(|| weight.score(norms.fieldnorm_id(doc), postings.term_freq()))
+        let read_at = |(postings, norms, weight): &mut Read<'_>, doc: DocId| -> Option<Score> {
+            score_at(postings.as_mut()?, norms, weight, doc)
         };
         let alive = reader.alive_bitset();
         let factor = self.factor;
@@ -590,8 +586,8 @@ impl AllWords {
                 }
                 let mut total = 0.0;
                 for (stem, spelling) in &mut words {
-                    let mut word = score_at(stem, doc).unwrap_or(0.0);
-                    if let Some(bonus) = spelling.as_mut().and_then(|s| score_at(s, doc)) {
+                    let mut word = read_at(stem, doc).unwrap_or(0.0);
+                    if let Some(bonus) = spelling.as_mut().and_then(|s| read_at(s, doc)) {
                         word += bonus;
                     }
                     total += word;
@@ -601,10 +597,7 @@ impl AllWords {
                 }
                 lower(threshold)
             })?;
-        Ok(match clock.stopped() {
-            true => Finished::TimedOut,
-            false => Finished::Done,
-        })
+        Ok(clock.finished())
     }
 }
 
@@ -663,6 +656,14 @@ impl Clock {
             deadline,
             calls: 0,
             stopped: false,
+        }
+    }
+
+    /// How the walk ended.
+    fn finished(&self) -> Finished {
+        match self.stopped {
+            true => Finished::TimedOut,
+            false => Finished::Done,
         }
     }
 
