@@ -441,9 +441,12 @@ impl OneWord {
                 }
                 lower(threshold)
             })?;
-        // The other term's passages without the leading term, when it may match alone.
+        // The other term's passages without the leading term, when it may match alone and
+        // score above the threshold reached (for an alias's letters, seldom once the list is
+        // full).
         if let (Some(o), false) = (&self.other, clock.stopped())
-            && let Bound::Add { walk, boost, .. } = &o.bound
+            && let Bound::Add { walk, boost, best } = &o.bound
+            && above(*best, threshold)
             && let Some(mut postings) = postings_of(reader, &o.term)?
         {
             let norms = reader.get_fieldnorms_reader(o.term.field())?;
