@@ -156,6 +156,61 @@ fn skipping_matches_changes_the_counts_never_the_top_passages_or_their_scores() 
 }
 
 #[test]
+fn tantivys_walks_leave_out_deleted_passages_as_attaches_walk_does() {
+    // Sixty articles in segments of ten; twenty of them changed, so their old passages are
+    // deleted but still in the postings.
+    let env = TestEnv::empty();
+    let write = |i: usize, more: &str| {
+        let repeats = "security ".repeat(i % 7);
+        env.write(
+            &format!("corpus/a{i:02}.txt"),
+            format!(
+                "date 2024-01-{:02}\n\nThe council met on day {i}. Security guarantees were \
+                 discussed; the guarantee of security for Ukraine and NATO was the topic. \
+                 {repeats}{more}\n",
+                i % 28 + 1
+            ),
+        );
+    };
+    for i in 0..60 {
+        write(i, "");
+    }
+    env.run_ok(
+        &[
+            "index",
+            "--checkpoint-articles",
+            "10",
+            "--threads",
+            "1",
+            "--quiet",
+        ],
+        0,
+    );
+    for i in (0..60).step_by(3) {
+        write(i, "More security talk.");
+    }
+    env.run_ok(&["index", "--threads", "1", "--quiet"], 0);
+    let dir = IndexDir::new(env.path().join("index"));
+    let mut searcher = Searcher::open(&dir).expect("open");
+    let segments = searcher.reader().searcher().segment_readers().to_vec();
+    assert!(segments.iter().any(|s| s.num_deleted_docs() > 0));
+    for query in ["security", "guarantees", "NATO", "security guarantees"] {
+        let request = SearchRequest::new(query, 20);
+        let plan = searcher.plan(&request).expect("plan");
+        let walked = top(&searcher, &plan, 3);
+        let mut checked = searcher.plan(&request).expect("plan");
+        checked.check = true;
+        assert_eq!(top(&searcher, &checked, 3), walked, "{query}");
+        assert_eq!(top(&searcher, &plan, u64::MAX), walked, "{query}");
+        // Every live passage matches, once: the deleted ones are not counted.
+        let all = searcher
+            .collect_counting(&plan, 20, u64::MAX)
+            .expect("collect");
+        assert_eq!(all.passages, 60, "{query}");
+    }
+}
+
+#[test]
 fn a_search_counts_exactly_up_to_a_thousand_matches_and_says_when_it_stopped() {
     let env = generated(300);
     let common = env.search_json("the", &["-n", "1"]);
