@@ -5,11 +5,14 @@
 //! form — lowercased, diacritics folded (`Kyïv` → `kyiv`, `Côte` → `cote`), `’` → `'` — and its
 //! English **stem** (`guarantees` → `guarante`).
 //!
-//! Both forms are indexed at the word's position in the same field: the exact form as is, the
-//! stem with [`STEM_PREFIX`] and only when it differs from the exact form. So a quoted phrase
-//! matches exact words in order (`"security guarantee"` does not match `security guarantees`),
-//! while an unquoted word matches every word sharing its stem (see [`Analyzer::term_forms`]).
-//! Later stages add more tokens at the same positions (entity ids), which is why positions are
+//! In short fields (title, source, quotes) both forms are indexed at the word's position in
+//! the same field: the exact form as is, the stem with [`STEM_PREFIX`] and only when it
+//! differs from the exact form (see [`Analyzer::term_forms`]). The passage text keeps the exact
+//! forms with positions and gives every word's stem to a field of its own, without positions
+//! (`tokenizer::TokensTokenizer`), so an unquoted word reads one posting list. Either way a
+//! quoted phrase matches exact words in order (`"security guarantee"` does not match
+//! `security guarantees`), while an unquoted word matches every word sharing its stem. Later
+//! stages add more tokens at the same positions (entity ids), which is why positions are
 //! explicit rather than counted by tantivy.
 //!
 //! Positions leave gaps where `sentences` finds a break between two words: one empty
