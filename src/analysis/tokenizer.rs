@@ -1,12 +1,14 @@
 //! attache's analysis as tantivy tokenizers.
 //!
-//! * [`TokensTokenizer`] (`attache_tokens`): the passage text field. Indexing threads analyse
-//!   each passage once, for entity recognition and for the index alike, and hand tantivy the
+//! * [`TokensTokenizer`]: the passage's analysed fields. Indexing threads analyse each
+//!   passage once, for entity recognition and for the index alike, and hand tantivy the
 //!   result already analysed, in a compact text form ([`encode`]): per word, its tokens
 //!   (exact form, stem, entity ids) joined by [`TOKEN_SEP`], words joined by [`WORD_SEP`],
 //!   [`CLAUSE_SEP`] or [`SENTENCE_SEP`] (which leave the position gaps of
-//!   `super::sentences`).
-//!   Decoding it is a split, so tantivy's threads spend their time on postings.
+//!   `super::sentences`). Decoding it is a split, so tantivy's threads spend their time on
+//!   postings. The same value feeds three fields: the passage text keeps the exact forms and
+//!   entities (`attache_exact_tokens`), the stem field each word's stem and the entities
+//!   (`attache_stems`), the quotes every token (`attache_tokens`).
 //! * [`AttacheTokenizer`] (`attache`): short text fields given as written (title, source):
 //!   the same analysis, done by tantivy.
 //! * [`MetaTokenizer`] (`attache_meta`): metadata values `key\x1fvalue`, indexed as one
