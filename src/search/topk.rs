@@ -93,9 +93,8 @@ struct OneWord {
 
 /// The other term of a [`OneWord`].
 struct OtherTerm {
-    term: Term,
-    /// Its weight, with its boost.
-    weight: Bm25Weight,
+    /// The term and its weight, with its boost.
+    term: Weighted,
     /// How its score is bounded by the leading term's.
     bound: Bound,
 }
@@ -360,32 +359,32 @@ impl OneWord {
             [lead, other] => (lead, Some(other)),
             _ => return Ok(None),
         };
-        let unboosted = |term: &Term| Bm25Weight::for_terms(statistics, std::slice::from_ref(term));
-        let lead_best = unboosted(&lead.0)?.max_score();
-        if lead_best != lead.1.max_score() {
+        let Some(lead_best) = unboosted_best(statistics, lead)? else {
             return Ok(None);
-        }
+        };
         let scoring = EnableScoring::enabled_from_statistics_provider(statistics, searcher);
         let walk = |term: &Term| {
             tantivy::query::TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)
                 .weight(scoring)
         };
         let schema = searcher.schema();
-        let named = |term: &Term, name: &str| schema.get_field_name(term.field()) == name;
         let other = match other {
             None => None,
             Some((term, weight)) => {
-                let bound = match named(&lead.0, "stem") && named(term, "text") {
-                    true => Bound::Share(1.0 + weight.max_score() / lead_best),
-                    false => Bound::Add {
-                        best: weight.max_score(),
-                        walk: walk(term)?,
-                        boost: weight.max_score() / unboosted(term)?.max_score(),
-                    },
-                };
+                let best = weight.max_score();
+                let bound =
+                    match in_field(schema, &lead.0, "stem") && in_field(schema, term, "text") {
+                        true => Bound::Share(1.0 + best / lead_best),
+                        false => Bound::Add {
+                            best,
+                            walk: walk(term)?,
+                            boost: best
+                                / Bm25Weight::for_terms(statistics, std::slice::from_ref(term))?
+                                    .max_score(),
+                        },
+                    };
                 Some(OtherTerm {
-                    term: term.clone(),
-                    weight: weight.clone(),
+                    term: (term.clone(), weight.clone()),
                     bound,
                 })
             }
@@ -406,20 +405,15 @@ impl OneWord {
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<Finished> {
         let mut other = match &self.other {
-            Some(o) => match postings_of(reader, &o.term)? {
-                Some(p) => Some((p, reader.get_fieldnorms_reader(o.term.field())?, o)),
-                None => None,
-            },
+            Some(o) => TermAt::open(reader, &o.term)?,
             None => None,
         };
         let alive = reader.alive_bitset();
-        // What the leading term must score above for the passage to beat `threshold`, with
-        // room for rounding.
-        let lower = |threshold: Score| match (threshold, self.other.as_ref().map(|o| &o.bound)) {
-            (Score::NEG_INFINITY, _) => Score::NEG_INFINITY,
-            (t, None) => t,
-            (t, Some(Bound::Share(factor))) => t / (factor * (1.0 + 1e-5)) - 1e-6,
-            (t, Some(Bound::Add { best, .. })) => t - best * (1.0 + 1e-5) - 1e-6,
+        // What the leading term must score above for the passage to beat `threshold`.
+        let lower = |threshold: Score| match self.other.as_ref().map(|o| &o.bound) {
+            None => threshold,
+            Some(Bound::Share(factor)) => divided(threshold, *factor),
+            Some(Bound::Add { best, .. }) => lessened(threshold, *best),
         };
         let mut clock = Clock::new(deadline);
         self.lead
@@ -431,9 +425,7 @@ impl OneWord {
                     return lower(threshold);
                 }
                 let mut score = lead;
-                if let Some((postings, norms, o)) = &mut other
-                    && let Some(more) = score_at(postings, norms, &o.weight, doc)
-                {
+                if let Some(more) = other.as_mut().and_then(|o| o.score(doc)) {
                     score += more;
                 }
                 if score > threshold {
@@ -447,15 +439,11 @@ impl OneWord {
         if let (Some(o), false) = (&self.other, clock.stopped())
             && let Bound::Add { walk, boost, best } = &o.bound
             && above(*best, threshold)
-            && let Some(mut postings) = postings_of(reader, &o.term)?
+            && let Some(mut alone) = TermAt::open(reader, &o.term)?
         {
-            let norms = reader.get_fieldnorms_reader(o.term.field())?;
             let mut lead =
                 postings_of(reader, &self.lead_term)?.unwrap_or_else(SegmentPostings::empty);
-            let unboosted = |t: Score| match t {
-                Score::NEG_INFINITY => Score::NEG_INFINITY,
-                t => t / (boost * (1.0 + 1e-5)) - 1e-6,
-            };
+            let unboosted = |threshold: Score| divided(threshold, *boost);
             walk.for_each_pruning(unboosted(threshold), reader, &mut |doc, _| {
                 if clock.stopped() {
                     return Score::INFINITY;
@@ -466,7 +454,7 @@ impl OneWord {
                 if lead.doc() == doc || alive.is_some_and(|set| !set.is_alive(doc)) {
                     return unboosted(threshold);
                 }
-                if let Some(score) = score_at(&mut postings, &norms, &o.weight, doc)
+                if let Some(score) = alone.score(doc)
                     && score > threshold
                 {
                     threshold = callback(doc, score);
@@ -478,17 +466,69 @@ impl OneWord {
     }
 }
 
-/// `weight`'s score at `doc`, if `postings` (at or before it) hold it.
-fn score_at(
-    postings: &mut SegmentPostings,
-    norms: &FieldNormReader,
-    weight: &Bm25Weight,
-    doc: DocId,
-) -> Option<Score> {
-    if postings.doc() < doc {
-        postings.seek(doc);
+/// A term's postings in one segment, scored at passages taken in increasing order.
+struct TermAt<'w> {
+    postings: SegmentPostings,
+    norms: FieldNormReader,
+    weight: &'w Bm25Weight,
+}
+
+impl<'w> TermAt<'w> {
+    /// The term's postings in `reader`; `None` when the segment lacks it.
+    fn open(reader: &SegmentReader, (term, weight): &'w Weighted) -> tantivy::Result<Option<Self>> {
+        let Some(postings) = postings_of(reader, term)? else {
+            return Ok(None);
+        };
+        let norms = reader.get_fieldnorms_reader(term.field())?;
+        Ok(Some(TermAt {
+            postings,
+            norms,
+            weight,
+        }))
     }
-    (postings.doc() == doc).then(|| weight.score(norms.fieldnorm_id(doc), postings.term_freq()))
+
+    /// The term's score at `doc` (at or after the last passage asked), if it is there.
+    fn score(&mut self, doc: DocId) -> Option<Score> {
+        if self.postings.doc() < doc {
+            self.postings.seek(doc);
+        }
+        (self.postings.doc() == doc).then(|| {
+            self.weight
+                .score(self.norms.fieldnorm_id(doc), self.postings.term_freq())
+        })
+    }
+}
+
+/// What a part of a score must exceed for the whole, at most `factor` times the part, to
+/// exceed `threshold`, with room for rounding.
+fn divided(threshold: Score, factor: Score) -> Score {
+    match threshold {
+        Score::NEG_INFINITY => Score::NEG_INFINITY,
+        t => t / (factor * (1.0 + 1e-5)) - 1e-6,
+    }
+}
+
+/// What a part of a score must exceed for the whole, at most `more` above the part, to exceed
+/// `threshold`, with room for rounding.
+fn lessened(threshold: Score, more: Score) -> Score {
+    match threshold {
+        Score::NEG_INFINITY => Score::NEG_INFINITY,
+        t => t - more * (1.0 + 1e-5) - 1e-6,
+    }
+}
+
+/// The best score of a term's weight when it carries no boost; `None` when it does.
+fn unboosted_best(
+    statistics: &Statistics<'_>,
+    (term, weight): &Weighted,
+) -> tantivy::Result<Option<Score>> {
+    let best = Bm25Weight::for_terms(statistics, std::slice::from_ref(term))?.max_score();
+    Ok((best == weight.max_score()).then_some(best))
+}
+
+/// Whether `term` is of the field named `name`.
+fn in_field(schema: &tantivy::schema::Schema, term: &Term, name: &str) -> bool {
+    schema.get_field_name(term.field()) == name
 }
 
 impl AllWords {
@@ -503,21 +543,25 @@ impl AllWords {
             return Ok(None);
         }
         let schema = searcher.schema();
-        let named = |term: &Term, name: &str| schema.get_field_name(term.field()) == name;
         let mut words = Vec::with_capacity(leaves.len());
         let mut factor: Score = 1.0;
         for leaf in leaves {
             let (stem, spelling) = match (&leaf.phrase, leaf.terms.as_slice()) {
                 (None, [stem]) => (stem, None),
-                (None, [stem, spelling]) if named(&spelling.0, "text") => (stem, Some(spelling)),
+                (None, [stem, spelling]) if in_field(schema, &spelling.0, "text") => {
+                    (stem, Some(spelling))
+                }
                 _ => return Ok(None),
             };
-            let best = Bm25Weight::for_terms(statistics, std::slice::from_ref(&stem.0))?;
-            if !named(&stem.0, "stem") || best.max_score() != stem.1.max_score() {
+            let best = match in_field(schema, &stem.0, "stem") {
+                true => unboosted_best(statistics, stem)?,
+                false => None,
+            };
+            let Some(best) = best else {
                 return Ok(None);
-            }
+            };
             if let Some((_, weight)) = spelling {
-                factor = factor.max(1.0 + weight.max_score() / best.max_score());
+                factor = factor.max(1.0 + weight.max_score() / best);
             }
             words.push((stem.clone(), spelling.cloned()));
         }
@@ -548,36 +592,20 @@ impl AllWords {
         deadline: Option<Instant>,
         callback: &mut dyn FnMut(DocId, Score) -> Score,
     ) -> tantivy::Result<Finished> {
-        // Each term's postings (`None` for a spelling the segment lacks) and norms.
-        type Read<'w> = (Option<SegmentPostings>, FieldNormReader, &'w Bm25Weight);
-        fn read<'w>(
-            reader: &SegmentReader,
-            (term, weight): &'w (Term, Bm25Weight),
-        ) -> tantivy::Result<Read<'w>> {
-            let norms = reader.get_fieldnorms_reader(term.field())?;
-            Ok((postings_of(reader, term)?, norms, weight))
-        }
+        // Each word's stem and spelling (`None` for a spelling the segment lacks).
         let mut words = Vec::with_capacity(self.words.len());
         for (stem, spelling) in &self.words {
-            let stem = read(reader, stem)?;
-            if stem.0.is_none() {
+            let Some(stem) = TermAt::open(reader, stem)? else {
                 return Ok(Finished::Done);
-            }
+            };
             let spelling = match spelling {
-                Some(spelling) => Some(read(reader, spelling)?),
+                Some(spelling) => TermAt::open(reader, spelling)?,
                 None => None,
             };
             words.push((stem, spelling));
         }
-        let read_at = |(postings, norms, weight): &mut Read<'_>, doc: DocId| -> Option<Score> {
-            score_at(postings.as_mut()?, norms, weight, doc)
-        };
         let alive = reader.alive_bitset();
-        let factor = self.factor;
-        let lower = |threshold: Score| match threshold {
-            Score::NEG_INFINITY => Score::NEG_INFINITY,
-            t => t / (factor * (1.0 + 1e-5)) - 1e-6,
-        };
+        let lower = |threshold: Score| divided(threshold, self.factor);
         let mut clock = Clock::new(deadline);
         self.stems
             .for_each_pruning(lower(threshold), reader, &mut |doc, _| {
@@ -589,8 +617,8 @@ impl AllWords {
                 }
                 let mut total = 0.0;
                 for (stem, spelling) in &mut words {
-                    let mut word = read_at(stem, doc).unwrap_or(0.0);
-                    if let Some(bonus) = spelling.as_mut().and_then(|s| read_at(s, doc)) {
+                    let mut word = stem.score(doc).unwrap_or(0.0);
+                    if let Some(bonus) = spelling.as_mut().and_then(|s| s.score(doc)) {
                         word += bonus;
                     }
                     total += word;
