@@ -62,7 +62,8 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
         }
         Ok(all)
     };
-    let (words_index, stems_index) = (inverted(field)?, inverted(searcher.index().fields.stem)?);
+    let stems = searcher.index().fields.stem;
+    let (words_index, stems_index) = (inverted(field)?, inverted(stems)?);
     // Each segment's dictionary as an FST to walk (see [`super::fuzzy`]), opened when a word
     // first needs it.
     let mut fsts = None;
@@ -82,7 +83,6 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
         }
         Ok::<u64, Error>(n)
     };
-    let stems = searcher.index().fields.stem;
     let mut out: Vec<Suggestion> = Vec::new();
     for word in words {
         if out.iter().any(|s| s.word == word) {
