@@ -61,7 +61,8 @@ pub struct Collected {
     pub articles: u64,
     /// Whether every match was counted.
     pub exact: bool,
-    /// How many passages were scored in full: every match when nothing was skipped.
+    /// How many passages were scored in full: fewer than the matches when the ranking walk
+    /// skipped some (their count may still be exact: see [`Passages::count_first`]).
     pub scored: u64,
 }
 
@@ -198,6 +199,74 @@ impl<'a> Passages<'a> {
         *floor = floor.max(to);
     }
 
+    /// Counts the first `cap` matches of `weight` (built without scoring: only which passages
+    /// match is read, not how often their words occur), segment by segment in order, leaving
+    /// out the segments `searched` rules out. This is how a pruned search counts: the walk that
+    /// ranks then skips from its first full top list instead of scoring every match it counts.
+    /// With more than `cap` matches the counts are lower bounds ([`Collected::exact`] false);
+    /// nothing is ranked (`top` is empty). Stops at the deadline ([`Passages::timed_out`]).
+    ///
+    /// # Errors
+    /// A failure reading a segment.
+    pub fn count_first(
+        &self,
+        searcher: &tantivy::Searcher,
+        weight: &dyn Weight,
+        cap: u64,
+        searched: impl Fn(&SegmentReader) -> tantivy::Result<bool>,
+    ) -> tantivy::Result<Collected> {
+        let mut fruits = Vec::new();
+        let mut counted = 0_u64;
+        let mut more = false;
+        let mut buffer = [0; COLLECT_BLOCK_BUFFER_LEN];
+        let mut ords = Vec::with_capacity(COLLECT_BLOCK_BUFFER_LEN);
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            if more || self.past_deadline() {
+                break;
+            }
+            if !searched(reader)? {
+                continue;
+            }
+            let mut child = self.for_segment(ord as SegmentOrdinal, reader)?;
+            let alive = reader.alive_bitset();
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            loop {
+                let n = scorer.fill_buffer(&mut buffer);
+                let mut docs = &mut buffer[..n];
+                if let Some(set) = alive {
+                    let mut live = 0;
+                    for i in 0..docs.len() {
+                        if set.is_alive(docs[i]) {
+                            docs[live] = docs[i];
+                            live += 1;
+                        }
+                    }
+                    docs = &mut docs[..live];
+                }
+                let room = usize::try_from(cap - counted).unwrap_or(usize::MAX);
+                if docs.len() > room {
+                    docs = &mut docs[..room];
+                    more = true;
+                }
+                child.count(docs, &mut ords);
+                counted += docs.len() as u64;
+                // A full buffer may be followed by more matches, and a full count by none.
+                if more || n < buffer.len() || self.past_deadline() {
+                    break;
+                }
+                if counted == cap {
+                    more = next_alive(scorer.as_mut(), alive) != TERMINATED;
+                    break;
+                }
+            }
+            fruits.push(child.harvest());
+        }
+        let mut collected = self.merge_fruits(fruits)?;
+        collected.exact = !more;
+        collected.scored = 0;
+        Ok(collected)
+    }
+
     /// Whether the deadline stopped the search before every match was seen.
     pub fn timed_out(&self) -> bool {
         self.timed_out.load(AtomicOrdering::Relaxed)
@@ -214,6 +283,15 @@ impl<'a> Passages<'a> {
         }
         past
     }
+}
+
+/// The first live document of `docs` from the one it stands on.
+fn next_alive(docs: &mut dyn DocSet, alive: Option<&tantivy::fastfield::AliveBitSet>) -> DocId {
+    let mut doc = docs.doc();
+    while doc != TERMINATED && alive.is_some_and(|set| !set.is_alive(doc)) {
+        doc = docs.advance();
+    }
+    doc
 }
 
 /// One segment's share of the work. The top list is kept by score alone, with the passages
@@ -648,6 +726,39 @@ fn article_ids(fruit: &SegmentFruit, mut ords: Vec<u64>) -> HashMap<u64, String>
 }
 
 impl SegmentPassages {
+    /// Counts the article of `doc`, whose ordinal in the segment's dictionary is
+    /// `article_ord` (`u64::MAX` when it has none).
+    fn count_article(&mut self, doc: DocId, article_ord: u64) {
+        match self.seen.get_mut((article_ord / 64) as usize) {
+            Some(word) if *word & (1 << (article_ord % 64)) != 0 => {}
+            Some(word) => {
+                *word |= 1 << (article_ord % 64);
+                self.keys
+                    .push(self.columns.article_key.first(doc).unwrap_or(0));
+            }
+            // A passage without an article id: counted by its key alone, made distinct later.
+            None => {
+                self.keys
+                    .push(self.columns.article_key.first(doc).unwrap_or(0));
+                self.unordered_keys = true;
+            }
+        }
+    }
+
+    /// Counts `docs`, matches in increasing order, with nothing to rank: their articles are
+    /// read in one batch (`ords` is room for them).
+    fn count(&mut self, docs: &[DocId], ords: &mut Vec<Option<u64>>) {
+        self.passages += docs.len() as u64;
+        ords.clear();
+        ords.resize(docs.len(), None);
+        if let Some(ids) = &self.columns.article_id {
+            ids.ords().first_vals(docs, ords);
+        }
+        for (&doc, ord) in docs.iter().zip(ords.iter()) {
+            self.count_article(doc, ord.unwrap_or(u64::MAX));
+        }
+    }
+
     /// Keeps `doc`, whose score equals the list's lowest, `score`, on the side.
     fn tie(&mut self, score: Score, doc: DocId) {
         if self.tied_score != score {
@@ -725,20 +836,7 @@ impl SegmentCollector for SegmentPassages {
             Some(ids) => ids.ords().first(doc).unwrap_or(u64::MAX),
             None => u64::MAX,
         };
-        match self.seen.get_mut((article_ord / 64) as usize) {
-            Some(word) if *word & (1 << (article_ord % 64)) != 0 => {}
-            Some(word) => {
-                *word |= 1 << (article_ord % 64);
-                self.keys
-                    .push(self.columns.article_key.first(doc).unwrap_or(0));
-            }
-            // A passage without an article id: counted by its key alone, made distinct later.
-            None => {
-                self.keys
-                    .push(self.columns.article_key.first(doc).unwrap_or(0));
-                self.unordered_keys = true;
-            }
-        }
+        self.count_article(doc, article_ord);
         self.offer(doc, score);
     }
 

@@ -20,11 +20,12 @@ pub mod suggest;
 pub(crate) mod topk;
 pub(crate) mod values;
 
+use std::collections::HashSet;
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
-use tantivy::query::Query;
-use tantivy::{IndexReader, ReloadPolicy, TantivyDocument};
+use tantivy::query::{EnableScoring, Query};
+use tantivy::{IndexReader, ReloadPolicy, SegmentReader, TantivyDocument};
 
 use crate::analysis::Analyzer;
 use crate::corpus::Date;
@@ -47,9 +48,10 @@ pub const RESCORE_WINDOW: usize = 200;
 /// below follow in BM25's order): the weight moves a score by less than BM25's spread over the
 /// first few dozen passages.
 pub const PRIOR_WINDOW: usize = 50;
-/// How many matches a ranked search counts before it starts skipping those that cannot reach
-/// the top (as Lucene's `totalHitsThreshold`): fewer matches are counted exactly, more are
-/// reported as "at least" this many unless the request asks for exact counts.
+/// How many matches a ranked search counts (as Lucene's `totalHitsThreshold`): fewer matches
+/// are counted exactly, more are reported as "at least" this many unless the request asks for
+/// exact counts. Past them, or sooner when they are counted apart, the ranking skips the
+/// passages that cannot reach the top.
 pub const COUNT_UP_TO: u64 = 1000;
 
 /// A search to run.
@@ -530,8 +532,57 @@ impl Searcher {
             Some(leaves) if window > 0 => Some(topk::Pruner::new(leaves, &searcher)?),
             _ => None,
         };
+        let skip = match shards::pruning(&self.open, &plan.logical) {
+            Some((skip, _)) => skip,
+            None => HashSet::new(),
+        };
+        let timed_out = |collector: &Passages| match deadline {
+            Some(Deadline { timeout, .. }) if collector.timed_out() => {
+                Err(Error::Timeout { timeout })
+            }
+            _ => Ok(()),
+        };
+        // Counting the first matches on their own, reading which passages match and not how
+        // well, lets the ranking walk skip from its first full top list on instead of scoring
+        // every match it counts. It pays when that list is much shorter than the count (or the
+        // count is exact) and what matches is cheap to read: the leaves' own postings, or one
+        // word's terms. A window of 200 to re-rank leaves little to skip, and an intersection
+        // of several words' unions costs more to walk twice: both are counted as collected.
+        let separately = match &pruner {
+            Some(pruner) if window != usize::MAX => {
+                count_up_to == u64::MAX
+                    || ((window as u64).saturating_mul(10) <= count_up_to
+                        && (pruner.matches().is_some() || pruner.leaves() == 1))
+            }
+            _ => false,
+        };
+        let counts = match &pruner {
+            Some(pruner) if separately => {
+                let counter = Passages::new(0, &self.columns, deadline.map(|d| d.at));
+                let whole;
+                let weight = match (pruner.matches(), plan.check) {
+                    (Some(weight), false) => weight,
+                    _ => {
+                        let scoring = EnableScoring::disabled_from_searcher(&searcher);
+                        whole = plan.query.weight(scoring)?;
+                        whole.as_ref()
+                    }
+                };
+                let searched = |reader: &SegmentReader| -> tantivy::Result<bool> {
+                    Ok(!skip.contains(&reader.segment_id()) && pruner.may_match(reader)?)
+                };
+                let counts = counter.count_first(&searcher, weight, count_up_to, searched)?;
+                timed_out(&counter)?;
+                Some(counts)
+            }
+            _ => None,
+        };
         let mut collector = Passages::new(window, &self.columns, deadline.map(|d| d.at));
         if let Some(pruner) = &pruner {
+            let count_up_to = match counts {
+                Some(_) => 0,
+                None => count_up_to,
+            };
             collector = collector.pruned(pruner, plan.check, count_up_to);
         }
         // The pruned walk reads the leaves' own postings, and the whole query's weight only to
@@ -540,20 +591,21 @@ impl Searcher {
             (Some(_), false) => &tantivy::query::EmptyQuery as &dyn Query,
             _ => plan.query.as_ref() as &dyn Query,
         };
-        let mut collected = match shards::pruning(&self.open, &plan.logical) {
-            Some((skip, _)) if !skip.is_empty() => {
+        let mut collected = match skip.is_empty() {
+            false => {
                 let within = shards::Within {
                     inner: &collector,
                     skip: &skip,
                 };
                 searcher.search(query, &within)?
             }
-            _ => searcher.search(query, &collector)?,
+            true => searcher.search(query, &collector)?,
         };
-        if let Some(Deadline { timeout, .. }) = deadline
-            && collector.timed_out()
-        {
-            return Err(Error::Timeout { timeout });
+        timed_out(&collector)?;
+        if let Some(counts) = counts {
+            collected.passages = counts.passages;
+            collected.articles = counts.articles;
+            collected.exact = counts.exact;
         }
         if limit > 0 && rerank {
             let prior = match plan.length_prior {

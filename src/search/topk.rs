@@ -180,6 +180,25 @@ impl Pruner {
         })
     }
 
+    /// How many leaves must match.
+    pub fn leaves(&self) -> usize {
+        self.leaves.len()
+    }
+
+    /// A weight matching exactly the passages the leaves match, cheaper to walk than the
+    /// whole query's when there is one: a word's stem alone (its spelling only ever occurs
+    /// where its stem does), or the words' stems intersected. `None` for an alias's letters
+    /// (which match without their entity), phrases, and anything else.
+    pub fn matches(&self) -> Option<&dyn Weight> {
+        if let Some(one_word) = &self.one_word {
+            return match one_word.other.as_ref().map(|o| &o.bound) {
+                None | Some(Bound::Share(_)) => Some(one_word.lead.as_ref()),
+                Some(Bound::Add { .. }) => None,
+            };
+        }
+        self.all_words.as_ref().map(|all| all.stems.as_ref())
+    }
+
     /// Whether `reader` holds, for every leaf, a term it matches by (a phrase: all its
     /// words): when not, nothing matches there.
     ///

@@ -3,7 +3,7 @@
 //! conjunctions or tantivy's boolean scorer).
 
 use attache::index::IndexDir;
-use attache::search::{SearchRequest, Searcher};
+use attache::search::{Ranking, SearchRequest, Searcher};
 
 use crate::util::TestEnv;
 
@@ -118,21 +118,35 @@ fn skipping_matches_changes_the_counts_never_the_top_passages_or_their_scores() 
             same(&exhaustive, &by_tantivy),
             "{query}:\n{exhaustive:?}\n{by_tantivy:?}"
         );
-        // The counts say when they stopped early.
+        // The counts say when they stopped early, and exact counts are tantivy's.
         let counted = searcher.collect_counting(&plan, 20, 3).expect("collect");
         let all = searcher
             .collect_counting(&plan, 20, u64::MAX)
             .expect("collect");
-        assert!(all.exact);
+        let every = searcher
+            .collect_counting(&tantivy, 20, u64::MAX)
+            .expect("collect");
+        assert!(all.exact && every.exact);
+        assert_eq!(
+            (all.passages, all.articles),
+            (every.passages, every.articles),
+            "{query}: exact counts"
+        );
+        assert!(counted.passages >= all.passages.min(3), "{query}");
         assert!(counted.passages <= all.passages && counted.articles <= all.articles);
-        assert!(counted.scored <= all.scored && all.scored == all.passages);
-        skipped_somewhere |= counted.scored < all.scored;
         if counted.exact {
             assert_eq!(
                 (counted.passages, counted.articles),
                 (all.passages, all.articles)
             );
         }
+        let one_more = searcher
+            .collect_counting(&plan, 20, all.passages + 1)
+            .expect("collect");
+        assert!(one_more.exact, "{query}: {} matches", all.passages);
+        assert_eq!(one_more.passages, all.passages);
+        // Counting every match no longer means scoring every one.
+        skipped_somewhere |= all.scored < all.passages;
         // The whole search, bonuses and length weights included.
         let exact = SearchRequest {
             exact_count: true,
@@ -294,4 +308,43 @@ fn pruned_top_tens_equal_the_exhaustive_ones_on_the_public_queries_over_the_ungd
     }
     println!("{compared} top tens compared, {skipped} of them from searches that skipped matches");
     assert!(skipped > 0);
+}
+
+#[test]
+fn a_search_that_counts_apart_from_ranking_counts_the_first_matches_in_order() {
+    let env = generated(120);
+    let dir = IndexDir::new(env.path().join("index"));
+    let mut searcher = Searcher::open(&dir).expect("open");
+    let mut apart = 0;
+    for query in QUERIES {
+        // BM25 alone keeps a top list of one, a tenth of a count of ten: the first ten matches
+        // are counted on their own, and the walk that ranks skips from its first passage on.
+        let request = SearchRequest {
+            ranking: Ranking::Bm25,
+            ..SearchRequest::new(*query, 1)
+        };
+        let plan = searcher.plan(&request).expect("plan");
+        let all = searcher
+            .collect_counting(&plan, 1, u64::MAX)
+            .expect("collect");
+        let ten = searcher.collect_counting(&plan, 1, 10).expect("collect");
+        assert_eq!(ten.top, all.top, "{query}");
+        if plan.leaves.is_none() {
+            // Not pruned (`OR`, `title:`): every match is scored, and so counted.
+            assert_eq!((ten.passages, ten.exact), (all.passages, true), "{query}");
+            continue;
+        }
+        assert_eq!(ten.passages, all.passages.min(10), "{query}");
+        assert_eq!(ten.exact, all.passages <= 10, "{query}");
+        // A count that stops exactly at the last match knows it is exact when it counts apart
+        // (one leaf always does; a walk that counts as it ranks cannot tell).
+        let one_leaf = plan.leaves.as_ref().is_some_and(|leaves| leaves.len() == 1);
+        let just = searcher
+            .collect_counting(&plan, 1, all.passages.max(10))
+            .expect("collect");
+        assert!(just.exact || !one_leaf, "{query}");
+        assert_eq!((just.passages, just.articles), (all.passages, all.articles));
+        apart += usize::from(one_leaf && all.passages > 10);
+    }
+    assert!(apart >= 5, "{apart} one-leaf queries counted apart");
 }
