@@ -54,6 +54,11 @@ pub const PRIOR_WINDOW: usize = 50;
 /// passages that cannot reach the top.
 pub const COUNT_UP_TO: u64 = 1000;
 
+/// The fewest matches a query must be able to have for a ranked search to count them apart
+/// from ranking them (see `Searcher::collect_ranked`): below, a pass of its own over the
+/// segments costs more than scoring them all.
+pub const COUNT_APART_FROM: u64 = 500;
+
 /// A search to run.
 #[derive(Debug, Clone)]
 pub struct SearchRequest {
@@ -545,14 +550,17 @@ impl Searcher {
         // Counting the first matches on their own, reading which passages match and not how
         // well, lets the ranking walk skip from its first full top list on instead of scoring
         // every match it counts. It pays when that list is much shorter than the count (or the
-        // count is exact) and what matches is cheap to read: the leaves' own postings, or one
-        // word's terms. A window of 200 to re-rank leaves little to skip, and an intersection
-        // of several words' unions costs more to walk twice: both are counted as collected.
+        // count is exact) and than the matches can be, and what matches is cheap to read: the
+        // leaves' own postings, or one
+        // word's terms. A window of 200 to re-rank leaves little to skip; an intersection of
+        // several words' unions costs more to walk twice, and a phrase's positions more to read
+        // twice: those are counted as they are collected.
         let separately = match &pruner {
             Some(pruner) if window != usize::MAX => {
-                count_up_to == u64::MAX
-                    || ((window as u64).saturating_mul(10) <= count_up_to
-                        && (pruner.matches().is_some() || pruner.leaves() == 1))
+                let window = window as u64;
+                pruner.counts_cheaply()
+                    && pruner.most_matches() > window.saturating_mul(4).max(COUNT_APART_FROM)
+                    && (count_up_to == u64::MAX || window.saturating_mul(10) <= count_up_to)
             }
             _ => false,
         };

@@ -30,7 +30,10 @@ use std::time::Instant;
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::{BlockSegmentPostings, Postings, SegmentPostings};
-use tantivy::query::{Bm25Weight, BoostQuery, EnableScoring, PhraseQuery, Query, Scorer, Weight};
+use tantivy::query::{
+    Bm25StatisticsProvider, Bm25Weight, BoostQuery, EnableScoring, PhraseQuery, Query, Scorer,
+    Weight,
+};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED, Term};
 
@@ -121,6 +124,9 @@ struct LeafWeight {
     /// For a phrase, tantivy's phrase query (with its boost), which checks the words' positions
     /// and scores the phrase; `None` for a word.
     phrase: Option<Box<dyn Weight>>,
+    /// The most passages the leaf can match: a word's terms' passages summed, a phrase's
+    /// rarest word's.
+    most: u64,
 }
 
 /// Whether a run went to the end or stopped at the deadline.
@@ -157,15 +163,22 @@ impl Pruner {
                             })
                             .collect::<tantivy::Result<_>>()?,
                         phrase: None,
+                        most: terms.iter().try_fold(0, |sum, (term, _)| {
+                            Ok::<_, tantivy::TantivyError>(sum + statistics.doc_freq(term)?)
+                        })?,
                     },
                     LeafSpec::Phrase { terms, boost } => {
                         let words: Vec<Term> = terms.iter().map(|(_, t)| t.clone()).collect();
                         let weight = Bm25Weight::for_terms(&statistics, &words)?.boost_by(*boost);
                         let query = PhraseQuery::new_with_offset_and_slop(terms.clone(), 0);
                         let query = BoostQuery::new(Box::new(query), *boost);
+                        let most = words.iter().try_fold(u64::MAX, |least, term| {
+                            Ok::<_, tantivy::TantivyError>(least.min(statistics.doc_freq(term)?))
+                        })?;
                         LeafWeight {
                             terms: words.into_iter().map(|t| (t, weight.clone())).collect(),
                             phrase: Some(query.weight(scoring)?),
+                            most,
                         }
                     }
                 })
@@ -180,9 +193,19 @@ impl Pruner {
         })
     }
 
-    /// How many leaves must match.
-    pub fn leaves(&self) -> usize {
-        self.leaves.len()
+    /// The most passages the query can match (its leaves' least).
+    pub fn most_matches(&self) -> u64 {
+        self.leaves.iter().map(|l| l.most).min().unwrap_or(0)
+    }
+
+    /// Whether reading which passages match costs little beside ranking them: the leaves'
+    /// own postings say ([`Pruner::matches`]), or the query is one word (its terms' union). A
+    /// phrase's passages must each have their positions read, by a count as by the ranking.
+    pub fn counts_cheaply(&self) -> bool {
+        match self.leaves.as_slice() {
+            [leaf] if leaf.phrase.is_none() => true,
+            _ => self.matches().is_some(),
+        }
     }
 
     /// A weight matching exactly the passages the leaves match, cheaper to walk than the
