@@ -1384,9 +1384,15 @@ fn entity_tokens_work_inside_phrases_across_spellings() {
 #[test]
 fn a_known_alias_finds_its_entity_and_the_exact_spelling_ranks_first() {
     let env = TestEnv::new();
+    // A paragraph about the city, as long as the sample's and naming it as often as they do
+    // (twice): a one-line mention would rank below them, as the passages of a query naming an
+    // entity are weighed by length, and the spelling weighs less than a second mention.
     env.write(
         "corpus/kiev.txt",
-        "date 2025-11-20 Talks in Kiev ended without a deal.",
+        "date 2025-11-20 Talks in Kiev ended without a deal. The delegations that had come to \
+         Kiev for the second round left the capital on Thursday evening, and the officials who \
+         stayed behind said that the city's air defences had been the main subject of the last \
+         meeting, before the ministers returned to their capitals to report.",
     );
     env.index();
     let search = env.search_json("Kiev", &["--limit", "50"]);

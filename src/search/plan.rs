@@ -90,8 +90,9 @@ pub struct Plan {
     pub bonuses: Vec<Logical>,
     /// Whether the best passages' scores are weighed by their length, so that a one-line
     /// mention does not outrank a paragraph about the entity asked for (see
-    /// `collect::LengthPrior`). Only for queries that name an entity: for words and phrases,
-    /// BM25's own preference for short passages measured better on the judged set.
+    /// `collect::LengthPrior`). Only for queries that name an entity (`@name`, `entity:`, or a
+    /// plain word that is one of its names): for other words and phrases, BM25's own
+    /// preference for short passages measured better on the judged set.
     pub length_prior: bool,
     /// The query as leaves that must all match, when it can be put so and every part that
     /// scores is a leaf: the collector then skips the matches that cannot reach the top list
@@ -197,9 +198,29 @@ impl Planner<'_> {
         Ok(Plan {
             highlight,
             bonuses,
-            length_prior: names_entity(node),
+            length_prior: self.names_entity(node),
             ..Plan::new(logical, days)
         })
+    }
+
+    /// Whether the query asks for an entity's mentions: `@name`, `entity:`, or a word of the
+    /// passage text that is a known alias (`Gorbachev`, when aliases expand), whose entity's
+    /// mentions carry its score.
+    fn names_entity(&mut self, node: &Node) -> bool {
+        match node {
+            Node::Entity { .. } => true,
+            Node::Term { field, text, .. } if field.as_ref().is_none_or(|f| f.name == "text") => {
+                self.expand_aliases && builtin_alias_id(self.analyzer, text).is_some()
+            }
+            Node::Term { field, .. } | Node::Phrase { field, .. } => {
+                field.as_ref().is_some_and(|f| f.name == "entity")
+            }
+            Node::Bool(clauses) => clauses
+                .iter()
+                .any(|(occur, node)| *occur != Occur::MustNot && self.names_entity(node)),
+            Node::Boost(inner, _) => self.names_entity(inner),
+            Node::Range { .. } => false,
+        }
     }
 
     fn node(
@@ -666,22 +687,6 @@ impl Planner<'_> {
     /// Articles whose date period overlaps the periods from `lower` to `upper`; scores nothing.
     pub fn date_filter(&self, lower: Option<Date>, upper: Option<Date>) -> Logical {
         date_filter(lower, upper)
-    }
-}
-
-/// Whether a query asks for an entity by name (`@Gorbachev`, `entity:gorbachev`) outside an
-/// exclusion: the passages about it, not those that name it in passing, are wanted.
-fn names_entity(node: &Node) -> bool {
-    match node {
-        Node::Entity { .. } => true,
-        Node::Term { field, .. } | Node::Phrase { field, .. } => {
-            field.as_ref().is_some_and(|f| f.name == "entity")
-        }
-        Node::Bool(clauses) => clauses
-            .iter()
-            .any(|(occur, node)| *occur != Occur::MustNot && names_entity(node)),
-        Node::Boost(inner, _) => names_entity(inner),
-        Node::Range { .. } => false,
     }
 }
 

@@ -224,6 +224,20 @@ fn a_paragraph_about_a_person_outranks_a_one_line_mention() {
     // With more hits than the window, every shown hit is weighed alike.
     let many = env.search_json("@Gorbachev", &["--limit", "100"]);
     assert_eq!(many.locations(), full.locations(), "{}", many.out);
+    // A plain word that names him finds his mentions, and weighs them the same way; a word
+    // that names nobody keeps BM25's order.
+    let plain = env.search_json("Gorbachev", &[]);
+    assert_eq!(plain.locations(), full.locations(), "{}", plain.out);
+    let explained = env.search_json("Gorbachev", &["--explain"]);
+    assert_eq!(explained.summary["plan"]["length_prior"], true);
+    let word = env.search_json("President", &["--explain"]);
+    assert_eq!(word.summary["plan"]["length_prior"], false);
+    assert_eq!(
+        word.locations(),
+        ["note.txt#0", "speech.txt#0"],
+        "{}",
+        word.out
+    );
 }
 
 #[test]
