@@ -9,7 +9,7 @@
 use std::ops::Range;
 
 use super::plan::Highlight;
-use crate::analysis::{Analyzer, stem_token};
+use crate::analysis::{Analyzer, STEM_PREFIX};
 use crate::entities::Mention;
 
 /// Passages up to this many bytes are shown whole.
@@ -39,10 +39,14 @@ impl Snippet {
     }
 }
 
+/// A phrase's words as (offset, index among all the phrases' words).
+type IndexedPhrase = Vec<(usize, Option<usize>)>;
+
+/// A word of the passage as phrase marking reads it: where it is, and which of the phrases'
+/// words it is (its index among them), if any.
 struct WordInfo {
     span: Range<usize>,
-    exact: String,
-    stem: Option<String>,
+    term: Option<usize>,
     position: usize,
 }
 
@@ -54,27 +58,48 @@ pub fn highlights(
     highlight: &Highlight,
     mentions: &[Mention],
 ) -> Vec<Range<usize>> {
-    let mut words = Vec::new();
-    analyzer.for_each_word(text, |w| {
-        words.push(WordInfo {
-            span: w.span,
-            exact: w.exact.to_owned(),
-            stem: w.stem.map(stem_token),
-            position: w.position,
+    // The phrases' distinct words, and each phrase as (offset, index among them): the passage's
+    // words are compared by index, and nothing is copied per word.
+    let mut terms: Vec<&str> = highlight
+        .phrases
+        .iter()
+        .flat_map(|(phrase, _)| phrase.iter().map(|(_, word)| word.as_str()))
+        .collect();
+    terms.sort_unstable();
+    terms.dedup();
+    let index = |word: &str| terms.binary_search(&word).ok();
+    let phrases: Vec<(IndexedPhrase, u32)> = highlight
+        .phrases
+        .iter()
+        .map(|(phrase, slop)| {
+            let phrase = phrase.iter().map(|(at, w)| (*at, index(w))).collect();
+            (phrase, *slop)
         })
-    });
+        .collect();
+    let mut words = Vec::new();
     let mut ranges = Vec::new();
-    for word in &words {
-        let hit = highlight.words.iter().any(|forms| {
-            forms
-                .iter()
-                .any(|f| *f == word.exact || Some(f) == word.stem.as_ref())
-        });
+    analyzer.for_each_word(text, |w| {
+        // A word matches as its exact form, or as its stem's index token (`~stem`).
+        let stem_is = |form: &str| {
+            form.strip_prefix(STEM_PREFIX)
+                .is_some_and(|stem| w.stem == Some(stem))
+        };
+        let hit = highlight
+            .words
+            .iter()
+            .any(|forms| forms.iter().any(|f| f == w.exact || stem_is(f)));
         if hit {
-            ranges.push(word.span.clone());
+            ranges.push(w.span.clone());
         }
-    }
-    for (phrase, slop) in &highlight.phrases {
+        if !terms.is_empty() {
+            words.push(WordInfo {
+                term: index(w.exact),
+                span: w.span,
+                position: w.position,
+            });
+        }
+    });
+    for (phrase, slop) in &phrases {
         for start in 0..words.len() {
             if let Some(matched) = match_phrase(&words[start..], phrase, *slop) {
                 let first = words[start].span.start;
@@ -115,9 +140,13 @@ pub fn highlights(
 /// Offsets (into `words`) of an occurrence of `phrase` starting at `words[0]`. Each term of the
 /// phrase is `(offset, word)`; a match puts each term at its offset from the first, give or take
 /// `slop` positions in all (as the index's sloppy phrases count them), in order.
-fn match_phrase(words: &[WordInfo], phrase: &[(usize, String)], slop: u32) -> Option<Vec<usize>> {
+fn match_phrase(
+    words: &[WordInfo],
+    phrase: &[(usize, Option<usize>)],
+    slop: u32,
+) -> Option<Vec<usize>> {
     let (first_offset, first) = phrase.first()?;
-    if words.first()?.exact != *first {
+    if first.is_none() || words.first()?.term != *first {
         return None;
     }
     let mut matched = vec![0];
@@ -130,7 +159,8 @@ fn match_phrase(words: &[WordInfo], phrase: &[(usize, String)], slop: u32) -> Op
         let found = (at + 1..words.len())
             .take_while(|&i| words[i].position as isize - offset <= anchor + budget as isize)
             .find(|&i| {
-                words[i].exact == *term
+                term.is_some()
+                    && words[i].term == *term
                     && (words[i].position as isize - offset - anchor).unsigned_abs() <= budget
             })?;
         let start = words[found].position as isize - offset;
