@@ -35,6 +35,7 @@ use tantivy::query::{
     Weight,
 };
 use tantivy::schema::IndexRecordOption;
+use tantivy::index::SegmentId;
 use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, TERMINATED, Term};
 
 use crate::search::plan::Leaf as LeafSpec;
@@ -51,6 +52,9 @@ pub struct Pruner {
     /// For a query of several unquoted words of the passage text, their stems' posting lists
     /// and their spellings' bonuses (see [`AllWords`]).
     all_words: Option<AllWords>,
+    /// The segments [`Pruner::may_match`] has answered for (a search asks once to count and
+    /// once to rank).
+    seen: std::sync::Mutex<Vec<(SegmentId, bool)>>,
 }
 
 /// A query of several unquoted words that must all match (no alias among them): their stems'
@@ -190,6 +194,7 @@ impl Pruner {
             leaves,
             one_word,
             all_words,
+            seen: std::sync::Mutex::new(Vec::new()),
         })
     }
 
@@ -228,6 +233,19 @@ impl Pruner {
     /// # Errors
     /// A failure reading the segment's dictionaries.
     pub fn may_match(&self, reader: &SegmentReader) -> tantivy::Result<bool> {
+        let id = reader.segment_id();
+        let known = |seen: &[(SegmentId, bool)]| seen.iter().find(|(s, _)| *s == id).map(|s| s.1);
+        if let Some(answer) = known(&self.seen.lock().unwrap_or_else(|e| e.into_inner())) {
+            return Ok(answer);
+        }
+        let answer = self.holds_every_leaf(reader)?;
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        seen.push((id, answer));
+        Ok(answer)
+    }
+
+    /// [`Pruner::may_match`], looked up in the segment's dictionaries.
+    fn holds_every_leaf(&self, reader: &SegmentReader) -> tantivy::Result<bool> {
         let has = |term: &Term| -> tantivy::Result<bool> {
             Ok(reader
                 .inverted_index(term.field())?
