@@ -542,24 +542,31 @@ fn merge_top(fruits: &[SegmentFruit], limit: usize) -> Vec<Candidate> {
         .collect();
     // Entries tying on score and date sit side by side once sorted by them: a run of ties that
     // spans segments needs the ids as text, unless it starts below the first `limit`, where
-    // its order cannot show.
+    // its order cannot show. Of a run with `room` places left above the limit, only each
+    // segment's first `room` entries can take them (a segment's ordinals order like its ids):
+    // those are spelled out, and the rest of the run follows them.
     let mut order: Vec<usize> = (0..entries.len()).collect();
     order.sort_by(|&i, &j| entries[j].1.cmp_score_day(&entries[i].1));
     let mut wanted: Vec<Vec<u64>> = vec![Vec::new(); fruits.len()];
-    let mut tied = vec![false; entries.len()];
+    let mut spelled = vec![false; entries.len()];
     let mut start = 0;
     for run in order.chunk_by(|&i, &j| entries[i].1.cmp_score_day(&entries[j].1).is_eq()) {
-        let below = start >= limit;
+        let room = limit.saturating_sub(start);
         start += run.len();
-        if below {
+        if room == 0 {
             break;
         }
         let first = entries[run[0]].0;
-        if run.iter().any(|&i| entries[i].0 != first) {
-            for &i in run {
+        if run.iter().all(|&i| entries[i].0 == first) {
+            continue;
+        }
+        let mut in_run = run.to_vec();
+        in_run.sort_by_key(|&i| (entries[i].0, entries[i].1.article_ord, entries[i].1.passage));
+        for segment in in_run.chunk_by(|&i, &j| entries[i].0 == entries[j].0) {
+            for &i in segment.iter().take(room) {
                 let (f, e) = &entries[i];
                 wanted[*f].push(e.article_ord);
-                tied[i] = true;
+                spelled[i] = true;
             }
         }
     }
@@ -571,17 +578,22 @@ fn merge_top(fruits: &[SegmentFruit], limit: usize) -> Vec<Candidate> {
         .collect();
     let ids: Vec<Option<String>> = entries
         .iter()
-        .zip(&tied)
-        .map(|((f, e), &tied)| {
-            tied.then(|| names[*f].get(&e.article_ord).cloned().unwrap_or_default())
+        .zip(&spelled)
+        .map(|((f, e), &spelled)| {
+            spelled.then(|| names[*f].get(&e.article_ord).cloned().unwrap_or_default())
         })
         .collect();
+    // Within a segment, ordinals; across segments, ids where spelled out, before the entries
+    // not spelled out, which follow in segment order.
     order.sort_by(|&i, &j| {
         let ((fi, a), (fj, b)) = (&entries[i], &entries[j]);
         b.cmp_score_day(a)
             .then_with(|| match (fi == fj, &ids[i], &ids[j]) {
+                (true, _, _) => a.article_ord.cmp(&b.article_ord),
                 (false, Some(x), Some(y)) => x.cmp(y),
-                _ => a.article_ord.cmp(&b.article_ord),
+                (false, Some(_), None) => Ordering::Less,
+                (false, None, Some(_)) => Ordering::Greater,
+                (false, None, None) => fi.cmp(fj).then(a.article_ord.cmp(&b.article_ord)),
             })
             .then(a.passage.cmp(&b.passage))
     });
