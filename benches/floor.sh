@@ -28,6 +28,10 @@ if [ -z "${ATTACHE:-}" ]; then cargo build --release --quiet; fi
 bin=${ATTACHE:-$PWD/target/release/attache}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# Measured as installed (a copy, as `cargo install` leaves it, and as tantivy-cli is): the same
+# bytes straight from the linker's output took 30 more page faults and 0.2-0.45 ms more here.
+cp "$bin" "$tmp/attache"
+bin=$tmp/attache
 a=${ATTACHE_INDEX:-$tmp/a}
 t=${TANTIVY_INDEX:-$tmp/t}
 [ -n "${ATTACHE_INDEX:-}" ] || "$bin" index "$corpus" --index "$a" --quiet

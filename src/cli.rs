@@ -60,6 +60,29 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Parses the process's arguments as [`Parser::try_parse`] does. A search, the command run
+    /// most and the one whose start-up shows, is parsed by its own subcommand alone, without
+    /// building the others' (about a fifth of a search that finds nothing); anything that does
+    /// not parse that way (help, version, a mistake) goes to the whole parser, so messages and
+    /// help are the same.
+    pub fn parse_args() -> Result<Cli, clap::Error> {
+        use clap::FromArgMatches;
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        if args.get(1).is_some_and(|a| a == "search") {
+            let search = SearchArgs::augment_args(clap::Command::new("search"));
+            if let Ok(matches) = search.try_get_matches_from(&args[1..])
+                && let Ok(search) = SearchArgs::from_arg_matches(&matches)
+            {
+                return Ok(Cli {
+                    command: Command::Search(search),
+                });
+            }
+        }
+        Cli::try_parse_from(args)
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Index corpus files and folders (default: corpus/): adds new articles, replaces changed

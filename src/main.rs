@@ -6,7 +6,6 @@ mod exit;
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use clap::error::ErrorKind;
 use exit::Exit;
 
@@ -22,7 +21,7 @@ fn main() -> ExitCode {
             report(info);
         }
     }));
-    let cli = match cli::Cli::try_parse() {
+    let cli = match cli::Cli::parse_args() {
         Ok(cli) => cli,
         // A bad value is one line, like every other error; clap's usage help stays for the
         // rest (a missing argument, an unknown flag), where it shows the fix.

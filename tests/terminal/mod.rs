@@ -263,6 +263,41 @@ fn search_help_summarises_the_query_syntax() {
     }
 }
 
+/// `attache search` is parsed by its own subcommand alone; whatever that parser would not take
+/// goes to the whole command line's, so help and mistakes read as for every other command.
+#[test]
+fn a_search_is_parsed_as_the_whole_command_line_would_be() {
+    let env = TestEnv::empty();
+    let help = env.run_ok(&["search", "--help"], 0);
+    assert!(
+        help.stdout
+            .contains("Usage: attache search [OPTIONS] [QUERY]..."),
+        "{help}"
+    );
+    assert!(help.stdout.contains("Query syntax:"), "{help}");
+    let version = env.run_ok(&["search", "--version"], 0);
+    assert!(version.stdout.starts_with("attache-search "), "{version}");
+    let bad = env.run_ok(&["search", "--limit", "0", "peace"], 2);
+    assert_eq!(
+        bad.stderr.trim(),
+        "attache: invalid value '0' for '--limit <N>': 0 is not in 1..=10000",
+        "{bad}"
+    );
+    let unknown = env.run_ok(&["search", "--bogus", "peace"], 2);
+    assert!(
+        unknown.stderr.contains("unexpected argument '--bogus'")
+            && unknown
+                .stderr
+                .contains("Usage: attache search [OPTIONS] [QUERY]..."),
+        "{unknown}"
+    );
+    let missing = env.run_ok(&["search"], 2);
+    assert!(
+        missing.stderr.contains("<QUERY>...") && missing.stderr.contains("Usage: attache search"),
+        "{missing}"
+    );
+}
+
 #[test]
 fn entity_check_and_stats_write_one_json_object_on_one_line() {
     let env = indexed_sample();
