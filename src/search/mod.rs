@@ -551,10 +551,9 @@ impl Searcher {
         // well, lets the ranking walk skip from its first full top list on instead of scoring
         // every match it counts. It pays when that list is much shorter than the count (or the
         // count is exact) and than the matches can be, and what matches is cheap to read: the
-        // leaves' own postings, or one
-        // word's terms. A window of 200 to re-rank leaves little to skip; an intersection of
-        // several words' unions costs more to walk twice, and a phrase's positions more to read
-        // twice: those are counted as they are collected.
+        // leaves' own postings, or one word's terms. A window of 200 to re-rank leaves little
+        // to skip; an intersection of several words' unions costs more to walk twice, and a
+        // phrase's positions more to read twice: those are counted as they are collected.
         let separately = match &pruner {
             Some(pruner) if window != usize::MAX => {
                 let window = window as u64;
