@@ -62,7 +62,7 @@ pub struct Collected {
     /// Whether every match was counted.
     pub exact: bool,
     /// How many passages were scored in full: fewer than the matches when the ranking walk
-    /// skipped some (their count may still be exact: see [`Passages::count_first`]).
+    /// skipped some (their count may still be exact: see `Passages::count_first`).
     pub scored: u64,
 }
 
