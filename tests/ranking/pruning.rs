@@ -350,6 +350,19 @@ fn a_search_that_counts_apart_from_ranking_counts_the_first_matches_in_order() {
         assert!(just.exact || !one_leaf, "{query}");
         assert_eq!((just.passages, just.articles), (all.passages, all.articles));
         apart += usize::from(one_leaf && all.passages > 10);
+        // A count apart stops at the deadline like the ranking does.
+        if one_leaf {
+            let hurried = SearchRequest {
+                timeout: Some(std::time::Duration::from_nanos(1)),
+                exact_count: true,
+                ..SearchRequest::new(*query, 10)
+            };
+            let err = searcher.search(&hurried).expect_err("past the deadline");
+            assert!(
+                matches!(err, attache::error::Error::Timeout { .. }),
+                "{query}: {err}"
+            );
+        }
     }
     assert!(apart >= 3, "{apart} one-word queries counted apart");
 }
