@@ -232,17 +232,7 @@ impl<'a> Passages<'a> {
             let mut scorer = weight.scorer(reader, 1.0)?;
             loop {
                 let n = scorer.fill_buffer(&mut buffer);
-                let mut docs = &mut buffer[..n];
-                if let Some(set) = alive {
-                    let mut live = 0;
-                    for i in 0..docs.len() {
-                        if set.is_alive(docs[i]) {
-                            docs[live] = docs[i];
-                            live += 1;
-                        }
-                    }
-                    docs = &mut docs[..live];
-                }
+                let mut docs = live(&mut buffer[..n], alive);
                 let room = usize::try_from(cap - counted).unwrap_or(usize::MAX);
                 if docs.len() > room {
                     docs = &mut docs[..room];
@@ -263,7 +253,6 @@ impl<'a> Passages<'a> {
         }
         let mut collected = self.merge_fruits(fruits)?;
         collected.exact = !more;
-        collected.scored = 0;
         Ok(collected)
     }
 
@@ -283,6 +272,24 @@ impl<'a> Passages<'a> {
         }
         past
     }
+}
+
+/// The live documents of `docs`, moved to its front.
+fn live<'d>(
+    docs: &'d mut [DocId],
+    alive: Option<&tantivy::fastfield::AliveBitSet>,
+) -> &'d mut [DocId] {
+    let Some(set) = alive else {
+        return docs;
+    };
+    let mut kept = 0;
+    for i in 0..docs.len() {
+        if set.is_alive(docs[i]) {
+            docs[kept] = docs[i];
+            kept += 1;
+        }
+    }
+    &mut docs[..kept]
 }
 
 /// The first live document of `docs` from the one it stands on.
@@ -492,13 +499,10 @@ impl Collector for Passages<'_> {
             }
         } else {
             let mut buffer = [0; COLLECT_BLOCK_BUFFER_LEN];
+            let mut ords = Vec::with_capacity(COLLECT_BLOCK_BUFFER_LEN);
             loop {
                 let n = scorer.fill_buffer(&mut buffer);
-                for &doc in &buffer[..n] {
-                    if is_alive(doc) {
-                        child.collect(doc, 0.0);
-                    }
-                }
+                child.count(live(&mut buffer[..n], alive), &mut ords);
                 if n < buffer.len() || self.past_deadline() {
                     break;
                 }
@@ -757,10 +761,11 @@ impl SegmentPassages {
         }
     }
 
-    /// Counts `docs`, matches in increasing order, with nothing to rank: their articles are
-    /// read in one batch (`ords` is room for them).
+    /// Counts `docs`, matches in increasing order, with nothing to rank (as `collect` does
+    /// with a limit of 0): their articles are read in one batch (`ords` is room for them).
     fn count(&mut self, docs: &[DocId], ords: &mut Vec<Option<u64>>) {
         self.passages += docs.len() as u64;
+        self.scored += docs.len() as u64;
         ords.clear();
         ords.resize(docs.len(), None);
         if let Some(ids) = &self.columns.article_id {
