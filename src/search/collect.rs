@@ -110,16 +110,48 @@ impl ColumnCache {
     }
 }
 
-/// One segment's findings. Article keys are merged as a set, since an article's passages may
-/// lie in several segments; the article ids stay ordinals until a tie across segments needs
-/// them as text.
+/// One segment's findings. Articles are counted as a set of keys when several segments have
+/// matches, since an article's passages may lie in several segments; a segment keeps the
+/// first passage it counted of each article and reads the keys only then. The article ids stay
+/// ordinals until a tie across segments needs them as text.
 pub struct SegmentFruit {
     segment: SegmentOrdinal,
     top: Vec<Entry>,
     article_id: Option<StrColumn>,
     passages: u64,
     scored: u64,
-    keys: Vec<u64>,
+    /// The first passage counted of each article (each article once unless `unordered`).
+    firsts: Vec<DocId>,
+    /// Whether `firsts` holds passages without an article id, counted by their keys alone.
+    unordered: bool,
+    article_key: Option<Column<u64>>,
+}
+
+impl SegmentFruit {
+    /// The keys of the articles counted, each once.
+    fn keys(&self) -> Vec<u64> {
+        let Some(column) = &self.article_key else {
+            return Vec::new();
+        };
+        let mut keys: Vec<u64> = self
+            .firsts
+            .iter()
+            .map(|&doc| column.first(doc).unwrap_or(0))
+            .collect();
+        if self.unordered {
+            keys.sort_unstable();
+            keys.dedup();
+        }
+        keys
+    }
+
+    /// How many distinct articles the segment counted.
+    fn articles(&self) -> usize {
+        match self.unordered {
+            false => self.firsts.len(),
+            true => self.keys().len(),
+        }
+    }
 }
 
 impl SegmentFruit {
@@ -131,7 +163,9 @@ impl SegmentFruit {
             article_id: None,
             passages: 0,
             scored: 0,
-            keys: Vec::new(),
+            firsts: Vec::new(),
+            unordered: false,
+            article_key: None,
         }
     }
 }
@@ -318,9 +352,10 @@ pub struct SegmentPassages {
     scored: u64,
     /// One bit per article ordinal of the segment: articles already counted.
     seen: Vec<u64>,
-    /// The keys of the articles counted, each once unless `unordered_keys`.
-    keys: Vec<u64>,
-    unordered_keys: bool,
+    /// The first passage counted of each article, each article once unless `unordered`.
+    firsts: Vec<DocId>,
+    /// Whether `firsts` holds passages without an article id.
+    unordered: bool,
 }
 
 /// A passage in a segment's top list before its tie-breaking keys are read.
@@ -412,8 +447,8 @@ impl Collector for Passages<'_> {
             passages: 0,
             scored: 0,
             seen: vec![0; articles.div_ceil(64)],
-            keys: Vec::new(),
-            unordered_keys: false,
+            firsts: Vec::new(),
+            unordered: false,
         })
     }
 
@@ -517,9 +552,9 @@ impl Collector for Passages<'_> {
         let articles = match with_matches.as_slice() {
             [] => 0,
             // Keys are distinct within a segment.
-            [only] => only.keys.len(),
+            [only] => only.articles(),
             several => {
-                let mut keys: Vec<u64> = several.iter().flat_map(|f| &f.keys).copied().collect();
+                let mut keys: Vec<u64> = several.iter().flat_map(|f| f.keys()).collect();
                 keys.sort_unstable();
                 keys.dedup();
                 keys.len()
@@ -749,14 +784,12 @@ impl SegmentPassages {
             Some(word) if *word & (1 << (article_ord % 64)) != 0 => {}
             Some(word) => {
                 *word |= 1 << (article_ord % 64);
-                self.keys
-                    .push(self.columns.article_key.first(doc).unwrap_or(0));
+                self.firsts.push(doc);
             }
             // A passage without an article id: counted by its key alone, made distinct later.
             None => {
-                self.keys
-                    .push(self.columns.article_key.first(doc).unwrap_or(0));
-                self.unordered_keys = true;
+                self.firsts.push(doc);
+                self.unordered = true;
             }
         }
     }
@@ -858,10 +891,6 @@ impl SegmentCollector for SegmentPassages {
     }
 
     fn harvest(mut self) -> SegmentFruit {
-        if self.unordered_keys {
-            self.keys.sort_unstable();
-            self.keys.dedup();
-        }
         // The tie-breaking keys, for the passages that made the list and those tied at its end.
         let lowest = self.heap.peek().map(|l| l.0.score);
         let tied = match lowest == Some(self.tied_score) {
@@ -883,7 +912,9 @@ impl SegmentCollector for SegmentPassages {
             article_id: self.columns.article_id,
             passages: self.passages,
             scored: self.scored,
-            keys: self.keys,
+            firsts: self.firsts,
+            unordered: self.unordered,
+            article_key: Some(self.columns.article_key),
         }
     }
 }
