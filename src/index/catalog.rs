@@ -134,6 +134,14 @@ impl Catalog {
         }
     }
 
+    /// The distinct origins of the articles indexed from under `root`.
+    pub fn origins_within<'a>(&'a self, root: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.origins
+            .iter()
+            .map(String::as_str)
+            .filter(move |o| within(o, root))
+    }
+
     /// Where the article `id` was indexed from, if it is indexed.
     pub fn origin_of(&self, id: &str) -> Option<&str> {
         let entry = self.entries.get(id)?;

@@ -5,7 +5,7 @@
 //! A worker holds the writer's read lock while it deletes an article's old passages and adds
 //! its new ones; a checkpoint commit takes the write lock, so no commit holds half an article.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender};
@@ -17,7 +17,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 use super::IndexDir;
 use super::catalog::{Catalog, Scope, Status, content_hash};
 use super::document::DocumentBuilder;
-use super::roots::{Payload, Roots, within};
+use super::roots::{Payload, Roots, moved_origin, within};
 use super::run::{BuildOptions, Change, Counts, Progress, RunSummary};
 use super::schema::{self, Fields};
 use crate::corpus::{self, Article, Input, Record, Warning};
@@ -114,6 +114,7 @@ impl Job<'_> {
             unreadable: self.inputs.unreadable.clone(),
             catalog,
             gone: self.gone.clone(),
+            not_moved: HashSet::new(),
             roots: self.roots.clone(),
             foreign: HashMap::new(),
             stdin_articles: 0,
@@ -325,6 +326,9 @@ struct Reader<'r> {
     catalog: &'r mut Catalog,
     /// Recorded roots no longer there, not yet found elsewhere.
     gone: Vec<String>,
+    /// Moves ruled out (gone root, candidate new place): the new place lacks some of the files
+    /// indexed from the gone root.
+    not_moved: HashSet<(String, String)>,
     /// The roots to record, with the moves found so far.
     roots: Roots,
     /// Articles skipped because they are indexed from outside the paths given, by where they
@@ -506,8 +510,11 @@ impl Reader<'_> {
     }
 
     /// When the article `id`, read from `origin`, is indexed from under a recorded root that is
-    /// no longer there, at the same place relative to it as `origin` is to its own root, that
-    /// root moved: its articles are taken as read from the new place from now on.
+    /// no longer there, at the same place relative to it as `origin` is to its own root, and
+    /// every file indexed from that root is at its place under `origin`'s root, that root
+    /// moved: its articles are taken as read from the new place from now on. One file of the
+    /// same name is no proof: a folder that lacks some of the gone root's files is not its new
+    /// place, and the gone root keeps its articles.
     fn find_move(&mut self, id: &str, input: &Input, origin: &str) {
         if self.gone.is_empty() || input.stdin {
             return;
@@ -526,6 +533,18 @@ impl Reader<'_> {
             return;
         }
         let to = input.anchor.clone();
+        let pair = (from, to);
+        if self.not_moved.contains(&pair) {
+            return;
+        }
+        let (from, to) = pair;
+        let all_there = self.catalog.origins_within(&from).all(|o| {
+            moved_origin(o, &from, &to).is_some_and(|p| corpus::path_of_key(&p).is_file())
+        });
+        if !all_there {
+            self.not_moved.insert((from, to));
+            return;
+        }
         self.catalog.relocate(&from, &to);
         self.roots.relocate(&from, &to);
         self.gone.retain(|g| *g != from);

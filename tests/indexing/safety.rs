@@ -248,6 +248,46 @@ fn a_corpus_that_moved_is_found_at_its_new_place_without_reindexing() {
     assert_eq!(articles(&env), 3);
 }
 
+#[test]
+fn a_gone_root_is_not_taken_as_moved_to_a_folder_holding_one_of_its_files() {
+    let env = TestEnv::empty();
+    for i in 1..=4 {
+        env.write(
+            &format!("first/a{i}.txt"),
+            format!("date 2020-01-0{i}\n\nAlpha {i} on fisheries.\n"),
+        );
+    }
+    env.write("second/b1.txt", "date 2021-01-01\n\nBeta on grain.\n");
+    // The same relative path as one of the first folder's files, other words.
+    env.write("second/a1.txt", "date 2021-01-02\n\nA readme on grain.\n");
+    index_json(&env, &["first", "second"]);
+    assert_eq!(env.count("fisheries").0, 4);
+
+    // The first folder is unplugged: a routine run keeps its articles and finds no move.
+    std::fs::rename(env.path().join("first"), env.path().join("unplugged")).unwrap();
+    let out = env.run_ok(&["index", "--threads", "1", "--json"], 0);
+    let run = summary_of(&out);
+    assert!(run.get("moved").is_none(), "{run}");
+    assert_eq!(run["removed"], 0, "{run}");
+    assert!(
+        out.warnings()
+            .iter()
+            .any(|w| w.contains("no longer there: its articles are kept")),
+        "{out}"
+    );
+    assert_eq!(env.count("fisheries").0, 4);
+    // Named alone, the second folder does not take the first one's place either.
+    let run = index_json(&env, &["second"]);
+    assert!(run.get("moved").is_none(), "{run}");
+    assert_eq!(env.count("fisheries").0, 4);
+
+    // Plugged in again, the first folder is where it was, all its articles unchanged.
+    std::fs::rename(env.path().join("unplugged"), env.path().join("first")).unwrap();
+    let run = index_json(&env, &[]);
+    assert_eq!(run["removed"], 0, "{run}");
+    assert_eq!(env.count("fisheries").0, 4);
+}
+
 /// `attache index - --json [extra…]` with its standard input, output and errors piped.
 fn spawn_stdin_run(env: &TestEnv, extra: &[&str]) -> Child {
     let mut args = vec!["index", "-", "--threads", "2", "--json"];
