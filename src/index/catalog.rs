@@ -240,6 +240,33 @@ impl Catalog {
     }
 }
 
+impl Catalog {
+    /// The ids of the articles this run did not see whose origin is `unreadable`.
+    pub fn unseen_ids_in(&self, unreadable: &Scope) -> Vec<String> {
+        self.entries
+            .iter()
+            .filter(|(_, e)| !e.seen && unreadable.contains(&self.origins[e.origin as usize]))
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
+    /// The articles this run did not see whose origin is `unreadable`, counted by origin,
+    /// sorted: what a rebuild would drop.
+    pub fn unseen_in(&self, unreadable: &Scope) -> Vec<(String, u64)> {
+        let mut counts: HashMap<&str, u64> = HashMap::new();
+        for entry in self.entries.values().filter(|e| !e.seen) {
+            let origin = &self.origins[entry.origin as usize];
+            if unreadable.contains(origin) {
+                *counts.entry(origin).or_default() += 1;
+            }
+        }
+        let mut counts: Vec<(String, u64)> =
+            counts.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        counts.sort();
+        counts
+    }
+}
+
 /// The origins a run is responsible for: everything under its roots, or everything (`--prune`).
 #[derive(Debug, Clone, Default)]
 pub struct Scope {

@@ -171,6 +171,26 @@ impl Job<'_> {
                 }
                 _ => catalog.unseen(&scope, &unreadable),
             };
+            // A rebuild writes only what it read: the articles of a file it could not read
+            // this time (unreadable, or with a bad line) would be gone from the new index.
+            let (removed, kept) = match (self.fresh, kept) {
+                (_, 0) => (removed, kept),
+                (true, _) if self.options.prune => {
+                    let mut removed = removed;
+                    removed.extend(catalog.unseen_ids_in(&unreadable));
+                    removed.sort_unstable();
+                    (removed, 0)
+                }
+                (true, _) => {
+                    let lost = catalog.unseen_in(&unreadable);
+                    return Err(Error::Invalid(unread_in_rebuild(
+                        self.dir,
+                        summary.rebuilt_because.as_deref(),
+                        &lost,
+                    )));
+                }
+                (false, _) => (removed, kept),
+            };
             summary.kept = kept;
             summary.removed = removed.len() as u64;
             for id in &removed {
@@ -580,6 +600,27 @@ impl Reader<'_> {
         self.counts.skipped += 1;
         tell(self.summary, self.progress, warning);
     }
+}
+
+/// The refusal of a rebuild that would drop the articles of files it could not read this time.
+fn unread_in_rebuild(dir: &IndexDir, because: Option<&str>, lost: &[(String, u64)]) -> String {
+    let total: u64 = lost.iter().map(|(_, n)| n).sum();
+    let places: Vec<String> = lost
+        .iter()
+        .map(|(origin, n)| {
+            let origin = corpus::shown(&super::build::shown(origin));
+            format!("{n} from {}", crate::error::printable(&origin))
+        })
+        .collect();
+    let why = because.map_or_else(String::new, |b| format!(" ({b})"));
+    format!(
+        "{}: a full rebuild{why} would drop {total} article{} of files it could not read this \
+         time: {}; the old index is kept: fix them (the warnings above say what is wrong) and \
+         run again, or pass --prune to rebuild without them",
+        dir.path().display(),
+        if total == 1 { "" } else { "s" },
+        places.join(", ")
+    )
 }
 
 /// Keeps a warning in the run summary (the first [`MAX_SUMMARY_WARNINGS`]) and reports it.

@@ -288,6 +288,59 @@ fn a_gone_root_is_not_taken_as_moved_to_a_folder_holding_one_of_its_files() {
     assert_eq!(env.count("fisheries").0, 4);
 }
 
+#[test]
+fn a_rebuild_refuses_to_drop_the_articles_of_a_file_it_cannot_read_this_time() {
+    let env = TestEnv::empty();
+    for i in 1..=3 {
+        env.write(
+            &format!("fr/a{i}.txt"),
+            format!("date 2020-01-0{i}\n\nArticle {i} on herons.\n"),
+        );
+    }
+    index_json(&env, &["fr"]);
+    assert_eq!(env.count("herons").0, 3);
+    env.write("fr/a3.txt", "date 2020-02-30 typo\n");
+    // An update keeps the article of the file it cannot read.
+    let run = index_json(&env, &["fr"]);
+    assert_eq!(
+        (run["removed"].as_u64(), run["kept"].as_u64()),
+        (Some(0), Some(1))
+    );
+    assert_eq!(env.count("herons").0, 3);
+
+    // A rebuild, asked for or needed, would write only what it read: it refuses, the old index
+    // stays.
+    for args in [
+        &["index", "fr", "--full"][..],
+        &["index", "fr", "--no-entities"],
+    ] {
+        let refused = env.run(args);
+        assert_eq!(refused.code, 2, "{refused}");
+        assert!(
+            refused
+                .stderr
+                .lines()
+                .any(|l| l.starts_with("warning: fr/a3.txt: line 1")),
+            "{refused}"
+        );
+        let error = refused.stderr.lines().last().unwrap_or_default();
+        assert!(
+            error.contains(
+                "would drop 1 article of files it could not read this time: 1 from fr/a3.txt"
+            ) && error.contains("--prune"),
+            "{refused}"
+        );
+        assert_eq!(env.count("herons").0, 3);
+    }
+    // --prune rebuilds without it, and says it removed it.
+    let run = index_json(&env, &["fr", "--full", "--prune"]);
+    assert_eq!(
+        (run["removed"].as_u64(), run["kept"].as_u64()),
+        (Some(1), Some(0))
+    );
+    assert_eq!(env.count("herons").0, 2);
+}
+
 /// `attache index - --json [extra…]` with its standard input, output and errors piped.
 fn spawn_stdin_run(env: &TestEnv, extra: &[&str]) -> Child {
     let mut args = vec!["index", "-", "--threads", "2", "--json"];
