@@ -52,6 +52,18 @@ pub fn optimize(dir: &IndexDir) -> Result<OptimizeReport> {
         let deleted: u64 = metas.iter().map(|m| u64::from(m.num_deleted_docs())).sum();
         (metas.iter().map(|m| m.id()).collect::<Vec<_>>(), deleted)
     };
+    // A merge would rewrite damaged bytes under a good checksum: a damaged index is refused.
+    let verified = {
+        let metas = open.index.searchable_segment_metas()?;
+        super::verify::verify_files(&open, &metas)
+    };
+    if let Some(problem) = verified.problems.first() {
+        let file = problem.path.file_name().unwrap_or(problem.path.as_os_str());
+        return Err(Error::Damaged {
+            path: dir.path().to_path_buf(),
+            why: format!("{}: {}", file.to_string_lossy(), problem.what),
+        });
+    }
     let bytes_before = dir_size(&open.generation);
     let payload = open.index.load_metas()?.payload;
     let failed = |e: tantivy::TantivyError| Error::Write {

@@ -298,6 +298,9 @@ impl Job<'_> {
                 },
                 e => e.into(),
             })?;
+        writer.set_merge_policy(Box::new(
+            super::verify::CheckedMerges::new(index).map_err(|e| self.write_error(e.into()))?,
+        ));
         // Files no commit references (a failed or killed run's) go first: they may fill the disk.
         writer
             .garbage_collect_files()

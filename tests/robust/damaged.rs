@@ -205,3 +205,49 @@ fn check_passes_a_sound_index_and_a_rebuild_repairs_a_damaged_one() {
     env.run_ok(&["check"], 0);
     env.run_ok(&["search", "Geneva"], 0);
 }
+
+/// Flips bytes in the middle of `file`, sparing its footer, so that only its checksum (or
+/// reading those bytes) finds the damage.
+fn damage(file: &PathBuf) {
+    let mut bytes = fs::read(file).unwrap();
+    let n = bytes.len();
+    let footer = u32::from_le_bytes(bytes[n - 8..n - 4].try_into().unwrap()) as usize + 8;
+    for b in &mut bytes[(n - footer) / 2..(n - footer) / 2 + 8] {
+        *b ^= 0x5a;
+    }
+    fs::write(file, bytes).unwrap();
+}
+
+#[test]
+fn damage_is_never_merged_away_by_optimize_or_by_the_merges_of_updates() {
+    let env = indexed_sample();
+    let store = segment_files(&env, "store")[0].clone();
+    let name = store.file_name().unwrap().to_string_lossy().into_owned();
+    damage(&store);
+    assert_check_fails(&env.run(&["check"]), &format!("{name}: checksum mismatch"));
+
+    // optimize refuses a damaged index: a merge would rewrite the damage under a good checksum.
+    let out = env.run(&["optimize"]);
+    assert_index_error(&out, &format!("damaged index: {name}: checksum mismatch"));
+    assert!(store.is_file());
+
+    // Updates that each add a segment make tantivy merge the small ones: never the damaged one.
+    for i in 0..12 {
+        env.write(
+            &format!("corpus/extra-{i:02}.txt"),
+            format!("date 2024-05-{:02}\n\nThe heron envoy number {i}.\n", i + 1),
+        );
+        env.run_ok(&["index", "--threads", "1", "--quiet"], 0);
+    }
+    assert!(
+        segment_files(&env, "store").len() < 13,
+        "the small segments merged"
+    );
+    assert!(store.is_file(), "the damaged segment was merged away");
+    assert_check_fails(&env.run(&["check"]), &format!("{name}: checksum mismatch"));
+    assert_eq!(env.count("heron").0, 12);
+
+    // A rebuild repairs it.
+    env.run_ok(&["index", "--full", "--threads", "1", "--quiet"], 0);
+    env.run_ok(&["check"], 0);
+}
