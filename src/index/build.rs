@@ -71,6 +71,7 @@ pub fn build(
             options.threads
         )));
     }
+    dir.refuse_foreign()?;
     let _lock = if options.dry_run {
         None
     } else {

@@ -48,7 +48,7 @@ use crate::analysis::{
     AttacheTokenizer, EXACT_TOKENS_TOKENIZER_NAME, META_TOKENIZER_NAME, MetaTokenizer,
     STEMS_TOKENIZER_NAME, TOKENIZER_NAME, TOKENS_TOKENIZER_NAME, TokensTokenizer,
 };
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, printable};
 use directory::{Access, IndexDirectory};
 pub use lock::WriterLock;
 pub use read::{IndexState, reading_index};
@@ -296,11 +296,66 @@ impl IndexDir {
         // Older generations are no longer reachable; open searches keep their files open.
         for n in self.generations()? {
             let old = self.path.join(format!("{GEN_PREFIX}{n:06}"));
-            if old != generation {
+            // A folder of that name without attache's stamp is not one of its generations.
+            if old != generation && old.join(MANIFEST).is_file() {
                 let _ = fs::remove_dir_all(old);
             }
         }
         Ok(generation)
+    }
+
+    /// Refuses to write an index into a folder that holds something else: a file, or a folder
+    /// that is not an index (no `CURRENT`, no shard set) and holds more than what an
+    /// interrupted first build leaves (its lock, build folder or stamped generation). attache
+    /// would write its files among the user's, and a later rebuild could remove them.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming the path and the first entry that is not attache's.
+    pub fn refuse_foreign(&self) -> Result<()> {
+        let path = &self.path;
+        match fs::metadata(path) {
+            Err(_) => return Ok(()),
+            Ok(meta) if !meta.is_dir() => {
+                return Err(Error::Invalid(format!(
+                    "{}: is a file, not an index folder: give a folder with --index",
+                    printable(&path.display().to_string())
+                )));
+            }
+            Ok(_) => {}
+        }
+        if path.join(CURRENT).exists() || path.join(shards::SET_MANIFEST).exists() {
+            return Ok(());
+        }
+        let entries = fs::read_dir(path).map_err(|e| Error::io(path, e))?;
+        let mut foreign: Vec<String> = Vec::new();
+        for entry in entries.filter_map(|e| e.ok()) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            let ours = match name.as_str() {
+                LOCK => true,
+                n if n == format!("{CURRENT}.tmp") => true,
+                n if n.starts_with(BUILD_PREFIX) || n.starts_with(OLD_BUILD_PREFIX) => is_dir,
+                n if n.starts_with(GEN_PREFIX) => is_dir && entry.path().join(MANIFEST).is_file(),
+                _ => false,
+            };
+            if !ours {
+                foreign.push(name);
+            }
+        }
+        foreign.sort();
+        match foreign.first() {
+            None => Ok(()),
+            Some(first) => Err(Error::Invalid(format!(
+                "{}: not an attache index, and it holds other files ({}{}): give an empty or new \
+                 folder with --index",
+                printable(&path.display().to_string()),
+                printable(first),
+                match foreign.len() {
+                    1 => String::new(),
+                    n => format!(" and {} more", n - 1),
+                }
+            ))),
+        }
     }
 
     fn generations(&self) -> Result<Vec<u64>> {

@@ -341,6 +341,55 @@ fn a_rebuild_refuses_to_drop_the_articles_of_a_file_it_cannot_read_this_time() {
     assert_eq!(env.count("herons").0, 2);
 }
 
+#[test]
+fn an_index_is_never_written_into_a_folder_of_the_users() {
+    let env = TestEnv::empty();
+    env.write("t1/a.txt", "date 2020-01-01\n\nHerons in the delta.\n");
+    // A folder named like a generation, and other files: refused, nothing touched.
+    env.write("u/gen-000001/thesis.txt", "chapter one");
+    env.write("v/notes.txt", "notes");
+    for (index, first) in [("u", "gen-000001"), ("v", "notes.txt")] {
+        let out = env.run(&["index", "t1", "--index", index]);
+        let line = crate::assert_one_line_error(&out);
+        assert!(
+            line.contains(&format!(
+                "{index}: not an attache index, and it holds other files ({first})"
+            )) && line.contains("give an empty or new folder with --index"),
+            "{out}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(env.path().join("u/gen-000001/thesis.txt")).unwrap(),
+        "chapter one"
+    );
+    assert_eq!(
+        std::fs::read_dir(env.path().join("v")).unwrap().count(),
+        1,
+        "nothing written beside notes.txt"
+    );
+    // A file is no index folder, for writing or reading.
+    env.write("afile", "x");
+    for args in [
+        &["index", "t1", "--index", "afile"][..],
+        &["search", "herons", "--index", "afile"],
+    ] {
+        let line = crate::assert_one_line_error(&env.run(args)).to_owned();
+        assert!(
+            line.contains("afile: is a file, not an index folder"),
+            "{line}"
+        );
+    }
+    // An empty folder is fine, and so is a rebuild of the index made there.
+    std::fs::create_dir(env.path().join("e")).unwrap();
+    env.run_ok(&["index", "t1", "--index", "e", "--quiet"], 0);
+    env.run_ok(&["index", "t1", "--index", "e", "--full", "--quiet"], 0);
+    assert_eq!(
+        env.run(&["search", "herons", "--index", "e", "--count"])
+            .code,
+        0
+    );
+}
+
 /// `attache index - --json [extra…]` with its standard input, output and errors piped.
 fn spawn_stdin_run(env: &TestEnv, extra: &[&str]) -> Child {
     let mut args = vec!["index", "-", "--threads", "2", "--json"];
