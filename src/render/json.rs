@@ -164,6 +164,10 @@ pub struct SummaryJson<'a> {
     /// False when the counts are lower bounds (a ranked search stops counting after 1000
     /// matches unless `--exact-count`).
     counts_exact: bool,
+    /// True when grouping stopped at its largest window before the page was full (hits past
+    /// it are missing; `--per-article 0 --no-collapse` pages through every match).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    grouping_stopped: bool,
     took_ms: f64,
     #[serde(skip_serializing_if = "<[Suggestion]>::is_empty")]
     suggestions: &'a [Suggestion],
@@ -347,6 +351,7 @@ pub fn write_tagged(
         passages_matched: results.passages_matched,
         articles_matched: results.articles_matched,
         counts_exact: results.counts_exact,
+        grouping_stopped: results.grouping_stopped,
         took_ms: (results.took.as_secs_f64() * 1e6).round() / 1e3,
         plan: results.plan.as_ref().map(|p| PlanJson {
             logical: &p.logical,

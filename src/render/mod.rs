@@ -367,8 +367,16 @@ pub fn summary(results: &SearchResults) -> String {
     } else {
         "; --exact-count counts them all"
     };
+    let stopped = match results.grouping_stopped {
+        true => format!(
+            "; grouping stopped after {} passages, so later hits are missing: --per-article 0 \
+             --no-collapse shows every match",
+            crate::search::MAX_GROUPING_WINDOW
+        ),
+        false => String::new(),
+    };
     format!(
-        "{} of {at_least}{} in {at_least}{} ({:.1} ms{hint})",
+        "{} of {at_least}{} in {at_least}{} ({:.1} ms{hint}){stopped}",
         plural(results.hits.len() as u64, "hit shown", "hits shown"),
         plural(
             results.passages_matched,

@@ -44,7 +44,9 @@ struct Fetched {
 }
 
 impl Searcher {
-    /// The page of grouped hits and the counts of all matches.
+    /// The page of grouped hits, the counts of all matches, and whether grouping stopped at
+    /// [`MAX_WINDOW`] passages before the page was full. When the counts are lower bounds, the
+    /// articles count at least the articles of the passages grouped.
     ///
     /// # Errors
     /// [`Error::Timeout`] when the deadline passes first; a failure reading the index.
@@ -54,7 +56,7 @@ impl Searcher {
         grouping: Grouping,
         page: Page,
         deadline: Option<Deadline>,
-    ) -> Result<(Vec<Hit>, Collected)> {
+    ) -> Result<(Vec<Hit>, Collected, bool)> {
         let wanted = page.offset.saturating_add(page.limit);
         let mut window = wanted
             .saturating_mul(WINDOW_FACTOR)
@@ -119,8 +121,19 @@ impl Searcher {
                 hit.duplicates = duplicates.into_iter().map(|(_, _, d)| d).collect();
                 hits.push(hit);
             }
-            let counts = counts_of(collected);
-            return Ok((hits, counts));
+            let mut counts = counts_of(collected);
+            if !counts.exact {
+                // The first matches counted may hold fewer articles than the passages grouped.
+                let articles: std::collections::HashSet<&str> = collected.top[..end]
+                    .iter()
+                    .filter_map(|c| fetched.get(&c.address))
+                    .map(|f| f.article_id.as_str())
+                    .collect();
+                counts.articles = counts.articles.max(articles.len() as u64);
+                counts.passages = counts.passages.max(end as u64);
+            }
+            let stopped = groups.len() < wanted && more;
+            return Ok((hits, counts, stopped));
         }
     }
 

@@ -48,6 +48,9 @@ pub const RESCORE_WINDOW: usize = 200;
 /// below follow in BM25's order): the weight moves a score by less than BM25's spread over the
 /// first few dozen passages.
 pub const PRIOR_WINDOW: usize = 50;
+/// The most ranked passages grouping looks at (see `grouped`).
+pub const MAX_GROUPING_WINDOW: usize = grouped::MAX_WINDOW;
+
 /// How many matches a ranked search counts (as Lucene's `totalHitsThreshold`): fewer matches
 /// are counted exactly, more are reported as "at least" this many unless the request asks for
 /// exact counts. Past them, or sooner when they are counted apart, the ranking skips the
@@ -227,6 +230,11 @@ pub struct SearchResults {
     pub counts_exact: bool,
     /// How the query was read, when the request asked (`explain`).
     pub plan: Option<explain::PlanSummary>,
+    /// Whether grouping stopped at its largest window of passages ([`grouped::MAX_WINDOW`])
+    /// before the page was full: the hits past them (a deep page, or a date order where every
+    /// article has many matches) are missing, and `--per-article 0 --no-collapse` pages through
+    /// every match.
+    pub grouping_stopped: bool,
     /// Time spent searching, fetching and snippeting.
     pub took: Duration,
 }
@@ -396,14 +404,14 @@ impl Searcher {
             sort: request.sort,
             exact_count: request.exact_count,
         };
-        let (hits, collected) = if request.group.is_none() || request.limit == 0 {
+        let (hits, collected, grouping_stopped) = if request.group.is_none() || request.limit == 0 {
             let collected = self.collect_page(&plan, page, deadline)?;
             let counts = counts_of(&collected);
             let mut hits = self.hits(&plan, collected)?;
             for hit in &mut hits {
                 hit.rank += request.offset;
             }
-            (hits, counts)
+            (hits, counts, false)
         } else {
             self.grouped(&plan, request.group, page, deadline)?
         };
@@ -426,6 +434,7 @@ impl Searcher {
             articles_matched,
             counts_exact,
             plan: summary,
+            grouping_stopped,
             took: started.elapsed(),
         })
     }

@@ -466,4 +466,38 @@ fn ungdc_grouping_collapses_only_repeated_text_in_the_top_50_of_common_queries()
     // closing, a fourth at index format 11, ranks below the top 50 since a word reads one stem
     // posting list).
     assert!(total >= 3, "the repeats the README names are found");
+
+    // Sorted by date, every speech matches `the` some 35 times: grouping two per speech stops
+    // at its largest window of passages, and says so instead of returning a silently short page.
+    let deep = SearchRequest {
+        group: Grouping::default(),
+        sort: attache::search::Sort::Date,
+        offset: 5000,
+        ..SearchRequest::new("the", 5)
+    };
+    let results = searcher.search(&deep).expect("search");
+    assert!(results.hits.is_empty() && results.grouping_stopped);
+    let every = SearchRequest {
+        group: Grouping::NONE,
+        ..deep.clone()
+    };
+    let results = searcher.search(&every).expect("search");
+    assert_eq!(results.hits.len(), 5);
+    assert!(!results.grouping_stopped);
+
+    // A count that stopped early still counts at least the articles of the hits shown.
+    let many = SearchRequest {
+        group: Grouping::default(),
+        ..SearchRequest::new("the", 3000)
+    };
+    let results = searcher.search(&many).expect("search");
+    assert!(!results.counts_exact);
+    let shown: std::collections::HashSet<&str> =
+        results.hits.iter().map(|h| h.article_id.as_str()).collect();
+    assert!(
+        results.articles_matched >= shown.len() as u64,
+        "{} articles counted, {} shown",
+        results.articles_matched,
+        shown.len()
+    );
 }
