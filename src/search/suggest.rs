@@ -103,7 +103,7 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
         // holds within two edits; tantivy's automaton for it grows with its length (a word of
         // 400,000 letters took 6.5 s and 4 GB).
         let letters = exact.chars().count();
-        if known || letters < 3 || letters > MAX_SUGGESTED_LETTERS {
+        if known || !(3..=MAX_SUGGESTED_LETTERS).contains(&letters) {
             continue;
         }
         if doc_freq(&words_index, spelled)? > 0 {
