@@ -2,17 +2,38 @@
 
 use std::io::Write;
 
+use attache::error::printable;
 use attache::render::wrap::{Wrap, wrap_line};
 use attache::search::entities::{EntitiesRequest, entity_profile, top_entities};
 
 use crate::cli::{EntitiesArgs, EntityArgs};
 use crate::exit::Exit;
 
+/// Refuses a name with no letter or digit (`''`, `@`): no entity is named so.
+fn named(name: &str, what: &str) -> anyhow::Result<()> {
+    let bare = name.trim().trim_start_matches('@').trim_matches('"');
+    if !bare.chars().any(char::is_alphanumeric) {
+        anyhow::bail!(
+            "{what} needs a name or an @id (`@zelensky`, `\"Kofi Annan\"`), not '{}'",
+            printable(name)
+        );
+    }
+    Ok(())
+}
+
 /// Where a row's name starts: after the counts and the type.
 const NAME_COLUMN: usize = 37;
 
 pub fn list(args: EntitiesArgs) -> anyhow::Result<Exit> {
     let mut searcher = super::open_searcher(&args.location)?;
+    if let Some(with) = &args.with {
+        named(with, "--with")?;
+        // An entity the index never mentions has no companions: said, not left silent.
+        if entity_profile(&mut searcher, with)?.is_none() {
+            eprintln!("no mention of '{}' in the index", printable(with));
+            return Ok(Exit::NoMatch);
+        }
+    }
     let query = args.query.join(" ");
     let request = EntitiesRequest {
         query: (!query.trim().is_empty()).then_some(query),
@@ -51,6 +72,7 @@ pub fn list(args: EntitiesArgs) -> anyhow::Result<Exit> {
 pub fn profile(args: EntityArgs) -> anyhow::Result<Exit> {
     let mut searcher = super::open_searcher(&args.location)?;
     let name = args.name.join(" ");
+    named(&name, "attache entity")?;
     let Some(p) = entity_profile(&mut searcher, &name)? else {
         eprintln!("no mention of '{name}' in the index");
         return Ok(Exit::NoMatch);

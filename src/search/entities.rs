@@ -156,6 +156,7 @@ pub(super) fn selection(
     since: Option<Date>,
     until: Option<Date>,
 ) -> Result<Box<dyn Query>> {
+    super::check_dates(since, until)?;
     if query.trim().is_empty() {
         if since.is_none() && until.is_none() {
             return Ok(Box::new(AllQuery));

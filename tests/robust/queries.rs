@@ -270,3 +270,30 @@ fn a_word_too_long_to_be_a_misspelling_gets_no_suggestion_and_costs_little() {
     let out = env.run(&["search", "Genva"]);
     assert!(out.stderr.contains("did you mean geneva"), "{out}");
 }
+
+#[test]
+fn entities_and_who_say_what_is_wrong_instead_of_listing_nothing() {
+    let env = indexed_sample();
+    for command in ["entities", "who"] {
+        let out = env.run(&[command, "--since", "2000", "--until", "1990"]);
+        let line = assert_one_line_error(&out);
+        assert!(line.contains("--since 2000 is after --until 1990"), "{out}");
+    }
+    for with in ["", "@", "\"\""] {
+        let line = assert_one_line_error(&env.run(&["entities", "--with", with])).to_owned();
+        assert!(line.contains("--with needs a name or an @id"), "{line}");
+    }
+    let line = assert_one_line_error(&env.run(&["entity", ""])).to_owned();
+    assert!(
+        line.contains("attache entity needs a name or an @id"),
+        "{line}"
+    );
+    let out = env.run(&["entities", "--with", "@nosuchxyz"]);
+    assert_eq!(out.code, 1, "{out}");
+    assert_eq!(
+        out.stderr.trim(),
+        "no mention of '@nosuchxyz' in the index",
+        "{out}"
+    );
+    env.run_ok(&["entities", "--with", "@zelensky"], 0);
+}
