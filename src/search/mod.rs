@@ -501,14 +501,15 @@ impl Searcher {
     }
 
     /// Every match, in the order of `sort` (by date): equal dates keep the ranked order (score,
-    /// then article id and passage).
+    /// then article id and passage), re-ranked as a relevance order is, so that a passage has
+    /// the same score in both.
     fn collect_by_date(
         &self,
         plan: &plan::Plan,
         sort: Sort,
         deadline: Option<Deadline>,
     ) -> Result<Collected> {
-        let mut collected = self.collect_ranked(plan, usize::MAX, false, u64::MAX, deadline)?;
+        let mut collected = self.collect_ranked(plan, usize::MAX, true, u64::MAX, deadline)?;
         match sort {
             Sort::Date => collected.top.sort_by_key(|c| c.day),
             _ => collected.top.sort_by_key(|c| std::cmp::Reverse(c.day)),

@@ -501,3 +501,29 @@ fn ungdc_grouping_collapses_only_repeated_text_in_the_top_50_of_common_queries()
         shown.len()
     );
 }
+
+#[test]
+fn equal_dates_keep_the_relevance_order_and_its_scores() {
+    // Every sample passage is of 2025-11-24: sorted by date, they keep the relevance order.
+    // `Ukraine` names an entity, whose passages are weighed by length in that order; a date
+    // order used to break its ties by BM25 alone, with other scores.
+    let env = sample();
+    let scored = |search: &Search| -> Vec<(String, String)> {
+        search
+            .hits
+            .iter()
+            .map(|h| {
+                (
+                    h["article_id"].to_string() + &h["passage"].to_string(),
+                    h["score"].to_string(),
+                )
+            })
+            .collect()
+    };
+    let relevance = env.search_json("Ukraine", &EVERY_PASSAGE);
+    assert!(relevance.hits.len() > 10, "{}", relevance.out);
+    for sort in ["date", "-date"] {
+        let by_date = env.search_json("Ukraine", &[&EVERY_PASSAGE[..], &["--sort", sort]].concat());
+        assert_eq!(scored(&by_date), scored(&relevance), "--sort {sort}");
+    }
+}
