@@ -83,6 +83,13 @@ pub struct FieldName {
 }
 
 impl FieldName {
+    /// Whether the exact phrase `words` of this field (with `slop`) leaves a gap that the
+    /// passage text must hold empty: an exact phrase of the passage text typed with its
+    /// punctuation (see `super::gapped`).
+    pub fn is_gapped(&self, words: &[(usize, String)], slop: u32) -> bool {
+        slop == 0 && self.stems.is_some() && super::gapped::GappedPhrase::has_gap(words)
+    }
+
     /// A field whose tokens are all its own.
     pub fn new(field: Field, name: &str) -> FieldName {
         FieldName {
@@ -197,6 +204,13 @@ impl Logical {
                     Err(terms) if *slop > 0 && terms.len() > 2 => {
                         Box::new(super::sloppy::SloppyPhrase::new(terms, *slop))
                     }
+                    // Typed with its punctuation: no word may stand in its gaps.
+                    Err(terms) if field.is_gapped(words, *slop) => {
+                        Box::new(super::gapped::GappedPhrase::new(
+                            Box::new(PhraseQuery::new_with_offset_and_slop(terms, 0)),
+                            words,
+                        ))
+                    }
                     Err(terms) => Box::new(PhraseQuery::new_with_offset_and_slop(terms, *slop)),
                 }
             }
@@ -289,6 +303,8 @@ impl Logical {
                 let terms = sequence_terms(field.field, words, *slop);
                 match (terms.as_slice(), slop) {
                     ([(_, term)], _) => Shape::leaf(Leaf::Any(vec![(term.clone(), 1.0)])),
+                    // Checked against the stored text by its own query (see `gapped`).
+                    _ if field.is_gapped(words, *slop) => Shape::Opaque,
                     // A phrase occurs no more often than its rarest word: the bound the
                     // collector needs. A sloppy phrase may count a word's occurrence twice.
                     (_, 0) => Shape::leaf(Leaf::Phrase { terms, boost: 1.0 }),

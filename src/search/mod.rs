@@ -5,6 +5,7 @@ pub mod entities;
 pub mod explain;
 pub mod facets;
 mod fuzzy;
+mod gapped;
 pub mod group;
 mod grouped;
 mod levenshtein;

@@ -21,6 +21,9 @@ The parties must resume direct negotiations leading to a fair and sustainable tw
 in the Middle East, with both States living side by side in peace and security.
 ";
 
+/// Every passage, ungrouped.
+const EVERY: [&str; 4] = ["--per-article", "0", "--no-collapse", "--limit=1000"];
+
 fn speeches() -> TestEnv {
     let env = TestEnv::empty();
     env.write("corpus/speeches.txt", SPEECHES);
@@ -42,6 +45,34 @@ fn security_guarantee_does_not_match_across_a_comma() {
     let sloppy = env.search_json("\"security guarantee\"~5", &[]);
     assert_eq!(sloppy.locations(), ["speeches.txt#0"], "{}", sloppy.out);
     assert_eq!(sloppy.highlighted()[0], ["security", "guarantee"]);
+}
+
+#[test]
+fn the_gap_of_a_phrase_typed_with_punctuation_holds_no_word() {
+    let env = TestEnv::empty();
+    env.write(
+        "corpus/a.txt",
+        "date 2020-09-22\n\nWe must maintain peace and security, guarantee justice and end war.\n",
+    );
+    env.write(
+        "corpus/b.txt",
+        "date 2020-09-23\n\nSecurity and guarantee are two words. Security will guarantee \
+         nothing; peace and security guarantee the rest. The war. Then peace.\n",
+    );
+    env.index();
+    // The comma's empty position is no slot for "and" or "will".
+    let typed = env.search_json("\"security, guarantee\"", &EVERY);
+    assert_eq!(typed.locations(), ["a.txt#0"], "{}", typed.out);
+    assert_eq!(env.count("\"security, guarantee\""), (1, 1));
+    assert_eq!(env.count("\"security; guarantee\""), (1, 1));
+    assert_eq!(env.count("\"and; guarantee\""), (0, 0));
+    // Within a larger query, as a filter, and with --exact-count, the same.
+    assert_eq!(env.count("\"security, guarantee\" peace"), (1, 1));
+    assert_eq!(env.count("\"security, guarantee\" -justice"), (0, 0));
+    // A sentence end typed is one too: "war. Then", not "end war. Then" nor "war, Then".
+    assert_eq!(env.count("\"war. Then\""), (1, 1));
+    assert_eq!(env.count("\"end war. Then\""), (0, 0));
+    assert_eq!(env.count("\"war, Then\""), (0, 0));
 }
 
 #[test]
