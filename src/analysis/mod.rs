@@ -307,12 +307,14 @@ impl Analyzer {
             .collect()
     }
 
-    /// Lowercases and folds diacritics; `’` becomes `'`.
+    /// Lowercases and folds diacritics; `’` becomes `'`. The Turkish capital `İ` lowercases to
+    /// `i` and a combining dot above (U+0307), which folding keeps: the dot is dropped, so that
+    /// `İstanbul` is `Istanbul` and `TÜRKİYE` is `Türkiye`.
     fn fold(&mut self, raw: &str) -> String {
         if raw.is_ascii() {
             return raw.to_ascii_lowercase();
         }
-        let lower = raw.to_lowercase().replace('’', "'");
+        let lower = raw.to_lowercase().replace('’', "'").replace("i\u{307}", "i");
         let mut folded = String::with_capacity(lower.len());
         let mut stream = self.folder.token_stream(&lower);
         while let Some(token) = stream.next() {
@@ -488,6 +490,15 @@ mod tests {
                 "quoted"
             ]
         );
+    }
+
+    #[test]
+    fn the_turkish_capital_dotted_i_folds_to_i() {
+        assert_eq!(
+            exact_words("İstanbul TÜRKİYE İzmir"),
+            exact_words("Istanbul Türkiye Izmir")
+        );
+        assert_eq!(exact_words("İstanbul"), ["istanbul"]);
     }
 
     #[test]
