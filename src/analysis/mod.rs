@@ -314,7 +314,10 @@ impl Analyzer {
         if raw.is_ascii() {
             return raw.to_ascii_lowercase();
         }
-        let lower = raw.to_lowercase().replace('’', "'").replace("i\u{307}", "i");
+        let lower = raw
+            .to_lowercase()
+            .replace('’', "'")
+            .replace("i\u{307}", "i");
         let mut folded = String::with_capacity(lower.len());
         let mut stream = self.folder.token_stream(&lower);
         while let Some(token) = stream.next() {

@@ -22,8 +22,20 @@ impl IndexDir {
     /// # Errors
     /// [`Error::Locked`] when another process writes the index; I/O errors otherwise.
     pub fn lock(&self) -> Result<WriterLock> {
-        use std::io::{Read, Seek, Write};
-        fs::create_dir_all(&self.path).map_err(|e| Error::io(&self.path, e))?;
+        use std::io::{ErrorKind, Read, Seek, Write};
+        // A folder this user may not write is said to be so, not as the lock file's error.
+        let denied = |path: &Path, e: std::io::Error| match e.kind() {
+            ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => Error::Write {
+                path: self.path.clone(),
+                why: format!(
+                    "no permission to write {} (check the folder's owner and permissions)",
+                    crate::error::printable(&path.display().to_string())
+                ),
+                kept: "nothing was changed",
+            },
+            _ => Error::io(path, e),
+        };
+        fs::create_dir_all(&self.path).map_err(|e| denied(&self.path, e))?;
         let path = self.path.join(LOCK);
         let mut file = fs::OpenOptions::new()
             .read(true)
@@ -31,7 +43,7 @@ impl IndexDir {
             .create(true)
             .truncate(false)
             .open(&path)
-            .map_err(|e| Error::io(&path, e))?;
+            .map_err(|e| denied(&path, e))?;
         match file.try_lock() {
             Ok(()) => {
                 let pid = std::process::id().to_string();

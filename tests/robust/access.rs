@@ -145,6 +145,16 @@ fn a_read_only_index_of_another_user_can_be_searched() {
     }
     let count = run_as_other(&env, &["search", "--count", "Ushakov"]).unwrap();
     assert_eq!(count.stdout, "1 passage in 1 article\n", "{count}");
+    // Writing it is refused in one line that says why, not as the lock file's os error.
+    for args in [&["index"][..], &["optimize"], &["index", "--full"]] {
+        let out = run_as_other(&env, args).unwrap();
+        let line = crate::assert_one_line_error(&out);
+        assert!(
+            line.starts_with("attache: index: cannot write the index: no permission to write")
+                && line.ends_with("nothing was changed"),
+            "{out}"
+        );
+    }
     chmod_all(&index, true);
     assert_eq!(modes(&index).len(), before.len(), "reading created no file");
 }
