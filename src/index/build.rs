@@ -64,6 +64,26 @@ pub fn build(
     options: &BuildOptions,
     progress: &mut dyn Progress,
 ) -> Result<RunSummary> {
+    let created = !dir.path().exists();
+    let result = build_in(dir, options, progress);
+    if created
+        && result
+            .as_ref()
+            .is_err_and(|e| !matches!(e, Error::Locked { .. }))
+    {
+        // A first run that failed leaves no folder behind, only if it holds nothing but the
+        // lock (a failed build's folder is removed by the run itself).
+        let _ = std::fs::remove_file(dir.path().join(super::LOCK));
+        let _ = std::fs::remove_dir(dir.path());
+    }
+    result
+}
+
+fn build_in(
+    dir: &IndexDir,
+    options: &BuildOptions,
+    progress: &mut dyn Progress,
+) -> Result<RunSummary> {
     let started = Instant::now();
     if !(1..=MAX_THREADS).contains(&options.threads) {
         return Err(Error::Invalid(format!(
@@ -207,6 +227,15 @@ impl Plan {
         let mut paths = options.roots.clone();
         if paths.is_empty() {
             paths = match recorded.paths.is_empty() {
+                // Articles piped in, and no folder to read again: the default corpus is not
+                // the index's.
+                true if existing.is_some_and(|e| !e.catalog.is_empty()) => {
+                    return Err(Error::Invalid(format!(
+                        "{}: the index records no corpus folder (its articles came from standard \
+                         input): give the paths to index, or pipe articles with `-`",
+                        dir.path().display()
+                    )));
+                }
                 true => options.fallback_roots.clone(),
                 false => present.iter().map(|r| shown(r)).collect(),
             };

@@ -390,6 +390,31 @@ fn an_index_is_never_written_into_a_folder_of_the_users() {
     );
 }
 
+#[test]
+fn a_failed_first_run_leaves_no_folder_and_a_piped_index_asks_for_paths() {
+    let env = TestEnv::empty();
+    let out = env.run(&["index", "nonexist", "--index", "new"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(!env.path().join("new").exists(), "the failed run left new/");
+
+    // An index of piped articles records no folder: a run without paths does not fall back to
+    // the default corpus folder as if it were the index's.
+    let mut child = spawn_stdin_run(&env, &[]);
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(jsonl(&[("s-1", "Piped herons.")]).as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    let line = crate::assert_one_line_error(&env.run(&["index"])).to_owned();
+    assert!(
+        line.contains("the index records no corpus folder (its articles came from standard input)"),
+        "{line}"
+    );
+    assert_eq!(env.count("herons").0, 1);
+}
+
 /// `attache index - --json [extra…]` with its standard input, output and errors piped.
 fn spawn_stdin_run(env: &TestEnv, extra: &[&str]) -> Child {
     let mut args = vec!["index", "-", "--threads", "2", "--json"];
