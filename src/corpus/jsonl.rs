@@ -73,6 +73,15 @@ fn read_capped(
         }
         // A byte-order mark may open the file (or the stream, compressed or not).
         let record = if line == 1 { strip_bom(&buf) } else { &buf[..] };
+        // Binary data named `.jsonl` (an archive, say) is one warning, not one per "line".
+        if line == 1 && record[..record.len().min(super::text::BINARY_PROBE)].contains(&0) {
+            sink(Record::Warning(Warning {
+                path: input.path.clone(),
+                line: None,
+                message: "binary file (contains NUL bytes), not JSON Lines; skipped".into(),
+            }));
+            return Ok(());
+        }
         if record.iter().all(u8::is_ascii_whitespace) {
             continue;
         }

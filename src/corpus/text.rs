@@ -20,7 +20,7 @@ use super::{
 use crate::error::{Error, Result};
 
 /// How far into a file to look for NUL bytes when deciding that it is binary.
-const BINARY_PROBE: usize = 8192;
+pub(super) const BINARY_PROBE: usize = 8192;
 
 /// Reads one article from any reader, reporting `input.path` in warnings; one longer than
 /// [`MAX_RECORD_BYTES`] is skipped unread.

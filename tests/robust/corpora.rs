@@ -256,3 +256,29 @@ fn hostile_a_corpus_of_100000_tiny_files_indexes_in_bounded_memory() {
     assert!(peak < 600_000, "peak {peak} kB");
     assert_eq!(env.count("wombat"), (100_000, 100_000));
 }
+
+#[test]
+fn binary_data_named_jsonl_is_one_warning_not_one_per_line() {
+    let env = TestEnv::empty();
+    // An xz archive's header holds NUL bytes; its "lines" are not JSON.
+    let mut bytes = b"\xfd7zXZ\x00\x00\x04".to_vec();
+    for i in 0..20_000u32 {
+        bytes.extend_from_slice(&i.to_le_bytes());
+        if i % 97 == 0 {
+            bytes.push(b'\n');
+        }
+    }
+    env.write("corpus/archive.jsonl", bytes);
+    env.write(
+        "corpus/good.jsonl",
+        article("good-1", "A heron at the summit."),
+    );
+    let (warnings, counts) = index_and_count(&env, "heron");
+    assert_eq!(
+        warnings,
+        [
+            "warning: corpus/archive.jsonl: binary file (contains NUL bytes), not JSON Lines; skipped"
+        ]
+    );
+    assert_eq!(counts, (1, 1));
+}
