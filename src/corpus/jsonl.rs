@@ -171,6 +171,7 @@ fn article_from(mut object: Map<String, Value>) -> Result<Article, String> {
     let id = match object.remove("id") {
         Some(Value::String(s)) if !s.trim().is_empty() => s,
         Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Null) => return Err("field `id` is null: it must be a non-empty string".into()),
         Some(_) => return Err("field `id` must be a non-empty string".into()),
         None => return Err("missing field `id`".into()),
     };
@@ -207,6 +208,9 @@ fn article_from(mut object: Map<String, Value>) -> Result<Article, String> {
 }
 
 fn required_str(object: &mut Map<String, Value>, key: &str) -> Result<String, String> {
+    if matches!(object.get(key), Some(Value::Null)) {
+        return Err(format!("field `{key}` is null: it must be a string"));
+    }
     optional_str(object, key)?.ok_or_else(|| format!("missing field `{key}`"))
 }
 
@@ -374,6 +378,18 @@ mod tests {
             (br#"{"date": "2023", "body": "x"}"#, "missing field `id`"),
             (br#"{"id": "a", "body": "x"}"#, "missing field `date`"),
             (br#"{"id": "a", "date": "2023"}"#, "missing field `body`"),
+            (
+                br#"{"id": "a", "date": null, "body": "x"}"#,
+                "field `date` is null: it must be a string",
+            ),
+            (
+                br#"{"id": "a", "date": "2023", "body": null}"#,
+                "field `body` is null: it must be a string",
+            ),
+            (
+                br#"{"id": null, "date": "2023", "body": "x"}"#,
+                "field `id` is null: it must be a non-empty string",
+            ),
             (
                 br#"{"id": "a", "date": "2025-13-45", "body": "x"}"#,
                 "invalid date '2025-13-45': month 13 does not exist (article 'a')",
