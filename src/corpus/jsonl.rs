@@ -369,7 +369,7 @@ mod tests {
 
     #[test]
     fn bad_lines_say_why() {
-        let cases: [(&[u8], &str); 8] = [
+        let cases: [(&[u8], &str); 11] = [
             (
                 br#"{"id": "a", "date": "2023", "body": "x""#,
                 "malformed JSON: eof while parsing an object at column 39",
