@@ -225,7 +225,7 @@ pub fn remember_panic(info: &std::panic::PanicHookInfo<'_>) {
 }
 
 /// The first `max` chars of `text`, with `…` when cut.
-fn shorten(text: &str, max: usize) -> String {
+pub fn shorten(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_owned(),

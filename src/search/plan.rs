@@ -740,7 +740,11 @@ fn parse_date(text: &str, span: &Span) -> Result<Date, PlanError> {
 
 fn nothing_searchable(text: &str, span: &Span) -> PlanError {
     PlanError {
-        message: format!("'{text}' has no letters or digits to search for"),
+        // A hostile query may be all punctuation: the message shows its start only.
+        message: format!(
+            "'{}' has no letters or digits to search for",
+            crate::error::shorten(text, 60)
+        ),
         span: span.clone(),
     }
 }

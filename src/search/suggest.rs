@@ -40,8 +40,10 @@ pub struct Suggestion {
     pub terms: Vec<String>,
 }
 
-/// The longest word given suggestions: the most letters the edit automaton takes.
-pub const MAX_SUGGESTED_LETTERS: usize = super::levenshtein::MAX_CHARS;
+/// The longest word given suggestions. Past the bit-parallel automaton's 63 letters, tantivy's
+/// automaton does the walk, and its cost grows with the word's length (a word of 400,000 letters
+/// took 6.5 s and 4 GB); at 128 letters it still takes milliseconds.
+pub const MAX_SUGGESTED_LETTERS: usize = 128;
 
 /// The plain words of `query` (as typed) that no passage holds, each with the close spellings
 /// the index has; words without any are left out. A query that does not parse has none.
@@ -99,9 +101,8 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
         let stem = Term::from_field_text(stems, stem.as_deref().unwrap_or(exact));
         let known = doc_freq(&stems_index, stem)? > 0;
         let spelled = Term::from_field_text(field, exact);
-        // A word longer than the edit automaton takes is no misspelling of a word the index
-        // holds within two edits; tantivy's automaton for it grows with its length (a word of
-        // 400,000 letters took 6.5 s and 4 GB).
+        // A word longer than any a reader would misspell gets no suggestion (see
+        // [`MAX_SUGGESTED_LETTERS`]).
         let letters = exact.chars().count();
         if known || !(3..=MAX_SUGGESTED_LETTERS).contains(&letters) {
             continue;

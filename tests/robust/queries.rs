@@ -105,6 +105,8 @@ fn cases() -> Vec<Case> {
             q("😀"),
             Err("bad query: column 1: '😀' has no letters or digits"),
         ),
+        // 100 kB of punctuation: the error shows its start, not all of it.
+        (".".repeat(100_000), Err("bad query: column 1: '.....")),
         (q("\u{202e}Geneva"), Ok(0)),
         (
             q("\u{202e}"),
@@ -135,6 +137,7 @@ fn hostile_queries_give_results_or_one_error_line_with_its_column() {
                     line.starts_with(&format!("attache: {start}")),
                     "{shown:?}: got {line:?}, want {start:?}…"
                 );
+                assert!(line.len() < 300, "{shown:?}: {} bytes", line.len());
                 assert!(
                     !has_control(line),
                     "{shown:?}: unescaped control in {line:?}"
