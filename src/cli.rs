@@ -42,6 +42,7 @@ Query syntax:
   \"security guarantee\"~3      the words within 3 positions of each other
   Rubio OR Witkoff            either word
   Crimea NOT Kyiv, Crimea -Kyiv   the first without the second
+  negotiat*                   every word starting so (negotiate, negotiations…)
   (Iraq OR Kuwait) invasion   grouping; apartheid^2 boosts a clause
   title:geneva, source:reuters    words of the title or the source
   country:UKR, speaker:\"…\"    metadata fields of JSON Lines articles

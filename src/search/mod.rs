@@ -349,6 +349,8 @@ impl Searcher {
             names.extend(meta_keys(&searcher, fields.meta, None).unwrap_or_default());
             names
         };
+        let prefixes =
+            |field: &plan::FieldName, prefix: &str| prefix_words(&searcher, field, prefix);
         let mut planner = Planner {
             fields: &fields,
             analyzer: &mut self.analyzer,
@@ -356,6 +358,8 @@ impl Searcher {
             known_fields: &known_fields,
             gazetteer: Gazetteer::builtin,
             expand_aliases: request.expand_aliases,
+            prefixes: &prefixes,
+            passages: searcher.num_docs(),
         };
         let mut plan = planner.plan(node).map_err(|e| {
             let column = request.query[..e.span.start].chars().count() + 1;
@@ -872,4 +876,43 @@ pub fn meta_keys(
         }
     }
     Ok(keys.into_iter().collect())
+}
+
+/// The indexed words of `field` that start with `prefix`, with their passages summed over the
+/// segments (for `word*`): at most [`plan::MAX_PREFIX_WORDS`] are read before the answer is
+/// that there are too many.
+fn prefix_words(
+    searcher: &tantivy::Searcher,
+    field: &plan::FieldName,
+    prefix: &str,
+) -> std::result::Result<plan::Expansion, String> {
+    let failed = |e: &dyn std::fmt::Display| format!("reading the words of `{}:`: {e}", field.name);
+    let mut words: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment
+            .inverted_index(field.field)
+            .map_err(|e| failed(&e))?;
+        let mut stream = inverted
+            .terms()
+            .range()
+            .ge(prefix.as_bytes())
+            .into_stream()
+            .map_err(|e| failed(&e))?;
+        while let Some((term, info)) = stream.next() {
+            if !term.starts_with(prefix.as_bytes()) {
+                break;
+            }
+            let Ok(word) = std::str::from_utf8(term) else {
+                continue;
+            };
+            if !crate::index::words::is_word(word) {
+                continue;
+            }
+            *words.entry(word.to_owned()).or_default() += u64::from(info.doc_freq);
+            if words.len() > plan::MAX_PREFIX_WORDS {
+                return Ok(plan::Expansion::TooMany);
+            }
+        }
+    }
+    Ok(plan::Expansion::Words(words.into_iter().collect()))
 }

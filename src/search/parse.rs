@@ -35,6 +35,8 @@
 //!   `a "quoted" id`. Outside quotes there are no escapes. Parentheses nest at most
 //!   32 deep, so hostile input cannot overflow the stack, and a query holds at most
 //!   1024 words, phrases, groups, fields and entities (see [`MAX_CLAUSES`]).
+//! * `*` is part of a word: the planner reads a word of an analysed field that ends in `*` as
+//!   the words starting with what comes before it, and refuses a `*` elsewhere in it.
 //! * Texts are returned in Unicode normalisation form C, as article text is indexed
 //!   (see `crate::corpus::clean`): a decomposed `Kyïv` finds a composed one.
 //! * Spec quirk kept on purpose: after `)` or a closing `"` a `-` is not at a clause

@@ -14,6 +14,10 @@
 //!   scoring on top. `type:person` keeps passages with an entity of that type.
 //! * `said:@ushakov` (`said:ushakov`, `said:"Yuri Ushakov"`) keeps the passages where the entity
 //!   speaks; `quote:"…"` matches words inside quotation marks only, as `text` would.
+//! * A word ending in `*` (`Gorbach*`, `title:negotiat*`) matches every word the index holds
+//!   that starts with it, at most [`MAX_PREFIX_WORDS`] of them; each weighs as the prefix's
+//!   passages together would (see [`prefix_weights`]), so a rare spelling does not outrank the
+//!   common one for its rarity alone.
 
 use tantivy::query::Query;
 use tantivy::schema::Field;
@@ -51,6 +55,19 @@ const SAID_SCORE: f32 = 1.0;
 /// each candidate passage, inside tantivy's scorer where no deadline is looked at, so a pasted
 /// page of text could otherwise run for minutes.
 pub const MAX_PHRASE_WORDS: usize = 64;
+
+/// The most indexed words a word ending in `*` may stand for: each is a term scored on its own,
+/// as a query's words are (see [`super::parse::MAX_CLAUSES`]).
+pub const MAX_PREFIX_WORDS: usize = 1024;
+
+/// The words of a field that start with a prefix, as the index holds them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expansion {
+    /// Each word with the passages it is in, sorted by word; none when no word starts so.
+    Words(Vec<(String, u64)>),
+    /// More than [`MAX_PREFIX_WORDS`] words start with the prefix.
+    TooMany,
+}
 
 /// Fields every index has; metadata fields come on top.
 pub const BUILTIN_FIELDS: [&str; 9] = [
@@ -173,6 +190,11 @@ pub struct Planner<'a> {
     pub gazetteer: fn() -> &'static Gazetteer,
     /// Whether a plain word that is a known alias also finds its entity (`Kiev` → `@kyiv`).
     pub expand_aliases: bool,
+    /// The indexed words of a field that start with a prefix (for `word*`), or a message
+    /// saying why they could not be read.
+    pub prefixes: &'a dyn Fn(&FieldName, &str) -> Result<Expansion, String>,
+    /// The passages of the index, for the weights of a prefix's words.
+    pub passages: u64,
 }
 
 enum Target {
@@ -210,7 +232,9 @@ impl Planner<'_> {
         match node {
             Node::Entity { .. } => true,
             Node::Term { field, text, .. } if field.as_ref().is_none_or(|f| f.name == "text") => {
-                self.expand_aliases && builtin_alias_id(self.analyzer, text).is_some()
+                self.expand_aliases
+                    && !text.contains('*')
+                    && builtin_alias_id(self.analyzer, text).is_some()
             }
             Node::Term { field, .. } | Node::Phrase { field, .. } => {
                 field.as_ref().is_some_and(|f| f.name == "entity")
@@ -259,6 +283,9 @@ impl Planner<'_> {
                 Ok(Logical::Boost(Box::new(logical), *boost))
             }
             Node::Term { field, text, span } => match self.target(field.as_ref())? {
+                Target::Analysed(f) if text.contains('*') => {
+                    self.prefix_query(f, text, span, hl, positive)
+                }
                 Target::Analysed(f) => self.word_query(f, text, span, hl, positive),
                 Target::Meta(key) => self.meta_query(&key, text, 0, span),
                 Target::Id => Ok(self.id_query(text)),
@@ -361,12 +388,13 @@ impl Planner<'_> {
         for (occur, node) in clauses {
             let (text, bare) = match (occur, node) {
                 (Occur::MustNot, _) => continue,
+                // A prefix's words are many: none stands at a position.
                 (
                     Occur::Must,
                     Node::Term {
                         field: None, text, ..
                     },
-                ) => (text, true),
+                ) if !text.contains('*') => (text, true),
                 (
                     Occur::Must,
                     Node::Phrase {
@@ -515,6 +543,68 @@ impl Planner<'_> {
                 Logical::Boost(Box::new(spelled), SPELLING_UNDER_ENTITY),
             ),
         ]))
+    }
+
+    /// `negotiat*`: the words of the field that start with `negotiat`, each weighted by
+    /// [`prefix_weights`].
+    fn prefix_query(
+        &mut self,
+        field: FieldName,
+        text: &str,
+        span: &Span,
+        hl: &mut Highlight,
+        positive: bool,
+    ) -> Result<Logical, PlanError> {
+        let error = |message: String| PlanError {
+            message,
+            span: span.clone(),
+        };
+        let prefix = text.trim_end_matches('*');
+        if prefix.contains('*') {
+            return Err(error(format!(
+                "'{}': `*` stands at the end of a word only, for the words starting with the \
+                 letters before it (like negotiat*)",
+                crate::error::shorten(text, 60)
+            )));
+        }
+        let words = self.analyzer.words(prefix);
+        let exact = match words.as_slice() {
+            [] => {
+                return Err(error(format!(
+                    "'{}' has no letters before its `*`: give the first letters of the \
+                     words to find, like negotiat*",
+                    crate::error::shorten(text, 60)
+                )));
+            }
+            [(exact, _)] => exact.clone(),
+            _ => {
+                let last = words.last().map_or("", |(exact, _)| exact.as_str());
+                return Err(error(format!(
+                    "'{}' is {} words: `*` ends a single word, like {last}*",
+                    crate::error::shorten(text, 60),
+                    words.len()
+                )));
+            }
+        };
+        let expanded = match (self.prefixes)(&field, &exact).map_err(error)? {
+            Expansion::Words(words) => words,
+            Expansion::TooMany => {
+                return Err(error(format!(
+                    "more than {MAX_PREFIX_WORDS} words start with '{exact}': give more letters \
+                     before the `*`"
+                )));
+            }
+        };
+        if positive && self.highlighted(field.field) {
+            hl.words
+                .push(expanded.iter().map(|(word, _)| word.clone()).collect());
+        }
+        let terms = match expanded.is_empty() {
+            // No word starts so: the prefix itself, which no passage holds, matches nothing.
+            true => vec![(exact, 1.0)],
+            false => prefix_weights(&expanded, self.passages),
+        };
+        Ok(Logical::Terms { field, terms })
     }
 
     fn phrase_query(
@@ -697,6 +787,24 @@ pub fn entity_mentions(fields: &Fields, id: &str) -> Logical {
         field: text_field(fields),
         terms: vec![(format!("{ENTITY_PREFIX}{id}"), 1.0)],
     }
+}
+
+/// The words a prefix stands for, each weighted so that it scores with the inverse document
+/// frequency of all of them together (BM25's IDF of the summed passages, at most `passages`)
+/// rather than its own: `Gorbach*` ranks a passage by how often it names him, not by how rare its
+/// spelling (*Gorbachov*) is. Words with their passages, sorted; the result keeps their order.
+pub fn prefix_weights(words: &[(String, u64)], passages: u64) -> Vec<(String, f32)> {
+    let n = passages as f64;
+    let idf = |df: f64| (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+    let all = idf(words.iter().map(|(_, df)| *df as f64).sum::<f64>().min(n));
+    words
+        .iter()
+        .map(|(word, df)| {
+            let own = idf(*df as f64);
+            let weight = if own > 0.0 { all / own } else { 1.0 };
+            (word.clone(), weight as f32)
+        })
+        .collect()
 }
 
 /// The passage text, as the plan names it.

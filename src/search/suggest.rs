@@ -234,7 +234,9 @@ fn plain_words(node: &Node, words: &mut Vec<String>) {
     match node {
         Node::Term {
             field: None, text, ..
-        } if !text.starts_with(crate::entities::ENTITY_PREFIX) => words.push(text.clone()),
+        } if !text.starts_with(crate::entities::ENTITY_PREFIX) && !text.contains('*') => {
+            words.push(text.clone())
+        }
         Node::Bool(clauses) => {
             for (occur, clause) in clauses {
                 if *occur != Occur::MustNot {

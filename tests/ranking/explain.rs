@@ -25,6 +25,11 @@ const PLANS: &[(&str, &str)] = &[
     ("security^2 plan", "+(~secur security^0.25)^2 +~plan"),
     ("\"peace plan\"~3", "\"peace plan\"~3"),
     ("type:person", "const(type:person, 0)"),
+    // The words that start so, each weighing as all of them together.
+    (
+        "refine*",
+        "(refine^0.5909214 refined^0.7297224 refinement^0.5909214)",
+    ),
 ];
 
 #[test]

@@ -1,6 +1,7 @@
 //! Ranking: what puts one passage above another beyond BM25.
 
 mod explain;
+mod prefix;
 mod pruning;
 
 use crate::util::TestEnv;
