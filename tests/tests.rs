@@ -522,6 +522,9 @@ fn query_operators_or_not_fields_ranges_and_boosts() {
     assert_eq!(all.1, 2);
     assert_eq!(env.count("date:2025-11"), all);
     assert_eq!(env.count("date:2025-11-24"), all);
+    // A range inside `date:(…)` takes the group's field.
+    assert_eq!(env.count("date:(1990 OR [2025-11-20 TO 2025-11-30])"), all);
+    env.run_ok(&["search", "date:(1990 OR [2025-11-25 TO *])"], 1);
     env.run_ok(&["search", "date:[2025-12-01 TO *]"], 1);
     assert_eq!(env.count("\"European partners\"").1, 2);
 

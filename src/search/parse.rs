@@ -29,7 +29,8 @@
 //!   only at the start of a token, so `a@b.org` is one word.
 //! * `name:`, `@`, `~` and `^` must touch what follows them; `~` (slop) follows
 //!   phrases only (at most [`MAX_SLOP`]), `^` (boost) follows any primary. `field:(…)` gives the field to
-//!   every term and phrase inside the group unless they name their own.
+//!   every term, phrase and range inside the group unless they name their own
+//!   (`date:(1990 OR [2000 TO 2001])`).
 //! * Inside quotes, `\"` stands for a quote and `\\` for a backslash; any other
 //!   backslash is itself (`"C:\drafts"`). So `id:"a \"quoted\" id"` names the id
 //!   `a "quoted" id`. Outside quotes there are no escapes. Parentheses nest at most
@@ -263,7 +264,7 @@ impl Token<'_> {
         use Tok::*;
         matches!(
             self.tok,
-            Word(_) | Phrase(_) | LParen | Field(_) | At | Plus | Minus
+            Word(_) | Phrase(_) | LParen | Field(_) | At | Plus | Minus | Open(_)
         )
     }
 }
@@ -507,6 +508,11 @@ impl<'q> Parser<'q> {
             Tok::LParen => self.group(&t, field)?,
             Tok::Field(name) => self.field(&t, name)?,
             Tok::At => self.entity(&t)?,
+            // Inside `date:(…)`, a range takes the group's field.
+            Tok::Open(inclusive) => match field {
+                Some(field) => self.range(field.clone(), &t, inclusive)?,
+                None => return self.unexpected(t),
+            },
             _ => return self.unexpected(t),
         };
         let c = self.peek();
@@ -833,6 +839,9 @@ date:[2025-11-01 TO 2025-11-30]   => date:[2025-11-01 TO 2025-11-30]
 date:[2025 TO *]                  => date:[2025 TO *]
 date:{a TO b]                     => date:{a TO b]
 date:["10:00" TO "11:00"}         => date:[10:00 TO 11:00}
+date:(1990 OR [2000 TO 2001])     => (?date:1990 ?date:[2000 TO 2001])
+date:(1990 OR title:[a TO b])     => (?date:1990 ?title:[a TO b])
+date:(2025-11 [1990 TO 1991])     => (+date:2025-11 +date:[1990 TO 1991])
 a^2                               => a^2
 "a b"^1.5                         => "a b"^1.5
 "a b"~2^3                         => "a b"~2^3
@@ -949,6 +958,7 @@ date:[a b]          => column 9: malformed range: expected `TO` between the boun
 date:[a TO b c]     => column 14: malformed range: expected `]` or `}` after the upper bound
 date:[TO b]         => column 7: malformed range: expected a bound (a word, a phrase or *)
 [a TO b]            => column 1: misplaced range: a range needs a field, like date:[a TO b]
+(x [a TO b])        => column 4: misplaced range: a range needs a field, like date:[a TO b]
 a ]                 => column 3: stray `]`: it closes no range
 @                   => column 1: empty entity: `@` must be attached to a name, like @zelensky
 @ x                 => column 1: empty entity: `@` must be attached to a name, like @zelensky
