@@ -161,6 +161,13 @@ impl Searcher {
         let searcher = self.reader.searcher();
         let mut alike = std::collections::BTreeSet::new();
         let prefix = id.split('#').next().unwrap_or(id);
+        if prefix.is_empty() {
+            let shown = crate::error::printable(id);
+            return Error::Invalid(format!(
+                "'{shown}' names no article (the id is empty): give an id as search prints \
+                 it, like ID#PASSAGE"
+            ));
+        }
         for segment in searcher.segment_readers() {
             let Ok(inverted) = segment.inverted_index(self.open.fields.article_id) else {
                 continue;
@@ -168,11 +175,14 @@ impl Searcher {
             let Ok(mut stream) = inverted.terms().range().ge(prefix).into_stream() else {
                 continue;
             };
+            // The first three of each segment: the first three of all are among them.
+            let mut taken = 0;
             while let Some((term, _)) = stream.next() {
-                if !term.starts_with(prefix.as_bytes()) || alike.len() >= 3 {
+                if !term.starts_with(prefix.as_bytes()) || taken == 3 {
                     break;
                 }
                 alike.insert(String::from_utf8_lossy(term).into_owned());
+                taken += 1;
             }
         }
         let shown = crate::error::printable(id);

@@ -220,6 +220,16 @@ fn show_errors_name_what_exists() {
         "attache: no article 'memo.txt' in the index: give an id as search prints it, like \
          ID#PASSAGE"
     );
+    for empty in ["", "#3"] {
+        let out = env.run(&["show", empty]);
+        assert_eq!(
+            assert_one_line_error(&out),
+            format!(
+                "attache: '{empty}' names no article (the id is empty): give an id as search \
+                 prints it, like ID#PASSAGE"
+            )
+        );
+    }
     let out = env.run(&["show", REMARKS, "-C", "1001"]);
     assert_eq!(
         assert_one_line_error(&out),
@@ -242,6 +252,25 @@ fn show_errors_name_what_exists() {
     let (_, passages, _) = show_json(&env, &["memo#2#0"]);
     assert_eq!(numbers(&passages), [0]);
     assert_no_panic(&out);
+
+    // The ids offered are the first three of the whole index, whichever segments hold them.
+    let line = |id: &str| {
+        serde_json::json!({"id": id, "date": "2020", "body": "A passage that stands alone here."})
+            .to_string()
+            + "\n"
+    };
+    env.write(
+        "corpus/c.jsonl",
+        ["memo-c1", "memo-c2", "memo-c3"].map(line).concat(),
+    );
+    env.index();
+    env.write("corpus/b.jsonl", line("memo-b1"));
+    env.index();
+    let out = env.run(&["show", "memo-"]);
+    assert_eq!(
+        assert_one_line_error(&out),
+        "attache: no article 'memo-' in the index: did you mean memo-b1 or memo-c1 or memo-c2?"
+    );
 }
 
 #[test]
