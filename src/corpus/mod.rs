@@ -346,7 +346,24 @@ pub fn walk_anchored(roots: &[PathBuf], anchors: &[String]) -> Result<Inputs> {
                     continue;
                 }
             };
-            if !entry.file_type().is_file() {
+            let kind = entry.file_type();
+            if kind.is_dir() {
+                continue;
+            }
+            if !kind.is_file() {
+                // A FIFO would block the read for ever, a device never end: an article file
+                // that is neither is reported, and what the index holds of it is kept.
+                if Format::of(entry.path()).is_some() || entry.depth() == 0 {
+                    let path = entry.path().to_path_buf();
+                    inputs.unreadable.push(path_key(&origin_of(&path)));
+                    inputs.warnings.push(Warning {
+                        path,
+                        line: None,
+                        message: format!("{}, not a regular file: skipped", special_kind(&kind)),
+                    });
+                } else {
+                    inputs.ignored += 1;
+                }
                 continue;
             }
             let path = entry.path();
@@ -374,6 +391,25 @@ pub fn walk_anchored(roots: &[PathBuf], anchors: &[String]) -> Result<Inputs> {
         }
     }
     Ok(inputs)
+}
+
+/// What a file that is neither a regular file nor a folder is, for its warning.
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+    }
+    let _ = kind;
+    "a special file"
 }
 
 /// A path as the index keeps it (an article's origin, a root): its text, with each byte that is

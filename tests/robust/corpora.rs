@@ -100,6 +100,36 @@ fn an_unreadable_file_is_reported_and_skipped() {
 }
 
 #[test]
+fn a_named_pipe_or_socket_named_as_an_article_is_reported_and_keeps_what_was_indexed() {
+    let env = TestEnv::empty();
+    env.write("corpus/a.txt", "date 2024 The wombat spoke.");
+    env.write("corpus/b.txt", "date 2024 The wombat left.");
+    assert_eq!(index_and_count(&env, "wombat").1, (2, 2));
+    // b.txt becomes a named pipe (reading it would wait for ever), and a socket and a pipe
+    // without an article's extension appear beside it.
+    let fifo = |name: &str| {
+        let path = env.path().join(name);
+        let made = std::process::Command::new("mkfifo").arg(&path).status();
+        assert!(made.unwrap().success(), "mkfifo {}", path.display());
+    };
+    fs::remove_file(env.path().join("corpus/b.txt")).unwrap();
+    fifo("corpus/b.txt");
+    fifo("corpus/notes");
+    let _socket =
+        std::os::unix::net::UnixListener::bind(env.path().join("corpus/c.jsonl")).unwrap();
+    let (warnings, count) = index_and_count(&env, "wombat");
+    assert_eq!(
+        warnings,
+        [
+            "warning: corpus/b.txt: a named pipe (FIFO), not a regular file: skipped",
+            "warning: corpus/c.jsonl: a socket, not a regular file: skipped",
+        ]
+    );
+    // What the index held of b.txt stays until the file can be read again.
+    assert_eq!(count, (2, 2));
+}
+
+#[test]
 fn a_file_name_that_is_not_utf8_is_indexed_under_a_readable_id() {
     use std::ffi::OsStr;
     use std::os::unix::ffi::OsStrExt;
