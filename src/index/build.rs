@@ -317,7 +317,7 @@ impl Plan {
 
 /// A recorded root as a path to walk: relative to the working directory when it lies under
 /// it, so that warnings and summaries read as if the user had named it.
-pub(super) fn shown(root: &str) -> PathBuf {
+pub(crate) fn shown(root: &str) -> PathBuf {
     let path = corpus::path_of_key(root);
     let cwd = std::env::current_dir().and_then(|d| d.canonicalize());
     match cwd.as_ref().map(|cwd| path.strip_prefix(cwd)) {

@@ -13,7 +13,6 @@ pub mod plan;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::corpus;
 use crate::error::{Error, Result};
 use crate::index::IndexDir;
 use crate::index::build::{self, BuildOptions, Progress, RunSummary};
@@ -61,8 +60,15 @@ pub fn build_set(
             set.shard_by
         )));
     }
-    let roots = match options.roots.is_empty() {
-        true => recorded_roots(dir, existing.as_ref(), &options.fallback_roots),
+    // Without paths given, each shard reads the roots it records, as an index does: a root
+    // that is gone is then reported and its articles kept, shard by shard. The set's roots
+    // that are still there are what a shard recording none (a new one) reads.
+    let recorded = options.roots.is_empty();
+    let roots = match recorded {
+        true => recorded_roots(dir, existing.as_ref(), &options.fallback_roots)
+            .into_iter()
+            .filter(|root| root.exists())
+            .collect(),
         false => options.roots.clone(),
     };
     if roots.iter().any(|p| p.as_os_str() == "-") {
@@ -106,10 +112,18 @@ pub fn build_set(
             key: key.clone(),
             files: planned.as_ref().map(|p| Arc::new(p.files_of(&key))),
         };
-        let shard_options = BuildOptions {
-            roots: roots.clone(),
-            shard: Some(filter),
-            ..options.clone()
+        let shard_options = match recorded {
+            true => BuildOptions {
+                roots: Vec::new(),
+                fallback_roots: roots.clone(),
+                shard: Some(filter),
+                ..options.clone()
+            },
+            false => BuildOptions {
+                roots: roots.clone(),
+                shard: Some(filter),
+                ..options.clone()
+            },
         };
         progress.shard(&key);
         let summary = build::build(&shard_dir, &shard_options, progress)?;
@@ -170,9 +184,14 @@ fn recorded_roots(
         .collect();
     roots.sort();
     roots.dedup();
+    // As a shard's own run walks them (relative to the working directory when under it), so
+    // that the plan's files are the paths that run reads.
     match roots.is_empty() {
         true => fallback.to_vec(),
-        false => roots.iter().map(|r| corpus::path_of_key(r)).collect(),
+        false => roots
+            .iter()
+            .map(|r| crate::index::build::shown(r))
+            .collect(),
     }
 }
 

@@ -355,6 +355,77 @@ fn an_interrupted_shard_build_leaves_the_set_searchable_and_the_next_run_complet
 }
 
 #[test]
+fn a_recorded_root_that_is_gone_keeps_its_articles_and_the_others_are_updated() {
+    let env = TestEnv::empty();
+    let article = |path: &str, date: &str, word: &str| {
+        env.write(
+            path,
+            format!("date {date}\n\nA {word} passage that is long enough to stand alone here.\n"),
+        );
+    };
+    article("corpus/a/x.txt", "2024-01-01", "kangaroo");
+    article("corpus/b/y.txt", "2023-01-01", "wombat");
+    let build = [
+        "index",
+        "corpus/a",
+        "corpus/b",
+        "--index",
+        "set",
+        "--shard-by",
+        "year",
+    ];
+    env.run_ok(&build, 0);
+    std::fs::remove_dir_all(env.path().join("corpus/b")).unwrap();
+    article("corpus/a/k.txt", "2022-01-01", "koala");
+    // The update reads the roots the set records: the gone one is reported and kept, in every
+    // shard, and the other root's articles are neither dropped nor read twice.
+    let update = ["index", "--index", "set", "--threads", "1"];
+    let out = env.run_ok(&update, 0);
+    assert_eq!(
+        out.warnings().len(),
+        2,
+        "one warning per shard recording the root (2023, 2024; 2022 is new)\n{out}"
+    );
+    assert!(
+        out.warnings().iter().all(|w| w.ends_with(
+            "corpus/b: no longer there: its articles are kept (index its \
+                                 new place, or pass --prune to remove them)"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.stderr
+            .contains("shard 2022: added 1, changed 0, removed 0 articles")
+            && out
+                .stderr
+                .contains("shard 2023: added 0, changed 0, removed 0 articles")
+            && out
+                .stderr
+                .contains("shard 2024: added 0, changed 0, removed 0 articles, 1 unchanged"),
+        "{out}"
+    );
+    let count =
+        |q: &str| search(&env, "set", q, &["--exact-count"]).summary["passages_matched"].clone();
+    assert_eq!(count("kangaroo OR wombat OR koala"), 3);
+    // From another working directory, the recorded roots are the same folders.
+    let set = env.path().join("set");
+    let args = ["index", "--index", set.to_str().unwrap(), "--threads", "1"];
+    let out = env
+        .command(&args)
+        .current_dir(env.path().join("corpus/a"))
+        .output();
+    let out = crate::util::Output::of(&args, &out.unwrap());
+    assert_eq!(out.code, 0, "{out}");
+    assert_eq!(out.warnings().len(), 2, "{out}");
+    assert!(
+        out.stderr
+            .contains("shard 2024: added 0, changed 0, removed 0 articles, 1 unchanged"),
+        "{out}"
+    );
+    assert_eq!(count("kangaroo OR wombat OR koala"), 3);
+}
+
+#[test]
 fn an_article_whose_year_changes_moves_to_its_new_shard() {
     let env = TestEnv::new();
     env.add_fixtures("shards");
