@@ -185,7 +185,7 @@ pub struct EvalArgs {
     #[arg(long, value_name = "PREFIX")]
     pub only: Option<String>,
     /// The grade MRR looks for: 2 (a passage that answers the need) or 1 (any relevant one).
-    #[arg(long, value_name = "GRADE", default_value_t = 2, value_parser = whole(1u8, 2u8))]
+    #[arg(long, value_name = "GRADE", default_value_t = 2, allow_negative_numbers = true, value_parser = whole(1u8, 2u8))]
     pub mrr_grade: u8,
     /// Write the whole report as JSON (it is what `--compare` reads).
     #[arg(long)]
@@ -216,11 +216,11 @@ pub struct GenArgs {
         long,
         value_name = "N",
         required_unless_present = "learn",
-        value_parser = whole(1, MAX_ARTICLES)
+        allow_negative_numbers = true, value_parser = whole(1, MAX_ARTICLES)
     )]
     pub articles: Option<u64>,
     /// Seed: the same seed, count and model give byte-identical output.
-    #[arg(long, value_name = "S", default_value_t = 1, value_parser = whole(0, u64::MAX))]
+    #[arg(long, value_name = "S", default_value_t = 1, allow_negative_numbers = true, value_parser = whole(0, u64::MAX))]
     pub seed: u64,
     /// Write to FILE, or to DIR/gen-sS-nN.jsonl for a folder [default: standard output].
     #[arg(long, value_name = "FILE|DIR")]
@@ -241,23 +241,23 @@ pub struct BenchArgs {
     #[arg(long, value_name = "FILE")]
     pub queries: Option<PathBuf>,
     /// The fewest measured runs per query, 1 to 100000.
-    #[arg(long, value_name = "N", default_value_t = 20, value_parser = whole(1, MAX_RUNS))]
+    #[arg(long, value_name = "N", default_value_t = 20, allow_negative_numbers = true, value_parser = whole(1, MAX_RUNS))]
     pub runs: usize,
     /// The most measured runs per query, 1 to 100000: more runs narrow the median's interval.
-    #[arg(long, value_name = "N", default_value_t = 2000, value_parser = whole(1, MAX_RUNS))]
+    #[arg(long, value_name = "N", default_value_t = 2000, allow_negative_numbers = true, value_parser = whole(1, MAX_RUNS))]
     pub max_runs: usize,
     /// Stop measuring a query after this many seconds (once it has --runs runs), up to 86400.
-    #[arg(long, value_name = "SECS", default_value = "3", value_parser = seconds)]
+    #[arg(long, value_name = "SECS", default_value = "3", allow_negative_numbers = true, value_parser = seconds)]
     pub max_seconds: Duration,
     /// Run each query until the 95% confidence interval of its median is within this share
     /// of the median (0.03: ±3%), 0 to 1; 0 runs until --max-runs or --max-seconds.
-    #[arg(long, value_name = "SHARE", default_value = "0.03", value_parser = share)]
+    #[arg(long, value_name = "SHARE", default_value = "0.03", allow_negative_numbers = true, value_parser = share)]
     pub precision: f64,
     /// Unmeasured runs per query before measuring, 0 to 100000.
-    #[arg(long, value_name = "N", default_value_t = 3, value_parser = whole(0, MAX_RUNS))]
+    #[arg(long, value_name = "N", default_value_t = 3, allow_negative_numbers = true, value_parser = whole(0, MAX_RUNS))]
     pub warmup: usize,
     /// Threads for the concurrent throughput run, 1 to 1024 [default: all cores].
-    #[arg(long, value_name = "T", value_parser = whole(1, MAX_THREADS))]
+    #[arg(long, value_name = "T", allow_negative_numbers = true, value_parser = whole(1, MAX_THREADS))]
     pub threads: Option<usize>,
     /// Hits fetched and snippeted per query, 1 to 10000.
     #[arg(
@@ -265,7 +265,7 @@ pub struct BenchArgs {
         short = 'n',
         value_name = "K",
         default_value_t = 10,
-        value_parser = whole(1, MAX_LIMIT)
+        allow_negative_numbers = true, value_parser = whole(1, MAX_LIMIT)
     )]
     pub limit: usize,
     /// Write the whole report as JSON.
@@ -305,7 +305,7 @@ pub struct EntitiesArgs {
         short = 'n',
         value_name = "N",
         default_value_t = 20,
-        value_parser = whole(1, MAX_LIMIT)
+        allow_negative_numbers = true, value_parser = whole(1, MAX_LIMIT)
     )]
     pub limit: usize,
     /// Write JSON Lines, one object per entity.
@@ -328,7 +328,7 @@ pub struct WhoArgs {
         short = 'n',
         value_name = "N",
         default_value_t = 20,
-        value_parser = whole(1, MAX_LIMIT)
+        allow_negative_numbers = true, value_parser = whole(1, MAX_LIMIT)
     )]
     pub limit: usize,
     /// Write JSON Lines, one object per speaker.
@@ -371,7 +371,7 @@ pub struct FacetsArgs {
     pub sort: Option<FacetSortChoice>,
     /// Show the first N values in that order, 1 to 10000 [default: every period; 20 values
     /// of other facets].
-    #[arg(long, short = 'n', value_name = "N", value_parser = whole(1, MAX_LIMIT))]
+    #[arg(long, short = 'n', value_name = "N", allow_negative_numbers = true, value_parser = whole(1, MAX_LIMIT))]
     pub limit: Option<usize>,
     #[command(flatten)]
     pub dates: DateRange,
@@ -399,7 +399,7 @@ pub struct ShowArgs {
         short = 'C',
         value_name = "N",
         default_value_t = 2,
-        value_parser = whole(0, MAX_CONTEXT)
+        allow_negative_numbers = true, value_parser = whole(0, MAX_CONTEXT)
     )]
     pub context: usize,
     /// Highlight this query's matches (same syntax as `search`).
@@ -478,7 +478,7 @@ pub struct IndexArgs {
         long,
         value_name = "MB",
         default_value_t = defaults::CHECKPOINT_MB,
-        value_parser = whole(1, MAX_CHECKPOINT_MB)
+        allow_negative_numbers = true, value_parser = whole(1, MAX_CHECKPOINT_MB)
     )]
     pub checkpoint_mb: u64,
     /// Commit at least every SECONDS (updates only), 1 to 86400.
@@ -486,21 +486,21 @@ pub struct IndexArgs {
         long,
         value_name = "SECONDS",
         default_value_t = defaults::CHECKPOINT_SECS,
-        value_parser = whole(1, MAX_SECONDS)
+        allow_negative_numbers = true, value_parser = whole(1, MAX_SECONDS)
     )]
     pub checkpoint_secs: u64,
     /// Also commit after every N articles read (updates only), 1 to 1000000000.
-    #[arg(long, value_name = "N", value_parser = whole(1, MAX_ARTICLES))]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = whole(1, MAX_ARTICLES))]
     pub checkpoint_articles: Option<u64>,
     /// Threads for parsing and analysis, 1 to 1024 [default: all cores].
-    #[arg(long, value_name = "N", value_parser = whole(1, MAX_THREADS))]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = whole(1, MAX_THREADS))]
     pub threads: Option<usize>,
     /// Memory budget of the index writer, in MB, 15 to 4095 (tantivy's bounds).
     #[arg(
         long,
         value_name = "MB",
         default_value_t = defaults::MEMORY_MB,
-        value_parser = whole(MEMORY_MB.0, MEMORY_MB.1)
+        allow_negative_numbers = true, value_parser = whole(MEMORY_MB.0, MEMORY_MB.1)
     )]
     pub memory: usize,
     /// Skip entity recognition (to measure its cost; `@entity` queries then find nothing).
@@ -557,7 +557,7 @@ pub struct SearchArgs {
     #[command(flatten)]
     pub location: IndexLocation,
     /// Number of passages to show, 1 to 10000 [default: `limit` in the config file, else 10].
-    #[arg(long, short = 'n', value_name = "N", value_parser = whole(1, MAX_LIMIT))]
+    #[arg(long, short = 'n', value_name = "N", allow_negative_numbers = true, value_parser = whole(1, MAX_LIMIT))]
     pub limit: Option<usize>,
     #[command(flatten)]
     pub dates: DateRange,
@@ -578,7 +578,7 @@ pub struct SearchArgs {
     )]
     pub sort: SortChoice,
     /// Skip this many hits first (paging), 0 to 10000.
-    #[arg(long, value_name = "N", default_value_t = 0, value_parser = whole(0, MAX_LIMIT))]
+    #[arg(long, value_name = "N", default_value_t = 0, allow_negative_numbers = true, value_parser = whole(0, MAX_LIMIT))]
     pub offset: usize,
     /// Show at most N passages of one article, 0 to 10000; 0 shows them all. The last one
     /// shown says how many more of the article's passages match.
@@ -586,7 +586,7 @@ pub struct SearchArgs {
         long,
         value_name = "N",
         default_value_t = attache::search::group::DEFAULT_PER_ARTICLE,
-        value_parser = whole(0, MAX_LIMIT)
+        allow_negative_numbers = true, value_parser = whole(0, MAX_LIMIT)
     )]
     pub per_article: usize,
     /// Show every passage, even one that nearly repeats a better-ranked hit (by default such
@@ -605,7 +605,7 @@ pub struct SearchArgs {
     pub exact_count: bool,
     /// Search a shard set's shards on up to N threads (a plain index uses one). Hits and exact
     /// counts do not change; "at least" counts may, as the shards race.
-    #[arg(long, value_name = "N", default_value_t = 1, value_parser = whole(1, MAX_THREADS))]
+    #[arg(long, value_name = "N", default_value_t = 1, allow_negative_numbers = true, value_parser = whole(1, MAX_THREADS))]
     pub threads: usize,
     /// Print how the query was read (the logical plan: `+` required, `-` excluded, a word's
     /// index terms with their weights) and, under each hit, what its score is made of (BM25
@@ -619,7 +619,7 @@ pub struct SearchArgs {
     pub color: Option<ColorChoice>,
     /// Give up (exit 2) when matching takes longer than this many seconds, up to 86400;
     /// 0 waits forever.
-    #[arg(long, value_name = "SECS", default_value = "10", value_parser = seconds)]
+    #[arg(long, value_name = "SECS", default_value = "10", allow_negative_numbers = true, value_parser = seconds)]
     pub timeout: Duration,
     /// Under each hit, print N passages before and after it (in JSON, a `context` array),
     /// 0 to 1000.
@@ -628,7 +628,7 @@ pub struct SearchArgs {
         short = 'C',
         value_name = "N",
         default_value_t = 0,
-        value_parser = whole(0, MAX_CONTEXT)
+        allow_negative_numbers = true, value_parser = whole(0, MAX_CONTEXT)
     )]
     pub context: usize,
     #[command(flatten)]
@@ -644,7 +644,7 @@ pub struct SearchArgs {
 pub struct ViewArgs {
     /// Wrap text output at N columns, 0 to 10000; 0 does not wrap [default: COLUMNS, else the
     /// terminal's width, else 80].
-    #[arg(long, value_name = "N", value_parser = whole(0, MAX_WIDTH))]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = whole(0, MAX_WIDTH))]
     pub width: Option<usize>,
 }
 
@@ -666,7 +666,7 @@ pub struct ExportArgs {
     pub name: String,
     /// With opensearch, the most MiB of one bulk file (one bulk request), 1 to 1024.
     #[arg(long, value_name = "MB", default_value_t = attache::export::BULK_BYTES >> 20,
-          value_parser = whole(1u64, 1024))]
+          allow_negative_numbers = true, value_parser = whole(1u64, 1024))]
     pub bulk_mb: u64,
     /// Write the summary as one JSON object on standard output.
     #[arg(long)]
@@ -707,8 +707,13 @@ where
 {
     move |s: &str| match s.parse::<T>() {
         Ok(n) if lo <= n && n <= hi => Ok(n),
-        // Digits only: out of range, however many there are.
-        _ if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+        // Digits only, or a minus and digits: out of range, however many there are.
+        _ if !s.trim_start_matches('-').is_empty()
+            && s.trim_start_matches('-')
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+            && s.len() - s.trim_start_matches('-').len() <= 1 =>
+        {
             Err(format!("{s} is not in {lo}..={hi}"))
         }
         _ => Err(format!("'{s}' is not a whole number in {lo}..={hi}")),

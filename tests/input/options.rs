@@ -5,7 +5,7 @@ use crate::util::{TestEnv, assert_no_panic};
 #[test]
 fn numeric_options_out_of_range_are_refused_before_anything_runs() {
     let env = TestEnv::new();
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 9] = [
         (
             &["search", "x", "--limit", "1000000000"],
             "attache: invalid value '1000000000' for '--limit <N>': 1000000000 is not in 1..=10000",
@@ -26,6 +26,24 @@ fn numeric_options_out_of_range_are_refused_before_anything_runs() {
         (
             &["bench", "--runs", "0"],
             "attache: invalid value '0' for '--runs <N>': 0 is not in 1..=100000",
+        ),
+        // A negative number is a value out of range, not an unknown flag with clap's usage.
+        (
+            &["search", "-n", "-1", "x"],
+            "attache: invalid value '-1' for '--limit <N>': -1 is not in 1..=10000",
+        ),
+        (
+            &["search", "x", "--offset", "-5"],
+            "attache: invalid value '-5' for '--offset <N>': -5 is not in 0..=10000",
+        ),
+        (
+            &["search", "x", "--timeout", "-1"],
+            "attache: invalid value '-1' for '--timeout <SECS>': '-1' is not a number of \
+             seconds in 0..=86400, like 10 or 0.5",
+        ),
+        (
+            &["index", "--threads", "-2"],
+            "attache: invalid value '-2' for '--threads <N>': -2 is not in 1..=1024",
         ),
     ];
     for (args, want) in cases {
