@@ -40,6 +40,16 @@ fn main() -> ExitCode {
             eprintln!("attache: {}", lines.join(" ").trim_start_matches("error: "));
             return Exit::Failure.into();
         }
+        Err(e) if e.kind() == ErrorKind::UnknownArgument => {
+            if let Some(word) = excluded_word(&e) {
+                eprintln!(
+                    "attache: '{word}' is not an option: to exclude a word, quote the whole \
+                     query ('… {word}') or put -- before the query"
+                );
+                return Exit::Failure.into();
+            }
+            e.exit()
+        }
         Err(e) => e.exit(),
     };
     match app::run(cli) {
@@ -50,4 +60,28 @@ fn main() -> ExitCode {
             Exit::Failure.into()
         }
     }
+}
+
+/// The argument clap took for an unknown short option when it reads as a word to exclude
+/// (`-war` in `attache search peace -war`, which clap reports as `-w`): a dash and letters
+/// typed after a command that takes a query.
+fn excluded_word(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue};
+    let Some(ContextValue::String(invalid)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let takes_query = ["search", "entities", "facets", "who"];
+    if !args
+        .first()
+        .is_some_and(|c| takes_query.contains(&c.as_str()))
+    {
+        return None;
+    }
+    args.into_iter().skip(1).find(|arg| {
+        arg.starts_with(invalid.as_str())
+            && !arg.starts_with("--")
+            && arg.chars().skip(1).all(char::is_alphabetic)
+            && arg.chars().count() > 2
+    })
 }

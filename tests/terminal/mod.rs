@@ -296,6 +296,23 @@ fn a_search_is_parsed_as_the_whole_command_line_would_be() {
         missing.stderr.contains("<QUERY>...") && missing.stderr.contains("Usage: attache search"),
         "{missing}"
     );
+    // An exclusion typed unquoted reads to clap as short options (`-w -a -r`): one line says
+    // how to type it, for each command that takes a query.
+    for command in ["search", "entities", "facets", "who"] {
+        let out = env.run_ok(&[command, "peace", "-war"], 2);
+        assert_eq!(
+            out.stderr,
+            "attache: '-war' is not an option: to exclude a word, quote the whole query \
+             ('… -war') or put -- before the query\n",
+            "{out}"
+        );
+    }
+    // A mistyped option keeps clap's suggestion.
+    let typo = env.run_ok(&["search", "--jsn", "peace"], 2);
+    assert!(
+        typo.stderr.contains("a similar argument exists: '--json'"),
+        "{typo}"
+    );
 }
 
 #[test]
