@@ -8,10 +8,21 @@
 //! guarantee". A phrase with such a gap therefore keeps only the passages where, read again from
 //! the stored text with the analysis that indexed it, the phrase's words stand at their places
 //! and no word stands in its gaps. Such phrases are rare and each candidate costs a stored-text
-//! read: the check is made only for them. A passage's score is the phrase's BM25 as tantivy
-//! computes it, which counts the passage's occurrences of the words at those distances.
+//! read: the check is made only for them. A passage's score is the phrase's BM25 with the
+//! weight tantivy's phrase query gives it, over the occurrences the check finds (not every
+//! occurrence of the words at those distances).
+//!
+//! A search's deadline reaches the scorer through [`deadline_scope`]: the collector looks at
+//! the clock between the matches it is given, but a long run of candidates that fail the check
+//! gives it none, so the scorer looks too. Past the deadline it ends its walk, and
+//! [`deadline_scope`] says so: the search is then timed out, never answered from a partial
+//! walk.
 
-use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
+use std::cell::Cell;
+use std::time::Instant;
+
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::query::{Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, Value};
 use tantivy::store::StoreReader;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyDocument, Term};
@@ -23,6 +34,26 @@ use crate::entities::ENTITY_PREFIX;
 /// order, so the next one is usually in the block just read.
 const CACHED_BLOCKS: usize = 4;
 
+/// Candidates checked between two looks at the clock.
+const CHECK_EVERY: u32 = 64;
+
+thread_local! {
+    /// The deadline of the search running on this thread, for the weights it creates.
+    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+    /// Whether a scorer of this thread's search ended its walk at the deadline.
+    static STOPPED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with `deadline` as the deadline of the gapped phrases whose weights it creates;
+/// also returns whether one of their scorers stopped at it (its matches are then incomplete).
+pub fn deadline_scope<T>(deadline: Option<Instant>, f: impl FnOnce() -> T) -> (T, bool) {
+    let before = (DEADLINE.replace(deadline), STOPPED.replace(false));
+    let out = f();
+    let stopped = STOPPED.replace(before.1);
+    DEADLINE.set(before.0);
+    (out, stopped)
+}
+
 /// An exact phrase of the passage text whose words are not all adjacent: `inner` matches the
 /// words at their distances, and each passage it finds is checked against its stored text.
 #[derive(Debug)]
@@ -30,14 +61,21 @@ pub struct GappedPhrase {
     inner: Box<dyn Query>,
     /// The phrase's tokens at their positions: exact words, or `@id` at an entity's first word.
     words: Vec<(usize, String)>,
+    /// The phrase's terms, for its BM25 weight.
+    terms: Vec<Term>,
 }
 
 impl GappedPhrase {
-    /// The phrase `words` (positions as the index has them), matched by `inner`.
-    pub fn new(inner: Box<dyn Query>, words: &[(usize, String)]) -> GappedPhrase {
+    /// The phrase `words` (positions as the index has them) of the terms `terms`, matched by
+    /// `inner`.
+    pub fn new(inner: Box<dyn Query>, words: &[(usize, String)], terms: Vec<Term>) -> GappedPhrase {
         let mut words = words.to_vec();
         words.sort_by_key(|(position, _)| *position);
-        GappedPhrase { inner, words }
+        GappedPhrase {
+            inner,
+            words,
+            terms,
+        }
     }
 
     /// Whether the positions of `words` leave a gap: a position between the first and the last
@@ -55,6 +93,7 @@ impl Clone for GappedPhrase {
         GappedPhrase {
             inner: self.inner.box_clone(),
             words: self.words.clone(),
+            terms: self.terms.clone(),
         }
     }
 }
@@ -62,10 +101,23 @@ impl Clone for GappedPhrase {
 impl Query for GappedPhrase {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         let body = scoring.schema().get_field("body")?;
+        // The weight tantivy's phrase query computes for the same terms.
+        let bm25 = match scoring {
+            EnableScoring::Enabled {
+                statistics_provider,
+                ..
+            } if !self.terms.is_empty() => {
+                Some(Bm25Weight::for_terms(statistics_provider, &self.terms)?)
+            }
+            _ => None,
+        };
         Ok(Box::new(GappedWeight {
             inner: self.inner.weight(scoring)?,
             words: self.words.clone(),
             body,
+            bm25,
+            field: self.terms.first().map(Term::field),
+            deadline: DEADLINE.get(),
         }))
     }
 
@@ -78,10 +130,19 @@ struct GappedWeight {
     inner: Box<dyn Weight>,
     words: Vec<(usize, String)>,
     body: Field,
+    /// The phrase's BM25 weight, when scoring.
+    bm25: Option<Bm25Weight>,
+    /// The field of the phrase's terms, whose lengths BM25 reads.
+    field: Option<Field>,
+    deadline: Option<Instant>,
 }
 
-impl Weight for GappedWeight {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+impl GappedWeight {
+    fn gapped_scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<GappedScorer> {
+        let fieldnorms = match (&self.bm25, self.field) {
+            (Some(_), Some(field)) => reader.fieldnorms_readers().get_field(field)?,
+            _ => None,
+        };
         let mut scorer = GappedScorer {
             inner: self.inner.scorer(reader, boost)?,
             store: reader.get_store_reader(CACHED_BLOCKS)?,
@@ -90,22 +151,42 @@ impl Weight for GappedWeight {
                 body: self.body,
                 analyzer: Analyzer::new(),
             },
+            bm25: self.bm25.as_ref().map(|w| w.boost_by(boost)),
+            fieldnorms: fieldnorms
+                .unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1)),
+            occurrences: 0,
+            deadline: self.deadline,
+            checked: 0,
+            stopped: false,
         };
         let doc = scorer.inner.doc();
         if doc != TERMINATED && !scorer.passes(doc) {
             scorer.advance();
         }
-        Ok(Box::new(scorer))
+        Ok(scorer)
+    }
+}
+
+impl Weight for GappedWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        Ok(Box::new(self.gapped_scorer(reader, boost)?))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
+        let mut scorer = self.gapped_scorer(reader, 1.0)?;
         if scorer.seek(doc) != doc {
             return Err(tantivy::TantivyError::InvalidArgument(format!(
                 "document {doc} does not match"
             )));
         }
-        self.inner.explain(reader, doc)
+        let score = scorer.score();
+        let Some(bm25) = &scorer.bm25 else {
+            return self.inner.explain(reader, doc);
+        };
+        let fieldnorm_id = scorer.fieldnorms.fieldnorm_id(doc);
+        let mut explanation = Explanation::new("Phrase Scorer", score);
+        explanation.add_detail(bm25.explain(fieldnorm_id, scorer.occurrences));
+        Ok(explanation)
     }
 }
 
@@ -119,9 +200,15 @@ struct Check {
 
 impl Check {
     /// Whether `text` holds the phrase with its gaps empty.
+    #[cfg(test)]
     fn holds(&mut self, text: &str) -> bool {
+        self.occurrences(text) > 0
+    }
+
+    /// How many times `text` holds the phrase with its gaps empty.
+    fn occurrences(&mut self, text: &str) -> u32 {
         let Some(&(first, _)) = self.words.first() else {
-            return false;
+            return 0;
         };
         let last = self.words.last().map_or(first, |(p, _)| *p);
         let mut at: Vec<(usize, String)> = Vec::new();
@@ -132,7 +219,7 @@ impl Check {
                 .ok()
                 .map(|i| at[i].1.as_str())
         };
-        at.iter().any(|&(start, _)| {
+        let found = at.iter().filter(|&&(start, _)| {
             // The phrase placed with its first word at this one.
             let place = |p: usize| start + (p - first);
             let words_there = self.words.iter().all(|(p, token)| {
@@ -146,7 +233,8 @@ impl Check {
                 .filter(|p| !self.words.iter().any(|(q, _)| q == p))
                 .all(|p| word_at(place(p)).is_none());
             words_there && gaps_empty
-        })
+        });
+        u32::try_from(found.count()).unwrap_or(u32::MAX)
     }
 }
 
@@ -154,11 +242,35 @@ struct GappedScorer {
     inner: Box<dyn Scorer>,
     store: StoreReader,
     check: Check,
+    /// The phrase's weight with the boost, when scoring.
+    bm25: Option<Bm25Weight>,
+    fieldnorms: FieldNormReader,
+    /// The current passage's occurrences of the phrase.
+    occurrences: u32,
+    deadline: Option<Instant>,
+    /// Candidates checked since the clock was last read.
+    checked: u32,
+    /// Whether the walk ended at the deadline.
+    stopped: bool,
 }
 
 impl GappedScorer {
-    /// Whether passage `doc` holds the phrase with its gaps empty; a passage whose text cannot
-    /// be read does not.
+    /// Whether the deadline has passed, looked at once every [`CHECK_EVERY`] candidates.
+    fn past_deadline(&mut self) -> bool {
+        self.checked += 1;
+        if self.checked < CHECK_EVERY {
+            return false;
+        }
+        self.checked = 0;
+        let past = self.deadline.is_some_and(|d| Instant::now() >= d);
+        if past {
+            STOPPED.set(true);
+        }
+        past
+    }
+
+    /// Whether passage `doc` holds the phrase with its gaps empty, remembering how often; a
+    /// passage whose text cannot be read does not.
     fn passes(&mut self, doc: DocId) -> bool {
         let Ok(stored) = self.store.get::<TantivyDocument>(doc) else {
             return false;
@@ -168,7 +280,8 @@ impl GappedScorer {
             .and_then(|v| v.as_str())
             .unwrap_or_default()
             .to_owned();
-        self.check.holds(&text)
+        self.occurrences = self.check.occurrences(&text);
+        self.occurrences > 0
     }
 }
 
@@ -179,10 +292,17 @@ impl DocSet for GappedScorer {
             if doc == TERMINATED || self.passes(doc) {
                 return doc;
             }
+            if self.past_deadline() {
+                self.stopped = true;
+                return TERMINATED;
+            }
         }
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
+        if self.stopped {
+            return TERMINATED;
+        }
         let doc = self.inner.seek(target);
         if doc == TERMINATED || self.passes(doc) {
             return doc;
@@ -191,7 +311,10 @@ impl DocSet for GappedScorer {
     }
 
     fn doc(&self) -> DocId {
-        self.inner.doc()
+        match self.stopped {
+            true => TERMINATED,
+            false => self.inner.doc(),
+        }
     }
 
     fn size_hint(&self) -> u32 {
@@ -201,7 +324,13 @@ impl DocSet for GappedScorer {
 
 impl Scorer for GappedScorer {
     fn score(&mut self) -> Score {
-        self.inner.score()
+        match &self.bm25 {
+            Some(bm25) => {
+                let doc = self.inner.doc();
+                bm25.score(self.fieldnorms.fieldnorm_id(doc), self.occurrences)
+            }
+            None => self.inner.score(),
+        }
     }
 }
 
@@ -230,6 +359,56 @@ mod tests {
         let mut sentence = check(&[(0, "war"), (97, "the")]);
         assert!(sentence.holds("It was war. The end came."));
         assert!(!sentence.holds("It was war, the end came."));
+    }
+
+    /// Past its deadline, a walk through candidates that fail the check ends, and says so.
+    #[test]
+    fn past_the_deadline_the_walk_stops_and_says_so() {
+        use crate::index::IndexDir;
+        use crate::index::build::{self, BuildOptions};
+        use crate::search::{SearchRequest, Searcher};
+        let tmp = tempfile::tempdir().unwrap();
+        let corpus = tmp.path().join("corpus");
+        std::fs::create_dir(&corpus).unwrap();
+        // 200 passages where a word stands between two "of", then one with a comma there.
+        let mut lines: Vec<String> = (0..200)
+            .map(|i| {
+                serde_json::json!({"id": format!("n{i:03}"), "date": "2020",
+                    "body": format!("A cup of tea of town {i} was cold and sweet.")})
+                .to_string()
+            })
+            .collect();
+        lines.push(
+            serde_json::json!({"id": "z", "date": "2020",
+                "body": "The question is one of, of all things, patience."})
+            .to_string(),
+        );
+        std::fs::write(corpus.join("many.jsonl"), lines.join("\n") + "\n").unwrap();
+        let dir = IndexDir::new(tmp.path().join("index"));
+        let options = BuildOptions {
+            threads: 1,
+            memory_bytes: 20 << 20,
+            ..BuildOptions::new(vec![corpus])
+        };
+        build::build(&dir, &options, &mut build::Silent).unwrap();
+        let mut searcher = Searcher::open(&dir).unwrap();
+        let plan = searcher
+            .plan(&SearchRequest::new("\"of, of\"", 10))
+            .unwrap();
+        let tantivy = searcher.reader().searcher();
+        let count = |deadline| {
+            deadline_scope(deadline, || {
+                tantivy
+                    .search(plan.query.as_ref(), &tantivy::collector::Count)
+                    .unwrap()
+            })
+        };
+        assert_eq!(count(None), (1, false));
+        let far = Instant::now() + std::time::Duration::from_secs(3600);
+        assert_eq!(count(Some(far)), (1, false));
+        let past = Instant::now();
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        assert_eq!(count(Some(past)), (0, true));
     }
 
     #[test]

@@ -206,9 +206,11 @@ impl Logical {
                     }
                     // Typed with its punctuation: no word may stand in its gaps.
                     Err(terms) if field.is_gapped(words, *slop) => {
+                        let phrase: Vec<Term> = terms.iter().map(|(_, t)| t.clone()).collect();
                         Box::new(super::gapped::GappedPhrase::new(
                             Box::new(PhraseQuery::new_with_offset_and_slop(terms, 0)),
                             words,
+                            phrase,
                         ))
                     }
                     Err(terms) => Box::new(PhraseQuery::new_with_offset_and_slop(terms, *slop)),

@@ -409,16 +409,24 @@ impl Searcher {
             sort: request.sort,
             exact_count: request.exact_count,
         };
-        let (hits, collected, grouping_stopped) = if request.group.is_none() || request.limit == 0 {
-            let collected = self.collect_page(&plan, page, deadline)?;
-            let counts = counts_of(&collected);
-            let mut hits = self.hits(&plan, collected)?;
-            for hit in &mut hits {
-                hit.rank += request.offset;
+        // The exact phrases checked against their stored text look at the deadline too.
+        let at = deadline.map(|d| d.at);
+        let (searched, stopped) = gapped::deadline_scope(at, || {
+            if request.group.is_none() || request.limit == 0 {
+                let collected = self.collect_page(&plan, page, deadline)?;
+                let counts = counts_of(&collected);
+                let mut hits = self.hits(&plan, collected)?;
+                for hit in &mut hits {
+                    hit.rank += request.offset;
+                }
+                Ok::<_, Error>((hits, counts, false))
+            } else {
+                self.grouped(&plan, request.group, page, deadline)
             }
-            (hits, counts, false)
-        } else {
-            self.grouped(&plan, request.group, page, deadline)?
+        });
+        let (hits, collected, grouping_stopped) = match (deadline, stopped) {
+            (Some(Deadline { timeout, .. }), true) => return Err(Error::Timeout { timeout }),
+            _ => searched?,
         };
         let passages_matched = collected.passages;
         let articles_matched = collected.articles;

@@ -163,6 +163,16 @@ fn match_phrase(
                     && words[i].term == *term
                     && (words[i].position as isize - offset - anchor).unsigned_abs() <= budget
             })?;
+        // An exact phrase's gap (a clause break typed as punctuation) holds no word: a word
+        // standing there makes this no occurrence, as the search reads it (`super::gapped`).
+        let previous = words[at].position;
+        if slop == 0
+            && words[at + 1..found]
+                .iter()
+                .any(|w| w.position > previous && w.position < words[found].position)
+        {
+            return None;
+        }
         let start = words[found].position as isize - offset;
         budget -= (start - anchor).unsigned_abs();
         anchor = start;
@@ -305,6 +315,9 @@ mod tests {
             ..Highlight::default()
         };
         let text = "peace and security, guarantee justice";
+        assert_eq!(marked(text, &typed), ["security, guarantee"]);
+        // Its gap holds no word: "security and guarantee" stands at the same distance.
+        let text = "security and guarantee; then security, guarantee";
         assert_eq!(marked(text, &typed), ["security, guarantee"]);
         let two_state = Highlight {
             phrases: vec![(vec![(0, "two".into()), (1, "state".into())], 0)],

@@ -76,6 +76,52 @@ fn the_gap_of_a_phrase_typed_with_punctuation_holds_no_word() {
 }
 
 #[test]
+fn a_phrase_typed_with_punctuation_scores_and_marks_only_its_own_occurrences() {
+    let env = TestEnv::empty();
+    // `a` says "security, guarantee" once and "security and guarantee" three times; `b` says
+    // the phrase twice. Counted at the words' distance, `a` had four occurrences.
+    env.write(
+        "corpus/a.txt",
+        "date 2020-09-22\n\nFor security, guarantee. Security and guarantee; security and \
+         guarantee; security and guarantee, we said.\n",
+    );
+    env.write(
+        "corpus/b.txt",
+        "date 2020-09-22\n\nFor security, guarantee. We said it: security, guarantee, and \
+         justice for all the states here.\n",
+    );
+    for i in 0..10 {
+        env.write(
+            &format!("corpus/other{i}.txt"),
+            format!("date 2020-09-22\n\nSecurity matters to state {i}; a guarantee too.\n"),
+        );
+    }
+    env.index();
+    let typed = env.search_json("\"security, guarantee\"", &["--explain"]);
+    assert_eq!(typed.articles(), ["a.txt", "b.txt"], "{}", typed.out);
+    assert_eq!(typed.hits[0]["article_id"], "b.txt", "{}", typed.out);
+    // Only the occurrences with nothing in the gap are marked.
+    let a = typed
+        .hits
+        .iter()
+        .position(|h| h["article_id"] == "a.txt")
+        .unwrap();
+    assert_eq!(typed.highlighted()[a], ["security, guarantee"]);
+    assert_eq!(typed.highlighted()[1 - a].len(), 2, "{}", typed.out);
+    // The score's parts add up.
+    for hit in &typed.hits {
+        let parts: f64 = hit["explain"]["bm25"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["score"].as_f64().unwrap())
+            .sum();
+        let score = hit["score"].as_f64().unwrap();
+        assert!((parts - score).abs() < 1e-4, "{parts} vs {score}: {hit}");
+    }
+}
+
+#[test]
 fn a_phrase_does_not_match_across_a_sentence_end_even_with_slop() {
     let env = speeches();
     // "as regards Israel’s security.\nGuarantees will be needed"
