@@ -19,6 +19,48 @@ use crate::corpus::clean::nfc;
 /// The embedded gazetteer.
 const BUILTIN: &str = include_str!("../../data/entities.tsv");
 
+/// Honorifics that may stand before a name in a speaker's metadata or an `@` query but are no
+/// part of it, beside the abbreviated ones of `data/honorifics.tsv` (`Mr.`, `Mrs.`, `Dr.`…).
+const MORE_HONORIFICS: [&str; 6] = [
+    "sir",
+    "miss",
+    "h.e.",
+    "his excellency",
+    "her excellency",
+    "messrs.",
+];
+
+/// `name` without a leading honorific (`Mr. GROMYKO` → `GROMYKO`, `H.E. Mr. Kiselev` →
+/// `Kiselev`); `name` itself when it has none, or nothing after it.
+pub fn without_honorific(name: &str) -> &str {
+    let mut name = name.trim();
+    loop {
+        let lower = name.to_lowercase();
+        let listed = super::heuristic::HONORIFICS
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(str::trim)
+            .flat_map(|h| [format!("{h}."), h.to_owned()])
+            .chain(MORE_HONORIFICS.iter().map(|h| (*h).to_owned()));
+        let mut stripped = None;
+        for honorific in listed {
+            // The honorific, then a space (`Mr.Gromyko` and `Mrs` alone are left as they are).
+            if lower.starts_with(&honorific)
+                && let Some(rest) = name.get(honorific.len()..)
+                && rest.starts_with(char::is_whitespace)
+                && !rest.trim().is_empty()
+            {
+                stripped = Some(rest.trim_start());
+                break;
+            }
+        }
+        match stripped {
+            Some(rest) => name = rest,
+            None => return name,
+        }
+    }
+}
+
 /// What an entity is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
@@ -351,8 +393,9 @@ impl Gazetteer {
         for data in super::heuristic::DATA {
             hasher.update(data.as_bytes());
         }
-        // So do attribution's cue words and country names.
+        // So do attribution's cue words and country names, and how speakers' names are read.
         hasher.update(super::attribution::DATA.as_bytes());
+        hasher.update(super::attribution::SPEAKER_RULES.as_bytes());
         hasher.update(super::attribution::COUNTRY_CODES.as_bytes());
         format!("{:016x}", hasher.digest())
     }
@@ -514,7 +557,12 @@ impl Gazetteer {
         if let Some(entity) = self.lookup(analyzer, text) {
             return Some(entity.id.to_string());
         }
-        let words = analyzer.exact_words(text);
+        // `Mr. Gromyko`, as the text's mentions are recognised: the name without its honorific.
+        let name = without_honorific(text);
+        if let Some(entity) = self.lookup(analyzer, name) {
+            return Some(entity.id.to_string());
+        }
+        let words = analyzer.exact_words(name);
         (!words.is_empty()).then(|| words.join("-"))
     }
 
@@ -789,6 +837,26 @@ fn is_acronym(alias: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_honorific_before_a_name_is_left_out() {
+        for (name, bare) in [
+            ("Mr. GROMYKO", "GROMYKO"),
+            ("MR. Gromyko", "Gromyko"),
+            ("Mrs Indira Gandhi", "Indira Gandhi"),
+            ("H.E. Mr. Kiselev", "Kiselev"),
+            ("His Excellency Sir Geoffrey Howe", "Geoffrey Howe"),
+            ("Dr. Ralph Bunche", "Ralph Bunche"),
+            // Nothing after it, no space after it, or no honorific: as written.
+            ("Mr.", "Mr."),
+            ("Mr.Gromyko", "Mr.Gromyko"),
+            ("Mrsa Kovač", "Mrsa Kovač"),
+            ("Sirimavo Bandaranaike", "Sirimavo Bandaranaike"),
+            ("  Andrei Gromyko ", "Andrei Gromyko"),
+        ] {
+            assert_eq!(without_honorific(name), bare, "{name}");
+        }
+    }
 
     const DATA: &str = "# test\n\
         united-states\tstate\tUnited States\tUnited States|US|U.S.|American\n\

@@ -80,7 +80,7 @@ mod list {
 const CONNECTORS: &str = include_str!("../../data/connectors.tsv");
 
 /// Abbreviated honorifics whose period does not end a sentence.
-const HONORIFICS: &str = include_str!("../../data/honorifics.tsv");
+pub(super) const HONORIFICS: &str = include_str!("../../data/honorifics.tsv");
 
 /// Capitalised words that start sentences or name dates, never names.
 const FILLER: &str = include_str!("../../data/filler_words.tsv");

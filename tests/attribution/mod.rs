@@ -248,6 +248,66 @@ fn a_speech_is_said_by_its_speaker_or_its_country_except_the_quotes_of_others() 
 }
 
 #[test]
+fn a_speakers_honorific_and_capitals_do_not_make_another_person() {
+    let env = TestEnv::empty();
+    let speech = |id: &str, speaker: &str| {
+        json!({"id": id, "date": "1957", "country": "XXX", "speaker": speaker,
+            "body": "The delegation will support every effort of the Organization for peace."})
+        .to_string()
+            + "\n"
+    };
+    // As the UN General Debate records them: the same people, with and without honorifics.
+    let corpus = [
+        speech("a", "Andrei Gromyko"),
+        speech("b", "Mr. GROMYKO"),
+        speech("c", "MR. Gromyko"),
+        speech("d", "Mr. Krishna MENON"),
+        speech("e", "Krishna Menon"),
+        speech("f", "H.E. Mr. BOUTROS-GHALI"),
+        speech("g", "Mrs. Vijaya Lakshmi PANDIT"),
+    ];
+    env.write("corpus/speeches.jsonl", corpus.concat());
+    env.index();
+    let said = |query: &str| {
+        env.search_json(query, &["-n", "50", "--no-collapse"])
+            .articles()
+    };
+    assert_eq!(said("said:@gromyko"), ["a", "b", "c"]);
+    assert_eq!(said("said:\"Mr. GROMYKO\""), ["a", "b", "c"]);
+    assert_eq!(said("said:\"Krishna Menon\""), ["d", "e"]);
+    assert_eq!(said("said:\"Mr. Krishna MENON\""), ["d", "e"]);
+    assert_eq!(said("said:@boutros-ghali"), ["f"]);
+    // Each person is listed once, under a name without the honorific and in its words' case.
+    let who = env.run_ok(&["who", "--json"], 0);
+    let people: Vec<(String, String, u64)> = who
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .map(|v| {
+            let field = |k: &str| v[k].as_str().unwrap().to_owned();
+            (field("id"), field("name"), v["articles"].as_u64().unwrap())
+        })
+        .collect();
+    let person = |id: &str| people.iter().find(|p| p.0 == id).cloned();
+    assert_eq!(
+        person("gromyko"),
+        Some(("gromyko".into(), "Andrei Gromyko".into(), 3)),
+        "{who}"
+    );
+    assert_eq!(
+        person("krishna-menon"),
+        Some(("krishna-menon".into(), "Krishna Menon".into(), 2)),
+        "{who}"
+    );
+    assert_eq!(
+        person("vijaya-lakshmi-pandit").map(|p| p.1),
+        Some("Vijaya Lakshmi Pandit".into()),
+        "{who}"
+    );
+    assert!(!who.stdout.contains("\"mr-"), "{who}");
+}
+
+#[test]
 fn attribution_meets_its_precision_and_recall_floor() {
     let labelled = crate::util::fixture("attribution/labelled.jsonl");
     let gazetteer = attache::entities::Gazetteer::builtin();

@@ -44,6 +44,11 @@ pub use quotes::quote_spans;
 /// The cue words, one list per line: see the file's header.
 pub const DATA: &str = include_str!("../../../data/attribution.tsv");
 
+/// The version of how a speaker's metadata is read into an entity, part of the index's
+/// fingerprint: an index whose speakers were read otherwise is rebuilt, not updated.
+/// 2: a name's honorific is left out when looking it up (`Mr. GROMYKO` is `@gromyko`).
+pub const SPEAKER_RULES: &str = "speaker rules 2";
+
 /// How far from its verb a speaker's phrase may reach, in words.
 const REACH: usize = 10;
 
@@ -247,13 +252,19 @@ pub fn article_speakers(
     let mut out: Vec<Speaker> = Vec::new();
     if let Some(names) = value("speaker") {
         for name in names.split(';').map(str::trim).filter(|n| !n.is_empty()) {
-            let who = match gazetteer.lookup(analyzer, name) {
+            // `Mr. GROMYKO` is Andrei Gromyko, as a mention "Mr. Gromyko" in the text is; a
+            // name the gazetteer lacks is shown without its honorific, in its words' case.
+            let bare = super::gazetteer::without_honorific(name);
+            let who = match gazetteer
+                .lookup(analyzer, name)
+                .or_else(|| gazetteer.lookup(analyzer, bare))
+            {
                 Some(e) => known(e),
-                None => match gazetteer.resolve_id(analyzer, name) {
+                None => match gazetteer.resolve_id(analyzer, bare) {
                     Some(id) => Speaker {
                         id: id.into(),
                         kind: Kind::Person,
-                        name: name.into(),
+                        name: name_case(bare).into(),
                     },
                     None => continue,
                 },
@@ -272,6 +283,33 @@ pub fn article_speakers(
                 kind: Kind::State,
                 name: name.into(),
             });
+        }
+    }
+    out
+}
+
+/// A name as it is shown: each word written in capitals (`GROMYKO`, `Krishna MENON`) in
+/// title case (`Gromyko`, `Krishna Menon`), each part of a hyphenated or apostrophed word alike
+/// (`BOUTROS-GHALI` → `Boutros-Ghali`); words with a lowercase letter are kept as written.
+fn name_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for (i, word) in name.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let letters = word.chars().filter(|c| c.is_alphabetic()).count();
+        let numeral = word.chars().all(|c| "IVXLC".contains(c)); // `Hussein II`
+        if letters < 2 || numeral || word.chars().any(char::is_lowercase) {
+            out.push_str(word);
+            continue;
+        }
+        let mut start = true;
+        for c in word.chars() {
+            match start {
+                true => out.push(c),
+                false => out.extend(c.to_lowercase()),
+            }
+            start = !c.is_alphabetic();
         }
     }
     out

@@ -206,3 +206,20 @@ fn a_cue_inside_a_name_is_none() {
     let t = "Secretary Rubio and his team reiterated the United States’ firm commitment to ensuring that Ukraine’s sovereignty, security, and future prosperity remain central to the ongoing diplomatic process.";
     assert_eq!(ids(t), ["rubio"]);
 }
+
+#[test]
+fn names_in_capitals_are_shown_in_title_case() {
+    for (name, shown) in [
+        ("GROMYKO", "Gromyko"),
+        ("Krishna MENON", "Krishna Menon"),
+        ("BOUTROS-GHALI", "Boutros-Ghali"),
+        ("O'BRIEN", "O'Brien"),
+        ("U THANT", "U Thant"),
+        ("HUSSEIN II", "Hussein II"),
+        ("de Lequerica", "de Lequerica"),
+        ("McDONALD", "McDONALD"),
+        ("ÉMILE ZOLA", "Émile Zola"),
+    ] {
+        assert_eq!(name_case(name), shown, "{name}");
+    }
+}
