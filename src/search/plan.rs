@@ -286,6 +286,15 @@ impl Planner<'_> {
                 Target::Analysed(f) if text.contains('*') => {
                     self.prefix_query(f, text, span, hl, positive)
                 }
+                Target::Meta(key) if is_prefix(text) => {
+                    Err(no_prefix_here(text, span, &format!("a `{key}:` value")))
+                }
+                Target::EntityType if is_prefix(text) => {
+                    Err(no_prefix_here(text, span, "a `type:` value"))
+                }
+                Target::Entity | Target::Said if is_prefix(text) => {
+                    Err(no_prefix_here(text, span, "an entity's name"))
+                }
                 Target::Analysed(f) => self.word_query(f, text, span, hl, positive),
                 Target::Meta(key) => self.meta_query(&key, text, 0, span),
                 Target::Id => Ok(self.id_query(text)),
@@ -297,6 +306,9 @@ impl Planner<'_> {
                 Target::EntityType => self.type_filter(text, span),
                 Target::Said => self.entity_query(text, span, hl, positive, true),
             },
+            Node::Phrase { text, span, .. } if text.split_whitespace().any(is_prefix) => {
+                Err(no_prefix_here(text, span, "a phrase"))
+            }
             Node::Phrase {
                 field,
                 text,
@@ -365,6 +377,9 @@ impl Planner<'_> {
                     if *upper_inclusive { "]" } else { "}" },
                 );
                 Ok(Logical::Days { first, last, label })
+            }
+            Node::Entity { text, span } if is_prefix(text) => {
+                Err(no_prefix_here(text, span, "an entity's name"))
             }
             Node::Entity { text, span } => self.entity_query(text, span, hl, positive, false),
         }
@@ -844,6 +859,25 @@ fn parse_date(text: &str, span: &Span) -> Result<Date, PlanError> {
         message,
         span: span.clone(),
     })
+}
+
+/// Whether `text` is typed as a prefix: a letter or digit, then a `*` at its end.
+fn is_prefix(text: &str) -> bool {
+    text.strip_suffix('*')
+        .and_then(|rest| rest.trim_end_matches('*').chars().last())
+        .is_some_and(char::is_alphanumeric)
+}
+
+/// The error for a `word*` where prefixes are not looked up (`where`: in a phrase…).
+fn no_prefix_here(text: &str, span: &Span, place: &str) -> PlanError {
+    PlanError {
+        message: format!(
+            "'{}': a `*` ends a word of the text, title, source or quote (like negotiat*), \
+             not {place}",
+            crate::error::shorten(text, 60)
+        ),
+        span: span.clone(),
+    }
 }
 
 fn nothing_searchable(text: &str, span: &Span) -> PlanError {

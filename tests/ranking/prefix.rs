@@ -115,6 +115,21 @@ fn a_star_anywhere_but_a_words_end_or_standing_for_too_many_words_is_a_clear_err
             "list zork*",
             "bad query: column 6: more than 1024 words start with 'zork': give more letters",
         ),
+        // Where no word is looked up by its start, a star is refused, not dropped.
+        (
+            "\"zork0* list\"",
+            "bad query: column 1: 'zork0* list': a `*` ends a word of the text, title, source \
+             or quote (like negotiat*), not a phrase",
+        ),
+        ("@zork*", "bad query: column 1: 'zork*': a `*` ends a word"),
+        (
+            "said:zork*",
+            "bad query: column 6: 'zork*': a `*` ends a word",
+        ),
+        (
+            "type:pers*",
+            "bad query: column 6: 'pers*': a `*` ends a word",
+        ),
     ] {
         let out = env.run(&["search", query]);
         let line = assert_one_line_error(&out);
