@@ -66,7 +66,16 @@ pub fn list(args: EntitiesArgs) -> anyhow::Result<Exit> {
         }
     }
     out.flush()?;
+    if counts.is_empty() {
+        let kind = request_kind(request.kind.as_ref());
+        eprintln!("no entities{kind}: no passage that matches mentions one");
+    }
     Ok(super::listed(!counts.is_empty()))
+}
+
+/// ` of type T` for a type filter, for the no-entities note.
+fn request_kind<K: std::fmt::Display>(kind: Option<K>) -> String {
+    kind.map_or_else(String::new, |k| format!(" of type {k}"))
 }
 
 pub fn profile(args: EntityArgs) -> anyhow::Result<Exit> {
@@ -74,7 +83,7 @@ pub fn profile(args: EntityArgs) -> anyhow::Result<Exit> {
     let name = args.name.join(" ");
     named(&name, "attache entity")?;
     let Some(p) = entity_profile(&mut searcher, &name)? else {
-        eprintln!("no mention of '{name}' in the index");
+        eprintln!("no mention of '{}' in the index", printable(&name));
         return Ok(Exit::NoMatch);
     };
     if args.json {

@@ -105,11 +105,12 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
     // The process ends after this: its exit unmaps the index's files all at once, cheaper than
     // dropping the searcher, which unmaps them (six a segment) one by one.
     std::mem::forget(searcher);
-    Ok(if results.passages_matched > 0 {
-        Exit::Success
-    } else {
-        Exit::NoMatch
-    })
+    // A page past the last hit has none to show: a loop paging with `--offset` stops there.
+    let any = match args.count {
+        true => results.passages_matched > 0,
+        false => !results.hits.is_empty(),
+    };
+    Ok(super::listed(any))
 }
 
 /// The searcher of a command that reads the index and prints (`--index`, the environment,

@@ -38,5 +38,8 @@ pub fn run(args: WhoArgs) -> anyhow::Result<Exit> {
         }
     }
     out.flush()?;
+    if counts.is_empty() {
+        eprintln!("no speakers: no passage that matches has one");
+    }
     Ok(super::listed(!counts.is_empty()))
 }

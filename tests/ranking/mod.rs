@@ -338,7 +338,14 @@ fn hits_come_by_date_on_request_and_in_pages() {
     );
     let second_oldest = env.search_json("okapi", &["--sort", "date", "-n", "1", "--offset", "1"]);
     assert_eq!(second_oldest.locations(), ["d.txt#0"]);
-    env.run_ok(&["search", "okapi", "--offset", "4"], 0);
+    // A page past the last hit shows none: exit 1, where a loop paging through stops.
+    let past = env.run_ok(&["search", "okapi", "--offset", "4"], 1);
+    assert!(
+        past.stderr.contains("0 hits shown of 4 matching passages"),
+        "{past}"
+    );
+    env.run_ok(&["search", "okapi", "--offset", "3"], 0);
+    env.run_ok(&["search", "okapi", "--offset", "4", "--count"], 0);
 }
 
 #[test]

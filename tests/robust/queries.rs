@@ -299,4 +299,11 @@ fn entities_and_who_say_what_is_wrong_instead_of_listing_nothing() {
         "{out}"
     );
     env.run_ok(&["entities", "--with", "@zelensky"], 0);
+    // A name holding a line break or an escape is shown escaped, on one line.
+    let out = env.run(&["entity", "foo\nbar\u{1b}[31m"]);
+    assert_eq!(out.code, 1, "{out}");
+    assert_eq!(
+        out.stderr, "no mention of 'foo\\u{a}bar\\u{1b}[31m' in the index\n",
+        "{out}"
+    );
 }
