@@ -254,6 +254,36 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` as [`printable`] wrote it, read back: each `\u{HEX}` it holds for a character that
+/// [`printable`] escapes is that character again (`a\u{9}b.txt` → `a`, tab, `b.txt`). `None`
+/// when it holds none.
+pub fn unprintable(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut any = false;
+    while let Some(at) = rest.find("\\u{") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 3..];
+        let decoded = after.find('}').and_then(|end| {
+            let c = char::from_u32(u32::from_str_radix(&after[..end], 16).ok()?)?;
+            (printable(c.encode_utf8(&mut [0; 4])) != c.to_string()).then_some((c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &after[end + 1..];
+                any = true;
+            }
+            None => {
+                out.push_str("\\u{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    any.then_some(out)
+}
+
 /// A duration for error messages: `10 s`, `0.5 s`.
 fn seconds(d: std::time::Duration) -> String {
     format!("{} s", d.as_secs_f64())
@@ -265,6 +295,18 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unprintable_reads_back_what_printable_escaped() {
+        for raw in ["a\tb.txt", "x\u{1b}[31m\u{202e}y", "line\nbreak"] {
+            let shown = printable(raw);
+            assert_eq!(unprintable(&shown).as_deref(), Some(raw), "{shown}");
+        }
+        // Nothing escaped, or escapes printable never writes (a letter, a bad number): none.
+        assert_eq!(unprintable("plain.txt"), None);
+        assert_eq!(unprintable("\\u{41}"), None);
+        assert_eq!(unprintable("\\u{zz} \\u{9"), None);
+    }
 
     #[test]
     fn printable_escapes_control_and_bidi_characters_only() {

@@ -84,6 +84,13 @@ impl Searcher {
                     1 => "only passage 0".to_owned(),
                     n => format!("passages 0–{}", n - 1),
                 };
+                // As typed: digits past any u64 were read as its largest.
+                let typed = request
+                    .location
+                    .rsplit_once('#')
+                    .map(|(_, n)| n.trim_start_matches('0'))
+                    .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+                let p = typed.map_or_else(|| p.to_string(), str::to_owned);
                 return Err(Error::Invalid(format!("article {id} has {has}, not {p}")));
             }
         };
@@ -151,6 +158,12 @@ impl Searcher {
         }
         let numbered = self.numbered(location)?;
         if numbered.is_empty() {
+            // An id as search prints it, its control characters escaped (`a\u{9}b.txt`).
+            if let Some(raw) = crate::error::unprintable(location)
+                && let Ok(found) = self.locate(&raw)
+            {
+                return Ok(found);
+            }
             return Err(self.no_article(location));
         }
         Ok((location.to_owned(), None, numbered))

@@ -200,9 +200,9 @@ fn show_errors_name_what_exists() {
         format!("attache: article {REMARKS} has passages 0–13, not 14")
     );
     let out = env.run(&["show", &format!("{REMARKS}#99999999999999999999999")]);
-    assert!(
-        assert_one_line_error(&out).contains("has passages 0–13, not"),
-        "{out}"
+    assert_eq!(
+        assert_one_line_error(&out),
+        format!("attache: article {REMARKS} has passages 0–13, not 99999999999999999999999")
     );
     let out = env.run(&["show", "002"]);
     assert_eq!(
@@ -252,6 +252,25 @@ fn show_errors_name_what_exists() {
     let (_, passages, _) = show_json(&env, &["memo#2#0"]);
     assert_eq!(numbers(&passages), [0]);
     assert_no_panic(&out);
+
+    // An id holding a control character is shown escaped (`a\u{9}b.txt`): that form is
+    // found too, whole and with a passage number.
+    env.write(
+        "corpus/a\tb.txt",
+        "date 2020 The okapi of the escaped name.",
+    );
+    env.index();
+    let listed = env.run_ok(&["search", "okapi"], 0);
+    assert!(listed.stdout.contains("a\\u{9}b.txt#0"), "{listed}");
+    for location in ["a\\u{9}b.txt", "a\\u{9}b.txt#0", "a\tb.txt"] {
+        let (article, _, out) = show_json(&env, &[location]);
+        assert_eq!(article["article_id"], "a\tb.txt", "{out}");
+    }
+    let out = env.run(&["show", "a\\u{9}c.txt"]);
+    assert!(
+        assert_one_line_error(&out).starts_with("attache: no article 'a\\u{9}c.txt'"),
+        "{out}"
+    );
 
     // The ids offered are the first three of the whole index, whichever segments hold them.
     let line = |id: &str| {
