@@ -52,7 +52,9 @@ pub struct Part {
     pub score: f32,
 }
 
-/// What a hit's score is made of: `(sum of bm25 + sum of bonuses) × length_weight`.
+/// What a hit's score is made of: `(sum of bm25 + sum of bonuses) × length_weight`. A hit
+/// below the window of best passages the corrections re-rank has neither bonuses nor a length
+/// weight: its score is its BM25.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Explanation {
     /// BM25 of each piece of the query that matches the passage.
@@ -107,7 +109,7 @@ pub fn explain(
     for bonus in &plan.bonuses {
         bonuses.extend(part(bonus)?);
     }
-    let length_weight = match (plan.length_prior, prior) {
+    let mut length_weight = match (plan.length_prior, prior) {
         (true, Some(prior)) => {
             let segment = searcher.segment_reader(address.segment_ord);
             let norms = segment.get_fieldnorms_reader(prior.field())?;
@@ -115,6 +117,16 @@ pub fn explain(
         }
         _ => None,
     };
+    // The corrections re-rank a window of the best passages by BM25 only (see
+    // `Searcher::collect_ranked`): a hit below it was ranked by its BM25 alone.
+    let sum = |parts: &[Part]| parts.iter().map(|p| p.score).sum::<f32>();
+    let raw = sum(&bm25);
+    let corrected = (raw + sum(&bonuses)) * length_weight.unwrap_or(1.0);
+    let close = |a: f32, b: f32| (a - b).abs() <= 1e-5 * a.abs().max(b.abs());
+    if !close(score, corrected) && close(score, raw) {
+        bonuses.clear();
+        length_weight = None;
+    }
     Ok(Explanation {
         bm25,
         bonuses,

@@ -59,6 +59,62 @@ fn explain_prints_the_logical_plan_each_query_is_read_as() {
 }
 
 #[test]
+fn below_the_re_ranked_window_a_hit_is_explained_by_its_bm25_alone() {
+    let env = TestEnv::empty();
+    // 60 passages naming Zelensky three times, and 20 one-line mentions that BM25 ranks below
+    // them: below the 50 best that the length weight re-ranks, where it is not applied.
+    for i in 0..60 {
+        env.write(
+            &format!("corpus/a{i:02}.txt"),
+            format!(
+                "date 2025-11-24\n\nPresident Zelensky spoke on day {i}. Zelensky said the \
+                 talks went on. Zelensky thanked the hosts of the meeting in the capital.\n"
+            ),
+        );
+    }
+    for i in 0..20 {
+        env.write(
+            &format!("corpus/b{i:02}.txt"),
+            format!("date 2025-11-24\n\nZelensky spoke on day {i}.\n"),
+        );
+    }
+    env.index();
+    let search = env.search_json(
+        "@zelensky",
+        &[
+            "--explain",
+            "-n",
+            "80",
+            "--per-article",
+            "0",
+            "--no-collapse",
+        ],
+    );
+    assert_eq!(search.hits.len(), 80, "{}", search.out);
+    let mut unweighted = Vec::new();
+    for hit in &search.hits {
+        let e = &hit["explain"];
+        let bm25: f64 = e["bm25"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["score"].as_f64().unwrap())
+            .sum();
+        let weight = e["length_weight"].as_f64().unwrap_or(1.0);
+        let score = hit["score"].as_f64().unwrap();
+        assert!(
+            (bm25 * weight - score).abs() <= 1e-3 * score,
+            "{bm25} × {weight} vs {score}: {e}"
+        );
+        if e["length_weight"].is_null() {
+            unweighted.push(hit["article_id"].as_str().unwrap().to_owned());
+        }
+    }
+    let short: Vec<String> = (0..20).map(|i| format!("b{i:02}.txt")).collect();
+    assert_eq!(unweighted, short, "{}", search.out);
+}
+
+#[test]
 fn explain_takes_each_score_apart_into_parts_that_add_up() {
     let env = TestEnv::new();
     env.index();
