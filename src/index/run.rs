@@ -150,7 +150,9 @@ pub struct RunSummary {
     /// Peak resident memory of the process, where the platform tells.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub peak_memory_bytes: Option<u64>,
-    /// The index's size on disk after the run.
+    /// The index's size on disk after the run. Measured once the run has committed, so the
+    /// summary recorded in the index (what `stats` shows) has none.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub index_bytes: u64,
 }
 

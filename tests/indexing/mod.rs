@@ -97,6 +97,15 @@ fn an_edit_an_addition_and_a_removal_are_reported_one_each_by_dry_and_real_runs(
     ] {
         assert!(run[key].as_f64().is_some_and(|v| v > 0.0), "{key}: {run}");
     }
+    // The summary the index records is written before its size is known: `stats` gives the
+    // size apart, and no `index_bytes` of 0.
+    let stats = crate::stats_json(&env);
+    assert!(
+        stats["size_bytes"].as_u64().is_some_and(|n| n > 0),
+        "{stats}"
+    );
+    assert_eq!(stats["last_run"]["added"], run["added"], "{stats}");
+    assert!(stats["last_run"].get("index_bytes").is_none(), "{stats}");
     assert_eq!(env.search_json("narwhal", &[]).articles(), ["extra.txt"]);
     assert_eq!(env.search_json("capybara", &[]).articles(), ["new.txt"]);
     env.run_ok(&["search", "okapi"], 1);
