@@ -122,13 +122,27 @@ fn values_noun(by: &FacetBy, n: u64) -> String {
 /// The one-line summary, for stderr: `79 years with matches; 4521 passages in 1932 articles
 /// matched (12.5 ms)`.
 pub fn summary(facets: &Facets) -> String {
-    format!(
+    let mut line = format!(
         "{} with matches; {} in {} matched ({:.1} ms)",
         values_noun(&facets.by, facets.values),
         plural(facets.matched.passages, "passage", "passages"),
         plural(facets.matched.articles, "article", "articles"),
         facets.took.as_secs_f64() * 1000.0
-    )
+    );
+    if facets.rows.len() < facets.rows_before_limit {
+        line += &format!(
+            "; {} of {} rows shown (--limit)",
+            facets.rows.len(),
+            facets.rows_before_limit
+        );
+    }
+    if facets.zeros_left_out {
+        line += &format!(
+            "; periods without matches left out (the timeline would hold more than {} rows)",
+            crate::search::facets::MAX_TIMELINE_ROWS
+        );
+    }
+    line
 }
 
 /// What the passages without a value are, when there are some: `12 passages in 3 articles are
@@ -186,6 +200,8 @@ struct SummaryJson<'a> {
     by: &'a str,
     values: u64,
     rows: usize,
+    rows_before_limit: usize,
+    zeros_left_out: bool,
     passages_matched: u64,
     articles_matched: u64,
     missing: Count,
@@ -217,6 +233,8 @@ pub fn json(out: &mut dyn Write, facets: &Facets) -> io::Result<()> {
         by,
         values: facets.values,
         rows: facets.rows.len(),
+        rows_before_limit: facets.rows_before_limit,
+        zeros_left_out: facets.zeros_left_out,
         passages_matched: facets.matched.passages,
         articles_matched: facets.matched.articles,
         missing: facets.missing,

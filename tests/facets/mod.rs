@@ -98,6 +98,35 @@ fn facets_by_year_count_every_passage_with_empty_years_as_zero_rows() {
     );
     let (rows, _, out) = facets_json(&env, &["--by", "year", "Ushakov", "--sort", "count"]);
     assert_eq!(table(&rows), [row("2025", 1, 1)], "{out}");
+    // A query that matches nothing lines up with the others: all zero rows.
+    let (rows, summary, out) = facets_json(&env, &["--by", "year", "zzyzx"]);
+    assert_eq!(
+        table(&rows),
+        [
+            row("2022", 0, 0),
+            row("2023", 0, 0),
+            row("2024", 0, 0),
+            row("2025", 0, 0)
+        ],
+        "{out}"
+    );
+    assert_eq!(summary["passages_matched"], 0);
+    // A limit that cuts the timeline says so.
+    let (rows, summary, out) = facets_json(&env, &["--by", "year", "Ushakov", "-n", "2"]);
+    assert_eq!(
+        table(&rows),
+        [row("2022", 0, 0), row("2023", 0, 0)],
+        "{out}"
+    );
+    assert_eq!(
+        (&summary["rows"], &summary["rows_before_limit"]),
+        (&json!(2), &json!(4))
+    );
+    let out = env.run_ok(&["facets", "--by", "year", "Ushakov", "-n", "2"], 0);
+    assert!(
+        out.stderr.contains("; 2 of 4 rows shown (--limit)"),
+        "{out}"
+    );
     // A query's facet adds up to what search counts for it.
     for query in [
         "Ukraine",
@@ -175,6 +204,28 @@ fn facets_by_month_and_day_never_invent_a_period_and_say_what_they_left_out() {
     );
     let (rows, _, out) = facets_json(&env, &["--by", "year", "grain"]);
     assert_eq!(table(&rows), [row("2025", 5, 5)], "{out}");
+
+    // A stray date two thousand years back: by day, 739,000 zero rows. The periods with
+    // matches are listed alone, and the summary says why.
+    env.write("corpus/stray.jsonl", line("f", "0001-01-01"));
+    env.index();
+    let (rows, summary, out) = facets_json(&env, &["--by", "day", "grain"]);
+    assert_eq!(rows.len(), 4, "{out}");
+    assert_eq!(rows[0]["value"], "0001-01-01", "{out}");
+    assert_eq!(summary["zeros_left_out"], true, "{out}");
+    let text = env.run_ok(&["facets", "--by", "day", "grain"], 0);
+    assert!(
+        text.stderr.contains(
+            "; periods without matches left out (the timeline would hold more than 100000 rows)"
+        ),
+        "{text}"
+    );
+    // By year it spans 2,025 rows: filled.
+    let (rows, summary, _) = facets_json(&env, &["--by", "year", "grain"]);
+    assert_eq!(
+        (rows.len(), &summary["zeros_left_out"]),
+        (2025, &json!(false))
+    );
 }
 
 #[test]
@@ -369,8 +420,13 @@ fn facet_errors_are_one_line_naming_what_is_allowed() {
         assert_one_line_error(&out).starts_with("attache: bad query: "),
         "{out}"
     );
+    // A query that matches nothing has the timeline's zero rows, as any other query.
     let none = env.run_ok(&["facets", "--by", "year", "zzyzx"], 1);
-    assert_eq!(none.stdout, "year passages articles\n", "{none}");
+    assert!(
+        none.stdout
+            .starts_with("year passages articles\n2022        0        0"),
+        "{none}"
+    );
 }
 
 #[test]

@@ -176,6 +176,11 @@ pub struct Facets {
     pub rows: Vec<FacetRow>,
     /// Distinct values with at least one match, before the limit.
     pub values: u64,
+    /// The rows there were before the limit cut them (`rows.len()` when it cut none).
+    pub rows_before_limit: usize,
+    /// Whether a timeline's empty periods were left out: it would have spanned more than
+    /// [`MAX_TIMELINE_ROWS`] periods (a stray date, `0001-01-01` among 2020s articles by day).
+    pub zeros_left_out: bool,
     /// Every matching passage, and its articles.
     pub matched: Count,
     /// Matching passages without a value: no such field, no entity, or a date written less
@@ -215,9 +220,8 @@ pub fn facets(searcher: &mut Searcher, request: &FacetRequest) -> Result<Facets>
     // A timeline spans the index's periods (within the dates asked), so that the curves of
     // two queries line up and a word's first and last years show against the corpus's.
     let span = match (request.by.precision(), request.sort) {
-        (Some(_), FacetSort::Value)
-            if counts.all.passages > 0 && !request.query.trim().is_empty() =>
-        {
+        // A query that matches nothing still gets its zero rows, to line up with the others.
+        (Some(_), FacetSort::Value) if !request.query.trim().is_empty() => {
             let all = selection(searcher, "", request.since, request.until)?;
             let periods = searcher.guard(|| Ok(reader.search(all.as_ref(), &collector)?))?;
             let first = periods.values.keys().min().and_then(|v| v.parse().ok());
@@ -260,6 +264,7 @@ fn arrange(
         .collect();
     // Periods are written so that byte order is date order (`0999`, `1983`, `1983-04`).
     rows.sort_by(|a, b| a.value.cmp(&b.value));
+    let mut zeros_left_out = false;
     match request.sort {
         FacetSort::Count => rows.sort_by(|a, b| {
             (b.passages, b.articles)
@@ -268,10 +273,14 @@ fn arrange(
         }),
         FacetSort::Value => {
             if request.by.precision().is_some() {
-                rows = fill_periods(rows, span);
+                match fill_periods(&rows, span) {
+                    Some(filled) => rows = filled,
+                    None => zeros_left_out = true,
+                }
             }
         }
     }
+    let rows_before_limit = rows.len();
     if let Some(limit) = request.limit {
         rows.truncate(limit);
     }
@@ -279,6 +288,8 @@ fn arrange(
         by: request.by.clone(),
         rows,
         values,
+        rows_before_limit,
+        zeros_left_out,
         matched: count(&counts.all),
         missing: count(&counts.missing),
         took: started.elapsed(),
@@ -294,9 +305,12 @@ fn entity(value: &str) -> (String, Option<String>) {
     (id.to_owned(), Some(name))
 }
 
+/// The most rows a timeline's zero rows may fill it to.
+pub const MAX_TIMELINE_ROWS: usize = 100_000;
+
 /// Periods in date order with a zero row for each empty period between the first and last,
-/// or between the ends of `span`.
-fn fill_periods(rows: Vec<FacetRow>, span: Option<(Date, Date)>) -> Vec<FacetRow> {
+/// or between the ends of `span`; `None` when that would make more than [`MAX_TIMELINE_ROWS`].
+fn fill_periods(rows: &[FacetRow], span: Option<(Date, Date)>) -> Option<Vec<FacetRow>> {
     let zero = |date: Date| FacetRow {
         value: date.to_string(),
         name: None,
@@ -307,23 +321,29 @@ fn fill_periods(rows: Vec<FacetRow>, span: Option<(Date, Date)>) -> Vec<FacetRow
     let mut next: Option<Date> = span.map(|(first, _)| first);
     for row in rows {
         let Ok(date) = row.value.parse::<Date>() else {
-            filled.push(row);
+            filled.push(row.clone());
             continue;
         };
         while let Some(gap) = next.filter(|n| *n < date && n.precision() == date.precision()) {
             filled.push(zero(gap));
             next = Some(gap.next());
+            if filled.len() > MAX_TIMELINE_ROWS {
+                return None;
+            }
         }
         next = Some(date.next());
-        filled.push(row);
+        filled.push(row.clone());
     }
     if let Some((_, last)) = span {
         while let Some(gap) = next.filter(|n| *n <= last && n.precision() == last.precision()) {
             filled.push(zero(gap));
             next = Some(gap.next());
+            if filled.len() > MAX_TIMELINE_ROWS {
+                return None;
+            }
         }
     }
-    filled
+    Some(filled)
 }
 
 #[cfg(test)]
@@ -341,7 +361,7 @@ mod tests {
 
     #[test]
     fn empty_periods_between_are_zero_rows() {
-        let filled = fill_periods(vec![row("1946", 3), row("1949", 1), row("1950", 2)], None);
+        let filled = fill_periods(&[row("1946", 3), row("1949", 1), row("1950", 2)], None).unwrap();
         let shown: Vec<(&str, u64)> = filled
             .iter()
             .map(|r| (r.value.as_str(), r.passages))
@@ -356,12 +376,12 @@ mod tests {
                 ("1950", 2)
             ]
         );
-        let months = fill_periods(vec![row("2024-11", 1), row("2025-02", 1)], None);
+        let months = fill_periods(&[row("2024-11", 1), row("2025-02", 1)], None).unwrap();
         let values: Vec<&str> = months.iter().map(|r| r.value.as_str()).collect();
         assert_eq!(values, ["2024-11", "2024-12", "2025-01", "2025-02"]);
         let date = |s: &str| s.parse::<Date>().unwrap();
         let span = Some((date("1944"), date("1947")));
-        let years = fill_periods(vec![row("1946", 3)], span);
+        let years = fill_periods(&[row("1946", 3)], span).unwrap();
         let values: Vec<&str> = years.iter().map(|r| r.value.as_str()).collect();
         assert_eq!(
             values,
