@@ -92,6 +92,8 @@ pub struct Highlight {
     pub phrases: Vec<(Vec<(usize, String)>, u32)>,
     /// Entity ids whose mentions to mark.
     pub entities: Vec<String>,
+    /// What `quote:` clauses mark: inside quotation marks only.
+    pub quote: Option<Box<Highlight>>,
 }
 
 /// The query to run and the words to highlight.
@@ -525,7 +527,7 @@ impl Planner<'_> {
                 if stem.is_some() {
                     terms.push((exact.clone(), EXACT_BONUS));
                 }
-                if positive && self.highlighted(field.field) {
+                if positive && let Some(hl) = self.marks(field.field, hl) {
                     hl.words.push(forms);
                 }
                 Logical::Terms {
@@ -610,7 +612,7 @@ impl Planner<'_> {
                 )));
             }
         };
-        if positive && self.highlighted(field.field) {
+        if positive && let Some(hl) = self.marks(field.field, hl) {
             hl.words
                 .push(expanded.iter().map(|(word, _)| word.clone()).collect());
         }
@@ -689,7 +691,7 @@ impl Planner<'_> {
                 slop,
             });
         }
-        if positive && self.highlighted(field.field) {
+        if positive && let Some(hl) = self.marks(field.field, hl) {
             if words.len() == 1 {
                 hl.words.push(words.clone());
             } else {
@@ -764,9 +766,14 @@ impl Planner<'_> {
         }
     }
 
-    /// Whether matches in `field` are marked in snippets: the passage text, and its quotations.
-    fn highlighted(&self, field: Field) -> bool {
-        field == self.fields.text || field == self.fields.quote
+    /// Where the matches of a clause on `field` are marked in snippets: those of the passage
+    /// text anywhere, those of `quote:` inside quotation marks only, others nowhere.
+    fn marks<'h>(&self, field: Field, hl: &'h mut Highlight) -> Option<&'h mut Highlight> {
+        match field {
+            f if f == self.fields.text => Some(hl),
+            f if f == self.fields.quote => Some(hl.quote.get_or_insert_with(Box::default)),
+            _ => None,
+        }
     }
 
     fn entity_id(&mut self, text: &str, span: &Span) -> Result<String, PlanError> {

@@ -58,6 +58,44 @@ pub fn highlights(
     highlight: &Highlight,
     mentions: &[Mention],
 ) -> Vec<Range<usize>> {
+    let mut ranges = marked(analyzer, text, highlight);
+    // `quote:` words and phrases inside quotation marks only, as the index has them.
+    if let Some(quote) = &highlight.quote {
+        let quotes = crate::entities::attribution::quote_spans(text);
+        ranges.extend(
+            marked(analyzer, text, quote)
+                .into_iter()
+                .filter(|r| quotes.iter().any(|q| q.start <= r.start && r.end <= q.end)),
+        );
+    }
+    // A mention of a queried entity is marked whole, unless a word the query spelled out
+    // already marks its part of it: `Ushakov` marks "Ushakov" in "Yuri Ushakov", `@ushakov`
+    // marks the whole name, and `Kiev` marks "Kyiv".
+    let spelled = ranges.clone();
+    ranges.extend(
+        mentions
+            .iter()
+            .filter(|m| highlight.entities.iter().any(|id| **id == *m.id))
+            .filter(|m| {
+                !spelled
+                    .iter()
+                    .any(|r| r.start >= m.span.start && r.end <= m.span.end)
+            })
+            .map(|m| m.span.clone()),
+    );
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
+/// The ranges of `text` that `highlight`'s words and phrases match, unsorted.
+fn marked(analyzer: &mut Analyzer, text: &str, highlight: &Highlight) -> Vec<Range<usize>> {
     // The phrases' distinct words, and each phrase as (offset, index among them): the passage's
     // words are compared by index, and nothing is copied per word.
     let mut terms: Vec<&str> = highlight
@@ -111,30 +149,7 @@ pub fn highlights(
             }
         }
     }
-    // A mention of a queried entity is marked whole, unless a word the query spelled out
-    // already marks its part of it: `Ushakov` marks "Ushakov" in "Yuri Ushakov", `@ushakov`
-    // marks the whole name, and `Kiev` marks "Kyiv".
-    let spelled = ranges.clone();
-    ranges.extend(
-        mentions
-            .iter()
-            .filter(|m| highlight.entities.iter().any(|id| **id == *m.id))
-            .filter(|m| {
-                !spelled
-                    .iter()
-                    .any(|r| r.start >= m.span.start && r.end <= m.span.end)
-            })
-            .map(|m| m.span.clone()),
-    );
-    ranges.sort_by_key(|r| (r.start, r.end));
-    let mut merged: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
-    for r in ranges {
-        match merged.last_mut() {
-            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-            _ => merged.push(r),
-        }
-    }
-    merged
+    ranges
 }
 
 /// Offsets (into `words`) of an occurrence of `phrase` starting at `words[0]`. Each term of the

@@ -151,6 +151,30 @@ fn quote_matches_only_words_inside_quotation_marks() {
         search.highlighted(),
         [vec!["more time is needed".to_owned()]]
     );
+    // A passage that holds the word quoted and unquoted is marked inside the quotation marks
+    // only; an unquoted word of the query is marked anywhere.
+    let env = TestEnv::empty();
+    env.write(
+        "corpus/a.txt",
+        "date 2025-11-24\n\nThe minister called the talks “productive” and said that productive \
+         work on the productive plan would go on in Geneva.\n",
+    );
+    env.index();
+    let search = env.search_json("quote:productive", &[]);
+    let hit = &search.hits[0];
+    let text = hit["text"].as_str().unwrap();
+    let marked: Vec<usize> = hit["byte_highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[0].as_u64().unwrap() as usize)
+        .collect();
+    assert_eq!(marked, [text.find("productive").unwrap()], "{}", search.out);
+    let both = env.search_json("quote:productive Geneva", &[]);
+    assert_eq!(
+        both.highlighted(),
+        [vec!["productive".to_owned(), "Geneva".to_owned()]]
+    );
 }
 
 #[test]
