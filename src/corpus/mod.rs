@@ -463,11 +463,12 @@ pub fn path_of_key(key: &str) -> PathBuf {
 /// A relative path as part of an article id: `/` separators, each byte that is not UTF-8 written
 /// `\xNN` (so two names differing only there stay two ids).
 fn id_text(relative: &Path) -> String {
-    let text = escape_bytes(relative.as_os_str().as_encoded_bytes(), false);
+    // A backslash of the name is doubled, so that no name written in UTF-8 (`caf\xe9.txt`,
+    // with a backslash) takes the id of one that is not (`caf`, byte 0xE9, `.txt`).
     if cfg!(windows) {
-        text.replace('\\', "/")
+        escape_bytes(relative.as_os_str().as_encoded_bytes(), false).replace('\\', "/")
     } else {
-        text
+        escape_bytes(relative.as_os_str().as_encoded_bytes(), true)
     }
 }
 

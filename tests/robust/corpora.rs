@@ -160,6 +160,20 @@ fn a_file_name_that_is_not_utf8_is_indexed_under_a_readable_id() {
     assert_eq!(search.articles(), ["caf\\xe9 \u{1b}[31m.txt"]);
     let text = env.run_ok(&["search", "wombat"], 0);
     assert!(text.stdout.contains("caf\\xe9 \\u{1b}[31m.txt#0"), "{text}");
+    // A name that spells `\xe9` in UTF-8 is another file with another id: its backslash is
+    // doubled (both articles were one id, and one of them was skipped as a duplicate).
+    env.write(
+        "corpus/caf\\xe9 \u{1b}[31m.txt",
+        "date 2024 The wombat left.",
+    );
+    let (warnings, count) = index_and_count(&env, "wombat");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(count, (2, 2));
+    let search = env.search_json("wombat", &[]);
+    assert_eq!(
+        search.articles(),
+        ["caf\\\\xe9 \u{1b}[31m.txt", "caf\\xe9 \u{1b}[31m.txt"]
+    );
 }
 
 #[test]
