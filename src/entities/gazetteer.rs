@@ -19,15 +19,41 @@ use crate::corpus::clean::nfc;
 /// The embedded gazetteer.
 const BUILTIN: &str = include_str!("../../data/entities.tsv");
 
-/// Honorifics that may stand before a name in a speaker's metadata or an `@` query but are no
-/// part of it, beside the abbreviated ones of `data/honorifics.tsv` (`Mr.`, `Mrs.`, `Dr.`…).
-const MORE_HONORIFICS: [&str; 6] = [
+/// Honorifics and titles that may stand before a name in a speaker's metadata or an `@` query
+/// but are no part of it, beside the abbreviated ones of `data/honorifics.tsv` (`Mr.`, `Mrs.`,
+/// `Dr.`…): the personal titles the name heuristic leaves out of a name in the text, and the
+/// forms of address the UNGDC records (`H.R.H. Prince Faisal`, `The Reverend …`).
+const MORE_HONORIFICS: [&str; 30] = [
     "sir",
+    "dame",
     "miss",
     "h.e.",
     "his excellency",
     "her excellency",
     "messrs.",
+    "h.r.h.",
+    "h.m.",
+    "his majesty",
+    "her majesty",
+    "his royal highness",
+    "her royal highness",
+    "his highness",
+    "her highness",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "sheikh",
+    "shaikh",
+    "sheikha",
+    "emir",
+    "sultan",
+    "lord",
+    "lady",
+    "the reverend",
+    "reverend",
+    "archbishop",
+    "general",
 ];
 
 /// `name` without a leading honorific (`Mr. GROMYKO` → `GROMYKO`, `H.E. Mr. Kiselev` →
@@ -852,6 +878,11 @@ mod tests {
             ("Mr.Gromyko", "Mr.Gromyko"),
             ("Mrsa Kovač", "Mrsa Kovač"),
             ("Sirimavo Bandaranaike", "Sirimavo Bandaranaike"),
+            ("King Mswati III", "Mswati III"),
+            ("H.R.H. Prince Faisal", "Faisal"),
+            ("The Reverend Benjamin Nuñez", "Benjamin Nuñez"),
+            ("Lord HOME", "HOME"),
+            ("Kingsley Amis", "Kingsley Amis"),
             ("  Andrei Gromyko ", "Andrei Gromyko"),
         ] {
             assert_eq!(without_honorific(name), bare, "{name}");

@@ -577,10 +577,10 @@ impl Planner<'_> {
             span: span.clone(),
         };
         let prefix = text.trim_end_matches('*');
-        if prefix.contains('*') {
+        if prefix.contains('*') || text.ends_with("**") {
             return Err(error(format!(
-                "'{}': `*` stands at the end of a word only, for the words starting with the \
-                 letters before it (like negotiat*)",
+                "'{}': one `*` stands at the end of a word only, for the words starting with \
+                 the letters before it (like negotiat*)",
                 crate::error::shorten(text, 60)
             )));
         }

@@ -298,6 +298,8 @@ fn a_speakers_honorific_and_capitals_do_not_make_another_person() {
         speech("e", "Krishna Menon"),
         speech("f", "H.E. Mr. BOUTROS-GHALI"),
         speech("g", "Mrs. Vijaya Lakshmi PANDIT"),
+        speech("h", "King Mswati III"),
+        speech("i", "Mswati III"),
     ];
     env.write("corpus/speeches.jsonl", corpus.concat());
     env.index();
@@ -310,6 +312,9 @@ fn a_speakers_honorific_and_capitals_do_not_make_another_person() {
     assert_eq!(said("said:\"Krishna Menon\""), ["d", "e"]);
     assert_eq!(said("said:\"Mr. Krishna MENON\""), ["d", "e"]);
     assert_eq!(said("said:@boutros-ghali"), ["f"]);
+    // A title is left out as an honorific is, as the text's mentions leave it out.
+    assert_eq!(said("said:\"Mswati III\""), ["h", "i"]);
+    assert_eq!(said("said:\"King Mswati III\""), ["h", "i"]);
     // Each person is listed once, under a name without the honorific and in its words' case.
     let who = env.run_ok(&["who", "--json"], 0);
     let people: Vec<(String, String, u64)> = who

@@ -96,11 +96,15 @@ fn a_star_anywhere_but_a_words_end_or_standing_for_too_many_words_is_a_clear_err
     for (query, start) in [
         (
             "*stan",
-            "bad query: column 1: '*stan': `*` stands at the end of a word only",
+            "bad query: column 1: '*stan': one `*` stands at the end of a word only",
         ),
         (
             "list Gor*bach",
-            "bad query: column 6: 'Gor*bach': `*` stands at the end of a word only",
+            "bad query: column 6: 'Gor*bach': one `*` stands at the end of a word only",
+        ),
+        (
+            "zork00**",
+            "bad query: column 1: 'zork00**': one `*` stands at the end of a word only",
         ),
         (
             "*",

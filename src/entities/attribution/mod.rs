@@ -46,8 +46,9 @@ pub const DATA: &str = include_str!("../../../data/attribution.tsv");
 
 /// The version of how a speaker's metadata is read into an entity, part of the index's
 /// fingerprint: an index whose speakers were read otherwise is rebuilt, not updated.
-/// 2: a name's honorific is left out when looking it up (`Mr. GROMYKO` is `@gromyko`).
-pub const SPEAKER_RULES: &str = "speaker rules 2";
+/// 2: a name's honorific is left out when looking it up (`Mr. GROMYKO` is `@gromyko`); 3: and
+/// its title (`King Mswati III` is `Mswati III`, as the text's mentions are).
+pub const SPEAKER_RULES: &str = "speaker rules 3";
 
 /// How far from its verb a speaker's phrase may reach, in words.
 const REACH: usize = 10;
