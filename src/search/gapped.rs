@@ -18,7 +18,9 @@
 //! [`deadline_scope`] says so: the search is then timed out, never answered from a partial
 //! walk.
 
-use std::cell::Cell;
+use std::cell::RefCell;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use tantivy::fieldnorm::FieldNormReader;
@@ -37,21 +39,31 @@ const CACHED_BLOCKS: usize = 4;
 /// Candidates checked between two looks at the clock.
 const CHECK_EVERY: u32 = 64;
 
+/// A search's deadline, and whether a scorer stopped at it: shared by the weights a search
+/// creates and their scorers, which may run on other threads (`--threads`).
+#[derive(Debug, Clone)]
+struct Deadline {
+    at: Instant,
+    stopped: Arc<AtomicBool>,
+}
+
 thread_local! {
     /// The deadline of the search running on this thread, for the weights it creates.
-    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
-    /// Whether a scorer of this thread's search ended its walk at the deadline.
-    static STOPPED: Cell<bool> = const { Cell::new(false) };
+    static DEADLINE: RefCell<Option<Deadline>> = const { RefCell::new(None) };
 }
 
 /// Runs `f` with `deadline` as the deadline of the gapped phrases whose weights it creates;
 /// also returns whether one of their scorers stopped at it (its matches are then incomplete).
 pub fn deadline_scope<T>(deadline: Option<Instant>, f: impl FnOnce() -> T) -> (T, bool) {
-    let before = (DEADLINE.replace(deadline), STOPPED.replace(false));
+    let stopped = Arc::new(AtomicBool::new(false));
+    let scope = deadline.map(|at| Deadline {
+        at,
+        stopped: Arc::clone(&stopped),
+    });
+    let before = DEADLINE.replace(scope);
     let out = f();
-    let stopped = STOPPED.replace(before.1);
-    DEADLINE.set(before.0);
-    (out, stopped)
+    DEADLINE.set(before);
+    (out, stopped.load(Ordering::Relaxed))
 }
 
 /// An exact phrase of the passage text whose words are not all adjacent: `inner` matches the
@@ -117,7 +129,7 @@ impl Query for GappedPhrase {
             body,
             bm25,
             field: self.terms.first().map(Term::field),
-            deadline: DEADLINE.get(),
+            deadline: DEADLINE.with_borrow(Clone::clone),
         }))
     }
 
@@ -134,7 +146,7 @@ struct GappedWeight {
     bm25: Option<Bm25Weight>,
     /// The field of the phrase's terms, whose lengths BM25 reads.
     field: Option<Field>,
-    deadline: Option<Instant>,
+    deadline: Option<Deadline>,
 }
 
 impl GappedWeight {
@@ -155,7 +167,7 @@ impl GappedWeight {
             fieldnorms: fieldnorms
                 .unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1)),
             occurrences: 0,
-            deadline: self.deadline,
+            deadline: self.deadline.clone(),
             checked: 0,
             stopped: false,
         };
@@ -247,7 +259,7 @@ struct GappedScorer {
     fieldnorms: FieldNormReader,
     /// The current passage's occurrences of the phrase.
     occurrences: u32,
-    deadline: Option<Instant>,
+    deadline: Option<Deadline>,
     /// Candidates checked since the clock was last read.
     checked: u32,
     /// Whether the walk ended at the deadline.
@@ -262,9 +274,12 @@ impl GappedScorer {
             return false;
         }
         self.checked = 0;
-        let past = self.deadline.is_some_and(|d| Instant::now() >= d);
+        let Some(deadline) = &self.deadline else {
+            return false;
+        };
+        let past = Instant::now() >= deadline.at;
         if past {
-            STOPPED.set(true);
+            deadline.stopped.store(true, Ordering::Relaxed);
         }
         past
     }
@@ -409,6 +424,20 @@ mod tests {
         let past = Instant::now();
         std::thread::sleep(std::time::Duration::from_millis(1));
         assert_eq!(count(Some(past)), (0, true));
+        // A scorer walking on another thread (`--threads`) reports its stop too.
+        let (_, stopped) = deadline_scope(Some(past), || {
+            let scoring = EnableScoring::enabled_from_searcher(&tantivy);
+            let weight = plan.query.weight(scoring).unwrap();
+            std::thread::scope(|s| {
+                s.spawn(|| {
+                    let mut scorer = weight.scorer(tantivy.segment_reader(0), 1.0).unwrap();
+                    while scorer.doc() != TERMINATED {
+                        scorer.advance();
+                    }
+                });
+            });
+        });
+        assert!(stopped);
     }
 
     #[test]
