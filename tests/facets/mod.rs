@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::util::{Output, TestEnv, assert_no_panic};
 use crate::{assert_one_line_error, strip_sgr};
+use attache::entities::Gazetteer;
 
 /// The sample articles (2025-11-24) and the three speeches of `tests/fixtures/meta` (year-only
 /// dates, 2022 and 2023), indexed.
@@ -268,6 +269,7 @@ fn facets_by_entity_and_type_agree_with_attache_entities() {
     let env = sample_and_speeches();
     let listed = env.run_ok(&["entities", "Ukraine", "--json", "-n", "100"], 0);
     let mut expected: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
     // Per type, the most passages any one entity of it has.
     let mut by_type: BTreeMap<String, u64> = BTreeMap::new();
     for line in listed.stdout.lines() {
@@ -277,6 +279,10 @@ fn facets_by_entity_and_type_agree_with_attache_entities() {
             e["articles"].as_u64().unwrap(),
         );
         expected.insert(e["id"].as_str().unwrap().to_owned(), counts);
+        names.insert(
+            e["id"].as_str().unwrap().to_owned(),
+            e["name"].as_str().unwrap().to_owned(),
+        );
         let most = by_type
             .entry(e["type"].as_str().unwrap().to_owned())
             .or_default();
@@ -291,6 +297,30 @@ fn facets_by_entity_and_type_agree_with_attache_entities() {
     assert_eq!(got, expected, "{out}");
     let usa = rows.iter().find(|r| r["value"] == "united-states").unwrap();
     assert_eq!(usa["name"], "United States", "{out}");
+    // Every entity is named as `entities` names it, those the gazetteer lacks included.
+    let got: BTreeMap<String, String> = rows
+        .iter()
+        .map(|r| {
+            let field = |k: &str| r[k].as_str().unwrap().to_owned();
+            (field("value"), field("name"))
+        })
+        .collect();
+    assert_eq!(got, names, "{out}");
+    // A name the gazetteer lacks too: by its fullest spelling, not its id.
+    let env2 = TestEnv::empty();
+    env2.write(
+        "corpus/a.txt",
+        "date 2024-05-01\n\nThe envoy Joseph Garba spoke first. Later Garba spoke again.\n",
+    );
+    env2.index();
+    let (rows, _, out) = facets_json(&env2, &["--by", "entity", "envoy"]);
+    let garba = rows.iter().find(|r| r["value"] == "joseph-garba");
+    assert_eq!(
+        garba.map(|r| &r["name"]),
+        Some(&json!("Joseph Garba")),
+        "{out}"
+    );
+    assert!(Gazetteer::builtin().by_id("joseph-garba").is_none());
 
     // Per type, a passage counts once however many entities of the type it mentions: no more
     // than the passages matched, no fewer than its most mentioned entity of that type.

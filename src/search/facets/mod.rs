@@ -230,7 +230,20 @@ pub fn facets(searcher: &mut Searcher, request: &FacetRequest) -> Result<Facets>
         }
         _ => None,
     };
-    Ok(arrange(request, counts, span, started))
+    let mut facets = arrange(request, counts, span, started);
+    // An entity the gazetteer lacks is named as `attache entities` names it: by its fullest
+    // spelling in the index (`George Bush`), not its id.
+    if request.by == FacetBy::Entity {
+        for row in &mut facets.rows {
+            if row.name.as_deref() == Some(row.value.as_str())
+                && let Some(profile) = super::entities::entity_profile(searcher, &row.value)?
+            {
+                row.name = Some(profile.count.name);
+            }
+        }
+        facets.took = started.elapsed();
+    }
+    Ok(facets)
 }
 
 /// Orders, fills (from the first to the last period of `span`, when given) and cuts the
