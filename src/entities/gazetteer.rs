@@ -419,6 +419,7 @@ impl Gazetteer {
         for data in super::heuristic::DATA {
             hasher.update(data.as_bytes());
         }
+        hasher.update(super::heuristic::RULES.as_bytes());
         // So do attribution's cue words and country names, and how speakers' names are read.
         hasher.update(super::attribution::DATA.as_bytes());
         hasher.update(super::attribution::SPEAKER_RULES.as_bytes());

@@ -109,6 +109,11 @@ const PLACE_WORDS: &str = include_str!("../../data/place_words.tsv");
 /// Common words, one a line after `#` comments: see the data file's header.
 const COMMON_WORDS: &str = include_str!("../../data/common_words.tsv");
 
+/// The version of the heuristic's rules, part of the index's fingerprint with its data files: an
+/// index whose names were proposed by other rules is rebuilt, not updated. 2: a common word
+/// opening a sentence is no part of the name after it ("Later Garba").
+pub const RULES: &str = "heuristic rules 2";
+
 /// The data files whose words decide what the heuristic proposes, for the index's fingerprint.
 pub const DATA: &[&str] = &[
     COMMON_WORDS,
@@ -330,6 +335,17 @@ pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool]) -> Vec<Proposal<'a>> 
         while a < end && v.is(a, list::FILLER | list::CONNECTOR) && !v.is(a, list::PERSONAL) {
             a += 1;
         }
+        // A common word capitalised because it opens a sentence ("Later Garba spoke",
+        // "Yesterday Mr. Garba said") is no part of the name after it; a title or an
+        // organisation word is left to the rules below.
+        if a + 1 < end
+            && v.sentence_start(a)
+            && v.is(a, list::COMMON)
+            && !v.is(a, list::PERSONAL | list::TITLE | list::ORG | list::PLACE)
+            && !(a..end).any(|w| v.is(w, list::ORG))
+        {
+            a += 1;
+        }
         let run = a;
         let cued = start > 0 && v.is(start - 1, list::CUE) && v.inner_gap(start);
         let mut titled = false;
@@ -433,6 +449,17 @@ mod tests {
             [
                 ("geneva-graduate-institute".into(), Kind::Org),
                 ("anna-lindh".into(), Kind::Unknown)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_common_word_opening_a_sentence_is_not_part_of_the_name_after_it() {
+        assert_eq!(
+            proposed("It rained. Yesterday Mr. Joseph Garba said no. Later Kofi Tandoh spoke."),
+            [
+                ("joseph-garba".into(), Kind::Person),
+                ("kofi-tandoh".into(), Kind::Unknown)
             ]
         );
     }
