@@ -333,6 +333,9 @@ impl IndexDir {
             let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
             let ours = match name.as_str() {
                 LOCK => true,
+                // Placeholders that keep an empty folder in version control (the repository's
+                // own `index/.gitkeep`) or that a file manager leaves: the folder is as empty.
+                ".gitkeep" | ".keep" | ".gitignore" | ".DS_Store" => !is_dir,
                 n if n == format!("{CURRENT}.tmp") => true,
                 n if n.starts_with(BUILD_PREFIX) || n.starts_with(OLD_BUILD_PREFIX) => is_dir,
                 n if n.starts_with(GEN_PREFIX) => is_dir && entry.path().join(MANIFEST).is_file(),

@@ -341,6 +341,26 @@ fn a_rebuild_refuses_to_drop_the_articles_of_a_file_it_cannot_read_this_time() {
     assert_eq!(env.count("herons").0, 2);
 }
 
+/// The repository keeps `index/` with a `.gitkeep`: a fresh clone's first search builds there.
+#[test]
+fn a_fresh_clones_index_folder_holding_only_its_gitkeep_is_built_into() {
+    let env = TestEnv::new();
+    env.write("index/.gitkeep", "");
+    let out = env.run(&["search", "security guarantee"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(out.stderr.contains("building it from corpus"), "{out}");
+    assert!(out.stdout.contains("security guarantee"), "{out}");
+    assert!(env.path().join("index/.gitkeep").exists());
+    // Beside another file of the user's, still refused.
+    env.write("other/.gitkeep", "");
+    env.write("other/notes.txt", "notes");
+    let out = env.run(&["index", "corpus", "--index", "other"]);
+    assert!(
+        crate::assert_one_line_error(&out).contains("holds other files (notes.txt)"),
+        "{out}"
+    );
+}
+
 #[test]
 fn an_index_is_never_written_into_a_folder_of_the_users() {
     let env = TestEnv::empty();
