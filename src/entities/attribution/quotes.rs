@@ -43,7 +43,7 @@ pub fn quote_spans(text: &str) -> Vec<Range<usize>> {
         let after = text[end..].chars().next();
         match open {
             None => {
-                if let Some(close) = opens(c, before, after) {
+                if let Some(close) = opens(c, before, &text[end..]) {
                     open = Some((at, close));
                 }
             }
@@ -76,13 +76,19 @@ fn is_quote_mark(c: char) -> bool {
     matches!(c, '“' | '”' | '„' | '«' | '»' | '"' | '‘' | '’' | '\'')
 }
 
-/// The mark that closes a quote `c` opens here, if it opens one.
-fn opens(c: char, before: Option<char>, after: Option<char>) -> Option<char> {
-    let starts_word = before.is_none_or(|b| b.is_whitespace() || "([{—–-".contains(b))
-        && after.is_some_and(char::is_alphanumeric);
+/// The mark that closes a quote `c` opens here, before the text `rest`, if it opens one.
+fn opens(c: char, before: Option<char>, rest: &str) -> Option<char> {
+    let mut next = rest.chars();
+    let after = next.next();
+    let free = before.is_none_or(|b| b.is_whitespace() || "([{—–-".contains(b));
+    // `Australia 's`, as scanned records write a possessive: an apostrophe, not a quote.
+    let possessive =
+        matches!(after, Some('s' | 'S')) && !next.next().is_some_and(char::is_alphanumeric);
+    let starts_word = free && after.is_some_and(char::is_alphanumeric) && !possessive;
     match c {
         '“' => Some('”'),
-        '„' => Some('“'),
+        // A low mark glued to the word before it (`regard„ esteem`) is a scanning remnant.
+        '„' if free => Some('“'),
         '«' => Some('»'),
         '"' => Some('"'),
         // Some texts open with a closing mark: only at the start of a word.
@@ -102,7 +108,7 @@ mod tests {
 
     #[test]
     fn quotes_of_every_kind_and_apostrophes_that_are_none() {
-        let cases: [(&str, &[&str]); 8] = [
+        let cases: [(&str, &[&str]); 9] = [
             (
                 "were “productive” and “marked a significant step forward.”",
                 &["“productive”", "“marked a significant step forward.”"],
@@ -126,6 +132,11 @@ mod tests {
                 "“It goes on into the next paragraph",
                 &["“It goes on into the next paragraph"],
             ),
+            // Scanning remnants: a possessive after a space, a low mark glued to a word.
+            (
+                "Australia 's strong support for the 'peace plan' and the regard„ esteem shown",
+                &["'peace plan'"],
+            ),
         ];
         for (text, expected) in cases {
             assert_eq!(quoted(text), expected, "{text}");
@@ -142,7 +153,7 @@ mod tests {
             let after = chars.peek().map(|&(_, c)| c);
             let end = at + c.len_utf8();
             match open {
-                None => open = opens(c, before, after).map(|close| (at, close)),
+                None => open = opens(c, before, &text[end..]).map(|close| (at, close)),
                 Some((start, close)) => {
                     if closes(close, c, after) {
                         spans.push(start..end);
