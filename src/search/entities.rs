@@ -182,6 +182,17 @@ struct EntityTally {
     last: Option<(i64, DocAddress)>,
 }
 
+/// The type of an entity recognised with two: a known type (a title made it a person in one
+/// passage, nothing did in another) over `unknown`; of two known ones, the first by name, so
+/// that the answer does not depend on the order segments or shards are read in.
+fn surer(a: Option<Kind>, b: Option<Kind>) -> Option<Kind> {
+    match (a, b) {
+        (Some(Kind::Unknown), Some(b)) | (None, Some(b)) => Some(b),
+        (Some(a), Some(b)) if b != Kind::Unknown && b.as_str() < a.as_str() => Some(b),
+        (a, _) => a,
+    }
+}
+
 /// Merged tallies; kind resolved.
 struct Merged {
     kind: Kind,
@@ -292,7 +303,7 @@ impl Collector for Tally {
                     continue;
                 }
                 let m = merged.entry(id).or_default();
-                m.kind = m.kind.or(t.kind);
+                m.kind = surer(m.kind, t.kind);
                 m.passages += t.passages;
                 m.mentions += t.mentions;
                 m.articles.extend(t.articles);
@@ -386,7 +397,7 @@ impl SegmentCollector for SegmentTally {
                 continue;
             };
             let t = out.entry(id.to_owned()).or_default();
-            t.kind = kind.parse().ok();
+            t.kind = surer(t.kind, kind.parse().ok());
             t.passages += passages;
             t.mentions += mentions;
             if let Some((first, last)) = self.dates.get(&(ord as u64)) {

@@ -179,3 +179,34 @@ fn a_word_naming_an_entity_ranks_its_name_of_the_time_by_its_mentions_not_its_sp
         assert_eq!(ranked, ["sgp-1983", "nzl-1995"], "{query}\n{}", search.out);
     }
 }
+
+/// A name a title made a person in one passage and nothing typed in another is one person, in
+/// `entity`, `entities` and `entities --type`.
+#[test]
+fn an_entity_recognised_with_two_types_is_listed_with_the_known_one() {
+    let env = TestEnv::empty();
+    env.write(
+        "corpus/a.txt",
+        "date 2024-05-01\n\nPresident Joseph Garba spoke at the opening of the session today.\n",
+    );
+    env.write(
+        "corpus/b.txt",
+        "date 2024-05-02\n\nAfter the talks Joseph Garba left the capital early in the morning.\n",
+    );
+    env.index();
+    let profile = env.run_ok(&["entity", "Joseph Garba"], 0);
+    assert!(
+        profile
+            .stdout
+            .starts_with("Joseph Garba (@joseph-garba, person)"),
+        "{profile}"
+    );
+    let people = env.run_ok(&["entities", "--type", "person", "--json"], 0);
+    let row: Value = serde_json::from_str(people.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(
+        (&row["id"], &row["type"], &row["passages"]),
+        (&"joseph-garba".into(), &"person".into(), &2.into()),
+        "{people}"
+    );
+    env.run_ok(&["entities", "--type", "unknown"], 1);
+}
