@@ -67,15 +67,12 @@ pub fn list(args: EntitiesArgs) -> anyhow::Result<Exit> {
     }
     out.flush()?;
     if counts.is_empty() {
-        let kind = request_kind(request.kind.as_ref());
+        let kind = request
+            .kind
+            .map_or_else(String::new, |k| format!(" of type {k}"));
         eprintln!("no entities{kind}: no passage that matches mentions one");
     }
     Ok(super::listed(!counts.is_empty()))
-}
-
-/// ` of type T` for a type filter, for the no-entities note.
-fn request_kind<K: std::fmt::Display>(kind: Option<K>) -> String {
-    kind.map_or_else(String::new, |k| format!(" of type {k}"))
 }
 
 pub fn profile(args: EntityArgs) -> anyhow::Result<Exit> {

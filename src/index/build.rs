@@ -328,23 +328,41 @@ pub(crate) fn shown(root: &str) -> PathBuf {
 
 /// The refusal of a rebuild that would drop articles it cannot read again.
 fn unreadable_in_rebuild(dir: &IndexDir, because: Option<&str>, lost: &[(String, u64)]) -> String {
+    let place = |root: &str| match root.starts_with('<') {
+        true => format!("{root} (standard input)"),
+        false if corpus::path_of_key(root).exists() => root.to_owned(),
+        false => format!("{root}, which is no longer there"),
+    };
+    rebuild_would_drop(
+        dir,
+        because,
+        lost,
+        place,
+        "it cannot read again",
+        "give their paths (or pipe them with `-`) in the same run, or pass --prune to rebuild \
+         without them",
+    )
+}
+
+/// The refusal of a rebuild (`because`: why one is needed) that would drop the articles of
+/// `lost`, counted by where they come from (each written by `place`), which it cannot read for
+/// `cause`; `fix` says what to do.
+pub(super) fn rebuild_would_drop(
+    dir: &IndexDir,
+    because: Option<&str>,
+    lost: &[(String, u64)],
+    place: impl Fn(&str) -> String,
+    cause: &str,
+    fix: &str,
+) -> String {
     let total: u64 = lost.iter().map(|(_, n)| n).sum();
     let places: Vec<String> = lost
         .iter()
-        .map(|(root, n)| {
-            let what = match root.starts_with('<') {
-                true => format!("{root} (standard input)"),
-                false if corpus::path_of_key(root).exists() => root.clone(),
-                false => format!("{root}, which is no longer there"),
-            };
-            format!("{n} from {}", printable(&what))
-        })
+        .map(|(origin, n)| format!("{n} from {}", printable(&place(origin))))
         .collect();
     let why = because.map_or_else(String::new, |b| format!(" ({b})"));
     format!(
-        "{}: a full rebuild{why} would drop {total} article{} it cannot read again: {}; \
-         give their paths (or pipe them with `-`) in the same run, or pass --prune to rebuild \
-         without them",
+        "{}: a full rebuild{why} would drop {total} article{} {cause}: {}; {fix}",
         dir.path().display(),
         if total == 1 { "" } else { "s" },
         places.join(", ")

@@ -241,12 +241,19 @@ impl Catalog {
 }
 
 impl Catalog {
-    /// The ids of the articles this run did not see whose origin is `unreadable`.
-    pub fn unseen_ids_in(&self, unreadable: &Scope) -> Vec<String> {
+    /// The articles this run did not see whose origin is within `scope`, with that origin.
+    fn unseen_within<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = (&'a str, &'a str)> {
         self.entries
             .iter()
-            .filter(|(_, e)| !e.seen && unreadable.contains(&self.origins[e.origin as usize]))
-            .map(|(id, _)| id.clone())
+            .filter(|(_, e)| !e.seen)
+            .map(|(id, e)| (id.as_str(), self.origins[e.origin as usize].as_str()))
+            .filter(|(_, origin)| scope.contains(origin))
+    }
+
+    /// The ids of the articles this run did not see whose origin is `unreadable`.
+    pub fn unseen_ids_in(&self, unreadable: &Scope) -> Vec<String> {
+        self.unseen_within(unreadable)
+            .map(|(id, _)| id.to_owned())
             .collect()
     }
 
@@ -254,11 +261,8 @@ impl Catalog {
     /// sorted: what a rebuild would drop.
     pub fn unseen_in(&self, unreadable: &Scope) -> Vec<(String, u64)> {
         let mut counts: HashMap<&str, u64> = HashMap::new();
-        for entry in self.entries.values().filter(|e| !e.seen) {
-            let origin = &self.origins[entry.origin as usize];
-            if unreadable.contains(origin) {
-                *counts.entry(origin).or_default() += 1;
-            }
+        for (_, origin) in self.unseen_within(unreadable) {
+            *counts.entry(origin).or_default() += 1;
         }
         let mut counts: Vec<(String, u64)> =
             counts.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();

@@ -315,12 +315,7 @@ impl IndexDir {
         let path = &self.path;
         match fs::metadata(path) {
             Err(_) => return Ok(()),
-            Ok(meta) if !meta.is_dir() => {
-                return Err(Error::Invalid(format!(
-                    "{}: is a file, not an index folder: give a folder with --index",
-                    printable(&path.display().to_string())
-                )));
-            }
+            Ok(meta) if !meta.is_dir() => return Err(self.not_a_folder()),
             Ok(_) => {}
         }
         if path.join(CURRENT).exists() || path.join(shards::SET_MANIFEST).exists() {
@@ -359,6 +354,14 @@ impl IndexDir {
                 }
             ))),
         }
+    }
+
+    /// The error for an `--index` that is a file.
+    pub(crate) fn not_a_folder(&self) -> Error {
+        Error::Invalid(format!(
+            "{}: is a file, not an index folder: give a folder with --index",
+            printable(&self.path.display().to_string())
+        ))
     }
 
     fn generations(&self) -> Result<Vec<u64>> {

@@ -607,22 +607,14 @@ impl Reader<'_> {
 
 /// The refusal of a rebuild that would drop the articles of files it could not read this time.
 fn unread_in_rebuild(dir: &IndexDir, because: Option<&str>, lost: &[(String, u64)]) -> String {
-    let total: u64 = lost.iter().map(|(_, n)| n).sum();
-    let places: Vec<String> = lost
-        .iter()
-        .map(|(origin, n)| {
-            let origin = corpus::shown(&super::build::shown(origin));
-            format!("{n} from {}", crate::error::printable(&origin))
-        })
-        .collect();
-    let why = because.map_or_else(String::new, |b| format!(" ({b})"));
-    format!(
-        "{}: a full rebuild{why} would drop {total} article{} of files it could not read this \
-         time: {}; the old index is kept: fix them (the warnings above say what is wrong) and \
-         run again, or pass --prune to rebuild without them",
-        dir.path().display(),
-        if total == 1 { "" } else { "s" },
-        places.join(", ")
+    super::build::rebuild_would_drop(
+        dir,
+        because,
+        lost,
+        |origin| corpus::shown(&super::build::shown(origin)),
+        "of files it could not read this time",
+        "the old index is kept: fix them (the warnings above say what is wrong) and run again, \
+         or pass --prune to rebuild without them",
     )
 }
 

@@ -231,7 +231,7 @@ pub struct SearchResults {
     pub counts_exact: bool,
     /// How the query was read, when the request asked (`explain`).
     pub plan: Option<explain::PlanSummary>,
-    /// Whether grouping stopped at its largest window of passages (65,536)
+    /// Whether grouping stopped at its largest window of passages ([`MAX_GROUPING_WINDOW`])
     /// before the page was full: the hits past them (a deep page, or a date order where every
     /// article has many matches) are missing, and `--per-article 0 --no-collapse` pages through
     /// every match.

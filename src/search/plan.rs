@@ -581,7 +581,7 @@ impl Planner<'_> {
             return Err(error(format!(
                 "'{}': one `*` stands at the end of a word only, for the words starting with \
                  the letters before it (like negotiat*)",
-                crate::error::shorten(text, 60)
+                typed(text)
             )));
         }
         let words = self.analyzer.words(prefix);
@@ -590,7 +590,7 @@ impl Planner<'_> {
                 return Err(error(format!(
                     "'{}' has no letters before its `*`: give the first letters of the \
                      words to find, like negotiat*",
-                    crate::error::shorten(text, 60)
+                    typed(text)
                 )));
             }
             [(exact, _)] => exact.clone(),
@@ -598,7 +598,7 @@ impl Planner<'_> {
                 let last = words.last().map_or("", |(exact, _)| exact.as_str());
                 return Err(error(format!(
                     "'{}' is {} words: `*` ends a single word, like {last}*",
-                    crate::error::shorten(text, 60),
+                    typed(text),
                     words.len()
                 )));
             }
@@ -875,13 +875,19 @@ fn is_prefix(text: &str) -> bool {
         .is_some_and(char::is_alphanumeric)
 }
 
-/// The error for a `word*` where prefixes are not looked up (`where`: in a phrase…).
+/// The start of `text` as typed, for an error message: a hostile query may be all punctuation
+/// or a pasted page.
+fn typed(text: &str) -> String {
+    crate::error::shorten(text, 60)
+}
+
+/// The error for a `word*` where prefixes are not looked up (`place`: a phrase…).
 fn no_prefix_here(text: &str, span: &Span, place: &str) -> PlanError {
     PlanError {
         message: format!(
             "'{}': a `*` ends a word of the text, title, source or quote (like negotiat*), \
              not {place}",
-            crate::error::shorten(text, 60)
+            typed(text)
         ),
         span: span.clone(),
     }
@@ -889,11 +895,7 @@ fn no_prefix_here(text: &str, span: &Span, place: &str) -> PlanError {
 
 fn nothing_searchable(text: &str, span: &Span) -> PlanError {
     PlanError {
-        // A hostile query may be all punctuation: the message shows its start only.
-        message: format!(
-            "'{}' has no letters or digits to search for",
-            crate::error::shorten(text, 60)
-        ),
+        message: format!("'{}' has no letters or digits to search for", typed(text)),
         span: span.clone(),
     }
 }

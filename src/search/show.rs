@@ -174,8 +174,8 @@ impl Searcher {
         let searcher = self.reader.searcher();
         let mut alike = std::collections::BTreeSet::new();
         let prefix = id.split('#').next().unwrap_or(id);
+        let shown = crate::error::printable(id);
         if prefix.is_empty() {
-            let shown = crate::error::printable(id);
             return Error::Invalid(format!(
                 "'{shown}' names no article (the id is empty): give an id as search prints \
                  it, like ID#PASSAGE"
@@ -198,7 +198,6 @@ impl Searcher {
                 taken += 1;
             }
         }
-        let shown = crate::error::printable(id);
         match alike.into_iter().take(3).collect::<Vec<_>>() {
             ids if ids.is_empty() => Error::Invalid(format!(
                 "no article '{shown}' in the index: give an id as search prints it, \

@@ -110,7 +110,7 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
         if doc_freq(&words_index, spelled)? > 0 {
             continue;
         }
-        let budget = if exact.chars().count() < 5 { 1 } else { 2 };
+        let budget = if letters < 5 { 1 } else { 2 };
         // Each close word and its passages in all segments.
         let mut found: BTreeMap<String, u64> = BTreeMap::new();
         let mut add = |bytes: &[u8], doc_freq: u64| -> bool {

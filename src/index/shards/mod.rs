@@ -238,12 +238,7 @@ impl IndexDir {
         let bytes = match fs::read(&path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(_) if self.path.is_file() => {
-                return Err(Error::Invalid(format!(
-                    "{}: is a file, not an index folder: give a folder with --index",
-                    crate::error::printable(&self.path.display().to_string())
-                )));
-            }
+            Err(_) if self.path.is_file() => return Err(self.not_a_folder()),
             Err(e) => return Err(Error::io(path, e)),
         };
         let manifest: SetManifest =
