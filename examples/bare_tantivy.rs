@@ -1,5 +1,6 @@
 //! attache's ranked search against bare tantivy on the same passages, in one process:
-//! `cargo run --release --example bare_tantivy -- INDEX [RUNS]`.
+//! `cargo run --release --example bare_tantivy -- INDEX [RUNS] [QUERY…]` (the queries below when
+//! none is given).
 //!
 //! For each word and AND query below, bare tantivy runs a `TopDocs` top 10 (block-max WAND,
 //! no counting) over the index's stem field, one term query per word (`sovereignti`), and
@@ -44,8 +45,15 @@ fn median(mut xs: Vec<f64>) -> f64 {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let index = args.next().ok_or("usage: bare_tantivy INDEX [RUNS]")?;
+    let index = args
+        .next()
+        .ok_or("usage: bare_tantivy INDEX [RUNS] [QUERY...]")?;
     let runs: usize = args.next().map_or(Ok(200), |n| n.parse())?;
+    let given: Vec<String> = args.collect();
+    let queries: Vec<&str> = match given.is_empty() {
+        true => QUERIES.to_vec(),
+        false => given.iter().map(String::as_str).collect(),
+    };
     let dir = IndexDir::new(&index);
     let mut searcher = Searcher::open(&dir)?;
     let stems = searcher.index().fields.stem;
@@ -57,7 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "tantivy", "attache", "ratio", "bm25×", "no count×", "bm25 none×", "same terms×"
     );
     let mut ratios = Vec::new();
-    for query in QUERIES {
+    for query in &queries {
         let words = analyzer.words(query);
         let terms: Vec<(Occur, Box<dyn Query>)> = words
             .iter()

@@ -390,7 +390,33 @@ pub fn walk_anchored(roots: &[PathBuf], anchors: &[String]) -> Result<Inputs> {
             });
         }
     }
+    normalise_ids(&mut inputs.files);
     Ok(inputs)
+}
+
+/// Puts the article files' ids in Unicode form C, as queries and the other readers' ids are. Of
+/// two names that differ only in their normalisation (`café` composed and decomposed, as two
+/// file systems write it), the composed one takes the id and the other keeps its name as it is,
+/// so that neither article is lost.
+fn normalise_ids(files: &mut [Input]) {
+    let forms: Vec<String> = files
+        .iter()
+        .map(|f| clean::nfc(&f.relative).into_owned())
+        .collect();
+    let mut names_of_form: std::collections::HashMap<&str, usize> =
+        std::collections::HashMap::new();
+    for form in &forms {
+        *names_of_form.entry(form).or_default() += 1;
+    }
+    let shared: Vec<bool> = forms
+        .iter()
+        .map(|f| names_of_form[f.as_str()] > 1)
+        .collect();
+    for ((file, form), shared) in files.iter_mut().zip(forms).zip(shared) {
+        if file.format == Format::Text && !(shared && file.relative != form) {
+            file.relative = form;
+        }
+    }
 }
 
 /// What a file that is neither a regular file nor a folder is, for its warning.

@@ -52,7 +52,7 @@ fn read_capped(
         }));
         return Ok(());
     }
-    match parse(&input.relative, &bytes) {
+    match parse_as(input.relative.clone(), &bytes) {
         Ok(article) => sink(Record::Article(article, 1)),
         Err((line, message)) => sink(Record::Warning(Warning {
             path: input.path.clone(),
@@ -67,7 +67,12 @@ fn read_capped(
 /// an article in Unicode form C (as the other readers do); the error is the line at fault (if one
 /// is) and why.
 pub fn parse(id: &str, bytes: &[u8]) -> Result<Article, (Option<usize>, String)> {
-    let id = nfc_owned(id.to_owned());
+    parse_as(nfc_owned(id.to_owned()), bytes)
+}
+
+/// [`parse`] with the id as it is (the walk has put it in form C, or kept a name that differs
+/// from another only in its normalisation).
+fn parse_as(id: String, bytes: &[u8]) -> Result<Article, (Option<usize>, String)> {
     if let Err(n) = check_id(&id) {
         let message = format!(
             "id is {n} bytes, longer than {MAX_ID_BYTES}; skipped: the id is the file's path \
@@ -123,6 +128,10 @@ pub fn parse(id: &str, bytes: &[u8]) -> Result<Article, (Option<usize>, String)>
                 }
                 _ => break,
             };
+            // A body whose first line starts with one of the words is not a header.
+            if !plausible_header(key, value.trim()) {
+                break;
+            }
             *slot = Some(value.trim().to_owned());
             rest = &rest[line_end..];
         }
@@ -148,6 +157,34 @@ pub fn parse(id: &str, bytes: &[u8]) -> Result<Article, (Option<usize>, String)>
     })
 }
 
+/// Whether `value` reads as the value of the header `key` rather than as a body sentence that
+/// starts with the same word (`source close to the talks said …`): a url is one word; a source
+/// or title is short and holds no sentence end followed by another sentence.
+fn plausible_header(key: &str, value: &str) -> bool {
+    const LONGEST_SOURCE: usize = 120;
+    const LONGEST_TITLE: usize = 300;
+    match key {
+        "url" => !value.contains(char::is_whitespace),
+        "source" => value.chars().count() <= LONGEST_SOURCE && !two_sentences(value),
+        _ => value.chars().count() <= LONGEST_TITLE && !two_sentences(value),
+    }
+}
+
+/// Whether `text` holds a sentence end (`.`, `!` or `?` after a lowercase word of four or more
+/// letters, so not `Dr.` or `U.S.`) followed by another word.
+fn two_sentences(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.windows(2).any(|pair| {
+        let Some(word) = pair[0].strip_suffix(['.', '!', '?']) else {
+            return false;
+        };
+        let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+        letters.len() >= 4
+            && letters.len() == word.chars().count()
+            && letters[1..].iter().all(|c| c.is_lowercase())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +195,32 @@ mod tests {
 
     fn err(bytes: &[u8]) -> (Option<usize>, String) {
         parse("a.txt", bytes).unwrap_err()
+    }
+
+    #[test]
+    fn a_body_that_starts_with_a_header_word_stays_body() {
+        let lead = "source close to the talks said the accord would be signed on Friday. \
+                    Officials agreed.";
+        let a = ok(&format!("date 2025-11-24\n{lead}\n\nThe second paragraph."));
+        assert_eq!(a.source, None);
+        assert!(a.body.starts_with(lead), "{}", a.body);
+        let a = ok("date 2025-11-24\nurl shortening services were banned.\n\nMore.");
+        assert_eq!(a.url, None);
+        assert!(a.body.starts_with("url shortening"), "{}", a.body);
+        let a = ok("date 2025-11-24\ntitle deeds were handed over. The ministry agreed.\n\nMore.");
+        assert_eq!(
+            a.body.lines().next(),
+            Some("title deeds were handed over. The ministry agreed.")
+        );
+        // Headers as documented, abbreviations included, are still headers.
+        let a = ok(
+            "date 2025-11-24\ntitle Dr. Smith meets U.S. envoy in Geneva\nsource Reuters\n\
+                    url https://example.org/a\n\nBody.",
+        );
+        assert_eq!(a.title, "Dr. Smith meets U.S. envoy in Geneva");
+        assert_eq!(a.source.as_deref(), Some("Reuters"));
+        assert_eq!(a.url.as_deref(), Some("https://example.org/a"));
+        assert_eq!(a.body, "Body.");
     }
 
     #[test]

@@ -148,6 +148,11 @@ impl Catalog {
         Some(&self.origins[entry.origin as usize])
     }
 
+    /// The content hash the article `id` was indexed with, if it is indexed.
+    pub fn hash_of(&self, id: &str) -> Option<u64> {
+        self.entries.get(id).map(|entry| entry.hash)
+    }
+
     /// The roots the articles were read from, for an index that did not record them: an article
     /// file's origin less its id (the id is its path under the root), else the file itself.
     pub fn inferred_roots(&self) -> Vec<String> {

@@ -119,6 +119,10 @@ impl Job<'_> {
             foreign: HashMap::new(),
             stdin_articles: 0,
             first_seen: HashMap::new(),
+            article_files: (self.inputs.files.iter())
+                .filter(|input| input.format == corpus::Format::Text && !input.stdin)
+                .map(|input| input.origin.clone())
+                .collect(),
             checkpoint: Checkpoint::now(0, 0, first_interval),
             writer: writer.as_ref(),
             sender: Some(sender),
@@ -361,6 +365,9 @@ struct Reader<'r> {
     stdin_articles: u64,
     /// Where each id of this run was first read: input index and line.
     first_seen: HashMap<String, (usize, usize)>,
+    /// The origins of this run's article files (one article each, whose id is its path): an id
+    /// indexed from one of them is read from there again in this run.
+    article_files: HashSet<String>,
     checkpoint: Checkpoint,
     writer: Option<&'r Writer>,
     /// Closed (set to `None`) when reading ends.
@@ -449,6 +456,22 @@ impl Reader<'_> {
         // A shard's build reads the articles of the others to find duplicates as one index
         // would, and skips them silently.
         let other_shard = (self.job.options.shard.as_ref()).is_some_and(|f| !f.holds(&article));
+        // Of two files of this run with one id, the one the article is indexed from keeps it,
+        // whichever is read first: another root's file of the same name does not replace it.
+        if !other_shard
+            && !self.first_seen.contains_key(&article.id)
+            && let Some(indexed) = self.catalog.origin_of(&article.id)
+            && indexed != &**origin
+            && self.article_files.contains(indexed)
+        {
+            let message = format!(
+                "duplicate article id '{}' (indexed from {}, which this run reads too), skipped",
+                article.id,
+                corpus::shown(&corpus::path_of_key(indexed))
+            );
+            self.warn(&input.warning(line, message));
+            return;
+        }
         if let Some(&(first_file, first_line)) = self.first_seen.get(&article.id) {
             if other_shard {
                 return;
@@ -470,8 +493,8 @@ impl Reader<'_> {
         if input.stdin {
             self.stdin_articles += 1;
         }
-        self.find_move(&article.id, input, origin);
         let hash = content_hash(&article);
+        self.find_move(&article.id, hash, input, origin);
         let (status, elsewhere) =
             self.catalog
                 .check(&article.id, hash, origin, &self.job.replaceable);
@@ -534,18 +557,21 @@ impl Reader<'_> {
 
     /// When the article `id`, read from `origin`, is indexed from under a recorded root that is
     /// no longer there, at the same place relative to it as `origin` is to its own root, and
-    /// every file indexed from that root is at its place under `origin`'s root, that root
-    /// moved: its articles are taken as read from the new place from now on. One file of the
-    /// same name is no proof: a folder that lacks some of the gone root's files is not its new
-    /// place, and the gone root keeps its articles.
-    fn find_move(&mut self, id: &str, input: &Input, origin: &str) {
+    /// every file indexed from that root is at its place under `origin`'s root, and the article
+    /// reads as it was indexed (`hash`), that root moved: its articles are taken as read from
+    /// the new place from now on. Names are no proof: a folder that lacks some of the gone
+    /// root's files is not its new place, nor is another corpus whose files have the same
+    /// names (another agency's `01.txt`, another export's ids `1`, `2`); the gone root keeps
+    /// its articles, and the new folder's articles of the same ids are reported as indexed
+    /// from elsewhere.
+    fn find_move(&mut self, id: &str, hash: u64, input: &Input, origin: &str) {
         if self.gone.is_empty() || input.stdin {
             return;
         }
         let Some(indexed) = self.catalog.origin_of(id) else {
             return;
         };
-        if indexed == origin {
+        if indexed == origin || self.catalog.hash_of(id) != Some(hash) {
             return;
         }
         let Some(from) = self.gone.iter().find(|g| within(indexed, g)).cloned() else {

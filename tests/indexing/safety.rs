@@ -289,6 +289,60 @@ fn a_gone_root_is_not_taken_as_moved_to_a_folder_holding_one_of_its_files() {
 }
 
 #[test]
+fn another_corpus_with_the_same_file_names_is_not_taken_for_a_gone_root_moved_there() {
+    let env = TestEnv::empty();
+    for i in 1..=3 {
+        env.write(
+            &format!("reuters/0{i}.txt"),
+            format!("date 2024-0{i}-01\n\nReuters story {i} on marmots in alpine meadows.\n"),
+        );
+        env.write(
+            &format!("ap/0{i}.txt"),
+            format!("date 2025-0{i}-01\n\nAP story {i} on zebras of the savannah.\n"),
+        );
+    }
+    // The same for an export: the same file name and ids, other texts.
+    env.write(
+        "r1/feed.jsonl",
+        jsonl(&[("1", "A heron at the lake."), ("2", "A heron at dawn.")]),
+    );
+    env.write(
+        "r2/feed.jsonl",
+        jsonl(&[("1", "A bison on the plain."), ("2", "A bison at dusk.")]),
+    );
+    index_json(&env, &["reuters", "r1"]);
+    assert_eq!(env.count("marmots").0, 3);
+    assert_eq!(env.count("heron").0, 2);
+
+    // Both unplugged; the other corpora are indexed: nothing moved, nothing replaced.
+    std::fs::rename(env.path().join("reuters"), env.path().join("unplugged")).unwrap();
+    std::fs::rename(env.path().join("r1"), env.path().join("r1-unplugged")).unwrap();
+    for root in ["ap", "r2"] {
+        let out = env.run_ok(&["index", root, "--threads", "1", "--json"], 0);
+        let run = summary_of(&out);
+        assert!(run.get("moved").is_none(), "{out}");
+        assert_eq!(changes(&run), (0, 0, 0, 0), "{out}");
+        assert!(
+            out.warnings()
+                .iter()
+                .any(|w| w.contains("is already indexed from")),
+            "{out}"
+        );
+    }
+    assert_eq!(env.count("marmots").0, 3);
+    assert_eq!(env.count("heron").0, 2);
+    assert_eq!(env.count("zebras").0, 0);
+
+    // Plugged in again: every article where it was, unchanged.
+    std::fs::rename(env.path().join("unplugged"), env.path().join("reuters")).unwrap();
+    std::fs::rename(env.path().join("r1-unplugged"), env.path().join("r1")).unwrap();
+    let run = index_json(&env, &[]);
+    assert_eq!(changes(&run), (0, 0, 0, 5), "{run}");
+    assert_eq!(env.count("marmots").0, 3);
+    assert_eq!(env.count("heron").0, 2);
+}
+
+#[test]
 fn a_rebuild_refuses_to_drop_the_articles_of_a_file_it_cannot_read_this_time() {
     let env = TestEnv::empty();
     for i in 1..=3 {

@@ -177,6 +177,44 @@ fn a_file_name_that_is_not_utf8_is_indexed_under_a_readable_id() {
 }
 
 #[test]
+fn files_whose_names_differ_only_in_their_unicode_normalisation_stay_apart() {
+    let env = TestEnv::empty();
+    // `café` composed (as Linux keeps what it is given) and decomposed (as macOS writes it).
+    env.write(
+        "corpus/caf\u{e9}.txt",
+        "date 2020-01-01 The marmots dig burrows.",
+    );
+    env.write(
+        "corpus/cafe\u{301}.txt",
+        "date 2020-01-02 The zebras run fast.",
+    );
+    let out = env.run_ok(&["index", "--threads", "1"], 0);
+    assert!(out.warnings().is_empty(), "{out}");
+    assert_eq!(env.count("marmots OR zebras"), (2, 2));
+    // The composed name takes the id queries are written in; the other keeps its own name.
+    assert_eq!(
+        env.search_json("marmots", &[]).articles(),
+        ["caf\u{e9}.txt"]
+    );
+    assert_eq!(
+        env.search_json("zebras", &[]).articles(),
+        ["cafe\u{301}.txt"]
+    );
+    let again = env.run_ok(&["index", "--threads", "1"], 0);
+    assert!(
+        again
+            .stderr
+            .contains("added 0, changed 0, removed 0 articles, 2 unchanged"),
+        "{again}"
+    );
+    // Alone, a decomposed name is found by its composed id.
+    env.remove("corpus/caf\u{e9}.txt");
+    env.run_ok(&["index", "--threads", "1"], 0);
+    assert_eq!(env.search_json("zebras", &[]).articles(), ["caf\u{e9}.txt"]);
+    assert_eq!(env.count("marmots OR zebras"), (1, 1));
+}
+
+#[test]
 fn folders_whose_names_differ_only_in_bytes_that_are_not_utf8_stay_apart() {
     use std::ffi::OsStr;
     use std::os::unix::ffi::OsStrExt;
