@@ -63,8 +63,9 @@ fn main() -> ExitCode {
 }
 
 /// The argument clap took for an unknown short option when it reads as a word to exclude
-/// (`-war` in `attache search peace -war`, which clap reports as `-w`): a dash and letters
-/// typed after a command that takes a query.
+/// (`-war` in `attache search peace -war`, which clap reports as `-w`; `-1990`, `-@gromyko`,
+/// `-"cold war"`, `-x`): one dash and what follows it, typed after a command that takes a
+/// query.
 fn excluded_word(e: &clap::Error) -> Option<String> {
     use clap::error::{ContextKind, ContextValue};
     let Some(ContextValue::String(invalid)) = e.get(ContextKind::InvalidArg) else {
@@ -79,9 +80,6 @@ fn excluded_word(e: &clap::Error) -> Option<String> {
         return None;
     }
     args.into_iter().skip(1).find(|arg| {
-        arg.starts_with(invalid.as_str())
-            && !arg.starts_with("--")
-            && arg.chars().skip(1).all(char::is_alphabetic)
-            && arg.chars().count() > 2
+        arg.starts_with(invalid.as_str()) && !arg.starts_with("--") && arg.chars().count() >= 2
     })
 }

@@ -896,6 +896,9 @@ fn prefix_words(
 ) -> std::result::Result<plan::Expansion, String> {
     let failed = |e: &dyn std::fmt::Display| format!("reading the words of `{}:`: {e}", field.name);
     let mut words: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    let ids = (searcher.schema())
+        .get_field(crate::index::schema::fast::ARTICLE_ID)
+        .is_ok_and(|id| id == field.field);
     for segment in searcher.segment_readers() {
         let inverted = segment
             .inverted_index(field.field)
@@ -913,7 +916,8 @@ fn prefix_words(
             let Ok(word) = std::str::from_utf8(term) else {
                 continue;
             };
-            if !crate::index::words::is_word(word) {
+            // Ids are kept whole, whatever letters they hold.
+            if !ids && !crate::index::words::is_word(word) {
                 continue;
             }
             *words.entry(word.to_owned()).or_default() += u64::from(info.doc_freq);

@@ -507,7 +507,7 @@ impl<'q> Parser<'q> {
             Tok::Phrase(p) => self.phrase(field, p, &t)?,
             Tok::LParen => self.group(&t, field)?,
             Tok::Field(name) => self.field(&t, name)?,
-            Tok::At => self.entity(&t)?,
+            Tok::At => self.entity_in(field, &t)?,
             // Inside `date:(…)`, a range takes the group's field.
             Tok::Open(inclusive) => match field {
                 Some(field) => self.range(field.clone(), &t, inclusive)?,
@@ -625,16 +625,22 @@ impl<'q> Parser<'q> {
             Tok::Word(w) => self.term(Some(&field), w, &v),
             Tok::Phrase(p) => self.phrase(Some(&field), p, &v),
             Tok::Open(inclusive) => self.range(field, &v, inclusive),
-            // `said:@ushakov`, `said:@"Yuri Ushakov"`: the field's value, named as an entity.
-            Tok::At => match self.entity(&v)? {
-                Node::Entity { text, span } => Ok(Node::Term {
-                    field: Some(field),
-                    text,
-                    span,
-                }),
-                other => Ok(other),
-            },
+            Tok::At => self.entity_in(Some(&field), &v),
             _ => self.group(&v, Some(&field)),
+        }
+    }
+
+    /// `@name` under `field` (`said:@ushakov`, `said:@"Yuri Ushakov"`, or inside
+    /// `said:(@gromyko OR @gorbachev)`): the field's value, named as an entity; without a
+    /// field, the entity.
+    fn entity_in(&mut self, field: Option<&Field>, at: &Token) -> PResult<Node> {
+        match (self.entity(at)?, field) {
+            (Node::Entity { text, span }, Some(field)) => Ok(Node::Term {
+                field: Some(field.clone()),
+                text,
+                span,
+            }),
+            (other, _) => Ok(other),
         }
     }
 
@@ -833,6 +839,8 @@ title:(a OR b)                    => (?title:a ?title:b)
 title:(a body:b "c d")            => (+title:a +body:b +title:"c d")
 said:@ushakov                     => said:ushakov
 said:@"Yuri Ushakov" quote:"not work" => (+said:Yuri Ushakov +quote:"not work")
+said:(@gromyko OR @gorbachev)     => (?said:gromyko ?said:gorbachev)
+quote:(@gorbachev)                => quote:gorbachev
 title:AND field:-1                => (+title:AND +field:-1)
 date:2025-11                      => date:2025-11
 date:[2025-11-01 TO 2025-11-30]   => date:[2025-11-01 TO 2025-11-30]

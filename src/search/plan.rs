@@ -299,6 +299,7 @@ impl Planner<'_> {
                 }
                 Target::Analysed(f) => self.word_query(f, text, span, hl, positive),
                 Target::Meta(key) => self.meta_query(&key, text, 0, span),
+                Target::Id if text.contains('*') => self.id_prefix_query(text, span),
                 Target::Id => Ok(self.id_query(text)),
                 Target::Date => {
                     let date = parse_date(text, span)?;
@@ -764,6 +765,42 @@ impl Planner<'_> {
             field,
             token: id.to_owned(),
         }
+    }
+
+    /// `id:ungdc-78*`: the articles whose id starts with the letters before the `*` (a quoted
+    /// `id:"a*.txt"` is the id as written).
+    fn id_prefix_query(&self, text: &str, span: &Span) -> Result<Logical, PlanError> {
+        let error = |message: String| PlanError {
+            message,
+            span: span.clone(),
+        };
+        let prefix = text.strip_suffix('*').unwrap_or(text);
+        if prefix.is_empty() || prefix.contains('*') {
+            return Err(error(format!(
+                "'{}': one `*` ends an id's first letters, like id:ungdc-78*",
+                typed(text)
+            )));
+        }
+        let field = FieldName::new(self.fields.article_id, "id");
+        let ids = match (self.prefixes)(&field, prefix).map_err(error)? {
+            Expansion::Words(ids) => ids,
+            Expansion::TooMany => {
+                return Err(error(format!(
+                    "more than {MAX_PREFIX_WORDS} ids start with '{}': give more letters before \
+                     the `*`",
+                    typed(prefix)
+                )));
+            }
+        };
+        let any = ids
+            .into_iter()
+            .map(|(id, _)| (Occur::Should, self.id_query(&id)))
+            .collect::<Vec<_>>();
+        Ok(match any.is_empty() {
+            // No id starts so: the prefix itself, which no article has, matches nothing.
+            true => self.id_query(prefix),
+            false => Logical::Bool(any),
+        })
     }
 
     /// Where the matches of a clause on `field` are marked in snippets: those of the passage

@@ -149,3 +149,32 @@ fn a_star_anywhere_but_a_words_end_or_standing_for_too_many_words_is_a_clear_err
     assert_eq!(out.code, 1, "{out}");
     assert!(!out.stderr.contains("did you mean"), "{out}");
 }
+
+#[test]
+fn an_id_ending_with_a_star_finds_the_articles_whose_id_starts_so() {
+    let env = TestEnv::new();
+    env.index();
+    let all = env.count("id:000*");
+    assert_eq!(all.1, 1, "{all:?}");
+    assert_eq!(all, env.count("id:000_f6c3cfa837515be5.txt"));
+    assert_eq!(env.count("id:0*").1, 2);
+    assert_eq!(env.count("id:(000* OR 002*)").1, 2);
+    assert_eq!(env.count("id:zz*"), (0, 0));
+    for (query, start) in [
+        (
+            "id:*",
+            "bad query: column 4: '*': one `*` ends an id's first letters",
+        ),
+        (
+            "id:0*1",
+            "bad query: column 4: '0*1': one `*` ends an id's first letters",
+        ),
+    ] {
+        let out = env.run(&["search", query]);
+        let line = assert_one_line_error(&out);
+        assert!(
+            line.starts_with(&format!("attache: {start}")),
+            "{query}: {line}"
+        );
+    }
+}

@@ -307,3 +307,17 @@ fn entities_and_who_say_what_is_wrong_instead_of_listing_nothing() {
         "{out}"
     );
 }
+
+#[test]
+fn an_entity_inside_a_field_group_keeps_the_field() {
+    let env = TestEnv::new();
+    env.index();
+    // `said:(@trump)` is `said:@trump`, not a search for Trump's mentions.
+    assert_eq!(env.count("said:(@trump)"), env.count("said:@trump"));
+    assert_ne!(env.count("said:(@trump)"), env.count("@trump"));
+    assert_eq!(
+        env.count("said:(@trump OR @zelensky)"),
+        env.count("said:@trump OR said:@zelensky")
+    );
+    assert_eq!(env.count("quote:(@trump)"), env.count("quote:@trump"));
+}

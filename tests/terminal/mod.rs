@@ -307,6 +307,18 @@ fn a_search_is_parsed_as_the_whole_command_line_would_be() {
             "{out}"
         );
     }
+    // So does one that starts with a digit, `@`, a quote, or is one letter long.
+    for word in ["-1990", "-@gromyko", "-\"cold war\"", "-x"] {
+        let out = env.run_ok(&["search", "peace", word], 2);
+        assert_eq!(
+            out.stderr,
+            format!(
+                "attache: '{word}' is not an option: to exclude a word, quote the whole query \
+                 ('… {word}') or put -- before the query\n"
+            ),
+            "{out}"
+        );
+    }
     // A mistyped option keeps clap's suggestion.
     let typo = env.run_ok(&["search", "--jsn", "peace"], 2);
     assert!(
