@@ -252,7 +252,7 @@ impl Plan {
                 .filter(|r| !given.iter().any(|g| within(r, g)));
             paths.extend(more.map(|r| shown(r)));
         }
-        let mut inputs = corpus::walk_anchored(&paths, &recorded.paths)?;
+        let mut inputs = corpus::walk_anchored(&paths, &recorded.anchoring())?;
         let stdin_origin = options
             .stdin_name
             .as_ref()
@@ -297,11 +297,12 @@ impl Plan {
         }
         let roots = match (rebuild, options.prune) {
             // A rebuild writes every article with the origin it has now.
-            (true, _) => Roots::of(inputs.roots.iter().cloned()),
+            (true, _) => Roots::of(inputs.roots.iter().cloned()).anchoring_as(&recorded),
             (false, true) => Roots {
                 moved: recorded.moved.clone(),
                 ..Roots::of(inputs.roots.iter().cloned())
-            },
+            }
+            .anchoring_as(&recorded),
             (false, false) => recorded.with(&inputs.roots),
         };
         Ok(Plan {

@@ -25,10 +25,19 @@ impl IndexDir {
         use std::io::{ErrorKind, Read, Seek, Write};
         // A folder this user may not write is said to be so, not as the lock file's error.
         let denied = |path: &Path, e: std::io::Error| match e.kind() {
-            ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => Error::Write {
+            ErrorKind::PermissionDenied => Error::Write {
                 path: self.path.clone(),
                 why: format!(
                     "no permission to write {} (check the folder's owner and permissions)",
+                    crate::error::printable(&path.display().to_string())
+                ),
+                kept: "nothing was changed",
+            },
+            ErrorKind::ReadOnlyFilesystem => Error::Write {
+                path: self.path.clone(),
+                why: format!(
+                    "cannot write {}: its file system is mounted read-only (remount it \
+                     read-write, or give --index a folder on another one)",
                     crate::error::printable(&path.display().to_string())
                 ),
                 kept: "nothing was changed",

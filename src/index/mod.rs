@@ -175,6 +175,22 @@ impl IndexDir {
         }
         let Some(generation) = self.current()? else {
             if self.path.join("meta.json").exists() {
+                // A generation named instead of its index (`--index idx/gen-000001`).
+                let index = match self.path.parent() {
+                    Some(p) if p.as_os_str().is_empty() => Some(Path::new(".")),
+                    parent => parent,
+                };
+                if let Some(index) = index
+                    && index.join(CURRENT).is_file()
+                {
+                    return Err(Error::Invalid(format!(
+                        "{}: a generation inside the index {}, not an index itself: give \
+                         --index {}",
+                        self.path.display(),
+                        index.display(),
+                        index.display()
+                    )));
+                }
                 return Err(self.incompatible("not an attache index layout".into()));
             }
             return Err(Error::NoIndex {

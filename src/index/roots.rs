@@ -18,6 +18,10 @@ pub struct Roots {
     /// (their passages still name `from`, until they are rewritten).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub moved: Vec<Moved>,
+    /// Folders that are no longer roots but whose roots inside them keep their ids relative to
+    /// them (`c/` after `attache index c/sub --prune`: `c/sub/b.txt` stays `sub/b.txt`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub anchors: Vec<String>,
 }
 
 /// A root that moved.
@@ -54,14 +58,37 @@ impl Roots {
         Roots {
             paths: outer,
             moved: Vec::new(),
+            anchors: Vec::new(),
         }
     }
 
-    /// These roots and `more`, with the moves recorded so far.
+    /// These roots and `more`, with the moves and anchors recorded so far.
     pub fn with(&self, more: &[String]) -> Roots {
         let mut roots = Roots::of(self.paths.iter().chain(more).cloned());
         roots.moved = self.moved.clone();
-        roots
+        roots.anchoring_as(self)
+    }
+
+    /// What ids are relative to: the roots and the anchors, each root's outermost.
+    pub fn anchoring(&self) -> Vec<String> {
+        self.paths.iter().chain(&self.anchors).cloned().collect()
+    }
+
+    /// These roots, with the folders of `before` (roots or anchors) that hold one of them
+    /// without being one kept as anchors, so that a run over fewer roots (`--prune` over a
+    /// sub-folder) changes no id.
+    pub fn anchoring_as(mut self, before: &Roots) -> Roots {
+        let mut anchors: Vec<String> = before
+            .anchoring()
+            .into_iter()
+            .filter(|a| {
+                !self.paths.iter().any(|p| within(a, p)) && self.paths.iter().any(|p| within(p, a))
+            })
+            .collect();
+        anchors.sort();
+        anchors.dedup();
+        self.anchors = anchors;
+        self
     }
 
     /// Records that the root `from` is now at `to`.
@@ -77,8 +104,10 @@ impl Roots {
         });
         let paths = self.paths.iter().filter(|p| *p != from).cloned();
         let moved = std::mem::take(&mut self.moved);
+        let anchors = std::mem::take(&mut self.anchors);
         *self = Roots::of(paths.chain([to.to_owned()]));
         self.moved = moved;
+        self.anchors = anchors;
     }
 
     /// The root holding `origin`, if any.

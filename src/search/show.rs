@@ -164,6 +164,13 @@ impl Searcher {
             {
                 return Ok(found);
             }
+            // Ids are in Unicode form C, as queries are: `e\u{301}t\u{e9}` finds `été`.
+            let composed = crate::corpus::clean::nfc(location);
+            if composed != location
+                && let Ok(found) = self.locate(&composed)
+            {
+                return Ok(found);
+            }
             return Err(self.no_article(location));
         }
         Ok((location.to_owned(), None, numbered))

@@ -772,3 +772,49 @@ fn a_prune_that_reads_no_article_removes_nothing_and_says_why() {
         assert_eq!(articles(&env), 2);
     }
 }
+
+#[test]
+fn a_prune_over_a_sub_folder_keeps_its_ids_on_later_runs() {
+    let env = TestEnv::empty();
+    env.write(
+        "c/sub/b.txt",
+        "date 2020-01-01\n\nMarmots in alpine meadows.\n",
+    );
+    env.write("c/a.txt", "date 2020-01-02\n\nZebras on the savannah.\n");
+    index_json(&env, &["c"]);
+    for prune in [&["c/sub", "--prune"][..], &["c/sub", "--full", "--prune"]] {
+        index_json(&env, prune);
+        assert_eq!(articles(&env), 1);
+        // A run over the recorded roots, nothing changed on disk: nothing changes.
+        let again = index_json(&env, &[]);
+        assert_eq!(changes(&again), (0, 0, 0, 1), "{prune:?}\n{again}");
+        assert_eq!(env.search_json("marmots", &[]).articles(), ["sub/b.txt"]);
+    }
+    // Indexing the outer folder again widens the roots; ids stay.
+    assert_eq!(changes(&index_json(&env, &["c"])), (1, 0, 0, 1));
+    assert_eq!(changes(&index_json(&env, &[])), (0, 0, 0, 2));
+    assert_eq!(env.search_json("marmots", &[]).articles(), ["sub/b.txt"]);
+}
+
+#[test]
+fn a_generation_named_as_the_index_says_which_folder_to_give() {
+    let env = TestEnv::new();
+    env.index();
+    let generation = std::fs::read_to_string(env.path().join("index/CURRENT")).unwrap();
+    let named = format!("index/{}", generation.trim());
+    for command in ["search", "stats"] {
+        let mut args = vec![command, "--index", &named];
+        if command == "search" {
+            args.push("peace");
+        }
+        let out = env.run_ok(&args, 2);
+        assert_eq!(
+            out.stderr,
+            format!(
+                "attache: {named}: a generation inside the index index, not an index itself: \
+                 give --index index\n"
+            ),
+            "{out}"
+        );
+    }
+}

@@ -212,6 +212,11 @@ fn files_whose_names_differ_only_in_their_unicode_normalisation_stay_apart() {
     env.run_ok(&["index", "--threads", "1"], 0);
     assert_eq!(env.search_json("zebras", &[]).articles(), ["caf\u{e9}.txt"]);
     assert_eq!(env.count("marmots OR zebras"), (1, 1));
+    // `show` finds it by either spelling, as `id:` does.
+    for typed in ["caf\u{e9}.txt", "cafe\u{301}.txt"] {
+        let shown = env.run_ok(&["show", typed], 0);
+        assert!(shown.stdout.contains("zebras"), "{shown}");
+    }
 }
 
 #[test]
