@@ -74,6 +74,7 @@ mod list {
     pub const COMMON: u16 = 1 << 8;
     pub const PLACE: u16 = 1 << 9;
     pub const PERSONAL: u16 = 1 << 10;
+    pub const DOCUMENT: u16 = 1 << 11;
 }
 
 /// Lowercase words that may join capitalised ones inside a name.
@@ -108,11 +109,13 @@ const PLACE_WORDS: &str = include_str!("../../data/place_words.tsv");
 
 /// Common words, one a line after `#` comments: see the data file's header.
 const COMMON_WORDS: &str = include_str!("../../data/common_words.tsv");
+/// Head words of documents' names.
+const DOCUMENT_WORDS: &str = include_str!("../../data/document_words.tsv");
 
 /// The version of the heuristic's rules, part of the index's fingerprint with its data files: an
 /// index whose names were proposed by other rules is rebuilt, not updated. 2: a common word
 /// opening a sentence is no part of the name after it ("Later Garba").
-pub const RULES: &str = "heuristic rules 2";
+pub const RULES: &str = "heuristic rules 3";
 
 /// The data files whose words decide what the heuristic proposes, for the index's fingerprint.
 pub const DATA: &[&str] = &[
@@ -127,6 +130,7 @@ pub const DATA: &[&str] = &[
     ORG_WORDS,
     GENERIC,
     JOINERS,
+    DOCUMENT_WORDS,
 ];
 
 /// Every listed word with the lists it is on, built once: one lookup per word answers them all.
@@ -146,6 +150,7 @@ fn lists() -> &'static FxHashMap<&'static str, u16> {
             (COMMON_WORDS, list::COMMON),
             (PLACE_WORDS, list::PLACE),
             (PERSONAL_TITLES, list::PERSONAL),
+            (DOCUMENT_WORDS, list::DOCUMENT),
         ] {
             for word in data
                 .lines()
@@ -221,6 +226,12 @@ impl<'t, 'w, 'a> View<'t, 'w, 'a> {
             || self.is(i - 1, list::HONORIFIC) && g.starts_with('.') && g[1..].trim().is_empty()
     }
 
+    /// Whether a possessive apostrophe stands between words `i - 1` and `i` (`Trump’s plan`).
+    fn gap_has_possessive(&self, i: usize) -> bool {
+        let g = self.gap(i);
+        g.starts_with(['\'', '’'])
+    }
+
     /// Whether the word starts the passage or follows sentence punctuation.
     fn sentence_start(&self, i: usize) -> bool {
         i == 0 || {
@@ -229,6 +240,76 @@ impl<'t, 'w, 'a> View<'t, 'w, 'a> {
                 && !(self.is(i - 1, list::HONORIFIC) && g.trim() == ".")
         }
     }
+}
+
+/// Whether the name ending before word `end` is part of a document's name: capitalised words
+/// (or names joined by hyphens) lead from it to a document's head word ("Camp David Accords",
+/// "Molotov-Ribbentrop Pact", "Hague Summit Declaration"), or to the plural "agreements" or
+/// "accords" in lower case ("the Minsk agreements"). A possessive name is no part of one
+/// ("Trump's Plan").
+pub fn in_document_name(v: &View<'_, '_, '_>, name: Range<usize>) -> bool {
+    let end = name.end;
+    // The name is the document's own ("Ribbentrop Pact").
+    if end - name.start > 1 && v.cap(end - 1) && v.is(end - 1, list::DOCUMENT) {
+        return true;
+    }
+    if end == 0
+        || end >= v.len()
+        || v.words[end - 1].exact.ends_with("'s")
+        || v.gap_has_possessive(end)
+    {
+        return false;
+    }
+    let mut j = end;
+    while j < v.len() && j - end < 4 && v.inner_gap(j) {
+        let head = v.is(j, list::DOCUMENT);
+        if head && (v.cap(j) || matches!(v.exact(j), "agreements" | "accords")) {
+            return true;
+        }
+        if !v.cap(j) {
+            return false;
+        }
+        j += 1;
+    }
+    false
+}
+
+/// The first word of a compass point written before the place ending at word `start`
+/// ("West Africa", "South-East Europe"): `start` itself when there is none.
+pub fn compass_before(v: &View<'_, '_, '_>, covered: &[bool], start: usize) -> usize {
+    const COMPASS: &[&str] = &[
+        "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    ];
+    let mut first = start;
+    while first > 0
+        && start - first < 2
+        && !covered[first - 1]
+        && v.cap(first - 1)
+        && matches!(v.gap(first), " " | "-")
+        && COMPASS.contains(&v.exact(first - 1))
+    {
+        first -= 1;
+    }
+    first
+}
+
+/// A bracketed acronym right after a capitalised name ("Community of Portuguese-speaking
+/// Countries (CPLP)", "ECOWAS Monitoring Group (ECOMOG)"): the word positions of such acronyms
+/// of two to ten capitals, roman numerals left out.
+pub fn bracketed_acronyms(v: &View<'_, '_, '_>) -> Vec<usize> {
+    (1..v.len())
+        .filter(|&i| {
+            let word = &v.text[v.words[i].span.0..v.words[i].span.1];
+            let letters = word.chars().count();
+            (2..=10).contains(&letters)
+                && word.chars().all(|c| c.is_ascii_uppercase())
+                && !word.chars().all(|c| "IVXLCDM".contains(c))
+                && v.gap(i).trim_start() == "("
+                && v.gap(i).len() <= 2
+                && v.text[v.words[i].span.1..].starts_with(')')
+                && v.cap(i - 1)
+        })
+        .collect()
 }
 
 /// Long organisation names that contain known entities ("United Nations Assistance Mission
@@ -292,8 +373,9 @@ pub fn given_names(v: &View<'_, '_, '_>, covered: &[bool], start: usize) -> usiz
     {
         first -= 1;
     }
-    // A capital that starts the passage or a sentence ("Ask Prigozhin") is not a given name.
-    while first < start && v.sentence_start(first) {
+    // A common word capitalised because it starts the passage or a sentence ("Ask Prigozhin")
+    // is not a given name; an uncommon one is ("Patrice Emery Lumumba of the Congo").
+    while first < start && v.sentence_start(first) && v.is(first, list::COMMON | list::FILLER) {
         first += 1;
     }
     first

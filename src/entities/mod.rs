@@ -114,6 +114,8 @@ pub struct Recognizer<'g> {
     vetoes: Vec<(usize, Vec<String>)>,
     /// People met so far in this article, by folded surname: (id, kind, name).
     people: HashMap<String, (Arc<str>, Kind, Arc<str>)>,
+    /// Acronyms bracketed after a name so far in this article (folded).
+    acronyms: std::collections::HashSet<String>,
     /// Per form index of the caller's analyzer: the alias-vocabulary id and the heuristic list
     /// bits of that spelling, so each distinct spelling is looked up once.
     memo: Vec<Option<(u32, u16)>>,
@@ -145,6 +147,7 @@ impl<'g> Recognizer<'g> {
             folded: FoldedWords::default(),
             vetoes,
             people: HashMap::new(),
+            acronyms: std::collections::HashSet::new(),
             memo: Vec::new(),
             generation: 0,
             spans: Vec::new(),
@@ -157,18 +160,20 @@ impl<'g> Recognizer<'g> {
         self.gazetteer
     }
 
-    /// Forgets the people of the previous article; the next is undated, so its aliases are
+    /// Forgets the people and acronyms of the previous article; the next is undated, so its aliases are
     /// read as they are meant today.
     pub fn start_article(&mut self) {
         self.people.clear();
+        self.acronyms.clear();
         self.day = None;
     }
 
-    /// Forgets the people of the previous article; the next is dated `date`, and its aliases
+    /// Forgets the people and acronyms of the previous article; the next is dated `date`, and its aliases
     /// are read as they were meant then (see [`gazetteer::reading_day`]): "Republic of China"
     /// is China's seat in 1960 and Taiwan in 1980.
     pub fn start_article_on(&mut self, date: &Date) {
         self.people.clear();
+        self.acronyms.clear();
         self.day = Some(gazetteer::reading_day(date));
     }
 
@@ -249,12 +254,17 @@ impl<'g> Recognizer<'g> {
             .into_iter()
             .map(|m| {
                 let entity = self.gazetteer.entity(m.entity);
+                let mut span = surface(m.words.clone());
+                // An alias that ends in a bracket spans it ("Congo (Leopoldville)").
+                if m.alias.ends_with(')') && text[span.end..].starts_with(')') {
+                    span.end += 1;
+                }
                 Mention {
                     id: entity.id.clone(),
                     kind: entity.kind,
                     name: entity.name.clone(),
                     alias: m.alias,
-                    span: surface(m.words.clone()),
+                    span,
                     words: m.words,
                 }
             })
@@ -278,6 +288,20 @@ impl<'g> Recognizer<'g> {
                 span,
                 words: org,
             });
+        }
+        // A compass point before a continent or region names a region of it ("West Africa").
+        for m in &mut mentions {
+            if m.kind == Kind::Place && *m.alias == *m.name {
+                let first = heuristic::compass_before(&view, &covered, m.words.start);
+                if first < m.words.start {
+                    covered[first..m.words.start].fill(true);
+                    m.words.start = first;
+                    m.span.start = words[first].span.0;
+                    m.id = heuristic::slug(words, m.words.clone()).into();
+                    m.name = text[m.span.clone()].into();
+                    m.alias = m.name.clone();
+                }
+            }
         }
         // Given names before a known person's surname belong to the mention.
         for m in &mut mentions {
@@ -337,6 +361,40 @@ impl<'g> Recognizer<'g> {
             }
             mentions.push(mention);
         }
+        // Nothing inside the name of a document is an entity of its own ("the Camp David
+        // agreements", "Budapest Memorandum").
+        mentions.retain(|m| !heuristic::in_document_name(&view, m.words.clone()));
+        // An acronym bracketed after a name is an organisation's, and so is the same acronym
+        // later in the article ("the Community of Portuguese-speaking Countries (CPLP)").
+        let mut covered = vec![false; words.len()];
+        for m in &mentions {
+            covered[m.words.clone()].fill(true);
+        }
+        for i in heuristic::bracketed_acronyms(&view) {
+            if !covered[i] {
+                self.acronyms.insert(words[i].exact.to_owned());
+            }
+        }
+        if !self.acronyms.is_empty() {
+            for (i, word) in words.iter().enumerate() {
+                let span = word.span.0..word.span.1;
+                if covered[i]
+                    || !self.acronyms.contains(word.exact)
+                    || !text[span.clone()].chars().all(|c| c.is_ascii_uppercase())
+                {
+                    continue;
+                }
+                let written: Arc<str> = text[span.clone()].into();
+                mentions.push(Mention {
+                    id: heuristic::slug(words, i..i + 1).into(),
+                    kind: Kind::Org,
+                    name: written.clone(),
+                    alias: written,
+                    span,
+                    words: i..i + 1,
+                });
+            }
+        }
         mentions.sort_by_key(|m| m.words.start);
         mentions
     }
@@ -389,6 +447,94 @@ mod tests {
         assert_eq!(ids("We thank Ambassador Jarring."), ["jarring"]);
         assert_eq!(ids("Prime Minister Ian Smith declared."), ["ian-smith"]);
         assert_eq!(ids("They marched across Red Square."), ["red-square"]);
+    }
+
+    fn spans(text: &str) -> Vec<(String, String)> {
+        let mut recognizer = Recognizer::new(Gazetteer::builtin());
+        recognizer
+            .recognize(&mut Analyzer::new(), text)
+            .iter()
+            .map(|m| (text[m.span.clone()].to_owned(), m.id.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn nothing_inside_a_documents_name_is_an_entity() {
+        for text in [
+            "They kept to the Oslo accords and the Minsk agreements.",
+            "The Budapest Memorandum was signed in 1994.",
+            "Ships left under the Black Sea Grain Initiative.",
+            "Before the Molotov-Ribbentrop Pact, Europe hoped.",
+            "The Baghdad Pact ended.",
+        ] {
+            let found = spans(text);
+            assert!(
+                found.iter().all(|(s, _)| s == "Europe"),
+                "{text}: {found:?}"
+            );
+        }
+        // A name used as a description, or a possessive, is still marked.
+        assert_eq!(
+            spans("The Geneva meeting discussed Trump's Plan."),
+            [
+                ("Geneva".to_owned(), "geneva".to_owned()),
+                ("Trump's".to_owned(), "trump".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bracketed_acronym_is_an_organisation_for_the_rest_of_the_article() {
+        let mut recognizer = Recognizer::new(Gazetteer::builtin());
+        let mut analyzer = Analyzer::new();
+        let first = "We thank the Southern Fisheries Compact (SOFICO) and its staff.";
+        let later = "SOFICO met again; the WHO and NO ONE else.";
+        let ids = |mentions: Vec<Mention>| -> Vec<(String, Kind)> {
+            mentions
+                .iter()
+                .map(|m| (m.id.to_string(), m.kind))
+                .collect()
+        };
+        let found = ids(recognizer.recognize(&mut analyzer, first));
+        assert!(
+            found.contains(&("sofico".to_owned(), Kind::Org)),
+            "{found:?}"
+        );
+        let found = ids(recognizer.recognize(&mut analyzer, later));
+        assert_eq!(found[0], ("sofico".to_owned(), Kind::Org), "{found:?}");
+        assert!(!found.iter().any(|(id, _)| id == "no"), "{found:?}");
+        // A new article forgets it; a roman numeral in brackets is none.
+        recognizer.start_article();
+        let found = ids(recognizer.recognize(&mut analyzer, later));
+        assert!(!found.iter().any(|(id, _)| id == "sofico"), "{found:?}");
+        let found = ids(recognizer.recognize(&mut analyzer, "See Annex (II) and Chapter (IV)."));
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_compass_point_before_a_continent_names_a_region() {
+        assert_eq!(
+            spans("Troops from West Africa and South-East Europe, not Africa."),
+            [
+                ("West Africa".to_owned(), "west-africa".to_owned()),
+                (
+                    "South-East Europe".to_owned(),
+                    "south-east-europe".to_owned()
+                ),
+                ("Africa".to_owned(), "africa".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn an_uncommon_given_name_opening_a_sentence_belongs_to_the_name() {
+        let found = spans("We remember them. Patrice Emery Lumumba of the Congo.");
+        assert_eq!(found[0].0, "Patrice Emery Lumumba", "{found:?}");
+        let found = spans("Ask Prigozhin.");
+        assert_eq!(found[0].0, "Prigozhin", "{found:?}");
+        let found = spans("By way of example I mention Count Bernadotte and General Burns.");
+        let names: Vec<&str> = found.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(names, ["Bernadotte", "Burns"], "{found:?}");
     }
 
     #[test]
