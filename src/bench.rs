@@ -342,7 +342,7 @@ pub fn run(searcher: &Searcher, options: &BenchOptions) -> Result<BenchReport> {
         .collect();
     let qps_single = throughput(searcher, &good, options, 1)?;
     let qps_threads = throughput(searcher, &good, options, options.threads)?;
-    let facets = facets::measure(searcher, options.runs, options.warmup)?;
+    let facets = facets::measure(searcher, options.runs, options.warmup, options.max_time)?;
     let mut machine = machine();
     machine.load_before = load_before;
     machine.load_after = load();

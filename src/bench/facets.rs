@@ -49,11 +49,18 @@ pub struct FacetReport {
 }
 
 /// Measures the year, country and entity facets of [`FACET_QUERY`] with the collector, and the
-/// country facet with tantivy's aggregation, `runs` times each after `warmup` runs.
+/// country facet with tantivy's aggregation, `runs` times each after `warmup` runs; a facet
+/// whose runs (or warm-up) pass `max_time` stops there, after one measured run at least (an
+/// entity facet over every passage takes seconds: `--runs 300` must not make it minutes).
 ///
 /// # Errors
 /// A failure reading the index.
-pub fn measure(searcher: &Searcher, runs: usize, warmup: usize) -> Result<Vec<FacetReport>> {
+pub fn measure(
+    searcher: &Searcher,
+    runs: usize,
+    warmup: usize,
+    max_time: Duration,
+) -> Result<Vec<FacetReport>> {
     let mut local = searcher.clone();
     let mut reports = Vec::new();
     let has_country = crate::search::meta_keys(
@@ -69,7 +76,7 @@ pub fn measure(searcher: &Searcher, runs: usize, warmup: usize) -> Result<Vec<Fa
     for by in facets_by {
         let request = FacetRequest::new(FACET_QUERY, by.clone());
         let mut counted = (0, 0);
-        let latency = timed(runs, warmup, || {
+        let latency = timed(runs, warmup, max_time, || {
             let found = facets(&mut local, &request)?;
             counted = (found.matched.passages, found.values);
             Ok(())
@@ -85,7 +92,7 @@ pub fn measure(searcher: &Searcher, runs: usize, warmup: usize) -> Result<Vec<Fa
     }
     if has_country {
         let mut counted = (0, 0);
-        let latency = timed(runs, warmup, || {
+        let latency = timed(runs, warmup, max_time, || {
             counted = aggregate(&mut local, "country")?;
             Ok(())
         })?;
@@ -101,13 +108,27 @@ pub fn measure(searcher: &Searcher, runs: usize, warmup: usize) -> Result<Vec<Fa
     Ok(reports)
 }
 
-/// Runs `work` `warmup` times, then `runs` times timed.
-fn timed(runs: usize, warmup: usize, mut work: impl FnMut() -> Result<()>) -> Result<Latency> {
+/// Runs `work` `warmup` times, then `runs` times timed; each stops once `max_time` has passed
+/// (the timed runs after one at least).
+fn timed(
+    runs: usize,
+    warmup: usize,
+    max_time: Duration,
+    mut work: impl FnMut() -> Result<()>,
+) -> Result<Latency> {
+    let warming = Instant::now();
     for _ in 0..warmup {
+        if warming.elapsed() >= max_time {
+            break;
+        }
         work()?;
     }
-    let mut samples: Vec<Duration> = Vec::with_capacity(runs);
-    for _ in 0..runs {
+    let mut samples: Vec<Duration> = Vec::with_capacity(runs.min(1024));
+    let measuring = Instant::now();
+    while samples.len() < runs.max(1) {
+        if !samples.is_empty() && measuring.elapsed() >= max_time {
+            break;
+        }
         let started = Instant::now();
         work()?;
         samples.push(started.elapsed());
@@ -140,4 +161,32 @@ fn aggregate(searcher: &mut Searcher, key: &str) -> Result<(u64, u64)> {
     let json = serde_json::to_value(&result).map_err(|e| Error::Invalid(e.to_string()))?;
     let values = json["values"]["buckets"].as_array().map_or(0, Vec::len);
     Ok((passages as u64, values as u64))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slow_facet_stops_at_the_time_limit_after_one_run_at_least() {
+        let mut calls = 0;
+        let limit = Duration::from_millis(30);
+        let started = Instant::now();
+        timed(300, 3, limit, || {
+            calls += 1;
+            std::thread::sleep(Duration::from_millis(10));
+            Ok(())
+        })
+        .unwrap();
+        // About three warm-up runs and three measured ones, not 303.
+        assert!(calls < 20, "{calls} runs");
+        assert!(started.elapsed() < Duration::from_secs(2));
+        let mut calls = 0;
+        timed(300, 3, Duration::ZERO, || {
+            calls += 1;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(calls, 1);
+    }
 }

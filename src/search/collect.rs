@@ -199,6 +199,9 @@ pub struct Passages<'a> {
     /// The lowest score of a full top list of a finished segment: no passage scoring below
     /// it can enter the final list.
     floor: Mutex<Score>,
+    /// When the top list is re-ranked by length alone: the prior, and how many of the
+    /// re-ranked passages are kept (see [`Passages::weighed`]).
+    weighed: Option<(LengthPrior, usize)>,
 }
 
 impl<'a> Passages<'a> {
@@ -213,7 +216,21 @@ impl<'a> Passages<'a> {
             counted: AtomicU64::new(0),
             skipped: AtomicBool::new(false),
             floor: Mutex::new(Score::NEG_INFINITY),
+            weighed: None,
         }
+    }
+
+    /// The top list will be re-ranked by `prior` alone and its best `kept` passages kept: a
+    /// passage keeps at most its whole score, so one scoring below the `kept`-th best weighed
+    /// score of the passages seen so far can be skipped. Either the passages above it stay in
+    /// the re-ranked window, and their weighed scores beat it, or they are pushed out of the
+    /// window by passages scoring higher still, and so is it. The window's re-ranking, and the
+    /// passages below it in BM25's order, are unchanged; only passages that could reach
+    /// neither are left unread, so a word that names an entity costs about what a top `kept`
+    /// does, not a top window.
+    pub fn weighed(mut self, prior: LengthPrior, kept: usize) -> Passages<'a> {
+        self.weighed = Some((prior, kept));
+        self
     }
 
     /// Matches and scores with `pruner` (checking each passage against the query when
@@ -358,6 +375,22 @@ pub struct SegmentPassages {
     unordered: bool,
 }
 
+/// A score ordered as a total order (for a heap of weighed scores).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct OrderedScore(Score);
+
+impl Eq for OrderedScore {}
+impl PartialOrd for OrderedScore {
+    fn partial_cmp(&self, other: &OrderedScore) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for OrderedScore {
+    fn cmp(&self, other: &OrderedScore) -> Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
 /// A passage in a segment's top list before its tie-breaking keys are read.
 #[derive(Debug, Clone, Copy)]
 struct Scored {
@@ -487,30 +520,59 @@ impl Collector for Passages<'_> {
             if !counting {
                 self.skipped.store(true, AtomicOrdering::Relaxed);
             }
-            let threshold = |child: &SegmentPassages, counting: bool| match counting {
-                true => Score::NEG_INFINITY,
-                false => child.threshold().max(floor),
+            let mut weighed = match self.weighed {
+                Some((prior, kept)) if kept > 0 && kept < self.limit => {
+                    let norms = reader.get_fieldnorms_reader(prior.field())?;
+                    Some((prior, norms, kept, BinaryHeap::with_capacity(kept + 1)))
+                }
+                _ => None,
             };
-            let start = threshold(&child, counting);
+            // The `kept`-th best weighed score so far: below it, nothing can be kept.
+            let weighed_floor =
+                |best: &BinaryHeap<Reverse<OrderedScore>>, kept: usize| match best.len() >= kept {
+                    true => best
+                        .peek()
+                        .map_or(Score::NEG_INFINITY, |l| l.0.0.next_down()),
+                    false => Score::NEG_INFINITY,
+                };
+            let threshold =
+                |child: &SegmentPassages, counting: bool, at_least: Score| match counting {
+                    true => Score::NEG_INFINITY,
+                    false => child.threshold().max(floor).max(at_least),
+                };
+            let start = threshold(&child, counting, Score::NEG_INFINITY);
+            let mut at_least = Score::NEG_INFINITY;
             let mut offer = |doc: DocId, score: Score| {
+                if let Some((prior, norms, kept, best)) = &mut weighed {
+                    let score = OrderedScore(score * prior.weight(norms.fieldnorm(doc)));
+                    if best.len() < *kept {
+                        best.push(Reverse(score));
+                    } else if best.peek().is_some_and(|l| l.0 < score) {
+                        best.pop();
+                        best.push(Reverse(score));
+                    }
+                    at_least = weighed_floor(best, *kept);
+                }
                 if counting {
                     child.collect(doc, score);
                     let counted = self.counted.fetch_add(1, AtomicOrdering::Relaxed) + 1;
-                    if counted >= count_up_to && threshold(&child, false) > Score::NEG_INFINITY {
+                    if counted >= count_up_to
+                        && threshold(&child, false, at_least) > Score::NEG_INFINITY
+                    {
                         counting = false;
                         self.skipped.store(true, AtomicOrdering::Relaxed);
                     }
                 } else {
                     child.offer(doc, score);
                 }
-                threshold(&child, counting)
+                threshold(&child, counting, at_least)
             };
             let check = check.then_some(weight);
             let finished = pruner.run(check, reader, start, self.deadline, &mut offer)?;
             if finished == Finished::TimedOut {
                 self.timed_out.store(true, AtomicOrdering::Relaxed);
             }
-            self.raise_floor(child.threshold());
+            self.raise_floor(child.threshold().max(at_least));
             return Ok(child.harvest());
         }
         let alive = reader.alive_bitset();

@@ -608,6 +608,17 @@ impl Searcher {
             _ => None,
         };
         let mut collector = Passages::new(window, &self.columns, deadline.map(|d| d.at));
+        // Re-ranked by length alone, the window keeps its best `limit`: passages that cannot
+        // be among them are skipped as the walk goes (see `Passages::weighed`).
+        let prior = match rerank && plan.length_prior {
+            true => Some(collect::LengthPrior::of(&searcher, self.open.fields.text)?),
+            false => None,
+        };
+        if let Some(prior) = prior
+            && plan.bonuses.is_empty()
+        {
+            collector = collector.weighed(prior, limit);
+        }
         if let Some(pruner) = &pruner {
             let count_up_to = match counts {
                 Some(_) => 0,
@@ -638,10 +649,6 @@ impl Searcher {
             collected.exact = counts.exact;
         }
         if limit > 0 && rerank {
-            let prior = match plan.length_prior {
-                true => Some(collect::LengthPrior::of(&searcher, self.open.fields.text)?),
-                false => None,
-            };
             let below = collected.top.split_off(rescored.min(collected.top.len()));
             collect::rescore(&searcher, &plan.bonus_queries(), prior, &mut collected.top)?;
             collected.top.extend(below);

@@ -30,6 +30,10 @@ const QUERIES: &[&str] = &[
     "Africa apartheid",
     "title:peace",
     "\"peace and security\"~2",
+    // Entities, re-ranked by length alone: skipped below the best weighed scores.
+    "@un",
+    "@israel",
+    "@africa OR @europe",
 ];
 
 /// A generated corpus of `articles` indexed in several segments.
