@@ -246,7 +246,8 @@ pub struct BenchArgs {
     /// The most measured runs per query, 1 to 100000: more runs narrow the median's interval.
     #[arg(long, value_name = "N", default_value_t = 2000, allow_negative_numbers = true, value_parser = whole(1, MAX_RUNS))]
     pub max_runs: usize,
-    /// Stop measuring a query after this many seconds (once it has --runs runs), up to 86400.
+    /// Stop measuring a query after this many seconds (once it has --runs runs), up to 86400;
+    /// a facet of the commonest word stops there after one run.
     #[arg(long, value_name = "SECS", default_value = "3", allow_negative_numbers = true, value_parser = seconds)]
     pub max_seconds: Duration,
     /// Run each query until the 95% confidence interval of its median is within this share

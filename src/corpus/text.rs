@@ -118,6 +118,7 @@ fn parse_as(id: String, bytes: &[u8]) -> Result<Article, (Option<usize>, String)
             let line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
             let header = rest[..line_end].trim();
             let (key, value) = header.split_once([' ', '\t']).unwrap_or((header, ""));
+            let first = title.is_none() && source.is_none() && url.is_none();
             let slot = match key {
                 "title" => &mut title,
                 "source" => &mut source,
@@ -128,8 +129,9 @@ fn parse_as(id: String, bytes: &[u8]) -> Result<Article, (Option<usize>, String)
                 }
                 _ => break,
             };
-            // A body whose first line starts with one of the words is not a header.
-            if !plausible_header(key, value.trim()) {
+            // A body whose first line starts with one of the words is not a header: a header
+            // that stands alone must read as one; beside another header line, it is one.
+            if first && !next_is_header(&rest[line_end..]) && !plausible_header(key, value.trim()) {
                 break;
             }
             *slot = Some(value.trim().to_owned());
@@ -155,6 +157,13 @@ fn parse_as(id: String, bytes: &[u8]) -> Result<Article, (Option<usize>, String)
         body: body.to_owned(),
         passages: Vec::new(),
     })
+}
+
+/// Whether the next line of `rest` is a header line (`title …`, `source …`, `url …`).
+fn next_is_header(rest: &str) -> bool {
+    let line = rest.split('\n').next().unwrap_or("").trim();
+    let key = line.split_once([' ', '\t']).map_or(line, |(key, _)| key);
+    matches!(key, "title" | "source" | "url")
 }
 
 /// Whether `value` reads as the value of the header `key` rather than as a body sentence that
@@ -219,6 +228,18 @@ mod tests {
         );
         assert_eq!(a.title, "Dr. Smith meets U.S. envoy in Geneva");
         assert_eq!(a.source.as_deref(), Some("Reuters"));
+        assert_eq!(a.url.as_deref(), Some("https://example.org/a"));
+        assert_eq!(a.body, "Body.");
+        // Beside other headers, a headline of two sentences is still the title.
+        let a = ok(
+            "date 2025-11-24\ntitle Talks collapse. Russia walks out of Geneva\n\
+                    source Reuters. Additional reporting by Jane Doe\nurl https://example.org/a\n\nBody.",
+        );
+        assert_eq!(a.title, "Talks collapse. Russia walks out of Geneva");
+        assert_eq!(
+            a.source.as_deref(),
+            Some("Reuters. Additional reporting by Jane Doe")
+        );
         assert_eq!(a.url.as_deref(), Some("https://example.org/a"));
         assert_eq!(a.body, "Body.");
     }

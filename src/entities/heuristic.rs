@@ -247,11 +247,12 @@ impl<'t, 'w, 'a> View<'t, 'w, 'a> {
 /// "Molotov-Ribbentrop Pact", "Hague Summit Declaration"), or to the plural "agreements" or
 /// "accords" in lower case ("the Minsk agreements"). A possessive name is no part of one
 /// ("Trump's Plan").
-pub fn in_document_name(v: &View<'_, '_, '_>, name: Range<usize>) -> bool {
+pub fn in_document_name(v: &View<'_, '_, '_>, name: Range<usize>, known: bool) -> bool {
     let end = name.end;
-    // The name is the document's own ("Ribbentrop Pact").
+    // The name is the document's own ("Ribbentrop Pact"), unless the gazetteer knows it as an
+    // entity ("Warsaw Pact", an alliance).
     if end - name.start > 1 && v.cap(end - 1) && v.is(end - 1, list::DOCUMENT) {
-        return true;
+        return !known;
     }
     if end == 0
         || end >= v.len()
@@ -260,15 +261,20 @@ pub fn in_document_name(v: &View<'_, '_, '_>, name: Range<usize>) -> bool {
     {
         return false;
     }
+    // Capitalised words between the name and the head: names ("Molotov-Ribbentrop Pact"), or
+    // one common word ("Hague Summit Declaration"); a headline in title case ("Putin Rejects
+    // Minsk Agreement") has more.
     let mut j = end;
+    let mut common = false;
     while j < v.len() && j - end < 4 && v.inner_gap(j) {
         let head = v.is(j, list::DOCUMENT);
         if head && (v.cap(j) || matches!(v.exact(j), "agreements" | "accords")) {
-            return true;
+            return !(common && j - end > 1);
         }
         if !v.cap(j) {
             return false;
         }
+        common |= v.is(j, list::COMMON);
         j += 1;
     }
     false
@@ -308,6 +314,8 @@ pub fn bracketed_acronyms(v: &View<'_, '_, '_>) -> Vec<usize> {
                 && v.gap(i).len() <= 2
                 && v.text[v.words[i].span.1..].starts_with(')')
                 && v.cap(i - 1)
+                // A treaty's acronym is a document's ("Test-Ban Treaty (CTBT)").
+                && !v.is(i - 1, list::DOCUMENT)
         })
         .collect()
 }

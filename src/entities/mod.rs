@@ -363,7 +363,11 @@ impl<'g> Recognizer<'g> {
         }
         // Nothing inside the name of a document is an entity of its own ("the Camp David
         // agreements", "Budapest Memorandum").
-        mentions.retain(|m| !heuristic::in_document_name(&view, m.words.clone()));
+        let gazetteer = self.gazetteer;
+        mentions.retain(|m| {
+            let known = gazetteer.by_id(&m.id).is_some();
+            !heuristic::in_document_name(&view, m.words.clone(), known)
+        });
         // An acronym bracketed after a name is an organisation's, and so is the same acronym
         // later in the article ("the Community of Portuguese-speaking Countries (CPLP)").
         let mut covered = vec![false; words.len()];
@@ -473,6 +477,13 @@ mod tests {
                 "{text}: {found:?}"
             );
         }
+        // An alliance the gazetteer knows, a headline in title case, and a treaty's acronym.
+        let found = spans("The Warsaw Pact was dissolved.");
+        assert_eq!(found[0].1, "warsaw-pact", "{found:?}");
+        let found = spans("Putin Rejects Minsk Agreement As Talks Stall");
+        assert_eq!(found[0].1, "putin", "{found:?}");
+        let found = spans("the Comprehensive Nuclear-Test-Ban Treaty (CTBT) and the CTBT");
+        assert!(found.iter().all(|(_, id)| id != "ctbt"), "{found:?}");
         // A name used as a description, or a possessive, is still marked.
         assert_eq!(
             spans("The Geneva meeting discussed Trump's Plan."),

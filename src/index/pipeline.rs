@@ -119,9 +119,10 @@ impl Job<'_> {
             foreign: HashMap::new(),
             stdin_articles: 0,
             first_seen: HashMap::new(),
+            held: Vec::new(),
             article_files: (self.inputs.files.iter())
                 .filter(|input| input.format == corpus::Format::Text && !input.stdin)
-                .map(|input| input.origin.clone())
+                .map(|input| (input.origin.clone(), input.relative.clone()))
                 .collect(),
             checkpoint: Checkpoint::now(0, 0, first_interval),
             writer: writer.as_ref(),
@@ -365,9 +366,12 @@ struct Reader<'r> {
     stdin_articles: u64,
     /// Where each id of this run was first read: input index and line.
     first_seen: HashMap<String, (usize, usize)>,
-    /// The origins of this run's article files (one article each, whose id is its path): an id
-    /// indexed from one of them is read from there again in this run.
-    article_files: HashSet<String>,
+    /// Where the articles skipped as indexed from a gone root were indexed from.
+    held: Vec<String>,
+    /// The origins of this run's article files (one article each, whose id is its path), with
+    /// the id each gives this time: an id indexed from one of them that still gives it is read
+    /// from there again in this run.
+    article_files: HashMap<String, String>,
     checkpoint: Checkpoint,
     writer: Option<&'r Writer>,
     /// Closed (set to `None`) when reading ends.
@@ -462,7 +466,7 @@ impl Reader<'_> {
             && !self.first_seen.contains_key(&article.id)
             && let Some(indexed) = self.catalog.origin_of(&article.id)
             && indexed != &**origin
-            && self.article_files.contains(indexed)
+            && self.article_files.get(indexed) == Some(&article.id)
         {
             let message = format!(
                 "duplicate article id '{}' (indexed from {}, which this run reads too), skipped",
@@ -503,6 +507,11 @@ impl Reader<'_> {
             Status::New => Some(Change::Add),
             Status::Changed => Some(Change::Change),
             Status::Foreign => {
+                // An article of a gone root that may yet be found moved here: if it is, this
+                // one (edited since) is kept as it was, not removed as unseen.
+                if self.gone.iter().any(|g| within(elsewhere, g)) {
+                    self.held.push(elsewhere.to_owned());
+                }
                 let root = self
                     .roots
                     .holding(elsewhere)
@@ -595,6 +604,13 @@ impl Reader<'_> {
             return;
         }
         self.catalog.relocate(&from, &to);
+        // Articles of the moved root skipped before the move was found (their text had
+        // changed) are kept as they were; the next run reads them at the new place.
+        for held in self.held.iter().filter(|h| within(h, &from)) {
+            if let Some(origin) = moved_origin(held, &from, &to) {
+                self.unreadable.push(origin);
+            }
+        }
         self.roots.relocate(&from, &to);
         self.gone.retain(|g| *g != from);
         self.summary.moved.push(super::roots::Moved { from, to });

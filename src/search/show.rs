@@ -164,7 +164,8 @@ impl Searcher {
             {
                 return Ok(found);
             }
-            // Ids are in Unicode form C, as queries are: `e\u{301}t\u{e9}` finds `été`.
+            // Ids are in Unicode form C, as queries are (but for a name kept as written beside
+            // its composed twin, found above): `e\u{301}t\u{e9}` finds `été`.
             let composed = crate::corpus::clean::nfc(location);
             if composed != location
                 && let Ok(found) = self.locate(&composed)

@@ -818,3 +818,34 @@ fn a_generation_named_as_the_index_says_which_folder_to_give() {
         );
     }
 }
+
+#[test]
+fn a_root_widened_to_its_parent_keeps_every_article() {
+    // `c/sub/b.txt` was `b.txt` under the root `c/sub`; under `c` it is `sub/b.txt`, and
+    // `c/b.txt` takes the id `b.txt`: neither is skipped nor lost.
+    let env = TestEnv::empty();
+    env.write("c/sub/b.txt", "date 2020-01-01\n\nMarmots of the meadow.\n");
+    env.write("c/b.txt", "date 2020-01-02\n\nZebras of the plain.\n");
+    index_json(&env, &["c/sub"]);
+    let out = env.run_ok(&["index", "c", "--threads", "1", "--json"], 0);
+    assert!(out.warnings().is_empty(), "{out}");
+    assert_eq!(env.count("marmots OR zebras"), (2, 2));
+    assert_eq!(changes(&index_json(&env, &[])), (0, 0, 0, 2));
+}
+
+#[test]
+fn a_moved_root_whose_first_article_was_edited_keeps_it() {
+    let env = TestEnv::empty();
+    env.write("r1/a.txt", "date 2020-01-01\n\nAlpha on herons.\n");
+    env.write("r1/b.txt", "date 2020-01-02\n\nBeta on herons.\n");
+    index_json(&env, &["r1"]);
+    std::fs::rename(env.path().join("r1"), env.path().join("r2")).unwrap();
+    env.write("r2/a.txt", "date 2020-01-01\n\nAlpha on herons, revised.\n");
+    let run = index_json(&env, &["r2"]);
+    assert_eq!(run["removed"], 0, "{run}");
+    assert_eq!(env.count("herons"), (2, 2));
+    // The next run reads the edit at the new place.
+    let again = index_json(&env, &["r2"]);
+    assert_eq!(changes(&again), (0, 1, 0, 1), "{again}");
+    assert_eq!(env.count("revised"), (1, 1));
+}
