@@ -175,21 +175,8 @@ impl IndexDir {
         }
         let Some(generation) = self.current()? else {
             if self.path.join("meta.json").exists() {
-                // A generation named instead of its index (`--index idx/gen-000001`).
-                let index = match self.path.parent() {
-                    Some(p) if p.as_os_str().is_empty() => Some(Path::new(".")),
-                    parent => parent,
-                };
-                if let Some(index) = index
-                    && index.join(CURRENT).is_file()
-                {
-                    return Err(Error::Invalid(format!(
-                        "{}: a generation inside the index {}, not an index itself: give \
-                         --index {}",
-                        self.path.display(),
-                        index.display(),
-                        index.display()
-                    )));
+                if let Some(index) = self.holding_index() {
+                    return Err(generation_named(&self.path, index));
                 }
                 return Err(self.incompatible("not an attache index layout".into()));
             }
@@ -337,6 +324,9 @@ impl IndexDir {
         if path.join(CURRENT).exists() || path.join(shards::SET_MANIFEST).exists() {
             return Ok(());
         }
+        if let Some(index) = self.holding_index() {
+            return Err(generation_named(path, index));
+        }
         let entries = fs::read_dir(path).map_err(|e| Error::io(path, e))?;
         let mut foreign: Vec<String> = Vec::new();
         for entry in entries.filter_map(|e| e.ok()) {
@@ -370,6 +360,20 @@ impl IndexDir {
                 }
             ))),
         }
+    }
+
+    /// The index this folder is a generation of, when it is one (`--index idx/gen-000001`
+    /// names a folder holding tantivy's `meta.json` inside an index).
+    fn holding_index(&self) -> Option<&Path> {
+        if !self.path.join("meta.json").is_file() {
+            return None;
+        }
+        let index = match self.path.parent() {
+            Some(p) if p.as_os_str().is_empty() => Path::new("."),
+            Some(p) => p,
+            None => return None,
+        };
+        index.join(CURRENT).is_file().then_some(index)
     }
 
     /// The error for an `--index` that is a file.
@@ -510,4 +514,14 @@ fn sync_dir(path: &Path) {
     if let Ok(dir) = fs::File::open(path) {
         let _ = dir.sync_all();
     }
+}
+
+/// The error for a generation folder given as the index.
+fn generation_named(path: &Path, index: &Path) -> Error {
+    Error::Invalid(format!(
+        "{}: a generation inside the index {}, not an index itself: give --index {}",
+        path.display(),
+        index.display(),
+        index.display()
+    ))
 }

@@ -802,10 +802,12 @@ fn a_generation_named_as_the_index_says_which_folder_to_give() {
     env.index();
     let generation = std::fs::read_to_string(env.path().join("index/CURRENT")).unwrap();
     let named = format!("index/{}", generation.trim());
-    for command in ["search", "stats"] {
+    for command in ["search", "stats", "index"] {
         let mut args = vec![command, "--index", &named];
-        if command == "search" {
-            args.push("peace");
+        match command {
+            "search" => args.push("peace"),
+            "index" => args.push("corpus"),
+            _ => {}
         }
         let out = env.run_ok(&args, 2);
         assert_eq!(
