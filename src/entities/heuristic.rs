@@ -42,13 +42,6 @@ pub struct Proposal<'a> {
     pub common: bool,
 }
 
-impl Proposal<'_> {
-    /// The proposed entity's id: the folded words joined by `-`.
-    pub fn id(&self, words: &[WordRef<'_>]) -> String {
-        slug(words, self.words.clone())
-    }
-}
-
 /// The id of a name found in the text: its folded words joined by `-`.
 pub fn slug(words: &[WordRef<'_>], range: Range<usize>) -> String {
     let mut id = String::new();
@@ -114,7 +107,9 @@ const DOCUMENT_WORDS: &str = include_str!("../../data/document_words.tsv");
 
 /// The version of the heuristic's rules, part of the index's fingerprint with its data files: an
 /// index whose names were proposed by other rules is rebuilt, not updated. 2: a common word
-/// opening a sentence is no part of the name after it ("Later Garba").
+/// opening a sentence is no part of the name after it ("Later Garba"). 3: names inside a
+/// document's name, bracketed acronyms, compass points before a continent, an uncommon given
+/// name opening a sentence.
 pub const RULES: &str = "heuristic rules 3";
 
 /// The data files whose words decide what the heuristic proposes, for the index's fingerprint.
@@ -502,7 +497,7 @@ mod tests {
         propose(&View::new(text, &words, &lists), &vec![false; words.len()])
             .into_iter()
             .filter(|p| p.words.len() > 1 || p.kind != Kind::Unknown)
-            .map(|p| (p.id(&words), p.kind))
+            .map(|p| (slug(&words, p.words), p.kind))
             .collect()
     }
 

@@ -160,17 +160,17 @@ impl<'g> Recognizer<'g> {
         self.gazetteer
     }
 
-    /// Forgets the people and acronyms of the previous article; the next is undated, so its aliases are
-    /// read as they are meant today.
+    /// Forgets the people and acronyms of the previous article; the next is undated, so its
+    /// aliases are read as they are meant today.
     pub fn start_article(&mut self) {
         self.people.clear();
         self.acronyms.clear();
         self.day = None;
     }
 
-    /// Forgets the people and acronyms of the previous article; the next is dated `date`, and its aliases
-    /// are read as they were meant then (see [`gazetteer::reading_day`]): "Republic of China"
-    /// is China's seat in 1960 and Taiwan in 1980.
+    /// Forgets the people and acronyms of the previous article; the next is dated `date`, and
+    /// its aliases are read as they were meant then (see [`gazetteer::reading_day`]):
+    /// "Republic of China" is China's seat in 1960 and Taiwan in 1980.
     pub fn start_article_on(&mut self, date: &Date) {
         self.people.clear();
         self.acronyms.clear();
@@ -278,16 +278,7 @@ impl<'g> Recognizer<'g> {
         for org in heuristic::org_spans(&view, &covered) {
             mentions.retain(|m| m.words.end <= org.start || m.words.start >= org.end);
             covered[org.clone()].fill(true);
-            let span = surface(org.clone());
-            let written: Arc<str> = text[span.clone()].into();
-            mentions.push(Mention {
-                id: heuristic::slug(words, org.clone()).into(),
-                kind: Kind::Org,
-                name: written.clone(),
-                alias: written,
-                span,
-                words: org,
-            });
+            mentions.push(named(text, words, org, Kind::Org));
         }
         // A compass point before a continent or region names a region of it ("West Africa").
         for m in &mut mentions {
@@ -336,25 +327,19 @@ impl<'g> Recognizer<'g> {
             if known.is_none() && (proposal.common || (single && proposal.kind != Kind::Person)) {
                 continue;
             }
-            let span = surface(proposal.words.clone());
-            let written: Arc<str> = text[span.clone()].into();
             let mention = match known {
-                Some((id, kind, name)) => Mention {
-                    id,
-                    kind,
-                    name,
-                    alias: written,
-                    span,
-                    words: proposal.words,
-                },
-                None => Mention {
-                    id: proposal.id(words).into(),
-                    kind: proposal.kind,
-                    name: written.clone(),
-                    alias: written,
-                    span,
-                    words: proposal.words,
-                },
+                Some((id, kind, name)) => {
+                    let span = surface(proposal.words.clone());
+                    Mention {
+                        id,
+                        kind,
+                        name,
+                        alias: text[span.clone()].into(),
+                        span,
+                        words: proposal.words,
+                    }
+                }
+                None => named(text, words, proposal.words, proposal.kind),
             };
             if mention.kind == Kind::Person {
                 self.remember(&mention);
@@ -381,22 +366,15 @@ impl<'g> Recognizer<'g> {
         }
         if !self.acronyms.is_empty() {
             for (i, word) in words.iter().enumerate() {
-                let span = word.span.0..word.span.1;
                 if covered[i]
                     || !self.acronyms.contains(word.exact)
-                    || !text[span.clone()].chars().all(|c| c.is_ascii_uppercase())
+                    || !text[word.span.0..word.span.1]
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase())
                 {
                     continue;
                 }
-                let written: Arc<str> = text[span.clone()].into();
-                mentions.push(Mention {
-                    id: heuristic::slug(words, i..i + 1).into(),
-                    kind: Kind::Org,
-                    name: written.clone(),
-                    alias: written,
-                    span,
-                    words: i..i + 1,
-                });
+                mentions.push(named(text, words, i..i + 1, Kind::Org));
             }
         }
         mentions.sort_by_key(|m| m.words.start);
@@ -412,6 +390,21 @@ impl<'g> Recognizer<'g> {
                 .entry(surname)
                 .or_insert_with(|| (mention.id.clone(), mention.kind, mention.name.clone()));
         }
+    }
+}
+
+/// A name the text spells that the gazetteer does not give: the words `range` as written, with
+/// the id of their folded words (`heuristic::slug`).
+fn named(text: &str, words: &[WordRef<'_>], range: Range<usize>, kind: Kind) -> Mention {
+    let span = words[range.start].span.0..words[range.end - 1].span.1;
+    let written: Arc<str> = text[span.clone()].into();
+    Mention {
+        id: heuristic::slug(words, range.clone()).into(),
+        kind,
+        name: written.clone(),
+        alias: written,
+        span,
+        words: range,
     }
 }
 

@@ -375,22 +375,6 @@ pub struct SegmentPassages {
     unordered: bool,
 }
 
-/// A score ordered as a total order (for a heap of weighed scores).
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct OrderedScore(Score);
-
-impl Eq for OrderedScore {}
-impl PartialOrd for OrderedScore {
-    fn partial_cmp(&self, other: &OrderedScore) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for OrderedScore {
-    fn cmp(&self, other: &OrderedScore) -> Ordering {
-        self.0.total_cmp(&other.0)
-    }
-}
-
 /// A passage in a segment's top list before its tie-breaking keys are read.
 #[derive(Debug, Clone, Copy)]
 struct Scored {
@@ -529,10 +513,10 @@ impl Collector for Passages<'_> {
             };
             // The `kept`-th best weighed score so far: below it, nothing can be kept.
             let weighed_floor =
-                |best: &BinaryHeap<Reverse<OrderedScore>>, kept: usize| match best.len() >= kept {
+                |best: &BinaryHeap<Reverse<Scored>>, kept: usize| match best.len() >= kept {
                     true => best
                         .peek()
-                        .map_or(Score::NEG_INFINITY, |l| l.0.0.next_down()),
+                        .map_or(Score::NEG_INFINITY, |l| l.0.score.next_down()),
                     false => Score::NEG_INFINITY,
                 };
             let threshold =
@@ -544,12 +528,15 @@ impl Collector for Passages<'_> {
             let mut at_least = Score::NEG_INFINITY;
             let mut offer = |doc: DocId, score: Score| {
                 if let Some((prior, norms, kept, best)) = &mut weighed {
-                    let score = OrderedScore(score * prior.weight(norms.fieldnorm(doc)));
+                    let weighed = Scored {
+                        score: score * prior.weight(norms.fieldnorm(doc)),
+                        doc,
+                    };
                     if best.len() < *kept {
-                        best.push(Reverse(score));
-                    } else if best.peek().is_some_and(|l| l.0 < score) {
+                        best.push(Reverse(weighed));
+                    } else if best.peek().is_some_and(|l| l.0 < weighed) {
                         best.pop();
-                        best.push(Reverse(score));
+                        best.push(Reverse(weighed));
                     }
                     at_least = weighed_floor(best, *kept);
                 }
