@@ -39,7 +39,9 @@
 //! * `*` is part of a word: the planner reads a word of an analysed field that ends in `*` as
 //!   the words starting with what comes before it, and refuses a `*` elsewhere in it.
 //! * Texts are returned in Unicode normalisation form C, as article text is indexed
-//!   (see `crate::corpus::clean`): a decomposed `Kyïv` finds a composed one.
+//!   (see `crate::corpus::clean`): a decomposed `Kyïv` finds a composed one. An `id:` value
+//!   is returned as typed: two files whose names differ only in normalisation have two ids,
+//!   and the planner looks for the typed id and its composed form.
 //! * Spec quirk kept on purpose: after `)` or a closing `"` a `-` is not at a clause
 //!   start, so `(a)-b` is `(a) AND "-b"`; write `(a) -b` to exclude.
 //!
@@ -365,6 +367,17 @@ fn closing_quote(q: &str, from: usize) -> Option<usize> {
 /// A phrase's content with its escapes undone (`\"` → `"`, `\\` → `\`; any other backslash
 /// is kept), in Unicode form C.
 fn unquote(raw: &str) -> String {
+    nfc(&unquote_typed(raw)).into_owned()
+}
+
+/// Whether `field`'s values are kept as typed rather than composed: an article id names a
+/// file, and file names may differ only in normalisation.
+fn as_typed(field: Option<&Field>) -> bool {
+    field.is_some_and(|f| f.name == "id")
+}
+
+/// A phrase's text without its quotes and escapes, as typed.
+fn unquote_typed(raw: &str) -> String {
     let mut text = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {
@@ -380,7 +393,7 @@ fn unquote(raw: &str) -> String {
             text.push(c);
         }
     }
-    nfc(&text).into_owned()
+    text
 }
 
 struct Parser<'q> {
@@ -544,12 +557,19 @@ impl<'q> Parser<'q> {
             );
             return self.err(c.span(), msg);
         }
-        let (field, text, span) = (field.cloned(), nfc(text).into_owned(), t.span());
+        let text = match as_typed(field) {
+            true => text.to_owned(),
+            false => nfc(text).into_owned(),
+        };
+        let (field, span) = (field.cloned(), t.span());
         Ok(Node::Term { field, text, span })
     }
 
     fn phrase(&mut self, field: Option<&Field>, raw: &str, t: &Token) -> PResult<Node> {
-        let text = unquote(raw);
+        let text = match as_typed(field) {
+            true => unquote_typed(raw),
+            false => unquote(raw),
+        };
         if text.trim().is_empty() {
             return self.err(t.span(), "empty phrase");
         }

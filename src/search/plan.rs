@@ -759,12 +759,22 @@ impl Planner<'_> {
         Ok(entity_mentions(self.fields, &id))
     }
 
+    /// `id:ID`: the article of that id as typed or, when no article has it, of its composed
+    /// form (a file named in decomposed letters has the composed id, unless a composed twin
+    /// took it; see `corpus::normalise_ids`).
     fn id_query(&self, id: &str) -> Logical {
         let field = FieldName::new(self.fields.article_id, "id");
-        Logical::Keyword {
-            field,
-            token: id.to_owned(),
-        }
+        let composed = crate::corpus::clean::nfc(id);
+        let as_typed = || match (self.prefixes)(&field, id) {
+            Ok(Expansion::Words(ids)) => ids.iter().any(|(found, _)| found == id),
+            // More than the list holds start so; the typed id is looked up as typed.
+            Ok(Expansion::TooMany) | Err(_) => true,
+        };
+        let token = match composed != id && !as_typed() {
+            true => composed.into_owned(),
+            false => id.to_owned(),
+        };
+        Logical::Keyword { field, token }
     }
 
     /// `id:ungdc-78*`: the articles whose id starts with the letters before the `*` (a quoted

@@ -200,6 +200,14 @@ fn files_whose_names_differ_only_in_their_unicode_normalisation_stay_apart() {
         env.search_json("zebras", &[]).articles(),
         ["cafe\u{301}.txt"]
     );
+    // `id:` reaches each twin by its id as written, and the quoted form too.
+    for (typed, word) in [("caf\u{e9}.txt", "marmots"), ("cafe\u{301}.txt", "zebras")] {
+        for query in [format!("id:{typed}"), format!("id:\"{typed}\"")] {
+            let found = env.search_json(&query, &[]);
+            assert_eq!(found.articles(), [typed], "{query}: {}", found.out);
+            assert!(found.out.stdout.contains(word), "{query}: {}", found.out);
+        }
+    }
     let again = env.run_ok(&["index", "--threads", "1"], 0);
     assert!(
         again
@@ -212,6 +220,15 @@ fn files_whose_names_differ_only_in_their_unicode_normalisation_stay_apart() {
     env.run_ok(&["index", "--threads", "1"], 0);
     assert_eq!(env.search_json("zebras", &[]).articles(), ["caf\u{e9}.txt"]);
     assert_eq!(env.count("marmots OR zebras"), (1, 1));
+    for typed in ["caf\u{e9}.txt", "cafe\u{301}.txt"] {
+        let found = env.search_json(&format!("id:{typed}"), &[]);
+        assert_eq!(
+            found.articles(),
+            ["caf\u{e9}.txt"],
+            "{typed}: {}",
+            found.out
+        );
+    }
     // `show` finds it by either spelling, as `id:` does.
     for typed in ["caf\u{e9}.txt", "cafe\u{301}.txt"] {
         let shown = env.run_ok(&["show", typed], 0);
