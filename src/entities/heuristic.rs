@@ -109,8 +109,9 @@ const DOCUMENT_WORDS: &str = include_str!("../../data/document_words.tsv");
 /// index whose names were proposed by other rules is rebuilt, not updated. 2: a common word
 /// opening a sentence is no part of the name after it ("Later Garba"). 3: names inside a
 /// document's name, bracketed acronyms, compass points before a continent, an uncommon given
-/// name opening a sentence.
-pub const RULES: &str = "heuristic rules 3";
+/// name opening a sentence. 4: a possessive ends a name, a known surname running on into a
+/// longer name is no mention of its own, "treaty" in lower case heads a document's name.
+pub const RULES: &str = "heuristic rules 4";
 
 /// The data files whose words decide what the heuristic proposes, for the index's fingerprint.
 pub const DATA: &[&str] = &[
@@ -221,6 +222,11 @@ impl<'t, 'w, 'a> View<'t, 'w, 'a> {
             || self.is(i - 1, list::HONORIFIC) && g.starts_with('.') && g[1..].trim().is_empty()
     }
 
+    /// Whether word `i` ends in a possessive `'s` (`Stevenson's`).
+    fn possessive(&self, i: usize) -> bool {
+        self.words[i].exact.ends_with("'s")
+    }
+
     /// Whether a possessive apostrophe stands between words `i - 1` and `i` (`Trump’s plan`).
     fn gap_has_possessive(&self, i: usize) -> bool {
         let g = self.gap(i);
@@ -239,8 +245,9 @@ impl<'t, 'w, 'a> View<'t, 'w, 'a> {
 
 /// Whether the name ending before word `end` is part of a document's name: capitalised words
 /// (or names joined by hyphens) lead from it to a document's head word ("Camp David Accords",
-/// "Molotov-Ribbentrop Pact", "Hague Summit Declaration"), or to the plural "agreements" or
-/// "accords" in lower case ("the Minsk agreements"). A possessive name is no part of one
+/// "Molotov-Ribbentrop Pact", "Hague Summit Declaration"), or to "treaty" or the plural
+/// "agreements" or "accords" in lower case ("the North Atlantic treaty", "the Minsk
+/// agreements"). A possessive name is no part of one
 /// ("Trump's Plan").
 pub fn in_document_name(v: &View<'_, '_, '_>, name: Range<usize>, known: bool) -> bool {
     let end = name.end;
@@ -263,7 +270,7 @@ pub fn in_document_name(v: &View<'_, '_, '_>, name: Range<usize>, known: bool) -
     let mut common = false;
     while j < v.len() && j - end < 4 && v.inner_gap(j) {
         let head = v.is(j, list::DOCUMENT);
-        if head && (v.cap(j) || matches!(v.exact(j), "agreements" | "accords")) {
+        if head && (v.cap(j) || matches!(v.exact(j), "agreements" | "accords" | "treaty")) {
             return !(common && j - end > 1);
         }
         if !v.cap(j) {
@@ -273,6 +280,27 @@ pub fn in_document_name(v: &View<'_, '_, '_>, name: Range<usize>, known: bool) -
         j += 1;
     }
     false
+}
+
+/// Whether the one-word name at `at` (a known person's surname, "Johnson") runs on into a
+/// longer name the gazetteer does not hold ("Ellen Johnson Sirleaf", "Javier Peres de
+/// Cuellar"): the next word is capitalised and on none of the word lists, or a name connector
+/// (`de`, `van`) is followed by a capitalised word. Capitalised common words after it do not
+/// count: "the Johnson Administration" is his.
+pub fn runs_on(v: &View<'_, '_, '_>, covered: &[bool], at: usize) -> bool {
+    let next = at + 1;
+    if next >= v.len() || covered[next] || !v.inner_gap(next) || v.possessive(at) {
+        return false;
+    }
+    if v.cap(next) {
+        return v.lists[next] == 0;
+    }
+    v.is(next, list::CONNECTOR)
+        && !matches!(v.exact(next), "of" | "the")
+        && next + 1 < v.len()
+        && !covered[next + 1]
+        && v.inner_gap(next + 1)
+        && v.cap(next + 1)
 }
 
 /// The first word of a compass point written before the place ending at word `start`
@@ -396,7 +424,8 @@ pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool]) -> Vec<Proposal<'a>> 
         }
         let start = i;
         let mut end = i + 1;
-        while end < n && !covered[end] && v.inner_gap(end) {
+        // A possessive ends a name ("Mr. Stevenson's Government").
+        while end < n && !covered[end] && v.inner_gap(end) && !v.possessive(end - 1) {
             if v.cap(end) {
                 end += 1;
             } else if v.is(end, list::CONNECTOR)

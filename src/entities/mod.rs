@@ -269,12 +269,26 @@ impl<'g> Recognizer<'g> {
                 }
             })
             .collect();
+        let view = heuristic::View::new(text, words, lists);
         let mut covered = vec![false; words.len()];
         for m in &mentions {
             covered[m.words.clone()].fill(true);
         }
+        // A known person's surname inside a longer name is someone else's ("Ellen Johnson
+        // Sirleaf"): the name is left to the heuristic.
+        let before = mentions.len();
+        mentions.retain(|m| {
+            !(m.kind == Kind::Person
+                && m.words.len() == 1
+                && heuristic::runs_on(&view, &covered, m.words.start))
+        });
+        if mentions.len() < before {
+            covered.fill(false);
+            for m in &mentions {
+                covered[m.words.clone()].fill(true);
+            }
+        }
         // A long organisation name is one mention, not the known entities inside it.
-        let view = heuristic::View::new(text, words, lists);
         for org in heuristic::org_spans(&view, &covered) {
             mentions.retain(|m| m.words.end <= org.start || m.words.start >= org.end);
             covered[org.clone()].fill(true);
@@ -455,6 +469,61 @@ mod tests {
             .collect()
     }
 
+    /// `spans`, in an article dated `date`.
+    fn spans_on(date: &str, text: &str) -> Vec<(String, String)> {
+        let mut recognizer = Recognizer::new(Gazetteer::builtin());
+        recognizer.start_article_on(&date.parse().unwrap());
+        recognizer
+            .recognize(&mut Analyzer::new(), text)
+            .iter()
+            .map(|m| (text[m.span.clone()].to_owned(), m.id.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_shared_surname_names_the_person_of_its_years_only() {
+        let vance = |date| spans_on(date, "We support the efforts of Secretary Vance.");
+        assert_eq!(vance("1978"), [("Vance".into(), "cyrus-vance".into())]);
+        assert_eq!(vance("2025-11-24"), [("Vance".into(), "jd-vance".into())]);
+        let bush = |date| spans_on(date, "President Bush spoke.");
+        assert_eq!(bush("1990"), [("Bush".into(), "george-h-w-bush".into())]);
+        assert_eq!(bush("2003"), [("Bush".into(), "george-w-bush".into())]);
+        // Outside every period the surname is only a name the text spells.
+        assert_eq!(bush("1997"), [("Bush".into(), "bush".into())]);
+        // "DDR" is East Germany only while there was one.
+        let ddr = |date| spans_on(date, "The DDR delegation left.");
+        assert_eq!(ddr("1975"), [("DDR".into(), "east-germany".into())]);
+        assert_eq!(ddr("2019"), []);
+    }
+
+    #[test]
+    fn a_known_surname_inside_a_longer_name_is_not_that_person() {
+        assert_eq!(
+            spans_on("2020", "We honour Ellen Johnson Sirleaf today."),
+            [(
+                "Ellen Johnson Sirleaf".into(),
+                "ellen-johnson-sirleaf".into()
+            )]
+        );
+        // Office words after the surname keep it: his administration is his.
+        assert_eq!(
+            spans_on("2020", "The Johnson Government agreed."),
+            [("Johnson".into(), "boris-johnson".into())]
+        );
+        assert_eq!(
+            spans_on("1987", "Mr. Javier Peres de Cuellar spoke."),
+            [("Peres de Cuellar".into(), "peres-de-cuellar".into())]
+        );
+    }
+
+    #[test]
+    fn a_possessive_ends_a_name() {
+        assert_eq!(
+            spans_on("1964", "Mr. Stevenson's Government directed it."),
+            [("Stevenson's".into(), "stevenson".into())]
+        );
+    }
+
     #[test]
     fn nothing_inside_a_documents_name_is_an_entity() {
         for text in [
@@ -463,6 +532,8 @@ mod tests {
             "Ships left under the Black Sea Grain Initiative.",
             "Before the Molotov-Ribbentrop Pact, Europe hoped.",
             "The Baghdad Pact ended.",
+            "The North Atlantic treaty was signed.",
+            "They met at the Paris Peace Conference.",
         ] {
             let found = spans(text);
             assert!(
