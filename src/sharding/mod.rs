@@ -80,7 +80,7 @@ pub fn build_set(
     }
     // One shard reads every input; a whole set plans first, so each shard reads only its files.
     let (keys, planned) = match only {
-        Some(key) => (vec![only_key(existing.as_ref(), key)], None),
+        Some(key) => (vec![only_key(existing.as_ref(), by, key)?], None),
         None => {
             let planned = plan::plan(&roots, by)?;
             let mut keys: Vec<String> = planned.shards.iter().map(|s| s.key.clone()).collect();
@@ -149,10 +149,38 @@ pub fn build_set(
 }
 
 /// The key `--shard` names: a key of the set, or the folder name of one.
-fn only_key(existing: Option<&SetManifest>, key: &str) -> String {
-    existing
-        .and_then(|set| set.shard(key))
-        .map_or_else(|| key.to_owned(), |entry| entry.key.clone())
+/// The key `--shard KEY` names: a shard of the set, or a key of its partition (a year `1985`,
+/// a month `1985-09`, or a source). Anything else is refused before anything is written: a
+/// date key is also the shard's folder name, so `../other` would reach outside the set.
+fn only_key(existing: Option<&SetManifest>, by: ShardBy, key: &str) -> Result<String> {
+    if let Some(entry) = existing.and_then(|set| set.shard(key)) {
+        return Ok(entry.key.clone());
+    }
+    let digits = |s: &str| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit());
+    let valid = match by {
+        ShardBy::Year => digits(key),
+        ShardBy::Month => match key.split_once('-') {
+            None => digits(key),
+            Some((year, month)) => {
+                digits(year)
+                    && month.len() == 2
+                    && month.parse::<u8>().is_ok_and(|m| (1..=12).contains(&m))
+            }
+        },
+        ShardBy::Source => true,
+    };
+    match valid {
+        true => Ok(key.to_owned()),
+        false => Err(Error::Invalid(format!(
+            "--shard {}: a shard of a set by {by} is named by its {}, like --shard {}",
+            format!("'{}'", crate::error::printable(key)),
+            by.name(),
+            match by {
+                ShardBy::Month => "1985-09",
+                _ => "1985",
+            }
+        ))),
+    }
 }
 
 /// The manifest's entry of `key`, or a new one.

@@ -277,6 +277,66 @@ fn one_shard_builds_alone_and_takes_only_its_articles() {
 }
 
 #[test]
+fn a_shard_key_that_is_no_key_of_the_partition_is_refused_before_anything_is_written() {
+    let env = TestEnv::new();
+    env.add_fixtures("shards");
+    env.run_ok(&["index", "corpus", "--index", "other", "--quiet"], 0);
+    let other = || {
+        let query = "grain OR ceasefire OR sanctions";
+        env.run_ok(&["search", "--index", "other", "--count", query], 0)
+            .stdout
+    };
+    let other_before = other();
+    build_by_year(&env);
+    let manifest = std::fs::read_to_string(env.path().join("set/shards.json")).unwrap();
+    for key in [
+        "../../other",
+        "../other",
+        "",
+        "Reuters",
+        "19",
+        "2022-13",
+        "2022/01",
+    ] {
+        let out = env.run_ok(&one_shard(key), 2);
+        assert!(
+            out.stderr.contains(&format!(
+                "--shard '{key}': a shard of a set by year is named by its year, like --shard 1985"
+            )),
+            "{out}"
+        );
+    }
+    // Nothing was written: not the set's manifest, not the other index, no folder outside.
+    assert_eq!(
+        std::fs::read_to_string(env.path().join("set/shards.json")).unwrap(),
+        manifest
+    );
+    assert!(!env.path().join("escape").exists());
+    env.run_ok(&["index", "--index", "set", "--quiet"], 0);
+    assert_eq!(other(), other_before);
+    // A month set takes months and years.
+    env.run_ok(
+        &[
+            "index",
+            "corpus",
+            "--index",
+            "months",
+            "--shard-by",
+            "month",
+            "--shard",
+            "2022-03",
+            "--quiet",
+        ],
+        0,
+    );
+    let out = env.run_ok(
+        &["index", "corpus", "--index", "months", "--shard", "2022-3"],
+        2,
+    );
+    assert!(out.stderr.contains("like --shard 1985-09"), "{out}");
+}
+
+#[test]
 fn two_shard_builds_at_once_both_land() {
     let env = TestEnv::new();
     env.add_fixtures("shards");
