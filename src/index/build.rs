@@ -380,10 +380,24 @@ fn existing(dir: &IndexDir, options: &BuildOptions) -> Result<Option<Existing>> 
             roots,
         })
     };
+    // An index that cannot be read is rebuilt from the roots it recorded; when those cannot be
+    // read either, from the paths given, and never from the default corpus, which may not be
+    // the index's at all.
+    let unreadable = || match unopened() {
+        Some(existing) => Ok(Some(existing)),
+        None if !options.roots.is_empty() => Ok(None),
+        None => Err(Error::Invalid(format!(
+            "{0}: the index cannot be read, nor which corpus folders it was built from: give \
+             them, `attache index PATH... --index {0} --full`",
+            dir.path().display()
+        ))),
+    };
     let open = match dir.open_for_writing() {
         Ok(open) => open,
-        Err(Error::NoIndex { .. }) => return Ok(None),
-        Err(_) if options.full => return Ok(unopened()),
+        // A first publication cut short leaves a generation without its pointer: a rebuild
+        // reads the roots that generation records.
+        Err(Error::NoIndex { .. }) if !(options.full && dir.was_built()) => return Ok(None),
+        Err(_) if options.full => return unreadable(),
         Err(e) => return Err(e),
     };
     let payload = super::read_payload(&open.index);
@@ -394,7 +408,7 @@ fn existing(dir: &IndexDir, options: &BuildOptions) -> Result<Option<Existing>> 
     });
     let catalog = match catalog {
         Ok(catalog) => catalog,
-        Err(_) if options.full => return Ok(unopened()),
+        Err(_) if options.full => return unreadable(),
         Err(e) => return Err(e),
     };
     let roots = recorded.unwrap_or_else(|| Roots::of(catalog.inferred_roots()));

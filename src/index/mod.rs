@@ -432,11 +432,32 @@ impl IndexDir {
     /// The corpus roots the live generation records, read from its `meta.json` without opening
     /// the index: what a full rebuild must read again even when the index itself is of another
     /// format or cannot be read.
+    ///
+    /// When the live generation cannot be read (`CURRENT` names a missing folder, its
+    /// `meta.json` is damaged), the newest other generation that records its roots answers:
+    /// a rebuild then reads the corpus the index was built from, not the default one.
     pub(crate) fn recorded_roots(&self) -> Option<roots::Roots> {
-        let meta = fs::read(self.current().ok()??.join("meta.json")).ok()?;
-        let meta: serde_json::Value = serde_json::from_slice(&meta).ok()?;
-        let payload: roots::Payload = serde_json::from_str(meta["payload"].as_str()?).ok()?;
-        payload.corpus_roots
+        let roots_of = |generation: &Path| -> Option<roots::Roots> {
+            let meta = fs::read(generation.join("meta.json")).ok()?;
+            let meta: serde_json::Value = serde_json::from_slice(&meta).ok()?;
+            let payload: roots::Payload = serde_json::from_str(meta["payload"].as_str()?).ok()?;
+            payload.corpus_roots
+        };
+        if let Some(roots) = self.current().ok().flatten().and_then(|g| roots_of(&g)) {
+            return Some(roots);
+        }
+        let mut generations = self.generations().ok()?;
+        generations.sort_unstable_by(|a, b| b.cmp(a));
+        generations
+            .into_iter()
+            .map(|n| self.path.join(format!("{GEN_PREFIX}{n:06}")))
+            .filter(|g| g.join(MANIFEST).is_file())
+            .find_map(|g| roots_of(&g))
+    }
+
+    /// Whether anything was ever published here: a pointer, or a generation folder.
+    pub(crate) fn was_built(&self) -> bool {
+        self.path.join(CURRENT).exists() || self.generations().is_ok_and(|g| !g.is_empty())
     }
 }
 

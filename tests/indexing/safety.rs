@@ -851,3 +851,49 @@ fn a_moved_root_whose_first_article_was_edited_keeps_it() {
     assert_eq!(changes(&again), (0, 1, 0, 1), "{again}");
     assert_eq!(env.count("revised"), (1, 1));
 }
+
+#[test]
+fn a_rebuild_of_an_unreadable_index_reads_the_roots_it_recorded_not_the_default_corpus() {
+    // The index is of `mine/`; the working folder also has a `corpus/` of other articles.
+    let env = TestEnv::new();
+    env.write("mine/a.txt", "date 2020-01-01\n\nThe okapi grazed.\n");
+    env.write("mine/b.txt", "date 2020-01-02\n\nThe narwhal swam.\n");
+    env.run_ok(&["index", "mine", "--quiet"], 0);
+    let before = env.current_generation();
+    // A pointer naming a generation that is not there: every command says how to repair it.
+    env.write("index/CURRENT", "gen-000009");
+    let refused = env.run_ok(&["search", "okapi"], 2);
+    assert!(
+        refused
+            .stderr
+            .contains("rebuild with `attache index --full`"),
+        "{refused}"
+    );
+    let rebuilt = env.run_ok(&["index", "--full", "--json"], 0);
+    let summary: serde_json::Value = serde_json::from_str(&rebuilt.stdout).unwrap();
+    assert_eq!(summary["articles"], 2, "{rebuilt}");
+    assert_eq!(env.count("okapi OR narwhal"), (2, 2));
+    assert_eq!(
+        env.count("Trump"),
+        (0, 0),
+        "the default corpus was not read"
+    );
+    assert_ne!(env.current_generation(), before);
+
+    // A generation whose meta.json is damaged records no roots that can be read: the rebuild
+    // asks for the paths and leaves the index as it was.
+    let generation = env.generation_dir();
+    env.write(
+        &format!("index/{}/meta.json", env.current_generation()),
+        "garbage",
+    );
+    let refused = env.run_ok(&["index", "--full"], 2);
+    assert_eq!(
+        refused.stderr,
+        "attache: index: the index cannot be read, nor which corpus folders it was built from: \
+         give them, `attache index PATH... --index index --full`\n"
+    );
+    assert!(generation.join("meta.json").is_file());
+    env.run_ok(&["index", "mine", "--full", "--quiet"], 0);
+    assert_eq!(env.count("okapi OR narwhal"), (2, 2));
+}
