@@ -263,8 +263,20 @@ impl Plan {
             read_stdin = true;
         }
         let stdin_origin = read_stdin.then_some(stdin_origin);
+        // A folder that held indexed articles and now holds no file to read is most likely a
+        // disk or share that is not mounted: it is read as one that is gone, its articles kept.
+        let empty: Vec<String> = match existing {
+            Some(existing) if !options.prune => (inputs.roots.iter())
+                .filter(|root| corpus::path_of_key(root).is_dir())
+                .filter(|root| !inputs.files.iter().any(|f| within(&f.origin, root)))
+                .filter(|root| existing.catalog.origins_within(root).next().is_some())
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        };
         // What the run can read again: its roots and its standard input's scope.
-        let mut readable = Scope::roots(inputs.roots.iter().cloned());
+        let mut readable =
+            Scope::roots(inputs.roots.iter().filter(|r| !empty.contains(r)).cloned());
         if let Some(origin) = &stdin_origin {
             readable.add(origin.clone());
         }
@@ -276,6 +288,16 @@ impl Plan {
             if !lost.is_empty() {
                 return Err(Error::Invalid(unreadable_in_rebuild(dir, because, &lost)));
             }
+        }
+        for root in &empty {
+            inputs.warnings.push(corpus::Warning {
+                path: corpus::path_of_key(root),
+                line: None,
+                message: "holds no file to read (a disk or share not mounted?): its articles are \
+                          kept (pass --prune to remove them)"
+                    .into(),
+            });
+            inputs.unreadable.push(root.clone());
         }
         let replaceable = match options.prune || rebuild {
             true => Scope::everything(),

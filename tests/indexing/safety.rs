@@ -897,3 +897,44 @@ fn a_rebuild_of_an_unreadable_index_reads_the_roots_it_recorded_not_the_default_
     env.run_ok(&["index", "mine", "--full", "--quiet"], 0);
     assert_eq!(env.count("okapi OR narwhal"), (2, 2));
 }
+
+#[test]
+fn a_root_left_empty_keeps_its_articles_as_a_gone_one_does() {
+    // An unmounted disk leaves its mount point empty: its articles are not removed.
+    let env = TestEnv::empty();
+    env.write("mnt/a.txt", "date 2020-01-01\n\nThe okapi grazed.\n");
+    env.write("mnt/b.txt", "date 2020-01-02\n\nThe narwhal swam.\n");
+    env.write("other/c.txt", "date 2020-01-03\n\nThe marmot dug.\n");
+    env.run_ok(&["index", "mnt", "other", "--quiet"], 0);
+    std::fs::rename(env.path().join("mnt"), env.path().join("away")).unwrap();
+    std::fs::create_dir(env.path().join("mnt")).unwrap();
+    let out = env.run_ok(&["index"], 0);
+    assert!(
+        out.stderr.contains(
+            "mnt: holds no file to read (a disk or share not mounted?): its articles are kept \
+             (pass --prune to remove them)"
+        ) && out.stderr.contains("removed 0 articles"),
+        "{out}"
+    );
+    assert_eq!(env.count("okapi OR narwhal OR marmot"), (3, 3));
+    // Named on the command line, the same; a rebuild refuses to drop them.
+    env.run_ok(&["index", "mnt"], 0);
+    assert_eq!(env.count("okapi OR narwhal"), (2, 2));
+    let refused = env.run_ok(&["index", "--full"], 2);
+    assert!(
+        refused
+            .stderr
+            .contains("a full rebuild would drop 2 articles it cannot read again"),
+        "{refused}"
+    );
+    // Mounted again, nothing changed; --prune over the empty folder removes them.
+    std::fs::remove_dir(env.path().join("mnt")).unwrap();
+    std::fs::rename(env.path().join("away"), env.path().join("mnt")).unwrap();
+    let again = env.run_ok(&["index", "--quiet", "--json"], 0);
+    let summary: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
+    assert_eq!(summary["unchanged"], 3, "{again}");
+    std::fs::rename(env.path().join("mnt"), env.path().join("away")).unwrap();
+    std::fs::create_dir(env.path().join("mnt")).unwrap();
+    env.run_ok(&["index", "--prune", "--quiet"], 0);
+    assert_eq!(env.count("okapi OR narwhal OR marmot"), (1, 1));
+}
