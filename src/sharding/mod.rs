@@ -172,8 +172,8 @@ fn only_key(existing: Option<&SetManifest>, by: ShardBy, key: &str) -> Result<St
     match valid {
         true => Ok(key.to_owned()),
         false => Err(Error::Invalid(format!(
-            "--shard {}: a shard of a set by {by} is named by its {}, like --shard {}",
-            format!("'{}'", crate::error::printable(key)),
+            "--shard '{}': a shard of a set by {by} is named by its {}, like --shard {}",
+            crate::error::printable(key),
             by.name(),
             match by {
                 ShardBy::Month => "1985-09",
