@@ -337,6 +337,43 @@ fn a_shard_key_that_is_no_key_of_the_partition_is_refused_before_anything_is_wri
 }
 
 #[test]
+fn a_shard_folder_that_is_gone_is_damage_not_a_smaller_set() {
+    let env = TestEnv::new();
+    env.add_fixtures("shards");
+    build_by_year(&env);
+    let all = search(
+        &env,
+        "set",
+        "grain OR ceasefire OR sanctions",
+        &["-n", "50"],
+    );
+    std::fs::rename(env.path().join("set/shards/2022"), env.path().join("away")).unwrap();
+    for args in [
+        &["search", "--index", "set", "grain"][..],
+        &["stats", "--index", "set"],
+        &["check", "--index", "set"],
+    ] {
+        let out = env.run_ok(args, 2);
+        assert!(
+            out.stderr.contains(
+                "set: damaged index: shard 2022: set/shards/2022 holds no index (3 articles were \
+                 built there): rebuild with `attache index --full`"
+            ),
+            "{out}"
+        );
+    }
+    // The fix it names works, from the roots the other shards record.
+    env.run_ok(&["index", "--index", "set", "--full", "--quiet"], 0);
+    let again = search(
+        &env,
+        "set",
+        "grain OR ceasefire OR sanctions",
+        &["-n", "50"],
+    );
+    assert_eq!(again.locations(), all.locations());
+}
+
+#[test]
 fn two_shard_builds_at_once_both_land() {
     let env = TestEnv::new();
     env.add_fixtures("shards");

@@ -23,7 +23,7 @@ use tantivy::index::SegmentId;
 use super::super::directory::{Access, IndexDirectory};
 use super::super::{IndexDir, Manifest, OpenIndex};
 use super::{Period, SetManifest};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, printable};
 
 /// One shard of an opened set.
 #[derive(Debug, Clone)]
@@ -146,6 +146,19 @@ impl IndexDir {
         for entry in &set.shards {
             let shard = self.shard_dir(entry);
             let Some(generation) = shard.current()? else {
+                // A shard whose build completed has published a generation: its folder was
+                // removed or emptied since, and its articles would be missing without a word.
+                if entry.complete {
+                    return Err(Error::Damaged {
+                        path: self.path.clone(),
+                        why: format!(
+                            "shard {}: {} holds no index ({} articles were built there)",
+                            printable(&entry.key),
+                            shard.path().display(),
+                            entry.articles
+                        ),
+                    });
+                }
                 // Planned or being built for the first time: nothing to read yet.
                 continue;
             };
