@@ -88,8 +88,12 @@ fn from(source: &Source) -> Option<String> {
 
 /// Prints the completion script for a shell.
 pub fn completions(args: CompletionsArgs) -> anyhow::Result<Exit> {
+    // clap_complete panics when its writer fails (a full disk, a closed pipe): the script is
+    // written to memory first, and then out, where a failure is an error like any other.
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut Cli::command(), "attache", &mut script);
     let mut out = std::io::stdout().lock();
-    clap_complete::generate(args.shell, &mut Cli::command(), "attache", &mut out);
+    out.write_all(&script)?;
     out.flush()?;
     Ok(Exit::Success)
 }

@@ -232,6 +232,20 @@ fn completions_and_the_manual_page_name_the_commands() {
     assert!(man.stdout.contains("search"), "{man}");
     let bad = env.run(&["completions", "tcsh"]);
     assert_eq!(bad.code, 2, "{bad}");
+    // A write that fails is one line and exit 2, not a panic.
+    if let Ok(full) = std::fs::File::create("/dev/full") {
+        for args in [&["completions", "zsh"][..], &["man"]] {
+            let out = env
+                .command(args)
+                .stdout(full.try_clone().unwrap())
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+            assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        }
+    }
 }
 
 /// Runs `attache ARGS` on a terminal (through util-linux `script`) with `vars` set: its output,
