@@ -383,29 +383,44 @@ pub fn write_error(out: &mut dyn Write, tags: Tags<'_>, error: &str) -> io::Resu
     out.write_all(b"\n")
 }
 
-/// Byte offsets of a text turned into character offsets.
+/// Byte offsets of a text turned into character offsets. The last offset counted is kept, and
+/// the next is counted from there: ranges asked for in text order (highlights, entity spans)
+/// cost one pass over the text in all, not one pass each.
 pub(crate) struct CharOffsets<'a> {
     text: &'a str,
+    /// The last byte offset counted (a character boundary) and its character offset.
+    last: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'a> CharOffsets<'a> {
     pub(crate) fn of(text: &'a str) -> CharOffsets<'a> {
-        CharOffsets { text }
+        CharOffsets {
+            text,
+            last: std::cell::Cell::new((0, 0)),
+        }
+    }
+
+    /// The character offset of byte offset `at` (inside a character: of its start).
+    fn count(&self, at: usize) -> usize {
+        let at = at.min(self.text.len());
+        let at = (0..=at)
+            .rev()
+            .find(|&i| self.text.is_char_boundary(i))
+            .unwrap_or(0);
+        let (byte, char) = self.last.get();
+        let count = match at >= byte {
+            true => char + self.text[byte..at].chars().count(),
+            false => char - self.text[at..byte].chars().count(),
+        };
+        self.last.set((at, count));
+        count
     }
 
     /// The character range of the byte range `start..end` (offsets inside a character count
     /// from its start).
     pub(crate) fn range(&self, start: usize, end: usize) -> [usize; 2] {
-        let count = |at: usize| {
-            let at = at.min(self.text.len());
-            let at = (0..=at)
-                .rev()
-                .find(|&i| self.text.is_char_boundary(i))
-                .unwrap_or(0);
-            self.text[..at].chars().count()
-        };
-        let first = count(start);
-        [first, first + count(end) - count(start)]
+        let first = self.count(start);
+        [first, first + self.count(end.max(start)) - first]
     }
 }
 
@@ -441,6 +456,34 @@ mod tests {
         assert_eq!(chars.range(start, start + 8), [7, 15]);
         let sliced: String = text.chars().skip(7).take(8).collect();
         assert_eq!(sliced, "security");
+    }
+
+    #[test]
+    fn character_offsets_are_the_same_in_any_order_of_asking() {
+        let text = "Кыїв’s «security» guarantee — 安全 and Kyiv’s peace";
+        let naive = |at: usize| {
+            let at = (0..=at.min(text.len()))
+                .rev()
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap();
+            text[..at].chars().count()
+        };
+        let chars = CharOffsets::of(text);
+        // Forwards, backwards, inside characters, overlapping, past the end.
+        let asks = [
+            (0, 4),
+            (9, 20),
+            (3, 5),
+            (40, 200),
+            (17, 18),
+            (0, 0),
+            (25, 31),
+            (1, 2),
+        ];
+        for (start, end) in asks.iter().chain(asks.iter().rev()) {
+            let expected = [naive(*start), naive(*end.max(start))];
+            assert_eq!(chars.range(*start, *end), expected, "{start}..{end}");
+        }
     }
 
     #[test]
