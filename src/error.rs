@@ -107,9 +107,22 @@ impl Error {
 impl Error {
     /// The error for an index that tantivy could not read: which file and why, in one line.
     pub fn damaged(path: impl Into<PathBuf>, e: &tantivy::TantivyError) -> Error {
+        use tantivy::TantivyError as T;
+        use tantivy::directory::error::OpenReadError as R;
+        let path = path.into();
+        // Memory that cannot be mapped or allocated says nothing of the index's files.
+        if let T::IoError(io) | T::OpenReadError(R::IoError { io_error: io, .. }) = e
+            && (io.kind() == std::io::ErrorKind::OutOfMemory || io.raw_os_error() == Some(12))
+        {
+            return Error::Invalid(format!(
+                "{}: not enough memory to open the index (cannot allocate memory); the index is \
+                 not damaged: free memory or raise the process's limit (`ulimit -v`)",
+                path.display()
+            ));
+        }
         let (file, what) = index_damage(e);
         Error::Damaged {
-            path: path.into(),
+            path,
             why: match file {
                 Some(file) => format!("{file}: {what}"),
                 None => what,
@@ -294,6 +307,25 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn memory_that_cannot_be_mapped_is_no_damage() {
+        let enomem = std::io::Error::from_raw_os_error(12);
+        let e = tantivy::TantivyError::IoError(std::sync::Arc::new(enomem));
+        let message = Error::damaged("idx", &e).to_string();
+        assert_eq!(
+            message,
+            "idx: not enough memory to open the index (cannot allocate memory); the index is not \
+             damaged: free memory or raise the process's limit (`ulimit -v`)"
+        );
+        let eof = std::io::Error::from(std::io::ErrorKind::UnexpectedEof);
+        let e = tantivy::TantivyError::IoError(std::sync::Arc::new(eof));
+        assert!(
+            Error::damaged("idx", &e)
+                .to_string()
+                .contains("damaged index")
+        );
+    }
+
     use super::*;
 
     #[test]
