@@ -6,6 +6,7 @@ use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use attache::error::printable;
 use attache::export::{self, ExportRequest, ExportSummary, Format, opensearch, quickwit};
 
 use super::{human_bytes, open_searcher};
@@ -52,6 +53,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<Exit> {
     }
     eprintln!("{}", line(&summary));
     for (from, to) in &summary.renamed {
+        let (from, to) = (printable(from), printable(to));
         eprintln!("note: metadata key '{from}' is exported as '{to}'");
     }
     if !args.quiet {

@@ -51,7 +51,8 @@ pub fn run(args: StatsArgs) -> anyhow::Result<Exit> {
     if !s.sources.is_empty() {
         writeln!(out, "sources")?;
         for source in &s.sources {
-            writeln!(out, "  {:>8} passages  {}", source.passages, source.source)?;
+            let name = printable(&source.source);
+            writeln!(out, "  {:>8} passages  {name}", source.passages)?;
         }
     }
     if !s.roots.is_empty() {

@@ -213,7 +213,10 @@ impl Searcher {
             )),
             ids => Error::Invalid(format!(
                 "no article '{shown}' in the index: did you mean {}?",
-                ids.join(" or ")
+                ids.iter()
+                    .map(|id| crate::error::printable(id))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
             )),
         }
     }

@@ -386,3 +386,36 @@ fn binary_data_named_jsonl_is_one_warning_not_one_per_line() {
     );
     assert_eq!(counts, (1, 1));
 }
+
+#[test]
+fn control_characters_of_a_corpus_never_reach_the_terminal_raw() {
+    let env = TestEnv::empty();
+    let hostile = "\u{1b}]0;pwned\u{7}\u{1b}[2J";
+    let line = serde_json::json!({
+        "id": format!("doc{hostile}"),
+        "date": "2020",
+        "source": format!("Wire{hostile}"),
+        format!("k{hostile}"): "v",
+        "body": "Peace talks resumed on Monday in Geneva with both delegations.",
+    });
+    env.write("corpus/a.jsonl", format!("{line}\n"));
+    env.run_ok(&["index", "--quiet"], 0);
+    let stats = env.run_ok(&["stats"], 0);
+    let show = env.run_ok(&["show", "doc"], 2);
+    let export = env.run_ok(&["export", "--format", "quickwit", "out"], 0);
+    for out in [&stats, &show, &export] {
+        let all = format!("{}{}", out.stdout, out.stderr);
+        assert!(!all.contains('\u{1b}') && !all.contains('\u{7}'), "{out}");
+    }
+    assert!(stats.stdout.contains("Wire\\u{1b}]0;pwned"), "{stats}");
+    assert!(
+        show.stderr.contains("did you mean doc\\u{1b}]0;pwned"),
+        "{show}"
+    );
+    assert!(
+        export
+            .stderr
+            .contains("note: metadata key 'k\\u{1b}]0;pwned"),
+        "{export}"
+    );
+}
