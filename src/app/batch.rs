@@ -54,7 +54,13 @@ pub fn run(
         match outcome {
             Ok((results, found)) => {
                 matched |= results.passages_matched > 0;
-                json::write_tagged(&mut out, &results, tags, &found, &[])?;
+                json::write_tagged(
+                    &mut out,
+                    &results,
+                    tags,
+                    &found,
+                    &mut attache::render::no_context,
+                )?;
             }
             Err(err) => {
                 failed += 1;

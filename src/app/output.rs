@@ -69,13 +69,19 @@ pub fn show(
     pager: Option<&str>,
     render: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> anyhow::Result<()> {
+    let Some(command) = pager else {
+        // Without a pager the text goes out as it is written: memory does not grow with it.
+        let mut out = Wrap::new(io::BufWriter::new(io::stdout().lock()), width);
+        render(&mut out)?;
+        out.flush()?;
+        return Ok(());
+    };
+    // A pager that cannot be run falls back to standard output, so its text is kept until then.
     let mut text = Wrap::new(Vec::new(), width);
     render(&mut text)?;
     text.flush()?;
     let text = text.into_inner();
-    if let Some(command) = pager
-        && page(command, &text)
-    {
+    if page(command, &text) {
         return Ok(());
     }
     let mut out = io::stdout().lock();

@@ -59,13 +59,18 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
     }
     let request = request(&args, &settings, args.query.join(" "));
     let results = searcher.search(&request)?;
-    let context = match args.context {
-        0 => Vec::new(),
-        n => results
-            .hits
-            .iter()
-            .map(|hit| searcher.neighbours(&hit.article_id, hit.passage, n))
-            .collect::<Result<Vec<_>, _>>()?,
+    // Each hit's neighbours are read as it is written, and dropped after.
+    let mut context = |i: usize| -> std::io::Result<Option<Vec<attache::search::show::Passage>>> {
+        let (n, Some(hit)) = (args.context, results.hits.get(i)) else {
+            return Ok(None);
+        };
+        if n == 0 {
+            return Ok(None);
+        }
+        searcher
+            .neighbours(&hit.article_id, hit.passage, n)
+            .map(Some)
+            .map_err(std::io::Error::other)
     };
     let suggestions = suggestions(&searcher, &request.query, results.passages_matched)?;
     if args.json || args.count {
@@ -73,7 +78,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
         if args.json {
             // With --count there are no hits: the summary line alone.
             let tags = Tags::default();
-            render::json::write_tagged(&mut out, &results, tags, &suggestions, &context)?;
+            render::json::write_tagged(&mut out, &results, tags, &suggestions, &mut context)?;
         } else {
             writeln!(out, "{}", render::count(&results))?;
         }
@@ -87,7 +92,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
         super::output::show(
             super::output::width(args.view.width),
             pager.as_deref(),
-            |out| render::text(out, &results, &context, color),
+            |out| render::text(out, &results, &mut context, color),
         )?;
         eprintln!("{}", render::summary(&results));
         did_you_mean(&request.query, &suggestions);

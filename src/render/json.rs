@@ -317,7 +317,7 @@ pub(crate) fn entities<'a>(
 /// # Errors
 /// When writing fails.
 pub fn write(out: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
-    write_tagged(out, results, Tags::default(), &[], &[])
+    write_tagged(out, results, Tags::default(), &[], &mut super::no_context)
 }
 
 /// Writes `results` as JSON Lines, each object tagged with `tags`, and `suggestions` in the
@@ -331,12 +331,13 @@ pub fn write_tagged(
     results: &SearchResults,
     tags: Tags<'_>,
     suggestions: &[Suggestion],
-    context: &[Vec<Passage>],
+    context: super::Around<'_>,
 ) -> io::Result<()> {
     for (i, hit) in results.hits.iter().enumerate() {
+        let around = context(i)?;
         let json = HitJson {
             tags,
-            context: context.get(i).map(|around| context_json(around)),
+            context: around.as_deref().map(context_json),
             ..HitJson::from(hit)
         };
         serde_json::to_writer(&mut *out, &json)?;

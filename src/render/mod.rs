@@ -54,6 +54,16 @@ impl Painter {
     }
 }
 
+/// The neighbouring passages of hit number `i` of a list, in order (`None` when the list is
+/// written without them), asked for as each hit is written: a list of thousands of hits with a
+/// wide context never holds every hit's neighbours at once.
+pub type Around<'a> = &'a mut dyn FnMut(usize) -> io::Result<Option<Vec<Passage>>>;
+
+/// No neighbours for any hit.
+pub fn no_context(_: usize) -> io::Result<Option<Vec<Passage>>> {
+    Ok(None)
+}
+
 /// Writes hits as readable text: a header line, the location line, the highlighted snippet;
 /// with `context` (per hit, its neighbouring passages in order), the passages before and after
 /// the snippet, dimmed. Control characters from the corpus are written as escapes (see
@@ -64,7 +74,7 @@ impl Painter {
 pub fn text(
     out: &mut dyn Write,
     results: &SearchResults,
-    context: &[Vec<Passage>],
+    context: Around<'_>,
     color: bool,
 ) -> io::Result<()> {
     let p = Painter::new(color);
@@ -154,7 +164,8 @@ pub fn text(
         if let Some(names) = speaker_names(&hit.speakers) {
             writeln!(out, "   {}said by: {names}{}", p.on(DIM), reset)?;
         }
-        let around = context.get(i).map_or(&[][..], Vec::as_slice);
+        let around = context(i)?.unwrap_or_default();
+        let around = around.as_slice();
         let (before, after) = around.split_at(around.partition_point(|n| n.number < hit.passage));
         let neighbour = |out: &mut dyn Write, n: &Passage| {
             writeln!(
