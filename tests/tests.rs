@@ -946,6 +946,45 @@ fn metadata_fields_are_searchable_as_name_value() {
 }
 
 #[test]
+fn metadata_named_like_a_query_field_is_searched_as_meta_key() {
+    let env = TestEnv::empty();
+    env.write(
+        "corpus/a.jsonl",
+        "{\"id\":\"n1\",\"date\":\"2020-01-01\",\"type\":\"interview\",\"said\":\"minister\",\
+         \"text\":\"draft\",\"desk\":\"foreign\",\"body\":\"The minister spoke of peace.\"}\n\
+         {\"id\":\"n2\",\"date\":\"2020-01-02\",\"type\":\"editorial\",\"said\":\"editor\",\
+         \"text\":\"final\",\"desk\":\"home\",\"body\":\"An editorial on peace.\"}\n",
+    );
+    env.run_ok(&["index", "--quiet"], 0);
+    for (query, id) in [
+        ("meta.type:interview", "n1"),
+        ("meta.said:editor", "n2"),
+        ("meta.text:draft", "n1"),
+        ("meta.desk:home", "n2"),
+        ("desk:home", "n2"),
+    ] {
+        let found = env.search_json(query, &[]);
+        assert_eq!(found.articles(), [id], "{query}: {}", found.out);
+    }
+    // `type:` stays the entities' type, and the error names where the metadata went.
+    let out = env.run(&["search", "nosuch:x"]);
+    let line = assert_one_line_error(&out);
+    assert!(
+        line.contains("desk, meta.said, meta.text, meta.type)"),
+        "{line}"
+    );
+    let stats = env.run_ok(&["stats"], 0);
+    assert!(
+        stats
+            .stdout
+            .contains("metadata    desk, meta.said, meta.text, meta.type"),
+        "{stats}"
+    );
+    let facets = env.run_ok(&["facets", "--by", "meta.type"], 0);
+    assert!(facets.stdout.contains("interview"), "{facets}");
+}
+
+#[test]
 fn an_unknown_field_error_lists_the_metadata_fields() {
     let env = TestEnv::new();
     env.add_fixtures("meta").index();

@@ -6,6 +6,7 @@ use attache::error::printable;
 use attache::index::IndexDir;
 use attache::render::wrap::Wrap;
 use attache::search::Searcher;
+use attache::search::plan::{BUILTIN_FIELDS, META_PREFIX};
 use attache::stats::stats;
 
 use super::human_bytes;
@@ -46,7 +47,14 @@ pub fn run(args: StatsArgs) -> anyhow::Result<Exit> {
     }
     writeln!(out, "size        {}", human_bytes(s.size_bytes))?;
     if !s.metadata_fields.is_empty() {
-        writeln!(out, "metadata    {}", s.metadata_fields.join(", "))?;
+        // A key named like a query field is searched as `meta.KEY:`: listed so.
+        let keys: Vec<String> = (s.metadata_fields.iter())
+            .map(|key| match BUILTIN_FIELDS.contains(&key.as_str()) {
+                true => format!("{META_PREFIX}{key}"),
+                false => key.clone(),
+            })
+            .collect();
+        writeln!(out, "metadata    {}", keys.join(", "))?;
     }
     if !s.sources.is_empty() {
         writeln!(out, "sources")?;

@@ -346,7 +346,15 @@ impl Searcher {
             |key: &str| meta_keys(&searcher, fields.meta, Some(key)).is_ok_and(|k| !k.is_empty());
         let known_fields = || {
             let mut names: Vec<String> = BUILTIN_FIELDS.iter().map(|s| s.to_string()).collect();
-            names.extend(meta_keys(&searcher, fields.meta, None).unwrap_or_default());
+            let keys = meta_keys(&searcher, fields.meta, None).unwrap_or_default();
+            // A metadata key named like a query field is reached as `meta.KEY`.
+            names.extend(
+                keys.into_iter()
+                    .map(|key| match BUILTIN_FIELDS.contains(&&*key) {
+                        true => format!("{}{key}", plan::META_PREFIX),
+                        false => key,
+                    }),
+            );
             names
         };
         let prefixes =

@@ -329,7 +329,11 @@ fn lex(q: &str) -> Result<Vec<Token<'_>>, ParseError> {
                 end = word_end(q, i);
                 let word = &q[i..end];
                 if q[end..].starts_with(':') {
-                    if !word.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                    // `meta.KEY:` names a metadata key that a query field shadows.
+                    let name = word.strip_prefix("meta.").unwrap_or(word);
+                    if name.is_empty()
+                        || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                    {
                         let msg = format!(
                             "bad field name `{word}`: use ascii letters, digits and underscore"
                         );

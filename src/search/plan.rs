@@ -69,6 +69,10 @@ pub enum Expansion {
     TooMany,
 }
 
+/// Written before a metadata key, it names that key even when a query field has its name:
+/// `meta.type:interview` searches the metadata `type`, `type:person` the entities' types.
+pub const META_PREFIX: &str = "meta.";
+
 /// Fields every index has; metadata fields come on top.
 pub const BUILTIN_FIELDS: [&str; 9] = [
     "text", "title", "source", "date", "id", "entity", "type", "said", "quote",
@@ -484,6 +488,8 @@ impl Planner<'_> {
             "said" => Target::Said,
             "quote" => analysed(self.fields.quote, "quote"),
             name => {
+                // `meta.KEY:` reaches a metadata key named like a query field (`meta.type:`).
+                let name = name.strip_prefix(META_PREFIX).unwrap_or(name);
                 let key = meta_key(name);
                 if key != name || !(self.has_meta_key)(&key) {
                     return Err(PlanError {

@@ -61,6 +61,13 @@ impl FromStr for FacetBy {
             "source" => FacetBy::Source,
             "entity" => FacetBy::Entity,
             "type" => FacetBy::Type,
+            // `meta.type`: the metadata key a facet of the same name shadows.
+            key if key
+                .strip_prefix("meta.")
+                .is_some_and(|k| !k.is_empty() && meta_key(k) == k) =>
+            {
+                FacetBy::Meta(key["meta.".len()..].to_owned())
+            }
             key if !key.is_empty() && meta_key(key) == key => FacetBy::Meta(key.to_owned()),
             _ => {
                 return Err(format!(
