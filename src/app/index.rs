@@ -48,6 +48,15 @@ pub fn run(args: IndexArgs) -> anyhow::Result<Exit> {
     progress.keep_changes = args.dry_run && args.json;
     progress.interrupt = Some(interrupt_flag()?);
     let dir = IndexDir::new(dir);
+    // A set whose manifest cannot be read is built anew by a full rebuild that names its
+    // partition; its shards' roots are read from their folders.
+    if args.full && args.shard_by.is_some() && !args.dry_run && dir.set_aside_damaged_manifest()? {
+        eprintln!(
+            "note: {}/shards.json could not be read: set aside as shards.json.damaged; the set \
+             is built anew",
+            dir.path().display()
+        );
+    }
     let by = match (args.shard_by, dir.shard_set()?) {
         (Some(by), _) => Some(by),
         (None, set) => set.map(|s| s.shard_by),

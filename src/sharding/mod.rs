@@ -204,12 +204,21 @@ fn recorded_roots(
     existing: Option<&SetManifest>,
     fallback: &[PathBuf],
 ) -> Vec<PathBuf> {
-    let mut roots: Vec<String> = existing
-        .iter()
-        .flat_map(|set| &set.shards)
-        .filter_map(|entry| dir.shard_dir(entry).recorded_roots())
-        .flat_map(|r| r.paths)
-        .collect();
+    let mut roots: Vec<String> = match existing {
+        Some(set) => (set.shards.iter())
+            .filter_map(|entry| dir.shard_dir(entry).recorded_roots())
+            .flat_map(|r| r.paths)
+            .collect(),
+        // A set without its manifest (set aside, damaged): the shard folders still record
+        // the roots they were built from.
+        None => std::fs::read_dir(dir.path().join(SHARDS_FOLDER))
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry.ok())
+            .filter_map(|entry| IndexDir::new(entry.path()).recorded_roots())
+            .flat_map(|r| r.paths)
+            .collect(),
+    };
     roots.sort();
     roots.dedup();
     // As a shard's own run walks them (relative to the working directory when under it), so

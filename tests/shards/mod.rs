@@ -374,6 +374,61 @@ fn a_shard_folder_that_is_gone_is_damage_not_a_smaller_set() {
 }
 
 #[test]
+fn a_set_whose_manifest_is_damaged_is_rebuilt_by_the_command_its_error_names() {
+    // The set is built from `wire/`; the default `corpus/` is empty.
+    let env = TestEnv::new();
+    env.add_fixtures("shards");
+    std::fs::rename(env.path().join("corpus"), env.path().join("wire")).unwrap();
+    std::fs::create_dir(env.path().join("corpus")).unwrap();
+    let build = [
+        "index",
+        "wire",
+        "--index",
+        "set",
+        "--shard-by",
+        "year",
+        "--quiet",
+    ];
+    env.run_ok(&build, 0);
+    let all = search(
+        &env,
+        "set",
+        "grain OR ceasefire OR sanctions",
+        &["-n", "50"],
+    );
+    assert!(!all.hits.is_empty());
+    env.write(
+        "set/shards.json",
+        "{\"format\": 1, \"shard_by\": \"year\", \"shards\": [",
+    );
+    let refused = env.run_ok(&["search", "--index", "set", "grain"], 2);
+    assert!(
+        refused.stderr.contains(
+            "the shards under set/shards are kept; rebuild the set with `attache index PATH... \
+             --index set --full --shard-by year|month|source`"
+        ),
+        "{refused}"
+    );
+    // Without paths the shard folders' recorded roots are read.
+    let rebuilt = env.run_ok(
+        &["index", "--index", "set", "--full", "--shard-by", "year"],
+        0,
+    );
+    assert!(
+        rebuilt.stderr.contains("set aside as shards.json.damaged"),
+        "{rebuilt}"
+    );
+    assert!(env.path().join("set/shards.json.damaged").is_file());
+    let again = search(
+        &env,
+        "set",
+        "grain OR ceasefire OR sanctions",
+        &["-n", "50"],
+    );
+    assert_eq!(again.locations(), all.locations());
+}
+
+#[test]
 fn two_shard_builds_at_once_both_land() {
     let env = TestEnv::new();
     env.add_fixtures("shards");

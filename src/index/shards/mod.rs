@@ -241,11 +241,14 @@ impl IndexDir {
             Err(_) if self.path.is_file() => return Err(self.not_a_folder()),
             Err(e) => return Err(Error::io(path, e)),
         };
-        let manifest: SetManifest =
-            serde_json::from_slice(&bytes).map_err(|e| Error::IncompatibleIndex {
-                path: self.path.clone(),
-                why: format!("unreadable {SET_MANIFEST}: {e}"),
-            })?;
+        let manifest: SetManifest = serde_json::from_slice(&bytes).map_err(|e| {
+            Error::Invalid(format!(
+                "{0}: unreadable {SET_MANIFEST} ({e}): the shards under {0}/{SHARDS_FOLDER} are \
+                 kept; rebuild the set with `attache index PATH... --index {0} --full --shard-by \
+                 year|month|source`",
+                self.path.display()
+            ))
+        })?;
         if manifest.format != SET_FORMAT {
             return Err(Error::IncompatibleIndex {
                 path: self.path.clone(),
@@ -256,6 +259,25 @@ impl IndexDir {
             });
         }
         Ok(Some(manifest))
+    }
+
+    /// Sets an unreadable manifest aside (as `shards.json.damaged`), so that a full rebuild
+    /// can build the set anew: whether there was one.
+    ///
+    /// # Errors
+    /// When the file cannot be renamed.
+    pub fn set_aside_damaged_manifest(&self) -> Result<bool> {
+        let path = self.path.join(SET_MANIFEST);
+        let readable = match fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice::<SetManifest>(&bytes).is_ok(),
+            Err(_) => return Ok(false),
+        };
+        if readable {
+            return Ok(false);
+        }
+        let aside = self.path.join(format!("{SET_MANIFEST}.damaged"));
+        fs::rename(&path, &aside).map_err(|e| Error::io(&path, e))?;
+        Ok(true)
     }
 
     /// Whether this folder holds a shard set.
