@@ -314,6 +314,9 @@ struct Reporter {
     changes: Changes,
     /// Set when the user interrupts the run.
     interrupt: Option<Arc<AtomicBool>>,
+    /// The warnings told, when a shard set's shards each read the same file: one bad line is
+    /// told once, not once per shard.
+    told: Option<std::collections::HashSet<String>>,
 }
 
 impl Reporter {
@@ -331,6 +334,7 @@ impl Reporter {
             keep_changes: false,
             changes: Changes::default(),
             interrupt: None,
+            told: None,
         }
     }
 
@@ -343,6 +347,7 @@ impl Reporter {
 
 impl Progress for Reporter {
     fn shard(&mut self, key: &str) {
+        self.told.get_or_insert_with(Default::default);
         self.finish();
         self.bar = None;
         self.started = Instant::now();
@@ -424,7 +429,13 @@ impl Progress for Reporter {
     }
 
     fn warning(&mut self, warning: &Warning) {
-        self.say(&format!("warning: {warning}"));
+        let line = format!("warning: {warning}");
+        if let Some(told) = &mut self.told
+            && !told.insert(line.clone())
+        {
+            return;
+        }
+        self.say(&line);
     }
 
     fn change(&mut self, change: Change, id: &str) {

@@ -429,6 +429,22 @@ fn a_set_whose_manifest_is_damaged_is_rebuilt_by_the_command_its_error_names() {
 }
 
 #[test]
+fn a_bad_line_read_by_every_shard_is_told_once() {
+    let env = TestEnv::new();
+    env.add_fixtures("shards");
+    env.write(
+        "corpus/zz-bad.jsonl",
+        "{\"id\":\"bad\",\"date\":\"19x6\",\"body\":\"one broken line\"}\n",
+    );
+    let out = env.run_ok(&by_year(&[]), 0);
+    assert_eq!(
+        out.stderr.matches("invalid date '19x6'").count(),
+        1,
+        "{out}"
+    );
+}
+
+#[test]
 fn two_shard_builds_at_once_both_land() {
     let env = TestEnv::new();
     env.add_fixtures("shards");
