@@ -41,6 +41,13 @@ fn main() -> ExitCode {
             return Exit::Failure.into();
         }
         Err(e) if e.kind() == ErrorKind::UnknownArgument => {
+            if let Some((flag, value)) = value_like_an_option(&e) {
+                eprintln!(
+                    "attache: '{value}' is not a value for {flag}: a value that starts with `-` \
+                     is written {flag}={value}"
+                );
+                return Exit::Failure.into();
+            }
             if let Some(word) = excluded_word(&e) {
                 eprintln!(
                     "attache: '{word}' is not an option: to exclude a word, quote the whole \
@@ -60,6 +67,32 @@ fn main() -> ExitCode {
             Exit::Failure.into()
         }
     }
+}
+
+/// The option and the value clap took for an unknown option when it follows an option that
+/// takes a value (`--since -5`: clap reads `-5` as an option and `--since` as missing its value).
+fn value_like_an_option(e: &clap::Error) -> Option<(String, String)> {
+    use clap::CommandFactory;
+    use clap::error::{ContextKind, ContextValue};
+    let Some(ContextValue::String(invalid)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = cli::Cli::command();
+    let sub = command.find_subcommand(args.first()?)?;
+    let at = args.iter().position(|a| a.starts_with(invalid.as_str()))?;
+    let flag = args.get(at.checked_sub(1)?)?;
+    let takes_value = sub.get_arguments().any(|arg| {
+        let named = flag.strip_prefix("--").map_or_else(
+            || {
+                flag.strip_prefix('-').and_then(|s| s.chars().next()) == arg.get_short()
+                    && flag.len() == 2
+            },
+            |long| arg.get_long() == Some(long),
+        );
+        named && arg.get_action().takes_values()
+    });
+    takes_value.then(|| (flag.clone(), args[at].clone()))
 }
 
 /// The argument clap took for an unknown short option when it reads as a word to exclude

@@ -28,7 +28,7 @@ pub fn run(
         Box::new(std::io::stdin().lock())
     } else {
         let f = std::fs::File::open(file)
-            .with_context(|| format!("cannot read queries from {name}: pass --queries FILE"))?;
+            .with_context(|| format!("cannot read queries from {name}"))?;
         Box::new(std::io::BufReader::new(f))
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -36,6 +36,11 @@ pub fn run(
     for (n, line) in input.split(b'\n').enumerate() {
         let line = line.with_context(|| format!("cannot read queries from {name}"))?;
         let line = String::from_utf8_lossy(&line);
+        // A byte-order mark opening the file is no part of its first query.
+        let line = match n {
+            0 => line.trim_start_matches('\u{feff}'),
+            _ => &line,
+        };
         let query = line.trim();
         if query.is_empty() || query.starts_with('#') {
             continue;

@@ -17,12 +17,10 @@ use attache::index::build::defaults;
 pub fn run(args: BenchArgs) -> anyhow::Result<Exit> {
     let (path, _) = args.location.resolve()?;
     let text = match &args.queries {
-        Some(file) => std::fs::read_to_string(file).with_context(|| {
-            format!(
-                "cannot read queries from {}: pass --queries FILE",
-                file.display()
-            )
-        })?,
+        Some(file) => std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read queries from {}", file.display()))?
+            .trim_start_matches('\u{feff}')
+            .to_owned(),
         None => bench::BUILTIN_QUERIES.to_owned(),
     };
     let previous: Option<BenchReport> = match &args.compare {

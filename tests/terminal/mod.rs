@@ -214,6 +214,20 @@ fn a_queries_file_runs_each_line_into_tagged_json_lines_and_reports_bad_lines() 
 }
 
 #[test]
+fn a_queries_file_with_a_byte_order_mark_or_none_at_all_is_read_or_named() {
+    let env = indexed_sample();
+    env.write("bom.txt", "\u{feff}Ushakov\n");
+    let out = env.run_ok(&["search", "--queries", "bom.txt", "--count"], 0);
+    let first: Value = serde_json::from_str(out.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(first["query"], "Ushakov", "{out}");
+    let missing = env.run_ok(&["search", "--queries", "nosuch.txt"], 2);
+    assert_eq!(
+        missing.stderr,
+        "attache: cannot read queries from nosuch.txt: no such file or directory (os error 2)\n"
+    );
+}
+
+#[test]
 fn a_word_the_index_never_saw_gets_the_closest_frequent_spelling() {
     let env = indexed_sample();
     let out = env.run(&["search", "Ushakof"]);
@@ -315,6 +329,18 @@ fn a_search_is_parsed_as_the_whole_command_line_would_be() {
             format!(
                 "attache: '{word}' is not an option: to exclude a word, quote the whole query \
                  ('… {word}') or put -- before the query\n"
+            ),
+            "{out}"
+        );
+    }
+    // A value that starts with a dash, after an option that takes one, is that option's.
+    for (flag, value) in [("--since", "-5"), ("--until", "-2020")] {
+        let out = env.run_ok(&["search", "peace", flag, value], 2);
+        assert_eq!(
+            out.stderr,
+            format!(
+                "attache: '{value}' is not a value for {flag}: a value that starts with `-` is \
+                 written {flag}={value}\n"
             ),
             "{out}"
         );
