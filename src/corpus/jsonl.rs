@@ -73,6 +73,16 @@ fn read_capped(
         }
         // A byte-order mark may open the file (or the stream, compressed or not).
         let record = if line == 1 { strip_bom(&buf) } else { &buf[..] };
+        if line == 1
+            && let Some(utf16) = super::text::utf16(&buf)
+        {
+            sink(Record::Warning(Warning {
+                path: input.path.clone(),
+                line: None,
+                message: utf16,
+            }));
+            return Ok(());
+        }
         // Binary data named `.jsonl` (an archive, say) is one warning, not one per "line".
         if line == 1 && record[..record.len().min(super::text::BINARY_PROBE)].contains(&0) {
             sink(Record::Warning(Warning {

@@ -70,6 +70,20 @@ pub fn parse(id: &str, bytes: &[u8]) -> Result<Article, (Option<usize>, String)>
     parse_as(nfc_owned(id.to_owned()), bytes)
 }
 
+/// Why a file that opens with a UTF-16 byte-order mark is skipped, with the fix; `None` for
+/// any other file.
+pub(crate) fn utf16(bytes: &[u8]) -> Option<String> {
+    let (order, name) = match bytes {
+        [0xff, 0xfe, ..] => ("FF FE", "UTF-16LE"),
+        [0xfe, 0xff, ..] => ("FE FF", "UTF-16BE"),
+        _ => return None,
+    };
+    Some(format!(
+        "UTF-16 text (byte-order mark {order}), skipped: attache reads UTF-8; convert it, \
+         `iconv -f {name} -t UTF-8 FILE > FILE.utf8`"
+    ))
+}
+
 /// [`parse`] with the id as it is (the walk has put it in form C, or kept a name that differs
 /// from another only in its normalisation).
 fn parse_as(id: String, bytes: &[u8]) -> Result<Article, (Option<usize>, String)> {
@@ -79,6 +93,9 @@ fn parse_as(id: String, bytes: &[u8]) -> Result<Article, (Option<usize>, String)
              from the folder given, so index a folder nearer the file"
         );
         return Err((None, message));
+    }
+    if let Some(utf16) = utf16(bytes) {
+        return Err((None, utf16));
     }
     if bytes[..bytes.len().min(BINARY_PROBE)].contains(&0) {
         return Err((None, "binary file (contains NUL bytes), skipped".into()));

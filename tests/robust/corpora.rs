@@ -419,3 +419,47 @@ fn control_characters_of_a_corpus_never_reach_the_terminal_raw() {
         "{export}"
     );
 }
+
+#[test]
+fn a_utf16_file_is_named_as_such_with_the_command_that_converts_it() {
+    let env = TestEnv::empty();
+    let utf16 = |text: &str, big: bool| -> Vec<u8> {
+        let mut bytes = if big {
+            vec![0xfe, 0xff]
+        } else {
+            vec![0xff, 0xfe]
+        };
+        for unit in text.encode_utf16() {
+            bytes.extend(if big {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            });
+        }
+        bytes
+    };
+    env.write(
+        "corpus/a.txt",
+        utf16("date 2025-01-02\n\nA quokka.\n", false),
+    );
+    env.write(
+        "corpus/b.jsonl",
+        utf16(
+            "{\"id\":\"b\",\"date\":\"2020\",\"body\":\"A quokka.\"}\n",
+            true,
+        ),
+    );
+    env.write("corpus/c.txt", "date 2025-01-03\n\nA quokka too.\n");
+    let out = env.run_ok(&["index"], 0);
+    assert!(
+        out.stderr.contains(
+            "corpus/a.txt: UTF-16 text (byte-order mark FF FE), skipped: attache reads UTF-8; \
+             convert it, `iconv -f UTF-16LE -t UTF-8 FILE > FILE.utf8`"
+        ) && out.stderr.contains(
+            "corpus/b.jsonl: UTF-16 text (byte-order mark FE FF), skipped: attache reads UTF-8; \
+             convert it, `iconv -f UTF-16BE -t UTF-8 FILE > FILE.utf8`"
+        ),
+        "{out}"
+    );
+    assert_eq!(env.count("quokka"), (1, 1));
+}
