@@ -1615,6 +1615,19 @@ fn a_generated_corpus_indexes_and_answers_word_phrase_entity_and_date_queries() 
 }
 
 #[test]
+fn gen_learns_nothing_from_a_folder_without_articles_and_writes_no_model() {
+    let env = TestEnv::empty();
+    std::fs::create_dir(env.path().join("empty")).unwrap();
+    let out = env.run_ok(&["gen", "--learn", "empty", "--out", "model.tsv"], 2);
+    assert_eq!(
+        out.stderr,
+        "attache: gen --learn read no article with words in empty: give the folders or files \
+         of a corpus\n"
+    );
+    assert!(!env.path().join("model.tsv").exists());
+}
+
+#[test]
 fn gen_learns_a_model_from_a_corpus_and_samples_only_its_words() {
     let env = TestEnv::new();
     let learned = env.run_ok(&["gen", "--learn", "corpus", "--out", "model.tsv"], 0);

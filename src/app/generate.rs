@@ -74,6 +74,14 @@ fn create(path: &Path) -> anyhow::Result<File> {
 fn learn_model(roots: &[PathBuf], out: Option<&Path>) -> anyhow::Result<Exit> {
     let started = Instant::now();
     let (model, read) = learn::learn(roots, &Limits::default())?;
+    // A model of nothing could not generate anything: no file is written.
+    if read.articles == 0 || model.words.is_empty() {
+        let sources: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
+        anyhow::bail!(
+            "gen --learn read no article with words in {}: give the folders or files of a corpus",
+            sources.join(", ")
+        );
+    }
     let sources: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
     let header = format!(
         "attache gen model, learned by `attache gen --learn {}`\n\

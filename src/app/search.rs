@@ -31,6 +31,13 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
             .map(|r| shown(r))
             .collect::<Vec<_>>()
             .join(", ");
+        if roots.is_empty() {
+            anyhow::bail!(
+                "no index at {} and no corpus to build it from (the config file's `corpus` is \
+                 empty): pass --index, set {INDEX_VAR}, or index a corpus with `attache index PATH`",
+                shown(&path),
+            );
+        }
         if !roots.iter().any(|root| root.exists()) {
             anyhow::bail!(
                 "no index at {} and no {corpus} here: pass --index, set {INDEX_VAR}, or index a \

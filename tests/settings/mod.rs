@@ -312,3 +312,15 @@ fn on_a_terminal_auto_colours_unless_term_is_dumb_or_no_color_is_set() {
     );
     assert!(forced.unwrap().contains('\x1b'));
 }
+
+#[test]
+fn an_empty_corpus_list_in_the_config_file_is_named_as_such() {
+    let env = TestEnv::empty();
+    write_config(&env, "corpus = []\n");
+    let out = run_in(&env, "elsewhere", &[], &["search", "peace"]);
+    assert_eq!(
+        assert_one_line_error(&out),
+        "attache: no index at index/ and no corpus to build it from (the config file's `corpus` \
+         is empty): pass --index, set ATTACHE_INDEX, or index a corpus with `attache index PATH`"
+    );
+}
