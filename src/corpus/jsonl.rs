@@ -197,8 +197,10 @@ fn article_from(mut object: Map<String, Value>) -> Result<Article, String> {
     let title = optional_str(&mut object, "title")?.unwrap_or_else(|| title_from_body(&body));
     let source = optional_str(&mut object, "source")?;
     let url = optional_str(&mut object, "url")?;
+    // A key of no letters names nothing a query or an export could use.
     let meta = object
         .into_iter()
+        .filter(|(key, _)| !key.trim().is_empty())
         .filter_map(|(key, value)| match value {
             Value::String(s) if !s.is_empty() => Some((nfc_owned(key), nfc_owned(s))),
             Value::Number(n) => Some((nfc_owned(key), n.to_string())),
@@ -257,6 +259,13 @@ fn lowercase(e: serde_json::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_metadata_key_of_no_letters_is_left_out() {
+        let a = parse_line(br#"{"id":"a","date":"2020","body":"x","":"v"," ":"w","k":"z"}"#)
+            .unwrap();
+        assert_eq!(a.meta, [("k".to_owned(), "z".to_owned())]);
+    }
 
     #[test]
     fn keeps_other_strings_and_numbers_as_metadata() {
