@@ -465,8 +465,10 @@ impl Progress for Reporter {
 
     fn checkpoint(&mut self, counts: &Counts) {
         if self.bar.is_none() && !self.quiet {
+            // Articles still on their way to the writer are not in the commit: the count is of
+            // those read.
             eprintln!(
-                "indexing: checkpoint committed after {} articles, {:.1} MB",
+                "indexing: checkpoint committed ({} articles read so far, {:.1} MB)",
                 counts.articles,
                 counts.bytes as f64 / 1e6
             );
