@@ -262,8 +262,8 @@ mod tests {
 
     #[test]
     fn a_metadata_key_of_no_letters_is_left_out() {
-        let a = parse_line(br#"{"id":"a","date":"2020","body":"x","":"v"," ":"w","k":"z"}"#)
-            .unwrap();
+        let a =
+            parse_line(br#"{"id":"a","date":"2020","body":"x","":"v"," ":"w","k":"z"}"#).unwrap();
         assert_eq!(a.meta, [("k".to_owned(), "z".to_owned())]);
     }
 
