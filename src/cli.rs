@@ -312,6 +312,10 @@ pub struct EntitiesArgs {
     /// Write JSON Lines, one object per entity.
     #[arg(long)]
     pub json: bool,
+    /// Give up (exit 2) when matching takes longer than this many seconds, up to 86400;
+    /// 0 waits forever.
+    #[arg(long, value_name = "SECS", default_value = "10", allow_negative_numbers = true, value_parser = seconds)]
+    pub timeout: Duration,
 }
 
 #[derive(Debug, Args)]
@@ -335,6 +339,10 @@ pub struct WhoArgs {
     /// Write JSON Lines, one object per speaker.
     #[arg(long)]
     pub json: bool,
+    /// Give up (exit 2) when matching takes longer than this many seconds, up to 86400;
+    /// 0 waits forever.
+    #[arg(long, value_name = "SECS", default_value = "10", allow_negative_numbers = true, value_parser = seconds)]
+    pub timeout: Duration,
 }
 
 #[derive(Debug, Args)]
@@ -385,6 +393,10 @@ pub struct FacetsArgs {
     /// When to colour the output: auto, always or never (as for `search`).
     #[arg(long, value_name = "WHEN")]
     pub color: Option<ColorChoice>,
+    /// Give up (exit 2) when matching takes longer than this many seconds, up to 86400;
+    /// 0 waits forever.
+    #[arg(long, value_name = "SECS", default_value = "10", allow_negative_numbers = true, value_parser = seconds)]
+    pub timeout: Duration,
 }
 
 #[derive(Debug, Args)]

@@ -36,6 +36,7 @@ pub fn list(args: EntitiesArgs) -> anyhow::Result<Exit> {
     }
     let query = args.query.join(" ");
     let request = EntitiesRequest {
+        timeout: Some(args.timeout),
         query: (!query.trim().is_empty()).then_some(query),
         with: args.with,
         kind: args.kind,

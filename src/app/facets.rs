@@ -17,6 +17,7 @@ pub fn run(args: FacetsArgs) -> anyhow::Result<Exit> {
     let (mut searcher, color, _) = open_for_output(&args.location, args.color)?;
     let query = args.query.join(" ");
     let mut request = FacetRequest::new(query.clone(), args.by);
+    request.timeout = Some(args.timeout);
     if let Some(sort) = args.sort {
         request.sort = sort.into();
     }

@@ -16,6 +16,7 @@ pub fn run(args: WhoArgs) -> anyhow::Result<Exit> {
     let mut searcher = super::open_searcher(&args.location)?;
     let query = args.query.join(" ");
     let request = WhoRequest {
+        timeout: Some(args.timeout),
         query: (!query.trim().is_empty()).then_some(query),
         since: args.dates.since,
         until: args.dates.until,

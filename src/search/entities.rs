@@ -62,6 +62,9 @@ pub struct EntitiesRequest {
     pub until: Option<Date>,
     /// How many entities to list.
     pub limit: usize,
+    /// Give up with [`crate::Error::Timeout`] when matching takes longer; `None` or zero waits
+    /// for ever.
+    pub timeout: Option<std::time::Duration>,
 }
 
 /// The entities most mentioned in the passages `request` selects, most passages first (ties:
@@ -91,8 +94,10 @@ pub fn top_entities(
             parts.into_iter().map(|q| (Occur::Must, q)).collect(),
         )),
     };
+    let query = super::bounded::Bounded::new(query, request.timeout);
     let reader = searcher.reader().searcher();
-    let tally = searcher.guard(|| Ok(reader.search(query.as_ref(), &Tally { only: None })?))?;
+    let tally = searcher.guard(|| Ok(reader.search(&query, &Tally { only: None })?))?;
+    query.check()?;
     let mut counts: Vec<EntityCount> = tally
         .into_iter()
         .filter(|(id, t)| Some(id) != with.as_ref() && request.kind.is_none_or(|k| k == t.kind))

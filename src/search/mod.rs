@@ -1,5 +1,6 @@
 //! Searching: query text → parsed query → tantivy query → ranked passages with snippets.
 
+pub mod bounded;
 pub(crate) mod collect;
 pub mod entities;
 pub mod explain;

@@ -44,6 +44,9 @@ pub struct WhoRequest {
     pub until: Option<Date>,
     /// How many speakers to list.
     pub limit: usize,
+    /// Give up with [`crate::Error::Timeout`] when matching takes longer; `None` or zero waits
+    /// for ever.
+    pub timeout: Option<std::time::Duration>,
 }
 
 /// The speakers of the passages `request` selects, most passages first (ties: by name, then
@@ -54,8 +57,10 @@ pub struct WhoRequest {
 pub fn top_speakers(searcher: &mut Searcher, request: &WhoRequest) -> Result<Vec<SpeakerCount>> {
     let query = request.query.as_deref().unwrap_or("");
     let query = selection(searcher, query, request.since, request.until)?;
+    let query = super::bounded::Bounded::new(query, request.timeout);
     let reader = searcher.reader().searcher();
-    let tally = searcher.guard(|| Ok(reader.search(query.as_ref(), &Tally)?))?;
+    let tally = searcher.guard(|| Ok(reader.search(&query, &Tally)?))?;
+    query.check()?;
     let gazetteer = Gazetteer::builtin();
     let mut counts: Vec<SpeakerCount> = tally
         .into_iter()

@@ -163,6 +163,20 @@ fn a_search_past_its_timeout_stops_with_one_error_line() {
             "attache: search timed out after 0.000001 s: narrow the query or raise `--timeout`"
         );
     }
+    // The commands that count every match stop there too.
+    for command in [&["who"][..], &["entities"], &["facets", "--by", "year"]] {
+        let mut all = command.to_vec();
+        all.extend(["--timeout", "0.000001", "--", "security OR Geneva"]);
+        let out = env.run(&all);
+        assert_eq!(
+            assert_one_line_error(&out),
+            "attache: search timed out after 0.000001 s: narrow the query or raise `--timeout`",
+            "{command:?}"
+        );
+        let mut all = command.to_vec();
+        all.extend(["--timeout", "0", "Geneva"]);
+        env.run_ok(&all, 0);
+    }
     // 0 waits as long as it takes.
     env.run_ok(&["search", "--timeout", "0", "Geneva"], 0);
     let out = env.run(&["search", "--timeout", "soon", "Geneva"]);

@@ -130,6 +130,9 @@ pub struct FacetRequest {
     pub sort: FacetSort,
     /// How many values to return, in that order; `None` for all.
     pub limit: Option<usize>,
+    /// Give up with [`crate::Error::Timeout`] when matching takes longer; `None` or zero waits
+    /// for ever.
+    pub timeout: Option<std::time::Duration>,
 }
 
 impl FacetRequest {
@@ -147,6 +150,7 @@ impl FacetRequest {
             until: None,
             sort,
             limit: None,
+            timeout: None,
         }
     }
 }
@@ -218,12 +222,14 @@ pub fn facets(searcher: &mut Searcher, request: &FacetRequest) -> Result<Facets>
     }
     super::check_dates(request.since, request.until)?;
     let query = selection(searcher, &request.query, request.since, request.until)?;
+    let query = super::bounded::Bounded::new(query, request.timeout);
     let dimension = request.by.dimension();
     let collector = FacetCollector {
         dimension: dimension.as_ref(),
     };
     let reader = searcher.reader().searcher();
-    let counts = searcher.guard(|| Ok(reader.search(query.as_ref(), &collector)?))?;
+    let counts = searcher.guard(|| Ok(reader.search(&query, &collector)?))?;
+    query.check()?;
     // A timeline spans the index's periods (within the dates asked), so that the curves of
     // two queries line up and a word's first and last years show against the corpus's.
     let span = match (request.by.precision(), request.sort) {
