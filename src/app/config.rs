@@ -281,9 +281,20 @@ impl Settings {
         })
     }
 
-    /// Whether the index folder is the built-in default, which `search` may build by itself.
+    /// Whether the index folder is the built-in default.
     pub fn index_is_default(&self) -> bool {
         self.index.source == Source::Default
+    }
+
+    /// Whether `search` may build a missing index by itself: the index folder is the built-in
+    /// default, or the config file names both the folder and the corpus to build it from. An
+    /// index named by `--index` or the environment, or by the file without its corpus, is never
+    /// built from whatever `corpus/` the working folder happens to hold.
+    pub fn search_may_build(&self) -> bool {
+        matches!(
+            (&self.index.source, &self.corpus.source),
+            (Source::Default, _) | (Source::File(_), Source::File(_))
+        )
     }
 }
 
@@ -327,11 +338,34 @@ fn parse(path: &Path, text: &str) -> anyhow::Result<FileConfig> {
             .and_then(|l| l.split_once('='))
             .map(|(k, _)| k.trim())
             .filter(|k| !k.is_empty());
-        let message = e.message().trim().replace('\n', " ");
+        let mut message = e.message().trim().replace('\n', " ");
+        // serde's "invalid type: string \"ten\", expected i64" names a Rust type; say what the
+        // key takes, with an example.
+        if let Some(want) = key.and_then(expectation)
+            && let Some(rest) = message.strip_prefix("invalid type: ")
+            && let Some((found, _)) = rest.rsplit_once(", expected ")
+        {
+            let found = found
+                .trim_end_matches(" as i128")
+                .trim_end_matches(" as u128");
+            message = format!("{found} is not {want}");
+        }
         match key {
             Some(key) => anyhow::anyhow!("{}: line {line}: key `{key}`: {message}", path.display()),
             None => anyhow::anyhow!("{}: line {line}: {message}", path.display()),
         }
+    })
+}
+
+/// What a config file key takes, as its error says it.
+fn expectation(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "index" => "a folder in quotes, as `index = \"~/attache/index\"`",
+        "corpus" => "a list of folders, as `corpus = [\"~/corpora/ungdc\"]`",
+        "limit" => "a whole number from 1 to 10000, as `limit = 20`",
+        "color" => "\"auto\", \"always\" or \"never\", in quotes",
+        "pager" => "a command in quotes, as `pager = \"less -R\"` (\"\" for none)",
+        _ => return None,
     })
 }
 
@@ -431,7 +465,23 @@ mod tests {
             ),
             (
                 "\nlimit = \"ten\"",
-                "/etc/attache/config.toml: line 2: key `limit`: invalid type: string \"ten\", expected i64",
+                "/etc/attache/config.toml: line 2: key `limit`: string \"ten\" is not a whole number \
+                 from 1 to 10000, as `limit = 20`",
+            ),
+            (
+                "limit = 99999999999999999999",
+                "/etc/attache/config.toml: line 1: key `limit`: integer `99999999999999999999` is \
+                 not a whole number from 1 to 10000, as `limit = 20`",
+            ),
+            (
+                "corpus = \"c\"",
+                "/etc/attache/config.toml: line 1: key `corpus`: string \"c\" is not a list of \
+                 folders, as `corpus = [\"~/corpora/ungdc\"]`",
+            ),
+            (
+                "index = 5",
+                "/etc/attache/config.toml: line 1: key `index`: integer `5` is not a folder in \
+                 quotes, as `index = \"~/attache/index\"`",
             ),
             (
                 "colour = \"never\"",

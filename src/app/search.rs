@@ -23,7 +23,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
     })?;
     let path = settings.index.value.clone();
     let dir = IndexDir::new(&path);
-    if settings.index_is_default() && dir.current()?.is_none() && !dir.is_shard_set() {
+    if settings.search_may_build() && dir.current()?.is_none() && !dir.is_shard_set() {
         let roots = &settings.corpus.value;
         let shown = |p: &std::path::Path| format!("{}/", p.display());
         let corpus = roots

@@ -102,13 +102,50 @@ fn search_without_an_index_or_a_corpus_here_says_how_to_fix_it() {
 }
 
 #[test]
+fn a_config_file_naming_the_index_and_its_corpus_builds_it_on_the_first_search() {
+    let env = TestEnv::new();
+    // The index alone: the first search does not build it from the folder's `corpus/`.
+    let file = write_config(&env, "index = \"../../mine\"\n");
+    let alone = run_in(&env, "elsewhere", &[], &["search", "--count", "Ushakov"]);
+    assert_ne!(alone.code, 0, "{alone}");
+    assert!(
+        assert_one_line_error(&alone).contains(&format!("(from {file})")),
+        "{alone}"
+    );
+    assert!(!env.path().join("mine").exists());
+    // With its corpus too, the first search builds it there.
+    write_config(
+        &env,
+        "index = \"../../mine\"\ncorpus = [\"../../corpus\"]\n",
+    );
+    let built = run_in(&env, "elsewhere", &[], &["search", "--count", "Ushakov"]);
+    assert_eq!(built.code, 0, "{built}");
+    assert_eq!(built.stdout, "1 passage in 1 article\n", "{built}");
+    assert!(built.stderr.contains("building it from"), "{built}");
+    assert!(env.path().join("mine/CURRENT").exists(), "{built}");
+    // The variable or the flag still names an index that is not built by a search.
+    let other = env.path().join("other").display().to_string();
+    let by_var = run_in(
+        &env,
+        "elsewhere",
+        &[("ATTACHE_INDEX", other.as_str())],
+        &["search", "Ushakov"],
+    );
+    assert_ne!(by_var.code, 0, "{by_var}");
+    assert!(!env.path().join("other").exists());
+}
+
+#[test]
 fn a_bad_config_file_is_one_line_naming_the_file_line_and_key() {
     let env = indexed_sample();
     let file = write_config(&env, "index = \"index\"\nlimit = \"ten\"\n");
     let out = env.run(&["search", "Ushakov"]);
     assert_eq!(
         assert_one_line_error(&out),
-        format!("attache: {file}: line 2: key `limit`: invalid type: string \"ten\", expected i64")
+        format!(
+            "attache: {file}: line 2: key `limit`: string \"ten\" is not a whole number from 1 \
+             to 10000, as `limit = 20`"
+        )
     );
     let file = write_config(&env, "\n\ncolour = \"never\"\n");
     let out = env.run(&["config"]);
