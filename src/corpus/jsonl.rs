@@ -168,11 +168,52 @@ pub fn parse_line(bytes: &[u8]) -> Result<Article, String> {
 fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, String> {
     let text = std::str::from_utf8(bytes)
         .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()))?;
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| format!("malformed JSON: {}", lowercase(e)))?;
-    match value {
-        Value::Object(object) => Ok(object),
-        _ => Err("expected a JSON object".into()),
+    match serde_json::from_str::<Object>(text) {
+        Ok(Object(object)) => Ok(object),
+        Err(e) if e.is_data() && e.to_string().starts_with(NOT_AN_OBJECT) => {
+            Err("expected a JSON object".into())
+        }
+        Err(e) if e.is_data() => Err(lowercase(e)),
+        Err(e) => Err(format!("malformed JSON: {}", lowercase(e))),
+    }
+}
+
+/// The start of the error of a line that is JSON but not an object.
+const NOT_AN_OBJECT: &str = "invalid type: ";
+
+/// A line's JSON object, each key once: a key written twice makes the line ambiguous (which
+/// `text` is the article's?), so the line is reported rather than read by one of its values.
+struct Object(Map<String, Value>);
+
+impl<'de> serde::Deserialize<'de> for Object {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = Object;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Object, A::Error> {
+                let mut object = Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let value: Value = map.next_value()?;
+                    if object.contains_key(&key) {
+                        return Err(serde::de::Error::custom(format_args!(
+                            "key `{}` appears twice",
+                            key.escape_debug()
+                        )));
+                    }
+                    object.insert(key, value);
+                }
+                Ok(Object(object))
+            }
+        }
+        deserializer.deserialize_map(Keys)
     }
 }
 
@@ -259,6 +300,22 @@ fn lowercase(e: serde_json::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_written_twice_makes_the_line_an_error_that_names_it() {
+        let twice = parse_line(br#"{"id":"a","date":"2020","body":"x","body":"y"}"#).unwrap_err();
+        assert_eq!(twice, "key `body` appears twice at column 46");
+        assert_eq!(parse_line(b"[1, 2]").unwrap_err(), "expected a JSON object");
+        assert_eq!(
+            parse_line(b"\"text\"").unwrap_err(),
+            "expected a JSON object"
+        );
+        assert!(
+            parse_line(br#"{"id":"a""#)
+                .unwrap_err()
+                .starts_with("malformed JSON: ")
+        );
+    }
 
     #[test]
     fn a_metadata_key_of_no_letters_is_left_out() {
