@@ -1588,6 +1588,48 @@ fn gen_with_the_same_seed_writes_byte_identical_articles() {
     }
 }
 
+/// `gen --out` wrote over any file (`gen --learn mine.jsonl --out mine.jsonl` replaced the corpus
+/// it had just read by the model), and an interrupted run left a cut file under the full name.
+#[test]
+fn gen_writes_over_its_own_output_only_and_through_a_partial_file() {
+    let env = TestEnv::empty();
+    let mine = "{\"id\":\"p\",\"date\":\"2020\",\"body\":\"My only copy of a speech on peace.\"}\n";
+    env.write("mine.jsonl", mine);
+    let out = env.run(&["gen", "--articles", "2", "--out", "mine.jsonl"]);
+    assert_eq!(
+        assert_one_line_error(&out),
+        "attache: mine.jsonl exists and is not a corpus made by `attache gen`: remove it first \
+         or name another file"
+    );
+    let out = env.run(&["gen", "--learn", "mine.jsonl", "--out", "mine.jsonl"]);
+    assert_eq!(
+        assert_one_line_error(&out),
+        "attache: mine.jsonl exists and is not a model made by `attache gen --learn`: remove it \
+         first or name another file"
+    );
+    assert_eq!(
+        std::fs::read_to_string(env.path().join("mine.jsonl")).unwrap(),
+        mine
+    );
+
+    // Its own output is written again, as a whole, renamed from `FILE.partial`.
+    env.run_ok(
+        &["gen", "--articles", "3", "--seed", "1", "--out", "g.jsonl"],
+        0,
+    );
+    env.run_ok(
+        &["gen", "--articles", "5", "--seed", "1", "--out", "g.jsonl"],
+        0,
+    );
+    let written = std::fs::read_to_string(env.path().join("g.jsonl")).unwrap();
+    assert_eq!(written.lines().count(), 5);
+    assert!(!env.path().join("g.jsonl.partial").exists());
+    env.run_ok(&["gen", "--learn", "g.jsonl", "--out", "model.tsv"], 0);
+    env.run_ok(&["gen", "--learn", "g.jsonl", "--out", "model.tsv"], 0);
+    let model = std::fs::read_to_string(env.path().join("model.tsv")).unwrap();
+    assert!(model.starts_with("# attache gen model"), "{model}");
+}
+
 #[test]
 fn a_generated_corpus_indexes_and_answers_word_phrase_entity_and_date_queries() {
     let env = TestEnv::empty();

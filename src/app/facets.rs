@@ -14,6 +14,9 @@ use crate::exit::Exit;
 pub const DEFAULT_VALUES: usize = 20;
 
 pub fn run(args: FacetsArgs) -> anyhow::Result<Exit> {
+    if let Some(path) = &args.svg {
+        super::written::check(path, super::written::Kind::Chart)?;
+    }
     let (mut searcher, color, _) = open_for_output(&args.location, args.color)?;
     let query = args.query.join(" ");
     let mut request = FacetRequest::new(query.clone(), args.by);
@@ -34,7 +37,9 @@ pub fn run(args: FacetsArgs) -> anyhow::Result<Exit> {
             "" => format!("all passages by {}", request.by.name()),
             q => format!("{q} by {}", request.by.name()),
         };
-        render::svg::write(path, &facets, &title)?;
+        super::written::atomically(path, |partial| {
+            Ok(render::svg::write(partial, path, &facets, &title)?)
+        })?;
     }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {

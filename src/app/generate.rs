@@ -12,6 +12,7 @@ use attache::generate::learn::{self, Limits};
 use attache::generate::{Generator, Model};
 
 use super::human_bytes;
+use super::written::{self, Kind};
 use crate::cli::GenArgs;
 use crate::exit::Exit;
 
@@ -35,6 +36,7 @@ pub fn run(args: GenArgs) -> anyhow::Result<Exit> {
         return Ok(Exit::Success);
     };
     let path = output_file(out, args.seed, count)?;
+    written::check(&path, Kind::Generated)?;
     let started = Instant::now();
     let bar = if std::io::stderr().is_terminal() {
         ProgressBar::new(count).with_style(
@@ -44,8 +46,17 @@ pub fn run(args: GenArgs) -> anyhow::Result<Exit> {
     } else {
         ProgressBar::hidden()
     };
-    let mut file = BufWriter::with_capacity(1 << 20, create(&path)?);
-    let bytes = generator.write(count, &mut file, &mut |n| bar.set_position(n))?;
+    // Written as FILE.partial, renamed when complete: an interrupted run leaves no file that
+    // looks whole.
+    let bytes = written::atomically(&path, |partial| {
+        let mut file = BufWriter::with_capacity(1 << 20, create(partial)?);
+        let bytes = generator.write(count, &mut file, &mut |n| bar.set_position(n))?;
+        file.into_inner()
+            .map_err(|e| e.into_error())
+            .and_then(|f| f.sync_all())
+            .with_context(|| format!("cannot write {}", partial.display()))?;
+        Ok(bytes)
+    })?;
     bar.finish_and_clear();
     eprintln!(
         "wrote {count} articles ({}) to {} in {:.1} s",
@@ -72,6 +83,11 @@ fn create(path: &Path) -> anyhow::Result<File> {
 }
 
 fn learn_model(roots: &[PathBuf], out: Option<&Path>) -> anyhow::Result<Exit> {
+    // Checked before reading: `--out` naming one of the corpus files is refused, not written
+    // over what was just read.
+    if let Some(path) = out {
+        written::check(path, Kind::Model)?;
+    }
     let started = Instant::now();
     let (model, read) = learn::learn(roots, &Limits::default())?;
     // A model of nothing could not generate anything: no file is written.
@@ -93,7 +109,11 @@ fn learn_model(roots: &[PathBuf], out: Option<&Path>) -> anyhow::Result<Exit> {
     );
     let text = model.to_text(&header);
     match out {
-        Some(path) => create(path)?.write_all(text.as_bytes())?,
+        Some(path) => written::atomically(path, |partial| {
+            create(partial)?
+                .write_all(text.as_bytes())
+                .with_context(|| format!("cannot write {}", partial.display()))
+        })?,
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
     eprintln!(

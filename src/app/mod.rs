@@ -20,6 +20,7 @@ mod shards;
 mod show;
 mod stats;
 mod who;
+mod written;
 
 use std::path::PathBuf;
 

@@ -185,10 +185,20 @@ impl IndexDir {
             });
         };
         if !generation.is_dir() || generation == self.path {
-            let why = format!(
-                "{CURRENT} names '{}', which is not there",
-                generation.display()
-            );
+            // The name as written, escaped and cut short: a file written over `CURRENT` (a
+            // chart, say) is not quoted whole in a one-line error.
+            let name = generation.strip_prefix(&self.path).unwrap_or(&generation);
+            let name = name.to_string_lossy();
+            let mut shown: String = name
+                .chars()
+                .take(60)
+                .collect::<String>()
+                .escape_debug()
+                .to_string();
+            if name.chars().count() > 60 {
+                shown.push('…');
+            }
+            let why = format!("{CURRENT} names '{shown}', which is not there");
             return Err(Error::Damaged {
                 path: self.path.clone(),
                 why,

@@ -22,12 +22,13 @@ const BAR: RGBColor = RGBColor(0, 128, 160);
 /// Writes the chart of `facets` to `path`, titled `title`.
 ///
 /// # Errors
-/// When the file cannot be written; the error names it.
-pub fn write(path: &Path, facets: &Facets, title: &str) -> Result<()> {
+/// When the file cannot be written; the error names it as `named` (the file the user gave,
+/// when `path` is where it is written first).
+pub fn write(path: &Path, named: &Path, facets: &Facets, title: &str) -> Result<()> {
     draw(path, facets, title).map_err(|e| {
         Error::Invalid(format!(
             "{}: cannot write the chart: {e}: pass --svg a writable path",
-            path.display()
+            named.display()
         ))
     })
 }

@@ -423,6 +423,50 @@ fn svg_writes_the_chart_with_the_query_as_title_and_labelled_axes() {
     );
 }
 
+/// `--svg` naming a file of the index (its `CURRENT`) or a corpus file used to write the chart
+/// over it: the index became unreadable, the article file an SVG, with exit 0.
+#[test]
+fn svg_never_writes_into_the_index_or_over_a_file_that_is_not_a_chart() {
+    let env = sample_and_speeches();
+    let current = std::fs::read(env.path().join("index/CURRENT")).unwrap();
+    let out = env.run(&["facets", "--by", "year", "--svg", "index/CURRENT"]);
+    let line = assert_one_line_error(&out);
+    assert!(
+        line.starts_with("attache: index/CURRENT: inside the index at "),
+        "{line}"
+    );
+    assert!(line.ends_with(": write an SVG chart elsewhere"), "{line}");
+    assert_eq!(
+        std::fs::read(env.path().join("index/CURRENT")).unwrap(),
+        current
+    );
+    assert!(env.count("Ukraine").0 > 0);
+
+    let article = std::fs::read(env.path().join("corpus/000_f6c3cfa837515be5.txt")).unwrap();
+    let out = env.run(&[
+        "facets",
+        "--by",
+        "year",
+        "--svg",
+        "corpus/000_f6c3cfa837515be5.txt",
+    ]);
+    assert_eq!(
+        assert_one_line_error(&out),
+        "attache: corpus/000_f6c3cfa837515be5.txt exists and is not an SVG chart: remove it \
+         first or name another file"
+    );
+    assert_eq!(
+        std::fs::read(env.path().join("corpus/000_f6c3cfa837515be5.txt")).unwrap(),
+        article
+    );
+
+    // A chart is drawn again over the previous one, and no `.partial` file stays.
+    env.run_ok(&["facets", "--by", "year", "--svg", "chart.svg"], 0);
+    env.run_ok(&["facets", "--by", "source", "--svg", "chart.svg"], 0);
+    assert!(env.path().join("chart.svg").exists());
+    assert!(!env.path().join("chart.svg.partial").exists());
+}
+
 #[test]
 fn facet_errors_are_one_line_naming_what_is_allowed() {
     let env = sample_and_speeches();
