@@ -124,6 +124,11 @@ impl Job<'_> {
                 .filter(|input| input.format == corpus::Format::Text && !input.stdin)
                 .map(|input| (input.origin.clone(), input.relative.clone()))
                 .collect(),
+            line_files: (self.inputs.files.iter().enumerate())
+                .filter(|(_, input)| input.format == corpus::Format::JsonLines && !input.stdin)
+                .map(|(i, input)| (input.origin.clone(), i))
+                .collect(),
+            deferred: Vec::new(),
             checkpoint: Checkpoint::now(0, 0, first_interval),
             writer: writer.as_ref(),
             sender: Some(sender),
@@ -372,6 +377,12 @@ struct Reader<'r> {
     /// the id each gives this time: an id indexed from one of them that still gives it is read
     /// from there again in this run.
     article_files: HashMap<String, String>,
+    /// The origins of this run's JSON Lines files, with their place in the reading order.
+    line_files: HashMap<String, usize>,
+    /// Articles read before the JSON Lines file their id is indexed from, which this run reads
+    /// later: whether that file still holds the id is known only once it is read, so they wait
+    /// until reading ends (see [`Reader::settle_deferred`]). Input index, line, article.
+    deferred: Vec<(usize, usize, Article)>,
     checkpoint: Checkpoint,
     writer: Option<&'r Writer>,
     /// Closed (set to `None`) when reading ends.
@@ -432,7 +443,33 @@ impl Reader<'_> {
                 return false;
             }
         }
+        if !self.cancelled() {
+            self.settle_deferred();
+        }
         self.cancelled()
+    }
+
+    /// The deferred articles, once every file is read: one whose id the file it is indexed
+    /// from still holds is a duplicate, reported at its own line; any other moved to the file
+    /// it was read from, and is recorded as read there.
+    fn settle_deferred(&mut self) {
+        // Every file is read: nothing waits any more.
+        self.line_files.clear();
+        for (file_index, line, article) in std::mem::take(&mut self.deferred) {
+            let input = &self.job.inputs.files[file_index];
+            if let Some(&(first_file, first_line)) = self.first_seen.get(&article.id) {
+                let message = format!(
+                    "duplicate article id '{}' (indexed from {}: line {first_line}, which this run \
+                     reads too), skipped",
+                    article.id,
+                    corpus::shown(&self.job.inputs.files[first_file].path)
+                );
+                self.warn(&input.warning(line, message));
+                continue;
+            }
+            let origin: Arc<str> = Arc::from(input.origin.as_str());
+            self.record(file_index, input, &origin, Record::Article(article, line));
+        }
     }
 
     /// Whether the run was cancelled; once it was, reading stops.
@@ -474,6 +511,20 @@ impl Reader<'_> {
                 corpus::shown(&corpus::path_of_key(indexed))
             );
             self.warn(&input.warning(line, message));
+            return;
+        }
+        // The same for a JSON Lines file read later in this run: the article waits until it
+        // is known whether that file still holds the id.
+        if !other_shard
+            && !self.first_seen.contains_key(&article.id)
+            && let Some(indexed) = self.catalog.origin_of(&article.id)
+            && indexed != &**origin
+            && self
+                .line_files
+                .get(indexed)
+                .is_some_and(|&later| later > file_index)
+        {
+            self.deferred.push((file_index, line, article));
             return;
         }
         if let Some(&(first_file, first_line)) = self.first_seen.get(&article.id) {

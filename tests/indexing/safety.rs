@@ -154,6 +154,45 @@ fn an_article_id_does_not_depend_on_the_folder_or_file_named() {
     assert_eq!(articles(&env), 2);
 }
 
+/// A new JSON Lines file whose name sorts before the file an article is indexed from, holding
+/// the same id (an old dump dropped beside the corpus), replaced the indexed article with its
+/// own, exit 0, and blamed the indexed file as the duplicate.
+#[test]
+fn a_json_lines_file_read_first_does_not_take_an_id_from_the_file_it_is_indexed_from() {
+    let env = TestEnv::empty();
+    env.write("c/b.jsonl", jsonl(&[("x", "The kangaroo delegation.")]));
+    assert_eq!(changes(&index_json(&env, &["c"])), (1, 0, 0, 0));
+    env.write(
+        "c/a.jsonl",
+        jsonl(&[
+            ("x", "The wombat delegation."),
+            ("y", "The emu delegation."),
+        ]),
+    );
+    let out = env.run_ok(&["index", "c", "--threads", "1", "--json"], 0);
+    assert_eq!(changes(&summary_of(&out)), (1, 0, 0, 1), "{out}");
+    assert_eq!(
+        out.warnings(),
+        [
+            "warning: c/a.jsonl: line 1: duplicate article id 'x' (indexed from c/b.jsonl: line 1, which \
+          this run reads too), skipped"
+        ],
+        "{out}"
+    );
+    assert_eq!(env.count("kangaroo"), (1, 1));
+    assert_eq!(env.count("wombat"), (0, 0));
+    assert_eq!(env.count("emu"), (1, 1));
+    // Once the indexed file no longer holds it, the article is read from the other file: moved,
+    // not lost.
+    env.write("c/b.jsonl", jsonl(&[("z", "The okapi delegation.")]));
+    let out = env.run_ok(&["index", "c", "--threads", "1", "--json"], 0);
+    assert_eq!(changes(&summary_of(&out)), (1, 1, 0, 1), "{out}");
+    assert!(out.warnings().is_empty(), "{out}");
+    assert_eq!(env.count("kangaroo"), (0, 0));
+    assert_eq!(env.count("wombat"), (1, 1));
+    assert_eq!(articles(&env), 3);
+}
+
 #[test]
 fn standard_input_adds_and_replaces_and_removes_only_within_a_named_scope() {
     let env = TestEnv::new();
