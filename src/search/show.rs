@@ -145,6 +145,14 @@ impl Searcher {
 
     /// The article id and passage of a location (`ID` or `ID#N`), and the article's passages.
     fn locate(&self, location: &str) -> Result<(String, Option<u64>, Numbered)> {
+        // An id may hold `#` (`report#0`): a location that is a whole article's id names that
+        // article, before it is read as a passage of a shorter id.
+        if location.contains('#') {
+            let numbered = self.numbered(location)?;
+            if !numbered.is_empty() {
+                return Ok((location.to_owned(), None, numbered));
+            }
+        }
         if let Some((id, number)) = location.rsplit_once('#')
             && !number.is_empty()
             && number.bytes().all(|b| b.is_ascii_digit())

@@ -66,6 +66,33 @@ fn show_a_whole_article_prints_every_passage_in_order() {
     assert_eq!(show_json(&env, &[READOUT]).1.len(), 7);
 }
 
+/// An id holding `#` (`report#0`, from JSON Lines) was read as passage 0 of the article
+/// `report`: `show` printed another article, exit 0.
+#[test]
+fn an_id_holding_a_hash_names_its_article_before_a_passage_of_a_shorter_id() {
+    let env = TestEnv::empty();
+    env.write(
+        "corpus/x.jsonl",
+        "{\"id\":\"report#0\",\"date\":\"2021\",\"body\":\"The annex on uranium.\"}\n\
+         {\"id\":\"report\",\"date\":\"2020\",\"body\":\"The public report on trade.\"}\n",
+    );
+    env.index();
+    let (article, passages, out) = show_json(&env, &["report#0"]);
+    assert_eq!(article["article_id"], "report#0", "{out}");
+    assert_eq!(article["focus"], Value::Null, "{out}");
+    assert!(passages[0]["text"].as_str().unwrap().contains("uranium"));
+    // Its passage as search prints it, and the shorter id's passage through its article.
+    let (article, _, out) = show_json(&env, &["report#0#0"]);
+    assert_eq!(
+        (&article["article_id"], &article["focus"]),
+        (&"report#0".into(), &0.into()),
+        "{out}"
+    );
+    let (article, passages, out) = show_json(&env, &["report"]);
+    assert_eq!(article["article_id"], "report", "{out}");
+    assert!(passages[0]["text"].as_str().unwrap().contains("trade"));
+}
+
 #[test]
 fn show_a_passage_with_n_neighbours_marks_the_one_asked_for() {
     let env = indexed_sample();
