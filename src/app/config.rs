@@ -174,14 +174,20 @@ impl Settings {
         let home = env("HOME").map(PathBuf::from);
         let place = |p: &Path| config_relative(p, base, home.as_deref());
 
+        // A `~/` the shell left as written (quoted, or set in a service's environment) is the
+        // home folder, as in the config file, not a folder named `~` here.
+        let tilde = |p: PathBuf| match (p.strip_prefix("~"), home.as_deref()) {
+            (Ok(rest), Some(home)) => home.join(rest),
+            _ => p,
+        };
         let index = if let Some(dir) = flags.index {
             Setting {
-                value: dir,
+                value: tilde(dir),
                 source: Source::Flag("--index"),
             }
         } else if let Some(dir) = env(INDEX_VAR).filter(|v| !v.is_empty()) {
             Setting {
-                value: PathBuf::from(dir),
+                value: tilde(PathBuf::from(dir)),
                 source: Source::Env(INDEX_VAR),
             }
         } else if let Some(dir) = &parsed.index {
@@ -493,6 +499,30 @@ mod tests {
             let err = resolve(Flags::default(), &[], Some(text)).unwrap_err();
             assert_eq!(err.to_string(), want, "{text:?}");
         }
+    }
+
+    /// `ATTACHE_INDEX='~/idx'` and `--index '~/idx'` built an index in a folder named `~`.
+    #[test]
+    fn a_leading_tilde_in_the_flag_or_the_variable_is_the_home_folder() {
+        let home = [("HOME", "/home/u")];
+        let vars = [("ATTACHE_INDEX", "~/idx"), ("HOME", "/home/u")];
+        let s = resolve(Flags::default(), &vars, None).unwrap();
+        assert_eq!(s.index.value, Path::new("/home/u/idx"));
+        let flags = Flags {
+            index: Some("~/other".into()),
+            ..Flags::default()
+        };
+        let s = resolve(flags, &home, None).unwrap();
+        assert_eq!(s.index.value, Path::new("/home/u/other"));
+        // Only `~` itself is the home folder: `~user/x` and `a/~` are paths as written.
+        let flags = Flags {
+            index: Some("~user/x".into()),
+            ..Flags::default()
+        };
+        assert_eq!(
+            resolve(flags, &home, None).unwrap().index.value,
+            Path::new("~user/x")
+        );
     }
 
     #[test]
