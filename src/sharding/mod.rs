@@ -126,7 +126,18 @@ pub fn build_set(
             },
         };
         progress.shard(&key);
-        let summary = build::build(&shard_dir, &shard_options, progress)?;
+        let summary = match build::build(&shard_dir, &shard_options, progress) {
+            Ok(summary) => summary,
+            // Another process holds the shard: this run never touched it, so it is left as
+            // recorded, not marked incomplete for good.
+            Err(e @ Error::Locked { .. }) => {
+                if !options.dry_run {
+                    dir.record_shard(by, entry)?;
+                }
+                return Err(e);
+            }
+            Err(e) => return Err(e),
+        };
         if !options.dry_run {
             let (articles, passages) = counts(&shard_dir).unwrap_or((entry.articles, 0));
             dir.record_shard(

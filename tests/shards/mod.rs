@@ -373,6 +373,41 @@ fn a_shard_folder_that_is_gone_is_damage_not_a_smaller_set() {
     assert_eq!(again.locations(), all.locations());
 }
 
+/// A set update that could not take a shard's lock (another program held it) failed as it
+/// should, but left that shard `complete: false` in `shards.json` for good, though it never
+/// touched it.
+#[test]
+fn a_shard_another_process_holds_is_left_as_recorded_by_the_failed_update() {
+    let env = TestEnv::new();
+    env.add_fixtures("shards");
+    build_by_year(&env);
+    let manifest = || std::fs::read_to_string(env.path().join("set/shards.json")).unwrap();
+    let before = manifest();
+    assert!(!before.contains("\"complete\": false"), "{before}");
+    let lock = env.path().join("set/shards/2022/.lock");
+    let mut holder = std::process::Command::new("flock")
+        .arg(&lock)
+        .args(["sleep", "30"])
+        .spawn()
+        .expect("flock (util-linux) runs");
+    // flock holds the lock once it has created the file and started sleeping.
+    let started = std::time::Instant::now();
+    loop {
+        let out = env.run(&by_year(&["--quiet"]));
+        if out.code == 2 && out.stderr.contains("being written by another process") {
+            break;
+        }
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "the lock was never seen held\n{out}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    assert_eq!(manifest(), before);
+}
+
 #[test]
 fn a_set_whose_manifest_is_damaged_is_rebuilt_by_the_command_its_error_names() {
     // The set is built from `wire/`; the default `corpus/` is empty.
