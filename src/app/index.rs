@@ -137,6 +137,17 @@ fn run_set(
             shown_key(&last.key),
             interrupted_line(&last.summary)
         );
+        // An article whose date moved leaves its old shard and enters its new one in two
+        // commits of two indexes: between them the set lacks it, or holds it twice.
+        let moved = runs
+            .iter()
+            .any(|r| r.summary.removed > 0 || r.summary.added > 0);
+        if args.shard.is_none() && last.summary.mode == Mode::Update && moved {
+            eprintln!(
+                "note: until that run finishes, an article whose date moved to another shard may \
+                 be missing from the set or found in both shards"
+            );
+        }
         return Ok(Exit::Interrupted);
     }
     if args.strict && runs.iter().any(|r| r.summary.skipped > 0) {

@@ -166,7 +166,12 @@ impl Job<'_> {
                 unreadable.add(origin.clone());
             }
             let scope = self.scope();
-            let (removed, kept) = match self.options.prune && counts.articles == 0 {
+            // A shard of a set read by a planning pass: what the whole run read counts.
+            let run_read = match self.options.shard.as_ref().and_then(|s| s.run_articles) {
+                Some(planned) => planned.max(counts.articles),
+                None => counts.articles,
+            };
+            let (removed, kept) = match self.options.prune && run_read == 0 {
                 // Pruning to an input that yielded nothing would empty the index.
                 true if !catalog.is_empty() => {
                     let warning = Warning {

@@ -111,6 +111,9 @@ pub fn build_set(
             by,
             key: key.clone(),
             files: planned.as_ref().map(|p| Arc::new(p.files_of(&key))),
+            run_articles: planned
+                .as_ref()
+                .map(|p| p.shards.iter().map(|s| s.articles).sum()),
         };
         let shard_options = match recorded {
             true => BuildOptions {

@@ -408,6 +408,38 @@ fn a_shard_another_process_holds_is_left_as_recorded_by_the_failed_update() {
     assert_eq!(manifest(), before);
 }
 
+/// `index ONE_FILE --prune` removed every other article from one index but nothing from a
+/// set: each shard that read no article refused on its own, as if its input had failed.
+#[test]
+fn prune_removes_from_a_set_what_it_removes_from_one_index() {
+    let env = TestEnv::empty();
+    for year in ["2001", "2002", "2003"] {
+        let line = format!(
+            "{{\"id\":\"a{year}\",\"date\":\"{year}\",\"body\":\"The kangaroo report of {year}.\"}}\n"
+        );
+        env.write(&format!("c/y{year}.jsonl"), line);
+    }
+    for (index, by) in [("set", Some("year")), ("one", None)] {
+        let mut args = vec!["index", "c", "--index", index, "--quiet"];
+        if let Some(by) = by {
+            args.extend(["--shard-by", by]);
+        }
+        env.run_ok(&args, 0);
+    }
+    for index in ["set", "one"] {
+        let out = env.run_ok(&["index", "c/y2001.jsonl", "--index", index, "--prune"], 0);
+        assert!(out.warnings().is_empty(), "{out}");
+        let count = search(&env, index, "kangaroo", &[]);
+        assert_eq!(count.articles(), ["a2001"], "{index}");
+    }
+    // An input that yields nothing still removes nothing, from a set as from one index.
+    env.run_ok(&["index", "c", "--index", "set", "--quiet"], 0);
+    env.write("empty.jsonl", "");
+    let out = env.run_ok(&["index", "empty.jsonl", "--index", "set", "--prune"], 0);
+    assert!(out.stderr.contains("--prune read no article"), "{out}");
+    assert_eq!(search(&env, "set", "kangaroo", &[]).articles().len(), 3);
+}
+
 #[test]
 fn a_set_whose_manifest_is_damaged_is_rebuilt_by_the_command_its_error_names() {
     // The set is built from `wire/`; the default `corpus/` is empty.

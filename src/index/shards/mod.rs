@@ -214,6 +214,10 @@ pub struct ShardFilter {
     /// shard is a later duplicate, or that could not be wholly read), when a planning pass
     /// found them; `None` reads every input.
     pub files: Option<Arc<BTreeSet<PathBuf>>>,
+    /// The articles the planning pass found in the whole run, when it ran: `--prune` removes a
+    /// shard's unseen articles when the run read any, as one index would, even from a shard
+    /// that read none itself.
+    pub run_articles: Option<u64>,
 }
 
 impl ShardFilter {
