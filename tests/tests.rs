@@ -984,6 +984,55 @@ fn metadata_named_like_a_query_field_is_searched_as_meta_key() {
     assert!(facets.stdout.contains("interview"), "{facets}");
 }
 
+/// Metadata keys lost their letters outside ASCII: `país` was `pas:`, `año` merged with `ao`,
+/// a key of no ASCII letter (`国`) could not be searched, and the export dropped it.
+#[test]
+fn metadata_keys_keep_their_letters_in_any_script() {
+    let env = TestEnv::empty();
+    env.write(
+        "corpus/a.jsonl",
+        "{\"id\":\"k1\",\"date\":\"2020\",\"año\":\"dos mil\",\"ao\":\"otro\",\
+         \"País\":\"España\",\"body\":\"The minister spoke of peace.\"}\n\
+         {\"id\":\"k2\",\"date\":\"2020\",\"国\":\"中国\",\"Speaker Name\":\"Ann Lee\",\
+         \"body\":\"An editorial on war.\"}\n",
+    );
+    env.run_ok(&["index", "--quiet"], 0);
+    for (query, ids) in [
+        ("país:España", &["k1"][..]),
+        ("País:españa", &["k1"]),
+        ("año:dos", &["k1"]),
+        ("ao:dos", &[]),
+        ("ao:otro", &["k1"]),
+        ("国:中国", &["k2"]),
+        ("speaker_name:\"Ann Lee\"", &["k2"]),
+    ] {
+        let found = env.search_json(query, &[]);
+        assert_eq!(found.articles(), ids, "{query}: {}", found.out);
+    }
+    let stats = env.run_ok(&["stats"], 0);
+    assert!(
+        stats
+            .stdout
+            .contains("metadata    ao, año, país, speaker_name, 国"),
+        "{stats}"
+    );
+    let facets = env.run_ok(&["facets", "--by", "país"], 0);
+    assert!(facets.stdout.contains("España"), "{facets}");
+    // The export names every key in ASCII, and says so: nothing is left out.
+    let out = env.run_ok(&["export", "--format", "opensearch", "os", "--quiet"], 0);
+    assert!(
+        out.stderr
+            .contains("note: metadata key '国' is exported as 'm_u56fd'"),
+        "{out}"
+    );
+    env.run_ok(&["index", "os", "--index", "again", "--quiet"], 0);
+    let again = env.run_ok(
+        &["search", "--index", "again", "--count", "m_u56fd:中国"],
+        0,
+    );
+    assert_eq!(again.stdout, "1 passage in 1 article\n", "{again}");
+}
+
 #[test]
 fn an_unknown_field_error_lists_the_metadata_fields() {
     let env = TestEnv::new();

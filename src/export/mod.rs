@@ -279,8 +279,9 @@ struct MetaKeys {
 impl MetaKeys {
     /// The field name of metadata key `key`: the key itself when it is a plain name (a letter
     /// or `_`, then letters, digits, `_` and `-`, as both engines take without escaping), else
-    /// its query form ([`meta_key`]: `Speaker Name` → `speakername`), `m_` first if it starts
-    /// with a digit; `None` for a key with no letter or digit.
+    /// its query form ([`meta_key`]: `Speaker Name` → `speaker_name`), its accents
+    /// dropped (`país` → `pais`), other letters outside ASCII as code points and `m_` first
+    /// (`国` → `m_u56fd`), as when it starts with a digit; `None` for a key with no letter or digit.
     fn name(&mut self, key: &str) -> Option<String> {
         if let Some((_, name)) = self.seen.iter().find(|(k, _)| k == key) {
             return name.clone();
@@ -288,10 +289,25 @@ impl MetaKeys {
         let name = if plain(key) {
             Some(key.to_owned())
         } else {
-            let query = meta_key(key);
+            // The engines take ASCII names: a key's accents are dropped (`país` → `pais`) and
+            // its other letters written as their code points (`国` → `m_u56fd`), so no key is
+            // left out.
+            use unicode_normalization::UnicodeNormalization;
+            use unicode_normalization::char::is_combining_mark;
+            let mut query = String::new();
+            let mut coded = false;
+            for c in meta_key(key).nfd().filter(|c| !is_combining_mark(*c)) {
+                match c.is_ascii() {
+                    true => query.push(c),
+                    false => {
+                        query.push_str(&format!("u{:x}", c as u32));
+                        coded = true;
+                    }
+                }
+            }
             match query.chars().next() {
                 None => None,
-                Some(c) if c.is_ascii_digit() => Some(format!("m_{query}")),
+                Some(c) if c.is_ascii_digit() || coded => Some(format!("m_{query}")),
                 Some(_) => Some(query),
             }
         };
@@ -404,20 +420,28 @@ mod tests {
     fn metadata_keys_keep_plain_names_and_rename_the_rest() {
         let mut keys = MetaKeys::default();
         assert_eq!(keys.name("country").as_deref(), Some("country"));
-        assert_eq!(keys.name("Speaker Name").as_deref(), Some("speakername"));
-        assert_eq!(keys.name("a.b").as_deref(), Some("ab"));
+        assert_eq!(keys.name("Speaker Name").as_deref(), Some("speaker_name"));
+        assert_eq!(keys.name("a.b").as_deref(), Some("a_b"));
         assert_eq!(keys.name("2nd").as_deref(), Some("m_2nd"));
         assert_eq!(keys.name("…"), None);
-        assert_eq!(keys.name("Speaker Name").as_deref(), Some("speakername"));
+        assert_eq!(keys.name("Speaker Name").as_deref(), Some("speaker_name"));
+        // Letters of other scripts are kept, as code points: no key is left out.
+        assert_eq!(keys.name("国").as_deref(), Some("m_u56fd"));
+        assert_eq!(keys.name("país").as_deref(), Some("pais"));
         assert_eq!(
             keys.renamed,
             [
-                ("Speaker Name".to_owned(), "speakername".to_owned()),
-                ("a.b".to_owned(), "ab".to_owned()),
-                ("2nd".to_owned(), "m_2nd".to_owned())
+                ("Speaker Name".to_owned(), "speaker_name".to_owned()),
+                ("a.b".to_owned(), "a_b".to_owned()),
+                ("2nd".to_owned(), "m_2nd".to_owned()),
+                ("国".to_owned(), "m_u56fd".to_owned()),
+                ("país".to_owned(), "pais".to_owned())
             ]
         );
-        assert_eq!(keys.exported(), ["ab", "country", "m_2nd", "speakername"]);
+        assert_eq!(
+            keys.exported(),
+            ["a_b", "country", "m_2nd", "m_u56fd", "pais", "speaker_name"]
+        );
     }
 
     #[test]

@@ -290,10 +290,17 @@ pub fn facet_values(article: &Article) -> Vec<String> {
     values
 }
 
-/// A metadata key as indexed and queried: lowercase ASCII letters, digits and `_`.
+/// A metadata key as indexed and queried: its letters and digits (any script: `país`, `国`)
+/// in lower case, with `_`; a space, `-` or `.` between them is `_` (`speaker-name` →
+/// `speaker_name`, never merged with `speakername`), anything else is left out.
 pub fn meta_key(key: &str) -> String {
-    key.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    let mut out = String::with_capacity(key.len());
+    for c in key.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if matches!(c, '_' | '-' | '.' | ' ') {
+            out.push('_');
+        }
+    }
+    out
 }

@@ -331,12 +331,9 @@ fn lex(q: &str) -> Result<Vec<Token<'_>>, ParseError> {
                 if q[end..].starts_with(':') {
                     // `meta.KEY:` names a metadata key that a query field shadows.
                     let name = word.strip_prefix("meta.").unwrap_or(word);
-                    if name.is_empty()
-                        || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-                    {
-                        let msg = format!(
-                            "bad field name `{word}`: use ascii letters, digits and underscore"
-                        );
+                    if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                        let msg =
+                            format!("bad field name `{word}`: use letters, digits and underscore");
                         return Err(ParseError::new(q, i..end, msg));
                     }
                     end += 1;
@@ -975,7 +972,7 @@ a +                 => column 3: dangling operator: `+` must be attached to a te
 NOT -a              => column 5: doubled operator: `-` cannot follow `NOT`
 date:               => column 1: missing value: `date:` must be attached to a value, like date:2025
 a date: x           => column 3: missing value: `date:` must be attached to a value, like date:2025
-Côte:x              => column 1: bad field name `Côte`: use ascii letters, digits and underscore
+a€b:x               => column 1: bad field name `a€b`: use letters, digits and underscore
 "a b"~x             => column 6: bad slop `~x`: expected a whole number, like "a b"~2
 "a b"~              => column 6: bad slop `~`: expected a whole number, like "a b"~2
 a~2                 => column 2: bad slop `~2`: `~` only follows a phrase (no fuzzy terms)

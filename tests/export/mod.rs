@@ -109,7 +109,7 @@ fn a_quickwit_export_maps_exactly_the_fields_its_documents_have() {
     );
     assert!(
         out.stderr
-            .contains("note: metadata key 'Speaker Name' is exported as 'speakername'"),
+            .contains("note: metadata key 'Speaker Name' is exported as 'speaker_name'"),
         "{out}"
     );
     let config: Value = serde_norway::from_str(
@@ -141,7 +141,7 @@ fn a_quickwit_export_maps_exactly_the_fields_its_documents_have() {
     assert_eq!(speech["date_end"], "2023-12-31T00:00:00Z");
     assert_eq!(speech["meta"]["country"], "UKR");
     assert_eq!(speech["meta"]["session"], "78");
-    assert_eq!(speech["meta"]["speakername"], "Volodymyr Zelenskyy");
+    assert_eq!(speech["meta"]["speaker_name"], "Volodymyr Zelenskyy");
     assert_eq!(speech["url"], "https://example.org/78/ukr");
     // A country's speech is said by the country.
     for list in ["entities", "speakers"] {
@@ -173,7 +173,7 @@ fn an_opensearch_export_maps_exactly_the_fields_and_metadata_keys_its_documents_
     assert_eq!(summary["bytes"], on_disk);
     assert_eq!(
         summary["renamed"],
-        serde_json::json!([{"from": "Speaker Name", "to": "speakername"}])
+        serde_json::json!([{"from": "Speaker Name", "to": "speaker_name"}])
     );
     let mapping: Value =
         serde_json::from_str(&std::fs::read_to_string(env.path().join("os/mapping.json")).unwrap())
@@ -196,7 +196,7 @@ fn an_opensearch_export_maps_exactly_the_fields_and_metadata_keys_its_documents_
     assert_eq!(meta_mapped, meta_seen);
     assert_eq!(
         meta_seen,
-        ["country", "session", "speakername"]
+        ["country", "session", "speaker_name"]
             .map(String::from)
             .into()
     );
