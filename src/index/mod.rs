@@ -100,7 +100,10 @@ impl Manifest {
             return Some(format!("entity recognition was {was} when it was built"));
         }
         if self.entities && self.gazetteer != wanted.gazetteer {
-            return Some("the entity data or the naming of metadata keys has changed since it was built".into());
+            return Some(
+                "the entity data or the naming of metadata keys has changed since it was built"
+                    .into(),
+            );
         }
         None
     }
