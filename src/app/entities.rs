@@ -37,7 +37,7 @@ pub fn list(args: EntitiesArgs) -> anyhow::Result<Exit> {
     let query = args.query.join(" ");
     let request = EntitiesRequest {
         timeout: Some(args.timeout),
-        query: (!query.trim().is_empty()).then_some(query),
+        query: (!query.trim().is_empty()).then(|| query.clone()),
         with: args.with,
         kind: args.kind,
         since: args.dates.since,
@@ -71,7 +71,11 @@ pub fn list(args: EntitiesArgs) -> anyhow::Result<Exit> {
         let kind = request
             .kind
             .map_or_else(String::new, |k| format!(" of type {k}"));
-        eprintln!("no entities{kind}: no passage that matches mentions one");
+        let dates = (args.dates.since.clone(), args.dates.until.clone());
+        let query = (!query.trim().is_empty()).then_some(query.as_str());
+        let what = format!("entities{kind}");
+        let note = super::empty_list_note(&mut searcher, query, dates, &what, "mentions one");
+        eprintln!("{note}");
     }
     Ok(super::listed(!counts.is_empty()))
 }

@@ -64,7 +64,8 @@ pub fn run(args: EvalArgs) -> anyhow::Result<Exit> {
             report: &report,
             comparison: comparison.as_ref(),
         };
-        serde_json::to_writer_pretty(&mut out, &json)?;
+        // One line, as every `--json` output is (a JSON Lines reader takes it whole).
+        serde_json::to_writer(&mut out, &json)?;
         writeln!(out)?;
     } else {
         table(&mut out, &report)?;

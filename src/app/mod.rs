@@ -82,6 +82,30 @@ impl IndexLocation {
     }
 }
 
+/// Why a `who` or `entities` list is empty: no passage matches the query within the dates, or
+/// those that match name nobody. `what` is `speakers` or `entities…`, `none` what the matches
+/// lack (`has one`).
+fn empty_list_note(
+    searcher: &mut attache::search::Searcher,
+    query: Option<&str>,
+    dates: (Option<attache::corpus::Date>, Option<attache::corpus::Date>),
+    what: &str,
+    none: &str,
+) -> String {
+    if let Some(query) = query {
+        let mut request = attache::search::SearchRequest::new(query, 0);
+        (request.since, request.until) = dates;
+        request.timeout = Some(std::time::Duration::from_secs(10));
+        if searcher
+            .search(&request)
+            .is_ok_and(|results| results.passages_matched == 0)
+        {
+            return format!("no {what}: no passage matches");
+        }
+    }
+    format!("no {what}: no passage that matches {none}")
+}
+
 /// The searcher of the index a command's location names.
 fn open_searcher(location: &IndexLocation) -> anyhow::Result<attache::search::Searcher> {
     let (path, _) = location.resolve()?;

@@ -17,7 +17,7 @@ pub fn run(args: WhoArgs) -> anyhow::Result<Exit> {
     let query = args.query.join(" ");
     let request = WhoRequest {
         timeout: Some(args.timeout),
-        query: (!query.trim().is_empty()).then_some(query),
+        query: (!query.trim().is_empty()).then(|| query.clone()),
         since: args.dates.since,
         until: args.dates.until,
         limit: args.limit,
@@ -40,7 +40,10 @@ pub fn run(args: WhoArgs) -> anyhow::Result<Exit> {
     }
     out.flush()?;
     if counts.is_empty() {
-        eprintln!("no speakers: no passage that matches has one");
+        let dates = (args.dates.since.clone(), args.dates.until.clone());
+        let query = (!query.trim().is_empty()).then_some(query.as_str());
+        let note = super::empty_list_note(&mut searcher, query, dates, "speakers", "has one");
+        eprintln!("{note}");
     }
     Ok(super::listed(!counts.is_empty()))
 }

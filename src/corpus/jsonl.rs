@@ -235,9 +235,13 @@ fn article_from(mut object: Map<String, Value>) -> Result<Article, String> {
     if body.trim().is_empty() {
         return Err(format!("empty body (article '{id}')"));
     }
-    let title = optional_str(&mut object, "title")?.unwrap_or_else(|| title_from_body(&body));
-    let source = optional_str(&mut object, "source")?;
-    let url = optional_str(&mut object, "url")?;
+    // An empty or blank title, source or url is none, as an empty metadata value is left out
+    // (a source `""` was listed by `stats` as a source without a name).
+    let given = |value: Option<String>| value.filter(|s| !s.trim().is_empty());
+    let title =
+        given(optional_str(&mut object, "title")?).unwrap_or_else(|| title_from_body(&body));
+    let source = given(optional_str(&mut object, "source")?);
+    let url = given(optional_str(&mut object, "url")?);
     // A key of no letters names nothing a query or an export could use.
     let meta = object
         .into_iter()
@@ -315,6 +319,16 @@ mod tests {
                 .unwrap_err()
                 .starts_with("malformed JSON: ")
         );
+    }
+
+    #[test]
+    fn a_blank_title_source_or_url_is_none() {
+        let a = parse_line(
+            br#"{"id":"a","date":"2020","body":"The talks.","source":"","url":" ","title":""}"#,
+        )
+        .unwrap();
+        assert_eq!((a.source, a.url), (None, None));
+        assert_eq!(a.title, "The talks.");
     }
 
     #[test]

@@ -208,16 +208,16 @@ fn who_lists_the_speakers_of_the_matching_passages_most_first() {
             json!({"id": "ukraine", "type": "state", "name": "Ukraine", "passages": 1, "articles": 1}),
         ]
     );
-    let none = env.run_ok(&["who", "said:@guterres"], 1);
+    // Matches without a speaker, and no match at all, are told apart.
+    let none = env.run_ok(&["who", "counter-proposal"], 1);
     assert_eq!(
         none.stderr,
         "no speakers: no passage that matches has one\n"
     );
+    let none = env.run_ok(&["who", "said:@guterres"], 1);
+    assert_eq!(none.stderr, "no speakers: no passage matches\n");
     let none = env.run_ok(&["entities", "xqzv"], 1);
-    assert_eq!(
-        none.stderr,
-        "no entities: no passage that matches mentions one\n"
-    );
+    assert_eq!(none.stderr, "no entities: no passage matches\n");
     let bad = env.run_ok(&["who", "said:"], 2);
     assert!(bad.stderr.contains("missing value"), "{bad}");
 }

@@ -30,6 +30,7 @@ fn relevance_eval_of_the_sample_needs_is_a_complete_deterministic_report() {
     let args = ["eval", &needs, &qrels, "--only", "S", "--json"];
     let first = env.run(&args);
     assert_eq!(first.code, 0, "{first}");
+    assert_eq!(first.stdout.lines().count(), 1, "one line of JSON");
     let report: Value = serde_json::from_str(&first.stdout).expect("a JSON report");
     let rows = report["needs"].as_array().expect("needs");
     let ids: Vec<&str> = rows.iter().map(|n| n["id"].as_str().unwrap()).collect();
