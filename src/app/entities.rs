@@ -71,7 +71,7 @@ pub fn list(args: EntitiesArgs) -> anyhow::Result<Exit> {
         let kind = request
             .kind
             .map_or_else(String::new, |k| format!(" of type {k}"));
-        let dates = (args.dates.since.clone(), args.dates.until.clone());
+        let dates = (args.dates.since, args.dates.until);
         let query = (!query.trim().is_empty()).then_some(query.as_str());
         let what = format!("entities{kind}");
         let note = super::empty_list_note(&mut searcher, query, dates, &what, "mentions one");

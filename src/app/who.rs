@@ -40,7 +40,7 @@ pub fn run(args: WhoArgs) -> anyhow::Result<Exit> {
     }
     out.flush()?;
     if counts.is_empty() {
-        let dates = (args.dates.since.clone(), args.dates.until.clone());
+        let dates = (args.dates.since, args.dates.until);
         let query = (!query.trim().is_empty()).then_some(query.as_str());
         let note = super::empty_list_note(&mut searcher, query, dates, "speakers", "has one");
         eprintln!("{note}");
