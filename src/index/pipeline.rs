@@ -129,6 +129,8 @@ impl Job<'_> {
                 .map(|(i, input)| (input.origin.clone(), i))
                 .collect(),
             deferred: Vec::new(),
+            moving: Vec::new(),
+            settling: false,
             checkpoint: Checkpoint::now(0, 0, first_interval),
             writer: writer.as_ref(),
             sender: Some(sender),
@@ -388,6 +390,11 @@ struct Reader<'r> {
     /// later: whether that file still holds the id is known only once it is read, so they wait
     /// until reading ends (see [`Reader::settle_deferred`]). Input index, line, article.
     deferred: Vec<(usize, usize, Article)>,
+    /// Articles indexed from a gone root that may yet be found moved to where they were read:
+    /// input index, line, article (see `admit`).
+    moving: Vec<(usize, usize, Article)>,
+    /// Set once reading ends and the deferred articles are settled: none waits again.
+    settling: bool,
     checkpoint: Checkpoint,
     writer: Option<&'r Writer>,
     /// Closed (set to `None`) when reading ends.
@@ -460,6 +467,12 @@ impl Reader<'_> {
     fn settle_deferred(&mut self) {
         // Every file is read: nothing waits any more.
         self.line_files.clear();
+        self.settling = true;
+        for (file_index, line, article) in std::mem::take(&mut self.moving) {
+            let input = &self.job.inputs.files[file_index];
+            let origin: Arc<str> = Arc::from(input.origin.as_str());
+            self.admit(file_index, input, &origin, article, line);
+        }
         for (file_index, line, article) in std::mem::take(&mut self.deferred) {
             let input = &self.job.inputs.files[file_index];
             if let Some(&(first_file, first_line)) = self.first_seen.get(&article.id) {
@@ -553,6 +566,18 @@ impl Reader<'_> {
         if input.stdin {
             self.stdin_articles += 1;
         }
+        self.admit(file_index, input, origin, article, line);
+    }
+
+    /// Compares a first-seen article with the catalog and queues what must be written.
+    fn admit(
+        &mut self,
+        file_index: usize,
+        input: &Input,
+        origin: &Arc<str>,
+        article: Article,
+        line: usize,
+    ) {
         let hash = content_hash(&article);
         self.find_move(&article.id, hash, input, origin);
         let (status, elsewhere) =
@@ -563,9 +588,17 @@ impl Reader<'_> {
             Status::New => Some(Change::Add),
             Status::Changed => Some(Change::Change),
             Status::Foreign => {
-                // An article of a gone root that may yet be found moved here: if it is, this
-                // one (edited since) is kept as it was, not removed as unseen.
-                if self.gone.iter().any(|g| within(elsewhere, g)) {
+                // An article of a gone root that may yet be found moved here (by a later
+                // article that reads as it was indexed): it waits until reading ends, and is
+                // then read as changed at the new place, or skipped here if the root did not
+                // move (see `settle_deferred`).
+                let from_gone = self.gone.iter().any(|g| within(elsewhere, g));
+                if from_gone && !self.settling {
+                    self.moving.push((file_index, line, article));
+                    return;
+                }
+                // Kept as it was, not removed as unseen.
+                if from_gone {
                     self.held.push(elsewhere.to_owned());
                 }
                 let root = self

@@ -875,6 +875,9 @@ fn a_root_widened_to_its_parent_keeps_every_article() {
 }
 
 #[test]
+/// The edit of the first file of a moved root was skipped as "outside the paths given" by the
+/// very run that found the move, and read only by the next run; now the run that finds the move
+/// reads it as a change.
 fn a_moved_root_whose_first_article_was_edited_keeps_it() {
     let env = TestEnv::empty();
     env.write("r1/a.txt", "date 2020-01-01\n\nAlpha on herons.\n");
@@ -882,13 +885,14 @@ fn a_moved_root_whose_first_article_was_edited_keeps_it() {
     index_json(&env, &["r1"]);
     std::fs::rename(env.path().join("r1"), env.path().join("r2")).unwrap();
     env.write("r2/a.txt", "date 2020-01-01\n\nAlpha on herons, revised.\n");
-    let run = index_json(&env, &["r2"]);
-    assert_eq!(run["removed"], 0, "{run}");
+    let out = env.run_ok(&["index", "r2", "--threads", "1", "--json"], 0);
+    assert!(out.warnings().is_empty(), "{out}");
+    let run = summary_of(&out);
+    assert_eq!(changes(&run), (0, 1, 0, 1), "{run}");
     assert_eq!(env.count("herons"), (2, 2));
-    // The next run reads the edit at the new place.
-    let again = index_json(&env, &["r2"]);
-    assert_eq!(changes(&again), (0, 1, 0, 1), "{again}");
     assert_eq!(env.count("revised"), (1, 1));
+    let again = index_json(&env, &["r2"]);
+    assert_eq!(changes(&again), (0, 0, 0, 2), "{again}");
 }
 
 #[test]
