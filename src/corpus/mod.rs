@@ -288,7 +288,7 @@ pub fn walk_anchored(roots: &[PathBuf], anchors: &[String]) -> Result<Inputs> {
                 printable(&shown(root))
             )));
         }
-        let canonical = root.canonicalize().map_err(|e| Error::io(root, e))?;
+        let canonical = root_path(root).map_err(|e| Error::io(root, e))?;
         given.push((root, canonical));
     }
     // A root inside another (or named twice) is read with the outer one.
@@ -436,6 +436,25 @@ fn special_kind(kind: &std::fs::FileType) -> &'static str {
     }
     let _ = kind;
     "a special file"
+}
+
+/// A root as the index records it: its absolute path with every link resolved but the root's
+/// own. A root that is itself a link (`current -> v1`, a common deployment layout) is recorded
+/// by the link's name, so that pointing the link elsewhere (`current -> v2`) is an update of
+/// the same articles, not a second root beside the first.
+///
+/// # Errors
+/// The root or its folder cannot be resolved.
+pub fn root_path(root: &Path) -> std::io::Result<PathBuf> {
+    let absolute = std::path::absolute(root)?;
+    if std::fs::symlink_metadata(&absolute)?
+        .file_type()
+        .is_symlink()
+        && let (Some(parent), Some(name)) = (absolute.parent(), absolute.file_name())
+    {
+        return Ok(parent.canonicalize()?.join(name));
+    }
+    absolute.canonicalize()
 }
 
 /// A path as the index keeps it (an article's origin, a root): its text, with each byte that is

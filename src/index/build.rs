@@ -244,7 +244,7 @@ impl Plan {
             // The recorded roots that no path given holds (`sample/` holds `sample`).
             let given: Vec<String> = paths
                 .iter()
-                .filter_map(|p| p.canonicalize().ok())
+                .filter_map(|p| corpus::root_path(p).ok())
                 .map(|p| corpus::path_key(&p))
                 .collect();
             let more = present

@@ -193,6 +193,27 @@ fn a_json_lines_file_read_first_does_not_take_an_id_from_the_file_it_is_indexed_
     assert_eq!(articles(&env), 3);
 }
 
+/// A root given as a link (`cur -> v1`) was recorded by its target: once the link pointed to
+/// `v2`, every article was skipped as indexed from `v1`, exit 0, and `v2` became a second root.
+#[test]
+fn a_root_given_as_a_link_is_recorded_by_the_link_and_follows_it() {
+    let env = TestEnv::empty();
+    env.write("v1/a.txt", "date 2020-01-01\n\nThe kangaroo delegation.\n");
+    env.write("v2/a.txt", "date 2020-01-01\n\nThe wombat delegation.\n");
+    std::os::unix::fs::symlink("v1", env.path().join("cur")).unwrap();
+    assert_eq!(changes(&index_json(&env, &["cur"])), (1, 0, 0, 0));
+    std::fs::remove_file(env.path().join("cur")).unwrap();
+    std::os::unix::fs::symlink("v2", env.path().join("cur")).unwrap();
+    let out = env.run_ok(&["index", "cur", "--threads", "1", "--json"], 0);
+    assert!(out.warnings().is_empty(), "{out}");
+    assert_eq!(changes(&summary_of(&out)), (0, 1, 0, 0), "{out}");
+    assert_eq!(env.count("wombat"), (1, 1));
+    assert_eq!(env.count("kangaroo"), (0, 0));
+    let roots = stats_json(&env)["roots"].clone();
+    assert_eq!(roots.as_array().map(Vec::len), Some(1), "{roots}");
+    assert!(roots[0].as_str().unwrap().ends_with("/cur"), "{roots}");
+}
+
 #[test]
 fn standard_input_adds_and_replaces_and_removes_only_within_a_named_scope() {
     let env = TestEnv::new();

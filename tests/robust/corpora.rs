@@ -37,7 +37,8 @@ fn a_json_line_nested_10000_deep_is_reported_and_skipped() {
         warnings,
         [
             "warning: corpus/deep.jsonl: line 2: malformed JSON: recursion limit exceeded at column 763",
-            "warning: corpus/deep.jsonl: line 3: malformed JSON: recursion limit exceeded at column 128",
+            // An array is no article, however deep: told at its first byte.
+            "warning: corpus/deep.jsonl: line 3: expected a JSON object",
         ]
     );
     assert_eq!(count, (2, 2));
