@@ -191,6 +191,17 @@ impl Settings {
                 source: Source::Env(INDEX_VAR),
             }
         } else if let Some(dir) = &parsed.index {
+            // `index = ""` would be the config file's own folder.
+            if dir.get_ref().as_os_str().is_empty() {
+                let line = line_of(text.unwrap_or_default(), dir.span().start);
+                anyhow::bail!(
+                    "{}: line {line}: key `index`: an empty path: name the index folder, as \
+                     `index = \"~/attache/index\"`",
+                    file.as_deref()
+                        .unwrap_or(Path::new("config.toml"))
+                        .display()
+                );
+            }
             Setting {
                 value: place(dir.get_ref()),
                 source: from_file(),
@@ -488,6 +499,11 @@ mod tests {
                 "index = 5",
                 "/etc/attache/config.toml: line 1: key `index`: integer `5` is not a folder in \
                  quotes, as `index = \"~/attache/index\"`",
+            ),
+            (
+                "\nindex = \"\"",
+                "/etc/attache/config.toml: line 2: key `index`: an empty path: name the index \
+                 folder, as `index = \"~/attache/index\"`",
             ),
             (
                 "colour = \"never\"",

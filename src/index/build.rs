@@ -236,6 +236,15 @@ impl Plan {
                         dir.path().display()
                     )));
                 }
+                // No corpus to read at all (the config file's `corpus = []`): an index of
+                // nothing is not what a run without paths means.
+                true if options.fallback_roots.is_empty() => {
+                    return Err(Error::Invalid(format!(
+                        "{}: no paths given and no corpus to read (the config file's `corpus` is \
+                         empty): give the folders or files to index",
+                        dir.path().display()
+                    )));
+                }
                 true => options.fallback_roots.clone(),
                 false => present.iter().map(|r| shown(r)).collect(),
             };

@@ -360,4 +360,12 @@ fn an_empty_corpus_list_in_the_config_file_is_named_as_such() {
         "attache: no index at index/ and no corpus to build it from (the config file's `corpus` \
          is empty): pass --index, set ATTACHE_INDEX, or index a corpus with `attache index PATH`"
     );
+    // `attache index` without paths built an empty index, exit 0.
+    let out = run_in(&env, "elsewhere", &[], &["index"]);
+    assert_eq!(
+        assert_one_line_error(&out),
+        "attache: index: no paths given and no corpus to read (the config file's `corpus` is \
+         empty): give the folders or files to index"
+    );
+    assert!(!env.path().join("elsewhere/index/CURRENT").exists());
 }
