@@ -328,7 +328,15 @@ struct Reporter {
     /// The warnings told, when a shard set's shards each read the same file: one bad line is
     /// told once, not once per shard.
     told: Option<std::collections::HashSet<String>>,
+    /// Warnings told per file; past [`WARNINGS_PER_FILE`] a file's are counted, not printed.
+    per_file: std::collections::HashMap<std::path::PathBuf, u64>,
+    /// The warnings not printed, by file, told in one line each when the run ends.
+    held_back: std::collections::BTreeMap<std::path::PathBuf, u64>,
 }
+
+/// The most warnings printed for one file: a file of 50,000 bad lines prints these, then one
+/// line counting the rest (the `--json` summary lists the first 1,000).
+const WARNINGS_PER_FILE: u64 = 20;
 
 impl Reporter {
     fn new(quiet: bool) -> Reporter {
@@ -346,13 +354,23 @@ impl Reporter {
             changes: Changes::default(),
             interrupt: None,
             told: None,
+            per_file: Default::default(),
+            held_back: Default::default(),
         }
     }
 
-    fn finish(&self) {
+    fn finish(&mut self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+        for (path, n) in std::mem::take(&mut self.held_back) {
+            eprintln!(
+                "warning: {}: {n} more warning{} not shown",
+                printable(&attache::corpus::shown(&path)),
+                plural(n)
+            );
+        }
+        self.per_file.clear();
     }
 }
 
@@ -444,6 +462,12 @@ impl Progress for Reporter {
         if let Some(told) = &mut self.told
             && !told.insert(line.clone())
         {
+            return;
+        }
+        let told = self.per_file.entry(warning.path.clone()).or_default();
+        *told += 1;
+        if *told > WARNINGS_PER_FILE {
+            *self.held_back.entry(warning.path.clone()).or_default() += 1;
             return;
         }
         self.say(&line);

@@ -20,6 +20,37 @@ fn index_and_count(env: &TestEnv, word: &str) -> (Vec<String>, (u64, u64)) {
     (warnings, env.count(word))
 }
 
+/// 50,000 bad lines printed 50,000 warnings: a file's first 20 are printed, then one line
+/// counts the rest; the run still counts every one it skipped.
+#[test]
+fn a_file_of_many_bad_lines_prints_twenty_warnings_and_counts_the_rest() {
+    let env = TestEnv::empty();
+    let mut lines = "{bad\n".repeat(500);
+    lines.push_str(&article("good", "wombat here"));
+    env.write("corpus/bad.jsonl", lines);
+    env.write("corpus/other.jsonl", "{bad\n");
+    let out = env.run_ok(&["index", "--threads", "1"], 0);
+    let warnings = out.warnings();
+    assert_eq!(warnings.len(), 22, "{out}");
+    assert!(
+        warnings[19].starts_with("warning: corpus/bad.jsonl: line 20: "),
+        "{out}"
+    );
+    assert_eq!(
+        warnings[20],
+        "warning: corpus/other.jsonl: line 1: malformed JSON: key must be a string at column 2"
+    );
+    assert_eq!(
+        warnings[21],
+        "warning: corpus/bad.jsonl: 480 more warnings not shown"
+    );
+    assert!(
+        out.stderr.contains("skipped 501 (see warnings above)"),
+        "{out}"
+    );
+    assert_eq!(env.count("wombat"), (1, 1));
+}
+
 #[test]
 fn a_json_line_nested_10000_deep_is_reported_and_skipped() {
     let env = TestEnv::empty();
