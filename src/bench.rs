@@ -371,8 +371,11 @@ fn measure(
     options: &BenchOptions,
     all: &mut Vec<Duration>,
 ) -> Result<QueryReport> {
+    // One run that outlasts the query's time is stopped there and reported as an error, not
+    // waited for (a thousand broad prefixes ran for minutes).
     let request = SearchRequest {
         ranking: options.ranking,
+        timeout: Some(options.max_time.max(Duration::from_secs(1))),
         ..SearchRequest::new(query, options.limit)
     };
     let failed = |e: Error| QueryReport {

@@ -358,8 +358,24 @@ impl Searcher {
             );
             names
         };
-        let prefixes =
-            |field: &plan::FieldName, prefix: &str| prefix_words(&searcher, field, prefix);
+        // The words all of a query's prefixes start, bounded in all as each prefix's are: a
+        // thousand broad prefixes (25,000 words) made one ranked query of half a minute.
+        let expanded = std::cell::Cell::new(0_usize);
+        let prefixes = |field: &plan::FieldName, prefix: &str| {
+            let expansion = prefix_words(&searcher, field, prefix)?;
+            if let plan::Expansion::Words(words) = &expansion {
+                let total = expanded.get() + words.len();
+                if total > plan::MAX_QUERY_PREFIX_WORDS {
+                    return Err(format!(
+                        "the query's prefixes start more than {} words in all (by here, \
+                         {total}): give fewer prefixes, or more letters before each `*`",
+                        plan::MAX_QUERY_PREFIX_WORDS
+                    ));
+                }
+                expanded.set(total);
+            }
+            Ok(expansion)
+        };
         let mut planner = Planner {
             fields: &fields,
             analyzer: &mut self.analyzer,

@@ -59,6 +59,8 @@ pub const MAX_PHRASE_WORDS: usize = 64;
 /// The most indexed words a word ending in `*` may stand for: each is a term scored on its own,
 /// as a query's words are (see [`super::parse::MAX_CLAUSES`]).
 pub const MAX_PREFIX_WORDS: usize = 1024;
+/// The most words all of one query's prefixes may start, together.
+pub const MAX_QUERY_PREFIX_WORDS: usize = 4096;
 
 /// The words of a field that start with a prefix, as the index holds them.
 #[derive(Debug, Clone, PartialEq)]

@@ -92,7 +92,17 @@ fn a_star_anywhere_but_a_words_end_or_standing_for_too_many_words_is_a_clear_err
         "corpus/many.txt",
         format!("date 2024-05-01\n\nA list: {}.\n", many.join(" ")),
     );
+    // Five prefixes of 1,000 words each: within the bound one by one, beyond it together.
+    let more: Vec<String> = ["qa", "qb", "qc", "qd", "qe"]
+        .iter()
+        .flat_map(|p| (0..1000).map(move |i| format!("{p}{i:04}")))
+        .collect();
+    env.write(
+        "corpus/more.txt",
+        format!("date 2024-05-01\n\nA longer list: {}.\n", more.join(" ")),
+    );
     env.index();
+    env.run_ok(&["search", "--count", "qa* OR qb* OR qc* OR qd*"], 0);
     for (query, start) in [
         (
             "*stan",
@@ -118,6 +128,11 @@ fn a_star_anywhere_but_a_words_end_or_standing_for_too_many_words_is_a_clear_err
         (
             "list zork*",
             "bad query: column 6: more than 1024 words start with 'zork': give more letters",
+        ),
+        (
+            "qa* OR qb* OR qc* OR qd* OR qe*",
+            "bad query: column 29: the query's prefixes start more than 4096 words in all (by \
+             here, 5000): give fewer prefixes, or more letters before each `*`",
         ),
         // Where no word is looked up by its start, a star is refused, not dropped.
         (
