@@ -307,17 +307,20 @@ impl Analyzer {
             .collect()
     }
 
-    /// Lowercases and folds diacritics; `’` becomes `'`. The Turkish capital `İ` lowercases to
-    /// `i` and a combining dot above (U+0307), which folding keeps: the dot is dropped, so that
-    /// `İstanbul` is `Istanbul` and `TÜRKİYE` is `Türkiye`.
+    /// Lowercases and folds diacritics; `’` becomes `'`, a final sigma `ς` a sigma `σ`. The
+    /// Turkish capital `İ` lowercases to `i` and a combining dot above (U+0307), which folding
+    /// keeps: the dot is dropped, so that `İstanbul` is `Istanbul` and `TÜRKİYE` is `Türkiye`.
     fn fold(&mut self, raw: &str) -> String {
         if raw.is_ascii() {
             return raw.to_ascii_lowercase();
         }
+        // A final sigma is a sigma: `σοφοσ` typed with the medial form finds `σοφος`, as
+        // `ΣΟΦΟΣ` does (Unicode case folding does the same).
         let lower = raw
             .to_lowercase()
             .replace('’', "'")
-            .replace("i\u{307}", "i");
+            .replace("i\u{307}", "i")
+            .replace('ς', "σ");
         let mut folded = String::with_capacity(lower.len());
         let mut stream = self.folder.token_stream(&lower);
         while let Some(token) = stream.next() {
@@ -502,6 +505,12 @@ mod tests {
             exact_words("Istanbul Türkiye Izmir")
         );
         assert_eq!(exact_words("İstanbul"), ["istanbul"]);
+    }
+
+    /// `σοφοσ` typed with a medial sigma at the end did not find `σοφος`; `ΣΟΦΟΣ` found both.
+    #[test]
+    fn a_final_sigma_folds_to_sigma() {
+        assert_eq!(exact_words("σοφος ΣΟΦΟΣ σοφοσ"), ["σοφοσ"; 3]);
     }
 
     #[test]

@@ -424,9 +424,6 @@ impl Gazetteer {
         hasher.update(super::attribution::DATA.as_bytes());
         hasher.update(super::attribution::SPEAKER_RULES.as_bytes());
         hasher.update(super::attribution::COUNTRY_CODES.as_bytes());
-        // How metadata keys are named (letters of any script since this stamp): an index whose
-        // keys were named otherwise is rebuilt too.
-        hasher.update(b"metadata keys 2");
         format!("{:016x}", hasher.digest())
     }
 

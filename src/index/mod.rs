@@ -76,7 +76,18 @@ pub struct Manifest {
     /// The fingerprint of the gazetteer entities were recognised with.
     #[serde(default)]
     pub gazetteer: String,
+    /// How text was split into words and metadata keys named ([`ANALYSIS`]); empty before the
+    /// stamp was kept.
+    #[serde(default)]
+    pub analysis: String,
 }
+
+/// How text is read into words and metadata keys are named, stamped on every generation: an
+/// index read otherwise is rebuilt by the next run rather than updated, as its words would
+/// not meet the queries' (a final sigma `ς` folds to `σ`, a key keeps its letters of any
+/// script). Changed whenever either changes.
+pub const ANALYSIS: &str =
+    "words 2 (final sigma as sigma); metadata keys 2 (letters of any script)";
 
 fn yes() -> bool {
     true
@@ -90,6 +101,7 @@ impl Manifest {
             attache_version: env!("CARGO_PKG_VERSION").to_owned(),
             entities,
             gazetteer: crate::entities::Gazetteer::builtin_fingerprint(),
+            analysis: ANALYSIS.to_owned(),
         }
     }
 
@@ -100,9 +112,11 @@ impl Manifest {
             return Some(format!("entity recognition was {was} when it was built"));
         }
         if self.entities && self.gazetteer != wanted.gazetteer {
+            return Some("the entity gazetteer has changed since it was built".into());
+        }
+        if self.analysis != wanted.analysis {
             return Some(
-                "the entity data or the naming of metadata keys has changed since it was built"
-                    .into(),
+                "how words and metadata keys are read has changed since it was built".into(),
             );
         }
         None

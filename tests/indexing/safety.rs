@@ -214,6 +214,39 @@ fn a_root_given_as_a_link_is_recorded_by_the_link_and_follows_it() {
     assert!(roots[0].as_str().unwrap().ends_with("/cur"), "{roots}");
 }
 
+/// An index whose words were read by other rules (before a final sigma folded to a sigma, and
+/// metadata keys kept their letters of any script) is rebuilt by the next run: updated, its
+/// old words would never meet the queries' (`σοφοσ` would not find the indexed `σοφος`).
+#[test]
+fn an_index_read_by_other_rules_is_rebuilt_by_the_next_run() {
+    let env = TestEnv::empty();
+    env.write("c/a.txt", "date 2020-01-01\n\nΟ σοφος μιλά.\n");
+    index_json(&env, &["c"]);
+    // The stamp an older release wrote: no `analysis`.
+    let stamp = env
+        .path()
+        .join("index")
+        .join(env.current_generation())
+        .join("attache.json");
+    let mut manifest: Value = serde_json::from_slice(&std::fs::read(&stamp).unwrap()).unwrap();
+    manifest
+        .as_object_mut()
+        .unwrap()
+        .remove("analysis")
+        .expect("analysis stamped");
+    std::fs::write(&stamp, manifest.to_string()).unwrap();
+    let run = index_json(&env, &["c"]);
+    assert_eq!(run["mode"], "full", "{run}");
+    assert!(
+        run["rebuilt_because"]
+            .as_str()
+            .is_some_and(|b| b.contains("how words and metadata keys are read has changed")),
+        "{run}"
+    );
+    assert_eq!(env.count("σοφοσ"), (1, 1));
+    assert_eq!(changes(&index_json(&env, &["c"])), (0, 0, 0, 1));
+}
+
 #[test]
 fn standard_input_adds_and_replaces_and_removes_only_within_a_named_scope() {
     let env = TestEnv::new();
