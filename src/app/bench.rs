@@ -65,7 +65,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<Exit> {
     }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &report)?;
+        serde_json::to_writer(&mut out, &report)?;
         writeln!(out)?;
     } else {
         table(&mut out, &report)?;

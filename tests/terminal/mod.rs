@@ -435,6 +435,8 @@ fn bench_reports_what_it_measured_and_refuses_to_compare_different_indexes() {
         args
     };
     let out = env.run_ok(&quick(&["--json"]), 0);
+    // One line, as every other `--json` report is.
+    assert_eq!(out.stdout.lines().count(), 1, "{out}");
     let report: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(report["build"]["version"], env!("CARGO_PKG_VERSION"));
     let profile = if cfg!(debug_assertions) {
