@@ -992,7 +992,7 @@ fn metadata_keys_keep_their_letters_in_any_script() {
     env.write(
         "corpus/a.jsonl",
         "{\"id\":\"k1\",\"date\":\"2020\",\"año\":\"dos mil\",\"ao\":\"otro\",\
-         \"País\":\"España\",\"body\":\"The minister spoke of peace.\"}\n\
+         \"País\":\"España\",\"İl\":\"Ankara\",\"body\":\"The minister spoke of peace.\"}\n\
          {\"id\":\"k2\",\"date\":\"2020\",\"国\":\"中国\",\"Speaker Name\":\"Ann Lee\",\
          \"body\":\"An editorial on war.\"}\n",
     );
@@ -1000,6 +1000,9 @@ fn metadata_keys_keep_their_letters_in_any_script() {
     for (query, ids) in [
         ("país:España", &["k1"][..]),
         ("País:españa", &["k1"]),
+        ("PAÍS:España", &["k1"]),
+        ("İL:Ankara", &["k1"]),
+        ("il:ankara", &["k1"]),
         ("año:dos", &["k1"]),
         ("ao:dos", &[]),
         ("ao:otro", &["k1"]),
@@ -1013,7 +1016,7 @@ fn metadata_keys_keep_their_letters_in_any_script() {
     assert!(
         stats
             .stdout
-            .contains("metadata    ao, año, país, speaker_name, 国"),
+            .contains("metadata    ao, año, il, país, speaker_name, 国"),
         "{stats}"
     );
     let facets = env.run_ok(&["facets", "--by", "país"], 0);

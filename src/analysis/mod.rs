@@ -307,7 +307,8 @@ impl Analyzer {
             .collect()
     }
 
-    /// Lowercases and folds diacritics; `’` becomes `'`, a final sigma `ς` a sigma `σ`. The
+    /// Lowercases and folds diacritics (Greek accents too); `’` becomes `'`, a final sigma `ς`
+    /// a sigma `σ`. The
     /// Turkish capital `İ` lowercases to `i` and a combining dot above (U+0307), which folding
     /// keeps: the dot is dropped, so that `İstanbul` is `Istanbul` and `TÜRKİYE` is `Türkiye`.
     fn fold(&mut self, raw: &str) -> String {
@@ -316,11 +317,22 @@ impl Analyzer {
         }
         // A final sigma is a sigma: `σοφοσ` typed with the medial form finds `σοφος`, as
         // `ΣΟΦΟΣ` does (Unicode case folding does the same).
-        let lower = raw
+        let mut lower = raw
             .to_lowercase()
             .replace('’', "'")
             .replace("i\u{307}", "i")
             .replace('ς', "σ");
+        // Greek accents and breathings fold as Latin diacritics do (`λόγος` = `λογοσ`), which
+        // the folding filter below leaves to other scripts.
+        if lower.chars().any(is_greek) {
+            use unicode_normalization::UnicodeNormalization;
+            use unicode_normalization::char::is_combining_mark;
+            lower = lower
+                .nfd()
+                .filter(|c| !is_combining_mark(*c))
+                .nfc()
+                .collect();
+        }
         let mut folded = String::with_capacity(lower.len());
         let mut stream = self.folder.token_stream(&lower);
         while let Some(token) = stream.next() {
@@ -338,6 +350,12 @@ impl Analyzer {
             stem,
         }
     }
+}
+
+/// Whether `c` is a Greek letter (the Greek and Coptic block, and Greek Extended's accented
+/// letters).
+fn is_greek(c: char) -> bool {
+    matches!(c, '\u{370}'..='\u{3ff}' | '\u{1f00}'..='\u{1fff}')
 }
 
 /// A spelling of up to 15 bytes as one integer: its bytes, then its length in the last byte
@@ -510,7 +528,11 @@ mod tests {
     /// `σοφοσ` typed with a medial sigma at the end did not find `σοφος`; `ΣΟΦΟΣ` found both.
     #[test]
     fn a_final_sigma_folds_to_sigma() {
-        assert_eq!(exact_words("σοφος ΣΟΦΟΣ σοφοσ"), ["σοφοσ"; 3]);
+        assert_eq!(exact_words("σοφος ΣΟΦΟΣ σοφοσ σοφός Σοφός"), ["σοφοσ"; 5]);
+        assert_eq!(
+            exact_words("λόγος ΛΟΓΟΣ ἄνθρωπος"),
+            ["λογοσ", "λογοσ", "ανθρωποσ"]
+        );
     }
 
     #[test]

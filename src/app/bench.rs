@@ -203,11 +203,14 @@ fn table(out: &mut dyn Write, r: &BenchReport) -> std::io::Result<()> {
         "overall  min {:.3}  p50 {:.3}  p90 {:.3}  p99 {:.3}  max {:.3} ms",
         o.min, o.p50, o.p90, o.p99, o.max
     )?;
-    writeln!(
-        out,
-        "qps      {:.0} on 1 thread, {:.0} on {} threads",
-        r.qps_single, r.qps_threads, r.threads
-    )?;
+    match r.threads {
+        1 => writeln!(out, "qps      {:.0} on 1 thread", r.qps_single)?,
+        n => writeln!(
+            out,
+            "qps      {:.0} on 1 thread, {:.0} on {n} threads",
+            r.qps_single, r.qps_threads
+        )?,
+    }
     if r.facets.is_empty() {
         return Ok(());
     }

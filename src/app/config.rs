@@ -176,23 +176,29 @@ impl Settings {
 
         // A `~/` the shell left as written (quoted, or set in a service's environment) is the
         // home folder, as in the config file, not a folder named `~` here.
-        let tilde = |p: PathBuf| match (p.strip_prefix("~"), home.as_deref()) {
-            (Ok(rest), Some(home)) => home.join(rest),
-            _ => p,
+        let tilde = |p: PathBuf, from: &str| -> anyhow::Result<PathBuf> {
+            match (p.strip_prefix("~"), home.as_deref()) {
+                (Ok(rest), Some(home)) if !home.as_os_str().is_empty() => Ok(home.join(rest)),
+                (Ok(_), _) => anyhow::bail!(
+                    "{from} '{}' starts with `~` and HOME is not set: give the folder's full path",
+                    p.display()
+                ),
+                (Err(_), _) => Ok(p),
+            }
         };
         let index = if let Some(dir) = flags.index {
             Setting {
-                value: tilde(dir),
+                value: tilde(dir, "--index")?,
                 source: Source::Flag("--index"),
             }
         } else if let Some(dir) = env(INDEX_VAR).filter(|v| !v.is_empty()) {
             Setting {
-                value: tilde(PathBuf::from(dir)),
+                value: tilde(PathBuf::from(dir), INDEX_VAR)?,
                 source: Source::Env(INDEX_VAR),
             }
         } else if let Some(dir) = &parsed.index {
             // `index = ""` would be the config file's own folder.
-            if dir.get_ref().as_os_str().is_empty() {
+            if dir.get_ref().to_string_lossy().trim().is_empty() {
                 let line = line_of(text.unwrap_or_default(), dir.span().start);
                 anyhow::bail!(
                     "{}: line {line}: key `index`: an empty path: name the index folder, as \
@@ -212,6 +218,21 @@ impl Settings {
                 source: Source::Default,
             }
         };
+        if let Some(roots) = &parsed.corpus
+            && roots
+                .get_ref()
+                .iter()
+                .any(|r| r.to_string_lossy().trim().is_empty())
+        {
+            let line = line_of(text.unwrap_or_default(), roots.span().start);
+            anyhow::bail!(
+                "{}: line {line}: key `corpus`: an empty path in the list: name each folder, as \
+                 `corpus = [\"~/corpora/ungdc\"]`",
+                file.as_deref()
+                    .unwrap_or(Path::new("config.toml"))
+                    .display()
+            );
+        }
         let corpus = match &parsed.corpus {
             Some(roots) => Setting {
                 value: roots.get_ref().iter().map(|p| place(p)).collect(),
@@ -506,6 +527,16 @@ mod tests {
                  folder, as `index = \"~/attache/index\"`",
             ),
             (
+                "corpus = [\"a\", \"\"]",
+                "/etc/attache/config.toml: line 1: key `corpus`: an empty path in the list: name \
+                 each folder, as `corpus = [\"~/corpora/ungdc\"]`",
+            ),
+            (
+                "index = \" \"",
+                "/etc/attache/config.toml: line 1: key `index`: an empty path: name the index \
+                 folder, as `index = \"~/attache/index\"`",
+            ),
+            (
                 "colour = \"never\"",
                 "/etc/attache/config.toml: line 1: key `colour`: unknown field `colour`, expected \
                  one of `index`, `corpus`, `limit`, `color`, `pager`",
@@ -539,6 +570,18 @@ mod tests {
             resolve(flags, &home, None).unwrap().index.value,
             Path::new("~user/x")
         );
+        // Without a home folder, `~` is an error, never a folder named `~` or a relative path.
+        for vars in [
+            &[("ATTACHE_INDEX", "~/idx")][..],
+            &[("ATTACHE_INDEX", "~/idx"), ("HOME", "")],
+        ] {
+            let err = resolve(Flags::default(), vars, None).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "ATTACHE_INDEX '~/idx' starts with `~` and HOME is not set: give the folder's \
+                 full path"
+            );
+        }
     }
 
     #[test]

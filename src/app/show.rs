@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use attache::error::printable;
 use attache::render;
 use attache::search::show::ShowRequest;
 
@@ -17,6 +18,16 @@ pub fn run(args: ShowArgs) -> anyhow::Result<Exit> {
         query: args.query,
     };
     let shown = searcher.show(&request)?;
+    // `report#0` names the article `report#0`; search prints passage 0 of `report` so too.
+    if let Some((id, n)) = searcher.passage_reading(&request.location)? {
+        eprintln!(
+            "note: '{}' is an article's id; passage {n} of the article '{}' is in `attache show \
+             '{}'`",
+            printable(&request.location),
+            printable(&id),
+            printable(&id)
+        );
+    }
     if args.json {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         render::show::json(&mut out, &shown)?;

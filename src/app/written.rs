@@ -37,7 +37,7 @@ impl Kind {
         let text = String::from_utf8_lossy(head);
         let text = text.trim_start_matches('\u{feff}').trim_start();
         match self {
-            Kind::Chart => text.starts_with("<svg") || text.starts_with("<?xml"),
+            Kind::Chart => text.starts_with("<svg") || text.starts_with("<?xml") || text.is_empty(),
             Kind::Generated => text.starts_with("{\"id\":\"gen-") || text.is_empty(),
             Kind::Model => text.starts_with("# attache gen model") || text.is_empty(),
         }
@@ -56,6 +56,13 @@ pub fn check(path: &Path, kind: Kind) -> anyhow::Result<()> {
             path.display(),
             index.display(),
             kind.name()
+        );
+    }
+    let partial = partial_of(path);
+    if std::fs::symlink_metadata(&partial).is_ok() {
+        anyhow::bail!(
+            "{} exists (an interrupted run's output?): remove it first",
+            partial.display()
         );
     }
     let mut head = Vec::new();
@@ -89,6 +96,23 @@ pub fn atomically<T>(
     write: impl FnOnce(&Path) -> anyhow::Result<T>,
 ) -> anyhow::Result<T> {
     let partial = partial_of(path);
+    // Never written through: a `.partial` already there (a link to an index's `CURRENT`, a
+    // user's own file, an interrupted run's output) is named, not followed or replaced, and
+    // the file is created anew, so that nothing else can stand in its place.
+    if std::fs::symlink_metadata(&partial).is_ok() {
+        anyhow::bail!(
+            "{} exists (an interrupted run's output?): remove it first",
+            partial.display()
+        );
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&partial)
+        .map_err(|e| {
+            let why = e.to_string().to_lowercase();
+            anyhow::anyhow!("{}: cannot write it there: {why}", path.display())
+        })?;
     match write(&partial) {
         Ok(value) => {
             std::fs::rename(&partial, path).with_context(|| {

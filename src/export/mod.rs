@@ -311,6 +311,20 @@ impl MetaKeys {
                 Some(_) => Some(query),
             }
         };
+        // Two keys never share a name (`país` and `pais`, `بلد` and `بَلَد`): a later one that
+        // would takes `_2`, `_3`… after it.
+        let taken = |n: &str, seen: &[(String, Option<String>)]| {
+            seen.iter().any(|(_, other)| other.as_deref() == Some(n))
+        };
+        let name = name.map(|name| {
+            let mut unique = name.clone();
+            let mut n = 2;
+            while taken(&unique, &self.seen) {
+                unique = format!("{name}_{n}");
+                n += 1;
+            }
+            unique
+        });
         if let Some(name) = name.as_ref().filter(|n| *n != key) {
             self.renamed.push((key.to_owned(), name.clone()));
         }
@@ -428,6 +442,9 @@ mod tests {
         // Letters of other scripts are kept, as code points: no key is left out.
         assert_eq!(keys.name("国").as_deref(), Some("m_u56fd"));
         assert_eq!(keys.name("país").as_deref(), Some("pais"));
+        // A key that would share a name takes the next free one.
+        assert_eq!(keys.name("pais").as_deref(), Some("pais_2"));
+        assert_eq!(keys.name("pais").as_deref(), Some("pais_2"));
         assert_eq!(
             keys.renamed,
             [
@@ -435,12 +452,21 @@ mod tests {
                 ("a.b".to_owned(), "a_b".to_owned()),
                 ("2nd".to_owned(), "m_2nd".to_owned()),
                 ("国".to_owned(), "m_u56fd".to_owned()),
-                ("país".to_owned(), "pais".to_owned())
+                ("país".to_owned(), "pais".to_owned()),
+                ("pais".to_owned(), "pais_2".to_owned())
             ]
         );
         assert_eq!(
             keys.exported(),
-            ["a_b", "country", "m_2nd", "m_u56fd", "pais", "speaker_name"]
+            [
+                "a_b",
+                "country",
+                "m_2nd",
+                "m_u56fd",
+                "pais",
+                "pais_2",
+                "speaker_name"
+            ]
         );
     }
 

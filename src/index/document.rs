@@ -297,7 +297,8 @@ pub fn meta_key(key: &str) -> String {
     let mut out = String::with_capacity(key.len());
     for c in key.chars() {
         if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
+            // Only letters and digits: `İ` lowercases to `i` and a combining dot, kept out.
+            out.extend(c.to_lowercase().filter(|l| l.is_alphanumeric()));
         } else if matches!(c, '_' | '-' | '.' | ' ') {
             out.push('_');
         }

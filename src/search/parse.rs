@@ -627,7 +627,7 @@ impl<'q> Parser<'q> {
     }
 
     fn field(&mut self, t: &Token, name: &str) -> PResult<Node> {
-        let (name, span) = (name.to_ascii_lowercase(), t.start..t.end - 1);
+        let (name, span) = (name.to_lowercase(), t.start..t.end - 1);
         let field = Field { name, span };
         let v = self.peek();
         let has_value = matches!(

@@ -492,8 +492,9 @@ impl Planner<'_> {
             name => {
                 // `meta.KEY:` reaches a metadata key named like a query field (`meta.type:`).
                 let name = name.strip_prefix(META_PREFIX).unwrap_or(name);
+                // The name as keys are named (`PAÍS` is `país`, `İL` is `il`).
                 let key = meta_key(name);
-                if key != name || !(self.has_meta_key)(&key) {
+                if !(self.has_meta_key)(&key) {
                     return Err(PlanError {
                         message: format!(
                             "unknown field '{}' (fields: {})",

@@ -143,6 +143,29 @@ impl Searcher {
             .collect()
     }
 
+    /// For a location that names a whole article whose id holds `#` (`report#0`), the other
+    /// reading it would have had, a passage of a shorter id (`report`, 0), when that passage
+    /// exists: `show` names the article, and the caller may say what else was meant.
+    ///
+    /// # Errors
+    /// A failure reading the index.
+    pub fn passage_reading(&self, location: &str) -> Result<Option<(String, u64)>> {
+        let Some((id, number)) = location.rsplit_once('#') else {
+            return Ok(None);
+        };
+        let Ok(number) = number.parse::<u64>() else {
+            return Ok(None);
+        };
+        if self.numbered(location)?.is_empty() {
+            return Ok(None);
+        }
+        let passages = self.numbered(id)?;
+        Ok(passages
+            .iter()
+            .any(|(n, _)| *n == number)
+            .then(|| (id.to_owned(), number)))
+    }
+
     /// The article id and passage of a location (`ID` or `ID#N`), and the article's passages.
     fn locate(&self, location: &str) -> Result<(String, Option<u64>, Numbered)> {
         // An id may hold `#` (`report#0`): a location that is a whole article's id names that

@@ -418,7 +418,7 @@ fn svg_writes_the_chart_with_the_query_as_title_and_labelled_axes() {
     let out = env.run(&["facets", "--by", "year", "--svg", "no/such/folder/x.svg"]);
     let line = assert_one_line_error(&out);
     assert!(
-        line.starts_with("attache: no/such/folder/x.svg: cannot write the chart: "),
+        line.starts_with("attache: no/such/folder/x.svg: cannot write it there: no such file"),
         "{line}"
     );
 }
@@ -465,6 +465,24 @@ fn svg_never_writes_into_the_index_or_over_a_file_that_is_not_a_chart() {
     env.run_ok(&["facets", "--by", "source", "--svg", "chart.svg"], 0);
     assert!(env.path().join("chart.svg").exists());
     assert!(!env.path().join("chart.svg.partial").exists());
+
+    // A `.partial` already there, even a link to the index's `CURRENT`, is never written
+    // through: it was followed, and the chart written over `CURRENT`.
+    std::os::unix::fs::symlink(
+        env.path().join("index/CURRENT"),
+        env.path().join("again.svg.partial"),
+    )
+    .unwrap();
+    let out = env.run(&["facets", "--by", "year", "--svg", "again.svg"]);
+    assert_eq!(
+        assert_one_line_error(&out),
+        "attache: again.svg.partial exists (an interrupted run's output?): remove it first"
+    );
+    assert_eq!(
+        std::fs::read(env.path().join("index/CURRENT")).unwrap(),
+        current
+    );
+    assert!(!env.path().join("again.svg").exists());
 }
 
 #[test]

@@ -79,6 +79,12 @@ fn an_id_holding_a_hash_names_its_article_before_a_passage_of_a_shorter_id() {
     env.index();
     let (article, passages, out) = show_json(&env, &["report#0"]);
     assert_eq!(article["article_id"], "report#0", "{out}");
+    // Search prints passage 0 of `report` as `report#0` too: the other reading is named.
+    assert_eq!(
+        out.stderr,
+        "note: 'report#0' is an article's id; passage 0 of the article 'report' is in `attache \
+         show 'report'`\n"
+    );
     assert_eq!(article["focus"], Value::Null, "{out}");
     assert!(passages[0]["text"].as_str().unwrap().contains("uranium"));
     // Its passage as search prints it, and the shorter id's passage through its article.
