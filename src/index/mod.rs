@@ -283,7 +283,20 @@ impl IndexDir {
                     std::io::Error::new(io_error.kind(), io_error.to_string().to_lowercase()),
                 )
             }
-            e => Error::damaged(&self.path, e),
+            e => match Error::damaged(&self.path, e) {
+                // The roots a rebuild reads live in `meta.json` too: when no generation records
+                // them, the advice names the paths to give.
+                Error::Damaged { path, why } if self.recorded_roots().is_none() => {
+                    Error::Invalid(format!(
+                        "{}: damaged index: {why}: rebuild it from its corpus with `attache index \
+                         PATH... --index {} --full` (the folders it was built from cannot be read \
+                         either)",
+                        path.display(),
+                        path.display()
+                    ))
+                }
+                other => other,
+            },
         }
     }
 

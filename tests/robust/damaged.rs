@@ -57,9 +57,17 @@ fn assert_check_fails<'o>(out: &'o Output, why: &str) -> &'o str {
 fn assert_names_index_and_fix<'o>(line: &'o str, why: &str, out: &Output) -> &'o str {
     assert!(line.starts_with("attache: index: "), "{line:?}\n{out}");
     assert!(line.contains(why), "{line:?} does not say {why:?}\n{out}");
-    assert!(line.ends_with(FIX), "{line:?}\n{out}");
+    // Where no generation records its corpus folders, the fix names the paths to give.
+    assert!(
+        line.ends_with(FIX) || line.ends_with(FIX_WITH_PATHS),
+        "{line:?}\n{out}"
+    );
     line
 }
+
+/// The fix when the index records no corpus folder that can be read.
+const FIX_WITH_PATHS: &str = "rebuild it from its corpus with `attache index PATH... --index index \
+                              --full` (the folders it was built from cannot be read either)";
 
 /// Every command that reads the index fails the same way.
 fn assert_every_reader_fails(env: &TestEnv, why: &str) {
@@ -151,6 +159,16 @@ fn a_garbage_or_missing_meta_json_is_named_with_the_fix() {
     );
     fs::remove_file(&meta).unwrap();
     assert_every_reader_fails(&env, "meta.json: missing");
+    // The corpus folders a rebuild reads are recorded in `meta.json` too: the advice names the
+    // paths to give (the advised `attache index --full` could only ask for them), and it works.
+    let out = env.run(&["search", "Geneva"]);
+    let line = assert_index_error(&out, "meta.json: missing");
+    assert!(line.ends_with(FIX_WITH_PATHS), "{line}");
+    env.run_ok(
+        &["index", "corpus", "--index", "index", "--full", "--quiet"],
+        0,
+    );
+    assert_eq!(env.count("Geneva").1, 2);
 }
 
 #[test]
