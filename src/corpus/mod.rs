@@ -289,6 +289,15 @@ pub fn walk_anchored(roots: &[PathBuf], anchors: &[String]) -> Result<Inputs> {
             )));
         }
         let canonical = root_path(root).map_err(|e| Error::io(root, e))?;
+        // An index built before roots were recorded by their links knows this one by its
+        // target: it keeps that name, so that its articles are not taken for another root's.
+        let anchored = |path: &Path| anchors.iter().any(|a| path.starts_with(path_of_key(a)));
+        let canonical = match root.canonicalize() {
+            Ok(target) if target != canonical && !anchored(&canonical) && anchored(&target) => {
+                target
+            }
+            _ => canonical,
+        };
         given.push((root, canonical));
     }
     // A root inside another (or named twice) is read with the outer one.

@@ -253,7 +253,8 @@ impl Plan {
             // The recorded roots that no path given holds (`sample/` holds `sample`).
             let given: Vec<String> = paths
                 .iter()
-                .filter_map(|p| corpus::root_path(p).ok())
+                .flat_map(|p| [corpus::root_path(p).ok(), p.canonicalize().ok()])
+                .flatten()
                 .map(|p| corpus::path_key(&p))
                 .collect();
             let more = present

@@ -212,6 +212,16 @@ fn a_root_given_as_a_link_is_recorded_by_the_link_and_follows_it() {
     let roots = stats_json(&env)["roots"].clone();
     assert_eq!(roots.as_array().map(Vec::len), Some(1), "{roots}");
     assert!(roots[0].as_str().unwrap().ends_with("/cur"), "{roots}");
+
+    // An index that knows the root by its target (as one built before did) keeps that name
+    // when the link is given: its articles are not taken for another root's.
+    let env = TestEnv::empty();
+    env.write("v1/a.txt", "date 2020-01-01\n\nThe kangaroo delegation.\n");
+    std::os::unix::fs::symlink("v1", env.path().join("cur")).unwrap();
+    assert_eq!(changes(&index_json(&env, &["v1"])), (1, 0, 0, 0));
+    let out = env.run_ok(&["index", "cur", "--threads", "1", "--json"], 0);
+    assert!(out.warnings().is_empty(), "{out}");
+    assert_eq!(changes(&summary_of(&out)), (0, 0, 0, 1), "{out}");
 }
 
 /// An index whose words were read by other rules (before a final sigma folded to a sigma, and
