@@ -1,8 +1,10 @@
 //! Files a command writes at a path the user names (`facets --svg FILE`, `gen --out FILE`):
 //! never inside an index, never over a file of another kind (a corpus file, the model a run
 //! learns from), and never left half written under the final name. Each is written to
-//! `FILE.partial` beside it and renamed over `FILE` once complete: an interrupted run leaves
-//! the `.partial` file (which no corpus walk reads) and the previous `FILE` as it was.
+//! `FILE.partial` beside it, created anew, and renamed over `FILE` once complete: an interrupted
+//! run leaves the `.partial` file (which no corpus walk reads) and the previous `FILE` as it
+//! was, and the next run names that `.partial` and asks for it to be removed rather than write
+//! through it.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
