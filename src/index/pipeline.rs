@@ -521,29 +521,23 @@ impl Reader<'_> {
             && !self.first_seen.contains_key(&article.id)
             && let Some(indexed) = self.catalog.origin_of(&article.id)
             && indexed != &**origin
-            && self.article_files.get(indexed) == Some(&article.id)
         {
-            let message = format!(
-                "duplicate article id '{}' (indexed from {}, which this run reads too), skipped",
-                article.id,
-                corpus::shown(&corpus::path_of_key(indexed))
-            );
-            self.warn(&input.warning(line, message));
-            return;
-        }
-        // The same for a JSON Lines file read later in this run: the article waits until it
-        // is known whether that file still holds the id.
-        if !other_shard
-            && !self.first_seen.contains_key(&article.id)
-            && let Some(indexed) = self.catalog.origin_of(&article.id)
-            && indexed != &**origin
-            && self
-                .line_files
-                .get(indexed)
-                .is_some_and(|&later| later > file_index)
-        {
-            self.deferred.push((file_index, line, article));
-            return;
+            if self.article_files.get(indexed) == Some(&article.id) {
+                let message = format!(
+                    "duplicate article id '{}' (indexed from {}, which this run reads too), \
+                     skipped",
+                    article.id,
+                    corpus::shown(&corpus::path_of_key(indexed))
+                );
+                self.warn(&input.warning(line, message));
+                return;
+            }
+            // A JSON Lines file read later in this run: the article waits until it is known
+            // whether that file still holds the id.
+            if (self.line_files.get(indexed)).is_some_and(|&later| later > file_index) {
+                self.deferred.push((file_index, line, article));
+                return;
+            }
         }
         if let Some(&(first_file, first_line)) = self.first_seen.get(&article.id) {
             if other_shard {
