@@ -171,6 +171,12 @@ impl Settings {
             .as_deref()
             .and_then(Path::parent)
             .unwrap_or(Path::new(""));
+        let path = file.clone().unwrap_or_default();
+        // A key's bad value: one line naming the file, the line and the key.
+        let key_error = |key: &str, at: usize, why: &str| {
+            let line = line_of(text.unwrap_or_default(), at);
+            anyhow::anyhow!("{}: line {line}: key `{key}`: {why}", path.display())
+        };
         let home = env("HOME").map(PathBuf::from);
         let place = |p: &Path| config_relative(p, base, home.as_deref());
 
@@ -199,14 +205,11 @@ impl Settings {
         } else if let Some(dir) = &parsed.index {
             // `index = ""` would be the config file's own folder.
             if dir.get_ref().to_string_lossy().trim().is_empty() {
-                let line = line_of(text.unwrap_or_default(), dir.span().start);
-                anyhow::bail!(
-                    "{}: line {line}: key `index`: an empty path: name the index folder, as \
-                     `index = \"~/attache/index\"`",
-                    file.as_deref()
-                        .unwrap_or(Path::new("config.toml"))
-                        .display()
-                );
+                return Err(key_error(
+                    "index",
+                    dir.span().start,
+                    "an empty path: name the index folder, as `index = \"~/attache/index\"`",
+                ));
             }
             Setting {
                 value: place(dir.get_ref()),
@@ -224,14 +227,11 @@ impl Settings {
                 .iter()
                 .any(|r| r.to_string_lossy().trim().is_empty())
         {
-            let line = line_of(text.unwrap_or_default(), roots.span().start);
-            anyhow::bail!(
-                "{}: line {line}: key `corpus`: an empty path in the list: name each folder, as \
-                 `corpus = [\"~/corpora/ungdc\"]`",
-                file.as_deref()
-                    .unwrap_or(Path::new("config.toml"))
-                    .display()
-            );
+            return Err(key_error(
+                "corpus",
+                roots.span().start,
+                "an empty path in the list: name each folder, as `corpus = [\"~/corpora/ungdc\"]`",
+            ));
         }
         let corpus = match &parsed.corpus {
             Some(roots) => Setting {
@@ -243,7 +243,6 @@ impl Settings {
                 source: Source::Default,
             },
         };
-        let path = file.clone().unwrap_or_default();
         let limit = match (flags.limit, &parsed.limit) {
             (Some(n), _) => Setting {
                 value: n,
@@ -254,12 +253,10 @@ impl Settings {
                     value: v,
                     source: from_file(),
                 },
-                _ => anyhow::bail!(
-                    "{}: line {}: key `limit`: {} is not in 1..={MAX_LIMIT}",
-                    path.display(),
-                    line_of(text.unwrap_or(""), n.span().start),
-                    n.get_ref()
-                ),
+                _ => {
+                    let why = format!("{} is not in 1..={MAX_LIMIT}", n.get_ref());
+                    return Err(key_error("limit", n.span().start, &why));
+                }
             },
             (None, None) => Setting {
                 value: DEFAULT_LIMIT,
@@ -276,12 +273,10 @@ impl Settings {
                     value: v,
                     source: from_file(),
                 },
-                Err(_) => anyhow::bail!(
-                    "{}: line {}: key `color`: '{}' is not auto, always or never",
-                    path.display(),
-                    line_of(text.unwrap_or(""), c.span().start),
-                    c.get_ref()
-                ),
+                Err(_) => {
+                    let why = format!("'{}' is not auto, always or never", c.get_ref());
+                    return Err(key_error("color", c.span().start, &why));
+                }
             },
             (None, None) => Setting {
                 value: ColorChoice::Auto,
