@@ -61,12 +61,7 @@ pub fn check(path: &Path, kind: Kind) -> anyhow::Result<()> {
         );
     }
     let partial = partial_of(path);
-    if std::fs::symlink_metadata(&partial).is_ok() {
-        anyhow::bail!(
-            "{} exists (an interrupted run's output?): remove it first",
-            partial.display()
-        );
-    }
+    refuse_existing(&partial)?;
     let mut head = Vec::new();
     match std::fs::File::open(path) {
         Ok(file) if path.is_file() => {
@@ -98,15 +93,9 @@ pub fn atomically<T>(
     write: impl FnOnce(&Path) -> anyhow::Result<T>,
 ) -> anyhow::Result<T> {
     let partial = partial_of(path);
-    // Never written through: a `.partial` already there (a link to an index's `CURRENT`, a
-    // user's own file, an interrupted run's output) is named, not followed or replaced, and
-    // the file is created anew, so that nothing else can stand in its place.
-    if std::fs::symlink_metadata(&partial).is_ok() {
-        anyhow::bail!(
-            "{} exists (an interrupted run's output?): remove it first",
-            partial.display()
-        );
-    }
+    // Never written through: a `.partial` already there is named, not followed or replaced,
+    // and the file is created anew, so that nothing else can stand in its place.
+    refuse_existing(&partial)?;
     std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -127,6 +116,18 @@ pub fn atomically<T>(
             Err(e)
         }
     }
+}
+
+/// An error when `partial` exists in any form (a link to an index's `CURRENT`, a user's own
+/// file, an interrupted run's output): it is never followed or replaced.
+fn refuse_existing(partial: &Path) -> anyhow::Result<()> {
+    if std::fs::symlink_metadata(partial).is_ok() {
+        anyhow::bail!(
+            "{} exists (an interrupted run's output?): remove it first",
+            partial.display()
+        );
+    }
+    Ok(())
 }
 
 /// `FILE.partial`, beside `FILE`.
