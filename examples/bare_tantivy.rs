@@ -14,14 +14,16 @@
 //! query; its block-max WAND for one word, its plain scorer for several), each as a multiple
 //! of bare tantivy's time.
 
+mod common;
+
 use std::time::Instant;
 
 use attache::analysis::Analyzer;
 use attache::index::IndexDir;
 use attache::search::{Ranking, SearchRequest, Searcher};
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
+
+use common::{bare_query, median};
 
 const QUERIES: &[&str] = &[
     "sovereignty",
@@ -37,11 +39,6 @@ const QUERIES: &[&str] = &[
     "security guarantees",
     "nuclear weapons",
 ];
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs[xs.len() / 2]
-}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -66,20 +63,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let mut ratios = Vec::new();
     for query in &queries {
-        let words = analyzer.words(query);
-        let terms: Vec<(Occur, Box<dyn Query>)> = words
-            .iter()
-            .map(|(exact, stem)| {
-                let term = tantivy::Term::from_field_text(stems, stem.as_deref().unwrap_or(exact));
-                let query: Box<dyn Query> =
-                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
-                (Occur::Must, query)
-            })
-            .collect();
-        let bare: Box<dyn Query> = match terms.len() {
-            1 => terms.into_iter().next().map(|(_, q)| q).ok_or("no word")?,
-            _ => Box::new(BooleanQuery::new(terms)),
-        };
+        let bare = bare_query(&mut analyzer, stems, query)?;
         let full = SearchRequest::new(*query, 10);
         let bm25 = SearchRequest {
             ranking: Ranking::Bm25,

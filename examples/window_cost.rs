@@ -9,14 +9,16 @@
 //! `bare_tantivy` does, for k = 10, 30, 50, 100 and 200, the sizes alternating run by run, and
 //! prints the medians and each as a multiple of k = 10.
 
+mod common;
+
 use std::time::Instant;
 
 use attache::analysis::Analyzer;
 use attache::index::IndexDir;
 use attache::search::Searcher;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
+
+use common::{bare_query, median};
 
 const QUERIES: &[&str] = &[
     "sovereignty",
@@ -30,11 +32,6 @@ const QUERIES: &[&str] = &[
     "nuclear weapons",
 ];
 const SIZES: [usize; 5] = [10, 30, 50, 100, 200];
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs[xs.len() / 2]
-}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -58,20 +55,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     println!("{}  query", header.join(" "));
     for query in &queries {
-        let mut terms: Vec<(Occur, Box<dyn Query>)> = analyzer
-            .words(query)
-            .iter()
-            .map(|(exact, stem)| {
-                let term = tantivy::Term::from_field_text(stems, stem.as_deref().unwrap_or(exact));
-                let query: Box<dyn Query> =
-                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
-                (Occur::Must, query)
-            })
-            .collect();
-        let bare: Box<dyn Query> = match terms.len() {
-            1 => terms.pop().map(|(_, q)| q).ok_or("no word")?,
-            _ => Box::new(BooleanQuery::new(terms)),
-        };
+        let bare = bare_query(&mut analyzer, stems, query)?;
         let mut times = vec![Vec::with_capacity(runs); SIZES.len()];
         for run in 0..runs + 5 {
             for (i, &k) in SIZES.iter().enumerate() {
