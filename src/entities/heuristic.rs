@@ -55,6 +55,8 @@ pub fn slug(words: &[WordRef<'_>], range: Range<usize>) -> String {
 }
 
 /// Which lists a word is on, as bits.
+pub use list::{PERSONAL, TITLE};
+
 mod list {
     pub const CONNECTOR: u16 = 1;
     pub const HONORIFIC: u16 = 1 << 1;
@@ -110,8 +112,12 @@ const DOCUMENT_WORDS: &str = include_str!("../../data/document_words.tsv");
 /// opening a sentence is no part of the name after it ("Later Garba"). 3: names inside a
 /// document's name, bracketed acronyms, compass points before a continent, an uncommon given
 /// name opening a sentence. 4: a possessive ends a name, a known surname running on into a
-/// longer name is no mention of its own, "treaty" in lower case heads a document's name.
-pub const RULES: &str = "heuristic rules 4";
+/// longer name is no mention of its own, "treaty" in lower case heads a document's name. 5: a
+/// title further in a run names the person after it, "of" before one word makes it a title's
+/// domain, particles do not count towards a name's three words, hyphenated syllables and
+/// elided particles belong to names, heads before a name ("Charter of", "Operation"), a
+/// place word makes generic words a name, "national" opens a body's name.
+pub const RULES: &str = "heuristic rules 5";
 
 /// The data files whose words decide what the heuristic proposes, for the index's fingerprint.
 pub const DATA: &[&str] = &[
@@ -193,10 +199,17 @@ impl<'t, 'w, 'a> View<'t, 'w, 'a> {
         w.strip_suffix("'s").unwrap_or(w)
     }
 
-    /// Whether the word starts with a capital.
+    /// Whether the word starts with a capital, or is an elided particle before one
+    /// ("d’Escoto", "l'Ouverture").
     fn cap(&self, i: usize) -> bool {
         let at = self.words[i].span.0;
-        let first = self.text.as_bytes()[at];
+        let bytes = self.text.as_bytes();
+        let first = bytes[at];
+        if matches!(first, b'd' | b'l') {
+            let rest = &self.text[at + 1..self.words[i].span.1];
+            let rest = rest.strip_prefix('\'').or_else(|| rest.strip_prefix('’'));
+            return rest.is_some_and(|r| r.starts_with(|c: char| c.is_uppercase()));
+        }
         if first.is_ascii() {
             first.is_ascii_uppercase()
         } else {
@@ -220,6 +233,23 @@ impl<'t, 'w, 'a> View<'t, 'w, 'a> {
             || g == "-"
             || (g.bytes().all(|b| b == b' ' || b == b'\t') && !g.is_empty())
             || self.is(i - 1, list::HONORIFIC) && g.starts_with('.') && g[1..].trim().is_empty()
+    }
+
+    /// Whether word `i` is the lower-case last syllable of a hyphenated given name after a
+    /// surname ("Lai Ching-te", "Moon Jae-in", "Tsai Ing-wen"): two to five letters on no word
+    /// list, hyphened to a short capitalised syllable that follows another capitalised word.
+    fn syllable(&self, i: usize) -> bool {
+        let word = &self.text[self.words[i].span.0..self.words[i].span.1];
+        i >= 2
+            && self.gap(i) == "-"
+            && (2..=5).contains(&word.len())
+            && word.bytes().all(|b| b.is_ascii_lowercase())
+            && self.lists[i] == 0
+            && self.cap(i - 1)
+            && self.words[i - 1].span.1 - self.words[i - 1].span.0 <= 5
+            && self.gap(i - 1) == " "
+            && self.cap(i - 2)
+            && !self.is(i - 2, list::FILLER | list::COMMON | list::TITLE)
     }
 
     /// Whether word `i` ends in a possessive `'s` (`Stevenson's`).
@@ -250,6 +280,11 @@ impl<'t, 'w, 'a> View<'t, 'w, 'a> {
 /// agreements"). A possessive name is no part of one
 /// ("Trump's Plan").
 pub fn in_document_name(v: &View<'_, '_, '_>, name: Range<usize>, known: bool) -> bool {
+    if named_by_head_before(v, name.start)
+        || (name.len() > 1 && v.cap(name.start) && v.exact(name.start) == "operation")
+    {
+        return true;
+    }
     let end = name.end;
     // The name is the document's own ("Ribbentrop Pact"), unless the gazetteer knows it as an
     // entity ("Warsaw Pact", an alliance).
@@ -270,7 +305,13 @@ pub fn in_document_name(v: &View<'_, '_, '_>, name: Range<usize>, known: bool) -
     let mut common = false;
     while j < v.len() && j - end < 4 && v.inner_gap(j) {
         let head = v.is(j, list::DOCUMENT);
-        if head && (v.cap(j) || matches!(v.exact(j), "agreements" | "accords" | "treaty")) {
+        if head
+            && (v.cap(j)
+                || matches!(
+                    v.exact(j),
+                    "agreements" | "accords" | "treaty" | "revolution"
+                ))
+        {
             return !(common && j - end > 1);
         }
         if !v.cap(j) {
@@ -280,6 +321,33 @@ pub fn in_document_name(v: &View<'_, '_, '_>, name: Range<usize>, known: bool) -
         j += 1;
     }
     false
+}
+
+/// Whether the name starting at word `start` completes a document's name whose head comes
+/// first ("the Charter of the United Nations", "the Treaty of Tlatelolco", "the Statute of
+/// the International Court of Justice"), or a military operation's ("Operation Desert
+/// Storm").
+fn named_by_head_before(v: &View<'_, '_, '_>, start: usize) -> bool {
+    let mut j = start;
+    if j > 0 && v.exact(j - 1) == "the" && v.inner_gap(j) {
+        j -= 1;
+    }
+    if j > 0 && v.exact(j - 1) == "of" && !v.cap(j - 1) && v.inner_gap(j) {
+        let head = j - 2;
+        return j >= 2
+            && v.inner_gap(j - 1)
+            && v.cap(head)
+            && v.is(head, list::DOCUMENT)
+            && !matches!(
+                v.exact(head),
+                "conference" | "day" | "summit" | "initiative"
+            );
+    }
+    start > 0
+        && j == start
+        && v.inner_gap(start)
+        && v.exact(start - 1) == "operation"
+        && v.cap(start - 1)
 }
 
 /// Whether the one-word name at `at` (a known person's surname, "Johnson") runs on into a
@@ -379,7 +447,13 @@ pub fn org_spans(v: &View<'_, '_, '_>, covered: &[bool]) -> Vec<Range<usize>> {
             continue;
         }
         let mut a = start;
-        while a < end && !covered[a] && v.is(a, list::FILLER | list::TITLE | list::JOINER) {
+        // "National" is an office word before a name ("National Security Adviser") and the
+        // first word of a body's ("National Liberation Front of South Viet-Nam").
+        while a < end
+            && !covered[a]
+            && v.is(a, list::FILLER | list::TITLE | list::JOINER)
+            && v.exact(a) != "national"
+        {
             a += 1;
         }
         let has_known = (a..end).any(|w| covered[w]);
@@ -412,6 +486,26 @@ pub fn given_names(v: &View<'_, '_, '_>, covered: &[bool], start: usize) -> usiz
     first
 }
 
+/// The first word of a person's name ending before `end`, at or after `a`: its last three
+/// words, particles not counted ("Mohammed bin Abdulrahman Al Thani").
+fn name_start(v: &View<'_, '_, '_>, a: usize, end: usize) -> usize {
+    let mut first = end;
+    let mut names = 0;
+    while first > a {
+        if !v.is(first - 1, list::CONNECTOR) {
+            if names == 3 {
+                break;
+            }
+            names += 1;
+        }
+        first -= 1;
+    }
+    while first + 1 < end && v.is(first, list::CONNECTOR) {
+        first += 1;
+    }
+    first
+}
+
 /// Proposes names in a passage. `covered[i]` marks words already in a gazetteer mention.
 pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool]) -> Vec<Proposal<'a>> {
     let n = v.len();
@@ -426,7 +520,7 @@ pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool]) -> Vec<Proposal<'a>> 
         let mut end = i + 1;
         // A possessive ends a name ("Mr. Stevenson's Government").
         while end < n && !covered[end] && v.inner_gap(end) && !v.possessive(end - 1) {
-            if v.cap(end) {
+            if v.cap(end) || v.syllable(end) {
                 end += 1;
             } else if v.is(end, list::CONNECTOR)
                 && end + 1 < n
@@ -470,13 +564,32 @@ pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool]) -> Vec<Proposal<'a>> 
         if a >= end {
             continue;
         }
+        // A title further in names the person after it ("Chief Cabinet Secretary Yoshimasa
+        // Hayashi").
+        if let Some(t) = (a..end - 1).rev().find(|&w| {
+            v.cap(w)
+                && v.is(w, list::TITLE)
+                && !v.is(w, list::PERSONAL)
+                && !matches!(v.exact(w + 1), "jr" | "sr")
+        }) {
+            a = t + 1;
+            titled = true;
+        }
+        // After "of", a word is a title's domain, not a name ("State of Korea", "Speaking of
+        // Korea"): "Secretary of State Rubio" is named after the second title.
+        let domain = a > run && matches!(v.exact(a - 1), "of" | "the") && !v.cap(a - 1);
         let kind = if (run..end).any(|w| v.is(w, list::ORG)) {
             a = run;
             Kind::Org
+        } else if domain {
+            continue;
         } else if titled || cued {
-            a = a.max(end.saturating_sub(3));
+            a = name_start(v, a, end);
             Kind::Person
-        } else if end - a == 1 || (end - a <= 4 && !(a..end).any(|w| v.is(w, list::GENERIC))) {
+        } else if end - a == 1
+            || (end - a <= 4
+                && (v.is(end - 1, list::PLACE) || !(a..end).any(|w| v.is(w, list::GENERIC))))
+        {
             // A single word only serves surname lookups; see the module docs.
             Kind::Unknown
         } else {
