@@ -180,17 +180,28 @@ fn check_stdin_name(name: &str, paths: &[PathBuf]) -> anyhow::Result<()> {
 
 /// Set by the first Ctrl-C (SIGINT) or SIGTERM; a second one ends the process at once (130).
 fn interrupt_flag() -> anyhow::Result<Arc<AtomicBool>> {
+    Ok(interrupt_handlers()?.0)
+}
+
+/// The flag of [`interrupt_flag`] and the handlers that set it, to be unregistered when the
+/// signals should end the process again.
+fn interrupt_handlers() -> anyhow::Result<(Arc<AtomicBool>, Vec<signal_hook::SigId>)> {
     use signal_hook::consts::{SIGINT, SIGTERM};
     let flag = Arc::new(AtomicBool::new(false));
+    let mut handlers = Vec::new();
     for signal in [SIGINT, SIGTERM] {
-        signal_hook::flag::register_conditional_shutdown(signal, 130, flag.clone())?;
-        signal_hook::flag::register(signal, flag.clone())?;
+        handlers.push(signal_hook::flag::register_conditional_shutdown(
+            signal,
+            130,
+            flag.clone(),
+        )?);
+        handlers.push(signal_hook::flag::register(signal, flag.clone())?);
     }
-    Ok(flag)
+    Ok((flag, handlers))
 }
 
 /// What an interrupted run kept, and how to finish it.
-fn interrupted_line(s: &RunSummary) -> String {
+pub(super) fn interrupted_line(s: &RunSummary) -> String {
     match s.mode {
         Mode::Full => {
             "interrupted: the rebuild was abandoned; the previous index is still live".to_owned()
@@ -215,9 +226,16 @@ pub fn build_index(
     options: &BuildOptions,
     quiet: bool,
 ) -> anyhow::Result<RunSummary> {
+    // Ctrl-C commits what was read and stops, as `attache index` does; afterwards it ends the
+    // process again.
+    let (flag, handlers) = interrupt_handlers()?;
     let mut progress = Reporter::new(quiet);
+    progress.interrupt = Some(flag);
     let summary = build::build(dir, options, &mut progress);
     progress.finish();
+    for handler in handlers {
+        signal_hook::low_level::unregister(handler);
+    }
     Ok(summary?)
 }
 

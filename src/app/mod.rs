@@ -106,12 +106,65 @@ fn empty_list_note(
     format!("no {what}: no passage that matches {none}")
 }
 
-/// The searcher of the index a command's location names.
+/// The searcher of the index a command's location names (with the note of
+/// [`note_partial`]).
 fn open_searcher(location: &IndexLocation) -> anyhow::Result<attache::search::Searcher> {
     let (path, _) = location.resolve()?;
-    Ok(attache::search::Searcher::open(
-        &attache::index::IndexDir::new(path),
-    )?)
+    let dir = attache::index::IndexDir::new(path);
+    let searcher = attache::search::Searcher::open(&dir)?;
+    note_partial(&dir, &searcher);
+    Ok(searcher)
+}
+
+/// Prints, on standard error, a note when what a command reads is not the whole corpus: a run
+/// is writing the index and has not finished, or the last run was interrupted.
+fn note_partial(dir: &attache::index::IndexDir, searcher: &attache::search::Searcher) {
+    if let Some(note) = partial_note(dir, searcher) {
+        eprintln!("{note}");
+    }
+}
+
+/// While a run that has not finished yet is writing the index, or after one was interrupted,
+/// what a reader sees of it.
+fn partial_note(
+    dir: &attache::index::IndexDir,
+    searcher: &attache::search::Searcher,
+) -> Option<String> {
+    let writer = dir.writer();
+    let last = searcher.index().last_run();
+    if last.as_ref().is_some_and(|run| run.complete) {
+        return None; // an update of a finished index: searches see its last commit
+    }
+    let name = dir.path().display();
+    let Some(pid) = writer else {
+        // No run holds the index: the last one was interrupted or killed after a commit.
+        let run = last?;
+        return Some(format!(
+            "note: the last indexing run of {name} was interrupted after {} articles: results \
+             may lack the articles it had not reached; run `attache index --index {name}` to \
+             finish it",
+            run.added + run.changed + run.unchanged
+        ));
+    };
+    let Some(run) = last else {
+        return Some(format!(
+            "note: {name} is being built by attache (pid {pid}): nothing is committed yet; \
+             search again in a few seconds"
+        ));
+    };
+    let read = match run.total_bytes {
+        0 => human_bytes(run.bytes) + " read",
+        total => format!(
+            "{:.0}% of {} read",
+            100.0 * run.bytes as f64 / total as f64,
+            human_bytes(total)
+        ),
+    };
+    Some(format!(
+        "note: {name} is being built by attache (pid {pid}): {} articles so far, {read}; \
+         results are partial",
+        run.added + run.changed + run.unchanged
+    ))
 }
 
 /// Writes each item as one line of JSON.

@@ -54,13 +54,15 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
             ..BuildOptions::new(Vec::new())
         };
         let summary = build_index(&dir, &options, false)?;
+        if !summary.complete {
+            eprintln!("{}", super::index::interrupted_line(&summary));
+            return Ok(Exit::Interrupted);
+        }
         eprintln!("{}", summary_line(&summary));
     }
     let mut searcher = Searcher::open(&dir)?;
     searcher.set_threads(args.threads)?;
-    if let Some(note) = building_note(&dir, &searcher) {
-        eprintln!("{note}");
-    }
+    super::note_partial(&dir, &searcher);
     if let Some(file) = &args.queries {
         return super::batch::run(&mut searcher, &args, &settings, file);
     }
@@ -137,7 +139,9 @@ pub(super) fn open_for_output(
         limit: None,
         color,
     })?;
-    let searcher = Searcher::open(&IndexDir::new(&settings.index.value))?;
+    let dir = IndexDir::new(&settings.index.value);
+    let searcher = Searcher::open(&dir)?;
+    super::note_partial(&dir, &searcher);
     let color = use_color(settings.color.value);
     Ok((searcher, color, settings))
 }
@@ -218,33 +222,4 @@ fn use_color(choice: ColorChoice) -> bool {
             }
         }
     }
-}
-
-/// While a run that has not finished yet is writing the index, what the search sees of it.
-fn building_note(dir: &IndexDir, searcher: &Searcher) -> Option<String> {
-    let pid = dir.writer()?;
-    let last = searcher.index().last_run();
-    if last.as_ref().is_some_and(|run| run.complete) {
-        return None; // an update of a finished index: searches see its last commit
-    }
-    let name = dir.path().display();
-    let Some(run) = last else {
-        return Some(format!(
-            "note: {name} is being built by attache (pid {pid}): nothing is committed yet; \
-             search again in a few seconds"
-        ));
-    };
-    let read = match run.total_bytes {
-        0 => super::human_bytes(run.bytes) + " read",
-        total => format!(
-            "{:.0}% of {} read",
-            100.0 * run.bytes as f64 / total as f64,
-            super::human_bytes(total)
-        ),
-    };
-    Some(format!(
-        "note: {name} is being built by attache (pid {pid}): {} articles so far, {read}; \
-         results are partial",
-        run.added + run.changed + run.unchanged
-    ))
 }

@@ -681,6 +681,16 @@ fn ctrl_c_keeps_what_was_read_and_the_next_run_finishes_the_job() {
         assert_eq!(stats["last_run"]["complete"], false, "{stats:#}");
         let text = env.run_ok(&["stats"], 0);
         assert!(text.stdout.contains("interrupted"), "{text}");
+        // Readers say that what they read is partial, and how to finish it.
+        let note = "note: the last indexing run of index was interrupted after";
+        for args in [&["search", "treaty", "--count"][..], &["who", "treaty"][..]] {
+            let out = env.run(args);
+            assert!(out.stderr.contains(note), "{signal}\n{out}");
+            assert!(
+                out.stderr.contains("run `attache index --index index` to finish it"),
+                "{out}"
+            );
+        }
 
         let resumed = env.run_with_stdin(
             &["index", "-", "--threads", "2", "--json"],
@@ -690,7 +700,52 @@ fn ctrl_c_keeps_what_was_read_and_the_next_run_finishes_the_job() {
         assert_eq!(changes(&summary_of(&resumed)), (500 - kept, 0, 0, kept));
         assert_eq!(articles(&env), 500);
         assert_eq!(env.count("treaty"), (500, 500));
+        let done = env.run_ok(&["search", "treaty", "--count"], 0);
+        assert!(!done.stderr.contains("note:"), "{done}");
     }
+}
+
+#[test]
+fn ctrl_c_during_the_first_searchs_build_keeps_what_was_read_and_says_so() {
+    use std::io::{BufRead, BufReader};
+    let env = TestEnv::empty();
+    env.write("corpus/bulk.jsonl", &bulk_lines(40_000).concat());
+    let mut child = env
+        .command(&["search", "treaty", "--count"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start attache search");
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    stderr.read_line(&mut first).unwrap();
+    assert!(first.contains("building it from corpus/ first"), "{first}");
+    std::thread::sleep(Duration::from_millis(300));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(
+        status.code(),
+        Some(130),
+        "the build finished before the signal: {rest}"
+    );
+    assert!(rest.contains("interrupted: kept "), "{rest}");
+    // The next search answers from what was kept, and says the index is not finished.
+    let next = env.run(&["search", "treaty", "--count"]);
+    assert!(
+        next.stderr
+            .contains("note: the last indexing run of index was interrupted after"),
+        "{next}"
+    );
+    env.run_ok(&["index", "--quiet"], 0);
+    let done = env.run_ok(&["search", "treaty", "--count"], 0);
+    assert!(done.stdout.starts_with("40000 passages"), "{done}");
+    assert!(!done.stderr.contains("note:"), "{done}");
 }
 
 /// Counts articles and cancels once `after` were read.
