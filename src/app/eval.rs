@@ -24,12 +24,32 @@ struct JsonReport<'a> {
 }
 
 pub fn run(args: EvalArgs) -> anyhow::Result<Exit> {
+    // A byte-order mark (as some editors write) is no part of the first id.
     let read = |path: &Path, what: &str| {
         std::fs::read_to_string(path)
+            .map(|text| match text.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_owned(),
+                None => text,
+            })
             .with_context(|| format!("cannot read the {what} {}", path.display()))
     };
     let mut needs = eval::parse_needs(&args.queries, &read(&args.queries, "needs")?)?;
-    let qrels = eval::parse_qrels(&args.qrels, &read(&args.qrels, "qrels")?)?;
+    let qrels_text = read(&args.qrels, "qrels")?;
+    let qrels = eval::parse_qrels(&args.qrels, &qrels_text)?;
+    // A judged need the needs file lacks (a typo, another set's file) would drop its
+    // judgements without a word.
+    if let Some(stray) = qrels.keys().find(|id| !needs.iter().any(|n| &n.id == *id)) {
+        let line = qrels_text
+            .lines()
+            .position(|l| l.split_whitespace().next() == Some(stray.as_str()))
+            .map_or(0, |i| i + 1);
+        anyhow::bail!(
+            "{}: line {line}: need '{}' is judged here but not in {} (ids must match exactly)",
+            args.qrels.display(),
+            attache::error::printable(stray),
+            args.queries.display()
+        );
+    }
     if let Some(prefix) = &args.only {
         needs.retain(|n| n.id.starts_with(prefix.as_str()));
         if needs.is_empty() {

@@ -687,7 +687,8 @@ fn ctrl_c_keeps_what_was_read_and_the_next_run_finishes_the_job() {
             let out = env.run(args);
             assert!(out.stderr.contains(note), "{signal}\n{out}");
             assert!(
-                out.stderr.contains("run `attache index --index index` to finish it"),
+                out.stderr
+                    .contains("run `attache index --index index` to finish it"),
                 "{out}"
             );
         }

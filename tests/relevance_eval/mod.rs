@@ -85,6 +85,33 @@ fn relevance_eval_of_the_sample_needs_is_a_complete_deterministic_report() {
 }
 
 #[test]
+fn relevance_eval_reads_past_a_byte_order_mark_and_refuses_judgements_of_an_unknown_need() {
+    let env = TestEnv::new();
+    env.index();
+    let judged = "A 0 002_f7abc5a888bb3888.txt#8 2\n";
+    // Byte-order marks in both files: the first ids are `A` all the same.
+    env.write("needs.tsv", "\u{feff}A\t\"security guarantee\"\n");
+    env.write("qrels.txt", format!("\u{feff}{judged}"));
+    let out = env.run(&["eval", "needs.tsv", "qrels.txt", "--json"]);
+    assert_eq!(out.code, 0, "{out}");
+    let report: Value = serde_json::from_str(&out.stdout).expect("a JSON report");
+    assert_eq!(report["needs"][0]["id"], "A", "{out}");
+    assert_eq!(report["needs"][0]["judged"], 1, "{out}");
+    // A judged need the needs file lacks is an error, not a need left out of the means.
+    env.write(
+        "qrels.txt",
+        format!("{judged}a 0 002_f7abc5a888bb3888.txt#9 1\n"),
+    );
+    let out = env.run(&["eval", "needs.tsv", "qrels.txt"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert_eq!(
+        out.stderr.trim(),
+        "attache: qrels.txt: line 2: need 'a' is judged here but not in needs.tsv (ids must \
+         match exactly)"
+    );
+}
+
+#[test]
 fn relevance_eval_reports_a_bad_qrels_line_with_its_file_and_line() {
     let env = TestEnv::new();
     env.index();
