@@ -7,11 +7,24 @@
 use std::borrow::Cow;
 use std::path::PathBuf;
 
+/// The system's words for an I/O error in a message line: lowercase when they start with a
+/// capitalised word ("No space left on device"), as every message line is.
+pub fn system_words(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => {
+            first.to_lowercase().chain(text.chars().skip(1)).collect()
+        }
+        _ => text,
+    }
+}
+
 /// Everything that can make an attache operation fail.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {}", path.display(), system_words(source))]
     Io {
         /// The file or folder involved.
         path: PathBuf,

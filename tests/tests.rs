@@ -23,7 +23,7 @@ mod input;
 mod phrases;
 mod ranking;
 mod relevance_eval;
-mod robust;
+pub(crate) mod robust;
 mod settings;
 mod shards;
 mod show;

@@ -14,6 +14,14 @@ use crate::cli::{ExportArgs, ExportFormat};
 use crate::exit::Exit;
 
 pub fn run(args: ExportArgs) -> anyhow::Result<Exit> {
+    // An index's folders are its own: a rebuild removes an older generation with what it holds.
+    if let Some(index) = super::written::inside_index(&args.dir.join("export")) {
+        anyhow::bail!(
+            "{}: inside the index at {}: export elsewhere",
+            args.dir.display(),
+            index.display()
+        );
+    }
     let searcher = open_searcher(&args.location)?;
     let request = ExportRequest {
         dir: args.dir.clone(),

@@ -223,16 +223,12 @@ fn no_index_hint(path: &std::path::Path, source: &Source) -> String {
 pub fn message(err: &anyhow::Error) -> String {
     let mut line = String::new();
     for cause in err.chain() {
-        let mut text = cause.to_string();
         // The system's own words start with a capital ("No space left on device"); a message
         // line is lowercase.
-        if cause.downcast_ref::<std::io::Error>().is_some()
-            && let Some(first) = text.chars().next()
-            && first.is_uppercase()
-            && text.chars().nth(1).is_some_and(char::is_lowercase)
-        {
-            text = first.to_lowercase().chain(text.chars().skip(1)).collect();
-        }
+        let text = match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => attache::error::system_words(io),
+            None => cause.to_string(),
+        };
         if !line.contains(&text) {
             if !line.is_empty() {
                 line.push_str(": ");

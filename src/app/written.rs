@@ -139,7 +139,7 @@ pub fn partial_of(path: &Path) -> PathBuf {
 
 /// The index folder or shard set `path` would be written into, if any: the nearest existing
 /// ancestor folder holding an index's `CURRENT` or a set's `shards.json`, or that ancestor's.
-fn inside_index(path: &Path) -> Option<PathBuf> {
+pub(super) fn inside_index(path: &Path) -> Option<PathBuf> {
     let absolute = std::path::absolute(path).ok()?;
     let mut folder = absolute.parent();
     while let Some(dir) = folder {

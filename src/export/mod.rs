@@ -139,10 +139,51 @@ pub fn export(
 ) -> Result<ExportSummary> {
     let started = Instant::now();
     check_name(&request.name).map_err(Error::Invalid)?;
-    prepare(&request.dir)?;
+    let staging = prepare(&request.dir)?;
+    let written = write_all(searcher, request, &staging, progress);
+    let (files, state, definition, renamed) = match written {
+        Ok(written) => written,
+        Err(e) => {
+            // The folder is this run's own: nothing of a failed export stays behind.
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    // Complete: the folder takes its name (an empty folder there is replaced).
+    if request.dir.is_dir() {
+        std::fs::remove_dir(&request.dir).map_err(|e| Error::io(&request.dir, e))?;
+    }
+    std::fs::rename(&staging, &request.dir).map_err(|e| Error::io(&request.dir, e))?;
+    let files = files
+        .into_iter()
+        .map(|f| match f.strip_prefix(&staging) {
+            Ok(name) => request.dir.join(name),
+            Err(_) => f,
+        })
+        .collect();
+    Ok(ExportSummary {
+        format: request.format,
+        dir: request.dir.clone(),
+        files,
+        passages: state.passages,
+        articles: state.articles,
+        bytes: state.bytes + definition as u64,
+        seconds: started.elapsed().as_secs_f64(),
+        renamed,
+    })
+}
+
+/// Writes the export into `staging`: its files (the definition first), what was written, the
+/// definition's size, and the metadata keys renamed.
+fn write_all(
+    searcher: &Searcher,
+    request: &ExportRequest,
+    staging: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(Vec<PathBuf>, Progress, usize, Vec<(String, String)>)> {
     let fields = searcher.index().fields;
     let tantivy = searcher.reader().searcher();
-    let mut out = Output::new(request)?;
+    let mut out = Output::new(request, staging);
     let mut state = Progress {
         total: tantivy.num_docs(),
         ..Progress::default()
@@ -167,40 +208,52 @@ pub fn export(
             opensearch::mapping(&keys.exported()),
         ),
     };
-    let path = request.dir.join(name);
+    let path = staging.join(name);
     std::fs::write(&path, &definition).map_err(|e| Error::io(&path, e))?;
     files.insert(0, path);
-    Ok(ExportSummary {
-        format: request.format,
-        dir: request.dir.clone(),
-        files,
-        passages: state.passages,
-        articles: state.articles,
-        bytes: state.bytes + definition.len() as u64,
-        seconds: started.elapsed().as_secs_f64(),
-        renamed: keys.renamed,
-    })
+    Ok((files, state, definition.len(), keys.renamed))
 }
 
-/// Creates the export folder, refusing one that holds anything: an export never mixes with
-/// older files.
-fn prepare(dir: &Path) -> Result<()> {
+/// Checks the export folder (missing, or an empty folder: an export never mixes with older
+/// files) and creates the folder the export is written to first, `DIR.partial` beside it:
+/// renamed to `DIR` once complete, so an interrupted export never stands under the final name.
+fn prepare(dir: &Path) -> Result<PathBuf> {
     match std::fs::read_dir(dir) {
-        Ok(mut entries) => match entries.next() {
-            None => Ok(()),
-            Some(_) => Err(Error::Invalid(format!(
-                "{}: export folder is not empty: name a new or empty folder",
-                dir.display()
-            ))),
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))
+        Ok(mut entries) => {
+            if entries.next().is_some() {
+                return Err(Error::Invalid(format!(
+                    "{}: export folder is not empty: name a new or empty folder",
+                    dir.display()
+                )));
+            }
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => Err(Error::Invalid(format!(
-            "{}: not a folder: name a new or empty folder to export to",
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            return Err(Error::Invalid(format!(
+                "{}: not a folder: name a new or empty folder to export to",
+                dir.display()
+            )));
+        }
+        Err(e) => return Err(Error::io(dir, e)),
+    }
+    let absolute = std::path::absolute(dir).map_err(|e| Error::io(dir, e))?;
+    let (Some(parent), Some(name)) = (absolute.parent(), absolute.file_name()) else {
+        return Err(Error::Invalid(format!(
+            "{}: name a new or empty folder to export to",
             dir.display()
+        )));
+    };
+    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    let mut staging_name = name.to_os_string();
+    staging_name.push(".partial");
+    let staging = parent.join(staging_name);
+    match std::fs::create_dir(&staging) {
+        Ok(()) => Ok(staging),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::Invalid(format!(
+            "{}: exists (an interrupted export?): remove it first",
+            staging.display()
         ))),
-        Err(e) => Err(Error::io(dir, e)),
+        Err(e) => Err(Error::io(&staging, e)),
     }
 }
 
@@ -363,16 +416,16 @@ struct Output {
 }
 
 impl Output {
-    fn new(request: &ExportRequest) -> Result<Output> {
-        Ok(Output {
-            dir: request.dir.clone(),
+    fn new(request: &ExportRequest, dir: &Path) -> Output {
+        Output {
+            dir: dir.to_path_buf(),
             format: request.format,
             file: None,
             files: Vec::new(),
             bytes: 0,
             bulk_bytes: request.bulk_bytes,
             lines: Vec::new(),
-        })
+        }
     }
 
     /// Writes one article's documents (after their bulk action lines, for OpenSearch), in a

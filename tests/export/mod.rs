@@ -362,6 +362,49 @@ fn bulk_files_stay_within_their_bound_and_never_split_an_article() {
 }
 
 #[test]
+fn an_export_is_written_beside_its_folder_and_named_once_complete() {
+    let env = indexed();
+    // Never inside an index: a rebuild removes an older generation with what it holds.
+    for dir in ["index", "index/export", "index/gen-000001/export"] {
+        let out = env.run(&["export", "--format", "quickwit", dir]);
+        assert_eq!(
+            assert_one_line_error(&out),
+            format!(
+                "attache: {dir}: inside the index at {}: export elsewhere",
+                env.path().join("index").display()
+            )
+        );
+    }
+    // A failed export (here a full disk) leaves neither the folder nor its `.partial`.
+    let out = crate::robust::leftovers::run_with_file_limit(
+        &env,
+        2,
+        &["export", "--format", "quickwit", "x"],
+    );
+    let line = assert_one_line_error(&out);
+    assert!(line.ends_with(": file too large (os error 27)"), "{line}");
+    assert_eq!(line.to_lowercase().matches("file too large").count(), 1, "{line}");
+    assert!(!env.path().join("x").exists(), "{out}");
+    assert!(!env.path().join("x.partial").exists(), "{out}");
+    // An interrupted one's `.partial` is named, not written through.
+    env.write("y.partial/passages.ndjson", "{\"cut");
+    let out = env.run(&["export", "--format", "quickwit", "y"]);
+    assert_eq!(
+        assert_one_line_error(&out),
+        format!(
+            "attache: {}: exists (an interrupted export?): remove it first",
+            env.path().join("y.partial").display()
+        )
+    );
+    assert!(!env.path().join("y").exists());
+    // A complete export takes its name, into an empty folder too, and leaves no `.partial`.
+    std::fs::create_dir(env.path().join("z")).unwrap();
+    env.run_ok(&["export", "--format", "quickwit", "z"], 0);
+    assert!(env.path().join("z/passages.ndjson").is_file());
+    assert!(!env.path().join("z.partial").exists());
+}
+
+#[test]
 fn export_refuses_a_folder_that_is_not_empty_and_a_bad_name() {
     let env = indexed();
     env.write("full/notes.txt", "mine");

@@ -48,7 +48,7 @@ fn orphans(env: &TestEnv) -> Vec<String> {
 
 /// Runs `attache ARGS` where no file may grow past `kb` kB (the signal that would kill the
 /// process ignored, so writes fail as on a full disk).
-fn run_with_file_limit(env: &TestEnv, kb: u32, args: &[&str]) -> crate::util::Output {
+pub(crate) fn run_with_file_limit(env: &TestEnv, kb: u32, args: &[&str]) -> crate::util::Output {
     let output = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!(

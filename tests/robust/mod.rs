@@ -13,7 +13,7 @@ mod concurrent;
 mod corpora;
 mod damaged;
 mod fuzzed;
-mod leftovers;
+pub(crate) mod leftovers;
 mod locks;
 mod props;
 mod queries;
