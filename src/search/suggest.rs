@@ -18,7 +18,7 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use tantivy::Term;
+use tantivy::{DocSet, Term};
 use tantivy::query::FuzzyTermQuery;
 
 use super::levenshtein::Edits;
@@ -88,6 +88,32 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
         }
         Ok::<u64, Error>(n)
     };
+    // Word counts include passages deleted since the last merge: a word only they held (the
+    // article was removed or edited) is no suggestion, as it would find nothing.
+    let deletes = segments.iter().any(|s| s.num_deleted_docs() > 0);
+    let mut live = |term: &str| -> Result<bool> {
+        if !deletes {
+            return Ok(true);
+        }
+        let term = Term::from_field_text(field, term);
+        for (segment, index) in segments.iter().zip(&words_index) {
+            let Some(mut postings) = index
+                .read_postings(&term, tantivy::schema::IndexRecordOption::Basic)
+                .map_err(|e| Error::io(generation, e))?
+            else {
+                continue;
+            };
+            let alive = segment.alive_bitset();
+            let mut doc = postings.doc();
+            while doc != tantivy::TERMINATED {
+                if alive.is_none_or(|a| a.is_alive(doc)) {
+                    return Ok(true);
+                }
+                doc = postings.advance();
+            }
+        }
+        Ok(false)
+    };
     let mut out: Vec<Suggestion> = Vec::new();
     for word in words {
         if out.iter().any(|s| s.word == word) {
@@ -141,7 +167,7 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
                     break;
                 }
             }
-            push_ranked(&mut out, word, found);
+            push_ranked(&mut out, word, found, &mut live)?;
             continue;
         }
         let fsts = fsts.get_or_insert_with(|| {
@@ -209,24 +235,34 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
                 }
             }
         }
-        push_ranked(&mut out, word, found);
+        push_ranked(&mut out, word, found, &mut live)?;
     }
     Ok(out)
 }
 
 /// Adds to `out` the suggestion for `word`: the most frequent of the close words `found`
-/// (ties in byte order), when there are any.
-fn push_ranked(out: &mut Vec<Suggestion>, word: String, found: BTreeMap<String, u64>) {
+/// (ties in byte order) that a live passage holds, when there are any.
+fn push_ranked(
+    out: &mut Vec<Suggestion>,
+    word: String,
+    found: BTreeMap<String, u64>,
+    live: &mut impl FnMut(&str) -> Result<bool>,
+) -> Result<()> {
     let mut ranked: Vec<(String, u64)> = found.into_iter().collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let terms: Vec<String> = ranked
-        .into_iter()
-        .take(MAX_SUGGESTIONS)
-        .map(|(t, _)| t)
-        .collect();
+    let mut terms = Vec::new();
+    for (term, _) in ranked {
+        if terms.len() == MAX_SUGGESTIONS {
+            break;
+        }
+        if live(&term)? {
+            terms.push(term);
+        }
+    }
     if !terms.is_empty() {
         out.push(Suggestion { word, terms });
     }
+    Ok(())
 }
 
 /// The unfielded words of `node` that take part positively (not under `NOT` / `-`).
