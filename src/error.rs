@@ -83,7 +83,7 @@ pub enum Error {
     Query(String),
     /// A search ran longer than its timeout and was stopped.
     #[error(
-        "search timed out after {}: narrow the query or raise `--timeout`",
+        "query timed out after {}: narrow the query or raise `--timeout`",
         seconds(*timeout)
     )]
     Timeout {

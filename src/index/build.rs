@@ -372,7 +372,8 @@ fn unreadable_in_rebuild(dir: &IndexDir, because: Option<&str>, lost: &[(String,
         lost,
         place,
         "it cannot read again",
-        "give their paths (or pipe them with `-`) in the same run, or pass --prune to rebuild \
+        "give their paths (or pipe them with `-` and the `--stdin-name` they were read under) in \
+         the same run, or pass --prune to rebuild \
          without them",
     )
 }

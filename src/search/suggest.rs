@@ -18,8 +18,8 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use tantivy::{DocSet, Term};
 use tantivy::query::FuzzyTermQuery;
+use tantivy::{DocSet, Term};
 
 use super::levenshtein::Edits;
 use super::parse::{self, Node, Occur};

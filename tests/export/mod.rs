@@ -383,7 +383,11 @@ fn an_export_is_written_beside_its_folder_and_named_once_complete() {
     );
     let line = assert_one_line_error(&out);
     assert!(line.ends_with(": file too large (os error 27)"), "{line}");
-    assert_eq!(line.to_lowercase().matches("file too large").count(), 1, "{line}");
+    assert_eq!(
+        line.to_lowercase().matches("file too large").count(),
+        1,
+        "{line}"
+    );
     assert!(!env.path().join("x").exists(), "{out}");
     assert!(!env.path().join("x.partial").exists(), "{out}");
     // An interrupted one's `.partial` is named, not written through.

@@ -297,6 +297,11 @@ fn standard_input_adds_and_replaces_and_removes_only_within_a_named_scope() {
         line.contains("would drop 4 articles it cannot read again: 1 from <stdin:wire> (standard input), 3 from <stdin> (standard input)"),
         "{refused}"
     );
+    // The advice names the flag a piped scope is read under, not only `-`.
+    assert!(
+        line.contains("pipe them with `-` and the `--stdin-name` they were read under"),
+        "{refused}"
+    );
     assert_eq!(articles(&env), 6);
     let bad = env.run(&["index", "corpus", "--stdin-name", "wire"]);
     assert_eq!(bad.code, 2, "{bad}");

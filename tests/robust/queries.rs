@@ -160,7 +160,7 @@ fn a_search_past_its_timeout_stops_with_one_error_line() {
         let out = env.run(&all);
         assert_eq!(
             assert_one_line_error(&out),
-            "attache: search timed out after 0.000001 s: narrow the query or raise `--timeout`"
+            "attache: query timed out after 0.000001 s: narrow the query or raise `--timeout`"
         );
     }
     // The commands that count every match stop there too.
@@ -170,7 +170,7 @@ fn a_search_past_its_timeout_stops_with_one_error_line() {
         let out = env.run(&all);
         assert_eq!(
             assert_one_line_error(&out),
-            "attache: search timed out after 0.000001 s: narrow the query or raise `--timeout`",
+            "attache: query timed out after 0.000001 s: narrow the query or raise `--timeout`",
             "{command:?}"
         );
         let mut all = command.to_vec();
