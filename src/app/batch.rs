@@ -12,7 +12,7 @@ use attache::render::json::{self, Tags};
 use attache::search::Searcher;
 
 use super::config::Settings;
-use super::search::{request, suggestions};
+use super::search::{request, suggestions, without_each};
 use crate::cli::SearchArgs;
 use crate::exit::Exit;
 
@@ -54,16 +54,21 @@ pub fn run(
             .map_err(anyhow::Error::from)
             .and_then(|results| {
                 let found = suggestions(searcher, query, results.passages_matched)?;
-                Ok((results, found))
+                let without = without_each(searcher, args, settings, query, &results)?;
+                Ok((results, found, without))
             });
         match outcome {
-            Ok((results, found)) => {
+            Ok((results, found, without)) => {
                 matched |= results.passages_matched > 0;
+                let hints = json::Hints {
+                    suggestions: &found,
+                    without: &without,
+                };
                 json::write_tagged(
                     &mut out,
                     &results,
                     tags,
-                    &found,
+                    hints,
                     &mut attache::render::no_context,
                 )?;
             }

@@ -3,12 +3,13 @@
 
 use std::io::{IsTerminal, Write};
 
+use attache::error::printable;
 use attache::index::IndexDir;
 use attache::index::build::BuildOptions;
 use attache::render;
 use attache::render::json::Tags;
 use attache::search::suggest::{Suggestion, corrected, suggest};
-use attache::search::{Grouping, SearchRequest, Searcher};
+use attache::search::{Grouping, Relaxed, SearchRequest, Searcher};
 
 use super::config::{Flags, INDEX_VAR, Settings};
 use super::index::{build_index, summary_line};
@@ -68,6 +69,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
     }
     let request = request(&args, &settings, args.query.join(" "));
     let results = searcher.search(&request)?;
+    let without = without_each(&mut searcher, &args, &settings, &request.query, &results)?;
     // Each hit's neighbours are read as it is written, and dropped after.
     let mut context = |i: usize| -> std::io::Result<Option<Vec<attache::search::show::Passage>>> {
         let (n, Some(hit)) = (args.context, results.hits.get(i)) else {
@@ -87,13 +89,18 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
         if args.json {
             // With --count there are no hits: the summary line alone.
             let tags = Tags::default();
-            render::json::write_tagged(&mut out, &results, tags, &suggestions, &mut context)?;
+            let hints = render::json::Hints {
+                suggestions: &suggestions,
+                without: &without,
+            };
+            render::json::write_tagged(&mut out, &results, tags, hints, &mut context)?;
         } else {
             writeln!(out, "{}", render::count(&results))?;
         }
         out.flush()?;
         if !args.json {
             did_you_mean(&request.query, &suggestions);
+            without_line(&without);
         }
     } else {
         let color = use_color(settings.color.value);
@@ -105,6 +112,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
         )?;
         eprintln!("{}", render::summary(&results));
         did_you_mean(&request.query, &suggestions);
+        without_line(&without);
         if std::io::stderr().is_terminal()
             && let Some((phrase, n)) = searcher.phrase_hint(&request, results.passages_matched)?
         {
@@ -177,6 +185,48 @@ pub fn suggestions(
         0 => suggest(searcher, query)?,
         _ => Vec::new(),
     })
+}
+
+/// For a search without matches, what its query matches with each of its parts left out
+/// (nothing for a query that matches).
+pub fn without_each(
+    searcher: &mut Searcher,
+    args: &SearchArgs,
+    settings: &Settings,
+    query: &str,
+    results: &attache::search::SearchResults,
+) -> anyhow::Result<Vec<Relaxed>> {
+    if results.passages_matched > 0 {
+        return Ok(Vec::new());
+    }
+    Ok(searcher.without_each(&request(args, settings, query.to_owned()))?)
+}
+
+/// Says on stderr what the query matches with each of its parts left out, the most first:
+/// `no passage has every part; without `bombing`: 51 passages (Kosovo NATO), …`.
+fn without_line(without: &[Relaxed]) {
+    let Some(first) = without.first() else {
+        return;
+    };
+    let count = |r: &Relaxed| {
+        let at_least = if r.exact { "" } else { "≥ " };
+        let s = if r.passages == 1 { "" } else { "s" };
+        format!("{at_least}{} passage{s}", r.passages)
+    };
+    let mut line = format!(
+        "no passage has every part of the query; without `{}`: {} ({})",
+        printable(&first.without),
+        count(first),
+        printable(&first.query)
+    );
+    for r in without.iter().skip(1).take(2) {
+        line.push_str(&format!(
+            ", without `{}`: {}",
+            printable(&r.without),
+            count(r)
+        ));
+    }
+    eprintln!("{line}");
 }
 
 /// Says on stderr what the query would be with the index's spellings: `did you mean

@@ -33,7 +33,7 @@ use crate::entities::Mention;
 use crate::entities::attribution::Said;
 use crate::search::show::Passage;
 use crate::search::suggest::Suggestion;
-use crate::search::{Hit, SearchResults};
+use crate::search::{Hit, Relaxed, SearchResults};
 
 /// The version of this wire format.
 pub const SCHEMA: u32 = 1;
@@ -171,9 +171,22 @@ pub struct SummaryJson<'a> {
     took_ms: f64,
     #[serde(skip_serializing_if = "<[Suggestion]>::is_empty")]
     suggestions: &'a [Suggestion],
+    /// With no match: what the query matches with each of its parts left out.
+    #[serde(skip_serializing_if = "<[Relaxed]>::is_empty")]
+    without: &'a [Relaxed],
     /// With `--explain`: how the query was read.
     #[serde(skip_serializing_if = "Option::is_none")]
     plan: Option<PlanJson<'a>>,
+}
+
+/// What a summary says about a query without matches: close spellings of its words, and what
+/// it matches with each of its parts left out.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Hints<'a> {
+    /// "Did you mean": the index's spellings close to the query's unknown words.
+    pub suggestions: &'a [Suggestion],
+    /// The query with each part left out ([`crate::search::Searcher::without_each`]).
+    pub without: &'a [Relaxed],
 }
 
 /// What a batch of queries (`search --queries`) tags each object with: the query it answers
@@ -317,10 +330,16 @@ pub(crate) fn entities<'a>(
 /// # Errors
 /// When writing fails.
 pub fn write(out: &mut dyn Write, results: &SearchResults) -> io::Result<()> {
-    write_tagged(out, results, Tags::default(), &[], &mut super::no_context)
+    write_tagged(
+        out,
+        results,
+        Tags::default(),
+        Hints::default(),
+        &mut super::no_context,
+    )
 }
 
-/// Writes `results` as JSON Lines, each object tagged with `tags`, and `suggestions` in the
+/// Writes `results` as JSON Lines, each object tagged with `tags`, and the `hints` in the
 /// summary when there are some; with `context` (per hit, its neighbouring passages), each hit
 /// carries them as `context`.
 ///
@@ -330,7 +349,7 @@ pub fn write_tagged(
     out: &mut dyn Write,
     results: &SearchResults,
     tags: Tags<'_>,
-    suggestions: &[Suggestion],
+    hints: Hints<'_>,
     context: super::Around<'_>,
 ) -> io::Result<()> {
     for (i, hit) in results.hits.iter().enumerate() {
@@ -347,7 +366,8 @@ pub fn write_tagged(
         schema: SCHEMA,
         kind: "summary",
         tags,
-        suggestions,
+        suggestions: hints.suggestions,
+        without: hints.without,
         hits: results.hits.len(),
         passages_matched: results.passages_matched,
         articles_matched: results.articles_matched,

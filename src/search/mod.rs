@@ -64,6 +64,20 @@ pub const COUNT_UP_TO: u64 = 1000;
 /// segments costs more than scoring them all.
 pub const COUNT_APART_FROM: u64 = 500;
 
+/// A query with one of its parts left out, and what it matches (see
+/// [`Searcher::without_each`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Relaxed {
+    /// The part left out, as written.
+    pub without: String,
+    /// The query without it.
+    pub query: String,
+    /// Passages it matches (at least this many when not `exact`).
+    pub passages: u64,
+    /// Whether `passages` is exact.
+    pub exact: bool,
+}
+
 /// A search to run.
 #[derive(Debug, Clone)]
 pub struct SearchRequest {
@@ -758,6 +772,73 @@ impl Searcher {
             return Ok(None);
         }
         Ok(Some((format!("\"{}\"", words.join(" ")), exact)))
+    }
+
+    /// For a query of several required parts that no passage matches whole: how many passages
+    /// each query with one part left out matches (`Kosovo NATO bombing`: without `bombing`, 51),
+    /// most first, those matching none left out. Empty for a query of fewer than two such parts
+    /// (words, phrases, entities), or of other shapes (`OR` at the top).
+    ///
+    /// # Errors
+    /// A failure reading the index.
+    pub fn without_each(&mut self, request: &SearchRequest) -> Result<Vec<Relaxed>> {
+        let Ok(parse::Node::Bool(clauses)) = parse::parse(&request.query) else {
+            return Ok(Vec::new());
+        };
+        if clauses
+            .iter()
+            .any(|(occur, _)| *occur == parse::Occur::Should)
+        {
+            return Ok(Vec::new());
+        }
+        let part = |node: &parse::Node| match node {
+            parse::Node::Term {
+                field: None, span, ..
+            }
+            | parse::Node::Phrase {
+                field: None, span, ..
+            }
+            | parse::Node::Entity { span, .. } => Some(span.clone()),
+            _ => None,
+        };
+        let parts: Vec<(usize, parse::Span)> = clauses
+            .iter()
+            .enumerate()
+            .filter(|(_, (occur, _))| *occur == parse::Occur::Must)
+            .filter_map(|(i, (_, node))| part(node).map(|span| (i, span)))
+            .collect();
+        if parts.len() < 2 {
+            return Ok(Vec::new());
+        }
+        let page = Page {
+            limit: 0,
+            offset: 0,
+            sort: Sort::Relevance,
+            exact_count: false,
+        };
+        let mut relaxed = Vec::with_capacity(parts.len());
+        for (i, span) in parts {
+            let mut rest = clauses.clone();
+            rest.remove(i);
+            let plan = self.plan_node(&parse::Node::Bool(rest), request)?;
+            let counted = self.guard(|| self.collect_page(&plan, page, None))?;
+            if counted.passages == 0 {
+                continue;
+            }
+            let query = format!(
+                "{} {}",
+                &request.query[..span.start],
+                &request.query[span.end..]
+            );
+            relaxed.push(Relaxed {
+                without: request.query[span].to_owned(),
+                query: query.split_whitespace().collect::<Vec<_>>().join(" "),
+                passages: counted.passages,
+                exact: counted.exact,
+            });
+        }
+        relaxed.sort_by(|a, b| b.passages.cmp(&a.passages).then(a.without.cmp(&b.without)));
+        Ok(relaxed)
     }
 
     /// The date, as written, of the article a stored passage belongs to.

@@ -289,6 +289,48 @@ fn a_word_too_long_to_be_a_misspelling_gets_no_suggestion_and_costs_little() {
 }
 
 #[test]
+fn a_query_nothing_matches_says_what_each_part_left_out_would_match() {
+    let env = indexed_sample();
+    let (pair, _) = env.count("Ukraine Geneva");
+    let (geneva_alone, _) = env.count("Geneva");
+    assert!(pair > 0 && geneva_alone > pair);
+    let out = env.run(&["search", "Ukraine", "Geneva", "zebra"]);
+    assert_eq!(out.code, 1, "{out}");
+    let s = |n: u64| if n == 1 { "" } else { "s" };
+    assert!(
+        out.stderr.contains(&format!(
+            "no passage has every part of the query; without `zebra`: {pair} \
+             passage{} (Ukraine Geneva)",
+            s(pair)
+        )),
+        "{out}"
+    );
+    // With --json, the summary carries them, the most first; parts that match nothing alone
+    // with the rest are left out.
+    let summary = env.search_json("Ukraine Geneva zebra", &[]).summary;
+    let without = summary["without"].as_array().expect("a `without` list");
+    assert_eq!(without[0]["without"], "zebra", "{summary}");
+    assert_eq!(without[0]["query"], "Ukraine Geneva", "{summary}");
+    assert_eq!(without[0]["passages"], pair, "{summary}");
+    assert!(
+        without.iter().all(|w| w["passages"].as_u64() > Some(0)),
+        "{summary}"
+    );
+    // A query that matches, and one of one part, get nothing of the kind.
+    let found = env.run_ok(&["search", "Ukraine", "Geneva"], 0);
+    assert!(!found.stderr.contains("every part"), "{found}");
+    let one = env.run(&["search", "zebra"]);
+    assert!(!one.stderr.contains("every part"), "{one}");
+    assert!(
+        env.search_json("zebra", &[])
+            .summary
+            .get("without")
+            .is_none(),
+        "no list for one part"
+    );
+}
+
+#[test]
 fn a_word_only_removed_articles_held_is_no_suggestion() {
     let env = indexed_sample();
     env.write(
