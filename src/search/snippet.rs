@@ -213,8 +213,12 @@ pub fn snippet(text: &str, highlights: &[Range<usize>]) -> Snippet {
             lead: 0,
         };
     }
-    // (lead start, first highlight's start, last highlight's end, highlights held)
-    let mut best = (0, 0, 0, 0);
+    // The window holding the most distinct highlighted words, then the most highlights: a
+    // query's rarer word, met once, is not crowded out by its commoner one repeated
+    // (`piracy Somalia`: "Somalia … Somalia … Somalia" against "piracy off the Somali coast").
+    // (lead start, first highlight's start, last highlight's end, (distinct words, highlights))
+    let mut best = (0, 0, 0, (0, 0));
+    let mut distinct: Vec<String> = Vec::new();
     for (i, h) in highlights.iter().enumerate() {
         // Less context before a highlight too long to fit with all of it.
         let from = h
@@ -225,8 +229,16 @@ pub fn snippet(text: &str, highlights: &[Range<usize>]) -> Snippet {
             .iter()
             .take_while(|r| r.end <= from + MAX_SNIPPET)
             .count();
-        if count > best.3 {
-            best = (from, h.start, held[count - 1].end, count);
+        distinct.clear();
+        for r in &held[..count] {
+            let word = text[r.clone()].to_lowercase();
+            if !distinct.contains(&word) {
+                distinct.push(word);
+            }
+        }
+        let score = (distinct.len(), count);
+        if score > best.3 {
+            best = (from, h.start, held[count - 1].end, score);
         }
     }
     let (from, first, last, _) = best;
@@ -373,6 +385,23 @@ mod tests {
         );
         assert!(s.text.len() <= MAX_SNIPPET + 6);
         assert_eq!(&s.text[s.highlights[0].clone()], "Ushakov");
+    }
+
+    #[test]
+    fn the_window_with_more_of_the_querys_words_wins_over_one_word_repeated() {
+        let text = format!(
+            "Somalia is at a crossroads. Somalia needs donors; Somalia asks much. {} We face \
+             terrorism and piracy off the Somali coast, and Somalia again.",
+            "filler ".repeat(60)
+        );
+        let mut highlights: Vec<Range<usize>> = text
+            .match_indices("Somali")
+            .map(|(i, w)| i..i + w.len() + usize::from(text[i + w.len()..].starts_with('a')))
+            .collect();
+        highlights.push(at(&text, "piracy"));
+        highlights.sort_by_key(|r| r.start);
+        let s = assert_sound(&text, &highlights);
+        assert!(s.text.contains("piracy off the Somali coast"), "{}", s.text);
     }
 
     /// Checks what every snippet of `text` must be: its text is the window with `…` where cut,
