@@ -3,6 +3,7 @@
 
 use std::io::Write;
 
+use attache::error::printable;
 use clap::{CommandFactory, ValueEnum};
 use serde_json::json;
 
@@ -64,14 +65,21 @@ pub fn run(args: ConfigArgs) -> anyhow::Result<Exit> {
                     .join(", "),
                 other => other.to_string(),
             };
-            writeln!(out, "{key:<7} {shown}  ({source})")?;
+            // Control characters in a path or value are escaped, as every command prints them.
+            let source = source.to_string();
+            writeln!(
+                out,
+                "{key:<7} {}  ({})",
+                printable(&shown),
+                printable(&source)
+            )?;
         }
         let file = match &settings.file {
             Some((path, true)) => path.display().to_string(),
             Some((path, false)) => format!("{} (not found)", path.display()),
             None => "none (neither XDG_CONFIG_HOME nor HOME is set)".to_owned(),
         };
-        writeln!(out, "{:<7} {file}", "file")?;
+        writeln!(out, "{:<7} {}", "file", printable(&file))?;
     }
     out.flush()?;
     Ok(Exit::Success)

@@ -318,7 +318,7 @@ fn a_file_that_vanishes_after_the_walk_is_an_error_naming_it() {
     let path = dir.path().join("a.txt");
     assert_eq!(
         err.to_string(),
-        format!("{}: No such file or directory (os error 2)", path.display())
+        format!("{}: no such file or directory (os error 2)", path.display())
     );
 }
 

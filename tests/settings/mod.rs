@@ -174,6 +174,18 @@ fn config_shows_each_setting_and_where_it_came_from() {
              file    {file}\n"
         )
     );
+    // Control characters in a value are escaped, not printed raw.
+    let odd = run_in(
+        &env,
+        ".",
+        &[("ATTACHE_INDEX", "/srv/a\u{1b}[31mred\nb")],
+        &["config"],
+    );
+    assert!(
+        odd.stdout
+            .starts_with("index   /srv/a\\u{1b}[31mred\\u{a}b  (environment ATTACHE_INDEX)\n"),
+        "{odd}"
+    );
     let json = env.run_ok(&["config", "--json", "--index", "here"], 0);
     let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(
