@@ -141,7 +141,12 @@ pub fn export(
     check_name(&request.name).map_err(Error::Invalid)?;
     let staging = prepare(&request.dir)?;
     let written = write_all(searcher, request, &staging, progress);
-    let (files, state, definition, renamed) = match written {
+    let Written {
+        files,
+        state,
+        definition,
+        renamed,
+    } = match written {
         Ok(written) => written,
         Err(e) => {
             // The folder is this run's own: nothing of a failed export stays behind.
@@ -173,14 +178,25 @@ pub fn export(
     })
 }
 
-/// Writes the export into `staging`: its files (the definition first), what was written, the
-/// definition's size, and the metadata keys renamed.
+/// What [`write_all`] wrote.
+struct Written {
+    /// The files, the definition first.
+    files: Vec<PathBuf>,
+    /// Passages, articles and bytes of documents written.
+    state: Progress,
+    /// The definition's size in bytes.
+    definition: usize,
+    /// Metadata keys exported under another name.
+    renamed: Vec<(String, String)>,
+}
+
+/// Writes the export into `staging`.
 fn write_all(
     searcher: &Searcher,
     request: &ExportRequest,
     staging: &Path,
     progress: &mut dyn FnMut(Progress),
-) -> Result<(Vec<PathBuf>, Progress, usize, Vec<(String, String)>)> {
+) -> Result<Written> {
     let fields = searcher.index().fields;
     let tantivy = searcher.reader().searcher();
     let mut out = Output::new(request, staging);
@@ -211,7 +227,12 @@ fn write_all(
     let path = staging.join(name);
     std::fs::write(&path, &definition).map_err(|e| Error::io(&path, e))?;
     files.insert(0, path);
-    Ok((files, state, definition.len(), keys.renamed))
+    Ok(Written {
+        files,
+        state,
+        definition: definition.len(),
+        renamed: keys.renamed,
+    })
 }
 
 /// Checks the export folder (missing, or an empty folder: an export never mixes with older
