@@ -715,7 +715,7 @@ fn ctrl_c_keeps_what_was_read_and_the_next_run_finishes_the_job() {
 fn ctrl_c_during_the_first_searchs_build_keeps_what_was_read_and_says_so() {
     use std::io::{BufRead, BufReader};
     let env = TestEnv::empty();
-    env.write("corpus/bulk.jsonl", &bulk_lines(40_000).concat());
+    env.write("corpus/bulk.jsonl", bulk_lines(40_000).concat());
     let mut child = env
         .command(&["search", "treaty", "--count"])
         .stdout(Stdio::piped())
