@@ -48,6 +48,13 @@ fn main() -> ExitCode {
                 );
                 return Exit::Failure.into();
             }
+            if let Some((command, id)) = dashed_name(&e) {
+                eprintln!(
+                    "attache: '{id}' is not an option: a name that starts with `-` goes last, \
+                     after `--`, with every option before it (attache {command} [OPTIONS] -- {id})"
+                );
+                return Exit::Failure.into();
+            }
             if let Some(word) = excluded_word(&e) {
                 eprintln!(
                     "attache: '{word}' is not an option: to exclude a word, quote the whole \
@@ -99,6 +106,23 @@ fn value_like_an_option(e: &clap::Error) -> Option<(String, String)> {
 /// (`-war` in `attache search peace -war`, which clap reports as `-w`; `-1990`, `-@gromyko`,
 /// `-"cold war"`, `-x`): one dash and what follows it, typed after a command that takes a
 /// query.
+/// The command and the id or name clap took for an unknown option in a command that takes an
+/// article id or an entity's name (`attache show -rf.txt`).
+fn dashed_name(e: &clap::Error) -> Option<(String, String)> {
+    use clap::error::{ContextKind, ContextValue};
+    let Some(ContextValue::String(invalid)) = e.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = args
+        .first()
+        .filter(|c| matches!(c.as_str(), "show" | "entity"))?;
+    let name = args.iter().skip(1).find(|arg| {
+        arg.starts_with(invalid.as_str()) && !arg.starts_with("--") && arg.chars().count() >= 2
+    })?;
+    Some((command.clone(), name.clone()))
+}
+
 fn excluded_word(e: &clap::Error) -> Option<String> {
     use clap::error::{ContextKind, ContextValue};
     let Some(ContextValue::String(invalid)) = e.get(ContextKind::InvalidArg) else {

@@ -227,6 +227,24 @@ fn show_query_highlights_the_matches_as_search_does_and_colours_entities() {
 #[test]
 fn show_errors_name_what_exists() {
     let env = indexed_sample();
+    // An id that starts with `-` is read as an option: the error says where it goes, and the
+    // order it names works.
+    env.write(
+        "corpus/-rf.txt",
+        " date 2024-01-01 \nA dashed file about Geneva.\n",
+    );
+    env.index();
+    let out = env.run(&["show", "-rf.txt"]);
+    assert_eq!(
+        assert_one_line_error(&out),
+        "attache: '-rf.txt' is not an option: a name that starts with `-` goes last, after \
+         `--`, with every option before it (attache show [OPTIONS] -- -rf.txt)"
+    );
+    let shown = env.run_ok(&["show", "--index", "index", "--", "-rf.txt"], 0);
+    assert!(
+        shown.stdout.contains("A dashed file about Geneva."),
+        "{shown}"
+    );
     let out = env.run(&["show", &format!("{REMARKS}#14")]);
     assert_eq!(
         assert_one_line_error(&out),
