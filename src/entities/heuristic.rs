@@ -57,7 +57,7 @@ pub fn slug(words: &[WordRef<'_>], range: Range<usize>) -> String {
 /// Which lists a word is on, as bits.
 pub use list::{PERSONAL, TITLE};
 
-mod list {
+pub(super) mod list {
     pub const CONNECTOR: u16 = 1;
     pub const HONORIFIC: u16 = 1 << 1;
     pub const FILLER: u16 = 1 << 2;
@@ -116,8 +116,10 @@ const DOCUMENT_WORDS: &str = include_str!("../../data/document_words.tsv");
 /// title further in a run names the person after it, "of" before one word makes it a title's
 /// domain, particles do not count towards a name's three words, hyphenated syllables and
 /// elided particles belong to names, heads before a name ("Charter of", "Operation"), a
-/// place word makes generic words a name, "national" opens a body's name.
-pub const RULES: &str = "heuristic rules 5";
+/// place word makes generic words a name, "national" opens a body's name. 6: known names run
+/// on inside bodies' names and stay apart before a preposition, a date ends a name, an office
+/// and its body name a post, a capitalised word before a known body's name makes a longer one.
+pub const RULES: &str = "heuristic rules 6";
 
 /// The data files whose words decide what the heuristic proposes, for the index's fingerprint.
 pub const DATA: &[&str] = &[
@@ -427,7 +429,8 @@ pub fn org_spans(v: &View<'_, '_, '_>, covered: &[bool]) -> Vec<Range<usize>> {
         let start = i;
         let mut end = i + 1;
         while end < n && v.inner_gap(end) {
-            if v.cap(end) {
+            // A known name inside runs on to its end ("Court of Bosnia and Herzegovina").
+            if v.cap(end) || (covered[end] && covered[end - 1]) {
                 end += 1;
                 continue;
             }
@@ -436,7 +439,8 @@ pub fn org_spans(v: &View<'_, '_, '_>, covered: &[bool]) -> Vec<Range<usize>> {
             while j < n && v.is(j, list::JOINER) && v.inner_gap(j) && !v.cap(j) {
                 j += 1;
             }
-            if j > end && j < n && v.cap(j) && v.inner_gap(j) {
+            // A date after a preposition ends the name ("… in Lebanon in July").
+            if j > end && j < n && v.cap(j) && v.inner_gap(j) && !v.is(j, list::FILLER) {
                 end = j + 1;
             } else {
                 break;
@@ -456,6 +460,18 @@ pub fn org_spans(v: &View<'_, '_, '_>, covered: &[bool]) -> Vec<Range<usize>> {
         {
             a += 1;
         }
+        // A known name joined to the body's name by a preposition is not part of it ("the
+        // Taliban in the International Fund for Saving the Aral Sea").
+        let mut b = a;
+        while b < end && covered[b] {
+            b += 1;
+        }
+        if b > a && b < end && !v.cap(b) && v.is(b, list::JOINER) && v.exact(b) != "of" {
+            while b < end && !v.cap(b) && v.is(b, list::JOINER) {
+                b += 1;
+            }
+            a = b;
+        }
         let has_known = (a..end).any(|w| covered[w]);
         let has_org_word = (a..end).any(|w| !covered[w] && v.is(w, list::ORG));
         if end - a >= 3 && has_known && has_org_word {
@@ -463,6 +479,26 @@ pub fn org_spans(v: &View<'_, '_, '_>, covered: &[bool]) -> Vec<Range<usize>> {
         }
     }
     spans
+}
+
+/// Whether the known body's name starting at word `start` is part of a longer one that the
+/// capitalised word before it opens ("Supreme National Security Council" is not the US
+/// National Security Council): neither a title, filler nor particle, and not opening a
+/// sentence.
+pub fn opens_longer_body(v: &View<'_, '_, '_>, covered: &[bool], start: usize) -> bool {
+    let not = list::FILLER
+        | list::TITLE
+        | list::PERSONAL
+        | list::CONNECTOR
+        | list::JOINER
+        | list::CUE
+        | list::HONORIFIC;
+    start > 0
+        && !covered[start - 1]
+        && v.cap(start - 1)
+        && v.inner_gap(start)
+        && !v.is(start - 1, not)
+        && !v.sentence_start(start - 1)
 }
 
 /// The first word of a person's name that ends at `start`: given names and patronymics just
@@ -578,7 +614,12 @@ pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool]) -> Vec<Proposal<'a>> 
         // After "of", a word is a title's domain, not a name ("State of Korea", "Speaking of
         // Korea"): "Secretary of State Rubio" is named after the second title.
         let domain = a > run && matches!(v.exact(a - 1), "of" | "the") && !v.cap(a - 1);
+        // An office and its body ("Head of Mission", "President of the Council") name a post.
+        let office = v.is(run, list::TITLE) && run + 1 < end && v.exact(run + 1) == "of";
         let kind = if (run..end).any(|w| v.is(w, list::ORG)) {
+            if office {
+                continue;
+            }
             a = run;
             Kind::Org
         } else if domain {

@@ -306,6 +306,18 @@ impl<'g> Recognizer<'g> {
                 covered[m.words.clone()].fill(true);
             }
         }
+        // A known body's name after a capitalised word of its own is a longer name's tail
+        // ("Supreme National Security Council"): the longer name is the mention.
+        for m in &mut mentions {
+            if m.kind == Kind::Org
+                && m.words.len() > 1
+                && heuristic::opens_longer_body(&view, &covered, m.words.start)
+            {
+                let first = m.words.start - 1;
+                covered[first] = true;
+                *m = named(text, words, first..m.words.end, Kind::Org);
+            }
+        }
         // A long organisation name is one mention, not the known entities inside it.
         for org in heuristic::org_spans(&view, &covered) {
             mentions.retain(|m| m.words.end <= org.start || m.words.start >= org.end);
@@ -432,11 +444,24 @@ impl<'g> Recognizer<'g> {
     /// Remembers a person by the surname of their full name, for later surname-only mentions.
     fn remember(&mut self, mention: &Mention) {
         let words = self.analyzer.exact_words(&mention.name);
-        if let [_, .., surname] = words.as_slice() {
+        if let [first, .., surname] = words.as_slice() {
             let surname = surname.strip_suffix("'s").unwrap_or(surname).to_owned();
-            self.people
-                .entry(surname)
-                .or_insert_with(|| (mention.id.clone(), mention.kind, mention.name.clone()));
+            let entry = (mention.id.clone(), mention.kind, mention.name.clone());
+            // The first word stands for the person too where it is the family name ("Yoon Suk
+            // Yeol", "Li Qiang": a short first word) or the name a patronymic follows
+            // ("Mohamed bin Zayed" is Sheikh Mohamed).
+            let first_too = first.chars().count() <= 4
+                || words
+                    .iter()
+                    .any(|w| matches!(w.as_str(), "bin" | "ibn" | "bint"));
+            if first_too
+                && heuristic::list_bits(first) & (heuristic::TITLE | heuristic::PERSONAL) == 0
+            {
+                self.people
+                    .entry(first.clone())
+                    .or_insert_with(|| entry.clone());
+            }
+            self.people.entry(surname).or_insert(entry);
         }
     }
 }
@@ -615,6 +640,50 @@ mod tests {
             names("President Hassan Sheikh Mohamud said"),
             ["Hassan Sheikh Mohamud"]
         );
+    }
+
+    #[test]
+    fn bodies_named_around_known_names() {
+        let names =
+            |text: &str| -> Vec<String> { spans(text).into_iter().map(|(s, _)| s).collect() };
+        // A known name inside runs to its end; a known name before a preposition stays apart.
+        assert_eq!(
+            names("the Court of Bosnia and Herzegovina ruled"),
+            ["Court of Bosnia and Herzegovina"]
+        );
+        assert!(
+            names("the Taliban in the International Fund for Saving the Aral Sea met")
+                .contains(&"Taliban".to_owned()),
+            "{:?}",
+            names("the Taliban in the International Fund for Saving the Aral Sea met")
+        );
+        // An office and its body name a post, not a body; a date ends a name.
+        assert!(names("the Head of Mission spoke").is_empty());
+        // A capitalised word of its own before a known body's name makes a longer name.
+        assert_eq!(
+            spans("Tehran's Supreme National Security Council met."),
+            [
+                ("Tehran's".to_owned(), "tehran".to_owned()),
+                (
+                    "Supreme National Security Council".to_owned(),
+                    "supreme-national-security-council".to_owned()
+                )
+            ]
+        );
+    }
+
+    #[test]
+    fn a_short_family_name_first_or_a_given_name_before_a_patronymic_stands_for_the_person() {
+        let mut recognizer = Recognizer::new(Gazetteer::builtin());
+        let mut analyzer = Analyzer::new();
+        recognizer.start_article();
+        recognizer.recognize(
+            &mut analyzer,
+            "President Yoon Suk Yeol met Sheikh Mohamed bin Zayed in Seoul.",
+        );
+        let later = recognizer.recognize(&mut analyzer, "Yoon said that Sheikh Mohamed agreed.");
+        let ids: Vec<&str> = later.iter().map(|m| &*m.id).collect();
+        assert_eq!(ids, ["yoon-suk-yeol", "bin-zayed"], "{later:?}");
     }
 
     #[test]
