@@ -137,8 +137,17 @@ fn partial_note(
     }
     let name = dir.path().display();
     let Some(pid) = writer else {
-        // No run holds the index: the last one was interrupted or killed after a commit.
-        let run = last?;
+        // No run holds the index: the last one was interrupted or killed after a commit, or
+        // a first one before its first commit (nothing in the index, no run recorded).
+        let Some(run) = last else {
+            let empty = searcher.reader().searcher().num_docs() == 0;
+            return empty.then(|| {
+                format!(
+                    "note: {name} holds no articles and records no indexing run (a first run \
+                     stopped before its first commit?): run `attache index PATH --index {name}`"
+                )
+            });
+        };
         return Some(format!(
             "note: the last indexing run of {name} was interrupted after {} articles: results \
              may lack the articles it had not reached; run `attache index --index {name}` to \

@@ -24,7 +24,27 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
     })?;
     let path = settings.index.value.clone();
     let dir = IndexDir::new(&path);
-    if settings.search_may_build() && dir.current()?.is_none() && !dir.is_shard_set() {
+    let mut opened = None;
+    // A first build stopped before its first commit (a second Ctrl-C, a kill) leaves an index
+    // that holds nothing and records no run: it is built again, as a missing one is.
+    let unbuilt = |dir: &IndexDir| -> anyhow::Result<Option<Searcher>> {
+        if dir.current()?.is_none() || dir.is_shard_set() {
+            return Ok(None);
+        }
+        let searcher = Searcher::open(dir)?;
+        let never = searcher.reader().searcher().num_docs() == 0
+            && searcher.index().last_run().is_none()
+            && dir.writer().is_none();
+        Ok((!never).then_some(searcher))
+    };
+    let missing = match dir.current()?.is_none() {
+        true => !dir.is_shard_set(),
+        false => {
+            opened = unbuilt(&dir)?;
+            opened.is_none() && !dir.is_shard_set()
+        }
+    };
+    if settings.search_may_build() && missing {
         let roots = &settings.corpus.value;
         let shown = |p: &std::path::Path| format!("{}/", p.display());
         let corpus = roots
@@ -46,10 +66,17 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
                 shown(&path),
             );
         }
-        eprintln!(
-            "no index at {} yet: building it from {corpus} first",
-            shown(&path)
-        );
+        match dir.current()?.is_none() {
+            true => eprintln!(
+                "no index at {} yet: building it from {corpus} first",
+                shown(&path)
+            ),
+            false => eprintln!(
+                "{} holds no articles and records no indexing run: building it from {corpus} \
+                 first",
+                shown(&path)
+            ),
+        }
         let options = BuildOptions {
             fallback_roots: roots.clone(),
             ..BuildOptions::new(Vec::new())
@@ -61,7 +88,10 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
         }
         eprintln!("{}", summary_line(&summary));
     }
-    let mut searcher = Searcher::open(&dir)?;
+    let mut searcher = match opened {
+        Some(searcher) => searcher,
+        None => Searcher::open(&dir)?,
+    };
     searcher.set_threads(args.threads)?;
     super::note_partial(&dir, &searcher);
     if let Some(file) = &args.queries {

@@ -330,9 +330,17 @@ pub fn walk_anchored(roots: &[PathBuf], anchors: &[String]) -> Result<Inputs> {
             Ok(rest) if !rest.as_os_str().is_empty() => canonical.join(rest),
             _ => canonical.clone(),
         };
+        // A folder named `*.partial` is an interrupted run's output (`attache export` writes
+        // into `DIR.partial` and renames it once complete): its last file may be cut.
         let walker = walkdir::WalkDir::new(root)
             .follow_links(true)
-            .sort_by_file_name();
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                e.depth() == 0
+                    || !e.file_type().is_dir()
+                    || !e.file_name().to_string_lossy().ends_with(".partial")
+            });
         for entry in walker {
             let entry = match entry {
                 Ok(entry) => entry,

@@ -64,6 +64,35 @@ pub const COUNT_UP_TO: u64 = 1000;
 /// segments costs more than scoring them all.
 pub const COUNT_APART_FROM: u64 = 500;
 
+/// `query` without the part at `span`, with the `+` or `AND` that joined it and a group it
+/// leaves empty: `+peace war` without `peace` is `war`, `peace AND war` without `war` is
+/// `peace`.
+fn without_part(query: &str, span: &std::ops::Range<usize>) -> String {
+    let start = match query[..span.start].ends_with('+') {
+        true => span.start - 1,
+        false => span.start,
+    };
+    let words: Vec<&str> = query[..start]
+        .split_whitespace()
+        .chain(["\u{0}"])
+        .chain(query[span.end..].split_whitespace())
+        .collect();
+    let at = words.iter().position(|w| *w == "\u{0}").expect("the mark");
+    let mut kept: Vec<&str> = Vec::with_capacity(words.len());
+    for (i, word) in words.iter().enumerate() {
+        let joins_gap = *word == "AND" && (i + 1 == at || i == at + 1);
+        if i != at && !joins_gap {
+            kept.push(word);
+        }
+    }
+    let text = kept.join(" ").replace("( )", "").replace("()", "");
+    let text = text
+        .trim()
+        .trim_start_matches("AND ")
+        .trim_end_matches(" AND");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// A query with one of its parts left out, and what it matches (see
 /// [`Searcher::without_each`]).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -825,14 +854,9 @@ impl Searcher {
             if counted.passages == 0 {
                 continue;
             }
-            let query = format!(
-                "{} {}",
-                &request.query[..span.start],
-                &request.query[span.end..]
-            );
             relaxed.push(Relaxed {
+                query: without_part(&request.query, &span),
                 without: request.query[span].to_owned(),
-                query: query.split_whitespace().collect::<Vec<_>>().join(" "),
                 passages: counted.passages,
                 exact: counted.exact,
             });
@@ -1040,4 +1064,26 @@ fn prefix_words(
         }
     }
     Ok(plan::Expansion::Words(words.into_iter().collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_part_left_out_takes_its_operator_along() {
+        let cases = [
+            ("Kosovo NATO bombing", "bombing", "Kosovo NATO"),
+            ("+peace war", "peace", "war"),
+            ("peace AND war", "war", "peace"),
+            ("peace AND war", "peace", "war"),
+            ("peace (war) treaty", "war", "peace treaty"),
+        ];
+        for (query, part, expected) in cases {
+            let start = query.find(part).unwrap();
+            assert_eq!(
+                super::without_part(query, &(start..start + part.len())),
+                expected,
+                "{query} without {part}"
+            );
+        }
+    }
 }

@@ -401,6 +401,21 @@ fn an_export_is_written_beside_its_folder_and_named_once_complete() {
         )
     );
     assert!(!env.path().join("y").exists());
+    // Indexing a folder that holds it reads nothing of it: its last article may be cut.
+    env.write("y.partial/passages.ndjson", "");
+    env.write(
+        "exports/x.partial/notes.txt",
+        "date 2024-01-01\n\nA cut xylophone.\n",
+    );
+    env.write(
+        "exports/kept.txt",
+        "date 2024-01-01\n\nA whole xylophone.\n",
+    );
+    let read = env.run_ok(
+        &["index", "exports", "--index", "from-exports", "--json"],
+        0,
+    );
+    assert!(read.stdout.contains("\"added\":1,"), "{read}");
     // A complete export takes its name, into an empty folder too, and leaves no `.partial`.
     std::fs::create_dir(env.path().join("z")).unwrap();
     env.run_ok(&["export", "--format", "quickwit", "z"], 0);

@@ -754,6 +754,42 @@ fn ctrl_c_during_the_first_searchs_build_keeps_what_was_read_and_says_so() {
     assert!(!done.stderr.contains("note:"), "{done}");
 }
 
+#[test]
+fn a_first_run_killed_before_its_first_commit_is_noted_and_built_again_by_search() {
+    let env = TestEnv::empty();
+    env.write(
+        "corpus/a.txt",
+        "date 2024-05-01\n\nThe okapi delegation met in Geneva.\n",
+    );
+    // A run fed through a pipe that stays open: its index exists, nothing is committed.
+    let mut child = spawn_stdin_run(&env, &[]);
+    let started = Instant::now();
+    while !env.path().join("index/CURRENT").exists() {
+        assert!(started.elapsed() < Duration::from_secs(60), "no index made");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let who = env.run(&["who", "okapi"]);
+    assert!(
+        who.stderr.contains(
+            "note: index holds no articles and records no indexing run (a first run stopped \
+             before its first commit?): run `attache index PATH --index index`"
+        ),
+        "{who}"
+    );
+    // The first search builds it again from the corpus, as it builds a missing one.
+    let search = env.run_ok(&["search", "okapi"], 0);
+    assert!(
+        search.stderr.contains(
+            "index/ holds no articles and records no indexing run: building it from corpus/ first"
+        ),
+        "{search}"
+    );
+    assert!(search.stdout.contains("okapi"), "{search}");
+}
+
 /// Counts articles and cancels once `after` were read.
 struct CancelAfter {
     after: u64,
