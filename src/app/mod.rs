@@ -132,10 +132,25 @@ fn partial_note(
 ) -> Option<String> {
     let writer = dir.writer();
     let last = searcher.index().last_run();
-    if last.as_ref().is_some_and(|run| run.complete) {
-        return None; // an update of a finished index: searches see its last commit
-    }
     let name = dir.path().display();
+    if last.as_ref().is_some_and(|run| run.complete) {
+        // An update of a finished index: searches see its last commit. An earlier run that
+        // was interrupted may have left roots unread, whatever later runs of others did.
+        let unfinished = searcher.index().unfinished();
+        if unfinished.is_empty() {
+            return None;
+        }
+        let roots: Vec<String> = unfinished
+            .iter()
+            .map(|root| attache::error::printable(root).into_owned())
+            .collect();
+        return Some(format!(
+            "note: an interrupted indexing run of {name} did not finish reading {}: results may \
+             lack their articles; run `attache index {} --index {name}`",
+            roots.join(", "),
+            roots.join(" ")
+        ));
+    }
     let Some(pid) = writer else {
         // No run holds the index: the last one was interrupted or killed after a commit, or
         // a first one before its first commit (nothing in the index, no run recorded).

@@ -131,6 +131,18 @@ fn build_in(
         total_bytes: inputs.total_bytes(),
         ..RunSummary::default()
     };
+    // Interrupted runs' roots that no complete run has read since (a rebuild reads them all).
+    let unfinished = match (&existing, &rebuild) {
+        (
+            Some(Existing {
+                open: Some(open), ..
+            }),
+            None,
+        ) => super::read_payload(&open.index)
+            .map(|p| p.unfinished)
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
     let (target, mut catalog) = choose_target(dir, options, &manifest, existing, &rebuild)?;
     let job = pipeline::Job {
         dir,
@@ -144,6 +156,7 @@ fn build_in(
         stdin_origin,
         gone,
         roots,
+        unfinished,
     };
     summary.rebuilt_because = rebuild.flatten();
     match target {

@@ -456,6 +456,12 @@ impl OpenIndex {
         read_payload(&self.index).map(|p| p.run)
     }
 
+    /// The roots of interrupted runs that no complete run has read since: their articles may
+    /// be missing (shown as given when under the working directory).
+    pub fn unfinished(&self) -> Vec<String> {
+        read_payload(&self.index).map_or_else(Vec::new, |p| p.unfinished)
+    }
+
     /// The corpus roots the index records (none for an index built before they were).
     pub fn roots(&self) -> Option<roots::Roots> {
         read_payload(&self.index).and_then(|p| p.corpus_roots)

@@ -52,6 +52,8 @@ pub(super) struct Job<'a> {
     pub gone: Vec<String>,
     /// The roots to record with each commit.
     pub roots: Roots,
+    /// The unfinished roots the index records (see [`Payload::unfinished`]).
+    pub unfinished: Vec<String>,
 }
 
 /// An article on its way to a worker.
@@ -84,6 +86,29 @@ impl Shared {
 }
 
 impl Job<'_> {
+    /// The unfinished roots to record with a commit of `run`: a run that has not finished
+    /// adds its own roots; a finished one clears those it read.
+    fn unfinished_after(&self, run: &RunSummary) -> Vec<String> {
+        let mut left: Vec<String> = match run.complete {
+            true => self
+                .unfinished
+                .iter()
+                .filter(|u| !self.replaceable.contains(u))
+                .cloned()
+                .collect(),
+            false => self.unfinished.clone(),
+        };
+        if !run.complete {
+            for root in self.replaceable.root_keys() {
+                if !left.contains(root) {
+                    left.push(root.clone());
+                }
+            }
+        }
+        left.sort();
+        left
+    }
+
     /// Reads every input, writes what changed into `index` (nothing when `None`), removes what
     /// is gone, and commits.
     pub fn run(
@@ -228,7 +253,9 @@ impl Job<'_> {
             let mut writer = writer.into_inner().expect("writer lock");
             // An interrupted rebuild is abandoned: its folder is removed, the old index stays.
             if !(cancelled && self.fresh) {
-                commit(&mut writer, summary, &roots).map_err(|e| self.write_error(e))?;
+                let unfinished = self.unfinished_after(summary);
+                commit(&mut writer, summary, &roots, unfinished)
+                    .map_err(|e| self.write_error(e))?;
             }
             writer
                 .wait_merging_threads()
@@ -711,7 +738,13 @@ impl Reader<'_> {
         }
         let mut run = self.summary.clone();
         self.job.finish_summary(&mut run, &self.counts);
-        match commit(&mut writer.write().expect("writer lock"), &run, &self.roots) {
+        let unfinished = self.job.unfinished_after(&run);
+        match commit(
+            &mut writer.write().expect("writer lock"),
+            &run,
+            &self.roots,
+            unfinished,
+        ) {
             Ok(()) => {
                 self.checkpoint = Checkpoint::now(
                     self.counts.bytes,
@@ -844,15 +877,17 @@ fn probe_write(folder: &Path) -> Option<std::io::Error> {
     result.err()
 }
 
-/// Commits with the run summary and the roots as payload.
+/// Commits with the run summary, the roots and the unfinished roots as payload.
 fn commit(
     writer: &mut IndexWriter<TantivyDocument>,
     run: &RunSummary,
     roots: &Roots,
+    unfinished: Vec<String>,
 ) -> Result<()> {
     let payload = Payload {
         run: run.clone(),
         corpus_roots: Some(roots.clone()),
+        unfinished,
     };
     let payload = serde_json::to_string(&payload).expect("summary serializes");
     let mut prepared = writer.prepare_commit()?;

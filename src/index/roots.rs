@@ -42,6 +42,10 @@ pub struct Payload {
     /// The index's roots (absent in indexes built before they were recorded).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub corpus_roots: Option<Roots>,
+    /// The roots (origin keys) of interrupted runs that no complete run has read since: their
+    /// articles may be missing, whatever later runs of other roots did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unfinished: Vec<String>,
 }
 
 impl Roots {
@@ -190,6 +194,7 @@ mod tests {
         let new = serde_json::to_string(&Payload {
             run: payload.run.clone(),
             corpus_roots: Some(Roots::of(["/c".to_owned()])),
+            unfinished: Vec::new(),
         })
         .unwrap();
         let run: RunSummary = serde_json::from_str(&new).unwrap();

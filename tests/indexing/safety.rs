@@ -755,6 +755,36 @@ fn ctrl_c_during_the_first_searchs_build_keeps_what_was_read_and_says_so() {
 }
 
 #[test]
+fn an_interrupted_runs_roots_stay_noted_until_a_run_reads_them_whatever_runs_between() {
+    let env = TestEnv::empty();
+    let lines = bulk_lines(500);
+    let mut child = spawn_stdin_run(&env, &["--checkpoint-articles", "200"]);
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(lines[..300].concat().as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    wait_for_articles(&env, &mut child, 1);
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    drop(stdin);
+    assert_eq!(finish(child).code, 130);
+    // A complete run of another root does not make the index whole.
+    env.write("other/a.txt", "date 2024-05-01\n\nThe okapi treaty.\n");
+    env.run_ok(&["index", "other", "--quiet"], 0);
+    let note = "note: an interrupted indexing run of index did not finish reading <stdin>";
+    let out = env.run_ok(&["search", "treaty", "--count"], 0);
+    assert!(out.stderr.contains(note), "{out}");
+    // A run that reads it again does.
+    let resumed = env.run_with_stdin(&["index", "-", "--quiet"], lines.concat().as_bytes());
+    assert_eq!(resumed.code, 0, "{resumed}");
+    let out = env.run_ok(&["search", "treaty", "--count"], 0);
+    assert!(!out.stderr.contains("note:"), "{out}");
+    assert_eq!(articles(&env), 501);
+}
+
+#[test]
 fn a_first_run_killed_before_its_first_commit_is_noted_and_built_again_by_search() {
     let env = TestEnv::empty();
     env.write(
