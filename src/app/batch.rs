@@ -35,7 +35,31 @@ pub fn run(
     let (mut failed, mut matched) = (0usize, false);
     for (n, line) in input.split(b'\n').enumerate() {
         let line = line.with_context(|| format!("cannot read queries from {name}"))?;
-        let line = String::from_utf8_lossy(&line);
+        if n == 0
+            && let Some(why) = attache::corpus::utf16_hint(&line)
+        {
+            anyhow::bail!("{}: {why}", printable(&name));
+        }
+        // A line that is not UTF-8 is not run as whatever its bytes read as: it is an error
+        // of its own, and the others run.
+        let line = match std::str::from_utf8(&line) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(e) => {
+                failed += 1;
+                let why = format!(
+                    "not UTF-8 (byte {} of the line): save the queries file as UTF-8",
+                    e.valid_up_to() + 1
+                );
+                let tags = Tags {
+                    query: None,
+                    line: Some(n + 1),
+                };
+                json::write_error(&mut out, tags, &why)?;
+                out.flush()?;
+                eprintln!("attache: {}: line {}: {why}", printable(&name), n + 1);
+                continue;
+            }
+        };
         // A byte-order mark opening the file is no part of its first query.
         let line = match n {
             0 => line.trim_start_matches('\u{feff}'),

@@ -22,6 +22,7 @@ pub use date::Date;
 pub use jsonl::read_from as read_jsonl_from;
 /// Parses one plain-text article from its bytes; the fuzz targets drive it from memory.
 pub use text::parse as parse_text;
+pub use text::utf16 as utf16_hint;
 
 use crate::error::{Error, Result, printable};
 

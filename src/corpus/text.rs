@@ -72,7 +72,7 @@ pub fn parse(id: &str, bytes: &[u8]) -> Result<Article, (Option<usize>, String)>
 
 /// Why a file that opens with a UTF-16 byte-order mark is skipped, with the fix; `None` for
 /// any other file.
-pub(crate) fn utf16(bytes: &[u8]) -> Option<String> {
+pub fn utf16(bytes: &[u8]) -> Option<String> {
     let (order, name) = match bytes {
         [0xff, 0xfe, ..] => ("FF FE", "UTF-16LE"),
         [0xfe, 0xff, ..] => ("FE FF", "UTF-16BE"),

@@ -220,6 +220,30 @@ fn a_queries_file_with_a_byte_order_mark_or_none_at_all_is_read_or_named() {
     let out = env.run_ok(&["search", "--queries", "bom.txt", "--count"], 0);
     let first: Value = serde_json::from_str(out.stdout.lines().next().unwrap()).unwrap();
     assert_eq!(first["query"], "Ushakov", "{out}");
+    // A line that is not UTF-8 is an error of its own, not a garbled query; the rest run.
+    env.write("latin1.txt", b"\xe9t\xe9\nUshakov\n".as_slice());
+    let out = env.run_ok(&["search", "--queries", "latin1.txt", "--count"], 2);
+    let lines: Vec<Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["type"], "error", "{out}");
+    assert_eq!(lines[0]["line"], 1, "{out}");
+    assert_eq!(lines[1]["query"], "Ushakov", "{out}");
+    assert_eq!(
+        out.stderr,
+        "attache: latin1.txt: line 1: not UTF-8 (byte 1 of the line): save the queries file as \
+         UTF-8\n"
+    );
+    // A UTF-16 file is named as one, with the conversion.
+    env.write("utf16.txt", b"\xff\xfeU\x00s\x00\n\x00".as_slice());
+    let out = env.run_ok(&["search", "--queries", "utf16.txt"], 2);
+    assert!(
+        out.stderr
+            .starts_with("attache: utf16.txt: UTF-16 text (byte-order mark FF FE)"),
+        "{out}"
+    );
     let missing = env.run_ok(&["search", "--queries", "nosuch.txt"], 2);
     assert_eq!(
         missing.stderr,
