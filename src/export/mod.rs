@@ -155,6 +155,10 @@ pub fn export(
         }
     };
     // Complete: the folder takes its name (an empty folder there is replaced).
+    // An empty folder it replaces keeps its permissions.
+    if let Ok(meta) = std::fs::metadata(&request.dir) {
+        let _ = std::fs::set_permissions(&staging, meta.permissions());
+    }
     if request.dir.is_dir() {
         std::fs::remove_dir(&request.dir).map_err(|e| Error::io(&request.dir, e))?;
     }
@@ -235,6 +239,26 @@ fn write_all(
     })
 }
 
+/// Whether `dir` is a mount point: on another device than its parent.
+fn mount_point(dir: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let parent = std::path::absolute(dir)
+            .ok()
+            .and_then(|a| a.parent().map(Path::to_path_buf));
+        match (std::fs::metadata(dir), parent.map(std::fs::metadata)) {
+            (Ok(dir), Some(Ok(parent))) => dir.dev() != parent.dev(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        false
+    }
+}
+
 /// Checks the export folder (missing, or an empty folder: an export never mixes with older
 /// files) and creates the folder the export is written to first, `DIR.partial` beside it:
 /// renamed to `DIR` once complete, so an interrupted export never stands under the final name.
@@ -256,6 +280,25 @@ fn prepare(dir: &Path) -> Result<PathBuf> {
             )));
         }
         Err(e) => return Err(Error::io(dir, e)),
+    }
+    // An empty folder is replaced by the export: one that a rename cannot replace (a link, a
+    // mount point, `.`) is refused before any work.
+    if let Ok(meta) = std::fs::symlink_metadata(dir) {
+        let unreplaceable = meta.file_type().is_symlink()
+            || dir.components().next_back().is_some_and(|c| {
+                matches!(
+                    c,
+                    std::path::Component::CurDir | std::path::Component::ParentDir
+                )
+            })
+            || mount_point(dir);
+        if unreplaceable {
+            return Err(Error::Invalid(format!(
+                "{}: a link, a mount point or `.` cannot take the export's place: name a new \
+                 folder (inside it, say)",
+                dir.display()
+            )));
+        }
     }
     let absolute = std::path::absolute(dir).map_err(|e| Error::io(dir, e))?;
     let (Some(parent), Some(name)) = (absolute.parent(), absolute.file_name()) else {

@@ -416,9 +416,67 @@ fn an_export_is_written_beside_its_folder_and_named_once_complete() {
         0,
     );
     assert!(read.stdout.contains("\"added\":1,"), "{read}");
+    // A folder a rename cannot replace is refused before any work: a link, `.`.
+    std::fs::create_dir(env.path().join("real")).unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(env.path().join("real"), env.path().join("link")).unwrap();
+        let out = env.run(&["export", "--format", "quickwit", "link"]);
+        assert!(
+            assert_one_line_error(&out).contains(
+                "link: a link, a mount point or `.` cannot take the export's place: name a new \
+                 folder (inside it, say)"
+            ),
+            "{out}"
+        );
+        assert!(!env.path().join("link.partial").exists());
+    }
+    let index = env.path().join("index").display().to_string();
+    let here = env
+        .command(&["export", "--format", "quickwit", ".", "--index", &index])
+        .current_dir(env.path().join("real"))
+        .output()
+        .unwrap();
+    assert_eq!(here.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&here.stderr).contains("cannot take the export's place"),
+        "{here:?}"
+    );
+    assert_eq!(
+        std::fs::read_dir(env.path())
+            .unwrap()
+            .filter(|e| e
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".partial"))
+            .count(),
+        1,
+        "only y.partial, left by the test above"
+    );
     // A complete export takes its name, into an empty folder too, and leaves no `.partial`.
     std::fs::create_dir(env.path().join("z")).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let private = std::fs::Permissions::from_mode(0o700);
+        std::fs::set_permissions(env.path().join("z"), private).unwrap();
+    }
     env.run_ok(&["export", "--format", "quickwit", "z"], 0);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(env.path().join("z"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o777,
+            0o700,
+            "the folder it replaced keeps its permissions"
+        );
+    }
     assert!(env.path().join("z/passages.ndjson").is_file());
     assert!(!env.path().join("z.partial").exists());
 }
