@@ -331,6 +331,22 @@ impl Settings {
     }
 }
 
+/// `path` with a leading `~/` read as the home folder, as the shell reads it unquoted: a path
+/// given as `--out=~/x` (where the shell leaves it) or quoted names the same place, not a
+/// folder named `~` here. `from` names the option in the error when HOME is not set.
+pub fn home_expanded(path: &Path, from: &str) -> anyhow::Result<PathBuf> {
+    let Ok(rest) = path.strip_prefix("~") else {
+        return Ok(path.to_path_buf());
+    };
+    match std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        Some(home) => Ok(PathBuf::from(home).join(rest)),
+        None => anyhow::bail!(
+            "{from} '{}' starts with `~` and HOME is not set: give the full path",
+            path.display()
+        ),
+    }
+}
+
 /// The config file's place: `$XDG_CONFIG_HOME/attache/config.toml` (an absolute path, as the
 /// XDG spec asks), else `$HOME/.config/attache/config.toml`.
 pub fn config_path(env: &dyn Fn(&str) -> Option<OsString>) -> Option<PathBuf> {

@@ -13,7 +13,8 @@ use super::{human_bytes, open_searcher};
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::exit::Exit;
 
-pub fn run(args: ExportArgs) -> anyhow::Result<Exit> {
+pub fn run(mut args: ExportArgs) -> anyhow::Result<Exit> {
+    args.dir = super::config::home_expanded(&args.dir, "DIR")?;
     // An index's folders are its own: a rebuild removes an older generation with what it holds.
     if let Some(index) = super::written::inside_index(&args.dir.join("export")) {
         anyhow::bail!(

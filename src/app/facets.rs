@@ -13,7 +13,12 @@ use crate::exit::Exit;
 /// How many values of a facet other than dates are shown without `--limit`.
 pub const DEFAULT_VALUES: usize = 20;
 
-pub fn run(args: FacetsArgs) -> anyhow::Result<Exit> {
+pub fn run(mut args: FacetsArgs) -> anyhow::Result<Exit> {
+    args.svg = args
+        .svg
+        .as_deref()
+        .map(|p| super::config::home_expanded(p, "--svg"))
+        .transpose()?;
     if let Some(path) = &args.svg {
         super::written::check(path, super::written::Kind::Chart)?;
     }

@@ -16,7 +16,12 @@ use super::written::{self, Kind};
 use crate::cli::GenArgs;
 use crate::exit::Exit;
 
-pub fn run(args: GenArgs) -> anyhow::Result<Exit> {
+pub fn run(mut args: GenArgs) -> anyhow::Result<Exit> {
+    args.out = args
+        .out
+        .as_deref()
+        .map(|p| super::config::home_expanded(p, "--out"))
+        .transpose()?;
     if !args.learn.is_empty() {
         return learn_model(&args.learn, args.out.as_deref());
     }

@@ -482,6 +482,33 @@ fn an_export_is_written_beside_its_folder_and_named_once_complete() {
 }
 
 #[test]
+fn a_tilde_in_an_output_path_is_the_home_folder() {
+    let env = indexed();
+    let home = env.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let index = env.path().join("index").display().to_string();
+    for args in [
+        &["export", "--format", "quickwit", "~/exp", "--index", &index][..],
+        &["gen", "--articles", "3", "--out=~/gen.jsonl"],
+        &[
+            "facets",
+            "--by",
+            "year",
+            "--svg=~/chart.svg",
+            "--index",
+            &index,
+        ],
+    ] {
+        let out = env.command(args).env("HOME", &home).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {out:?}");
+    }
+    assert!(home.join("exp/passages.ndjson").is_file());
+    assert!(home.join("gen.jsonl").is_file());
+    assert!(home.join("chart.svg").is_file());
+    assert!(!env.path().join("~").exists(), "no folder named ~");
+}
+
+#[test]
 fn export_refuses_a_folder_that_is_not_empty_and_a_bad_name() {
     let env = indexed();
     env.write("full/notes.txt", "mine");
