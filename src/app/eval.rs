@@ -69,7 +69,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<Exit> {
         None => None,
     };
     let (path, _) = args.location.resolve()?;
-    let mut searcher = Searcher::open(&IndexDir::new(path))?;
+    let mut searcher = Searcher::open(&IndexDir::new(&path))?;
     let options = EvalOptions {
         needs_file: args.queries.clone(),
         qrels_file: args.qrels.clone(),
@@ -77,6 +77,35 @@ pub fn run(args: EvalArgs) -> anyhow::Result<Exit> {
         ranking: args.ranking.into(),
     };
     let report = eval::evaluate(&mut searcher, &needs, &qrels, &options)?;
+    // Relevant passages the index lacks score as misses: another index, or another splitting.
+    let mut articles: std::collections::BTreeMap<&str, Vec<u64>> = Default::default();
+    let (mut judged, mut missing, mut example) = (0usize, 0usize, None);
+    for need in &needs {
+        let relevant = qrels.get(&need.id).into_iter().flat_map(|j| j.iter());
+        for doc in relevant.filter(|(_, g)| **g >= 1).map(|(d, _)| d) {
+            let Some((article, n)) = doc.rsplit_once('#') else {
+                continue;
+            };
+            let Ok(n) = n.parse::<u64>() else { continue };
+            judged += 1;
+            if !articles.contains_key(article) {
+                let numbers = searcher.passage_numbers(article)?;
+                articles.insert(article, numbers);
+            }
+            if !articles[article].contains(&n) {
+                missing += 1;
+                example.get_or_insert(doc.as_str());
+            }
+        }
+    }
+    if let Some(example) = example {
+        eprintln!(
+            "note: {missing} of the {judged} passages judged relevant are not in {} (as {}): \
+             they count as misses; is it the index they were judged on?",
+            path.display(),
+            attache::error::printable(example)
+        );
+    }
     let comparison = before.as_ref().map(|b| eval::compare(&report, b));
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {

@@ -143,6 +143,15 @@ impl Searcher {
             .collect()
     }
 
+    /// Which passages of an article the index holds, by number (none for an article it
+    /// lacks).
+    ///
+    /// # Errors
+    /// A failure reading the index.
+    pub fn passage_numbers(&self, article_id: &str) -> Result<Vec<u64>> {
+        Ok(self.numbered(article_id)?.iter().map(|(n, _)| *n).collect())
+    }
+
     /// For a location that names a whole article whose id holds `#` (`report#0`), the other
     /// reading it would have had, a passage of a shorter id (`report`, 0), when that passage
     /// exists: `show` names the article, and the caller may say what else was meant.

@@ -97,6 +97,17 @@ fn relevance_eval_reads_past_a_byte_order_mark_and_refuses_judgements_of_an_unkn
     let report: Value = serde_json::from_str(&out.stdout).expect("a JSON report");
     assert_eq!(report["needs"][0]["id"], "A", "{out}");
     assert_eq!(report["needs"][0]["judged"], 1, "{out}");
+    // A passage judged relevant that the index lacks is a miss, and a note says so.
+    env.write("qrels.txt", format!("{judged}A 0 elsewhere.txt#3 2\n"));
+    let out = env.run(&["eval", "needs.tsv", "qrels.txt"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(
+        out.stderr.contains(
+            "note: 1 of the 2 passages judged relevant are not in index (as elsewhere.txt#3): \
+             they count as misses; is it the index they were judged on?"
+        ),
+        "{out}"
+    );
     // A judged need the needs file lacks is an error, not a need left out of the means.
     env.write(
         "qrels.txt",
