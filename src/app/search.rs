@@ -37,14 +37,15 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
             && dir.writer().is_none();
         Ok((!never).then_some(searcher))
     };
-    let missing = match dir.current()?.is_none() {
-        true => !dir.is_shard_set(),
-        false => {
-            opened = unbuilt(&dir)?;
-            opened.is_none() && !dir.is_shard_set()
-        }
-    };
-    if settings.search_may_build() && missing {
+    let missing = settings.search_may_build()
+        && match dir.current()?.is_none() {
+            true => !dir.is_shard_set(),
+            false => {
+                opened = unbuilt(&dir)?;
+                opened.is_none() && !dir.is_shard_set()
+            }
+        };
+    if missing {
         let roots = &settings.corpus.value;
         let shown = |p: &std::path::Path| format!("{}/", p.display());
         let corpus = roots

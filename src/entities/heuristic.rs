@@ -335,9 +335,11 @@ fn named_by_head_before(v: &View<'_, '_, '_>, start: usize) -> bool {
         j -= 1;
     }
     if j > 0 && v.exact(j - 1) == "of" && !v.cap(j - 1) && v.inner_gap(j) {
+        if j < 2 {
+            return false;
+        }
         let head = j - 2;
-        return j >= 2
-            && v.inner_gap(j - 1)
+        return v.inner_gap(j - 1)
             && v.cap(head)
             && v.is(head, list::DOCUMENT)
             && !matches!(

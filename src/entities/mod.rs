@@ -657,6 +657,8 @@ mod tests {
             "{:?}",
             names("the Taliban in the International Fund for Saving the Aral Sea met")
         );
+        // A passage that opens with "of" (a paragraph cut at a page break) is read safely.
+        assert_eq!(names("of the United Nations"), ["United Nations"]);
         // An office and its body name a post, not a body; a date ends a name.
         assert!(names("the Head of Mission spoke").is_empty());
         // A capitalised word of its own before a known body's name makes a longer name.
