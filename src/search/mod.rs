@@ -72,20 +72,20 @@ fn without_part(query: &str, span: &std::ops::Range<usize>) -> String {
         true => span.start - 1,
         false => span.start,
     };
-    let words: Vec<&str> = query[..start]
-        .split_whitespace()
-        .chain(["\u{0}"])
-        .chain(query[span.end..].split_whitespace())
-        .collect();
-    let at = words.iter().position(|w| *w == "\u{0}").expect("the mark");
-    let mut kept: Vec<&str> = Vec::with_capacity(words.len());
-    for (i, word) in words.iter().enumerate() {
-        let joins_gap = *word == "AND" && (i + 1 == at || i == at + 1);
-        if i != at && !joins_gap {
-            kept.push(word);
-        }
+    let mut before: Vec<&str> = query[..start].split_whitespace().collect();
+    let mut after: Vec<&str> = query[span.end..].split_whitespace().collect();
+    if before.last() == Some(&"AND") {
+        before.pop();
+    } else if after.first() == Some(&"AND") {
+        after.remove(0);
     }
-    let text = kept.join(" ").replace("( )", "").replace("()", "");
+    let text = before
+        .into_iter()
+        .chain(after)
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("( )", "")
+        .replace("()", "");
     let text = text
         .trim()
         .trim_start_matches("AND ")
