@@ -106,37 +106,27 @@ fn value_like_an_option(e: &clap::Error) -> Option<(String, String)> {
 /// (`-war` in `attache search peace -war`, which clap reports as `-w`; `-1990`, `-@gromyko`,
 /// `-"cold war"`, `-x`): one dash and what follows it, typed after a command that takes a
 /// query.
+fn excluded_word(e: &clap::Error) -> Option<String> {
+    dashed_argument(e, &["search", "entities", "facets", "who"]).map(|(_, word)| word)
+}
+
 /// The command and the id or name clap took for an unknown option in a command that takes an
 /// article id or an entity's name (`attache show -rf.txt`).
 fn dashed_name(e: &clap::Error) -> Option<(String, String)> {
-    use clap::error::{ContextKind, ContextValue};
-    let Some(ContextValue::String(invalid)) = e.get(ContextKind::InvalidArg) else {
-        return None;
-    };
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let command = args
-        .first()
-        .filter(|c| matches!(c.as_str(), "show" | "entity"))?;
-    let name = args.iter().skip(1).find(|arg| {
-        arg.starts_with(invalid.as_str()) && !arg.starts_with("--") && arg.chars().count() >= 2
-    })?;
-    Some((command.clone(), name.clone()))
+    dashed_argument(e, &["show", "entity"])
 }
 
-fn excluded_word(e: &clap::Error) -> Option<String> {
+/// The command (one of `commands`) and the argument after it that clap read as the unknown
+/// option it reports: one dash and at least one more character, never `--…`.
+fn dashed_argument(e: &clap::Error, commands: &[&str]) -> Option<(String, String)> {
     use clap::error::{ContextKind, ContextValue};
     let Some(ContextValue::String(invalid)) = e.get(ContextKind::InvalidArg) else {
         return None;
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let takes_query = ["search", "entities", "facets", "who"];
-    if !args
-        .first()
-        .is_some_and(|c| takes_query.contains(&c.as_str()))
-    {
-        return None;
-    }
-    args.into_iter().skip(1).find(|arg| {
+    let command = args.first().filter(|c| commands.contains(&c.as_str()))?;
+    let argument = args.iter().skip(1).find(|arg| {
         arg.starts_with(invalid.as_str()) && !arg.starts_with("--") && arg.chars().count() >= 2
-    })
+    })?;
+    Some((command.clone(), argument.clone()))
 }
