@@ -124,6 +124,14 @@ fn note_partial(dir: &attache::index::IndexDir, searcher: &attache::search::Sear
     }
 }
 
+/// Whether the index holds nothing and records no run while no run writes it: a first run
+/// stopped before its first commit.
+fn never_built(dir: &attache::index::IndexDir, searcher: &attache::search::Searcher) -> bool {
+    searcher.reader().searcher().num_docs() == 0
+        && searcher.index().last_run().is_none()
+        && dir.writer().is_none()
+}
+
 /// While a run that has not finished yet is writing the index, or after one was interrupted,
 /// what a reader sees of it.
 fn partial_note(
@@ -131,12 +139,11 @@ fn partial_note(
     searcher: &attache::search::Searcher,
 ) -> Option<String> {
     let writer = dir.writer();
-    let last = searcher.index().last_run();
+    let (last, unfinished) = searcher.index().last_run_and_unfinished();
     let name = dir.path().display();
     if last.as_ref().is_some_and(|run| run.complete) {
         // An update of a finished index: searches see its last commit. An earlier run that
         // was interrupted may have left roots unread, whatever later runs of others did.
-        let unfinished = searcher.index().unfinished();
         if unfinished.is_empty() {
             return None;
         }
@@ -155,8 +162,7 @@ fn partial_note(
         // No run holds the index: the last one was interrupted or killed after a commit, or
         // a first one before its first commit (nothing in the index, no run recorded).
         let Some(run) = last else {
-            let empty = searcher.reader().searcher().num_docs() == 0;
-            return empty.then(|| {
+            return never_built(dir, searcher).then(|| {
                 format!(
                     "note: {name} holds no articles and records no indexing run (a first run \
                      stopped before its first commit?): run `attache index PATH --index {name}`"

@@ -24,28 +24,25 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
     })?;
     let path = settings.index.value.clone();
     let dir = IndexDir::new(&path);
+    // Built first when there is no index, or when a first run stopped before its first commit
+    // left one that holds nothing and records no run (a second Ctrl-C, a kill). A searcher
+    // opened to find out is kept. `Some(true)`: an index to build again.
     let mut opened = None;
-    // A first build stopped before its first commit (a second Ctrl-C, a kill) leaves an index
-    // that holds nothing and records no run: it is built again, as a missing one is.
-    let unbuilt = |dir: &IndexDir| -> anyhow::Result<Option<Searcher>> {
-        if dir.current()?.is_none() || dir.is_shard_set() {
-            return Ok(None);
-        }
-        let searcher = Searcher::open(dir)?;
-        let never = searcher.reader().searcher().num_docs() == 0
-            && searcher.index().last_run().is_none()
-            && dir.writer().is_none();
-        Ok((!never).then_some(searcher))
-    };
-    let missing = settings.search_may_build()
-        && match dir.current()?.is_none() {
-            true => !dir.is_shard_set(),
-            false => {
-                opened = unbuilt(&dir)?;
-                opened.is_none() && !dir.is_shard_set()
+    let build = match settings.search_may_build() && !dir.is_shard_set() {
+        false => None,
+        true => match dir.current()? {
+            None => Some(false),
+            Some(_) => {
+                let searcher = Searcher::open(&dir)?;
+                let unbuilt = super::never_built(&dir, &searcher);
+                if !unbuilt {
+                    opened = Some(searcher);
+                }
+                unbuilt.then_some(true)
             }
-        };
-    if missing {
+        },
+    };
+    if let Some(again) = build {
         let roots = &settings.corpus.value;
         let shown = |p: &std::path::Path| format!("{}/", p.display());
         let corpus = roots
@@ -67,12 +64,12 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
                 shown(&path),
             );
         }
-        match dir.current()?.is_none() {
-            true => eprintln!(
+        match again {
+            false => eprintln!(
                 "no index at {} yet: building it from {corpus} first",
                 shown(&path)
             ),
-            false => eprintln!(
+            true => eprintln!(
                 "{} holds no articles and records no indexing run: building it from {corpus} \
                  first",
                 shown(&path)

@@ -456,10 +456,14 @@ impl OpenIndex {
         read_payload(&self.index).map(|p| p.run)
     }
 
-    /// The roots of interrupted runs that no complete run has read since: their articles may
-    /// be missing (shown as given when under the working directory).
-    pub fn unfinished(&self) -> Vec<String> {
-        read_payload(&self.index).map_or_else(Vec::new, |p| p.unfinished)
+    /// [`OpenIndex::last_run`] and the roots (origin keys) of interrupted runs that no
+    /// complete run has read since, whose articles may be missing: one read of the last
+    /// commit's payload.
+    pub fn last_run_and_unfinished(&self) -> (Option<run::RunSummary>, Vec<String>) {
+        match read_payload(&self.index) {
+            Some(payload) => (Some(payload.run), payload.unfinished),
+            None => (None, Vec::new()),
+        }
     }
 
     /// The corpus roots the index records (none for an index built before they were).

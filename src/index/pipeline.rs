@@ -90,22 +90,17 @@ impl Job<'_> {
     /// adds its own roots; a finished one clears those it read.
     fn unfinished_after(&self, run: &RunSummary) -> Vec<String> {
         let mut left: Vec<String> = match run.complete {
-            true => self
-                .unfinished
-                .iter()
+            true => (self.unfinished.iter())
                 .filter(|u| !self.replaceable.contains(u))
                 .cloned()
                 .collect(),
-            false => self.unfinished.clone(),
+            false => (self.unfinished.iter())
+                .chain(self.replaceable.root_keys())
+                .cloned()
+                .collect(),
         };
-        if !run.complete {
-            for root in self.replaceable.root_keys() {
-                if !left.contains(root) {
-                    left.push(root.clone());
-                }
-            }
-        }
         left.sort();
+        left.dedup();
         left
     }
 
