@@ -218,7 +218,12 @@ pub fn snippet(text: &str, highlights: &[Range<usize>]) -> Snippet {
     // (`piracy Somalia`: "Somalia … Somalia … Somalia" against "piracy off the Somali coast").
     // (lead start, first highlight's start, last highlight's end, (distinct words, highlights))
     let mut best = (0, 0, 0, (0, 0));
-    let mut distinct: Vec<String> = Vec::new();
+    // Each highlight's word, folded once.
+    let words: Vec<String> = highlights
+        .iter()
+        .map(|r| text[r.clone()].to_lowercase())
+        .collect();
+    let mut distinct: Vec<&str> = Vec::new();
     for (i, h) in highlights.iter().enumerate() {
         // Less context before a highlight too long to fit with all of it.
         let from = h
@@ -230,9 +235,8 @@ pub fn snippet(text: &str, highlights: &[Range<usize>]) -> Snippet {
             .take_while(|r| r.end <= from + MAX_SNIPPET)
             .count();
         distinct.clear();
-        for r in &held[..count] {
-            let word = text[r.clone()].to_lowercase();
-            if !distinct.contains(&word) {
+        for word in &words[i..i + count] {
+            if !distinct.contains(&word.as_str()) {
                 distinct.push(word);
             }
         }
