@@ -183,14 +183,12 @@ impl Settings {
         // A `~/` the shell left as written (quoted, or set in a service's environment) is the
         // home folder, as in the config file, not a folder named `~` here.
         let tilde = |p: PathBuf, from: &str| -> anyhow::Result<PathBuf> {
-            match (p.strip_prefix("~"), home.as_deref()) {
-                (Ok(rest), Some(home)) if !home.as_os_str().is_empty() => Ok(home.join(rest)),
-                (Ok(_), _) => anyhow::bail!(
+            tilde_in(&p, home.as_deref()).ok_or_else(|| {
+                anyhow::anyhow!(
                     "{from} '{}' starts with `~` and HOME is not set: give the folder's full path",
                     p.display()
-                ),
-                (Err(_), _) => Ok(p),
-            }
+                )
+            })
         };
         let index = if let Some(dir) = flags.index {
             Setting {
@@ -335,15 +333,22 @@ impl Settings {
 /// given as `--out=~/x` (where the shell leaves it) or quoted names the same place, not a
 /// folder named `~` here. `from` names the option in the error when HOME is not set.
 pub fn home_expanded(path: &Path, from: &str) -> anyhow::Result<PathBuf> {
-    let Ok(rest) = path.strip_prefix("~") else {
-        return Ok(path.to_path_buf());
-    };
-    match std::env::var_os("HOME").filter(|h| !h.is_empty()) {
-        Some(home) => Ok(PathBuf::from(home).join(rest)),
-        None => anyhow::bail!(
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    tilde_in(path, home.as_deref()).ok_or_else(|| {
+        anyhow::anyhow!(
             "{from} '{}' starts with `~` and HOME is not set: give the full path",
             path.display()
-        ),
+        )
+    })
+}
+
+/// `path` with a leading `~` as `home`; `None` when it has one and there is no home (unset or
+/// empty).
+fn tilde_in(path: &Path, home: Option<&Path>) -> Option<PathBuf> {
+    match (path.strip_prefix("~"), home) {
+        (Err(_), _) => Some(path.to_path_buf()),
+        (Ok(rest), Some(home)) if !home.as_os_str().is_empty() => Some(home.join(rest)),
+        (Ok(_), _) => None,
     }
 }
 
