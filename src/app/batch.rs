@@ -54,9 +54,7 @@ pub fn run(
                     query: None,
                     line: Some(n + 1),
                 };
-                json::write_error(&mut out, tags, &why)?;
-                out.flush()?;
-                eprintln!("attache: {}: line {}: {why}", printable(&name), n + 1);
+                report_failure(&mut out, tags, &name, &why)?;
                 continue;
             }
         };
@@ -98,11 +96,7 @@ pub fn run(
             }
             Err(err) => {
                 failed += 1;
-                let why = super::message(&err);
-                json::write_error(&mut out, tags, &why)?;
-                // The JSON line first, so that stdout and stderr read in the same order.
-                out.flush()?;
-                eprintln!("attache: {}: line {}: {why}", printable(&name), n + 1);
+                report_failure(&mut out, tags, &name, &super::message(&err))?;
             }
         }
     }
@@ -114,4 +108,19 @@ pub fn run(
     } else {
         Exit::NoMatch
     })
+}
+
+/// A line of the queries file that failed: its error object on stdout, then the same on
+/// stderr (the JSON line first, so that the two read in the same order).
+fn report_failure(
+    out: &mut impl Write,
+    tags: Tags<'_>,
+    name: &str,
+    why: &str,
+) -> anyhow::Result<()> {
+    json::write_error(out, tags, why)?;
+    out.flush()?;
+    let line = tags.line.unwrap_or_default();
+    eprintln!("attache: {}: line {line}: {why}", printable(name));
+    Ok(())
 }
