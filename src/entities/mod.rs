@@ -546,6 +546,11 @@ mod tests {
             .collect()
     }
 
+    /// The mentions' spans as written.
+    fn names(text: &str) -> Vec<String> {
+        spans(text).into_iter().map(|(s, _)| s).collect()
+    }
+
     /// `spans`, in an article dated `date`.
     fn spans_on(date: &str, text: &str) -> Vec<(String, String)> {
         let mut recognizer = Recognizer::new(Gazetteer::builtin());
@@ -606,8 +611,6 @@ mod tests {
 
     #[test]
     fn person_names_keep_particles_and_syllables_and_leave_titles_out() {
-        let names =
-            |text: &str| -> Vec<String> { spans(text).into_iter().map(|(s, _)| s).collect() };
         assert_eq!(
             names("Japan's Chief Cabinet Secretary Yoshimasa Hayashi said"),
             ["Japan's", "Yoshimasa Hayashi"]
@@ -644,8 +647,6 @@ mod tests {
 
     #[test]
     fn bodies_named_around_known_names() {
-        let names =
-            |text: &str| -> Vec<String> { spans(text).into_iter().map(|(s, _)| s).collect() };
         // A known name inside runs to its end; a known name before a preposition stays apart.
         assert_eq!(
             names("the Court of Bosnia and Herzegovina ruled"),
@@ -724,8 +725,6 @@ mod tests {
 
     #[test]
     fn names_of_places_and_bodies_by_their_head_words() {
-        let names =
-            |text: &str| -> Vec<String> { spans(text).into_iter().map(|(s, _)| s).collect() };
         assert_eq!(
             names("They landed at Argyle International Airport and the Peace Palace."),
             ["Argyle International Airport", "Peace Palace"]

@@ -651,25 +651,30 @@ fn finish(child: Child) -> Output {
     Output::of(&["index", "-"], &output)
 }
 
+/// `attache index -` fed the first 300 of `lines`, sent `signal` (`INT`, `TERM`) once its
+/// first checkpoint (after 200 articles) has committed and the rest were read since.
+fn interrupted_stdin_run(env: &TestEnv, lines: &[String], signal: &str) -> Output {
+    let mut child = spawn_stdin_run(env, &["--checkpoint-articles", "200"]);
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(lines[..300].concat().as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    wait_for_articles(env, &mut child, 1);
+    let killed = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    // As in a shell pipeline, the signal also ends the process feeding stdin.
+    drop(stdin);
+    finish(child)
+}
+
 #[test]
 fn ctrl_c_keeps_what_was_read_and_the_next_run_finishes_the_job() {
     for signal in ["INT", "TERM"] {
         let env = TestEnv::empty();
         let lines = bulk_lines(500);
-        let mut child = spawn_stdin_run(&env, &["--checkpoint-articles", "200"]);
-        let mut stdin = child.stdin.take().unwrap();
-        stdin.write_all(lines[..300].concat().as_bytes()).unwrap();
-        stdin.flush().unwrap();
-        // The first checkpoint (after 200 articles) has committed; the rest were read since.
-        wait_for_articles(&env, &mut child, 1);
-        let killed = std::process::Command::new("kill")
-            .args([&format!("-{signal}"), &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(killed.success());
-        // As in a shell pipeline, the signal also ends the process feeding stdin.
-        drop(stdin);
-        let out = finish(child);
+        let out = interrupted_stdin_run(&env, &lines, signal);
         assert_eq!(out.code, 130, "{signal}\n{out}");
         let summary = summary_of(&out);
         assert_eq!(summary["complete"], false, "{summary}");
@@ -758,18 +763,7 @@ fn ctrl_c_during_the_first_searchs_build_keeps_what_was_read_and_says_so() {
 fn an_interrupted_runs_roots_stay_noted_until_a_run_reads_them_whatever_runs_between() {
     let env = TestEnv::empty();
     let lines = bulk_lines(500);
-    let mut child = spawn_stdin_run(&env, &["--checkpoint-articles", "200"]);
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(lines[..300].concat().as_bytes()).unwrap();
-    stdin.flush().unwrap();
-    wait_for_articles(&env, &mut child, 1);
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    drop(stdin);
-    assert_eq!(finish(child).code, 130);
+    assert_eq!(interrupted_stdin_run(&env, &lines, "INT").code, 130);
     // A complete run of another root does not make the index whole.
     env.write("other/a.txt", "date 2024-05-01\n\nThe okapi treaty.\n");
     env.run_ok(&["index", "other", "--quiet"], 0);
