@@ -332,15 +332,22 @@ pub fn walk_anchored(roots: &[PathBuf], anchors: &[String]) -> Result<Inputs> {
             _ => canonical.clone(),
         };
         // A folder named `*.partial` is an interrupted run's output (`attache export` writes
-        // into `DIR.partial` and renames it once complete): its last file may be cut.
+        // into `DIR.partial` and renames it once complete): its last file may be cut. It is
+        // not read, and said so; what the index holds from it is kept, as from a folder that
+        // cannot be read.
+        let mut partial: Vec<PathBuf> = Vec::new();
         let walker = walkdir::WalkDir::new(root)
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| {
-                e.depth() == 0
-                    || !e.file_type().is_dir()
-                    || !e.file_name().to_string_lossy().ends_with(".partial")
+                let skip = e.depth() > 0
+                    && e.file_type().is_dir()
+                    && e.file_name().to_string_lossy().ends_with(".partial");
+                if skip {
+                    partial.push(e.path().to_path_buf());
+                }
+                !skip
             });
         for entry in walker {
             let entry = match entry {
@@ -405,6 +412,16 @@ pub fn walk_anchored(roots: &[PathBuf], anchors: &[String]) -> Result<Inputs> {
                 stdin: false,
                 origin: path_key(&origin),
                 anchor: anchor_key.clone(),
+            });
+        }
+        for path in partial {
+            inputs.unreadable.push(path_key(&origin_of(&path)));
+            inputs.warnings.push(Warning {
+                path,
+                line: None,
+                message: "a folder named *.partial (an interrupted run's output?): not read, \
+                          and what the index holds from it is kept; rename it to index it"
+                    .to_owned(),
             });
         }
     }

@@ -416,6 +416,25 @@ fn an_export_is_written_beside_its_folder_and_named_once_complete() {
         0,
     );
     assert!(read.stdout.contains("\"added\":1,"), "{read}");
+    assert!(
+        read.stderr.contains(
+            "x.partial: a folder named *.partial (an interrupted run's output?): not read, and \
+             what the index holds from it is kept; rename it to index it"
+        ),
+        "{read}"
+    );
+    // Articles indexed from such a folder (given as a root of its own) are kept, not removed
+    // as unseen, when a run of the folder around it passes it by.
+    env.run_ok(
+        &["index", "exports/x.partial", "--index", "both", "--quiet"],
+        0,
+    );
+    env.run_ok(&["index", "exports", "--index", "both", "--quiet"], 0);
+    let kept = env.run_ok(&["search", "xylophone", "--index", "both", "--count"], 0);
+    assert!(
+        kept.stdout.starts_with("2 passages in 2 articles"),
+        "{kept}"
+    );
     // A folder a rename cannot replace is refused before any work: a link, `.`.
     std::fs::create_dir(env.path().join("real")).unwrap();
     #[cfg(unix)]
