@@ -70,6 +70,7 @@ pub(super) mod list {
     pub const PLACE: u16 = 1 << 9;
     pub const PERSONAL: u16 = 1 << 10;
     pub const DOCUMENT: u16 = 1 << 11;
+    pub const NOT_PLACE: u16 = 1 << 12;
 }
 
 /// Lowercase words that may join capitalised ones inside a name.
@@ -107,6 +108,9 @@ const COMMON_WORDS: &str = include_str!("../../data/common_words.tsv");
 /// Head words of documents' names.
 const DOCUMENT_WORDS: &str = include_str!("../../data/document_words.tsv");
 
+/// Capitalised words after "in" that name no place: languages, faiths, feasts.
+const NOT_PLACES: &str = include_str!("../../data/not_places.tsv");
+
 /// The version of the heuristic's rules, part of the index's fingerprint with its data files: an
 /// index whose names were proposed by other rules is rebuilt, not updated. 2: a common word
 /// opening a sentence is no part of the name after it ("Later Garba"). 3: names inside a
@@ -119,7 +123,10 @@ const DOCUMENT_WORDS: &str = include_str!("../../data/document_words.tsv");
 /// place word makes generic words a name, "national" opens a body's name. 6: known names run
 /// on inside bodies' names and stay apart before a preposition, a date ends a name, an office
 /// and its body name a post, a capitalised word before a known body's name makes a longer one.
-pub const RULES: &str = "heuristic rules 6";
+/// 7: middle initials and "Jr" belong to a person's name, "against" joins a body's name and
+/// "Force" heads one inside a long name, a single unknown word after "in", "at" or "near" or
+/// after "the town of" (and other settlements) is a place.
+pub const RULES: &str = "heuristic rules 7";
 
 /// The data files whose words decide what the heuristic proposes, for the index's fingerprint.
 pub const DATA: &[&str] = &[
@@ -135,6 +142,7 @@ pub const DATA: &[&str] = &[
     GENERIC,
     JOINERS,
     DOCUMENT_WORDS,
+    NOT_PLACES,
 ];
 
 /// Every listed word with the lists it is on, built once: one lookup per word answers them all.
@@ -155,6 +163,7 @@ fn lists() -> &'static FxHashMap<&'static str, u16> {
             (PLACE_WORDS, list::PLACE),
             (PERSONAL_TITLES, list::PERSONAL),
             (DOCUMENT_WORDS, list::DOCUMENT),
+            (NOT_PLACES, list::NOT_PLACE),
         ] {
             for word in data
                 .lines()
@@ -234,7 +243,27 @@ impl<'t, 'w, 'a> View<'t, 'w, 'a> {
         g == " "
             || g == "-"
             || (g.bytes().all(|b| b == b' ' || b == b'\t') && !g.is_empty())
-            || self.is(i - 1, list::HONORIFIC) && g.starts_with('.') && g[1..].trim().is_empty()
+            || (self.is(i - 1, list::HONORIFIC) || self.middle_initial(i - 1))
+                && g.starts_with('.')
+                && g[1..].trim().is_empty()
+    }
+
+    /// Whether word `i` is a middle initial inside a person's name ("Carlos P. Romulo", "Lester
+    /// B. Pearson"): one capital letter after a capitalised word, its period followed by a
+    /// capitalised word on no list of common words, so that "World War I. The" still ends a
+    /// sentence.
+    fn middle_initial(&self, i: usize) -> bool {
+        let (s, e) = self.words[i].span;
+        i >= 1
+            && i + 1 < self.len()
+            && e - s == 1
+            && self.text.as_bytes()[s].is_ascii_uppercase()
+            && self.gap(i) == " "
+            && self.cap(i - 1)
+            && !self.is(i - 1, list::TITLE | list::FILLER | list::COMMON | list::ORG)
+            && self.text[e..].starts_with(". ")
+            && self.cap(i + 1)
+            && !self.is(i + 1, list::COMMON | list::FILLER | list::CONNECTOR)
     }
 
     /// Whether word `i` is the lower-case last syllable of a hyphenated given name after a
@@ -270,7 +299,8 @@ impl<'t, 'w, 'a> View<'t, 'w, 'a> {
         i == 0 || {
             let g = self.gap(i);
             g.contains(['.', '!', '?', ':', ';', '“', '"', '(', '\n'])
-                && !(self.is(i - 1, list::HONORIFIC) && g.trim() == ".")
+                && !((self.is(i - 1, list::HONORIFIC) || self.middle_initial(i - 1))
+                    && g.trim() == ".")
         }
     }
 }
@@ -475,7 +505,10 @@ pub fn org_spans(v: &View<'_, '_, '_>, covered: &[bool]) -> Vec<Range<usize>> {
             a = b;
         }
         let has_known = (a..end).any(|w| covered[w]);
-        let has_org_word = (a..end).any(|w| !covered[w] && v.is(w, list::ORG));
+        // "Force" heads a body only in such a long name ("United Nations Disengagement
+        // Observer Force"); alone it is a common word ("the Air Force").
+        let has_org_word =
+            (a..end).any(|w| !covered[w] && (v.is(w, list::ORG) || v.exact(w) == "force"));
         if end - a >= 3 && has_known && has_org_word {
             spans.push(a..end);
         }
@@ -530,7 +563,7 @@ fn name_start(v: &View<'_, '_, '_>, a: usize, end: usize) -> usize {
     let mut first = end;
     let mut names = 0;
     while first > a {
-        if !v.is(first - 1, list::CONNECTOR) {
+        if !v.is(first - 1, list::CONNECTOR) && !suffix(v, first - 1) {
             if names == 3 {
                 break;
             }
@@ -542,6 +575,58 @@ fn name_start(v: &View<'_, '_, '_>, a: usize, end: usize) -> usize {
         first += 1;
     }
     first
+}
+
+/// Whether word `i` is a generational suffix closing a person's name ("Martin Luther King Jr",
+/// "Ferdinand Romualdez Marcos Jr").
+fn suffix(v: &View<'_, '_, '_>, i: usize) -> bool {
+    i > 0 && v.cap(i) && matches!(v.exact(i), "jr" | "sr") && v.cap(i - 1)
+}
+
+/// Whether the one-word name at `at` stands where a place does: after a lower-case "in", "at"
+/// or "near" ("talks in Trincomalee"), or after a settlement's noun and "of" ("the town of
+/// Zvecan"). The word must be on no word list (months, common nouns, titles and languages
+/// are), carry no possessive, and not open a sentence.
+fn placed(v: &View<'_, '_, '_>, at: usize) -> bool {
+    const SETTLEMENTS: &[&str] = &[
+        "town",
+        "city",
+        "village",
+        "port",
+        "island",
+        "province",
+        "district",
+        "region",
+        "municipality",
+        "oblast",
+        "governorate",
+        "county",
+        "settlement",
+        "enclave",
+        "suburb",
+        "capital",
+    ];
+    let word = &v.text[v.words[at].span.0..v.words[at].span.1];
+    if at == 0
+        || v.lists[at] != 0
+        || v.possessive(at)
+        || v.sentence_start(at)
+        || v.gap(at) != " "
+        || word.bytes().any(|b| b.is_ascii_digit())
+        // A short acronym names a programme or body more often ("in SDG 16").
+        || (word.len() <= 4 && word.bytes().all(|b| b.is_ascii_uppercase()))
+        || (at + 1 < v.len()
+            && (v.gap_has_possessive(at + 1)
+                || v.text[v.words[at + 1].span.0..].starts_with(|c: char| c.is_ascii_digit())))
+        || v.cap(at - 1)
+    {
+        return false;
+    }
+    match v.exact(at - 1) {
+        "in" | "at" | "near" => true,
+        "of" => at >= 2 && v.gap(at - 1) == " " && SETTLEMENTS.contains(&v.exact(at - 2)),
+        _ => false,
+    }
 }
 
 /// Proposes names in a passage. `covered[i]` marks words already in a gazetteer mention.
@@ -626,15 +711,20 @@ pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool]) -> Vec<Proposal<'a>> 
             Kind::Org
         } else if domain {
             continue;
-        } else if titled || cued {
+        } else if titled || cued || (end - a >= 2 && suffix(v, end - 1)) {
             a = name_start(v, a, end);
             Kind::Person
         } else if end - a == 1
             || (end - a <= 4
                 && (v.is(end - 1, list::PLACE) || !(a..end).any(|w| v.is(w, list::GENERIC))))
         {
-            // A single word only serves surname lookups; see the module docs.
-            Kind::Unknown
+            // A single word only serves surname lookups (see the module docs), unless it
+            // stands where a place does.
+            if end - a == 1 && placed(v, a) {
+                Kind::Place
+            } else {
+                Kind::Unknown
+            }
         } else {
             continue;
         };
@@ -697,7 +787,10 @@ mod tests {
         );
         assert_eq!(
             proposed("said in Moscow by Kremlin aide Yuri Ushakov."),
-            [("yuri-ushakov".into(), Kind::Person)]
+            [
+                ("moscow".into(), Kind::Place),
+                ("yuri-ushakov".into(), Kind::Person)
+            ]
         );
         assert_eq!(
             proposed("predecessor, His Excellency Mr. Joseph Garba for his stewardship"),
@@ -742,7 +835,7 @@ mod tests {
         );
         assert_eq!(
             proposed("Turmoil in Kyiv. Moscow rejected it. After Sunday’s meeting"),
-            []
+            [("kyiv".into(), Kind::Place)]
         );
     }
 }

@@ -368,7 +368,10 @@ impl<'g> Recognizer<'g> {
             } else {
                 None
             };
-            if known.is_none() && (proposal.common || (single && proposal.kind != Kind::Person)) {
+            if known.is_none()
+                && (proposal.common
+                    || (single && !matches!(proposal.kind, Kind::Person | Kind::Place)))
+            {
                 continue;
             }
             let mention = match known {
@@ -829,6 +832,67 @@ mod tests {
         let found = spans("By way of example I mention Count Bernadotte and General Burns.");
         let names: Vec<&str> = found.iter().map(|(s, _)| s.as_str()).collect();
         assert_eq!(names, ["Bernadotte", "Burns"], "{found:?}");
+    }
+
+    #[test]
+    fn middle_initials_and_generational_suffixes_belong_to_the_name() {
+        assert_eq!(
+            names("I welcome General Carlos P. Romulo of the Philippines."),
+            ["Carlos P. Romulo", "Philippines"]
+        );
+        assert_eq!(
+            names("Dr. Martin Luther King Jr spoke, and so did Ferdinand Romualdez Marcos Jr."),
+            ["Martin Luther King Jr", "Ferdinand Romualdez Marcos Jr"]
+        );
+        // A roman numeral ending a sentence is no initial.
+        assert_eq!(
+            names("After World War I. The Soviet Union agreed."),
+            ["Soviet Union"]
+        );
+    }
+
+    #[test]
+    fn long_body_names_joined_by_against_or_headed_by_force() {
+        assert_eq!(
+            names("The United Nations Disengagement Observer Force remains."),
+            ["United Nations Disengagement Observer Force"]
+        );
+        assert_eq!(
+            names("The International Commission against Impunity in Guatemala closed."),
+            ["International Commission against Impunity in Guatemala"]
+        );
+        // Alone, "Force" is a common word.
+        assert_eq!(names("Ghana renounced the use of Force."), ["Ghana"]);
+    }
+
+    #[test]
+    fn a_single_unknown_word_where_a_place_stands_is_a_place() {
+        let places = |text| {
+            let mut recognizer = Recognizer::new(Gazetteer::builtin());
+            recognizer
+                .recognize(&mut Analyzer::new(), text)
+                .iter()
+                .map(|m| (text[m.span.clone()].to_owned(), m.kind))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            places("The ship docked in Trincomalee, near Sittwe, then sailed."),
+            [
+                ("Trincomalee".into(), Kind::Place),
+                ("Sittwe".into(), Kind::Place)
+            ]
+        );
+        assert_eq!(
+            places("Troops entered the town of Zvecan."),
+            [("Zvecan".into(), Kind::Place)]
+        );
+        // Languages, faiths, months, acronyms with a number, possessives and sentence
+        // starts are not.
+        assert_eq!(
+            places("It was read in Arabic in Ramadan, in May, in SDG 16, in Smith's view."),
+            []
+        );
+        assert_eq!(places("Trincomalee was quiet."), []);
     }
 
     #[test]
