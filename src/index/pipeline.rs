@@ -157,6 +157,7 @@ impl Job<'_> {
             shared: &shared,
             progress,
             file_failed: false,
+            file_articles: 0,
             stop: Arc::new(AtomicBool::new(false)),
         };
         let cancelled = std::thread::scope(|s| {
@@ -425,6 +426,8 @@ struct Reader<'r> {
     progress: &'r mut dyn Progress,
     /// Whether the current input had a bad line or could not be read.
     file_failed: bool,
+    /// Articles the current input has given so far.
+    file_articles: u64,
     /// Set when the run is cancelled: reading stops at once, mid-file.
     stop: Arc<AtomicBool>,
 }
@@ -452,6 +455,7 @@ impl Reader<'_> {
             }
             self.progress.file(input);
             self.file_failed = false;
+            self.file_articles = 0;
             let origin: Arc<str> = Arc::from(input.origin.as_str());
             let stop = self.stop.clone();
             let mut sink = |record: Record| {
@@ -465,6 +469,8 @@ impl Reader<'_> {
             if let Err(e) = read {
                 self.file_failed = true;
                 self.warn(&input.warning_whole(error_message(&e)));
+            } else if self.file_articles == 0 && !self.file_failed && !input.stdin {
+                self.no_article_in(input);
             }
             if self.file_failed {
                 self.unreadable.push(input.origin.clone());
@@ -527,7 +533,10 @@ impl Reader<'_> {
         self.counts.passages = self.shared.passages.load(Ordering::Relaxed);
         self.counts.entities = self.shared.mentions.load(Ordering::Relaxed);
         let (article, line) = match record {
-            Record::Article(article, line) => (article, line),
+            Record::Article(article, line) => {
+                self.file_articles += 1;
+                (article, line)
+            }
             Record::Warning(warning) => {
                 self.file_failed = true;
                 self.warn(&warning);
@@ -719,6 +728,29 @@ impl Reader<'_> {
         self.roots.relocate(&from, &to);
         self.gone.retain(|g| *g != from);
         self.summary.moved.push(super::roots::Moved { from, to });
+    }
+
+    /// A file read whole that gave no article: an emptied file (a failed `curl -o`, a
+    /// truncated copy) is far more often a mistake than a wish to delete what it held, so the
+    /// articles the index holds from it are kept, as for a file that could not be read, and a
+    /// rebuild refuses to drop them; `--prune` drops them. A new empty file is only reported.
+    fn no_article_in(&mut self, input: &corpus::Input) {
+        let what = if input.size == 0 {
+            "the file is empty"
+        } else {
+            "no line holds an article"
+        };
+        let held = self.catalog.origins_within(&input.origin).next().is_some();
+        let message = if held {
+            self.file_failed = true;
+            format!(
+                "holds no article now ({what}): the articles indexed from it are kept \
+                 (delete the file, or rebuild with `--full --prune`, to drop them)"
+            )
+        } else {
+            format!("holds no article ({what})")
+        };
+        self.warn(&input.warning_whole(message));
     }
 
     /// Commits what the workers have written, when a checkpoint is due in a live update.

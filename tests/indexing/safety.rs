@@ -503,6 +503,53 @@ fn a_rebuild_refuses_to_drop_the_articles_of_a_file_it_cannot_read_this_time() {
     assert_eq!(env.count("herons").0, 2);
 }
 
+#[test]
+fn a_json_lines_file_emptied_keeps_its_articles_until_it_is_deleted() {
+    let env = TestEnv::empty();
+    env.write(
+        "w/a.jsonl",
+        jsonl(&[("a-1", "Herons in Kinshasa."), ("a-2", "Herons at sea.")]),
+    );
+    env.write("w/b.jsonl", jsonl(&[("b-1", "Herons in Lima.")]));
+    index_json(&env, &["w"]);
+    assert_eq!(env.count("herons").0, 3);
+    // A failed download or a cut copy leaves the file empty (or blank): the update keeps its
+    // articles and says so; a rebuild refuses to drop them.
+    for emptied in ["", "\n\n"] {
+        env.write("w/a.jsonl", emptied);
+        let out = env.run(&["index", "w", "--json"]);
+        assert_eq!(out.code, 0, "{out}");
+        assert!(
+            out.stderr
+                .contains("warning: w/a.jsonl: holds no article now")
+                && out.stderr.contains("are kept"),
+            "{out}"
+        );
+        let run = summary_of(&out);
+        assert_eq!(
+            (run["removed"].as_u64(), run["kept"].as_u64()),
+            (Some(0), Some(2))
+        );
+        assert_eq!(env.count("herons").0, 3);
+        let refused = env.run(&["index", "w", "--full"]);
+        assert_eq!(refused.code, 2, "{refused}");
+        assert_eq!(env.count("herons").0, 3);
+    }
+    // A new empty file is only reported.
+    env.write("w/c.jsonl", "");
+    let out = env.run(&["index", "w"]);
+    assert!(
+        out.stderr
+            .contains("warning: w/c.jsonl: holds no article (the file is empty)"),
+        "{out}"
+    );
+    // Deleting the emptied file removes its articles.
+    std::fs::remove_file(env.path().join("w/a.jsonl")).expect("remove");
+    let run = index_json(&env, &["w"]);
+    assert_eq!(run["removed"].as_u64(), Some(2));
+    assert_eq!(env.count("herons").0, 1);
+}
+
 /// The repository keeps `index/` with a `.gitkeep`: a fresh clone's first search builds there.
 #[test]
 fn a_fresh_clones_index_folder_holding_only_its_gitkeep_is_built_into() {
