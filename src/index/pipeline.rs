@@ -70,6 +70,8 @@ struct Work {
 struct Shared {
     passages: AtomicU64,
     mentions: AtomicU64,
+    /// Articles the workers are done with (written, or passed by after a failure).
+    done: AtomicU64,
     failed: AtomicBool,
     failure: Mutex<Option<Error>>,
 }
@@ -158,6 +160,7 @@ impl Job<'_> {
             progress,
             file_failed: false,
             file_articles: 0,
+            sent: 0,
             stop: Arc::new(AtomicBool::new(false)),
         };
         let cancelled = std::thread::scope(|s| {
@@ -295,6 +298,7 @@ impl Job<'_> {
             let next = queue.lock().expect("queue lock").recv();
             let Ok(work) = next else { return };
             if shared.failed() {
+                shared.done.fetch_add(1, Ordering::Release);
                 continue; // keep draining so the reader never blocks
             }
             let docs = builder.article(fields, &work.article, work.hash, &work.origin);
@@ -314,6 +318,7 @@ impl Job<'_> {
             shared
                 .mentions
                 .fetch_add(builder.mentions(), Ordering::Relaxed);
+            shared.done.fetch_add(1, Ordering::Release);
         }
     }
 
@@ -428,6 +433,8 @@ struct Reader<'r> {
     file_failed: bool,
     /// Articles the current input has given so far.
     file_articles: u64,
+    /// Articles queued for the workers.
+    sent: u64,
     /// Set when the run is cancelled: reading stops at once, mid-file.
     stop: Arc<AtomicBool>,
 }
@@ -671,7 +678,9 @@ impl Reader<'_> {
                     origin: origin.clone(),
                     replace: change == Some(Change::Change) && !self.job.fresh,
                 };
-                let _ = sender.send(work);
+                if sender.send(work).is_ok() {
+                    self.sent += 1;
+                }
             }
         }
         self.progress.advance(&self.counts);
@@ -763,6 +772,13 @@ impl Reader<'_> {
         {
             return;
         }
+        // The run recorded with the commit counts every article read so far: the workers
+        // write those still queued first, so that the commit holds what its record says.
+        while self.shared.done.load(Ordering::Acquire) < self.sent && !self.shared.failed() {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        self.counts.passages = self.shared.passages.load(Ordering::Relaxed);
+        self.counts.entities = self.shared.mentions.load(Ordering::Relaxed);
         let mut run = self.summary.clone();
         self.job.finish_summary(&mut run, &self.counts);
         let unfinished = self.job.unfinished_after(&run);

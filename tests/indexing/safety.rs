@@ -693,6 +693,27 @@ pub(super) fn wait_for_articles(env: &TestEnv, child: &mut Child, n: u64) {
     }
 }
 
+#[test]
+fn a_checkpoint_records_the_articles_its_commit_holds() {
+    let env = TestEnv::empty();
+    let lines = bulk_lines(400);
+    let mut child = spawn_stdin_run(&env, &["--checkpoint-articles", "40"]);
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(lines.concat().as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    // The reader runs ahead of the workers; stdin left open, the run cannot end.
+    wait_for_articles(&env, &mut child, 1);
+    std::thread::sleep(Duration::from_millis(50));
+    child.kill().expect("kill -9");
+    let _ = child.wait();
+    drop(stdin);
+    let stats = stats_json(&env);
+    let run = &stats["last_run"];
+    assert_eq!(run["complete"], false, "{stats:#}");
+    assert_eq!(run["added"], stats["articles"], "{stats:#}");
+    assert_eq!(run["passages"], stats["passages"], "{stats:#}");
+}
+
 fn finish(child: Child) -> Output {
     let output = child.wait_with_output().expect("wait for attache");
     Output::of(&["index", "-"], &output)
