@@ -284,6 +284,15 @@ impl IndexDir {
                 )
             }
             e => match Error::damaged(&self.path, e) {
+                // In a shard set, the damaged file is one shard's: name it. A set's roots are
+                // recorded with its shards, so `--full` alone rebuilds it.
+                Error::Damaged { path, why } if self.is_shard_set() => Error::Damaged {
+                    why: match self.shard_holding(&why) {
+                        Some(key) => format!("shard {}: {why}", printable(&key)),
+                        None => why,
+                    },
+                    path,
+                },
                 // The roots a rebuild reads live in `meta.json` too: when no generation records
                 // them, the advice names the paths to give.
                 Error::Damaged { path, why } if self.recorded_roots().is_none() => {
@@ -298,6 +307,17 @@ impl IndexDir {
                 other => other,
             },
         }
+    }
+
+    /// The key of the shard whose published generation holds the file that a damage report
+    /// (`FILE: what`) starts with.
+    fn shard_holding(&self, why: &str) -> Option<String> {
+        let file = why.split_once(": ")?.0;
+        let set = self.shard_set().ok()??;
+        set.shards.iter().find_map(|entry| {
+            let generation = self.shard_dir(entry).current().ok()??;
+            generation.join(file).is_file().then(|| entry.key.clone())
+        })
     }
 
     fn incompatible(&self, why: String) -> Error {

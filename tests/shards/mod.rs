@@ -373,6 +373,47 @@ fn a_shard_folder_that_is_gone_is_damage_not_a_smaller_set() {
     assert_eq!(again.locations(), all.locations());
 }
 
+#[test]
+fn a_damaged_shard_file_names_its_shard_and_the_fix_that_works() {
+    let env = TestEnv::new();
+    env.add_fixtures("shards");
+    build_by_year(&env);
+    let all = search(&env, "set", "grain OR ceasefire", &["-n", "50"]);
+    let generation = std::fs::read_dir(env.path().join("set/shards/2022"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("gen-"))
+        .unwrap();
+    let idx = std::fs::read_dir(&generation)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "idx"))
+        .unwrap();
+    let name = idx.file_name().unwrap().to_string_lossy().into_owned();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&idx)
+        .unwrap()
+        .set_len(100)
+        .unwrap();
+    for args in [
+        &["search", "--index", "set", "grain"][..],
+        &["stats", "--index", "set"],
+    ] {
+        let out = env.run_ok(args, 2);
+        assert!(
+            out.stderr.contains(&format!(
+                "set: damaged index: shard 2022: {name}: truncated or corrupt: rebuild with \
+                 `attache index --full`"
+            )),
+            "{out}"
+        );
+    }
+    env.run_ok(&["index", "--index", "set", "--full", "--quiet"], 0);
+    let again = search(&env, "set", "grain OR ceasefire", &["-n", "50"]);
+    assert_eq!(again.locations(), all.locations());
+}
+
 /// A set update that could not take a shard's lock (another program held it) failed as it
 /// should, but left that shard `complete: false` in `shards.json` for good, though it never
 /// touched it.
