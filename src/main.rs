@@ -6,6 +6,7 @@ mod exit;
 
 use std::process::ExitCode;
 
+use attache::error::printable;
 use clap::error::ErrorKind;
 use exit::Exit;
 
@@ -37,7 +38,10 @@ fn main() -> ExitCode {
                 .map(str::trim)
                 .take_while(|l| !l.is_empty())
                 .collect();
-            eprintln!("attache: {}", lines.join(" ").trim_start_matches("error: "));
+            eprintln!(
+                "attache: {}",
+                printable(lines.join(" ").trim_start_matches("error: "))
+            );
             return Exit::Failure.into();
         }
         Err(e) if e.kind() == ErrorKind::UnknownArgument => {
@@ -70,7 +74,8 @@ fn main() -> ExitCode {
         Ok(exit) => exit.into(),
         Err(err) if app::is_broken_pipe(&err) => Exit::Success.into(),
         Err(err) => {
-            eprintln!("attache: {}", app::message(&err));
+            // One line, whatever a path or value in it holds: control characters escaped.
+            eprintln!("attache: {}", printable(&app::message(&err)));
             Exit::Failure.into()
         }
     }

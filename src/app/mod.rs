@@ -226,7 +226,7 @@ fn no_index(err: &anyhow::Error) -> Option<PathBuf> {
 
 /// "No index here", with the fix that suits where the location came from.
 fn no_index_hint(path: &std::path::Path, source: &Source) -> String {
-    let shown = path.display();
+    let shown = attache::error::printable(&path.display().to_string()).into_owned();
     match source {
         Source::Flag(flag) => {
             format!("no index at {shown}: build one with `attache index PATH {flag} {shown}`")

@@ -44,7 +44,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
     };
     if let Some(again) = build {
         let roots = &settings.corpus.value;
-        let shown = |p: &std::path::Path| format!("{}/", p.display());
+        let shown = |p: &std::path::Path| format!("{}/", printable(&p.display().to_string()));
         let corpus = roots
             .iter()
             .map(|r| shown(r))

@@ -85,6 +85,30 @@ fn indexing_with_the_variable_set_builds_the_index_there_from_the_config_corpus(
 }
 
 #[test]
+fn an_index_path_holding_control_characters_is_escaped_in_the_error() {
+    let env = TestEnv::empty();
+    for (vars, args) in [
+        (
+            &[][..],
+            &["search", "--index", "x\u{1b}[31mred", "peace"][..],
+        ),
+        (&[][..], &["stats", "--index", "x\u{1b}[31mred"]),
+        (&[("ATTACHE_INDEX", "i1\n")][..], &["search", "peace"]),
+    ] {
+        let out = run_in(&env, ".", vars, args);
+        assert_one_line_error(&out);
+        assert!(!out.stderr.contains('\u{1b}'), "{out}");
+        assert!(
+            out.stderr.contains("no index at x\\u{1b}[31mred")
+                || out
+                    .stderr
+                    .contains("no index at i1\\u{a} (from ATTACHE_INDEX)"),
+            "{out}"
+        );
+    }
+}
+
+#[test]
 fn search_without_an_index_or_a_corpus_here_says_how_to_fix_it() {
     let env = TestEnv::new();
     let out = run_in(&env, "elsewhere", &[], &["search", "Ushakov"]);
