@@ -98,7 +98,9 @@ impl Format {
             .strip_suffix(".gz")
             .or_else(|| full.strip_suffix(".zst"))
             .unwrap_or(&full);
-        match Path::new(name).extension()?.to_str()? {
+        // After the last dot, so that a file named only `.txt` is read as its hidden
+        // neighbours are (`Path::extension` sees no extension there).
+        match name.rsplit_once('.')?.1 {
             "txt" if name.len() < full.len() => None,
             "txt" => Some(Format::Text),
             "jsonl" | "ndjson" => Some(Format::JsonLines),
@@ -670,6 +672,12 @@ mod tests {
         assert_eq!(of("a.txt.gz"), None, "compressed articles are not read");
         assert_eq!(of("notes.gz"), None);
         assert_eq!(of("a.md"), None);
+        // A file named only by its extension is read like any hidden file.
+        assert_eq!(of("dir/.txt"), Some(Format::Text));
+        assert_eq!(of(".jsonl.gz"), Some(Format::JsonLines));
+        assert_eq!(of(".gz"), None);
+        assert_eq!(of(".bashrc"), None);
+        assert_eq!(of("README"), None);
         // A name that is not UTF-8 is still judged by its extension.
         let name = std::ffi::OsStr::from_bytes(b"caf\xe9.jsonl");
         assert_eq!(Format::of(Path::new(name)), Some(Format::JsonLines));
