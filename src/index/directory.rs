@@ -11,6 +11,8 @@
 //!   `.managed.json` through a temporary file created `0600`, so an index built by one user
 //!   could not be read by another; attache's atomic writes create theirs `0666` less the umask
 //!   (`0644` under the usual `022`), like every other file of the index.
+//! * **`.managed.json` that cannot be parsed is read as missing**: it only lists the files
+//!   tantivy may delete later, and garbage there made every reader refuse the index.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -24,6 +26,9 @@ use tantivy::directory::{
     Directory, DirectoryLock, FileHandle, FileSlice, Lock, MmapDirectory, WatchCallback,
     WatchHandle, WritePtr,
 };
+
+/// Tantivy's list of the files it wrote in a generation.
+const MANAGED: &str = ".managed.json";
 
 /// What a generation is opened for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,7 +112,15 @@ impl Directory for IndexDirectory {
     }
 
     fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
-        self.inner.atomic_read(path)
+        let data = self.inner.atomic_read(path)?;
+        // `.managed.json` is tantivy's list of the files it wrote, read only to know what it
+        // may delete later. Garbage there would make the whole index unreadable; read as
+        // missing, tantivy starts a new list, and files it no longer knows are merely left
+        // on disk.
+        if path == Path::new(MANAGED) && serde_json::from_slice::<Vec<String>>(&data).is_err() {
+            return Err(OpenReadError::FileDoesNotExist(path.to_path_buf()));
+        }
+        Ok(data)
     }
 
     fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {

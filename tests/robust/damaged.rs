@@ -172,6 +172,22 @@ fn a_garbage_or_missing_meta_json_is_named_with_the_fix() {
 }
 
 #[test]
+fn a_garbage_managed_file_list_is_read_as_missing_and_the_index_stays_usable() {
+    let env = indexed_sample();
+    let managed = env.generation_dir().join(".managed.json");
+    let geneva = env.count("Geneva");
+    for garbage in ["garbage\n", "{\"a\": 1}", ""] {
+        fs::write(&managed, garbage).unwrap();
+        assert_eq!(env.count("Geneva"), geneva);
+        let check = env.run(&["check"]);
+        assert_eq!(check.code, 0, "{check}");
+        // An update writes a new list.
+        env.run_ok(&["index", "--quiet"], 0);
+        assert_eq!(env.count("Geneva"), geneva);
+    }
+}
+
+#[test]
 fn a_missing_or_foreign_version_stamp_is_refused_with_the_fix() {
     let env = indexed_sample();
     let stamp = env.generation_dir().join("attache.json");
