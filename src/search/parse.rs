@@ -365,6 +365,20 @@ fn closing_quote(q: &str, from: usize) -> Option<usize> {
     None
 }
 
+/// An example of `field` with a value, for the error that finds it without one.
+fn field_example(field: &str) -> String {
+    match field {
+        "date" => "date:2025".into(),
+        "id" => "id:ungdc-78*".into(),
+        "type" => "type:person".into(),
+        "entity" => "entity:kyiv".into(),
+        "said" => "said:@ushakov".into(),
+        "country" => "country:UKR".into(),
+        "title" | "source" | "quote" | "text" => format!("{field}:\"peace plan\""),
+        other => format!("{other}:word"),
+    }
+}
+
 /// A phrase's content with its escapes undone (`\"` → `"`, `\\` → `\`; any other backslash
 /// is kept), in Unicode form C.
 fn unquote(raw: &str) -> String {
@@ -635,10 +649,22 @@ impl<'q> Parser<'q> {
             Tok::Word(_) | Tok::Phrase(_) | Tok::LParen | Tok::Open(_) | Tok::At
         );
         if !has_value || !self.glued(&v) {
-            let msg = format!(
-                "missing value: `{}` must be attached to a value, like date:2025",
-                &self.q[t.span()]
-            );
+            let written = &self.q[t.span()];
+            let msg = match v.tok {
+                // `a:b:c`: the value holds a colon, read as a second field.
+                Tok::Field(next) if self.glued(&v) => {
+                    let rest = &self.q[v.start..];
+                    let value = &rest[..rest.find(char::is_whitespace).unwrap_or(rest.len())];
+                    format!(
+                        "missing value: `{written}` is followed by `{next}:`, read as another \
+                         field: quote a value that holds `:` ({written}\"{value}\")"
+                    )
+                }
+                _ => format!(
+                    "missing value: `{written}` must be attached to a value, like {}",
+                    field_example(&field.name)
+                ),
+            };
             return self.err(t.span(), msg);
         }
         self.bump();
@@ -972,6 +998,9 @@ a +                 => column 3: dangling operator: `+` must be attached to a te
 NOT -a              => column 5: doubled operator: `-` cannot follow `NOT`
 date:               => column 1: missing value: `date:` must be attached to a value, like date:2025
 a date: x           => column 3: missing value: `date:` must be attached to a value, like date:2025
+title:              => column 1: missing value: `title:` must be attached to a value, like title:"peace plan"
+said: x             => column 1: missing value: `said:` must be attached to a value, like said:@ushakov
+a:b:c               => column 1: missing value: `a:` is followed by `b:`, read as another field: quote a value that holds `:` (a:"b:c")
 a€b:x               => column 1: bad field name `a€b`: use letters, digits and underscore
 "a b"~x             => column 6: bad slop `~x`: expected a whole number, like "a b"~2
 "a b"~              => column 6: bad slop `~`: expected a whole number, like "a b"~2
