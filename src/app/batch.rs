@@ -27,6 +27,13 @@ pub fn run(
     let input: Box<dyn BufRead> = if file.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
+        if file.is_dir() {
+            anyhow::bail!(
+                "cannot read queries from {}: it is a folder; give a file of queries, one a line, \
+                 or - for standard input",
+                attache::error::printable(&name)
+            );
+        }
         let f = std::fs::File::open(file)
             .with_context(|| format!("cannot read queries from {name}"))?;
         Box::new(std::io::BufReader::new(f))

@@ -17,6 +17,10 @@ use attache::index::build::defaults;
 pub fn run(args: BenchArgs) -> anyhow::Result<Exit> {
     let (path, _) = args.location.resolve()?;
     let text = match &args.queries {
+        Some(file) if file.is_dir() => anyhow::bail!(
+            "cannot read queries from {}: it is a folder; give a file of queries, one a line",
+            file.display()
+        ),
         Some(file) => std::fs::read_to_string(file)
             .with_context(|| format!("cannot read queries from {}", file.display()))?
             .trim_start_matches('\u{feff}')

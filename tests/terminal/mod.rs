@@ -249,6 +249,15 @@ fn a_queries_file_with_a_byte_order_mark_or_none_at_all_is_read_or_named() {
         missing.stderr,
         "attache: cannot read queries from nosuch.txt: no such file or directory (os error 2)\n"
     );
+    for command in ["search", "bench"] {
+        let folder = env.run_ok(&[command, "--queries", "corpus"], 2);
+        assert!(
+            folder.stderr.starts_with(
+                "attache: cannot read queries from corpus: it is a folder; give a file"
+            ),
+            "{folder}"
+        );
+    }
 }
 
 #[test]
