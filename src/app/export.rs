@@ -90,7 +90,12 @@ fn line(summary: &ExportSummary) -> String {
 
 /// How to load the export into its engine.
 fn load_hint(summary: &ExportSummary, name: &str) -> String {
-    let dir = summary.dir.display();
+    // `out/` given with its slash names `out/x`, not `out//x`.
+    let shown = summary.dir.display().to_string();
+    let dir = match shown.trim_end_matches('/') {
+        "" => "/",
+        trimmed => trimmed,
+    };
     match summary.format {
         Format::Quickwit => format!(
             "load it: quickwit index create --index-config {dir}/{} && quickwit index ingest \

@@ -112,6 +112,14 @@ fn a_quickwit_export_maps_exactly_the_fields_its_documents_have() {
             .contains("note: metadata key 'Speaker Name' is exported as 'speaker_name'"),
         "{out}"
     );
+    // A folder named with its slash is named once in the hint.
+    let slashed = export(&env, "quickwit", "qw2/", &[]);
+    assert!(
+        slashed
+            .stderr
+            .contains("--index-config qw2/index-config.yaml && "),
+        "{slashed}"
+    );
     let config: Value = serde_norway::from_str(
         &std::fs::read_to_string(env.path().join("qw/index-config.yaml")).unwrap(),
     )
@@ -595,6 +603,14 @@ fn the_name_given_is_the_quickwit_index_id() {
         "quickwit",
         "qw",
         &["--name", "ungdc-speeches", "--quiet"],
+    );
+    // A folder named with its slash is named once in the hint.
+    let slashed = export(&env, "quickwit", "qw2/", &[]);
+    assert!(
+        slashed
+            .stderr
+            .contains("--index-config qw2/index-config.yaml && "),
+        "{slashed}"
     );
     let config: Value = serde_norway::from_str(
         &std::fs::read_to_string(env.path().join("qw/index-config.yaml")).unwrap(),
