@@ -119,6 +119,9 @@ fn run_set(
         if args.json {
             let mut value = serde_json::to_value(&run.summary)?;
             value["shard"] = run.key.clone().into();
+            if run.dropped {
+                value["dropped"] = true.into();
+            }
             serde_json::to_writer(&mut out, &value)?;
             writeln!(out)?;
         } else if run.summary.complete {
@@ -126,6 +129,13 @@ fn run_set(
                 "shard {}: {}",
                 shown_key(&run.key),
                 summary_line(&run.summary)
+            );
+        }
+        if run.dropped {
+            eprintln!(
+                "note: no article read falls in shard {}: it is not kept in the set (`attache \
+                 shards` lists the keys it has)",
+                shown_key(&run.key)
             );
         }
     }

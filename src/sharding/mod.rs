@@ -26,6 +26,9 @@ pub struct ShardRun {
     pub key: String,
     /// What its run did.
     pub summary: RunSummary,
+    /// A shard named by `--shard` that the set did not have and that no article read falls
+    /// in (a mistyped key): not kept in the set.
+    pub dropped: bool,
 }
 
 /// Builds or updates the shard set in `dir`, partitioned `by`: every shard the inputs hold and
@@ -141,8 +144,24 @@ pub fn build_set(
             }
             Err(e) => return Err(e),
         };
+        let new = existing
+            .as_ref()
+            .is_none_or(|set| set.shard(&key).is_none());
+        let (articles, passages) = counts(&shard_dir).unwrap_or((entry.articles, 0));
+        if !options.dry_run && only.is_some() && new && summary.complete && articles == 0 {
+            // A key no article falls in (`--shard 2201` for 2021) would stay in the set for
+            // good, empty, searched by every query.
+            dir.update_shard_set(by, |manifest| manifest.shards.retain(|s| s.key != key))?;
+            let folder = shard_dir.path();
+            std::fs::remove_dir_all(folder).map_err(|e| Error::io(folder, e))?;
+            runs.push(ShardRun {
+                key,
+                summary,
+                dropped: true,
+            });
+            break;
+        }
         if !options.dry_run {
-            let (articles, passages) = counts(&shard_dir).unwrap_or((entry.articles, 0));
             dir.record_shard(
                 by,
                 ShardEntry {
@@ -154,7 +173,11 @@ pub fn build_set(
             )?;
         }
         let complete = summary.complete;
-        runs.push(ShardRun { key, summary });
+        runs.push(ShardRun {
+            key,
+            summary,
+            dropped: false,
+        });
         if !complete {
             break;
         }

@@ -374,6 +374,27 @@ fn a_shard_folder_that_is_gone_is_damage_not_a_smaller_set() {
 }
 
 #[test]
+fn a_shard_key_no_article_falls_in_is_not_kept_in_the_set() {
+    let env = TestEnv::new();
+    env.add_fixtures("shards");
+    build_by_year(&env);
+    let before = env.run_ok(&["shards", "--index", "set"], 0).stdout;
+    let out = env.run_ok(&one_shard("2202"), 0);
+    assert!(
+        out.stderr.contains(
+            "note: no article read falls in shard 2202: it is not kept in the set (`attache \
+             shards` lists the keys it has)"
+        ),
+        "{out}"
+    );
+    assert_eq!(env.run_ok(&["shards", "--index", "set"], 0).stdout, before);
+    assert!(!env.path().join("set/shards/2202").exists());
+    // A shard the set has stays, even when it now holds nothing.
+    let kept = env.run_ok(&one_shard("2022"), 0);
+    assert!(!kept.stderr.contains("not kept"), "{kept}");
+}
+
+#[test]
 fn a_damaged_shard_file_names_its_shard_and_the_fix_that_works() {
     let env = TestEnv::new();
     env.add_fixtures("shards");
