@@ -639,10 +639,11 @@ impl Reader<'_> {
                     .unwrap_or(elsewhere)
                     .to_owned();
                 let message = format!(
-                    "article id '{}' is already indexed from {elsewhere}, outside the paths \
-                     given; skipped (index both together, or pass --prune to let this run \
-                     replace it)",
-                    article.id
+                    "article id '{}' is already indexed from {}; skipped ({}, or pass --prune \
+                     to let this run replace it)",
+                    article.id,
+                    foreign_place(elsewhere),
+                    foreign_fix(elsewhere, "it")
                 );
                 let warning = input.warning(line, message);
                 let first = self.foreign.entry(root).or_insert((0, warning));
@@ -827,6 +828,35 @@ fn tell(summary: &mut RunSummary, progress: &mut dyn Progress, warning: &Warning
     progress.warning(warning);
 }
 
+/// Where articles skipped as indexed elsewhere are indexed from: a path outside the paths
+/// given, or standard input under its name.
+fn foreign_place(origin: &str) -> String {
+    match stdin_name(origin) {
+        Some(None) => "standard input piped without --stdin-name".into(),
+        Some(Some(name)) => format!("standard input piped with --stdin-name {name}"),
+        None => format!("{origin}, outside the paths given"),
+    }
+}
+
+/// How a run takes over articles indexed from `origin` without `--prune`.
+fn foreign_fix(origin: &str, them: &str) -> String {
+    match stdin_name(origin) {
+        Some(None) => format!("pipe {them} without --stdin-name"),
+        Some(Some(name)) => format!("pipe {them} with --stdin-name {name}"),
+        None => "index both together".into(),
+    }
+}
+
+/// For an origin of standard input, its `--stdin-name` (`Some(None)` when it had none);
+/// `None` for a path.
+fn stdin_name(origin: &str) -> Option<Option<String>> {
+    if origin == corpus::STDIN {
+        return Some(None);
+    }
+    let name = origin.strip_prefix("<stdin:")?.strip_suffix('>')?;
+    Some(Some(crate::error::printable(name).into_owned()))
+}
+
 /// One warning for the articles skipped as indexed from outside the paths given beyond the
 /// first of each place (whose own warning was given as it was read).
 fn report_foreign(
@@ -841,9 +871,11 @@ fn report_foreign(
             path: first.path,
             line: None,
             message: format!(
-                "{} more articles are already indexed from {root}, outside the paths given; \
-                 skipped (index both together, or pass --prune to let this run replace them)",
-                n - 1
+                "{} more articles are already indexed from {}; skipped ({}, or pass --prune to \
+                 let this run replace them)",
+                n - 1,
+                foreign_place(&root),
+                foreign_fix(&root, "them")
             ),
         };
         tell(summary, progress, &warning);

@@ -288,6 +288,28 @@ fn standard_input_adds_and_replaces_and_removes_only_within_a_named_scope() {
     assert_eq!(articles(&env), 6);
     env.run_ok(&["search", "quokka"], 1);
     assert_eq!(env.search_json("tapir", &[]).articles(), ["wire-1"]);
+    // An id piped under another name is skipped, and the warning names the scope it is
+    // indexed from and the run that takes it over.
+    let out = env.run_with_stdin(
+        &["index", "-", "--stdin-name", "feed"],
+        jsonl(&[("wire-1", "A tapir.")]).as_bytes(),
+    );
+    assert!(
+        out.stderr.contains(
+            "article id 'wire-1' is already indexed from standard input piped with \
+             --stdin-name wire; skipped (pipe it with --stdin-name wire, or pass --prune"
+        ),
+        "{out}"
+    );
+    let out = env.run_with_stdin(
+        &["index", "-", "--stdin-name", "feed"],
+        jsonl(&[("in-2", "A narwhal.")]).as_bytes(),
+    );
+    assert!(
+        out.stderr
+            .contains("from standard input piped without --stdin-name; skipped (pipe it without"),
+        "{out}"
+    );
 
     // A rebuild cannot read stdin again: it refuses rather than drop those articles.
     let refused = env.run(&["index", "--full"]);
