@@ -162,10 +162,11 @@ impl Analyzer {
     /// names a distinct spelling within the returned cache generation (the cache starts afresh
     /// when it grows too large, and the generation changes then).
     ///
-    /// With `near_capitals`, only words up to two before or one after a capitalised
-    /// word are looked up — names and the words around them, which is all entity recognition
-    /// reads — and the others come back with the form index [`NO_FORM`] and an empty form,
-    /// saving most cache lookups.
+    /// With `near_capitals`, only words up to two before or three after a capitalised word
+    /// (or a word of a script without case, Georgian, Arabic, Chinese) are looked up — names
+    /// and the words around them, which is all entity recognition reads, up to the tail of
+    /// "Group of 77" or "Mouvement du 23 mars" — and the others come back with the form index
+    /// [`NO_FORM`] and an empty form, saving most cache lookups.
     pub fn exact_spans<'s>(
         &'s mut self,
         text: &str,
@@ -184,7 +185,7 @@ impl Analyzer {
                 text[spans_start(spans, i)..]
                     .chars()
                     .next()
-                    .is_some_and(char::is_uppercase)
+                    .is_some_and(|c| c.is_uppercase() || (c.is_alphabetic() && !c.is_lowercase()))
             }
         };
         let caps: Vec<bool> = if near_capitals {
@@ -194,7 +195,7 @@ impl Analyzer {
         };
         for i in 0..spans.len() {
             let needed = !near_capitals
-                || caps[i.saturating_sub(1)..(i + 3).min(caps.len())]
+                || caps[i.saturating_sub(3)..(i + 3).min(caps.len())]
                     .iter()
                     .any(|&c| c);
             if needed {

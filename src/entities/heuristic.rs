@@ -125,8 +125,13 @@ const NOT_PLACES: &str = include_str!("../../data/not_places.tsv");
 /// and its body name a post, a capitalised word before a known body's name makes a longer one.
 /// 7: middle initials and "Jr" belong to a person's name, "against" joins a body's name and
 /// "Force" heads one inside a long name, a single unknown word after "in", "at" or "near" or
-/// after "the town of" (and other settlements) is a place.
-pub const RULES: &str = "heuristic rules 7";
+/// after "the town of" (and other settlements) is a place. 8: a news dateline's place, a
+/// title before a name ends a body's name, dotted acronyms run on into a name ("U.N. Support
+/// Mission"), a known body "of the United Nations" is that body, a known place before a
+/// place word names a facility or feature, a name listed after a place is a place, a
+/// one-word name written in lower case where it is a common word is that word; words three
+/// after a capital are looked up ("Group of 77").
+pub const RULES: &str = "heuristic rules 8";
 
 /// The data files whose words decide what the heuristic proposes, for the index's fingerprint.
 pub const DATA: &[&str] = &[
@@ -242,10 +247,34 @@ impl<'t, 'w, 'a> View<'t, 'w, 'a> {
         let g = self.gap(i);
         g == " "
             || g == "-"
+            // Inside a dotted acronym ("U.N").
+            || (g == "." && self.single_capital(i - 1) && self.single_capital(i))
             || (g.bytes().all(|b| b == b' ' || b == b'\t') && !g.is_empty())
-            || (self.is(i - 1, list::HONORIFIC) || self.middle_initial(i - 1))
+            || (self.is(i - 1, list::HONORIFIC)
+                || self.middle_initial(i - 1)
+                || self.dotted_acronym_end(i - 1))
                 && g.starts_with('.')
                 && g[1..].trim().is_empty()
+    }
+
+    /// Whether word `i` is the last letter of a dotted acronym that a capitalised word
+    /// continues ("U.N. Support Mission in Libya"): its period ends no sentence unless a
+    /// sentence's opening word follows ("… by the U.S. The talks").
+    fn dotted_acronym_end(&self, i: usize) -> bool {
+        i >= 1
+            && i + 1 < self.len()
+            && self.single_capital(i)
+            && self.single_capital(i - 1)
+            && self.gap(i) == "."
+            && self.text[self.words[i].span.1..].starts_with(". ")
+            && self.cap(i + 1)
+            && !self.is(i + 1, list::FILLER | list::CONNECTOR)
+    }
+
+    /// Whether word `i` is one capital letter.
+    fn single_capital(&self, i: usize) -> bool {
+        let (s, e) = self.words[i].span;
+        e - s == 1 && self.text.as_bytes()[s].is_ascii_uppercase()
     }
 
     /// Whether word `i` is a middle initial inside a person's name ("Carlos P. Romulo", "Lester
@@ -299,7 +328,9 @@ impl<'t, 'w, 'a> View<'t, 'w, 'a> {
         i == 0 || {
             let g = self.gap(i);
             g.contains(['.', '!', '?', ':', ';', '“', '"', '(', '\n'])
-                && !((self.is(i - 1, list::HONORIFIC) || self.middle_initial(i - 1))
+                && !((self.is(i - 1, list::HONORIFIC)
+                    || self.middle_initial(i - 1)
+                    || self.dotted_acronym_end(i - 1))
                     && g.trim() == ".")
         }
     }
@@ -461,6 +492,11 @@ pub fn org_spans(v: &View<'_, '_, '_>, covered: &[bool]) -> Vec<Range<usize>> {
         let start = i;
         let mut end = i + 1;
         while end < n && v.inner_gap(end) {
+            // A title before a name ends the body's name: "ECOWAS Commission President Omar
+            // Touray" is a body and a person.
+            if !covered[end] && titles_a_name(v, covered, end) {
+                break;
+            }
             // A known name inside runs on to its end ("Court of Bosnia and Herzegovina").
             if v.cap(end) || (covered[end] && covered[end - 1]) {
                 end += 1;
@@ -583,6 +619,96 @@ fn suffix(v: &View<'_, '_, '_>, i: usize) -> bool {
     i > 0 && v.cap(i) && matches!(v.exact(i), "jr" | "sr") && v.cap(i - 1)
 }
 
+/// Whether word `at` opens a run of capitalised titles followed by a name of capitalised
+/// words on no list ("President Omar Touray", "Secretary General Baron Waqa").
+fn titles_a_name(v: &View<'_, '_, '_>, covered: &[bool], at: usize) -> bool {
+    let mut j = at;
+    while j < v.len()
+        && !covered[j]
+        && v.cap(j)
+        && v.is(j, list::TITLE)
+        && !v.is(j, list::ORG)
+        && (j == at || v.inner_gap(j))
+    {
+        j += 1;
+    }
+    j > at && j < v.len() && !covered[j] && v.inner_gap(j) && v.cap(j) && v.lists[j] == 0
+}
+
+/// The words of a news dateline's place opening the passage or a line ("AKTAU, Kazakhstan,
+/// June 3 (Reuters) -", "GUAYAQUIL, Jan 9 (AP) —"): capitals alone, two letters or more,
+/// then a comma and a capitalised word. A leading "THE" is left out.
+pub fn dateline(v: &View<'_, '_, '_>, covered: &[bool], start: usize) -> Option<Range<usize>> {
+    if start > 0 && !v.gap(start).contains('\n') {
+        return None;
+    }
+    let upper = |w: usize| {
+        let word = &v.text[v.words[w].span.0..v.words[w].span.1];
+        word.chars().count() >= 2 && word.chars().all(|c| c.is_uppercase() || c == '-')
+    };
+    let mut end = start;
+    while end < v.len() && !covered[end] && upper(end) && (end == start || v.gap(end) == " ") {
+        end += 1;
+    }
+    let first = if end > start + 1 && v.exact(start) == "the" {
+        start + 1
+    } else {
+        start
+    };
+    (end > first
+        && end < v.len()
+        && v.gap(end).starts_with(", ")
+        && v.gap(end).len() == 2
+        && v.cap(end)
+        && (first..end).all(|w| v.lists[w] & (list::ORG | list::TITLE) == 0))
+    .then_some(first..end)
+}
+
+/// The end of a facility's or feature's head after a known place ending at `at` ("Vilnius
+/// International Airport", "Bab el-Mandeb Strait", "Panama Canal"): up to two capitalised
+/// words, the last a place word (`data/place_words.tsv`), none known.
+pub fn place_head_after(v: &View<'_, '_, '_>, covered: &[bool], at: usize) -> Option<usize> {
+    let mut end = at;
+    while end < v.len() && end - at < 2 && !covered[end] && v.inner_gap(end) && v.cap(end) {
+        end += 1;
+        // The head ends the name: a longer one goes on ("United Kingdom House of Commons",
+        // "Pacific Islands Forum").
+        if v.is(end - 1, list::PLACE) {
+            let goes_on = end < v.len()
+                && v.inner_gap(end)
+                && (v.cap(end) || matches!(v.exact(end), "of" | "for"));
+            return (!goes_on).then_some(end);
+        }
+    }
+    None
+}
+
+/// Whether the one-word name at `at` is listed after a place ("Sanaa, Hodeidah and
+/// Saada", "Sittwe, Kyaukphyu and Manaung"): after a comma, "and" or "or" that follows one.
+/// It must be on no word list and carry no possessive.
+fn listed_with_a_place(v: &View<'_, '_, '_>, at: usize, place: impl Fn(usize) -> bool) -> bool {
+    if at < 2 || v.lists[at] != 0 || v.possessive(at) {
+        return false;
+    }
+    // After a comma, only inside a list that goes on ("Sittwe, Kyaukphyu and Manaung"), not
+    // before a clause ("… in Europe, Hitler played").
+    let listed_on = at + 1 < v.len()
+        && (v.gap(at + 1) == ", "
+            || (v.gap(at + 1) == " " && matches!(v.exact(at + 1), "and" | "or")));
+    let before = if v.gap(at) == ", " && listed_on {
+        at - 1
+    } else if v.gap(at) == " "
+        && matches!(v.exact(at - 1), "and" | "or")
+        && !v.cap(at - 1)
+        && matches!(v.gap(at - 1), " " | ", ")
+    {
+        at - 2
+    } else {
+        return false;
+    };
+    place(before)
+}
+
 /// Whether the one-word name at `at` stands where a place does: after a lower-case "in", "at"
 /// or "near" ("talks in Trincomalee"), or after a settlement's noun and "of" ("the town of
 /// Zvecan"). The word must be on no word list (months, common nouns, titles and languages
@@ -590,9 +716,13 @@ fn suffix(v: &View<'_, '_, '_>, i: usize) -> bool {
 fn placed(v: &View<'_, '_, '_>, at: usize) -> bool {
     const SETTLEMENTS: &[&str] = &[
         "town",
+        "towns",
         "city",
+        "cities",
         "village",
+        "villages",
         "port",
+        "ports",
         "island",
         "province",
         "district",
@@ -630,13 +760,26 @@ fn placed(v: &View<'_, '_, '_>, at: usize) -> bool {
 }
 
 /// Proposes names in a passage. `covered[i]` marks words already in a gazetteer mention.
-pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool]) -> Vec<Proposal<'a>> {
+/// `places[i]` marks words of known places, for names listed beside them ("Sanaa, Hodeidah
+/// and Saada").
+pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool], places: &[bool]) -> Vec<Proposal<'a>> {
     let n = v.len();
     let mut proposals = Vec::new();
+    let mut placed_here = vec![false; n];
     let mut i = 0;
     while i < n {
         if covered[i] || !v.cap(i) {
             i += 1;
+            continue;
+        }
+        if let Some(place) = dateline(v, covered, i) {
+            i = place.end;
+            proposals.push(Proposal {
+                kind: Kind::Place,
+                key: v.exact(place.end - 1),
+                words: place,
+                common: false,
+            });
             continue;
         }
         let start = i;
@@ -677,7 +820,7 @@ pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool]) -> Vec<Proposal<'a>> 
         {
             a += 1;
         }
-        let run = a;
+        let mut run = a;
         let cued = start > 0 && v.is(start - 1, list::CUE) && v.inner_gap(start);
         let mut titled = false;
         while a < end && v.is(a, list::TITLE | list::CONNECTOR) {
@@ -689,14 +832,41 @@ pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool]) -> Vec<Proposal<'a>> 
         }
         // A title further in names the person after it ("Chief Cabinet Secretary Yoshimasa
         // Hayashi").
+        // A personal title counts there after a body's name ("Commission President Omar
+        // Touray").
         if let Some(t) = (a..end - 1).rev().find(|&w| {
             v.cap(w)
                 && v.is(w, list::TITLE)
-                && !v.is(w, list::PERSONAL)
+                && (!v.is(w, list::PERSONAL) || (run..w).any(|o| v.is(o, list::ORG)))
                 && !matches!(v.exact(w + 1), "jr" | "sr")
         }) {
+            // Before a chain of titles, a body's name stands apart ("ECOWAS Commission
+            // President Omar Touray", "Court President Yuji Iwasawa").
+            let mut first = t;
+            while first > run && v.cap(first - 1) && v.is(first - 1, list::TITLE) {
+                first -= 1;
+            }
+            // Only before a name of words on no list ("Ministry of Foreign Affairs" is one
+            // body).
+            let body =
+                first > run && (run..first).any(|w| v.is(w, list::ORG)) && v.lists[t + 1] == 0;
+            if body && !(run..first).all(|w| v.is(w, list::GENERIC | list::ORG)) {
+                proposals.push(Proposal {
+                    kind: Kind::Org,
+                    key: v.exact(first - 1),
+                    words: run..first,
+                    common: false,
+                });
+            }
+            if body {
+                run = t + 1;
+            }
             a = t + 1;
             titled = true;
+            // Titles after it are titles too ("Energy Minister Prince Abdulaziz bin Salman").
+            while a + 1 < end && v.is(a, list::TITLE) && v.cap(a) {
+                a += 1;
+            }
         }
         // After "of", a word is a title's domain, not a name ("State of Korea", "Speaking of
         // Korea"): "Secretary of State Rubio" is named after the second title.
@@ -720,7 +890,9 @@ pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool]) -> Vec<Proposal<'a>> 
         {
             // A single word only serves surname lookups (see the module docs), unless it
             // stands where a place does.
-            if end - a == 1 && placed(v, a) {
+            let place = |w: usize| places[w] || placed_here[w];
+            if end - a == 1 && (placed(v, a) || listed_with_a_place(v, a, place)) {
+                placed_here[a] = true;
                 Kind::Place
             } else {
                 Kind::Unknown
@@ -769,11 +941,15 @@ mod tests {
             .map(|(&span, exact)| WordRef { span, exact })
             .collect();
         let lists: Vec<u16> = words.iter().map(|w| list_bits(w.exact)).collect();
-        propose(&View::new(text, &words, &lists), &vec![false; words.len()])
-            .into_iter()
-            .filter(|p| p.words.len() > 1 || p.kind != Kind::Unknown)
-            .map(|p| (slug(&words, p.words), p.kind))
-            .collect()
+        propose(
+            &View::new(text, &words, &lists),
+            &vec![false; words.len()],
+            &vec![false; words.len()],
+        )
+        .into_iter()
+        .filter(|p| p.words.len() > 1 || p.kind != Kind::Unknown)
+        .map(|p| (slug(&words, p.words), p.kind))
+        .collect()
     }
 
     #[test]

@@ -249,13 +249,27 @@ impl<'g> Recognizer<'g> {
             self.gazetteer
                 .find(self.day, ids, |i| words[i].exact, |r| &text[surface(r)]);
         let vetoable = |m: &gazetteer::Match| self.vetoes.iter().find(|(e, _)| *e == m.entity);
+        // Words of a name vetoed here ("Atlanta, Georgia"): no name of their own either.
+        let mut vetoed = Vec::new();
         if found.iter().any(|m| vetoable(m).is_some()) {
             let folded = &mut self.folded;
             folded.fill(words.iter().map(|w| w.exact));
             found.retain(|m| {
-                vetoable(m).is_none_or(|(_, cues)| !cues.iter().any(|cue| folded.contains(cue)))
+                let keep = vetoable(m)
+                    .is_none_or(|(_, cues)| !cues.iter().any(|cue| folded.contains(cue)));
+                if !keep {
+                    vetoed.push(m.words.clone());
+                }
+                keep
             });
         }
+        // A one-word name written in lower case where it is also a common word is that word
+        // ("the pacific settlement of disputes", "in the anchorage").
+        found.retain(|m| {
+            !(m.words.len() == 1
+                && lists[m.words.start] & heuristic::list::COMMON != 0
+                && text[words[m.words.start].span.0..].starts_with(|c: char| c.is_lowercase()))
+        });
         let mut mentions: Vec<Mention> = found
             .into_iter()
             .map(|m| {
@@ -318,6 +332,48 @@ impl<'g> Recognizer<'g> {
                 *m = named(text, words, first..m.words.end, Kind::Org);
             }
         }
+        // A known body "of the United Nations" is the same body, one mention ("the General
+        // Assembly of the United Nations").
+        let mut i = 0;
+        while i + 1 < mentions.len() {
+            let (body, un) = (&mentions[i], &mentions[i + 1]);
+            if body.kind == Kind::Org
+                && &*un.id == "un"
+                && body.words.end + 2 == un.words.start
+                && text[body.span.end..un.span.start] == *" of the "
+            {
+                let (end, last) = (un.span.end, un.words.end);
+                let body = &mut mentions[i];
+                covered[body.words.end..last].fill(true);
+                body.span.end = end;
+                body.words.end = last;
+                mentions.remove(i + 1);
+            }
+            i += 1;
+        }
+        // A known place before a facility's head names the facility ("Vilnius International
+        // Airport"); before "Strait", the strait it is ("Bab el-Mandeb Strait").
+        for m in &mut mentions {
+            if !matches!(m.kind, Kind::Place | Kind::State) {
+                continue;
+            }
+            if let Some(end) = heuristic::place_head_after(&view, &covered, m.words.end) {
+                covered[m.words.end..end].fill(true);
+                // The head of the entity's own name ("Syrian Golan" + "Heights" is the Golan
+                // Heights), or a strait named without it, is the same place.
+                let head = words[end - 1].exact;
+                let same = m.kind == Kind::Place
+                    && end == m.words.end + 1
+                    && (matches!(head, "strait" | "straits")
+                        || m.name.split_whitespace().any(|w| w.to_lowercase() == head));
+                if same {
+                    m.words.end = end;
+                    m.span.end = words[end - 1].span.1;
+                } else {
+                    *m = named(text, words, m.words.start..end, Kind::Place);
+                }
+            }
+        }
         // A long organisation name is one mention, not the known entities inside it.
         for org in heuristic::org_spans(&view, &covered) {
             mentions.retain(|m| m.words.end <= org.start || m.words.start >= org.end);
@@ -354,7 +410,15 @@ impl<'g> Recognizer<'g> {
                 self.remember(m);
             }
         }
-        for proposal in heuristic::propose(&view, &covered) {
+        let mut proposing = covered.clone();
+        for words in vetoed {
+            proposing[words].fill(true);
+        }
+        let mut places = vec![false; words.len()];
+        for m in mentions.iter().filter(|m| m.kind == Kind::Place) {
+            places[m.words.clone()].fill(true);
+        }
+        for proposal in heuristic::propose(&view, &proposing, &places) {
             let single = proposal.words.len() == 1;
             // A surname alone: a person met earlier in the article, or the one known person
             // with that surname when a title introduces it ("Mr. Lie").
@@ -893,6 +957,75 @@ mod tests {
             []
         );
         assert_eq!(places("Trincomalee was quiet."), []);
+    }
+
+    #[test]
+    fn datelines_titles_after_bodies_and_bodies_of_the_united_nations() {
+        assert_eq!(
+            names("AKTAU, Kazakhstan, June 3 (Reuters) - Kazakhstan agreed."),
+            ["AKTAU", "Kazakhstan", "Reuters", "Kazakhstan"]
+        );
+        // Capitals opening a sentence without a comma and a name after them are no dateline.
+        assert_eq!(names("NO, said the Minister."), Vec::<String>::new());
+        assert_eq!(
+            names(
+                "ECOWAS Commission President Omar Touray said so; Court President Yuji Iwasawa too."
+            ),
+            ["ECOWAS", "Omar Touray", "Yuji Iwasawa"]
+        );
+        assert_eq!(
+            names("Energy Minister Prince Abdulaziz bin Salman spoke."),
+            ["Abdulaziz bin Salman"]
+        );
+        assert_eq!(
+            spans("It spoke in the General Assembly of the United Nations."),
+            [(
+                "General Assembly of the United Nations".into(),
+                "unga".into()
+            )]
+        );
+        assert_eq!(
+            names("The U.N. Support Mission in Libya spoke."),
+            ["U.N. Support Mission in Libya"]
+        );
+        // The lookup reaches three words past a capital, and scripts without case.
+        assert_eq!(ids("The Group of 77 met."), ["g77"]);
+        assert_eq!(ids("Посетил საქართველო вчера."), ["georgia"]);
+    }
+
+    #[test]
+    fn places_by_their_heads_and_by_the_places_listed_with_them() {
+        assert_eq!(
+            spans(
+                "Balloons shut Vilnius International Airport and ships left the Bab el-Mandeb Strait."
+            ),
+            [
+                (
+                    "Vilnius International Airport".into(),
+                    "vilnius-international-airport".into()
+                ),
+                ("Bab el-Mandeb Strait".into(), "bab-el-mandeb".into())
+            ]
+        );
+        // A longer name goes on after the head.
+        assert_eq!(
+            names("A member of the United Kingdom House of Commons spoke."),
+            ["United Kingdom"]
+        );
+        assert_eq!(
+            names("Strikes hit sites around Sanaa, Hodeidah and Saada overnight."),
+            ["Sanaa", "Hodeidah", "Saada"]
+        );
+        // A comma before a clause lists nothing.
+        assert_eq!(
+            ids("To exterminate the Jews in Europe, Hitler played into their hands."),
+            ["europe"]
+        );
+        // A lower-case common word is that word, not the place it also names.
+        assert_eq!(
+            ids("The pacific settlement of disputes in the Pacific."),
+            ["pacific"]
+        );
     }
 
     #[test]
