@@ -96,8 +96,12 @@ impl Job<'_> {
                 .filter(|u| !self.replaceable.contains(u))
                 .cloned()
                 .collect(),
+            // With `--prune` (or in a rebuild) the run answers for everything, and records
+            // the roots it read.
             false => (self.unfinished.iter())
                 .chain(self.replaceable.root_keys())
+                .chain(&self.inputs.roots)
+                .chain(&self.stdin_origin)
                 .cloned()
                 .collect(),
         };

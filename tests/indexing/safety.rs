@@ -744,7 +744,19 @@ fn finish(child: Child) -> Output {
 /// `attache index -` fed the first 300 of `lines`, sent `signal` (`INT`, `TERM`) once its
 /// first checkpoint (after 200 articles) has committed and the rest were read since.
 fn interrupted_stdin_run(env: &TestEnv, lines: &[String], signal: &str) -> Output {
-    let mut child = spawn_stdin_run(env, &["--checkpoint-articles", "200"]);
+    interrupted_stdin_run_with(env, lines, signal, &[])
+}
+
+/// [`interrupted_stdin_run`] with `extra` arguments.
+fn interrupted_stdin_run_with(
+    env: &TestEnv,
+    lines: &[String],
+    signal: &str,
+    extra: &[&str],
+) -> Output {
+    let mut args = vec!["--checkpoint-articles", "200"];
+    args.extend_from_slice(extra);
+    let mut child = spawn_stdin_run(env, &args);
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(lines[..300].concat().as_bytes()).unwrap();
     stdin.flush().unwrap();
@@ -851,9 +863,19 @@ fn ctrl_c_during_the_first_searchs_build_keeps_what_was_read_and_says_so() {
 
 #[test]
 fn an_interrupted_runs_roots_stay_noted_until_a_run_reads_them_whatever_runs_between() {
+    // A run with --prune answers for everything, and still records the roots it read.
+    for extra in [&[][..], &["--prune"]] {
+        interrupted_roots_stay_noted(extra);
+    }
+}
+
+fn interrupted_roots_stay_noted(extra: &[&str]) {
     let env = TestEnv::empty();
     let lines = bulk_lines(500);
-    assert_eq!(interrupted_stdin_run(&env, &lines, "INT").code, 130);
+    assert_eq!(
+        interrupted_stdin_run_with(&env, &lines, "INT", extra).code,
+        130
+    );
     // A complete run of another root does not make the index whole.
     env.write("other/a.txt", "date 2024-05-01\n\nThe okapi treaty.\n");
     env.run_ok(&["index", "other", "--quiet"], 0);
