@@ -540,6 +540,15 @@ pub fn org_spans(v: &View<'_, '_, '_>, covered: &[bool]) -> Vec<Range<usize>> {
             }
             a = b;
         }
+        // A possessive name is the body's owner, not part of its name ("Mozambique's
+        // Constitutional Council", "Milojko Spajić's Europe Now Movement"); a common word's
+        // possessive is ("Republican People's Party").
+        if let Some(w) = (a..end.saturating_sub(1))
+            .rev()
+            .find(|&w| (v.possessive(w) || v.gap_has_possessive(w + 1)) && !v.is(w, list::COMMON))
+        {
+            a = w + 1;
+        }
         let has_known = (a..end).any(|w| covered[w]);
         // "Force" heads a body only in such a long name ("United Nations Disengagement
         // Observer Force"); alone it is a common word ("the Air Force").
@@ -617,6 +626,28 @@ fn name_start(v: &View<'_, '_, '_>, a: usize, end: usize) -> usize {
 /// "Ferdinand Romualdez Marcos Jr").
 fn suffix(v: &View<'_, '_, '_>, i: usize) -> bool {
     i > 0 && v.cap(i) && matches!(v.exact(i), "jr" | "sr") && v.cap(i - 1)
+}
+
+/// Whether the lower-case `for`, `on`, `and` or `against` at `at` joins the capitalised run
+/// from `start` to the capitalised words after it into one body's name: an organisation word
+/// stands in the run or in the words after it, and none of them is known.
+fn joins_a_body(v: &View<'_, '_, '_>, covered: &[bool], start: usize, at: usize) -> bool {
+    if !matches!(v.exact(at), "for" | "on" | "and" | "against") || v.cap(at) {
+        return false;
+    }
+    let mut after = at + 1;
+    while after < v.len() && !covered[after] && v.cap(after) && v.inner_gap(after) {
+        after += 1;
+    }
+    // "And" joins two words of one body's head ("Legal and Technical Commission"), the
+    // others its name to what it is for ("Coalition for Change"): the organisation word
+    // comes after "and", before the others ("Liberal Party and Rixi Moncada" are two).
+    let org = |mut r: std::ops::Range<usize>| r.any(|w| v.is(w, list::ORG));
+    let headed = match v.exact(at) {
+        "and" => org(at + 1..after),
+        _ => org(start..at),
+    };
+    after > at + 1 && headed && !(start..at).any(|w| v.is(w, list::TITLE | list::PERSONAL))
 }
 
 /// Whether word `at` opens a run of capitalised titles followed by a name of capitalised
@@ -794,6 +825,10 @@ pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool], places: &[bool]) -> V
                 && v.cap(end + 1)
                 && v.inner_gap(end + 1)
             {
+                end += 2;
+            } else if joins_a_body(v, covered, start, end) {
+                // "Citizens Coalition for Change", "Regional Centre on Small Arms and Light
+                // Weapons", "International Boundary and Water Commission".
                 end += 2;
             } else {
                 break;

@@ -1029,6 +1029,30 @@ mod tests {
     }
 
     #[test]
+    fn bodies_joined_by_for_on_and_and_owned_by_a_possessive() {
+        assert_eq!(
+            names("The Citizens Coalition for Change and the Legal and Technical Commission met."),
+            [
+                "Citizens Coalition for Change",
+                "Legal and Technical Commission"
+            ]
+        );
+        // "And" before a name that is no body's head joins nothing.
+        assert_eq!(
+            names("The Liberal Party and Rixi Moncada lost."),
+            ["Liberal Party", "Rixi Moncada"]
+        );
+        assert_eq!(
+            names("Mozambique's Constitutional Council ruled."),
+            ["Mozambique's", "Constitutional Council"]
+        );
+        assert_eq!(
+            names("House Speaker Martin Romualdez and Mayor Ekrem İmamoğlu spoke."),
+            ["Martin Romualdez", "Ekrem İmamoğlu"]
+        );
+    }
+
+    #[test]
     fn georgia_is_the_country_unless_the_passage_says_it_is_the_us_state() {
         assert!(ids("Russia and Georgia signed a ceasefire.").contains(&"georgia".to_owned()));
         let us_state = ids("Voters in Atlanta, Georgia, went to the polls.");
