@@ -100,6 +100,12 @@ impl Directory for IndexDirectory {
     }
 
     fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        // Tantivy deletes what `.managed.json` lists once no segment uses it: only segment
+        // files of this generation, whatever the list says (`../CURRENT`, an absolute path,
+        // attache's own `attache.json`).
+        if !segment_file(path) {
+            return Err(DeleteError::FileDoesNotExist(path.to_path_buf()));
+        }
         self.inner.delete(path)
     }
 
@@ -117,7 +123,10 @@ impl Directory for IndexDirectory {
         // may delete later. Garbage there would make the whole index unreadable; read as
         // missing, tantivy starts a new list, and files it no longer knows are merely left
         // on disk.
-        if path == Path::new(MANAGED) && serde_json::from_slice::<Vec<String>>(&data).is_err() {
+        if path == Path::new(MANAGED)
+            && !serde_json::from_slice::<Vec<String>>(&data)
+                .is_ok_and(|files| files.iter().all(|f| plain_name(Path::new(f))))
+        {
             return Err(OpenReadError::FileDoesNotExist(path.to_path_buf()));
         }
         Ok(data)
@@ -143,6 +152,25 @@ impl Directory for IndexDirectory {
     fn watch(&self, watch_callback: WatchCallback) -> tantivy::Result<WatchHandle> {
         self.inner.watch(watch_callback)
     }
+}
+
+/// Whether `path` is one name inside the generation's folder: no folder, `..` or root.
+fn plain_name(path: &Path) -> bool {
+    let mut parts = path.components();
+    matches!(parts.next(), Some(std::path::Component::Normal(_))) && parts.next().is_none()
+}
+
+/// Whether `path` names a segment file tantivy writes (`<32 hex digits>.<ext>`, deletes
+/// `<32 hex digits>.<opstamp>.del`), the only files its garbage collection may delete.
+fn segment_file(path: &Path) -> bool {
+    let Some(name) = path.to_str().filter(|_| plain_name(path)) else {
+        return false;
+    };
+    let (id, ext) = name.split_once('.').unwrap_or((name, ""));
+    id.len() == 32
+        && id.bytes().all(|b| b.is_ascii_hexdigit())
+        && !ext.is_empty()
+        && ext.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.')
 }
 
 /// Replaces `path` with `data` atomically: written and synced to a new file beside it, which is

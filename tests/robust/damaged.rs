@@ -185,6 +185,21 @@ fn a_garbage_managed_file_list_is_read_as_missing_and_the_index_stays_usable() {
         env.run_ok(&["index", "--quiet"], 0);
         assert_eq!(env.count("Geneva"), geneva);
     }
+    // A list naming files outside the generation, or attache's own, deletes none of them.
+    let precious = env.path().join("precious.txt");
+    fs::write(&precious, "keep").unwrap();
+    let list = serde_json::json!([precious, "../CURRENT", "attache.json", "a/../../CURRENT"]);
+    fs::write(&managed, list.to_string()).unwrap();
+    env.write(
+        "corpus/new.txt",
+        "date 2025-11-25\n\nA new article on the Geneva talks, long enough to stand alone.\n",
+    );
+    env.run_ok(&["index", "--quiet"], 0);
+    env.run_ok(&["optimize"], 0);
+    assert!(precious.exists());
+    assert!(env.path().join("index/CURRENT").exists());
+    assert!(env.generation_dir().join("attache.json").exists());
+    assert_eq!(env.count("Geneva").1, geneva.1 + 1);
 }
 
 #[test]
