@@ -142,6 +142,11 @@ impl Catalog {
             .filter(move |o| within(o, root))
     }
 
+    /// Every origin articles are indexed from.
+    pub fn origin_names(&self) -> impl Iterator<Item = &str> {
+        self.origins.iter().map(String::as_str)
+    }
+
     /// Where the article `id` was indexed from, if it is indexed.
     pub fn origin_of(&self, id: &str) -> Option<&str> {
         let entry = self.entries.get(id)?;

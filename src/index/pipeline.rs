@@ -454,12 +454,19 @@ impl Reader<'_> {
         }
         let consumed = Arc::new(AtomicU64::new(0));
         let mut read_before = 0;
+        // A shard reads the files its index holds articles from, whatever the plan found in
+        // them now: an emptied file's articles are kept as in one index, not removed unseen.
+        let held: HashSet<String> = match self.job.options.shard {
+            Some(_) => self.catalog.origin_names().map(str::to_owned).collect(),
+            None => HashSet::new(),
+        };
         for (file_index, input) in inputs.files.iter().enumerate() {
             if self.cancelled() {
                 return true;
             }
             if let Some(shard) = &self.job.options.shard
                 && !shard.reads(&input.path)
+                && !held.contains(&input.origin)
             {
                 // A planning pass found none of the shard's articles there.
                 continue;

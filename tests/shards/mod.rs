@@ -374,6 +374,42 @@ fn a_shard_folder_that_is_gone_is_damage_not_a_smaller_set() {
 }
 
 #[test]
+fn an_emptied_json_lines_file_keeps_its_articles_in_a_set_as_in_one_index() {
+    let env = TestEnv::empty();
+    let line = |id: &str, date: &str| {
+        serde_json::json!({"id": id, "date": date, "body": "Herons on the treaty."}).to_string()
+            + "\n"
+    };
+    env.write(
+        "c/a.jsonl",
+        line("a-1", "2021-03-01") + &line("a-2", "2021-04-01"),
+    );
+    env.write("c/b.jsonl", line("b-1", "2022-03-01"));
+    let set = |extra: &[&str]| {
+        let mut args = vec!["index", "c", "--index", "set", "--shard-by", "year"];
+        args.extend_from_slice(extra);
+        env.run(&args)
+    };
+    assert_eq!(set(&["--quiet"]).code, 0);
+    env.write("c/a.jsonl", "");
+    let out = set(&[]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(
+        out.stderr
+            .contains("warning: c/a.jsonl: holds no article now (the file is empty)"),
+        "{out}"
+    );
+    let count = |query: &str| {
+        env.run_ok(&["search", "--index", "set", "--count", query], 0)
+            .stdout
+    };
+    assert!(count("herons").starts_with("3 passages in 3 articles"));
+    let refused = set(&["--full"]);
+    assert_eq!(refused.code, 2, "{refused}");
+    assert!(count("herons").starts_with("3 passages in 3 articles"));
+}
+
+#[test]
 fn a_shard_key_no_article_falls_in_is_not_kept_in_the_set() {
     let env = TestEnv::new();
     env.add_fixtures("shards");
