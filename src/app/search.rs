@@ -31,6 +31,8 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
     let build = match settings.search_may_build() && !dir.is_shard_set() {
         false => None,
         true => match dir.current()? {
+            // A generation without its pointer is damage, said by the opening below.
+            None if dir.was_built() => None,
             None => Some(false),
             Some(_) => {
                 let searcher = Searcher::open(&dir)?;

@@ -197,6 +197,19 @@ impl IndexDir {
                 }
                 return Err(self.incompatible("not an attache index layout".into()));
             }
+            // A generation that holds an index without the pointer to it: the pointer was
+            // lost (or a first publication cut short). Damage, repaired by a rebuild from
+            // the roots the generation records, not an empty folder to build anew (an update
+            // replaced the generation and its articles).
+            if let Some(orphan) = self.newest_built_generation() {
+                return Err(Error::Damaged {
+                    path: self.path.clone(),
+                    why: format!(
+                        "{CURRENT} is missing, though {} holds an index",
+                        orphan.file_name().unwrap_or_default().to_string_lossy()
+                    ),
+                });
+            }
             return Err(Error::NoIndex {
                 path: self.path.clone(),
             });
@@ -525,8 +538,18 @@ impl IndexDir {
             .find_map(|g| roots_of(&g))
     }
 
+    /// The newest generation folder holding a format stamp (a complete build).
+    fn newest_built_generation(&self) -> Option<PathBuf> {
+        let mut generations = self.generations().ok()?;
+        generations.sort_unstable_by(|a, b| b.cmp(a));
+        generations
+            .into_iter()
+            .map(|n| self.path.join(format!("{GEN_PREFIX}{n:06}")))
+            .find(|g| g.join(MANIFEST).is_file())
+    }
+
     /// Whether anything was ever published here: a pointer, or a generation folder.
-    pub(crate) fn was_built(&self) -> bool {
+    pub fn was_built(&self) -> bool {
         self.path.join(CURRENT).exists() || self.generations().is_ok_and(|g| !g.is_empty())
     }
 }

@@ -227,6 +227,23 @@ fn a_current_pointer_to_nowhere_is_named_with_the_fix() {
 }
 
 #[test]
+fn a_missing_current_pointer_is_damage_and_no_update_replaces_the_generation() {
+    let env = indexed_sample();
+    let geneva = env.count("Geneva");
+    fs::remove_file(env.path().join("index/CURRENT")).unwrap();
+    assert_every_reader_fails(
+        &env,
+        "damaged index: CURRENT is missing, though gen-000001 holds an index",
+    );
+    // An update refuses; before, it built a new generation and deleted the intact one.
+    let out = env.run(&["index", "corpus"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(env.path().join("index/gen-000001/attache.json").exists());
+    env.run_ok(&["index", "--full", "--quiet"], 0);
+    assert_eq!(env.count("Geneva"), geneva);
+}
+
+#[test]
 fn check_passes_a_sound_index_and_a_rebuild_repairs_a_damaged_one() {
     let env = indexed_sample();
     let out = env.run_ok(&["check"], 0);
