@@ -82,7 +82,7 @@ fn line(summary: &ExportSummary) -> String {
         "exported {} passages of {} articles to {} ({} in {:.1} s): {files}",
         summary.passages,
         summary.articles,
-        summary.dir.display(),
+        attache::error::printable(&summary.dir.display().to_string()),
         human_bytes(summary.bytes),
         summary.seconds
     )
@@ -91,7 +91,7 @@ fn line(summary: &ExportSummary) -> String {
 /// How to load the export into its engine.
 fn load_hint(summary: &ExportSummary, name: &str) -> String {
     // `out/` given with its slash names `out/x`, not `out//x`.
-    let shown = summary.dir.display().to_string();
+    let shown = attache::error::printable(&summary.dir.display().to_string()).into_owned();
     let dir = match shown.trim_end_matches('/') {
         "" => "/",
         trimmed => trimmed,

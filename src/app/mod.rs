@@ -138,9 +138,12 @@ fn partial_note(
     dir: &attache::index::IndexDir,
     searcher: &attache::search::Searcher,
 ) -> Option<String> {
+    let name = dir.path().display();
+    if let Ok(Some(set)) = dir.shard_set() {
+        return set_note(dir, &set);
+    }
     let writer = dir.writer();
     let (last, unfinished) = searcher.index().last_run_and_unfinished();
-    let name = dir.path().display();
     if last.as_ref().is_some_and(|run| run.complete) {
         // An update of a finished index: searches see its last commit. An earlier run that
         // was interrupted may have left roots unread, whatever later runs of others did.
@@ -194,6 +197,41 @@ fn partial_note(
         "note: {name} is being built by attache (pid {pid}): {} articles so far, {read}; \
          results are partial",
         run.added + run.changed + run.unchanged
+    ))
+}
+
+/// What a reader sees of a shard set whose shards are not all complete: one being built by
+/// another process, or the last build interrupted.
+fn set_note(
+    dir: &attache::index::IndexDir,
+    set: &attache::index::shards::SetManifest,
+) -> Option<String> {
+    let name = dir.path().display();
+    let incomplete: Vec<_> = set.shards.iter().filter(|s| !s.complete).collect();
+    if incomplete.is_empty() {
+        return None;
+    }
+    let keys = |shards: &[&attache::index::shards::ShardEntry]| {
+        shards
+            .iter()
+            .map(|s| crate::app::index::shown_key(&s.key))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (building, stopped): (Vec<_>, Vec<_>) = incomplete
+        .into_iter()
+        .partition(|s| dir.shard_dir(s).writer().is_some());
+    if !stopped.is_empty() {
+        return Some(format!(
+            "note: the last build of shard set {name} was interrupted in shard {}: results may \
+             lack the articles of that shard and of shards it had not reached; run `attache \
+             index --index {name}` to finish it",
+            keys(&stopped)
+        ));
+    }
+    Some(format!(
+        "note: shard {} of {name} is being built by attache: results are partial",
+        keys(&building)
     ))
 }
 

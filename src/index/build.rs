@@ -312,6 +312,31 @@ impl Plan {
                 return Err(Error::Invalid(unreadable_in_rebuild(dir, because, &lost)));
             }
         }
+        // A file whose articles the index holds, now a folder (a `mkdir` over an emptied
+        // name, an archive unpacked in its place): its articles are kept, as an unreadable
+        // file's.
+        if let Some(existing) = existing.filter(|_| !options.prune) {
+            let walked: std::collections::HashSet<&str> =
+                inputs.files.iter().map(|f| f.origin.as_str()).collect();
+            let folders: Vec<String> = existing
+                .catalog
+                .origin_names()
+                .filter(|o| !walked.contains(o))
+                .filter(|o| inputs.roots.iter().any(|r| within(o, r) && o != r))
+                .filter(|o| corpus::path_of_key(o).is_dir())
+                .map(str::to_owned)
+                .collect();
+            for origin in folders {
+                inputs.warnings.push(corpus::Warning {
+                    path: corpus::path_of_key(&origin),
+                    line: None,
+                    message: "is a folder now: the articles indexed from the file are kept \
+                              (remove the folder, or pass --prune, to drop them)"
+                        .into(),
+                });
+                inputs.unreadable.push(origin);
+            }
+        }
         for root in &empty {
             inputs.warnings.push(corpus::Warning {
                 path: corpus::path_of_key(root),

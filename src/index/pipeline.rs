@@ -164,6 +164,7 @@ impl Job<'_> {
             progress,
             file_failed: false,
             file_articles: 0,
+            empty_files: Vec::new(),
             sent: 0,
             stop: Arc::new(AtomicBool::new(false)),
         };
@@ -437,6 +438,8 @@ struct Reader<'r> {
     file_failed: bool,
     /// Articles the current input has given so far.
     file_articles: u64,
+    /// Files read whole that gave no article.
+    empty_files: Vec<corpus::Input>,
     /// Articles queued for the workers.
     sent: u64,
     /// Set when the run is cancelled: reading stops at once, mid-file.
@@ -488,7 +491,9 @@ impl Reader<'_> {
                 self.file_failed = true;
                 self.warn(&input.warning_whole(error_message(&e)));
             } else if self.file_articles == 0 && !self.file_failed && !input.stdin {
-                self.no_article_in(input);
+                // Decided once reading ends: a corpus found moved takes its articles from
+                // their old place then, whichever file is read first.
+                self.empty_files.push(input.clone());
             }
             if self.file_failed {
                 self.unreadable.push(input.origin.clone());
@@ -500,6 +505,9 @@ impl Reader<'_> {
             if self.shared.failed() {
                 return false;
             }
+        }
+        for input in std::mem::take(&mut self.empty_files) {
+            self.no_article_in(&input);
         }
         if !self.cancelled() {
             self.settle_deferred();
@@ -762,14 +770,19 @@ impl Reader<'_> {
             "no line holds an article"
         };
         let held = self.catalog.origins_within(&input.origin).next().is_some();
-        let message = if held {
-            self.file_failed = true;
-            format!(
-                "holds no article now ({what}): the articles indexed from it are kept \
-                 (delete the file, or rebuild with `--full --prune`, to drop them)"
-            )
-        } else {
-            format!("holds no article ({what})")
+        let message = match held {
+            true if self.job.fresh && self.job.options.prune => format!(
+                "holds no article now ({what}): the articles indexed from it are dropped \
+                 (--prune)"
+            ),
+            true => {
+                self.unreadable.push(input.origin.clone());
+                format!(
+                    "holds no article now ({what}): the articles indexed from it are kept \
+                     (delete the file, or rebuild with `--full --prune`, to drop them)"
+                )
+            }
+            false => format!("holds no article ({what})"),
         };
         self.warn(&input.warning_whole(message));
     }

@@ -565,11 +565,57 @@ fn a_json_lines_file_emptied_keeps_its_articles_until_it_is_deleted() {
             .contains("warning: w/c.jsonl: holds no article (the file is empty)"),
         "{out}"
     );
-    // Deleting the emptied file removes its articles.
+    // A rebuild with --prune drops them, and says so.
+    env.write("w/a.jsonl", "");
+    let out = env.run(&["index", "w", "--full", "--prune"]);
+    assert!(
+        out.stderr
+            .contains("holds no article now (the file is empty): the articles indexed from it are dropped (--prune)"),
+        "{out}"
+    );
+    assert_eq!(env.count("herons").0, 1);
+    env.write(
+        "w/a.jsonl",
+        jsonl(&[("a-1", "Herons in Kinshasa."), ("a-2", "Herons at sea.")]),
+    );
+    index_json(&env, &["w"]);
+    // A folder made where the file was keeps them too.
     std::fs::remove_file(env.path().join("w/a.jsonl")).expect("remove");
+    std::fs::create_dir(env.path().join("w/a.jsonl")).expect("mkdir");
+    let out = env.run(&["index", "w"]);
+    assert!(
+        out.stderr
+            .contains("w/a.jsonl: is a folder now: the articles indexed from the file are kept"),
+        "{out}"
+    );
+    assert_eq!(env.count("herons").0, 3);
+    std::fs::remove_dir(env.path().join("w/a.jsonl")).expect("rmdir");
+    // Deleting the emptied file removes its articles.
     let run = index_json(&env, &["w"]);
     assert_eq!(run["removed"].as_u64(), Some(2));
     assert_eq!(env.count("herons").0, 1);
+}
+
+#[test]
+fn a_moved_corpus_whose_first_file_was_emptied_keeps_its_articles() {
+    let env = TestEnv::empty();
+    env.write("old/a.jsonl", jsonl(&[("a-1", "Herons in Kinshasa.")]));
+    env.write("old/b.jsonl", jsonl(&[("b-1", "Herons in Lima.")]));
+    index_json(&env, &["old"]);
+    std::fs::rename(env.path().join("old"), env.path().join("new")).unwrap();
+    env.write("new/a.jsonl", "");
+    let out = env.run(&["index", "new", "--json"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(
+        out.stderr.contains("new/a.jsonl: holds no article now"),
+        "{out}"
+    );
+    let run = summary_of(&out);
+    assert_eq!(
+        (run["removed"].as_u64(), run["kept"].as_u64()),
+        (Some(0), Some(1))
+    );
+    assert_eq!(env.count("herons").0, 2);
 }
 
 /// The repository keeps `index/` with a `.gitkeep`: a fresh clone's first search builds there.

@@ -410,6 +410,30 @@ fn an_emptied_json_lines_file_keeps_its_articles_in_a_set_as_in_one_index() {
 }
 
 #[test]
+fn readers_of_a_set_whose_build_was_interrupted_note_it() {
+    let env = TestEnv::new();
+    env.add_fixtures("shards");
+    build_by_year(&env);
+    // A shard left incomplete, as an interrupted build leaves it.
+    let path = env.path().join("set/shards.json");
+    let mut manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    manifest["shards"][0]["complete"] = false.into();
+    let key = manifest["shards"][0]["key"].as_str().unwrap().to_owned();
+    std::fs::write(&path, manifest.to_string()).unwrap();
+    let out = env.run_ok(&["search", "--index", "set", "--count", "grain"], 0);
+    assert!(
+        out.stderr.contains(&format!(
+            "note: the last build of shard set set was interrupted in shard {key}"
+        )),
+        "{out}"
+    );
+    env.run_ok(&["index", "--index", "set", "--quiet"], 0);
+    let out = env.run_ok(&["search", "--index", "set", "--count", "grain"], 0);
+    assert!(!out.stderr.contains("note:"), "{out}");
+}
+
+#[test]
 fn a_shard_key_no_article_falls_in_is_not_kept_in_the_set() {
     let env = TestEnv::new();
     env.add_fixtures("shards");
