@@ -90,23 +90,16 @@ impl std::fmt::Debug for Analyzer {
     }
 }
 
-/// The form index of a word [`Analyzer::exact_spans`] did not look up.
-pub const NO_FORM: u32 = u32::MAX;
-
-fn spans_start(spans: &[(Range<usize>, u32)], i: usize) -> usize {
-    spans[i].0.start
-}
-
 /// A word as [`Analyzer::exact_spans`] gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpannedForm<'s> {
     /// Byte range in the text.
     pub span: Range<usize>,
-    /// Exact form (empty when not looked up).
+    /// Exact form.
     pub exact: &'s str,
     /// English stem, when it differs from `exact`.
     pub stem: Option<&'s str>,
-    /// Index of the spelling in the analyzer's cache, or [`NO_FORM`].
+    /// Index of the spelling in the analyzer's cache.
     pub form: u32,
 }
 
@@ -160,62 +153,29 @@ impl Analyzer {
     /// The words of `text` as (byte range, exact form, form index), borrowing the forms from
     /// the analyzer's cache: no allocation per word once spellings are known. A form index
     /// names a distinct spelling within the returned cache generation (the cache starts afresh
-    /// when it grows too large, and the generation changes then).
-    ///
-    /// With `near_capitals`, only words up to two before or three after a capitalised word
-    /// (or a word of a script without case, Georgian, Arabic, Chinese) are looked up — names
-    /// and the words around them, which is all entity recognition reads, up to the tail of
-    /// "Group of 77" or "Mouvement du 23 mars" — and the others come back with the form index
-    /// [`NO_FORM`] and an empty form, saving most cache lookups.
+    /// when it grows too large, and the generation changes then). Entity recognition and the
+    /// index read the same words this way, so what the recogniser is scored on
+    /// (`entity_eval`) is what indexing finds.
     pub fn exact_spans<'s>(
         &'s mut self,
         text: &str,
         spans: &mut Vec<(Range<usize>, u32)>,
-        near_capitals: bool,
     ) -> (u64, Vec<SpannedForm<'s>>) {
         // The cache is only ever cleared before any index into it is taken.
         self.bound_cache();
         spans.clear();
-        spans.extend(word_spans(text).map(|span| (span, NO_FORM)));
-        let capital = |i: usize| {
-            let first = text.as_bytes()[spans_start(spans, i)];
-            if first.is_ascii() {
-                first.is_ascii_uppercase()
-            } else {
-                text[spans_start(spans, i)..]
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_uppercase() || (c.is_alphabetic() && !c.is_lowercase()))
-            }
-        };
-        let caps: Vec<bool> = if near_capitals {
-            (0..spans.len()).map(capital).collect()
-        } else {
-            Vec::new()
-        };
-        for i in 0..spans.len() {
-            let needed = !near_capitals
-                || caps[i.saturating_sub(3)..(i + 3).min(caps.len())]
-                    .iter()
-                    .any(|&c| c);
-            if needed {
-                spans[i].1 = self.form_index(&text[spans[i].0.clone()]);
-            }
+        for span in word_spans(text) {
+            let form = self.form_index(&text[span.clone()]);
+            spans.push((span, form));
         }
         let words = spans
             .iter()
             .map(|(span, i)| {
-                let (exact, stem) = match *i {
-                    NO_FORM => ("", None),
-                    i => {
-                        let forms = &self.forms[i as usize];
-                        (&*forms.exact, forms.stem.as_deref())
-                    }
-                };
+                let forms = &self.forms[*i as usize];
                 SpannedForm {
                     span: span.clone(),
-                    exact,
-                    stem,
+                    exact: &forms.exact,
+                    stem: forms.stem.as_deref(),
                     form: *i,
                 }
             })

@@ -366,7 +366,7 @@ mod tests {
         let text = "President Volodymyr Zelensky spoke";
         let mut analyzer = Analyzer::new();
         let mut buffer = Vec::new();
-        let (_, words) = analyzer.exact_spans(text, &mut buffer, false);
+        let (_, words) = analyzer.exact_spans(text, &mut buffer);
         let value = encode(text, &words, [(1..3, '@', "zelensky")]);
         let got = tokens(&mut TokensTokenizer::default(), &value);
         let at = |p: usize| -> Vec<&str> {
@@ -386,7 +386,7 @@ mod tests {
         let text = "President Volodymyr Zelensky spoke of wars and war";
         let mut analyzer = Analyzer::new();
         let mut buffer = Vec::new();
-        let (_, words) = analyzer.exact_spans(text, &mut buffer, false);
+        let (_, words) = analyzer.exact_spans(text, &mut buffer);
         let value = encode(text, &words, [(1..3, '@', "zelensky")]);
         let texts = |got: Vec<(String, usize)>| -> Vec<String> {
             got.into_iter().map(|(t, _)| t).collect()
@@ -435,7 +435,7 @@ mod tests {
                     (led by J. F. Kelly) left; at first glance... nothing. “We agree,” he said.";
         let mut analyzer = Analyzer::new();
         let mut buffer = Vec::new();
-        let (_, words) = analyzer.exact_spans(text, &mut buffer, false);
+        let (_, words) = analyzer.exact_spans(text, &mut buffer);
         let decoded = tokens(&mut TokensTokenizer::default(), &encode(text, &words, []));
         let analysed = tokens(&mut AttacheTokenizer::default(), text);
         assert_eq!(decoded, analysed);

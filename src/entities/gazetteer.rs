@@ -994,7 +994,7 @@ mod tests {
         let day = date.map(|d| reading_day(&d.parse().unwrap()));
         let mut analyzer = Analyzer::new();
         let mut buffer = Vec::new();
-        let (_, words) = analyzer.exact_spans(text, &mut buffer, false);
+        let (_, words) = analyzer.exact_spans(text, &mut buffer);
         let ids: Vec<u32> = words
             .iter()
             .map(|w| g.word_id(&match_form(w.exact)))

@@ -129,8 +129,7 @@ const NOT_PLACES: &str = include_str!("../../data/not_places.tsv");
 /// title before a name ends a body's name, dotted acronyms run on into a name ("U.N. Support
 /// Mission"), a known body "of the United Nations" is that body, a known place before a
 /// place word names a facility or feature, a name listed after a place is a place, a
-/// one-word name written in lower case where it is a common word is that word; words three
-/// after a capital are looked up ("Group of 77").
+/// one-word name written in lower case where it is a common word is that word.
 pub const RULES: &str = "heuristic rules 8";
 
 /// The data files whose words decide what the heuristic proposes, for the index's fingerprint.

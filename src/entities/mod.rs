@@ -187,7 +187,7 @@ impl<'g> Recognizer<'g> {
     /// analyzer per recognizer, as its spellings are remembered between passages).
     pub fn recognize(&mut self, analyzer: &mut Analyzer, text: &str) -> Vec<Mention> {
         let mut spans = std::mem::take(&mut self.spans);
-        let (generation, words) = analyzer.exact_spans(text, &mut spans, true);
+        let (generation, words) = analyzer.exact_spans(text, &mut spans);
         let mentions = self.recognize_words(text, generation, &words);
         self.spans = spans;
         mentions
@@ -214,11 +214,6 @@ impl<'g> Recognizer<'g> {
                 span: (span.start, span.end),
                 exact,
             });
-            if word.form == crate::analysis::NO_FORM {
-                ids.push(0);
-                lists.push(0);
-                continue;
-            }
             let form = word.form as usize;
             if form >= self.memo.len() {
                 self.memo.resize(form + 1, None);
@@ -988,7 +983,7 @@ mod tests {
             names("The U.N. Support Mission in Libya spoke."),
             ["U.N. Support Mission in Libya"]
         );
-        // The lookup reaches three words past a capital, and scripts without case.
+        // Every word is read, far from a capital or in a script without case.
         assert_eq!(ids("The Group of 77 met."), ["g77"]);
         assert_eq!(ids("Посетил საქართველო вчера."), ["georgia"]);
     }

@@ -5,9 +5,7 @@ use tantivy::TantivyDocument;
 
 use super::schema::Fields;
 use super::stored;
-use crate::analysis::{
-    Analyzer, NO_FORM, SpannedForm, encode, meta_value, passages::split_passages,
-};
+use crate::analysis::{Analyzer, SpannedForm, encode, meta_value, passages::split_passages};
 use crate::corpus::Article;
 use crate::entities::attribution::{Attribution, article_speakers, attribute_cued, cue_bits};
 use crate::entities::{ENTITY_PREFIX, Mention, Recognizer};
@@ -131,7 +129,7 @@ impl<'g> DocumentBuilder<'g> {
             doc.add_i64(fields.day_lo, article.date.first_day());
             doc.add_i64(fields.day_hi, article.date.last_day());
             // One analysis of the passage serves recognition and the index.
-            let (generation, words) = self.analyzer.exact_spans(&text, &mut self.spans, false);
+            let (generation, words) = self.analyzer.exact_spans(&text, &mut self.spans);
             let mentions = match &mut self.recognizer {
                 Some(recognizer) => recognizer.recognize_words(&text, generation, &words),
                 None => Vec::new(),
@@ -190,9 +188,6 @@ impl DocumentBuilder<'_> {
 fn cues_of(words: &[SpannedForm<'_>], memo: &mut Vec<Option<u16>>, cues: &mut Vec<u16>) {
     cues.clear();
     cues.extend(words.iter().map(|w| {
-        if w.form == NO_FORM {
-            return cue_bits(w.exact);
-        }
         let form = w.form as usize;
         if form >= memo.len() {
             memo.resize(form + 1, None);

@@ -73,7 +73,7 @@ pub fn evaluate(gazetteer: &Gazetteer, jsonl: &str) -> Result<Scores, String> {
         let article = article_speakers(gazetteer, &mut analyzer, &meta);
         let text = &item.text;
         let mentions = recognizer.recognize(&mut analyzer, text);
-        let (_, words) = analyzer.exact_spans(text, &mut spans, false);
+        let (_, words) = analyzer.exact_spans(text, &mut spans);
         let found = attribute(text, &words, &mentions, &article);
         let sentences: Vec<_> = sentences(text).collect();
         let mut gold: Vec<Vec<String>> = vec![Vec::new(); sentences.len()];

@@ -158,7 +158,7 @@ impl Attribution {
 /// let mut analyzer = Analyzer::new();
 /// let mentions = Recognizer::new(Gazetteer::builtin()).recognize(&mut analyzer, text);
 /// let mut spans = Vec::new();
-/// let (_, words) = analyzer.exact_spans(text, &mut spans, false);
+/// let (_, words) = analyzer.exact_spans(text, &mut spans);
 /// let said = attribute(text, &words, &mentions, &[]);
 /// assert_eq!(&*said.speakers[0].speaker.id, "ushakov");
 /// assert_eq!(said.speakers[0].spans, [0..text.len()]);

@@ -14,7 +14,7 @@ fn said(text: &str, speaker: Option<&str>) -> Vec<(String, Vec<String>)> {
         .collect();
     let article = article_speakers(gazetteer, &mut analyzer, &meta);
     let mut spans = Vec::new();
-    let (_, words) = analyzer.exact_spans(text, &mut spans, false);
+    let (_, words) = analyzer.exact_spans(text, &mut spans);
     attribute(text, &words, &mentions, &article)
         .speakers
         .into_iter()
