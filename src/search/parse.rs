@@ -655,10 +655,19 @@ impl<'q> Parser<'q> {
                 Tok::Field(next) if self.glued(&v) => {
                     let rest = &self.q[v.start..];
                     let value = &rest[..rest.find(char::is_whitespace).unwrap_or(rest.len())];
-                    format!(
-                        "missing value: `{written}` is followed by `{next}:`, read as another \
-                         field: quote a value that holds `:` ({written}\"{value}\")"
-                    )
+                    match field.name.as_str() {
+                        "date" => format!(
+                            "missing value: `{written}` is followed by `{next}:`, read as \
+                             another field: a date is YYYY, YYYY-MM or YYYY-MM-DD, like \
+                             date:2025-11"
+                        ),
+                        _ => format!(
+                            "missing value: `{written}` is followed by `{next}:`, read as \
+                             another field: quote a value that holds `:` \
+                             ({written}\"{value}\"), or the whole to search it as written \
+                             (\"{written}{value}\")"
+                        ),
+                    }
                 }
                 _ => format!(
                     "missing value: `{written}` must be attached to a value, like {}",
@@ -1000,7 +1009,8 @@ date:               => column 1: missing value: `date:` must be attached to a va
 a date: x           => column 3: missing value: `date:` must be attached to a value, like date:2025
 title:              => column 1: missing value: `title:` must be attached to a value, like title:"peace plan"
 said: x             => column 1: missing value: `said:` must be attached to a value, like said:@ushakov
-a:b:c               => column 1: missing value: `a:` is followed by `b:`, read as another field: quote a value that holds `:` (a:"b:c")
+a:b:c               => column 1: missing value: `a:` is followed by `b:`, read as another field: quote a value that holds `:` (a:"b:c"), or the whole to search it as written ("a:b:c")
+date:2020:01        => column 1: missing value: `date:` is followed by `2020:`, read as another field: a date is YYYY, YYYY-MM or YYYY-MM-DD, like date:2025-11
 a€b:x               => column 1: bad field name `a€b`: use letters, digits and underscore
 "a b"~x             => column 6: bad slop `~x`: expected a whole number, like "a b"~2
 "a b"~              => column 6: bad slop `~`: expected a whole number, like "a b"~2
