@@ -30,6 +30,10 @@ use tantivy::directory::{
 /// Tantivy's list of the files it wrote in a generation.
 const MANAGED: &str = ".managed.json";
 
+/// A `.managed.json` longer than this is no list of one generation's files (a generation of
+/// the UNGDC holds a few dozen; each name is about 40 bytes).
+const MAX_MANAGED_BYTES: u64 = 16 << 20;
+
 /// What a generation is opened for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -118,18 +122,24 @@ impl Directory for IndexDirectory {
     }
 
     fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
-        let data = self.inner.atomic_read(path)?;
+        if path != Path::new(MANAGED) {
+            return self.inner.atomic_read(path);
+        }
         // `.managed.json` is tantivy's list of the files it wrote, read only to know what it
-        // may delete later. Garbage there would make the whole index unreadable; read as
+        // may delete later. Garbage there (or a folder, or a list far longer than a
+        // generation's files) would make the whole index unreadable or slow to open; read as
         // missing, tantivy starts a new list, and files it no longer knows are merely left
         // on disk.
-        if path == Path::new(MANAGED)
-            && !serde_json::from_slice::<Vec<String>>(&data)
-                .is_ok_and(|files| files.iter().all(|f| plain_name(Path::new(f))))
-        {
-            return Err(OpenReadError::FileDoesNotExist(path.to_path_buf()));
+        let missing = || OpenReadError::FileDoesNotExist(path.to_path_buf());
+        let full = self.root.join(path);
+        if fs::metadata(&full).is_ok_and(|m| m.is_dir() || m.len() > MAX_MANAGED_BYTES) {
+            return Err(missing());
         }
-        Ok(data)
+        let data = self.inner.atomic_read(path)?;
+        match serde_json::from_slice::<Vec<String>>(&data) {
+            Ok(files) if files.iter().all(|f| plain_name(Path::new(f))) => Ok(data),
+            _ => Err(missing()),
+        }
     }
 
     fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {

@@ -185,6 +185,16 @@ fn a_garbage_managed_file_list_is_read_as_missing_and_the_index_stays_usable() {
         env.run_ok(&["index", "--quiet"], 0);
         assert_eq!(env.count("Geneva"), geneva);
     }
+    // A list longer than any generation's, or a folder in its place, is not read: readers
+    // open the index at once.
+    let long =
+        serde_json::to_string(&vec!["0123456789abcdef0123456789abcdef.idx"; 500_000]).unwrap();
+    fs::write(&managed, long).unwrap();
+    assert_eq!(env.count("Geneva"), geneva);
+    fs::remove_file(&managed).unwrap();
+    fs::create_dir(&managed).unwrap();
+    assert_eq!(env.count("Geneva"), geneva);
+    fs::remove_dir(&managed).unwrap();
     // A list naming files outside the generation, or attache's own, deletes none of them.
     let precious = env.path().join("precious.txt");
     fs::write(&precious, "keep").unwrap();
