@@ -342,6 +342,11 @@ pub fn home_expanded(path: &Path, from: &str) -> anyhow::Result<PathBuf> {
     })
 }
 
+/// [`home_expanded`] of an optional path.
+pub fn home_expanded_option(path: Option<PathBuf>, from: &str) -> anyhow::Result<Option<PathBuf>> {
+    path.map(|p| home_expanded(&p, from)).transpose()
+}
+
 /// `path` with a leading `~` as `home`; `None` when it has one and there is no home (unset or
 /// empty).
 fn tilde_in(path: &Path, home: Option<&Path>) -> Option<PathBuf> {

@@ -14,11 +14,7 @@ use crate::exit::Exit;
 pub const DEFAULT_VALUES: usize = 20;
 
 pub fn run(mut args: FacetsArgs) -> anyhow::Result<Exit> {
-    args.svg = args
-        .svg
-        .as_deref()
-        .map(|p| super::config::home_expanded(p, "--svg"))
-        .transpose()?;
+    args.svg = super::config::home_expanded_option(args.svg.take(), "--svg")?;
     if let Some(path) = &args.svg {
         super::written::check(path, super::written::Kind::Chart)?;
     }

@@ -17,11 +17,7 @@ use crate::cli::GenArgs;
 use crate::exit::Exit;
 
 pub fn run(mut args: GenArgs) -> anyhow::Result<Exit> {
-    args.out = args
-        .out
-        .as_deref()
-        .map(|p| super::config::home_expanded(p, "--out"))
-        .transpose()?;
+    args.out = super::config::home_expanded_option(args.out.take(), "--out")?;
     if !args.learn.is_empty() {
         return learn_model(&args.learn, args.out.as_deref());
     }

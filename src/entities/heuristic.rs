@@ -249,11 +249,13 @@ impl<'t, 'w, 'a> View<'t, 'w, 'a> {
             // Inside a dotted acronym ("U.N").
             || (g == "." && self.single_capital(i - 1) && self.single_capital(i))
             || (g.bytes().all(|b| b == b' ' || b == b'\t') && !g.is_empty())
-            || (self.is(i - 1, list::HONORIFIC)
-                || self.middle_initial(i - 1)
-                || self.dotted_acronym_end(i - 1))
-                && g.starts_with('.')
-                && g[1..].trim().is_empty()
+            || self.period_in_name(i - 1) && g.starts_with('.') && g[1..].trim().is_empty()
+    }
+
+    /// Whether the period after word `i` stays inside a name: an honorific's ("Mr. Annan"), a
+    /// middle initial's or a dotted acronym's.
+    fn period_in_name(&self, i: usize) -> bool {
+        self.is(i, list::HONORIFIC) || self.middle_initial(i) || self.dotted_acronym_end(i)
     }
 
     /// Whether word `i` is the last letter of a dotted acronym that a capitalised word
@@ -281,11 +283,10 @@ impl<'t, 'w, 'a> View<'t, 'w, 'a> {
     /// capitalised word on no list of common words, so that "World War I. The" still ends a
     /// sentence.
     fn middle_initial(&self, i: usize) -> bool {
-        let (s, e) = self.words[i].span;
+        let e = self.words[i].span.1;
         i >= 1
             && i + 1 < self.len()
-            && e - s == 1
-            && self.text.as_bytes()[s].is_ascii_uppercase()
+            && self.single_capital(i)
             && self.gap(i) == " "
             && self.cap(i - 1)
             && !self.is(i - 1, list::TITLE | list::FILLER | list::COMMON | list::ORG)
@@ -327,10 +328,7 @@ impl<'t, 'w, 'a> View<'t, 'w, 'a> {
         i == 0 || {
             let g = self.gap(i);
             g.contains(['.', '!', '?', ':', ';', '“', '"', '(', '\n'])
-                && !((self.is(i - 1, list::HONORIFIC)
-                    || self.middle_initial(i - 1)
-                    || self.dotted_acronym_end(i - 1))
-                    && g.trim() == ".")
+                && !(self.period_in_name(i - 1) && g.trim() == ".")
         }
     }
 }

@@ -310,11 +310,6 @@ impl Scope {
         self.everything || self.roots.iter().any(|root| within(origin, root))
     }
 
-    /// The roots of the scope (none for everything).
-    pub fn root_keys(&self) -> &[String] {
-        &self.roots
-    }
-
     /// Adds an origin to the scope.
     pub fn add(&mut self, root: String) {
         self.roots.push(root);

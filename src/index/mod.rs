@@ -201,7 +201,7 @@ impl IndexDir {
             // lost (or a first publication cut short). Damage, repaired by a rebuild from
             // the roots the generation records, not an empty folder to build anew (an update
             // replaced the generation and its articles).
-            if let Some(orphan) = self.newest_built_generation() {
+            if let Some(orphan) = self.built_generations().next() {
                 return Err(Error::Damaged {
                     path: self.path.clone(),
                     why: format!(
@@ -529,23 +529,17 @@ impl IndexDir {
         if let Some(roots) = self.current().ok().flatten().and_then(|g| roots_of(&g)) {
             return Some(roots);
         }
-        let mut generations = self.generations().ok()?;
+        self.built_generations().find_map(|g| roots_of(&g))
+    }
+
+    /// The generation folders holding a format stamp (complete builds), newest first.
+    fn built_generations(&self) -> impl Iterator<Item = PathBuf> + '_ {
+        let mut generations = self.generations().unwrap_or_default();
         generations.sort_unstable_by(|a, b| b.cmp(a));
         generations
             .into_iter()
             .map(|n| self.path.join(format!("{GEN_PREFIX}{n:06}")))
             .filter(|g| g.join(MANIFEST).is_file())
-            .find_map(|g| roots_of(&g))
-    }
-
-    /// The newest generation folder holding a format stamp (a complete build).
-    fn newest_built_generation(&self) -> Option<PathBuf> {
-        let mut generations = self.generations().ok()?;
-        generations.sort_unstable_by(|a, b| b.cmp(a));
-        generations
-            .into_iter()
-            .map(|n| self.path.join(format!("{GEN_PREFIX}{n:06}")))
-            .find(|g| g.join(MANIFEST).is_file())
     }
 
     /// Whether anything was ever published here: a pointer, or a generation folder.

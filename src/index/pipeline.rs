@@ -96,10 +96,9 @@ impl Job<'_> {
                 .filter(|u| !self.replaceable.contains(u))
                 .cloned()
                 .collect(),
-            // With `--prune` (or in a rebuild) the run answers for everything, and records
-            // the roots it read.
+            // The roots the run read (with `--prune` or in a rebuild it answers for
+            // everything, and still records them).
             false => (self.unfinished.iter())
-                .chain(self.replaceable.root_keys())
                 .chain(&self.inputs.roots)
                 .chain(&self.stdin_origin)
                 .cloned()

@@ -604,14 +604,6 @@ fn the_name_given_is_the_quickwit_index_id() {
         "qw",
         &["--name", "ungdc-speeches", "--quiet"],
     );
-    // A folder named with its slash is named once in the hint.
-    let slashed = export(&env, "quickwit", "qw2/", &[]);
-    assert!(
-        slashed
-            .stderr
-            .contains("--index-config qw2/index-config.yaml && "),
-        "{slashed}"
-    );
     let config: Value = serde_norway::from_str(
         &std::fs::read_to_string(env.path().join("qw/index-config.yaml")).unwrap(),
     )
