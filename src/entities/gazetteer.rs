@@ -254,6 +254,9 @@ struct Alias {
     exact_case: Option<String>,
     /// When the alias means this entity.
     period: Period,
+    /// Whether it names the entity only when its words are capitalised (`^` in the data): a
+    /// name made of ordinary words ("Law and Justice", a party) is prose in lower case.
+    capitalised: bool,
 }
 
 /// The known entities and a matcher over their aliases.
@@ -454,7 +457,7 @@ impl Gazetteer {
                 return Err(format!("line {line_no}: duplicate id '{id}'"));
             }
             // The name is an alias too, for all time unless the list bounds it.
-            let mut all: Vec<(String, Period)> = Vec::new();
+            let mut all: Vec<(String, Period, bool)> = Vec::new();
             for alias in spellings
                 .split('|')
                 .map(str::trim)
@@ -462,15 +465,19 @@ impl Gazetteer {
             {
                 let (alias, period) = split_period(alias)
                     .map_err(|e| format!("line {line_no}: alias '{alias}': {e}"))?;
-                if !all.iter().any(|(a, p)| a == alias && *p == period) {
-                    all.push((alias.to_owned(), period));
+                let (alias, capitalised) = match alias.strip_prefix('^') {
+                    Some(rest) => (rest.trim_start(), true),
+                    None => (alias, false),
+                };
+                if !all.iter().any(|(a, p, _)| a == alias && *p == period) {
+                    all.push((alias.to_owned(), period, capitalised));
                 }
             }
-            if !all.iter().any(|(a, _)| a == name) {
-                all.insert(0, (name.to_owned(), Period::ALWAYS));
+            if !all.iter().any(|(a, _, _)| a == name) {
+                all.insert(0, (name.to_owned(), Period::ALWAYS, false));
             }
-            for (alias, period) in &all {
-                let period = *period;
+            for (alias, period, capitalised) in &all {
+                let (period, capitalised) = (*period, *capitalised);
                 // "the White House": the article is text around the name, not part of it.
                 let alias = strip_article(alias);
                 let k = key(&mut analyzer, alias);
@@ -510,11 +517,12 @@ impl Gazetteer {
                         text: alias.into(),
                         exact_case,
                         period,
+                        capitalised,
                     });
                 }
             }
             let mut names: Vec<String> = Vec::with_capacity(all.len());
-            for (alias, _) in all {
+            for (alias, _, _) in all {
                 if !names.contains(&alias) {
                     names.push(alias);
                 }
@@ -700,7 +708,9 @@ impl Gazetteer {
                 .or_else(|| written.strip_suffix("’s"))
                 .unwrap_or(written);
             if let Some(alias) = aliases.iter().find(|a| {
-                a.period.contains(day) && a.exact_case.as_deref().is_none_or(|c| c == written)
+                a.period.contains(day)
+                    && a.exact_case.as_deref().is_none_or(|c| c == written)
+                    && (!a.capitalised || capitalised(written))
             }) {
                 out.push(Match {
                     entity: alias.entity,
@@ -711,6 +721,17 @@ impl Gazetteer {
         }
         out
     }
+}
+
+/// Whether every word of a name as written starts with a capital, short particles ("and",
+/// "of", "the", "de") aside: "Law and Justice" but not "law and justice" nor, opening a
+/// sentence, "Law and justice".
+fn capitalised(written: &str) -> bool {
+    let upper = |w: &str| w.starts_with(|c: char| !c.is_lowercase());
+    let mut words = written
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty());
+    words.next().is_some_and(upper) && words.all(|w| upper(w) || w.chars().count() <= 3)
 }
 
 /// Of the aliases a query may mean, the one meaning its entity today, else the latest; file
@@ -925,6 +946,35 @@ mod tests {
                 ("kyiv".into(), "Kyiv’s".into()),
             ]
         );
+    }
+
+    #[test]
+    fn a_name_of_ordinary_words_marked_capitalised_matches_only_capitalised() {
+        let g = Gazetteer::parse(
+            "pis\torg\tLaw and Justice\t^Law and Justice|PiS\n\
+             un\torg\tUnited Nations\tUnited Nations\n",
+        )
+        .unwrap();
+        assert_eq!(
+            found(
+                &g,
+                "Law and Justice won; PiS and the united nations agreed."
+            ),
+            [
+                ("pis".into(), "Law and Justice".into()),
+                ("pis".into(), "PiS".into()),
+                ("un".into(), "united nations".into()),
+            ]
+        );
+        // In lower case, or opening a sentence with its other words in lower case, it is prose.
+        assert_eq!(
+            found(
+                &g,
+                "Law and justice must prevail; respect for law and justice."
+            ),
+            []
+        );
+        assert_eq!(g.entity(0).aliases, ["Law and Justice", "PiS"]);
     }
 
     #[test]

@@ -129,8 +129,12 @@ const NOT_PLACES: &str = include_str!("../../data/not_places.tsv");
 /// title before a name ends a body's name, dotted acronyms run on into a name ("U.N. Support
 /// Mission"), a known body "of the United Nations" is that body, a known place before a
 /// place word names a facility or feature, a name listed after a place is a place, a
-/// one-word name written in lower case where it is a common word is that word.
-pub const RULES: &str = "heuristic rules 8";
+/// one-word name written in lower case where it is a common word is that word. 9: a title
+/// after "of" introduces someone rather than continuing a body's name, a known name that is
+/// also a common word owns a body by its possessive ("Donald Tusk's Civic Coalition"), a
+/// place's one-word name between a title and a name is a given name ("President Santiago
+/// Peña"), religious titles ("Mullah", "Ayatollah").
+pub const RULES: &str = "heuristic rules 9";
 
 /// The data files whose words decide what the heuristic proposes, for the index's fingerprint.
 pub const DATA: &[&str] = &[
@@ -433,6 +437,24 @@ pub fn runs_on(v: &View<'_, '_, '_>, covered: &[bool], at: usize) -> bool {
         && v.cap(next + 1)
 }
 
+/// Whether the one-word place at `at` is a person's given name: a capitalised title stands
+/// before it and a capitalised word on no list after it ("President Santiago Peña", "Foreign
+/// Minister Israel Katz"). A title's domain ("Secretary of State", "Foreign") is no title here.
+pub fn titled_given_name(v: &View<'_, '_, '_>, covered: &[bool], at: usize) -> bool {
+    at > 0
+        && at + 1 < v.len()
+        && !covered[at - 1]
+        && v.cap(at - 1)
+        && v.is(at - 1, list::TITLE | list::PERSONAL)
+        && !matches!(v.exact(at - 1), "state" | "foreign" | "national")
+        && v.inner_gap(at)
+        && !v.possessive(at)
+        && !covered[at + 1]
+        && v.inner_gap(at + 1)
+        && v.cap(at + 1)
+        && v.lists[at + 1] == 0
+}
+
 /// The first word of a compass point written before the place ending at word `start`
 /// ("West Africa", "South-East Europe"): `start` itself when there is none.
 pub fn compass_before(v: &View<'_, '_, '_>, covered: &[bool], start: usize) -> usize {
@@ -491,7 +513,7 @@ pub fn org_spans(v: &View<'_, '_, '_>, covered: &[bool]) -> Vec<Range<usize>> {
         while end < n && v.inner_gap(end) {
             // A title before a name ends the body's name: "ECOWAS Commission President Omar
             // Touray" is a body and a person.
-            if !covered[end] && titles_a_name(v, covered, end) {
+            if !covered[end] && titles_a_name(v, covered, end, false) {
                 break;
             }
             // A known name inside runs on to its end ("Court of Bosnia and Herzegovina").
@@ -503,6 +525,11 @@ pub fn org_spans(v: &View<'_, '_, '_>, covered: &[bool]) -> Vec<Range<usize>> {
             let mut j = end;
             while j < n && v.is(j, list::JOINER) && v.inner_gap(j) && !v.cap(j) {
                 j += 1;
+            }
+            // A title after a preposition introduces someone, not the body's next word
+            // ("Rafał Trzaskowski of Prime Minister Donald Tusk's Civic Coalition").
+            if j > end && j < n && titles_a_name(v, covered, j, true) {
+                break;
             }
             // A date after a preposition ends the name ("… in Lebanon in July").
             if j > end && j < n && v.cap(j) && v.inner_gap(j) && !v.is(j, list::FILLER) {
@@ -539,11 +566,12 @@ pub fn org_spans(v: &View<'_, '_, '_>, covered: &[bool]) -> Vec<Range<usize>> {
         }
         // A possessive name is the body's owner, not part of its name ("Mozambique's
         // Constitutional Council", "Milojko Spajić's Europe Now Movement"); a common word's
-        // possessive is ("Republican People's Party").
-        if let Some(w) = (a..end.saturating_sub(1))
-            .rev()
-            .find(|&w| (v.possessive(w) || v.gap_has_possessive(w + 1)) && !v.is(w, list::COMMON))
-        {
+        // possessive is ("Republican People's Party"), unless the word is a known name that
+        // is also a common word ("Donald Tusk's Civic Coalition").
+        if let Some(w) = (a..end.saturating_sub(1)).rev().find(|&w| {
+            (v.possessive(w) || v.gap_has_possessive(w + 1))
+                && (covered[w] || !v.is(w, list::COMMON))
+        }) {
             a = w + 1;
         }
         let has_known = (a..end).any(|w| covered[w]);
@@ -648,8 +676,9 @@ fn joins_a_body(v: &View<'_, '_, '_>, covered: &[bool], start: usize, at: usize)
 }
 
 /// Whether word `at` opens a run of capitalised titles followed by a name of capitalised
-/// words on no list ("President Omar Touray", "Secretary General Baron Waqa").
-fn titles_a_name(v: &View<'_, '_, '_>, covered: &[bool], at: usize) -> bool {
+/// words on no list ("President Omar Touray", "Secretary General Baron Waqa"), or, when
+/// `known` is true, by a name already recognised ("Prime Minister Donald Tusk").
+fn titles_a_name(v: &View<'_, '_, '_>, covered: &[bool], at: usize, known: bool) -> bool {
     let mut j = at;
     while j < v.len()
         && !covered[j]
@@ -660,7 +689,11 @@ fn titles_a_name(v: &View<'_, '_, '_>, covered: &[bool], at: usize) -> bool {
     {
         j += 1;
     }
-    j > at && j < v.len() && !covered[j] && v.inner_gap(j) && v.cap(j) && v.lists[j] == 0
+    j > at
+        && j < v.len()
+        && v.inner_gap(j)
+        && v.cap(j)
+        && if covered[j] { known } else { v.lists[j] == 0 }
 }
 
 /// The words of a news dateline's place opening the passage or a line ("AKTAU, Kazakhstan,
@@ -821,6 +854,11 @@ pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool], places: &[bool]) -> V
                 && !covered[end + 1]
                 && v.cap(end + 1)
                 && v.inner_gap(end + 1)
+                // A name, then a title after "of", is someone of someone's ("Rafał
+                // Trzaskowski of Prime Minister Donald Tusk's …"); a title's own "of" joins
+                // ("Secretary of State Marco Rubio").
+                && ((start..end).any(|w| v.is(w, list::TITLE | list::ORG))
+                    || !titles_a_name(v, covered, end + 1, true))
             {
                 end += 2;
             } else if joins_a_body(v, covered, start, end) {

@@ -302,12 +302,17 @@ impl<'g> Recognizer<'g> {
             covered[m.words.clone()].fill(true);
         }
         // A known person's surname inside a longer name is someone else's ("Ellen Johnson
-        // Sirleaf"): the name is left to the heuristic.
+        // Sirleaf"), and so is a place's name after a title ("President Santiago Peña"): the
+        // name is left to the heuristic.
         let before = mentions.len();
         mentions.retain(|m| {
-            !(m.kind == Kind::Person
-                && m.words.len() == 1
-                && heuristic::runs_on(&view, &covered, m.words.start))
+            let at = m.words.start;
+            !(m.words.len() == 1
+                && match m.kind {
+                    Kind::Person => heuristic::runs_on(&view, &covered, at),
+                    Kind::Place | Kind::State => heuristic::titled_given_name(&view, &covered, at),
+                    _ => false,
+                })
         });
         if mentions.len() < before {
             covered.fill(false);
@@ -660,6 +665,62 @@ mod tests {
                 "Javier Peres de Cuellar".into(),
                 "javier-peres-de-cuellar".into()
             )]
+        );
+    }
+
+    #[test]
+    fn a_known_name_that_is_also_a_common_word_owns_a_body_by_its_possessive() {
+        // "tusk" is a common word; Donald Tusk's name still ends at his possessive.
+        assert_eq!(
+            spans_on("2025", "a vote in Donald Tusk's Civic Coalition today"),
+            [
+                ("Donald Tusk's".into(), "tusk".into()),
+                ("Civic Coalition".into(), "civic-coalition".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_title_after_of_introduces_someone_not_a_longer_name() {
+        assert_eq!(
+            names("the mayor Anna Kowalczyk of Prime Minister Donald Tusk's Civic Coalition said"),
+            ["Anna Kowalczyk", "Donald Tusk's", "Civic Coalition"]
+        );
+        assert_eq!(
+            names("Teodor Lungu of President Maia Sandu's party spoke"),
+            ["Teodor Lungu", "Maia Sandu's"]
+        );
+        // A title's own "of" still joins it ("Secretary of State" names the person after it).
+        assert_eq!(
+            names("said Secretary of State Marco Rubio."),
+            ["Marco Rubio"]
+        );
+    }
+
+    #[test]
+    fn a_place_named_after_a_title_is_a_given_name() {
+        assert_eq!(
+            spans_on(
+                "2024",
+                "President Santiago Peña met Foreign Minister Israel Katz."
+            ),
+            [
+                ("Santiago Peña".into(), "santiago-pena".into()),
+                ("Israel Katz".into(), "israel-katz".into())
+            ]
+        );
+        // A place after a title's domain is the place ("Secretary of State", "Foreign").
+        assert_eq!(
+            ids("the Foreign Minister of Israel and the Minister of State Israel Radio quoted"),
+            ["israel", "israel"]
+        );
+    }
+
+    #[test]
+    fn religious_titles_are_no_part_of_the_name() {
+        assert_eq!(
+            names("talks between Mullah Abdul Ghani Baradar and Patriarch Kirill"),
+            ["Abdul Ghani Baradar", "Kirill"]
         );
     }
 
