@@ -308,6 +308,34 @@ struct Epoch {
     single: Vec<Option<u32>>,
 }
 
+impl Epoch {
+    /// Adds the leftmost-longest matches among the words `run` (all of them vocabulary words)
+    /// to `matches`, as word ranges and keys.
+    fn scan(
+        &self,
+        ids: &[u32],
+        run: std::ops::Range<usize>,
+        bytes: &mut Vec<u8>,
+        matches: &mut Vec<(std::ops::Range<usize>, usize)>,
+    ) {
+        let start = run.start;
+        if run.len() == 1 {
+            let single = self.single[ids[start] as usize];
+            matches.extend(single.map(|key| (run, key as usize)));
+            return;
+        }
+        bytes.clear();
+        for &id in &ids[run] {
+            bytes.extend_from_slice(&encode(id));
+        }
+        // Every match is word-aligned: see `encode`.
+        matches.extend(self.matcher.find_iter(&bytes[..]).map(|m| {
+            let words = start + m.start() / WORD_BYTES..start + m.end() / WORD_BYTES;
+            (words, self.keys[m.pattern().as_usize()] as usize)
+        }));
+    }
+}
+
 impl Matching {
     fn build(keys: &[String], aliases: &[Vec<Alias>], entities: &[Entity]) -> Matching {
         let mut word_ids: FxHashMap<String, u32> = FxHashMap::default();
@@ -681,22 +709,13 @@ impl Gazetteer {
             while at < ids.len() && ids[at] != 0 {
                 at += 1;
             }
-            if at - start == 1 {
-                let single = epoch.single[ids[start] as usize];
-                matches.extend(single.map(|key| (start..at, key as usize)));
-                continue;
-            }
-            bytes.clear();
-            for &id in &ids[start..at] {
-                bytes.extend_from_slice(&encode(id));
-            }
-            // Every match is word-aligned: see `encode`.
-            matches.extend(epoch.matcher.find_iter(&bytes).map(|m| {
-                let words = start + m.start() / WORD_BYTES..start + m.end() / WORD_BYTES;
-                (words, epoch.keys[m.pattern().as_usize()] as usize)
-            }));
+            epoch.scan(ids, start..at, &mut bytes, &mut matches);
         }
-        for (words, pattern) in matches {
+        let mut rescanned = false;
+        let mut next = 0;
+        while next < matches.len() {
+            let (words, pattern) = matches[next].clone();
+            next += 1;
             if compound_part(&exact, &words, &surface) {
                 continue;
             }
@@ -707,17 +726,28 @@ impl Gazetteer {
                 .strip_suffix("'s")
                 .or_else(|| written.strip_suffix("’s"))
                 .unwrap_or(written);
-            if let Some(alias) = aliases.iter().find(|a| {
-                a.period.contains(day)
-                    && a.exact_case.as_deref().is_none_or(|c| c == written)
-                    && (!a.capitalised || capitalised(written))
-            }) {
+            let dated = |a: &&Alias| {
+                a.period.contains(day) && a.exact_case.as_deref().is_none_or(|c| c == written)
+            };
+            if let Some(alias) = aliases
+                .iter()
+                .filter(dated)
+                .find(|a| !a.capitalised || capitalised(written))
+            {
                 out.push(Match {
                     entity: alias.entity,
                     alias: alias.text.clone(),
                     words,
                 });
+            } else if words.len() > 1 && aliases.iter().any(|a| dated(&a)) {
+                // A name that must be capitalised, written in lower case, is prose; a shorter
+                // name may still stand inside it ("central Europe" is Europe).
+                epoch.scan(ids, words.start + 1..words.end, &mut bytes, &mut matches);
+                rescanned = true;
             }
+        }
+        if rescanned {
+            out.sort_by_key(|m| m.words.start);
         }
         out
     }
@@ -975,6 +1005,19 @@ mod tests {
             []
         );
         assert_eq!(g.entity(0).aliases, ["Law and Justice", "PiS"]);
+        // A shorter name inside one written in lower case still counts.
+        let g = Gazetteer::parse(
+            "central-europe\tplace\tCentral Europe\t^Central Europe\n\
+             europe\tplace\tEurope\tEurope\n",
+        )
+        .unwrap();
+        assert_eq!(
+            found(&g, "events in central Europe and in Central Europe"),
+            [
+                ("europe".into(), "Europe".into()),
+                ("central-europe".into(), "Central Europe".into()),
+            ]
+        );
     }
 
     #[test]

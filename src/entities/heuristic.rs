@@ -604,6 +604,10 @@ pub fn opens_longer_body(v: &View<'_, '_, '_>, covered: &[bool], start: usize) -
         && v.inner_gap(start)
         && !v.is(start - 1, not)
         && !v.sentence_start(start - 1)
+        // A possessive owns the body rather than opening its name ("Spajić's Europe Now
+        // Movement").
+        && !v.possessive(start - 1)
+        && !v.gap_has_possessive(start)
 }
 
 /// The first word of a person's name that ends at `start`: given names and patronymics just

@@ -686,6 +686,11 @@ mod tests {
             names("the mayor Anna Kowalczyk of Prime Minister Donald Tusk's Civic Coalition said"),
             ["Anna Kowalczyk", "Donald Tusk's", "Civic Coalition"]
         );
+        // A possessive before a known body's name owns it rather than opening a longer name.
+        assert_eq!(
+            spans_on("2024", "the vote for Milojko Spajić's Europe Now Movement"),
+            [("Europe Now Movement".into(), "europe-now".into())]
+        );
         assert_eq!(
             names("Teodor Lungu of President Maia Sandu's party spoke"),
             ["Teodor Lungu", "Maia Sandu's"]
@@ -1063,10 +1068,11 @@ mod tests {
                 ("Bab el-Mandeb Strait".into(), "bab-el-mandeb".into())
             ]
         );
-        // A longer name goes on after the head.
+        // A longer name goes on after the head: no "United Kingdom House" (the House of
+        // Commons is a body of its own).
         assert_eq!(
             names("A member of the United Kingdom House of Commons spoke."),
-            ["United Kingdom"]
+            ["United Kingdom", "House of Commons"]
         );
         assert_eq!(
             names("Strikes hit sites around Sanaa, Hodeidah and Saada overnight."),

@@ -56,6 +56,10 @@ const SAID_SCORE: f32 = 1.0;
 /// page of text could otherwise run for minutes.
 pub const MAX_PHRASE_WORDS: usize = 64;
 
+/// The most words of a name that a query spells out word by word and that is read as one name
+/// (`Papua New Guinea`, `Democratic Republic of the Congo` spelled out is six).
+const MAX_NAME_WORDS: usize = 6;
+
 /// The most indexed words a word ending in `*` may stand for: each is a term scored on its own,
 /// as a query's words are (see [`super::parse::MAX_CLAUSES`]).
 pub const MAX_PREFIX_WORDS: usize = 1024;
@@ -247,9 +251,12 @@ impl Planner<'_> {
             Node::Term { field, .. } | Node::Phrase { field, .. } => {
                 field.as_ref().is_some_and(|f| f.name == "entity")
             }
-            Node::Bool(clauses) => clauses
-                .iter()
-                .any(|(occur, node)| *occur != Occur::MustNot && self.names_entity(node)),
+            Node::Bool(clauses) => {
+                let inside = self.inside_longer_names(clauses);
+                clauses.iter().zip(inside).any(|((occur, node), inside)| {
+                    *occur != Occur::MustNot && !inside && self.names_entity(node)
+                })
+            }
             Node::Boost(inner, _) => self.names_entity(inner),
             Node::Range { .. } => false,
         }
@@ -265,9 +272,14 @@ impl Planner<'_> {
         match node {
             Node::Bool(clauses) => {
                 let mut planned = Vec::with_capacity(clauses.len());
-                for (occur, clause) in clauses {
+                let inside = self.inside_longer_names(clauses);
+                let expand = self.expand_aliases;
+                for ((occur, clause), inside) in clauses.iter().zip(inside) {
                     let sub_positive = positive && *occur != Occur::MustNot;
-                    planned.push((*occur, self.node(clause, hl, bonuses, sub_positive)?));
+                    self.expand_aliases = expand && !inside;
+                    let clause = self.node(clause, hl, bonuses, sub_positive);
+                    self.expand_aliases = expand;
+                    planned.push((*occur, clause?));
                 }
                 if positive {
                     bonuses.extend(self.proximity(clauses));
@@ -394,6 +406,48 @@ impl Planner<'_> {
         }
     }
 
+    /// Which of a query's clauses are words of a longer name it spells out word by word
+    /// (`South Sudan independence`, `Western Sahara`, `Papua New Guinea`): such a word is read
+    /// as a plain word, not as an alias of its own (Sudan, Sahara and Guinea are other
+    /// entities). Runs of required bare words are tried longest first, up to
+    /// [`MAX_NAME_WORDS`] words.
+    fn inside_longer_names(&mut self, clauses: &[(Occur, Node)]) -> Vec<bool> {
+        let mut inside = vec![false; clauses.len()];
+        if !self.expand_aliases {
+            return inside;
+        }
+        fn word((occur, node): &(Occur, Node)) -> Option<&str> {
+            match (occur, node) {
+                (
+                    Occur::Must,
+                    Node::Term {
+                        field: None, text, ..
+                    },
+                ) if !text.contains('*') => Some(text.as_str()),
+                _ => None,
+            }
+        }
+        let mut i = 0;
+        while i < clauses.len() {
+            let run = clauses[i..]
+                .iter()
+                .take_while(|c| word(c).is_some())
+                .count();
+            let name = (2..=run.min(MAX_NAME_WORDS)).rev().find(|&len| {
+                let words: Vec<&str> = clauses[i..i + len].iter().filter_map(word).collect();
+                builtin_alias_id(self.analyzer, &words.join(" ")).is_some()
+            });
+            match name {
+                Some(len) => {
+                    inside[i..i + len].fill(true);
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+        inside
+    }
+
     /// For words that must all occur (`security guarantees`, `"South Africa" sanctions`), a
     /// bonus for passages where they stand together in the query's order, and a smaller one
     /// where they stand within a few words: the match set stays the same, the ranking prefers
@@ -409,7 +463,8 @@ impl Planner<'_> {
         let mut tokens = Vec::new();
         let mut entities = Vec::new();
         let mut parts = 0;
-        for (occur, node) in clauses {
+        let inside = self.inside_longer_names(clauses);
+        for ((occur, node), inside) in clauses.iter().zip(inside) {
             let (text, bare) = match (occur, node) {
                 (Occur::MustNot, _) => continue,
                 // A prefix's words are many: none stands at a position.
@@ -442,7 +497,7 @@ impl Planner<'_> {
                 };
                 tokens.push((base + w.position, token));
             });
-            let entity = match bare && self.expand_aliases && tokens.len() == start + 1 {
+            let entity = match bare && self.expand_aliases && !inside && tokens.len() == start + 1 {
                 true => builtin_alias_id(self.analyzer, text),
                 false => None,
             };

@@ -90,7 +90,7 @@ fn a_historic_name_is_recognised_as_what_it_meant_in_the_articles_year() {
         .iter()
         .map(|m| m["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["serbia", "yugoslavia"], "{hit}");
+    assert_eq!(ids, ["serbia", "drina", "yugoslavia"], "{hit}");
 }
 
 #[test]

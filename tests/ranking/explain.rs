@@ -25,6 +25,20 @@ const PLANS: &[(&str, &str)] = &[
     ("security^2 plan", "+(~secur security^0.25)^2 +~plan"),
     ("\"peace plan\"~3", "\"peace plan\"~3"),
     ("type:person", "const(type:person, 0)"),
+    // A name spelled out word by word is plain words: Sudan, Sahara and Africa inside it are
+    // no entities of their own (a lone Sudan still is).
+    (
+        "South Sudan independence",
+        "+~south +~sudan +(~independ independence^0.25)",
+    ),
+    (
+        "Western Sahara Sudan",
+        "+~western +~sahara +(@sudan ~sudan^0.05)",
+    ),
+    (
+        "sanctions South Africa",
+        "+(~sanction sanctions^0.25) +~south +~africa",
+    ),
     // The words that start so, each weighing as all of them together.
     (
         "refine*",
@@ -55,6 +69,11 @@ fn explain_prints_the_logical_plan_each_query_is_read_as() {
     assert_eq!(
         env.search_json("@zelensky", &["--explain"]).summary["plan"]["length_prior"],
         true
+    );
+    // Words of a spelled-out name do not ask for an entity's mentions.
+    assert_eq!(
+        env.search_json("South Sudan", &["--explain"]).summary["plan"]["length_prior"],
+        false
     );
 }
 
