@@ -122,9 +122,13 @@ fn an_index_of_the_previous_format_is_refused_with_the_rebuild_line() {
     }
 }
 
+/// A guard against growth, not issue 15's target (1.0×): the index was 1.230× its text when the
+/// guard was set at 1.25×; index format 12 (every word's stem in a field of its own) took it to
+/// 1.245× and later recognition to 1.253× (249.3 MB of 199.0 MB, measured 2026-12-01), so the
+/// guard is 1.26×.
 #[test]
 #[ignore = "indexes the UN General Debate corpus (~200 MB); run with `cargo test --release -- --ignored ungdc_index_size`"]
-fn ungdc_index_size_is_at_most_1_25_times_its_text() {
+fn ungdc_index_size_is_at_most_1_26_times_its_text() {
     let Some(corpus) = crate::util::ungdc() else {
         return;
     };
@@ -144,5 +148,5 @@ fn ungdc_index_size_is_at_most_1_25_times_its_text() {
     let size = attache::index::dir_size(&env.generation_dir());
     let ratio = size as f64 / text as f64;
     println!("index {size} bytes, text {text} bytes: {ratio:.3}×");
-    assert!(ratio <= 1.25, "{ratio:.3}× the text");
+    assert!(ratio <= 1.26, "{ratio:.3}× the text");
 }
