@@ -133,7 +133,8 @@ const NOT_PLACES: &str = include_str!("../../data/not_places.tsv");
 /// after "of" introduces someone rather than continuing a body's name, a known name that is
 /// also a common word owns a body by its possessive ("Donald Tusk's Civic Coalition"), a
 /// place's one-word name between a title and a name is a given name ("President Santiago
-/// Peña"), religious titles ("Mullah", "Ayatollah").
+/// Peña"), religious titles ("Mullah", "Ayatollah"), a possessive before a known body's name
+/// owns it rather than opening a longer name ("Spajić's Europe Now Movement").
 pub const RULES: &str = "heuristic rules 9";
 
 /// The data files whose words decide what the heuristic proposes, for the index's fingerprint.
