@@ -407,10 +407,10 @@ impl Planner<'_> {
     }
 
     /// Which of a query's clauses are words of a longer name it spells out word by word
-    /// (`South Sudan independence`, `Western Sahara`, `Papua New Guinea`): such a word is read
-    /// as a plain word, not as an alias of its own (Sudan, Sahara and Guinea are other
-    /// entities). Runs of required bare words are tried longest first, up to
-    /// [`MAX_NAME_WORDS`] words.
+    /// (`South Sudan independence`, `Western Sahara`, `Papua New Guinea`) and name another
+    /// entity alone: such a word is read as a plain word, not as an alias of its own (Sudan,
+    /// Sahara and Guinea are other entities; `Soviet` in `Soviet Union` stays the USSR). Runs
+    /// of required bare words are tried longest first, up to [`MAX_NAME_WORDS`] words.
     fn inside_longer_names(&mut self, clauses: &[(Occur, Node)]) -> Vec<bool> {
         let mut inside = vec![false; clauses.len()];
         if !self.expand_aliases {
@@ -433,13 +433,16 @@ impl Planner<'_> {
                 .iter()
                 .take_while(|c| word(c).is_some())
                 .count();
-            let name = (2..=run.min(MAX_NAME_WORDS)).rev().find(|&len| {
+            let name = (2..=run.min(MAX_NAME_WORDS)).rev().find_map(|len| {
                 let words: Vec<&str> = clauses[i..i + len].iter().filter_map(word).collect();
-                builtin_alias_id(self.analyzer, &words.join(" ")).is_some()
+                builtin_alias_id(self.analyzer, &words.join(" ")).map(|id| (len, id))
             });
             match name {
-                Some(len) => {
-                    inside[i..i + len].fill(true);
+                Some((len, id)) => {
+                    for (k, clause) in clauses[i..i + len].iter().enumerate() {
+                        let alone = word(clause).and_then(|w| builtin_alias_id(self.analyzer, w));
+                        inside[i + k] = alone.is_some_and(|other| other != id);
+                    }
                     i += len;
                 }
                 None => i += 1,

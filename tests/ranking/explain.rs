@@ -39,6 +39,8 @@ const PLANS: &[(&str, &str)] = &[
         "sanctions South Africa",
         "+(~sanction sanctions^0.25) +~south +~africa",
     ),
+    // A word that names the same entity alone keeps it.
+    ("Soviet Union", "+(@ussr ~soviet^0.05) +~union"),
     // The words that start so, each weighing as all of them together.
     (
         "refine*",
