@@ -56,6 +56,20 @@ const SAID_SCORE: f32 = 1.0;
 /// page of text could otherwise run for minutes.
 pub const MAX_PHRASE_WORDS: usize = 64;
 
+/// The text of a required bare word of the passage text (`security`, not `title:security`,
+/// `"security"` or `secur*`): a word at one position, that may name an entity.
+fn bare_word((occur, node): &(Occur, Node)) -> Option<&str> {
+    match (occur, node) {
+        (
+            Occur::Must,
+            Node::Term {
+                field: None, text, ..
+            },
+        ) if !text.contains('*') => Some(text),
+        _ => None,
+    }
+}
+
 /// The most words of a name that a query spells out word by word and that is read as one name
 /// (`Papua New Guinea`, `Democratic Republic of the Congo` spelled out is six).
 const MAX_NAME_WORDS: usize = 6;
@@ -274,7 +288,7 @@ impl Planner<'_> {
                 let mut planned = Vec::with_capacity(clauses.len());
                 let inside = self.inside_longer_names(clauses);
                 let expand = self.expand_aliases;
-                for ((occur, clause), inside) in clauses.iter().zip(inside) {
+                for ((occur, clause), &inside) in clauses.iter().zip(&inside) {
                     let sub_positive = positive && *occur != Occur::MustNot;
                     self.expand_aliases = expand && !inside;
                     let clause = self.node(clause, hl, bonuses, sub_positive);
@@ -282,7 +296,7 @@ impl Planner<'_> {
                     planned.push((*occur, clause?));
                 }
                 if positive {
-                    bonuses.extend(self.proximity(clauses));
+                    bonuses.extend(self.proximity(clauses, &inside));
                 }
                 // One required clause alone is that clause: tantivy prunes a bare term query
                 // but not a boolean query around it.
@@ -416,31 +430,21 @@ impl Planner<'_> {
         if !self.expand_aliases {
             return inside;
         }
-        fn word((occur, node): &(Occur, Node)) -> Option<&str> {
-            match (occur, node) {
-                (
-                    Occur::Must,
-                    Node::Term {
-                        field: None, text, ..
-                    },
-                ) if !text.contains('*') => Some(text.as_str()),
-                _ => None,
-            }
-        }
         let mut i = 0;
         while i < clauses.len() {
             let run = clauses[i..]
                 .iter()
-                .take_while(|c| word(c).is_some())
+                .take_while(|c| bare_word(c).is_some())
                 .count();
             let name = (2..=run.min(MAX_NAME_WORDS)).rev().find_map(|len| {
-                let words: Vec<&str> = clauses[i..i + len].iter().filter_map(word).collect();
+                let words: Vec<&str> = clauses[i..i + len].iter().filter_map(bare_word).collect();
                 builtin_alias_id(self.analyzer, &words.join(" ")).map(|id| (len, id))
             });
             match name {
                 Some((len, id)) => {
                     for (k, clause) in clauses[i..i + len].iter().enumerate() {
-                        let alone = word(clause).and_then(|w| builtin_alias_id(self.analyzer, w));
+                        let alone =
+                            bare_word(clause).and_then(|w| builtin_alias_id(self.analyzer, w));
                         inside[i + k] = alone.is_some_and(|other| other != id);
                     }
                     i += len;
@@ -461,31 +465,28 @@ impl Planner<'_> {
     /// entity's other names (*the Rwandan genocide*, *Iraqi invasion*): the bonus is the better
     /// of the two readings, so the words as written never count for less. None for
     /// alternatives (OR), fielded clauses, entities and a single phrase.
-    fn proximity(&mut self, clauses: &[(Occur, Node)]) -> Vec<Logical> {
+    /// `inside` marks the words of longer names ([`Planner::inside_longer_names`]).
+    fn proximity(&mut self, clauses: &[(Occur, Node)], inside: &[bool]) -> Vec<Logical> {
         // The words at their positions, and the same with each entity name as its entity.
         let mut tokens = Vec::new();
         let mut entities = Vec::new();
         let mut parts = 0;
-        let inside = self.inside_longer_names(clauses);
-        for ((occur, node), inside) in clauses.iter().zip(inside) {
-            let (text, bare) = match (occur, node) {
-                (Occur::MustNot, _) => continue,
-                // A prefix's words are many: none stands at a position.
+        for (clause, &inside) in clauses.iter().zip(inside) {
+            let (text, bare) = match (bare_word(clause), clause) {
+                (Some(text), _) => (text, true),
+                (None, (Occur::MustNot, _)) => continue,
                 (
-                    Occur::Must,
-                    Node::Term {
-                        field: None, text, ..
-                    },
-                ) if !text.contains('*') => (text, true),
-                (
-                    Occur::Must,
-                    Node::Phrase {
-                        field: None,
-                        text,
-                        slop: 0,
-                        ..
-                    },
-                ) if !text.contains(ENTITY_PREFIX) => (text, false),
+                    None,
+                    (
+                        Occur::Must,
+                        Node::Phrase {
+                            field: None,
+                            text,
+                            slop: 0,
+                            ..
+                        },
+                    ),
+                ) if !text.contains(ENTITY_PREFIX) => (text.as_str(), false),
                 _ => return Vec::new(),
             };
             parts += 1;
