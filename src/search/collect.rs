@@ -47,6 +47,9 @@ pub struct Candidate {
     pub passage: u64,
     /// Where to fetch it.
     pub address: DocAddress,
+    /// The ordinal of its article id in its segment's dictionary (`u64::MAX` without one):
+    /// within a segment, ordinals order like the ids.
+    pub article_ord: u64,
 }
 
 /// What a search collected.
@@ -202,6 +205,8 @@ pub struct Passages<'a> {
     /// When the top list is re-ranked by length alone: the prior, and how many of the
     /// re-ranked passages are kept (see [`Passages::weighed`]).
     weighed: Option<(LengthPrior, usize)>,
+    /// How many of the first passages will be re-ranked (see [`Passages::reranked`]).
+    reranked: usize,
 }
 
 impl<'a> Passages<'a> {
@@ -217,7 +222,17 @@ impl<'a> Passages<'a> {
             skipped: AtomicBool::new(false),
             floor: Mutex::new(Score::NEG_INFINITY),
             weighed: None,
+            reranked: 0,
         }
+    }
+
+    /// The first `n` passages of the top list will be re-ranked ([`rescore`]), which puts
+    /// passages tying on score and date in order by their article ids: ties among them are
+    /// not spelled out here (a segment's dictionary is read for each), only a tie at the
+    /// window's edge, which decides what enters it, and ties below it.
+    pub fn reranked(mut self, n: usize) -> Passages<'a> {
+        self.reranked = n;
+        self
     }
 
     /// The top list will be re-ranked by `prior` alone and its best `kept` passages kept: a
@@ -610,7 +625,7 @@ impl Collector for Passages<'_> {
             }
         };
         Ok(Collected {
-            top: merge_top(&fruits, self.limit),
+            top: merge_top(&fruits, self.limit, self.reranked),
             passages,
             articles: articles as u64,
             exact: !self.skipped.load(AtomicOrdering::Relaxed),
@@ -621,8 +636,9 @@ impl Collector for Passages<'_> {
 
 /// The best `limit` entries of all segments, best first. Within a segment, article ordinals
 /// order like the ids; entries of different segments that tie on score and date compare their
-/// ids as text, looked up only for them.
-fn merge_top(fruits: &[SegmentFruit], limit: usize) -> Vec<Candidate> {
+/// ids as text, looked up only for them, except in a run of ties that lies wholly within the
+/// first `reranked` entries: those follow in segment order, as [`rescore`] orders them again.
+fn merge_top(fruits: &[SegmentFruit], limit: usize, reranked: usize) -> Vec<Candidate> {
     let entries: Vec<(usize, Entry)> = fruits
         .iter()
         .enumerate()
@@ -644,6 +660,9 @@ fn merge_top(fruits: &[SegmentFruit], limit: usize) -> Vec<Candidate> {
         if room == 0 {
             break;
         }
+        if start <= reranked {
+            continue;
+        }
         let first = entries[run[0]].0;
         if run.iter().all(|&i| entries[i].0 == first) {
             continue;
@@ -662,7 +681,7 @@ fn merge_top(fruits: &[SegmentFruit], limit: usize) -> Vec<Candidate> {
     let names: Vec<HashMap<u64, String>> = wanted
         .into_iter()
         .zip(fruits)
-        .map(|(ords, fruit)| article_ids(fruit, ords))
+        .map(|(ords, fruit)| article_ids(fruit.article_id.as_ref(), ords))
         .collect();
     let ids: Vec<Option<String>> = entries
         .iter()
@@ -695,6 +714,7 @@ fn merge_top(fruits: &[SegmentFruit], limit: usize) -> Vec<Candidate> {
                 day: e.day,
                 passage: e.passage,
                 address: DocAddress::new(fruits[f].segment, e.doc),
+                article_ord: e.article_ord,
             }
         })
         .collect()
@@ -746,19 +766,22 @@ impl LengthPrior {
 }
 
 /// Adds the scores of the `bonuses` each candidate matches (of a bonus read several ways, the
-/// best reading's) and re-sorts them, best first; equal scores and dates keep their order
-/// (which was deterministic). Each reading is checked only at the candidates, in document
-/// order, without scanning the matches in between (tantivy's `seek_danger`), so the cost does
-/// not grow with the number of matches. With a `prior`, each score is then weighed by the
-/// passage's length.
+/// best reading's) and re-sorts them, best first; equal scores and dates keep the order of
+/// their scores before, and then that of their article ids and passages, spelled out (from the
+/// segments' dictionaries in `columns`) only for ties among the first `shown` that span
+/// segments. Each reading is checked only at the candidates, in document order, without
+/// scanning the matches in between (tantivy's `seek_danger`), so the cost does not grow with
+/// the number of matches. With a `prior`, each score is then weighed by the passage's length.
 ///
 /// # Errors
 /// A failure reading the index.
 pub fn rescore(
     searcher: &tantivy::Searcher,
+    columns: &ColumnCache,
     bonuses: &[Vec<Box<dyn tantivy::query::Query>>],
     prior: Option<LengthPrior>,
     top: &mut Vec<Candidate>,
+    shown: usize,
 ) -> tantivy::Result<()> {
     use tantivy::query::EnableScoring;
     let mut order: Vec<(DocAddress, usize)> = top
@@ -767,6 +790,7 @@ pub fn rescore(
         .map(|(i, c)| (c.address, i))
         .collect();
     order.sort_unstable();
+    let before: Vec<Score> = top.iter().map(|c| c.score).collect();
     let scoring = EnableScoring::enabled_from_searcher(searcher);
     for readings in bonuses {
         let weights: Vec<Box<dyn tantivy::query::Weight>> = readings
@@ -796,12 +820,45 @@ pub fn rescore(
         }
     }
     let mut ranked: Vec<(usize, Candidate)> = std::mem::take(top).into_iter().enumerate().collect();
-    ranked.sort_by(|(i, a), (j, b)| {
+    let tied = |(i, a): &(usize, Candidate), (j, b): &(usize, Candidate)| {
         b.score
             .total_cmp(&a.score)
             .then(b.day.cmp(&a.day))
-            .then(i.cmp(j))
-    });
+            .then(before[*j].total_cmp(&before[*i]))
+    };
+    ranked.sort_by(|x, y| tied(x, y).then(x.0.cmp(&y.0)));
+    // Runs of ties that span segments, among the first `shown`: in order of ids and passages.
+    let mut start = 0;
+    while start < ranked.len().min(shown) {
+        let len = ranked[start..]
+            .iter()
+            .take_while(|x| tied(&ranked[start], x).is_eq())
+            .count();
+        let run = &mut ranked[start..start + len];
+        start += len;
+        let first = run[0].1.address.segment_ord;
+        if run.iter().all(|(_, c)| c.address.segment_ord == first) {
+            continue;
+        }
+        let mut names: HashMap<SegmentOrdinal, HashMap<u64, String>> = HashMap::new();
+        for (_, c) in run.iter() {
+            let segment = c.address.segment_ord;
+            if names.contains_key(&segment) {
+                continue;
+            }
+            let ords = run
+                .iter()
+                .filter(|(_, d)| d.address.segment_ord == segment)
+                .map(|(_, d)| d.article_ord)
+                .collect();
+            let column = columns.get(searcher.segment_reader(segment))?;
+            names.insert(segment, article_ids(column.article_id.as_ref(), ords));
+        }
+        run.sort_by_cached_key(|(i, c)| {
+            let id = names[&c.address.segment_ord].get(&c.article_ord);
+            (id.cloned().unwrap_or_default(), c.passage, *i)
+        });
+    }
     top.extend(ranked.into_iter().map(|(_, c)| c));
     Ok(())
 }
@@ -809,11 +866,14 @@ pub fn rescore(
 /// The article ids of the ordinals `ords` in a segment's dictionary, read in one sorted pass
 /// (looking each up alone decodes a dictionary block per id); an id that cannot be read is
 /// left out, and compares as empty.
-fn article_ids(fruit: &SegmentFruit, mut ords: Vec<u64>) -> HashMap<u64, String> {
+fn article_ids(column: Option<&StrColumn>, mut ords: Vec<u64>) -> HashMap<u64, String> {
     let mut names = HashMap::new();
-    let Some(column) = &fruit.article_id else {
+    let Some(column) = column else {
         return names;
     };
+    if ords.is_empty() {
+        return names;
+    }
     ords.sort_unstable();
     ords.dedup();
     let mut next = ords.iter();

@@ -675,7 +675,8 @@ impl Searcher {
             }
             _ => None,
         };
-        let mut collector = Passages::new(window, &self.columns, deadline.map(|d| d.at));
+        let mut collector = Passages::new(window, &self.columns, deadline.map(|d| d.at))
+            .reranked(if limit > 0 && rerank { rescored } else { 0 });
         // Re-ranked by length alone, the window keeps its best `limit`: passages that cannot
         // be among them are skipped as the walk goes (see `Passages::weighed`).
         let prior = match rerank && plan.length_prior {
@@ -718,7 +719,14 @@ impl Searcher {
         }
         if limit > 0 && rerank {
             let below = collected.top.split_off(rescored.min(collected.top.len()));
-            collect::rescore(&searcher, &plan.bonus_queries(), prior, &mut collected.top)?;
+            collect::rescore(
+                &searcher,
+                &self.columns,
+                &plan.bonus_queries(),
+                prior,
+                &mut collected.top,
+                limit,
+            )?;
             collected.top.extend(below);
             collected.top.truncate(limit);
         }
