@@ -35,6 +35,52 @@ pub fn article_value(id: &str, info: &Info) -> String {
     format!("{id}\n{json}")
 }
 
+/// The longest [`article_value`] an index keeps: a fast field's value is cut beyond 65,535
+/// bytes, and a cut value no longer reads back.
+pub const MAX_ARTICLE_VALUE: usize = u16::MAX as usize;
+
+/// The [`article_value`] of `article`.
+pub fn info_value(article: &Article) -> String {
+    let info = Info {
+        date: article.date.to_string(),
+        title: article.title.clone(),
+        source: article.source.clone(),
+        url: article.url.clone(),
+        meta: article.meta.clone(),
+    };
+    article_value(&article.id, &info)
+}
+
+/// Why `article` cannot be indexed, when its id and values (title, source, url, metadata) are
+/// too long to keep: what a warning says before the article is skipped.
+pub fn too_long(article: &Article) -> Option<String> {
+    let length = info_value(article).len();
+    (length > MAX_ARTICLE_VALUE).then(|| {
+        let mut longest: Vec<(&str, usize)> = vec![
+            ("id", article.id.len()),
+            ("title", article.title.len()),
+            ("source", article.source.as_ref().map_or(0, String::len)),
+            ("url", article.url.as_ref().map_or(0, String::len)),
+        ];
+        longest.extend(
+            article
+                .meta
+                .iter()
+                .map(|(k, v)| (k.as_str(), k.len() + v.len())),
+        );
+        let (name, _) = longest
+            .iter()
+            .copied()
+            .max_by_key(|&(_, len)| len)
+            .unwrap_or(("id", 0));
+        format!(
+            "the article's id, title, source, url and metadata take {length} bytes, more than \
+             the {MAX_ARTICLE_VALUE} an index keeps (the longest is '{name}'), skipped: shorten \
+             it, or move long text into the body"
+        )
+    })
+}
+
 /// An [`article_value`] read back: the article id and its values' JSON.
 pub fn split_article_value(value: &str) -> Option<(&str, &str)> {
     value.rsplit_once('\n')
@@ -89,14 +135,7 @@ impl<'g> DocumentBuilder<'g> {
             true => split_passages(&article.body),
             false => article.passages.clone(),
         };
-        let info = Info {
-            date: article.date.to_string(),
-            title: article.title.clone(),
-            source: article.source.clone(),
-            url: article.url.clone(),
-            meta: article.meta.clone(),
-        };
-        let info = article_value(&article.id, &info);
+        let info = info_value(article);
         let meta: Vec<String> = article
             .meta
             .iter()

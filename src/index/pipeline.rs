@@ -557,6 +557,14 @@ impl Reader<'_> {
         }
         self.counts.passages = self.shared.passages.load(Ordering::Relaxed);
         self.counts.entities = self.shared.mentions.load(Ordering::Relaxed);
+        // An article whose values an index cannot keep is a bad record like any other.
+        let record = match record {
+            Record::Article(article, line) => match super::document::too_long(&article) {
+                Some(why) => Record::Warning(input.warning(line, why)),
+                None => Record::Article(article, line),
+            },
+            warning => warning,
+        };
         let (article, line) = match record {
             Record::Article(article, line) => {
                 self.file_articles += 1;

@@ -82,6 +82,13 @@ pub fn plan(paths: &[PathBuf], by: ShardBy) -> Result<ShardPlan> {
     for (file_index, input) in inputs.files.iter().enumerate() {
         let mut unclean = false;
         let mut sink = |record: Record| match record {
+            // Skipped by the build as well: an index cannot keep its values.
+            Record::Article(article, line)
+                if let Some(why) = crate::index::document::too_long(&article) =>
+            {
+                unclean = true;
+                plan.warnings.push(input.warning(line, why));
+            }
             Record::Article(article, _) => {
                 let key = by.key(&article);
                 match first.get(&article.id) {

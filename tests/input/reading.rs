@@ -102,3 +102,51 @@ fn an_id_holding_quotes_and_a_backslash_is_found_with_an_escaped_id_query() {
     let search = env.search_json(r#"id:"C:\drafts""#, &[]);
     assert_eq!(search.articles(), [r"C:\drafts"], "{}", search.out);
 }
+
+#[test]
+fn an_article_whose_values_an_index_cannot_keep_is_skipped_and_its_old_version_kept() {
+    let env = TestEnv::empty();
+    let line = |html: &str| {
+        serde_json::json!({"id": "w7", "date": "2024", "html": html, "body": "A pangolin spoke."})
+            .to_string()
+    };
+    let others = jsonl(&[("w1", "Another pangolin."), ("w2", "A third pangolin.")]);
+    env.write(
+        "corpus/wire.jsonl",
+        format!("{}\n{others}", line("<p>short</p>")),
+    );
+    let (first, _) = index_json(&env);
+    assert_eq!(counts(&first), [3, 0, 0, 0], "{first}");
+    // The extra field grows past what a fast field keeps (65,535 bytes): the line is skipped
+    // with a warning, the version indexed before stays, and every search still reads.
+    let html = format!("<p>{}</p>", "Story text ".repeat(7000));
+    env.write("corpus/wire.jsonl", format!("{}\n{others}", line(&html)));
+    let (second, warnings) = index_json(&env);
+    assert_eq!(
+        warnings,
+        [
+            "warning: corpus/wire.jsonl: line 1: the article's id, title, source, url and metadata \
+          take 77074 bytes, more than the 65535 an index keeps (the longest is 'html'), skipped: \
+          shorten it, or move long text into the body"
+        ]
+    );
+    assert_eq!(counts(&second), [0, 0, 0, 2], "{second}");
+    assert_eq!(second["skipped"], 1, "{second}");
+    let search = env.search_json("pangolin", &["--limit", "5"]);
+    assert_eq!(search.articles().len(), 3, "{}", search.out);
+    // A text file's long title header: skipped on a first build, the others indexed.
+    let env = TestEnv::empty();
+    let title = "Long title words ".repeat(5000);
+    env.write(
+        "corpus/a.txt",
+        format!("date 2025-11-24\ntitle {title}\nsource Reuters\n\nA pangolin.\n"),
+    );
+    env.write("corpus/b.txt", "date 2025-11-24\n\nA second pangolin.\n");
+    let (summary, warnings) = index_json(&env);
+    assert_eq!(counts(&summary), [1, 0, 0, 0], "{summary}");
+    assert!(
+        warnings[0].starts_with("warning: corpus/a.txt: line 1: "),
+        "{warnings:?}"
+    );
+    assert_eq!(env.search_json("pangolin", &[]).articles(), ["b.txt"]);
+}
