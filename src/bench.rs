@@ -323,6 +323,12 @@ impl BenchOptions {
 /// Options that measure nothing (see [`BenchOptions::validate`]) and a failure to read the
 /// index; a query that fails is reported in its row.
 pub fn run(searcher: &Searcher, options: &BenchOptions) -> Result<BenchReport> {
+    // Damage found while measuring (a store's bytes, an offset out of range) is reported as
+    // a search reports it, not as a panic.
+    searcher.guard(|| measure_all(searcher, options))
+}
+
+fn measure_all(searcher: &Searcher, options: &BenchOptions) -> Result<BenchReport> {
     options.validate()?;
     let load_before = load();
     let index = Fingerprint::of(searcher)?;
@@ -496,16 +502,19 @@ fn throughput(
             .map(|t| {
                 let mut local = searcher.clone();
                 scope.spawn(move || -> Result<usize> {
-                    let mut done = 0;
-                    for run in 0..options.runs {
-                        for i in 0..queries.len() {
-                            // Threads start at different queries so they do not move in step.
-                            let query = queries[(i + t + run) % queries.len()];
-                            local.search(&SearchRequest::new(query.as_str(), options.limit))?;
-                            done += 1;
+                    searcher.guard(|| {
+                        let mut done = 0;
+                        for run in 0..options.runs {
+                            for i in 0..queries.len() {
+                                // Threads start at different queries so they do not move in
+                                // step.
+                                let query = queries[(i + t + run) % queries.len()];
+                                local.search(&SearchRequest::new(query.as_str(), options.limit))?;
+                                done += 1;
+                            }
                         }
-                    }
-                    Ok(done)
+                        Ok(done)
+                    })
                 })
             })
             .collect();

@@ -27,6 +27,7 @@ pub fn articles(
     visit: &mut dyn FnMut(&str, Passages) -> Result<()>,
 ) -> Result<()> {
     let segments = searcher.segment_readers();
+    let stores = crate::index::documents::Stores::default();
     let mut inverted = Vec::with_capacity(segments.len());
     let mut numbers = Vec::with_capacity(segments.len());
     let mut values = Vec::with_capacity(segments.len());
@@ -69,7 +70,7 @@ pub fn articles(
             let column = values[address.segment_ord as usize].as_ref();
             let value = column.and_then(|c| value_in(c, address.doc_id));
             let info = value.and_then(|v| article_of(&v)).map(|(_, info)| info);
-            docs.push((number, searcher.doc::<TantivyDocument>(address)?, info));
+            docs.push((number, stores.document(searcher, address)?, info));
         }
         visit(&id, docs)?;
     }

@@ -26,6 +26,7 @@ pub mod build;
 pub(crate) mod catalog;
 pub(crate) mod directory;
 pub(crate) mod document;
+pub mod documents;
 mod lock;
 pub mod optimize;
 mod pipeline;

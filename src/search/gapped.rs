@@ -27,7 +27,7 @@ use tantivy::fieldnorm::FieldNormReader;
 use tantivy::query::{Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, Value};
 use tantivy::store::StoreReader;
-use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyDocument, Term};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
 use crate::analysis::Analyzer;
 use crate::entities::ENTITY_PREFIX;
@@ -287,7 +287,7 @@ impl GappedScorer {
     /// Whether passage `doc` holds the phrase with its gaps empty, remembering how often; a
     /// passage whose text cannot be read does not.
     fn passes(&mut self, doc: DocId) -> bool {
-        let Ok(stored) = self.store.get::<TantivyDocument>(doc) else {
+        let Ok(stored) = crate::index::documents::stored_document(&self.store, doc) else {
             return false;
         };
         let text = stored

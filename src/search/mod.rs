@@ -297,6 +297,7 @@ pub struct Searcher {
     analyzer: Analyzer,
     columns: ColumnCache,
     values: values::ValueColumns,
+    stores: crate::index::documents::Stores,
 }
 
 impl Searcher {
@@ -326,6 +327,7 @@ impl Searcher {
             analyzer: Analyzer::new(),
             columns: ColumnCache::default(),
             values: values::ValueColumns::default(),
+            stores: crate::index::documents::Stores::default(),
         })
     }
 
@@ -889,7 +891,7 @@ impl Searcher {
         let searcher = self.reader.searcher();
         let mut hits = Vec::with_capacity(collected.top.len());
         for (i, candidate) in collected.top.into_iter().enumerate() {
-            let doc: TantivyDocument = searcher.doc(candidate.address)?;
+            let doc = self.stores.document(&searcher, candidate.address)?;
             hits.push(self.hit(plan, &candidate, &doc, i + 1)?);
         }
         Ok(hits)

@@ -273,7 +273,7 @@ impl Searcher {
 
     /// One stored passage, and its article's values.
     fn passage(&self, id: &str, number: u64, address: DocAddress) -> Result<(Passage, Info)> {
-        let doc: TantivyDocument = self.guard(|| Ok(self.reader.searcher().doc(address)?))?;
+        let doc = self.guard(|| Ok(self.stores.document(&self.reader.searcher(), address)?))?;
         let info = self.info_at(address);
         let stored = stored_passage(&doc, info, &self.open.fields, id, number)?;
         let passage = Passage {

@@ -145,6 +145,47 @@ fn flipped_bytes_are_found_by_check_and_never_panic_a_search() {
 }
 
 #[test]
+fn a_damaged_document_store_is_an_error_for_every_reader_never_an_abort() {
+    // Four bytes written over every 80th byte of a store, one place at a time: a damaged
+    // length asked tantivy for exabytes (an abort no panic handler catches), and `bench`
+    // panicked on an offset out of range.
+    let env = indexed_sample();
+    env.write("queries.txt", "peace\nTrump\n\"security guarantee\"\n");
+    for store in segment_files(&env, "store") {
+        let pristine = fs::read(&store).unwrap();
+        for at in (0..pristine.len().saturating_sub(4)).step_by(80) {
+            let mut bytes = pristine.clone();
+            bytes[at..at + 4].copy_from_slice(&[0xde, 0xad, 0xbe, 0xef]);
+            fs::write(&store, bytes).unwrap();
+            for args in [
+                &["search", "peace", "-n", "10"][..],
+                &["search", "--json", "Trump"],
+                &["show", "002_f7abc5a888bb3888.txt#4"],
+                &[
+                    "bench",
+                    "--queries",
+                    "queries.txt",
+                    "--runs",
+                    "1",
+                    "--warmup",
+                    "0",
+                ],
+            ] {
+                let out = env.run(args);
+                assert_no_panic(&out);
+                assert!((0..=2).contains(&out.code), "{at} {args:?}: {out}");
+                if out.code == 2 {
+                    // Damage tantivy finds, or a stored value attache cannot read.
+                    let line = assert_one_line_error(&out);
+                    assert!(line.ends_with(FIX), "{at} {args:?}: {out}");
+                }
+            }
+        }
+        fs::write(&store, pristine).unwrap();
+    }
+}
+
+#[test]
 fn a_garbage_or_missing_meta_json_is_named_with_the_fix() {
     let env = indexed_sample();
     let meta = env.generation_dir().join("meta.json");
