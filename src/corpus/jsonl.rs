@@ -83,8 +83,14 @@ fn read_capped(
             }));
             return Ok(());
         }
-        // Binary data named `.jsonl` (an archive, say) is one warning, not one per "line".
-        if line == 1 && record[..record.len().min(super::text::BINARY_PROBE)].contains(&0) {
+        // Binary data named `.jsonl` (an archive, say) is one warning, not one per "line". A
+        // first line that opens a JSON object is a line like any other, a stray NUL in it
+        // only its own fault.
+        let opens_object = record.trim_ascii_start().starts_with(b"{");
+        if line == 1
+            && !opens_object
+            && record[..record.len().min(super::text::BINARY_PROBE)].contains(&0)
+        {
             sink(Record::Warning(Warning {
                 path: input.path.clone(),
                 line: None,

@@ -420,6 +420,25 @@ fn binary_data_named_jsonl_is_one_warning_not_one_per_line() {
 }
 
 #[test]
+fn a_stray_nul_in_the_first_line_of_json_lines_skips_that_line_only() {
+    let env = TestEnv::empty();
+    let mut lines = String::from(
+        "{\"id\": \"a0\", \"date\": \"2023\", \"body\": \"bad \u{0} nul, a heron.\"}\n",
+    );
+    for i in 1..4 {
+        lines.push_str(&article(&format!("a{i}"), "A heron at the summit."));
+    }
+    env.write("corpus/big.jsonl", lines);
+    let (warnings, counts) = index_and_count(&env, "heron");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("warning: corpus/big.jsonl: line 1: "),
+        "{warnings:?}"
+    );
+    assert_eq!(counts, (3, 3));
+}
+
+#[test]
 fn control_characters_of_a_corpus_never_reach_the_terminal_raw() {
     let env = TestEnv::empty();
     let hostile = "\u{1b}]0;pwned\u{7}\u{1b}[2J";
