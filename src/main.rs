@@ -97,8 +97,9 @@ fn value_like_an_option(e: &clap::Error) -> Option<(String, String)> {
     let takes_value = sub.get_arguments().any(|arg| {
         let named = flag.strip_prefix("--").map_or_else(
             || {
-                flag.strip_prefix('-').and_then(|s| s.chars().next()) == arg.get_short()
-                    && flag.len() == 2
+                // A short flag: one dash and its letter (`20`, a value, names no option).
+                let short = flag.strip_prefix('-').and_then(|s| s.chars().next());
+                short.is_some_and(|c| Some(c) == arg.get_short()) && flag.len() == 2
             },
             |long| arg.get_long() == Some(long),
         );

@@ -366,6 +366,15 @@ fn a_search_is_parsed_as_the_whole_command_line_would_be() {
             "{out}"
         );
     }
+    // After an option's value of two characters (`-n 20`), the word is still an exclusion:
+    // `20` was once read as a short option taking `-war` as its value.
+    for args in [
+        &["search", "-n", "20", "-war"][..],
+        &["search", "--width", "80", "-war"],
+    ] {
+        let out = env.run_ok(args, 2);
+        assert!(out.stderr.starts_with("attache: '-war' is not an option: "), "{out}");
+    }
     // A value that starts with a dash, after an option that takes one, is that option's.
     for (flag, value) in [("--since", "-5"), ("--until", "-2020")] {
         let out = env.run_ok(&["search", "peace", flag, value], 2);
