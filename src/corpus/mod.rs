@@ -276,6 +276,20 @@ pub fn walk(roots: &[PathBuf]) -> Result<Inputs> {
 /// # Errors
 /// A root that does not exist is an error: nothing would be indexed from it.
 pub fn walk_anchored(roots: &[PathBuf], anchors: &[String]) -> Result<Inputs> {
+    walk_until(roots, anchors, &mut || false)
+}
+
+/// [`walk_anchored`], walking no further once `stop` says so (a cancelled run): the inputs
+/// found by then are returned, and the run must not take them for the whole corpus.
+///
+/// # Errors
+/// As [`walk_anchored`].
+pub fn walk_until(
+    roots: &[PathBuf],
+    anchors: &[String],
+    stop: &mut dyn FnMut() -> bool,
+) -> Result<Inputs> {
+    use std::os::unix::fs::MetadataExt;
     let mut inputs = Inputs::default();
     let mut given: Vec<(&PathBuf, PathBuf)> = Vec::new();
     for root in roots {
@@ -320,6 +334,9 @@ pub fn walk_anchored(roots: &[PathBuf], anchors: &[String]) -> Result<Inputs> {
         .chain(given.iter().map(|(_, c)| c.clone()))
         .collect();
     let mut seen = std::collections::HashSet::new();
+    // Folders by device and inode: one reached again through links that rejoin (`a/x` and
+    // `a/y` both linking to `b`, and so on down) is walked once, not once per path (2^depth).
+    let mut folders = std::collections::HashSet::new();
     for ((root, canonical), _) in given.iter().zip(&outer).filter(|(_, outer)| **outer) {
         inputs.roots.push(path_key(canonical));
         // The outermost root holding this one: ids are relative to it.
@@ -343,15 +360,19 @@ pub fn walk_anchored(roots: &[PathBuf], anchors: &[String]) -> Result<Inputs> {
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| {
-                let skip = e.depth() > 0
-                    && e.file_type().is_dir()
-                    && e.file_name().to_string_lossy().ends_with(".partial");
+                if !e.file_type().is_dir() {
+                    return true;
+                }
+                let skip = e.depth() > 0 && e.file_name().to_string_lossy().ends_with(".partial");
                 if skip {
                     partial.push(e.path().to_path_buf());
                 }
-                !skip
+                !skip && e.metadata().map_or(true, |m| folders.insert((m.dev(), m.ino())))
             });
         for entry in walker {
+            if stop() {
+                return Ok(inputs);
+            }
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(err) => {

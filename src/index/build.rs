@@ -111,7 +111,7 @@ fn build_in(
             .map(Some),
         None => None,
     };
-    let plan = Plan::new(dir, options, existing.as_ref(), rebuild.as_ref())?;
+    let plan = Plan::new(dir, options, existing.as_ref(), rebuild.as_ref(), progress)?;
     let Plan {
         paths,
         inputs,
@@ -131,6 +131,15 @@ fn build_in(
         total_bytes: inputs.total_bytes(),
         ..RunSummary::default()
     };
+    // Interrupted while the folders were walked: nothing read, nothing written.
+    if progress.cancelled() {
+        summary.mode = match (options.dry_run, &rebuild) {
+            (true, _) => Mode::DryRun,
+            (false, Some(_)) => Mode::Full,
+            (false, None) => Mode::Update,
+        };
+        return Ok(summary);
+    }
     // Interrupted runs' roots that no complete run has read since (a rebuild reads them all).
     let unfinished = match (&existing, &rebuild) {
         (
@@ -228,6 +237,7 @@ impl Plan {
         options: &BuildOptions,
         existing: Option<&Existing>,
         rebuild: Option<&Option<String>>,
+        progress: &mut dyn Progress,
     ) -> Result<Plan> {
         let because = rebuild.and_then(Option::as_deref);
         let rebuild = rebuild.is_some();
@@ -275,7 +285,8 @@ impl Plan {
                 .filter(|r| !given.iter().any(|g| within(r, g)));
             paths.extend(more.map(|r| shown(r)));
         }
-        let mut inputs = corpus::walk_anchored(&paths, &recorded.anchoring())?;
+        let mut inputs =
+            corpus::walk_until(&paths, &recorded.anchoring(), &mut || progress.cancelled())?;
         let stdin_origin = options
             .stdin_name
             .as_ref()

@@ -111,6 +111,28 @@ fn a_symlink_loop_and_a_dangling_link_are_reported_and_the_walk_goes_on() {
 }
 
 #[test]
+fn folders_reached_again_through_links_that_rejoin_are_walked_once() {
+    // d0 links to d1 twice, d1 to d2 twice, …: 2^20 paths to d20 without a loop. Each folder
+    // is walked once, each file indexed once, in well under a second.
+    let env = TestEnv::empty();
+    let corpus = env.path().join("corpus");
+    for i in 0..=20 {
+        std::fs::create_dir_all(corpus.join(format!("d{i}"))).unwrap();
+    }
+    for i in 0..20 {
+        for link in ["x", "y"] {
+            let to = format!("../d{}", i + 1);
+            std::os::unix::fs::symlink(to, corpus.join(format!("d{i}/{link}"))).unwrap();
+        }
+    }
+    env.write("corpus/d0/top.txt", "date 2024 The wombat spoke.");
+    env.write("corpus/d20/deep.txt", "date 2024 A wombat below.");
+    let out = env.run_ok(&["index", "corpus/d0", "--threads", "1"], 0);
+    assert!(out.warnings().is_empty(), "{out}");
+    assert_eq!(env.count("wombat"), (2, 2));
+}
+
+#[test]
 fn an_unreadable_file_is_reported_and_skipped() {
     use std::os::unix::fs::PermissionsExt;
     let env = TestEnv::empty();
