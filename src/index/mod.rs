@@ -215,7 +215,10 @@ impl IndexDir {
                 path: self.path.clone(),
             });
         };
-        if !generation.is_dir() || generation == self.path {
+        // A generation is a folder of this index: a pointer that leads elsewhere (`../other/
+        // gen-000001`) would read, and an update write, another index without its lock.
+        let inside = generation.file_name().is_some() && generation.parent() == Some(&self.path);
+        if !generation.is_dir() || !inside {
             // The name as written, escaped and cut short: a file written over `CURRENT` (a
             // chart, say) is not quoted whole in a one-line error.
             let name = generation.strip_prefix(&self.path).unwrap_or(&generation);
@@ -229,7 +232,10 @@ impl IndexDir {
             if name.chars().count() > 60 {
                 shown.push('…');
             }
-            let why = format!("{CURRENT} names '{shown}', which is not there");
+            let why = match inside || !generation.is_dir() {
+                true => format!("{CURRENT} names '{shown}', which is not there"),
+                false => format!("{CURRENT} names '{shown}', which is not a folder of the index"),
+            };
             return Err(Error::Damaged {
                 path: self.path.clone(),
                 why,

@@ -275,6 +275,15 @@ fn a_current_pointer_to_nowhere_is_named_with_the_fix() {
         fs::write(&current, pointer).unwrap();
         assert_every_reader_fails(&env, "damaged index: CURRENT names");
     }
+    // A pointer to another index's generation is not followed: neither read nor updated.
+    let other = env.path().join("other");
+    crate::util::copy_dir(&env.path().join("index"), &other);
+    fs::write(&current, "../other/gen-000001").unwrap();
+    assert!(other.join("gen-000001").is_dir());
+    assert_every_reader_fails(&env, "which is not a folder of the index");
+    let out = env.run(&["index"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(out.stderr.contains("which is not a folder of the index"), "{out}");
 }
 
 #[test]
