@@ -227,7 +227,15 @@ impl<'de> serde::Deserialize<'de> for Object {
 fn article_from(mut object: Map<String, Value>) -> Result<Article, String> {
     let id = match object.remove("id") {
         Some(Value::String(s)) if !s.trim().is_empty() => s,
-        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Number(n)) if n.is_u64() || n.is_i64() => n.to_string(),
+        // Read as a float (beyond 64 bits, or with a fraction or an exponent): two ids would
+        // meet in its rounding (…890123 and …890124), and `1e2` would become `100.0`.
+        Some(Value::Number(n)) => {
+            return Err(format!(
+                "field `id` is the number {n}, which is not kept as written: write the id as a \
+                 string"
+            ));
+        }
         Some(Value::Null) => return Err("field `id` is null: it must be a non-empty string".into()),
         Some(_) => return Err("field `id` must be a non-empty string".into()),
         None => return Err("missing field `id`".into()),
@@ -465,7 +473,7 @@ mod tests {
 
     #[test]
     fn bad_lines_say_why() {
-        let cases: [(&[u8], &str); 11] = [
+        let cases: [(&[u8], &str); 13] = [
             (
                 br#"{"id": "a", "date": "2023", "body": "x""#,
                 "malformed JSON: eof while parsing an object at column 39",
@@ -497,6 +505,17 @@ mod tests {
             (
                 b"{\"id\": \"a\", \"date\": \"2023\", \"body\": \"\xff\"}",
                 "invalid UTF-8 at byte 37 of the line",
+            ),
+            // Ids that only a float holds: two of them met in its rounding.
+            (
+                br#"{"id": 12345678901234567890123, "date": "2023", "body": "x"}"#,
+                "field `id` is the number 1.2345678901234568e+22, which is not kept as written: \
+                 write the id as a string",
+            ),
+            (
+                br#"{"id": 1e2, "date": "2023", "body": "x"}"#,
+                "field `id` is the number 100.0, which is not kept as written: write the id as a \
+                 string",
             ),
         ];
         for (line, want) in cases {

@@ -367,7 +367,9 @@ pub fn walk_until(
                 if skip {
                     partial.push(e.path().to_path_buf());
                 }
-                !skip && e.metadata().map_or(true, |m| folders.insert((m.dev(), m.ino())))
+                !skip
+                    && e.metadata()
+                        .map_or(true, |m| folders.insert((m.dev(), m.ino())))
             });
         for entry in walker {
             if stop() {

@@ -283,7 +283,10 @@ fn a_current_pointer_to_nowhere_is_named_with_the_fix() {
     assert_every_reader_fails(&env, "which is not a folder of the index");
     let out = env.run(&["index"]);
     assert_eq!(out.code, 2, "{out}");
-    assert!(out.stderr.contains("which is not a folder of the index"), "{out}");
+    assert!(
+        out.stderr.contains("which is not a folder of the index"),
+        "{out}"
+    );
 }
 
 #[test]

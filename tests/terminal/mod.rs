@@ -373,7 +373,10 @@ fn a_search_is_parsed_as_the_whole_command_line_would_be() {
         &["search", "--width", "80", "-war"],
     ] {
         let out = env.run_ok(args, 2);
-        assert!(out.stderr.starts_with("attache: '-war' is not an option: "), "{out}");
+        assert!(
+            out.stderr.starts_with("attache: '-war' is not an option: "),
+            "{out}"
+        );
     }
     // A value that starts with a dash, after an option that takes one, is that option's.
     for (flag, value) in [("--since", "-5"), ("--until", "-2020")] {
