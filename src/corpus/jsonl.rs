@@ -101,6 +101,18 @@ fn read_capped(
         if record.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
+        // A JSON array saved as `.jsonl` (one object per line is what is read): one warning
+        // with the conversion, not one per line.
+        if line == 1 && record.trim_ascii_start().starts_with(b"[") {
+            sink(Record::Warning(Warning {
+                path: input.path.clone(),
+                line: None,
+                message: "a JSON array, not JSON Lines (one object per line): skipped; convert \
+                          it with `jq -c '.[]' FILE > FILE.jsonl`"
+                    .into(),
+            }));
+            return Ok(());
+        }
         let line_end = record.len()
             - record
                 .iter()

@@ -289,7 +289,7 @@ pub fn walk_until(
     anchors: &[String],
     stop: &mut dyn FnMut() -> bool,
 ) -> Result<Inputs> {
-    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
     let mut inputs = Inputs::default();
     let mut given: Vec<(&PathBuf, PathBuf)> = Vec::new();
     for root in roots {
@@ -409,7 +409,16 @@ pub fn walk_until(
                     inputs.warnings.push(Warning {
                         path,
                         line: None,
-                        message: format!("{}, not a regular file: skipped", special_kind(&kind)),
+                        message: match entry.depth() == 0 && kind.is_fifo() {
+                            // `attache index <(zcat dump.jsonl.gz)`: the stream is read as
+                            // standard input.
+                            true => "a named pipe (FIFO), not a regular file: skipped; to index \
+                                     a stream, pipe it into `attache index -`"
+                                .to_owned(),
+                            false => {
+                                format!("{}, not a regular file: skipped", special_kind(&kind))
+                            }
+                        },
                     });
                 } else {
                     inputs.ignored += 1;

@@ -181,6 +181,42 @@ fn a_named_pipe_or_socket_named_as_an_article_is_reported_and_keeps_what_was_ind
     );
     // What the index held of b.txt stays until the file can be read again.
     assert_eq!(count, (2, 2));
+    // A pipe given as the path (`attache index <(zcat dump.jsonl.gz)`) says how to read a
+    // stream.
+    fifo("stream.jsonl");
+    let out = env.run_ok(&["index", "stream.jsonl", "--index", "other"], 0);
+    assert_eq!(
+        out.warnings(),
+        [
+            "warning: stream.jsonl: a named pipe (FIFO), not a regular file: skipped; to index a \
+          stream, pipe it into `attache index -`"
+        ],
+        "{out}"
+    );
+}
+
+#[test]
+fn a_json_array_named_jsonl_is_one_warning_with_the_conversion() {
+    let env = TestEnv::empty();
+    let array = "[\n  {\"id\": \"a\", \"date\": \"2024\", \"body\": \"A wombat.\"},\n  {\"id\": \"b\", \
+                 \"date\": \"2024\", \"body\": \"A wombat.\"}\n]\n";
+    env.write("corpus/dump.jsonl", array);
+    env.write("corpus/one.jsonl", array.replace('\n', ""));
+    env.write(
+        "corpus/good.jsonl",
+        article("good-1", "A wombat at the summit."),
+    );
+    let (warnings, count) = index_and_count(&env, "wombat");
+    let why = "a JSON array, not JSON Lines (one object per line): skipped; convert it with \
+               `jq -c '.[]' FILE > FILE.jsonl`";
+    assert_eq!(
+        warnings,
+        [
+            format!("warning: corpus/dump.jsonl: {why}"),
+            format!("warning: corpus/one.jsonl: {why}"),
+        ]
+    );
+    assert_eq!(count, (1, 1));
 }
 
 #[test]
