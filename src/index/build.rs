@@ -287,6 +287,9 @@ impl Plan {
         }
         let mut inputs =
             corpus::walk_until(&paths, &recorded.anchoring(), &mut || progress.cancelled())?;
+        // A walk cut short by Ctrl-C found only some files: the run stops before anything
+        // is judged from them (see `build_in`).
+        let cancelled = progress.cancelled();
         let stdin_origin = options
             .stdin_name
             .as_ref()
@@ -316,6 +319,7 @@ impl Plan {
         }
         if rebuild
             && !options.prune
+            && !cancelled
             && let Some(existing) = existing
         {
             let lost = existing.catalog.outside(&readable, &recorded);
