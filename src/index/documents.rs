@@ -6,14 +6,14 @@
 //! length against what is left (a count of values, each a field number, a text or bytes code
 //! and a length that fits): a damaged store is an error that names it, never an abort.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use tantivy::error::DataCorruption;
-use tantivy::index::SegmentId;
 use tantivy::schema::Field;
 use tantivy::store::StoreReader;
 use tantivy::{DocAddress, DocId, TantivyDocument};
+
+use super::segments::PerSegment;
 
 /// Blocks a segment's store keeps decompressed, as tantivy's searcher does.
 const CACHED_BLOCKS: usize = 100;
@@ -33,7 +33,7 @@ pub fn stored_document(store: &StoreReader, doc: DocId) -> tantivy::Result<Tanti
 /// The segments' document stores, opened on first use and kept: a search fetches its hits
 /// through them. Clones share them.
 #[derive(Clone, Default)]
-pub struct Stores(Arc<Mutex<HashMap<SegmentId, Arc<StoreReader>>>>);
+pub struct Stores(PerSegment<Arc<StoreReader>>);
 
 impl Stores {
     /// The stored document at `address` of `searcher`, checked (see [`stored_document`]).
@@ -46,21 +46,8 @@ impl Stores {
         address: DocAddress,
     ) -> tantivy::Result<TantivyDocument> {
         let segment = searcher.segment_reader(address.segment_ord);
-        let id = segment.segment_id();
-        let known = self.lock().get(&id).cloned();
-        let store = match known {
-            Some(store) => store,
-            None => {
-                let store = Arc::new(segment.get_store_reader(CACHED_BLOCKS)?);
-                self.lock().insert(id, store.clone());
-                store
-            }
-        };
+        let store = (self.0).get(segment, |r| r.get_store_reader(CACHED_BLOCKS).map(Arc::new))?;
         stored_document(&store, address.doc_id)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SegmentId, Arc<StoreReader>>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 

@@ -34,6 +34,7 @@ mod read;
 pub(crate) mod roots;
 pub mod run;
 pub mod schema;
+pub mod segments;
 pub mod shards;
 pub mod stored;
 pub(crate) mod verify;

@@ -17,13 +17,12 @@
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering as AtomicOrdering};
-use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::index::SegmentId;
 use tantivy::query::Weight;
 use tantivy::{
     COLLECT_BLOCK_BUFFER_LEN, DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader,
@@ -31,6 +30,7 @@ use tantivy::{
 };
 
 use crate::index::schema::fast;
+use crate::index::segments::PerSegment;
 use crate::search::topk::{Finished, Pruner, Verifier, best_at};
 
 /// Room made up front in each segment's top list; it grows as hits come, up to the limit.
@@ -94,22 +94,11 @@ impl SegmentColumns {
 
 /// The collector's columns per segment, opened on first use; clones share them.
 #[derive(Clone, Default)]
-pub struct ColumnCache(Arc<Mutex<HashMap<SegmentId, SegmentColumns>>>);
+pub struct ColumnCache(PerSegment<SegmentColumns>);
 
 impl ColumnCache {
     fn get(&self, reader: &SegmentReader) -> tantivy::Result<SegmentColumns> {
-        let id = reader.segment_id();
-        if let Some(columns) = self.lock().get(&id) {
-            return Ok(columns.clone());
-        }
-        let columns = SegmentColumns::open(reader)?;
-        self.lock().insert(id, columns.clone());
-        Ok(columns)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<SegmentId, SegmentColumns>> {
-        // The map holds only opened columns: one left by a panicking thread is still whole.
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
+        self.0.get(reader, SegmentColumns::open)
     }
 }
 

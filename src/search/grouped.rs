@@ -139,7 +139,9 @@ impl Searcher {
 
     /// A ranked passage's stored document, article id and, when `collapse`, fingerprint.
     fn fetch(&mut self, candidate: &Candidate, collapse: bool) -> Result<Fetched> {
-        let doc = (self.stores).document(&self.reader.searcher(), candidate.address)?;
+        let doc = self
+            .stores
+            .document(&self.reader.searcher(), candidate.address)?;
         let fields = self.open.fields;
         let stored = |field| doc.get_first(field).and_then(|v| v.as_str());
         let article_id = self.stored_id(candidate.address);

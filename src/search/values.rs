@@ -8,32 +8,24 @@
 //! itself, so each segment's column is opened once and shared by every search of a
 //! [`Searcher`] (segments never change; a reloaded reader brings new ones).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
 use tantivy::columnar::StrColumn;
-use tantivy::index::SegmentId;
 use tantivy::{DocAddress, DocId};
 
 use super::Searcher;
 use crate::index::document::{Info, split_article_value};
 use crate::index::schema::fast;
+use crate::index::segments::PerSegment;
 
 /// Each segment's `info` column, opened on first use; clones share them.
 #[derive(Clone, Default)]
-pub(super) struct ValueColumns(Arc<Mutex<HashMap<SegmentId, Option<StrColumn>>>>);
+pub(super) struct ValueColumns(PerSegment<Option<StrColumn>>);
 
 impl ValueColumns {
     fn get(&self, reader: &tantivy::SegmentReader) -> Option<StrColumn> {
-        let id = reader.segment_id();
-        // The map holds only opened columns: one left by a panicking thread is still whole.
-        let lock = || self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(column) = lock().get(&id) {
-            return column.clone();
-        }
-        let column = reader.fast_fields().str(fast::INFO).ok()?;
-        lock().insert(id, column.clone());
-        column
+        (self.0)
+            .get(reader, |r| r.fast_fields().str(fast::INFO))
+            .ok()
+            .flatten()
     }
 }
 
