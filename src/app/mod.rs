@@ -127,9 +127,18 @@ fn note_partial(dir: &attache::index::IndexDir, searcher: &attache::search::Sear
 /// Whether the index holds nothing and records no run while no run writes it: a first run
 /// stopped before its first commit.
 fn never_built(dir: &attache::index::IndexDir, searcher: &attache::search::Searcher) -> bool {
-    searcher.reader().searcher().num_docs() == 0
-        && searcher.index().last_run().is_none()
-        && dir.writer().is_none()
+    let last = searcher.index().last_run();
+    unbuilt(searcher, last.as_ref(), dir.writer())
+}
+
+/// [`never_built`] from the last run and the writer already read: a reader asks each once, so
+/// that one command's answers agree while a writer commits or exits.
+fn unbuilt(
+    searcher: &attache::search::Searcher,
+    last: Option<&attache::index::run::RunSummary>,
+    writer: Option<u32>,
+) -> bool {
+    searcher.reader().searcher().num_docs() == 0 && last.is_none() && writer.is_none()
 }
 
 /// While a run that has not finished yet is writing the index, or after one was interrupted,
@@ -165,7 +174,7 @@ fn partial_note(
         // No run holds the index: the last one was interrupted or killed after a commit, or
         // a first one before its first commit (nothing in the index, no run recorded).
         let Some(run) = last else {
-            return never_built(dir, searcher).then(|| {
+            return unbuilt(searcher, None, None).then(|| {
                 format!(
                     "note: {name} holds no articles and records no indexing run (a first run \
                      stopped before its first commit?): run `attache index PATH --index {name}`"

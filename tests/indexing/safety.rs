@@ -1025,6 +1025,59 @@ fn a_cancelled_run_stops_reading_mid_file_and_commits_what_it_read() {
     assert_eq!((summary.added, summary.unchanged), (2900, 100));
 }
 
+/// A writer is found in the kernel's lock list however busy it is: the list is read a page at a
+/// time, and a lock taken or released by another program between two pages used to hide the
+/// writer, so that a search saw the empty first commit without the note that a build runs.
+#[test]
+fn the_writer_is_found_while_other_programs_take_and_release_locks() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let env = TestEnv::empty();
+    let mut child = spawn_stdin_run(&env, &[]);
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(bulk_lines(4).concat().as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    let started = Instant::now();
+    while !env.path().join("index/CURRENT").exists() {
+        assert!(started.elapsed() < Duration::from_secs(30), "no commit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let churn: Vec<_> = (0..2)
+        .map(|t| {
+            let files: Vec<std::fs::File> = (0..60)
+                .map(|i| std::fs::File::create(env.path().join(format!("churn-{t}-{i}"))).unwrap())
+                .collect();
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    files.iter().for_each(|f| f.lock().unwrap());
+                    files.iter().for_each(|f| f.unlock().unwrap());
+                }
+            })
+        })
+        .collect();
+    let expected = format!("note: index is being built by attache (pid {})", child.id());
+    let mut missed = Vec::new();
+    for _ in 0..40 {
+        let search = env.run(&["search", "treaty", "--count"]);
+        if !search.stderr.contains(&expected) {
+            missed.push(search);
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    churn.into_iter().for_each(|t| t.join().unwrap());
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(stdin);
+    assert!(
+        missed.is_empty(),
+        "{} of 40 missed: {}",
+        missed.len(),
+        missed[0]
+    );
+}
+
 #[test]
 fn a_first_build_is_searchable_within_seconds_and_searches_say_it_is_being_built() {
     let env = TestEnv::empty();
