@@ -40,74 +40,83 @@ pub fn run(
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let (mut failed, mut matched) = (0usize, false);
-    for (n, line) in input.split(b'\n').enumerate() {
-        let line = line.with_context(|| format!("cannot read queries from {name}"))?;
-        if n == 0
-            && let Some(why) = attache::corpus::utf16_hint(&line)
-        {
-            anyhow::bail!("{}: {why}", printable(&name));
-        }
-        // A line that is not UTF-8 is not run as whatever its bytes read as: it is an error
-        // of its own, and the others run.
-        let line = match std::str::from_utf8(&line) {
-            Ok(text) => std::borrow::Cow::Borrowed(text),
-            Err(e) => {
-                failed += 1;
-                let why = format!(
-                    "not UTF-8 (byte {} of the line): save the queries file as UTF-8",
-                    e.valid_up_to() + 1
-                );
-                let tags = Tags {
-                    query: None,
-                    line: Some(n + 1),
-                };
-                report_failure(&mut out, tags, &name, &why)?;
+    // A reader that stops reading (`| head`) ends the run; the lines that failed before still
+    // make it fail.
+    let run = (|| -> anyhow::Result<()> {
+        for (n, line) in input.split(b'\n').enumerate() {
+            let line = line.with_context(|| format!("cannot read queries from {name}"))?;
+            if n == 0
+                && let Some(why) = attache::corpus::utf16_hint(&line)
+            {
+                anyhow::bail!("{}: {why}", printable(&name));
+            }
+            // A line that is not UTF-8 is not run as whatever its bytes read as: it is an error
+            // of its own, and the others run.
+            let line = match std::str::from_utf8(&line) {
+                Ok(text) => std::borrow::Cow::Borrowed(text),
+                Err(e) => {
+                    failed += 1;
+                    let why = format!(
+                        "not UTF-8 (byte {} of the line): save the queries file as UTF-8",
+                        e.valid_up_to() + 1
+                    );
+                    let tags = Tags {
+                        query: None,
+                        line: Some(n + 1),
+                    };
+                    report_failure(&mut out, tags, &name, &why)?;
+                    continue;
+                }
+            };
+            // A byte-order mark opening the file is no part of its first query.
+            let line = match n {
+                0 => line.trim_start_matches('\u{feff}'),
+                _ => &line,
+            };
+            let query = line.trim();
+            if query.is_empty() || query.starts_with('#') {
                 continue;
             }
-        };
-        // A byte-order mark opening the file is no part of its first query.
-        let line = match n {
-            0 => line.trim_start_matches('\u{feff}'),
-            _ => &line,
-        };
-        let query = line.trim();
-        if query.is_empty() || query.starts_with('#') {
-            continue;
-        }
-        let tags = Tags {
-            query: Some(query),
-            line: Some(n + 1),
-        };
-        let outcome = searcher
-            .search(&request(args, settings, query.to_owned()))
-            .map_err(anyhow::Error::from)
-            .and_then(|results| {
-                let found = suggestions(searcher, query, results.passages_matched)?;
-                let without = without_each(searcher, args, settings, query, &results)?;
-                Ok((results, found, without))
-            });
-        match outcome {
-            Ok((results, found, without)) => {
-                matched |= results.passages_matched > 0;
-                let hints = json::Hints {
-                    suggestions: &found,
-                    without: &without,
-                };
-                json::write_tagged(
-                    &mut out,
-                    &results,
-                    tags,
-                    hints,
-                    &mut attache::render::no_context,
-                )?;
-            }
-            Err(err) => {
-                failed += 1;
-                report_failure(&mut out, tags, &name, &super::message(&err))?;
+            let tags = Tags {
+                query: Some(query),
+                line: Some(n + 1),
+            };
+            let outcome = searcher
+                .search(&request(args, settings, query.to_owned()))
+                .map_err(anyhow::Error::from)
+                .and_then(|results| {
+                    let found = suggestions(searcher, query, results.passages_matched)?;
+                    let without = without_each(searcher, args, settings, query, &results)?;
+                    Ok((results, found, without))
+                });
+            match outcome {
+                Ok((results, found, without)) => {
+                    matched |= results.passages_matched > 0;
+                    let hints = json::Hints {
+                        suggestions: &found,
+                        without: &without,
+                    };
+                    json::write_tagged(
+                        &mut out,
+                        &results,
+                        tags,
+                        hints,
+                        &mut attache::render::no_context,
+                    )?;
+                }
+                Err(err) => {
+                    failed += 1;
+                    report_failure(&mut out, tags, &name, &super::message(&err))?;
+                }
             }
         }
+        out.flush()?;
+        Ok(())
+    })();
+    match run {
+        Err(err) if failed > 0 && super::is_broken_pipe(&err) => return Ok(Exit::Failure),
+        other => other?,
     }
-    out.flush()?;
     Ok(if failed > 0 {
         Exit::Failure
     } else if matched {

@@ -640,7 +640,8 @@ pub fn read_until(
 /// A title from the body: its first sentence, cut at a word boundary to about 120 characters.
 pub fn title_from_body(body: &str) -> String {
     const MAX: usize = 120;
-    let first = body.trim_start().lines().next().unwrap_or("");
+    // A lone `\r` ends a line too (a JSON Lines body from a classic Mac OS file).
+    let first = body.trim_start().split(['\n', '\r']).next().unwrap_or("");
     let sentence = crate::analysis::sentences::sentences(first)
         .next()
         .map_or("", |r| &first[r]);
@@ -658,13 +659,14 @@ pub fn title_from_body(body: &str) -> String {
     )
 }
 
-/// The 1-based line of byte `offset` in `bytes`.
+/// The 1-based line of byte `offset` in `bytes`, where `\n`, `\r\n` and a lone `\r` (a
+/// classic Mac OS file) end a line.
 pub fn line_of(bytes: &[u8], offset: usize) -> usize {
-    bytes[..offset.min(bytes.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    let before = &bytes[..offset.min(bytes.len())];
+    let ends = before.iter().enumerate().filter(|&(i, &b)| {
+        b == b'\n' || (b == b'\r' && bytes.get(i + 1).is_some_and(|&next| next != b'\n'))
+    });
+    ends.count() + 1
 }
 
 #[cfg(test)]

@@ -108,6 +108,7 @@ fn parse_as(id: String, bytes: &[u8]) -> Result<Article, (Option<usize>, String)
         (Some(line_of(bytes, offset)), message)
     })?;
     let text = nfc(text);
+    let text = lone_cr_to_lf(text.as_ref());
     let text = text.as_ref();
     let start = text.len() - text.trim_start().len();
     let line = line_of(text.as_bytes(), start);
@@ -176,6 +177,25 @@ fn parse_as(id: String, bytes: &[u8]) -> Result<Article, (Option<usize>, String)
     })
 }
 
+/// `text` with the line ends of a classic Mac OS file (a lone `\r`) as `\n`, so that its
+/// header lines and paragraphs read as they do in any other file; a `\r\n` stays as it is.
+fn lone_cr_to_lf(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(lone) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() != Some(&'\n') => out.push('\n'),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Whether the next line of `rest` is a header line (`title …`, `source …`, `url …`).
 fn next_is_header(rest: &str) -> bool {
     let line = rest.split('\n').next().unwrap_or("").trim();
@@ -221,6 +241,27 @@ mod tests {
 
     fn err(bytes: &[u8]) -> (Option<usize>, String) {
         parse("a.txt", bytes).unwrap_err()
+    }
+
+    #[test]
+    fn a_classic_mac_os_file_ends_its_lines_with_a_lone_carriage_return() {
+        let mac = "date 2024-03-01\rtitle Treaty talks resume\rsource Reuters\r\rThe envoy \
+                   spoke.\r\rThe second paragraph.\r";
+        let a = ok(mac);
+        assert_eq!(a.title, "Treaty talks resume");
+        assert_eq!(a.source.as_deref(), Some("Reuters"));
+        assert_eq!(a.body, "The envoy spoke.\n\nThe second paragraph.");
+        // Without headers, the title is the body's first line, not the whole body.
+        let a = ok("date 2024-03-01\rTreaty talks resume\r\rThe envoy spoke.\r");
+        assert_eq!(a.title, "Treaty talks resume");
+        // Windows line ends are kept as they are; a lone one among them is a line end.
+        let a = ok("date 2024-03-01\r\ntitle T\r\n\r\nOne.\r\n\r\nTwo.\rThree.");
+        assert_eq!(
+            (a.title.as_str(), a.body.as_str()),
+            ("T", "One.\r\n\r\nTwo.\nThree.")
+        );
+        // A bad byte is reported on its line.
+        assert_eq!(err(b"date 2024-03-01\r\rOne.\r\xff").0, Some(4));
     }
 
     #[test]

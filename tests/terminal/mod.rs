@@ -150,6 +150,34 @@ fn long_lists_go_through_the_pager_on_a_terminal_only_and_a_broken_pager_falls_b
     assert!(fallback.contains("Kremlin aide Yuri"), "{fallback}");
 }
 
+/// A reader that stops reading (`attache search --queries FILE | head`) ends the run, and a
+/// line that failed before it did still fails the run: it exited 0 once the pipe closed.
+#[test]
+fn a_queries_file_piped_into_a_reader_that_stops_still_fails_on_its_bad_lines() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let env = indexed_sample();
+    // A bad line, then far more output than a pipe holds.
+    let queries = format!("\"unclosed\n{}", "Ushakov OR Geneva OR peace\n".repeat(400));
+    env.write("queries.txt", &queries);
+    let mut child = env
+        .command(&["search", "--queries", "queries.txt", "-n", "100"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("\"type\":\"error\""), "{first}");
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("line 1: bad query"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
 #[test]
 fn a_queries_file_runs_each_line_into_tagged_json_lines_and_reports_bad_lines() {
     let env = indexed_sample();
