@@ -99,6 +99,9 @@ pub enum Error {
     /// The search engine failed.
     #[error("index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    /// The user stopped the operation (Ctrl-C or SIGTERM) before it finished; what it kept.
+    #[error("interrupted: {0}")]
+    Interrupted(String),
     /// Attache itself went wrong (a panic, caught): not the index's fault nor the user's.
     #[error(
         "internal error: {}; this is a bug in attache, please report it",

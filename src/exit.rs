@@ -15,7 +15,8 @@ pub enum Exit {
     Failure = 2,
     /// `index --strict` finished, but inputs were skipped.
     Skipped = 3,
-    /// `index` was interrupted (Ctrl-C or SIGTERM) and kept what it had read.
+    /// `index` was interrupted (Ctrl-C or SIGTERM) and kept what it had read; `export` or
+    /// `optimize` was, and left nothing behind.
     Interrupted = 130,
 }
 

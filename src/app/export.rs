@@ -46,17 +46,29 @@ pub fn run(mut args: ExportArgs) -> anyhow::Result<Exit> {
         }
         false => None,
     };
+    // Ctrl-C stops the export and removes what it wrote; a second one ends it at once.
+    let interrupt = super::index::interrupt_flag()?;
     let summary = export::export(&searcher, &request, &mut |progress| {
         if let Some(bar) = &bar {
             bar.set_length(progress.total);
             bar.set_position(progress.passages);
             bar.set_message(human_bytes(progress.bytes));
         }
+        match interrupt.load(std::sync::atomic::Ordering::Relaxed) {
+            true => std::ops::ControlFlow::Break(()),
+            false => std::ops::ControlFlow::Continue(()),
+        }
     });
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let summary = summary?;
+    let summary = match summary {
+        Err(e @ attache::error::Error::Interrupted(_)) => {
+            eprintln!("attache: {e}");
+            return Ok(Exit::Interrupted);
+        }
+        other => other?,
+    };
     if args.json {
         println!("{}", serde_json::to_string(&json(&summary))?);
     }

@@ -189,7 +189,7 @@ fn check_stdin_name(name: &str, paths: &[PathBuf]) -> anyhow::Result<()> {
 }
 
 /// Set by the first Ctrl-C (SIGINT) or SIGTERM; a second one ends the process at once (130).
-fn interrupt_flag() -> anyhow::Result<Arc<AtomicBool>> {
+pub(super) fn interrupt_flag() -> anyhow::Result<Arc<AtomicBool>> {
     Ok(interrupt_handlers()?.0)
 }
 

@@ -10,7 +10,16 @@ use crate::exit::Exit;
 
 pub fn run(args: OptimizeArgs) -> anyhow::Result<Exit> {
     let (path, _) = args.location.resolve()?;
-    let report = optimize::optimize(&IndexDir::new(path))?;
+    // Ctrl-C abandons the merge, the index as it was; a second one ends the process at once.
+    let interrupt = super::index::interrupt_flag()?;
+    let stop = || interrupt.load(std::sync::atomic::Ordering::Relaxed);
+    let report = match optimize::optimize(&IndexDir::new(path), &stop) {
+        Err(e @ attache::error::Error::Interrupted(_)) => {
+            eprintln!("attache: {e}");
+            return Ok(Exit::Interrupted);
+        }
+        other => other?,
+    };
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer(&mut out, &report)?;

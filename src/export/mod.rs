@@ -15,6 +15,7 @@ mod walk;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -127,15 +128,16 @@ pub fn check_name(name: &str) -> std::result::Result<(), String> {
 }
 
 /// Exports the index `searcher` reads, as `request` says, reporting progress after each
-/// article.
+/// article; `progress` answering [`ControlFlow::Break`] stops the export (Ctrl-C).
 ///
 /// # Errors
-/// A folder that is not empty or cannot be written (naming it), a bad index name, or a failure
-/// reading the index.
+/// A folder that is not empty or cannot be written (naming it), a bad index name, a failure
+/// reading the index, or [`Error::Interrupted`] when `progress` stopped it. Nothing of a failed
+/// or stopped export stays behind.
 pub fn export(
     searcher: &Searcher,
     request: &ExportRequest,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(Progress) -> ControlFlow<()>,
 ) -> Result<ExportSummary> {
     let started = Instant::now();
     check_name(&request.name).map_err(Error::Invalid)?;
@@ -199,7 +201,7 @@ fn write_all(
     searcher: &Searcher,
     request: &ExportRequest,
     staging: &Path,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(Progress) -> ControlFlow<()>,
 ) -> Result<Written> {
     let fields = searcher.index().fields;
     let tantivy = searcher.reader().searcher();
@@ -216,8 +218,15 @@ fn write_all(
             state.passages += docs.len() as u64;
             state.articles += 1;
             state.bytes = out.bytes;
-            progress(state);
-            Ok(())
+            match progress(state) {
+                ControlFlow::Continue(()) => Ok(()),
+                ControlFlow::Break(()) => Err(Error::Interrupted(format!(
+                    "the export stopped after {} of {} passages; nothing was written to {}",
+                    state.passages,
+                    state.total,
+                    crate::error::printable(&request.dir.display().to_string())
+                ))),
+            }
         })
     })?;
     let mut files = out.finish()?;
@@ -546,6 +555,41 @@ impl Output {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stopped_export_leaves_nothing_behind() {
+        use crate::index::build::{self, BuildOptions};
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = crate::index::IndexDir::new(tmp.path().join("index"));
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let options = BuildOptions {
+            threads: 1,
+            memory_bytes: 20 << 20,
+            ..BuildOptions::new(vec![corpus])
+        };
+        build::build(&dir, &options, &mut build::Silent).unwrap();
+        let searcher = Searcher::open(&dir).unwrap();
+        let out = tmp.path().join("out");
+        let request = ExportRequest {
+            dir: out.clone(),
+            format: Format::Quickwit,
+            name: "attache".into(),
+            bulk_bytes: BULK_BYTES,
+        };
+        let mut seen = 0;
+        let e = export(&searcher, &request, &mut |_| {
+            seen += 1;
+            ControlFlow::Break(())
+        })
+        .unwrap_err();
+        assert_eq!(seen, 1);
+        assert!(matches!(e, Error::Interrupted(_)), "{e:?}");
+        assert!(e.to_string().contains("nothing was written to"), "{e}");
+        assert!(!out.exists() && !tmp.path().join("out.partial").exists());
+        // The next export is not refused over a leftover folder.
+        export(&searcher, &request, &mut |_| ControlFlow::Continue(())).unwrap();
+        assert!(out.join(quickwit::DOCUMENTS_FILE).is_file());
+    }
 
     #[test]
     fn metadata_keys_keep_plain_names_and_rename_the_rest() {
