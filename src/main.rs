@@ -24,8 +24,7 @@ fn main() -> ExitCode {
     }));
     let cli = match cli::Cli::parse_args() {
         Ok(cli) => cli,
-        // A bad value is one line, like every other error; clap's usage help stays for the
-        // rest (a missing argument, an unknown flag), where it shows the fix.
+        // A bad value is one line, like every other error.
         Err(e)
             if matches!(
                 e.kind(),
@@ -66,9 +65,9 @@ fn main() -> ExitCode {
                 );
                 return Exit::Failure.into();
             }
-            e.exit()
+            return usage_error(&e);
         }
-        Err(e) => e.exit(),
+        Err(e) => return usage_error(&e),
     };
     match app::run(cli) {
         Ok(exit) => exit.into(),
@@ -79,6 +78,35 @@ fn main() -> ExitCode {
             Exit::Failure.into()
         }
     }
+}
+
+/// A mistake on the command line (an unknown flag or command, a missing argument) as one line
+/// with clap's tip and the usage that shows the fix; help and version are printed as they are.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    // `attache` alone prints its help, where the commands are.
+    if !e.use_stderr() || e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        e.exit()
+    }
+    let text = e.render().to_string();
+    let (mut what, mut tips, mut usage) = (Vec::new(), Vec::new(), None);
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if let Some(tip) = line.strip_prefix("tip: ") {
+            tips.push(tip);
+        } else if let Some(rest) = line.strip_prefix("Usage: ") {
+            usage = Some(rest);
+        } else if !line.starts_with("For more information") {
+            what.push(line.trim_start_matches("error: "));
+        }
+    }
+    let mut line = what.join(" ");
+    if !tips.is_empty() {
+        line += &format!(" ({})", tips.join("; "));
+    }
+    if let Some(usage) = usage {
+        line += &format!("; usage: {usage}");
+    }
+    eprintln!("attache: {} (more with --help)", printable(&line));
+    Exit::Failure.into()
 }
 
 /// The option and the value clap took for an unknown option when it follows an option that

@@ -358,19 +358,27 @@ fn a_search_is_parsed_as_the_whole_command_line_would_be() {
         "attache: invalid value '0' for '--limit <N>': 0 is not in 1..=10000",
         "{bad}"
     );
+    // Mistakes are one line too, with clap's tip and the usage that shows the fix.
     let unknown = env.run_ok(&["search", "--bogus", "peace"], 2);
-    assert!(
-        unknown.stderr.contains("unexpected argument '--bogus'")
-            && unknown
-                .stderr
-                .contains("Usage: attache search [OPTIONS] [QUERY]..."),
+    assert_eq!(
+        unknown.stderr,
+        "attache: unexpected argument '--bogus' found (to pass '--bogus' as a value, use \
+         '-- --bogus'); usage: attache search [OPTIONS] [QUERY]... (more with --help)\n",
         "{unknown}"
     );
     let missing = env.run_ok(&["search"], 2);
-    assert!(
-        missing.stderr.contains("<QUERY>...") && missing.stderr.contains("Usage: attache search"),
+    assert_eq!(
+        missing.stderr,
+        "attache: the following required arguments were not provided: <QUERY>...; usage: \
+         attache search <QUERY>... (more with --help)\n",
         "{missing}"
     );
+    let command = env.run_ok(&["serch", "peace"], 2);
+    assert_eq!(command.stderr.lines().count(), 1, "{command}");
+    assert!(command.stderr.contains("'search'"), "{command}");
+    // `attache` alone shows its commands.
+    let bare = env.run_ok(&[], 2);
+    assert!(bare.stderr.contains("Commands:"), "{bare}");
     // An exclusion typed unquoted reads to clap as short options (`-w -a -r`): one line says
     // how to type it, for each command that takes a query.
     for command in ["search", "entities", "facets", "who"] {
