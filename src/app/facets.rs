@@ -49,6 +49,12 @@ pub fn run(mut args: FacetsArgs) -> anyhow::Result<Exit> {
         render::facets::chart(&mut out, &facets, super::output::width(None), color)?;
         out.flush()?;
         eprintln!("{}", render::facets::summary(&facets));
+        super::dates_line(
+            &mut searcher,
+            &query,
+            (request.since, request.until),
+            facets.matched.passages,
+        );
         if let Some(missing) = render::facets::missing(&facets) {
             eprintln!("{missing}");
         }

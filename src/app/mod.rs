@@ -92,18 +92,62 @@ fn empty_list_note(
     what: &str,
     none: &str,
 ) -> String {
-    if let Some(query) = query {
-        let mut request = attache::search::SearchRequest::new(query, 0);
-        (request.since, request.until) = dates;
-        request.timeout = Some(std::time::Duration::from_secs(10));
-        if searcher
-            .search(&request)
-            .is_ok_and(|results| results.passages_matched == 0)
-        {
-            return format!("no {what}: no passage matches");
-        }
+    let matched = searcher.count_matching(query.unwrap_or(""), dates.0, dates.1);
+    if matched.is_ok_and(|n| n == 0) {
+        let dated = match dates_there_are(searcher, dates) {
+            Some(there) => format!(" within the dates ({there})"),
+            None => String::new(),
+        };
+        return format!("no {what}: no passage matches{dated}");
     }
     format!("no {what}: no passage that matches {none}")
+}
+
+/// Says on stderr, when `--since` or `--until` left `query` without a match (`matched` is 0)
+/// that it has outside them, how many passages it matches without them and the dates there
+/// are: `no passage matches within the dates; without them: 12 passages (the index's passages
+/// are all dated 2025-11-24)`.
+fn dates_line(
+    searcher: &mut attache::search::Searcher,
+    query: &str,
+    dates: (Option<attache::corpus::Date>, Option<attache::corpus::Date>),
+    matched: u64,
+) {
+    if matched > 0 || (dates.0.is_none() && dates.1.is_none()) {
+        return;
+    }
+    let Ok(undated) = searcher.count_matching(query, None, None) else {
+        return;
+    };
+    if undated == 0 {
+        return;
+    }
+    let s = if undated == 1 { "" } else { "s" };
+    let there = dates_there_are(searcher, dates);
+    let there = there.map(|t| format!(" ({t})")).unwrap_or_default();
+    eprintln!("no passage matches within the dates; without them: {undated} passage{s}{there}");
+}
+
+/// When `--since` or `--until` was given, the dates the index's passages have: `the index's
+/// passages are dated 1946-01-01 to 2024-12-31`, what a list or search the dates left empty
+/// says.
+fn dates_there_are(
+    searcher: &attache::search::Searcher,
+    (since, until): (Option<attache::corpus::Date>, Option<attache::corpus::Date>),
+) -> Option<String> {
+    use attache::corpus::date::day_text;
+    if since.is_none() && until.is_none() {
+        return None;
+    }
+    let (first, last) = searcher.date_span().ok()??;
+    Some(match first == last {
+        true => format!("the index's passages are all dated {}", day_text(first)),
+        false => format!(
+            "the index's passages are dated {} to {}",
+            day_text(first),
+            day_text(last)
+        ),
+    })
 }
 
 /// The searcher of the index a command's location names (with the note of

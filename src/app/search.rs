@@ -129,6 +129,12 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
         }
         out.flush()?;
         if !args.json {
+            super::dates_line(
+                &mut searcher,
+                &request.query,
+                (request.since, request.until),
+                results.passages_matched,
+            );
             did_you_mean(&request.query, &suggestions);
             without_line(&without);
         }
@@ -141,6 +147,12 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
             |out| render::text(out, &results, &mut context, color),
         )?;
         eprintln!("{}", render::summary(&results));
+        super::dates_line(
+            &mut searcher,
+            &request.query,
+            (request.since, request.until),
+            results.passages_matched,
+        );
         did_you_mean(&request.query, &suggestions);
         without_line(&without);
         if std::io::stderr().is_terminal()

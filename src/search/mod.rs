@@ -364,6 +364,57 @@ impl Searcher {
         reading_index(&self.path, read)
     }
 
+    /// The first and last day the index's passages are dated (days since 1970-01-01, as
+    /// [`crate::corpus::date::day_text`] writes them), `None` for an empty index: what a
+    /// search that `--since` or `--until` left empty can say of the dates there are.
+    ///
+    /// # Errors
+    /// When the index cannot be read.
+    pub fn date_span(&self) -> Result<Option<(i64, i64)>> {
+        use crate::index::schema::fast;
+        self.guard(|| {
+            let mut span: Option<(i64, i64)> = None;
+            for segment in self.reader.searcher().segment_readers() {
+                let fast_fields = segment.fast_fields();
+                let (lo, hi) = (
+                    fast_fields.i64(fast::DAY_LO)?,
+                    fast_fields.i64(fast::DAY_HI)?,
+                );
+                let days = match segment.alive_bitset() {
+                    // The columns' bounds: cheap, and exact while nothing is deleted.
+                    None if segment.num_docs() > 0 => Some((lo.min_value(), hi.max_value())),
+                    None => None,
+                    Some(_) => segment.doc_ids_alive().fold(None, |acc, doc| {
+                        let (Some(l), Some(h)) = (lo.first(doc), hi.first(doc)) else {
+                            return acc;
+                        };
+                        Some(acc.map_or((l, h), |(a, b): (i64, i64)| (a.min(l), b.max(h))))
+                    }),
+                };
+                if let Some((l, h)) = days {
+                    span = Some(span.map_or((l, h), |(a, b)| (a.min(l), b.max(h))));
+                }
+            }
+            Ok(span)
+        })
+    }
+
+    /// How many passages match `query` (all when it is empty) within the dates, counted
+    /// exactly.
+    ///
+    /// # Errors
+    /// A malformed query, dates in the wrong order, or a failure reading the index.
+    pub fn count_matching(
+        &mut self,
+        query: &str,
+        since: Option<Date>,
+        until: Option<Date>,
+    ) -> Result<u64> {
+        let query = entities::selection(self, query, since, until)?;
+        let searcher = self.reader.searcher();
+        self.guard(|| Ok(searcher.search(&query, &tantivy::collector::Count)? as u64))
+    }
+
     /// The opened index.
     pub fn index(&self) -> &OpenIndex {
         &self.open

@@ -218,6 +218,23 @@ fn who_lists_the_speakers_of_the_matching_passages_most_first() {
     assert_eq!(none.stderr, "no speakers: no passage matches\n");
     let none = env.run_ok(&["entities", "xqzv"], 1);
     assert_eq!(none.stderr, "no entities: no passage matches\n");
+    // Dates that leave nothing say which dates there are (it said a match lacked a speaker).
+    let dated = "the index's passages are all dated 2025-11-24";
+    let none = env.run_ok(&["who", "--since", "2030"], 1);
+    let want = format!("no speakers: no passage matches within the dates ({dated})\n");
+    assert_eq!(none.stderr, want);
+    let none = env.run_ok(&["entities", "Geneva", "--until", "2020"], 1);
+    let want = format!("no entities: no passage matches within the dates ({dated})\n");
+    assert_eq!(none.stderr, want);
+    let none = env.run_ok(&["search", "Geneva", "--since", "2030", "--count"], 1);
+    let want = format!("no passage matches within the dates; without them: 4 passages ({dated})\n");
+    assert_eq!(none.stderr, want);
+    let none = env.run_ok(&["facets", "--by", "year", "--since", "2026-01"], 1);
+    let want = format!("no passage matches within the dates; without them: 21 passages ({dated})");
+    assert!(none.stderr.contains(&want), "{none}");
+    // A query that matches nothing anywhere gets no such line.
+    let none = env.run_ok(&["search", "xqzv", "--since", "2030", "--count"], 1);
+    assert!(!none.stderr.contains("within the dates"), "{none}");
     let bad = env.run_ok(&["who", "said:"], 2);
     assert!(bad.stderr.contains("missing value"), "{bad}");
 }
