@@ -237,10 +237,10 @@ impl IndexDir {
                 true => format!("{CURRENT} names '{shown}', which is not there"),
                 false => format!("{CURRENT} names '{shown}', which is not a folder of the index"),
             };
-            return Err(Error::Damaged {
+            return Err(self.with_roots_to_give(Error::Damaged {
                 path: self.path.clone(),
                 why,
-            });
+            }));
         }
         let manifest = self.read_manifest(&generation)?;
         let index = IndexDirectory::open(&generation, access)
@@ -314,19 +314,26 @@ impl IndexDir {
                     },
                     path,
                 },
-                // The roots a rebuild reads live in `meta.json` too: when no generation records
-                // them, the advice names the paths to give.
-                Error::Damaged { path, why } if self.recorded_roots().is_none() => {
-                    Error::Invalid(format!(
-                        "{}: damaged index: {why}: rebuild it from its corpus with `attache index \
-                         PATH... --index {} --full` (the folders it was built from cannot be read \
-                         either)",
-                        path.display(),
-                        path.display()
-                    ))
-                }
-                other => other,
+                other => self.with_roots_to_give(other),
             },
+        }
+    }
+
+    /// Damage whose rebuild needs the corpus paths given: the roots a rebuild reads live in
+    /// `meta.json` (damaged, or in a generation folder that is gone), and when no generation
+    /// records them the advice names the paths to give.
+    fn with_roots_to_give(&self, e: Error) -> Error {
+        match e {
+            Error::Damaged { path, why } if self.recorded_roots().is_none() => {
+                Error::Invalid(format!(
+                    "{}: damaged index: {why}: rebuild it from its corpus with `attache index \
+                     PATH... --index {} --full` (the folders it was built from cannot be read \
+                     either)",
+                    path.display(),
+                    path.display()
+                ))
+            }
+            other => other,
         }
     }
 

@@ -289,6 +289,35 @@ fn a_current_pointer_to_nowhere_is_named_with_the_fix() {
     );
 }
 
+/// The advice after the generation folder itself was deleted names the paths a rebuild needs:
+/// the folders it was built from were recorded only there (it said `attache index --full`,
+/// which then asked for them).
+#[test]
+fn a_deleted_generation_is_rebuilt_from_the_paths_the_advice_asks_for() {
+    let env = indexed_sample();
+    // With the roots recorded (a pointer to nowhere beside the intact generation), the plain
+    // advice works as given.
+    let current = env.path().join("index/CURRENT");
+    fs::write(&current, "gen-999999").unwrap();
+    let out = env.run(&["search", "Geneva"]);
+    assert!(
+        out.stderr.contains("rebuild with `attache index --full`"),
+        "{out}"
+    );
+    fs::write(&current, "gen-000001").unwrap();
+    fs::remove_dir_all(env.path().join("index/gen-000001")).unwrap();
+    let want = "damaged index: CURRENT names 'gen-000001', which is not there: rebuild it from \
+                its corpus with `attache index PATH... --index index --full` (the folders it was \
+                built from cannot be read either)";
+    for args in [&["search", "Geneva"][..], &["index"][..]] {
+        let out = env.run(args);
+        assert_eq!(out.code, 2, "{out}");
+        assert!(out.stderr.contains(want), "{out}");
+    }
+    env.run_ok(&["index", "corpus", "--index", "index", "--full"], 0);
+    assert_eq!(env.count("Geneva"), (4, 2));
+}
+
 #[test]
 fn a_missing_current_pointer_is_damage_and_no_update_replaces_the_generation() {
     let env = indexed_sample();
