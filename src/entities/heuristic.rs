@@ -134,8 +134,12 @@ const NOT_PLACES: &str = include_str!("../../data/not_places.tsv");
 /// also a common word owns a body by its possessive ("Donald Tusk's Civic Coalition"), a
 /// place's one-word name between a title and a name is a given name ("President Santiago
 /// Peña"), religious titles ("Mullah", "Ayatollah"), a possessive before a known body's name
-/// owns it rather than opening a longer name ("Spajić's Europe Now Movement").
-pub const RULES: &str = "heuristic rules 9";
+/// owns it rather than opening a longer name ("Spajić's Europe Now Movement"). 10: a particle
+/// after a title opens the name ("Mr. von Weizsäcker"), a particle hyphened to a name is part
+/// of it ("the Al-Aqsa Mosque"), a middle initial after a common word when a title introduces
+/// the name ("Prime Minister Múte B. Egede"), a date ends a body's name after "on" ("the
+/// Supreme Court on Tuesday").
+pub const RULES: &str = "heuristic rules 10";
 
 /// The data files whose words decide what the heuristic proposes, for the index's fingerprint.
 pub const DATA: &[&str] = &[
@@ -294,7 +298,11 @@ impl<'t, 'w, 'a> View<'t, 'w, 'a> {
             && self.single_capital(i)
             && self.gap(i) == " "
             && self.cap(i - 1)
-            && !self.is(i - 1, list::TITLE | list::FILLER | list::COMMON | list::ORG)
+            && !self.is(i - 1, list::TITLE | list::FILLER | list::ORG)
+            // A common word's capital may be a heading's ("Annex B. Members"), unless a
+            // title or an honorific introduces the name ("Prime Minister Múte B. Egede").
+            && (!self.is(i - 1, list::COMMON)
+                || i >= 2 && self.is(i - 2, list::TITLE | list::HONORIFIC))
             && self.text[e..].starts_with(". ")
             && self.cap(i + 1)
             && !self.is(i + 1, list::COMMON | list::FILLER | list::CONNECTOR)
@@ -315,6 +323,44 @@ impl<'t, 'w, 'a> View<'t, 'w, 'a> {
             && self.gap(i - 1) == " "
             && self.cap(i - 2)
             && !self.is(i - 2, list::FILLER | list::COMMON | list::TITLE)
+    }
+
+    /// Whether word `i` is a name particle ("von", "de", "bin"; not "of", "the" or "y").
+    fn particle(&self, i: usize) -> bool {
+        self.is(i, list::CONNECTOR) && !matches!(self.exact(i), "of" | "the" | "y")
+    }
+
+    /// The word after the connector at `i`, or after a run of particles there ("van den
+    /// Broek", "de la Madrid"); `None` when no connector stands at `i`.
+    fn after_connectors(&self, i: usize) -> Option<usize> {
+        if !self.is(i, list::CONNECTOR) {
+            return None;
+        }
+        let mut j = i + 1;
+        while self.particle(i) && j < self.len() && self.particle(j) && self.inner_gap(j) {
+            j += 1;
+        }
+        Some(j)
+    }
+
+    /// Whether word `i` opens a run of name particles ("von", "van den", "de") that a
+    /// capitalised word on no list of titles follows, before `end`.
+    fn particle_before_name(&self, i: usize, end: usize) -> bool {
+        let mut j = i;
+        while j < end && self.particle(j) {
+            j += 1;
+        }
+        j > i && j < end && self.cap(j) && !self.is(j, list::TITLE | list::CONNECTOR)
+    }
+
+    /// Whether word `i` is a particle joined to the next capitalised word by a hyphen ("Al-Aqsa",
+    /// "al-Assad", "El-Sisi").
+    fn hyphened_particle(&self, i: usize) -> bool {
+        i + 1 < self.len()
+            && self.is(i, list::CONNECTOR)
+            && matches!(self.exact(i), "al" | "el" | "bin" | "ibn" | "ben")
+            && self.gap(i + 1) == "-"
+            && self.cap(i + 1)
     }
 
     /// Whether word `i` ends in a possessive `'s` (`Stevenson's`).
@@ -646,7 +692,8 @@ fn name_start(v: &View<'_, '_, '_>, a: usize, end: usize) -> usize {
         }
         first -= 1;
     }
-    while first + 1 < end && v.is(first, list::CONNECTOR) {
+    // "of" or "the" opens no name; a particle does ("von Weizsäcker", "de Gaulle").
+    while first + 1 < end && v.is(first, list::CONNECTOR) && !v.particle_before_name(first, end) {
         first += 1;
     }
     first
@@ -665,8 +712,14 @@ fn joins_a_body(v: &View<'_, '_, '_>, covered: &[bool], start: usize, at: usize)
     if !matches!(v.exact(at), "for" | "on" | "and" | "against") || v.cap(at) {
         return false;
     }
+    // A date after it is no part of the name ("the Supreme Court on Tuesday ruled").
     let mut after = at + 1;
-    while after < v.len() && !covered[after] && v.cap(after) && v.inner_gap(after) {
+    while after < v.len()
+        && !covered[after]
+        && v.cap(after)
+        && v.inner_gap(after)
+        && !v.is(after, list::FILLER)
+    {
         after += 1;
     }
     // "And" joins two words of one body's head ("Legal and Technical Commission"), the
@@ -854,18 +907,18 @@ pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool], places: &[bool]) -> V
         while end < n && !covered[end] && v.inner_gap(end) && !v.possessive(end - 1) {
             if v.cap(end) || v.syllable(end) {
                 end += 1;
-            } else if v.is(end, list::CONNECTOR)
-                && end + 1 < n
-                && !covered[end + 1]
-                && v.cap(end + 1)
-                && v.inner_gap(end + 1)
+            } else if let Some(next) = v.after_connectors(end)
+                && next < n
+                && !covered[next]
+                && v.cap(next)
+                && v.inner_gap(next)
                 // A name, then a title after "of", is someone of someone's ("Rafał
                 // Trzaskowski of Prime Minister Donald Tusk's …"); a title's own "of" joins
                 // ("Secretary of State Marco Rubio").
                 && ((start..end).any(|w| v.is(w, list::TITLE | list::ORG))
-                    || !titles_a_name(v, covered, end + 1, true))
+                    || !titles_a_name(v, covered, next, true))
             {
-                end += 2;
+                end = next + 1;
             } else if joins_a_body(v, covered, start, end) {
                 // "Citizens Coalition for Change", "Regional Centre on Small Arms and Light
                 // Weapons", "International Boundary and Water Commission".
@@ -880,8 +933,13 @@ pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool], places: &[bool]) -> V
             continue;
         }
         let mut a = start;
-        // "Mr." opens sentences too, but as a personal title it is not filler.
-        while a < end && v.is(a, list::FILLER | list::CONNECTOR) && !v.is(a, list::PERSONAL) {
+        // "Mr." opens sentences too, but as a personal title it is not filler. A particle
+        // hyphened to the next word is part of it ("the Al-Aqsa Mosque", "El-Sisi").
+        while a < end
+            && v.is(a, list::FILLER | list::CONNECTOR)
+            && !v.is(a, list::PERSONAL)
+            && !v.hyphened_particle(a)
+        {
             a += 1;
         }
         // A common word capitalised because it opens a sentence ("Later Garba spoke",
@@ -898,7 +956,13 @@ pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool], places: &[bool]) -> V
         let mut run = a;
         let cued = start > 0 && v.is(start - 1, list::CUE) && v.inner_gap(start);
         let mut titled = false;
-        while a < end && v.is(a, list::TITLE | list::CONNECTOR) {
+        // A particle after the titles opens the name ("Mr. von Weizsäcker", "President de
+        // Gaulle", "Mr. van den Broek").
+        while a < end
+            && v.is(a, list::TITLE | list::CONNECTOR)
+            && !(titled && v.particle_before_name(a, end))
+            && !v.hyphened_particle(a)
+        {
             a += 1;
             titled = true;
         }

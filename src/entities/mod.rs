@@ -771,6 +771,33 @@ mod tests {
             names("President Hassan Sheikh Mohamud said"),
             ["Hassan Sheikh Mohamud"]
         );
+        // Particles after a title open the name; several of them run on inside one.
+        assert_eq!(
+            names("We congratulate Mr. von Wechmar and Mr. Hans van den Broek."),
+            ["von Wechmar", "Hans van den Broek"]
+        );
+        // A particle hyphened to a name is part of it.
+        assert_eq!(
+            names("Israel threatens the Al-Aqsa Mosque, said Mr. al-Khalidi."),
+            ["Israel", "Al-Aqsa Mosque", "al-Khalidi"]
+        );
+        // A title makes a middle initial of the letter after a common word.
+        assert_eq!(
+            names("Prime Minister Múte B. Egede said so. Annex B. Members met."),
+            ["Múte B. Egede"]
+        );
+    }
+
+    #[test]
+    fn a_date_after_on_ends_a_bodys_name() {
+        assert_eq!(
+            names("The High Constitutional Court on Friday declared the post vacant."),
+            ["High Constitutional Court"]
+        );
+        assert_eq!(
+            names("the Commission on Human Rights met"),
+            ["Commission on Human Rights"]
+        );
     }
 
     #[test]
