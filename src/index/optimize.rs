@@ -95,11 +95,16 @@ pub fn optimize(dir: &IndexDir, stop: &dyn Fn() -> bool) -> Result<OptimizeRepor
                 ids.len()
             )));
         }
-        Err(e) => Err(e),
+        Err(e) => {
+            drop(writer);
+            Err(e)
+        }
     };
     if let Err(e) = merged {
-        // The writer may be dead (a thread of it failed): collect with a fresh one.
+        // The writer may be dead (a thread of it failed): collect with a fresh one, and remove
+        // what tantivy still protects of the failed merge.
         super::collect_garbage(&open.index);
+        remove_unreferenced_segment_files(&open);
         return Err(failed(e));
     }
     // One segment now: the word list of "did you mean" follows (derived data, best effort).
