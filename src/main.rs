@@ -1,5 +1,32 @@
 //! The `attache` binary: parse arguments, run the command, map the outcome to an exit code.
 
+/// `eprintln!` that ignores a failed write: a closed standard error (`2>&1 | head -1`) must
+/// not turn a finished search into a panic. Defined before the modules, it is the one they use.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` that ignores a failed write, as [`eprintln!`] does.
+#[allow(unused_macros)]
+macro_rules! eprint {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `println!` that ignores a failed write, as [`eprintln!`] does: a reader that stops reading
+/// (`attache index --dry-run | head -1`) is no failure.
+macro_rules! println {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod app;
 mod cli;
 mod exit;

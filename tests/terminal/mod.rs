@@ -150,6 +150,30 @@ fn long_lists_go_through_the_pager_on_a_terminal_only_and_a_broken_pager_falls_b
     assert!(fallback.contains("Kremlin aide Yuri"), "{fallback}");
 }
 
+/// A closed standard error (`attache search … 2>&1 | head -1`) is no failure: the summary
+/// line written there panicked (exit 101) once the reader had gone.
+#[test]
+fn a_closed_standard_error_changes_no_exit_status() {
+    use std::process::Stdio;
+    let env = indexed_sample();
+    for (args, code) in [
+        (&["search", "nosuchwordzz"][..], 1),
+        (&["search", "Geneva"][..], 0),
+        (&["facets", "--by", "year"][..], 0),
+        (&["search", "Geneva", "--since", "2030"][..], 1),
+    ] {
+        let mut child = env
+            .command(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(code), "{args:?}");
+    }
+}
+
 /// A reader that stops reading (`attache search --queries FILE | head`) ends the run, and a
 /// line that failed before it did still fails the run: it exited 0 once the pipe closed.
 #[test]
