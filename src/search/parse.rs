@@ -306,6 +306,24 @@ fn lex(q: &str) -> Result<Vec<Token<'_>>, ParseError> {
                 clause_start = true;
                 if c == '+' { Tok::Plus } else { Tok::Minus }
             }
+            // Other engines' operators are said to be none here, not searched for as words:
+            // `!talks` read as `talks` would find what it meant to exclude.
+            '!' if at_start && q[end..].starts_with(|c: char| !is_special(c)) => {
+                let word = &q[end..word_end(q, end)];
+                let msg = format!(
+                    "`!` is not an operator: to exclude a word, write -{word} or NOT {word}"
+                );
+                return Err(ParseError::new(q, i..end, msg));
+            }
+            '&' | '|' if at_start && q[end..].starts_with(c) => {
+                let (typed, op) = if c == '&' {
+                    ("&&", "AND")
+                } else {
+                    ("||", "OR")
+                };
+                let msg = format!("`{typed}` is not an operator: write {op}");
+                return Err(ParseError::new(q, i..end + 1, msg));
+            }
             '"' => match closing_quote(q, end) {
                 Some(close) => {
                     end = close + 1;
@@ -556,6 +574,11 @@ impl<'q> Parser<'q> {
             Ok(b) if b.is_finite() && arg.bytes().all(|b| b.is_ascii_digit() || b == b'.') => {
                 Ok(Node::Boost(Box::new(node), b))
             }
+            // An exponent is said to be one, with the number it stands for.
+            Ok(b) if b.is_finite() && b >= 0.0 && arg.contains(['e', 'E']) => self.err(
+                c.span(),
+                format!("bad boost `^{arg}`: write the number without an exponent, like a^{b}"),
+            ),
             _ => self.err(
                 c.span(),
                 format!("bad boost `^{arg}`: expected a non-negative number, like a^2"),
@@ -1019,6 +1042,10 @@ a~2                 => column 2: bad slop `~2`: `~` only follows a phrase (no fu
 a^                  => column 2: bad boost `^`: expected a non-negative number, like a^2
 a^-1                => column 2: bad boost `^-1`: expected a non-negative number, like a^2
 a^x                 => column 2: bad boost `^x`: expected a non-negative number, like a^2
+a^1e3               => column 2: bad boost `^1e3`: write the number without an exponent, like a^1000
+peace !talks        => column 7: `!` is not an operator: to exclude a word, write -talks or NOT talks
+a && b              => column 3: `&&` is not an operator: write AND
+(a || b)            => column 4: `||` is not an operator: write OR
 a^99999999999999999999999999999999999999999 => column 2: bad boost `^99999999999999999999999999999999999999999`: expected a non-negative number, like a^2
 date:[2025 TO       => column 6: malformed range: this `[` is never closed
 date:{2025          => column 6: malformed range: this `{` is never closed

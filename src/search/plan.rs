@@ -556,9 +556,11 @@ impl Planner<'_> {
                 if !(self.has_meta_key)(&key) {
                     return Err(PlanError {
                         message: format!(
-                            "unknown field '{}' (fields: {})",
+                            "unknown field '{}' (fields: {}); to search a word that holds `:` \
+                             as written, quote it (\"{}:…\")",
                             field.name,
-                            (self.known_fields)().join(", ")
+                            (self.known_fields)().join(", "),
+                            field.name
                         ),
                         span: field.span.clone(),
                     });

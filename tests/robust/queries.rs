@@ -398,3 +398,35 @@ fn an_entity_inside_a_field_group_keeps_the_field() {
     );
     assert_eq!(env.count("quote:(@trump)"), env.count("quote:@trump"));
 }
+
+/// Other engines' operators and a word holding `:` are errors that say what to type (`!talks`
+/// was searched as `talks`, the opposite of what was meant; `10:30` named no fix).
+#[test]
+fn other_engines_operators_and_colons_in_words_say_what_to_type() {
+    let env = indexed_sample();
+    for (query, want) in [
+        (
+            "peace !talks",
+            "attache: bad query: column 7: `!` is not an operator: to exclude a word, write \
+             -talks or NOT talks",
+        ),
+        (
+            "peace && talks",
+            "attache: bad query: column 7: `&&` is not an operator: write AND",
+        ),
+        (
+            "10:30",
+            "to search a word that holds `:` as written, quote it (\"10:…\")",
+        ),
+        (
+            "peace^1e3",
+            "bad boost `^1e3`: write the number without an exponent, like a^1000",
+        ),
+    ] {
+        let out = env.run(&["search", query]);
+        let line = assert_one_line_error(&out);
+        assert!(line.contains(want), "{query}: {line}");
+    }
+    // Quoted, each is searched as written.
+    env.run_ok(&["search", "\"10:30\"", "--count"], 1);
+}
