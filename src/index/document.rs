@@ -51,6 +51,30 @@ pub fn info_value(article: &Article) -> String {
     article_value(&article.id, &info)
 }
 
+/// Why `article` cannot be indexed, what a warning says before it is skipped: its id and values
+/// are too long to keep ([`too_long`]), or two of its metadata keys name one field.
+pub fn unindexable(article: &Article) -> Option<String> {
+    too_long(article).or_else(|| keys_meeting(article))
+}
+
+/// Two metadata keys that name one field (`Country` and `country`, `Speaker Name` and
+/// `speaker_name`): the line is as ambiguous as one with a key written twice.
+fn keys_meeting(article: &Article) -> Option<String> {
+    let mut seen: Vec<(String, &str)> = Vec::with_capacity(article.meta.len());
+    for (key, _) in &article.meta {
+        let field = meta_key(key);
+        if let Some((_, first)) = seen.iter().find(|(f, _)| *f == field) {
+            return Some(format!(
+                "keys `{}` and `{}` name one field, `{field}`: keep one",
+                first.escape_debug(),
+                key.escape_debug()
+            ));
+        }
+        seen.push((field, key));
+    }
+    None
+}
+
 /// Why `article` cannot be indexed, when its id and values (title, source, url, metadata) are
 /// too long to keep: what a warning says before the article is skipped.
 pub fn too_long(article: &Article) -> Option<String> {

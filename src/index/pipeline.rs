@@ -559,7 +559,7 @@ impl Reader<'_> {
         self.counts.entities = self.shared.mentions.load(Ordering::Relaxed);
         // An article whose values an index cannot keep is a bad record like any other.
         let record = match record {
-            Record::Article(article, line) => match super::document::too_long(&article) {
+            Record::Article(article, line) => match super::document::unindexable(&article) {
                 Some(why) => Record::Warning(input.warning(line, why)),
                 None => Record::Article(article, line),
             },

@@ -84,7 +84,7 @@ pub fn plan(paths: &[PathBuf], by: ShardBy) -> Result<ShardPlan> {
         let mut sink = |record: Record| match record {
             // Skipped by the build as well: an index cannot keep its values.
             Record::Article(article, line)
-                if let Some(why) = crate::index::document::too_long(&article) =>
+                if let Some(why) = crate::index::document::unindexable(&article) =>
             {
                 unclean = true;
                 plan.warnings.push(input.warning(line, why));

@@ -150,3 +150,38 @@ fn an_article_whose_values_an_index_cannot_keep_is_skipped_and_its_old_version_k
     );
     assert_eq!(env.search_json("pangolin", &[]).articles(), ["b.txt"]);
 }
+
+/// Two metadata keys that name one field (`Country` and `country`) make the line ambiguous, as
+/// a key written twice does: it was indexed with both values, counted twice by `facets`.
+#[test]
+fn metadata_keys_that_name_one_field_skip_the_line_with_a_warning() {
+    let env = TestEnv::empty();
+    let line = |id: &str, extra: serde_json::Value| {
+        let mut object = serde_json::json!({"id": id, "date": "2024", "body": "A pangolin."});
+        object
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        object.to_string() + "\n"
+    };
+    env.write(
+        "corpus/wire.jsonl",
+        [
+            line("k1", serde_json::json!({"country": "UKR"})),
+            line("k2", serde_json::json!({"Country": "UKR", "country": "RUS"})),
+            line("k3", serde_json::json!({"Speaker Name": "A", "speaker_name": "B"})),
+        ]
+        .concat(),
+    );
+    let (summary, warnings) = index_json(&env);
+    assert_eq!(counts(&summary), [1, 0, 0, 0], "{summary}");
+    assert_eq!(
+        warnings,
+        [
+            "warning: corpus/wire.jsonl: line 2: keys `Country` and `country` name one field, \
+             `country`: keep one",
+            "warning: corpus/wire.jsonl: line 3: keys `Speaker Name` and `speaker_name` name one \
+             field, `speaker_name`: keep one"
+        ]
+    );
+}
