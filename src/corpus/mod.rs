@@ -93,7 +93,8 @@ pub enum Format {
 impl Format {
     /// The format of a file, judged by its name; `None` for files attache does not read.
     pub fn of(path: &Path) -> Option<Format> {
-        let full = path.file_name()?.to_string_lossy();
+        // Extensions in any case: exports from Windows write `.TXT`, `.JSONL`.
+        let full = path.file_name()?.to_string_lossy().to_lowercase();
         let name = full
             .strip_suffix(".gz")
             .or_else(|| full.strip_suffix(".zst"))
@@ -427,7 +428,18 @@ pub fn walk_until(
             }
             let path = entry.path();
             let Some(format) = Format::of(path) else {
-                inputs.ignored += 1;
+                // A file named on the command line is meant to be read: say why it is not.
+                if entry.depth() == 0 {
+                    inputs.warnings.push(Warning {
+                        path: path.to_path_buf(),
+                        line: None,
+                        message: "not a file attache reads, skipped: articles are *.txt, JSON \
+                                  Lines *.jsonl or *.ndjson (also .gz or .zst)"
+                            .to_owned(),
+                    });
+                } else {
+                    inputs.ignored += 1;
+                }
                 continue;
             };
             let origin = origin_of(path);
@@ -709,6 +721,9 @@ mod tests {
         // A file named only by its extension is read like any hidden file.
         assert_eq!(of("dir/.txt"), Some(Format::Text));
         assert_eq!(of(".jsonl.gz"), Some(Format::JsonLines));
+        assert_eq!(of("UP.TXT"), Some(Format::Text));
+        assert_eq!(of("dump.JSONL.GZ"), Some(Format::JsonLines));
+        assert_eq!(of("notes.md"), None);
         assert_eq!(of(".gz"), None);
         assert_eq!(of(".bashrc"), None);
         assert_eq!(of("README"), None);

@@ -185,3 +185,32 @@ fn metadata_keys_that_name_one_field_skip_the_line_with_a_warning() {
         ]
     );
 }
+
+/// Extensions in capitals (exports from Windows) are read, and a file named on the command line
+/// that attache does not read says so: `index notes.md` ended with exit 0 and nothing said.
+#[test]
+fn capital_extensions_are_read_and_a_named_file_of_another_kind_is_a_warning() {
+    let env = TestEnv::empty();
+    env.write("c/UP.TXT", "date 2024-01-02\n\nA pangolin in capitals.\n");
+    env.write(
+        "c/DUMP.JSONL",
+        jsonl(&[("j1", "A second pangolin."), ("j2", "A third pangolin.")]),
+    );
+    env.write("c/notes.md", "date 2024-01-02\n\nNot an article.\n");
+    let out = env.run_ok(&["index", "c", "--json"], 0);
+    let summary: serde_json::Value = serde_json::from_str(out.stdout.trim()).unwrap();
+    assert_eq!(counts(&summary), [3, 0, 0, 0], "{out}");
+    assert!(out.warnings().is_empty(), "{out}");
+    let out = env.run_ok(&["index", "c/notes.md", "--index", "other"], 0);
+    assert_eq!(
+        out.warnings()
+            .iter()
+            .map(|w| w.to_string())
+            .collect::<Vec<_>>(),
+        [
+            "warning: c/notes.md: not a file attache reads, skipped: articles are *.txt, JSON \
+             Lines *.jsonl or *.ndjson (also .gz or .zst)"
+        ],
+        "{out}"
+    );
+}
