@@ -39,7 +39,7 @@ pub fn run(
         Box::new(std::io::BufReader::new(f))
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let (mut failed, mut matched) = (0usize, false);
+    let (mut failed, mut matched, mut ran) = (0usize, false, 0usize);
     // A reader that stops reading (`| head`) ends the run; the lines that failed before still
     // make it fail.
     let run = (|| -> anyhow::Result<()> {
@@ -77,6 +77,7 @@ pub fn run(
             if query.is_empty() || query.starts_with('#') {
                 continue;
             }
+            ran += 1;
             let tags = Tags {
                 query: Some(query),
                 line: Some(n + 1),
@@ -116,6 +117,12 @@ pub fn run(
     match run {
         Err(err) if failed > 0 && super::is_broken_pipe(&err) => return Ok(Exit::Failure),
         other => other?,
+    }
+    if ran == 0 && failed == 0 {
+        eprintln!(
+            "no queries in {}: every line is blank or a # comment",
+            printable(&name)
+        );
     }
     Ok(if failed > 0 {
         Exit::Failure

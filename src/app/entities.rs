@@ -74,7 +74,12 @@ pub fn list(args: EntitiesArgs) -> anyhow::Result<Exit> {
         let dates = (args.dates.since, args.dates.until);
         let query = (!query.trim().is_empty()).then_some(query.as_str());
         let what = format!("entities{kind}");
-        let note = super::empty_list_note(&mut searcher, query, dates, &what, "mentions one");
+        // With `--with`, the entity itself is left out of the list, not out of the passages.
+        let none = match &request.with {
+            Some(with) => format!("mentions one besides '{}'", printable(with)),
+            None => "mentions one".to_owned(),
+        };
+        let note = super::empty_list_note(&mut searcher, query, dates, &what, &none);
         eprintln!("{note}");
     }
     Ok(super::listed(!counts.is_empty()))

@@ -725,6 +725,17 @@ impl Planner<'_> {
             next = inside;
             match chunk.strip_prefix(ENTITY_PREFIX) {
                 Some(name) if field.field == self.fields.text => {
+                    // As outside a phrase: `@` alone or doubled names no entity.
+                    if name.is_empty() || name.starts_with(ENTITY_PREFIX) {
+                        return Err(PlanError {
+                            message: format!(
+                                "empty entity in the phrase: `@` must be attached to a name, \
+                                 like \"@zelensky security\"~5 (not '{}')",
+                                typed(chunk)
+                            ),
+                            span: span.clone(),
+                        });
+                    }
                     let id = self.entity_id(name, span)?;
                     let position = match (words.first(), words.last()) {
                         (Some(first), Some(last)) => {

@@ -212,6 +212,22 @@ impl Searcher {
             {
                 return Ok(found);
             }
+            // `ID#-1`, `ID#+1`, `ID# 1`: the article is there, the number is not one.
+            if let Some((id, number)) = location.rsplit_once('#') {
+                let passages = self.numbered(id)?;
+                if !passages.is_empty() {
+                    let has = match passages.len() {
+                        1 => "only passage 0".to_owned(),
+                        n => format!("passages 0–{}", n - 1),
+                    };
+                    return Err(Error::Invalid(format!(
+                        "'{}' is not a passage number: article {} has {has} ({}#0 is the first)",
+                        crate::error::printable(number),
+                        crate::error::printable(id),
+                        crate::error::printable(id)
+                    )));
+                }
+            }
             return Err(self.no_article(location));
         }
         Ok((location.to_owned(), None, numbered))

@@ -232,6 +232,22 @@ fn who_lists_the_speakers_of_the_matching_passages_most_first() {
     let none = env.run_ok(&["facets", "--by", "year", "--since", "2026-01"], 1);
     let want = format!("no passage matches within the dates; without them: 21 passages ({dated})");
     assert!(none.stderr.contains(&want), "{none}");
+    // `--with` leaves its entity out of the list, not out of the passages.
+    let none = env.run_ok(
+        &["entities", "--with", "trump", "--type", "person", "peace"],
+        1,
+    );
+    assert_eq!(
+        none.stderr,
+        "no entities of type person: no passage that matches mentions one besides 'trump'\n"
+    );
+    // A queries file of comments says it holds none.
+    env.write("comments.txt", "# only\n\n");
+    let none = env.run_ok(&["search", "--queries", "comments.txt"], 1);
+    assert_eq!(
+        none.stderr,
+        "no queries in comments.txt: every line is blank or a # comment\n"
+    );
     // A query that matches nothing anywhere gets no such line.
     let none = env.run_ok(&["search", "xqzv", "--since", "2030", "--count"], 1);
     assert!(!none.stderr.contains("within the dates"), "{none}");

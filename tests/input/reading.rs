@@ -168,8 +168,14 @@ fn metadata_keys_that_name_one_field_skip_the_line_with_a_warning() {
         "corpus/wire.jsonl",
         [
             line("k1", serde_json::json!({"country": "UKR"})),
-            line("k2", serde_json::json!({"Country": "UKR", "country": "RUS"})),
-            line("k3", serde_json::json!({"Speaker Name": "A", "speaker_name": "B"})),
+            line(
+                "k2",
+                serde_json::json!({"Country": "UKR", "country": "RUS"}),
+            ),
+            line(
+                "k3",
+                serde_json::json!({"Speaker Name": "A", "speaker_name": "B"}),
+            ),
         ]
         .concat(),
     );

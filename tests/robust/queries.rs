@@ -430,3 +430,24 @@ fn other_engines_operators_and_colons_in_words_say_what_to_type() {
     // Quoted, each is searched as written.
     env.run_ok(&["search", "\"10:30\"", "--count"], 1);
 }
+
+/// `@` alone or doubled inside a phrase names no entity, as outside one: it said "'' has no
+/// letters or digits", and `"@@trump peace"~3` searched for @trump.
+#[test]
+fn an_empty_entity_in_a_phrase_is_named_as_one() {
+    let env = indexed_sample();
+    for (query, chunk) in [
+        ("\"peace @ talks\"", "@"),
+        ("\"@@trump peace\"~3", "@@trump"),
+    ] {
+        let out = env.run(&["search", query]);
+        let line = assert_one_line_error(&out);
+        assert_eq!(
+            line,
+            format!(
+                "attache: bad query: column 1: empty entity in the phrase: `@` must be attached \
+                 to a name, like \"@zelensky security\"~5 (not '{chunk}')"
+            )
+        );
+    }
+}

@@ -445,3 +445,21 @@ fn ungdc_show_reads_a_speech_and_search_context_its_neighbours() {
     assert_eq!(focus["text"], hit["text"]);
     assert_eq!(focus["highlights"], hit["highlights"]);
 }
+
+/// A passage number that is no number (`#-1`, `#+1`, `#`) is said to be one, with the numbers
+/// the article has: it was reported as an article the index lacks.
+#[test]
+fn a_passage_number_that_is_no_number_names_the_passages_there_are() {
+    let env = indexed_sample();
+    for number in ["-1", "+1", ""] {
+        let out = env.run(&["show", &format!("{READOUT}#{number}")]);
+        let line = assert_one_line_error(&out);
+        assert_eq!(
+            line,
+            format!(
+                "attache: '{number}' is not a passage number: article {READOUT} has passages \
+                 0–6 ({READOUT}#0 is the first)"
+            )
+        );
+    }
+}
