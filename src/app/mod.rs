@@ -103,42 +103,74 @@ fn empty_list_note(
     format!("no {what}: no passage that matches {none}")
 }
 
-/// Says on stderr, when `--since` or `--until` left `query` without a match (`matched` is 0)
-/// that it has outside them, how many passages it matches without them and the dates there
-/// are: `no passage matches within the dates; without them: 12 passages (the index's passages
-/// are all dated 2025-11-24)`.
+/// Says on stderr, when dates (`--since`, `--until`, or `date:` in the query) left `query`
+/// without a match (`matched` is 0) that it has outside them, how many passages it matches
+/// without them and the dates there are: `no passage matches within the dates; without them:
+/// 12 passages (the index's passages are all dated 2025-11-24)`.
 fn dates_line(
     searcher: &mut attache::search::Searcher,
     query: &str,
     dates: (Option<attache::corpus::Date>, Option<attache::corpus::Date>),
     matched: u64,
 ) {
-    if matched > 0 || (dates.0.is_none() && dates.1.is_none()) {
+    let undated_query = without_date_clauses(query);
+    let flags = dates.0.is_some() || dates.1.is_some();
+    if matched > 0 || !(flags || undated_query.is_some()) {
         return;
     }
-    let Ok(undated) = searcher.count_matching(query, None, None) else {
+    let undated_query = undated_query.as_deref().unwrap_or(query);
+    let Ok(undated) = searcher.count_matching(undated_query, None, None) else {
         return;
     };
     if undated == 0 {
         return;
     }
     let s = if undated == 1 { "" } else { "s" };
-    let there = dates_there_are(searcher, dates);
+    let there = date_span_text(searcher);
     let there = there.map(|t| format!(" ({t})")).unwrap_or_default();
     eprintln!("no passage matches within the dates; without them: {undated} passage{s}{there}");
 }
 
-/// When `--since` or `--until` was given, the dates the index's passages have: `the index's
-/// passages are dated 1946-01-01 to 2024-12-31`, what a list or search the dates left empty
-/// says.
-fn dates_there_are(
-    searcher: &attache::search::Searcher,
-    (since, until): (Option<attache::corpus::Date>, Option<attache::corpus::Date>),
-) -> Option<String> {
-    use attache::corpus::date::day_text;
-    if since.is_none() && until.is_none() {
+/// `query` with its `date:` clauses blanked out, when it has any: what it matches at any date.
+fn without_date_clauses(query: &str) -> Option<String> {
+    use attache::search::parse::{Node, parse};
+    fn spans(node: &Node, out: &mut Vec<std::ops::Range<usize>>) {
+        let dated = |field: Option<&attache::search::parse::Field>| {
+            field.filter(|f| f.name == "date").map(|f| f.span.start)
+        };
+        match node {
+            Node::Bool(clauses) => clauses.iter().for_each(|(_, n)| spans(n, out)),
+            Node::Term { field, span, .. } | Node::Phrase { field, span, .. } => {
+                if let Some(start) = dated(field.as_ref()) {
+                    out.push(start..span.end);
+                }
+            }
+            Node::Range { field, span, .. } => {
+                if let Some(start) = dated(Some(field)) {
+                    out.push(start..span.end);
+                }
+            }
+            Node::Boost(inner, _) => spans(inner, out),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    spans(&parse(query).ok()?, &mut found);
+    if found.is_empty() {
         return None;
     }
+    let mut blanked = query.to_owned();
+    for span in found {
+        let start = span.start.min(span.end);
+        blanked.replace_range(start..span.end, &" ".repeat(span.end - start));
+    }
+    Some(blanked)
+}
+
+/// The dates the index's passages have: `the index's passages are dated 1946-01-01 to
+/// 2024-12-31`.
+fn date_span_text(searcher: &attache::search::Searcher) -> Option<String> {
+    use attache::corpus::date::day_text;
     let (first, last) = searcher.date_span().ok()??;
     Some(match first == last {
         true => format!("the index's passages are all dated {}", day_text(first)),
@@ -148,6 +180,18 @@ fn dates_there_are(
             day_text(last)
         ),
     })
+}
+
+/// When `--since` or `--until` was given, the dates the index's passages have (see
+/// [`date_span_text`]), what a list the dates left empty says.
+fn dates_there_are(
+    searcher: &attache::search::Searcher,
+    (since, until): (Option<attache::corpus::Date>, Option<attache::corpus::Date>),
+) -> Option<String> {
+    if since.is_none() && until.is_none() {
+        return None;
+    }
+    date_span_text(searcher)
 }
 
 /// The searcher of the index a command's location names (with the note of

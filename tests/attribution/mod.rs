@@ -248,6 +248,10 @@ fn who_lists_the_speakers_of_the_matching_passages_most_first() {
         none.stderr,
         "no queries in comments.txt: every line is blank or a # comment\n"
     );
+    // So do dates written in the query.
+    let none = env.run_ok(&["search", "Geneva date:[2030 TO *]", "--count"], 1);
+    let want = format!("no passage matches within the dates; without them: 4 passages ({dated})\n");
+    assert_eq!(none.stderr, want);
     // A query that matches nothing anywhere gets no such line.
     let none = env.run_ok(&["search", "xqzv", "--since", "2030", "--count"], 1);
     assert!(!none.stderr.contains("within the dates"), "{none}");
