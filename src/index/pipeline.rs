@@ -665,8 +665,7 @@ impl Reader<'_> {
                     .unwrap_or(elsewhere)
                     .to_owned();
                 let message = format!(
-                    "article id '{}' is already indexed from {}; skipped ({}, or pass --prune \
-                     to let this run replace it)",
+                    "article id '{}' is already indexed from {}; skipped ({})",
                     article.id,
                     foreign_place(elsewhere),
                     foreign_fix(elsewhere, "it")
@@ -869,12 +868,22 @@ fn foreign_place(origin: &str) -> String {
     }
 }
 
-/// How a run takes over articles indexed from `origin` without `--prune`.
+/// How a run takes over articles indexed from `origin`: without `--prune` when it can, and
+/// `--prune` as what it is, a run that removes the articles of every path not given (the other
+/// folders and piped articles the index holds too).
 fn foreign_fix(origin: &str, them: &str) -> String {
+    let prune = format!(
+        "or let this run replace {them} with --prune, giving every path the index should keep: \
+         --prune removes the articles of the paths not given"
+    );
     match stdin_name(origin) {
-        Some(None) => format!("pipe {them} without --stdin-name"),
-        Some(Some(name)) => format!("pipe {them} with --stdin-name {name}"),
-        None => "index both together".into(),
+        Some(None) => format!("pipe {them} without --stdin-name, {prune}"),
+        Some(Some(name)) => format!("pipe {them} with --stdin-name {name}, {prune}"),
+        None if std::path::Path::new(origin).exists() => format!("index both together, {prune}"),
+        None => format!(
+            "that file is gone: let this run replace {them} with --prune, giving every \
+             path the index should keep, as --prune removes the articles of the paths not given"
+        ),
     }
 }
 
@@ -902,8 +911,7 @@ fn report_foreign(
             path: first.path,
             line: None,
             message: format!(
-                "{} more articles are already indexed from {}; skipped ({}, or pass --prune to \
-                 let this run replace them)",
+                "{} more articles are already indexed from {}; skipped ({})",
                 n - 1,
                 foreign_place(&root),
                 foreign_fix(&root, "them")

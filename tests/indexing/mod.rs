@@ -140,8 +140,24 @@ fn removal_is_judged_within_the_paths_given_unless_pruning() {
         warning.starts_with(
             "warning: corpus/clash.jsonl: line 1: article id 'other-1' is already indexed from "
         ) && warning.contains("other.jsonl, outside the paths given")
-            && warning.contains("--prune"),
+            && warning.contains(
+                "(index both together, or let this run replace it with --prune, giving every \
+                 path the index should keep: --prune removes the articles of the paths not given)"
+            ),
         "{out}"
+    );
+    // Of a file that is gone, the advice says so: "index both together" cannot be done.
+    let gone = TestEnv::new();
+    gone.write("a/x.jsonl", jsonl(&[("x-1", "A quokka.")]));
+    gone.run_ok(&["index", "a", "--threads", "1"], 0);
+    std::fs::rename(gone.path().join("a"), gone.path().join("b")).unwrap();
+    gone.write("c/x.jsonl", jsonl(&[("x-1", "A quokka, edited.")]));
+    let moved = gone.run_ok(&["index", "c", "--threads", "1"], 0);
+    assert!(
+        moved
+            .stderr
+            .contains("skipped (that file is gone: let this run replace it with --prune"),
+        "{moved}"
     );
     assert_eq!(summary_of(&out)["skipped"], 1);
     assert_eq!(env.search_json("okapi", &[]).articles(), ["other-1"]);

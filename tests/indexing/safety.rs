@@ -297,7 +297,9 @@ fn standard_input_adds_and_replaces_and_removes_only_within_a_named_scope() {
     assert!(
         out.stderr.contains(
             "article id 'wire-1' is already indexed from standard input piped with \
-             --stdin-name wire; skipped (pipe it with --stdin-name wire, or pass --prune"
+             --stdin-name wire; skipped (pipe it with --stdin-name wire, or let this run \
+             replace it with --prune, giving every path the index should keep: --prune removes \
+             the articles of the paths not given)"
         ),
         "{out}"
     );
