@@ -43,7 +43,18 @@ pub fn run(
     // A reader that stops reading (`| head`) ends the run; the lines that failed before still
     // make it fail.
     let run = (|| -> anyhow::Result<()> {
-        for (n, line) in input.split(b'\n').enumerate() {
+        // A lone `\r` ends a line too (a file saved with classic Mac OS line ends).
+        let lines = input.split(b'\n').flat_map(|line| match line {
+            Ok(mut line) => {
+                if line.last() == Some(&b'\r') {
+                    line.pop();
+                }
+                let parts: Vec<_> = line.split(|&b| b == b'\r').map(<[u8]>::to_vec).collect();
+                parts.into_iter().map(Ok).collect::<Vec<_>>()
+            }
+            Err(e) => vec![Err(e)],
+        });
+        for (n, line) in lines.enumerate() {
             let line = line.with_context(|| format!("cannot read queries from {name}"))?;
             if n == 0
                 && let Some(why) = attache::corpus::utf16_hint(&line)

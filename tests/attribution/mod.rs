@@ -241,6 +241,22 @@ fn who_lists_the_speakers_of_the_matching_passages_most_first() {
         none.stderr,
         "no entities of type person: no passage that matches mentions one besides 'trump'\n"
     );
+    // A queries file with classic Mac OS line ends runs a query a line (it ran one query).
+    env.write("mac.txt", "peace\rGeneva\r\r# c\rzzzz\r");
+    let out = env.run_ok(&["search", "--queries", "mac.txt", "--count"], 0);
+    let lines: Vec<(String, u64)> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .map(|v| {
+            (
+                v["query"].as_str().unwrap().to_owned(),
+                v["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want = [("peace", 1), ("Geneva", 2), ("zzzz", 5)].map(|(q, n)| (q.to_owned(), n));
+    assert_eq!(lines, want, "{out}");
     // A queries file of comments says it holds none.
     env.write("comments.txt", "# only\n\n");
     let none = env.run_ok(&["search", "--queries", "comments.txt"], 1);
