@@ -525,7 +525,7 @@ pub struct IndexArgs {
     /// Print only warnings and the summary.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Also report files ignored for their type.
+    /// Also count the files in the folders given that are ignored for their type.
     #[arg(long, short)]
     pub verbose: bool,
     /// Write a shard set: one index per year, month or source under the index folder, with a
