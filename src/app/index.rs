@@ -93,7 +93,27 @@ pub fn run(args: IndexArgs) -> anyhow::Result<Exit> {
         eprintln!("{}", summary_line(&summary));
     }
     if !summary.complete {
-        eprintln!("{}", interrupted_line(&summary));
+        let line = interrupted_line(&summary);
+        // A pruning update removes nothing until it completes: finishing it is running it again.
+        let line = match args.prune && summary.mode == Mode::Update {
+            true => {
+                let paths: Vec<String> = args
+                    .paths
+                    .iter()
+                    .map(|p| printable(&p.display().to_string()).into_owned())
+                    .collect();
+                line.replace(
+                    "run `attache index` again to finish",
+                    &format!(
+                        "its removals were not made; run `attache index {} --prune` again to \
+                         finish",
+                        paths.join(" ")
+                    ),
+                )
+            }
+            false => line,
+        };
+        eprintln!("{line}");
         return Ok(Exit::Interrupted);
     }
     if args.strict && summary.skipped > 0 {

@@ -119,6 +119,7 @@ fn build_in(
         replaceable,
         gone,
         roots,
+        unpruned,
     } = plan;
     let mut summary = RunSummary {
         roots: paths
@@ -165,6 +166,7 @@ fn build_in(
         stdin_origin,
         gone,
         roots,
+        unpruned,
         unfinished,
     };
     summary.rebuilt_because = rebuild.flatten();
@@ -226,6 +228,8 @@ struct Plan {
     gone: Vec<String>,
     /// The roots to record.
     roots: Roots,
+    /// The roots to record before a pruning update completes (see [`pipeline::Job::unpruned`]).
+    unpruned: Roots,
 }
 
 impl Plan {
@@ -390,6 +394,12 @@ impl Plan {
             .anchoring_as(&recorded),
             (false, false) => recorded.with(&inputs.roots),
         };
+        // Until a pruning update completes, the articles of the other roots are still there:
+        // its checkpoints, and its commit when interrupted, record those roots too.
+        let unpruned = match (rebuild, options.prune) {
+            (false, true) => recorded.with(&inputs.roots),
+            _ => roots.clone(),
+        };
         Ok(Plan {
             paths,
             inputs,
@@ -397,6 +407,7 @@ impl Plan {
             replaceable,
             gone: if options.prune { Vec::new() } else { gone },
             roots,
+            unpruned,
         })
     }
 }

@@ -52,6 +52,10 @@ pub(super) struct Job<'a> {
     pub gone: Vec<String>,
     /// The roots to record with each commit.
     pub roots: Roots,
+    /// The roots a pruning update records until it completes (its checkpoints, and its commit
+    /// when interrupted): the recorded ones with its own, since the articles of the others stay
+    /// until the run removes them. [`Job::roots`] otherwise.
+    pub unpruned: Roots,
     /// The unfinished roots the index records (see [`Payload::unfinished`]).
     pub unfinished: Vec<String>,
 }
@@ -257,8 +261,11 @@ impl Job<'_> {
             // An interrupted rebuild is abandoned: its folder is removed, the old index stays.
             if !(cancelled && self.fresh) {
                 let unfinished = self.unfinished_after(summary);
-                commit(&mut writer, summary, &roots, unfinished)
-                    .map_err(|e| self.write_error(e))?;
+                let roots = match cancelled && self.options.prune {
+                    true => &self.unpruned,
+                    false => &roots,
+                };
+                commit(&mut writer, summary, roots, unfinished).map_err(|e| self.write_error(e))?;
             }
             writer
                 .wait_merging_threads()
@@ -813,10 +820,14 @@ impl Reader<'_> {
         let mut run = self.summary.clone();
         self.job.finish_summary(&mut run, &self.counts);
         let unfinished = self.job.unfinished_after(&run);
+        let roots = match self.job.options.prune {
+            true => &self.job.unpruned,
+            false => &self.roots,
+        };
         match commit(
             &mut writer.write().expect("writer lock"),
             &run,
-            &self.roots,
+            roots,
             unfinished,
         ) {
             Ok(()) => {

@@ -1379,3 +1379,39 @@ fn a_root_left_empty_keeps_its_articles_as_a_gone_one_does() {
     env.run_ok(&["index", "--prune", "--quiet"], 0);
     assert_eq!(env.count("okapi OR narwhal OR marmot"), (1, 1));
 }
+
+/// An interrupted pruning update removed nothing, so it keeps the index's other roots on
+/// record, and says how to finish it: it recorded only its own paths, so that later runs no
+/// longer read the other roots whose articles it had kept.
+#[test]
+fn ctrl_c_during_a_pruning_update_keeps_the_other_roots_on_record() {
+    let env = TestEnv::empty();
+    env.write(
+        "wire/a.txt",
+        "date 2025-11-24\n\nTalks in Geneva went on.\n",
+    );
+    env.run_ok(&["index", "wire"], 0);
+    let lines = bulk_lines(500);
+    let out = interrupted_stdin_run_with(&env, &lines, "INT", &["--prune"]);
+    assert_eq!(out.code, 130, "{out}");
+    assert!(
+        out.stderr.contains(
+            "0 removed); its removals were not made; run `attache index - --prune` again to \
+             finish"
+        ),
+        "{out}"
+    );
+    assert_eq!(env.count("Geneva"), (1, 1));
+    let stats = stats_json(&env);
+    let roots: Vec<String> = stats["roots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap().to_owned())
+        .collect();
+    assert!(roots.iter().any(|r| r.ends_with("/wire")), "{roots:?}");
+    // A run of the recorded roots still reads the folder: an article added there is seen.
+    env.write("wire/b.txt", "date 2025-11-25\n\nA new note from Geneva.\n");
+    let update = env.run_ok(&["index", "--json"], 0);
+    assert_eq!(summary_of(&update)["added"], 1, "{update}");
+}
