@@ -69,6 +69,12 @@ pub fn run(mut args: ExportArgs) -> anyhow::Result<Exit> {
         }
         other => other?,
     };
+    if summary.removed_partial {
+        eprintln!(
+            "note: removed {}.partial, which an export killed before it finished had left",
+            printable(&summary.dir.display().to_string()).trim_end_matches('/')
+        );
+    }
     if args.json {
         println!("{}", serde_json::to_string(&json(&summary))?);
     }

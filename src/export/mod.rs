@@ -104,6 +104,8 @@ pub struct ExportSummary {
     pub seconds: f64,
     /// Metadata keys renamed to be field names (`as written` → `as exported`).
     pub renamed: Vec<(String, String)>,
+    /// Whether a `DIR.partial` that a killed export had left was removed first.
+    pub removed_partial: bool,
 }
 
 /// Checks an index name for both engines: a lowercase letter, then lowercase letters, digits,
@@ -141,7 +143,7 @@ pub fn export(
 ) -> Result<ExportSummary> {
     let started = Instant::now();
     check_name(&request.name).map_err(Error::Invalid)?;
-    let staging = prepare(&request.dir)?;
+    let (staging, removed_partial) = prepare(&request.dir)?;
     let written = write_all(searcher, request, &staging, progress);
     let Written {
         files,
@@ -164,6 +166,7 @@ pub fn export(
     if request.dir.is_dir() {
         std::fs::remove_dir(&request.dir).map_err(|e| Error::io(&request.dir, e))?;
     }
+    let _ = std::fs::remove_file(staging.join(WRITER_FILE));
     std::fs::rename(&staging, &request.dir).map_err(|e| Error::io(&request.dir, e))?;
     let files = files
         .into_iter()
@@ -181,7 +184,21 @@ pub fn export(
         bytes: state.bytes + definition as u64,
         seconds: started.elapsed().as_secs_f64(),
         renamed,
+        removed_partial,
     })
+}
+
+/// The file in `DIR.partial` that names the export writing it (its pid), so that the next
+/// export can tell a killed one's leftovers from a running one's; removed before the rename.
+const WRITER_FILE: &str = ".attache-export";
+
+/// Whether `staging` was left by an export that is no longer running: it names its writer,
+/// and that process is gone (or is no attache).
+fn left_by_a_killed_export(staging: &Path) -> bool {
+    std::fs::read_to_string(staging.join(WRITER_FILE))
+        .ok()
+        .and_then(|pid| pid.trim().parse().ok())
+        .is_some_and(|pid| crate::index::lock::attache_process(pid).is_none())
 }
 
 /// What [`write_all`] wrote.
@@ -271,7 +288,7 @@ fn mount_point(dir: &Path) -> bool {
 /// Checks the export folder (missing, or an empty folder: an export never mixes with older
 /// files) and creates the folder the export is written to first, `DIR.partial` beside it:
 /// renamed to `DIR` once complete, so an interrupted export never stands under the final name.
-fn prepare(dir: &Path) -> Result<PathBuf> {
+fn prepare(dir: &Path) -> Result<(PathBuf, bool)> {
     match std::fs::read_dir(dir) {
         Ok(mut entries) => {
             if entries.next().is_some() {
@@ -320,14 +337,24 @@ fn prepare(dir: &Path) -> Result<PathBuf> {
     let mut staging_name = name.to_os_string();
     staging_name.push(".partial");
     let staging = parent.join(staging_name);
-    match std::fs::create_dir(&staging) {
-        Ok(()) => Ok(staging),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::Invalid(format!(
-            "{}: exists (an interrupted export?): remove it first",
-            staging.display()
-        ))),
-        Err(e) => Err(Error::io(&staging, e)),
+    // A killed export's folder is this export's to replace; another's is not touched.
+    let removed = left_by_a_killed_export(&staging);
+    if removed {
+        std::fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
     }
+    let created = match std::fs::create_dir(&staging) {
+        Ok(()) => staging,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(Error::Invalid(format!(
+                "{}: exists (an interrupted export, or one still running?): remove it first",
+                staging.display()
+            )));
+        }
+        Err(e) => return Err(Error::io(&staging, e)),
+    };
+    std::fs::write(created.join(WRITER_FILE), std::process::id().to_string())
+        .map_err(|e| Error::io(&created, e))?;
+    Ok((created, removed))
 }
 
 /// The documents of one article's passages.

@@ -234,7 +234,7 @@ fn holders_of_inode(locks: &str, inode: u64) -> Vec<u32> {
 /// `pid`, if that process is alive and is attache: a lock taken by another program
 /// (`flock index/.lock …`) leaves the last writer's pid in the file, and a pid may since have
 /// been reused.
-fn attache_process(pid: u32) -> Option<u32> {
+pub(crate) fn attache_process(pid: u32) -> Option<u32> {
     if pid == std::process::id() {
         return None;
     }

@@ -27,7 +27,7 @@ pub(crate) mod catalog;
 pub(crate) mod directory;
 pub(crate) mod document;
 pub mod documents;
-mod lock;
+pub(crate) mod lock;
 pub mod optimize;
 mod pipeline;
 mod read;

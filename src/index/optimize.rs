@@ -67,7 +67,6 @@ pub fn optimize(dir: &IndexDir, stop: &dyn Fn() -> bool) -> Result<OptimizeRepor
             why: format!("{}: {}", file.to_string_lossy(), problem.what),
         });
     }
-    let bytes_before = dir_size(&open.generation);
     let payload = open.index.load_metas()?.payload;
     let failed = |e: tantivy::TantivyError| Error::Write {
         path: dir.path().to_path_buf(),
@@ -80,6 +79,8 @@ pub fn optimize(dir: &IndexDir, stop: &dyn Fn() -> bool) -> Result<OptimizeRepor
         .map_err(failed)?;
     writer.set_merge_policy(Box::new(NoMergePolicy));
     writer.garbage_collect_files().wait().map_err(failed)?;
+    // Measured once the files of an earlier, killed merge are gone: they were no part of it.
+    let bytes_before = dir_size(&open.generation);
     let merged = merge(&mut writer, &ids, deleted > 0, payload.as_deref(), stop);
     let merged = match merged {
         Ok(true) => writer.wait_merging_threads().map(|()| true),

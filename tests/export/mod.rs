@@ -398,17 +398,31 @@ fn an_export_is_written_beside_its_folder_and_named_once_complete() {
     );
     assert!(!env.path().join("x").exists(), "{out}");
     assert!(!env.path().join("x.partial").exists(), "{out}");
-    // An interrupted one's `.partial` is named, not written through.
+    // A `.partial` that names no export that was killed is named, not written through.
     env.write("y.partial/passages.ndjson", "{\"cut");
     let out = env.run(&["export", "--format", "quickwit", "y"]);
     assert_eq!(
         assert_one_line_error(&out),
         format!(
-            "attache: {}: exists (an interrupted export?): remove it first",
+            "attache: {}: exists (an interrupted export, or one still running?): remove it \
+             first",
             env.path().join("y.partial").display()
         )
     );
     assert!(!env.path().join("y").exists());
+    // One a killed export left (its writer's pid names no live attache) is replaced, and said.
+    env.write("k.partial/passages.ndjson", "{\"cut");
+    env.write("k.partial/.attache-export", "4194304");
+    let out = env.run_ok(&["export", "--format", "quickwit", "k"], 0);
+    assert!(
+        out.stderr.contains(
+            "note: removed k.partial, which an export killed before it finished had left"
+        ),
+        "{out}"
+    );
+    assert!(!env.path().join("k.partial").exists());
+    assert!(!env.path().join("k/.attache-export").exists());
+    assert!(env.path().join("k/passages.ndjson").is_file());
     // Indexing a folder that holds it reads nothing of it: its last article may be cut.
     env.write("y.partial/passages.ndjson", "");
     env.write(
