@@ -113,9 +113,12 @@ fn dates_line(
     dates: (Option<attache::corpus::Date>, Option<attache::corpus::Date>),
     matched: u64,
 ) {
+    if matched > 0 {
+        return;
+    }
     let undated_query = without_date_clauses(query);
     let flags = dates.0.is_some() || dates.1.is_some();
-    if matched > 0 || !(flags || undated_query.is_some()) {
+    if !flags && undated_query.is_none() {
         return;
     }
     let undated_query = undated_query.as_deref().unwrap_or(query);
