@@ -281,7 +281,7 @@ pub const BUILTIN_QUERIES: &str = include_str!("../benches/queries.txt");
 
 /// Parses a queries file: one query per line; blank lines and `#` comments skipped.
 pub fn parse_queries(text: &str) -> Vec<String> {
-    text.lines()
+    crate::corpus::lines(text)
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(str::to_owned)

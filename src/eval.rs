@@ -67,7 +67,7 @@ pub fn parse_needs(path: &Path, text: &str) -> Result<Vec<Need>> {
         Error::Invalid(format!("{}: line {line}: {why}", path.display()))
     };
     let mut needs: Vec<Need> = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
+    for (i, raw) in crate::corpus::lines(text).enumerate() {
         let line = i + 1;
         if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
             continue;
@@ -119,7 +119,7 @@ pub fn parse_qrels(path: &Path, text: &str) -> Result<Qrels> {
         Error::Invalid(format!("{}: line {line}: {why}", path.display()))
     };
     let mut qrels = Qrels::new();
-    for (i, raw) in text.lines().enumerate() {
+    for (i, raw) in crate::corpus::lines(text).enumerate() {
         let line = i + 1;
         if raw.trim().is_empty() || raw.trim_start().starts_with('#') {
             continue;

@@ -39,8 +39,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<Exit> {
     // A judged need the needs file lacks (a typo, another set's file) would drop its
     // judgements without a word.
     if let Some(stray) = qrels.keys().find(|id| !needs.iter().any(|n| &n.id == *id)) {
-        let line = qrels_text
-            .lines()
+        let line = attache::corpus::lines(&qrels_text)
             .position(|l| l.split_whitespace().next() == Some(stray.as_str()))
             .map_or(0, |i| i + 1);
         anyhow::bail!(

@@ -671,6 +671,27 @@ pub fn title_from_body(body: &str) -> String {
     )
 }
 
+/// The lines of `text`, as [`str::lines`] reads them but with a lone `\r` (a classic Mac OS
+/// file) ending a line too, as it does in [`line_of`]: for the files of queries, needs and
+/// judgements, whose line numbers errors name.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let t = rest.filter(|t| !t.is_empty())?;
+        match t.find(['\n', '\r']) {
+            None => {
+                rest = None;
+                Some(t)
+            }
+            Some(i) => {
+                let end = if t[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = Some(&t[i + end..]);
+                Some(&t[..i])
+            }
+        }
+    })
+}
+
 /// The 1-based line of byte `offset` in `bytes`, where `\n`, `\r\n` and a lone `\r` (a
 /// classic Mac OS file) end a line.
 pub fn line_of(bytes: &[u8], offset: usize) -> usize {
@@ -705,6 +726,21 @@ mod tests {
             title_from_body("U.S. plan sparks pushback"),
             "U.S. plan sparks pushback"
         );
+    }
+
+    #[test]
+    fn lines_end_at_a_lone_carriage_return_too() {
+        fn all(t: &str) -> Vec<&str> {
+            lines(t).collect()
+        }
+        assert_eq!(all("a\nb\r\nc\rd"), ["a", "b", "c", "d"]);
+        assert_eq!(all("a\n\nb\n"), ["a", "", "b"]);
+        assert_eq!(all("a\r\r"), ["a", ""]);
+        assert!(all("").is_empty());
+        // As `str::lines` reads a file without lone CRs.
+        let text = "x\r\n\ny \n z";
+        assert_eq!(all(text), text.lines().collect::<Vec<_>>());
+        assert_eq!(line_of(b"a\rb\rc", 4), 3);
     }
 
     #[test]
