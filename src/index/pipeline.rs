@@ -922,7 +922,8 @@ fn report_foreign(
             path: first.path,
             line: None,
             message: format!(
-                "{} more articles are already indexed from {}; skipped ({})",
+                "{} more articles of this run, in this file or others, are already indexed \
+                 from {}; skipped ({})",
                 n - 1,
                 foreign_place(&root),
                 foreign_fix(&root, "them")

@@ -372,8 +372,9 @@ fn a_corpus_that_moved_is_found_at_its_new_place_without_reindexing() {
     assert_eq!(warnings.len(), 2, "{out}");
     assert!(warnings[0].contains("is already indexed from"), "{out}");
     assert!(
-        warnings[1].contains("2 more articles are already indexed from")
-            && warnings[1].contains("--prune"),
+        warnings[1].contains(
+            "2 more articles of this run, in this file or others, are already indexed from"
+        ) && warnings[1].contains("--prune"),
         "{out}"
     );
     assert_eq!(summary_of(&out)["skipped"], 3);
