@@ -42,13 +42,17 @@ fn draw(
     let most = rows.iter().map(|r| r.passages).max().unwrap_or(0).max(1);
     let root = SVGBackend::new(path, SIZE).into_drawing_area();
     root.fill(&WHITE)?;
+    // Control characters have no place in XML, not even as references: they are written
+    // escaped, as the terminal shows them.
+    let title = crate::error::printable(title);
     let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 22))
+        .caption(title.as_ref(), ("sans-serif", 22))
         .margin(20)
         .x_label_area_size(50)
         .y_label_area_size(70)
         .build_cartesian_2d(
-            (0..rows.len().max(1) as u32).into_segmented(),
+            // A segmented range holds its end too: 0..n-1 is n slots, one a row.
+            (0..rows.len().max(1) as u32 - 1).into_segmented(),
             0..most + most / 10 + 1,
         )?;
     let label = |v: &SegmentValue<u32>| match v {
@@ -67,8 +71,13 @@ fn draw(
         .axis_desc_style(("sans-serif", 16))
         .draw()?;
     let counted = rows.iter().enumerate().filter(|(_, row)| row.passages > 0);
+    let slots = rows.len() as u32;
     chart.draw_series(counted.map(|(i, row)| {
-        let at = |x: u32| SegmentValue::Exact(x);
+        // The last slot ends at the axis's end, which no value names.
+        let at = |x: u32| match x < slots {
+            true => SegmentValue::Exact(x),
+            false => SegmentValue::Last,
+        };
         let mut bar = Rectangle::new(
             [(at(i as u32), 0), (at(i as u32 + 1), row.passages)],
             BAR.filled(),
@@ -80,7 +89,8 @@ fn draw(
     Ok(())
 }
 
-/// A value's label: an entity's name, else the value.
+/// A value's label: an entity's name, else the value (control characters escaped).
 fn name(row: &FacetRow) -> String {
-    row.name.clone().unwrap_or_else(|| row.value.clone())
+    let name = row.name.as_deref().unwrap_or(&row.value);
+    crate::error::printable(name).into_owned()
 }

@@ -414,6 +414,29 @@ fn svg_writes_the_chart_with_the_query_as_title_and_labelled_axes() {
         years,
         "{picture}"
     );
+    // One slot a row, labelled: the axis had an empty slot after the last.
+    let labels: Vec<&str> = picture
+        .split("</text>")
+        .filter(|t| t.contains("<text"))
+        .filter_map(|t| t.rsplit_once('>').map(|(_, text)| text.trim()))
+        .collect();
+    assert!(!labels.contains(&""), "an empty label in {labels:?}");
+    // A control character in a title or a value is written escaped: the file stays XML.
+    let svg = env.path().join("ctl.svg");
+    env.run_ok(
+        &[
+            "facets",
+            "Ukraine\u{1}",
+            "--by",
+            "year",
+            "--svg",
+            svg.to_str().unwrap(),
+        ],
+        0,
+    );
+    let picture = std::fs::read_to_string(&svg).unwrap();
+    assert!(!picture.contains('\u{1}'), "{picture}");
+    assert!(picture.contains("Ukraine\\u{1} by year"), "{picture}");
 
     let out = env.run(&["facets", "--by", "year", "--svg", "no/such/folder/x.svg"]);
     let line = assert_one_line_error(&out);
