@@ -425,7 +425,8 @@ fn measure(
         total_t.push(t3 - t0);
         let n = total_t.len();
         // Sorting for the interval costs little beside a query; look every few runs.
-        if n >= options.runs && (n == options.runs || n % 8 == 0) {
+        // Fewer than 6 samples bound no median with 95% confidence: none converges on them.
+        if n >= options.runs.max(MIN_CI_SAMPLES) && (n == options.runs || n % 8 == 0) {
             let (lo, median, hi) = median_ci(&total_t);
             if options.precision > 0.0 && hi - lo <= 2.0 * options.precision * median {
                 converged = true;
@@ -456,6 +457,9 @@ fn measure(
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
+
+/// The fewest samples whose order statistics bound a median with 95% confidence.
+const MIN_CI_SAMPLES: usize = 6;
 
 /// The 95% confidence interval of the median of `samples`, and the median (nearest rank), in
 /// ms: the order statistics at ranks n/2 ∓ 1.96·√n/2, which bound the median with 95%

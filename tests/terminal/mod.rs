@@ -628,3 +628,27 @@ fn entity_and_speaker_lists_wrap_long_rows_to_the_width() {
         );
     }
 }
+
+/// A query's median converges only on enough runs to bound it: `--runs 1` reported every query
+/// converged, with the one sample as its interval.
+#[test]
+fn bench_converges_only_on_enough_runs_to_bound_a_median() {
+    let env = indexed_sample();
+    env.write("q.txt", "peace\nGeneva\n");
+    let report = |args: &[&str]| -> Value {
+        let mut all = vec!["bench", "--queries", "q.txt", "--json", "--warmup", "0"];
+        all.extend_from_slice(args);
+        let out = env.run_ok(&all, 0);
+        serde_json::from_str(&out.stdout).unwrap()
+    };
+    let few = report(&["--runs", "1", "--max-runs", "5"]);
+    for query in few["queries"].as_array().unwrap() {
+        assert_eq!(query["converged"], false, "{query}");
+        assert_eq!(query["runs"], 5, "{query}");
+    }
+    let more = report(&["--runs", "1", "--max-seconds", "5"]);
+    for query in more["queries"].as_array().unwrap() {
+        let runs = query["runs"].as_u64().unwrap();
+        assert!(query["converged"] == false || runs >= 6, "{query}");
+    }
+}
