@@ -285,6 +285,21 @@ fn did_you_mean(query: &str, suggestions: &[Suggestion]) {
     }
 }
 
+/// The environment variable that decides `auto` colour whatever the terminal, and its
+/// decision: `NO_COLOR` (off), `CLICOLOR_FORCE` (on), `CLICOLOR=0` (off); `None` when the
+/// terminal decides (see [`use_color`]).
+pub(super) fn color_environment() -> Option<(&'static str, bool)> {
+    if anstyle_query::no_color() {
+        Some(("NO_COLOR", false))
+    } else if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0") {
+        Some(("CLICOLOR_FORCE", true))
+    } else if anstyle_query::clicolor() == Some(false) {
+        Some(("CLICOLOR=0", false))
+    } else {
+        None
+    }
+}
+
 /// Whether to colour standard output. A choice made by flag or config file stands (as the
 /// NO_COLOR convention asks); `auto` follows the conventions as anstyle-query reads them, the
 /// way anstream does: `NO_COLOR` (non-empty) turns colour off; `CLICOLOR_FORCE` (non-empty and
@@ -297,13 +312,8 @@ fn use_color(choice: ColorChoice) -> bool {
         ColorChoice::Never => false,
         ColorChoice::Auto => {
             let clicolor = anstyle_query::clicolor();
-            if anstyle_query::no_color() {
-                false
-            } else if std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0")
-            {
-                true
-            } else if clicolor == Some(false) {
-                false
+            if let Some((_, on)) = color_environment() {
+                on
             } else {
                 // A terminal that says TERM=dumb gets plain text wherever it runs, CI services
                 // included; CLICOLOR=1 stands in only for a TERM that is not set.

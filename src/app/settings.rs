@@ -20,6 +20,11 @@ pub fn run(args: ConfigArgs) -> anyhow::Result<Exit> {
         .to_possible_value()
         .map(|v| v.get_name().to_owned());
     let color = color.unwrap_or_default();
+    // `auto` is decided by the environment when it names a choice (`NO_COLOR`, …).
+    let decided = (settings.color.value == crate::cli::ColorChoice::Auto)
+        .then(super::search::color_environment)
+        .flatten()
+        .map(|(variable, on)| (variable, if on { "always" } else { "never" }));
     let corpus: Vec<String> = settings
         .corpus
         .value
@@ -41,10 +46,13 @@ pub fn run(args: ConfigArgs) -> anyhow::Result<Exit> {
     if args.json {
         let mut value = serde_json::Map::new();
         for (key, v, source) in &rows {
-            value.insert(
-                (*key).to_owned(),
-                json!({ "value": v, "source": source.kind(), "from": from(source) }),
-            );
+            let mut setting = json!({ "value": v, "source": source.kind(), "from": from(source) });
+            if *key == "color"
+                && let Some((variable, decided)) = decided
+            {
+                setting["environment"] = json!({ "variable": variable, "decides": decided });
+            }
+            value.insert((*key).to_owned(), setting);
         }
         value.insert(
             "config_file".to_owned(),
@@ -64,6 +72,12 @@ pub fn run(args: ConfigArgs) -> anyhow::Result<Exit> {
                     .collect::<Vec<_>>()
                     .join(", "),
                 other => other.to_string(),
+            };
+            let shown = match decided {
+                Some((variable, decided)) if *key == "color" => {
+                    format!("{shown}: {decided} ({variable} in the environment)")
+                }
+                _ => shown,
             };
             // Control characters in a path or value are escaped, as every command prints them.
             let source = source.to_string();

@@ -198,6 +198,30 @@ fn config_shows_each_setting_and_where_it_came_from() {
              file    {file}\n"
         )
     );
+    // Colour left to `auto` says when the environment decides it.
+    let plain = TestEnv::new();
+    for (var, value, want) in [
+        (
+            "NO_COLOR",
+            "1",
+            "color   auto: never (NO_COLOR in the environment)  (default)\n",
+        ),
+        (
+            "CLICOLOR_FORCE",
+            "1",
+            "color   auto: always (CLICOLOR_FORCE in the environment)  (default)\n",
+        ),
+        (
+            "CLICOLOR",
+            "0",
+            "color   auto: never (CLICOLOR=0 in the environment)  (default)\n",
+        ),
+    ] {
+        let out = run_in(&plain, ".", &[(var, value)], &["config"]);
+        assert!(out.stdout.contains(want), "{var}\n{out}");
+    }
+    let out = run_in(&plain, ".", &[], &["config"]);
+    assert!(out.stdout.contains("color   auto  (default)\n"), "{out}");
     // Control characters in a value are escaped, not printed raw.
     let odd = run_in(
         &env,

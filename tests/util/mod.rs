@@ -102,6 +102,7 @@ impl TestEnv {
             .current_dir(self.path())
             .env_remove("NO_COLOR")
             .env_remove("CLICOLOR_FORCE")
+            .env_remove("CLICOLOR")
             .env_remove("ATTACHE_INDEX")
             .env_remove("ATTACHE_PAGER")
             .env_remove("PAGER")
