@@ -514,10 +514,26 @@ impl OpenIndex {
         }
     }
 
-    /// The corpus roots the index records (none for an index built before they were).
+    /// The corpus roots the index records (none for an index built before they were); of a
+    /// shard set, those its shards record, together.
     pub fn roots(&self) -> Option<roots::Roots> {
-        read_payload(&self.index).and_then(|p| p.corpus_roots)
+        if self.shards.is_empty() {
+            return read_payload(&self.index).and_then(|p| p.corpus_roots);
+        }
+        let paths: Vec<String> = (self.shards.iter())
+            .filter_map(|shard| payload_in(&shard.generation)?.corpus_roots)
+            .flat_map(|roots| roots.paths)
+            .collect();
+        (!paths.is_empty()).then(|| roots::Roots::of(paths))
     }
+}
+
+/// The payload of the last commit of the generation folder `generation`, read from its
+/// `meta.json` without opening the index.
+fn payload_in(generation: &Path) -> Option<roots::Payload> {
+    let meta = fs::read(generation.join("meta.json")).ok()?;
+    let meta: serde_json::Value = serde_json::from_slice(&meta).ok()?;
+    serde_json::from_str(meta["payload"].as_str()?).ok()
 }
 
 /// The last commit's payload: the run that made it and the index's roots.
@@ -535,12 +551,7 @@ impl IndexDir {
     /// `meta.json` is damaged), the newest other generation that records its roots answers:
     /// a rebuild then reads the corpus the index was built from, not the default one.
     pub(crate) fn recorded_roots(&self) -> Option<roots::Roots> {
-        let roots_of = |generation: &Path| -> Option<roots::Roots> {
-            let meta = fs::read(generation.join("meta.json")).ok()?;
-            let meta: serde_json::Value = serde_json::from_slice(&meta).ok()?;
-            let payload: roots::Payload = serde_json::from_str(meta["payload"].as_str()?).ok()?;
-            payload.corpus_roots
-        };
+        let roots_of = |generation: &Path| payload_in(generation)?.corpus_roots;
         if let Some(roots) = self.current().ok().flatten().and_then(|g| roots_of(&g)) {
             return Some(roots);
         }

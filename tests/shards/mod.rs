@@ -131,7 +131,15 @@ fn a_shard_set_answers_like_one_index() {
     let one = stats("index");
     for set in ["by-year", "by-source"] {
         let other = stats(set);
-        for key in ["articles", "passages", "first_date", "last_date", "sources"] {
+        // The roots too: a set listed none.
+        for key in [
+            "articles",
+            "passages",
+            "first_date",
+            "last_date",
+            "sources",
+            "roots",
+        ] {
             assert_eq!(one[key], other[key], "stats {key} of {set}");
         }
     }
