@@ -585,16 +585,7 @@ mod tests {
 
     #[test]
     fn a_stopped_export_leaves_nothing_behind() {
-        use crate::index::build::{self, BuildOptions};
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = crate::index::IndexDir::new(tmp.path().join("index"));
-        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-        let options = BuildOptions {
-            threads: 1,
-            memory_bytes: 20 << 20,
-            ..BuildOptions::new(vec![corpus])
-        };
-        build::build(&dir, &options, &mut build::Silent).unwrap();
+        let (tmp, dir) = crate::index::build::testing::sample_index();
         let searcher = Searcher::open(&dir).unwrap();
         let out = tmp.path().join("out");
         let request = ExportRequest {

@@ -557,3 +557,35 @@ fn create_index(path: &std::path::Path) -> Result<Index> {
     register_tokenizer(&index);
     Ok(index)
 }
+
+/// What the library's tests build indexes with.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::path::{Path, PathBuf};
+
+    use super::{BuildOptions, Silent, build};
+    use crate::index::IndexDir;
+
+    /// The repository's sample articles (`corpus/`).
+    pub fn sample_corpus() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+    }
+
+    /// Indexes `root` into `dir` as the tests do: one thread, a small writer budget.
+    pub fn index(dir: &IndexDir, root: &Path) {
+        let options = BuildOptions {
+            threads: 1,
+            memory_bytes: 20 << 20,
+            ..BuildOptions::new(vec![root.to_path_buf()])
+        };
+        build(dir, &options, &mut Silent).unwrap();
+    }
+
+    /// An index of the sample articles, in a temporary folder.
+    pub fn sample_index() -> (tempfile::TempDir, IndexDir) {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = IndexDir::new(tmp.path().join("index"));
+        index(&dir, &sample_corpus());
+        (tmp, dir)
+    }
+}

@@ -223,25 +223,19 @@ fn optimize_set(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::build::{self, BuildOptions};
+    use crate::index::build::testing;
 
     #[test]
     fn a_stopped_optimize_leaves_the_index_as_it_was_and_the_next_one_merges() {
         let tmp = tempfile::tempdir().unwrap();
         let corpus = tmp.path().join("corpus");
         std::fs::create_dir(&corpus).unwrap();
-        let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
         let dir = IndexDir::new(tmp.path().join("index"));
-        let options = BuildOptions {
-            threads: 1,
-            memory_bytes: 20 << 20,
-            ..BuildOptions::new(vec![corpus.clone()])
-        };
         // Two runs, two segments.
-        for entry in std::fs::read_dir(&sample).unwrap() {
+        for entry in std::fs::read_dir(testing::sample_corpus()).unwrap() {
             let entry = entry.unwrap();
             std::fs::copy(entry.path(), corpus.join(entry.file_name())).unwrap();
-            build::build(&dir, &options, &mut build::Silent).unwrap();
+            testing::index(&dir, &corpus);
         }
         let segments = |dir: &IndexDir| dir.open().unwrap().index.searchable_segment_metas();
         assert_eq!(segments(&dir).unwrap().len(), 2);

@@ -152,21 +152,7 @@ fn about_files(e: &tantivy::TantivyError) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::build::{self, BuildOptions};
-
-    /// An index of the repository's two sample articles, in a temporary folder.
-    fn sample_index() -> (tempfile::TempDir, IndexDir) {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = IndexDir::new(tmp.path().join("index"));
-        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-        let options = BuildOptions {
-            threads: 1,
-            memory_bytes: 20 << 20,
-            ..BuildOptions::new(vec![corpus])
-        };
-        build::build(&dir, &options, &mut build::Silent).unwrap();
-        (tmp, dir)
-    }
+    use crate::index::build::testing::sample_index;
 
     #[test]
     fn a_panic_on_a_sound_index_is_an_internal_error_not_damage() {

@@ -199,7 +199,7 @@ mod tests {
 
     use super::*;
     use crate::index::IndexDir;
-    use crate::index::build::{self, BuildOptions};
+    use crate::index::build::testing;
 
     /// The sample articles indexed, then one of them changed (its old passages deleted in the
     /// first segment, its new ones in a second): an index of several segments with deleted
@@ -208,7 +208,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let corpus = tmp.path().join("corpus");
         std::fs::create_dir(&corpus).unwrap();
-        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let sample = testing::sample_corpus();
         let mut names: Vec<_> = std::fs::read_dir(&sample)
             .unwrap()
             .map(|e| e.unwrap().file_name())
@@ -218,25 +218,16 @@ mod tests {
             std::fs::copy(sample.join(name), corpus.join(name)).unwrap();
         }
         let dir = IndexDir::new(tmp.path().join("index"));
-        update(&dir, &corpus);
+        testing::index(&dir, &corpus);
         let first = corpus.join(&names[0]);
         let mut text = std::fs::read_to_string(&first).unwrap();
         text.push_str("\nA zebra walked past the negotiators in Geneva.\n");
         std::fs::write(&first, text).unwrap();
-        update(&dir, &corpus);
+        testing::index(&dir, &corpus);
         (tmp, dir, corpus)
     }
 
     /// An update of `dir` from `corpus`.
-    fn update(dir: &IndexDir, corpus: &Path) {
-        let options = BuildOptions {
-            threads: 1,
-            memory_bytes: 20 << 20,
-            ..BuildOptions::new(vec![corpus.to_path_buf()])
-        };
-        build::build(dir, &options, &mut build::Silent).unwrap();
-    }
-
     /// Every word of the passage text's dictionaries with its `doc_freq` summed over the
     /// segments, read segment by segment.
     fn summed(index: &Index, field: Field) -> BTreeMap<String, u64> {
@@ -306,7 +297,7 @@ mod tests {
         )
         .unwrap();
         // An update that adds a segment rewrites the list.
-        update(&dir, &corpus);
+        testing::index(&dir, &corpus);
         assert_eq!(listed(&dir).unwrap()["okapi"], 1);
         // The list of the segments before is not read; written again, it is the same as the
         // one the update wrote, and written once.

@@ -380,7 +380,6 @@ mod tests {
     #[test]
     fn past_the_deadline_the_walk_stops_and_says_so() {
         use crate::index::IndexDir;
-        use crate::index::build::{self, BuildOptions};
         use crate::search::{SearchRequest, Searcher};
         let tmp = tempfile::tempdir().unwrap();
         let corpus = tmp.path().join("corpus");
@@ -400,12 +399,7 @@ mod tests {
         );
         std::fs::write(corpus.join("many.jsonl"), lines.join("\n") + "\n").unwrap();
         let dir = IndexDir::new(tmp.path().join("index"));
-        let options = BuildOptions {
-            threads: 1,
-            memory_bytes: 20 << 20,
-            ..BuildOptions::new(vec![corpus])
-        };
-        build::build(&dir, &options, &mut build::Silent).unwrap();
+        crate::index::build::testing::index(&dir, &corpus);
         let mut searcher = Searcher::open(&dir).unwrap();
         let plan = searcher
             .plan(&SearchRequest::new("\"of, of\"", 10))
