@@ -278,9 +278,13 @@ impl Analyzer {
         }
         // A final sigma is a sigma: `σοφοσ` typed with the medial form finds `σοφος`, as
         // `ΣΟΦΟΣ` does (Unicode case folding does the same).
+        // A Hebrew acronym's mark is the gershayim however typed (`"`, `״`), its geresh an
+        // apostrophe.
         let mut lower = raw
             .to_lowercase()
             .replace('’', "'")
+            .replace('"', "\u{5f4}")
+            .replace('\u{5f3}', "'")
             .replace("i\u{307}", "i")
             .replace('ς', "σ");
         // Greek accents and breathings fold as Latin diacritics do (`λόγος` = `λογοσ`), which
@@ -408,6 +412,10 @@ pub fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
             }
             let c = text[at..].chars().next().expect("a char boundary");
             if c.is_alphanumeric() {
+                if unspaced(c) {
+                    next = at + c.len_utf8();
+                    return Some(at..next);
+                }
                 break;
             }
             at += c.len_utf8();
@@ -421,15 +429,18 @@ pub fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
                 break;
             }
             if class(at) == ByteClass::Other {
-                if bytes[at] == b'\'' && next_is_word_char(text, at + 1) {
+                if bytes[at] == b'\'' && next_is_word_char(text, at + 1)
+                    || bytes[at] == b'"' && in_hebrew_acronym(text, at, '"')
+                {
                     at += 1;
                     continue;
                 }
                 break;
             }
             let c = text[at..].chars().next().expect("a char boundary");
-            let joins =
-                c.is_alphanumeric() || (c == '’' && next_is_word_char(text, at + c.len_utf8()));
+            let joins = (c.is_alphanumeric() && !unspaced(c))
+                || (c == '’' && next_is_word_char(text, at + c.len_utf8()))
+                || in_hebrew_acronym(text, at, c);
             if !joins {
                 break;
             }
@@ -440,11 +451,64 @@ pub fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
+/// Whether `c` is a letter of a script written without spaces between its words (Chinese,
+/// Japanese, Thai, Lao, Khmer, Myanmar) or whose words carry their particles (Korean). Such a
+/// letter is a word by itself, never joined to its neighbours: a query word in these scripts is
+/// then a phrase of its letters, and finds them in a row inside a longer run of text, as
+/// Lucene's standard tokenizer does with ideographs (a run of them, read as one word, could only
+/// be found whole).
+pub(crate) fn unspaced(c: char) -> bool {
+    matches!(
+        c,
+        // Thai, Lao; Myanmar; Hangul Jamo; Khmer.
+        '\u{0E00}'..='\u{0EFF}'
+            | '\u{1000}'..='\u{109F}'
+            | '\u{1100}'..='\u{11FF}'
+            | '\u{1780}'..='\u{17FF}'
+            // CJK radicals; the iteration marks and ideographic numbers (々 〆 〇 〡…); kana;
+            // Hangul compatibility jamo; katakana extensions.
+            | '\u{2E80}'..='\u{2FDF}'
+            | '\u{3005}'..='\u{3007}'
+            | '\u{3021}'..='\u{3029}'
+            | '\u{3031}'..='\u{3035}'
+            | '\u{3038}'..='\u{303C}'
+            | '\u{3040}'..='\u{30FF}'
+            | '\u{3130}'..='\u{318F}'
+            | '\u{31F0}'..='\u{31FF}'
+            // CJK ideographs and extension A; Hangul Jamo extension A; Hangul syllables and
+            // Jamo extension B; compatibility ideographs; halfwidth katakana; extensions B on.
+            | '\u{3400}'..='\u{4DBF}'
+            | '\u{4E00}'..='\u{9FFF}'
+            | '\u{A960}'..='\u{A97F}'
+            | '\u{AC00}'..='\u{D7FF}'
+            | '\u{F900}'..='\u{FAFF}'
+            | '\u{FF66}'..='\u{FF9F}'
+            | '\u{20000}'..='\u{3FFFF}'
+    )
+}
+
+/// Whether `c`, at byte `at` of `text`, marks a Hebrew acronym or abbreviation: a gershayim
+/// (`צה״ל`, `ארה״ב`; typed `"` on most keyboards) or a geresh between two Hebrew letters. It
+/// belongs to the word, as an apostrophe does, and opens no quotation or phrase.
+pub fn in_hebrew_acronym(text: &str, at: usize, c: char) -> bool {
+    matches!(c, '"' | '\u{5f4}' | '\u{5f3}')
+        && text[..at].chars().next_back().is_some_and(is_hebrew)
+        && text[at + c.len_utf8()..]
+            .chars()
+            .next()
+            .is_some_and(is_hebrew)
+}
+
+/// Whether `c` is a Hebrew letter or vowel point.
+fn is_hebrew(c: char) -> bool {
+    matches!(c, '\u{5b0}'..='\u{5bd}' | '\u{5c1}' | '\u{5c2}' | '\u{5d0}'..='\u{5ea}' | '\u{5f0}'..='\u{5f2}')
+}
+
 /// Whether a letter or digit starts at byte `at` of `text`.
 fn next_is_word_char(text: &str, at: usize) -> bool {
     text.get(at..)
         .and_then(|rest| rest.chars().next())
-        .is_some_and(char::is_alphanumeric)
+        .is_some_and(|c| c.is_alphanumeric() && !unspaced(c))
 }
 
 #[cfg(test)]
@@ -487,6 +551,25 @@ mod tests {
     }
 
     /// `σοφοσ` typed with a medial sigma at the end did not find `σοφος`; `ΣΟΦΟΣ` found both.
+    #[test]
+    fn letters_of_scripts_without_spaces_are_words_of_their_own() {
+        // Chinese, Japanese kana and kanji, Korean syllables, Thai: a letter a word; digits,
+        // Latin and Cyrillic words beside them stay whole; punctuation and a Thai tone mark
+        // (not a letter) are no word.
+        assert_eq!(
+            exact_words(
+                "习近平会见普京。東京でプーチン大統領 서울에서 กรุงเทพ่ 2025年NATO峰会 Київ和"
+            ),
+            [
+                "习", "近", "平", "会", "见", "普", "京", "東", "京", "で", "プ", "ー", "チ", "ン",
+                "大", "統", "領", "서", "울", "에", "서", "ก", "ร", "ุ", "ง", "เ", "ท", "พ", "2025",
+                "年", "nato", "峰", "会", "київ", "和"
+            ]
+        );
+        // An apostrophe joins Latin letters only.
+        assert_eq!(exact_words("Xi's 习'近"), ["xi's", "习", "近"]);
+    }
+
     #[test]
     fn a_final_sigma_folds_to_sigma() {
         assert_eq!(exact_words("σοφος ΣΟΦΟΣ σοφοσ σοφός Σοφός"), ["σοφοσ"; 5]);

@@ -52,17 +52,58 @@ impl Break {
 }
 
 /// Characters that may open a sentence before its first letter.
-pub const OPENERS: [char; 11] = ['“', '"', '‘', '\'', '(', '[', '«', '¿', '¡', '„', '‹'];
+pub const OPENERS: [char; 16] = [
+    '“', '"', '‘', '\'', '(', '[', '«', '¿', '¡', '„', '‹', '「', '『', '（', '【', '《',
+];
 /// Characters that may follow a sentence's final punctuation.
-pub const CLOSERS: [char; 8] = ['”', '"', '’', '\'', ')', ']', '»', '›'];
+pub const CLOSERS: [char; 13] = [
+    '”', '"', '’', '\'', ')', ']', '»', '›', '」', '』', '）', '】', '》',
+];
 
-/// Characters that end a sentence (when followed by whitespace and the start of a sentence).
-const TERMINALS: [char; 7] = ['.', '!', '?', '…', '。', '！', '？'];
+/// Characters that end a sentence (when followed by whitespace and the start of a sentence):
+/// Latin ones, the full-width ones of Chinese and Japanese, the Greek question mark, the
+/// Arabic question mark and full stop, the Armenian, Ethiopic, Myanmar and Khmer full stops,
+/// the Devanagari danda and double danda, and the Tibetan shad.
+const TERMINALS: [char; 17] = [
+    '.', '!', '?', '…', '。', '！', '？', '\u{37e}', '؟', '۔', '։', '።', '။', '។', '।', '॥', '།',
+];
 
-/// Characters that break a clause between two words.
-const CLAUSE_MARKS: [char; 21] = [
+/// Whether a byte may start one of [`TERMINALS`] in UTF-8: the scan for sentence ends skips
+/// every other byte without decoding.
+static TERMINAL_LEAD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < TERMINALS.len() {
+        let c = TERMINALS[i] as u32;
+        let lead = match c {
+            0..0x80 => c,
+            0x80..0x800 => 0xc0 | (c >> 6),
+            0x800..0x10000 => 0xe0 | (c >> 12),
+            _ => 0xf0 | (c >> 18),
+        };
+        table[lead as usize] = true;
+        i += 1;
+    }
+    table
+};
+
+/// The full-width terminals of Chinese and Japanese, which always end a sentence, with or
+/// without whitespace after them (those scripts put none), whatever follows: they abbreviate
+/// nothing, and the scripts have no capitals to tell a sentence's start.
+const FULL_STOPS: [char; 3] = ['。', '！', '？'];
+
+/// Whether `text` ends in a full-width terminal, then closers (`。` `。」`).
+fn ends_in_full_stop(text: &str) -> bool {
+    text.trim_end_matches(CLOSERS).ends_with(FULL_STOPS)
+}
+
+/// Characters that break a clause between two words: Latin punctuation, brackets and dashes,
+/// their full-width and CJK forms, the Arabic comma and semicolon, the Armenian comma, the
+/// Ethiopic comma and semicolon, and the Spanish opening marks.
+const CLAUSE_MARKS: [char; 40] = [
     ',', ';', ':', '(', ')', '[', ']', '{', '}', '–', '—', '‒', '―', '⸺', '⸻', '，', '；', '：',
-    '（', '）', '、',
+    '（', '）', '、', '「', '」', '『', '』', '【', '】', '《', '》', '〈', '〉', '〔', '〕', '،',
+    '؛', '՝', '፣', '፤', '¿', '¡',
 ];
 
 /// Words that end in a period without ending a sentence, as written. Dotted single letters
@@ -110,7 +151,11 @@ pub fn boundary(word: &str, next: &str) -> bool {
         && next
             .chars()
             .next()
-            .is_some_and(|c| c.is_uppercase() || c.is_numeric() || OPENERS.contains(&c))
+            // A capital, or a letter of a script without case (Hebrew, Arabic, Devanagari,
+            // Korean…), which may start a sentence as a capital does.
+            .is_some_and(|c| {
+                c.is_alphabetic() && !c.is_lowercase() || c.is_numeric() || OPENERS.contains(&c)
+            })
 }
 
 /// The break between two consecutive words of `text`: the one at byte range `before`, and the
@@ -121,7 +166,7 @@ pub fn break_between(text: &str, before: Range<usize>, after: Range<usize>) -> B
     if gap == " " {
         return Break::None;
     }
-    let (mut terminal, mut clause) = (false, false);
+    let (mut terminal, mut clause, mut full_stop) = (false, false, false);
     if gap.is_ascii() {
         // The usual gaps (`, ` `. ` `) `), judged byte by byte.
         for b in gap.bytes() {
@@ -135,7 +180,11 @@ pub fn break_between(text: &str, before: Range<usize>, after: Range<usize>) -> B
         for c in gap.chars() {
             terminal |= TERMINALS.contains(&c);
             clause |= CLAUSE_MARKS.contains(&c);
+            full_stop |= FULL_STOPS.contains(&c);
         }
+    }
+    if full_stop {
+        return Break::Sentence;
     }
     if !terminal {
         return if clause { Break::Clause } else { Break::None };
@@ -194,7 +243,10 @@ pub fn sentences(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
             let next_end = text[next_start..]
                 .find(char::is_whitespace)
                 .map_or(text.len(), |i| next_start + i);
-            if word_start >= start && boundary(&text[word_start..end], &text[next_start..next_end])
+            // A whitespace word may begin before `start`, cut after a full stop.
+            let word_start = word_start.max(start);
+            if ends_in_full_stop(&text[..end])
+                || boundary(&text[word_start..end], &text[next_start..next_end])
             {
                 let sentence = start..end;
                 start = next_start;
@@ -214,11 +266,9 @@ pub fn sentences(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 fn next_sentence_end(text: &str, at: &mut usize, limit: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     while *at < limit {
-        // Terminals are `.` `!` `?` or start with one of these UTF-8 lead bytes (`…`: E2,
-        // `。`: E3, `！` `？`: EF).
         let skip = bytes[*at..limit]
             .iter()
-            .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xe2 | 0xe3 | 0xef))?;
+            .position(|&b| TERMINAL_LEAD[usize::from(b)])?;
         let pos = *at + skip;
         let c = text[pos..].chars().next().expect("a char boundary");
         *at = pos + c.len_utf8();
@@ -226,6 +276,15 @@ fn next_sentence_end(text: &str, at: &mut usize, limit: usize) -> Option<usize> 
             continue;
         }
         let rest = &text[*at..limit];
+        if FULL_STOPS.contains(&c) {
+            // Its closers, then anything: no whitespace needed.
+            let closers = rest.len() - rest.trim_start_matches(CLOSERS).len();
+            if closers < rest.len() {
+                *at += closers;
+                return Some(*at);
+            }
+            continue;
+        }
         let word_rest = rest.find(char::is_whitespace).map_or(rest, |i| &rest[..i]);
         if word_rest.chars().all(|c| CLOSERS.contains(&c)) && word_rest.len() < rest.len() {
             let end = *at + word_rest.len();
@@ -294,13 +353,34 @@ mod tests {
 
     /// The sentences as first found: every whitespace-separated word read in turn.
     fn word_by_word(text: &str) -> Vec<Range<usize>> {
-        let mut words = whitespace_words(text).peekable();
+        // Whitespace words, each cut after a full-width terminal and its closers.
+        let mut pieces = Vec::new();
+        for word in whitespace_words(text) {
+            let mut start = word.start;
+            for (i, c) in text[word.clone()].char_indices() {
+                let at = word.start + i + c.len_utf8();
+                if FULL_STOPS.contains(&c) {
+                    let rest = &text[at..word.end];
+                    let end = at + rest.len() - rest.trim_start_matches(CLOSERS).len();
+                    if end < word.end && start < end {
+                        pieces.push(start..end);
+                        start = end;
+                    }
+                }
+            }
+            if start < word.end {
+                pieces.push(start..word.end);
+            }
+        }
+        let mut words = pieces.into_iter().peekable();
         std::iter::from_fn(move || {
             let first = words.next()?;
             let mut end = first.end;
             let mut word = first.clone();
             while let Some(next) = words.peek() {
-                if boundary(&text[word.clone()], &text[next.clone()]) {
+                if ends_in_full_stop(&text[word.clone()])
+                    || boundary(&text[word.clone()], &text[next.clone()])
+                {
                     break;
                 }
                 word = words.next().expect("peeked");
@@ -334,7 +414,7 @@ mod tests {
         /// whatever terminals, closers, openers, abbreviations and whitespace the text holds.
         #[test]
         fn jumping_to_terminals_finds_what_reading_every_word_finds(
-            text in "(Mr|U|S|e|g|no|The|Ab|ab|1|\\.|!|\\?|…|。|？|”|\"|\\)|“|\\(| | |\n|\u{a0}|\u{85}){0,24}"
+            text in "(Mr|U|S|e|g|no|The|Ab|ab|1|中|ש|؟|।|،|\\.|!|\\?|…|。|？|”|」|\"|\\)|“|「|\\(| | |\n|\u{a0}|\u{85}){0,24}"
         ) {
             let found: Vec<Range<usize>> = sentences(&text).collect();
             proptest::prop_assert_eq!(found, word_by_word(&text));
@@ -377,6 +457,13 @@ mod tests {
             ("St.", "Vincent", false),
             ("No.", "5", false),
             ("U.N.", "Secretary-General", false),
+            // Scripts without case: the next letter may start a sentence.
+            ("במלחמה.", "שר", true),
+            ("الدولتين.", "وأضاف", true),
+            ("규탄했다.", "한국", true),
+            ("है।", "विदेश", true),
+            ("Ереване.", "Встреча", true),
+            ("Ереване.", "встреча", false),
         ];
         for (word, next, expected) in cases {
             assert_eq!(boundary(word, next), expected, "{word} {next}");
@@ -384,6 +471,54 @@ mod tests {
     }
 
     /// Real sentences from the UN General Debate Corpus and the sample articles.
+    #[test]
+    fn full_width_stops_end_sentences_without_whitespace() {
+        assert_eq!(
+            split("外交部表示，将继续对话。习近平会见普京！「和平」？ 下一句。」End. Next"),
+            [
+                "外交部表示，将继续对话。",
+                "习近平会见普京！",
+                "「和平」？",
+                "下一句。」",
+                "End.",
+                "Next"
+            ]
+        );
+        // Between two words: a full stop is a sentence's end, a full-width comma a clause's.
+        let text = "对话。习近";
+        assert_eq!(break_between(text, 3..6, 9..12), Break::Sentence);
+        let text = "对话，习近";
+        assert_eq!(break_between(text, 3..6, 9..12), Break::Clause);
+        let text = "对话」。「习近";
+        assert_eq!(break_between(text, 3..6, 15..18), Break::Sentence);
+    }
+
+    #[test]
+    fn punctuation_of_other_scripts_breaks_clauses_and_sentences() {
+        let between = |text: &str| {
+            let mut words = crate::analysis::word_spans(text);
+            let (a, b) = (words.next().unwrap(), words.next().unwrap());
+            break_between(text, a, b)
+        };
+        for text in [
+            "السلام، الأمن",
+            "peace؛ security",
+            "paz ¿seguridad",
+            "peace《 security",
+        ] {
+            assert_eq!(between(text), Break::Clause, "{text}");
+        }
+        for text in [
+            "peace؟ Security",
+            "خطة۔ وزير",
+            "Երևան։ Հայաստան",
+            "ሰላም። ጸጥታ",
+            "है। विदेश",
+        ] {
+            assert_eq!(between(text), Break::Sentence, "{text}");
+        }
+    }
+
     #[test]
     fn sentences_of_real_text() {
         let cases: [(&str, &[&str]); 9] = [

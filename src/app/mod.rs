@@ -209,9 +209,18 @@ fn open_searcher(location: &IndexLocation) -> anyhow::Result<attache::search::Se
 
 /// Prints, on standard error, a note when what a command reads is not the whole corpus: a run
 /// is writing the index and has not finished, or the last run was interrupted.
+/// The same when the index was built by an attache that read words otherwise, whose words a
+/// query may miss.
 fn note_partial(dir: &attache::index::IndexDir, searcher: &attache::search::Searcher) {
     if let Some(note) = partial_note(dir, searcher) {
         eprintln!("{note}");
+    }
+    if searcher.index().manifest.words_read_otherwise() {
+        let name = dir.path().display();
+        eprintln!(
+            "note: {name} was built by an attache that read words otherwise: queries may miss \
+             its words; run `attache index --index {name}` to rebuild it"
+        );
     }
 }
 

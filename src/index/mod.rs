@@ -88,8 +88,7 @@ pub struct Manifest {
 /// index read otherwise is rebuilt by the next run rather than updated, as its words would
 /// not meet the queries' (a final sigma `ς` folds to `σ`, a key keeps its letters of any
 /// script). Changed whenever either changes.
-pub const ANALYSIS: &str =
-    "words 3 (final sigma as sigma, Greek accents folded); metadata keys 3 (letters of any script)";
+pub const ANALYSIS: &str = "words 4 (final sigma as sigma, Greek accents folded; a letter of a script without spaces a word; sentence ends of every script); metadata keys 3 (letters of any script)";
 
 fn yes() -> bool {
     true
@@ -105,6 +104,12 @@ impl Manifest {
             gazetteer: crate::entities::Gazetteer::builtin_fingerprint(),
             analysis: ANALYSIS.to_owned(),
         }
+    }
+
+    /// Whether this attache reads words otherwise than the one that built an index stamped
+    /// `self`: a query's words may then miss the index's (the next `attache index` rebuilds it).
+    pub fn words_read_otherwise(&self) -> bool {
+        self.analysis != ANALYSIS
     }
 
     /// Why an index stamped `self` cannot simply be updated into one stamped `wanted`.

@@ -75,6 +75,7 @@
 
 use std::fmt;
 
+use crate::analysis::in_hebrew_acronym;
 use crate::corpus::clean::nfc;
 
 /// Byte range into the query string, for error messages and the planner.
@@ -275,9 +276,19 @@ fn is_special(c: char) -> bool {
     c.is_whitespace() || "\"():^~[]{}".contains(c)
 }
 
-/// Byte offset where the word starting at `from` ends.
+/// Byte offset where the word starting at `from` ends. A `"` inside a Hebrew acronym
+/// (`צה"ל`) belongs to the word, as indexing reads it.
 fn word_end(q: &str, from: usize) -> usize {
-    q[from..].find(is_special).map_or(q.len(), |n| from + n)
+    let mut at = from;
+    loop {
+        match q[at..].find(is_special) {
+            Some(n) if q.as_bytes()[at + n] == b'"' && in_hebrew_acronym(q, at + n, '"') => {
+                at += n + 1
+            }
+            Some(n) => return at + n,
+            None => return q.len(),
+        }
+    }
 }
 
 fn lex(q: &str) -> Result<Vec<Token<'_>>, ParseError> {
@@ -375,7 +386,7 @@ fn closing_quote(q: &str, from: usize) -> Option<usize> {
     let mut at = from;
     while at < bytes.len() {
         match bytes[at] {
-            b'"' => return Some(at),
+            b'"' if !in_hebrew_acronym(q, at, '"') => return Some(at),
             b'\\' => at += 2,
             _ => at += 1,
         }

@@ -245,6 +245,15 @@ fn an_index_read_by_other_rules_is_rebuilt_by_the_next_run() {
         .remove("analysis")
         .expect("analysis stamped");
     std::fs::write(&stamp, manifest.to_string()).unwrap();
+    // Until then, a search says its words may be missed, and how to rebuild.
+    let search = env.run_ok(&["search", "σοφοσ"], 0);
+    assert!(
+        search.stderr.contains(
+            "was built by an attache that read words otherwise: queries may miss its words; \
+             run `attache index --index index` to rebuild it"
+        ),
+        "{search}"
+    );
     let run = index_json(&env, &["c"]);
     assert_eq!(run["mode"], "full", "{run}");
     assert!(
@@ -254,6 +263,8 @@ fn an_index_read_by_other_rules_is_rebuilt_by_the_next_run() {
         "{run}"
     );
     assert_eq!(env.count("σοφοσ"), (1, 1));
+    let search = env.run_ok(&["search", "σοφοσ"], 0);
+    assert!(!search.stderr.contains("read words otherwise"), "{search}");
     assert_eq!(changes(&index_json(&env, &["c"])), (0, 0, 0, 1));
 }
 

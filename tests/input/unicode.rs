@@ -43,3 +43,111 @@ fn composed_and_decomposed_accents_are_found_by_the_same_queries() {
         "{out}"
     );
 }
+
+/// Chinese, Japanese, Korean and Thai put no space between words (Korean puts its particles
+/// on them): a word typed in them is found inside a longer run of text, as a phrase of its
+/// letters, and no further: not across a full-width stop or comma.
+#[test]
+fn words_are_found_inside_text_written_without_spaces() {
+    let env = TestEnv::empty();
+    env.write(
+        "corpus/cjk.txt",
+        " date 2025-11-24 \n\
+         中国外交部发言人表示，安全保障问题需要通过对话解决。习近平主席会见了来访的俄罗斯总统普京。\n\n\
+         東京で日本の外務大臣が記者会見を行った。NATO峰会将在海牙举行。\n\n\
+         대통령은 서울에서 기자회견을 열었다. รัฐบาลไทยประกาศนโยบายต่างประเทศใหม่\n",
+    );
+    env.write(
+        "corpus/other.txt",
+        " date 2025-11-25 \nThe talks in Geneva went on; no statement was issued.\n",
+    );
+    env.index();
+    for (query, marked) in [
+        ("习近平", "习近平"),
+        ("普京", "普京"),
+        ("安全保障", "安全保障"),
+        ("外務大臣", "外務大臣"),
+        ("\"主席会见\"", "主席会见"),
+        ("NATO峰会", "NATO峰会"),
+        ("서울", "서울"),
+        ("นโยบาย", "นโยบาย"),
+    ] {
+        let search = env.search_json(query, &[]);
+        assert_eq!(search.articles(), ["cjk.txt"], "{query}\n{}", search.out);
+        assert_eq!(search.highlighted(), [[marked]], "{query}\n{}", search.out);
+    }
+    // Letters on either side of a full stop or a full-width comma are not a phrase.
+    for query in ["解决习近平", "\"解决习近平\"", "表示安全", "行った NATO"] {
+        let search = env.search_json(query, &[]);
+        let phrase = query.contains('"') || !query.contains(' ');
+        match phrase {
+            true => assert!(search.hits.is_empty(), "{query}\n{}", search.out),
+            false => assert_eq!(search.articles(), ["cjk.txt"], "{query}\n{}", search.out),
+        }
+    }
+    // A sloppy phrase bridges a clause, not a sentence.
+    assert_eq!(
+        env.search_json("\"表示 安全\"~3", &[]).articles(),
+        ["cjk.txt"]
+    );
+    assert!(env.search_json("\"解决 习近平\"~3", &[]).hits.is_empty());
+}
+
+/// Arabic, Hebrew, Korean and Hindi punctuation breaks phrases as Latin punctuation does: the
+/// Arabic comma and semicolon a clause, a full stop before a letter of a script without case
+/// (or the Arabic question mark, the danda) a sentence; a Hebrew acronym's `"` (צה"ל) is part
+/// of its word, and no quotation mark.
+#[test]
+fn punctuation_of_other_scripts_breaks_phrases_and_hebrew_acronyms_are_words() {
+    let env = TestEnv::empty();
+    env.write(
+        "corpus/ar.txt",
+        " date 2024-06-01\nقال الوزير إن السلام، الأمن مهمان للمنطقة. وأضاف أن حل الدولتين ضروري.\n",
+    );
+    env.write(
+        "corpus/he.txt",
+        " date 2024-06-02\nדובר צה\"ל אמר כי הכוחות פעלו בעזה. שגריר ארה״ב נפגש עם ראש הממשלה.\n",
+    );
+    env.write(
+        "corpus/ko.txt",
+        " date 2024-06-03\n정부는 도발을 규탄했다. 한국 정부는 대화를 제안했다.\n",
+    );
+    env.write(
+        "corpus/hi.txt",
+        " date 2024-06-04\nभारत शांति का समर्थन करता है। विदेश मंत्री ने कहा।\n",
+    );
+    env.write(
+        "corpus/en.txt",
+        " date 2024-06-05\nThe minister said that peace؛ security and peace؟ Security were discussed.\n",
+    );
+    env.index();
+    for query in [
+        "\"السلام الأمن\"",
+        "\"peace security\"",
+        "\"للمنطقة وأضاف\"~3",
+        "\"בעזה שגריר\"~3",
+        "\"규탄했다 한국\"~3",
+        "\"है विदेश\"~3",
+        "quote:הכוחות",
+    ] {
+        let search = env.search_json(query, &[]);
+        assert!(search.hits.is_empty(), "{query}\n{}", search.out);
+    }
+    for (query, article) in [
+        ("السلام الأمن", "ar.txt"),
+        ("צה\"ל", "he.txt"),
+        ("צה״ל", "he.txt"),
+        ("ארה\"ב", "he.txt"),
+        ("\"דובר צה\"ל אמר\"", "he.txt"),
+        ("\"정부는 도발을\"", "ko.txt"),
+    ] {
+        let search = env.search_json(query, &[]);
+        assert_eq!(search.articles(), [article], "{query}\n{}", search.out);
+    }
+    // A title is the first sentence.
+    let he = env.search_json("צה\"ל", &[]);
+    assert_eq!(he.hits[0]["title"], "דובר צה\"ל אמר כי הכוחות פעלו בעזה.");
+    assert_eq!(he.highlighted(), [["צה\"ל"]]);
+    let hi = env.search_json("विदेश", &[]);
+    assert_eq!(hi.hits[0]["title"], "भारत शांति का समर्थन करता है।");
+}

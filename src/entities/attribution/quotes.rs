@@ -10,6 +10,8 @@
 
 use std::ops::Range;
 
+use crate::analysis::in_hebrew_acronym;
+
 /// The byte ranges of the passage's quotations, marks included, in text order; they never
 /// overlap.
 ///
@@ -36,7 +38,8 @@ pub fn quote_spans(text: &str) -> Vec<Range<usize>> {
         let c = text[at..].chars().next().expect("a char boundary");
         let end = at + c.len_utf8();
         from = end;
-        if !is_quote_mark(c) {
+        // The `"` of a Hebrew acronym (`צה"ל`) is part of a word.
+        if !is_quote_mark(c) || in_hebrew_acronym(text, at, c) {
             continue;
         }
         let before = text[..at].chars().next_back();
