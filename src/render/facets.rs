@@ -11,6 +11,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::json::SCHEMA;
+use super::wrap::{display_width, fit};
 use super::{DIM, GREEN, Painter, plural};
 use crate::error::printable;
 use crate::search::facets::{Count, FacetBy, FacetRow, Facets};
@@ -34,7 +35,7 @@ pub fn chart(out: &mut dyn Write, facets: &Facets, width: usize, color: bool) ->
     let labels: Vec<String> = facets.rows.iter().map(label).collect();
     let label_width = labels
         .iter()
-        .map(|l| l.chars().count())
+        .map(|l| display_width(l))
         .chain([facets.by.name().len()])
         .max()
         .unwrap_or(0);
@@ -54,7 +55,8 @@ pub fn chart(out: &mut dyn Write, facets: &Facets, width: usize, color: bool) ->
     )?;
     let dates = facets.by.precision().is_some();
     for (row, label) in facets.rows.iter().zip(&labels) {
-        let pad = label_width - label.chars().count();
+        // Padded to display columns: a Chinese or Japanese character takes two.
+        let pad = label_width - display_width(label);
         let (style, bar_style) = match row.passages {
             0 => (DIM, DIM),
             _ if dates => (GREEN, BAR),
@@ -75,17 +77,13 @@ pub fn chart(out: &mut dyn Write, facets: &Facets, width: usize, color: bool) ->
 }
 
 /// A row's value as shown: an entity with its name, control characters escaped, cut to
-/// [`MAX_LABEL`] characters.
+/// [`MAX_LABEL`] display columns.
 fn label(row: &FacetRow) -> String {
     let text = match &row.name {
         Some(name) => format!("{name} (@{})", row.value),
         None => row.value.clone(),
     };
-    let text = printable(&text);
-    match text.chars().count() {
-        n if n <= MAX_LABEL => text.into_owned(),
-        _ => text.chars().take(MAX_LABEL - 1).chain(['…']).collect(),
-    }
+    fit(&printable(&text), MAX_LABEL)
 }
 
 /// A bar of `n` out of `most` on `width` cells, in eighths of a cell; a count above zero

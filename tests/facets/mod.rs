@@ -648,3 +648,32 @@ fn bench_times_facets_over_a_common_word_by_collector_and_by_tantivy_aggregation
         "{text}"
     );
 }
+
+/// A value in Chinese or Japanese takes two columns a character: the counts stand in one column
+/// whatever the values' scripts (they were pushed right a column per wide character).
+#[test]
+fn facet_rows_align_by_display_columns() {
+    let env = TestEnv::empty();
+    let lines: Vec<String> = [("a", "中华人民共和国"), ("b", "Ukraine"), ("c", "上川陽子 Kamikawa")]
+        .iter()
+        .map(|(id, country)| {
+            json!({"id": id, "date": "2024", "country": country, "body": "The delegates spoke of the grain corridor at length today."})
+                .to_string()
+        })
+        .collect();
+    env.write("corpus/wide.jsonl", lines.join("\n") + "\n");
+    env.index();
+    let out = env.run_ok(&["facets", "--by", "country", "grain"], 0);
+    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let ends: Vec<usize> = out
+        .stdout
+        .lines()
+        .map(|line| {
+            // The end of the articles column: the line up to its bar.
+            let counts = line.trim_end_matches(|c: char| c == ' ' || "█▏▎▍▌▋▊▉".contains(c));
+            width(counts)
+        })
+        .collect();
+    assert_eq!(ends.len(), 4, "{out}");
+    assert!(ends.iter().all(|&e| e == ends[0]), "{ends:?}\n{out}");
+}
