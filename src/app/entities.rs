@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use attache::error::printable;
+use attache::render::plural;
 use attache::render::wrap::{Wrap, wrap_line};
 use attache::search::entities::{EntitiesRequest, entity_profile, top_entities};
 
@@ -90,7 +91,10 @@ pub fn profile(args: EntityArgs) -> anyhow::Result<Exit> {
     let name = args.name.join(" ");
     named(&name, "attache entity")?;
     let Some(p) = entity_profile(&mut searcher, &name)? else {
-        eprintln!("no mention of '{}' in the index", printable(&name));
+        eprintln!(
+            "no mention of '{}' in the index, and it speaks nowhere",
+            printable(&name)
+        );
         return Ok(Exit::NoMatch);
     };
     if args.json {
@@ -106,20 +110,40 @@ pub fn profile(args: EntityArgs) -> anyhow::Result<Exit> {
     );
     let c = &p.count;
     writeln!(out, "{} (@{}, {})", c.name, c.id, c.kind)?;
-    writeln!(
-        out,
-        "mentions    {} in {} passages of {} articles",
-        c.mentions, c.passages, c.articles
-    )?;
+    match c.mentions {
+        0 => writeln!(out, "mentions    none")?,
+        _ => writeln!(
+            out,
+            "mentions    {} in {} of {}",
+            c.mentions,
+            plural(c.passages, "passage", "passages"),
+            plural(c.articles, "article", "articles")
+        )?,
+    }
     if let (Some(first), Some(last)) = (&p.first_date, &p.last_date) {
         writeln!(out, "first/last  {first} / {last}")?;
     }
-    let aliases: Vec<String> = p
-        .aliases
-        .iter()
-        .map(|(a, n)| format!("{a} ({n})"))
-        .collect();
-    writeln!(out, "spellings   {}", aliases.join(", "))?;
+    if !p.aliases.is_empty() {
+        let aliases: Vec<String> = p
+            .aliases
+            .iter()
+            .map(|(a, n)| format!("{a} ({n})"))
+            .collect();
+        writeln!(out, "spellings   {}", aliases.join(", "))?;
+    }
+    if let Some(said) = &p.said {
+        let dates = match (&said.first_date, &said.last_date) {
+            (Some(first), Some(last)) => format!(", {first} / {last}"),
+            _ => String::new(),
+        };
+        writeln!(
+            out,
+            "speaks      in {} of {}{dates} (said:@{})",
+            plural(said.passages, "passage", "passages"),
+            plural(said.articles, "article", "articles"),
+            c.id
+        )?;
+    }
     out.flush()?;
     Ok(Exit::Success)
 }

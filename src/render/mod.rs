@@ -357,7 +357,7 @@ fn mark(text: &str, marks: &[(Range<usize>, &str, &str)]) -> String {
 }
 
 /// `n` and the word for one or for many.
-fn plural(n: u64, one: &str, many: &str) -> String {
+pub fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 

@@ -45,6 +45,8 @@ pub struct EntityProfile {
     pub first_date: Option<String>,
     /// Date of the latest article mentioning it, as written.
     pub last_date: Option<String>,
+    /// Where it speaks (see [`crate::entities::attribution`]), when it does.
+    pub said: Option<super::speakers::Speaking>,
 }
 
 /// Which passages to count entities in.
@@ -124,8 +126,25 @@ pub fn entity_profile(searcher: &mut Searcher, name: &str) -> Result<Option<Enti
     let tsearcher = searcher.reader().searcher();
     let only = Some(id.clone());
     let mut tally = searcher.guard(|| Ok(tsearcher.search(query.as_ref(), &Tally { only })?))?;
+    let said = super::speakers::speaking(searcher, &id)?;
     let Some(t) = tally.remove(&id) else {
-        return Ok(None);
+        // Never mentioned, but a speaker (a delegate the speeches name, and no text does).
+        return Ok(said.map(|said| EntityProfile {
+            count: EntityCount {
+                kind: said.kind.parse::<Kind>().unwrap_or(Kind::Unknown).as_str(),
+                name: Gazetteer::builtin()
+                    .by_id(&id)
+                    .map_or_else(|| said.name.clone(), |e| e.name.to_string()),
+                id,
+                passages: 0,
+                articles: 0,
+                mentions: 0,
+            },
+            aliases: Vec::new(),
+            first_date: None,
+            last_date: None,
+            said: Some(said),
+        }));
     };
     let date_of = |found: Option<(i64, DocAddress)>| -> Result<Option<String>> {
         found.map_or(Ok(None), |(_, address)| searcher.stored_date(address))
@@ -137,6 +156,7 @@ pub fn entity_profile(searcher: &mut Searcher, name: &str) -> Result<Option<Enti
         last_date: date_of(t.last)?,
         aliases,
         count: t.count(id),
+        said,
     }))
 }
 
@@ -339,7 +359,9 @@ impl Collector for Tally {
     }
 }
 
-fn earliest(
+/// Of a (day, passage) kept and one found, the one whose day is `better` (the kept one on a
+/// tie): the earliest or the latest.
+pub(super) fn earliest(
     a: Option<(i64, DocAddress)>,
     b: Option<(i64, DocAddress)>,
     better: impl Fn(i64, i64) -> bool,

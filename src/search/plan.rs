@@ -833,9 +833,10 @@ impl Planner<'_> {
             hl.entities.push(id.clone());
         }
         if said {
-            let field = FieldName::new(self.fields.said, "said");
-            let said = Logical::Keyword { field, token: id };
-            return Ok(Logical::Constant(Box::new(said), SAID_SCORE));
+            return Ok(Logical::Constant(
+                Box::new(said_by(self.fields, &id)),
+                SAID_SCORE,
+            ));
         }
         Ok(entity_mentions(self.fields, &id))
     }
@@ -936,6 +937,15 @@ pub fn entity_mentions(fields: &Fields, id: &str) -> Logical {
     Logical::Terms {
         field: text_field(fields),
         terms: vec![(format!("{ENTITY_PREFIX}{id}"), 1.0)],
+    }
+}
+
+/// The passages where the entity `id` speaks, as `said:@id` plans (unscored).
+pub fn said_by(fields: &Fields, id: &str) -> Logical {
+    let field = FieldName::new(fields.said, "said");
+    Logical::Keyword {
+        field,
+        token: id.to_owned(),
     }
 }
 

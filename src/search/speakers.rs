@@ -8,10 +8,10 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::Searcher;
-use super::entities::selection;
+use super::entities::{earliest, selection};
 use crate::corpus::Date;
 use crate::entities::Gazetteer;
 use crate::error::Result;
@@ -93,6 +93,120 @@ pub fn top_speakers(searcher: &mut Searcher, request: &WhoRequest) -> Result<Vec
     });
     counts.truncate(request.limit);
     Ok(counts)
+}
+
+/// Where one entity speaks (`attache entity` of a speaker): how often, its name and type as
+/// the speeches give them, and the first and last dates.
+#[derive(Debug, Clone, Serialize)]
+pub struct Speaking {
+    /// Passages where it speaks.
+    pub passages: u64,
+    /// Distinct articles among them.
+    pub articles: u64,
+    /// Date of the earliest of them, as written.
+    pub first_date: Option<String>,
+    /// Date of the latest, as written.
+    pub last_date: Option<String>,
+    /// What it is, as the speakers' values say: `person`, `state`…
+    #[serde(skip)]
+    pub kind: String,
+    /// The name most often written.
+    #[serde(skip)]
+    pub name: String,
+}
+
+/// Where the entity `id` speaks, `None` when it never does.
+///
+/// # Errors
+/// A failure reading the index.
+pub fn speaking(searcher: &mut Searcher, id: &str) -> Result<Option<Speaking>> {
+    let fields = &searcher.index().fields;
+    let query = super::plan::said_by(fields, id).lower(super::plan::DayFields::of(fields));
+    let reader = searcher.reader().searcher();
+    let (mut tally, (first, last)) =
+        searcher.guard(|| Ok(reader.search(query.as_ref(), &(Tally, DaySpan))?))?;
+    let Some(c) = tally.remove(id) else {
+        return Ok(None);
+    };
+    let date_of = |found: Option<(i64, DocAddress)>| -> Result<Option<String>> {
+        found.map_or(Ok(None), |(_, address)| searcher.stored_date(address))
+    };
+    let name = c
+        .names
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+        .map_or_else(|| id.to_owned(), |(n, _)| n.clone());
+    Ok(Some(Speaking {
+        passages: c.passages,
+        articles: c.articles.len() as u64,
+        first_date: date_of(first)?,
+        last_date: date_of(last)?,
+        kind: c.kind,
+        name,
+    }))
+}
+
+/// The earliest and latest passage matched, by their date's first and last day (ties: the
+/// first in index order).
+struct DaySpan;
+
+type Span = (Option<(i64, DocAddress)>, Option<(i64, DocAddress)>);
+
+struct SegmentSpan {
+    segment: SegmentOrdinal,
+    day_lo: Column<i64>,
+    day_hi: Column<i64>,
+    span: Span,
+}
+
+impl Collector for DaySpan {
+    type Fruit = Span;
+    type Child = SegmentSpan;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentSpan> {
+        let ff = reader.fast_fields();
+        Ok(SegmentSpan {
+            segment,
+            day_lo: ff.i64(fast::DAY_LO)?,
+            day_hi: ff.i64(fast::DAY_HI)?,
+            span: (None, None),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Span>) -> tantivy::Result<Span> {
+        let mut span: Span = (None, None);
+        for (first, last) in fruits {
+            span.0 = earliest(span.0, first, |new, old| new < old);
+            span.1 = earliest(span.1, last, |new, old| new > old);
+        }
+        Ok(span)
+    }
+}
+
+impl SegmentCollector for SegmentSpan {
+    type Fruit = Span;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let address = DocAddress::new(self.segment, doc);
+        if let Some(lo) = self.day_lo.first(doc) {
+            self.span.0 = earliest(self.span.0, Some((lo, address)), |new, old| new < old);
+        }
+        if let Some(hi) = self.day_hi.first(doc) {
+            self.span.1 = earliest(self.span.1, Some((hi, address)), |new, old| new > old);
+        }
+    }
+
+    fn harvest(self) -> Span {
+        self.span
+    }
 }
 
 /// Counts for one speaker.

@@ -210,3 +210,39 @@ fn an_entity_recognised_with_two_types_is_listed_with_the_known_one() {
     );
     env.run_ok(&["entities", "--type", "unknown"], 1);
 }
+
+/// A delegate the speeches name as their speaker, whom no text mentions, is known to `entity`
+/// as `who` and `said:` know it: where it speaks, and when (it said "no mention" before).
+#[test]
+fn entity_of_a_speaker_no_text_mentions_says_where_it_speaks() {
+    let env = TestEnv::new();
+    env.add_fixtures("meta");
+    env.index();
+    let out = env.run_ok(&["entity", "Catherine Colonna"], 0);
+    assert_eq!(
+        out.stdout,
+        "Catherine Colonna (@catherine-colonna, person)\n\
+         mentions    none\n\
+         speaks      in 1 passage of 1 article, 2023 / 2023 (said:@catherine-colonna)\n",
+        "{out}"
+    );
+    let json: serde_json::Value = serde_json::from_str(
+        &env.run_ok(&["entity", "@catherine-colonna", "--json"], 0)
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(json["mentions"], 0);
+    assert_eq!(
+        json["said"],
+        serde_json::json!({"passages": 1, "articles": 1, "first_date": "2023", "last_date": "2023"})
+    );
+    // A mentioned entity that also speaks has both lines; one that does neither, neither.
+    let out = env.run_ok(&["entity", "@zelensky"], 0);
+    assert!(out.stdout.contains("\nmentions    "), "{out}");
+    assert!(out.stdout.contains("\nspeaks      in "), "{out}");
+    let out = env.run_ok(&["entity", "@nosuchxyz"], 1);
+    assert_eq!(
+        out.stderr,
+        "no mention of '@nosuchxyz' in the index, and it speaks nowhere\n"
+    );
+}

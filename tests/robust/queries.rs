@@ -380,7 +380,7 @@ fn entities_and_who_say_what_is_wrong_instead_of_listing_nothing() {
     let out = env.run(&["entity", "foo\nbar\u{1b}[31m"]);
     assert_eq!(out.code, 1, "{out}");
     assert_eq!(
-        out.stderr, "no mention of 'foo\\u{a}bar\\u{1b}[31m' in the index\n",
+        out.stderr, "no mention of 'foo\\u{a}bar\\u{1b}[31m' in the index, and it speaks nowhere\n",
         "{out}"
     );
 }
