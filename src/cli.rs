@@ -100,7 +100,8 @@ pub enum Command {
     Stats(StatsArgs),
     /// List the entities most mentioned in the passages matching QUERY (or in all passages).
     Entities(EntitiesArgs),
-    /// Show what the index knows of one entity: spellings seen, first and last mention.
+    /// Show what the index knows of one entity: names matched, first and last mention, where it
+    /// speaks.
     Entity(EntityArgs),
     /// Count the passages matching QUERY (or all) per year, month, day, metadata field,
     /// source, entity or entity type, as a bar chart; `--svg` draws it for a report.
