@@ -677,3 +677,43 @@ fn facet_rows_align_by_display_columns() {
     assert_eq!(ends.len(), 4, "{out}");
     assert!(ends.iter().all(|&e| e == ends[0]), "{ends:?}\n{out}");
 }
+
+/// A value written in other capitals or spacing (`Mr. GROMYKO`, `Mr.  Gromyko`) is one row,
+/// named by its most frequent spelling, and counts what `speaker:"…"` finds.
+#[test]
+fn facet_values_differing_in_case_are_one_row() {
+    let env = TestEnv::empty();
+    let lines: Vec<String> = [
+        ("a", "Mr. Gromyko", "TASS"),
+        ("b", "Mr. GROMYKO", "Tass"),
+        ("c", "Mr.  Gromyko", "TASS"),
+        ("d", "GROMYKO", "TASS"),
+        ("e", "Mr. Ali", "Reuters"),
+    ]
+    .iter()
+    .map(|(id, speaker, source)| {
+        json!({"id": id, "date": "1960", "speaker": speaker, "source": source, "body": "The delegates spoke of the grain corridor at length today."})
+            .to_string()
+    })
+    .collect();
+    env.write("corpus/speakers.jsonl", lines.join("\n") + "\n");
+    env.index();
+    let (rows, summary, out) = facets_json(&env, &["--by", "speaker", "grain"]);
+    assert_eq!(
+        table(&rows),
+        [
+            row("Mr. Gromyko", 3, 3),
+            row("GROMYKO", 1, 1),
+            row("Mr. Ali", 1, 1)
+        ],
+        "{out}"
+    );
+    assert_eq!(summary["values"], 3, "{out}");
+    assert_eq!(env.count("grain speaker:\"Mr. Gromyko\""), (3, 3));
+    let (rows, _, out) = facets_json(&env, &["--by", "source", "grain"]);
+    assert_eq!(
+        table(&rows),
+        [row("TASS", 4, 4), row("Reuters", 1, 1)],
+        "{out}"
+    );
+}

@@ -65,6 +65,44 @@ pub struct Counts {
     pub values: HashMap<String, Tally>,
 }
 
+impl Counts {
+    /// Counts values that differ only in case and spacing as one (`Mr. GROMYKO`, `Mr.
+    /// Gromyko`: one speaker, as the UNGDC's records write him either way), named by the
+    /// spelling with the most passages (ties: single spaces, then the fewest capitals, then
+    /// byte order: `Mr. Gromyko` before `Mr.  Gromyko` and `Mr. GROMYKO`).
+    pub fn fold_case(&mut self) {
+        let mut groups: HashMap<String, Vec<(String, Tally)>> = HashMap::new();
+        for (value, tally) in self.values.drain() {
+            let folded = value
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase();
+            groups.entry(folded).or_default().push((value, tally));
+        }
+        for mut spellings in groups.into_values() {
+            let odd_spaces = |v: &str| v.split_whitespace().collect::<Vec<_>>().join(" ") != v;
+            let capitals = |v: &str| v.chars().filter(|c| c.is_uppercase()).count();
+            spellings.sort_by(|a, b| {
+                b.1.passages
+                    .cmp(&a.1.passages)
+                    .then_with(|| odd_spaces(&a.0).cmp(&odd_spaces(&b.0)))
+                    .then_with(|| capitals(&a.0).cmp(&capitals(&b.0)))
+                    .then_with(|| a.0.cmp(&b.0))
+            });
+            let mut spellings = spellings.into_iter();
+            let Some((name, mut tally)) = spellings.next() else {
+                continue;
+            };
+            if spellings.len() > 0 {
+                spellings.for_each(|(_, other)| tally.absorb(other));
+                tally.settle();
+            }
+            self.values.insert(name, tally);
+        }
+    }
+}
+
 /// Counts matches per value of a dimension.
 pub struct FacetCollector<'a> {
     /// The values counted.

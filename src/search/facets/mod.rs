@@ -228,8 +228,11 @@ pub fn facets(searcher: &mut Searcher, request: &FacetRequest) -> Result<Facets>
         dimension: dimension.as_ref(),
     };
     let reader = searcher.reader().searcher();
-    let counts = searcher.guard(|| Ok(reader.search(&query, &collector)?))?;
+    let mut counts = searcher.guard(|| Ok(reader.search(&query, &collector)?))?;
     query.check()?;
+    if matches!(request.by, FacetBy::Meta(_) | FacetBy::Source) {
+        counts.fold_case();
+    }
     // A timeline spans the index's periods (within the dates asked), so that the curves of
     // two queries line up and a word's first and last years show against the corpus's.
     let span = match (request.by.precision(), request.sort) {
