@@ -262,6 +262,29 @@ impl Searcher {
                 taken += 1;
             }
         }
+        // Ids are matched as written (they name files); one in other capitals is named, read
+        // from every id in turn (only when nothing starts with what was typed).
+        if alike.is_empty() {
+            let lower = prefix.to_lowercase();
+            for segment in searcher.segment_readers() {
+                let Ok(inverted) = segment.inverted_index(self.open.fields.article_id) else {
+                    continue;
+                };
+                let Ok(mut stream) = inverted.terms().stream() else {
+                    continue;
+                };
+                let mut taken = 0;
+                while taken < 3
+                    && let Some((term, _)) = stream.next()
+                {
+                    let term = String::from_utf8_lossy(term);
+                    if term.to_lowercase().starts_with(&lower) {
+                        alike.insert(term.into_owned());
+                        taken += 1;
+                    }
+                }
+            }
+        }
         match alike.into_iter().take(3).collect::<Vec<_>>() {
             ids if ids.is_empty() => Error::Invalid(format!(
                 "no article '{shown}' in the index: give an id as search prints it, \

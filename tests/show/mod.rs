@@ -265,6 +265,15 @@ fn show_errors_name_what_exists() {
         assert_one_line_error(&out),
         format!("attache: no article '00#3' in the index: did you mean {READOUT} or {REMARKS}?")
     );
+    // Ids are matched as written; one in other capitals is named.
+    let out = env.run(&["show", &REMARKS.to_uppercase()]);
+    assert_eq!(
+        assert_one_line_error(&out),
+        format!(
+            "attache: no article '{}' in the index: did you mean {REMARKS}?",
+            REMARKS.to_uppercase()
+        )
+    );
     let out = env.run(&["show", "memo.txt"]);
     assert_eq!(
         assert_one_line_error(&out),
