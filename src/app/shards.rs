@@ -5,6 +5,7 @@ use std::io::Write;
 
 use attache::index::IndexDir;
 use attache::index::shards::Period;
+use attache::render::wrap::pad;
 use attache::sharding::plan;
 
 use super::index::shown_key;
@@ -46,8 +47,8 @@ pub fn run(args: ShardsArgs) -> anyhow::Result<Exit> {
             };
             writeln!(
                 out,
-                "{:<24} {:<23} {:>9}  {files}",
-                shown_key(&shard.key),
+                "{} {:<23} {:>9}  {files}",
+                pad(&shown_key(&shard.key), 24),
                 period(shard.period.as_ref()),
                 shard.articles
             )?;
@@ -81,8 +82,8 @@ pub fn run(args: ShardsArgs) -> anyhow::Result<Exit> {
     for shard in &set.shards {
         writeln!(
             out,
-            "{:<24} {:<23} {:>9} {:>9}  {}",
-            shown_key(&shard.key),
+            "{} {:<23} {:>9} {:>9}  {}",
+            pad(&shown_key(&shard.key), 24),
             period(shard.period.as_ref()),
             shard.articles,
             shard.passages,

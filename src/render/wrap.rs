@@ -79,6 +79,13 @@ pub fn display_width(text: &str) -> usize {
     width
 }
 
+/// `text` followed by spaces up to `width` display columns (a table's column: a Chinese or
+/// Japanese character takes two); as it is when wider.
+pub fn pad(text: &str, width: usize) -> String {
+    let spaces = width.saturating_sub(display_width(text));
+    format!("{text}{:spaces$}", "")
+}
+
 /// `text` as (visible, chunk) runs: escape sequences are not visible.
 fn chunks(text: &str) -> impl Iterator<Item = (bool, &str)> {
     let mut rest = text;

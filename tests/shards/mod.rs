@@ -899,3 +899,45 @@ fn a_shard_set_suggests_as_one_index_does() {
         assert_eq!(set, one, "{word}");
     }
 }
+
+/// A set by source names the folder of a source in any script by its letters (`源 日本` was
+/// `no-source-…`, `Côte d'Ivoire` `c-te-d-ivoire-…`), and `shards` lists such sources in
+/// aligned columns.
+#[test]
+fn sources_in_any_script_get_readable_folders_and_aligned_rows() {
+    let env = TestEnv::empty();
+    let lines: Vec<String> = [("a", "源 日本"), ("b", "Côte d'Ivoire Today"), ("c", "Kyiv Post")]
+        .iter()
+        .map(|(id, source)| {
+            serde_json::json!({"id": id, "date": "2024", "source": source, "body": "The talks went on."})
+                .to_string()
+        })
+        .collect();
+    env.write("corpus/sources.jsonl", lines.join("\n") + "\n");
+    env.run_ok(
+        &[
+            "index",
+            "corpus",
+            "--shard-by",
+            "source",
+            "--threads",
+            "1",
+            "-q",
+        ],
+        0,
+    );
+    let mut folders: Vec<String> = std::fs::read_dir(env.path().join("index/shards"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .map(|name| name[..name.rfind('-').unwrap()].to_owned())
+        .collect();
+    folders.sort();
+    assert_eq!(folders, ["cote-d-ivoire-today", "kyiv-post", "源-日本"]);
+    assert_eq!(env.count("talks"), (3, 3));
+    let out = env.run_ok(&["shards"], 0);
+    let width =
+        |s: &str| unicode_width::UnicodeWidthStr::width(s.trim_end_matches("yes").trim_end());
+    let widths: Vec<usize> = out.stdout.lines().skip(1).map(width).collect();
+    assert_eq!(widths.len(), 3, "{out}");
+    assert!(widths.iter().all(|&w| w == widths[0]), "{widths:?}\n{out}");
+}

@@ -94,19 +94,26 @@ impl ShardBy {
     }
 
     /// The folder (under [`SHARDS_FOLDER`]) of the shard `key`: the key itself for dates; for
-    /// sources, a readable slug of the name and a hash that keeps distinct names apart.
+    /// sources, a readable slug of the name (lowercased, Latin letters without their accents,
+    /// letters and digits of any script kept, `-` for the rest, at most 40 characters) and a
+    /// hash that keeps distinct names apart: `Côte d'Ivoire` → `cote-d-ivoire-…`, `新华社` →
+    /// `新华社-…`.
     pub fn folder(self, key: &str) -> String {
         match self {
             ShardBy::Source => {
                 let mut slug = String::new();
-                for c in key.chars().flat_map(char::to_lowercase) {
-                    match c.is_ascii_alphanumeric() {
+                let mut chars = 0;
+                for c in key.chars().map(unaccented).flat_map(char::to_lowercase) {
+                    if chars == 40 {
+                        break;
+                    }
+                    match c.is_alphanumeric() {
                         true => slug.push(c),
                         false if !slug.ends_with('-') && !slug.is_empty() => slug.push('-'),
-                        false => {}
+                        false => continue,
                     }
+                    chars += 1;
                 }
-                slug.truncate(40);
                 let slug = match slug.trim_end_matches('-') {
                     "" => "no-source",
                     slug => slug,
@@ -116,6 +123,18 @@ impl ShardBy {
             }
             _ => key.to_owned(),
         }
+    }
+}
+
+/// A Latin letter without its accent (`ô` → `o`); any other character as it is.
+fn unaccented(c: char) -> char {
+    let mut base = None;
+    unicode_normalization::char::decompose_canonical(c, |d| {
+        base.get_or_insert(d);
+    });
+    match base {
+        Some(b) if b.is_ascii_alphabetic() => b,
+        _ => c,
     }
 }
 
@@ -413,6 +432,16 @@ mod tests {
         assert!(ShardBy::Source.folder("../..").starts_with("no-source-"));
         assert!(ShardBy::Source.folder(NO_SOURCE).starts_with("no-source-"));
         assert_eq!(ShardBy::Year.folder("1985"), "1985");
+        // Accents dropped from Latin letters, other scripts kept, at most 40 characters.
+        let slug = |key: &str| {
+            let folder = ShardBy::Source.folder(key);
+            folder[..folder.rfind('-').unwrap()].to_owned()
+        };
+        assert_eq!(slug("Côte d'Ivoire Today"), "cote-d-ivoire-today");
+        assert_eq!(slug("源 日本"), "源-日本");
+        assert_eq!(slug("Новая газета"), "новая-газета");
+        assert_eq!(slug("한국일보"), "한국일보");
+        assert_eq!(slug(&"新".repeat(50)), "新".repeat(40));
     }
 
     #[test]
