@@ -184,8 +184,13 @@ pub fn parse_line(bytes: &[u8]) -> Result<Article, String> {
 
 /// One JSON line as an object; the error says what is wrong.
 fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, String> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| format!("invalid UTF-8 at byte {} of the line", e.valid_up_to()))?;
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        format!(
+            "invalid UTF-8 at byte {} of the line{}",
+            e.valid_up_to(),
+            super::text::LATIN1_HINT
+        )
+    })?;
     match serde_json::from_str::<Object>(text) {
         Ok(Object(object)) => Ok(object),
         Err(e) if e.is_data() && e.to_string().starts_with(NOT_AN_OBJECT) => {
@@ -516,7 +521,9 @@ mod tests {
             ),
             (
                 b"{\"id\": \"a\", \"date\": \"2023\", \"body\": \"\xff\"}",
-                "invalid UTF-8 at byte 37 of the line",
+                "invalid UTF-8 at byte 37 of the line: attache reads UTF-8; a Latin-1 or \
+                 Windows-1252 file converts with `iconv -f WINDOWS-1252 -t UTF-8 FILE > \
+                 FILE.utf8`",
             ),
             // Ids that only a float holds: two of them met in its rounding.
             (

@@ -70,6 +70,11 @@ pub fn parse(id: &str, bytes: &[u8]) -> Result<Article, (Option<usize>, String)>
     parse_as(nfc_owned(id.to_owned()), bytes)
 }
 
+/// What an error of invalid UTF-8 adds: the likeliest cause, an older single-byte encoding,
+/// and the fix.
+pub const LATIN1_HINT: &str = ": attache reads UTF-8; a Latin-1 or Windows-1252 file converts \
+     with `iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE.utf8`";
+
 /// Why a file that opens with a UTF-16 byte-order mark is skipped, with the fix; `None` for
 /// any other file.
 pub fn utf16(bytes: &[u8]) -> Option<String> {
@@ -104,7 +109,7 @@ fn parse_as(id: String, bytes: &[u8]) -> Result<Article, (Option<usize>, String)
     let bom = bytes.len() - strip_bom(bytes).len();
     let text = std::str::from_utf8(&bytes[bom..]).map_err(|e| {
         let offset = bom + e.valid_up_to();
-        let message = format!("invalid UTF-8 at byte {offset}");
+        let message = format!("invalid UTF-8 at byte {offset}{LATIN1_HINT}");
         (Some(line_of(bytes, offset)), message)
     })?;
     let text = nfc(text);
@@ -371,7 +376,7 @@ mod tests {
         // Error offsets still count the mark's bytes.
         assert_eq!(
             err(b"\xef\xbb\xbfdate 2025 \xff"),
-            (Some(1), "invalid UTF-8 at byte 13".into())
+            (Some(1), format!("invalid UTF-8 at byte 13{LATIN1_HINT}"))
         );
     }
 
@@ -429,7 +434,8 @@ mod tests {
             (
                 b"date 2025 ok\nline two \xff\xfe",
                 Some(2),
-                "invalid UTF-8 at byte 22",
+                "invalid UTF-8 at byte 22: attache reads UTF-8; a Latin-1 or Windows-1252 \
+                 file converts with `iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE.utf8`",
             ),
             (
                 b"date 2025 \x00\x01\x02",
