@@ -138,8 +138,12 @@ const NOT_PLACES: &str = include_str!("../../data/not_places.tsv");
 /// after a title opens the name ("Mr. von Weizsäcker"), a particle hyphened to a name is part
 /// of it ("the Al-Aqsa Mosque"), a middle initial after a common word when a title introduces
 /// the name ("Prime Minister Múte B. Egede"), a date ends a body's name after "on" ("the
-/// Supreme Court on Tuesday").
-pub const RULES: &str = "heuristic rules 10";
+/// Supreme Court on Tuesday"). 11: a given name before a known person's surname alone that
+/// none of the person's full names could have (another initial, not a title, honorific or
+/// common word) names someone else of that surname ("Raisa Gorbachev", "Graça Machel");
+/// honorifics of South Asia, East Africa and Latin America are titles ("Shrimati", "Mzee",
+/// "Comandante", "Imam", "Herr").
+pub const RULES: &str = "heuristic rules 11";
 
 /// The data files whose words decide what the heuristic proposes, for the index's fingerprint.
 pub const DATA: &[&str] = &[
