@@ -539,8 +539,9 @@ impl<'g> Recognizer<'g> {
     /// Whether the folded names `given`, written before the known person `id`'s surname, may
     /// be that person's: one of them has the initial of the first word of one of the person's
     /// names of several words (`Mikhail`, `M. S.`, `Mikhael` for `Mikhail Gorbachev`; `Mohammad
-    /// Ashraf` for `Ashraf Ghani`) or is that word's ending (`Itzhak` for `Yitzhak`), or there
-    /// is nothing to tell: no given name, or no name of several words.
+    /// Ashraf` for `Ashraf Ghani`), is that word's ending (`Itzhak` for `Yitzhak`) or one edit
+    /// from it (`Conrad` for `Konrad`), or there is nothing to tell: no given name, or no name
+    /// of several words.
     fn given_names_fit(&self, id: &str, given: &[&str]) -> bool {
         let Some(entity) = self.gazetteer.by_id(id) else {
             return true;
@@ -552,7 +553,8 @@ impl<'g> Recognizer<'g> {
             .collect();
         let fits = |name: &str| {
             firsts.iter().any(|first| {
-                initial(first) == initial(name) || name.len() >= 4 && first.ends_with(name)
+                initial(first) == initial(name)
+                    || name.len() >= 4 && (first.ends_with(name) || one_edit_apart(first, name))
             })
         };
         given.is_empty() || firsts.is_empty() || given.iter().any(|name| fits(name))
@@ -603,6 +605,21 @@ fn initials_of(text: &str, words: &[WordRef<'_>], m: &Mention) -> Option<String>
 
 /// A name the text spells that the gazetteer does not give: the words `range` as written, with
 /// the id of their folded words (`heuristic::slug`).
+/// Whether `a` and `b` differ by one character replaced, added or removed.
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let same_start = short.iter().zip(&long).take_while(|(x, y)| x == y).count();
+    match long.len() - short.len() {
+        0 => short[same_start..]
+            .iter()
+            .skip(1)
+            .eq(long[same_start..].iter().skip(1)),
+        1 => short[same_start..].iter().eq(long[same_start + 1..].iter()),
+        _ => false,
+    }
+}
+
 /// The first letter of `word`, lowercased and without its accent (`É` → `e`, `М` → `м`).
 fn initial(word: &str) -> Option<char> {
     let c = word.chars().next()?.to_lowercase().next()?;
@@ -664,6 +681,10 @@ mod tests {
                 "{text}: {found:?}"
             );
         }
+        // A given name misspelt by one letter is the person's.
+        assert_eq!(ids("Conrad Adenauer spoke."), ["adenauer"]);
+        assert!(one_edit_apart("konrad", "conrad") && one_edit_apart("mikhail", "mikhal"));
+        assert!(one_edit_apart("leopold", "leopolds") && !one_edit_apart("heydar", "gaider"));
         assert_eq!(
             ids("The Gromyko-Gorbachev talks."),
             ["gromyko", "gorbachev"]
