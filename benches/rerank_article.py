@@ -18,27 +18,15 @@ INDEX holds the sample corpus and the UNGDC (`attache index corpus ../shared/cor
 and the top-10 passages never judged (counted as not relevant, so a variant that brings many in
 is scored pessimistically).
 """
-import collections, json, math, os, re, subprocess, sys
+import collections, math, os, re, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rerank_experiments import ndcg, needs, qrels, randomisation_p  # noqa: E402
+from rerank_experiments import ndcg, needs, qrels, randomisation_p, search  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SETS = {'judged': 'tests/relevance/', 'held-out': 'tests/relevance/heldout/',
         'analyst': 'tests/relevance/analyst/'}
 MEAN_CHARS = 514.0
-
-
-def search(attache, index, queries, ranking, n):
-    proc = subprocess.run([attache, 'search', '--queries', '-', '--index', index, '-n', str(n),
-                           '--per-article', '0', '--no-collapse', '--json', '--ranking', ranking],
-                          input='\n'.join(queries) + '\n', capture_output=True, text=True)
-    by = collections.defaultdict(list)
-    for line in proc.stdout.splitlines():
-        hit = json.loads(line)
-        if hit.get('type') == 'hit':
-            by[hit['line']].append(hit)
-    return [by[i + 1] for i in range(len(queries))]
 
 
 def doc(hit):

@@ -52,8 +52,8 @@ def randomisation_p(a, b, rounds=10000):
     return extreme / rounds
 
 
-def search(attache, index, queries, ranking):
-    proc = subprocess.run([attache, 'search', '--queries', '-', '--index', index, '-n', '200',
+def search(attache, index, queries, ranking, n=200):
+    proc = subprocess.run([attache, 'search', '--queries', '-', '--index', index, '-n', str(n),
                            '--per-article', '0', '--no-collapse', '--json', '--ranking', ranking],
                           input='\n'.join(queries) + '\n', capture_output=True, text=True)
     by = collections.defaultdict(list)
