@@ -664,11 +664,34 @@ pub fn title_from_body(body: &str) -> String {
         .char_indices()
         .nth(MAX)
         .map_or(sentence.len(), |(i, _)| i);
-    let cut = sentence[..cut].rfind(' ').unwrap_or(cut);
+    let cut = match sentence[..cut].rfind(' ') {
+        Some(space) => space,
+        // No space to cut at (Chinese, Japanese): not inside a character's cluster either.
+        None => cluster_start(sentence, cut),
+    };
     format!(
         "{}…",
         sentence[..cut].trim_end_matches([',', ';', ':', ' '])
     )
+}
+
+/// `at` (a char boundary of `text`), moved back to the start of the grapheme cluster it falls
+/// in: before a combining mark, a variation selector or a skin tone, and after a zero-width
+/// joiner, a cut would split a letter from its accent or an emoji sequence.
+fn cluster_start(text: &str, mut at: usize) -> usize {
+    use unicode_normalization::char::is_combining_mark;
+    let extends = |c: char| {
+        is_combining_mark(c)
+            || c == '\u{200d}'
+            || ('\u{fe00}'..='\u{fe0f}').contains(&c)
+            || ('\u{1f3fb}'..='\u{1f3ff}').contains(&c)
+    };
+    while at > 0
+        && (text[at..].chars().next().is_some_and(extends) || text[..at].ends_with('\u{200d}'))
+    {
+        at -= text[..at].chars().next_back().map_or(1, char::len_utf8);
+    }
+    at
 }
 
 /// The lines of `text`, as [`str::lines`] reads them but with a lone `\r` (a classic Mac OS
@@ -726,6 +749,15 @@ mod tests {
             title_from_body("U.S. plan sparks pushback"),
             "U.S. plan sparks pushback"
         );
+        // No space to cut at: the cut keeps a letter with its accent, an emoji sequence whole.
+        let accents = format!("x{}", "e\u{301}".repeat(70));
+        let title = title_from_body(&accents);
+        assert_eq!(title, format!("x{}…", "e\u{301}".repeat(59)));
+        let family = format!("x{}", "👩\u{200d}👩\u{200d}👧".repeat(30));
+        let title = title_from_body(&family);
+        assert_eq!(title, format!("x{}…", "👩\u{200d}👩\u{200d}👧".repeat(23)));
+        let title = title_from_body(&"习近平会见普京".repeat(30));
+        assert_eq!(title.chars().count(), 121);
     }
 
     #[test]
