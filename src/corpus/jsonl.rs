@@ -197,6 +197,12 @@ fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, String> {
             Err("expected a JSON object".into())
         }
         Err(e) if e.is_data() => Err(lowercase(e)),
+        // A lone surrogate (`"\ud800"`, cut from a pair by a broken export) is no character.
+        Err(e) if e.to_string().contains("hex escape") => Err(format!(
+            "malformed JSON: {}: a surrogate escape stands only in a pair, \\uD800–\\uDBFF then \
+             \\uDC00–\\uDFFF, naming one character",
+            lowercase(e)
+        )),
         Err(e) => Err(format!("malformed JSON: {}", lowercase(e))),
     }
 }
@@ -490,7 +496,18 @@ mod tests {
 
     #[test]
     fn bad_lines_say_why() {
-        let cases: [(&[u8], &str); 13] = [
+        let cases: [(&[u8], &str); 15] = [
+            (
+                br#"{"id": "a", "date": "2023", "body": "\ud800"}"#,
+                "malformed JSON: unexpected end of hex escape at column 44: a surrogate escape \
+                 stands only in a pair, \\uD800–\\uDBFF then \\uDC00–\\uDFFF, naming one character",
+            ),
+            (
+                br#"{"id": "a", "date": "2023", "body": "\udc00 x"}"#,
+                "malformed JSON: lone leading surrogate in hex escape at column 43: a surrogate \
+                 escape stands only in a pair, \\uD800–\\uDBFF then \\uDC00–\\uDFFF, naming one \
+                 character",
+            ),
             (
                 br#"{"id": "a", "date": "2023", "body": "x""#,
                 "malformed JSON: eof while parsing an object at column 39",
