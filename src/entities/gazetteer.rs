@@ -504,6 +504,22 @@ impl Gazetteer {
             if !all.iter().any(|(a, _, _)| a == name) {
                 all.insert(0, (name.to_owned(), Period::ALWAYS, false));
             }
+            // A body of the United Nations is written "UN …" and "U.N. …" as often as in full
+            // ("UN Population Fund"): those spellings are its aliases too.
+            if kind == Kind::Org {
+                let shortened: Vec<(String, Period, bool)> = all
+                    .iter()
+                    .filter_map(|(a, p, c)| Some((a.strip_prefix("United Nations ")?, *p, *c)))
+                    .flat_map(|(rest, p, c)| {
+                        [format!("UN {rest}"), format!("U.N. {rest}")].map(|a| (a, p, c))
+                    })
+                    .collect();
+                for (alias, period, capitalised) in shortened {
+                    if !all.iter().any(|(a, p, _)| *a == alias && *p == period) {
+                        all.push((alias, period, capitalised));
+                    }
+                }
+            }
             for (alias, period, capitalised) in &all {
                 let (period, capitalised) = (*period, *capitalised);
                 // "the White House": the article is text around the name, not part of it.
