@@ -280,8 +280,20 @@ impl Analyzer {
         // `ΣΟΦΟΣ` does (Unicode case folding does the same).
         // A Hebrew acronym's mark is the gershayim however typed (`"`, `״`), its geresh an
         // apostrophe.
-        let mut lower = raw
-            .to_lowercase()
+        let mut lower: String = raw.to_lowercase();
+        if lower.chars().any(folds_away) {
+            lower.retain(|c| !folds_away(c));
+        }
+        // Half-width katakana are the full-width ones (`ｶﾞ` = `ガ`), and a kana with a
+        // combining voicing mark its voiced letter.
+        if lower
+            .chars()
+            .any(|c| matches!(c, '\u{FF61}'..='\u{FF9F}' | '\u{3099}' | '\u{309A}'))
+        {
+            use unicode_normalization::UnicodeNormalization;
+            lower = lower.nfkc().collect();
+        }
+        let mut lower = lower
             .replace('’', "'")
             .replace('"', "\u{5f4}")
             .replace('\u{5f3}', "'")
@@ -413,7 +425,12 @@ pub fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
             let c = text[at..].chars().next().expect("a char boundary");
             if c.is_alphanumeric() {
                 if unspaced(c) {
+                    // The letter and the marks written on it (a Thai tone mark, a vowel sign,
+                    // a kana voicing mark): one written letter, one word.
                     next = at + c.len_utf8();
+                    while let Some(m) = text[next..].chars().next().filter(|&m| marks_letter(m)) {
+                        next += m.len_utf8();
+                    }
                     return Some(at..next);
                 }
                 break;
@@ -439,8 +456,11 @@ pub fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
             }
             let c = text[at..].chars().next().expect("a char boundary");
             let joins = (c.is_alphanumeric() && !unspaced(c))
+                || marks_letter(c)
                 || (c == '’' && next_is_word_char(text, at + c.len_utf8()))
-                || in_hebrew_acronym(text, at, c);
+                || in_hebrew_acronym(text, at, c)
+                || (inside_word(c) && next_is_word_char(text, at + c.len_utf8()))
+                || (is_armenian_mark(c) && text[..at].chars().next_back().is_some_and(is_armenian));
             if !joins {
                 break;
             }
@@ -457,7 +477,7 @@ pub fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 /// then a phrase of its letters, and finds them in a row inside a longer run of text, as
 /// Lucene's standard tokenizer does with ideographs (a run of them, read as one word, could only
 /// be found whole).
-pub(crate) fn unspaced(c: char) -> bool {
+pub fn unspaced(c: char) -> bool {
     matches!(
         c,
         // Thai, Lao; Myanmar; Hangul Jamo; Khmer.
@@ -485,6 +505,58 @@ pub(crate) fn unspaced(c: char) -> bool {
             | '\u{FF66}'..='\u{FF9F}'
             | '\u{20000}'..='\u{3FFFF}'
     )
+}
+
+/// Whether `c` is written on the letter before it rather than beside it: a combining mark
+/// of any script (a Devanagari virama, a Thai vowel sign or tone mark, a Myanmar or Khmer
+/// sign, a kana voicing mark), or a half-width kana voicing mark. It belongs to the word of
+/// that letter, and in a script without spaces makes one word with it: without it
+/// `प्रधानमंत्री` fell apart at each virama, and `ป่า` (forest) was `ปา`, as `ป้า` (aunt) was.
+fn marks_letter(c: char) -> bool {
+    !c.is_ascii()
+        && (matches!(c, '\u{FF9E}' | '\u{FF9F}')
+            || unicode_normalization::char::is_combining_mark(c))
+}
+
+/// Whether `c` is invisible inside a word and joins the letters around it: the zero-width
+/// non-joiner and joiner (Persian `می‌خواهم`, Indic conjuncts), the word joiner and a soft
+/// hyphen. Folding drops it, so a word is found however it was typed.
+fn inside_word(c: char) -> bool {
+    matches!(c, '\u{AD}' | '\u{200C}' | '\u{200D}' | '\u{2060}')
+}
+
+/// The Armenian emphasis, exclamation and question marks (`՛` `՜` `՞`), written over the
+/// stressed vowel inside or at the end of a word (`ինչո՞ւ`): part of the word, dropped by
+/// folding.
+fn is_armenian_mark(c: char) -> bool {
+    matches!(c, '\u{55B}'..='\u{55E}')
+}
+
+fn is_armenian(c: char) -> bool {
+    matches!(c, '\u{531}'..='\u{556}' | '\u{561}'..='\u{587}')
+}
+
+/// Whether `c` is dropped when a word is folded: Arabic vowel marks (harakat, shadda, sukun,
+/// the superscript alef, Quranic marks) and the tatweel, Hebrew points and cantillation, the
+/// Armenian marks of [`is_armenian_mark`], and the invisible joiners of [`inside_word`]. Text
+/// is mostly written without them, so a word typed plain finds its vocalised spelling and
+/// the other way round.
+fn folds_away(c: char) -> bool {
+    matches!(c,
+        '\u{610}'..='\u{61A}'
+        | '\u{640}'
+        | '\u{64B}'..='\u{65F}'
+        | '\u{670}'
+        | '\u{6D6}'..='\u{6DC}'
+        | '\u{6DF}'..='\u{6E8}'
+        | '\u{6EA}'..='\u{6ED}'
+        | '\u{591}'..='\u{5BD}'
+        | '\u{5BF}'
+        | '\u{5C1}'..='\u{5C2}'
+        | '\u{5C4}'..='\u{5C5}'
+        | '\u{5C7}'
+    ) || is_armenian_mark(c)
+        || inside_word(c)
 }
 
 /// Whether `c`, at byte `at` of `text`, marks a Hebrew acronym or abbreviation: a gershayim
@@ -553,21 +625,69 @@ mod tests {
     /// `σοφοσ` typed with a medial sigma at the end did not find `σοφος`; `ΣΟΦΟΣ` found both.
     #[test]
     fn letters_of_scripts_without_spaces_are_words_of_their_own() {
-        // Chinese, Japanese kana and kanji, Korean syllables, Thai: a letter a word; digits,
-        // Latin and Cyrillic words beside them stay whole; punctuation and a Thai tone mark
-        // (not a letter) are no word.
+        // Chinese, Japanese kana and kanji, Korean syllables, Thai: a letter a word, with the
+        // vowel signs and tone marks written on it; digits, Latin and Cyrillic words beside
+        // them stay whole; punctuation is no word.
         assert_eq!(
             exact_words(
                 "习近平会见普京。東京でプーチン大統領 서울에서 กรุงเทพ่ 2025年NATO峰会 Київ和"
             ),
             [
                 "习", "近", "平", "会", "见", "普", "京", "東", "京", "で", "プ", "ー", "チ", "ン",
-                "大", "統", "領", "서", "울", "에", "서", "ก", "ร", "ุ", "ง", "เ", "ท", "พ", "2025",
+                "大", "統", "領", "서", "울", "에", "서", "ก", "รุ", "ง", "เ", "ท", "พ่", "2025",
                 "年", "nato", "峰", "会", "київ", "和"
             ]
         );
         // An apostrophe joins Latin letters only.
         assert_eq!(exact_words("Xi's 习'近"), ["xi's", "习", "近"]);
+    }
+
+    /// `ป่า` (forest) and `ป้า` (aunt) were one word: the tone marks, no letters, were
+    /// dropped. A Hindi word fell apart at each virama.
+    #[test]
+    fn marks_written_on_a_letter_stay_with_it() {
+        assert_ne!(exact_words("ป่า"), exact_words("ป้า"));
+        assert_eq!(exact_words("ป่าไม้"), ["ป่", "า", "ไ", "ม้"]);
+        assert_eq!(exact_words("प्रधानमंत्री मोदी"), ["प्रधानमंत्री", "मोदी"]);
+        assert_eq!(exact_words("ລາວ່"), ["ລ", "າ", "ວ່"]);
+    }
+
+    /// `ինչո՞ւ` was two words, `ինչո` and `ւ`, which a query typed without the mark missed.
+    #[test]
+    fn armenian_marks_inside_words_are_ignored() {
+        assert_eq!(
+            exact_words("Ինչո՞ւ ես եկել: Այո՛"),
+            ["ինչու", "ես", "եկել", "այո"]
+        );
+        // Elsewhere the marks are no word and join nothing.
+        assert_eq!(exact_words("a՞b"), ["a", "b"]);
+    }
+
+    /// A vocalised Arabic or Hebrew word is its plain spelling: text is mostly written without
+    /// the marks, and a query typed plain found none of the marked spellings.
+    #[test]
+    fn arabic_harakat_and_hebrew_points_fold_away() {
+        assert_eq!(exact_words("السَّلَامُ عَلَيْكُمْ"), exact_words("السلام عليكم"));
+        assert_eq!(exact_words("القـــدس"), ["القدس"]);
+        assert_eq!(exact_words("שָׁלוֹם יְרוּשָׁלַיִם"), ["שלום", "ירושלים"]);
+    }
+
+    /// Half-width katakana (`ﾌﾟｰﾁﾝ`) found nothing written full-width (`プーチン`).
+    #[test]
+    fn half_width_kana_are_full_width() {
+        assert_eq!(exact_words("ﾌﾟｰﾁﾝ"), exact_words("プーチン"));
+        assert_eq!(exact_words("ｶﾞ"), ["ガ"]);
+        // A combining voicing mark makes the voiced letter.
+        assert_eq!(exact_words("カ\u{3099}"), ["ガ"]);
+    }
+
+    /// The zero-width non-joiner inside a Persian word split it in two.
+    #[test]
+    fn invisible_joiners_and_soft_hyphens_join_and_fold_away() {
+        assert_eq!(exact_words("می\u{200c}خواهم"), ["میخواهم"]);
+        assert_eq!(exact_words("nego\u{ad}tiations"), ["negotiations"]);
+        // Not at a word's end.
+        assert_eq!(exact_words("peace\u{ad} talks"), ["peace", "talks"]);
     }
 
     #[test]

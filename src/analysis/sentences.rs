@@ -64,8 +64,9 @@ pub const CLOSERS: [char; 13] = [
 /// Latin ones, the full-width ones of Chinese and Japanese, the Greek question mark, the
 /// Arabic question mark and full stop, the Armenian, Ethiopic, Myanmar and Khmer full stops,
 /// the Devanagari danda and double danda, and the Tibetan shad.
-const TERMINALS: [char; 17] = [
-    '.', '!', '?', '…', '。', '！', '？', '\u{37e}', '؟', '۔', '։', '።', '။', '។', '।', '॥', '།',
+const TERMINALS: [char; 19] = [
+    '.', '!', '?', '…', '。', '！', '？', '．', '｡', '\u{37e}', '؟', '۔', '։', '።', '။', '។', '।',
+    '॥', '།',
 ];
 
 /// Whether a byte may start one of [`TERMINALS`] in UTF-8: the scan for sentence ends skips
@@ -87,14 +88,37 @@ static TERMINAL_LEAD: [bool; 256] = {
     table
 };
 
-/// The full-width terminals of Chinese and Japanese, which always end a sentence, with or
-/// without whitespace after them (those scripts put none), whatever follows: they abbreviate
-/// nothing, and the scripts have no capitals to tell a sentence's start.
-const FULL_STOPS: [char; 3] = ['。', '！', '？'];
+/// The full-width terminals of Chinese and Japanese (and the half-width `｡`), which always end
+/// a sentence, with or without whitespace after them (those scripts put none), whatever
+/// follows: they abbreviate nothing, and the scripts have no capitals to tell a sentence's
+/// start.
+const FULL_STOPS: [char; 5] = ['。', '！', '？', '．', '｡'];
 
-/// Whether `text` ends in a full-width terminal, then closers (`。` `。」`).
-fn ends_in_full_stop(text: &str) -> bool {
-    text.trim_end_matches(CLOSERS).ends_with(FULL_STOPS)
+/// Whether `before` ends in a full stop, then closers (`。` `。」`), where `after` follows: a
+/// full-width terminal, or a Latin `.` `!` `?` written against a letter of a script without
+/// spaces (`会谈结束.普京表示`, `NATO.会议`), which there ends a sentence as `。` does.
+fn ends_in_full_stop(before: &str, after: &str) -> bool {
+    let before = before.trim_end_matches(CLOSERS);
+    let mut chars = before.chars();
+    match chars.next_back() {
+        Some(c) if FULL_STOPS.contains(&c) => true,
+        Some('.' | '!' | '?') => {
+            chars.next_back().is_some_and(super::unspaced)
+                || after.chars().next().is_some_and(super::unspaced)
+        }
+        _ => false,
+    }
+}
+
+/// Whether the terminal `c` at byte `at` of `text` is a full stop (see [`ends_in_full_stop`]),
+/// judged by the character before it and the one after its closers.
+fn full_stop_at(text: &str, at: usize, c: char) -> bool {
+    let rest = &text[at + c.len_utf8()..];
+    let after = rest.trim_start_matches(CLOSERS);
+    FULL_STOPS.contains(&c)
+        || matches!(c, '.' | '!' | '?')
+            && (text[..at].chars().next_back().is_some_and(super::unspaced)
+                || after.chars().next().is_some_and(super::unspaced))
 }
 
 /// Characters that break a clause between two words: Latin punctuation, brackets and dashes,
@@ -136,10 +160,14 @@ pub fn is_abbreviation(word: &str) -> bool {
     let Some(stem) = word.trim_start_matches(OPENERS).strip_suffix('.') else {
         return false;
     };
-    // `J.`, `U.S.`, `e.g.`, `a.m.`: every dot-separated part is a single letter.
+    // `J.`, `U.S.`, `e.g.`, `a.m.`: every dot-separated part is a single letter (not a letter
+    // of a script without spaces, which is a word).
     let letters = stem.split('.').all(|part| {
         let mut chars = part.chars();
-        chars.next().is_some_and(char::is_alphabetic) && chars.next().is_none()
+        chars
+            .next()
+            .is_some_and(|c| c.is_alphabetic() && !super::unspaced(c))
+            && chars.next().is_none()
     });
     letters || ABBREVIATIONS.contains(&stem)
 }
@@ -188,6 +216,16 @@ pub fn break_between(text: &str, before: Range<usize>, after: Range<usize>) -> B
     }
     if !terminal {
         return if clause { Break::Clause } else { Break::None };
+    }
+    // A terminal against a letter of a script without spaces ends a sentence there.
+    let next_to_unspaced =
+        |r: &Range<usize>| text[r.clone()].chars().next().is_some_and(super::unspaced);
+    if (next_to_unspaced(&before) || next_to_unspaced(&after))
+        && gap
+            .char_indices()
+            .any(|(i, c)| matches!(c, '.' | '!' | '?') && full_stop_at(text, before.end + i, c))
+    {
+        return Break::Sentence;
     }
     // A sentence end is followed by whitespace. A lone period inside a word (`3.5`, `U.S`,
     // `e.g`) holds no break; other terminal punctuation there (`Yes?No`) breaks a clause.
@@ -245,7 +283,7 @@ pub fn sentences(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
                 .map_or(text.len(), |i| next_start + i);
             // A whitespace word may begin before `start`, cut after a full stop.
             let word_start = word_start.max(start);
-            if ends_in_full_stop(&text[..end])
+            if ends_in_full_stop(&text[..end], &text[end..])
                 || boundary(&text[word_start..end], &text[next_start..next_end])
             {
                 let sentence = start..end;
@@ -276,7 +314,7 @@ fn next_sentence_end(text: &str, at: &mut usize, limit: usize) -> Option<usize> 
             continue;
         }
         let rest = &text[*at..limit];
-        if FULL_STOPS.contains(&c) {
+        if full_stop_at(&text[..limit], pos, c) {
             // Its closers, then anything: no whitespace needed.
             let closers = rest.len() - rest.trim_start_matches(CLOSERS).len();
             if closers < rest.len() {
@@ -359,7 +397,7 @@ mod tests {
             let mut start = word.start;
             for (i, c) in text[word.clone()].char_indices() {
                 let at = word.start + i + c.len_utf8();
-                if FULL_STOPS.contains(&c) {
+                if TERMINALS.contains(&c) && full_stop_at(text, at - c.len_utf8(), c) {
                     let rest = &text[at..word.end];
                     let end = at + rest.len() - rest.trim_start_matches(CLOSERS).len();
                     if end < word.end && start < end {
@@ -378,7 +416,7 @@ mod tests {
             let mut end = first.end;
             let mut word = first.clone();
             while let Some(next) = words.peek() {
-                if ends_in_full_stop(&text[word.clone()])
+                if ends_in_full_stop(&text[word.clone()], &text[next.clone()])
                     || boundary(&text[word.clone()], &text[next.clone()])
                 {
                     break;
@@ -414,7 +452,7 @@ mod tests {
         /// whatever terminals, closers, openers, abbreviations and whitespace the text holds.
         #[test]
         fn jumping_to_terminals_finds_what_reading_every_word_finds(
-            text in "(Mr|U|S|e|g|no|The|Ab|ab|1|中|ש|؟|।|،|\\.|!|\\?|…|。|？|”|」|\"|\\)|“|「|\\(| | |\n|\u{a0}|\u{85}){0,24}"
+            text in "(Mr|U|S|e|g|no|The|Ab|ab|1|中|서|ש|؟|।|،|\\.|!|\\?|…|。|？|”|」|\"|\\)|“|「|\\(| | |\n|\u{a0}|\u{85}){0,24}"
         ) {
             let found: Vec<Range<usize>> = sentences(&text).collect();
             proptest::prop_assert_eq!(found, word_by_word(&text));
@@ -491,6 +529,45 @@ mod tests {
         assert_eq!(break_between(text, 3..6, 9..12), Break::Clause);
         let text = "对话」。「习近";
         assert_eq!(break_between(text, 3..6, 15..18), Break::Sentence);
+    }
+
+    /// `．` and a Latin `.` `!` `?` typed against Chinese or Korean letters, without a space,
+    /// ended no sentence: a phrase and a title ran on across them.
+    #[test]
+    fn latin_and_full_width_periods_against_unspaced_letters_end_sentences() {
+        assert_eq!(
+            split("会谈结束.普京表示满意！NATO.会议继续．下一句?对 3.5 U.S. e.g. 서울.부산"),
+            [
+                "会谈结束.",
+                "普京表示满意！",
+                "NATO.",
+                "会议继续．",
+                "下一句?",
+                "对 3.5 U.S. e.g. 서울.",
+                "부산"
+            ]
+        );
+        let between = |text: &str| {
+            let words: Vec<_> = crate::analysis::word_spans(text).collect();
+            break_between(text, words[0].clone(), words[1].clone())
+        };
+        for text in [
+            "束.普",
+            "束．普",
+            "O.会",
+            "会.O",
+            "束!」普",
+            "서.부",
+            "束. 普",
+        ] {
+            assert_eq!(between(text), Break::Sentence, "{text}");
+        }
+        // Latin words and numbers keep their periods inside a sentence.
+        for text in ["3.5", "U.S", "e.g"] {
+            assert_eq!(between(text), Break::None, "{text}");
+        }
+        // A single letter of such a script before a period is a word, no initial.
+        assert!(!is_abbreviation("束."));
     }
 
     #[test]

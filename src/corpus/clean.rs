@@ -37,6 +37,19 @@ pub fn nfc(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// A JSON number as a metadata value: an integer as written, a number written with an
+/// exponent or a zero fraction that is a whole number as that integer (`1e2` and `78.0` are
+/// `100` and `78`, where serde_json, reading them as floats, gives `100.0` and `78.0`), any
+/// other as its shortest decimal (`0.5`).
+pub fn number_text(n: &serde_json::Number) -> String {
+    match n.as_f64() {
+        Some(f) if !n.is_u64() && !n.is_i64() && f.fract() == 0.0 && f.abs() < 9.0e15 => {
+            format!("{}", f as i64)
+        }
+        _ => n.to_string(),
+    }
+}
+
 /// [`nfc`] for an owned string: returned as is when it is already in form C.
 pub fn nfc_owned(text: String) -> String {
     match nfc(&text) {

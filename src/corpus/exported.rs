@@ -249,7 +249,7 @@ fn start(passage: PassageLine, id: String, line: usize) -> Pending {
         for value in values {
             match value {
                 Value::String(s) if !s.is_empty() => meta.push((key.clone(), nfc_owned(s))),
-                Value::Number(n) => meta.push((key.clone(), n.to_string())),
+                Value::Number(n) => meta.push((key.clone(), super::clean::number_text(&n))),
                 _ => {}
             }
         }

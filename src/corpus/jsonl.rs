@@ -285,7 +285,7 @@ fn article_from(mut object: Map<String, Value>) -> Result<Article, String> {
         .filter(|(key, _)| !key.trim().is_empty())
         .filter_map(|(key, value)| match value {
             Value::String(s) if !s.is_empty() => Some((nfc_owned(key), nfc_owned(s))),
-            Value::Number(n) => Some((nfc_owned(key), n.to_string())),
+            Value::Number(n) => Some((nfc_owned(key), super::clean::number_text(&n))),
             _ => None,
         })
         .collect();
@@ -492,6 +492,25 @@ mod tests {
         assert_eq!(a.meta, [("speaker".to_owned(), "Zelenśkyy".to_owned())]);
         // An escaped combining mark is composed too: normalising follows JSON decoding.
         assert_eq!(a.body, "In Kyïv.");
+    }
+
+    /// `"session": 1e2` was kept as `100.0`, and `78.0` as `78.0`: `session:100` found neither.
+    #[test]
+    fn whole_numbers_in_metadata_are_integers_however_written() {
+        let a = parse_line(
+            br#"{"id": "a", "date": "2023", "body": "x", "session": 1e2, "n": 78.0, "share": 0.5, "big": 18446744073709551615, "neg": -3}"#,
+        )
+        .unwrap();
+        let mut meta = a.meta.clone();
+        meta.sort();
+        let expected = [
+            ("big", "18446744073709551615"),
+            ("n", "78"),
+            ("neg", "-3"),
+            ("session", "100"),
+            ("share", "0.5"),
+        ];
+        assert_eq!(meta, expected.map(|(k, v)| (k.to_owned(), v.to_owned())));
     }
 
     #[test]

@@ -70,13 +70,21 @@ pub fn without_honorific(name: &str) -> &str {
             .chain(MORE_HONORIFICS.iter().map(|h| (*h).to_owned()));
         let mut stripped = None;
         for honorific in listed {
-            // The honorific, then a space (`Mr.Gromyko` and `Mrs` alone are left as they are).
+            // The honorific, then a space, or its period then a capital (`Mr.Facio`); `Mrs`
+            // alone and `Mrsa` are left as they are.
             if lower.starts_with(&honorific)
                 && let Some(rest) = name.get(honorific.len()..)
-                && rest.starts_with(char::is_whitespace)
+                && (rest.starts_with(char::is_whitespace)
+                    || honorific.ends_with('.') && rest.starts_with(char::is_uppercase))
                 && !rest.trim().is_empty()
             {
-                stripped = Some(rest.trim_start());
+                // `Mr . MBON IMPA`: a period typed apart from its honorific goes with it.
+                let rest = rest.trim_start();
+                let rest = match rest.strip_prefix('.') {
+                    Some(after) if after.starts_with(char::is_whitespace) => after.trim_start(),
+                    _ => rest,
+                };
+                stripped = Some(rest);
                 break;
             }
         }
@@ -943,7 +951,13 @@ mod tests {
             ("Dr. Ralph Bunche", "Ralph Bunche"),
             // Nothing after it, no space after it, or no honorific: as written.
             ("Mr.", "Mr."),
-            ("Mr.Gromyko", "Mr.Gromyko"),
+            ("Mr.gromyko", "Mr.gromyko"),
+            // A period typed apart, or no space after it (UNGDC speakers).
+            ("Mr . MBON IMPA", "MBON IMPA"),
+            ("Mr.Facio", "Facio"),
+            ("Mr.Mr. Mahe 'Uli'Uli TUPOUNIUA", "Mahe 'Uli'Uli TUPOUNIUA"),
+            ("Ms.Ulla Tørnæs", "Ulla Tørnæs"),
+            ("S.M. Krishna", "S.M. Krishna"),
             ("Mrsa Kovač", "Mrsa Kovač"),
             ("Sirimavo Bandaranaike", "Sirimavo Bandaranaike"),
             ("King Mswati III", "Mswati III"),

@@ -151,11 +151,27 @@ pub fn entity_profile(searcher: &mut Searcher, name: &str) -> Result<Option<Enti
     };
     let mut aliases: Vec<(String, u64)> = t.aliases.iter().map(|(a, n)| (a.clone(), *n)).collect();
     aliases.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut count = t.count(id);
+    // A delegate the text names only in capitals (`MBON IMPA`), with no type, is the person
+    // the speech's record names: the card says so, in the record's case (`Mbon Impa`).
+    if let Some(said) = &said
+        && Gazetteer::builtin().by_id(&count.id).is_none()
+    {
+        if count.kind == Kind::Unknown.as_str() {
+            count.kind = said.kind.parse::<Kind>().unwrap_or(Kind::Unknown).as_str();
+        }
+        let capitals = !count.name.chars().any(char::is_lowercase);
+        let mut analyzer = crate::analysis::Analyzer::new();
+        let same = analyzer.exact_words(&count.name) == analyzer.exact_words(&said.name);
+        if capitals && same {
+            count.name = said.name.clone();
+        }
+    }
     Ok(Some(EntityProfile {
         first_date: date_of(t.first)?,
         last_date: date_of(t.last)?,
         aliases,
-        count: t.count(id),
+        count,
         said,
     }))
 }

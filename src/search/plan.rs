@@ -664,7 +664,13 @@ impl Planner<'_> {
                     typed(text)
                 )));
             }
-            [(exact, _)] => exact.clone(),
+            [(exact, _)] if !exact.starts_with(crate::analysis::unspaced) => exact.clone(),
+            // A letter of a script without spaces is a word of its own, and the words after
+            // it follow at the next positions: `서울*` finds what `서울` finds, text starting
+            // with these letters.
+            [.., (last, _)] if last.starts_with(crate::analysis::unspaced) => {
+                return self.word_query(field, prefix, span, hl, positive);
+            }
             _ => {
                 let last = words.last().map_or("", |(exact, _)| exact.as_str());
                 return Err(error(format!(
@@ -990,13 +996,30 @@ pub fn date_filter(lower: Option<Date>, upper: Option<Date>) -> Logical {
 }
 
 fn check_phrase_length(words: &[String], span: &Span) -> Result<(), PlanError> {
-    match words.len() {
-        n if n > MAX_PHRASE_WORDS => Err(PlanError {
-            message: format!("phrase too long: {n} words, at most {MAX_PHRASE_WORDS}"),
-            span: span.clone(),
-        }),
-        _ => Ok(()),
+    let n = words.len();
+    if n <= MAX_PHRASE_WORDS {
+        return Ok(());
     }
+    // A run of Chinese or Japanese typed without spaces is a phrase of its letters.
+    let letters = words
+        .iter()
+        .filter(|w| w.starts_with(crate::analysis::unspaced))
+        .count();
+    let message = match letters * 2 > n {
+        true => format!(
+            "phrase too long: {n} words, of which {letters} are letters of a script written \
+             without spaces, each a word; a phrase has at most {MAX_PHRASE_WORDS}: search a \
+             shorter part of it, or its parts apart (separated by spaces)"
+        ),
+        false => format!(
+            "phrase too long: {n} words, at most {MAX_PHRASE_WORDS}: search a shorter part \
+             of it"
+        ),
+    };
+    Err(PlanError {
+        message,
+        span: span.clone(),
+    })
 }
 
 fn parse_date(text: &str, span: &Span) -> Result<Date, PlanError> {

@@ -138,6 +138,10 @@ fn marked(analyzer: &mut Analyzer, text: &str, highlight: &Highlight) -> Vec<Ran
         }
     });
     for (phrase, slop) in &phrases {
+        if *slop > 0 {
+            ranges.extend(sloppy_matches(&words, phrase, *slop).map(|i| words[i].span.clone()));
+            continue;
+        }
         for start in 0..words.len() {
             if let Some(matched) = match_phrase(&words[start..], phrase, *slop) {
                 let first = words[start].span.start;
@@ -150,6 +154,56 @@ fn marked(analyzer: &mut Analyzer, text: &str, highlight: &Highlight) -> Vec<Ran
         }
     }
     ranges
+}
+
+/// Indices (into `words`) of the words of every occurrence of a sloppy `phrase`, as the search
+/// defines one (`super::sloppy`): one occurrence of each of its words, each shifted back by its
+/// offset in the phrase, all within `slop` positions of each other, in any order
+/// (`"iraq kuwait invasion"~3` matches *Iraq invasion of Kuwait*). A word is marked when some
+/// window of `slop` positions holds it and an occurrence of every other word of the phrase.
+fn sloppy_matches(
+    words: &[WordInfo],
+    phrase: &[(usize, Option<usize>)],
+    slop: u32,
+) -> impl Iterator<Item = usize> {
+    // Each occurrence of a phrase word: (its shifted position, which of the phrase's words,
+    // index into `words`), sorted by shifted position.
+    let mut shifted: Vec<(isize, usize, usize)> = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        let Some(term) = word.term else { continue };
+        for (k, (offset, t)) in phrase.iter().enumerate() {
+            if *t == Some(term) {
+                shifted.push((word.position as isize - *offset as isize, k, i));
+            }
+        }
+    }
+    shifted.sort_unstable();
+    let slop = slop as isize;
+    let covers = |from: isize| {
+        let mut seen = vec![false; phrase.len()];
+        for &(_, k, _) in shifted.iter().filter(|e| e.0 >= from && e.0 <= from + slop) {
+            seen[k] = true;
+        }
+        seen.iter().all(|&b| b)
+    };
+    // A window starts at an occurrence: the windows that cover every word.
+    let windows: Vec<isize> = shifted
+        .iter()
+        .map(|e| e.0)
+        .filter(|&from| covers(from))
+        .collect();
+    let mut marked: Vec<usize> = shifted
+        .iter()
+        .filter(|e| {
+            windows
+                .iter()
+                .any(|&from| e.0 >= from && e.0 <= from + slop)
+        })
+        .map(|e| e.2)
+        .collect();
+    marked.sort_unstable();
+    marked.dedup();
+    marked.into_iter()
 }
 
 /// Offsets (into `words`) of an occurrence of `phrase` starting at `words[0]`. Each term of the
@@ -365,6 +419,28 @@ mod tests {
             ..Highlight::default()
         };
         assert_eq!(marked(text, &hl), ["Kremlin", "Ushakov"]);
+    }
+
+    /// `"iraq kuwait invasion"~3` found *Iraq invasion of Kuwait* and marked none of it: the
+    /// marking read a sloppy phrase's words in order only.
+    #[test]
+    fn sloppy_phrases_mark_their_words_out_of_order_too() {
+        let hl = |slop| Highlight {
+            phrases: vec![(
+                vec![
+                    (0, "iraq".into()),
+                    (1, "kuwait".into()),
+                    (2, "invasion".into()),
+                ],
+                slop,
+            )],
+            ..Highlight::default()
+        };
+        let text = "lessons of the Iraq invasion of Kuwait, and of Kuwait again";
+        assert_eq!(marked(text, &hl(3)), ["Iraq", "invasion", "Kuwait"]);
+        // Beyond the slop (offsets 0, 2, -1: a spread of 3), or across a sentence: nothing.
+        assert!(marked(text, &hl(2)).is_empty());
+        assert!(marked("Iraq invaded. Kuwait invasion", &hl(3)).is_empty());
     }
 
     #[test]

@@ -56,6 +56,7 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
     };
     let mut words = Vec::new();
     plain_words(&ast, &mut words);
+    let mut out: Vec<Suggestion> = id_suggestions(searcher, &ast)?;
     let mut analyzer = Analyzer::new();
     let field = searcher.index().fields.text;
     let tantivy = searcher.reader().searcher();
@@ -114,7 +115,6 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
         }
         Ok(false)
     };
-    let mut out: Vec<Suggestion> = Vec::new();
     for word in words {
         if out.iter().any(|s| s.word == word) {
             continue;
@@ -240,6 +240,78 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
     Ok(out)
 }
 
+/// For each `id:` of the query that names no article, the ids that differ from it only in
+/// case (`id:UNGDC-78-UKR` → `ungdc-78-UKR`): ids are matched as written, since they name files.
+fn id_suggestions(searcher: &Searcher, ast: &Node) -> Result<Vec<Suggestion>> {
+    let mut ids = Vec::new();
+    fielded_words(ast, "id", &mut ids);
+    let field = searcher.index().fields.article_id;
+    let generation = &searcher.index().generation;
+    let tantivy = searcher.reader().searcher();
+    let mut out = Vec::new();
+    for id in ids {
+        if id.contains('*') || out.iter().any(|s: &Suggestion| s.word == id) {
+            continue;
+        }
+        let term = Term::from_field_text(field, &id);
+        let mut alike = std::collections::BTreeSet::new();
+        let mut known = false;
+        for segment in tantivy.segment_readers() {
+            let inverted = segment.inverted_index(field)?;
+            known |= inverted
+                .doc_freq(&term)
+                .map_err(|e| Error::io(generation, e))?
+                > 0;
+        }
+        if known {
+            continue;
+        }
+        let lower = id.to_lowercase();
+        for segment in tantivy.segment_readers() {
+            let inverted = segment.inverted_index(field)?;
+            let mut stream = inverted
+                .terms()
+                .stream()
+                .map_err(|e| Error::io(generation, e))?;
+            while let Some((bytes, _)) = stream.next() {
+                if bytes.len() == id.len()
+                    && let Ok(other) = std::str::from_utf8(bytes)
+                    && other.to_lowercase() == lower
+                {
+                    alike.insert(other.to_owned());
+                }
+            }
+        }
+        if !alike.is_empty() {
+            out.push(Suggestion {
+                word: id,
+                terms: alike.into_iter().take(MAX_SUGGESTIONS).collect(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The values of `field:` terms of `node` that take part positively.
+fn fielded_words(node: &Node, name: &str, words: &mut Vec<String>) {
+    match node {
+        Node::Term {
+            field: Some(field),
+            text,
+            ..
+        } if field.name == name => words.push(text.clone()),
+        Node::Bool(clauses) => {
+            for (occur, clause) in clauses {
+                if *occur != Occur::MustNot {
+                    fielded_words(clause, name, words);
+                }
+            }
+        }
+        Node::Boost(inner, _) => fielded_words(inner, name, words),
+        _ => {}
+    }
+}
+
 /// Adds to `out` the suggestion for `word`: the most frequent of the close words `found`
 /// (ties in byte order) that a live passage holds, when there are any.
 fn push_ranked(
@@ -309,11 +381,9 @@ pub fn corrected(query: &str, suggestions: &[Suggestion]) -> Option<String> {
 
 fn term_spans(node: &Node, spans: &mut Vec<(parse::Span, String)>) {
     match node {
-        Node::Term {
-            field: None,
-            text,
-            span,
-        } => spans.push((span.clone(), text.clone())),
+        Node::Term { field, text, span } if field.as_ref().is_none_or(|f| f.name == "id") => {
+            spans.push((span.clone(), text.clone()))
+        }
         Node::Bool(clauses) => {
             for (_, clause) in clauses {
                 term_spans(clause, spans);
@@ -348,6 +418,22 @@ mod tests {
             Some("ushakov said \"Ushakof\"")
         );
         assert_eq!(corrected("Kremlin", &s), None);
+        // An id in other capitals, replaced after its `id:`.
+        let s = [Suggestion {
+            word: "UNGDC-78-UKR".into(),
+            terms: vec!["ungdc-78-UKR".into()],
+        }];
+        assert_eq!(
+            corrected("id:UNGDC-78-UKR peace", &s).as_deref(),
+            Some("id:ungdc-78-UKR peace")
+        );
+        let mut ids = Vec::new();
+        fielded_words(
+            &parse::parse("id:a -id:b title:c (id:d OR x)").unwrap(),
+            "id",
+            &mut ids,
+        );
+        assert_eq!(ids, ["a", "d"]);
     }
 
     #[test]

@@ -246,3 +246,24 @@ fn entity_of_a_speaker_no_text_mentions_says_where_it_speaks() {
         "no mention of '@nosuchxyz' in the index, and it speaks nowhere\n"
     );
 }
+
+/// `Mr . MBON IMPA`, as the UNGDC records some speakers: the period went into the name
+/// (`. Mbon Impa`), and `entity` called the delegate, named in capitals, of no type.
+#[test]
+fn a_speaker_recorded_with_a_period_apart_is_named_without_it() {
+    let env = TestEnv::empty();
+    let line = serde_json::json!({
+        "id": "ungdc-44-BDI", "date": "1989", "country": "BDI", "speaker": "Mr . MBON IMPA",
+        "body": "Mr. MBON IMPA (Burundi) (interpretation from French): I congratulate you on \
+                 your election. Burundi supports the efforts of the Secretary-General for peace.",
+    });
+    env.write("corpus/s.jsonl", format!("{line}\n"));
+    env.index();
+    let hit = &env.search_json("Burundi", &[]).hits[0];
+    assert_eq!(hit["speakers"][0]["name"], "Mbon Impa", "{hit}");
+    let out = env.run_ok(&["entity", "Mbon Impa"], 0);
+    assert!(
+        out.stdout.starts_with("Mbon Impa (@mbon-impa, person)\n"),
+        "{out}"
+    );
+}

@@ -689,6 +689,11 @@ fn facet_values_differing_in_case_are_one_row() {
         ("c", "Mr.  Gromyko", "TASS"),
         ("d", "GROMYKO", "TASS"),
         ("e", "Mr. Ali", "Reuters"),
+        // Punctuation and spaces fold too (`Mr.Facio`, `王 毅`).
+        ("f", "Mr.Gromyko", "TASS"),
+        ("g", "王毅", "Xinhua"),
+        ("h", "王 毅", "Xinhua"),
+        ("i", "王毅", "Xinhua"),
     ]
     .iter()
     .map(|(id, speaker, source)| {
@@ -702,18 +707,20 @@ fn facet_values_differing_in_case_are_one_row() {
     assert_eq!(
         table(&rows),
         [
-            row("Mr. Gromyko", 3, 3),
+            row("Mr. Gromyko", 4, 4),
+            row("王毅", 3, 3),
             row("GROMYKO", 1, 1),
             row("Mr. Ali", 1, 1)
         ],
         "{out}"
     );
-    assert_eq!(summary["values"], 3, "{out}");
-    assert_eq!(env.count("grain speaker:\"Mr. Gromyko\""), (3, 3));
+    assert_eq!(summary["values"], 4, "{out}");
+    assert_eq!(env.count("grain speaker:\"Mr. Gromyko\""), (4, 4));
+    assert_eq!(env.count("grain speaker:王毅"), (3, 3));
     let (rows, _, out) = facets_json(&env, &["--by", "source", "grain"]);
     assert_eq!(
         table(&rows),
-        [row("TASS", 4, 4), row("Reuters", 1, 1)],
+        [row("TASS", 5, 5), row("Xinhua", 3, 3), row("Reuters", 1, 1)],
         "{out}"
     );
 }

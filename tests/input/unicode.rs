@@ -151,3 +151,83 @@ fn punctuation_of_other_scripts_breaks_phrases_and_hebrew_acronyms_are_words() {
     let hi = env.search_json("विदेश", &[]);
     assert_eq!(hi.hits[0]["title"], "भारत शांति का समर्थन करता है।");
 }
+
+/// Marks written on letters, vowel points and invisible joiners: a word is found however it
+/// was typed (Thai tone marks tell words apart and stay; Arabic harakat, Hebrew points, the
+/// Armenian question mark inside a word, the Persian zero-width non-joiner and half-width kana
+/// fold away); a Latin period against Chinese letters ends a sentence (a title, a phrase); a
+/// `*` after letters of a script without spaces finds them in a run; `「…」` is a quotation.
+#[test]
+fn marks_points_and_joiners_fold_and_other_scripts_end_sentences_and_quote() {
+    let env = TestEnv::empty();
+    env.write(
+        "corpus/th.txt",
+        " date 2025-11-20 \nรัฐบาลจะปกป้องป่าทั้งหมดในวันนี้\n",
+    );
+    env.write("corpus/th2.txt", " date 2025-11-21 \nป้าของเขาไม่เห็นด้วย\n");
+    env.write(
+        "corpus/ar.txt",
+        " date 2025-11-22 \nقال الوزير: السَّلَامُ عَلَيْكُمْ في القـــدس.\n",
+    );
+    env.write(
+        "corpus/he.txt",
+        " date 2025-11-22 \nהשגריר אמר שָׁלוֹם בִּירוּשָׁלַיִם.\n",
+    );
+    env.write(
+        "corpus/hy.txt",
+        " date 2025-11-22 \nԻնչո՞ւ է նախարարը մեկնել:\n",
+    );
+    env.write(
+        "corpus/fa.txt",
+        " date 2025-11-22 \nوزیر گفت که می\u{200c}خواهیم صلح کنیم.\n",
+    );
+    env.write(
+        "corpus/ja.txt",
+        " date 2025-11-23 \nﾌﾟｰﾁﾝ大統領が会談した。\n",
+    );
+    env.write(
+        "corpus/ko.txt",
+        " date 2025-11-23 \n서울에서 정상회담이 열렸다.\n",
+    );
+    env.write(
+        "corpus/zh.txt",
+        " date 2025-11-24 \n会谈结束.普京表示满意。王毅表示：「和平谈判是唯一出路。」\n",
+    );
+    env.index();
+    for (query, article, marked) in [
+        ("ป่า", "th.txt", "ป่า"),
+        ("ป้า", "th2.txt", "ป้า"),
+        ("السلام عليكم", "ar.txt", "السَّلَامُ"),
+        ("القدس", "ar.txt", "القـــدس"),
+        ("שלום", "he.txt", "שָׁלוֹם"),
+        ("ինչու", "hy.txt", "Ինչո՞ւ"),
+        ("میخواهیم", "fa.txt", "می\u{200c}خواهیم"),
+        ("プーチン", "ja.txt", "ﾌﾟｰﾁﾝ"),
+        ("서울*", "ko.txt", "서울"),
+        ("会議*", "", ""),
+        ("普京*", "zh.txt", "普京"),
+        ("quote:和平", "zh.txt", "和平"),
+    ] {
+        let search = env.search_json(query, &[]);
+        if article.is_empty() {
+            assert!(search.hits.is_empty(), "{query}\n{}", search.out);
+            assert_eq!(search.out.code, 1, "{query}\n{}", search.out);
+            continue;
+        }
+        assert_eq!(search.articles(), [article], "{query}\n{}", search.out);
+        assert_eq!(
+            search.highlighted()[0][0],
+            marked,
+            "{query}\n{}",
+            search.out
+        );
+    }
+    // The Latin period between Chinese letters ends the first sentence: the title, and no
+    // phrase bridges it. Outside the quotation, no quote.
+    let zh = env.search_json("普京", &[]);
+    assert_eq!(zh.hits[0]["title"], "会谈结束.", "{}", zh.out);
+    for query in ["结束普京", "\"束 普\"~5", "quote:王毅"] {
+        let search = env.search_json(query, &[]);
+        assert!(search.hits.is_empty(), "{query}\n{}", search.out);
+    }
+}

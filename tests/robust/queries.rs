@@ -23,6 +23,15 @@ fn cases() -> Vec<Case> {
             format!("\"{long}\""),
             Err("bad query: column 1: phrase too long: 11111 words, at most 64"),
         ),
+        // An unquoted run of Chinese is a phrase of its letters: the error says so.
+        (
+            "和平".repeat(50),
+            Err(
+                "bad query: column 1: phrase too long: 100 words, of which 100 are letters of \
+                 a script written without spaces, each a word; a phrase has at most 64",
+            ),
+        ),
+        ("和平".repeat(32), Ok(1)),
         ("guarantee ".repeat(1024), Ok(0)),
         (format!("\"{}\"", "the ".repeat(64)), Ok(1)),
         (

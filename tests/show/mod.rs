@@ -274,6 +274,14 @@ fn show_errors_name_what_exists() {
             REMARKS.to_uppercase()
         )
     );
+    // So is one typed after `id:` in a search that finds nothing.
+    let upper = REMARKS.to_uppercase();
+    let out = env.run(&["search", &format!("id:{upper}")]);
+    assert_eq!(out.code, 1, "{out}");
+    assert!(
+        out.stderr.contains(&format!("did you mean id:{REMARKS}?")),
+        "{out}"
+    );
     let out = env.run(&["show", "memo.txt"]);
     assert_eq!(
         assert_one_line_error(&out),

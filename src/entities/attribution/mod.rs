@@ -48,8 +48,9 @@ pub const DATA: &str = include_str!("../../../data/attribution.tsv");
 /// index read otherwise is rebuilt, not updated. 2: a speaker's honorific is left out when
 /// looking the name up (`Mr. GROMYKO` is `@gromyko`); 3: and its title (`King Mswati III` is
 /// `Mswati III`); 4: a possessive after a space (`Australia 's`) and a low mark glued to a word
-/// (`regard„ esteem`), as scanned records write them, open no quotation.
-pub const SPEAKER_RULES: &str = "speaker rules 4";
+/// (`regard„ esteem`), as scanned records write them, open no quotation; 5: an honorific's
+/// period typed apart or against the name (`Mr . MBON IMPA`, `Mr.Facio`) goes with it.
+pub const SPEAKER_RULES: &str = "speaker rules 5";
 
 /// How far from its verb a speaker's phrase may reach, in words.
 const REACH: usize = 10;

@@ -1,7 +1,7 @@
 //! Quotation spans: which bytes of a passage stand inside quotation marks.
 //!
 //! Double quotes pair as written: `“…”`, `„…“` or `„…”`, `«…»`, `"…"` (straight quotes open and
-//! close in turn). A single `‘` or `'` opens a quote only at the start of a word (after a space,
+//! close in turn), and the corner brackets of Chinese and Japanese, `「…」` and `『…』`. A single `‘` or `'` opens a quote only at the start of a word (after a space,
 //! an opening bracket or the start of the passage, before a letter or digit), and closes at the
 //! next `’` or `'` that ends a word (not followed by a letter or digit), so the apostrophes of
 //! `Ukraine’s` and `don't` never open or close one. Quotes inside a quote belong to it. A quote
@@ -26,13 +26,13 @@ pub fn quote_spans(text: &str) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
     let mut open: Option<(usize, char)> = None;
     // Only quotation marks open or close a quote, and every one of them is an ASCII quote or
-    // a character whose UTF-8 lead byte is 0xC2 (`«` `»`) or 0xE2 (`“` `”` `‘` `’` `„`): the
-    // bytes in between are skipped without decoding.
+    // a character whose UTF-8 lead byte is 0xC2 (`«` `»`), 0xE2 (`“` `”` `‘` `’` `„`) or 0xE3
+    // (`「` `」` `『` `』`): the bytes in between are skipped without decoding.
     let bytes = text.as_bytes();
     let mut from = 0;
     while let Some(skip) = bytes[from..]
         .iter()
-        .position(|&b| matches!(b, b'"' | b'\'' | 0xc2 | 0xe2))
+        .position(|&b| matches!(b, b'"' | b'\'' | 0xc2 | 0xe2 | 0xe3))
     {
         let at = from + skip;
         let c = text[at..].chars().next().expect("a char boundary");
@@ -76,7 +76,10 @@ fn closes(close: char, c: char, after: Option<char>) -> bool {
 
 /// Whether `c` may open or close a quote (see [`opens`] and the marks it closes with).
 fn is_quote_mark(c: char) -> bool {
-    matches!(c, '“' | '”' | '„' | '«' | '»' | '"' | '‘' | '’' | '\'')
+    matches!(
+        c,
+        '“' | '”' | '„' | '«' | '»' | '"' | '‘' | '’' | '\'' | '「' | '」' | '『' | '』'
+    )
 }
 
 /// The mark that closes a quote `c` opens here, before the text `rest`, if it opens one.
@@ -93,6 +96,8 @@ fn opens(c: char, before: Option<char>, rest: &str) -> Option<char> {
         // A low mark glued to the word before it (`regard„ esteem`) is a scanning remnant.
         '„' if free => Some('“'),
         '«' => Some('»'),
+        '「' => Some('」'),
+        '『' => Some('』'),
         '"' => Some('"'),
         // Some texts open with a closing mark: only at the start of a word.
         '”' if starts_word => Some('”'),
@@ -111,7 +116,7 @@ mod tests {
 
     #[test]
     fn quotes_of_every_kind_and_apostrophes_that_are_none() {
-        let cases: [(&str, &[&str]); 9] = [
+        let cases: [(&str, &[&str]); 10] = [
             (
                 "were “productive” and “marked a significant step forward.”",
                 &["“productive”", "“marked a significant step forward.”"],
@@ -134,6 +139,11 @@ mod tests {
             (
                 "“It goes on into the next paragraph",
                 &["“It goes on into the next paragraph"],
+            ),
+            // Corner brackets quote in Chinese and Japanese, nested ones inside.
+            (
+                "王毅表示：「和平谈判是『唯一』出路。」外交部说。",
+                &["「和平谈判是『唯一』出路。」"],
             ),
             // Scanning remnants: a possessive after a space, a low mark glued to a word.
             (
@@ -178,7 +188,7 @@ mod tests {
         /// sharing their lead bytes (`©`, `€`, `—`) a text holds.
         #[test]
         fn skipping_to_the_marks_finds_what_reading_every_character_finds(
-            text in "[a-zA-Z0-9 \"'“”‘’„«»©€—–(Ā\u{a0}]{0,40}"
+            text in "[a-zA-Z0-9 \"'“”‘’„«»「」『』ア©€—–(Ā\u{a0}]{0,40}"
         ) {
             proptest::prop_assert_eq!(quote_spans(&text), char_by_char(&text));
         }

@@ -15,6 +15,7 @@ use tantivy::columnar::Column;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::dimension::{Dimension, SegmentValues};
+use crate::analysis::{Analyzer, unspaced};
 use crate::index::schema::fast;
 
 /// Passages counted, and the keys of their articles (sorted and distinct once merged).
@@ -66,22 +67,37 @@ pub struct Counts {
 }
 
 impl Counts {
-    /// Counts values that differ only in case and spacing as one (`Mr. GROMYKO`, `Mr.
-    /// Gromyko`: one speaker, as the UNGDC's records write him either way), named by the
-    /// spelling with the most passages (ties: single spaces, then the fewest capitals, then
-    /// byte order: `Mr. Gromyko` before `Mr.  Gromyko` and `Mr. GROMYKO`).
+    /// Counts values that differ only in case, accents, spacing and punctuation as one (`Mr.
+    /// GROMYKO`, `Mr. Gromyko`, `Mr.Gromyko`: one speaker, as the UNGDC's records write him
+    /// every way; `王毅`, `王 毅`): values whose words, folded as the index folds them, are
+    /// the same letters. A row is named by the spelling with the most passages (ties: usual
+    /// spacing, then the fewest capitals, then byte order: `Mr. Gromyko` before `Mr.  Gromyko`
+    /// and `Mr. GROMYKO`, `王毅` before `王 毅`).
     pub fn fold_case(&mut self) {
+        let mut analyzer = Analyzer::new();
         let mut groups: HashMap<String, Vec<(String, Tally)>> = HashMap::new();
         for (value, tally) in self.values.drain() {
-            let folded = value
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase();
+            let mut folded = analyzer.exact_words(&value).concat();
+            if folded.is_empty() {
+                // No letters (`—`, `?`): only case and spacing fold.
+                folded = value
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .to_lowercase();
+            }
             groups.entry(folded).or_default().push((value, tally));
         }
         for mut spellings in groups.into_values() {
-            let odd_spaces = |v: &str| v.split_whitespace().collect::<Vec<_>>().join(" ") != v;
+            // Runs of whitespace, and spaces between letters of a script written without them.
+            let odd_spaces = |v: &str| {
+                v.split_whitespace().collect::<Vec<_>>().join(" ") != v
+                    || v.char_indices().any(|(i, c)| {
+                        c == ' '
+                            && v[..i].chars().next_back().is_some_and(unspaced)
+                            && v[i + 1..].chars().next().is_some_and(unspaced)
+                    })
+            };
             let capitals = |v: &str| v.chars().filter(|c| c.is_uppercase()).count();
             spellings.sort_by(|a, b| {
                 b.1.passages
