@@ -72,9 +72,14 @@ pub fn run(args: StatsArgs) -> anyhow::Result<Exit> {
             (false, Some(pid)) => format!(" (in progress: attache pid {pid} is writing the index)"),
             (false, None) => " (interrupted: `attache index` resumes it)".to_owned(),
         };
+        // A shard set's last run is its shards' last runs together.
+        let set = match dir.shard_set() {
+            Ok(Some(set)) => format!(" of {} shards", set.shards.len()),
+            _ => String::new(),
+        };
         writeln!(
             out,
-            "last run    {}{state}: {} added, {} changed, {} removed, {} unchanged; \
+            "last run    {}{set}{state}: {} added, {} changed, {} removed, {} unchanged; \
              {} passages written; {} skipped; {} in {:.1} s ({:.1} MB/s) from {}",
             serde_json::to_value(run.mode)?.as_str().unwrap_or("update"),
             run.added,

@@ -504,8 +504,15 @@ impl OpenIndex {
     }
 
     /// What the last indexing run did, as recorded with its last commit (a run that was
-    /// killed shows `complete: false`).
+    /// killed shows `complete: false`); of a shard set, its shards' last runs together (see
+    /// [`run::RunSummary::together`]).
     pub fn last_run(&self) -> Option<run::RunSummary> {
+        if !self.shards.is_empty() {
+            let runs: Vec<run::RunSummary> = (self.shards.iter())
+                .filter_map(|shard| payload_in(&shard.generation).map(|p| p.run))
+                .collect();
+            return run::RunSummary::together(&runs);
+        }
         read_payload(&self.index).map(|p| p.run)
     }
 

@@ -156,6 +156,56 @@ pub struct RunSummary {
     pub index_bytes: u64,
 }
 
+impl RunSummary {
+    /// The last runs of a shard set's shards as one: each shard's build reads the whole corpus
+    /// and keeps its own articles, so what was read (files, bytes, skipped lines) is one
+    /// shard's, the most any read, and the articles (each shard counts its own), what was
+    /// written (added, changed, removed, unchanged, kept, passages) and the time are the
+    /// shards' sums. Complete when every shard's is; `None` for no runs.
+    pub fn together(runs: &[RunSummary]) -> Option<RunSummary> {
+        let first = runs.first()?;
+        let mut all = RunSummary {
+            mode: first.mode,
+            rebuilt_because: runs.iter().find_map(|r| r.rebuilt_because.clone()),
+            complete: runs.iter().all(|r| r.complete),
+            ..RunSummary::default()
+        };
+        for run in runs {
+            if run.mode != all.mode {
+                all.mode = Mode::Update;
+            }
+            for root in &run.roots {
+                if !all.roots.contains(root) {
+                    all.roots.push(root.clone());
+                }
+            }
+            all.moved.extend(run.moved.iter().cloned());
+            all.files = all.files.max(run.files);
+            all.ignored_files = all.ignored_files.max(run.ignored_files);
+            all.articles += run.articles;
+            all.skipped = all.skipped.max(run.skipped);
+            all.bytes = all.bytes.max(run.bytes);
+            all.total_bytes = all.total_bytes.max(run.total_bytes);
+            if run.warnings.len() > all.warnings.len() {
+                all.warnings = run.warnings.clone();
+            }
+            all.added += run.added;
+            all.changed += run.changed;
+            all.removed += run.removed;
+            all.unchanged += run.unchanged;
+            all.kept += run.kept;
+            all.passages += run.passages;
+            all.seconds += run.seconds;
+            all.peak_memory_bytes = all.peak_memory_bytes.max(run.peak_memory_bytes);
+        }
+        all.megabytes_per_second = match all.seconds > 0.0 {
+            true => runs.iter().map(|r| r.bytes as f64).sum::<f64>() / 1e6 / all.seconds,
+            false => 0.0,
+        };
+        Some(all)
+    }
+}
+
 /// Running totals, for progress display.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Counts {

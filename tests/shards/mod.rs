@@ -941,3 +941,35 @@ fn sources_in_any_script_get_readable_folders_and_aligned_rows() {
     assert_eq!(widths.len(), 3, "{out}");
     assert!(widths.iter().all(|&w| w == widths[0]), "{widths:?}\n{out}");
 }
+
+/// `stats` of a shard set listed no last run: it is the shards' last runs together (what was
+/// written summed, what was read once, as each shard reads the whole corpus).
+#[test]
+fn stats_of_a_shard_set_shows_its_shards_last_runs_together() {
+    let env = TestEnv::new();
+    env.add_fixtures("shards");
+    build_by_year(&env);
+    let shards = env.run_ok(&["shards", "--index", "set", "--json"], 0);
+    let count = shards.stdout.lines().count();
+    let stats: Value =
+        serde_json::from_str(&env.run_ok(&["stats", "--index", "set", "--json"], 0).stdout)
+            .unwrap();
+    let run = &stats["last_run"];
+    assert_eq!(run["complete"], true, "{stats}");
+    assert_eq!(run["added"], stats["articles"], "{stats}");
+    assert_eq!(run["passages"], stats["passages"], "{stats}");
+    assert_eq!(run["articles"], stats["articles"], "{stats}");
+    let text = env.run_ok(&["stats", "--index", "set"], 0);
+    let line = text
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("last run"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.starts_with(&format!(
+            "last run    update of {count} shards: {} added",
+            stats["articles"]
+        )),
+        "{text}"
+    );
+}
