@@ -143,7 +143,11 @@ pub fn export(
 ) -> Result<ExportSummary> {
     let started = Instant::now();
     check_name(&request.name).map_err(Error::Invalid)?;
-    let (staging, removed_partial) = prepare(&request.dir)?;
+    let Prepared {
+        staging,
+        removed_partial,
+        made,
+    } = prepare(&request.dir)?;
     let written = write_all(searcher, request, &staging, progress);
     let Written {
         files,
@@ -153,8 +157,14 @@ pub fn export(
     } = match written {
         Ok(written) => written,
         Err(e) => {
-            // The folder is this run's own: nothing of a failed export stays behind.
+            // The folder is this run's own: nothing of a failed export stays behind, nor the
+            // folders made to hold it (when still empty).
             let _ = std::fs::remove_dir_all(&staging);
+            for folder in &made {
+                if std::fs::remove_dir(folder).is_err() {
+                    break;
+                }
+            }
             return Err(e);
         }
     };
@@ -285,10 +295,21 @@ fn mount_point(dir: &Path) -> bool {
     }
 }
 
+/// The folder an export is written to first, and what making it did.
+struct Prepared {
+    /// `DIR.partial`.
+    staging: PathBuf,
+    /// Whether a `DIR.partial` that a killed export had left was removed first.
+    removed_partial: bool,
+    /// The folders above it that did not exist and were made, the innermost first: removed
+    /// again when the export fails or is interrupted.
+    made: Vec<PathBuf>,
+}
+
 /// Checks the export folder (missing, or an empty folder: an export never mixes with older
 /// files) and creates the folder the export is written to first, `DIR.partial` beside it:
 /// renamed to `DIR` once complete, so an interrupted export never stands under the final name.
-fn prepare(dir: &Path) -> Result<(PathBuf, bool)> {
+fn prepare(dir: &Path) -> Result<Prepared> {
     match std::fs::read_dir(dir) {
         Ok(mut entries) => {
             if entries.next().is_some() {
@@ -333,6 +354,11 @@ fn prepare(dir: &Path) -> Result<(PathBuf, bool)> {
             dir.display()
         )));
     };
+    let made: Vec<PathBuf> = parent
+        .ancestors()
+        .take_while(|folder| std::fs::symlink_metadata(folder).is_err())
+        .map(Path::to_path_buf)
+        .collect();
     std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     let mut staging_name = name.to_os_string();
     staging_name.push(".partial");
@@ -354,7 +380,11 @@ fn prepare(dir: &Path) -> Result<(PathBuf, bool)> {
     };
     std::fs::write(created.join(WRITER_FILE), std::process::id().to_string())
         .map_err(|e| Error::io(&created, e))?;
-    Ok((created, removed))
+    Ok(Prepared {
+        staging: created,
+        removed_partial: removed,
+        made,
+    })
 }
 
 /// The documents of one article's passages.
@@ -607,6 +637,20 @@ mod tests {
         // The next export is not refused over a leftover folder.
         export(&searcher, &request, &mut |_| ControlFlow::Continue(())).unwrap();
         assert!(out.join(quickwit::DOCUMENTS_FILE).is_file());
+        // Folders made to hold a stopped export go too (they stayed); those there before
+        // stay, and so does one that something else wrote into meanwhile.
+        let deep = ExportRequest {
+            dir: tmp.path().join("a/b/c/out"),
+            ..request.clone()
+        };
+        export(&searcher, &deep, &mut |_| ControlFlow::Break(())).unwrap_err();
+        assert!(!tmp.path().join("a").exists());
+        assert!(tmp.path().is_dir());
+        std::fs::create_dir_all(tmp.path().join("a")).unwrap();
+        std::fs::write(tmp.path().join("a/keep.txt"), "x").unwrap();
+        export(&searcher, &deep, &mut |_| ControlFlow::Break(())).unwrap_err();
+        assert!(!tmp.path().join("a/b").exists());
+        assert!(tmp.path().join("a/keep.txt").is_file());
     }
 
     #[test]
