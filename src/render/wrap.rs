@@ -3,9 +3,12 @@
 //!
 //! Widths are display columns (`unicode-width`: a CJK character takes two, a combining accent
 //! none), and the SGR escape sequences the text output colours with take none. A line is broken
-//! only at a space, so a word is never split: a word longer than the line stands on a line of
-//! its own, past the width. A style open where a line breaks is closed before the break and
-//! opened again after the indent, so an underline never runs along the indent.
+//! at a space, so a word is never split: a word longer than the line stands on a line of its
+//! own, past the width. Text in a script written without spaces (Chinese, Japanese, Thai…) may
+//! also break between two of its letters, as such text is set (Korean, spaced, breaks at
+//! spaces), but never before a closing mark or stop (`。` `、` `」`), after an opening one, or
+//! between a letter and its marks. A style open where a line breaks is closed before the break
+//! and opened again after the indent, so an underline never runs along the indent.
 //!
 //! [`Wrap`] wraps everything written through it, line by line, with the indent each line
 //! suggests ([`hanging_indent`]), so a command's plain `writeln!`s fit without knowing it.
@@ -62,10 +65,77 @@ fn pieces(line: &str) -> Vec<Piece<'_>> {
             continue;
         }
         let end = rest.find(' ').unwrap_or(rest.len());
-        out.push(Piece::Word(&rest[..end]));
+        let word = &rest[..end];
+        match word.is_ascii() {
+            true => out.push(Piece::Word(word)),
+            false => {
+                // Breaks allowed inside: the parts stand with no space between them.
+                for (i, part) in unspaced_parts(word).into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(Piece::Spaces(""));
+                    }
+                    out.push(Piece::Word(part));
+                }
+            }
+        }
         rest = &rest[end..];
     }
     out
+}
+
+/// Whether `c` is a Hangul letter or jamo.
+fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{A960}'..='\u{A97F}' | '\u{AC00}'..='\u{D7FF}')
+}
+
+/// Characters no line starts with: closing marks, stops and commas, and the prolonged sound
+/// mark (the rule of Japanese and Chinese typesetting).
+const NO_LINE_START: &str = "。、，．！？：；」』）】》〉〕”’)]}>!?,.;:ー…‥・";
+
+/// `word` (no space in it) cut where a line may break between letters of a script written
+/// without spaces: before such a letter, or after one, but not before a mark written on a
+/// letter or a character no line starts with ([`NO_LINE_START`]), nor after an opening mark.
+/// A break before a style's escape sequence keeps the style with the letter it colours, and
+/// one after a reset leaves the reset with the letter it ends.
+fn unspaced_parts(word: &str) -> Vec<&str> {
+    use crate::analysis::unspaced;
+    use unicode_normalization::char::is_combining_mark;
+    let opener = |c: char| crate::analysis::sentences::OPENERS.contains(&c);
+    let mut parts = Vec::new();
+    let (mut start, mut at) = (0, 0);
+    let mut before: Option<char> = None;
+    let mut escape_at: Option<usize> = None;
+    while at < word.len() {
+        if word[at..].starts_with("\x1b[") {
+            let end = word[at + 2..]
+                .find(|c: char| ('@'..='~').contains(&c))
+                .map_or(word.len(), |i| at + i + 3);
+            // A reset ends the style of the letter before; any other opens one for the next.
+            match is_reset(&word[at..end]) {
+                true => escape_at = None,
+                false => {
+                    escape_at.get_or_insert(at);
+                }
+            }
+            at = end;
+            continue;
+        }
+        let c = word[at..].chars().next().expect("a char boundary");
+        let cut = escape_at.take().unwrap_or(at);
+        if let Some(b) = before {
+            let may_start = !is_combining_mark(c) && !NO_LINE_START.contains(c) && !opener(b);
+            // Korean puts spaces between its words, and breaks there.
+            let letter = |c: char| unspaced(c) && !is_hangul(c);
+            if may_start && (letter(c) || letter(b)) && cut > start {
+                parts.push(&word[start..cut]);
+                start = cut;
+            }
+        }
+        before = Some(c);
+        at += c.len_utf8();
+    }
+    parts.push(&word[start..]);
+    parts
 }
 
 /// The display width of `text`, SGR escapes (`ESC [ … m`) counted as nothing.
@@ -292,6 +362,33 @@ mod tests {
             wrap_line(line, 14, 3),
             "   a \x1b[4mvery long\x1b[0m\n   \x1b[4munderlined\x1b[0m\n   end"
         );
+    }
+
+    /// A snippet in Chinese ran past the terminal's edge: it had no space to break at.
+    #[test]
+    fn text_without_spaces_breaks_between_letters_but_not_before_a_stop() {
+        let line = "   习近平主席会见了来访的俄罗斯总统普京。双方就乌克兰问题交换了「意见」。";
+        let out = wrap_line(line, 20, 3);
+        for l in out.lines() {
+            assert!(l.width() <= 20, "{l:?}\n{out}");
+            let first = l.trim_start().chars().next().unwrap();
+            assert!(!NO_LINE_START.contains(first), "{l:?}\n{out}");
+        }
+        assert_eq!(out.replace("\n   ", ""), line);
+        // Nor after an opening bracket, nor between a Thai letter and its tone mark.
+        assert_eq!(
+            unspaced_parts("问题「意见」。"),
+            ["问", "题", "「意", "见」。"]
+        );
+        assert_eq!(unspaced_parts("ป่าไม้"), ["ป่", "า", "ไ", "ม้"]);
+        // A style opened before a letter goes with it.
+        assert_eq!(
+            unspaced_parts("会\x1b[4m见\x1b[0m了"),
+            ["会", "\x1b[4m见\x1b[0m", "了"]
+        );
+        // Latin words with accents are not split, nor Korean words (spaced as Latin ones).
+        assert_eq!(unspaced_parts("Türkiye’s"), ["Türkiye’s"]);
+        assert_eq!(unspaced_parts("정상회담이"), ["정상회담이"]);
     }
 
     #[test]
