@@ -529,7 +529,8 @@ fn inside_word(c: char) -> bool {
 /// stressed vowel inside or at the end of a word (`ինչո՞ւ`): part of the word, dropped by
 /// folding.
 fn is_armenian_mark(c: char) -> bool {
-    matches!(c, '\u{55B}'..='\u{55E}')
+    // Not the Armenian comma `՝` (U+055D) between them, which breaks a clause.
+    matches!(c, '\u{55B}' | '\u{55C}' | '\u{55E}')
 }
 
 fn is_armenian(c: char) -> bool {
@@ -659,8 +660,9 @@ mod tests {
             exact_words("Ինչո՞ւ ես եկել: Այո՛"),
             ["ինչու", "ես", "եկել", "այո"]
         );
-        // Elsewhere the marks are no word and join nothing.
+        // Elsewhere the marks are no word and join nothing; the Armenian comma is no mark.
         assert_eq!(exact_words("a՞b"), ["a", "b"]);
+        assert_eq!(exact_words("ասաց՝ բարև"), ["ասաց", "բարև"]);
     }
 
     /// A vocalised Arabic or Hebrew word is its plain spelling: text is mostly written without

@@ -88,26 +88,38 @@ static TERMINAL_LEAD: [bool; 256] = {
     table
 };
 
-/// The full-width terminals of Chinese and Japanese (and the half-width `｡`), which always end
-/// a sentence, with or without whitespace after them (those scripts put none), whatever
-/// follows: they abbreviate nothing, and the scripts have no capitals to tell a sentence's
-/// start.
-const FULL_STOPS: [char; 5] = ['。', '！', '？', '．', '｡'];
+/// The terminals that always end a sentence, with or without whitespace after them, whatever
+/// follows: the full-width ones of Chinese and Japanese (and the half-width `｡`), whose
+/// scripts put no space after them, and those of other scripts (the Greek question mark, the
+/// Arabic question mark and full stop, the Armenian, Ethiopic, Myanmar and Khmer full stops,
+/// the dandas, the Tibetan shad), which a text may run on from without a space
+/// (`कहा।प्रधानमंत्री`). They abbreviate nothing, and most of their scripts have no capitals to
+/// tell a sentence's start.
+const FULL_STOPS: [char; 15] = [
+    '。', '！', '？', '．', '｡', '\u{37e}', '؟', '۔', '։', '።', '။', '។', '।', '॥', '།',
+];
 
-/// Whether `before` ends in a full stop, then closers (`。` `。」`), where `after` follows: a
-/// full-width terminal, or a Latin `.` `!` `?` written against a letter of a script without
-/// spaces (`会谈结束.普京表示`, `NATO.会议`), which there ends a sentence as `。` does.
+/// Whether `before` ends in a full stop, then closers (`。` `。」`), where `after` follows: one
+/// of [`FULL_STOPS`], or a Latin `.` `!` `?` written with no space against a letter of a
+/// script without spaces (`会谈结束.普京表示`, `NATO.会议`), or between two letters of scripts
+/// without case (`कहा.प्रधानमंत्री`, `אמר.הנשיא`), which there ends a sentence as `。` does.
 fn ends_in_full_stop(before: &str, after: &str) -> bool {
     let before = before.trim_end_matches(CLOSERS);
     let mut chars = before.chars();
     match chars.next_back() {
         Some(c) if FULL_STOPS.contains(&c) => true,
-        Some('.' | '!' | '?') => {
-            chars.next_back().is_some_and(super::unspaced)
-                || after.chars().next().is_some_and(super::unspaced)
-        }
+        Some('.' | '!' | '?') => latin_stop_between(chars.next_back(), after.chars().next()),
         _ => false,
     }
+}
+
+/// Whether a Latin `.` `!` `?` between the characters `before` and `after` (after its
+/// closers), with no space, ends a sentence (see [`ends_in_full_stop`]).
+fn latin_stop_between(before: Option<char>, after: Option<char>) -> bool {
+    let caseless = |c: char| c.is_alphabetic() && !c.is_lowercase() && !c.is_uppercase();
+    before.is_some_and(super::unspaced)
+        || after.is_some_and(super::unspaced)
+        || before.is_some_and(caseless) && after.is_some_and(caseless)
 }
 
 /// Whether the terminal `c` at byte `at` of `text` is a full stop (see [`ends_in_full_stop`]),
@@ -117,8 +129,7 @@ fn full_stop_at(text: &str, at: usize, c: char) -> bool {
     let after = rest.trim_start_matches(CLOSERS);
     FULL_STOPS.contains(&c)
         || matches!(c, '.' | '!' | '?')
-            && (text[..at].chars().next_back().is_some_and(super::unspaced)
-                || after.chars().next().is_some_and(super::unspaced))
+            && latin_stop_between(text[..at].chars().next_back(), after.chars().next())
 }
 
 /// Characters that break a clause between two words: Latin punctuation, brackets and dashes,
@@ -217,10 +228,10 @@ pub fn break_between(text: &str, before: Range<usize>, after: Range<usize>) -> B
     if !terminal {
         return if clause { Break::Clause } else { Break::None };
     }
-    // A terminal against a letter of a script without spaces ends a sentence there.
-    let next_to_unspaced =
-        |r: &Range<usize>| text[r.clone()].chars().next().is_some_and(super::unspaced);
-    if (next_to_unspaced(&before) || next_to_unspaced(&after))
+    // A Latin terminal against a letter of a script without spaces or case may end a
+    // sentence there (only words of other scripts are looked at).
+    let bytes = text.as_bytes();
+    if (bytes[before.end - 1] >= 0x80 || bytes[after.start] >= 0x80)
         && gap
             .char_indices()
             .any(|(i, c)| matches!(c, '.' | '!' | '?') && full_stop_at(text, before.end + i, c))
@@ -452,7 +463,7 @@ mod tests {
         /// whatever terminals, closers, openers, abbreviations and whitespace the text holds.
         #[test]
         fn jumping_to_terminals_finds_what_reading_every_word_finds(
-            text in "(Mr|U|S|e|g|no|The|Ab|ab|1|中|서|ש|؟|।|،|\\.|!|\\?|…|。|？|”|」|\"|\\)|“|「|\\(| | |\n|\u{a0}|\u{85}){0,24}"
+            text in "(Mr|U|S|e|g|no|The|Ab|ab|1|中|서|ש|क|؟|।|،|\\.|!|\\?|…|。|？|”|」|\"|\\)|“|「|\\(| | |\n|\u{a0}|\u{85}){0,24}"
         ) {
             let found: Vec<Range<usize>> = sentences(&text).collect();
             proptest::prop_assert_eq!(found, word_by_word(&text));
@@ -568,6 +579,43 @@ mod tests {
         }
         // A single letter of such a script before a period is a word, no initial.
         assert!(!is_abbreviation("束."));
+    }
+
+    /// The stops of other scripts with no space after them (`कहा।प्रधानमंत्री`), and a Latin
+    /// period between two letters of scripts without case, ended no sentence: titles and
+    /// sloppy phrases ran on across them.
+    #[test]
+    fn stops_of_other_scripts_end_sentences_without_a_space() {
+        assert_eq!(
+            split("ने कहा।प्रधानमंत्री ने सुना। नेता बोले"),
+            ["ने कहा।", "प्रधानमंत्री ने सुना।", "नेता बोले"]
+        );
+        assert_eq!(
+            split("ينتهي الاجتماع؟الرئيس غادر"),
+            ["ينتهي الاجتماع؟", "الرئيس غادر"]
+        );
+        assert_eq!(
+            split("Ինչու՞ նա եկավ։Նա գնաց"),
+            ["Ինչու՞ նա եկավ։", "Նա գնաց"]
+        );
+        assert_eq!(split("ကြေညာခဲ့သည်။သစ်တော"), ["ကြေညာခဲ့သည်။", "သစ်တော"]);
+        assert_eq!(split("אמר.הנשיא הגיע"), ["אמר.", "הנשיא הגיע"]);
+        let between = |text: &str| {
+            let words: Vec<_> = crate::analysis::word_spans(text).collect();
+            break_between(text, words[0].clone(), words[1].clone())
+        };
+        for text in [
+            "कहा।प्रधानमंत्री",
+            "कहा.प्रधानमंत्री",
+            "الاجتماع؟الرئيس",
+            "אמר.הנשיא",
+        ] {
+            assert_eq!(between(text), Break::Sentence, "{text}");
+        }
+        // A period between Latin letters, or a Latin and a Hebrew one, is not one.
+        for text in ["U.S", "e.g", "a.ש"] {
+            assert_eq!(between(text), Break::None, "{text}");
+        }
     }
 
     #[test]

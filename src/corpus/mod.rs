@@ -676,18 +676,22 @@ pub fn title_from_body(body: &str) -> String {
 }
 
 /// `at` (a char boundary of `text`), moved back to the start of the grapheme cluster it falls
-/// in: before a combining mark, a variation selector or a skin tone, and after a zero-width
-/// joiner, a cut would split a letter from its accent or an emoji sequence.
-fn cluster_start(text: &str, mut at: usize) -> usize {
-    use unicode_normalization::char::is_combining_mark;
+/// in: before a combining mark (a Thai or Myanmar vowel sign, a tone mark), a variation
+/// selector or a skin tone, and after a zero-width joiner or a virama (the Khmer coeng, the
+/// Myanmar and Devanagari viramas, which join the next letter below or into a conjunct), a cut
+/// would split a letter from its marks or an emoji sequence.
+pub(crate) fn cluster_start(text: &str, mut at: usize) -> usize {
+    use unicode_normalization::char::{canonical_combining_class, is_combining_mark};
     let extends = |c: char| {
         is_combining_mark(c)
             || c == '\u{200d}'
             || ('\u{fe00}'..='\u{fe0f}').contains(&c)
             || ('\u{1f3fb}'..='\u{1f3ff}').contains(&c)
     };
+    let joins_next = |c: char| c == '\u{200d}' || canonical_combining_class(c) == 9;
     while at > 0
-        && (text[at..].chars().next().is_some_and(extends) || text[..at].ends_with('\u{200d}'))
+        && (text[at..].chars().next().is_some_and(extends)
+            || text[..at].chars().next_back().is_some_and(joins_next))
     {
         at -= text[..at].chars().next_back().map_or(1, char::len_utf8);
     }

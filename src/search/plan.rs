@@ -664,7 +664,9 @@ impl Planner<'_> {
                     typed(text)
                 )));
             }
-            [(exact, _)] if !exact.starts_with(crate::analysis::unspaced) => exact.clone(),
+            // One letter of a script without spaces: every word it starts, the letter with
+            // the marks written on it too (`ป*` finds `ป่` and `ป้`).
+            [(exact, _)] => exact.clone(),
             // A letter of a script without spaces is a word of its own, and the words after
             // it follow at the next positions: `서울*` finds what `서울` finds, text starting
             // with these letters.

@@ -328,7 +328,8 @@ fn word_start(text: &str, from: usize, keep: usize) -> usize {
     let from = floor_char_boundary(text, from.min(keep));
     match text[from..keep].find(' ') {
         Some(space) => from + space + 1,
-        None => from,
+        // Not inside a letter and its marks (`ค` `ุ`: Thai, Lao, Khmer, Myanmar).
+        None => crate::corpus::cluster_start(text, from),
     }
 }
 
@@ -339,7 +340,7 @@ fn word_end(text: &str, keep: usize, limit: usize) -> usize {
     if limit >= text.len() {
         return text.len();
     }
-    let limit = floor_char_boundary(text, limit).max(keep);
+    let limit = crate::corpus::cluster_start(text, floor_char_boundary(text, limit)).max(keep);
     match text[keep..limit].rfind(' ') {
         Some(space) => keep + space,
         None => limit,
@@ -441,6 +442,44 @@ mod tests {
         // Beyond the slop (offsets 0, 2, -1: a spread of 3), or across a sentence: nothing.
         assert!(marked(text, &hl(2)).is_empty());
         assert!(marked("Iraq invaded. Kuwait invasion", &hl(3)).is_empty());
+    }
+
+    /// A snippet of Thai, Lao, Myanmar or Khmer cut a vowel sign or tone mark from its
+    /// letter (`…รองค…`, the `ุ` left out), and a Khmer subscript from its coeng.
+    #[test]
+    fn runs_without_spaces_are_cut_between_letters_and_their_marks() {
+        use unicode_normalization::char::{canonical_combining_class, is_combining_mark};
+        for (run, word) in [
+            ("คุ้มครอง", "สันติภาพ"),
+            ("ຄຸ້ມຄອງ", "ສັນຕິພາບ"),
+            ("ကာကွယ်စောင့်ရှောက်", "ငြိမ်းချမ်းရေး"),
+            ("ការពារប្រក្រតី", "សន្តិភាព"),
+        ] {
+            let text = format!("{}{word}{}", run.repeat(30), run.repeat(30));
+            let at = text.find(word).unwrap();
+            let hit = Range {
+                start: at,
+                end: at + word.len(),
+            };
+            let s = snippet(&text, std::slice::from_ref(&hit));
+            let inner = s.text.trim_start_matches('…').trim_end_matches('…');
+            let first = inner.chars().next().unwrap();
+            assert!(
+                !is_combining_mark(first),
+                "{word}: starts {first:?}: {}",
+                s.text
+            );
+            let end = s.window.end;
+            let next = text[end..].chars().next().unwrap();
+            assert!(
+                !is_combining_mark(next),
+                "{word}: cut before {next:?}: {}",
+                s.text
+            );
+            let last = text[..end].chars().next_back().unwrap();
+            assert_ne!(canonical_combining_class(last), 9, "{word}: {}", s.text);
+            assert_eq!(&s.text[s.highlights[0].clone()], word);
+        }
     }
 
     #[test]

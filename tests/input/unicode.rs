@@ -197,6 +197,7 @@ fn marks_points_and_joiners_fold_and_other_scripts_end_sentences_and_quote() {
     for (query, article, marked) in [
         ("ป่า", "th.txt", "ป่า"),
         ("ป้า", "th2.txt", "ป้า"),
+        ("ป่*", "th.txt", "ป่"),
         ("السلام عليكم", "ar.txt", "السَّلَامُ"),
         ("القدس", "ar.txt", "القـــدس"),
         ("שלום", "he.txt", "שָׁלוֹם"),
@@ -222,6 +223,8 @@ fn marks_points_and_joiners_fold_and_other_scripts_end_sentences_and_quote() {
             search.out
         );
     }
+    // One letter and a star: every word it starts, with its marks or without.
+    assert_eq!(env.search_json("ป*", &[]).articles(), ["th.txt", "th2.txt"]);
     // The Latin period between Chinese letters ends the first sentence: the title, and no
     // phrase bridges it. Outside the quotation, no quote.
     let zh = env.search_json("普京", &[]);
