@@ -22,9 +22,29 @@ use crate::exit::Exit;
 /// Plain progress lines, when stderr is not a terminal, come this often.
 const LOG_EVERY: Duration = Duration::from_secs(10);
 
-pub fn run(args: IndexArgs) -> anyhow::Result<Exit> {
+pub fn run(mut args: IndexArgs) -> anyhow::Result<Exit> {
     let settings = args.location.settings()?;
     let dir = settings.index.value;
+    // A run with no paths after an interrupted pruning update finishes that update: reading
+    // every recorded root instead would keep both the copies it was replacing and the old
+    // ones (with the advice it had printed, `attache index PATH --prune`, ignored).
+    let plain = args.paths.is_empty() && !args.full && !args.prune && args.stdin_name.is_none();
+    if plain && let Some(resume) = IndexDir::new(dir.clone()).resume() {
+        if resume.prune && resume.stdin.is_none() {
+            eprintln!(
+                "note: finishing the interrupted `{}` (the last run)",
+                printable(&resume.command())
+            );
+            args.paths = resume.paths.iter().map(PathBuf::from).collect();
+            args.prune = true;
+        } else if resume.stdin.is_some() {
+            eprintln!(
+                "note: the last run read standard input and was interrupted: pipe it again to \
+                 finish it: `{}`",
+                printable(&resume.command())
+            );
+        }
+    }
     if let Some(name) = &args.stdin_name {
         check_stdin_name(name, &args.paths)?;
     }
@@ -94,8 +114,35 @@ pub fn run(args: IndexArgs) -> anyhow::Result<Exit> {
     }
     if !summary.complete {
         let line = interrupted_line(&summary);
+        // Standard input cannot be read again by attache: the user pipes it again.
+        let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
         // A pruning update removes nothing until it completes: finishing it is running it again.
         let line = match args.prune && summary.mode == Mode::Update {
+            _ if stdin && summary.mode == Mode::Update => {
+                let mut command = vec!["attache index".to_owned()];
+                command.extend(
+                    args.paths
+                        .iter()
+                        .map(|p| printable(&p.display().to_string()).into_owned()),
+                );
+                if let Some(name) = &args.stdin_name {
+                    command.push(format!("--stdin-name {}", printable(name)));
+                }
+                if args.prune {
+                    command.push("--prune".to_owned());
+                }
+                let removals = match args.prune {
+                    true => "its removals were not made; ",
+                    false => "",
+                };
+                line.replace(
+                    "run `attache index` again to finish",
+                    &format!(
+                        "{removals}pipe the input again to finish: `… | {}`",
+                        command.join(" ")
+                    ),
+                )
+            }
             true => {
                 let paths: Vec<String> = args
                     .paths

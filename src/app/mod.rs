@@ -281,10 +281,22 @@ fn partial_note(
                 )
             });
         };
+        // The command that finishes it: the run's own when a plain run would not (a pruning
+        // update, standard input).
+        let finish = match searcher.index().resume() {
+            Some(resume) if resume.stdin.is_some() => format!(
+                "pipe the input again to finish it: `{} --index {name}`",
+                attache::error::printable(&resume.command())
+            ),
+            Some(resume) if resume.needs_its_command() => format!(
+                "run `{} --index {name}` to finish it",
+                attache::error::printable(&resume.command())
+            ),
+            _ => format!("run `attache index --index {name}` to finish it"),
+        };
         return Some(format!(
             "note: the last indexing run of {name} was interrupted after {} articles: results \
-             may lack the articles it had not reached; run `attache index --index {name}` to \
-             finish it",
+             may lack the articles it had not reached; {finish}",
             run.added + run.changed + run.unchanged
         ));
     };

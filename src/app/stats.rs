@@ -70,7 +70,13 @@ pub fn run(args: StatsArgs) -> anyhow::Result<Exit> {
         let state = match (run.complete, dir.writer()) {
             (true, _) => String::new(),
             (false, Some(pid)) => format!(" (in progress: attache pid {pid} is writing the index)"),
-            (false, None) => " (interrupted: `attache index` resumes it)".to_owned(),
+            (false, None) => match searcher.index().resume() {
+                Some(resume) if resume.needs_its_command() => format!(
+                    " (interrupted: `{}` finishes it)",
+                    printable(&resume.command())
+                ),
+                _ => " (interrupted: `attache index` resumes it)".to_owned(),
+            },
         };
         // A shard set's last run is its shards' last runs together.
         let set = match dir.shard_set() {

@@ -66,25 +66,31 @@ pub fn without_honorific(name: &str) -> &str {
             .lines()
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
             .map(str::trim)
-            .flat_map(|h| [format!("{h}."), h.to_owned()])
-            .chain(MORE_HONORIFICS.iter().map(|h| (*h).to_owned()));
+            .chain(MORE_HONORIFICS);
         let mut stripped = None;
         for honorific in listed {
-            // The honorific, then a space, or its period then a capital (`Mr.Facio`); `Mrs`
-            // alone and `Mrsa` are left as they are.
-            if lower.starts_with(&honorific)
-                && let Some(rest) = name.get(honorific.len()..)
-                && (rest.starts_with(char::is_whitespace)
-                    || honorific.ends_with('.') && rest.starts_with(char::is_uppercase))
-                && !rest.trim().is_empty()
-            {
-                // `Mr . MBON IMPA`: a period typed apart from its honorific goes with it.
-                let rest = rest.trim_start();
-                let rest = match rest.strip_prefix('.') {
-                    Some(after) if after.starts_with(char::is_whitespace) => after.trim_start(),
-                    _ => rest,
-                };
-                stripped = Some(rest);
+            let Some(rest) = lower
+                .starts_with(honorific)
+                .then(|| name.get(honorific.len()..))
+                .flatten()
+            else {
+                continue;
+            };
+            // Its punctuation, however typed (`Mr.`, `Mr . X`, `Mr, X`, `Mr.. X`, `Sir. X`),
+            // then a space, or a letter right after the punctuation (`Mr.Facio`,
+            // `Mr.de Magalhães Pinto`; not after `St.`, a saint's name's own). `Mrs` alone and
+            // `Mrsa` are left as they are.
+            let after = rest
+                .trim_start()
+                .trim_start_matches(['.', ',', ';', ':', '-'])
+                .trim_start_matches(['.', ',', ';', ':', '-']);
+            let spaced =
+                rest.starts_with(char::is_whitespace) || after.starts_with(char::is_whitespace);
+            let glued = after.len() < rest.len()
+                && honorific != "st"
+                && after.starts_with(char::is_alphabetic);
+            if (spaced || glued) && after.chars().any(char::is_alphabetic) {
+                stripped = Some(after.trim_start());
                 break;
             }
         }
@@ -93,6 +99,21 @@ pub fn without_honorific(name: &str) -> &str {
             None => return name,
         }
     }
+}
+
+/// Whether `name` is an honorific alone (`Mr`, `Mr.`, `H.E.`), with nothing after it.
+pub fn is_honorific(name: &str) -> bool {
+    let lower = name
+        .trim()
+        .trim_end_matches(['.', ',', ';', ':', '-'])
+        .to_lowercase();
+    !lower.is_empty()
+        && super::heuristic::HONORIFICS
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(str::trim)
+            .chain(MORE_HONORIFICS)
+            .any(|h| h.trim_end_matches('.') == lower)
 }
 
 /// What an entity is.
@@ -951,15 +972,25 @@ mod tests {
             ("Dr. Ralph Bunche", "Ralph Bunche"),
             // Nothing after it, no space after it, or no honorific: as written.
             ("Mr.", "Mr."),
-            ("Mr.gromyko", "Mr.gromyko"),
-            // A period typed apart, or no space after it (UNGDC speakers).
+            ("Mr. ,", "Mr. ,"),
+            // A period typed apart, other punctuation, or no space after it (UNGDC speakers).
             ("Mr . MBON IMPA", "MBON IMPA"),
+            ("Mr.de Magalhães Pinto", "de Magalhães Pinto"),
+            ("Mr, KAMOUGUE", "KAMOUGUE"),
+            (
+                "Mr.. Abdurrahman Mohamed SHALGHEM",
+                "Abdurrahman Mohamed SHALGHEM",
+            ),
+            ("Mr- Sharp", "Sharp"),
+            ("Sir. Claude Corea", "Claude Corea"),
+            ("St.Lucia", "St.Lucia"),
             ("Mr.Facio", "Facio"),
             ("Mr.Mr. Mahe 'Uli'Uli TUPOUNIUA", "Mahe 'Uli'Uli TUPOUNIUA"),
             ("Ms.Ulla Tørnæs", "Ulla Tørnæs"),
             ("S.M. Krishna", "S.M. Krishna"),
             ("Mrsa Kovač", "Mrsa Kovač"),
             ("Sirimavo Bandaranaike", "Sirimavo Bandaranaike"),
+            ("Mr;", "Mr;"),
             ("King Mswati III", "Mswati III"),
             ("H.R.H. Prince Faisal", "Faisal"),
             ("The Reverend Benjamin Nuñez", "Benjamin Nuñez"),
@@ -969,6 +1000,8 @@ mod tests {
         ] {
             assert_eq!(without_honorific(name), bare, "{name}");
         }
+        assert!(is_honorific("Mr") && is_honorific(" MR. ") && is_honorific("H.E."));
+        assert!(!is_honorific("Mrsa") && !is_honorific("") && !is_honorific("Mr X"));
     }
 
     const DATA: &str = "# test\n\

@@ -162,6 +162,13 @@ impl IndexDir {
         &self.path
     }
 
+    /// How to finish the live generation's last run, read from its `meta.json` without
+    /// opening the index: `None` when it finished, or there is no index.
+    pub fn resume(&self) -> Option<roots::Resume> {
+        let generation = self.current().ok()??;
+        payload_in(&generation)?.resume
+    }
+
     /// The live generation folder, if an index has been built here.
     ///
     /// # Errors
@@ -514,6 +521,15 @@ impl OpenIndex {
             return run::RunSummary::together(&runs);
         }
         read_payload(&self.index).map(|p| p.run)
+    }
+
+    /// How to finish the last run, when it has not finished (see [`roots::Resume`]); of a
+    /// shard set, none (its note names the shards).
+    pub fn resume(&self) -> Option<roots::Resume> {
+        match self.shards.is_empty() {
+            true => read_payload(&self.index).and_then(|p| p.resume),
+            false => None,
+        }
     }
 
     /// [`OpenIndex::last_run`] and the roots (origin keys) of interrupted runs that no

@@ -92,6 +92,31 @@ impl Shared {
 }
 
 impl Job<'_> {
+    /// How the run was asked for, to record with a commit of `run` while it has not finished:
+    /// what finishing it means (see [`super::roots::Resume`]).
+    fn resume_after(&self, run: &RunSummary) -> Option<super::roots::Resume> {
+        if run.complete || self.fresh {
+            return None;
+        }
+        let paths = (self.options.roots.iter())
+            .filter(|p| p.as_os_str() != "-")
+            .map(|p| {
+                let absolute = std::fs::canonicalize(p)
+                    .or_else(|_| std::path::absolute(p))
+                    .unwrap_or_else(|_| p.clone());
+                corpus::path_key(&absolute)
+            })
+            .collect();
+        Some(super::roots::Resume {
+            paths,
+            prune: self.options.prune,
+            stdin: self
+                .stdin_origin
+                .as_ref()
+                .map(|_| self.options.stdin_name.clone().unwrap_or_default()),
+        })
+    }
+
     /// The unfinished roots to record with a commit of `run`: a run that has not finished
     /// adds its own roots; a finished one clears those it read.
     fn unfinished_after(&self, run: &RunSummary) -> Vec<String> {
@@ -261,11 +286,13 @@ impl Job<'_> {
             // An interrupted rebuild is abandoned: its folder is removed, the old index stays.
             if !(cancelled && self.fresh) {
                 let unfinished = self.unfinished_after(summary);
+                let resume = self.resume_after(summary);
                 let roots = match cancelled && self.options.prune {
                     true => &self.unpruned,
                     false => &roots,
                 };
-                commit(&mut writer, summary, roots, unfinished).map_err(|e| self.write_error(e))?;
+                commit(&mut writer, summary, roots, unfinished, resume)
+                    .map_err(|e| self.write_error(e))?;
             }
             writer
                 .wait_merging_threads()
@@ -820,6 +847,7 @@ impl Reader<'_> {
         let mut run = self.summary.clone();
         self.job.finish_summary(&mut run, &self.counts);
         let unfinished = self.job.unfinished_after(&run);
+        let resume = self.job.resume_after(&run);
         let roots = match self.job.options.prune {
             true => &self.job.unpruned,
             false => &self.roots,
@@ -829,6 +857,7 @@ impl Reader<'_> {
             &run,
             roots,
             unfinished,
+            resume,
         ) {
             Ok(()) => {
                 self.checkpoint = Checkpoint::now(
@@ -1003,17 +1032,20 @@ fn probe_write(folder: &Path) -> Option<std::io::Error> {
     result.err()
 }
 
-/// Commits with the run summary, the roots and the unfinished roots as payload.
+/// Commits with the run summary, the roots, the unfinished roots and how to finish the run as
+/// payload.
 fn commit(
     writer: &mut IndexWriter<TantivyDocument>,
     run: &RunSummary,
     roots: &Roots,
     unfinished: Vec<String>,
+    resume: Option<super::roots::Resume>,
 ) -> Result<()> {
     let payload = Payload {
         run: run.clone(),
         corpus_roots: Some(roots.clone()),
         unfinished,
+        resume,
     };
     let payload = serde_json::to_string(&payload).expect("summary serializes");
     let mut prepared = writer.prepare_commit()?;

@@ -46,6 +46,66 @@ pub struct Payload {
     /// articles may be missing, whatever later runs of other roots did.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unfinished: Vec<String>,
+    /// How the run that made the commit was asked for, while it has not finished (its
+    /// checkpoints, and its commit when interrupted): what finishing it means.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume: Option<Resume>,
+}
+
+/// An unfinished update as it was asked for: its paths, whether it prunes, and the name of its
+/// standard input.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resume {
+    /// The paths given (as [`crate::corpus::path_key`]s; standard input is not among them).
+    pub paths: Vec<String>,
+    /// Whether the run was to remove the articles of every path not given.
+    #[serde(default)]
+    pub prune: bool,
+    /// Whether it read standard input, and under which `--stdin-name` (empty for none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdin: Option<String>,
+}
+
+impl Resume {
+    /// Whether finishing the run needs more than `attache index` with no paths, which reads
+    /// the recorded roots: the run pruned (a plain run would read every root, and keep both
+    /// copies of what the run was to replace), or it read standard input.
+    pub fn needs_its_command(&self) -> bool {
+        self.prune || self.stdin.is_some()
+    }
+
+    /// The command that finishes the run, for advice: `attache index PATHS --prune`, or for
+    /// standard input `… | attache index - --stdin-name NAME`.
+    pub fn command(&self) -> String {
+        let mut words: Vec<String> = vec!["attache index".to_owned()];
+        words.extend(self.paths.iter().map(|p| quoted(p)));
+        if let Some(name) = &self.stdin {
+            words.push("-".to_owned());
+            if !name.is_empty() {
+                words.push(format!("--stdin-name {}", quoted(name)));
+            }
+        }
+        if self.prune {
+            words.push("--prune".to_owned());
+        }
+        let command = words.join(" ");
+        match self.stdin {
+            Some(_) => format!("… | {command}"),
+            None => command,
+        }
+    }
+}
+
+/// `text` as a shell word: quoted when it holds anything but plain path characters.
+fn quoted(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || "/._-+,:@%".contains(c));
+    match plain {
+        true => text.to_owned(),
+        false => format!("'{}'", text.replace('\'', "'\\''")),
+    }
 }
 
 impl Roots {
@@ -195,6 +255,7 @@ mod tests {
             run: payload.run.clone(),
             corpus_roots: Some(Roots::of(["/c".to_owned()])),
             unfinished: Vec::new(),
+            resume: None,
         })
         .unwrap();
         let run: RunSummary = serde_json::from_str(&new).unwrap();

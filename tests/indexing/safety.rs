@@ -844,7 +844,7 @@ fn ctrl_c_keeps_what_was_read_and_the_next_run_finishes_the_job() {
         assert!(kept > 0 && kept <= 300, "{summary}");
         assert!(
             out.stderr.contains(&format!(
-                "interrupted: kept {kept} articles ({kept} read, 0 removed); run `attache index` again to finish"
+                "interrupted: kept {kept} articles ({kept} read, 0 removed); pipe the input again to finish: `… | attache index -`"
             )),
             "{signal}\n{out}"
         );
@@ -859,8 +859,9 @@ fn ctrl_c_keeps_what_was_read_and_the_next_run_finishes_the_job() {
             let out = env.run(args);
             assert!(out.stderr.contains(note), "{signal}\n{out}");
             assert!(
-                out.stderr
-                    .contains("run `attache index --index index` to finish it"),
+                out.stderr.contains(
+                    "pipe the input again to finish it: `… | attache index - --index index`"
+                ),
                 "{out}"
             );
         }
@@ -1037,6 +1038,64 @@ fn a_cancelled_run_stops_reading_mid_file_and_commits_what_it_read() {
 
     let summary = build::build(&dir, &options, &mut build::Silent).unwrap();
     assert_eq!((summary.added, summary.unchanged), (2900, 100));
+}
+
+/// A pruning update of a folder holding new versions of the index's articles, interrupted:
+/// readers advised `attache index --index …`, which read both folders, kept the first copy of
+/// each id (395 new, 1,188 old in the report), exit 0, and cleared the note. The advice is now
+/// the run's own command, and a run with no paths finishes the pruning update.
+#[test]
+fn a_run_after_an_interrupted_pruning_update_finishes_that_update() {
+    use attache::index::IndexDir;
+    use attache::index::build::{self, BuildOptions};
+    let env = TestEnv::empty();
+    let revised: Vec<String> = bulk_lines(600)
+        .iter()
+        .map(|l| l.replace("was discussed", "was revised"))
+        .collect();
+    env.write("pa/bulk.jsonl", bulk_lines(600).concat());
+    env.write("pb/bulk.jsonl", revised.concat());
+    env.run_ok(&["index", "pa", "--quiet"], 0);
+    let dir = IndexDir::new(env.path().join("index"));
+    let options = BuildOptions {
+        threads: 2,
+        prune: true,
+        ..BuildOptions::new(vec![env.path().join("pb")])
+    };
+    let mut progress = CancelAfter {
+        after: 100,
+        read: 0,
+    };
+    let summary = build::build(&dir, &options, &mut progress).unwrap();
+    assert!(!summary.complete);
+    // Readers and stats name the command that finishes it.
+    let pb = std::fs::canonicalize(env.path().join("pb")).unwrap();
+    let command = format!("attache index {} --prune", pb.display());
+    let out = env.run(&["search", "revised", "--count"]);
+    assert!(
+        out.stderr
+            .contains(&format!("run `{command} --index index` to finish it")),
+        "{out}"
+    );
+    let stats = env.run_ok(&["stats", "--width", "0"], 0);
+    assert!(
+        stats
+            .stdout
+            .contains(&format!("(interrupted: `{command}` finishes it)")),
+        "{stats}"
+    );
+    // A run with no paths finishes it: every article in its new version, none twice.
+    let out = env.run_ok(&["index", "--json"], 0);
+    assert!(
+        out.stderr
+            .contains(&format!("note: finishing the interrupted `{command}`")),
+        "{out}"
+    );
+    assert_eq!(summary_of(&out)["skipped"], 0, "{out}");
+    assert_eq!(env.count("revised"), (600, 600));
+    assert_eq!(env.count("discussed"), (0, 0));
+    let out = env.run(&["search", "revised", "--count"]);
+    assert!(!out.stderr.contains("note:"), "{out}");
 }
 
 /// A writer is found in the kernel's lock list however busy it is: the list is read a page at a
@@ -1408,8 +1467,8 @@ fn ctrl_c_during_a_pruning_update_keeps_the_other_roots_on_record() {
     assert_eq!(out.code, 130, "{out}");
     assert!(
         out.stderr.contains(
-            "0 removed); its removals were not made; run `attache index - --prune` again to \
-             finish"
+            "0 removed); its removals were not made; pipe the input again to finish: `… | \
+             attache index - --prune`"
         ),
         "{out}"
     );

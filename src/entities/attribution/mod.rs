@@ -254,7 +254,20 @@ pub fn article_speakers(
     };
     let mut out: Vec<Speaker> = Vec::new();
     if let Some(names) = value("speaker") {
-        for name in names.split(';').map(str::trim).filter(|n| !n.is_empty()) {
+        // An honorific alone before a `;` goes with the name after it (`Mr; Mboumoua`, as a
+        // record mistyped `Mr. Mboumoua`): it is no speaker of its own.
+        let mut parts: Vec<String> = Vec::new();
+        let mut pending = String::new();
+        for part in names.split(';').map(str::trim).filter(|n| !n.is_empty()) {
+            if super::gazetteer::is_honorific(part) {
+                pending.push_str(part);
+                pending.push(' ');
+                continue;
+            }
+            parts.push(format!("{pending}{part}"));
+            pending.clear();
+        }
+        for name in parts.iter().map(String::as_str) {
             // `Mr. GROMYKO` is Andrei Gromyko, as a mention "Mr. Gromyko" in the text is; a
             // name the gazetteer lacks is shown without its honorific, in its words' case.
             let bare = super::gazetteer::without_honorific(name);
@@ -301,7 +314,8 @@ fn name_case(name: &str) -> String {
             out.push(' ');
         }
         let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-        let numeral = word.chars().all(|c| "IVXLC".contains(c)); // `Hussein II`
+        // `Hussein II`; a first word is a name (`LI Wei`, not the numeral LI).
+        let numeral = i > 0 && word.chars().all(|c| "IVXLC".contains(c));
         if letters < 2 || numeral || word.chars().any(char::is_lowercase) {
             out.push_str(word);
             continue;

@@ -184,6 +184,21 @@ fn a_speech_is_its_speakers_except_the_quotes_of_others() {
         .map(|s| s.id.to_string())
         .collect();
     assert_eq!(ids, ["joseph-garba", "zelensky"]);
+    // An honorific cut from its name by a `;` is no speaker `Mr`; names recorded with the
+    // honorific's punctuation typed otherwise are the names.
+    for (speaker, expected) in [
+        ("Mr; Mboumoua", vec!["mboumoua"]),
+        ("Mr, KAMOUGUE", vec!["kamougue"]),
+        ("Mr.de Magalhães Pinto", vec!["de-magalhaes-pinto"]),
+        ("Sir. Claude Corea; Mr", vec!["claude-corea"]),
+    ] {
+        let meta = [("speaker".to_owned(), speaker.to_owned())];
+        let ids: Vec<String> = article_speakers(gazetteer, &mut analyzer, &meta)
+            .iter()
+            .map(|s| s.id.to_string())
+            .collect();
+        assert_eq!(ids, expected, "{speaker}");
+    }
 }
 
 #[test]
@@ -219,6 +234,9 @@ fn names_in_capitals_are_shown_in_title_case() {
         ("de Lequerica", "de Lequerica"),
         ("McDONALD", "McDONALD"),
         ("ÉMILE ZOLA", "Émile Zola"),
+        // A first word is a name, not a numeral.
+        ("LI WEI", "Li Wei"),
+        ("LI Wei", "Li Wei"),
     ] {
         assert_eq!(name_case(name), shown, "{name}");
     }
