@@ -252,14 +252,18 @@ impl Searcher {
             let Ok(mut stream) = inverted.terms().range().ge(prefix).into_stream() else {
                 continue;
             };
-            // The first three of each segment: the first three of all are among them.
+            // The first three of each segment: the first three of all are among them. An id
+            // whose passages are all deleted (an article removed or replaced since the last
+            // merge) is no suggestion: it would find nothing again.
             let mut taken = 0;
-            while let Some((term, _)) = stream.next() {
+            while let Some((term, info)) = stream.next() {
                 if !term.starts_with(prefix.as_bytes()) || taken == 3 {
                     break;
                 }
-                alike.insert(String::from_utf8_lossy(term).into_owned());
-                taken += 1;
+                if live(segment, &inverted, info) {
+                    alike.insert(String::from_utf8_lossy(term).into_owned());
+                    taken += 1;
+                }
             }
         }
         // Ids are matched as written (they name files); one in other capitals is named, read
@@ -275,10 +279,10 @@ impl Searcher {
                 };
                 let mut taken = 0;
                 while taken < 3
-                    && let Some((term, _)) = stream.next()
+                    && let Some((term, info)) = stream.next()
                 {
                     let term = String::from_utf8_lossy(term);
-                    if term.to_lowercase().starts_with(&lower) {
+                    if term.to_lowercase().starts_with(&lower) && live(segment, &inverted, info) {
                         alike.insert(term.into_owned());
                         taken += 1;
                     }
@@ -290,13 +294,17 @@ impl Searcher {
                 "no article '{shown}' in the index: give an id as search prints it, \
                  like ID#PASSAGE"
             )),
-            ids => Error::Invalid(format!(
-                "no article '{shown}' in the index: did you mean {}?",
-                ids.iter()
-                    .map(|id| crate::error::printable(id))
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            )),
+            // With the passage asked for (`n1#0` for `N1#0`).
+            ids => {
+                let passage = id.find('#').map_or("", |at| &id[at..]);
+                Error::Invalid(format!(
+                    "no article '{shown}' in the index: did you mean {}?",
+                    ids.iter()
+                        .map(|id| crate::error::printable(&format!("{id}{passage}")).into_owned())
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ))
+            }
         }
     }
 
@@ -419,4 +427,29 @@ impl SegmentCollector for SegmentNumbered {
     fn harvest(self) -> Self::Fruit {
         self.found
     }
+}
+
+/// Whether a term of `segment` (its dictionary entry `info`) has a passage not deleted.
+pub(crate) fn live(
+    segment: &tantivy::SegmentReader,
+    inverted: &tantivy::InvertedIndexReader,
+    info: &tantivy::postings::TermInfo,
+) -> bool {
+    use tantivy::DocSet;
+    let Some(alive) = segment.alive_bitset() else {
+        return true;
+    };
+    let Ok(mut postings) =
+        inverted.read_postings_from_terminfo(info, tantivy::schema::IndexRecordOption::Basic)
+    else {
+        return true;
+    };
+    let mut doc = postings.doc();
+    while doc != tantivy::TERMINATED {
+        if alive.is_alive(doc) {
+            return true;
+        }
+        doc = postings.advance();
+    }
+    false
 }

@@ -258,10 +258,12 @@ fn id_suggestions(searcher: &Searcher, ast: &Node) -> Result<Vec<Suggestion>> {
         let mut known = false;
         for segment in tantivy.segment_readers() {
             let inverted = segment.inverted_index(field)?;
-            known |= inverted
-                .doc_freq(&term)
+            if let Some(info) = inverted
+                .get_term_info(&term)
                 .map_err(|e| Error::io(generation, e))?
-                > 0;
+            {
+                known |= super::show::live(segment, &inverted, &info);
+            }
         }
         if known {
             continue;
@@ -273,10 +275,11 @@ fn id_suggestions(searcher: &Searcher, ast: &Node) -> Result<Vec<Suggestion>> {
                 .terms()
                 .stream()
                 .map_err(|e| Error::io(generation, e))?;
-            while let Some((bytes, _)) = stream.next() {
+            while let Some((bytes, info)) = stream.next() {
                 if bytes.len() == id.len()
                     && let Ok(other) = std::str::from_utf8(bytes)
                     && other.to_lowercase() == lower
+                    && super::show::live(segment, &inverted, info)
                 {
                     alike.insert(other.to_owned());
                 }

@@ -263,7 +263,9 @@ fn show_errors_name_what_exists() {
     let out = env.run(&["show", "00#3"]);
     assert_eq!(
         assert_one_line_error(&out),
-        format!("attache: no article '00#3' in the index: did you mean {READOUT} or {REMARKS}?")
+        format!(
+            "attache: no article '00#3' in the index: did you mean {READOUT}#3 or {REMARKS}#3?"
+        )
     );
     // Ids are matched as written; one in other capitals is named.
     let out = env.run(&["show", &REMARKS.to_uppercase()]);
@@ -479,4 +481,46 @@ fn a_passage_number_that_is_no_number_names_the_passages_there_are() {
             )
         );
     }
+}
+
+/// An article removed since the last merge was offered as "did you mean" itself: its id is
+/// still in the dictionary, with only deleted passages.
+#[test]
+fn a_removed_article_is_not_suggested() {
+    let env = TestEnv::empty();
+    env.write(
+        "corpus/keep.txt",
+        "date 2025-11-24\n\nTalks in Geneva went on.\n",
+    );
+    env.write(
+        "corpus/gone.txt",
+        "date 2025-11-24\n\nTalks in Bern went on.\n",
+    );
+    env.write(
+        "corpus/wire.jsonl",
+        "{\"id\": \"wire-1\", \"date\": \"2025\", \"body\": \"A note.\"}\n\
+         {\"id\": \"wire-2\", \"date\": \"2025\", \"body\": \"Another note.\"}\n",
+    );
+    env.index();
+    std::fs::remove_file(env.path().join("corpus/gone.txt")).unwrap();
+    env.write(
+        "corpus/wire.jsonl",
+        "{\"id\": \"wire-1\", \"date\": \"2025\", \"body\": \"A note.\"}\n",
+    );
+    env.index();
+    let out = env.run(&["show", "gone.txt"]);
+    assert_eq!(
+        assert_one_line_error(&out),
+        "attache: no article 'gone.txt' in the index: give an id as search prints it, like \
+         ID#PASSAGE"
+    );
+    let out = env.run(&["show", "wire-"]);
+    assert_eq!(
+        assert_one_line_error(&out),
+        "attache: no article 'wire-' in the index: did you mean wire-1?"
+    );
+    let out = env.run(&["search", "id:WIRE-2"]);
+    assert!(!out.stderr.contains("did you mean"), "{out}");
+    let out = env.run(&["search", "id:WIRE-1"]);
+    assert!(out.stderr.contains("did you mean id:wire-1?"), "{out}");
 }

@@ -174,6 +174,33 @@ fn a_closed_standard_error_changes_no_exit_status() {
     }
 }
 
+/// A closed standard output (`attache entities --json | head -1`) ends a command with exit 0,
+/// as for `search`: the JSON commands said `attache: Broken pipe (os error 32)`, exit 2.
+#[test]
+fn a_closed_standard_output_ends_json_commands_quietly() {
+    use std::process::Stdio;
+    let env = indexed_sample();
+    for args in [
+        &["entities", "--json"][..],
+        &["who", "peace", "--json"][..],
+        &["stats", "--json"][..],
+        &["search", "Geneva", "--json"][..],
+        &["index", "--dry-run", "--json"][..],
+    ] {
+        let mut child = env
+            .command(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+    }
+}
+
 /// A reader that stops reading (`attache search --queries FILE | head`) ends the run, and a
 /// line that failed before it did still fails the run: it exited 0 once the pipe closed.
 #[test]
