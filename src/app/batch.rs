@@ -107,6 +107,7 @@ pub fn run(
                     let hints = json::Hints {
                         suggestions: &found,
                         without: &without,
+                        partial: super::index_partial(),
                     };
                     json::write_tagged(
                         &mut out,

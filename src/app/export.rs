@@ -149,5 +149,7 @@ fn json(summary: &ExportSummary) -> serde_json::Value {
         "renamed": summary.renamed.iter()
             .map(|(from, to)| serde_json::json!({"from": from, "to": to}))
             .collect::<Vec<_>>(),
+        // An export of a partial index (a run building it, or the last one interrupted).
+        "partial": super::index_partial(),
     })
 }

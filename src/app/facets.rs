@@ -44,7 +44,7 @@ pub fn run(mut args: FacetsArgs) -> anyhow::Result<Exit> {
     }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
-        render::facets::json(&mut out, &facets)?;
+        render::facets::json(&mut out, &facets, super::index_partial())?;
     } else {
         render::facets::chart(&mut out, &facets, super::output::width(None), color)?;
         out.flush()?;

@@ -207,6 +207,15 @@ fn open_searcher(location: &IndexLocation) -> anyhow::Result<attache::search::Se
     Ok(searcher)
 }
 
+/// Whether the index this process reads was noted as partial (see [`note_partial`]): its
+/// JSON summaries say `"partial": true`, for scripts that read no standard error.
+static PARTIAL: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether [`note_partial`] found the index partial.
+pub(crate) fn index_partial() -> bool {
+    PARTIAL.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Prints, on standard error, a note when what a command reads is not the whole corpus: a run
 /// is writing the index and has not finished, or the last run was interrupted.
 /// The same when the index was built by an attache that read words otherwise, whose words a
@@ -214,6 +223,7 @@ fn open_searcher(location: &IndexLocation) -> anyhow::Result<attache::search::Se
 fn note_partial(dir: &attache::index::IndexDir, searcher: &attache::search::Searcher) {
     if let Some(note) = partial_note(dir, searcher) {
         eprintln!("{note}");
+        PARTIAL.store(true, std::sync::atomic::Ordering::Relaxed);
     }
     if searcher.index().manifest.words_read_otherwise() {
         let name = dir.path().display();

@@ -122,6 +122,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
             let hints = render::json::Hints {
                 suggestions: &suggestions,
                 without: &without,
+                partial: super::index_partial(),
             };
             render::json::write_tagged(&mut out, &results, tags, hints, &mut context)?;
         } else {

@@ -20,7 +20,10 @@ pub fn run(args: StatsArgs) -> anyhow::Result<Exit> {
     let s = stats(&searcher)?;
     if args.json {
         let mut out = std::io::stdout().lock();
-        serde_json::to_writer(&mut out, &s)?;
+        // Partial, as readers note it: a run builds the index, or the last was interrupted.
+        let mut value = serde_json::to_value(&s)?;
+        value["partial"] = super::partial_note(&dir, &searcher).is_some().into();
+        serde_json::to_writer(&mut out, &value)?;
         writeln!(out)?;
         out.flush()?;
         return Ok(Exit::Success);

@@ -203,14 +203,18 @@ struct SummaryJson<'a> {
     passages_matched: u64,
     articles_matched: u64,
     missing: Count,
+    /// True when the index is partial (see [`super::json::Hints::partial`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    partial: bool,
     took_ms: f64,
 }
 
-/// Writes the facet as JSON Lines: one `value` object per row, then a `summary`.
+/// Writes the facet as JSON Lines: one `value` object per row, then a `summary` (saying
+/// `"partial": true` when the index read is `partial`).
 ///
 /// # Errors
 /// When writing fails.
-pub fn json(out: &mut dyn Write, facets: &Facets) -> io::Result<()> {
+pub fn json(out: &mut dyn Write, facets: &Facets, partial: bool) -> io::Result<()> {
     let by = facets.by.name();
     for row in &facets.rows {
         let value = ValueJson {
@@ -236,6 +240,7 @@ pub fn json(out: &mut dyn Write, facets: &Facets) -> io::Result<()> {
         passages_matched: facets.matched.passages,
         articles_matched: facets.matched.articles,
         missing: facets.missing,
+        partial,
         took_ms: (facets.took.as_secs_f64() * 1e6).round() / 1e3,
     };
     serde_json::to_writer(&mut *out, &summary)?;

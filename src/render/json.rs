@@ -168,6 +168,10 @@ pub struct SummaryJson<'a> {
     /// it are missing; `--per-article 0 --no-collapse` pages through every match).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     grouping_stopped: bool,
+    /// True when the index is partial (a run is building it, or the last was interrupted):
+    /// the counts and hits lack the articles not indexed yet.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    partial: bool,
     took_ms: f64,
     #[serde(skip_serializing_if = "<[Suggestion]>::is_empty")]
     suggestions: &'a [Suggestion],
@@ -187,6 +191,8 @@ pub struct Hints<'a> {
     pub suggestions: &'a [Suggestion],
     /// The query with each part left out ([`crate::search::Searcher::without_each`]).
     pub without: &'a [Relaxed],
+    /// Whether the index read is partial: a run is building it, or the last was interrupted.
+    pub partial: bool,
 }
 
 /// What a batch of queries (`search --queries`) tags each object with: the query it answers
@@ -373,6 +379,7 @@ pub fn write_tagged(
         articles_matched: results.articles_matched,
         counts_exact: results.counts_exact,
         grouping_stopped: results.grouping_stopped,
+        partial: hints.partial,
         took_ms: (results.took.as_secs_f64() * 1e6).round() / 1e3,
         plan: results.plan.as_ref().map(|p| PlanJson {
             logical: &p.logical,

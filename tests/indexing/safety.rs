@@ -1084,6 +1084,17 @@ fn a_run_after_an_interrupted_pruning_update_finishes_that_update() {
             .contains(&format!("(interrupted: `{command}` finishes it)")),
         "{stats}"
     );
+    // JSON says so too, for scripts that read no standard error.
+    for args in [
+        &["search", "revised", "--json"][..],
+        &["facets", "--by", "year", "--json"][..],
+        &["stats", "--json"][..],
+        &["export", "--format", "quickwit", "out", "--json"][..],
+    ] {
+        let out = env.run_ok(args, 0);
+        let last: Value = serde_json::from_str(out.stdout.lines().last().unwrap()).unwrap();
+        assert_eq!(last["partial"], true, "{args:?}\n{out}");
+    }
     // A run with no paths finishes it: every article in its new version, none twice.
     let out = env.run_ok(&["index", "--json"], 0);
     assert!(
@@ -1096,6 +1107,10 @@ fn a_run_after_an_interrupted_pruning_update_finishes_that_update() {
     assert_eq!(env.count("discussed"), (0, 0));
     let out = env.run(&["search", "revised", "--count"]);
     assert!(!out.stderr.contains("note:"), "{out}");
+    let stats = stats_json(&env);
+    assert_eq!(stats["partial"], false, "{stats}");
+    let out = env.run_ok(&["search", "revised", "--json"], 0);
+    assert!(!out.stdout.contains("\"partial\""), "{out}");
 }
 
 /// A writer is found in the kernel's lock list however busy it is: the list is read a page at a
