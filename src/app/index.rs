@@ -260,6 +260,11 @@ pub(super) fn interrupt_flag() -> anyhow::Result<Arc<AtomicBool>> {
     Ok(interrupt_handlers()?.0)
 }
 
+/// What a second Ctrl-C (or SIGTERM) says as it ends the process at once.
+const SECOND_INTERRUPT: &str = "\nattache: interrupted again: stopped at once; what the last \
+     commit holds is kept, and running the same command again finishes the job (or cleans up \
+     after it)\n";
+
 /// The flag of [`interrupt_flag`] and the handlers that set it, to be unregistered when the
 /// signals should end the process again.
 fn interrupt_handlers() -> anyhow::Result<(Arc<AtomicBool>, Vec<signal_hook::SigId>)> {
@@ -267,11 +272,23 @@ fn interrupt_handlers() -> anyhow::Result<(Arc<AtomicBool>, Vec<signal_hook::Sig
     let flag = Arc::new(AtomicBool::new(false));
     let mut handlers = Vec::new();
     for signal in [SIGINT, SIGTERM] {
-        handlers.push(signal_hook::flag::register_conditional_shutdown(
-            signal,
-            130,
-            flag.clone(),
-        )?);
+        // The second signal ends the process at once, saying so (it ended silently).
+        let first = flag.clone();
+        // SAFETY: the action only loads an atomic, writes a fixed message to file descriptor
+        // 2 with one write(2) (no lock, no allocation; the descriptor is not closed) and calls
+        // _exit: all async-signal-safe.
+        let id = unsafe {
+            signal_hook::low_level::register(signal, move || {
+                if first.load(std::sync::atomic::Ordering::SeqCst) {
+                    use std::io::Write;
+                    use std::os::fd::FromRawFd;
+                    let mut stderr = std::mem::ManuallyDrop::new(std::fs::File::from_raw_fd(2));
+                    let _ = stderr.write(SECOND_INTERRUPT.as_bytes());
+                    signal_hook::low_level::exit(130);
+                }
+            })
+        }?;
+        handlers.push(id);
         handlers.push(signal_hook::flag::register(signal, flag.clone())?);
     }
     Ok((flag, handlers))

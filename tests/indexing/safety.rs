@@ -879,6 +879,36 @@ fn ctrl_c_keeps_what_was_read_and_the_next_run_finishes_the_job() {
     }
 }
 
+/// A second Ctrl-C ends the run at once, and says so (it ended silently, exit 130).
+#[test]
+fn a_second_ctrl_c_stops_at_once_and_says_so() {
+    let env = TestEnv::empty();
+    let lines = bulk_lines(20_000);
+    let mut child = spawn_stdin_run(&env, &["--checkpoint-articles", "1000000"]);
+    let mut stdin = child.stdin.take().unwrap();
+    let feed = std::thread::spawn(move || {
+        let _ = stdin.write_all(lines.concat().as_bytes());
+    });
+    std::thread::sleep(Duration::from_millis(1500));
+    for pause in [40, 0] {
+        let killed = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        std::thread::sleep(Duration::from_millis(pause));
+    }
+    let out = finish(child);
+    let _ = feed.join();
+    assert_eq!(out.code, 130, "{out}");
+    assert!(
+        out.stderr.contains(
+            "attache: interrupted again: stopped at once; what the last commit holds is kept"
+        ),
+        "{out}"
+    );
+}
+
 #[test]
 fn ctrl_c_during_the_first_searchs_build_keeps_what_was_read_and_says_so() {
     use std::io::{BufRead, BufReader};
