@@ -477,8 +477,9 @@ pub struct IndexArgs {
     /// Rebuild from scratch into a new index and swap it in when complete.
     #[arg(long)]
     pub full: bool,
-    /// Print what would be added, changed and removed, and write nothing.
-    #[arg(long, conflicts_with = "full")]
+    /// Print what would be added, changed and removed, and write nothing (with --full, what
+    /// a rebuild would hold).
+    #[arg(long)]
     pub dry_run: bool,
     /// Also remove indexed articles from outside the paths given that this run did not see;
     /// with --full (or a rebuild the index needs), rebuild from the paths given alone.

@@ -32,6 +32,8 @@ pub struct IndexStats {
     pub last_date: Option<String>,
     /// Sources with their live passage counts (deleted passages left out), most passages first.
     pub sources: Vec<SourceCount>,
+    /// Live passages of articles without a source (with `sources`, every passage).
+    pub no_source_passages: u64,
     /// Metadata field names, searchable as `name:value`.
     pub metadata_fields: Vec<String>,
     /// Bytes on disk.
@@ -136,7 +138,9 @@ fn compute(searcher: &Searcher) -> Result<IndexStats> {
         .iter()
         .map(|s| u64::from(s.max_doc()))
         .sum();
+    let with_source: u64 = sources.iter().map(|s| s.passages).sum();
     Ok(IndexStats {
+        no_source_passages: tsearcher.num_docs().saturating_sub(with_source),
         generation: open.generation.display().to_string(),
         articles: keys.len() as u64,
         passages: tsearcher.num_docs(),

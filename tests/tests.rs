@@ -1229,6 +1229,37 @@ fn stats_json_reports_articles_passages_dates_and_size() {
     assert_eq!(stats["deleted_passages"], 0);
 }
 
+/// Passages without a source had no row: the sources listed did not add up to the passages.
+#[test]
+fn stats_sources_add_up_to_the_passages() {
+    let env = TestEnv::new();
+    env.write(
+        "corpus/wire.jsonl",
+        "{\"id\": \"w1\", \"date\": \"2025\", \"source\": \"Wire\", \"body\": \"A note on Geneva.\"}\n",
+    );
+    env.index();
+    let stats = stats_json(&env);
+    let listed: u64 = stats["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["passages"].as_u64().unwrap())
+        .sum();
+    let none = stats["no_source_passages"].as_u64().unwrap();
+    assert!(none > 0, "{stats:#}");
+    assert_eq!(
+        listed + none,
+        stats["passages"].as_u64().unwrap(),
+        "{stats:#}"
+    );
+    let out = env.run_ok(&["stats"], 0);
+    assert!(
+        out.stdout
+            .contains(&format!("  {none:>8} passages  (no source)")),
+        "{out}"
+    );
+}
+
 #[test]
 fn stats_text_reports_articles_passages_dates_and_a_nonzero_size() {
     let env = indexed_sample();

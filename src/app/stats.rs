@@ -65,6 +65,10 @@ pub fn run(args: StatsArgs) -> anyhow::Result<Exit> {
             let name = printable(&source.source);
             writeln!(out, "  {:>8} passages  {name}", source.passages)?;
         }
+        // The rest have none: the rows add up to the passages.
+        if s.no_source_passages > 0 {
+            writeln!(out, "  {:>8} passages  (no source)", s.no_source_passages)?;
+        }
     }
     if !s.roots.is_empty() {
         writeln!(out, "roots       {}", printable(&s.roots.join(", ")))?;

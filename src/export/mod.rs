@@ -310,6 +310,14 @@ struct Prepared {
 /// files) and creates the folder the export is written to first, `DIR.partial` beside it:
 /// renamed to `DIR` once complete, so an interrupted export never stands under the final name.
 fn prepare(dir: &Path) -> Result<Prepared> {
+    // `-` reads as standard output elsewhere; an export is a folder of files.
+    if dir.as_os_str() == "-" {
+        return Err(Error::Invalid(
+            "'-': an export is a folder of files, not written to standard output: name a new \
+             or empty folder"
+                .into(),
+        ));
+    }
     match std::fs::read_dir(dir) {
         Ok(mut entries) => {
             if entries.next().is_some() {
@@ -637,6 +645,17 @@ mod tests {
         // The next export is not refused over a leftover folder.
         export(&searcher, &request, &mut |_| ControlFlow::Continue(())).unwrap();
         assert!(out.join(quickwit::DOCUMENTS_FILE).is_file());
+        // `-` names no folder.
+        let dash = ExportRequest {
+            dir: "-".into(),
+            ..request.clone()
+        };
+        let e = export(&searcher, &dash, &mut |_| ControlFlow::Continue(())).unwrap_err();
+        assert!(
+            e.to_string().contains("not written to standard output"),
+            "{e}"
+        );
+        assert!(!std::path::Path::new("-").exists());
         // Folders made to hold a stopped export go too (they stayed); those there before
         // stay, and so does one that something else wrote into meanwhile.
         let deep = ExportRequest {

@@ -57,6 +57,13 @@ fn a_rebuild_the_index_needs_rereads_every_recorded_root_and_a_dry_run_says_so()
     assert_eq!(articles(&env), 4);
     assert_eq!(env.search_json("okapi", &[]).articles(), ["other-1"]);
 
+    // --full --dry-run previews the rebuild (it was refused as conflicting), writing nothing.
+    let before = env.current_generation();
+    let dry = index_json(&env, &["corpus", "--no-entities", "--full", "--dry-run"]);
+    assert_eq!(dry["mode"], "dry-run", "{dry}");
+    assert_eq!(dry["articles"], 4, "{dry}");
+    assert_eq!(env.current_generation(), before);
+
     // An explicit --full over fewer roots re-reads the others too, each once, however named.
     let run = index_json(&env, &["corpus", "--no-entities", "--full"]);
     assert_eq!(run["articles"], 4, "{run}");
