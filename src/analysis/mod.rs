@@ -137,6 +137,10 @@ impl Analyzer {
         let mut position = 0;
         let mut before: Option<Range<usize>> = None;
         for span in word_spans(text) {
+            // A word of marks that fold away (a tatweel, a point alone) is no word.
+            if self.forms(&text[span.clone()]).exact.is_empty() {
+                continue;
+            }
             if let Some(before) = before.replace(span.clone()) {
                 position += break_between(text, before, span.clone()).step();
             }
@@ -166,7 +170,9 @@ impl Analyzer {
         spans.clear();
         for span in word_spans(text) {
             let form = self.form_index(&text[span.clone()]);
-            spans.push((span, form));
+            if !self.forms[form as usize].exact.is_empty() {
+                spans.push((span, form));
+            }
         }
         let words = spans
             .iter()
@@ -265,6 +271,7 @@ impl Analyzer {
     pub fn exact_words(&mut self, text: &str) -> Vec<String> {
         word_spans(text)
             .map(|span| self.fold(&text[span]))
+            .filter(|word| !word.is_empty())
             .collect()
     }
 
@@ -672,6 +679,19 @@ mod tests {
         assert_eq!(exact_words("السَّلَامُ عَلَيْكُمْ"), exact_words("السلام عليكم"));
         assert_eq!(exact_words("القـــدس"), ["القدس"]);
         assert_eq!(exact_words("שָׁלוֹם יְרוּשָׁלַיִם"), ["שלום", "ירושלים"]);
+    }
+
+    /// A tatweel or a point alone folds to nothing: no word (it was an empty word, which a
+    /// query searched for and found nowhere, where a mark that was no word got "no letters").
+    #[test]
+    fn marks_alone_are_no_word() {
+        assert!(exact_words("ـ ّ ּ ՞").is_empty());
+        assert_eq!(exact_words("peace ـ talks"), ["peace", "talks"]);
+        let mut analyzer = Analyzer::new();
+        assert_eq!(analyzer.exact_words("ـ peace"), ["peace"]);
+        let mut spans = Vec::new();
+        let (_, words) = analyzer.exact_spans("ـ peace", &mut spans);
+        assert_eq!(words.len(), 1);
     }
 
     /// Half-width katakana (`ﾌﾟｰﾁﾝ`) found nothing written full-width (`プーチン`).

@@ -427,7 +427,7 @@ mod tests {
             let mut end = first.end;
             let mut word = first.clone();
             while let Some(next) = words.peek() {
-                if ends_in_full_stop(&text[word.clone()], &text[next.clone()])
+                if ends_in_full_stop(&text[word.clone()], &text[word.end..])
                     || boundary(&text[word.clone()], &text[next.clone()])
                 {
                     break;
