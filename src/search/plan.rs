@@ -720,6 +720,9 @@ impl Planner<'_> {
         });
         let mut terms: Vec<(usize, String)> = Vec::new();
         let mut entities = Vec::new();
+        // In a sloppy phrase, the words typed in a script without spaces, each a run of
+        // one-letter words that must stay whole (`"和平 问题"~3` is no match for 平和问题).
+        let mut rigid: Vec<Vec<(usize, String)>> = Vec::new();
         let (mut shift, mut next) = (0, 0);
         for chunk in text.split_whitespace() {
             let start = chunk.as_ptr() as usize - text.as_ptr() as usize;
@@ -756,7 +759,24 @@ impl Planner<'_> {
                     terms.push((position, format!("{ENTITY_PREFIX}{id}")));
                     entities.push(id);
                 }
-                _ => terms.extend(words.iter().map(|w| (w.2 - shift, w.1.clone()))),
+                _ => {
+                    let chunk_terms: Vec<(usize, String)> =
+                        words.iter().map(|w| (w.2 - shift, w.1.clone())).collect();
+                    let unspaced = words.len() > 1
+                        && words
+                            .iter()
+                            .all(|w| w.1.starts_with(crate::analysis::unspaced));
+                    if slop > 0 && unspaced {
+                        let first = chunk_terms[0].0;
+                        rigid.push(
+                            chunk_terms
+                                .iter()
+                                .map(|(at, word)| (at - first, word.clone()))
+                                .collect(),
+                        );
+                    }
+                    terms.extend(chunk_terms);
+                }
             }
         }
         let words: Vec<String> = terms.iter().map(|t| t.1.clone()).collect();
@@ -788,11 +808,25 @@ impl Planner<'_> {
                 hl.phrases.push((terms.clone(), slop));
             }
         }
-        Ok(Logical::Sequence {
-            field,
+        let sloppy = Logical::Sequence {
+            field: field.clone(),
             words: terms,
             slop,
-        })
+        };
+        if rigid.is_empty() {
+            return Ok(sloppy);
+        }
+        // Each such word also stands whole in the passage: a filter beside the phrase.
+        let mut clauses = vec![(Occur::Must, sloppy)];
+        clauses.extend(rigid.into_iter().map(|words| {
+            let whole = Logical::Sequence {
+                field: field.clone(),
+                words,
+                slop: 0,
+            };
+            (Occur::Must, Logical::Constant(Box::new(whole), 0.0))
+        }));
+        Ok(Logical::Bool(clauses))
     }
 
     fn meta_query(

@@ -189,6 +189,11 @@ fn marks_points_and_joiners_fold_and_other_scripts_end_sentences_and_quote() {
         "corpus/ko.txt",
         " date 2025-11-23 \n서울에서 정상회담이 열렸다.\n",
     );
+    // Letters of a typed word scrambled: no sloppy phrase of the words finds them.
+    env.write(
+        "corpus/scrambled.txt",
+        " date 2025-11-23 \n平和问题很重要。울서 부산 협력한다.\n",
+    );
     env.write(
         "corpus/zh.txt",
         " date 2025-11-24 \n会谈结束.普京表示满意。王毅表示：「和平谈判是唯一出路。」\n",
@@ -223,13 +228,24 @@ fn marks_points_and_joiners_fold_and_other_scripts_end_sentences_and_quote() {
             search.out
         );
     }
+    // A sloppy phrase of words in such scripts finds them whole.
+    assert_eq!(
+        env.search_json("\"和平 唯一\"~3", &[]).articles(),
+        ["zh.txt"]
+    );
     // One letter and a star: every word it starts, with its marks or without.
     assert_eq!(env.search_json("ป*", &[]).articles(), ["th.txt", "th2.txt"]);
     // The Latin period between Chinese letters ends the first sentence: the title, and no
     // phrase bridges it. Outside the quotation, no quote.
     let zh = env.search_json("普京", &[]);
     assert_eq!(zh.hits[0]["title"], "会谈结束.", "{}", zh.out);
-    for query in ["结束普京", "\"束 普\"~5", "quote:王毅"] {
+    for query in [
+        "结束普京",
+        "\"束 普\"~5",
+        "quote:王毅",
+        "\"和平 问题\"~3",
+        "\"서울 부산\"~3",
+    ] {
         let search = env.search_json(query, &[]);
         assert!(search.hits.is_empty(), "{query}\n{}", search.out);
     }
