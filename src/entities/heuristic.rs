@@ -142,8 +142,9 @@ const NOT_PLACES: &str = include_str!("../../data/not_places.tsv");
 /// none of the person's full names could have (another initial, not a title, honorific or
 /// common word) names someone else of that surname ("Raisa Gorbachev", "Graça Machel");
 /// honorifics of South Asia, East Africa and Latin America are titles ("Shrimati", "Mzee",
-/// "Comandante", "Imam", "Herr").
-pub const RULES: &str = "heuristic rules 11";
+/// "Comandante", "Imam", "Herr"). 12: the letters of a dotted honorific (`H.E.`, `H. E.`,
+/// `H.M.`, `H.R.H.`) are a title, not a person's initials ("H.E. Joaquin Balaguer").
+pub const RULES: &str = "heuristic rules 12";
 
 /// The data files whose words decide what the heuristic proposes, for the index's fingerprint.
 pub const DATA: &[&str] = &[
@@ -197,6 +198,39 @@ fn lists() -> &'static FxHashMap<&'static str, u16> {
 pub fn list_bits(exact: &str) -> u16 {
     let word = exact.strip_suffix("'s").unwrap_or(exact);
     lists().get(word).copied().unwrap_or(0)
+}
+
+/// Marks as honorifics the letters of a dotted honorific written as initials: `H.E.` and
+/// `H. E.` (His or Her Excellency), `H.M.`, `H.R.H.`, `H.H.`. Otherwise the letters read as a
+/// person's initials, and "H.E. Joaquin Balaguer" was a name of its own.
+pub fn mark_dotted_honorifics(text: &str, words: &[WordRef<'_>], lists: &mut [u16]) {
+    const DOTTED: [&[&str]; 4] = [&["h", "e"], &["h", "m"], &["h", "r", "h"], &["h", "h"]];
+    let capital = |w: &WordRef<'_>| {
+        w.span.1 - w.span.0 == 1 && text.as_bytes()[w.span.0].is_ascii_uppercase()
+    };
+    let dotted = |w: &WordRef<'_>| text[w.span.1..].starts_with('.');
+    for i in 0..words.len() {
+        for letters in DOTTED {
+            let Some(run) = words.get(i..i + letters.len()) else {
+                continue;
+            };
+            let fits = run
+                .iter()
+                .zip(letters.iter())
+                .all(|(w, l)| w.exact == *l && capital(w) && dotted(w))
+                // Only a period and spaces between the letters.
+                && run.windows(2).all(|p| {
+                    text[p[0].span.1..p[1].span.0]
+                        .strip_prefix('.')
+                        .is_some_and(|rest| rest.trim().is_empty())
+                });
+            if fits {
+                for list in &mut lists[i..i + letters.len()] {
+                    *list |= list::HONORIFIC | list::TITLE;
+                }
+            }
+        }
+    }
 }
 
 /// A passage's words with the questions the heuristics ask of them, each answered once.
@@ -1083,7 +1117,8 @@ mod tests {
             .zip(&exacts)
             .map(|(&span, exact)| WordRef { span, exact })
             .collect();
-        let lists: Vec<u16> = words.iter().map(|w| list_bits(w.exact)).collect();
+        let mut lists: Vec<u16> = words.iter().map(|w| list_bits(w.exact)).collect();
+        mark_dotted_honorifics(text, &words, &mut lists);
         propose(
             &View::new(text, &words, &lists),
             &vec![false; words.len()],
@@ -1115,6 +1150,18 @@ mod tests {
             proposed("predecessor, His Excellency Mr. Joseph Garba for his stewardship"),
             [("joseph-garba".into(), Kind::Person)]
         );
+        // A dotted honorific's letters are no initials (the name was "H.E. Joaquin Balaguer").
+        for text in [
+            "the greetings of H.E. Joaquin Balaguer, President",
+            "the greetings of H. E. Joaquin Balaguer, President",
+            "the greetings of H.R.H. Joaquin Balaguer, President",
+        ] {
+            assert_eq!(
+                proposed(text),
+                [("joaquin-balaguer".into(), Kind::Person)],
+                "{text}"
+            );
+        }
     }
 
     #[test]

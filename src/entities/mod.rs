@@ -227,6 +227,7 @@ impl<'g> Recognizer<'g> {
             ids.push(id);
             lists.push(list);
         }
+        heuristic::mark_dotted_honorifics(text, &words, &mut lists);
         self.passage(text, &words, &ids, &lists)
     }
 
