@@ -137,14 +137,16 @@ impl Analyzer {
         let mut position = 0;
         let mut before: Option<Range<usize>> = None;
         for span in word_spans(text) {
+            self.bound_cache();
+            let index = self.form_index(&text[span.clone()]) as usize;
             // A word of marks that fold away (a tatweel, a point alone) is no word.
-            if self.forms(&text[span.clone()]).exact.is_empty() {
+            if self.forms[index].exact.is_empty() {
                 continue;
             }
             if let Some(before) = before.replace(span.clone()) {
                 position += break_between(text, before, span.clone()).step();
             }
-            let forms = self.forms(&text[span.clone()]);
+            let forms = &self.forms[index];
             f(Word {
                 span,
                 exact: &forms.exact,

@@ -301,8 +301,12 @@ pub fn walk_until(
             continue;
         }
         if !root.exists() {
+            // A deleted file's articles go when a run reads the root that held it.
+            let hint = " (to remove the articles indexed from a deleted file, run `attache \
+                        index` with no paths: a run of the index's roots removes what was \
+                        deleted from them)";
             return Err(Error::Invalid(format!(
-                "corpus path '{}' does not exist",
+                "corpus path '{}' does not exist{hint}",
                 printable(&shown(root))
             )));
         }

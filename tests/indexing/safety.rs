@@ -1538,3 +1538,25 @@ fn ctrl_c_during_a_pruning_update_keeps_the_other_roots_on_record() {
     let update = env.run_ok(&["index", "--json"], 0);
     assert_eq!(summary_of(&update)["added"], 1, "{update}");
 }
+
+/// A deleted file given as a path was refused ("does not exist") with no way out named: the
+/// error names the run that removes the file's articles, and it does.
+#[test]
+fn a_deleted_file_given_as_a_path_names_the_run_that_removes_its_articles() {
+    let env = TestEnv::empty();
+    env.write("e/sub/f2.txt", "date 2025-01-01\n\nOne note.\n");
+    env.write("e/f1.txt", "date 2025-01-01\n\nTwo notes.\n");
+    env.run_ok(&["index", "e", "--quiet"], 0);
+    std::fs::remove_file(env.path().join("e/sub/f2.txt")).unwrap();
+    let out = env.run(&["index", "e/sub/f2.txt"]);
+    assert_eq!(
+        crate::assert_one_line_error(&out),
+        "attache: corpus path 'e/sub/f2.txt' does not exist (to remove the articles indexed \
+         from a deleted file, run `attache index` with no paths: a run of the index's roots \
+         removes what was deleted from them)"
+    );
+    assert_eq!(articles(&env), 2);
+    let run = index_json(&env, &[]);
+    assert_eq!(run["removed"], 1, "{run}");
+    assert_eq!(articles(&env), 1);
+}
