@@ -519,6 +519,13 @@ mod tests {
         }
     }
 
+    /// The break between the first two words of `text`.
+    fn between(text: &str) -> Break {
+        let mut words = crate::analysis::word_spans(text);
+        let (a, b) = (words.next().unwrap(), words.next().unwrap());
+        break_between(text, a, b)
+    }
+
     /// Real sentences from the UN General Debate Corpus and the sample articles.
     #[test]
     fn full_width_stops_end_sentences_without_whitespace() {
@@ -558,10 +565,6 @@ mod tests {
                 "부산"
             ]
         );
-        let between = |text: &str| {
-            let words: Vec<_> = crate::analysis::word_spans(text).collect();
-            break_between(text, words[0].clone(), words[1].clone())
-        };
         for text in [
             "束.普",
             "束．普",
@@ -600,10 +603,6 @@ mod tests {
         );
         assert_eq!(split("ကြေညာခဲ့သည်။သစ်တော"), ["ကြေညာခဲ့သည်။", "သစ်တော"]);
         assert_eq!(split("אמר.הנשיא הגיע"), ["אמר.", "הנשיא הגיע"]);
-        let between = |text: &str| {
-            let words: Vec<_> = crate::analysis::word_spans(text).collect();
-            break_between(text, words[0].clone(), words[1].clone())
-        };
         for text in [
             "कहा।प्रधानमंत्री",
             "कहा.प्रधानमंत्री",
@@ -620,11 +619,6 @@ mod tests {
 
     #[test]
     fn punctuation_of_other_scripts_breaks_clauses_and_sentences() {
-        let between = |text: &str| {
-            let mut words = crate::analysis::word_spans(text);
-            let (a, b) = (words.next().unwrap(), words.next().unwrap());
-            break_between(text, a, b)
-        };
         for text in [
             "السلام، الأمن",
             "peace؛ security",
