@@ -210,6 +210,10 @@ pub fn mark_dotted_honorifics(text: &str, words: &[WordRef<'_>], lists: &mut [u1
     };
     let dotted = |w: &WordRef<'_>| text[w.span.1..].starts_with('.');
     for i in 0..words.len() {
+        // Every one starts with a dotted capital H: most words are passed by at once.
+        if words[i].exact != "h" || !capital(&words[i]) || !dotted(&words[i]) {
+            continue;
+        }
         for letters in DOTTED {
             let Some(run) = words.get(i..i + letters.len()) else {
                 continue;
