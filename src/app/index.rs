@@ -35,7 +35,11 @@ pub fn run(mut args: IndexArgs) -> anyhow::Result<Exit> {
                 "note: finishing the interrupted `{}` (the last run)",
                 printable(&resume.command())
             );
-            args.paths = resume.paths.iter().map(PathBuf::from).collect();
+            args.paths = resume
+                .paths
+                .iter()
+                .map(|key| attache::corpus::path_of_key(key))
+                .collect();
             args.prune = true;
         } else if resume.stdin.is_some() {
             eprintln!(
