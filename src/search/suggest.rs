@@ -250,25 +250,44 @@ fn id_suggestions(searcher: &Searcher, ast: &Node) -> Result<Vec<Suggestion>> {
     let tantivy = searcher.reader().searcher();
     let mut out = Vec::new();
     for id in ids {
-        if id.contains('*') || out.iter().any(|s: &Suggestion| s.word == id) {
+        // `id:ungdc-78-uk*`: a prefix, matched as written too.
+        let (whole, star) = match id.strip_suffix('*') {
+            Some(prefix) if !prefix.is_empty() && !prefix.contains('*') => (prefix, "*"),
+            _ if id.contains('*') => continue,
+            _ => (id.as_str(), ""),
+        };
+        if out.iter().any(|s: &Suggestion| s.word == id) {
             continue;
         }
-        let term = Term::from_field_text(field, &id);
         let mut alike = std::collections::BTreeSet::new();
         let mut known = false;
         for segment in tantivy.segment_readers() {
             let inverted = segment.inverted_index(field)?;
-            if let Some(info) = inverted
-                .get_term_info(&term)
-                .map_err(|e| Error::io(generation, e))?
-            {
-                known |= super::show::live(segment, &inverted, &info);
+            // The ids equal to what was typed, or starting with it.
+            let mut stream = inverted
+                .terms()
+                .range()
+                .ge(whole.as_bytes())
+                .into_stream()
+                .map_err(|e| Error::io(generation, e))?;
+            while let Some((bytes, info)) = stream.next() {
+                let fits = match star {
+                    "" => bytes == whole.as_bytes(),
+                    _ => bytes.starts_with(whole.as_bytes()),
+                };
+                if !fits {
+                    break;
+                }
+                if super::show::live(segment, &inverted, info) {
+                    known = true;
+                    break;
+                }
             }
         }
         if known {
             continue;
         }
-        let lower = id.to_lowercase();
+        let lower = whole.to_lowercase();
         for segment in tantivy.segment_readers() {
             let inverted = segment.inverted_index(field)?;
             let mut stream = inverted
@@ -276,12 +295,19 @@ fn id_suggestions(searcher: &Searcher, ast: &Node) -> Result<Vec<Suggestion>> {
                 .stream()
                 .map_err(|e| Error::io(generation, e))?;
             while let Some((bytes, info)) = stream.next() {
-                if bytes.len() == id.len()
-                    && let Ok(other) = std::str::from_utf8(bytes)
+                let Some(start) = bytes.get(..whole.len()) else {
+                    continue;
+                };
+                let fits = match star {
+                    "" => bytes.len() == whole.len(),
+                    _ => true,
+                };
+                if fits
+                    && let Ok(other) = std::str::from_utf8(start)
                     && other.to_lowercase() == lower
                     && super::show::live(segment, &inverted, info)
                 {
-                    alike.insert(other.to_owned());
+                    alike.insert(format!("{other}{star}"));
                 }
             }
         }

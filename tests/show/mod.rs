@@ -284,6 +284,14 @@ fn show_errors_name_what_exists() {
         out.stderr.contains(&format!("did you mean id:{REMARKS}?")),
         "{out}"
     );
+    // And a prefix (`id:002_F7ABC*` found nothing, with no hint).
+    let out = env.run(&["search", &format!("id:{}*", &upper[..9])]);
+    assert_eq!(out.code, 1, "{out}");
+    assert!(
+        out.stderr
+            .contains(&format!("did you mean id:{}*?", &REMARKS[..9])),
+        "{out}"
+    );
     let out = env.run(&["show", "memo.txt"]);
     assert_eq!(
         assert_one_line_error(&out),
