@@ -523,7 +523,7 @@ impl OpenIndex {
         read_payload(&self.index).map(|p| p.run)
     }
 
-    /// How to finish the last run, when it has not finished (see [`roots::Resume`]); of a
+    /// How to finish the last run, when it has not finished (see `roots::Resume`); of a
     /// shard set, none (its note names the shards).
     pub fn resume(&self) -> Option<roots::Resume> {
         match self.shards.is_empty() {

@@ -69,7 +69,7 @@ pub struct Counts {
 impl Counts {
     /// Counts values that differ only in case and spacing as one (`Mr. GROMYKO`, `Mr.
     /// Gromyko`, `Mr.Gromyko`, `Mr . GROMYKO`: one speaker, as the UNGDC's records write him
-    /// every way; `王毅`, `王 毅`): see [`fold_key`]. Values whose letters differ otherwise
+    /// every way; `王毅`, `王 毅`): see `fold_key`. Values whose letters differ otherwise
     /// stay apart (`C++`, `C`, `c#`; `Castillo-Valdes`, `CASTILLOVALDES`; `Bo wen`, `BOWEN`).
     /// A row is named by the spelling with the most passages (ties: usual spacing, then the
     /// fewest capitals, then byte order: `Mr. Gromyko` before `Mr.  Gromyko` and `Mr.
