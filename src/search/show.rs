@@ -233,10 +233,52 @@ impl Searcher {
         Ok((location.to_owned(), None, numbered))
     }
 
+    /// The first `limit` ids in byte order that live passages hold and that `text` names as
+    /// `how` says; read from the article id dictionaries (a case-insensitive match reads every
+    /// id), a segment that cannot be read passed over.
+    pub(crate) fn live_ids(&self, text: &str, how: IdMatch, limit: usize) -> Vec<String> {
+        let searcher = self.reader.searcher();
+        let lower = text.to_lowercase();
+        let mut ids = std::collections::BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(self.open.fields.article_id) else {
+                continue;
+            };
+            let stream = match how {
+                IdMatch::Exact | IdMatch::Prefix => inverted.terms().range().ge(text).into_stream(),
+                _ => inverted.terms().stream(),
+            };
+            let Ok(mut stream) = stream else { continue };
+            // The first `limit` of each segment: the first of all are among them.
+            let mut taken = 0;
+            while taken < limit
+                && let Some((term, info)) = stream.next()
+            {
+                let fits = match how {
+                    IdMatch::Exact => term == text.as_bytes(),
+                    IdMatch::Prefix => term.starts_with(text.as_bytes()),
+                    IdMatch::InAnyCase => String::from_utf8_lossy(term).to_lowercase() == lower,
+                    IdMatch::PrefixInAnyCase => String::from_utf8_lossy(term)
+                        .to_lowercase()
+                        .starts_with(&lower),
+                };
+                match fits {
+                    // The dictionary is in byte order: no later term fits either.
+                    false if matches!(how, IdMatch::Exact | IdMatch::Prefix) => break,
+                    false => {}
+                    true if live(segment, &inverted, info) => {
+                        ids.insert(String::from_utf8_lossy(term).into_owned());
+                        taken += 1;
+                    }
+                    true => {}
+                }
+            }
+        }
+        ids.into_iter().take(limit).collect()
+    }
+
     /// "No such article", naming up to three ids that start with what was given.
     fn no_article(&self, id: &str) -> Error {
-        let searcher = self.reader.searcher();
-        let mut alike = std::collections::BTreeSet::new();
         let prefix = id.split('#').next().unwrap_or(id);
         let shown = crate::error::printable(id);
         if prefix.is_empty() {
@@ -245,51 +287,15 @@ impl Searcher {
                  it, like ID#PASSAGE"
             ));
         }
-        for segment in searcher.segment_readers() {
-            let Ok(inverted) = segment.inverted_index(self.open.fields.article_id) else {
-                continue;
-            };
-            let Ok(mut stream) = inverted.terms().range().ge(prefix).into_stream() else {
-                continue;
-            };
-            // The first three of each segment: the first three of all are among them. An id
-            // whose passages are all deleted (an article removed or replaced since the last
-            // merge) is no suggestion: it would find nothing again.
-            let mut taken = 0;
-            while let Some((term, info)) = stream.next() {
-                if !term.starts_with(prefix.as_bytes()) || taken == 3 {
-                    break;
-                }
-                if live(segment, &inverted, info) {
-                    alike.insert(String::from_utf8_lossy(term).into_owned());
-                    taken += 1;
-                }
-            }
-        }
-        // Ids are matched as written (they name files); one in other capitals is named, read
-        // from every id in turn (only when nothing starts with what was typed).
+        // An id whose passages are all deleted (an article removed or replaced since the last
+        // merge) is no suggestion: it would find nothing again. Ids are matched as written
+        // (they name files); one in other capitals is named when nothing starts with what was
+        // typed.
+        let mut alike = self.live_ids(prefix, IdMatch::Prefix, 3);
         if alike.is_empty() {
-            let lower = prefix.to_lowercase();
-            for segment in searcher.segment_readers() {
-                let Ok(inverted) = segment.inverted_index(self.open.fields.article_id) else {
-                    continue;
-                };
-                let Ok(mut stream) = inverted.terms().stream() else {
-                    continue;
-                };
-                let mut taken = 0;
-                while taken < 3
-                    && let Some((term, info)) = stream.next()
-                {
-                    let term = String::from_utf8_lossy(term);
-                    if term.to_lowercase().starts_with(&lower) && live(segment, &inverted, info) {
-                        alike.insert(term.into_owned());
-                        taken += 1;
-                    }
-                }
-            }
+            alike = self.live_ids(prefix, IdMatch::PrefixInAnyCase, 3);
         }
-        match alike.into_iter().take(3).collect::<Vec<_>>() {
+        match alike {
             ids if ids.is_empty() => Error::Invalid(format!(
                 "no article '{shown}' in the index: give an id as search prints it, \
                  like ID#PASSAGE"
@@ -427,6 +433,19 @@ impl SegmentCollector for SegmentNumbered {
     fn harvest(self) -> Self::Fruit {
         self.found
     }
+}
+
+/// How [`Searcher::live_ids`] compares an id with the text given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IdMatch {
+    /// The id is the text.
+    Exact,
+    /// The id starts with the text.
+    Prefix,
+    /// The id is the text, in any case.
+    InAnyCase,
+    /// The id starts with the text, in any case.
+    PrefixInAnyCase,
 }
 
 /// Whether a term of `segment` (its dictionary entry `info`) has a passage not deleted.

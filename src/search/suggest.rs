@@ -56,7 +56,7 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
     };
     let mut words = Vec::new();
     plain_words(&ast, &mut words);
-    let mut out: Vec<Suggestion> = id_suggestions(searcher, &ast)?;
+    let mut out: Vec<Suggestion> = id_suggestions(searcher, &ast);
     let mut analyzer = Analyzer::new();
     let field = searcher.index().fields.text;
     let tantivy = searcher.reader().searcher();
@@ -242,83 +242,49 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
 
 /// For each `id:` of the query that names no article, the ids that differ from it only in
 /// case (`id:UNGDC-78-UKR` → `ungdc-78-UKR`): ids are matched as written, since they name files.
-fn id_suggestions(searcher: &Searcher, ast: &Node) -> Result<Vec<Suggestion>> {
+fn id_suggestions(searcher: &Searcher, ast: &Node) -> Vec<Suggestion> {
+    use super::show::IdMatch;
     let mut ids = Vec::new();
     fielded_words(ast, "id", &mut ids);
-    let field = searcher.index().fields.article_id;
-    let generation = &searcher.index().generation;
-    let tantivy = searcher.reader().searcher();
-    let mut out = Vec::new();
+    let mut out: Vec<Suggestion> = Vec::new();
     for id in ids {
         // `id:ungdc-78-uk*`: a prefix, matched as written too.
-        let (whole, star) = match id.strip_suffix('*') {
-            Some(prefix) if !prefix.is_empty() && !prefix.contains('*') => (prefix, "*"),
+        let (whole, prefix) = match id.strip_suffix('*') {
+            Some(prefix) if !prefix.is_empty() && !prefix.contains('*') => (prefix, true),
             _ if id.contains('*') => continue,
-            _ => (id.as_str(), ""),
+            _ => (id.as_str(), false),
         };
-        if out.iter().any(|s: &Suggestion| s.word == id) {
+        if out.iter().any(|s| s.word == id) {
             continue;
         }
-        let mut alike = std::collections::BTreeSet::new();
-        let mut known = false;
-        for segment in tantivy.segment_readers() {
-            let inverted = segment.inverted_index(field)?;
-            // The ids equal to what was typed, or starting with it.
-            let mut stream = inverted
-                .terms()
-                .range()
-                .ge(whole.as_bytes())
-                .into_stream()
-                .map_err(|e| Error::io(generation, e))?;
-            while let Some((bytes, info)) = stream.next() {
-                let fits = match star {
-                    "" => bytes == whole.as_bytes(),
-                    _ => bytes.starts_with(whole.as_bytes()),
-                };
-                if !fits {
-                    break;
-                }
-                if super::show::live(segment, &inverted, info) {
-                    known = true;
-                    break;
-                }
-            }
-        }
-        if known {
+        let (as_written, any_case) = match prefix {
+            true => (IdMatch::Prefix, IdMatch::PrefixInAnyCase),
+            false => (IdMatch::Exact, IdMatch::InAnyCase),
+        };
+        if !searcher.live_ids(whole, as_written, 1).is_empty() {
             continue;
         }
-        let lower = whole.to_lowercase();
-        for segment in tantivy.segment_readers() {
-            let inverted = segment.inverted_index(field)?;
-            let mut stream = inverted
-                .terms()
-                .stream()
-                .map_err(|e| Error::io(generation, e))?;
-            while let Some((bytes, info)) = stream.next() {
-                let Some(start) = bytes.get(..whole.len()) else {
-                    continue;
-                };
-                let fits = match star {
-                    "" => bytes.len() == whole.len(),
-                    _ => true,
-                };
-                if fits
-                    && let Ok(other) = std::str::from_utf8(start)
-                    && other.to_lowercase() == lower
-                    && super::show::live(segment, &inverted, info)
-                {
-                    alike.insert(format!("{other}{star}"));
+        // For a prefix, the ids' first letters as many as were typed, and the star.
+        let mut terms: Vec<String> = searcher
+            .live_ids(whole, any_case, MAX_SUGGESTIONS)
+            .into_iter()
+            .map(|other| match prefix {
+                true => {
+                    other
+                        .chars()
+                        .take(whole.chars().count())
+                        .collect::<String>()
+                        + "*"
                 }
-            }
-        }
-        if !alike.is_empty() {
-            out.push(Suggestion {
-                word: id,
-                terms: alike.into_iter().take(MAX_SUGGESTIONS).collect(),
-            });
+                false => other,
+            })
+            .collect();
+        terms.dedup();
+        if !terms.is_empty() {
+            out.push(Suggestion { word: id, terms });
         }
     }
-    Ok(out)
+    out
 }
 
 /// The values of `field:` terms of `node` that take part positively.
