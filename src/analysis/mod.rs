@@ -486,7 +486,7 @@ pub fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 /// then a phrase of its letters, and finds them in a row inside a longer run of text, as
 /// Lucene's standard tokenizer does with ideographs (a run of them, read as one word, could only
 /// be found whole).
-pub fn unspaced(c: char) -> bool {
+pub(crate) fn unspaced(c: char) -> bool {
     matches!(
         c,
         // Thai, Lao; Myanmar; Hangul Jamo; Khmer.

@@ -60,14 +60,21 @@ pub const CLOSERS: [char; 13] = [
     '”', '"', '’', '\'', ')', ']', '»', '›', '」', '』', '）', '】', '》',
 ];
 
-/// Characters that end a sentence (when followed by whitespace and the start of a sentence):
-/// Latin ones, the full-width ones of Chinese and Japanese, the Greek question mark, the
-/// Arabic question mark and full stop, the Armenian, Ethiopic, Myanmar and Khmer full stops,
-/// the Devanagari danda and double danda, and the Tibetan shad.
-const TERMINALS: [char; 19] = [
-    '.', '!', '?', '…', '。', '！', '？', '．', '｡', '\u{37e}', '؟', '۔', '։', '።', '။', '។', '।',
-    '॥', '།',
-];
+/// Characters that end a sentence: the Latin ones when whitespace and the start of a sentence
+/// follow (see [`boundary`]), and the [`FULL_STOPS`] whatever follows.
+const TERMINALS: [char; 4 + FULL_STOPS.len()] = {
+    let latin = ['.', '!', '?', '…'];
+    let mut all = ['.'; 4 + FULL_STOPS.len()];
+    let mut i = 0;
+    while i < all.len() {
+        all[i] = match i < latin.len() {
+            true => latin[i],
+            false => FULL_STOPS[i - latin.len()],
+        };
+        i += 1;
+    }
+    all
+};
 
 /// Whether a byte may start one of [`TERMINALS`] in UTF-8: the scan for sentence ends skips
 /// every other byte without decoding.
