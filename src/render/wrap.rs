@@ -102,37 +102,37 @@ fn unspaced_parts(word: &str) -> Vec<&str> {
     use unicode_normalization::char::is_combining_mark;
     let opener = |c: char| crate::analysis::sentences::OPENERS.contains(&c);
     let mut parts = Vec::new();
-    let (mut start, mut at) = (0, 0);
+    let mut start = 0;
     let mut before: Option<char> = None;
     let mut escape_at: Option<usize> = None;
-    while at < word.len() {
-        if word[at..].starts_with("\x1b[") {
-            let end = word[at + 2..]
-                .find(|c: char| ('@'..='~').contains(&c))
-                .map_or(word.len(), |i| at + i + 3);
+    let mut offset = 0;
+    for (visible, chunk) in chunks(word) {
+        let chunk_at = offset;
+        offset += chunk.len();
+        if !visible {
             // A reset ends the style of the letter before; any other opens one for the next.
-            match is_reset(&word[at..end]) {
+            match is_reset(chunk) {
                 true => escape_at = None,
                 false => {
-                    escape_at.get_or_insert(at);
+                    escape_at.get_or_insert(chunk_at);
                 }
             }
-            at = end;
             continue;
         }
-        let c = word[at..].chars().next().expect("a char boundary");
-        let cut = escape_at.take().unwrap_or(at);
-        if let Some(b) = before {
-            let may_start = !is_combining_mark(c) && !NO_LINE_START.contains(c) && !opener(b);
-            // Korean puts spaces between its words, and breaks there.
-            let letter = |c: char| unspaced(c) && !is_hangul(c);
-            if may_start && (letter(c) || letter(b)) && cut > start {
-                parts.push(&word[start..cut]);
-                start = cut;
+        for (i, c) in chunk.char_indices() {
+            let at = chunk_at + i;
+            let cut = escape_at.take().unwrap_or(at);
+            if let Some(b) = before {
+                let may_start = !is_combining_mark(c) && !NO_LINE_START.contains(c) && !opener(b);
+                // Korean puts spaces between its words, and breaks there.
+                let letter = |c: char| unspaced(c) && !is_hangul(c);
+                if may_start && (letter(c) || letter(b)) && cut > start {
+                    parts.push(&word[start..cut]);
+                    start = cut;
+                }
             }
+            before = Some(c);
         }
-        before = Some(c);
-        at += c.len_utf8();
     }
     parts.push(&word[start..]);
     parts
