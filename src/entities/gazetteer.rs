@@ -56,19 +56,24 @@ const MORE_HONORIFICS: [&str; 30] = [
     "general",
 ];
 
+/// The honorifics a speaker's name may open with, lowercase: the recogniser's list
+/// (`data/honorifics.tsv`) and [`MORE_HONORIFICS`].
+fn honorifics() -> impl Iterator<Item = &'static str> {
+    super::heuristic::HONORIFICS
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(str::trim)
+        .chain(MORE_HONORIFICS)
+}
+
 /// `name` without a leading honorific (`Mr. GROMYKO` → `GROMYKO`, `H.E. Mr. Kiselev` →
 /// `Kiselev`); `name` itself when it has none, or nothing after it.
 pub fn without_honorific(name: &str) -> &str {
     let mut name = name.trim();
     loop {
         let lower = name.to_lowercase();
-        let listed = super::heuristic::HONORIFICS
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .map(str::trim)
-            .chain(MORE_HONORIFICS);
         let mut stripped = None;
-        for honorific in listed {
+        for honorific in honorifics() {
             let Some(rest) = lower
                 .starts_with(honorific)
                 .then(|| name.get(honorific.len()..))
@@ -82,7 +87,6 @@ pub fn without_honorific(name: &str) -> &str {
             // `Mrsa` are left as they are.
             let after = rest
                 .trim_start()
-                .trim_start_matches(['.', ',', ';', ':', '-'])
                 .trim_start_matches(['.', ',', ';', ':', '-']);
             let spaced =
                 rest.starts_with(char::is_whitespace) || after.starts_with(char::is_whitespace);
@@ -107,13 +111,7 @@ pub fn is_honorific(name: &str) -> bool {
         .trim()
         .trim_end_matches(['.', ',', ';', ':', '-'])
         .to_lowercase();
-    !lower.is_empty()
-        && super::heuristic::HONORIFICS
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .map(str::trim)
-            .chain(MORE_HONORIFICS)
-            .any(|h| h.trim_end_matches('.') == lower)
+    !lower.is_empty() && honorifics().any(|h| h.trim_end_matches('.') == lower)
 }
 
 /// What an entity is.
