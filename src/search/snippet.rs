@@ -143,13 +143,8 @@ fn marked(analyzer: &mut Analyzer, text: &str, highlight: &Highlight) -> Vec<Ran
             continue;
         }
         for start in 0..words.len() {
-            if let Some(matched) = match_phrase(&words[start..], phrase, *slop) {
-                let first = words[start].span.start;
-                if *slop == 0 {
-                    ranges.push(first..words[start + matched[matched.len() - 1]].span.end);
-                } else {
-                    ranges.extend(matched.iter().map(|&i| words[start + i].span.clone()));
-                }
+            if let Some(last) = exact_phrase_end(&words[start..], phrase) {
+                ranges.push(words[start].span.start..words[start + last].span.end);
             }
         }
     }
@@ -206,49 +201,36 @@ fn sloppy_matches(
     marked.into_iter()
 }
 
-/// Offsets (into `words`) of an occurrence of `phrase` starting at `words[0]`. Each term of the
-/// phrase is `(offset, word)`; a match puts each term at its offset from the first, give or take
-/// `slop` positions in all (as the index's sloppy phrases count them), in order.
-fn match_phrase(
-    words: &[WordInfo],
-    phrase: &[(usize, Option<usize>)],
-    slop: u32,
-) -> Option<Vec<usize>> {
+/// The index (into `words`) of the last word of an occurrence of the exact `phrase` starting
+/// at `words[0]`. Each term of the phrase is `(offset, word)`; a match puts each term at its
+/// offset from the first (sloppy phrases are matched by [`sloppy_matches`]).
+fn exact_phrase_end(words: &[WordInfo], phrase: &[(usize, Option<usize>)]) -> Option<usize> {
     let (first_offset, first) = phrase.first()?;
     if first.is_none() || words.first()?.term != *first {
         return None;
     }
-    let mut matched = vec![0];
-    let mut budget = slop as usize;
-    // The position of the phrase's start, as the last matched term puts it.
-    let mut anchor = words[0].position as isize - *first_offset as isize;
+    // The position of the phrase's start.
+    let anchor = words[0].position as isize - *first_offset as isize;
     let mut at = 0;
     for (offset, term) in &phrase[1..] {
-        let offset = *offset as isize;
+        let want = anchor + *offset as isize;
         let found = (at + 1..words.len())
-            .take_while(|&i| words[i].position as isize - offset <= anchor + budget as isize)
+            .take_while(|&i| words[i].position as isize <= want)
             .find(|&i| {
-                term.is_some()
-                    && words[i].term == *term
-                    && (words[i].position as isize - offset - anchor).unsigned_abs() <= budget
+                term.is_some() && words[i].term == *term && words[i].position as isize == want
             })?;
         // An exact phrase's gap (a clause break typed as punctuation) holds no word: a word
         // standing there makes this no occurrence, as the search reads it (`super::gapped`).
         let previous = words[at].position;
-        if slop == 0
-            && words[at + 1..found]
-                .iter()
-                .any(|w| w.position > previous && w.position < words[found].position)
+        if words[at + 1..found]
+            .iter()
+            .any(|w| w.position > previous && w.position < words[found].position)
         {
             return None;
         }
-        let start = words[found].position as isize - offset;
-        budget -= (start - anchor).unsigned_abs();
-        anchor = start;
         at = found;
-        matched.push(found);
     }
-    Some(matched)
+    Some(at)
 }
 
 /// The best window of `text` around `highlights`: the one holding the most of them.
