@@ -146,9 +146,6 @@ pub fn entity_profile(searcher: &mut Searcher, name: &str) -> Result<Option<Enti
             said: Some(said),
         }));
     };
-    let date_of = |found: Option<(i64, DocAddress)>| -> Result<Option<String>> {
-        found.map_or(Ok(None), |(_, address)| searcher.stored_date(address))
-    };
     let mut aliases: Vec<(String, u64)> = t.aliases.iter().map(|(a, n)| (a.clone(), *n)).collect();
     aliases.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let mut count = t.count(id);
@@ -161,12 +158,15 @@ pub fn entity_profile(searcher: &mut Searcher, name: &str) -> Result<Option<Enti
             count.kind = said.kind.parse::<Kind>().unwrap_or(Kind::Unknown).as_str();
         }
         let capitals = !count.name.chars().any(char::is_lowercase);
-        let mut analyzer = crate::analysis::Analyzer::new();
+        let analyzer = &mut searcher.analyzer;
         let same = analyzer.exact_words(&count.name) == analyzer.exact_words(&said.name);
         if capitals && same {
             count.name = said.name.clone();
         }
     }
+    let date_of = |found: Option<(i64, DocAddress)>| -> Result<Option<String>> {
+        found.map_or(Ok(None), |(_, address)| searcher.stored_date(address))
+    };
     Ok(Some(EntityProfile {
         first_date: date_of(t.first)?,
         last_date: date_of(t.last)?,
