@@ -117,53 +117,37 @@ pub fn run(mut args: IndexArgs) -> anyhow::Result<Exit> {
         eprintln!("{}", summary_line(&summary));
     }
     if !summary.complete {
-        let line = interrupted_line(&summary);
-        // Standard input cannot be read again by attache: the user pipes it again.
+        let mut line = interrupted_line(&summary);
+        // A pruning update removes nothing until it completes: finishing it is running it
+        // again. Standard input cannot be read again by attache: the user pipes it again.
         let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
-        // A pruning update removes nothing until it completes: finishing it is running it again.
-        let line = match args.prune && summary.mode == Mode::Update {
-            _ if stdin && summary.mode == Mode::Update => {
-                let mut command = vec!["attache index".to_owned()];
-                command.extend(
-                    args.paths
-                        .iter()
-                        .map(|p| printable(&p.display().to_string()).into_owned()),
-                );
-                if let Some(name) = &args.stdin_name {
-                    command.push(format!("--stdin-name {}", printable(name)));
-                }
-                if args.prune {
-                    command.push("--prune".to_owned());
-                }
-                let removals = match args.prune {
-                    true => "its removals were not made; ",
-                    false => "",
-                };
-                line.replace(
-                    "run `attache index` again to finish",
-                    &format!(
-                        "{removals}pipe the input again to finish: `… | {}`",
-                        command.join(" ")
-                    ),
-                )
-            }
-            true => {
-                let paths: Vec<String> = args
-                    .paths
+        if summary.mode == Mode::Update && (stdin || args.prune) {
+            let mut command = vec!["attache index".to_owned()];
+            command.extend(
+                args.paths
                     .iter()
-                    .map(|p| printable(&p.display().to_string()).into_owned())
-                    .collect();
-                line.replace(
-                    "run `attache index` again to finish",
-                    &format!(
-                        "its removals were not made; run `attache index {} --prune` again to \
-                         finish",
-                        paths.join(" ")
-                    ),
-                )
+                    .map(|p| printable(&p.display().to_string()).into_owned()),
+            );
+            if let Some(name) = &args.stdin_name {
+                command.push(format!("--stdin-name {}", printable(name)));
             }
-            false => line,
-        };
+            if args.prune {
+                command.push("--prune".to_owned());
+            }
+            let command = command.join(" ");
+            let removals = match args.prune {
+                true => "its removals were not made; ",
+                false => "",
+            };
+            let finish = match stdin {
+                true => format!("pipe the input again to finish: `… | {command}`"),
+                false => format!("run `{command}` again to finish"),
+            };
+            line = line.replace(
+                "run `attache index` again to finish",
+                &format!("{removals}{finish}"),
+            );
+        }
         eprintln!("{line}");
         return Ok(Exit::Interrupted);
     }
