@@ -289,20 +289,26 @@ fn id_suggestions(searcher: &Searcher, ast: &Node) -> Vec<Suggestion> {
 
 /// The values of `field:` terms of `node` that take part positively.
 fn fielded_words(node: &Node, name: &str, words: &mut Vec<String>) {
+    positive_terms(node, &mut |field, text| {
+        if field.is_some_and(|f| f.name == name) {
+            words.push(text.to_owned());
+        }
+    });
+}
+
+/// Calls `f` with the field and text of each term of `node` that takes part positively (not
+/// under `NOT` / `-`).
+fn positive_terms(node: &Node, f: &mut dyn FnMut(Option<&parse::Field>, &str)) {
     match node {
-        Node::Term {
-            field: Some(field),
-            text,
-            ..
-        } if field.name == name => words.push(text.clone()),
+        Node::Term { field, text, .. } => f(field.as_ref(), text),
         Node::Bool(clauses) => {
             for (occur, clause) in clauses {
                 if *occur != Occur::MustNot {
-                    fielded_words(clause, name, words);
+                    positive_terms(clause, f);
                 }
             }
         }
-        Node::Boost(inner, _) => fielded_words(inner, name, words),
+        Node::Boost(inner, _) => positive_terms(inner, f),
         _ => {}
     }
 }
@@ -334,22 +340,14 @@ fn push_ranked(
 
 /// The unfielded words of `node` that take part positively (not under `NOT` / `-`).
 fn plain_words(node: &Node, words: &mut Vec<String>) {
-    match node {
-        Node::Term {
-            field: None, text, ..
-        } if !text.starts_with(crate::entities::ENTITY_PREFIX) && !text.contains('*') => {
-            words.push(text.clone())
+    positive_terms(node, &mut |field, text| {
+        if field.is_none()
+            && !text.starts_with(crate::entities::ENTITY_PREFIX)
+            && !text.contains('*')
+        {
+            words.push(text.to_owned());
         }
-        Node::Bool(clauses) => {
-            for (occur, clause) in clauses {
-                if *occur != Occur::MustNot {
-                    plain_words(clause, words);
-                }
-            }
-        }
-        Node::Boost(inner, _) => plain_words(inner, words),
-        _ => {}
-    }
+    });
 }
 
 /// The query with each word that has a suggestion replaced by its first one: what "did you
