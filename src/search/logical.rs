@@ -159,7 +159,13 @@ impl Logical {
                 }
                 let mut subqueries: Vec<(TOccur, Box<dyn Query>)> = clauses
                     .iter()
-                    .map(|(occur, clause)| (occur_of(*occur), clause.lower(days)))
+                    .map(|(occur, clause)| {
+                        let query = clause.lower(days);
+                        match occur {
+                            Occur::MustNot => (TOccur::MustNot, excluded(query)),
+                            _ => (occur_of(*occur), query),
+                        }
+                    })
                     .collect();
                 if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
                     subqueries.push((TOccur::Must, Box::new(AllQuery)));
@@ -422,6 +428,11 @@ fn occur_of(occur: Occur) -> TOccur {
         Occur::Should => TOccur::Should,
         Occur::MustNot => TOccur::MustNot,
     }
+}
+
+/// An exclusion, safe to ask about passages before the first it matches.
+fn excluded(query: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(super::excluded::Excluded::new(query))
 }
 
 fn term_query(term: Term) -> Box<dyn Query> {

@@ -3,6 +3,7 @@
 pub mod bounded;
 pub(crate) mod collect;
 pub mod entities;
+mod excluded;
 pub mod explain;
 pub mod facets;
 mod fuzzy;

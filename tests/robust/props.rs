@@ -167,3 +167,46 @@ proptest! {
         }
     }
 }
+
+/// Excluding a phrase removes exactly the passages it matches, whatever stands before its
+/// first match (tantivy's exclusion asked a phrase about earlier passages, which a debug build
+/// stopped on: `-"security guarantee"` was an internal error).
+#[test]
+fn an_excluded_phrase_removes_exactly_its_matches() {
+    let mut searcher = sample_searcher();
+    let mut count = |q: &str| {
+        let mut request = SearchRequest::new(q.to_owned(), 1);
+        request.exact_count = true;
+        match searcher.search(&request) {
+            Ok(results) => results.passages_matched,
+            Err(e) => panic!("{q}: {e}"),
+        }
+    };
+    let everything = count("-zzqqxx");
+    assert!(everything > 10, "{everything}");
+    for (within, phrase) in [
+        ("", "\"security guarantee\""),
+        ("", "\"Truth Social\""),
+        ("", "U.S."),
+        ("", "\"security guarantees\"~2"),
+        ("", "\"peace plan\" OR \"Truth Social\""),
+        ("Ukraine ", "\"security guarantee\""),
+        ("Ukraine ", "\"Truth Social\""),
+        ("Trump ", "\"Truth Social\""),
+    ] {
+        let all = match within {
+            "" => everything,
+            words => count(words.trim()),
+        };
+        let matching = count(&format!("{within}({phrase})"));
+        let rest = count(&format!("{within}-({phrase})"));
+        assert!(
+            matching > 0 && rest > 0,
+            "{within}{phrase}: {matching} {rest}"
+        );
+        assert_eq!(matching + rest, all, "{within}{phrase}");
+    }
+    let both = count("Ukraine -\"Truth Social\" -\"security guarantee\"");
+    let either = count("Ukraine (\"Truth Social\" OR \"security guarantee\")");
+    assert_eq!(both + either, count("Ukraine"));
+}
