@@ -687,7 +687,7 @@ pub struct ExportArgs {
     #[arg(long)]
     pub json: bool,
     /// No progress bar and no hints: only the summary.
-    #[arg(long)]
+    #[arg(long, short)]
     pub quiet: bool,
 }
 

@@ -143,8 +143,11 @@ const NOT_PLACES: &str = include_str!("../../data/not_places.tsv");
 /// common word) names someone else of that surname ("Raisa Gorbachev", "Graça Machel");
 /// honorifics of South Asia, East Africa and Latin America are titles ("Shrimati", "Mzee",
 /// "Comandante", "Imam", "Herr"). 12: the letters of a dotted honorific (`H.E.`, `H. E.`,
-/// `H.M.`, `H.R.H.`) are a title, not a person's initials ("H.E. Joaquin Balaguer").
-pub const RULES: &str = "heuristic rules 12";
+/// `H.M.`, `H.R.H.`) are a title, not a person's initials ("H.E. Joaquin Balaguer"). 13: a
+/// given name that makes another known person's name with the surname is that person ("Ilham
+/// Heydar Aliyev" is Ilham Aliyev); given names before a pair hyphened to a known surname that
+/// the person could not have name someone else ("Nkosazana Dlamini-Zuma").
+pub const RULES: &str = "heuristic rules 13";
 
 /// The data files whose words decide what the heuristic proposes, for the index's fingerprint.
 pub const DATA: &[&str] = &[

@@ -183,6 +183,14 @@ impl<'g> Recognizer<'g> {
         self.day = Some(gazetteer::reading_day(date));
     }
 
+    /// Forgets the people, acronyms and initials met so far in the article (its day stays):
+    /// what reading a name outside the text taught is not the text's.
+    pub(crate) fn forget_article(&mut self) {
+        self.people.clear();
+        self.acronyms.clear();
+        self.initials.clear();
+    }
+
     /// The mentions in one passage, in text order; `analyzer` splits it into words (one
     /// analyzer per recognizer, as its spellings are remembered between passages).
     pub fn recognize(&mut self, analyzer: &mut Analyzer, text: &str) -> Vec<Mention> {
@@ -420,12 +428,51 @@ impl<'g> Recognizer<'g> {
                         })
                         .map(|i| words[i].exact)
                         .collect();
+                    // A given name that makes another known person's name with the surname
+                    // is that person ("Ilham Heydar Aliyev" is Ilham Aliyev, Heydar's son).
+                    let surname = words[m.words.end - 1].exact;
+                    let other = given.iter().find_map(|name| {
+                        let full = format!("{name} {surname}");
+                        self.gazetteer
+                            .lookup_alias(&mut self.analyzer, &full)
+                            .filter(|e| e.kind == Kind::Person && e.id != m.id)
+                            .map(|e| (e, full))
+                    });
+                    if let Some((entity, full)) = other {
+                        *m = named(text, words, first..m.words.end, Kind::Person);
+                        m.id = entity.id.clone();
+                        m.name = entity.name.clone();
+                        m.alias = match entity
+                            .aliases
+                            .iter()
+                            .find(|a| a.eq_ignore_ascii_case(&full))
+                        {
+                            Some(alias) => alias.as_str().into(),
+                            None => full.into(),
+                        };
+                        continue;
+                    }
                     // A name matched whole ("Hosni Mubarak") has its given name already; a
-                    // name hyphened to the surname is a pair's ("the Hitler-Stalin pact").
+                    // name hyphened to the surname is a pair's ("the Hitler-Stalin pact"),
+                    // unless given names that cannot be the person's come before the pair
+                    // ("Nkosazana Dlamini-Zuma" is not Jacob Zuma).
                     let surname_only = !m.alias.contains(' ');
                     let before = words[m.words.start - 1].span.1..words[m.words.start].span.0;
                     let hyphened = text[before].contains(['-', '‐', '–']);
-                    if surname_only && !hyphened && !self.given_names_fit(&m.id, &given) {
+                    let fit = match hyphened {
+                        false => self.given_names_fit(&m.id, &given),
+                        true => {
+                            let outer: Vec<&str> = (first..m.words.start - 1)
+                                .filter(|&i| {
+                                    lists[i] & not_names == 0
+                                        && words[i].exact.chars().nth(2).is_some()
+                                })
+                                .map(|i| words[i].exact)
+                                .collect();
+                            self.given_names_fit(&m.id, &outer)
+                        }
+                    };
+                    if surname_only && !fit {
                         *m = named(text, words, first..m.words.end, Kind::Person);
                         continue;
                     }
@@ -691,6 +738,16 @@ mod tests {
             ["gromyko", "gorbachev"]
         );
         assert_eq!(ids("The Zorin-Gorbachev talks."), ["gorbachev"]);
+        // A given name that makes another known person's name with the surname: that person
+        // (a son named with his father's name); given names before a pair hyphened that cannot
+        // be the person's: a person of their own.
+        assert_eq!(ids("Ilham Heydar Aliyev spoke."), ["ilham-aliyev"]);
+        assert_eq!(ids("Heydar Aliyev spoke."), ["heydar-aliyev"]);
+        assert_eq!(
+            ids("Nkosazana Dlamini-Zuma spoke."),
+            ["nkosazana-dlamini-zuma"]
+        );
+        assert_eq!(ids("Jacob Zuma spoke."), ["zuma"]);
     }
 
     #[test]

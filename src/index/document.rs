@@ -173,7 +173,7 @@ impl<'g> DocumentBuilder<'g> {
         let speakers = match &mut self.recognizer {
             Some(r) => {
                 r.start_article_on(&article.date);
-                article_speakers(r.gazetteer(), &mut self.analyzer, &article.meta)
+                article_speakers(r, &mut self.analyzer, &article.meta)
             }
             None => Vec::new(),
         };

@@ -213,7 +213,7 @@ fn an_opensearch_export_maps_exactly_the_fields_and_metadata_keys_its_documents_
 #[test]
 fn passages_come_in_article_id_order_each_article_numbered_from_zero() {
     let env = indexed();
-    export(&env, "quickwit", "qw", &["--quiet"]);
+    export(&env, "quickwit", "qw", &["-q"]);
     let docs = documents(&env.path().join("qw/passages.ndjson"));
     let order: Vec<(String, u64)> = docs
         .iter()

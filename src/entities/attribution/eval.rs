@@ -62,15 +62,16 @@ pub fn evaluate(gazetteer: &Gazetteer, jsonl: &str) -> Result<Scores, String> {
             Some(date) => recognizer.start_article_on(&date.parse().map_err(at)?),
             None => recognizer.start_article(),
         }
-        for passage in &item.context {
-            recognizer.recognize(&mut analyzer, passage);
-        }
+        // As the index reads an article: its speakers first, then its passages.
         let meta: Vec<(String, String)> = item
             .speaker
             .iter()
             .map(|s| ("speaker".to_owned(), s.clone()))
             .collect();
-        let article = article_speakers(gazetteer, &mut analyzer, &meta);
+        let article = article_speakers(&mut recognizer, &mut analyzer, &meta);
+        for passage in &item.context {
+            recognizer.recognize(&mut analyzer, passage);
+        }
         let text = &item.text;
         let mentions = recognizer.recognize(&mut analyzer, text);
         let (_, words) = analyzer.exact_spans(text, &mut spans);

@@ -36,7 +36,7 @@ use std::sync::{Arc, OnceLock};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::{Gazetteer, Kind, Mention, kind_serde};
+use super::{Kind, Mention, Recognizer, kind_serde};
 use crate::analysis::sentences::{Break, break_between, sentences};
 use crate::analysis::{Analyzer, SpannedForm};
 pub use quotes::quote_spans;
@@ -49,8 +49,9 @@ pub const DATA: &str = include_str!("../../../data/attribution.tsv");
 /// looking the name up (`Mr. GROMYKO` is `@gromyko`); 3: and its title (`King Mswati III` is
 /// `Mswati III`); 4: a possessive after a space (`Australia 's`) and a low mark glued to a word
 /// (`regard„ esteem`), as scanned records write them, open no quotation; 5: an honorific's
-/// period typed apart or against the name (`Mr . MBON IMPA`, `Mr.Facio`) goes with it.
-pub const SPEAKER_RULES: &str = "speaker rules 5";
+/// period typed apart or against the name (`Mr . MBON IMPA`, `Mr.Facio`) goes with it; 6: a
+/// name is read as the text reads it on the speech's day (`Vance` in 1978 is Cyrus Vance).
+pub const SPEAKER_RULES: &str = "speaker rules 6";
 
 /// How far from its verb a speaker's phrase may reach, in words.
 const REACH: usize = 10;
@@ -234,14 +235,18 @@ pub fn attribute_cued(
 
 /// The speakers of a speech: the people of its `speaker` metadata (several are separated by
 /// `;`), or else the state of its `country` (a name or an ISO 3166 code of
-/// `data/country_codes.tsv`); none for an article without either. A name the gazetteer knows is
-/// its entity; another keeps a proposed id, as recognition gives it (`Joseph Garba` →
-/// `joseph-garba`).
+/// `data/country_codes.tsv`); none for an article without either. A name is read as the
+/// recognizer reads it in the article's text, on the article's day (`Vance` in 1978 is Cyrus
+/// Vance, `Yoweri Kaguta Museveni` is Yoweri Museveni, `Russia` in 1982 the Soviet Union);
+/// a name it reads as no known entity whole is looked up as a query's `@` is, and else keeps a
+/// proposed id, as recognition gives it (`Joseph Garba` → `joseph-garba`). Call it after
+/// [`Recognizer::start_article_on`]; the recognizer forgets the names before the text.
 pub fn article_speakers(
-    gazetteer: &Gazetteer,
+    recognizer: &mut Recognizer<'_>,
     analyzer: &mut Analyzer,
     meta: &[(String, String)],
 ) -> Vec<Speaker> {
+    let gazetteer = recognizer.gazetteer();
     let value = |key: &str| {
         meta.iter()
             .find(|(k, v)| k.eq_ignore_ascii_case(key) && !v.trim().is_empty())
@@ -271,11 +276,11 @@ pub fn article_speakers(
             // `Mr. GROMYKO` is Andrei Gromyko, as a mention "Mr. Gromyko" in the text is; a
             // name the gazetteer lacks is shown without its honorific, in its words' case.
             let bare = super::gazetteer::without_honorific(name);
-            let who = match gazetteer
-                .lookup(analyzer, name)
-                .or_else(|| gazetteer.lookup(analyzer, bare))
+            let who = match recognized(recognizer, analyzer, bare)
+                .or_else(|| gazetteer.lookup(analyzer, name).map(known))
+                .or_else(|| gazetteer.lookup(analyzer, bare).map(known))
             {
-                Some(e) => known(e),
+                Some(who) => who,
                 None => match gazetteer.resolve_id(analyzer, bare) {
                     Some(id) => Speaker {
                         id: id.into(),
@@ -291,8 +296,10 @@ pub fn article_speakers(
         }
     } else if let Some(country) = value("country") {
         let name = country_name(country).unwrap_or(country);
-        if let Some(e) = gazetteer.lookup(analyzer, name) {
-            out.push(known(e));
+        if let Some(who) = recognized(recognizer, analyzer, name)
+            .or_else(|| gazetteer.lookup(analyzer, name).map(known))
+        {
+            out.push(who);
         } else if let Some(id) = gazetteer.resolve_id(analyzer, name) {
             out.push(Speaker {
                 id: id.into(),
@@ -301,7 +308,30 @@ pub fn article_speakers(
             });
         }
     }
+    recognizer.forget_article();
     out
+}
+
+/// The known entity the recognizer reads `name` as, when one mention covers all of it: the
+/// name as it would be read in the article's text, on its day. Names written in capitals are
+/// read in title case (`GEORGE BUSH` as `George Bush`), as a text writes them.
+fn recognized(
+    recognizer: &mut Recognizer<'_>,
+    analyzer: &mut Analyzer,
+    name: &str,
+) -> Option<Speaker> {
+    let name = name_case(name);
+    let mentions = recognizer.recognize(analyzer, &name);
+    let [m] = mentions.as_slice() else {
+        return None;
+    };
+    let outside = |s: &str| !s.chars().any(char::is_alphanumeric);
+    let whole = outside(&name[..m.span.start]) && outside(&name[m.span.end..]);
+    (whole && recognizer.gazetteer().by_id(&m.id).is_some()).then(|| Speaker {
+        id: m.id.clone(),
+        kind: m.kind,
+        name: m.name.clone(),
+    })
 }
 
 /// A name as it is shown: each word written in capitals (`GROMYKO`, `Krishna MENON`) in
