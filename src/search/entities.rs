@@ -292,12 +292,47 @@ struct SegmentTally {
     key: Column<u64>,
     day_lo: Column<i64>,
     day_hi: Column<i64>,
-    /// Per entity ordinal: passages, mentions, and the per-doc "seen" stamp.
-    per_ord: Vec<(u64, u64, DocId)>,
+    /// Per entity ordinal: its id's slot, once read (`u32::MAX` before). An id recognised as
+    /// two types ("Ian Smith" a person after "Mr.", of no known type elsewhere) has an
+    /// ordinal for each, and one slot: a passage naming it both ways counts once.
+    slot_of: Vec<u32>,
+    /// Per id: the id and its surer type, then passages, mentions, and the per-doc "seen" stamp.
+    slots: Vec<(String, Option<Kind>)>,
+    slot_by_id: HashMap<String, u32>,
+    per_slot: Vec<(u64, u64, DocId)>,
     per_alias: Vec<u64>,
-    pairs: HashSet<(u64, u64)>,
-    dates: HashMap<u64, FirstLast>,
+    pairs: HashSet<(u32, u64)>,
+    dates: HashMap<u32, FirstLast>,
     track_dates: bool,
+}
+
+impl SegmentTally {
+    /// The slot of entity ordinal `ord`, read from the column the first time.
+    fn slot(&mut self, entity: &StrColumn, ord: u64) -> Option<u32> {
+        let known = self.slot_of[ord as usize];
+        if known != u32::MAX {
+            return Some(known);
+        }
+        let mut value = String::new();
+        if !entity.ord_to_str(ord, &mut value).unwrap_or(false) {
+            return None;
+        }
+        let (kind, id) = value.split_once(':')?;
+        let kind = kind.parse().ok();
+        let slot = match self.slot_by_id.get(id) {
+            Some(&slot) => slot as usize,
+            None => {
+                self.slot_by_id
+                    .insert(id.to_owned(), self.slots.len() as u32);
+                self.slots.push((id.to_owned(), None));
+                self.per_slot.push((0, 0, DocId::MAX));
+                self.slots.len() - 1
+            }
+        };
+        self.slots[slot].1 = surer(self.slots[slot].1, kind);
+        self.slot_of[ord as usize] = slot as u32;
+        Some(slot as u32)
+    }
 }
 
 impl Collector for Tally {
@@ -321,7 +356,10 @@ impl Collector for Tally {
             key: ff.u64(fast::ARTICLE_KEY)?,
             day_lo: ff.i64(fast::DAY_LO)?,
             day_hi: ff.i64(fast::DAY_HI)?,
-            per_ord: vec![(0, 0, DocId::MAX); ords],
+            slot_of: vec![u32::MAX; ords],
+            slots: Vec::new(),
+            slot_by_id: HashMap::new(),
+            per_slot: Vec::new(),
             per_alias: vec![0; alias_ords],
             pairs: HashSet::new(),
             dates: HashMap::new(),
@@ -392,19 +430,24 @@ impl SegmentCollector for SegmentTally {
     type Fruit = HashMap<String, EntityTally>;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        let Some(entity) = &self.entity else { return };
+        let Some(entity) = self.entity.take() else {
+            return;
+        };
         let key = self.key.first(doc).unwrap_or(0);
         for ord in entity.term_ords(doc) {
-            let slot = &mut self.per_ord[ord as usize];
-            slot.1 += 1;
-            if slot.2 != doc {
-                slot.2 = doc;
-                slot.0 += 1;
-                self.pairs.insert((ord, key));
+            let Some(slot) = self.slot(&entity, ord) else {
+                continue;
+            };
+            let tally = &mut self.per_slot[slot as usize];
+            tally.1 += 1;
+            if tally.2 != doc {
+                tally.2 = doc;
+                tally.0 += 1;
+                self.pairs.insert((slot, key));
                 if self.track_dates {
                     let lo = self.day_lo.first(doc).unwrap_or(i64::MAX);
                     let hi = self.day_hi.first(doc).unwrap_or(i64::MIN);
-                    let dates = self.dates.entry(ord).or_default();
+                    let dates = self.dates.entry(slot).or_default();
                     if dates.0.is_none_or(|(d, _)| lo < d) {
                         dates.0 = Some((lo, doc));
                     }
@@ -414,6 +457,7 @@ impl SegmentCollector for SegmentTally {
                 }
             }
         }
+        self.entity = Some(entity);
         if let Some(alias) = &self.alias {
             for ord in alias.term_ords(doc) {
                 self.per_alias[ord as usize] += 1;
@@ -423,38 +467,24 @@ impl SegmentCollector for SegmentTally {
 
     fn harvest(self) -> HashMap<String, EntityTally> {
         let mut out: HashMap<String, EntityTally> = HashMap::new();
-        let Some(entity) = &self.entity else {
-            return out;
-        };
-        let mut value = String::new();
-        let mut ids = vec![None; self.per_ord.len()];
-        for (ord, &(passages, mentions, _)) in self.per_ord.iter().enumerate() {
-            if passages == 0 {
-                continue;
-            }
-            value.clear();
-            if !entity.ord_to_str(ord as u64, &mut value).unwrap_or(false) {
-                continue;
-            }
-            let Some((kind, id)) = value.split_once(':') else {
-                continue;
-            };
-            let t = out.entry(id.to_owned()).or_default();
-            t.kind = surer(t.kind, kind.parse().ok());
-            t.passages += passages;
-            t.mentions += mentions;
-            if let Some((first, last)) = self.dates.get(&(ord as u64)) {
+        for (slot, ((id, kind), &(passages, mentions, _))) in
+            self.slots.iter().zip(&self.per_slot).enumerate()
+        {
+            let t = out.entry(id.clone()).or_default();
+            t.kind = *kind;
+            t.passages = passages;
+            t.mentions = mentions;
+            if let Some((first, last)) = self.dates.get(&(slot as u32)) {
                 let address = |(d, doc): (i64, DocId)| (d, DocAddress::new(self.segment, doc));
                 t.first = first.map(address);
                 t.last = last.map(address);
             }
-            ids[ord] = Some(id.to_owned());
         }
-        for (ord, key) in self.pairs {
-            if let Some(id) = &ids[ord as usize] {
-                out.get_mut(id).expect("tallied").articles.insert(key);
-            }
+        for (slot, key) in self.pairs {
+            let id = &self.slots[slot as usize].0;
+            out.get_mut(id).expect("tallied").articles.insert(key);
         }
+        let mut value = String::new();
         if let Some(alias) = &self.alias {
             for (ord, &n) in self.per_alias.iter().enumerate() {
                 value.clear();

@@ -211,6 +211,43 @@ fn an_entity_recognised_with_two_types_is_listed_with_the_known_one() {
     env.run_ok(&["entities", "--type", "unknown"], 1);
 }
 
+/// A passage naming an entity under two types counts once, and `facets --by entity` has one
+/// row for it, as `@id` matches it (it was counted once per type, and listed in two rows).
+#[test]
+fn a_passage_naming_an_entity_under_two_types_counts_once() {
+    let env = TestEnv::empty();
+    env.write(
+        "corpus/a.txt",
+        "date 1970-09-20\n\nMr. Ian Smith spoke in Salisbury about the future of the \
+         territory, and the Ian Smith regime answered for him later that same week.\n\n\
+         The illegal Ian Smith regime held on through the winter, and its ministers travelled \
+         abroad to plead their case before the governments of the region.\n",
+    );
+    env.index();
+    assert_eq!(env.count("@ian-smith"), (2, 1));
+    let listed = env.run_ok(&["entities", "--json"], 0);
+    let row: Value = serde_json::from_str(listed.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(
+        (&row["id"], &row["type"], &row["passages"]),
+        (&"ian-smith".into(), &"person".into(), &2.into()),
+        "{listed}"
+    );
+    let profile = env.run_ok(&["entity", "ian-smith"], 0);
+    assert!(profile.stdout.contains("in 2 passages of 1 article"), "{profile}");
+    let facets = env.run_ok(&["facets", "--by", "entity", "--json"], 0);
+    let rows: Vec<Value> = facets
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|r: &Value| r["value"] == "ian-smith")
+        .collect();
+    assert_eq!(rows.len(), 1, "{facets}");
+    assert_eq!(rows[0]["passages"], 2, "{facets}");
+    // The passage is about a person and about a name of no known type.
+    assert_eq!(env.count("type:person"), (1, 1));
+    assert_eq!(env.count("type:unknown"), (2, 1));
+}
+
 /// A delegate the speeches name as their speaker, whom no text mentions, is known to `entity`
 /// as `who` and `said:` know it: where it speaks, and when (it said "no mention" before).
 #[test]

@@ -244,6 +244,36 @@ struct SegmentEntities {
     ords: Ords,
     /// With types: the ordinal runs of each type's terms, in [`Kind::ALL`] order.
     types: Option<Vec<(u64, u64)>>,
+    /// Without types: per ordinal (from `ords.lo`), the code of its id. An id
+    /// recognised as two types ("Ian Smith" a person after "Mr.", of no known type elsewhere)
+    /// has a term, so an ordinal, for each: one code counts a passage once, in one row.
+    code_of: Vec<u64>,
+}
+
+impl SegmentEntities {
+    /// Per ordinal of `ords`, the code of its id: the first of the id's ordinals, read from the
+    /// dictionary in one pass.
+    fn id_codes(ords: &Ords) -> Vec<u64> {
+        let Some(col) = &ords.column else {
+            return Vec::new();
+        };
+        let mut codes = Vec::with_capacity((ords.hi - ords.lo) as usize);
+        let mut by_id: FxHashMap<Vec<u8>, u64> = FxHashMap::default();
+        if let Ok(mut stream) = col.dictionary().stream() {
+            while stream.advance() {
+                let (ord, term) = (stream.term_ord(), stream.key());
+                if ord < ords.lo || ord >= ords.hi {
+                    continue;
+                }
+                let id = term
+                    .iter()
+                    .position(|&b| b == b':')
+                    .map_or(term, |c| &term[c + 1..]);
+                codes.push(*by_id.entry(id.to_vec()).or_insert(ord));
+            }
+        }
+        codes
+    }
 }
 
 impl Dimension for Entities {
@@ -261,9 +291,15 @@ impl Dimension for Entities {
             ),
             false => None,
         };
+        let ords = Ords::with_prefix(column, "")?;
+        let code_of = match types {
+            Some(_) => Vec::new(),
+            None => SegmentEntities::id_codes(&ords),
+        };
         Ok(Box::new(SegmentEntities {
-            ords: Ords::with_prefix(column, "")?,
+            ords,
             types,
+            code_of,
         }))
     }
 }
@@ -271,7 +307,20 @@ impl Dimension for Entities {
 impl SegmentValues for SegmentEntities {
     fn codes(&mut self, doc: DocId, out: &mut Vec<u64>) {
         match &self.types {
-            None => self.ords.codes(doc, out, Some),
+            None => {
+                let Some(col) = self.ords.column.clone() else {
+                    return;
+                };
+                let start = out.len();
+                for ord in col.term_ords(doc) {
+                    if let Some(&code) = self.code_of.get(ord.wrapping_sub(self.ords.lo) as usize)
+                        && ord >= self.ords.lo
+                        && !out[start..].contains(&code)
+                    {
+                        out.push(code);
+                    }
+                }
+            }
             Some(runs) => self.ords.codes(doc, out, |ord| {
                 let kind = runs.iter().position(|(lo, hi)| (*lo..*hi).contains(&ord))?;
                 Some(kind as u64)
@@ -285,7 +334,16 @@ impl SegmentValues for SegmentEntities {
                 .iter()
                 .filter_map(|&c| Some((c, Kind::ALL.get(c as usize)?.as_str().to_owned())))
                 .collect(),
-            None => self.ords.terms(codes),
+            // The id alone: its rows from several segments, under any type, are one row.
+            None => {
+                let mut labels = self.ords.terms(codes);
+                for (_, term) in &mut labels {
+                    if let Some(colon) = term.find(':') {
+                        term.drain(..=colon);
+                    }
+                }
+                labels
+            }
         }
     }
 
