@@ -233,7 +233,10 @@ fn a_passage_naming_an_entity_under_two_types_counts_once() {
         "{listed}"
     );
     let profile = env.run_ok(&["entity", "ian-smith"], 0);
-    assert!(profile.stdout.contains("in 2 passages of 1 article"), "{profile}");
+    assert!(
+        profile.stdout.contains("in 2 passages of 1 article"),
+        "{profile}"
+    );
     let facets = env.run_ok(&["facets", "--by", "entity", "--json"], 0);
     let rows: Vec<Value> = facets
         .stdout
