@@ -482,6 +482,10 @@ impl Searcher {
             expand_aliases: request.expand_aliases,
             prefixes: &prefixes,
             passages: searcher.num_docs(),
+            indexed: &|field: &plan::FieldName, token: &str| {
+                let term = tantivy::Term::from_field_text(field.field, token);
+                searcher.doc_freq(&term).is_ok_and(|n| n > 0)
+            },
         };
         let mut plan = planner.plan(node).map_err(|e| {
             let column = request.query[..e.span.start].chars().count() + 1;

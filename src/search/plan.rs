@@ -221,6 +221,9 @@ pub struct Planner<'a> {
     pub prefixes: &'a dyn Fn(&FieldName, &str) -> Result<Expansion, String>,
     /// The passages of the index, for the weights of a prefix's words.
     pub passages: u64,
+    /// Whether some passage holds this token in this field (an entity's `@id` in the text, an
+    /// id in `said`).
+    pub indexed: &'a dyn Fn(&FieldName, &str) -> bool,
 }
 
 enum Target {
@@ -871,16 +874,38 @@ impl Planner<'_> {
         said: bool,
     ) -> Result<Logical, PlanError> {
         let id = self.entity_id(text, span)?;
+        // An id typed as the index holds it (`@mao-tsetung`, a name recognised on its own)
+        // is that entity too, where its words also spell another's name (`Mao Tsetung` is
+        // @mao): both are meant, neither is lost.
+        let typed = text.trim().to_lowercase();
+        let own = (typed != id && !typed.contains(char::is_whitespace)).then_some(typed);
+        let own = own.filter(|own| match said {
+            true => (self.indexed)(&FieldName::new(self.fields.said, "said"), own),
+            false => (self.indexed)(&text_field(self.fields), &format!("{ENTITY_PREFIX}{own}")),
+        });
+        let mut ids = vec![id];
+        ids.extend(own);
         if positive {
-            hl.entities.push(id.clone());
+            hl.entities.extend(ids.iter().cloned());
         }
-        if said {
-            return Ok(Logical::Constant(
-                Box::new(said_by(self.fields, &id)),
-                SAID_SCORE,
-            ));
+        if !said {
+            return Ok(Logical::Terms {
+                field: text_field(self.fields),
+                terms: ids
+                    .iter()
+                    .map(|id| (format!("{ENTITY_PREFIX}{id}"), 1.0))
+                    .collect(),
+            });
         }
-        Ok(entity_mentions(self.fields, &id))
+        let query = match ids.as_slice() {
+            [id] => said_by(self.fields, id),
+            _ => Logical::Bool(
+                ids.iter()
+                    .map(|id| (Occur::Should, said_by(self.fields, id)))
+                    .collect(),
+            ),
+        };
+        Ok(Logical::Constant(Box::new(query), SAID_SCORE))
     }
 
     /// `id:ID`: the article of that id as typed or, when no article has it, of its composed

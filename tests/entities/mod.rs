@@ -307,3 +307,30 @@ fn a_speaker_recorded_with_a_period_apart_is_named_without_it() {
         "{out}"
     );
 }
+
+/// An id typed as the index holds it finds that entity, also where its words spell another
+/// entity's name: `@mao-tsetung` (a name recognised on its own) found only @mao's passages.
+#[test]
+fn an_id_typed_as_indexed_finds_that_entity_too() {
+    let env = TestEnv::empty();
+    env.write(
+        "corpus/a.txt",
+        "date 1974-09-20\n\nThe teachings of Chairman Mao Tsetung guide the people of the \
+         whole country in their daily work, as the delegation said again this year.\n\n\
+         Mao Zedong wrote at length about the countryside and about the long struggle that \
+         the peasants waged against the landlords of the old order.\n",
+    );
+    env.index();
+    // Whatever the recognizer makes of "Chairman Mao Tsetung", `@mao-tsetung` finds it.
+    let found = env.search_json("@mao-tsetung", &[]);
+    assert!(
+        found
+            .hits
+            .iter()
+            .any(|h| h["text"].as_str().unwrap().contains("Tsetung")),
+        "{}",
+        found.out
+    );
+    // `@` with the words of a name, not an id, is that name's entity only.
+    assert_eq!(env.count("@\"Mao Zedong\""), env.count("@mao"));
+}
