@@ -146,7 +146,9 @@ const NOT_PLACES: &str = include_str!("../../data/not_places.tsv");
 /// `H.M.`, `H.R.H.`) are a title, not a person's initials ("H.E. Joaquin Balaguer"). 13: a
 /// given name that makes another known person's name with the surname is that person ("Ilham
 /// Heydar Aliyev" is Ilham Aliyev); given names before a pair hyphened to a known surname that
-/// the person could not have name someone else ("Nkosazana Dlamini-Zuma").
+/// the person could not have name someone else ("Nkosazana Dlamini-Zuma"); "our" or "this"
+/// organisation word before a state's name names no body ("our Organization of the Czech
+/// Republic").
 pub const RULES: &str = "heuristic rules 13";
 
 /// The data files whose words decide what the heuristic proposes, for the index's fingerprint.
@@ -590,8 +592,11 @@ pub fn bracketed_acronyms(v: &View<'_, '_, '_>) -> Vec<usize> {
 /// Long organisation names that contain known entities ("United Nations Assistance Mission
 /// for Rwanda", "Central Committee of the Communist Party of the Soviet Union"): capitalised
 /// words joined by `of`/`the`/`for`/`in`/`on`, at least one of them covered by a gazetteer
-/// mention and one uncovered organisation word. The name is one mention, not its parts.
-pub fn org_spans(v: &View<'_, '_, '_>, covered: &[bool]) -> Vec<Range<usize>> {
+/// mention and one uncovered organisation word. The name is one mention, not its parts; but
+/// "our" or "this" organisation word before a state's name (`states`: the words of state
+/// mentions) is a body spoken of, not a name ("the admission to our Organization of the Czech
+/// Republic" names the Czech Republic; "the Court of Bosnia and Herzegovina" is a court).
+pub fn org_spans(v: &View<'_, '_, '_>, covered: &[bool], states: &[bool]) -> Vec<Range<usize>> {
     let n = v.len();
     let mut spans = Vec::new();
     let mut i = 0;
@@ -671,7 +676,18 @@ pub fn org_spans(v: &View<'_, '_, '_>, covered: &[bool]) -> Vec<Range<usize>> {
         // Observer Force"); alone it is a common word ("the Air Force").
         let has_org_word =
             (a..end).any(|w| !covered[w] && (v.is(w, list::ORG) || v.exact(w) == "force"));
-        if end - a >= 3 && has_known && has_org_word {
+        let mut rest = a + 1;
+        while rest < end && !covered[rest] && v.is(rest, list::JOINER) && !v.cap(rest) {
+            rest += 1;
+        }
+        let owned = a > 0 && matches!(v.exact(a - 1), "our" | "this" | "your" | "their" | "its");
+        let body_of_state = owned
+            && !covered[a]
+            && v.is(a, list::ORG)
+            && rest > a + 1
+            && rest < end
+            && (rest..end).all(|w| states[w]);
+        if end - a >= 3 && has_known && has_org_word && !body_of_state {
             spans.push(a..end);
         }
     }

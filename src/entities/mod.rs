@@ -384,7 +384,11 @@ impl<'g> Recognizer<'g> {
             }
         }
         // A long organisation name is one mention, not the known entities inside it.
-        for org in heuristic::org_spans(&view, &covered) {
+        let mut states = vec![false; words.len()];
+        for m in mentions.iter().filter(|m| m.kind == Kind::State) {
+            states[m.words.clone()].fill(true);
+        }
+        for org in heuristic::org_spans(&view, &covered, &states) {
             mentions.retain(|m| m.words.end <= org.start || m.words.start >= org.end);
             covered[org.clone()].fill(true);
             mentions.push(named(text, words, org, Kind::Org));
@@ -748,6 +752,19 @@ mod tests {
             ["nkosazana-dlamini-zuma"]
         );
         assert_eq!(ids("Jacob Zuma spoke."), ["zuma"]);
+    }
+
+    #[test]
+    fn our_organisation_before_a_state_is_no_body_of_its_own() {
+        assert_eq!(
+            ids("We welcome the admission to our Organization of the Czech Republic."),
+            ["czechia"]
+        );
+        // A body's name with a state in it is the body.
+        assert_eq!(
+            ids("The ruling of the Court of Bosnia and Herzegovina stands."),
+            ["court-of-bosnia-and-herzegovina"]
+        );
     }
 
     #[test]
