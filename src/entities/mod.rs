@@ -167,9 +167,7 @@ impl<'g> Recognizer<'g> {
     /// Forgets the people and acronyms of the previous article; the next is undated, so its
     /// aliases are read as they are meant today.
     pub fn start_article(&mut self) {
-        self.people.clear();
-        self.acronyms.clear();
-        self.initials.clear();
+        self.forget_article();
         self.day = None;
     }
 
@@ -177,9 +175,7 @@ impl<'g> Recognizer<'g> {
     /// its aliases are read as they were meant then (see [`gazetteer::reading_day`]):
     /// "Republic of China" is China's seat in 1960 and Taiwan in 1980.
     pub fn start_article_on(&mut self, date: &Date) {
-        self.people.clear();
-        self.acronyms.clear();
-        self.initials.clear();
+        self.forget_article();
         self.day = Some(gazetteer::reading_day(date));
     }
 
@@ -426,12 +422,15 @@ impl<'g> Recognizer<'g> {
                         | list::FILLER
                         | list::GENERIC
                         | list::COMMON;
-                    let given: Vec<&str> = (first..m.words.start)
-                        .filter(|&i| {
-                            lists[i] & not_names == 0 && words[i].exact.chars().nth(2).is_some()
-                        })
-                        .map(|i| words[i].exact)
-                        .collect();
+                    let names_in = |range: Range<usize>| -> Vec<&str> {
+                        range
+                            .filter(|&i| {
+                                lists[i] & not_names == 0 && words[i].exact.chars().nth(2).is_some()
+                            })
+                            .map(|i| words[i].exact)
+                            .collect()
+                    };
+                    let given = names_in(first..m.words.start);
                     // A given name that makes another known person's name with the surname
                     // is that person ("Ilham Heydar Aliyev" is Ilham Aliyev, Heydar's son).
                     let surname = words[m.words.end - 1].exact;
@@ -465,16 +464,7 @@ impl<'g> Recognizer<'g> {
                     let hyphened = text[before].contains(['-', '‐', '–']);
                     let fit = match hyphened {
                         false => self.given_names_fit(&m.id, &given),
-                        true => {
-                            let outer: Vec<&str> = (first..m.words.start - 1)
-                                .filter(|&i| {
-                                    lists[i] & not_names == 0
-                                        && words[i].exact.chars().nth(2).is_some()
-                                })
-                                .map(|i| words[i].exact)
-                                .collect();
-                            self.given_names_fit(&m.id, &outer)
-                        }
+                        true => self.given_names_fit(&m.id, &names_in(first..m.words.start - 1)),
                     };
                     if surname_only && !fit {
                         *m = named(text, words, first..m.words.end, Kind::Person);

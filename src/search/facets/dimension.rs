@@ -308,18 +308,9 @@ impl SegmentValues for SegmentEntities {
     fn codes(&mut self, doc: DocId, out: &mut Vec<u64>) {
         match &self.types {
             None => {
-                let Some(col) = self.ords.column.clone() else {
-                    return;
-                };
-                let start = out.len();
-                for ord in col.term_ords(doc) {
-                    if let Some(&code) = self.code_of.get(ord.wrapping_sub(self.ords.lo) as usize)
-                        && ord >= self.ords.lo
-                        && !out[start..].contains(&code)
-                    {
-                        out.push(code);
-                    }
-                }
+                let (lo, code_of) = (self.ords.lo, &self.code_of);
+                self.ords
+                    .codes(doc, out, |ord| code_of.get((ord - lo) as usize).copied())
             }
             Some(runs) => self.ords.codes(doc, out, |ord| {
                 let kind = runs.iter().position(|(lo, hi)| (*lo..*hi).contains(&ord))?;
