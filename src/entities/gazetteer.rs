@@ -947,7 +947,7 @@ fn strip_article(alias: &str) -> &str {
 
 /// Whether an alias is an acronym, matched only in its written case: 2–6 capitals, possibly
 /// dotted or with digits (`US`, `U.S.`, `NATO`, `G20`), and no lowercase letter.
-fn is_acronym(alias: &str) -> bool {
+pub(super) fn is_acronym(alias: &str) -> bool {
     let letters = alias.chars().filter(|c| c.is_alphabetic()).count();
     (2..=6).contains(&letters)
         && alias

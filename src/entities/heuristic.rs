@@ -71,6 +71,7 @@ pub(super) mod list {
     pub const PERSONAL: u16 = 1 << 10;
     pub const DOCUMENT: u16 = 1 << 11;
     pub const NOT_PLACE: u16 = 1 << 12;
+    pub const FAMILY_FIRST: u16 = 1 << 13;
 }
 
 /// Lowercase words that may join capitalised ones inside a name.
@@ -111,6 +112,9 @@ const DOCUMENT_WORDS: &str = include_str!("../../data/document_words.tsv");
 /// Capitalised words after "in" that name no place: languages, faiths, feasts.
 const NOT_PLACES: &str = include_str!("../../data/not_places.tsv");
 
+/// Family names written before a given name of two hyphened syllables ("Moon Jae-in").
+const FAMILY_FIRST: &str = include_str!("../../data/hyphened_given_name_surnames.tsv");
+
 /// The version of the heuristic's rules, part of the index's fingerprint with its data files: an
 /// index whose names were proposed by other rules is rebuilt, not updated. 2: a common word
 /// opening a sentence is no part of the name after it ("Later Garba"). 3: names inside a
@@ -148,8 +152,13 @@ const NOT_PLACES: &str = include_str!("../../data/not_places.tsv");
 /// Heydar Aliyev" is Ilham Aliyev); given names before a pair hyphened to a known surname that
 /// the person could not have name someone else ("Nkosazana Dlamini-Zuma"); "our" or "this"
 /// organisation word before a state's name names no body ("our Organization of the Czech
-/// Republic").
-pub const RULES: &str = "heuristic rules 13";
+/// Republic"). 14: a family name written first before two hyphened syllables is a person's
+/// name ("Moon Jae-in", "Park Geun-hye"); a comma and a role, or "as" and a title, after a
+/// name of several words make it a person's ("Mazloum Abdi, commander of …"); two names
+/// hyphened before "railway", "pipeline" or "border" are two places; "Guard" is an
+/// organisation word ("Philippine Coast Guard"); "UN" before a known body's name is part of
+/// it; an acronym that is a name's initials stands for that name even when bracketed.
+pub const RULES: &str = "heuristic rules 14";
 
 /// The data files whose words decide what the heuristic proposes, for the index's fingerprint.
 pub const DATA: &[&str] = &[
@@ -166,6 +175,7 @@ pub const DATA: &[&str] = &[
     JOINERS,
     DOCUMENT_WORDS,
     NOT_PLACES,
+    FAMILY_FIRST,
 ];
 
 /// Every listed word with the lists it is on, built once: one lookup per word answers them all.
@@ -187,6 +197,7 @@ fn lists() -> &'static FxHashMap<&'static str, u16> {
             (PERSONAL_TITLES, list::PERSONAL),
             (DOCUMENT_WORDS, list::DOCUMENT),
             (NOT_PLACES, list::NOT_PLACE),
+            (FAMILY_FIRST, list::FAMILY_FIRST),
         ] {
             for word in data
                 .lines()
@@ -358,18 +369,62 @@ impl<'t, 'w, 'a> View<'t, 'w, 'a> {
     /// Whether word `i` is the lower-case last syllable of a hyphenated given name after a
     /// surname ("Lai Ching-te", "Moon Jae-in", "Tsai Ing-wen"): two to five letters on no word
     /// list, hyphened to a short capitalised syllable that follows another capitalised word.
+    /// After a family name written before the given name ("Moon Jae-in", "Park Geun-hye",
+    /// "Woo Won-shik"), the family name and the syllable may be English words too.
     fn syllable(&self, i: usize) -> bool {
         let word = &self.text[self.words[i].span.0..self.words[i].span.1];
+        let family = i >= 2 && self.is(i - 2, list::FAMILY_FIRST);
         i >= 2
             && self.gap(i) == "-"
             && (2..=5).contains(&word.len())
             && word.bytes().all(|b| b.is_ascii_lowercase())
-            && self.lists[i] == 0
+            && (self.lists[i] == 0 || family)
             && self.cap(i - 1)
             && self.words[i - 1].span.1 - self.words[i - 1].span.0 <= 5
             && self.gap(i - 1) == " "
             && self.cap(i - 2)
-            && !self.is(i - 2, list::FILLER | list::COMMON | list::TITLE)
+            && (family || !self.is(i - 2, list::FILLER | list::COMMON | list::TITLE))
+    }
+
+    /// Whether words `a..end` are a family name and a given name of two hyphened syllables
+    /// ("Lee Jae-myung", "Lai Ching-te"): a person's name by its shape.
+    fn family_name_first(&self, a: usize, end: usize) -> bool {
+        end == a + 3 && self.is(a, list::FAMILY_FIRST) && self.syllable(end - 1)
+    }
+
+    /// Whether the name at `a..end` is followed by a person's role: a comma and a role noun,
+    /// after an article at most ("Mazloum Abdi, commander of …", "Kamil Idris, a former
+    /// director …"), or "as" and one ("appointed Kamil Idris as prime minister"). A name
+    /// after "the" is a body's or a group's ("the Viet-Cong, who …").
+    fn role_after(&self, a: usize, end: usize) -> bool {
+        let role = |j: usize| {
+            j < self.len()
+                && !self.cap(j)
+                && (self.is(j, list::CUE)
+                    || matches!(
+                        self.exact(j),
+                        "director" | "head" | "chairman" | "chairperson" | "chairwoman" | "founder"
+                    ))
+        };
+        let article = |j: usize| matches!(self.exact(j), "a" | "an" | "the" | "its" | "their");
+        if end >= self.len() || (a > 0 && self.exact(a - 1) == "the") {
+            return false;
+        }
+        match self.gap(end).trim() {
+            "," => {
+                role(end)
+                    || (article(end)
+                        && end + 1 < self.len()
+                        && !self.cap(end + 1)
+                        && (role(end + 1) || role(end + 2)))
+            }
+            "" => {
+                self.exact(end) == "as"
+                    && (role(end + 1)
+                        || (end + 1 < self.len() && !self.cap(end + 1) && role(end + 2)))
+            }
+            _ => false,
+        }
     }
 
     /// Whether word `i` is a name particle ("von", "de", "bin"; not "of", "the" or "y").
@@ -1011,6 +1066,7 @@ pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool], places: &[bool]) -> V
             && v.is(a, list::COMMON)
             && !v.is(a, list::PERSONAL | list::TITLE | list::ORG | list::PLACE)
             && !(a..end).any(|w| v.is(w, list::ORG))
+            && !v.family_name_first(a, end)
         {
             a += 1;
         }
@@ -1028,6 +1084,20 @@ pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool], places: &[bool]) -> V
             titled = true;
         }
         if a >= end {
+            continue;
+        }
+        // Two names hyphened before what links places are two places ("the Kars-Gyumri
+        // railway", "the Kirkuk-Ceyhan pipeline").
+        if !titled && end == a + 2 && v.gap(a + 1) == "-" && links_places(v, end) {
+            placed_here[a..end].fill(true);
+            for w in a..end {
+                proposals.push(Proposal {
+                    kind: Kind::Place,
+                    key: v.exact(w),
+                    words: w..w + 1,
+                    common: false,
+                });
+            }
             continue;
         }
         // A title further in names the person after it ("Chief Cabinet Secretary Yoshimasa
@@ -1081,7 +1151,11 @@ pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool], places: &[bool]) -> V
             Kind::Org
         } else if domain {
             continue;
-        } else if titled || cued || (end - a >= 2 && suffix(v, end - 1)) {
+        } else if titled
+            || cued
+            || (end - a >= 2 && (suffix(v, end - 1) || v.role_after(a, end)))
+            || v.family_name_first(a, end)
+        {
             a = name_start(v, a, end);
             Kind::Person
         } else if end - a == 1
@@ -1120,6 +1194,36 @@ pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool], places: &[bool]) -> V
         });
     }
     proposals
+}
+
+/// Whether word `i` is a lower-case noun for what runs between two places ("railway",
+/// "pipeline", "border").
+fn links_places(v: &View<'_, '_, '_>, i: usize) -> bool {
+    i < v.len()
+        && !v.cap(i)
+        && v.inner_gap(i)
+        && matches!(
+            v.exact(i),
+            "railway"
+                | "railways"
+                | "railroad"
+                | "rail"
+                | "road"
+                | "highway"
+                | "motorway"
+                | "pipeline"
+                | "pipelines"
+                | "border"
+                | "crossing"
+                | "corridor"
+                | "route"
+                | "canal"
+                | "bridge"
+                | "link"
+                | "line"
+                | "flight"
+                | "flights"
+        )
 }
 
 #[cfg(test)]

@@ -356,6 +356,30 @@ impl<'g> Recognizer<'g> {
             }
             i += 1;
         }
+        // "UN" or "U.N." written before a known body's name is part of that name ("U.N.
+        // Office for the Coordination of Humanitarian Affairs", "the United Nations Office for
+        // …"): one mention of the body.
+        let mut i = 0;
+        while i + 1 < mentions.len() {
+            let (un, body) = (&mentions[i], &mentions[i + 1]);
+            if &*un.id == "un"
+                && body.kind == Kind::Org
+                && &*body.id != "un"
+                && un.words.end == body.words.start
+                && matches!(&text[un.span.end..body.span.start], " " | ". ")
+                && !text[un.span.clone()].contains(['\'', '’'])
+                && !gazetteer::is_acronym(&body.alias)
+            {
+                let (start, first) = (un.span.start, un.words.start);
+                let body = &mut mentions[i + 1];
+                body.span.start = start;
+                body.words.start = first;
+                body.alias = text[body.span.clone()].into();
+                mentions.remove(i);
+                continue;
+            }
+            i += 1;
+        }
         // A known place before a facility's head names the facility ("Vilnius International
         // Airport"); before "Strait", the strait it is ("Bab el-Mandeb Strait").
         for m in &mut mentions {
@@ -560,9 +584,9 @@ impl<'g> Recognizer<'g> {
                 if covered[i] || !written.chars().all(|c| c.is_ascii_uppercase()) {
                     continue;
                 }
-                if self.acronyms.contains(word.exact) {
-                    mentions.push(named(text, words, i..i + 1, Kind::Org));
-                } else if let Some((id, kind, name)) = self.initials.get(word.exact) {
+                // An acronym that is the initials of a name met in the article stands for
+                // it, bracketed after it or not ("the Syrian Democratic Forces (SDF)").
+                if let Some((id, kind, name)) = self.initials.get(word.exact) {
                     mentions.push(Mention {
                         id: id.clone(),
                         kind: *kind,
@@ -571,6 +595,8 @@ impl<'g> Recognizer<'g> {
                         span: word.span.0..word.span.1,
                         words: i..i + 1,
                     });
+                } else if self.acronyms.contains(word.exact) {
+                    mentions.push(named(text, words, i..i + 1, Kind::Org));
                 }
             }
         }
@@ -963,6 +989,137 @@ mod tests {
         assert_eq!(
             names("Prime Minister Múte B. Egede said so. Annex B. Members met."),
             ["Múte B. Egede"]
+        );
+    }
+
+    #[test]
+    fn a_family_name_before_two_hyphened_syllables_is_a_person() {
+        // Family names and syllables that are English words too, with a title and without,
+        // opening a sentence or not.
+        for (text, name) in [
+            (
+                "Speaker Woo Won-shik declared the decree void.",
+                "Woo Won-shik",
+            ),
+            ("Park Geun-hye was removed from office.", "Park Geun-hye"),
+            ("The talks of Moon Jae-in and others ended.", "Moon Jae-in"),
+            ("He said Lee Jae-myung had won.", "Lee Jae-myung"),
+        ] {
+            let found = spans(text);
+            assert!(found.iter().any(|(s, _)| s == name), "{text}: {found:?}");
+        }
+        let mut recognizer = Recognizer::new(Gazetteer::builtin());
+        let found = recognizer.recognize(&mut Analyzer::new(), "Yoon Suk-yeol met Roh Moo-hyun.");
+        let people: Vec<(&str, Kind)> = found.iter().map(|m| (&*m.name, m.kind)).collect();
+        assert_eq!(
+            people,
+            [
+                ("Yoon Suk-yeol", Kind::Person),
+                ("Roh Moo-hyun", Kind::Person)
+            ]
+        );
+        // Without a family name before them, lower-case syllables stay out of names.
+        assert!(names("The Non-aligned and Anti-war groups met.").is_empty());
+    }
+
+    #[test]
+    fn a_role_after_a_name_makes_it_a_persons_and_the_surname_follows() {
+        let mut recognizer = Recognizer::new(Gazetteer::builtin());
+        let mut analyzer = Analyzer::new();
+        recognizer.start_article();
+        for (text, who) in [
+            (
+                "Mazloum Abdi, commander of the forces, signed. Abdi said it was a chance.",
+                "mazloum-abdi",
+            ),
+            (
+                "Kamil Idris, a former director, spoke. The Council said Idris would lead.",
+                "kamil-idris",
+            ),
+            (
+                "The army appointed Rafiq Oduya as prime minister. Oduya agreed.",
+                "rafiq-oduya",
+            ),
+            (
+                "Tamsin Vore, the chairwoman, left. Vore said so.",
+                "tamsin-vore",
+            ),
+        ] {
+            let found = recognizer.recognize(&mut analyzer, text);
+            let of_who: Vec<Kind> = found
+                .iter()
+                .filter(|m| &*m.id == who)
+                .map(|m| m.kind)
+                .collect();
+            assert_eq!(of_who, [Kind::Person, Kind::Person], "{text}: {found:?}");
+        }
+        // A name without a role, or after "the", is not made a person.
+        for text in [
+            "Sabina Shoal, a reef, lies west.",
+            "the Monterrey Consensus, in particular official aid, helps.",
+            "the Vardo Front, commander of nothing, fled.",
+        ] {
+            let found = recognizer.recognize(&mut analyzer, text);
+            assert!(found.iter().all(|m| m.kind != Kind::Person), "{found:?}");
+        }
+    }
+
+    #[test]
+    fn two_names_hyphened_before_a_railway_are_two_places() {
+        assert_eq!(
+            names("They discussed the Kars-Gyumri railway and the Ardvan-Tolesk pipeline."),
+            ["Kars", "Gyumri", "Ardvan", "Tolesk"]
+        );
+        // Not before such a word: one name ("Mrs. Dlamini-Zuma").
+        assert_eq!(
+            names("Mrs. Nkosazana Dlamini-Zuma spoke."),
+            ["Nkosazana Dlamini-Zuma"]
+        );
+    }
+
+    #[test]
+    fn un_before_a_known_body_and_a_bracketed_acronym_of_a_name_are_that_body() {
+        for text in [
+            "the U.N. Office for the Coordination of Humanitarian Affairs said",
+            "the UN Office for the Coordination of Humanitarian Affairs said",
+            "the United Nations Office for the Coordination of Humanitarian Affairs said",
+        ] {
+            let found = spans(text);
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert_eq!(found[0].1, "ocha");
+            assert!(
+                text.contains(&format!("the {} said", found[0].0)),
+                "{found:?}"
+            );
+        }
+        // A possessive keeps them apart.
+        assert_eq!(
+            spans("the UN's World Food Programme said")
+                .into_iter()
+                .map(|(_, id)| id)
+                .collect::<Vec<_>>(),
+            ["un", "wfp"]
+        );
+        let ids: Vec<String> =
+            spans("the Syrian Democratic Forces (SDF) signed; Turkey regards the SDF as a threat.")
+                .into_iter()
+                .map(|(_, id)| id)
+                .collect();
+        assert_eq!(
+            ids,
+            [
+                "syrian-democratic-forces",
+                "syrian-democratic-forces",
+                "turkey",
+                "syrian-democratic-forces"
+            ]
+        );
+        assert_eq!(
+            spans("the Philippine Coast Guard said"),
+            [(
+                "Philippine Coast Guard".to_owned(),
+                "philippine-coast-guard".to_owned()
+            )]
         );
     }
 
