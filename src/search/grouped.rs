@@ -99,13 +99,25 @@ impl Searcher {
             }
             let mut hits = Vec::new();
             let groups = grouper.into_groups();
+            let top = &collected.top;
+            // An article's passages named as another hit's duplicates, up to this page's end,
+            // have been shown: they are no "more" of it.
+            let mut named: HashMap<&str, u64> = HashMap::new();
+            for group in groups.iter().take(wanted) {
+                for &at in &group.duplicates {
+                    *named
+                        .entry(fetched[&top[at].address].article_id.as_str())
+                        .or_default() += 1;
+                }
+            }
             for (i, group) in groups.iter().enumerate().take(wanted).skip(page.offset) {
-                let top = &collected.top;
                 let passage = &fetched[&top[group.at].address];
                 let mut hit = self.hit(plan, &top[group.at], &passage.doc, i + 1)?;
                 if group.fills_cap {
                     let all = self.article_matches(plan, &hit.article_id)?;
-                    hit.more_in_article = all.saturating_sub(grouping.per_article as u64);
+                    let shown = grouping.per_article as u64
+                        + named.get(hit.article_id.as_str()).copied().unwrap_or(0);
+                    hit.more_in_article = all.saturating_sub(shown);
                 }
                 let mut duplicates: Vec<(i64, usize, Duplicate)> = Vec::new();
                 for &at in &group.duplicates {

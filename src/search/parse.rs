@@ -143,6 +143,24 @@ pub enum Node {
     Boost(Box<Node>, f32),
 }
 
+/// The largest weight a boost, or boosts around one another, may give a clause: larger ones
+/// would make scores infinite when multiplied by BM25 or added up.
+pub const MAX_BOOST: f32 = 1_000_000.0;
+
+impl Node {
+    /// The largest product of the boosts around any part of the node (1 without boosts).
+    fn largest_boost(&self) -> f32 {
+        match self {
+            Node::Boost(inner, b) => b * inner.largest_boost(),
+            Node::Bool(clauses) => clauses
+                .iter()
+                .map(|(_, n)| n.largest_boost())
+                .fold(1.0, f32::max),
+            _ => 1.0,
+        }
+    }
+}
+
 /// A field name as written before `:`, lowercased; not validated against the index.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
@@ -582,13 +600,32 @@ impl<'q> Parser<'q> {
         self.bump();
         // Digits and dots only: `f32::from_str` would also take `inf`, `NaN`, `1e3`.
         match arg.parse::<f32>() {
+            // Boosts multiply ("(a^10)^10" weighs a by 100): their product stays within
+            // MAX_BOOST, so that scores stay finite and summable.
             Ok(b) if b.is_finite() && arg.bytes().all(|b| b.is_ascii_digit() || b == b'.') => {
+                let product = b * node.largest_boost();
+                if product > MAX_BOOST {
+                    let what = match product == b {
+                        true => format!("bad boost `^{arg}`: at most {MAX_BOOST}, like a^1000"),
+                        false => format!(
+                            "bad boost `^{arg}`: the boosts around a word multiply to at most \
+                             {MAX_BOOST}, like (a^10)^100"
+                        ),
+                    };
+                    return self.err(c.span(), what);
+                }
                 Ok(Node::Boost(Box::new(node), b))
             }
             // An exponent is said to be one, with the number it stands for.
-            Ok(b) if b.is_finite() && b >= 0.0 && arg.contains(['e', 'E']) => self.err(
+            Ok(b) if b.is_finite() && b >= 0.0 && b <= MAX_BOOST && arg.contains(['e', 'E']) => {
+                self.err(
+                    c.span(),
+                    format!("bad boost `^{arg}`: write the number without an exponent, like a^{b}"),
+                )
+            }
+            Ok(b) if b >= 0.0 && arg.starts_with(|c: char| c.is_ascii_digit()) => self.err(
                 c.span(),
-                format!("bad boost `^{arg}`: write the number without an exponent, like a^{b}"),
+                format!("bad boost `^{arg}`: at most {MAX_BOOST}, like a^1000"),
             ),
             _ => self.err(
                 c.span(),
@@ -1057,7 +1094,11 @@ a^1e3               => column 2: bad boost `^1e3`: write the number without an e
 peace !talks        => column 7: `!` is not an operator: to exclude a word, write -talks or NOT talks
 a && b              => column 3: `&&` is not an operator: write AND
 (a || b)            => column 4: `||` is not an operator: write OR
-a^99999999999999999999999999999999999999999 => column 2: bad boost `^99999999999999999999999999999999999999999`: expected a non-negative number, like a^2
+a^99999999999999999999999999999999999999999 => column 2: bad boost `^99999999999999999999999999999999999999999`: at most 1000000, like a^1000
+a^1e39              => column 2: bad boost `^1e39`: at most 1000000, like a^1000
+a^inf               => column 2: bad boost `^inf`: expected a non-negative number, like a^2
+a^1000001           => column 2: bad boost `^1000001`: at most 1000000, like a^1000
+(a^1000 b)^1001     => column 11: bad boost `^1001`: the boosts around a word multiply to at most 1000000, like (a^10)^100
 date:[2025 TO       => column 6: malformed range: this `[` is never closed
 date:{2025          => column 6: malformed range: this `{` is never closed
 date:[a b]          => column 9: malformed range: expected `TO` between the bounds, like [a TO b]

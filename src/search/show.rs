@@ -212,20 +212,14 @@ impl Searcher {
             {
                 return Ok(found);
             }
-            // `ID#-1`, `ID#+1`, `ID# 1`: the article is there, the number is not one.
-            if let Some((id, number)) = location.rsplit_once('#') {
+            // `ID#-1`, `ID#+1`, `ID# 1`, `ID##3`, `ID#3#`: the article is there, what
+            // follows its id is no passage number.
+            let (last, first) = (location.rsplit_once('#'), location.split_once('#'));
+            let second = first.filter(|_| first != last);
+            for (id, number) in [last, second].into_iter().flatten() {
                 let passages = self.numbered(id)?;
                 if !passages.is_empty() {
-                    let has = match passages.len() {
-                        1 => "only passage 0".to_owned(),
-                        n => format!("passages 0–{}", n - 1),
-                    };
-                    return Err(Error::Invalid(format!(
-                        "'{}' is not a passage number: article {} has {has} ({}#0 is the first)",
-                        crate::error::printable(number),
-                        crate::error::printable(id),
-                        crate::error::printable(id)
-                    )));
+                    return Err(not_a_passage_number(id, number, passages.len()));
                 }
             }
             return Err(self.no_article(location));
@@ -385,6 +379,19 @@ pub fn stored_passage(
         entities,
         speakers,
     })
+}
+
+/// "Not a passage number", with the passages the article `id` has (`passages` of them).
+fn not_a_passage_number(id: &str, number: &str, passages: usize) -> Error {
+    let has = match passages {
+        1 => "only passage 0".to_owned(),
+        n => format!("passages 0–{}", n - 1),
+    };
+    let id = crate::error::printable(id);
+    Error::Invalid(format!(
+        "'{}' is not a passage number: article {id} has {has} ({id}#0 is the first)",
+        crate::error::printable(number),
+    ))
 }
 
 /// Collects the passage number and address of every matching document.

@@ -527,3 +527,51 @@ fn equal_dates_keep_the_relevance_order_and_its_scores() {
         assert_eq!(scored(&by_date), scored(&relevance), "--sort {sort}");
     }
 }
+
+/// Every matching passage is accounted for once in a full listing: as a hit, as a duplicate
+/// named by one, or among the "more in this article" of its article's last hit. A passage
+/// shown as another article's duplicate is no "more" of its own article: `a.txt` shows two
+/// passages, its third is named under `b.txt`'s longer copy, and `a.txt` said "+1 more".
+#[test]
+fn a_passage_named_as_a_duplicate_is_no_more_of_its_article() {
+    let env = TestEnv::empty();
+    let copied = "The okapi survey of the northern reserve counted forty animals near the river \
+                  camps and asked donors for two more ranger posts before the rains.";
+    env.write(
+        "corpus/a.txt",
+        format!(
+            "date 2024-03-01\n\nThe okapi, the okapi and the okapi again: the forest giraffe \
+             of the Ituri was the subject of the whole meeting, which heard three reports.\n\n\
+             An okapi was filmed at dawn, and another okapi at dusk, by the cameras the park \
+             installed along the streams last year.\n\n{copied}\n"
+        ),
+    );
+    env.write(
+        "corpus/b.txt",
+        format!("date 2024-02-01\n\n{copied} Another okapi was seen there.\n"),
+    );
+    env.index();
+    for per_article in ["1", "2", "0"] {
+        let search = env.search_json("okapi", &["--per-article", per_article, "-n", "100"]);
+        let accounted: u64 = search
+            .hits
+            .iter()
+            .map(|h| 1 + h["more_in_article"].as_u64().unwrap() + duplicates(h).len() as u64)
+            .sum();
+        assert_eq!(
+            accounted,
+            search.summary["passages_matched"].as_u64().unwrap(),
+            "--per-article {per_article}\n{}",
+            search.out
+        );
+    }
+    let search = env.search_json("okapi", &[]);
+    assert_eq!(
+        search.locations(),
+        ["a.txt#0", "a.txt#1", "b.txt#0"],
+        "{}",
+        search.out
+    );
+    assert_eq!(duplicates(&search.hits[2]), ["a.txt#2"]);
+    assert_eq!(more_in_article(&search), [0, 0, 0], "{}", search.out);
+}

@@ -460,3 +460,32 @@ fn an_empty_entity_in_a_phrase_is_named_as_one() {
         );
     }
 }
+
+/// Boosts around one another multiply: `(a^1e21)^1e21` made every score infinite, and the
+/// search found nothing while `--count` found the matches. Their product is held to a bound;
+/// within it, scores are numbers and the matches those of the query without boosts.
+#[test]
+fn boosts_that_multiply_past_their_bound_are_refused_and_those_within_it_score() {
+    let env = indexed_sample();
+    let out = env.run(&["search", "(security^1000000000000000000000)^1000000 Geneva"]);
+    let line = assert_one_line_error(&out);
+    assert!(line.contains("column 10: bad boost"), "{out}");
+    let out = env.run(&["search", "(security^1000)^1001 Geneva"]);
+    let line = assert_one_line_error(&out);
+    assert!(
+        line.contains("column 16: bad boost `^1001`: the boosts around a word multiply"),
+        "{out}"
+    );
+    let plain = env.count("security Geneva");
+    assert_eq!(env.count("(security^1000)^1000 Geneva^1000000"), plain);
+    let boosted = env.search_json("(security^1000)^1000 Geneva^1000000", &[]);
+    assert_eq!(
+        boosted.hits.len() as u64,
+        plain.0.min(10),
+        "{}",
+        boosted.out
+    );
+    for hit in &boosted.hits {
+        assert!(hit["score"].as_f64().is_some_and(f64::is_finite), "{hit}");
+    }
+}

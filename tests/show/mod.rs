@@ -473,12 +473,13 @@ fn ungdc_show_reads_a_speech_and_search_context_its_neighbours() {
     assert_eq!(focus["highlights"], hit["highlights"]);
 }
 
-/// A passage number that is no number (`#-1`, `#+1`, `#`) is said to be one, with the numbers
-/// the article has: it was reported as an article the index lacks.
+/// A passage number that is no number (`#-1`, `#+1`, `#`, `##3`, `#3#`) is said to be one, with
+/// the numbers the article has: it was reported as an article the index lacks (and `ID##3`
+/// as "did you mean ID##3?", itself).
 #[test]
 fn a_passage_number_that_is_no_number_names_the_passages_there_are() {
     let env = indexed_sample();
-    for number in ["-1", "+1", ""] {
+    for number in ["-1", "+1", "", "#3", "3#", "3#4"] {
         let out = env.run(&["show", &format!("{READOUT}#{number}")]);
         let line = assert_one_line_error(&out);
         assert_eq!(
