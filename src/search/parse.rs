@@ -617,12 +617,10 @@ impl<'q> Parser<'q> {
                 Ok(Node::Boost(Box::new(node), b))
             }
             // An exponent is said to be one, with the number it stands for.
-            Ok(b) if b.is_finite() && b >= 0.0 && b <= MAX_BOOST && arg.contains(['e', 'E']) => {
-                self.err(
-                    c.span(),
-                    format!("bad boost `^{arg}`: write the number without an exponent, like a^{b}"),
-                )
-            }
+            Ok(b) if (0.0..=MAX_BOOST).contains(&b) && arg.contains(['e', 'E']) => self.err(
+                c.span(),
+                format!("bad boost `^{arg}`: write the number without an exponent, like a^{b}"),
+            ),
             Ok(b) if b >= 0.0 && arg.starts_with(|c: char| c.is_ascii_digit()) => self.err(
                 c.span(),
                 format!("bad boost `^{arg}`: at most {MAX_BOOST}, like a^1000"),
