@@ -86,10 +86,23 @@ fn main() -> ExitCode {
                 return Exit::Failure.into();
             }
             if let Some(word) = excluded_word(&e) {
-                eprintln!(
-                    "attache: '{word}' is not an option: to exclude a word, quote the whole \
-                     query ('… {word}') or put -- before the query"
-                );
+                // A whole query quoted (words apart outside its phrases) that starts with `-`
+                // is quoted already: only `--` helps.
+                let mut phrase = false;
+                let several = word.chars().any(|c| {
+                    phrase ^= c == '"';
+                    c.is_whitespace() && !phrase
+                });
+                match several {
+                    true => eprintln!(
+                        "attache: '{word}' is not an option: a query that starts with `-` goes \
+                         last, after `--`, with every option before it (… -- '{word}')"
+                    ),
+                    false => eprintln!(
+                        "attache: '{word}' is not an option: to exclude a word, quote the whole \
+                         query ('… {word}') or put -- before the query"
+                    ),
+                }
                 return Exit::Failure.into();
             }
             return usage_error(&e);

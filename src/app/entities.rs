@@ -26,6 +26,7 @@ fn named(name: &str, what: &str) -> anyhow::Result<()> {
 const NAME_COLUMN: usize = 37;
 
 pub fn list(args: EntitiesArgs) -> anyhow::Result<Exit> {
+    let query = super::query_of(&args.query)?;
     let mut searcher = super::open_searcher(&args.location)?;
     if let Some(with) = &args.with {
         named(with, "--with")?;
@@ -35,7 +36,6 @@ pub fn list(args: EntitiesArgs) -> anyhow::Result<Exit> {
             return Ok(Exit::NoMatch);
         }
     }
-    let query = args.query.join(" ");
     let request = EntitiesRequest {
         timeout: Some(args.timeout),
         query: (!query.trim().is_empty()).then(|| query.clone()),

@@ -14,12 +14,12 @@ use crate::exit::Exit;
 pub const DEFAULT_VALUES: usize = 20;
 
 pub fn run(mut args: FacetsArgs) -> anyhow::Result<Exit> {
+    let query = super::query_of(&args.query)?;
     args.svg = super::config::home_expanded_option(args.svg.take(), "--svg")?;
     if let Some(path) = &args.svg {
         super::written::check(path, super::written::Kind::Chart)?;
     }
     let (mut searcher, color, _) = open_for_output(&args.location, args.color)?;
-    let query = args.query.join(" ");
     let mut request = FacetRequest::new(query.clone(), args.by);
     request.timeout = Some(args.timeout);
     if let Some(sort) = args.sort {

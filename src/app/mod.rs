@@ -378,6 +378,23 @@ fn json_lines<T: serde::Serialize>(
     Ok(())
 }
 
+/// The query's arguments joined with spaces. An argument like `--count` there was an option
+/// written after `--` (`search -- -apartheid --count`), which makes every later argument a
+/// query word: said so, rather than as the query's "doubled operator".
+fn query_of(words: &[String]) -> anyhow::Result<String> {
+    if let Some(option) = words.iter().find(|w| {
+        w.strip_prefix("--")
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_alphabetic()))
+    }) {
+        anyhow::bail!(
+            "'{}' is in the query: after `--` every argument is a query word; put the options \
+             before `--`",
+            attache::error::printable(option)
+        );
+    }
+    Ok(words.join(" "))
+}
+
 /// Exit 0 when a listing found something, 1 when it is empty.
 fn listed(any: bool) -> Exit {
     if any { Exit::Success } else { Exit::NoMatch }
@@ -396,6 +413,17 @@ fn no_index(err: &anyhow::Error) -> Option<PathBuf> {
 /// "No index here", with the fix that suits where the location came from.
 fn no_index_hint(path: &std::path::Path, source: &Source) -> String {
     let shown = attache::error::printable(&path.display().to_string()).into_owned();
+    // `attache index` would refuse a folder of other files: building one there is no fix.
+    let foreign = attache::index::IndexDir::new(path)
+        .foreign_entries()
+        .unwrap_or_default();
+    if !foreign.is_empty() {
+        return format!(
+            "no index at {shown}, a folder of other files ({}): give an index folder, or build \
+             one in an empty or new folder with `attache index PATH --index NEW`",
+            attache::index::some_of(&foreign)
+        );
+    }
     match source {
         Source::Flag(flag) => {
             format!("no index at {shown}: build one with `attache index PATH {flag} {shown}`")

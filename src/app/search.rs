@@ -17,6 +17,7 @@ use crate::cli::{ColorChoice, IndexLocation, SearchArgs};
 use crate::exit::Exit;
 
 pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
+    let query = super::query_of(&args.query)?;
     let settings = Settings::load(Flags {
         index: args.location.index.clone(),
         limit: args.limit,
@@ -97,7 +98,7 @@ pub fn run(args: SearchArgs) -> anyhow::Result<Exit> {
     if let Some(file) = &args.queries {
         return super::batch::run(&mut searcher, &args, &settings, file);
     }
-    let request = request(&args, &settings, args.query.join(" "));
+    let request = request(&args, &settings, query);
     let results = searcher.search(&request)?;
     let without = without_each(&mut searcher, &args, &settings, &request.query, &results)?;
     // Each hit's neighbours are read as it is written, and dropped after.

@@ -13,8 +13,8 @@ use crate::cli::WhoArgs;
 const NAME_COLUMN: usize = 28;
 
 pub fn run(args: WhoArgs) -> anyhow::Result<Exit> {
+    let query = super::query_of(&args.query)?;
     let mut searcher = super::open_searcher(&args.location)?;
-    let query = args.query.join(" ");
     let request = WhoRequest {
         timeout: Some(args.timeout),
         query: (!query.trim().is_empty()).then(|| query.clone()),

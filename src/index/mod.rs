@@ -427,6 +427,27 @@ impl IndexDir {
         if let Some(index) = self.holding_index() {
             return Err(generation_named(path, index));
         }
+        let foreign = self.foreign_entries()?;
+        match foreign.first() {
+            None => Ok(()),
+            Some(_) => Err(Error::Invalid(format!(
+                "{}: not an attache index, and it holds other files ({}): give an empty or new \
+                 folder with --index",
+                printable(&path.display().to_string()),
+                some_of(&foreign)
+            ))),
+        }
+    }
+
+    /// The entries of this folder that are not attache's, sorted (none when it is no folder).
+    ///
+    /// # Errors
+    /// When the folder cannot be listed.
+    pub fn foreign_entries(&self) -> Result<Vec<String>> {
+        let path = &self.path;
+        if !path.is_dir() {
+            return Ok(Vec::new());
+        }
         let entries = fs::read_dir(path).map_err(|e| Error::io(path, e))?;
         let mut foreign: Vec<String> = Vec::new();
         for entry in entries.filter_map(|e| e.ok()) {
@@ -447,19 +468,7 @@ impl IndexDir {
             }
         }
         foreign.sort();
-        match foreign.first() {
-            None => Ok(()),
-            Some(first) => Err(Error::Invalid(format!(
-                "{}: not an attache index, and it holds other files ({}{}): give an empty or new \
-                 folder with --index",
-                printable(&path.display().to_string()),
-                printable(first),
-                match foreign.len() {
-                    1 => String::new(),
-                    n => format!(" and {} more", n - 1),
-                }
-            ))),
-        }
+        Ok(foreign)
     }
 
     /// The index this folder is a generation of, when it is one (`--index idx/gen-000001`
@@ -476,12 +485,19 @@ impl IndexDir {
         index.join(CURRENT).is_file().then_some(index)
     }
 
-    /// The error for an `--index` that is a file.
+    /// The error for an `--index` that is a file, or lies under one (`notes.txt/index`).
     pub(crate) fn not_a_folder(&self) -> Error {
-        Error::Invalid(format!(
-            "{}: is a file, not an index folder: give a folder with --index",
-            printable(&self.path.display().to_string())
-        ))
+        let shown = printable(&self.path.display().to_string()).into_owned();
+        let file = self.path.ancestors().skip(1).find(|a| a.is_file());
+        match file {
+            Some(file) if !self.path.is_file() => Error::Invalid(format!(
+                "{shown}: {} is a file, not a folder: give a folder with --index",
+                printable(&file.display().to_string())
+            )),
+            _ => Error::Invalid(format!(
+                "{shown}: is a file, not an index folder: give a folder with --index"
+            )),
+        }
     }
 
     fn generations(&self) -> Result<Vec<u64>> {
@@ -599,6 +615,15 @@ impl IndexDir {
     /// Whether anything was ever published here: a pointer, or a generation folder.
     pub fn was_built(&self) -> bool {
         self.path.join(CURRENT).exists() || self.generations().is_ok_and(|g| !g.is_empty())
+    }
+}
+
+/// The first of `names` and how many more: `notes.txt and 3 more`.
+pub fn some_of(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => printable(one).into_owned(),
+        [first, rest @ ..] => format!("{} and {} more", printable(first), rest.len()),
     }
 }
 

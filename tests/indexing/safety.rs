@@ -697,6 +697,33 @@ fn an_index_is_never_written_into_a_folder_of_the_users() {
             "{line}"
         );
     }
+    // Nor is a folder under a file: the file is named, not an inner file of an index with the
+    // system's "not a directory (os error 20)".
+    for args in [
+        &["index", "t1", "--index", "afile/sub"][..],
+        &["search", "herons", "--index", "afile/sub"],
+        &["stats", "--index", "afile/sub"],
+    ] {
+        let line = crate::assert_one_line_error(&env.run(args)).to_owned();
+        assert!(
+            line.ends_with("afile/sub: afile is a file, not a folder: give a folder with --index"),
+            "{line}"
+        );
+    }
+    // Reading a folder of other files says that `attache index` would not write there either.
+    for args in [
+        &["search", "herons", "--index", "v"][..],
+        &["stats", "--index", "v"],
+    ] {
+        let line = crate::assert_one_line_error(&env.run(args)).to_owned();
+        assert!(
+            line.ends_with(
+                "no index at v, a folder of other files (notes.txt): give an index folder, or \
+                 build one in an empty or new folder with `attache index PATH --index NEW`"
+            ),
+            "{line}"
+        );
+    }
     // An empty folder is fine, and so is a rebuild of the index made there.
     std::fs::create_dir(env.path().join("e")).unwrap();
     env.run_ok(&["index", "t1", "--index", "e", "--quiet"], 0);

@@ -453,6 +453,36 @@ fn a_search_is_parsed_as_the_whole_command_line_would_be() {
             "{out}"
         );
     }
+    // A whole query quoted that starts with an exclusion is quoted already: `--` is the fix.
+    let out = env.run_ok(&["search", "-apartheid Namibia"], 2);
+    assert_eq!(
+        out.stderr,
+        "attache: '-apartheid Namibia' is not an option: a query that starts with `-` goes \
+         last, after `--`, with every option before it (… -- '-apartheid Namibia')\n",
+        "{out}"
+    );
+    // An option after `--` is a query word: said so, not as a doubled operator.
+    for args in [
+        &["search", "--", "-apartheid Namibia", "--count"][..],
+        &["entities", "--", "-apartheid Namibia", "--count"],
+        &[
+            "facets",
+            "--by",
+            "year",
+            "--",
+            "-apartheid Namibia",
+            "--count",
+        ],
+        &["who", "--", "-apartheid Namibia", "--count"],
+    ] {
+        let out = env.run_ok(args, 2);
+        assert_eq!(
+            out.stderr,
+            "attache: '--count' is in the query: after `--` every argument is a query word; \
+             put the options before `--`\n",
+            "{out}"
+        );
+    }
     // After an option's value of two characters (`-n 20`), the word is still an exclusion:
     // `20` was once read as a short option taking `-war` as its value.
     for args in [

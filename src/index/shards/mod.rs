@@ -261,7 +261,9 @@ impl IndexDir {
         let bytes = match fs::read(&path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(_) if self.path.is_file() => return Err(self.not_a_folder()),
+            Err(e) if self.path.is_file() || e.kind() == std::io::ErrorKind::NotADirectory => {
+                return Err(self.not_a_folder());
+            }
             Err(e) => return Err(Error::io(path, e)),
         };
         let manifest: SetManifest = serde_json::from_slice(&bytes).map_err(|e| {
