@@ -234,6 +234,114 @@ fn surer(a: Option<Kind>, b: Option<Kind>) -> Option<Kind> {
     }
 }
 
+/// A segment's `entity` column (`kind:id` terms) read as ids: each term ordinal's slot, one
+/// slot per id. An id recognised as two types ("Ian Smith" a person after "Mr.", of no known
+/// type elsewhere) has a term, so an ordinal, for each, and one slot: a passage naming it both
+/// ways counts once. Read whole in one pass over the dictionary ([`IdSlots::read`], for
+/// tallies of every entity: ordinal by ordinal, a lookup reads a block of the dictionary each
+/// time), or ordinal by ordinal as met ([`IdSlots::lazy`], for one entity's passages).
+pub(crate) struct IdSlots {
+    /// Per ordinal from `lo`: its id's slot, [`UNREAD`] or [`NO_ID`].
+    slot_of: Vec<u32>,
+    lo: u64,
+    /// The column read lazily, when it is.
+    column: Option<StrColumn>,
+    /// Per slot: the id and its surer type.
+    ids: Vec<(String, Option<Kind>)>,
+    by_id: rustc_hash::FxHashMap<String, u32>,
+}
+
+/// An ordinal not read yet (lazily read slots).
+const UNREAD: u32 = u32::MAX;
+/// An ordinal whose term is no `kind:id`.
+const NO_ID: u32 = u32::MAX - 1;
+
+impl IdSlots {
+    /// The ids of the ordinals `lo..hi` of `column`, read now.
+    pub(crate) fn read(column: &StrColumn, lo: u64, hi: u64) -> IdSlots {
+        let mut slots = IdSlots::sized(None, lo, hi);
+        let Ok(mut stream) = column.dictionary().stream() else {
+            return slots;
+        };
+        while stream.advance() {
+            let ord = stream.term_ord();
+            if (lo..hi).contains(&ord) {
+                let term = String::from_utf8_lossy(stream.key());
+                slots.slot_of[(ord - lo) as usize] = slots.place(&term);
+            }
+        }
+        slots.slot_of.iter_mut().for_each(|s| {
+            if *s == UNREAD {
+                *s = NO_ID;
+            }
+        });
+        slots
+    }
+
+    /// The ids of every ordinal of `column`, each read when first asked for.
+    pub(crate) fn lazy(column: StrColumn) -> IdSlots {
+        let terms = column.num_terms() as u64;
+        IdSlots::sized(Some(column), 0, terms)
+    }
+
+    /// No ids: a segment without the column.
+    pub(crate) fn none() -> IdSlots {
+        IdSlots::sized(None, 0, 0)
+    }
+
+    fn sized(column: Option<StrColumn>, lo: u64, hi: u64) -> IdSlots {
+        IdSlots {
+            slot_of: vec![UNREAD; hi.saturating_sub(lo) as usize],
+            lo,
+            column,
+            ids: Vec::new(),
+            by_id: rustc_hash::FxHashMap::default(),
+        }
+    }
+
+    /// The slot of the term `kind:id`, made when new.
+    fn place(&mut self, term: &str) -> u32 {
+        let Some((kind, id)) = term.split_once(':') else {
+            return NO_ID;
+        };
+        let slot = match self.by_id.get(id) {
+            Some(&slot) => slot,
+            None => {
+                self.by_id.insert(id.to_owned(), self.ids.len() as u32);
+                self.ids.push((id.to_owned(), None));
+                self.ids.len() as u32 - 1
+            }
+        };
+        let known = &mut self.ids[slot as usize].1;
+        *known = surer(*known, kind.parse().ok());
+        slot
+    }
+
+    /// The slot of ordinal `ord`.
+    pub(crate) fn slot(&mut self, ord: u64) -> Option<u32> {
+        let at = ord.checked_sub(self.lo)? as usize;
+        let slot = match *self.slot_of.get(at)? {
+            UNREAD => {
+                let mut term = String::new();
+                let read = self
+                    .column
+                    .as_ref()
+                    .is_some_and(|c| c.ord_to_str(ord, &mut term).unwrap_or(false));
+                let slot = if read { self.place(&term) } else { NO_ID };
+                self.slot_of[at] = slot;
+                slot
+            }
+            slot => slot,
+        };
+        (slot != NO_ID).then_some(slot)
+    }
+
+    /// Per slot: the id and its surer type.
+    pub(crate) fn ids(&self) -> &[(String, Option<Kind>)] {
+        &self.ids
+    }
+}
+
 /// Merged tallies; kind resolved.
 struct Merged {
     kind: Kind,
@@ -292,47 +400,14 @@ struct SegmentTally {
     key: Column<u64>,
     day_lo: Column<i64>,
     day_hi: Column<i64>,
-    /// Per entity ordinal: its id's slot, once read (`u32::MAX` before). An id recognised as
-    /// two types ("Ian Smith" a person after "Mr.", of no known type elsewhere) has an
-    /// ordinal for each, and one slot: a passage naming it both ways counts once.
-    slot_of: Vec<u32>,
-    /// Per id: the id and its surer type, then passages, mentions, and the per-doc "seen" stamp.
-    slots: Vec<(String, Option<Kind>)>,
-    slot_by_id: HashMap<String, u32>,
+    /// The ids of the entity ordinals.
+    slots: IdSlots,
+    /// Per slot: passages, mentions, and the per-doc "seen" stamp.
     per_slot: Vec<(u64, u64, DocId)>,
     per_alias: Vec<u64>,
     pairs: HashSet<(u32, u64)>,
     dates: HashMap<u32, FirstLast>,
     track_dates: bool,
-}
-
-impl SegmentTally {
-    /// The slot of entity ordinal `ord`, read from the column the first time.
-    fn slot(&mut self, entity: &StrColumn, ord: u64) -> Option<u32> {
-        let known = self.slot_of[ord as usize];
-        if known != u32::MAX {
-            return Some(known);
-        }
-        let mut value = String::new();
-        if !entity.ord_to_str(ord, &mut value).unwrap_or(false) {
-            return None;
-        }
-        let (kind, id) = value.split_once(':')?;
-        let kind = kind.parse().ok();
-        let slot = match self.slot_by_id.get(id) {
-            Some(&slot) => slot as usize,
-            None => {
-                self.slot_by_id
-                    .insert(id.to_owned(), self.slots.len() as u32);
-                self.slots.push((id.to_owned(), None));
-                self.per_slot.push((0, 0, DocId::MAX));
-                self.slots.len() - 1
-            }
-        };
-        self.slots[slot].1 = surer(self.slots[slot].1, kind);
-        self.slot_of[ord as usize] = slot as u32;
-        Some(slot as u32)
-    }
 }
 
 impl Collector for Tally {
@@ -347,7 +422,12 @@ impl Collector for Tally {
         let ff = reader.fast_fields();
         let entity = ff.str(fast::ENTITY)?;
         let alias = ff.str(fast::ENTITY_ALIAS)?;
-        let ords = entity.as_ref().map_or(0, |c| c.num_terms());
+        // One entity's profile meets few of the ids: read as met. A tally of all meets most.
+        let slots = match (&entity, &self.only) {
+            (Some(column), Some(_)) => IdSlots::lazy(column.clone()),
+            (Some(column), None) => IdSlots::read(column, 0, column.num_terms() as u64),
+            (None, _) => IdSlots::none(),
+        };
         let alias_ords = alias.as_ref().map_or(0, |c| c.num_terms());
         Ok(SegmentTally {
             segment,
@@ -356,9 +436,7 @@ impl Collector for Tally {
             key: ff.u64(fast::ARTICLE_KEY)?,
             day_lo: ff.i64(fast::DAY_LO)?,
             day_hi: ff.i64(fast::DAY_HI)?,
-            slot_of: vec![u32::MAX; ords],
-            slots: Vec::new(),
-            slot_by_id: HashMap::new(),
+            slots,
             per_slot: Vec::new(),
             per_alias: vec![0; alias_ords],
             pairs: HashSet::new(),
@@ -435,9 +513,13 @@ impl SegmentCollector for SegmentTally {
         };
         let key = self.key.first(doc).unwrap_or(0);
         for ord in entity.term_ords(doc) {
-            let Some(slot) = self.slot(&entity, ord) else {
+            let Some(slot) = self.slots.slot(ord) else {
                 continue;
             };
+            if slot as usize >= self.per_slot.len() {
+                self.per_slot
+                    .resize(self.slots.ids().len(), (0, 0, DocId::MAX));
+            }
             let tally = &mut self.per_slot[slot as usize];
             tally.1 += 1;
             if tally.2 != doc {
@@ -467,9 +549,13 @@ impl SegmentCollector for SegmentTally {
 
     fn harvest(self) -> HashMap<String, EntityTally> {
         let mut out: HashMap<String, EntityTally> = HashMap::new();
+        // Only the ids met (a slot read but never counted in is no entity of the passages).
         for (slot, ((id, kind), &(passages, mentions, _))) in
-            self.slots.iter().zip(&self.per_slot).enumerate()
+            self.slots.ids().iter().zip(&self.per_slot).enumerate()
         {
+            if passages == 0 {
+                continue;
+            }
             let t = out.entry(id.clone()).or_default();
             t.kind = *kind;
             t.passages = passages;
@@ -481,7 +567,7 @@ impl SegmentCollector for SegmentTally {
             }
         }
         for (slot, key) in self.pairs {
-            let id = &self.slots[slot as usize].0;
+            let id = &self.slots.ids()[slot as usize].0;
             out.get_mut(id).expect("tallied").articles.insert(key);
         }
         let mut value = String::new();

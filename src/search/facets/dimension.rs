@@ -18,6 +18,7 @@ use crate::corpus::date::Precision;
 use crate::entities::Kind;
 use crate::index::document::FACET_SEPARATOR;
 use crate::index::schema::fast;
+use crate::search::entities::IdSlots;
 
 /// Where a facet's values come from.
 pub trait Dimension: Sync {
@@ -156,7 +157,7 @@ impl Ords {
 
     /// Appends the codes of `doc`'s counted ordinals to `out`, each code once: `code` turns an
     /// ordinal into its code.
-    fn codes(&self, doc: DocId, out: &mut Vec<u64>, code: impl Fn(u64) -> Option<u64>) {
+    fn codes(&self, doc: DocId, out: &mut Vec<u64>, mut code: impl FnMut(u64) -> Option<u64>) {
         let Some(col) = &self.column else { return };
         let start = out.len();
         for ord in col.term_ords(doc) {
@@ -244,36 +245,9 @@ struct SegmentEntities {
     ords: Ords,
     /// With types: the ordinal runs of each type's terms, in [`Kind::ALL`] order.
     types: Option<Vec<(u64, u64)>>,
-    /// Without types: per ordinal (from `ords.lo`), the code of its id. An id
-    /// recognised as two types ("Ian Smith" a person after "Mr.", of no known type elsewhere)
-    /// has a term, so an ordinal, for each: one code counts a passage once, in one row.
-    code_of: Vec<u64>,
-}
-
-impl SegmentEntities {
-    /// Per ordinal of `ords`, the code of its id: the first of the id's ordinals, read from the
-    /// dictionary in one pass.
-    fn id_codes(ords: &Ords) -> Vec<u64> {
-        let Some(col) = &ords.column else {
-            return Vec::new();
-        };
-        let mut codes = Vec::with_capacity((ords.hi - ords.lo) as usize);
-        let mut by_id: FxHashMap<Vec<u8>, u64> = FxHashMap::default();
-        if let Ok(mut stream) = col.dictionary().stream() {
-            while stream.advance() {
-                let (ord, term) = (stream.term_ord(), stream.key());
-                if ord < ords.lo || ord >= ords.hi {
-                    continue;
-                }
-                let id = term
-                    .iter()
-                    .position(|&b| b == b':')
-                    .map_or(term, |c| &term[c + 1..]);
-                codes.push(*by_id.entry(id.to_vec()).or_insert(ord));
-            }
-        }
-        codes
-    }
+    /// Without types: the ids of the ordinals; a slot is a code (see [`IdSlots`]: an id
+    /// recognised as two types counts a passage once, in one row).
+    ids: IdSlots,
 }
 
 impl Dimension for Entities {
@@ -292,15 +266,11 @@ impl Dimension for Entities {
             false => None,
         };
         let ords = Ords::with_prefix(column, "")?;
-        let code_of = match types {
-            Some(_) => Vec::new(),
-            None => SegmentEntities::id_codes(&ords),
+        let ids = match (&types, &ords.column) {
+            (None, Some(column)) => IdSlots::read(column, ords.lo, ords.hi),
+            _ => IdSlots::none(),
         };
-        Ok(Box::new(SegmentEntities {
-            ords,
-            types,
-            code_of,
-        }))
+        Ok(Box::new(SegmentEntities { ords, types, ids }))
     }
 }
 
@@ -308,9 +278,9 @@ impl SegmentValues for SegmentEntities {
     fn codes(&mut self, doc: DocId, out: &mut Vec<u64>) {
         match &self.types {
             None => {
-                let (lo, code_of) = (self.ords.lo, &self.code_of);
+                let ids = &mut self.ids;
                 self.ords
-                    .codes(doc, out, |ord| code_of.get((ord - lo) as usize).copied())
+                    .codes(doc, out, |ord| Some(u64::from(ids.slot(ord)?)))
             }
             Some(runs) => self.ords.codes(doc, out, |ord| {
                 let kind = runs.iter().position(|(lo, hi)| (*lo..*hi).contains(&ord))?;
@@ -326,22 +296,17 @@ impl SegmentValues for SegmentEntities {
                 .filter_map(|&c| Some((c, Kind::ALL.get(c as usize)?.as_str().to_owned())))
                 .collect(),
             // The id alone: its rows from several segments, under any type, are one row.
-            None => {
-                let mut labels = self.ords.terms(codes);
-                for (_, term) in &mut labels {
-                    if let Some(colon) = term.find(':') {
-                        term.drain(..=colon);
-                    }
-                }
-                labels
-            }
+            None => codes
+                .iter()
+                .filter_map(|&c| Some((c, self.ids.ids().get(c as usize)?.0.clone())))
+                .collect(),
         }
     }
 
     fn bound(&self) -> Option<usize> {
         match &self.types {
             Some(_) => Some(Kind::ALL.len()),
-            None => Some(self.ords.hi as usize),
+            None => Some(self.ids.ids().len()),
         }
     }
 }
