@@ -157,8 +157,10 @@ const FAMILY_FIRST: &str = include_str!("../../data/hyphened_given_name_surnames
 /// name of several words make it a person's ("Mazloum Abdi, commander of …"); two names
 /// hyphened before "railway", "pipeline" or "border" are two places; "Guard" is an
 /// organisation word ("Philippine Coast Guard"); "UN" before a known body's name is part of
-/// it; an acronym that is a name's initials stands for that name even when bracketed.
-pub const RULES: &str = "heuristic rules 14";
+/// it; an acronym that is a name's initials stands for that name even when bracketed. 15:
+/// "the Government of" a known state heads no longer body's name ("the Government of the
+/// Congo for the United Nations Force").
+pub const RULES: &str = "heuristic rules 15";
 
 /// The data files whose words decide what the heuristic proposes, for the index's fingerprint.
 pub const DATA: &[&str] = &[
@@ -742,7 +744,13 @@ pub fn org_spans(v: &View<'_, '_, '_>, covered: &[bool], states: &[bool]) -> Vec
             && rest > a + 1
             && rest < end
             && (rest..end).all(|w| states[w]);
-        if end - a >= 3 && has_known && has_org_word && !body_of_state {
+        // "the Government of the Congo for the United Nations Force": a state's government
+        // is the state, whatever follows (the known names inside stay).
+        let government_of_state = end - a >= 3 && {
+            let k = a + 2 + usize::from(v.exact(a + 2) == "the");
+            v.exact(a) == "government" && v.exact(a + 1) == "of" && k < end && states[k]
+        };
+        if end - a >= 3 && has_known && has_org_word && !body_of_state && !government_of_state {
             spans.push(a..end);
         }
     }

@@ -993,6 +993,25 @@ mod tests {
     }
 
     #[test]
+    fn the_government_of_a_state_heads_no_longer_body() {
+        assert_eq!(
+            spans_on(
+                "1961-06-01",
+                "The Government of the Congo for the United Nations Force asked for help."
+            ),
+            [
+                ("Congo".to_owned(), "drc".to_owned()),
+                ("United Nations".to_owned(), "un".to_owned())
+            ]
+        );
+        // A body of a state stays one ("Supreme Court of Canada").
+        assert_eq!(
+            names("the Bank of England and the Supreme Court of Canada met"),
+            ["Bank of England", "Supreme Court of Canada"]
+        );
+    }
+
+    #[test]
     fn a_family_name_before_two_hyphened_syllables_is_a_person() {
         // Family names and syllables that are English words too, with a title and without,
         // opening a sentence or not.
