@@ -131,6 +131,8 @@ pub enum Node {
         upper_inclusive: bool,
         /// Where it is in the query.
         span: Span,
+        /// Where its bounds are in the query.
+        bounds: (Span, Span),
     },
     /// `@zelensky` or `@"Volodymyr Zelensky"`; `text` excludes the `@` and quotes.
     Entity {
@@ -770,7 +772,7 @@ impl<'q> Parser<'q> {
     }
 
     fn range(&mut self, field: Field, open: &Token, lower_inclusive: bool) -> PResult<Node> {
-        let lower = self.bound(open)?;
+        let (lower, lower_span) = self.bound(open)?;
         let t = self.bump();
         match t.tok {
             Tok::Word("TO") => {}
@@ -782,7 +784,7 @@ impl<'q> Parser<'q> {
                 );
             }
         }
-        let upper = self.bound(open)?;
+        let (upper, upper_span) = self.bound(open)?;
         let t = self.bump();
         let upper_inclusive = match t.tok {
             Tok::Close(inclusive) => inclusive,
@@ -802,16 +804,17 @@ impl<'q> Parser<'q> {
             lower_inclusive,
             upper_inclusive,
             span,
+            bounds: (lower_span, upper_span),
         })
     }
 
-    /// A range bound: `*` is `None`; a phrase allows spaces or `:` in a bound.
-    fn bound(&mut self, open: &Token) -> PResult<Option<String>> {
+    /// A range bound and where it is: `*` is `None`; a phrase allows spaces or `:` in a bound.
+    fn bound(&mut self, open: &Token) -> PResult<(Option<String>, Span)> {
         let t = self.bump();
         match t.tok {
-            Tok::Word("*") => Ok(None),
-            Tok::Word(w) if w != "TO" => Ok(Some(nfc(w).into_owned())),
-            Tok::Phrase(p) => Ok(Some(unquote(p))),
+            Tok::Word("*") => Ok((None, t.span())),
+            Tok::Word(w) if w != "TO" => Ok((Some(nfc(w).into_owned()), t.span())),
+            Tok::Phrase(p) => Ok((Some(unquote(p)), t.span())),
             Tok::End => self.unclosed_range(open),
             _ => self.err(
                 t.span(),
@@ -1048,6 +1051,7 @@ a\b                               => a\b
             lower_inclusive,
             upper_inclusive,
             span,
+            bounds: (6..7, 11..15),
         };
         assert_eq!(parse("date:[* TO 2025}"), Ok(range));
         let mut got = Vec::new();

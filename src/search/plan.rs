@@ -371,6 +371,7 @@ impl Planner<'_> {
                 span,
                 lower_inclusive,
                 upper_inclusive,
+                bounds: (lower_span, upper_span),
             } => {
                 if !matches!(self.target(Some(field))?, Target::Date) {
                     return Err(PlanError {
@@ -378,8 +379,12 @@ impl Planner<'_> {
                         span: span.clone(),
                     });
                 }
-                let lower = lower.as_deref().map(|d| parse_date(d, span)).transpose()?;
-                let upper = upper.as_deref().map(|d| parse_date(d, span)).transpose()?;
+                let lower = (lower.as_deref())
+                    .map(|d| parse_date(d, lower_span))
+                    .transpose()?;
+                let upper = (upper.as_deref())
+                    .map(|d| parse_date(d, upper_span))
+                    .transpose()?;
                 // `{…}` excludes the bound's whole period, `[…]` includes it.
                 let first = lower.map(|d| {
                     if *lower_inclusive {

@@ -86,11 +86,16 @@ fn cases() -> Vec<Case> {
         ),
         (
             q("date:[x TO y]"),
-            Err("bad query: column 6: invalid date 'x'"),
+            Err("bad query: column 7: invalid date 'x'"),
         ),
         (
             q("date:[2025-02-30 TO *]"),
-            Err("bad query: column 6: invalid date '2025-02-30'"),
+            Err("bad query: column 7: invalid date '2025-02-30'"),
+        ),
+        // The bad bound's column, not the range's.
+        (
+            q("date:[2020 TO 2021-02-30]"),
+            Err("bad query: column 15: invalid date '2021-02-30'"),
         ),
         (
             q("date:[2025-12 TO 2025-01]"),
