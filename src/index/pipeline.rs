@@ -293,6 +293,9 @@ impl Job<'_> {
                 };
                 commit(&mut writer, summary, roots, unfinished, resume)
                     .map_err(|e| self.write_error(e))?;
+                if !self.fresh && !cancelled {
+                    merge_at_end(&mut writer);
+                }
             }
             writer
                 .wait_merging_threads()
@@ -381,9 +384,14 @@ impl Job<'_> {
                 },
                 e => e.into(),
             })?;
-        writer.set_merge_policy(Box::new(
-            super::verify::CheckedMerges::new(index).map_err(|e| self.write_error(e.into()))?,
-        ));
+        // An update merges after its last commit, not while it deletes (see `merge_at_end`);
+        // a rebuild deletes nothing and merges as it goes.
+        match self.fresh {
+            true => writer.set_merge_policy(Box::new(
+                super::verify::CheckedMerges::new(index).map_err(|e| self.write_error(e.into()))?,
+            )),
+            false => writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy)),
+        }
         // Files no commit references (a failed or killed run's) go first: they may fill the disk.
         writer
             .garbage_collect_files()
@@ -1067,5 +1075,27 @@ fn error_message(e: &Error) -> String {
     match e {
         Error::Io { source, .. } => source.to_string().to_lowercase(),
         other => other.to_string(),
+    }
+}
+
+/// The merges an update's segments call for, run after its last commit. Merged while the run
+/// still deleted replaced articles, tantivy could keep a merged segment's copy of an article
+/// the run had deleted: an update resumed after `kill -9` stored 77 passages of one speech
+/// twice, for good (the resumed run's deletes met merges of segments whose deletes were
+/// older than the last commit). After the last commit nothing deletes, and the merges are
+/// those tantivy's policy would have run (less damaged segments, see
+/// [`super::verify::CheckedMerges`]). A merge that fails (a full disk) leaves the index as
+/// committed, as a background merge's failure did.
+fn merge_at_end(writer: &mut IndexWriter<TantivyDocument>) {
+    use tantivy::indexer::MergePolicy;
+    let index = writer.index();
+    let (Ok(policy), Ok(metas)) = (
+        super::verify::CheckedMerges::new(index),
+        index.searchable_segment_metas(),
+    ) else {
+        return;
+    };
+    for candidate in policy.compute_merge_candidates(&metas) {
+        let _ = writer.merge(&candidate.0).wait();
     }
 }
