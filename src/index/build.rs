@@ -332,8 +332,8 @@ impl Plan {
             }
         }
         // A file whose articles the index holds, now a folder (a `mkdir` over an emptied
-        // name, an archive unpacked in its place): its articles are kept, as an unreadable
-        // file's.
+        // name, an archive unpacked in its place), a root file as well as one under a root:
+        // its articles are kept, as an unreadable file's. (An empty one is said above.)
         if let Some(existing) = existing.filter(|_| !options.prune) {
             let walked: std::collections::HashSet<&str> =
                 inputs.files.iter().map(|f| f.origin.as_str()).collect();
@@ -341,7 +341,8 @@ impl Plan {
                 .catalog
                 .origin_names()
                 .filter(|o| !walked.contains(o))
-                .filter(|o| inputs.roots.iter().any(|r| within(o, r) && o != r))
+                .filter(|o| !empty.iter().any(|e| e == o))
+                .filter(|o| inputs.roots.iter().any(|r| within(o, r)))
                 .filter(|o| corpus::path_of_key(o).is_dir())
                 .map(str::to_owned)
                 .collect();

@@ -617,6 +617,34 @@ fn a_json_lines_file_emptied_keeps_its_articles_until_it_is_deleted() {
     assert_eq!(env.count("herons").0, 1);
 }
 
+/// A root that is a file, replaced by a folder of other files, keeps its articles as a file
+/// under a root does: they were removed without a word (`added 1, removed 2`).
+#[test]
+fn a_root_file_replaced_by_a_folder_keeps_its_articles() {
+    let env = TestEnv::empty();
+    env.write(
+        "feed.jsonl",
+        jsonl(&[("r1", "Herons in Kinshasa."), ("r2", "Herons at sea.")]),
+    );
+    index_json(&env, &["feed.jsonl"]);
+    std::fs::remove_file(env.path().join("feed.jsonl")).expect("remove");
+    env.write(
+        "feed.jsonl/notes.txt",
+        "date 2020-02-01\n\nA note on herons.\n",
+    );
+    let out = env.run(&["index"]);
+    assert_eq!(out.code, 0, "{out}");
+    assert!(
+        out.stderr
+            .contains("feed.jsonl: is a folder now: the articles indexed from the file are kept"),
+        "{out}"
+    );
+    assert_eq!(env.count("herons"), (3, 3));
+    // --prune drops them, as it does a file's under a root.
+    env.run_ok(&["index", "--prune", "--quiet"], 0);
+    assert_eq!(env.count("herons"), (1, 1));
+}
+
 #[test]
 fn a_moved_corpus_whose_first_file_was_emptied_keeps_its_articles() {
     let env = TestEnv::empty();
