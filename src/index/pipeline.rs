@@ -149,7 +149,13 @@ impl Job<'_> {
     ) -> Result<()> {
         let (_, fields) = schema::build();
         let threads = self.options.threads.max(1);
-        let writer = index.map(|index| self.writer(index)).transpose()?;
+        let (writer, merges) = match index {
+            Some(index) => {
+                let (writer, merges) = self.writer(index)?;
+                (Some(writer), merges)
+            }
+            None => (None, None),
+        };
         let writer = writer.map(RwLock::new);
         summary.files = self.inputs.files.len();
         summary.ignored_files = self.inputs.ignored;
@@ -293,8 +299,8 @@ impl Job<'_> {
                 };
                 commit(&mut writer, summary, roots, unfinished, resume)
                     .map_err(|e| self.write_error(e))?;
-                if !self.fresh && !cancelled {
-                    merge_at_end(&mut writer);
+                if let Some(merges) = merges.filter(|_| !cancelled) {
+                    merge_at_end(&mut writer, &merges);
                 }
             }
             writer
@@ -363,7 +369,16 @@ impl Job<'_> {
         }
     }
 
-    fn writer(&self, index: &Index) -> Result<IndexWriter<TantivyDocument>> {
+    /// The run's writer and, for an update, the merges to run after its last commit (see
+    /// [`merge_at_end`]): the segments the index holds now are the ones to verify before a
+    /// merge takes them; those the run writes are taken as written.
+    fn writer(
+        &self,
+        index: &Index,
+    ) -> Result<(
+        IndexWriter<TantivyDocument>,
+        Option<super::verify::CheckedMerges>,
+    )> {
         let writer_threads = self
             .options
             .threads
@@ -386,18 +401,24 @@ impl Job<'_> {
             })?;
         // An update merges after its last commit, not while it deletes (see `merge_at_end`);
         // a rebuild deletes nothing and merges as it goes.
-        match self.fresh {
-            true => writer.set_merge_policy(Box::new(
-                super::verify::CheckedMerges::new(index).map_err(|e| self.write_error(e.into()))?,
-            )),
-            false => writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy)),
-        }
+        let merges =
+            super::verify::CheckedMerges::new(index).map_err(|e| self.write_error(e.into()))?;
+        let merges = match self.fresh {
+            true => {
+                writer.set_merge_policy(Box::new(merges));
+                None
+            }
+            false => {
+                writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+                Some(merges)
+            }
+        };
         // Files no commit references (a failed or killed run's) go first: they may fill the disk.
         writer
             .garbage_collect_files()
             .wait()
             .map_err(|e| self.write_error(e.into()))?;
-        Ok(writer)
+        Ok((writer, merges))
     }
 
     /// A failure to write the index (disk full, permission denied…), naming the index and what
@@ -1083,19 +1104,15 @@ fn error_message(e: &Error) -> String {
 /// the run had deleted: an update resumed after `kill -9` stored 77 passages of one speech
 /// twice, for good (the resumed run's deletes met merges of segments whose deletes were
 /// older than the last commit). After the last commit nothing deletes, and the merges are
-/// those tantivy's policy would have run (less damaged segments, see
+/// those `merges` would have run (less damaged segments, see
 /// [`super::verify::CheckedMerges`]). A merge that fails (a full disk) leaves the index as
 /// committed, as a background merge's failure did.
-fn merge_at_end(writer: &mut IndexWriter<TantivyDocument>) {
+fn merge_at_end(writer: &mut IndexWriter<TantivyDocument>, merges: &super::verify::CheckedMerges) {
     use tantivy::indexer::MergePolicy;
-    let index = writer.index();
-    let (Ok(policy), Ok(metas)) = (
-        super::verify::CheckedMerges::new(index),
-        index.searchable_segment_metas(),
-    ) else {
+    let Ok(metas) = writer.index().searchable_segment_metas() else {
         return;
     };
-    for candidate in policy.compute_merge_candidates(&metas) {
+    for candidate in merges.compute_merge_candidates(&metas) {
         let _ = writer.merge(&candidate.0).wait();
     }
 }

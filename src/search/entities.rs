@@ -270,11 +270,8 @@ impl IdSlots {
                 slots.slot_of[(ord - lo) as usize] = slots.place(&term);
             }
         }
-        slots.slot_of.iter_mut().for_each(|s| {
-            if *s == UNREAD {
-                *s = NO_ID;
-            }
-        });
+        // An ordinal the stream did not give stays unread, and without a column to read it
+        // from, `slot` takes it for no id.
         slots
     }
 
