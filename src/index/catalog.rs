@@ -49,6 +49,8 @@ struct Entry {
     hash: u64,
     origin: u32,
     seen: bool,
+    /// Read in this run for another shard of the set: it leaves this one whatever else happens.
+    left: bool,
 }
 
 /// The articles of an index, by id.
@@ -115,6 +117,7 @@ impl Catalog {
                     hash: hash.first(doc).unwrap_or(0),
                     origin,
                     seen: false,
+                    left: false,
                 };
                 catalog.entries.insert(id.clone(), entry);
             }
@@ -226,9 +229,20 @@ impl Catalog {
         }
     }
 
+    /// Marks an article this run read for another shard of the set as leaving this one, if this
+    /// one holds it from `origin` or from within `scope` (a foreign copy stays, as in
+    /// [`Catalog::check`]).
+    pub fn leaves(&mut self, id: &str, origin: &str, scope: &Scope) {
+        if let Some(entry) = self.entries.get_mut(id) {
+            let indexed_from = &self.origins[entry.origin as usize];
+            entry.left = indexed_from == origin || scope.contains(indexed_from);
+        }
+    }
+
     /// The articles within `scope` that this run did not see: the ids to remove, sorted, and how
     /// many are kept because their origin is `unreadable` (a folder, file or line that could not
-    /// be read this time).
+    /// be read this time). An article that left for another shard is removed even from a file
+    /// that was not wholly read: the run read it.
     pub fn unseen(&self, scope: &Scope, unreadable: &Scope) -> (Vec<String>, u64) {
         // Per origin: None outside the scope, else whether its unseen articles are removed.
         let fate: Vec<Option<bool>> = self
@@ -241,6 +255,7 @@ impl Catalog {
         for (id, entry) in self.entries.iter().filter(|(_, e)| !e.seen) {
             match fate[entry.origin as usize] {
                 Some(true) => ids.push(id.clone()),
+                Some(false) if entry.left => ids.push(id.clone()),
                 Some(false) => kept += 1,
                 None => {}
             }
@@ -255,7 +270,7 @@ impl Catalog {
     fn unseen_within<'a>(&'a self, scope: &'a Scope) -> impl Iterator<Item = (&'a str, &'a str)> {
         self.entries
             .iter()
-            .filter(|(_, e)| !e.seen)
+            .filter(|(_, e)| !e.seen && !e.left)
             .map(|(id, e)| (id.as_str(), self.origins[e.origin as usize].as_str()))
             .filter(|(_, origin)| scope.contains(origin))
     }

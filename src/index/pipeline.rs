@@ -682,6 +682,7 @@ impl Reader<'_> {
             .insert(article.id.clone(), (file_index, line));
         if other_shard {
             self.summary.other_shards += 1;
+            (self.catalog).leaves(&article.id, origin, &self.job.replaceable);
             return;
         }
         if input.stdin {

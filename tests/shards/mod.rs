@@ -829,6 +829,46 @@ fn an_article_whose_year_changes_moves_to_its_new_shard() {
     }
 }
 
+/// An article that moves to another year's shard leaves its old shard even when its file has a
+/// bad line this time (the old shard kept it as an article of a file not wholly read, and the
+/// set held it twice).
+#[test]
+fn an_article_that_moves_shard_leaves_its_old_one_while_its_file_has_a_bad_line() {
+    let env = TestEnv::new();
+    env.add_fixtures("shards");
+    build_by_year(&env);
+    let coverage = std::fs::read_to_string(env.path().join("corpus/coverage.jsonl")).unwrap();
+    let moved = coverage.replace(
+        r#""id": "kp-2021-11", "date": "2021-11-20""#,
+        r#""id": "kp-2021-11", "date": "2023-11-20""#,
+    );
+    assert_ne!(moved, coverage);
+    env.write("corpus/coverage.jsonl", format!("{moved}{{\"id\": \"broken\", \"date\n"));
+    let out = env.run_ok(&["index", "--index", "set", "--threads", "1"], 0);
+    assert!(
+        out.stderr.contains("line 12: malformed JSON")
+            && out
+                .stderr
+                .contains("shard 2021: added 0, changed 0, removed 1 article, 1 unchanged")
+            && out
+                .stderr
+                .contains("shard 2023: added 1, changed 0, removed 0 articles, 2 unchanged"),
+        "{out}"
+    );
+    let shown = env.run_ok(&["show", "kp-2021-11", "--index", "set", "--json"], 0);
+    let lines: Vec<Value> = (shown.stdout.lines())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["date"], "2023-11-20", "{shown}");
+    let numbers: Vec<u64> = lines[1..]
+        .iter()
+        .map(|l| l["passage"].as_u64().unwrap())
+        .collect();
+    let once: Vec<u64> = (0..numbers.len() as u64).collect();
+    assert_eq!(numbers, once, "each passage once: {shown}");
+    assert_eq!(lines[0]["passages"], numbers.len(), "{shown}");
+}
+
 #[test]
 fn shards_plans_a_corpus_without_writing() {
     let env = TestEnv::new();
