@@ -342,6 +342,17 @@ pub fn walk_until(
     // Folders by device and inode: one reached again through links that rejoin (`a/x` and
     // `a/y` both linking to `b`, and so on down) is walked once, not once per path (2^depth).
     let mut folders = std::collections::HashSet::new();
+    // A folder that is itself a root given (through a link: `ls -> c/s` beside `c`) is read as
+    // that root wherever else it is reached, so that its files keep one origin whatever the
+    // order of the roots (a run of the recorded roots, sorted, read `c/s/b.txt` beside `ls/b.txt`).
+    let root_folders: std::collections::HashSet<(u64, u64)> = given
+        .iter()
+        .zip(&outer)
+        .filter(|(_, outer)| **outer)
+        .filter_map(|((root, _), _)| std::fs::metadata(root).ok())
+        .filter(|m| m.is_dir())
+        .map(|m| (m.dev(), m.ino()))
+        .collect();
     for ((root, canonical), _) in given.iter().zip(&outer).filter(|(_, outer)| **outer) {
         inputs.roots.push(path_key(canonical));
         // The outermost root holding this one: ids are relative to it.
@@ -373,8 +384,11 @@ pub fn walk_until(
                     partial.push(e.path().to_path_buf());
                 }
                 !skip
-                    && e.metadata()
-                        .map_or(true, |m| folders.insert((m.dev(), m.ino())))
+                    && e.metadata().map_or(true, |m| {
+                        let folder = (m.dev(), m.ino());
+                        (e.depth() == 0 || !root_folders.contains(&folder))
+                            && folders.insert(folder)
+                    })
             });
         for entry in walker {
             if stop() {

@@ -231,6 +231,28 @@ fn a_root_given_as_a_link_is_recorded_by_the_link_and_follows_it() {
     assert_eq!(changes(&summary_of(&out)), (0, 0, 0, 1), "{out}");
 }
 
+/// A root that is a link into another root (`ls -> c/s` beside `c`) is read as itself whatever
+/// the order of the roots: a run of the recorded roots (sorted, `c` first) read `c/s/b.txt`
+/// as a new article beside `ls/b.txt`, warned `ls` "holds no file to read", and `--full`
+/// refused to drop the copy.
+#[test]
+fn a_root_linked_into_another_root_is_read_as_itself_in_any_order() {
+    let env = TestEnv::empty();
+    env.write("c/a.txt", "date 2020-01-01\n\nThe kangaroo delegation.\n");
+    env.write("c/s/b.txt", "date 2020-01-01\n\nThe wombat delegation.\n");
+    std::os::unix::fs::symlink("c/s", env.path().join("ls")).unwrap();
+    assert_eq!(changes(&index_json(&env, &["ls", "c"])), (2, 0, 0, 0));
+    for again in [&[][..], &["c", "ls"][..], &["--full"][..]] {
+        let mut args = vec!["index", "--threads", "1", "--json"];
+        args.extend_from_slice(again);
+        let out = env.run_ok(&args, 0);
+        assert!(out.warnings().is_empty(), "{again:?}: {out}");
+        assert_eq!(changes(&summary_of(&out)), (0, 0, 0, 2), "{again:?}: {out}");
+        assert_eq!(articles(&env), 2, "{again:?}");
+        assert_eq!(env.count("wombat"), (1, 1), "{again:?}");
+    }
+}
+
 /// An index whose words were read by other rules (before a final sigma folded to a sigma, and
 /// metadata keys kept their letters of any script) is rebuilt by the next run: updated, its
 /// old words would never meet the queries' (`σοφοσ` would not find the indexed `σοφος`).
