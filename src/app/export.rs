@@ -69,10 +69,10 @@ pub fn run(mut args: ExportArgs) -> anyhow::Result<Exit> {
         }
         other => other?,
     };
-    if summary.removed_partial {
+    if let Some(partial) = &summary.removed_partial {
         eprintln!(
-            "note: removed {}.partial, which an export killed before it finished had left",
-            printable(&summary.dir.display().to_string()).trim_end_matches('/')
+            "note: removed {}, which an export killed before it finished had left",
+            printable(&partial.display().to_string())
         );
     }
     if args.json {

@@ -104,8 +104,8 @@ pub struct ExportSummary {
     pub seconds: f64,
     /// Metadata keys renamed to be field names (`as written` → `as exported`).
     pub renamed: Vec<(String, String)>,
-    /// Whether a `DIR.partial` that a killed export had left was removed first.
-    pub removed_partial: bool,
+    /// The `.partial` folder a killed export had left, removed first.
+    pub removed_partial: Option<PathBuf>,
 }
 
 /// Checks an index name for both engines: a lowercase letter, then lowercase letters, digits,
@@ -145,6 +145,7 @@ pub fn export(
     check_name(&request.name).map_err(Error::Invalid)?;
     let Prepared {
         staging,
+        into_existing,
         removed_partial,
         made,
     } = prepare(&request.dir)?;
@@ -168,16 +169,12 @@ pub fn export(
             return Err(e);
         }
     };
-    // Complete: the folder takes its name (an empty folder there is replaced).
-    // An empty folder it replaces keeps its permissions.
-    if let Ok(meta) = std::fs::metadata(&request.dir) {
-        let _ = std::fs::set_permissions(&staging, meta.permissions());
-    }
-    if request.dir.is_dir() {
-        std::fs::remove_dir(&request.dir).map_err(|e| Error::io(&request.dir, e))?;
-    }
+    // Complete: the folder takes its name, or (an empty folder given) its files move into it.
     let _ = std::fs::remove_file(staging.join(WRITER_FILE));
-    std::fs::rename(&staging, &request.dir).map_err(|e| Error::io(&request.dir, e))?;
+    match into_existing {
+        false => std::fs::rename(&staging, &request.dir).map_err(|e| Error::io(&request.dir, e))?,
+        true => move_into(&staging, &request.dir)?,
+    }
     let files = files
         .into_iter()
         .map(|f| match f.strip_prefix(&staging) {
@@ -275,40 +272,29 @@ fn write_all(
     })
 }
 
-/// Whether `dir` is a mount point: on another device than its parent.
-fn mount_point(dir: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        let parent = std::path::absolute(dir)
-            .ok()
-            .and_then(|a| a.parent().map(Path::to_path_buf));
-        match (std::fs::metadata(dir), parent.map(std::fs::metadata)) {
-            (Ok(dir), Some(Ok(parent))) => dir.dev() != parent.dev(),
-            _ => false,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        false
-    }
-}
-
 /// The folder an export is written to first, and what making it did.
 struct Prepared {
-    /// `DIR.partial`.
+    /// `DIR.partial` beside a new folder, `DIR/.attache-export.partial` inside an empty one.
     staging: PathBuf,
-    /// Whether a `DIR.partial` that a killed export had left was removed first.
-    removed_partial: bool,
+    /// Whether `DIR` is an existing empty folder, that the export's files move into once
+    /// complete (it keeps its owner, permissions and place: a link, a mount point, `.`).
+    into_existing: bool,
+    /// The `.partial` folder a killed export had left, removed first.
+    removed_partial: Option<PathBuf>,
     /// The folders above it that did not exist and were made, the innermost first: removed
     /// again when the export fails or is interrupted.
     made: Vec<PathBuf>,
 }
 
+/// The staging folder's name inside an existing empty export folder.
+const INSIDE_STAGING: &str = ".attache-export.partial";
+
 /// Checks the export folder (missing, or an empty folder: an export never mixes with older
-/// files) and creates the folder the export is written to first, `DIR.partial` beside it:
-/// renamed to `DIR` once complete, so an interrupted export never stands under the final name.
+/// files) and creates the folder the export is written to first: `DIR.partial` beside a new
+/// folder, renamed to `DIR` once complete; inside an existing empty one, a hidden
+/// `.attache-export.partial` whose files move up once complete. Either way an interrupted
+/// export never stands as a complete one, and a folder that cannot be written is refused
+/// before any work.
 fn prepare(dir: &Path) -> Result<Prepared> {
     // `-` reads as standard output elsewhere; an export is a folder of files.
     if dir.as_os_str() == "-" {
@@ -318,16 +304,32 @@ fn prepare(dir: &Path) -> Result<Prepared> {
                 .into(),
         ));
     }
-    match std::fs::read_dir(dir) {
-        Ok(mut entries) => {
-            if entries.next().is_some() {
+    let mut removed_partial = None;
+    let existing = match std::fs::read_dir(dir) {
+        Ok(entries) => {
+            let names: Vec<std::ffi::OsString> = entries
+                .filter_map(|e| e.ok().map(|e| e.file_name()))
+                .collect();
+            // What a killed export left inside is its own to replace; anything else is not.
+            let inside = dir.join(INSIDE_STAGING);
+            if names == [INSIDE_STAGING] && left_by_a_killed_export(&inside) {
+                std::fs::remove_dir_all(&inside).map_err(|e| Error::io(&inside, e))?;
+                removed_partial = Some(inside);
+            } else if names == [INSIDE_STAGING] {
+                return Err(Error::Invalid(format!(
+                    "{}: exists (an interrupted export, or one still running?): remove it \
+                     first",
+                    inside.display()
+                )));
+            } else if !names.is_empty() {
                 return Err(Error::Invalid(format!(
                     "{}: export folder is not empty: name a new or empty folder",
                     dir.display()
                 )));
             }
+            true
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
         Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
             return Err(Error::Invalid(format!(
                 "{}: not a folder: name a new or empty folder to export to",
@@ -335,64 +337,78 @@ fn prepare(dir: &Path) -> Result<Prepared> {
             )));
         }
         Err(e) => return Err(Error::io(dir, e)),
-    }
-    // An empty folder is replaced by the export: one that a rename cannot replace (a link, a
-    // mount point, `.`) is refused before any work.
-    if let Ok(meta) = std::fs::symlink_metadata(dir) {
-        let unreplaceable = meta.file_type().is_symlink()
-            || dir.components().next_back().is_some_and(|c| {
-                matches!(
-                    c,
-                    std::path::Component::CurDir | std::path::Component::ParentDir
-                )
-            })
-            || mount_point(dir);
-        if unreplaceable {
-            return Err(Error::Invalid(format!(
-                "{}: a link, a mount point or `.` cannot take the export's place: name a new \
-                 folder (inside it, say)",
-                dir.display()
-            )));
-        }
-    }
-    let absolute = std::path::absolute(dir).map_err(|e| Error::io(dir, e))?;
-    let (Some(parent), Some(name)) = (absolute.parent(), absolute.file_name()) else {
-        return Err(Error::Invalid(format!(
-            "{}: name a new or empty folder to export to",
-            dir.display()
-        )));
     };
-    let made: Vec<PathBuf> = parent
-        .ancestors()
-        .take_while(|folder| std::fs::symlink_metadata(folder).is_err())
-        .map(Path::to_path_buf)
-        .collect();
-    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    let mut staging_name = name.to_os_string();
-    staging_name.push(".partial");
-    let staging = parent.join(staging_name);
-    // A killed export's folder is this export's to replace; another's is not touched.
-    let removed = left_by_a_killed_export(&staging);
-    if removed {
-        std::fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
-    }
-    let created = match std::fs::create_dir(&staging) {
-        Ok(()) => staging,
+    let (staging, made) = match existing {
+        true => (dir.join(INSIDE_STAGING), Vec::new()),
+        false => {
+            let absolute = std::path::absolute(dir).map_err(|e| Error::io(dir, e))?;
+            let (Some(parent), Some(name)) = (absolute.parent(), absolute.file_name()) else {
+                return Err(Error::Invalid(format!(
+                    "{}: name a new or empty folder to export to",
+                    dir.display()
+                )));
+            };
+            let made: Vec<PathBuf> = parent
+                .ancestors()
+                .take_while(|folder| std::fs::symlink_metadata(folder).is_err())
+                .map(Path::to_path_buf)
+                .collect();
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            let mut staging_name = name.to_os_string();
+            staging_name.push(".partial");
+            let staging = parent.join(staging_name);
+            // A killed export's folder is this export's to replace; another's is not touched.
+            if left_by_a_killed_export(&staging) {
+                std::fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+                // Named as the folder was (`k.partial`, not its absolute path).
+                let mut shown = dir.components().collect::<PathBuf>().into_os_string();
+                shown.push(".partial");
+                removed_partial = Some(PathBuf::from(shown));
+            }
+            (staging, made)
+        }
+    };
+    match std::fs::create_dir(&staging) {
+        Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             return Err(Error::Invalid(format!(
                 "{}: exists (an interrupted export, or one still running?): remove it first",
                 staging.display()
             )));
         }
+        Err(e) if existing && e.kind() == std::io::ErrorKind::PermissionDenied => {
+            return Err(Error::Invalid(format!(
+                "{}: export folder cannot be written (permission denied): name a folder you \
+                 can write to",
+                dir.display()
+            )));
+        }
         Err(e) => return Err(Error::io(&staging, e)),
-    };
-    std::fs::write(created.join(WRITER_FILE), std::process::id().to_string())
-        .map_err(|e| Error::io(&created, e))?;
+    }
+    std::fs::write(staging.join(WRITER_FILE), std::process::id().to_string())
+        .map_err(|e| Error::io(&staging, e))?;
     Ok(Prepared {
-        staging: created,
-        removed_partial: removed,
+        staging,
+        into_existing: existing,
+        removed_partial,
         made,
     })
+}
+
+/// Moves a complete export's files from `staging` into the empty folder `dir`, then removes
+/// `staging`: the folder itself is never replaced.
+fn move_into(staging: &Path, dir: &Path) -> Result<()> {
+    let mut names: Vec<std::ffi::OsString> = std::fs::read_dir(staging)
+        .map_err(|e| Error::io(staging, e))?
+        .map(|e| e.map(|e| e.file_name()))
+        .collect::<std::io::Result<_>>()
+        .map_err(|e| Error::io(staging, e))?;
+    names.sort();
+    for name in names {
+        let to = dir.join(&name);
+        std::fs::rename(staging.join(&name), &to).map_err(|e| Error::io(&to, e))?;
+    }
+    std::fs::remove_dir(staging).map_err(|e| Error::io(staging, e))
 }
 
 /// The documents of one article's passages.

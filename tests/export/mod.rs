@@ -457,32 +457,45 @@ fn an_export_is_written_beside_its_folder_and_named_once_complete() {
         kept.stdout.starts_with("2 passages in 2 articles"),
         "{kept}"
     );
-    // A folder a rename cannot replace is refused before any work: a link, `.`.
+    // An empty folder given stays itself (the folder a link names, `.`): the export's files
+    // move into it once complete, never written there before.
     std::fs::create_dir(env.path().join("real")).unwrap();
-    #[cfg(unix)]
-    {
-        std::os::unix::fs::symlink(env.path().join("real"), env.path().join("link")).unwrap();
-        let out = env.run(&["export", "--format", "quickwit", "link"]);
-        assert!(
-            assert_one_line_error(&out).contains(
-                "link: a link, a mount point or `.` cannot take the export's place: name a new \
-                 folder (inside it, say)"
-            ),
-            "{out}"
-        );
-        assert!(!env.path().join("link.partial").exists());
-    }
+    std::os::unix::fs::symlink(env.path().join("real"), env.path().join("link")).unwrap();
+    env.run_ok(&["export", "--format", "quickwit", "link"], 0);
+    assert!(env.path().join("link").is_symlink());
+    assert!(env.path().join("real/passages.ndjson").is_file());
+    assert!(!env.path().join("link.partial").exists());
+    std::fs::create_dir(env.path().join("here")).unwrap();
     let index = env.path().join("index").display().to_string();
     let here = env
         .command(&["export", "--format", "quickwit", ".", "--index", &index])
-        .current_dir(env.path().join("real"))
+        .current_dir(env.path().join("here"))
         .output()
         .unwrap();
-    assert_eq!(here.status.code(), Some(2));
+    assert_eq!(here.status.code(), Some(0), "{here:?}");
+    let mut names: Vec<String> = std::fs::read_dir(env.path().join("here"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["index-config.yaml", "passages.ndjson"]);
+    // What a killed export left inside an empty folder is replaced, and said; one that names no
+    // killed export is named, not written through.
+    env.write("e/.attache-export.partial/.attache-export", "4194304");
+    env.write("e/.attache-export.partial/passages.ndjson", "{\"cut");
+    let out = env.run_ok(&["export", "--format", "quickwit", "e"], 0);
     assert!(
-        String::from_utf8_lossy(&here.stderr).contains("cannot take the export's place"),
-        "{here:?}"
+        out.stderr.contains(
+            "note: removed e/.attache-export.partial, which an export killed before it \
+             finished had left"
+        ),
+        "{out}"
     );
+    assert!(!env.path().join("e/.attache-export.partial").exists());
+    env.write("f/.attache-export.partial/passages.ndjson", "{\"cut");
+    let out = env.run(&["export", "--format", "quickwit", "f"]);
+    let line = assert_one_line_error(&out);
+    assert!(line.contains("exists (an interrupted export"), "{line}");
     assert_eq!(
         std::fs::read_dir(env.path())
             .unwrap()
@@ -496,8 +509,12 @@ fn an_export_is_written_beside_its_folder_and_named_once_complete() {
         1,
         "only y.partial, left by the test above"
     );
-    // A complete export takes its name, into an empty folder too, and leaves no `.partial`.
+    // A complete export takes its name, or fills an empty folder that keeps its own (its
+    // inode, its permissions), and leaves no `.partial`.
     std::fs::create_dir(env.path().join("z")).unwrap();
+    let inode =
+        || std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(env.path().join("z")).unwrap());
+    let before = inode();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -515,11 +532,13 @@ fn an_export_is_written_beside_its_folder_and_named_once_complete() {
         assert_eq!(
             mode & 0o777,
             0o700,
-            "the folder it replaced keeps its permissions"
+            "the folder given keeps its permissions"
         );
     }
+    assert_eq!(inode(), before, "the folder given is the one written into");
     assert!(env.path().join("z/passages.ndjson").is_file());
     assert!(!env.path().join("z.partial").exists());
+    assert!(!env.path().join("z/.attache-export.partial").exists());
 }
 
 #[test]

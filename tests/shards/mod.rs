@@ -843,7 +843,10 @@ fn an_article_that_moves_shard_leaves_its_old_one_while_its_file_has_a_bad_line(
         r#""id": "kp-2021-11", "date": "2023-11-20""#,
     );
     assert_ne!(moved, coverage);
-    env.write("corpus/coverage.jsonl", format!("{moved}{{\"id\": \"broken\", \"date\n"));
+    env.write(
+        "corpus/coverage.jsonl",
+        format!("{moved}{{\"id\": \"broken\", \"date\n"),
+    );
     let out = env.run_ok(&["index", "--index", "set", "--threads", "1"], 0);
     assert!(
         out.stderr.contains("line 12: malformed JSON")
