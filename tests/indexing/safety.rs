@@ -1671,3 +1671,48 @@ fn an_update_in_checkpoints_keeps_one_copy_of_each_article_and_merges_at_its_end
     assert_eq!(env.count("giraffe"), (60, 60));
     assert_eq!(env.count("okapi"), (0, 0));
 }
+
+/// While an update runs, its commits merge nothing: merges racing with the update's deletes
+/// kept a merged segment's copy of an article it had replaced (a resumed update after `kill -9`
+/// held one speech's passages twice). An update fed slowly through standard input, three
+/// articles a commit, is watched commit by commit: the segments only grow until its end, and
+/// then merge.
+#[test]
+fn an_update_merges_nothing_until_its_last_commit() {
+    let env = TestEnv::empty();
+    for i in 0..10 {
+        env.write(
+            &format!("c/a{i}.txt"),
+            format!("date 2024-01-01\n\nArticle {i} on the okapi survey of the reserve.\n"),
+        );
+    }
+    env.run_ok(&["index", "c", "--quiet"], 0);
+    let mut child = spawn_stdin_run(&env, &["--checkpoint-articles", "3"]);
+    let mut stdin = child.stdin.take().unwrap();
+    let segments = |env: &TestEnv| stats_json(env)["segments"].as_u64().expect("segments");
+    let mut seen = vec![segments(&env)];
+    for (i, line) in bulk_lines(45).iter().enumerate() {
+        stdin.write_all(line.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+        if i % 3 == 2 {
+            wait_for_articles(&env, &mut child, 10 + i as u64 + 1);
+            seen.push(segments(&env));
+        }
+    }
+    // Time for merges to run, had any been allowed.
+    std::thread::sleep(Duration::from_millis(500));
+    seen.push(segments(&env));
+    assert!(
+        seen.windows(2).all(|w| w[0] <= w[1]) && seen.last() >= Some(&16),
+        "a segment merged while the update ran: {seen:?}"
+    );
+    drop(stdin);
+    let out = finish(child);
+    assert_eq!(out.code, 0, "{out}");
+    let stats = stats_json(&env);
+    assert_eq!(
+        (&stats["articles"], &stats["passages"]),
+        (&55.into(), &55.into())
+    );
+    assert!(segments(&env) < 8, "merged after its last commit: {stats}");
+}
