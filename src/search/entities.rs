@@ -149,20 +149,8 @@ pub fn entity_profile(searcher: &mut Searcher, name: &str) -> Result<Option<Enti
     let mut aliases: Vec<(String, u64)> = t.aliases.iter().map(|(a, n)| (a.clone(), *n)).collect();
     aliases.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let mut count = t.count(id);
-    // A delegate the text names only in capitals (`MBON IMPA`), with no type, is the person
-    // the speech's record names: the card says so, in the record's case (`Mbon Impa`).
-    if let Some(said) = &said
-        && Gazetteer::builtin().by_id(&count.id).is_none()
-    {
-        if count.kind == Kind::Unknown.as_str() {
-            count.kind = said.kind.parse::<Kind>().unwrap_or(Kind::Unknown).as_str();
-        }
-        let capitals = !count.name.chars().any(char::is_lowercase);
-        let analyzer = &mut searcher.analyzer;
-        let same = analyzer.exact_words(&count.name) == analyzer.exact_words(&said.name);
-        if capitals && same {
-            count.name = said.name.clone();
-        }
+    if let Some(said) = &said {
+        as_said(searcher, &mut count, said);
     }
     let date_of = |found: Option<(i64, DocAddress)>| -> Result<Option<String>> {
         found.map_or(Ok(None), |(_, address)| searcher.stored_date(address))
@@ -174,6 +162,71 @@ pub fn entity_profile(searcher: &mut Searcher, name: &str) -> Result<Option<Enti
         count,
         said,
     }))
+}
+
+/// A delegate the text names only in capitals (`MBON IMPA`), with no type, is the person the
+/// speech's record names: the card says so, in the record's case (`Mbon Impa`).
+fn as_said(searcher: &mut Searcher, count: &mut EntityCount, said: &super::speakers::Speaking) {
+    if Gazetteer::builtin().by_id(&count.id).is_some() {
+        return;
+    }
+    if count.kind == Kind::Unknown.as_str() {
+        count.kind = said.kind.parse::<Kind>().unwrap_or(Kind::Unknown).as_str();
+    }
+    let capitals = !count.name.chars().any(char::is_lowercase);
+    let analyzer = &mut searcher.analyzer;
+    let same = analyzer.exact_words(&count.name) == analyzer.exact_words(&said.name);
+    if capitals && same {
+        count.name = said.name.clone();
+    }
+}
+
+/// The names [`entity_profile`] gives the entities `ids` (the gazetteer's, else the fullest
+/// spelling in the index, or the speech record's for a delegate named only in capitals), read
+/// in one pass over the index's mentions when there are more than a few (a profile a name took
+/// 0.6 ms each: 6 s for 10,000 rows).
+///
+/// # Errors
+/// A failure reading the index.
+pub fn entity_names(searcher: &mut Searcher, ids: &[String]) -> Result<HashMap<String, String>> {
+    /// Up to this many, one profile each is quicker than a tally of every entity.
+    const ONE_BY_ONE: usize = 16;
+    let mut names = HashMap::new();
+    fn profile(
+        searcher: &mut Searcher,
+        names: &mut HashMap<String, String>,
+        id: &str,
+    ) -> Result<()> {
+        if let Some(p) = entity_profile(searcher, id)? {
+            names.insert(id.to_owned(), p.count.name);
+        }
+        Ok(())
+    }
+    if ids.len() <= ONE_BY_ONE {
+        for id in ids {
+            profile(searcher, &mut names, id)?;
+        }
+        return Ok(names);
+    }
+    let reader = searcher.reader().searcher();
+    let mut tally = searcher.guard(|| Ok(reader.search(&AllQuery, &Tally { only: None })?))?;
+    for id in ids {
+        // An id a name resolves otherwise, or no text mentions, is profiled as it would be.
+        let Some(t) = tally.remove(id).filter(|_| resolve(searcher, id) == *id) else {
+            profile(searcher, &mut names, id)?;
+            continue;
+        };
+        let mut count = t.count(id.clone());
+        let capitals = !count.name.chars().any(char::is_lowercase);
+        if capitals
+            && Gazetteer::builtin().by_id(id).is_none()
+            && let Some(said) = super::speakers::speaking(searcher, id)?
+        {
+            as_said(searcher, &mut count, &said);
+        }
+        names.insert(count.id, count.name);
+    }
+    Ok(names)
 }
 
 /// An entity's id from an id, an alias, or `@`-prefixed either.

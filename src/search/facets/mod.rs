@@ -250,11 +250,15 @@ pub fn facets(searcher: &mut Searcher, request: &FacetRequest) -> Result<Facets>
     // An entity the gazetteer lacks is named as `attache entities` names it: by its fullest
     // spelling in the index (`George Bush`), not its id.
     if request.by == FacetBy::Entity {
-        for row in &mut facets.rows {
-            if row.name.as_deref() == Some(row.value.as_str())
-                && let Some(profile) = super::entities::entity_profile(searcher, &row.value)?
-            {
-                row.name = Some(profile.count.name);
+        let unnamed = |row: &FacetRow| row.name.as_deref() == Some(row.value.as_str());
+        let ids: Vec<String> = (facets.rows.iter())
+            .filter(|row| unnamed(row))
+            .map(|row| row.value.clone())
+            .collect();
+        let mut names = super::entities::entity_names(searcher, &ids)?;
+        for row in facets.rows.iter_mut().filter(|row| unnamed(row)) {
+            if let Some(name) = names.remove(&row.value) {
+                row.name = Some(name);
             }
         }
         facets.took = started.elapsed();
