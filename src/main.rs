@@ -58,16 +58,16 @@ fn main() -> ExitCode {
                 ErrorKind::ValueValidation | ErrorKind::InvalidValue
             ) =>
         {
-            let text = e.render().to_string();
-            let lines: Vec<&str> = text
-                .lines()
-                .map(str::trim)
-                .take_while(|l| !l.is_empty())
-                .collect();
-            eprintln!(
-                "attache: {}",
-                printable(lines.join(" ").trim_start_matches("error: "))
-            );
+            let line = bad_value(&e).unwrap_or_else(|| {
+                let text = e.render().to_string();
+                let lines: Vec<&str> = text
+                    .lines()
+                    .map(str::trim)
+                    .take_while(|l| !l.is_empty())
+                    .collect();
+                lines.join(" ").trim_start_matches("error: ").to_owned()
+            });
+            eprintln!("attache: {}", printable(&line));
             return Exit::Failure.into();
         }
         Err(e) if e.kind() == ErrorKind::UnknownArgument => {
@@ -118,6 +118,22 @@ fn main() -> ExitCode {
             Exit::Failure.into()
         }
     }
+}
+
+/// A value an option's check refused, from the error's parts: clap's rendering drops the
+/// control characters of the value as typed (`--by $'ye\x01ar'` read "invalid value 'year' …
+/// 'year' is not a facet"), which the line escapes instead.
+fn bad_value(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue};
+    use std::error::Error as _;
+    let (Some(ContextValue::String(arg)), Some(ContextValue::String(value))) = (
+        e.get(ContextKind::InvalidArg),
+        e.get(ContextKind::InvalidValue),
+    ) else {
+        return None;
+    };
+    let why = e.source()?;
+    Some(format!("invalid value '{value}' for '{arg}': {why}"))
 }
 
 /// A mistake on the command line (an unknown flag or command, a missing argument) as one line

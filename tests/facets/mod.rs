@@ -553,6 +553,19 @@ fn facet_errors_are_one_line_naming_what_is_allowed() {
         "attache: invalid value 'Year!' for '--by <BY>': 'Year!' is not a facet: use year, \
          month, day, source, entity, type or a metadata field such as country or speaker"
     );
+    // A value's control characters are escaped, not dropped: clap's rendering showed
+    // `ye\x01ar` as 'year' ("'year' is not a facet") and an escape sequence as ''.
+    for (typed, shown) in [("ye\u{1}ar", "ye\\u{1}ar"), ("\u{1b}[31m", "\\u{1b}[31m")] {
+        let out = env.run(&["facets", "--by", typed]);
+        assert_eq!(
+            assert_one_line_error(&out),
+            format!(
+                "attache: invalid value '{shown}' for '--by <BY>': '{shown}' is not a facet: \
+                 use year, month, day, source, entity, type or a metadata field such as \
+                 country or speaker"
+            )
+        );
+    }
     let out = env.run(&[
         "facets", "--by", "year", "--since", "2025", "--until", "2024",
     ]);
