@@ -170,10 +170,12 @@ pub fn export(
         }
     };
     // Complete: the folder takes its name, or (an empty folder given) its files move into it.
-    let _ = std::fs::remove_file(staging.join(WRITER_FILE));
     match into_existing {
-        false => std::fs::rename(&staging, &request.dir).map_err(|e| Error::io(&request.dir, e))?,
-        true => move_into(&staging, &request.dir)?,
+        false => {
+            let _ = std::fs::remove_file(staging.join(WRITER_FILE));
+            std::fs::rename(&staging, &request.dir).map_err(|e| Error::io(&request.dir, e))?;
+        }
+        true => move_into(&staging, &request.dir, files.first())?,
     }
     let files = files
         .into_iter()
@@ -321,6 +323,13 @@ fn prepare(dir: &Path) -> Result<Prepared> {
                      first",
                     inside.display()
                 )));
+            } else if names.iter().any(|n| n == INSIDE_STAGING) {
+                return Err(Error::Invalid(format!(
+                    "{}: export folder holds an export that stopped while its files were moved \
+                     in ({} is left): empty the folder, or name a new one",
+                    dir.display(),
+                    inside.display()
+                )));
             } else if !names.is_empty() {
                 return Err(Error::Invalid(format!(
                     "{}: export folder is not empty: name a new or empty folder",
@@ -395,19 +404,24 @@ fn prepare(dir: &Path) -> Result<Prepared> {
     })
 }
 
-/// Moves a complete export's files from `staging` into the empty folder `dir`, then removes
-/// `staging`: the folder itself is never replaced.
-fn move_into(staging: &Path, dir: &Path) -> Result<()> {
+/// Moves a complete export's files from `staging` into the empty folder `dir`, the
+/// definition (`last`, what a load reads first) last, then removes `staging`: the folder itself
+/// is never replaced. A move killed half-way leaves no definition in `dir` and `staging`
+/// beside the files moved, so the export cannot pass for complete.
+fn move_into(staging: &Path, dir: &Path, last: Option<&PathBuf>) -> Result<()> {
     let mut names: Vec<std::ffi::OsString> = std::fs::read_dir(staging)
         .map_err(|e| Error::io(staging, e))?
         .map(|e| e.map(|e| e.file_name()))
         .collect::<std::io::Result<_>>()
         .map_err(|e| Error::io(staging, e))?;
-    names.sort();
+    let last = last.and_then(|f| f.file_name());
+    names.retain(|n| n != WRITER_FILE);
+    names.sort_by_key(|n| (Some(n.as_os_str()) == last, n.clone()));
     for name in names {
         let to = dir.join(&name);
         std::fs::rename(staging.join(&name), &to).map_err(|e| Error::io(&to, e))?;
     }
+    let _ = std::fs::remove_file(staging.join(WRITER_FILE));
     std::fs::remove_dir(staging).map_err(|e| Error::io(staging, e))
 }
 

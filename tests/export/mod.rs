@@ -496,6 +496,14 @@ fn an_export_is_written_beside_its_folder_and_named_once_complete() {
     let out = env.run(&["export", "--format", "quickwit", "f"]);
     let line = assert_one_line_error(&out);
     assert!(line.contains("exists (an interrupted export"), "{line}");
+    // Beside files a stopped move left, it is named too.
+    env.write("f/passages.ndjson", "{\"cut");
+    let out = env.run(&["export", "--format", "quickwit", "f"]);
+    let line = assert_one_line_error(&out);
+    assert!(
+        line.contains("holds an export that stopped while its files were moved in"),
+        "{line}"
+    );
     assert_eq!(
         std::fs::read_dir(env.path())
             .unwrap()

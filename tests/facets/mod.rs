@@ -341,7 +341,11 @@ fn facets_by_entity_and_type_agree_with_attache_entities() {
     let (rows, _, out) = facets_json(&env2, &["--by", "entity", "talks", "-n", "100"]);
     let proposed: Vec<&Value> = rows
         .iter()
-        .filter(|r| Gazetteer::builtin().by_id(r["value"].as_str().unwrap()).is_none())
+        .filter(|r| {
+            Gazetteer::builtin()
+                .by_id(r["value"].as_str().unwrap())
+                .is_none()
+        })
         .collect();
     assert!(proposed.len() > 16, "{out}");
     for row in proposed {
