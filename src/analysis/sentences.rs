@@ -259,8 +259,10 @@ pub fn break_between(text: &str, before: Range<usize>, after: Range<usize>) -> B
         .map_or(0, |i| {
             i + text[i..].chars().next().map_or(1, char::len_utf8)
         });
-    let word = &text[start..before.end + space];
-    let rest = gap[space..].trim_start();
+    // A dash after the terminal, joined or apart (`peace.- The`, `peace. - The`, `peace.— The`),
+    // leaves the sentence end one: it is read past to the next word.
+    let word = text[start..before.end + space].trim_end_matches(is_dash);
+    let rest = gap[space..].trim_start_matches(next_gap);
     let next = if rest.is_empty() { &text[after] } else { rest };
     if boundary(word, next) {
         return Break::Sentence;
@@ -274,6 +276,17 @@ pub fn break_between(text: &str, before: Range<usize>, after: Range<usize>) -> B
     } else {
         Break::None
     }
+}
+
+/// Whether `c` is a hyphen or a dash: after a sentence's end (`peace.- The`, `peace. - The`)
+/// it belongs to that sentence and leaves it ended.
+fn is_dash(c: char) -> bool {
+    matches!(c, '-' | '–' | '—' | '‒' | '―' | '⸺' | '⸻' | '−')
+}
+
+/// Whitespace or a dash: what [`sentences`] reads past after a sentence's end.
+fn next_gap(c: char) -> bool {
+    c.is_whitespace() || is_dash(c)
 }
 
 /// The byte ranges of the sentences of `text`, in order, each trimmed of surrounding
@@ -295,7 +308,11 @@ pub fn sentences(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
             let word_start = text[..end].rfind(char::is_whitespace).map_or(0, |i| {
                 i + text[i..].chars().next().map_or(1, char::len_utf8)
             });
-            let next_start = end + (text[end..].len() - text[end..].trim_start().len());
+            // Whitespace and dashes after it (`peace.- The`, `remain. - Then`): the dashes end
+            // the sentence, if it ends.
+            let tail = &text[end..];
+            let run = &tail[..tail.len() - tail.trim_start_matches(next_gap).len()];
+            let (dashed_end, next_start) = (end + run.trim_end().len(), end + run.len());
             let next_end = text[next_start..]
                 .find(char::is_whitespace)
                 .map_or(text.len(), |i| next_start + i);
@@ -304,7 +321,7 @@ pub fn sentences(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
             if ends_in_full_stop(&text[..end], &text[end..])
                 || boundary(&text[word_start..end], &text[next_start..next_end])
             {
-                let sentence = start..end;
+                let sentence = start..dashed_end;
                 start = next_start;
                 scan = next_start;
                 return Some(sentence);
@@ -341,10 +358,12 @@ fn next_sentence_end(text: &str, at: &mut usize, limit: usize) -> Option<usize> 
             }
             continue;
         }
+        // Closers, then maybe dashes (`peace.”-`), then whitespace.
         let word_rest = rest.find(char::is_whitespace).map_or(rest, |i| &rest[..i]);
-        if word_rest.chars().all(|c| CLOSERS.contains(&c)) && word_rest.len() < rest.len() {
-            let end = *at + word_rest.len();
-            *at = end;
+        let closers = word_rest.len() - word_rest.trim_start_matches(CLOSERS).len();
+        if word_rest[closers..].chars().all(is_dash) && word_rest.len() < rest.len() {
+            let end = *at + closers;
+            *at += word_rest.len();
             return Some(end);
         }
     }
@@ -524,6 +543,14 @@ mod tests {
         for (word, next, expected) in cases {
             assert_eq!(boundary(word, next), expected, "{word} {next}");
         }
+    }
+
+    #[test]
+    fn a_dash_after_a_sentence_end_leaves_two_sentences() {
+        assert_eq!(
+            split("A true peace.- The evils remain. - Then more."),
+            ["A true peace.-", "The evils remain. -", "Then more."]
+        );
     }
 
     /// The break between the first two words of `text`.
@@ -755,6 +782,18 @@ mod tests {
             ("A. B. Smith", "A", Break::None),
             ("Yes?No", "Yes", Break::Clause),
             ("A/78/PV.5", "PV", Break::None),
+            // A dash after a sentence's end leaves it one (UNGDC: `a true peace.- The evils`).
+            ("a true peace.- The evils", "peace", Break::Sentence),
+            ("a true peace. - The evils", "peace", Break::Sentence),
+            ("a true peace.— The evils", "peace", Break::Sentence),
+            ("a true peace. -- The evils", "peace", Break::Sentence),
+            ("for ever!- The evils", "ever", Break::Sentence),
+            ("for ever?- The evils", "ever", Break::Sentence),
+            ("“for ever.”- The evils", "ever", Break::Sentence),
+            ("(for ever.) - The evils", "ever", Break::Sentence),
+            ("peace. - and", "peace", Break::Clause),
+            ("Mr. - Guterres", "Mr", Break::None),
+            ("the peace - the ocean", "peace", Break::None),
         ];
         for (text, word, expected) in cases {
             let spans: Vec<_> = crate::analysis::word_spans(text).collect();

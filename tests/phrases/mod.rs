@@ -147,6 +147,33 @@ fn a_phrase_does_not_match_across_a_sentence_end_even_with_slop() {
     assert_eq!(env.count("\"guarantor security\"~5"), (1, 1));
 }
 
+/// A dash after a sentence's end leaves it one (UNGDC: `a true peace.- The evils`): the phrase
+/// matched across it, and slop crossed `. - `.
+#[test]
+fn a_dash_after_a_sentence_end_keeps_a_phrase_apart() {
+    let env = TestEnv::empty();
+    let ends = [".- ", ". - ", ".— ", ". -- ", "!- ", ".”- ", ".) - "];
+    for (i, end) in ends.iter().enumerate() {
+        env.write(
+            &format!("corpus/a{i}.txt"),
+            format!(
+                "date 2020-01-0{}\n\nWe want a lasting quince{end}The evils remain.\n",
+                i + 1
+            ),
+        );
+    }
+    env.write(
+        "corpus/b.txt",
+        "date 2020-02-01\n\nThe quince - the evils of a spaced hyphen join as hyphens do.\n",
+    );
+    env.index();
+    assert_eq!(env.count("\"quince the evils\""), (1, 1));
+    for slop in [1, 3, 10] {
+        assert_eq!(env.count(&format!("\"lasting evils\"~{slop}")), (0, 0));
+    }
+    assert_eq!(env.count("quince evils"), (8, 8));
+}
+
 #[test]
 fn hyphens_and_apostrophes_still_join_the_words_of_a_phrase() {
     let env = speeches();
