@@ -239,6 +239,16 @@ impl Catalog {
         }
     }
 
+    /// Marks the articles this run did not see, indexed from within `scope`, that `elsewhere`
+    /// says the run read for another shard, as leaving (see [`Catalog::leaves`]).
+    pub fn leave_where(&mut self, scope: &Scope, elsewhere: impl Fn(&str) -> bool) {
+        for (id, entry) in self.entries.iter_mut().filter(|(_, e)| !e.seen && !e.left) {
+            if scope.contains(&self.origins[entry.origin as usize]) && elsewhere(id) {
+                entry.left = true;
+            }
+        }
+    }
+
     /// The articles within `scope` that this run did not see: the ids to remove, sorted, and how
     /// many are kept because their origin is `unreadable` (a folder, file or line that could not
     /// be read this time). An article that left for another shard is removed even from a file

@@ -231,6 +231,11 @@ impl Job<'_> {
                 unreadable.add(origin.clone());
             }
             let scope = self.scope();
+            // An article the planning pass read for another shard, in a file this shard does
+            // not read, leaves it as one read here would.
+            if let Some(filter) = &self.options.shard {
+                catalog.leave_where(&self.replaceable, |id| filter.read_for_another(id));
+            }
             // A shard of a set read by a planning pass: what the whole run read counts.
             let run_read = match self.options.shard.as_ref().and_then(|s| s.run_articles) {
                 Some(planned) => planned.max(counts.articles),

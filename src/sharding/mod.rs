@@ -117,6 +117,7 @@ pub fn build_set(
             run_articles: planned
                 .as_ref()
                 .map(|p| p.shards.iter().map(|s| s.articles).sum()),
+            planned_keys: planned.as_ref().map(plan::ShardPlan::keys),
         };
         let shard_options = match recorded {
             true => BuildOptions {

@@ -42,6 +42,9 @@ pub struct ShardPlan {
     /// Files a shard must read besides its own: those holding the first article of an id
     /// that the shard holds a later duplicate of, which indexing skips.
     extra: BTreeMap<String, BTreeSet<PathBuf>>,
+    /// The key of every id read, by its first read: a shard holding an id the run read for
+    /// another shard (in a file the shard does not read) lets it go.
+    keys: Arc<HashMap<String, Arc<str>>>,
 }
 
 impl ShardPlan {
@@ -53,6 +56,11 @@ impl ShardPlan {
         }
         files.extend(self.extra.get(key).into_iter().flatten().cloned());
         files
+    }
+
+    /// The key of every id the run read (by its first read).
+    pub fn keys(&self) -> Arc<HashMap<String, Arc<str>>> {
+        self.keys.clone()
     }
 }
 
@@ -122,6 +130,17 @@ pub fn plan(paths: &[PathBuf], by: ShardBy) -> Result<ShardPlan> {
             plan.unclean.push(input.path.clone());
         }
     }
+    let mut names: HashMap<String, Arc<str>> = HashMap::new();
+    let keys = first
+        .into_iter()
+        .map(|(id, (_, key))| {
+            let key = names
+                .entry(key)
+                .or_insert_with_key(|k| Arc::from(k.as_str()));
+            (id, key.clone())
+        })
+        .collect();
+    plan.keys = Arc::new(keys);
     plan.shards = shards
         .into_iter()
         .map(|(key, (files, articles))| PlannedShard {

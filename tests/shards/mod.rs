@@ -872,6 +872,53 @@ fn an_article_that_moves_shard_leaves_its_old_one_while_its_file_has_a_bad_line(
     assert_eq!(lines[0]["passages"], numbers.len(), "{shown}");
 }
 
+/// The same when the article moves to a file of its own as well: the old shard does not read
+/// the new file (a set's build reads each shard's files only), so the plan says where the run
+/// read it.
+#[test]
+fn an_article_that_moves_file_and_shard_leaves_its_old_one_while_its_old_file_has_a_bad_line() {
+    let env = TestEnv::empty();
+    let row = |id: &str, date: &str| {
+        format!(
+            "{{\"id\": \"{id}\", \"date\": \"{date}\", \"body\": \"Article {id} on the \
+             quince harvest, long enough for a passage of its own.\"}}\n"
+        )
+    };
+    env.write(
+        "corpus/w.jsonl",
+        [
+            row("a0", "2019-03-01"),
+            row("a1", "2020-03-01"),
+            row("a3", "2019-03-04"),
+        ]
+        .concat(),
+    );
+    build_by_year(&env);
+    env.write(
+        "corpus/w.jsonl",
+        [
+            row("a0", "2019-03-01"),
+            row("a1", "2020-03-01"),
+            "{\"id\": \"bad\", \"date\": \n".into(),
+        ]
+        .concat(),
+    );
+    env.write("corpus/x.jsonl", row("a3", "2021-03-04"));
+    let out = env.run_ok(&["index", "--index", "set", "--threads", "1"], 0);
+    assert!(
+        out.stderr
+            .contains("shard 2019: added 0, changed 0, removed 1 article, 1 unchanged"),
+        "{out}"
+    );
+    let count = env.run_ok(&["search", "quince", "--index", "set", "--count"], 0);
+    assert!(
+        count.stdout.starts_with("3 passages in 3 articles"),
+        "{count}"
+    );
+    let shown = env.run_ok(&["show", "a3", "--index", "set", "--json"], 0);
+    assert!(shown.stdout.contains("\"date\":\"2021-03-04\""), "{shown}");
+}
+
 #[test]
 fn shards_plans_a_corpus_without_writing() {
     let env = TestEnv::new();

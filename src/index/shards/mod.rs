@@ -237,9 +237,20 @@ pub struct ShardFilter {
     /// shard's unseen articles when the run read any, as one index would, even from a shard
     /// that read none itself.
     pub run_articles: Option<u64>,
+    /// The shard key of every id the planning pass read (by its first read), when it ran: an
+    /// article the shard holds that the run read for another shard leaves it, even from a
+    /// file it could not wholly read (whose unseen articles it otherwise keeps).
+    pub planned_keys: Option<Arc<std::collections::HashMap<String, Arc<str>>>>,
 }
 
 impl ShardFilter {
+    /// Whether the planning pass read the article `id` for another shard.
+    pub fn read_for_another(&self, id: &str) -> bool {
+        (self.planned_keys.as_ref())
+            .and_then(|keys| keys.get(id))
+            .is_some_and(|key| **key != *self.key)
+    }
+
     /// Whether `article` belongs to the shard.
     pub fn holds(&self, article: &Article) -> bool {
         self.by.key(article) == self.key
