@@ -251,6 +251,9 @@ pub struct Inputs {
     /// The roots walked, as [`path_key`]s of their canonical paths, in the order given, without
     /// those inside another (standard input is not among them).
     pub roots: Vec<String>,
+    /// Roots (of [`Inputs::roots`]) that are the very folder or file of a root walked before
+    /// them (`lc -> c` beside `c`): read once, under that root, and not empty for it.
+    pub aliases: Vec<String>,
 }
 
 impl Inputs {
@@ -291,6 +294,8 @@ pub fn walk_until(
     stop: &mut dyn FnMut() -> bool,
 ) -> Result<Inputs> {
     use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    // A folder's or file's device and inode, links followed.
+    let identity = |path: &Path| std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()));
     let mut inputs = Inputs::default();
     let mut given: Vec<(&PathBuf, PathBuf)> = Vec::new();
     for root in roots {
@@ -320,6 +325,16 @@ pub fn walk_until(
             }
             _ => canonical,
         };
+        // A root given by another path to the very folder or file of a recorded root (`c/s`
+        // for the recorded link `ls -> c/s`) is read as that root: its articles keep their ids.
+        let recorded = |path: &Path| anchors.iter().any(|a| path_of_key(a) == path);
+        let canonical = match identity(root) {
+            Some(id) if !recorded(&canonical) => (anchors.iter())
+                .map(|a| path_of_key(a))
+                .find(|a| identity(a) == Some(id))
+                .unwrap_or(canonical),
+            _ => canonical,
+        };
         given.push((root, canonical));
     }
     // A root inside another (or named twice) is read with the outer one.
@@ -339,22 +354,45 @@ pub fn walk_until(
         .chain(given.iter().map(|(_, c)| c.clone()))
         .collect();
     let mut seen = std::collections::HashSet::new();
+    // Files by device and inode: one reached again through a link (`alias.txt -> a.txt`) is
+    // read once.
+    let mut files = std::collections::HashSet::new();
     // Folders by device and inode: one reached again through links that rejoin (`a/x` and
     // `a/y` both linking to `b`, and so on down) is walked once, not once per path (2^depth).
     let mut folders = std::collections::HashSet::new();
     // A folder that is itself a root given (through a link: `ls -> c/s` beside `c`) is read as
     // that root wherever else it is reached, so that its files keep one origin whatever the
     // order of the roots (a run of the recorded roots, sorted, read `c/s/b.txt` beside `ls/b.txt`).
-    let root_folders: std::collections::HashSet<(u64, u64)> = given
-        .iter()
-        .zip(&outer)
+    // So is a folder or file that is a recorded root outside the roots given (the link `ls ->
+    // c/s`, when `c` alone is given): it is that root's, which this run does not read.
+    let outer_paths: Vec<&PathBuf> = (given.iter().zip(&outer))
         .filter(|(_, outer)| **outer)
-        .filter_map(|((root, _), _)| std::fs::metadata(root).ok())
-        .filter(|m| m.is_dir())
-        .map(|m| (m.dev(), m.ino()))
+        .map(|((_, canonical), _)| canonical)
+        .collect();
+    let root_folders: std::collections::HashSet<(u64, u64)> = (given.iter().zip(&outer))
+        .filter(|(_, outer)| **outer)
+        .filter_map(|((root, _), _)| identity(root))
+        .chain(
+            anchors
+                .iter()
+                .filter(|a| !outer_paths.iter().any(|g| a.starts_with(g)))
+                .filter_map(|a| identity(a)),
+        )
         .collect();
     for ((root, canonical), _) in given.iter().zip(&outer).filter(|(_, outer)| **outer) {
         inputs.roots.push(path_key(canonical));
+        // The very folder or file of a root walked before it: read there, once.
+        if let Ok(meta) = std::fs::metadata(root) {
+            let id = (meta.dev(), meta.ino());
+            let walked = match meta.is_dir() {
+                true => folders.contains(&id),
+                false => files.contains(&id),
+            };
+            if walked {
+                inputs.aliases.push(path_key(canonical));
+                continue;
+            }
+        }
         // The outermost root holding this one: ids are relative to it.
         let anchor = anchors
             .iter()
@@ -446,8 +484,10 @@ pub fn walk_until(
             }
             let path = entry.path();
             let Some(format) = Format::of(path) else {
-                // A file named on the command line is meant to be read: say why it is not.
+                // A file named on the command line is meant to be read: say why it is not. A
+                // root that held articles (a folder replaced by such a file) keeps them.
                 if entry.depth() == 0 {
+                    inputs.unreadable.push(path_key(&origin_of(path)));
                     inputs.warnings.push(Warning {
                         path: path.to_path_buf(),
                         line: None,
@@ -463,6 +503,13 @@ pub fn walk_until(
             let origin = origin_of(path);
             if !seen.insert(origin.clone()) {
                 continue; // reached twice through symlinks
+            }
+            // The same file by another name (a link, a hard link), or another root's own file.
+            if let Ok(meta) = entry.metadata() {
+                let id = (meta.dev(), meta.ino());
+                if entry.depth() > 0 && root_folders.contains(&id) || !files.insert(id) {
+                    continue;
+                }
             }
             let relative = match origin.strip_prefix(anchor) {
                 Ok(rest) if !rest.as_os_str().is_empty() => id_text(rest),

@@ -308,6 +308,7 @@ impl Plan {
         // disk or share that is not mounted: it is read as one that is gone, its articles kept.
         let empty: Vec<String> = match existing {
             Some(existing) if !options.prune => (inputs.roots.iter())
+                .filter(|root| !inputs.aliases.contains(root))
                 .filter(|root| corpus::path_of_key(root).is_dir())
                 .filter(|root| !inputs.files.iter().any(|f| within(&f.origin, root)))
                 .filter(|root| existing.catalog.origins_within(root).next().is_some())

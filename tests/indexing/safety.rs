@@ -253,6 +253,71 @@ fn a_root_linked_into_another_root_is_read_as_itself_in_any_order() {
     }
 }
 
+/// One folder or file reached as two roots, or by another name, is read once, under the root
+/// that names it: naming a recorded link's target (`c/s` for `ls -> c/s`) added its files
+/// again under other ids; after `index lc` then `index c` (`lc -> c`), every update warned
+/// `lc` "holds no file to read" and skipped the edits; a root linking to a file of another
+/// root (`la.txt -> c/a.txt`), or a link inside the corpus, indexed the file twice.
+#[test]
+fn a_folder_or_file_reached_as_two_roots_or_two_names_is_read_once() {
+    let article = |word: &str| format!("date 2020-01-01\n\nThe {word} delegation spoke.\n");
+    let env = TestEnv::empty();
+    env.write("c/a.txt", article("kangaroo"));
+    env.write("c/s/b.txt", article("wombat"));
+    std::os::unix::fs::symlink("c/s", env.path().join("ls")).unwrap();
+    assert_eq!(changes(&index_json(&env, &["ls", "c"])), (2, 0, 0, 0));
+    assert_eq!(changes(&index_json(&env, &["c/s"])), (0, 0, 0, 1));
+    assert_eq!(articles(&env), 2);
+
+    let env = TestEnv::empty();
+    env.write("c/a.txt", article("kangaroo"));
+    std::os::unix::fs::symlink("c", env.path().join("lc")).unwrap();
+    assert_eq!(changes(&index_json(&env, &["lc"])), (1, 0, 0, 0));
+    let out = env.run_ok(&["index", "c", "--threads", "1", "--json"], 0);
+    assert!(out.warnings().is_empty(), "{out}");
+    env.write("c/a.txt", article("wombat"));
+    let out = env.run_ok(&["index", "--threads", "1", "--json"], 0);
+    assert!(out.warnings().is_empty(), "{out}");
+    assert_eq!(changes(&summary_of(&out)), (0, 1, 0, 0), "{out}");
+    assert_eq!(env.count("wombat"), (1, 1));
+    env.run_ok(&["index", "--full", "--quiet"], 0);
+    assert_eq!(articles(&env), 1);
+
+    let env = TestEnv::empty();
+    env.write("c/a.txt", article("kangaroo"));
+    std::os::unix::fs::symlink("c/a.txt", env.path().join("la.txt")).unwrap();
+    std::os::unix::fs::symlink("a.txt", env.path().join("c/alias.txt")).unwrap();
+    assert_eq!(changes(&index_json(&env, &["c", "la.txt"])), (1, 0, 0, 0));
+    for again in [&[][..], &["la.txt", "c"][..], &["--full"][..]] {
+        let mut args = vec!["index", "--threads", "1", "--json"];
+        args.extend_from_slice(again);
+        let out = env.run_ok(&args, 0);
+        assert!(out.warnings().is_empty(), "{again:?}: {out}");
+        assert_eq!(articles(&env), 1, "{again:?}: {out}");
+    }
+}
+
+/// A root folder replaced by a file attache does not read keeps its articles, as a root that
+/// is gone does (they were removed, after a warning that the file was skipped).
+#[test]
+fn a_root_folder_replaced_by_a_file_of_another_kind_keeps_its_articles() {
+    let env = TestEnv::empty();
+    env.write(
+        "d/x.txt",
+        "date 2020-01-01\n\nThe kangaroo delegation spoke.\n",
+    );
+    assert_eq!(changes(&index_json(&env, &["d"])), (1, 0, 0, 0));
+    std::fs::remove_dir_all(env.path().join("d")).unwrap();
+    env.write("d", "placeholder\n");
+    let out = env.run_ok(&["index", "--threads", "1", "--json"], 0);
+    assert!(
+        out.stderr.contains("d: not a file attache reads, skipped"),
+        "{out}"
+    );
+    assert_eq!(changes(&summary_of(&out)).2, 0, "{out}");
+    assert_eq!(env.count("kangaroo"), (1, 1));
+}
+
 /// An index whose words were read by other rules (before a final sigma folded to a sigma, and
 /// metadata keys kept their letters of any script) is rebuilt by the next run: updated, its
 /// old words would never meet the queries' (`σοφοσ` would not find the indexed `σοφος`).
