@@ -173,7 +173,13 @@ pub fn export(
     match into_existing {
         false => {
             let _ = std::fs::remove_file(staging.join(WRITER_FILE));
-            std::fs::rename(&staging, &request.dir).map_err(|e| Error::io(&request.dir, e))?;
+            if let Err(e) = std::fs::rename(&staging, &request.dir) {
+                // A folder made there meanwhile, with files in it: it is not replaced.
+                return Err(match request.dir.exists() {
+                    true => appeared(&request.dir, None, &staging),
+                    false => Error::io(&request.dir, e),
+                });
+            }
         }
         true => move_into(&staging, &request.dir, files.first())?,
     }
@@ -325,8 +331,9 @@ fn prepare(dir: &Path) -> Result<Prepared> {
                 )));
             } else if names.iter().any(|n| n == INSIDE_STAGING) {
                 return Err(Error::Invalid(format!(
-                    "{}: export folder holds an export that stopped while its files were moved \
-                     in ({} is left): empty the folder, or name a new one",
+                    "{}: export folder holds other files beside an earlier export's {} (one \
+                     stopped while its files were moved in, or refused as files appeared): \
+                     empty the folder, or name a new one",
                     dir.display(),
                     inside.display()
                 )));
@@ -406,23 +413,69 @@ fn prepare(dir: &Path) -> Result<Prepared> {
 
 /// Moves a complete export's files from `staging` into the empty folder `dir`, the
 /// definition (`last`, what a load reads first) last, then removes `staging`: the folder itself
-/// is never replaced. A move killed half-way leaves no definition in `dir` and `staging`
-/// beside the files moved, so the export cannot pass for complete.
+/// is never replaced, nor a file that appeared in it while the export ran (the export is then
+/// left whole in `staging`). Each file is linked in first (a link never replaces a file), and
+/// `staging` removed once all are: a run killed half-way leaves no definition in `dir` and
+/// `staging` beside it, so the export cannot pass for complete.
 fn move_into(staging: &Path, dir: &Path, last: Option<&PathBuf>) -> Result<()> {
-    let mut names: Vec<std::ffi::OsString> = std::fs::read_dir(staging)
-        .map_err(|e| Error::io(staging, e))?
-        .map(|e| e.map(|e| e.file_name()))
-        .collect::<std::io::Result<_>>()
-        .map_err(|e| Error::io(staging, e))?;
-    let last = last.and_then(|f| f.file_name());
-    names.retain(|n| n != WRITER_FILE);
-    names.sort_by_key(|n| (Some(n.as_os_str()) == last, n.clone()));
-    for name in names {
-        let to = dir.join(&name);
-        std::fs::rename(staging.join(&name), &to).map_err(|e| Error::io(&to, e))?;
+    let names = |folder: &Path| -> Result<Vec<std::ffi::OsString>> {
+        std::fs::read_dir(folder)
+            .map_err(|e| Error::io(folder, e))?
+            .map(|e| e.map(|e| e.file_name()))
+            .collect::<std::io::Result<_>>()
+            .map_err(|e| Error::io(folder, e))
+    };
+    if let Some(other) = names(dir)?.into_iter().find(|n| n != INSIDE_STAGING) {
+        return Err(appeared(dir, Some(&other), staging));
     }
-    let _ = std::fs::remove_file(staging.join(WRITER_FILE));
-    std::fs::remove_dir(staging).map_err(|e| Error::io(staging, e))
+    let last = last.and_then(|f| f.file_name());
+    let mut files = names(staging)?;
+    files.retain(|n| n != WRITER_FILE);
+    files.sort_by_key(|n| (Some(n.as_os_str()) == last, n.clone()));
+    // The files placed so far, and whether each was renamed (not linked).
+    let mut placed: Vec<(PathBuf, PathBuf, bool)> = Vec::new();
+    for name in &files {
+        let (from, to) = (staging.join(name), dir.join(name));
+        let outcome = match std::fs::hard_link(&from, &to) {
+            Ok(()) => Ok(false),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                Err(appeared(dir, Some(name), staging))
+            }
+            // A file system without hard links: renamed, once it is sure no file is there.
+            Err(_) if !to.exists() => {
+                (std::fs::rename(&from, &to).map(|()| true)).map_err(|e| Error::io(&to, e))
+            }
+            Err(_) => Err(appeared(dir, Some(name), staging)),
+        };
+        match outcome {
+            Ok(renamed) => placed.push((from, to, renamed)),
+            Err(e) => {
+                // What was placed goes back: the export stays whole in `staging`.
+                for (from, to, renamed) in &placed {
+                    let _ = match renamed {
+                        true => std::fs::rename(to, from),
+                        false => std::fs::remove_file(to),
+                    };
+                }
+                return Err(e);
+            }
+        }
+    }
+    std::fs::remove_dir_all(staging).map_err(|e| Error::io(staging, e))
+}
+
+/// The refusal of a complete export whose folder received other files while it ran: `name` (or
+/// the folder itself) appeared, and the export is left whole in `staging`.
+fn appeared(dir: &Path, name: Option<&std::ffi::OsStr>, staging: &Path) -> Error {
+    let what = match name {
+        Some(name) => dir.join(name).display().to_string(),
+        None => dir.display().to_string(),
+    };
+    Error::Invalid(format!(
+        "{what}: appeared while the export ran, and is not replaced: the complete export is \
+         left in {}; move its files into place yourself",
+        staging.display()
+    ))
 }
 
 /// The documents of one article's passages.
@@ -650,6 +703,45 @@ impl Output {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file that appears in an existing export folder while the export runs is never
+    /// replaced: the complete export stays whole in its staging folder, the user's file as it was.
+    #[test]
+    fn moving_into_a_folder_never_replaces_a_file_that_appeared_there() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        let staging = dir.join(INSIDE_STAGING);
+        std::fs::create_dir_all(&staging).unwrap();
+        for name in ["bulk-0001.ndjson", "bulk-0002.ndjson", "mapping.json"] {
+            std::fs::write(staging.join(name), name).unwrap();
+        }
+        let definition = staging.join("mapping.json");
+        // Made by the user while the export ran: by name or beside it.
+        for mine in ["bulk-0002.ndjson", "notes.txt"] {
+            std::fs::write(dir.join(mine), "my notes").unwrap();
+            let e = move_into(&staging, &dir, Some(&definition)).unwrap_err();
+            assert!(
+                e.to_string().contains("appeared while the export ran"),
+                "{e}"
+            );
+            assert_eq!(std::fs::read_to_string(dir.join(mine)).unwrap(), "my notes");
+            let mut left: Vec<_> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
+            left.sort();
+            assert_eq!(left, [INSIDE_STAGING, mine], "nothing placed beside it");
+            assert_eq!(
+                std::fs::read_dir(&staging).unwrap().count(),
+                3,
+                "the export whole"
+            );
+            std::fs::remove_file(dir.join(mine)).unwrap();
+        }
+        move_into(&staging, &dir, Some(&definition)).unwrap();
+        assert!(!staging.exists());
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 3);
+    }
 
     #[test]
     fn a_stopped_export_leaves_nothing_behind() {

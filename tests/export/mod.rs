@@ -501,7 +501,7 @@ fn an_export_is_written_beside_its_folder_and_named_once_complete() {
     let out = env.run(&["export", "--format", "quickwit", "f"]);
     let line = assert_one_line_error(&out);
     assert!(
-        line.contains("holds an export that stopped while its files were moved in"),
+        line.contains("holds other files beside an earlier export's"),
         "{line}"
     );
     assert_eq!(
