@@ -447,6 +447,15 @@ fn each_bad_query_is_one_error_line_naming_its_column() {
             "Ushakov nosuchfield:x",
             "attache: bad query: column 9: unknown field 'nosuchfield'",
         ),
+        // Text pasted with a colon: the field is unknown, not missing a value it cannot take.
+        (
+            "We need peace: now",
+            "attache: bad query: column 9: unknown field 'peace'",
+        ),
+        (
+            "title: peace",
+            "attache: bad query: column 1: missing value: `title:` must be attached",
+        ),
         (
             "date:2025-13-45",
             "attache: bad query: column 6: invalid date '2025-13-45'",

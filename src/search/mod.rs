@@ -431,8 +431,30 @@ impl Searcher {
     /// # Errors
     /// [`Error::Query`] naming what is wrong and where.
     pub fn plan(&mut self, request: &SearchRequest) -> Result<plan::Plan> {
-        let node = parse::parse(&request.query).map_err(|e| Error::Query(e.to_string()))?;
+        let node = parse::parse(&request.query).map_err(|e| Error::Query(self.parse_error(e)))?;
         self.plan_node(&node, request)
+    }
+
+    /// A parse error as the analyst reads it: a field typed without a value (`peace: justice`,
+    /// text pasted with a colon) that is no field of the index is named unknown, with the
+    /// advice to quote it, rather than asked for a value it cannot take.
+    fn parse_error(&self, e: parse::ParseError) -> String {
+        let searcher = self.reader.searcher();
+        let meta = self.open.fields.meta;
+        let unknown = e.valueless.as_deref().filter(|name| {
+            let key = name.strip_prefix(plan::META_PREFIX);
+            let builtin = key.is_none() && BUILTIN_FIELDS.contains(name);
+            let key = crate::index::document::meta_key(key.unwrap_or(name));
+            !builtin && meta_keys(&searcher, meta, Some(&key)).is_ok_and(|k| k.is_empty())
+        });
+        match unknown {
+            Some(name) => format!(
+                "column {}: {}",
+                e.column,
+                plan::unknown_field(name, &known_fields(&searcher, meta))
+            ),
+            None => e.to_string(),
+        }
     }
 
     /// Plans a parsed query (whose spans point into `request.query`) with the request's
@@ -442,19 +464,7 @@ impl Searcher {
         let searcher = self.reader.searcher();
         let has_meta_key =
             |key: &str| meta_keys(&searcher, fields.meta, Some(key)).is_ok_and(|k| !k.is_empty());
-        let known_fields = || {
-            let mut names: Vec<String> = BUILTIN_FIELDS.iter().map(|s| s.to_string()).collect();
-            let keys = meta_keys(&searcher, fields.meta, None).unwrap_or_default();
-            // A metadata key named like a query field is reached as `meta.KEY`.
-            names.extend(
-                keys.into_iter()
-                    .map(|key| match BUILTIN_FIELDS.contains(&&*key) {
-                        true => format!("{}{key}", plan::META_PREFIX),
-                        false => key,
-                    }),
-            );
-            names
-        };
+        let known_fields = || known_fields(&searcher, fields.meta);
         // The words all of a query's prefixes start, bounded in all as each prefix's are: a
         // thousand broad prefixes (25,000 words) made one ranked query of half a minute.
         let expanded = std::cell::Cell::new(0_usize);
@@ -1055,6 +1065,21 @@ pub fn check_dates(since: Option<Date>, until: Option<Date>) -> Result<()> {
         )),
         _ => Ok(()),
     }
+}
+
+/// The fields a query may name: the built-in ones, then the index's metadata keys (one named
+/// like a built-in field as `meta.KEY`).
+fn known_fields(searcher: &tantivy::Searcher, meta: tantivy::schema::Field) -> Vec<String> {
+    let mut names: Vec<String> = BUILTIN_FIELDS.iter().map(|s| s.to_string()).collect();
+    let keys = meta_keys(searcher, meta, None).unwrap_or_default();
+    names.extend(
+        keys.into_iter()
+            .map(|key| match BUILTIN_FIELDS.contains(&&*key) {
+                true => format!("{}{key}", plan::META_PREFIX),
+                false => key,
+            }),
+    );
+    names
 }
 
 /// Metadata keys present in the index: all of them, or just `only` if it is present.

@@ -181,6 +181,9 @@ pub struct ParseError {
     pub span: Span,
     /// 1-based column of `span.start`, counted in chars (what the analyst sees).
     pub column: usize,
+    /// The field, lowercased, when the error is a field typed without a value: a caller that
+    /// knows the index's fields may name it unknown instead.
+    pub valueless: Option<String>,
 }
 
 impl ParseError {
@@ -190,6 +193,7 @@ impl ParseError {
             message: message.into(),
             span,
             column,
+            valueless: None,
         }
     }
 }
@@ -312,6 +316,18 @@ fn word_end(q: &str, from: usize) -> usize {
 }
 
 fn lex(q: &str) -> Result<Vec<Token<'_>>, ParseError> {
+    // A control character (pasted from a terminal or a document) would join the words around
+    // it into a phrase (`peace\x01war` searched "peace war"): named instead.
+    if let Some((i, c)) = q
+        .char_indices()
+        .find(|&(_, c)| c.is_control() && !c.is_whitespace())
+    {
+        let message = format!(
+            "control character {} in the query: remove it, or put a space in its place",
+            c.escape_unicode()
+        );
+        return Err(ParseError::new(q, i..i + c.len_utf8(), message));
+    }
     let mut out = Vec::new();
     let mut chars = q.char_indices().peekable();
     // Whether a `+`/`-` here would start a clause (and so be an operator).
@@ -740,10 +756,15 @@ impl<'q> Parser<'q> {
                         ),
                     }
                 }
-                _ => format!(
-                    "missing value: `{written}` must be attached to a value, like {}",
-                    field_example(&field.name)
-                ),
+                _ => {
+                    let msg = format!(
+                        "missing value: `{written}` must be attached to a value, like {}",
+                        field_example(&field.name)
+                    );
+                    let mut e = ParseError::new(self.q, t.span(), msg);
+                    e.valueless = Some(field.name.clone());
+                    return Err(e);
+                }
             };
             return self.err(t.span(), msg);
         }
@@ -873,6 +894,18 @@ impl<'q> Parser<'q> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A control character in a query is named at its column, not read as a symbol that
+    /// joins the words around it into a phrase (`peace\x01war` searched "peace war").
+    #[test]
+    fn a_control_character_is_named_not_searched() {
+        for (query, column) in [("peace\u{1}war", 6), ("\u{7}", 1), ("a \u{1b}[31m b", 3)] {
+            let e = parse(query).unwrap_err();
+            assert_eq!(e.column, column, "{query:?}");
+            assert!(e.message.starts_with("control character \\u{"), "{e}");
+        }
+        assert!(parse("peace\twar\nnow").is_ok());
+    }
 
     /// Compact rendering so tables stay readable: `(+a -b)` is a Bool of Must a and
     /// MustNot b, `?` marks Should; fields, slop, ranges and boosts read as typed.

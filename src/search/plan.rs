@@ -563,13 +563,7 @@ impl Planner<'_> {
                 let key = meta_key(name);
                 if !(self.has_meta_key)(&key) {
                     return Err(PlanError {
-                        message: format!(
-                            "unknown field '{}' (fields: {}); to search a word that holds `:` \
-                             as written, quote it (\"{}:…\")",
-                            field.name,
-                            (self.known_fields)().join(", "),
-                            field.name
-                        ),
+                        message: unknown_field(&field.name, &(self.known_fields)()),
                         span: field.span.clone(),
                     });
                 }
@@ -1125,4 +1119,14 @@ fn nothing_searchable(text: &str, span: &Span) -> PlanError {
         message: format!("'{}' has no letters or digits to search for", typed(text)),
         span: span.clone(),
     }
+}
+
+/// The error of a field the index does not have, with the fields it has and the way to search
+/// the text as written.
+pub(crate) fn unknown_field(name: &str, known: &[String]) -> String {
+    format!(
+        "unknown field '{name}' (fields: {}); to search a word that holds `:` as written, quote \
+         it (\"{name}:…\")",
+        known.join(", ")
+    )
 }
