@@ -984,7 +984,16 @@ impl Searcher {
             speakers,
         } = show::stored_passage(doc, info, &fields, &article_id, candidate.passage)?;
         let highlights = snippet::highlights(&mut self.analyzer, &text, &plan.highlight, &entities);
-        let snippet = snippet::snippet(&text, &highlights);
+        // Each highlight keyed by its words' stems: the forms of one query word are one word.
+        let keys: Vec<String> = highlights
+            .iter()
+            .map(|r| {
+                let words = self.analyzer.words(&text[r.clone()]);
+                let stems = words.into_iter().map(|(exact, stem)| stem.unwrap_or(exact));
+                stems.collect::<Vec<_>>().join(" ")
+            })
+            .collect();
+        let snippet = snippet::snippet_keyed(&text, &highlights, &keys);
         Ok(Hit {
             rank,
             score: candidate.score,
