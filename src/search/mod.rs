@@ -573,6 +573,8 @@ impl Searcher {
                 self.explain_hits(&plan, &mut hits)?;
                 let mut summary = explain::PlanSummary::of(&plan);
                 summary.shards = shards::pruning(&self.open, &plan.logical).map(|(_, s)| s);
+                // A date order reads and scores every match: nothing is skipped.
+                summary.pruned &= request.sort == Sort::Relevance;
                 Some(summary)
             }
             false => None,

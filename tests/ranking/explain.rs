@@ -60,6 +60,13 @@ fn explain_prints_the_logical_plan_each_query_is_read_as() {
     let pruned = |q: &str| env.search_json(q, &["--explain"]).summary["plan"]["pruned"].clone();
     assert_eq!(pruned("security guarantee"), true);
     assert_eq!(pruned("\"peace plan\"~3"), false);
+    // A date order scores every match, and says so.
+    for sort in ["date", "-date"] {
+        let summary = env
+            .search_json("security guarantee", &["--explain", "--sort", sort])
+            .summary;
+        assert_eq!(summary["plan"]["pruned"], false, "--sort {sort}");
+    }
     // Unquoted words get the bonus for standing together; an entity, the length weight.
     let summary = env
         .search_json("security guarantee", &["--explain"])
