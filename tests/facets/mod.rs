@@ -542,6 +542,26 @@ fn svg_never_writes_into_the_index_or_over_a_file_that_is_not_a_chart() {
     assert!(!env.path().join("again.svg").exists());
 }
 
+/// Numeric values in order by value: sessions 8, 9, 10, not 10, 8, 9 (they sorted as text).
+#[test]
+fn numeric_values_sort_as_numbers() {
+    let env = TestEnv::empty();
+    let lines: String = [10, 8, 9, 100]
+        .iter()
+        .map(|n| {
+            format!(
+                "{{\"id\": \"s{n}\", \"date\": \"2000\", \"session\": {n}, \"body\": \"Speech \
+                 on the quince harvest.\"}}\n"
+            )
+        })
+        .collect();
+    env.write("corpus/s.jsonl", lines);
+    env.index();
+    let (rows, _, out) = facets_json(&env, &["--by", "session", "--sort", "value"]);
+    let values: Vec<&str> = rows.iter().map(|r| r["value"].as_str().unwrap()).collect();
+    assert_eq!(values, ["8", "9", "10", "100"], "{out}");
+}
+
 #[test]
 fn facet_errors_are_one_line_naming_what_is_allowed() {
     let env = sample_and_speeches();

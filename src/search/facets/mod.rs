@@ -310,6 +310,14 @@ fn arrange(
                     Some(filled) => rows = filled,
                     None => zeros_left_out = true,
                 }
+            } else if let Some(numbers) = (rows.iter())
+                .map(|r| r.value.trim().parse::<f64>().ok().filter(|n| n.is_finite()))
+                .collect::<Option<Vec<f64>>>()
+            {
+                // Numbers (a session, a count) in their order: 1, 2, 10, not 1, 10, 2.
+                let mut order: Vec<(f64, FacetRow)> = numbers.into_iter().zip(rows).collect();
+                order.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.value.cmp(&b.1.value)));
+                rows = order.into_iter().map(|(_, row)| row).collect();
             }
         }
     }
