@@ -85,6 +85,11 @@ impl Latency {
     }
 }
 
+/// Reports written before `hits_exact` counted exactly.
+fn exact_by_default() -> bool {
+    true
+}
+
 /// One query's measurements.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct QueryReport {
@@ -92,6 +97,10 @@ pub struct QueryReport {
     pub query: String,
     /// Matching passages, or `None` when the query failed.
     pub hits: Option<u64>,
+    /// Whether `hits` is exact, or a lower bound (a ranked search stops counting after 1,000
+    /// matches).
+    #[serde(default = "exact_by_default")]
+    pub hits_exact: bool,
     /// Why the query failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -387,6 +396,7 @@ fn measure(
     let failed = |e: Error| QueryReport {
         query: query.to_owned(),
         hits: None,
+        hits_exact: true,
         error: Some(e.to_string()),
         plan: Latency::default(),
         search: Latency::default(),
@@ -403,7 +413,7 @@ fn measure(
         }
     }
     let (mut plan_t, mut search_t, mut fetch_t, mut total_t) = (vec![], vec![], vec![], vec![]);
-    let mut hits;
+    let (mut hits, mut hits_exact);
     let started = Instant::now();
     let mut converged = false;
     loop {
@@ -415,6 +425,7 @@ fn measure(
         let t1 = Instant::now();
         let collected = searcher.collect(&plan, options.limit)?;
         hits = collected.passages;
+        hits_exact = collected.exact;
         let t2 = Instant::now();
         let fetched = searcher.hits(&plan, collected)?;
         let t3 = Instant::now();
@@ -442,6 +453,7 @@ fn measure(
     Ok(QueryReport {
         query: query.to_owned(),
         hits: Some(hits),
+        hits_exact,
         error: None,
         plan: Latency::of(&plan_t),
         search: Latency::of(&search_t),

@@ -184,7 +184,11 @@ fn table(out: &mut dyn Write, r: &BenchReport) -> std::io::Result<()> {
                 writeln!(
                     out,
                     "{:>8} {:>8.3} {:>8.3} {:>6.1}%{mark}{:>8.3} {:>8.3} {:>8.3} | {:>7.3} {:>7.3} {:>7.3} {:>6}  {}",
-                    q.hits.unwrap_or(0),
+                    // A lower bound is shown as one (`≥1000`), as the search footer does.
+                    match q.hits_exact {
+                        true => q.hits.unwrap_or(0).to_string(),
+                        false => format!("≥{}", q.hits.unwrap_or(0)),
+                    },
                     t.min,
                     t.p50,
                     half,

@@ -709,3 +709,45 @@ fn bench_converges_only_on_enough_runs_to_bound_a_median() {
         assert!(query["converged"] == false || runs >= 6, "{query}");
     }
 }
+
+/// `bench` shows a count it stopped at as a lower bound (`≥1000`), as the search footer does;
+/// it showed `1000` for 1,200 matches.
+#[test]
+fn bench_shows_a_count_it_stopped_at_as_at_least() {
+    let env = TestEnv::empty();
+    let lines: String = (0..1200)
+        .map(|i| {
+            format!("{{\"id\": \"q{i}\", \"date\": \"2001\", \"body\": \"Quince harvest {i}.\"}}\n")
+        })
+        .collect();
+    env.write("corpus/q.jsonl", lines);
+    env.write("queries.txt", "quince\nharvest 7\n");
+    env.index();
+    let args = [
+        "bench",
+        "--queries",
+        "queries.txt",
+        "--runs",
+        "1",
+        "--max-runs",
+        "6",
+        "--warmup",
+        "0",
+        "--threads",
+        "1",
+    ];
+    let mut json = args.to_vec();
+    json.push("--json");
+    let report: Value = serde_json::from_str(&env.run_ok(&json, 0).stdout).unwrap();
+    let queries = report["queries"].as_array().unwrap();
+    assert_eq!(
+        (&queries[0]["hits"], &queries[0]["hits_exact"]),
+        (&1000.into(), &false.into())
+    );
+    assert_eq!(
+        (&queries[1]["hits"], &queries[1]["hits_exact"]),
+        (&1.into(), &true.into())
+    );
+    let table = env.run_ok(&args, 0);
+    assert!(table.stdout.contains("   ≥1000 "), "{table}");
+}
