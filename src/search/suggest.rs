@@ -57,6 +57,7 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
     let mut words = Vec::new();
     plain_words(&ast, &mut words);
     let mut out: Vec<Suggestion> = id_suggestions(searcher, &ast);
+    out.extend(entity_suggestions(searcher, query, &ast)?);
     let mut analyzer = Analyzer::new();
     let field = searcher.index().fields.text;
     let tantivy = searcher.reader().searcher();
@@ -287,6 +288,144 @@ fn id_suggestions(searcher: &Searcher, ast: &Node) -> Vec<Suggestion> {
     out
 }
 
+/// For each `@name` of `ast` (taking part positively) that no passage mentions, the mentioned
+/// entities whose ids are spelled nearly the same (`@gorbachevv` → `@gorbachev`), most
+/// mentioned first: the suggestion's word is the entity as typed, its terms `@id`.
+fn entity_suggestions(searcher: &Searcher, query: &str, ast: &Node) -> Result<Vec<Suggestion>> {
+    let mut typed = Vec::new();
+    positive_entities(ast, &mut |text, span| {
+        typed.push((text.to_owned(), span.clone()))
+    });
+    let mut out: Vec<Suggestion> = Vec::new();
+    if typed.is_empty() {
+        return Ok(out);
+    }
+    let field = searcher.index().fields.text;
+    let tantivy = searcher.reader().searcher();
+    let generation = &searcher.index().generation;
+    let mut analyzer = Analyzer::new();
+    for (text, span) in typed {
+        let word = query.get(span).unwrap_or(&text).to_owned();
+        if out.iter().any(|s| s.word == word) {
+            continue;
+        }
+        let Some(id) = crate::entities::Gazetteer::builtin().resolve_id(&mut analyzer, &text)
+        else {
+            continue;
+        };
+        let letters = id.chars().count();
+        let budget = if letters < 5 { 1 } else { 2 };
+        let Some(edits) = Edits::new(&id, budget).filter(|_| letters >= 3) else {
+            continue;
+        };
+        let token = format!("{}{id}", crate::entities::ENTITY_PREFIX);
+        let mut found: BTreeMap<String, u64> = BTreeMap::new();
+        let mut mentioned = false;
+        for segment in tantivy.segment_readers() {
+            let index = segment.inverted_index(field)?;
+            mentioned |= index
+                .doc_freq(&Term::from_field_text(field, &token))
+                .map_err(|e| Error::io(generation, e))?
+                > 0;
+            // Entity tokens: `@` and an id, in byte order between `@` and `A`.
+            let mut stream = index
+                .terms()
+                .range()
+                .ge("@")
+                .lt("A")
+                .into_stream()
+                .map_err(|e| Error::io(generation, e))?;
+            while stream.advance() {
+                let Some(other) = std::str::from_utf8(stream.key())
+                    .ok()
+                    .and_then(|t| t.strip_prefix(crate::entities::ENTITY_PREFIX))
+                else {
+                    continue;
+                };
+                if other.chars().count().abs_diff(letters) > usize::from(budget) || other == id {
+                    continue;
+                }
+                let mut nfa = edits.start();
+                for c in other.chars() {
+                    nfa = edits.step(&nfa, edits.positions(c));
+                    if !edits.alive(&nfa) {
+                        break;
+                    }
+                }
+                if edits.matches(&nfa) {
+                    *found.entry(format!("@{other}")).or_default() +=
+                        u64::from(stream.value().doc_freq);
+                }
+            }
+        }
+        if mentioned {
+            continue;
+        }
+        // The gazetteer's spellings too (`@"Kofi Annann"` is one edit from "Kofi Annan", whose
+        // id is `annan`), each as the id its entity is mentioned under.
+        let within = |name: &str| {
+            let mut nfa = edits.start();
+            for c in name.chars() {
+                nfa = edits.step(&nfa, edits.positions(c));
+                if !edits.alive(&nfa) {
+                    return false;
+                }
+            }
+            edits.matches(&nfa)
+        };
+        for entity in crate::entities::Gazetteer::builtin().entities() {
+            let close = entity.aliases.iter().any(|alias| {
+                let letters_near =
+                    alias.chars().count().abs_diff(letters) <= usize::from(budget) + 2;
+                letters_near && within(&analyzer.exact_words(alias).join("-"))
+            });
+            let key = format!("@{}", entity.id);
+            if close && !found.contains_key(&key) {
+                let term = Term::from_field_text(field, &key);
+                let mut mentions = 0;
+                for segment in tantivy.segment_readers() {
+                    let index = segment.inverted_index(field)?;
+                    mentions += u64::from(
+                        index
+                            .doc_freq(&term)
+                            .map_err(|e| Error::io(generation, e))?,
+                    );
+                }
+                if mentions > 0 {
+                    found.insert(key, mentions);
+                }
+            }
+        }
+        let mut ranked: Vec<(String, u64)> = found.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let terms: Vec<String> = ranked
+            .into_iter()
+            .take(MAX_SUGGESTIONS)
+            .map(|(t, _)| t)
+            .collect();
+        if !terms.is_empty() {
+            out.push(Suggestion { word, terms });
+        }
+    }
+    Ok(out)
+}
+
+/// Calls `f` with the name and span of each `@name` of `node` that takes part positively.
+fn positive_entities(node: &Node, f: &mut dyn FnMut(&str, &parse::Span)) {
+    match node {
+        Node::Entity { text, span } => f(text, span),
+        Node::Bool(clauses) => {
+            for (occur, clause) in clauses {
+                if *occur != Occur::MustNot {
+                    positive_entities(clause, f);
+                }
+            }
+        }
+        Node::Boost(inner, _) => positive_entities(inner, f),
+        _ => {}
+    }
+}
+
 /// The values of `field:` terms of `node` that take part positively.
 fn fielded_words(node: &Node, name: &str, words: &mut Vec<String>) {
     positive_terms(node, &mut |field, text| {
@@ -358,6 +497,12 @@ pub fn corrected(query: &str, suggestions: &[Suggestion]) -> Option<String> {
     };
     let mut spans = Vec::new();
     term_spans(&ast, &mut spans);
+    // An entity is replaced whole, as typed (`@gorbachevv`, `@"Kofi Annann"`).
+    positive_entities(&ast, &mut |_, span| {
+        if let Some(typed) = query.get(span.clone()) {
+            spans.push((span.clone(), typed.to_owned()));
+        }
+    });
     spans.sort_by_key(|(span, _)| std::cmp::Reverse(span.start));
     let mut out = query.to_owned();
     let mut changed = false;

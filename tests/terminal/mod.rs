@@ -339,6 +339,25 @@ fn a_queries_file_with_a_byte_order_mark_or_none_at_all_is_read_or_named() {
     }
 }
 
+/// A misspelt entity gets the mentioned entities spelled nearly so, by their ids or the
+/// gazetteer's spellings: `@gorbachevv` found nothing, without a word.
+#[test]
+fn a_misspelt_entity_gets_the_closest_mentioned_one() {
+    let env = indexed_sample();
+    for (typed, offered) in [
+        ("@ushakof", "did you mean @ushakov?"),
+        ("@\"Yuri Ushakof\" Geneva", "did you mean @ushakov Geneva?"),
+        ("@zelenskyyy", "did you mean @zelensky?"),
+    ] {
+        let out = env.run(&["search", typed]);
+        assert_eq!(out.code, 1, "{out}");
+        assert!(out.stderr.contains(offered), "{typed}: {out}");
+    }
+    // A name the index mentions as typed gets none.
+    let out = env.run(&["search", "@ushakov", "-n", "1"]);
+    assert!(!out.stderr.contains("did you mean"), "{out}");
+}
+
 #[test]
 fn a_word_the_index_never_saw_gets_the_closest_frequent_spelling() {
     let env = indexed_sample();
