@@ -219,7 +219,8 @@ impl Searcher {
             for (id, number) in [last, second].into_iter().flatten() {
                 let passages = self.numbered(id)?;
                 if !passages.is_empty() {
-                    return Err(not_a_passage_number(id, number, passages.len()));
+                    let shadowed = !self.numbered(&format!("{id}#0"))?.is_empty();
+                    return Err(not_a_passage_number(id, number, passages.len(), shadowed));
                 }
             }
             return Err(self.no_article(location));
@@ -381,15 +382,21 @@ pub fn stored_passage(
     })
 }
 
-/// "Not a passage number", with the passages the article `id` has (`passages` of them).
-fn not_a_passage_number(id: &str, number: &str, passages: usize) -> Error {
+/// "Not a passage number", with the passages the article `id` has (`passages` of them). When
+/// `{id}#0` is another article's id (`report` beside `report#0`), the first passage is named
+/// `{id}#00`, which only a passage reads as.
+fn not_a_passage_number(id: &str, number: &str, passages: usize, shadowed: bool) -> Error {
     let has = match passages {
         1 => "only passage 0".to_owned(),
         n => format!("passages 0–{}", n - 1),
     };
     let id = crate::error::printable(id);
+    let first = match shadowed {
+        false => format!("{id}#0 is the first"),
+        true => format!("{id}#00 is the first; {id}#0 is another article"),
+    };
     Error::Invalid(format!(
-        "'{}' is not a passage number: article {id} has {has} ({id}#0 is the first)",
+        "'{}' is not a passage number: article {id} has {has} ({first})",
         crate::error::printable(number),
     ))
 }

@@ -97,6 +97,20 @@ fn an_id_holding_a_hash_names_its_article_before_a_passage_of_a_shorter_id() {
     let (article, passages, out) = show_json(&env, &["report"]);
     assert_eq!(article["article_id"], "report", "{out}");
     assert!(passages[0]["text"].as_str().unwrap().contains("trade"));
+    // `report#` names what does reach `report`'s first passage (`report#0` is the other
+    // article): it named `report#0`.
+    let out = env.run(&["show", "report#"]);
+    assert_eq!(
+        crate::assert_one_line_error(&out),
+        "attache: '' is not a passage number: article report has only passage 0 (report#00 is \
+         the first; report#0 is another article)"
+    );
+    let (article, _, out) = show_json(&env, &["report#00"]);
+    assert_eq!(
+        (&article["article_id"], &article["focus"]),
+        (&"report".into(), &0.into()),
+        "{out}"
+    );
 }
 
 #[test]
