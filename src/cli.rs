@@ -394,6 +394,10 @@ pub struct FacetsArgs {
     /// When to colour the output: auto, always or never (as for `search`).
     #[arg(long, value_name = "WHEN")]
     pub color: Option<ColorChoice>,
+    /// Draw the chart N columns wide, 0 to 10000 [default: COLUMNS, else the terminal's
+    /// width, else 80; 0 as the default].
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = whole(0, MAX_WIDTH))]
+    pub width: Option<usize>,
     /// Give up (exit 2) when matching takes longer than this many seconds, up to 86400;
     /// 0 waits forever.
     #[arg(long, value_name = "SECS", default_value = "10", allow_negative_numbers = true, value_parser = seconds)]

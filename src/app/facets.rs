@@ -46,7 +46,12 @@ pub fn run(mut args: FacetsArgs) -> anyhow::Result<Exit> {
     if args.json {
         render::facets::json(&mut out, &facets, super::index_partial())?;
     } else {
-        render::facets::chart(&mut out, &facets, super::output::width(None), color)?;
+        render::facets::chart(
+            &mut out,
+            &facets,
+            super::output::width(args.width.filter(|&w| w > 0)),
+            color,
+        )?;
         out.flush()?;
         eprintln!("{}", render::facets::summary(&facets));
         super::dates_line(

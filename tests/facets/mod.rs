@@ -542,6 +542,21 @@ fn svg_never_writes_into_the_index_or_over_a_file_that_is_not_a_chart() {
     assert!(!env.path().join("again.svg").exists());
 }
 
+/// The chart takes `--width` as `search` and `show` do (it was refused).
+#[test]
+fn the_chart_is_as_wide_as_asked() {
+    let env = sample_and_speeches();
+    for width in [40, 100] {
+        let w = width.to_string();
+        let out = env.run_ok(
+            &["facets", "--by", "year", "--width", &w, "--color", "never"],
+            0,
+        );
+        let widest = out.stdout.lines().map(|l| l.chars().count()).max().unwrap();
+        assert!(widest <= width && widest + 10 >= width, "{width}: {out}");
+    }
+}
+
 /// Numeric values in order by value: sessions 8, 9, 10, not 10, 8, 9 (they sorted as text).
 #[test]
 fn numeric_values_sort_as_numbers() {
