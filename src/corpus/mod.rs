@@ -505,7 +505,8 @@ pub fn walk_until(
                 continue; // reached twice through symlinks
             }
             // The same file by another name (a link, a hard link), or another root's own file.
-            if let Ok(meta) = entry.metadata() {
+            let meta = entry.metadata().ok();
+            if let Some(meta) = &meta {
                 let id = (meta.dev(), meta.ino());
                 if entry.depth() > 0 && root_folders.contains(&id) || !files.insert(id) {
                     continue;
@@ -519,7 +520,7 @@ pub fn walk_until(
                 path: path.to_path_buf(),
                 relative,
                 format,
-                size: entry.metadata().map_or(0, |m| m.len()),
+                size: meta.map_or(0, |m| m.len()),
                 stdin: false,
                 origin: path_key(&origin),
                 anchor: anchor_key.clone(),
