@@ -280,17 +280,20 @@ pub fn walk(roots: &[PathBuf]) -> Result<Inputs> {
 /// # Errors
 /// A root that does not exist is an error: nothing would be indexed from it.
 pub fn walk_anchored(roots: &[PathBuf], anchors: &[String]) -> Result<Inputs> {
-    walk_until(roots, anchors, &mut || false)
+    walk_until(roots, anchors, &[], &mut || false)
 }
 
 /// [`walk_anchored`], walking no further once `stop` says so (a cancelled run): the inputs
-/// found by then are returned, and the run must not take them for the whole corpus.
+/// found by then are returned, and the run must not take them for the whole corpus. The
+/// folders and files of `claimed` (recorded roots that keep their articles in this run, as
+/// [`path_key`]s) are theirs: a root given that reaches one (through a link) passes it by.
 ///
 /// # Errors
 /// As [`walk_anchored`].
 pub fn walk_until(
     roots: &[PathBuf],
     anchors: &[String],
+    claimed: &[String],
     stop: &mut dyn FnMut() -> bool,
 ) -> Result<Inputs> {
     use std::os::unix::fs::{FileTypeExt, MetadataExt};
@@ -363,8 +366,9 @@ pub fn walk_until(
     // A folder that is itself a root given (through a link: `ls -> c/s` beside `c`) is read as
     // that root wherever else it is reached, so that its files keep one origin whatever the
     // order of the roots (a run of the recorded roots, sorted, read `c/s/b.txt` beside `ls/b.txt`).
-    // So is a folder or file that is a recorded root outside the roots given (the link `ls ->
-    // c/s`, when `c` alone is given): it is that root's, which this run does not read.
+    // So is a folder or file of a recorded root that keeps its articles outside the roots
+    // given (the link `ls -> c/s`, when `c` alone is given, not `--prune`): it is that root's,
+    // which this run does not read.
     let outer_paths: Vec<&PathBuf> = (given.iter().zip(&outer))
         .filter(|(_, outer)| **outer)
         .map(|((_, canonical), _)| canonical)
@@ -373,10 +377,11 @@ pub fn walk_until(
         .filter(|(_, outer)| **outer)
         .filter_map(|((root, _), _)| identity(root))
         .chain(
-            anchors
+            claimed
                 .iter()
-                .filter(|a| !outer_paths.iter().any(|g| a.starts_with(g)))
-                .filter_map(|a| identity(a)),
+                .map(|c| path_of_key(c))
+                .filter(|c| !outer_paths.iter().any(|g| c.starts_with(g)))
+                .filter_map(|c| identity(&c)),
         )
         .collect();
     for ((root, canonical), _) in given.iter().zip(&outer).filter(|(_, outer)| **outer) {

@@ -289,8 +289,14 @@ impl Plan {
                 .filter(|r| !given.iter().any(|g| within(r, g)));
             paths.extend(more.map(|r| shown(r)));
         }
-        let mut inputs =
-            corpus::walk_until(&paths, &recorded.anchoring(), &mut || progress.cancelled())?;
+        // The recorded roots keep their folders, unless `--prune` drops the roots not given.
+        let claimed = match options.prune {
+            true => &[][..],
+            false => &recorded.paths[..],
+        };
+        let mut inputs = corpus::walk_until(&paths, &recorded.anchoring(), claimed, &mut || {
+            progress.cancelled()
+        })?;
         // A walk cut short by Ctrl-C found only some files: the run stops before anything
         // is judged from them (see `build_in`).
         let cancelled = progress.cancelled();

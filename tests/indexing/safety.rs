@@ -268,6 +268,10 @@ fn a_folder_or_file_reached_as_two_roots_or_two_names_is_read_once() {
     assert_eq!(changes(&index_json(&env, &["ls", "c"])), (2, 0, 0, 0));
     assert_eq!(changes(&index_json(&env, &["c/s"])), (0, 0, 0, 1));
     assert_eq!(articles(&env), 2);
+    // `--prune` drops the root `ls`: `c` reads its folder then (it lost `b.txt` for good).
+    assert_eq!(changes(&index_json(&env, &["c", "--prune"])), (1, 0, 1, 1));
+    assert_eq!(articles(&env), 2);
+    assert_eq!(env.count("wombat"), (1, 1));
 
     let env = TestEnv::empty();
     env.write("c/a.txt", article("kangaroo"));
