@@ -281,7 +281,20 @@ pub fn break_between(text: &str, before: Range<usize>, after: Range<usize>) -> B
 /// Whether `c` is a hyphen or a dash: after a sentence's end (`peace.- The`, `peace. - The`)
 /// it belongs to that sentence and leaves it ended.
 fn is_dash(c: char) -> bool {
-    matches!(c, '-' | '–' | '—' | '‒' | '―' | '⸺' | '⸻' | '−')
+    matches!(
+        c,
+        '-' | '\u{2010}'
+            | '\u{2011}'
+            | '‒'
+            | '–'
+            | '—'
+            | '―'
+            | '⸺'
+            | '⸻'
+            | '−'
+            | '\u{fe63}'
+            | '\u{ff0d}'
+    )
 }
 
 /// Whitespace or a dash: what [`sentences`] reads past after a sentence's end.
@@ -787,6 +800,10 @@ mod tests {
             ("a true peace. - The evils", "peace", Break::Sentence),
             ("a true peace.— The evils", "peace", Break::Sentence),
             ("a true peace. -- The evils", "peace", Break::Sentence),
+            ("a true peace.\u{2010} The evils", "peace", Break::Sentence),
+            ("a true peace.\u{2011} The evils", "peace", Break::Sentence),
+            ("a true peace. \u{fe63} The evils", "peace", Break::Sentence),
+            ("a true peace.\u{ff0d} The evils", "peace", Break::Sentence),
             ("for ever!- The evils", "ever", Break::Sentence),
             ("for ever?- The evils", "ever", Break::Sentence),
             ("“for ever.”- The evils", "ever", Break::Sentence),
