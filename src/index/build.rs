@@ -85,6 +85,18 @@ fn build_in(
     progress: &mut dyn Progress,
 ) -> Result<RunSummary> {
     let started = Instant::now();
+    // A shard of a set is built through the set: built as a plain index, it would take every
+    // article of its paths, whatever its period (and a date-bounded search would miss them).
+    if options.shard.is_none()
+        && let Some((set, key)) = dir.set_of_shard()
+    {
+        let set = crate::error::printable(&set.display().to_string()).into_owned();
+        return Err(Error::Invalid(format!(
+            "{}: a shard of the set {set}: build it through the set (`attache index PATHS \
+             --index {set} --shard {key}`, or the whole set: `attache index --index {set}`)",
+            dir.path().display(),
+        )));
+    }
     if !(1..=MAX_THREADS).contains(&options.threads) {
         return Err(Error::Invalid(format!(
             "{} indexing threads: give 1 to {MAX_THREADS}",
@@ -492,9 +504,10 @@ fn existing(dir: &IndexDir, options: &BuildOptions) -> Result<Option<Existing>> 
         Some(existing) => Ok(Some(existing)),
         None if !options.roots.is_empty() => Ok(None),
         None => Err(Error::Invalid(format!(
-            "{0}: the index cannot be read, nor which corpus folders it was built from: give \
-             them, `attache index PATH... --index {0} --full`",
-            dir.path().display()
+            "{}: the index cannot be read, nor which corpus folders it was built from: give \
+             them, `{}`",
+            dir.path().display(),
+            dir.rebuild_command()
         ))),
     };
     let open = match dir.open_for_writing() {

@@ -177,9 +177,29 @@ impl IndexDir {
         let pointer = self.path.join(CURRENT);
         match fs::read_to_string(&pointer) {
             Ok(name) => Ok(Some(self.path.join(name.trim()))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            // The pointer lost beside one complete generation (a first build killed between
+            // naming its generation and writing the pointer, or the pointer deleted): that
+            // generation is the index, and the next write restores the pointer. With several,
+            // which one was live is unknown: damage (see `open_with`).
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let mut built = self.built_generations();
+                Ok(match (built.next(), built.next()) {
+                    (Some(only), None) => Some(only),
+                    _ => None,
+                })
+            }
             Err(e) => Err(Error::io(pointer, e)),
         }
+    }
+
+    /// Points `CURRENT` at the generation folder `name` (written aside, then renamed).
+    fn point_to(&self, name: &str) -> Result<()> {
+        let pointer_tmp = self.path.join(format!("{CURRENT}.tmp"));
+        write_synced(&pointer_tmp, name.as_bytes())?;
+        let pointer = self.path.join(CURRENT);
+        fs::rename(&pointer_tmp, &pointer).map_err(|e| Error::io(&pointer, e))?;
+        sync_dir(&self.path);
+        Ok(())
     }
 
     /// Opens the live generation, refusing an index from an incompatible version.
@@ -211,10 +231,10 @@ impl IndexDir {
                 }
                 return Err(self.incompatible("not an attache index layout".into()));
             }
-            // A generation that holds an index without the pointer to it: the pointer was
-            // lost (or a first publication cut short). Damage, repaired by a rebuild from
-            // the roots the generation records, not an empty folder to build anew (an update
-            // replaced the generation and its articles).
+            // Generations that hold an index without the pointer to one of them (one alone is
+            // read as the index, see `current`): the pointer was lost. Damage, repaired by a
+            // rebuild from the roots the newest records, not an empty folder to build anew (an
+            // update replaced the generation and its articles).
             if let Some(orphan) = self.built_generations().next() {
                 return Err(Error::Damaged {
                     path: self.path.clone(),
@@ -228,6 +248,13 @@ impl IndexDir {
                 path: self.path.clone(),
             });
         };
+        // A writer restores a pointer lost beside the one generation (see `current`).
+        if access == Access::Write
+            && !self.path.join(CURRENT).exists()
+            && let Some(name) = generation.file_name().and_then(|n| n.to_str())
+        {
+            self.point_to(name)?;
+        }
         // A generation is a folder of this index: a pointer that leads elsewhere (`../other/
         // gen-000001`) would read, and an update write, another index without its lock.
         let inside = generation.file_name().is_some() && generation.parent() == Some(&self.path);
@@ -338,11 +365,10 @@ impl IndexDir {
         match e {
             Error::Damaged { path, why } if self.recorded_roots().is_none() => {
                 Error::Invalid(format!(
-                    "{}: damaged index: {why}: rebuild it from its corpus with `attache index \
-                     PATH... --index {} --full` (the folders it was built from cannot be read \
-                     either)",
+                    "{}: damaged index: {why}: rebuild it from its corpus with `{}` (the \
+                     folders it was built from cannot be read either)",
                     path.display(),
-                    path.display()
+                    self.rebuild_command()
                 ))
             }
             other => other,
@@ -391,11 +417,7 @@ impl IndexDir {
         let name = format!("{GEN_PREFIX}{next:06}");
         let generation = self.path.join(&name);
         fs::rename(tmp, &generation).map_err(|e| Error::io(&generation, e))?;
-        let pointer_tmp = self.path.join(format!("{CURRENT}.tmp"));
-        write_synced(&pointer_tmp, name.as_bytes())?;
-        let pointer = self.path.join(CURRENT);
-        fs::rename(&pointer_tmp, &pointer).map_err(|e| Error::io(&pointer, e))?;
-        sync_dir(&self.path);
+        self.point_to(&name)?;
         // Older generations are no longer reachable; open searches keep their files open.
         for n in self.generations()? {
             let old = self.path.join(format!("{GEN_PREFIX}{n:06}"));

@@ -318,14 +318,31 @@ fn a_deleted_generation_is_rebuilt_from_the_paths_the_advice_asks_for() {
     assert_eq!(env.count("Geneva"), (4, 2));
 }
 
+/// A pointer lost beside one complete generation (a first build killed between naming its
+/// generation and writing `CURRENT`) leaves that generation the index: every reader refused it
+/// as damaged, and the advised rebuild of a shard put a whole corpus into it. Beside several
+/// generations, which was live is unknown: damage, and no update replaces one.
 #[test]
-fn a_missing_current_pointer_is_damage_and_no_update_replaces_the_generation() {
+fn a_missing_current_pointer_beside_one_generation_is_that_generation() {
     let env = indexed_sample();
     let geneva = env.count("Geneva");
-    fs::remove_file(env.path().join("index/CURRENT")).unwrap();
+    let current = env.path().join("index/CURRENT");
+    fs::remove_file(&current).unwrap();
+    assert_eq!(env.count("Geneva"), geneva);
+    env.run_ok(&["check"], 0);
+    // The next write restores the pointer.
+    env.run_ok(&["index", "corpus", "--quiet"], 0);
+    assert_eq!(fs::read_to_string(&current).unwrap(), "gen-000001");
+    assert_eq!(env.count("Geneva"), geneva);
+
+    copy_dir(
+        &env.path().join("index/gen-000001"),
+        &env.path().join("index/gen-000002"),
+    );
+    fs::remove_file(&current).unwrap();
     assert_every_reader_fails(
         &env,
-        "damaged index: CURRENT is missing, though gen-000001 holds an index",
+        "damaged index: CURRENT is missing, though gen-000002 holds an index",
     );
     // An update refuses; before, it built a new generation and deleted the intact one.
     let out = env.run(&["index", "corpus"]);
@@ -333,6 +350,17 @@ fn a_missing_current_pointer_is_damage_and_no_update_replaces_the_generation() {
     assert!(env.path().join("index/gen-000001/attache.json").exists());
     env.run_ok(&["index", "--full", "--quiet"], 0);
     assert_eq!(env.count("Geneva"), geneva);
+}
+
+/// A copy of the folder `from` at `to`.
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
 }
 
 #[test]

@@ -919,6 +919,27 @@ fn an_article_that_moves_file_and_shard_leaves_its_old_one_while_its_old_file_ha
     assert!(shown.stdout.contains("\"date\":\"2021-03-04\""), "{shown}");
 }
 
+/// A shard's folder given as a plain index is refused with the set's command: built so, it
+/// took every article of its paths, whatever its period, and date-bounded searches missed them.
+#[test]
+fn a_shard_folder_is_built_through_its_set_only() {
+    let env = TestEnv::new();
+    env.add_fixtures("shards");
+    build_by_year(&env);
+    let count = |env: &TestEnv| {
+        env.run_ok(&["search", "--index", "set", "--count", "the"], 0)
+            .stdout
+    };
+    let before = count(&env);
+    let out = env.run(&["index", "corpus", "--index", "set/shards/2021", "--full"]);
+    assert_eq!(
+        crate::assert_one_line_error(&out),
+        "attache: set/shards/2021: a shard of the set set: build it through the set (`attache \
+         index PATHS --index set --shard 2021`, or the whole set: `attache index --index set`)"
+    );
+    assert_eq!(count(&env), before);
+}
+
 #[test]
 fn shards_plans_a_corpus_without_writing() {
     let env = TestEnv::new();

@@ -263,6 +263,36 @@ impl ShardFilter {
 }
 
 impl IndexDir {
+    /// The set (as this folder was named: `S` for `S/shards/1988`, else in full) and the key
+    /// of which this folder is a shard, if its set's manifest lists it.
+    pub fn set_of_shard(&self) -> Option<(PathBuf, String)> {
+        let absolute = std::path::absolute(&self.path).ok()?;
+        let parent = absolute.parent()?;
+        if parent.file_name()? != SHARDS_FOLDER {
+            return None;
+        }
+        let set = parent.parent()?;
+        let manifest = IndexDir::new(set).shard_set().ok()??;
+        let folder = absolute.strip_prefix(set).ok()?;
+        let entry = (manifest.shards.iter()).find(|e| Path::new(&e.folder) == folder)?;
+        let named = self.path.parent().and_then(Path::parent);
+        let set = named.filter(|p| !p.as_os_str().is_empty()).unwrap_or(set);
+        Some((set.to_path_buf(), entry.key.clone()))
+    }
+
+    /// The command that rebuilds this index from corpus paths: a shard's goes through its set
+    /// (built alone as a plain index, it would take every article of the paths).
+    pub fn rebuild_command(&self) -> String {
+        let shown = |p: &Path| crate::error::printable(&p.display().to_string()).into_owned();
+        match self.set_of_shard() {
+            Some((set, key)) => format!(
+                "attache index PATH... --index {} --shard {key} --full",
+                shown(&set)
+            ),
+            None => format!("attache index PATH... --index {} --full", shown(&self.path)),
+        }
+    }
+
     /// The manifest of the shard set here, if this folder holds one.
     ///
     /// # Errors
