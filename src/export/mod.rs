@@ -332,8 +332,8 @@ fn prepare(dir: &Path) -> Result<Prepared> {
             } else if names.iter().any(|n| n == INSIDE_STAGING) {
                 return Err(Error::Invalid(format!(
                     "{}: export folder holds other files beside an earlier export's {} (one \
-                     stopped while its files were moved in, or refused as files appeared): \
-                     empty the folder, or name a new one",
+                     killed, or refused as files appeared): name a new folder, or remove that \
+                     one and move the other files aside",
                     dir.display(),
                     inside.display()
                 )));
