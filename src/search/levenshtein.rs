@@ -142,7 +142,6 @@ impl Edits {
     }
 
     /// The edit distance of the characters read, when it is within the budget.
-    #[cfg(test)]
     pub fn distance(&self, nfa: &Nfa) -> Option<u8> {
         let mut best = None;
         for d in 0..=self.budget {
@@ -203,7 +202,6 @@ impl Edits {
     }
 
     /// The edit distance between the query and `word`, when it is within the budget.
-    #[cfg(test)]
     pub fn distance_to(&self, word: &str) -> Option<u8> {
         let mut nfa = self.start();
         for c in word.chars() {

@@ -345,14 +345,7 @@ fn entity_suggestions(searcher: &Searcher, query: &str, ast: &Node) -> Result<Ve
                 if other.chars().count().abs_diff(letters) > usize::from(budget) || other == id {
                     continue;
                 }
-                let mut nfa = edits.start();
-                for c in other.chars() {
-                    nfa = edits.step(&nfa, edits.positions(c));
-                    if !edits.alive(&nfa) {
-                        break;
-                    }
-                }
-                if edits.matches(&nfa) {
+                if edits.distance_to(other).is_some() {
                     *found.entry(format!("@{other}")).or_default() +=
                         u64::from(stream.value().doc_freq);
                 }
@@ -363,16 +356,7 @@ fn entity_suggestions(searcher: &Searcher, query: &str, ast: &Node) -> Result<Ve
         }
         // The gazetteer's spellings too (`@"Kofi Annann"` is one edit from "Kofi Annan", whose
         // id is `annan`), each as the id its entity is mentioned under.
-        let within = |name: &str| {
-            let mut nfa = edits.start();
-            for c in name.chars() {
-                nfa = edits.step(&nfa, edits.positions(c));
-                if !edits.alive(&nfa) {
-                    return false;
-                }
-            }
-            edits.matches(&nfa)
-        };
+        let within = |name: &str| edits.distance_to(name).is_some();
         for entity in crate::entities::Gazetteer::builtin().entities() {
             let close = entity.aliases.iter().any(|alias| {
                 let letters_near =
