@@ -116,6 +116,16 @@ pub fn run(mut args: IndexArgs) -> anyhow::Result<Exit> {
     } else if summary.complete {
         eprintln!("{}", summary_line(&summary));
     }
+    // A folder of another recorded root, reached from a root given (`c/s` for `ls -> c/s`):
+    // its articles are that root's, read by a run of it.
+    for (path, root) in summary.passed_by.iter().take(20) {
+        eprintln!(
+            "note: {} belongs to the root {}, which this run does not read: passed by \
+             (`attache index` with no paths reads every root)",
+            printable(path),
+            printable(root)
+        );
+    }
     if !summary.complete {
         let mut line = interrupted_line(&summary);
         // A pruning update removes nothing until it completes: finishing it is running it

@@ -254,6 +254,10 @@ pub struct Inputs {
     /// Roots (of [`Inputs::roots`]) that are the very folder or file of a root walked before
     /// them (`lc -> c` beside `c`): read once, under that root, and not empty for it.
     pub aliases: Vec<String>,
+    /// Folders and files a root given reached that are a recorded root's this run does not
+    /// read (`c/s` for the root `ls -> c/s`, when `c` alone is given), each with that root (a
+    /// [`path_key`]): passed by, and their articles left as that root indexed them.
+    pub passed_by: Vec<(PathBuf, String)>,
 }
 
 impl Inputs {
@@ -373,17 +377,17 @@ pub fn walk_until(
         .filter(|(_, outer)| **outer)
         .map(|((_, canonical), _)| canonical)
         .collect();
-    let root_folders: std::collections::HashSet<(u64, u64)> = (given.iter().zip(&outer))
+    let unread: std::collections::HashMap<(u64, u64), &String> = claimed
+        .iter()
+        .filter(|c| !outer_paths.iter().any(|g| path_of_key(c).starts_with(g)))
+        .filter_map(|c| identity(&path_of_key(c)).map(|id| (id, c)))
+        .collect();
+    let mut root_folders: std::collections::HashSet<(u64, u64)> = (given.iter().zip(&outer))
         .filter(|(_, outer)| **outer)
         .filter_map(|((root, _), _)| identity(root))
-        .chain(
-            claimed
-                .iter()
-                .map(|c| path_of_key(c))
-                .filter(|c| !outer_paths.iter().any(|g| c.starts_with(g)))
-                .filter_map(|c| identity(&c)),
-        )
         .collect();
+    root_folders.extend(unread.keys());
+    let mut passed_by: Vec<(PathBuf, String)> = Vec::new();
     for ((root, canonical), _) in given.iter().zip(&outer).filter(|(_, outer)| **outer) {
         inputs.roots.push(path_key(canonical));
         // The very folder or file of a root walked before it: read there, once.
@@ -429,6 +433,11 @@ pub fn walk_until(
                 !skip
                     && e.metadata().map_or(true, |m| {
                         let folder = (m.dev(), m.ino());
+                        if e.depth() > 0
+                            && let Some(root) = unread.get(&folder)
+                        {
+                            passed_by.push((e.path().to_path_buf(), (*root).clone()));
+                        }
                         (e.depth() == 0 || !root_folders.contains(&folder))
                             && folders.insert(folder)
                     })
@@ -514,6 +523,11 @@ pub fn walk_until(
             if let Some(meta) = &meta {
                 let id = (meta.dev(), meta.ino());
                 if entry.depth() > 0 && root_folders.contains(&id) || !files.insert(id) {
+                    if entry.depth() > 0
+                        && let Some(root) = unread.get(&id)
+                    {
+                        inputs.passed_by.push((path.to_path_buf(), (*root).clone()));
+                    }
                     continue;
                 }
             }
@@ -542,6 +556,9 @@ pub fn walk_until(
             });
         }
     }
+    inputs.passed_by.append(&mut passed_by);
+    inputs.passed_by.sort();
+    inputs.passed_by.dedup();
     normalise_ids(&mut inputs.files);
     Ok(inputs)
 }

@@ -142,6 +142,14 @@ fn build_in(
             })
             .collect(),
         total_bytes: inputs.total_bytes(),
+        passed_by: (inputs.passed_by.iter())
+            .map(|(path, root)| {
+                (
+                    corpus::shown(path),
+                    corpus::shown(&corpus::path_of_key(root)),
+                )
+            })
+            .collect(),
         ..RunSummary::default()
     };
     // Interrupted while the folders were walked: nothing read, nothing written.

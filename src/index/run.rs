@@ -137,6 +137,10 @@ pub struct RunSummary {
     /// Articles read that belong to other shards of the set, skipped (a shard's build only).
     #[serde(skip_serializing_if = "is_zero")]
     pub other_shards: u64,
+    /// Folders and files a root given reached that are another recorded root's, which the run
+    /// did not read (`c/s` for the root `ls -> c/s`, when `c` alone is given): `(path, root)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub passed_by: Vec<(String, String)>,
     /// What was skipped and why (`path: line N: why`), the first 1,000.
     pub warnings: Vec<String>,
     /// Bytes of corpus read (as stored: compressed files count their compressed size).

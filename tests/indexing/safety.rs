@@ -268,6 +268,14 @@ fn a_folder_or_file_reached_as_two_roots_or_two_names_is_read_once() {
     assert_eq!(changes(&index_json(&env, &["ls", "c"])), (2, 0, 0, 0));
     assert_eq!(changes(&index_json(&env, &["c/s"])), (0, 0, 0, 1));
     assert_eq!(articles(&env), 2);
+    // A run of `c` alone passes `c/s` by, and says so.
+    let out = env.run_ok(&["index", "c", "--threads", "1"], 0);
+    assert!(
+        out.stderr.contains("note: c/s belongs to the root ")
+            && out.stderr.contains("/ls, which this run does not read"),
+        "{out}"
+    );
+    assert_eq!(articles(&env), 2);
     // `--prune` drops the root `ls`: `c` reads its folder then (it lost `b.txt` for good).
     assert_eq!(changes(&index_json(&env, &["c", "--prune"])), (1, 0, 1, 1));
     assert_eq!(articles(&env), 2);
