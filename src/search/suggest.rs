@@ -16,10 +16,11 @@
 //! bit-parallel automaton, or a dictionary the walk cannot read.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 use tantivy::query::FuzzyTermQuery;
-use tantivy::{DocSet, Term};
+use tantivy::{DocSet, InvertedIndexReader, Term};
 
 use super::levenshtein::Edits;
 use super::parse::{self, Node, Occur};
@@ -78,18 +79,8 @@ pub fn suggest(searcher: &Searcher, query: &str) -> Result<Vec<Suggestion>> {
     // is none that fits these segments.
     let mut list = None;
     let generation = &searcher.index().generation;
-    // A token's passages in all segments of `index`.
-    let doc_freq = |index: &[std::sync::Arc<tantivy::InvertedIndexReader>], term: Term| {
-        let mut n = 0;
-        for segment in index {
-            n += u64::from(
-                segment
-                    .doc_freq(&term)
-                    .map_err(|e| Error::io(generation, e))?,
-            );
-        }
-        Ok::<u64, Error>(n)
-    };
+    let doc_freq =
+        |index: &[Arc<InvertedIndexReader>], term: Term| passages_holding(index, &term, generation);
     // Word counts include passages deleted since the last merge: a word only they held (the
     // article was removed or edited) is no suggestion, as it would find nothing.
     let deletes = segments.iter().any(|s| s.num_deleted_docs() > 0);
@@ -288,6 +279,23 @@ fn id_suggestions(searcher: &Searcher, ast: &Node) -> Vec<Suggestion> {
     out
 }
 
+/// A token's passages in all segments of `index` (deleted ones counted until merged away).
+fn passages_holding(
+    index: &[Arc<InvertedIndexReader>],
+    term: &Term,
+    generation: &std::path::Path,
+) -> Result<u64> {
+    let mut n = 0;
+    for segment in index {
+        n += u64::from(
+            segment
+                .doc_freq(term)
+                .map_err(|e| Error::io(generation, e))?,
+        );
+    }
+    Ok(n)
+}
+
 /// For each `@name` of `ast` (taking part positively) that no passage mentions, the mentioned
 /// entities whose ids are spelled nearly the same (`@gorbachevv` → `@gorbachev`), most
 /// mentioned first: the suggestion's word is the entity as typed, its terms `@id`.
@@ -304,6 +312,10 @@ fn entity_suggestions(searcher: &Searcher, query: &str, ast: &Node) -> Result<Ve
     let tantivy = searcher.reader().searcher();
     let generation = &searcher.index().generation;
     let mut analyzer = Analyzer::new();
+    let mut index = Vec::new();
+    for segment in tantivy.segment_readers() {
+        index.push(segment.inverted_index(field)?);
+    }
     for (text, span) in typed {
         let word = query.get(span).unwrap_or(&text).to_owned();
         if out.iter().any(|s| s.word == word) {
@@ -319,16 +331,13 @@ fn entity_suggestions(searcher: &Searcher, query: &str, ast: &Node) -> Result<Ve
             continue;
         };
         let token = format!("{}{id}", crate::entities::ENTITY_PREFIX);
+        if passages_holding(&index, &Term::from_field_text(field, &token), generation)? > 0 {
+            continue;
+        }
         let mut found: BTreeMap<String, u64> = BTreeMap::new();
-        let mut mentioned = false;
-        for segment in tantivy.segment_readers() {
-            let index = segment.inverted_index(field)?;
-            mentioned |= index
-                .doc_freq(&Term::from_field_text(field, &token))
-                .map_err(|e| Error::io(generation, e))?
-                > 0;
+        for segment in &index {
             // Entity tokens: `@` and an id, in byte order between `@` and `A`.
-            let mut stream = index
+            let mut stream = segment
                 .terms()
                 .range()
                 .ge("@")
@@ -351,9 +360,6 @@ fn entity_suggestions(searcher: &Searcher, query: &str, ast: &Node) -> Result<Ve
                 }
             }
         }
-        if mentioned {
-            continue;
-        }
         // The gazetteer's spellings too (`@"Kofi Annann"` is one edit from "Kofi Annan", whose
         // id is `annan`), each as the id its entity is mentioned under.
         let within = |name: &str| edits.distance_to(name).is_some();
@@ -365,16 +371,8 @@ fn entity_suggestions(searcher: &Searcher, query: &str, ast: &Node) -> Result<Ve
             });
             let key = format!("@{}", entity.id);
             if close && !found.contains_key(&key) {
-                let term = Term::from_field_text(field, &key);
-                let mut mentions = 0;
-                for segment in tantivy.segment_readers() {
-                    let index = segment.inverted_index(field)?;
-                    mentions += u64::from(
-                        index
-                            .doc_freq(&term)
-                            .map_err(|e| Error::io(generation, e))?,
-                    );
-                }
+                let mentions =
+                    passages_holding(&index, &Term::from_field_text(field, &key), generation)?;
                 if mentions > 0 {
                     found.insert(key, mentions);
                 }
@@ -396,17 +394,26 @@ fn entity_suggestions(searcher: &Searcher, query: &str, ast: &Node) -> Result<Ve
 
 /// Calls `f` with the name and span of each `@name` of `node` that takes part positively.
 fn positive_entities(node: &Node, f: &mut dyn FnMut(&str, &parse::Span)) {
+    positive_leaves(node, &mut |leaf| {
+        if let Node::Entity { text, span } = leaf {
+            f(text, span);
+        }
+    });
+}
+
+/// Calls `f` with each clause of `node` that is neither a group nor a boost and takes part
+/// positively (not under `NOT` / `-`).
+fn positive_leaves(node: &Node, f: &mut dyn FnMut(&Node)) {
     match node {
-        Node::Entity { text, span } => f(text, span),
         Node::Bool(clauses) => {
             for (occur, clause) in clauses {
                 if *occur != Occur::MustNot {
-                    positive_entities(clause, f);
+                    positive_leaves(clause, f);
                 }
             }
         }
-        Node::Boost(inner, _) => positive_entities(inner, f),
-        _ => {}
+        Node::Boost(inner, _) => positive_leaves(inner, f),
+        leaf => f(leaf),
     }
 }
 
@@ -422,18 +429,11 @@ fn fielded_words(node: &Node, name: &str, words: &mut Vec<String>) {
 /// Calls `f` with the field and text of each term of `node` that takes part positively (not
 /// under `NOT` / `-`).
 fn positive_terms(node: &Node, f: &mut dyn FnMut(Option<&parse::Field>, &str)) {
-    match node {
-        Node::Term { field, text, .. } => f(field.as_ref(), text),
-        Node::Bool(clauses) => {
-            for (occur, clause) in clauses {
-                if *occur != Occur::MustNot {
-                    positive_terms(clause, f);
-                }
-            }
+    positive_leaves(node, &mut |leaf| {
+        if let Node::Term { field, text, .. } = leaf {
+            f(field.as_ref(), text);
         }
-        Node::Boost(inner, _) => positive_terms(inner, f),
-        _ => {}
-    }
+    });
 }
 
 /// Adds to `out` the suggestion for `word`: the most frequent of the close words `found`
