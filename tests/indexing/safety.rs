@@ -1047,8 +1047,12 @@ fn a_second_ctrl_c_stops_at_once_and_says_so() {
     let lines = bulk_lines(20_000);
     let mut child = spawn_stdin_run(&env, &["--checkpoint-articles", "1000000"]);
     let mut stdin = child.stdin.take().unwrap();
+    // Standard input stays open until both signals are sent: a fast machine would otherwise
+    // finish the run before the first.
+    let (sent, signalled) = std::sync::mpsc::channel::<()>();
     let feed = std::thread::spawn(move || {
         let _ = stdin.write_all(lines.concat().as_bytes());
+        let _ = signalled.recv();
     });
     std::thread::sleep(Duration::from_millis(1500));
     for pause in [40, 0] {
@@ -1060,6 +1064,7 @@ fn a_second_ctrl_c_stops_at_once_and_says_so() {
         std::thread::sleep(Duration::from_millis(pause));
     }
     let out = finish(child);
+    drop(sent);
     let _ = feed.join();
     assert_eq!(out.code, 130, "{out}");
     assert!(
