@@ -784,8 +784,19 @@ impl Gazetteer {
                 });
             } else if words.len() > 1 && aliases.iter().any(|a| dated(&a)) {
                 // A name that must be capitalised, written in lower case, is prose; a shorter
-                // name may still stand inside it ("central Europe" is Europe).
-                epoch.scan(ids, words.start + 1..words.end, &mut bytes, &mut matches);
+                // name may still stand inside it: from the same first word ("East Azerbaijan
+                // province" is East Azerbaijan, not the "East Azerbaijan Province" written
+                // in lower case), else after it ("central Europe" is Europe).
+                let mut shorter = Vec::new();
+                epoch.scan(ids, words.start..words.end - 1, &mut bytes, &mut shorter);
+                match shorter.into_iter().find(|(w, _)| w.start == words.start) {
+                    Some(first) => {
+                        let rest = first.0.end..words.end;
+                        matches.push(first);
+                        epoch.scan(ids, rest, &mut bytes, &mut matches);
+                    }
+                    None => epoch.scan(ids, words.start + 1..words.end, &mut bytes, &mut matches),
+                }
                 rescanned = true;
             }
         }

@@ -11,7 +11,7 @@
 //!   "Second World War") make an `unknown` entity.
 //!
 //! A name made only of common words (`data/common_words.tsv`: "State Member", "Head of
-//! Government", "National Police", "Granting of Independence") is capitalised prose, not a
+//! Government", "Granting of Independence") is capitalised prose, not a
 //! name: it is no person and no unknown entity, unless its one word is the surname of a person
 //! already known or it follows a personal title (`data/personal_titles.tsv`: "President
 //! Bush", "Ambassador Jarring"); a place word at its end (`data/place_words.tsv`) makes it a name
@@ -159,8 +159,14 @@ const FAMILY_FIRST: &str = include_str!("../../data/hyphened_given_name_surnames
 /// organisation word ("Philippine Coast Guard"); "UN" before a known body's name is part of
 /// it; an acronym that is a name's initials stands for that name even when bracketed. 15:
 /// "the Government of" a known state heads no longer body's name ("the Government of the
-/// Congo for the United Nations Force").
-pub const RULES: &str = "heuristic rules 15";
+/// Congo for the United Nations Force"). 16: a name of two or three uncommon words that nothing
+/// typed is a person's once its last word stands alone ("Călin Georgescu … Georgescu said"),
+/// and a particle hyphened to a surname is the surname alone ("Al-Jalali"); "police",
+/// "militia", "centres" and "centers" are organisation words, and a given name that is also a
+/// common word does not keep a title's name inside the body before it ("National Police
+/// Commissioner Mike Duheme"); after a body's "for" or "of", "and" joins the last words of
+/// its name ("Centers for Disease Control and Prevention").
+pub const RULES: &str = "heuristic rules 16";
 
 /// The data files whose words decide what the heuristic proposes, for the index's fingerprint.
 pub const DATA: &[&str] = &[
@@ -850,8 +856,16 @@ fn joins_a_body(v: &View<'_, '_, '_>, covered: &[bool], start: usize, at: usize)
     // others its name to what it is for ("Coalition for Change"): the organisation word
     // comes after "and", before the others ("Liberal Party and Rixi Moncada" are two).
     let org = |mut r: std::ops::Range<usize>| r.any(|w| v.is(w, list::ORG));
+    // After a body's "for" or "of", "and" joins the last words of what it is for ("Centers
+    // for Disease Control and Prevention", "Ministry of Foreign Affairs and Trade"), unless
+    // they name a body or a person of their own.
+    let tail = || {
+        (start..at)
+            .any(|w| v.is(w, list::ORG) && (w + 1..at).any(|c| matches!(v.exact(c), "for" | "of")))
+            && !(at + 1..after).any(|w| v.is(w, list::ORG | list::TITLE | list::PERSONAL))
+    };
     let headed = match v.exact(at) {
-        "and" => org(at + 1..after),
+        "and" => org(at + 1..after) || tail(),
         _ => org(start..at),
     };
     after > at + 1 && headed && !(start..at).any(|w| v.is(w, list::TITLE | list::PERSONAL))
@@ -1124,10 +1138,14 @@ pub fn propose<'a>(v: &View<'_, '_, 'a>, covered: &[bool], places: &[bool]) -> V
             while first > run && v.cap(first - 1) && v.is(first - 1, list::TITLE) {
                 first -= 1;
             }
-            // Only before a name of words on no list ("Ministry of Foreign Affairs" is one
-            // body).
-            let body =
-                first > run && (run..first).any(|w| v.is(w, list::ORG)) && v.lists[t + 1] == 0;
+            // Only before a name of words on no list but the common words many given names
+            // are, one of them on none ("Police Commissioner Mike Duheme"; "Ministry of
+            // Foreign Affairs" and "Committee for National Recovery" are one body).
+            let body = first > run
+                && (run..first).any(|w| v.is(w, list::ORG))
+                && v.cap(first - 1)
+                && (t + 1..end).all(|w| v.lists[w] & !list::COMMON == 0)
+                && (t + 1..end).any(|w| v.lists[w] == 0);
             if body && !(run..first).all(|w| v.is(w, list::GENERIC | list::ORG)) {
                 proposals.push(Proposal {
                     kind: Kind::Org,
