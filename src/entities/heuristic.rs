@@ -163,9 +163,10 @@ const FAMILY_FIRST: &str = include_str!("../../data/hyphened_given_name_surnames
 /// typed is a person's once its last word stands alone ("Călin Georgescu … Georgescu said"),
 /// and a particle hyphened to a surname is the surname alone ("Al-Jalali"); "police",
 /// "militia", "centres" and "centers" are organisation words, and a given name that is also a
-/// common word does not keep a title's name inside the body before it ("National Police
-/// Commissioner Mike Duheme"); after a body's "for" or "of", "and" joins the last words of
-/// its name ("Centers for Disease Control and Prevention").
+/// common word does not keep a title's name inside the body before it ("Royal Canadian Mounted
+/// Police Commissioner Mike Duheme"); after a body's "for" or "of", "and" joins the last words
+/// of its name ("Centers for Disease Control and Prevention", "European Bank for
+/// Reconstruction and Development").
 pub const RULES: &str = "heuristic rules 16";
 
 /// The data files whose words decide what the heuristic proposes, for the index's fingerprint.
@@ -681,6 +682,12 @@ pub fn org_spans(v: &View<'_, '_, '_>, covered: &[bool], states: &[bool]) -> Vec
                 end += 1;
                 continue;
             }
+            // "and" after a body's "for" or "of" joins the last words of its name ("Africa
+            // Centres for Disease Control and Prevention"), as in `joins_a_body`.
+            if let Some(k) = and_tail(v, covered, start, end) {
+                end = k;
+                continue;
+            }
             // Joiners only inside the name: the next capitalised word must follow.
             let mut j = end;
             while j < n && v.is(j, list::JOINER) && v.inner_gap(j) && !v.cap(j) {
@@ -838,6 +845,24 @@ fn suffix(v: &View<'_, '_, '_>, i: usize) -> bool {
 /// Whether the lower-case `for`, `on`, `and` or `against` at `at` joins the capitalised run
 /// from `start` to the capitalised words after it into one body's name: an organisation word
 /// stands in the run or in the words after it, and none of them is known.
+/// The end of the words "and" at `at` joins to a body's name begun at `start`: after the
+/// name's organisation word and its "for" or "of", capitalised words up to the run's end that
+/// name no body, title or person of their own ("Centers for Disease Control and Prevention",
+/// "Ministry of Agriculture and Fisheries").
+fn and_tail(v: &View<'_, '_, '_>, covered: &[bool], start: usize, at: usize) -> Option<usize> {
+    if at >= v.len() || v.exact(at) != "and" || v.cap(at) || !v.inner_gap(at) {
+        return None;
+    }
+    let mut end = at + 1;
+    while end < v.len() && !covered[end] && v.cap(end) && v.inner_gap(end) {
+        end += 1;
+    }
+    let headed = (start..at)
+        .any(|w| v.is(w, list::ORG) && (w + 1..at).any(|c| matches!(v.exact(c), "for" | "of")));
+    let own = (at + 1..end).any(|w| v.is(w, list::ORG | list::TITLE | list::PERSONAL));
+    (end > at + 1 && headed && !own).then_some(end)
+}
+
 fn joins_a_body(v: &View<'_, '_, '_>, covered: &[bool], start: usize, at: usize) -> bool {
     if !matches!(v.exact(at), "for" | "on" | "and" | "against") || v.cap(at) {
         return false;
@@ -856,23 +881,17 @@ fn joins_a_body(v: &View<'_, '_, '_>, covered: &[bool], start: usize, at: usize)
     // others its name to what it is for ("Coalition for Change"): the organisation word
     // comes after "and", before the others ("Liberal Party and Rixi Moncada" are two).
     let org = |mut r: std::ops::Range<usize>| r.any(|w| v.is(w, list::ORG));
-    // After a body's "for" or "of", "and" joins the last words of what it is for ("Centers
-    // for Disease Control and Prevention", "Ministry of Foreign Affairs and Trade"), unless
-    // they name a body or a person of their own.
-    let tail = || {
-        (start..at)
-            .any(|w| v.is(w, list::ORG) && (w + 1..at).any(|c| matches!(v.exact(c), "for" | "of")))
-            && !(at + 1..after).any(|w| v.is(w, list::ORG | list::TITLE | list::PERSONAL))
-    };
     let headed = match v.exact(at) {
-        "and" => org(at + 1..after) || tail(),
+        // After a body's "for" or "of", "and" joins the last words of what it is for.
+        "and" => org(at + 1..after) || and_tail(v, covered, start, at).is_some(),
         _ => org(start..at),
     };
     after > at + 1 && headed && !(start..at).any(|w| v.is(w, list::TITLE | list::PERSONAL))
 }
 
 /// Whether word `at` opens a run of capitalised titles followed by a name of capitalised
-/// words on no list ("President Omar Touray", "Secretary General Baron Waqa"), or, when
+/// words on no list ("President Omar Touray", "Secretary General Baron Waqa"; a common word
+/// as the given name before one: "Commissioner Mike Duheme"), or, when
 /// `known` is true, by a name already recognised ("Prime Minister Donald Tusk").
 fn titles_a_name(v: &View<'_, '_, '_>, covered: &[bool], at: usize, known: bool) -> bool {
     let mut j = at;
@@ -885,11 +904,20 @@ fn titles_a_name(v: &View<'_, '_, '_>, covered: &[bool], at: usize, known: bool)
     {
         j += 1;
     }
+    // A given name may be a common word when a word on no list follows it ("Commissioner
+    // Mike Duheme").
+    let name = |w: usize| w < v.len() && !covered[w] && v.cap(w) && v.lists[w] == 0;
     j > at
         && j < v.len()
         && v.inner_gap(j)
         && v.cap(j)
-        && if covered[j] { known } else { v.lists[j] == 0 }
+        && if covered[j] {
+            known
+        } else {
+            name(j)
+                || (v.lists[j] & !list::COMMON == 0 && j + 1 < v.len() && v.inner_gap(j + 1))
+                    && name(j + 1)
+        }
 }
 
 /// The words of a news dateline's place opening the passage or a line ("AKTAU, Kazakhstan,

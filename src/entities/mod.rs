@@ -1172,6 +1172,15 @@ mod tests {
             names("Scientists at the Centers for Disease Control and Prevention in Atlanta."),
             ["Centers for Disease Control and Prevention", "Atlanta"]
         );
+        // With a known name inside, and a title's name after.
+        assert_eq!(
+            names("The Africa Centres for Disease Control and Prevention declared it."),
+            ["Africa Centres for Disease Control and Prevention"]
+        );
+        assert_eq!(
+            names("Royal Canadian Mounted Police Commissioner Mike Duheme said so."),
+            ["Royal Canadian Mounted Police", "Mike Duheme"]
+        );
         // Two bodies, or a body and a person, stay apart.
         assert_eq!(
             names("The Ministry of Agriculture and Fisheries and the Security Council met."),
