@@ -133,10 +133,37 @@ impl Analyzer {
     }
 
     /// Calls `f` with each word of `text`, in order.
-    pub fn for_each_word(&mut self, text: &str, mut f: impl FnMut(Word<'_>)) {
+    pub fn for_each_word(&mut self, text: &str, f: impl FnMut(Word<'_>)) {
+        self.for_each_word_of(text, &Initials::all(), f);
+    }
+
+    /// [`Analyzer::for_each_word`], looking up the forms only of the words whose folded form
+    /// may start with one of `initials`: the others are passed with `exact` empty and no stem,
+    /// at their positions. A word written with an ASCII letter or digit first folds to that
+    /// character lowercased, and its stem starts with it too; a word opening with another
+    /// character is always looked up.
+    pub fn for_each_word_of(
+        &mut self,
+        text: &str,
+        initials: &Initials,
+        mut f: impl FnMut(Word<'_>),
+    ) {
         let mut position = 0;
         let mut before: Option<Range<usize>> = None;
         for span in word_spans(text) {
+            let first = text.as_bytes()[span.start];
+            if first.is_ascii() && !initials.has(first.to_ascii_lowercase()) {
+                if let Some(before) = before.replace(span.clone()) {
+                    position += break_between(text, before, span.clone()).step();
+                }
+                f(Word {
+                    span,
+                    exact: "",
+                    stem: None,
+                    position,
+                });
+                continue;
+            }
             self.bound_cache();
             let index = self.form_index(&text[span.clone()]) as usize;
             // A word of marks that fold away (a tatweel, a point alone) is no word.
@@ -380,6 +407,35 @@ fn push_token(
     *len += 1;
 }
 
+/// The ASCII characters a set of folded words may start with (see
+/// [`Analyzer::for_each_word_of`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Initials(u128);
+
+impl Initials {
+    /// Every character: every word is looked up.
+    pub fn all() -> Initials {
+        Initials(u128::MAX)
+    }
+
+    /// The first characters of `words` (folded forms, or stem tokens, whose prefix is
+    /// skipped).
+    pub fn of<'w>(words: impl IntoIterator<Item = &'w str>) -> Initials {
+        let mut set = 0u128;
+        for word in words {
+            let word = word.strip_prefix(STEM_PREFIX).unwrap_or(word);
+            if let Some(&b) = word.as_bytes().first().filter(|b| b.is_ascii()) {
+                set |= 1 << b;
+            }
+        }
+        Initials(set)
+    }
+
+    fn has(self, b: u8) -> bool {
+        b < 128 && self.0 & (1 << b) != 0
+    }
+}
+
 /// The index token of a stem.
 pub fn stem_token(stem: &str) -> String {
     let mut s = String::with_capacity(stem.len() + 1);
@@ -596,6 +652,44 @@ fn next_is_word_char(text: &str, at: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_of_other_initials_keep_their_positions_without_forms() {
+        let text = "Dying peace. Skies, Élan and 'quoted' Ukraine's 1990s (two-State) Кремль";
+        let mut analyzer = Analyzer::new();
+        let mut all = Vec::new();
+        analyzer.for_each_word(text, |w| {
+            all.push((
+                w.span,
+                w.exact.to_owned(),
+                w.stem.map(str::to_owned),
+                w.position,
+            ))
+        });
+        let initials = Initials::of(["~die", "sky", "ukrain"]);
+        let mut some = Vec::new();
+        analyzer.for_each_word_of(text, &initials, |w| {
+            some.push((
+                w.span,
+                w.exact.to_owned(),
+                w.stem.map(str::to_owned),
+                w.position,
+            ))
+        });
+        assert_eq!(all.len(), some.len());
+        for (a, s) in all.iter().zip(&some) {
+            // Same word, same position; its forms only when its first letter may match.
+            assert_eq!((&a.0, a.3), (&s.0, s.3));
+            let first = text.as_bytes()[a.0.start];
+            if !first.is_ascii() || b"dsu".contains(&first.to_ascii_lowercase()) {
+                assert_eq!((&a.1, &a.2), (&s.1, &s.2), "{}", &text[a.0.clone()]);
+            } else {
+                assert_eq!((s.1.as_str(), &s.2), ("", &None), "{}", &text[a.0.clone()]);
+            }
+        }
+        // A stem starts as its word does, also where the stem's second letter differs.
+        assert_eq!(all[0].2.as_deref(), Some("die"));
+    }
 
     fn exact_words(text: &str) -> Vec<String> {
         Analyzer::new()

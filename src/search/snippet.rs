@@ -9,7 +9,7 @@
 use std::ops::Range;
 
 use super::plan::Highlight;
-use crate::analysis::{Analyzer, STEM_PREFIX};
+use crate::analysis::{Analyzer, Initials, STEM_PREFIX};
 use crate::entities::Mention;
 
 /// Passages up to this many bytes are shown whole.
@@ -116,22 +116,34 @@ fn marked(analyzer: &mut Analyzer, text: &str, highlight: &Highlight) -> Vec<Ran
         .collect();
     let mut words = Vec::new();
     let mut ranges = Vec::new();
-    analyzer.for_each_word(text, |w| {
+    // Only words that start as a query word does can be one: the others are not looked up.
+    let initials = Initials::of(
+        highlight
+            .words
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .chain(terms.iter().copied()),
+    );
+    analyzer.for_each_word_of(text, &initials, |w| {
         // A word matches as its exact form, or as its stem's index token (`~stem`).
         let stem_is = |form: &str| {
             form.strip_prefix(STEM_PREFIX)
                 .is_some_and(|stem| w.stem == Some(stem))
         };
-        let hit = highlight
-            .words
-            .iter()
-            .any(|forms| forms.iter().any(|f| f == w.exact || stem_is(f)));
+        // A word not looked up (its `exact` empty) is no query word.
+        let looked_up = !w.exact.is_empty();
+        let hit = looked_up
+            && highlight
+                .words
+                .iter()
+                .any(|forms| forms.iter().any(|f| f == w.exact || stem_is(f)));
         if hit {
             ranges.push(w.span.clone());
         }
         if !terms.is_empty() {
             words.push(WordInfo {
-                term: index(w.exact),
+                term: index(w.exact).filter(|_| looked_up),
                 span: w.span,
                 position: w.position,
             });
