@@ -498,11 +498,22 @@ pub(super) fn rebuild_would_drop(
 /// Opens the index there is, with its catalog and roots. For a full rebuild an unreadable or
 /// incompatible index is no obstacle: it is replaced, and the roots it records are read again.
 fn existing(dir: &IndexDir, options: &BuildOptions) -> Result<Option<Existing>> {
+    // The articles of the newest complete generation, when one can be read though the index
+    // cannot (`CURRENT` lost beside several, or naming a missing one): a rebuild refuses to
+    // drop those it cannot read again, as it does over a sound index.
     let unopened = || {
-        dir.recorded_roots().map(|roots| Existing {
-            open: None,
-            catalog: Catalog::default(),
-            roots,
+        dir.recorded_roots().map(|roots| {
+            let catalog = dir.newest_built().and_then(|open| {
+                super::reading_index(dir.path(), || {
+                    Catalog::load(&open.index.reader()?.searcher(), &roots.moved)
+                })
+                .ok()
+            });
+            Existing {
+                open: None,
+                catalog: catalog.unwrap_or_default(),
+                roots,
+            }
         })
     };
     // An index that cannot be read is rebuilt from the roots it recorded; when those cannot be

@@ -624,6 +624,19 @@ impl IndexDir {
         self.built_generations().find_map(|g| roots_of(&g))
     }
 
+    /// The newest complete generation this attache can read, opened for reading whatever
+    /// `CURRENT` says: what a rebuild of a damaged index must not drop unawares.
+    pub(crate) fn newest_built(&self) -> Option<OpenIndex> {
+        self.built_generations().find_map(|generation| {
+            let manifest = self.read_manifest(&generation).ok()?;
+            let index = IndexDirectory::open(&generation, Access::Read)
+                .map_err(tantivy::TantivyError::from)
+                .and_then(Index::open)
+                .ok()?;
+            self.opened(index, manifest, generation, Vec::new()).ok()
+        })
+    }
+
     /// The generation folders holding a format stamp (complete builds), newest first.
     fn built_generations(&self) -> impl Iterator<Item = PathBuf> + '_ {
         let mut generations = self.generations().unwrap_or_default();

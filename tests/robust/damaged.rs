@@ -352,6 +352,59 @@ fn a_missing_current_pointer_beside_one_generation_is_that_generation() {
     assert_eq!(env.count("Geneva"), geneva);
 }
 
+/// The rebuild a damaged index's message advises keeps what it cannot read again: it refuses,
+/// as over a sound index, and leaves the generations as they are (it dropped a piped article
+/// and a gone root's, exit 0, and deleted the intact generations).
+#[test]
+fn the_advised_rebuild_of_a_damaged_index_refuses_to_drop_what_it_cannot_read_again() {
+    let env = TestEnv::empty();
+    env.write(
+        "c/a.txt",
+        " date 2025-11-24 Talks in Geneva on peace went on for a long while today.\n",
+    );
+    env.write(
+        "gone/g.txt",
+        " date 2020-01-01 The gone root speaks about zanzibar and security at length.\n",
+    );
+    let piped = r#"{"id":"piped-1","date":"2021","body":"A piped article about quokka habitats."}"#;
+    env.run_with_stdin(&["index", "-", "--quiet"], piped.as_bytes());
+    env.run_ok(&["index", "c", "gone", "--quiet"], 0);
+    fs::remove_dir_all(env.path().join("gone")).unwrap();
+    let current = env.path().join("index/CURRENT");
+    for damage in ["two generations", "a missing generation"] {
+        match damage {
+            "two generations" => {
+                copy_dir(
+                    &env.path().join("index/gen-000001"),
+                    &env.path().join("index/gen-000002"),
+                );
+                fs::remove_file(&current).unwrap();
+            }
+            _ => {
+                fs::remove_dir_all(env.path().join("index/gen-000002")).unwrap();
+                fs::write(&current, "gen-000009").unwrap();
+            }
+        }
+        let out = env.run(&["index", "--full"]);
+        assert_eq!(out.code, 2, "{damage}: {out}");
+        assert!(
+            out.stderr
+                .contains("a full rebuild would drop 2 articles it cannot read again: 1 from ")
+                && out.stderr.contains("1 from <stdin> (standard input)"),
+            "{damage}: {out}"
+        );
+        assert!(
+            env.path().join("index/gen-000001/attache.json").exists(),
+            "{damage}"
+        );
+    }
+    // With the pointer back, all three are there; `--prune` is the way to drop them.
+    fs::write(&current, "gen-000001").unwrap();
+    assert_eq!(env.count("quokka").0, 1);
+    assert_eq!(env.count("zanzibar").0, 1);
+    assert_eq!(env.count("Geneva").0, 1);
+}
+
 /// A copy of the folder `from` at `to`.
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     fs::create_dir_all(to).unwrap();

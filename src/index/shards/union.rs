@@ -152,10 +152,14 @@ impl IndexDir {
                     return Err(Error::Damaged {
                         path: self.path.clone(),
                         why: format!(
-                            "shard {}: {} holds no index ({} articles were built there)",
+                            "shard {}: {} holds no index ({} article{} built there)",
                             printable(&entry.key),
                             shard.path().display(),
-                            entry.articles
+                            entry.articles,
+                            match entry.articles {
+                                1 => " was",
+                                _ => "s were",
+                            }
                         ),
                     });
                 }
