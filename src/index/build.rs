@@ -529,7 +529,13 @@ fn existing(dir: &IndexDir, options: &BuildOptions) -> Result<Option<Existing>> 
             dir.rebuild_command()
         ))),
     };
-    let open = match dir.open_for_writing() {
+    // A dry run writes nothing: it reads the index as a search does (no lock file, no pointer
+    // restored), so it previews an index the user may read but not write.
+    let opened = match options.dry_run {
+        true => dir.open(),
+        false => dir.open_for_writing(),
+    };
+    let open = match opened {
         Ok(open) => open,
         // A first publication cut short leaves a generation without its pointer: a rebuild
         // reads the roots that generation records.

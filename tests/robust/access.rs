@@ -155,6 +155,20 @@ fn a_read_only_index_of_another_user_can_be_searched() {
             "{out}"
         );
     }
+    // A dry run writes nothing, so it previews what it would do (it said "internal error"
+    // about tantivy's lock file, and a full one previewed the index as empty).
+    for args in [
+        &["index", "--dry-run"][..],
+        &["index", "--full", "--dry-run"],
+    ] {
+        let out = run_as_other(&env, args).unwrap();
+        assert_eq!(out.code, 0, "{out}");
+        assert!(
+            out.stderr
+                .contains("would add 0, change 0, remove 0 articles; 2 unchanged"),
+            "{out}"
+        );
+    }
     chmod_all(&index, true);
     assert_eq!(modes(&index).len(), before.len(), "reading created no file");
 }
