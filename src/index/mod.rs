@@ -443,7 +443,12 @@ impl IndexDir {
             Ok(meta) if !meta.is_dir() => return Err(self.not_a_folder()),
             Ok(_) => {}
         }
-        if path.join(CURRENT).exists() || path.join(shards::SET_MANIFEST).exists() {
+        // A complete generation without its pointer is this index's too (readers read it,
+        // and the next write restores the pointer), whatever else the folder holds.
+        if path.join(CURRENT).exists()
+            || path.join(shards::SET_MANIFEST).exists()
+            || self.built_generations().next().is_some()
+        {
             return Ok(());
         }
         if let Some(index) = self.holding_index() {

@@ -330,10 +330,13 @@ fn a_missing_current_pointer_beside_one_generation_is_that_generation() {
     fs::remove_file(&current).unwrap();
     assert_eq!(env.count("Geneva"), geneva);
     env.run_ok(&["check"], 0);
-    // The next write restores the pointer.
+    // The next write restores the pointer, also beside a file of the user's (it refused the
+    // folder as "not an attache index, and it holds other files").
+    fs::write(env.path().join("index/notes.txt"), "notes").unwrap();
     env.run_ok(&["index", "corpus", "--quiet"], 0);
     assert_eq!(fs::read_to_string(&current).unwrap(), "gen-000001");
     assert_eq!(env.count("Geneva"), geneva);
+    fs::remove_file(env.path().join("index/notes.txt")).unwrap();
 
     copy_dir(
         &env.path().join("index/gen-000001"),
