@@ -26,6 +26,10 @@ pub use text::utf16 as utf16_hint;
 
 use crate::error::{Error, Result, printable};
 
+/// The hidden folder `attache export` stages its files in inside an existing empty folder,
+/// moving them up once complete: beside it, the folder's export files are a cut export.
+pub const EXPORT_STAGING: &str = ".attache-export.partial";
+
 /// The longest JSON line or article file read, in bytes: a longer one is reported and skipped
 /// without being held in memory, so a corrupt or hostile input cannot exhaust it.
 pub const MAX_RECORD_BYTES: usize = 16 << 20;
@@ -418,6 +422,9 @@ pub fn walk_until(
         // not read, and said so; what the index holds from it is kept, as from a folder that
         // cannot be read.
         let mut partial: Vec<PathBuf> = Vec::new();
+        // A folder an export was moving its files into when it was killed: the files there
+        // are a cut export, the whole one in its staging folder (see `EXPORT_STAGING`).
+        let mut interrupted: Vec<PathBuf> = Vec::new();
         let walker = walkdir::WalkDir::new(root)
             .follow_links(true)
             .sort_by_file_name()
@@ -469,6 +476,10 @@ pub fn walk_until(
             };
             let kind = entry.file_type();
             if kind.is_dir() {
+                // A folder comes before what it holds.
+                if entry.path().join(EXPORT_STAGING).is_dir() {
+                    interrupted.push(entry.path().to_path_buf());
+                }
                 continue;
             }
             if !kind.is_file() {
@@ -497,6 +508,14 @@ pub fn walk_until(
                 continue;
             }
             let path = entry.path();
+            if path
+                .parent()
+                .is_some_and(|p| interrupted.iter().any(|f| f == p))
+                && Format::of(path).is_some()
+            {
+                inputs.unreadable.push(path_key(&origin_of(path)));
+                continue;
+            }
             let Some(format) = Format::of(path) else {
                 // A file named on the command line is meant to be read: say why it is not. A
                 // root that held articles (a folder replaced by such a file) keeps them.
@@ -543,6 +562,20 @@ pub fn walk_until(
                 stdin: false,
                 origin: path_key(&origin),
                 anchor: anchor_key.clone(),
+            });
+        }
+        for folder in interrupted {
+            let staging = folder.join(EXPORT_STAGING);
+            partial.retain(|p| *p != staging);
+            inputs.unreadable.push(path_key(&origin_of(&staging)));
+            inputs.warnings.push(Warning {
+                path: folder,
+                line: None,
+                message: format!(
+                    "holds an export killed while it moved its files in (the whole export is in \
+                     {EXPORT_STAGING}): its files are not read, and what the index holds from \
+                     them is kept; export again"
+                ),
             });
         }
         for path in partial {

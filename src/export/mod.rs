@@ -295,7 +295,7 @@ struct Prepared {
 }
 
 /// The staging folder's name inside an existing empty export folder.
-const INSIDE_STAGING: &str = ".attache-export.partial";
+const INSIDE_STAGING: &str = crate::corpus::EXPORT_STAGING;
 
 /// Checks the export folder (missing, or an empty folder: an export never mixes with older
 /// files) and creates the folder the export is written to first: `DIR.partial` beside a new

@@ -549,6 +549,44 @@ fn an_export_is_written_beside_its_folder_and_named_once_complete() {
     assert!(!env.path().join("z/.attache-export.partial").exists());
 }
 
+/// An export killed while it moved its files into an existing folder left some of them there
+/// beside its staging folder: indexing that folder takes none of them (it read the cut export,
+/// exit 0, a third of the articles), says why, and keeps what the index held from them.
+#[test]
+fn files_beside_an_interrupted_exports_staging_are_not_read() {
+    let env = indexed();
+    env.run_ok(&["export", "--format", "opensearch", "whole"], 0);
+    let whole = env.path().join("whole");
+    let files: Vec<_> = std::fs::read_dir(&whole)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    // As a kill half-way through the move leaves it: the export whole in the staging folder,
+    // one of its data files already moved up, no definition.
+    let cut = env.path().join("cut");
+    std::fs::create_dir_all(cut.join(".attache-export.partial")).unwrap();
+    for name in &files {
+        std::fs::copy(
+            whole.join(name),
+            cut.join(".attache-export.partial").join(name),
+        )
+        .unwrap();
+    }
+    let data = files
+        .iter()
+        .find(|n| n.to_string_lossy().starts_with("bulk"))
+        .expect("a bulk file");
+    std::fs::copy(whole.join(data), cut.join(data)).unwrap();
+    let out = env.run(&["index", "cut", "--index", "back"]);
+    assert!(
+        out.stderr
+            .contains("holds an export killed while it moved its files in"),
+        "{out}"
+    );
+    assert!(!out.stderr.contains("a folder named *.partial"), "{out}");
+    assert!(out.stderr.contains("added 0,"), "{out}");
+}
+
 #[test]
 fn a_tilde_in_an_output_path_is_the_home_folder() {
     let env = indexed();
