@@ -7,7 +7,7 @@
 use std::fs;
 use std::path::Path;
 
-use super::{BUILD_PREFIX, IndexDir, LOCK, OLD_BUILD_PREFIX};
+use super::{BUILD_PREFIX, CURRENT, GEN_PREFIX, IndexDir, LOCK, MANIFEST, OLD_BUILD_PREFIX};
 use crate::error::{Error, Result};
 
 /// Held while a process writes an index; released when dropped or when the process dies.
@@ -105,6 +105,30 @@ impl IndexDir {
                 && looks_like_a_build(&entry.path());
             if is_dir && (ours || old) {
                 let _ = fs::remove_dir_all(entry.path());
+            }
+        }
+        self.remove_unreachable_generations();
+    }
+
+    /// Removes the stamped generations `CURRENT` does not name, when it names a complete one:
+    /// a rebuild killed after switching the pointer, before removing the generation it
+    /// replaced, left that one for good (a second copy of the index on disk). Nothing is
+    /// removed while the pointer is missing or names no complete generation: that is damage,
+    /// and a rebuild reads what those generations hold before replacing them.
+    fn remove_unreachable_generations(&self) {
+        if !self.path.join(CURRENT).is_file() {
+            return;
+        }
+        let Ok(Some(live)) = self.current() else {
+            return;
+        };
+        if !live.join(MANIFEST).is_file() || live.parent() != Some(&self.path) {
+            return;
+        }
+        for n in self.generations().unwrap_or_default() {
+            let old = self.path.join(format!("{GEN_PREFIX}{n:06}"));
+            if old != live && old.join(MANIFEST).is_file() {
+                let _ = fs::remove_dir_all(old);
             }
         }
     }

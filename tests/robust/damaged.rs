@@ -408,6 +408,23 @@ fn the_advised_rebuild_of_a_damaged_index_refuses_to_drop_what_it_cannot_read_ag
     assert_eq!(env.count("Geneva").0, 1);
 }
 
+/// A rebuild killed after switching `CURRENT`, before removing the generation it replaced,
+/// left that one for good (updates and `optimize` kept it); the next write removes it.
+#[test]
+fn a_generation_the_pointer_left_behind_goes_at_the_next_write() {
+    let env = indexed_sample();
+    let geneva = env.count("Geneva");
+    copy_dir(
+        &env.path().join("index/gen-000001"),
+        &env.path().join("index/gen-000002"),
+    );
+    fs::write(env.path().join("index/CURRENT"), "gen-000002").unwrap();
+    env.run_ok(&["index", "corpus", "--quiet"], 0);
+    assert!(!env.path().join("index/gen-000001").exists());
+    assert!(env.path().join("index/gen-000002/attache.json").exists());
+    assert_eq!(env.count("Geneva"), geneva);
+}
+
 /// A copy of the folder `from` at `to`.
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     fs::create_dir_all(to).unwrap();
